@@ -1,0 +1,287 @@
+"""Azure networking resources as the engines see them (parsed from ARM JSON in ``aksnet.io``).
+
+``id`` fields are full ARM resource IDs as Azure returns them (case preserved); compare them with
+:func:`same_id`, because ARM IDs are case-insensitive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+def same_id(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.lower() == b.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityRule:
+    name: str
+    priority: int
+    direction: str  # Inbound | Outbound
+    access: str  # Allow | Deny
+    protocol: str = "*"  # Tcp, Udp, Icmp, Esp, Ah, *
+    source_prefixes: tuple[str, ...] = ("*",)  # CIDRs, IPs, service tags (VirtualNetwork, Internet, …) or *
+    source_ports: tuple[str, ...] = ("*",)
+    destination_prefixes: tuple[str, ...] = ("*",)
+    destination_ports: tuple[str, ...] = ("*",)
+    is_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSecurityGroup:
+    id: str
+    name: str
+    resource_group: str
+    location: str = ""
+    rules: tuple[SecurityRule, ...] = ()
+    default_rules: tuple[SecurityRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    name: str
+    address_prefix: str
+    next_hop_type: str  # VirtualAppliance, VirtualNetworkGateway, VnetLocal, Internet, None
+    next_hop_ip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    id: str
+    name: str
+    resource_group: str
+    routes: tuple[Route, ...] = ()
+    disable_bgp_route_propagation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    id: str
+    name: str
+    vnet_id: str
+    address_prefixes: tuple[str, ...]
+    nsg_id: str | None = None
+    route_table_id: str | None = None
+    nat_gateway_id: str | None = None
+    delegations: tuple[str, ...] = ()  # service names, e.g. Microsoft.ContainerService/managedClusters
+
+
+@dataclass(frozen=True, slots=True)
+class VnetPeering:
+    name: str
+    remote_vnet_id: str
+    remote_address_prefixes: tuple[str, ...] = ()
+    allow_forwarded_traffic: bool = False
+    state: str = "Connected"
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualNetwork:
+    id: str
+    name: str
+    resource_group: str
+    location: str
+    address_prefixes: tuple[str, ...]
+    subnets: tuple[Subnet, ...] = ()
+    peerings: tuple[VnetPeering, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicIPAddress:
+    id: str
+    name: str
+    resource_group: str
+    ip_address: str
+    fqdn: str | None = None
+    sku: str = "Standard"
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NatGateway:
+    id: str
+    name: str
+    public_ip_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NicIPConfiguration:
+    name: str
+    private_ip: str
+    subnet_id: str
+    public_ip_id: str | None = None
+    primary: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkInterface:
+    id: str
+    name: str
+    resource_group: str
+    ip_configurations: tuple[NicIPConfiguration, ...]
+    nsg_id: str | None = None
+    owner_id: str | None = None  # the VM or VMSS instance
+    enable_ip_forwarding: bool = False
+
+    @property
+    def primary_ip(self) -> str:
+        for c in self.ip_configurations:
+            if c.primary:
+                return c.private_ip
+        return self.ip_configurations[0].private_ip
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualMachine:
+    id: str
+    name: str
+    resource_group: str
+    nic_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontendIPConfiguration:
+    id: str
+    name: str
+    private_ip: str | None = None
+    subnet_id: str | None = None
+    public_ip_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BackendAddressPool:
+    id: str
+    name: str
+    ip_addresses: tuple[str, ...] = ()  # node (NIC) addresses in the pool
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    name: str
+    protocol: str  # Tcp, Http, Https
+    port: int
+    request_path: str | None = None
+    interval_seconds: int = 5
+    number_of_probes: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class LoadBalancingRule:
+    name: str
+    frontend_id: str
+    backend_pool_id: str
+    protocol: str  # Tcp, Udp, All
+    frontend_port: int
+    backend_port: int
+    enable_floating_ip: bool = True
+    probe_name: str | None = None
+    load_distribution: str = "Default"
+    disable_outbound_snat: bool = False
+    idle_timeout_minutes: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundRule:
+    name: str
+    frontend_ids: tuple[str, ...]
+    backend_pool_id: str
+    allocated_outbound_ports: int = 0
+    protocol: str = "All"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadBalancer:
+    id: str
+    name: str
+    resource_group: str
+    sku: str = "Standard"
+    frontends: tuple[FrontendIPConfiguration, ...] = ()
+    backend_pools: tuple[BackendAddressPool, ...] = ()
+    rules: tuple[LoadBalancingRule, ...] = ()
+    probes: tuple[Probe, ...] = ()
+    outbound_rules: tuple[OutboundRule, ...] = ()
+
+    @property
+    def is_internal(self) -> bool:
+        return any(f.subnet_id for f in self.frontends) and not any(f.public_ip_id for f in self.frontends)
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateEndpoint:
+    id: str
+    name: str
+    subnet_id: str
+    private_ip: str
+    target_id: str = ""  # the resource it exposes (e.g. the managed cluster)
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateDnsZone:
+    id: str
+    name: str
+    a_records: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # relative name → IPs
+    linked_vnet_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgentPool:
+    name: str
+    count: int
+    max_pods: int
+    vnet_subnet_id: str
+    mode: str = "System"
+    os_type: str = "Linux"
+    vm_size: str = "Standard_DS2_v2"
+    pod_subnet_id: str | None = None
+    max_surge: str = "1"
+    enable_auto_scaling: bool = False
+    min_count: int | None = None
+    max_count: int | None = None
+    node_labels: Mapping[str, str] = field(default_factory=dict)
+    node_taints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkProfile:
+    network_plugin: str  # kubenet, azure, none
+    network_plugin_mode: str | None = None  # overlay
+    network_policy: str | None = None  # azure, calico, cilium, none
+    network_dataplane: str | None = None  # azure, cilium
+    pod_cidr: str | None = None
+    service_cidr: str = "10.0.0.0/16"
+    dns_service_ip: str = "10.0.0.10"
+    outbound_type: str = "loadBalancer"
+    load_balancer_sku: str = "standard"
+    effective_outbound_ip_ids: tuple[str, ...] = ()
+    nat_gateway_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedCluster:
+    id: str
+    name: str
+    resource_group: str
+    location: str
+    node_resource_group: str
+    network_profile: NetworkProfile
+    agent_pools: tuple[AgentPool, ...]
+    fqdn: str | None = None
+    private_fqdn: str | None = None
+    enable_private_cluster: bool = False
+    authorized_ip_ranges: tuple[str, ...] = ()
+    kubernetes_version: str = ""
+    # The address the public API server FQDN resolves to (public clusters), emulated.
+    api_server_public_ip: str | None = None
+
+    @property
+    def plugin_flavour(self) -> str:
+        """kubenet | azure | overlay | podsubnet | none: the IPAM behaviour that matters for networking."""
+        p = self.network_profile
+        if p.network_plugin == "azure":
+            if p.network_plugin_mode == "overlay":
+                return "overlay"
+            if any(a.pod_subnet_id for a in self.agent_pools):
+                return "podsubnet"
+            return "azure"
+        return p.network_plugin

@@ -1,0 +1,299 @@
+"""Kubernetes objects as the engines see them: defaults already applied, derived status filled in.
+
+Field names follow the Kubernetes API in snake_case. Collections are tuples; label maps are plain dicts
+that nobody mutates. ``creation_index`` orders objects by creation (oldest first) where Kubernetes or a
+controller relies on age (e.g. ingress-nginx: the oldest Ingress wins a conflicting path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+Labels = Mapping[str, str]
+EMPTY: Labels = {}
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSelectorRequirement:
+    key: str
+    operator: str  # In, NotIn, Exists, DoesNotExist
+    values: tuple[str, ...] = ()
+
+    def matches(self, labels: Labels) -> bool:
+        """Semantics of metav1.LabelSelectorRequirement (k8s.io/apimachinery labels.Requirement.Matches)."""
+        if self.operator == "In":
+            return self.key in labels and labels[self.key] in self.values
+        if self.operator == "NotIn":
+            return self.key not in labels or labels[self.key] not in self.values
+        if self.operator == "Exists":
+            return self.key in labels
+        if self.operator == "DoesNotExist":
+            return self.key not in labels
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSelector:
+    """metav1.LabelSelector. The empty selector selects everything."""
+
+    match_labels: Labels = field(default_factory=dict)
+    match_expressions: tuple[LabelSelectorRequirement, ...] = ()
+
+    def matches(self, labels: Labels) -> bool:
+        for k, v in self.match_labels.items():
+            if labels.get(k) != v:
+                return False
+        return all(req.matches(labels) for req in self.match_expressions)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.match_labels and not self.match_expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    name: str
+    labels: Labels = field(default_factory=dict)
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerPort:
+    container_port: int
+    protocol: str = "TCP"
+    name: str | None = None
+    host_port: int | None = None
+    container: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pod:
+    namespace: str
+    name: str
+    labels: Labels = field(default_factory=dict)
+    uid: str = ""
+    node_name: str | None = None
+    pod_ip: str | None = None
+    host_ip: str | None = None
+    host_network: bool = False
+    ports: tuple[ContainerPort, ...] = ()
+    phase: str = "Running"  # Pending, Running, Succeeded, Failed
+    ready: bool = True
+    owner_kind: str | None = None  # the workload at the top: Deployment, StatefulSet, DaemonSet, Job, …
+    owner_name: str | None = None
+    annotations: Labels = field(default_factory=dict)
+    creation_index: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Taint:
+    key: str
+    value: str = ""
+    effect: str = "NoSchedule"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    name: str
+    internal_ip: str
+    pod_cidr: str | None = None
+    labels: Labels = field(default_factory=dict)
+    pool: str = ""
+    ready: bool = True
+    unschedulable: bool = False
+    max_pods: int = 110
+    taints: tuple[Taint, ...] = ()
+    # Azure CNI (node subnet): the secondary addresses reserved on the node's NIC for its pods.
+    reserved_pod_ips: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePort:
+    port: int
+    protocol: str = "TCP"
+    name: str | None = None
+    target_port: int | str = 0  # int, or the name of a container port
+    node_port: int | None = None
+    app_protocol: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    namespace: str
+    name: str
+    type: str = "ClusterIP"  # ClusterIP, NodePort, LoadBalancer, ExternalName
+    cluster_ip: str | None = None  # "None" for headless
+    ports: tuple[ServicePort, ...] = ()
+    selector: Labels | None = None  # None: no selector (manual EndpointSlices)
+    uid: str = ""
+    labels: Labels = field(default_factory=dict)
+    annotations: Labels = field(default_factory=dict)
+    external_traffic_policy: str | None = None  # Cluster | Local (NodePort/LoadBalancer only)
+    internal_traffic_policy: str = "Cluster"
+    health_check_node_port: int | None = None
+    load_balancer_source_ranges: tuple[str, ...] = ()
+    load_balancer_ip: str | None = None  # spec.loadBalancerIP (deprecated)
+    load_balancer_ingress: tuple[str, ...] = ()  # status.loadBalancer.ingress[].ip
+    external_ips: tuple[str, ...] = ()
+    external_name: str | None = None
+    session_affinity: str = "None"
+    publish_not_ready_addresses: bool = False
+    creation_index: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+    @property
+    def is_headless(self) -> bool:
+        return self.cluster_ip == "None"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    ip: str
+    ready: bool = True
+    serving: bool = True
+    terminating: bool = False
+    node_name: str | None = None
+    pod: str | None = None  # "namespace/name" of the target pod
+    hostname: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointPort:
+    port: int
+    protocol: str = "TCP"
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSlice:
+    namespace: str
+    name: str
+    service_name: str
+    endpoints: tuple[Endpoint, ...] = ()
+    ports: tuple[EndpointPort, ...] = ()
+    address_type: str = "IPv4"
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkPolicyPort:
+    protocol: str = "TCP"
+    port: int | str | None = None  # None: every port; str: a named container port
+    end_port: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IPBlock:
+    cidr: str
+    except_: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkPolicyPeer:
+    """One ``from``/``to`` element. Both selectors None and no ip_block never happens after parsing."""
+
+    pod_selector: LabelSelector | None = None
+    namespace_selector: LabelSelector | None = None
+    ip_block: IPBlock | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkPolicyRule:
+    """An ingress or egress rule. Empty ``peers`` = all sources/destinations; empty ``ports`` = all ports."""
+
+    peers: tuple[NetworkPolicyPeer, ...] = ()
+    ports: tuple[NetworkPolicyPort, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkPolicy:
+    namespace: str
+    name: str
+    pod_selector: LabelSelector = field(default_factory=LabelSelector)
+    policy_types: tuple[str, ...] = ("Ingress",)
+    ingress: tuple[NetworkPolicyRule, ...] = ()
+    egress: tuple[NetworkPolicyRule, ...] = ()
+    uid: str = ""
+    creation_index: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class IngressBackend:
+    service_name: str | None = None
+    service_port: int | str | None = None  # number, or port name
+    resource_kind: str | None = None
+    resource_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngressPath:
+    path: str | None
+    path_type: str  # Exact, Prefix, ImplementationSpecific
+    backend: IngressBackend
+
+
+@dataclass(frozen=True, slots=True)
+class IngressRule:
+    host: str | None
+    paths: tuple[IngressPath, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IngressTLS:
+    hosts: tuple[str, ...] = ()
+    secret_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ingress:
+    namespace: str
+    name: str
+    ingress_class_name: str | None = None
+    annotations: Labels = field(default_factory=dict)
+    default_backend: IngressBackend | None = None
+    rules: tuple[IngressRule, ...] = ()
+    tls: tuple[IngressTLS, ...] = ()
+    uid: str = ""
+    creation_timestamp: str = ""
+    creation_index: int = 0
+    load_balancer_ips: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class IngressClass:
+    name: str
+    controller: str
+    is_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    namespace: str
+    name: str
+    type: str = "Opaque"
+    # For kubernetes.io/tls: the PEM texts (decoded from base64); empty when absent.
+    tls_crt: str = ""
+    tls_key: str = ""
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigMap:
+    namespace: str
+    name: str
+    data: Labels = field(default_factory=dict)

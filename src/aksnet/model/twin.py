@@ -1,0 +1,46 @@
+"""The twin snapshot: everything the analyses read, for one subscription, as immutable model objects.
+
+Built by ``aksnet.io.twin_loader`` from a workspace or from a plain directory; never mutated afterwards.
+Indexes (IP → owner, selectors) are built by the engines, not stored here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aksnet.model import azure, k8s
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterState:
+    """The Kubernetes objects of one cluster (plus the Azure cluster resource, when known)."""
+
+    cluster: azure.ManagedCluster | None
+    namespaces: tuple[k8s.Namespace, ...] = ()
+    nodes: tuple[k8s.Node, ...] = ()
+    pods: tuple[k8s.Pod, ...] = ()
+    services: tuple[k8s.Service, ...] = ()
+    endpoint_slices: tuple[k8s.EndpointSlice, ...] = ()
+    network_policies: tuple[k8s.NetworkPolicy, ...] = ()
+    ingresses: tuple[k8s.Ingress, ...] = ()
+    ingress_classes: tuple[k8s.IngressClass, ...] = ()
+    secrets: tuple[k8s.Secret, ...] = ()
+    config_maps: tuple[k8s.ConfigMap, ...] = ()
+    # The network policy engine profile: azure | calico | cilium | none | upstream.
+    policy_engine: str = "upstream"
+
+
+@dataclass(frozen=True, slots=True)
+class Twin:
+    subscription_id: str = ""
+    vnets: tuple[azure.VirtualNetwork, ...] = ()
+    nsgs: tuple[azure.NetworkSecurityGroup, ...] = ()
+    route_tables: tuple[azure.RouteTable, ...] = ()
+    public_ips: tuple[azure.PublicIPAddress, ...] = ()
+    nat_gateways: tuple[azure.NatGateway, ...] = ()
+    nics: tuple[azure.NetworkInterface, ...] = ()
+    vms: tuple[azure.VirtualMachine, ...] = ()
+    load_balancers: tuple[azure.LoadBalancer, ...] = ()
+    private_endpoints: tuple[azure.PrivateEndpoint, ...] = ()
+    private_dns_zones: tuple[azure.PrivateDnsZone, ...] = ()
+    clusters: tuple[ClusterState, ...] = field(default_factory=tuple)

@@ -1,0 +1,227 @@
+"""The workspace store: documents in SQLite, one transaction per command.
+
+Every Azure resource is kept as the ARM JSON document ``az … show`` prints (key: its lower-cased resource
+ID, kind: its lower-cased resource type); every Kubernetes object as the JSON the API server returns (kind
+``k8s:<group>/<Kind>``, scope: the lower-cased cluster resource ID, key ``<namespace>/<name>`` or ``<name>``).
+Child resources (subnets, security rules, routes) live inside their parent's document, as in ARM.
+
+A command runs in exactly one :class:`Transaction` (``BEGIN IMMEDIATE``: writers are serialised, so two
+processes never lose an update); any exception rolls everything back, so a failed command leaves the
+workspace exactly as it was. This module must not know any Azure or Kubernetes rule.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from aksnet.errors import WorkspaceError
+
+SCHEMA_VERSION = "1"
+DB_NAME = "workspace.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    kind  TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    seq   INTEGER NOT NULL,
+    body  TEXT NOT NULL,
+    PRIMARY KEY (kind, scope, key)
+);
+CREATE INDEX IF NOT EXISTS objects_by_scope ON objects (scope, kind, seq);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+Doc = dict[str, Any]
+Docs = list[Doc]
+Items = list[tuple[str, Doc]]
+Strs = list[str]
+
+
+def default_home() -> Path:
+    """``$AKSNET_HOME`` when set, else ``./.aksnet``."""
+    env = os.environ.get("AKSNET_HOME")
+    return Path(env) if env else Path.cwd() / ".aksnet"
+
+
+class Transaction:
+    """Reads and writes of one command. Obtain it from :meth:`Workspace.transaction`."""
+
+    def __init__(self, conn: sqlite3.Connection, writable: bool) -> None:
+        self._conn = conn
+        self.writable = writable
+        self.changed = False
+
+    # -- documents -------------------------------------------------------------------------------
+    def get(self, kind: str, key: str, scope: str = "") -> Doc | None:
+        row = self._conn.execute(
+            "SELECT body FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+        ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def exists(self, kind: str, key: str, scope: str = "") -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+        ).fetchone()
+        return row is not None
+
+    def list(self, kind: str, scope: str | None = "", key_prefix: str = "") -> Docs:
+        """Documents of ``kind`` in creation order; ``scope=None`` means every scope."""
+        return [doc for _, doc in self.items(kind, scope, key_prefix)]
+
+    def items(self, kind: str, scope: str | None = "", key_prefix: str = "") -> Items:
+        sql = "SELECT key, body FROM objects WHERE kind=?"
+        args: builtins.list[Any] = [kind]
+        if scope is not None:
+            sql += " AND scope=?"
+            args.append(scope)
+        if key_prefix:
+            sql += " AND key >= ? AND key < ?"
+            p = key_prefix.lower()
+            args += [p, p + "\uffff"]
+        sql += " ORDER BY seq"
+        return [(k, dict(json.loads(b))) for k, b in self._conn.execute(sql, args)]
+
+    def kinds(self, scope: str) -> Strs:
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT kind FROM objects WHERE scope=?", (scope,))]
+
+    def put(self, kind: str, key: str, doc: Doc, scope: str = "") -> None:
+        """Create or replace; a replaced document keeps its creation sequence number."""
+        self._require_writable()
+        body = json.dumps(doc, separators=(",", ":"), sort_keys=False)
+        k = key.lower()
+        cur = self._conn.execute(
+            "UPDATE objects SET body=? WHERE kind=? AND scope=? AND key=?", (body, kind, scope, k)
+        )
+        if cur.rowcount == 0:
+            self._conn.execute(
+                "INSERT INTO objects (kind, scope, key, seq, body) VALUES (?, ?, ?, ?, ?)",
+                (kind, scope, k, self.next_seq(), body),
+            )
+        self.changed = True
+
+    def put_many(self, kind: str, items: Items, scope: str = "") -> None:
+        for key, doc in items:
+            self.put(kind, key, doc, scope)
+
+    def delete(self, kind: str, key: str, scope: str = "") -> bool:
+        self._require_writable()
+        cur = self._conn.execute(
+            "DELETE FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+        )
+        self.changed = self.changed or cur.rowcount > 0
+        return cur.rowcount > 0
+
+    def delete_scope(self, scope: str) -> int:
+        """Remove every document of a scope (e.g. all Kubernetes objects of a deleted cluster)."""
+        self._require_writable()
+        cur = self._conn.execute("DELETE FROM objects WHERE scope=?", (scope,))
+        self.changed = self.changed or cur.rowcount > 0
+        return cur.rowcount
+
+    def creation_seq(self, kind: str, key: str, scope: str = "") -> int | None:
+        row = self._conn.execute(
+            "SELECT seq FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    # -- metadata and counters -------------------------------------------------------------------
+    def meta_get(self, key: str, default: str | None = None) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return default if row is None else str(row[0])
+
+    def meta_set(self, key: str, value: str) -> None:
+        self._require_writable()
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
+        self.changed = True
+
+    def meta_delete(self, key: str) -> None:
+        self._require_writable()
+        self._conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
+    def next_seq(self) -> int:
+        """A workspace-wide, strictly increasing counter (creation order, resourceVersion, …)."""
+        cur = self.meta_get("seq", "0")
+        value = int(cur or "0") + 1
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (str(value),),
+        )
+        return value
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise WorkspaceError("internal error: write in a read-only transaction")
+
+
+class Workspace:
+    """One emulated subscription on disk (``$AKSNET_HOME/workspace.db``), or in memory when absent."""
+
+    def __init__(self, home: Path, conn: sqlite3.Connection, on_disk: bool) -> None:
+        self.home = home
+        self._conn = conn
+        self.on_disk = on_disk
+
+    @classmethod
+    def open(cls, home: Path | None = None, create: bool = True) -> Workspace:
+        """Open the workspace at ``home``. Without ``create`` a missing workspace opens as an empty one in
+        memory and nothing is written to disk (read-only commands on a fresh machine)."""
+        home = home or default_home()
+        db = home / DB_NAME
+        if not db.exists() and not create:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            conn.executescript(_SCHEMA)
+            return cls(home, conn, on_disk=False)
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(db), isolation_level=None, timeout=60.0)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=60000")
+            conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise WorkspaceError(f"cannot open the workspace at {home}: {exc}") from exc
+        ws = cls(home, conn, on_disk=True)
+        ws._check_version()
+        return ws
+
+    def _check_version(self) -> None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            self._conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        elif row[0] != SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"the workspace at {self.home} has schema {row[0]}; this aksnet reads schema {SCHEMA_VERSION}"
+            )
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+        """One command's transaction: committed when the block ends, rolled back on any exception."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            raise WorkspaceError(f"the workspace at {self.home} is busy: {exc}") from exc
+        tx = Transaction(self._conn, write)
+        try:
+            yield tx
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._conn.close()
