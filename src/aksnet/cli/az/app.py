@@ -1,0 +1,84 @@
+"""The knack application behind ``aksnet az``.
+
+Command modules (``cmd_*.py``) each expose ``load_command_table(loader)`` and ``load_arguments(loader,
+command)``. Only the module of the requested top-level group is imported, to keep start-up fast.
+Errors: ``AksnetError`` → ``ERROR: <text>`` on stderr with its exit code, as az prints them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import tempfile
+from typing import Any
+
+from knack import CLI, CLICommandsLoader
+from knack.help import CLIHelp
+
+from aksnet.errors import AksnetError
+
+# top-level az group → module that registers its commands
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "account": ("aksnet.cli.az.cmd_account",),
+    "group": ("aksnet.cli.az.cmd_group",),
+    "network": ("aksnet.cli.az.cmd_network",),
+    "vm": ("aksnet.cli.az.cmd_vm",),
+    "aks": ("aksnet.cli.az.cmd_aks", "aksnet.cli.az.cmd_aks_approuting"),
+}
+
+
+def _modules_for(args: list[str]) -> list[Any]:
+    first = next((a for a in args if not a.startswith("-")), None)
+    groups = [COMMAND_MODULES[first]] if first in COMMAND_MODULES else list(COMMAND_MODULES.values())
+    names = [n for g in groups for n in g]
+    mods = []
+    for name in names:
+        try:
+            mods.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return mods
+
+
+class AzCommandsLoader(CLICommandsLoader):  # type: ignore[misc]
+    def load_command_table(self, args: list[str]) -> Any:
+        self._aksnet_modules = _modules_for(list(args or []))
+        for mod in self._aksnet_modules:
+            mod.load_command_table(self)
+        return super().load_command_table(args)
+
+    def load_arguments(self, command: str) -> None:
+        # register before knack applies the argument registry to the command
+        for mod in getattr(self, "_aksnet_modules", []):
+            mod.load_arguments(self, command)
+        super().load_arguments(command)
+
+
+class AzCli(CLI):  # type: ignore[misc]
+    def exception_handler(self, ex: BaseException) -> int:
+        if isinstance(ex, AksnetError):
+            print(f"ERROR: {ex.render()}", file=sys.stderr)
+            return int(ex.exit_code)
+        return int(super().exception_handler(ex))
+
+
+class AzHelp(CLIHelp):  # type: ignore[misc]
+    def __init__(self, cli_ctx: Any = None) -> None:
+        super().__init__(
+            cli_ctx=cli_ctx,
+            welcome_message="aksnet az: the Azure CLI subset of aksnet (an emulated subscription, no cloud).",
+        )
+
+
+def invoke(argv: list[str]) -> int:
+    config_dir = os.path.join(tempfile.gettempdir(), "aksnet-az-config")
+    cli = AzCli(
+        cli_name="az",
+        commands_loader_cls=AzCommandsLoader,
+        help_cls=AzHelp,
+        config_dir=config_dir,
+        config_env_var_prefix="AKSNET_AZ",
+    )
+    return int(cli.invoke(argv, out_file=sys.stdout))
