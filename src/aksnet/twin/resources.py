@@ -68,3 +68,126 @@ def require_location(location: str | None) -> str:
     if not location:
         raise AzCliError("RequiredArgumentMissingError", "the following arguments are required: --location/-l", 2)
     return location
+
+
+# -- deletion ---------------------------------------------------------------------------------------------
+
+def _managing_resource_exists(tx: Transaction, managed_by: str | None) -> bool:
+    if not managed_by:
+        return False
+    from aksnet.io.arm_ids import parse_resource_id
+
+    parsed = parse_resource_id(managed_by)
+    return parsed is not None and tx.exists(parsed.type.lower(), managed_by)
+
+
+def _deny_assignment(group: Doc) -> AzureError:
+    """What ARM answers when a managed (AKS node) resource group is deleted directly: the node resource group
+    carries a deny assignment for everyone but the AKS resource provider (docs/fidelity/azure-network.md)."""
+    from aksnet.model import account
+    from aksnet.twin.arm import deterministic_uuid
+
+    gid = group["id"]
+    name = deterministic_uuid("denyassignment", gid.lower())
+    return AzureError(
+        "DenyAssignmentAuthorizationFailed",
+        f"The client '{account.USER_NAME}' with object id '{deterministic_uuid('user', account.USER_NAME)}' has "
+        f"permission to perform action 'Microsoft.Resources/subscriptions/resourceGroups/delete' on scope '{gid}'; "
+        f"however, the access is denied because of the deny assignment with name '{name}' and Id '{name}' at scope "
+        f"'{gid}'. The resource group is managed by '{group['managedBy']}'; delete that resource instead.",
+    )
+
+
+def _outside_users(tx: Transaction, prefix: str) -> list[tuple[str, str]]:
+    """(user, used) pairs: subnets outside the group that are associated with an NSG/route table/NAT gateway
+    inside it, which ARM refuses to delete (``InUse…CannotBeDeleted``)."""
+    from aksnet.twin.network.common import KIND_VNET
+
+    out = []
+    for vnet in tx.list(KIND_VNET):
+        if vnet["id"].lower().startswith(prefix):
+            continue
+        for s in vnet["properties"].get("subnets", []):
+            for field in ("networkSecurityGroup", "routeTable", "natGateway"):
+                ref = s["properties"].get(field, {}).get("id", "")
+                if ref.lower().startswith(prefix):
+                    out.append((s["id"], ref))
+    return out
+
+
+def delete_group(tx: Transaction, name: str, *, allow_managed: bool = False) -> list[str]:
+    """``az group delete``: remove the group and every resource in it (any kind, child documents included),
+    the Kubernetes objects of clusters deleted with it, and groups managed by a deleted resource (an AKS node
+    resource group goes with its cluster). Refused for a group managed by an existing resource unless
+    ``allow_managed`` (the AKS resource provider deleting its node group), and while a resource outside the
+    group still uses an NSG/route table/NAT gateway inside it. Returns the IDs of the deleted groups."""
+    group = get_group(tx, name)
+    if not allow_managed and _managing_resource_exists(tx, group.get("managedBy")):
+        raise _deny_assignment(group)
+    prefix = group["id"].lower() + "/"
+    users = _outside_users(tx, prefix)
+    if users:
+        user, used = users[0]
+        kind = used.split("/providers/")[1].split("/")[1]
+        raise AzureError(
+            "ResourceGroupDeletionBlocked",
+            f"Deletion of resource group '{group['name']}' failed as resources with identifiers '{used}' could "
+            f"not be deleted. The resource {kind} is in use by {user}.",
+        )
+    return _cascade(tx, group)
+
+
+def _cascade(tx: Transaction, group: Doc) -> list[str]:
+    from aksnet.twin import subnet_ipam
+    from aksnet.twin.network import subnet as subnet_mod
+    from aksnet.twin.network.common import KIND_NIC, KIND_NSG, KIND_PUBLIC_IP, KIND_VNET
+
+    gid = group["id"]
+    prefix = gid.lower() + "/"
+    deleted_groups = [gid]
+    # Resources inside the group, every kind of the subscription scope.
+    doomed: list[tuple[str, str]] = []
+    for kind in tx.kinds(""):
+        if kind in (KIND_GROUP,):
+            continue
+        for key, _doc in tx.items(kind, "", ""):
+            if key.startswith(prefix) or key == gid.lower():
+                doomed.append((kind, key))
+    # Back-references held by resources outside the group, and addresses taken in outside subnets.
+    for nic_key, nic in [(k, d) for k, d in tx.items(KIND_NIC) if k.startswith(prefix)]:
+        for cfg in nic["properties"].get("ipConfigurations", []):
+            sid = cfg["properties"]["subnet"]["id"]
+            if not sid.lower().startswith(prefix):
+                subnet_mod.remove_ip_configuration(tx, sid, nic_key)
+        nsg_ref = nic["properties"].get("networkSecurityGroup", {}).get("id", "")
+        if nsg_ref and not nsg_ref.lower().startswith(prefix):
+            from aksnet.twin.network.common import remove_ref
+
+            nsg = tx.get(KIND_NSG, nsg_ref)
+            if nsg is not None:
+                remove_ref(nsg["properties"], "networkInterfaces", nic_key)
+                tx.put(KIND_NSG, nsg_ref, nsg)
+    for vnet_key, vnet in tx.items(KIND_VNET):
+        if vnet_key.startswith(prefix):
+            continue
+        for s in vnet["properties"].get("subnets", []):
+            for cfg_id in [r["id"] for r in s["properties"].get("ipConfigurations", [])]:
+                if cfg_id.lower().startswith(prefix):
+                    subnet_mod.remove_ip_configuration(tx, s["id"], cfg_id, prefix=False)
+    subnet_ipam.release_prefix(tx, prefix)
+    for pip_key, pip in tx.items(KIND_PUBLIC_IP):
+        used_by = pip["properties"].get("ipConfiguration", {}).get("id", "")
+        if not pip_key.startswith(prefix) and used_by.lower().startswith(prefix):
+            pip["properties"].pop("ipConfiguration", None)
+            tx.put(KIND_PUBLIC_IP, pip_key, pip)
+    managed_children = [g for g in tx.list(KIND_GROUP)
+                        if g.get("managedBy") and str(g["managedBy"]).lower().startswith(prefix)]
+    for kind, key in doomed:
+        tx.delete(kind, key)
+        if kind == "microsoft.containerservice/managedclusters":
+            tx.delete_scope(key)
+    tx.delete(KIND_GROUP, gid)
+    for child in managed_children:
+        if tx.exists(KIND_GROUP, child["id"]):
+            deleted_groups += _cascade(tx, child)
+    return deleted_groups

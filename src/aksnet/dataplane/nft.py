@@ -1,0 +1,160 @@
+"""nftables as JSON documents (libnftables' JSON schema), applied atomically inside a network namespace.
+
+Rulesets are built as plain Python data with the small helpers below and applied with
+``ip netns exec <ns> nft -j -f -`` (argument lists only, never a shell string). A table is replaced
+atomically: ``add table`` + ``delete table`` + the new content in ONE batch, so a failed batch changes
+nothing. Every call names a namespace: this module refuses to run nft in the host's namespace.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Sequence
+from typing import Any
+
+from aksnet.errors import DataplaneError
+
+Expr = dict[str, Any]
+Cmd = dict[str, Any]
+
+NFT = "/usr/sbin/nft"
+IP = "/usr/sbin/ip"
+
+
+# -- expression helpers -------------------------------------------------------------------------------
+def payload(proto: str, fld: str) -> Expr:
+    return {"payload": {"protocol": proto, "field": fld}}
+
+
+def meta(key: str) -> Expr:
+    return {"meta": {"key": key}}
+
+
+def ct(key: str, direction: str | None = None) -> Expr:
+    d: dict[str, Any] = {"key": key}
+    if direction:
+        d["dir"] = direction
+        d["family"] = "ip"
+    return {"ct": d}
+
+
+def match(left: Any, right: Any, op: str = "==") -> Expr:
+    return {"match": {"op": op, "left": left, "right": right}}
+
+
+def prefix(cidr: str) -> Any:
+    """``10.0.0.0/8`` → a prefix value (a bare address for /32)."""
+    addr, _, ln = cidr.partition("/")
+    if not ln or ln == "32":
+        return addr
+    return {"prefix": {"addr": addr, "len": int(ln)}}
+
+
+def port_value(lo: int, hi: int) -> Any:
+    return lo if lo == hi else {"range": [lo, hi]}
+
+
+def anon_set(values: Sequence[Any]) -> Any:
+    vals = list(values)
+    return vals[0] if len(vals) == 1 else {"set": vals}
+
+
+def jump(target: str) -> Expr:
+    return {"jump": {"target": target}}
+
+
+def goto(target: str) -> Expr:
+    return {"goto": {"target": target}}
+
+
+ACCEPT: Expr = {"accept": None}
+DROP: Expr = {"drop": None}
+RETURN: Expr = {"return": None}
+
+
+def reject_fast() -> Expr:
+    """Reject with a TCP reset for TCP and ICMP port unreachable otherwise (``reject with icmpx``)."""
+    return {"reject": {"type": "icmpx", "expr": "port-unreachable"}}
+
+
+def tcp_reset() -> Expr:
+    return {"reject": {"type": "tcp reset"}}
+
+
+def counter() -> Expr:
+    return {"counter": None}
+
+
+# -- document builder ---------------------------------------------------------------------------------
+class Table:
+    """One nft table, replaced atomically when applied."""
+
+    def __init__(self, family: str, name: str) -> None:
+        self.family = family
+        self.name = name
+        self.cmds: list[Cmd] = []
+
+    def _base(self) -> dict[str, Any]:
+        return {"family": self.family, "table": self.name}
+
+    def chain(self, name: str, *, hook: str | None = None, ctype: str = "filter", prio: int = 0,
+              policy: str = "accept") -> None:
+        c: dict[str, Any] = {**self._base(), "name": name}
+        if hook:
+            c.update({"type": ctype, "hook": hook, "prio": prio, "policy": policy})
+        self.cmds.append({"add": {"chain": c}})
+
+    def rule(self, chain: str, *expr: Expr, comment: str | None = None) -> None:
+        r: dict[str, Any] = {**self._base(), "chain": chain, "expr": list(expr)}
+        if comment:
+            r["comment"] = comment[:128]
+        self.cmds.append({"add": {"rule": r}})
+
+    def set(self, name: str, typ: str | list[str], elems: Sequence[Any], flags: Sequence[str] = ()) -> None:
+        s: dict[str, Any] = {**self._base(), "name": name, "type": typ}
+        if flags:
+            s["flags"] = list(flags)
+        if elems:
+            s["elem"] = list(elems)
+        self.cmds.append({"add": {"set": s}})
+
+    def map(self, name: str, typ: str | list[str], data: str, elems: Sequence[Any]) -> None:
+        m: dict[str, Any] = {**self._base(), "name": name, "type": typ, "map": data}
+        if elems:
+            m["elem"] = [list(e) for e in elems]
+        self.cmds.append({"add": {"map": m}})
+
+    def document(self) -> dict[str, Any]:
+        t = {"family": self.family, "name": self.name}
+        head: list[Cmd] = [{"add": {"table": dict(t)}}, {"delete": {"table": dict(t)}}, {"add": {"table": dict(t)}}]
+        return {"nftables": [{"metainfo": {"json_schema_version": 1}}, *head, *self.cmds]}
+
+
+def delete_tables_document(tables: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    cmds: list[Cmd] = []
+    for fam, name in tables:
+        cmds += [{"add": {"table": {"family": fam, "name": name}}}, {"delete": {"table": {"family": fam, "name": name}}}]
+    return {"nftables": cmds}
+
+
+# -- application ----------------------------------------------------------------------------------------
+def apply(netns: str, document: dict[str, Any]) -> None:
+    """Apply one JSON batch inside ``netns`` (atomic: all or nothing). Raises DataplaneError on failure."""
+    if not netns:
+        raise DataplaneError("refusing to run nft in the host namespace")
+    proc = subprocess.run([IP, "netns", "exec", netns, NFT, "-j", "-f", "-"], input=json.dumps(document),
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise DataplaneError(f"nft failed in {netns}: {proc.stderr.strip()[:2000]}")
+
+
+def list_ruleset(netns: str | None) -> dict[str, Any]:
+    """``nft -j list ruleset`` of a namespace (``None``: the host, read-only, for safety checks)."""
+    argv = [NFT, "-j", "list", "ruleset"] if netns is None else [IP, "netns", "exec", netns, NFT, "-j", "list",
+                                                                   "ruleset"]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise DataplaneError(f"nft list failed: {proc.stderr.strip()}")
+    doc: dict[str, Any] = json.loads(proc.stdout or '{"nftables": []}')
+    return doc

@@ -1,0 +1,237 @@
+"""Who owns an address: the indexes the path engine builds once per twin (IP → pod, node, VM NIC, LB
+frontend, public IP, ClusterIP, private endpoint, API server, or the internet).
+
+Built once from an immutable :class:`~aksnet.model.twin.Twin` and one focused cluster (the current
+context's); every look-up afterwards is a dict access. This module must not decide reachability.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from aksnet.model import azure, k8s
+from aksnet.model.twin import ClusterState, Twin
+
+_NOT_INTERNET = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",
+    "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"))
+
+
+def is_internet_address(ip: str) -> bool:
+    """A public (internet-routable) IPv4 address."""
+    a = ipaddress.IPv4Address(ip)
+    return not any(a in n for n in _NOT_INTERNET)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """What sits behind an address. ``kind``: pod, node, vm, lb-frontend, public-ip, cluster-ip, external-ip,
+    private-endpoint, apiserver, internet, unknown."""
+
+    kind: str
+    ip: str
+    name: str = ""
+    pod: k8s.Pod | None = None
+    node: k8s.Node | None = None
+    vm: azure.VirtualMachine | None = None
+    nic: azure.NetworkInterface | None = None
+    service: k8s.Service | None = None
+    lb: azure.LoadBalancer | None = None
+    frontend: azure.FrontendIPConfiguration | None = None
+    public_ip: azure.PublicIPAddress | None = None
+    private_endpoint: azure.PrivateEndpoint | None = None
+    cluster: azure.ManagedCluster | None = None
+
+
+@dataclass
+class Topology:
+    """Indexes over one twin, focused on one cluster for Kubernetes names."""
+
+    twin: Twin
+    state: ClusterState
+    subnets: dict[str, azure.Subnet] = field(default_factory=dict)
+    vnet_of_subnet: dict[str, azure.VirtualNetwork] = field(default_factory=dict)
+    vnets: dict[str, azure.VirtualNetwork] = field(default_factory=dict)
+    nsgs: dict[str, azure.NetworkSecurityGroup] = field(default_factory=dict)
+    route_tables: dict[str, azure.RouteTable] = field(default_factory=dict)
+    public_ips: dict[str, azure.PublicIPAddress] = field(default_factory=dict)
+    public_ip_by_address: dict[str, azure.PublicIPAddress] = field(default_factory=dict)
+    nat_gateways: dict[str, azure.NatGateway] = field(default_factory=dict)
+    nics: dict[str, azure.NetworkInterface] = field(default_factory=dict)
+    nic_by_ip: dict[str, tuple[azure.NetworkInterface, azure.NicIPConfiguration]] = field(default_factory=dict)
+    vm_by_nic: dict[str, azure.VirtualMachine] = field(default_factory=dict)
+    vms_by_name: dict[str, list[azure.VirtualMachine]] = field(default_factory=dict)
+    frontend_by_ip: dict[str, tuple[azure.LoadBalancer, azure.FrontendIPConfiguration]] = field(default_factory=dict)
+    private_endpoint_by_ip: dict[str, azure.PrivateEndpoint] = field(default_factory=dict)
+    pods: dict[str, k8s.Pod] = field(default_factory=dict)
+    pod_by_ip: dict[str, k8s.Pod] = field(default_factory=dict)
+    nodes: dict[str, k8s.Node] = field(default_factory=dict)
+    node_by_ip: dict[str, k8s.Node] = field(default_factory=dict)
+    namespaces: dict[str, k8s.Namespace] = field(default_factory=dict)
+    services: dict[str, k8s.Service] = field(default_factory=dict)
+    service_by_ip: dict[str, k8s.Service] = field(default_factory=dict)
+    service_by_external_ip: dict[str, list[k8s.Service]] = field(default_factory=dict)
+    slices_by_service: dict[str, list[k8s.EndpointSlice]] = field(default_factory=dict)
+    pods_by_namespace: dict[str, list[k8s.Pod]] = field(default_factory=dict)
+    api_public_ip: dict[str, azure.ManagedCluster] = field(default_factory=dict)
+
+    @property
+    def cluster(self) -> azure.ManagedCluster | None:
+        return self.state.cluster
+
+    # -- construction --------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, twin: Twin, cluster_id: str | None = None) -> Topology:
+        state = _pick_cluster(twin.clusters, cluster_id)
+        t = cls(twin=twin, state=state)
+        for v in twin.vnets:
+            t.vnets[v.id.lower()] = v
+            for s in v.subnets:
+                t.subnets[s.id.lower()] = s
+                t.vnet_of_subnet[s.id.lower()] = v
+        t.nsgs = {n.id.lower(): n for n in twin.nsgs}
+        t.route_tables = {r.id.lower(): r for r in twin.route_tables}
+        t.public_ips = {p.id.lower(): p for p in twin.public_ips}
+        t.public_ip_by_address = {p.ip_address: p for p in twin.public_ips if p.ip_address}
+        t.nat_gateways = {n.id.lower(): n for n in twin.nat_gateways}
+        for nic in twin.nics:
+            t.nics[nic.id.lower()] = nic
+            for c in nic.ip_configurations:
+                t.nic_by_ip.setdefault(c.private_ip, (nic, c))
+        for vm in twin.vms:
+            t.vms_by_name.setdefault(vm.name.lower(), []).append(vm)
+            for nid in vm.nic_ids:
+                t.vm_by_nic[nid.lower()] = vm
+        for nic in twin.nics:
+            if nic.owner_id and nic.id.lower() not in t.vm_by_nic:
+                owner = next((v for v in twin.vms if v.id.lower() == nic.owner_id.lower()), None)
+                if owner:
+                    t.vm_by_nic[nic.id.lower()] = owner
+        for lb in twin.load_balancers:
+            for f in lb.frontends:
+                ip = f.private_ip
+                if f.public_ip_id and f.public_ip_id.lower() in t.public_ips:
+                    ip = t.public_ips[f.public_ip_id.lower()].ip_address
+                if ip:
+                    t.frontend_by_ip.setdefault(ip, (lb, f))
+        t.private_endpoint_by_ip = {p.private_ip: p for p in twin.private_endpoints}
+        for cs in twin.clusters:
+            if cs.cluster and cs.cluster.api_server_public_ip:
+                t.api_public_ip[cs.cluster.api_server_public_ip] = cs.cluster
+        t._index_cluster()
+        return t
+
+    def _index_cluster(self) -> None:
+        s = self.state
+        self.namespaces = {n.name: n for n in s.namespaces}
+        self.nodes = {n.name: n for n in s.nodes}
+        self.node_by_ip = {n.internal_ip: n for n in s.nodes if n.internal_ip}
+        for p in s.pods:
+            self.pods[p.key] = p
+            self.pods_by_namespace.setdefault(p.namespace, []).append(p)
+            if p.pod_ip and not p.host_network and p.phase in ("Running", "Pending"):
+                self.pod_by_ip.setdefault(p.pod_ip, p)
+        for svc in s.services:
+            self.services[svc.key] = svc
+            if svc.cluster_ip and svc.cluster_ip != "None":
+                self.service_by_ip[svc.cluster_ip] = svc
+            for ip in (*svc.external_ips, *svc.load_balancer_ingress):
+                self.service_by_external_ip.setdefault(ip, []).append(svc)
+        for es in s.endpoint_slices:
+            self.slices_by_service.setdefault(f"{es.namespace}/{es.service_name}", []).append(es)
+
+    # -- look-ups ------------------------------------------------------------------------------------
+    def vm_named(self, name: str) -> azure.VirtualMachine | None:
+        found = self.vms_by_name.get(name.lower(), [])
+        return found[0] if found else None
+
+    def nic_of_vm(self, vm: azure.VirtualMachine) -> azure.NetworkInterface | None:
+        for nid in vm.nic_ids:
+            nic = self.nics.get(nid.lower())
+            if nic is not None:
+                return nic
+        return None
+
+    def nic_of_node(self, node: k8s.Node) -> azure.NetworkInterface | None:
+        hit = self.nic_by_ip.get(node.internal_ip)
+        return hit[0] if hit else None
+
+    def subnet_of_ip(self, ip: str) -> azure.Subnet | None:
+        hit = self.nic_by_ip.get(ip)
+        if hit:
+            return self.subnets.get(hit[1].subnet_id.lower())
+        pe = self.private_endpoint_by_ip.get(ip)
+        if pe:
+            return self.subnets.get(pe.subnet_id.lower())
+        fe = self.frontend_by_ip.get(ip)
+        if fe and fe[1].subnet_id:
+            return self.subnets.get(fe[1].subnet_id.lower())
+        addr = ipaddress.IPv4Address(ip)
+        for s in self.subnets.values():
+            if any(addr in ipaddress.IPv4Network(p, strict=False) for p in s.address_prefixes):
+                return s
+        return None
+
+    def owner(self, ip: str) -> Owner:
+        """Classify a destination address (focused cluster first, then Azure, then the internet)."""
+        if ip in self.pod_by_ip:
+            p = self.pod_by_ip[ip]
+            return Owner("pod", ip, p.key, pod=p, node=self.nodes.get(p.node_name or ""), cluster=self.cluster)
+        if ip in self.service_by_ip:
+            svc = self.service_by_ip[ip]
+            return Owner("cluster-ip", ip, svc.key, service=svc, cluster=self.cluster)
+        if ip in self.node_by_ip:
+            n = self.node_by_ip[ip]
+            hit = self.nic_by_ip.get(ip)
+            return Owner("node", ip, n.name, node=n, nic=hit[0] if hit else None, cluster=self.cluster)
+        if ip in self.frontend_by_ip:
+            lb, f = self.frontend_by_ip[ip]
+            pip = self.public_ips.get((f.public_ip_id or "").lower())
+            return Owner("lb-frontend", ip, f"{lb.name}/{f.name}", lb=lb, frontend=f, public_ip=pip)
+        if ip in self.private_endpoint_by_ip:
+            pe = self.private_endpoint_by_ip[ip]
+            mc = next((c.cluster for c in self.twin.clusters
+                       if c.cluster and pe.target_id and c.cluster.id.lower() == pe.target_id.lower()), None)
+            return Owner("private-endpoint", ip, pe.name, private_endpoint=pe, cluster=mc)
+        if ip in self.api_public_ip:
+            mc = self.api_public_ip[ip]
+            return Owner("apiserver", ip, mc.fqdn or mc.name, cluster=mc)
+        if ip in self.nic_by_ip:
+            nic, _ = self.nic_by_ip[ip]
+            vm = self.vm_by_nic.get(nic.id.lower())
+            return Owner("vm", ip, vm.name if vm else nic.name, vm=vm, nic=nic)
+        if ip in self.public_ip_by_address:
+            pip = self.public_ip_by_address[ip]
+            return Owner("public-ip", ip, pip.name, public_ip=pip)
+        if ip in self.service_by_external_ip:
+            svc = self.service_by_external_ip[ip][0]
+            return Owner("external-ip", ip, svc.key, service=svc, cluster=self.cluster)
+        if is_internet_address(ip):
+            return Owner("internet", ip, ip)
+        return Owner("unknown", ip, ip)
+
+    def nic_with_public_ip(self, ip: str) -> tuple[azure.NetworkInterface, azure.NicIPConfiguration] | None:
+        pip = self.public_ip_by_address.get(ip)
+        if pip is None:
+            return None
+        for nic in self.nics.values():
+            for c in nic.ip_configurations:
+                if c.public_ip_id and c.public_ip_id.lower() == pip.id.lower():
+                    return nic, c
+        return None
+
+    def workload_pods(self, kind: str, namespace: str, name: str) -> list[k8s.Pod]:
+        """Pods whose top owner is the workload (Deployment, StatefulSet, DaemonSet), by name."""
+        return sorted((p for p in self.pods_by_namespace.get(namespace, ())
+                       if p.owner_kind == kind and p.owner_name == name), key=lambda p: p.name)
+
+
+def _pick_cluster(clusters: Iterable[ClusterState], cluster_id: str | None) -> ClusterState:
+    cs = list(clusters)
+    if cluster_id:
+        for c in cs:
+            if c.cluster and c.cluster.id.lower() == cluster_id.lower():
+                return c
+    return cs[0] if cs else ClusterState(cluster=None)

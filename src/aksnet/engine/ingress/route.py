@@ -1,0 +1,252 @@
+"""``route_request``: what one ingress-nginx controller does with one HTTP request, in nginx's order.
+
+Order (nginx phases as ingress-nginx configures them):
+server by Host (exact name or alias, then wildcard ``*.foo.com`` = one label, then the catch-all ``_``)
+→ certificate by SNI (https) → server-level app-root 302 → location (exact, longest prefix / nginx
+auto-redirect 301, or first regex in regex mode) → location denied (bad allowlist) 503 →
+temporal/permanent redirect → rewrite-target → ssl-redirect (308) → denylist/allowlist 403 →
+default backend 404 → canary choice → no endpoints 503 → proxy (headers, rewritten URI, candidates).
+
+Must not choose the endpoint, apply NetworkPolicy or render anything: the caller (``aksnet curl``) does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aksnet.engine.ingress.allowlist import check_access
+from aksnet.engine.ingress.backend import ResolvedBackend
+from aksnet.engine.ingress.canary import choose_canary
+from aksnet.engine.ingress.headers import forwarded_vars, upstream_headers
+from aksnet.engine.ingress.locations import Location, match_location, normalize_uri
+from aksnet.engine.ingress.model import (
+    ANNOTATION_PREFIX,
+    PROXY,
+    REDIRECT,
+    RESPOND,
+    Exposure,
+    HttpRequest,
+    IngressDecision,
+    Step,
+    TLSCertificate,
+)
+from aksnet.engine.ingress.redirects import (
+    app_root_redirect,
+    auto_redirect_location,
+    location_redirect,
+    ssl_redirect,
+)
+from aksnet.engine.ingress.rewrite import apply_rewrite, request_uri
+from aksnet.engine.ingress.servers import CATCH_ALL, Server
+from aksnet.engine.ingress.view import ControllerView
+
+_LABEL = re.compile(r"[\w-]+", re.ASCII)
+
+
+def wildcard_matches(pattern: str, hostname: str) -> bool:
+    """ingress-nginx buildServerName: ``*.foo.com`` → ``~^(?<subdomain>[\\w-]+)\\.foo\\.com$`` (one label)."""
+    if not pattern.startswith("*."):
+        return False
+    head, _, rest = hostname.partition(".")
+    return rest == pattern[2:] and bool(_LABEL.fullmatch(head))
+
+
+def select_server(view: ControllerView, hostname: str) -> tuple[Server, Step]:
+    """nginx server_name lookup: exact names (and server-alias), then wildcard regexes in config order, then ``_``."""
+    for s in view.servers:
+        if s.hostname != CATCH_ALL and (s.hostname == hostname or hostname in s.aliases):
+            how = "server-alias" if s.hostname != hostname else "host"
+            rule = f"{ANNOTATION_PREFIX}server-alias" if how == "server-alias" else "spec.rules[].host"
+            return s, Step(f"Host {hostname} → server {s.hostname}", rule)
+    for s in view.servers:
+        if s.is_wildcard and wildcard_matches(s.hostname, hostname):
+            return s, Step(f"Host {hostname} → wildcard server {s.hostname} (one DNS label)", "spec.rules[].host")
+    catch_all = view.server(CATCH_ALL)
+    assert catch_all is not None  # build_servers always creates it
+    why = f"no server for Host {hostname}" if hostname else "no Host header"
+    return catch_all, Step(f"{why}: catch-all server _", "nginx default server")
+
+
+def select_certificate(view: ControllerView, sni: str) -> tuple[TLSCertificate, Step]:
+    """The certificate served for a TLS handshake with server name ``sni``."""
+    server, _ = select_server(view, sni) if sni else (view.server(CATCH_ALL), None)
+    if server is not None and server.certificate is not None and server.hostname != CATCH_ALL:
+        rule = server.certificate_step.rule if server.certificate_step else "spec.tls"
+        return server.certificate, Step(f"SNI {sni} → certificate {server.certificate.name}", rule)
+    d = view.default_certificate
+    return d, Step(f"SNI {sni or '(none)'}: no TLS configured for it → default certificate {d.name}", "--default-ssl-certificate")
+
+
+def _decision(server: Server, req: HttpRequest, steps: list[Step], **kw: object) -> IngressDecision:
+    return IngressDecision(server=server.hostname, method=req.method, steps=tuple(steps), **kw)  # type: ignore[arg-type]
+
+
+def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: int | None = None) -> IngressDecision:
+    """Decide what the controller of ``view`` does with ``request`` (see the module docstring for the order).
+
+    ``canary_roll`` is the balancer's random draw in 1..canary-weight-total; without it a weighted canary
+    split is reported and the majority side is shown. The decision lists the candidate endpoints; the
+    caller picks one.
+    """
+    req = request
+    server, step = select_server(view, req.hostname)
+    steps: list[Step] = [step]
+    warnings: list[str] = []
+    cert: TLSCertificate | None = None
+    if req.scheme == "https":
+        cert, cstep = select_certificate(view, (req.sni or req.hostname).lower())
+        steps.append(cstep)
+    fv = forwarded_vars(req, view.config, server.hostname)
+    uri, args = normalize_uri(req.uri_path), req.query
+    resp: dict[str, str] = {}
+    has_cert = server.certificate is not None and server.hostname != CATCH_ALL
+    if req.scheme == "https" and has_cert and view.config.hsts:
+        resp["strict-transport-security"] = _hsts(view)
+    base = {"certificate": cert, "response_headers": resp, "warnings": tuple(warnings)}
+
+    root = app_root_redirect(server.locations, req, uri)
+    if root is not None:
+        url, rstep = root
+        steps.append(rstep)
+        return _decision(server, req, steps, action=REDIRECT, status=302, location_header=url,
+                         request_uri=req.path, **base)
+
+    m = match_location(server.locations, uri)
+    if m.location is None:
+        steps.append(Step("no location matches: default backend", "default backend"))
+        return _decision(server, req, steps, action=RESPOND, status=404, default_backend=True, **base)
+    loc = m.location
+    match_fields = _match_fields(loc)
+    if server.regex:
+        steps.append(Step(f"server {server.hostname} uses regex locations: {server.regex_reason}", "enforceRegexModifier"))
+    steps.append(Step(m.how, _rule_of(loc)))
+    if m.auto_redirect is not None:
+        url = auto_redirect_location(req, server.hostname, m.auto_redirect, args)
+        steps.append(Step(f"301 to {url}", "nginx location auto_redirect (proxy_pass in a location ending with /)"))
+        return _decision(server, req, steps, action=REDIRECT, status=301, location_header=url,
+                         request_uri=req.path, **match_fields, **base)
+    a = loc.annotations
+    if a.denied:
+        steps.append(Step(f"location denied: {a.denied}: 503", "ingress-nginx Location.Denied"))
+        return _decision(server, req, steps, action=RESPOND, status=503, request_uri=req.path, **match_fields, **base)
+    nginx_vars = {
+        "scheme": req.scheme, "host": req.hostname or server.hostname, "http_host": req.host or "",
+        "request_uri": req.path, "uri": uri, "args": args or "", "best_http_host": fv.best_http_host,
+    }
+    redirect = location_redirect(loc, nginx_vars)
+    if redirect is not None:
+        code, url, rstep = redirect
+        steps.append(rstep)
+        return _decision(server, req, steps, action=REDIRECT, status=code, location_header=url,
+                         request_uri=req.path, **match_fields, **base)
+    new_uri, new_args, rwstep = apply_rewrite(loc, uri, args)
+    if rwstep is not None:
+        steps.append(rwstep)
+    ssl = ssl_redirect(loc, req, fv.pass_access_scheme, fv.best_http_host, has_cert, view.config)
+    if ssl is not None:
+        code, url, sstep = ssl
+        steps.append(sstep)
+        return _decision(server, req, steps, action=REDIRECT, status=code, location_header=url,
+                         request_uri=req.path, **match_fields, **base)
+    allowed, astep = check_access(loc, fv.remote_addr)
+    if astep is not None:
+        steps.append(astep)
+    if not allowed:
+        return _decision(server, req, steps, action=RESPOND, status=403, request_uri=req.path, **match_fields, **base)
+    if loc.backend is None:
+        dbs = view.config.default_backend_service
+        who = f"default backend Service {dbs}" if dbs else "the controller's built-in default backend"
+        steps.append(Step(f"location / of server {server.hostname} has no Ingress path: {who} answers 404", "default backend"))
+        return _decision(server, req, steps, action=RESPOND, status=404, default_backend=True,
+                         request_uri=req.path, **match_fields, **base)
+
+    backend: ResolvedBackend = loc.backend
+    canary_ing: str | None = None
+    alts = view.canaries.get(backend.upstream_name, ())
+    if alts:
+        hit, cstep = choose_canary(alts[0], {k.lower(): v for k, v in req.headers.items()}, canary_roll)
+        steps.append(Step(f"{cstep.what} (canary Ingress {alts[0].ingress})", cstep.rule))
+        if hit:
+            backend, canary_ing = alts[0].backend, alts[0].ingress
+    upstream_uri = request_uri(new_uri, new_args)
+    xfp = a.x_forwarded_prefix if (rwstep is not None and a.x_forwarded_prefix) else None
+    headers = upstream_headers(req, view.config, fv, a.upstream_vhost, xfp)
+    proxied = {
+        "service": backend.service_key, "service_port": backend.port, "upstream_name": backend.upstream_name,
+        "backend_protocol": a.backend_protocol, "canary": canary_ing is not None, "canary_ingress": canary_ing,
+        "request_uri": upstream_uri, "headers": headers, "upstream_host": headers.get("host", ""),
+    }
+    if not backend.usable:
+        steps.append(Step(f"{backend.error}: 503", "upstream has no endpoints"))
+        return _decision(server, req, steps, action=RESPOND, status=503, **match_fields, **proxied, **base)
+    if backend.external_name is not None:
+        steps.append(Step(f"proxy to ExternalName {backend.external_name}:{backend.port}", "Service type ExternalName"))
+        return _decision(server, req, steps, action=PROXY, status=None, external_name=backend.external_name,
+                         **match_fields, **proxied, **base)
+    eps = ", ".join(e.address for e in backend.endpoints)
+    proto = f" ({a.backend_protocol})" if a.backend_protocol != "HTTP" else ""
+    steps.append(Step(
+        f"proxy{proto} to Service {backend.service_key} port {backend.port}: endpoints {eps}",
+        f"{ANNOTATION_PREFIX}backend-protocol" if proto else "spec.rules[].http.paths[].backend.service",
+    ))
+    return _decision(server, req, steps, action=PROXY, status=None, endpoints=backend.endpoints,
+                     **match_fields, **proxied, **base)
+
+
+def _hsts(view: ControllerView) -> str:
+    c = view.config
+    v = f"max-age={c.hsts_max_age}"
+    if c.hsts_include_subdomains:
+        v += "; includeSubDomains"
+    if c.hsts_preload:
+        v += "; preload"
+    return v
+
+
+def _rule_of(loc: Location) -> str:
+    if loc.ingress is None:
+        return "default backend"
+    if loc.ingress_path_type == "defaultBackend":
+        return f"Ingress {loc.ingress} spec.defaultBackend"
+    return f"Ingress {loc.ingress} path {loc.ingress_path} ({loc.ingress_path_type})"
+
+
+def _match_fields(loc: Location) -> dict[str, object]:
+    return {
+        "ingress": loc.ingress,
+        "rule_host": loc.rule_host,
+        "path": loc.ingress_path if loc.ingress else None,
+        "path_type": loc.ingress_path_type if loc.ingress else None,
+        "location": loc.nginx,
+        "location_path": loc.path,
+    }
+
+
+def list_exposures(view: ControllerView) -> tuple[Exposure, ...]:
+    """Every (host, path) → Service the controller serves, with TLS and redirect facts, for matrix/explain."""
+    out: dict[tuple[str, str, str, bool], Exposure] = {}
+    for s in view.servers:
+        has_cert = s.certificate is not None and s.hostname != CATCH_ALL
+        host = "*" if s.hostname == CATCH_ALL else s.hostname
+        for loc in s.locations:
+            if loc.ingress is None or loc.backend is None or loc.generated_exact:
+                continue
+            a = loc.annotations
+            key = (host, loc.ingress_path, loc.ingress_path_type, False)
+            out.setdefault(key, Exposure(
+                ingress=loc.ingress, host=host, path=loc.ingress_path, path_type=loc.ingress_path_type,
+                service=loc.backend.service_key, service_port=loc.backend.port, tls=has_cert,
+                tls_secret=s.certificate.secret if (has_cert and s.certificate) else None,
+                ssl_redirect=a.force_ssl_redirect or (a.ssl_redirect and has_cert),
+                allowlist=a.allowlist, endpoints=len(loc.backend.endpoints),
+            ))
+            for alt in view.canaries.get(loc.backend.upstream_name, ()):
+                ckey = (host, loc.ingress_path, loc.ingress_path_type, True)
+                out.setdefault(ckey, Exposure(
+                    ingress=alt.ingress, host=host, path=loc.ingress_path, path_type=loc.ingress_path_type,
+                    service=alt.backend.service_key, service_port=alt.backend.port, tls=has_cert,
+                    tls_secret=s.certificate.secret if (has_cert and s.certificate) else None,
+                    ssl_redirect=a.force_ssl_redirect or (a.ssl_redirect and has_cert),
+                    allowlist=a.allowlist, canary=True, endpoints=len(alt.backend.endpoints),
+                ))
+    return tuple(out[k] for k in sorted(out))

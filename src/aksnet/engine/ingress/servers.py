@@ -1,0 +1,253 @@
+"""Build one controller's nginx servers from the Ingresses it serves (pure; the compiled configuration).
+
+Follows ingress-nginx's controller.go (createServers, getBackendServers, mergeAlternativeBackends):
+
+* one server per host, plus the catch-all ``_`` (rules without host land there); Ingresses are taken
+  oldest first; the first Ingress that names a host creates its server, whose ``location /`` points at
+  that Ingress's ``spec.defaultBackend`` or the controller's default backend (404) and carries that
+  Ingress's annotations;
+* an Ingress with ``defaultBackend`` and no rules configures the catch-all server;
+* paths of every Ingress for a host are merged; the same path with the same pathType in a younger
+  Ingress is skipped ("Location … already configured"): the oldest wins; a path ``/`` Prefix replaces
+  the default location;
+* canary Ingresses create no server and no location: their backend becomes the alternative of the
+  primary upstream with the same host, path and pathType; a canary without such a primary is dropped;
+* TLS: the oldest Ingress with a TLS entry for the host sets the certificate (tls.py).
+
+Must not look at requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from aksnet.model import k8s
+
+from aksnet.engine.ingress.annotations import Canary, IngressAnnotations, parse_annotations
+from aksnet.engine.ingress.backend import ResolvedBackend, resolve_backend
+from aksnet.engine.ingress.locations import (
+    ROOT,
+    Location,
+    enforce_regex,
+    nginx_path_type,
+    sort_locations,
+    split_prefix_locations,
+)
+from aksnet.engine.ingress.model import ControllerConfig, Step, TLSCertificate
+from aksnet.engine.ingress.tls import server_certificate
+
+CATCH_ALL = "_"
+
+
+@dataclass(frozen=True, slots=True)
+class CanaryBackend:
+    ingress: str
+    host: str
+    path: str
+    path_type: str
+    backend: ResolvedBackend
+    canary: Canary
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    hostname: str  # "_" = catch-all; "*.foo.com" = wildcard
+    locations: tuple[Location, ...]
+    regex: bool = False
+    regex_reason: str = ""
+    certificate: TLSCertificate | None = None
+    certificate_step: Step | None = None
+    aliases: tuple[str, ...] = ()
+    ingresses: tuple[str, ...] = ()
+
+    @property
+    def is_wildcard(self) -> bool:
+        return self.hostname.startswith("*.")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSet:
+    servers: tuple[Server, ...]
+    canaries: Mapping[str, tuple[CanaryBackend, ...]] = field(default_factory=dict)  # by primary upstream
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Building:
+    hostname: str
+    locations: list[Location]
+    certificate: TLSCertificate | None = None
+    certificate_step: Step | None = None
+    aliases: list[str] = field(default_factory=list)
+    ingresses: list[str] = field(default_factory=list)
+
+
+def _default_location(ing: k8s.Ingress | None, anns: IngressAnnotations, backend: ResolvedBackend | None) -> Location:
+    return Location(
+        path=ROOT,
+        path_type="Prefix",
+        ingress_path=ROOT,
+        ingress_path_type="Prefix",
+        ingress=ing.key if (ing is not None and backend is not None) else None,
+        rule_host=None,
+        backend=backend,
+        annotations=anns,
+        is_default_backend=backend is None,
+    )
+
+
+def build_servers(
+    ingresses: Sequence[k8s.Ingress],
+    config: ControllerConfig,
+    services: Mapping[str, k8s.Service],
+    slices: Mapping[str, Sequence[k8s.EndpointSlice]],
+    secrets: Mapping[str, k8s.Secret],
+) -> ServerSet:
+    """Compile the served Ingresses (oldest first) into nginx servers and locations."""
+    warnings: list[str] = []
+    parsed = {ing.key: parse_annotations(ing.annotations, config) for ing in ingresses}
+    for ing in ingresses:
+        warnings.extend(f"Ingress {ing.key}: {w}" for w in parsed[ing.key].warnings)
+    no_anns = parse_annotations({}, config)
+    servers: dict[str, _Building] = {CATCH_ALL: _Building(CATCH_ALL, [_default_location(None, no_anns, None)])}
+
+    # createServers: default locations, catch-all backends, aliases and TLS.
+    for ing in ingresses:
+        anns = parsed[ing.key]
+        if anns.canary.enabled:
+            continue
+        default_up: ResolvedBackend | None = None
+        if ing.default_backend is not None and ing.default_backend.service_name:
+            default_up = resolve_backend(ing.namespace, ing.default_backend, services, slices)
+            root = servers[CATCH_ALL].locations[0]
+            if not ing.rules and root.is_default_backend:
+                # "defines a backend but no rule. Using it to configure the catch-all server"
+                servers[CATCH_ALL].locations[0] = replace(
+                    _default_location(ing, replace(anns, redirect_url="", redirect_code=0, rewrite_target=""), default_up),
+                    ingress_path_type="defaultBackend",
+                )
+                servers[CATCH_ALL].ingresses.append(ing.key)
+        for rule in ing.rules:
+            host = (rule.host or CATCH_ALL).lower()
+            if host in servers:
+                continue
+            loc = _default_location(ing, anns, default_up)
+            if default_up is not None:
+                loc = replace(loc, ingress_path_type="defaultBackend")
+            servers[host] = _Building(host, [loc])
+    for ing in ingresses:
+        anns = parsed[ing.key]
+        if anns.canary.enabled:
+            continue
+        for rule in ing.rules:
+            host = (rule.host or CATCH_ALL).lower()
+            srv = servers[host]
+            for alias in anns.server_alias:
+                if alias not in srv.aliases and alias not in servers and alias != host:
+                    srv.aliases.append(alias)
+            if srv.certificate is None:
+                cert, step = server_certificate(host, ing, secrets, config)
+                if cert is not None:
+                    srv.certificate, srv.certificate_step = cert, step
+
+    # getBackendServers: merge every path of every Ingress into its host's server.
+    canary_ings: list[k8s.Ingress] = []
+    for ing in ingresses:
+        anns = parsed[ing.key]
+        if anns.canary.enabled:
+            canary_ings.append(ing)
+            continue
+        for rule in ing.rules:
+            host = (rule.host or CATCH_ALL).lower()
+            srv = servers.get(host) or servers[CATCH_ALL]
+            for p in rule.paths:
+                if not p.backend.service_name:
+                    warnings.append(f"Ingress {ing.key} path {p.path}: no service backend, using the default backend")
+                    continue
+                path = p.path or ROOT
+                ptype = nginx_path_type(p.path_type)
+                up = resolve_backend(ing.namespace, p.backend, services, slices)
+                new = Location(
+                    path=path, path_type=ptype, ingress_path=path, ingress_path_type=p.path_type,
+                    ingress=ing.key, rule_host=rule.host, backend=up, annotations=anns,
+                )
+                add = True
+                for i, loc in enumerate(srv.locations):
+                    if loc.path != path:
+                        continue
+                    if loc.path_type != ptype:
+                        break  # same path with another pathType: allowed
+                    add = False
+                    if not loc.is_default_backend and loc.ingress_path_type != "defaultBackend":
+                        warnings.append(
+                            f'Location "{path}" already configured for server "{host}" with upstream '
+                            f'"{loc.backend.upstream_name if loc.backend else "upstream-default-backend"}" '
+                            f"(Ingress {loc.ingress}): Ingress {ing.key} skipped for this path (oldest wins)"
+                        )
+                        break
+                    srv.locations[i] = new
+                    break
+                if add:
+                    srv.locations.append(new)
+                if ing.key not in srv.ingresses:
+                    srv.ingresses.append(ing.key)
+
+    canaries = _merge_canaries(canary_ings, parsed, servers, services, slices, warnings)
+
+    built: list[Server] = []
+    for name in sorted(servers):
+        b = servers[name]
+        locs = split_prefix_locations(sort_locations(b.locations))
+        regex, why = enforce_regex(locs)
+        if regex:
+            locs = [replace(loc, regex=True) for loc in locs]
+        built.append(Server(
+            hostname=name, locations=tuple(locs), regex=regex, regex_reason=why,
+            certificate=b.certificate, certificate_step=b.certificate_step,
+            aliases=tuple(b.aliases), ingresses=tuple(b.ingresses),
+        ))
+    return ServerSet(tuple(built), canaries, tuple(warnings))
+
+
+def _merge_canaries(
+    canary_ings: Sequence[k8s.Ingress],
+    parsed: Mapping[str, IngressAnnotations],
+    servers: Mapping[str, _Building],
+    services: Mapping[str, k8s.Service],
+    slices: Mapping[str, Sequence[k8s.EndpointSlice]],
+    warnings: list[str],
+) -> dict[str, tuple[CanaryBackend, ...]]:
+    """mergeAlternativeBackends: attach each canary path to the primary upstream of the same host/path/type."""
+    out: dict[str, list[CanaryBackend]] = {}
+    if len(canary_ings) == len(parsed):  # nonCanaryIngressExists
+        for ing in canary_ings:
+            warnings.append(f"Ingress {ing.key} is a canary and no other Ingress exists: ignored")
+        return {}
+    for ing in canary_ings:
+        anns = parsed[ing.key]
+        for rule in ing.rules:
+            host = (rule.host or CATCH_ALL).lower()
+            srv = servers.get(host)
+            for p in rule.paths:
+                if not p.backend.service_name:
+                    continue
+                alt = resolve_backend(ing.namespace, p.backend, services, slices)
+                if srv is None:
+                    warnings.append(f"cannot merge alternative backend {alt.upstream_name} into hostname {host} that does not exist")
+                    continue
+                path, ptype = p.path or ROOT, nginx_path_type(p.path_type)
+                merged = False
+                for loc in srv.locations:
+                    if loc.backend is None or loc.path != path or loc.path_type != ptype:
+                        continue
+                    primary = loc.backend.upstream_name
+                    if primary == alt.upstream_name:
+                        continue
+                    out.setdefault(primary, [])
+                    if all(c.backend.upstream_name != alt.upstream_name for c in out[primary]):
+                        out[primary].append(CanaryBackend(ing.key, host, path, ptype, alt, anns.canary))
+                    merged = True
+                if not merged:
+                    warnings.append(f"unable to find real backend for alternative backend {alt.upstream_name}. Deleting.")
+    return {k: tuple(v) for k, v in out.items()}

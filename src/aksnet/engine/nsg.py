@@ -1,0 +1,152 @@
+"""Network security group evaluation (Azure): priorities, first match, 5-tuple, service tags, default rules.
+
+Rules: priority 100–4096 then the default rules 65000–65500, lower number first, first match wins; a rule
+matches on protocol, source/destination prefixes (CIDR, IP, ``*`` or a service tag) and port ranges.
+Subnet + NIC: inbound = subnet NSG then NIC NSG, outbound = NIC NSG then subnet NSG; both must allow.
+NSGs are stateful, so return traffic of an allowed flow is allowed. Source:
+learn.microsoft.com/azure/virtual-network/network-security-groups-overview and
+network-security-group-how-it-works (aks.md §3.6). This module must not route or translate packets.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aksnet.model import azure
+from aksnet.model.addr import parse_port_range
+
+AZURE_LOAD_BALANCER_IP = "168.63.129.16"
+PLATFORM_IPS = ("168.63.129.16", "169.254.169.254")
+
+# The Azure default rules, exactly as ARM lists them (used when a document carries none).
+_DEFAULTS = (
+    azure.SecurityRule("AllowVnetInBound", 65000, "Inbound", "Allow", "*", ("VirtualNetwork",), ("*",),
+                       ("VirtualNetwork",), ("*",), True),
+    azure.SecurityRule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "*", ("AzureLoadBalancer",),
+                       ("*",), ("*",), ("*",), True),
+    azure.SecurityRule("DenyAllInBound", 65500, "Inbound", "Deny", "*", ("*",), ("*",), ("*",), ("*",), True),
+    azure.SecurityRule("AllowVnetOutBound", 65000, "Outbound", "Allow", "*", ("VirtualNetwork",), ("*",),
+                       ("VirtualNetwork",), ("*",), True),
+    azure.SecurityRule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", ("*",), ("*",), ("Internet",),
+                       ("*",), True),
+    azure.SecurityRule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", ("*",), ("*",), ("*",), ("*",), True),
+)
+
+_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+                                                   "169.254.0.0/16", "127.0.0.0/8"))
+
+
+@dataclass(frozen=True, slots=True)
+class TagContext:
+    """What the service tags mean for the VNet an NSG is evaluated in. ``virtual_network`` holds the VNet's
+    address space, peered address spaces and the prefixes of user-defined routes (service-tags-overview)."""
+
+    virtual_network: tuple[ipaddress.IPv4Network, ...]
+
+    @staticmethod
+    def of(prefixes: Sequence[str]) -> TagContext:
+        nets = []
+        for p in prefixes:
+            try:
+                nets.append(ipaddress.IPv4Network(p, strict=False))
+            except ValueError:
+                continue
+        return TagContext(tuple(nets))
+
+
+@dataclass(frozen=True, slots=True)
+class NsgDecision:
+    """The verdict of one NSG for one packet; ``rule`` is the rule that matched (None: no NSG)."""
+
+    allowed: bool
+    nsg: azure.NetworkSecurityGroup | None
+    rule: azure.SecurityRule | None
+    direction: str
+
+    def describe(self) -> str:
+        if self.nsg is None or self.rule is None:
+            return "no NSG"
+        return f"{self.nsg.name}/{self.rule.name} (priority {self.rule.priority}, {self.rule.access})"
+
+
+def _prefix_matches(prefix: str, ip: ipaddress.IPv4Address, tags: TagContext) -> bool:
+    p = prefix.strip()
+    low = p.lower()
+    if p in ("*", "0.0.0.0/0") or low == "any":
+        return True
+    if low == "virtualnetwork":
+        return any(ip in n for n in tags.virtual_network)
+    if low == "azureloadbalancer":
+        return str(ip) == AZURE_LOAD_BALANCER_IP
+    if low == "internet":
+        return not any(ip in n for n in _PRIVATE) and not any(ip in n for n in tags.virtual_network)
+    try:
+        return ip in ipaddress.IPv4Network(p, strict=False)
+    except ValueError:
+        return False  # other service tags (Storage, AzureCloud …) never hold emulated addresses
+
+
+def _port_matches(ranges: Sequence[str], port: int) -> bool:
+    for r in ranges:
+        try:
+            if port in parse_port_range(r):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def rule_matches(rule: azure.SecurityRule, src_ip: str, src_port: int, dst_ip: str, dst_port: int,
+                 protocol: str, tags: TagContext) -> bool:
+    """The 5-tuple match of one security rule. SCTP has no NSG protocol value, so only ``*`` matches it."""
+    proto = rule.protocol.lower()
+    if proto not in ("*", "any") and proto != protocol.lower():
+        return False
+    s, d = ipaddress.IPv4Address(src_ip), ipaddress.IPv4Address(dst_ip)
+    return (any(_prefix_matches(p, s, tags) for p in rule.source_prefixes)
+            and any(_prefix_matches(p, d, tags) for p in rule.destination_prefixes)
+            and _port_matches(rule.source_ports, src_port)
+            and _port_matches(rule.destination_ports, dst_port))
+
+
+def ordered_rules(nsg: azure.NetworkSecurityGroup, direction: str) -> list[azure.SecurityRule]:
+    """Custom rules then default rules of one direction, by priority (lowest first)."""
+    defaults = nsg.default_rules or _DEFAULTS
+    rules = [r for r in (*nsg.rules, *defaults) if r.direction.lower() == direction.lower()]
+    return sorted(rules, key=lambda r: (r.is_default, r.priority, r.name))
+
+
+def evaluate_nsg(nsg: azure.NetworkSecurityGroup | None, direction: str, src_ip: str, src_port: int, dst_ip: str,
+                 dst_port: int, protocol: str, tags: TagContext) -> NsgDecision:
+    """First matching rule by priority decides (NSG overview, "Security rules"). No NSG allows everything.
+    Platform addresses (168.63.129.16, 169.254.169.254) are not subject to NSGs."""
+    if nsg is None:
+        return NsgDecision(True, None, None, direction)
+    peer = src_ip if direction.lower() == "inbound" else dst_ip
+    if peer in PLATFORM_IPS:
+        return NsgDecision(True, None, None, direction)
+    for rule in ordered_rules(nsg, direction):
+        if rule_matches(rule, src_ip, src_port, dst_ip, dst_port, protocol, tags):
+            return NsgDecision(rule.access.lower() == "allow", nsg, rule, direction)
+    return NsgDecision(False, nsg, None, direction)
+
+
+def evaluate_path(direction: str, subnet_nsg: azure.NetworkSecurityGroup | None,
+                  nic_nsg: azure.NetworkSecurityGroup | None, src_ip: str, src_port: int, dst_ip: str, dst_port: int,
+                  protocol: str, tags: TagContext) -> list[tuple[str, NsgDecision]]:
+    """Both NSGs in the order Azure applies them (inbound: subnet then NIC; outbound: NIC then subnet),
+    stopping at the first deny. Each element is (``subnet``|``nic``, decision)."""
+    order = [("subnet", subnet_nsg), ("nic", nic_nsg)]
+    if direction.lower() == "outbound":
+        order.reverse()
+    out: list[tuple[str, NsgDecision]] = []
+    for level, nsg in order:
+        if nsg is None:
+            continue
+        d = evaluate_nsg(nsg, direction, src_ip, src_port, dst_ip, dst_port, protocol, tags)
+        out.append((level, d))
+        if not d.allowed:
+            break
+    return out

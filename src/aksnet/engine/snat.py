@@ -1,0 +1,120 @@
+"""Source NAT: what source address a pod's packet carries when it leaves its node, and which public address
+the internet sees (aks.md §5 and §6).
+
+Per plugin, for a pod's packet leaving the node: kubenet NATs to the node IP for any destination outside the
+pod CIDR (pod → pod keeps the pod IP, routed by UDRs); Azure CNI (node subnet) keeps the pod IP inside the
+VNet (ip-masq-agent non-masquerade CIDRs: the VNet ranges) and masquerades to the node IP outside it;
+pod subnet (dynamic IP) never SNATs; overlay SNATs to the node for anything outside the pod CIDR.
+Internet egress then leaves via, in Azure's order of precedence: a UDR default route to an appliance, a NAT
+gateway on the subnet, an instance-level public IP, the load balancer's outbound rule (outbound type
+loadBalancer), else none (outbound type none/block, or default outbound access for plain VMs).
+This module must not evaluate NSGs or routes; the walk passes the route it selected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aksnet.engine.addressing import Topology
+from aksnet.model import azure
+
+
+@dataclass(frozen=True, slots=True)
+class SnatDecision:
+    source_ip: str
+    rule: str
+    translated: bool
+
+
+def _in_any(ip: str, cidrs: Sequence[str]) -> bool:
+    a = ipaddress.IPv4Address(ip)
+    for c in cidrs:
+        try:
+            if a in ipaddress.IPv4Network(c, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def pod_source(flavour: str, pod_ip: str, node_ip: str, dst_ip: str, pod_cidrs: Sequence[str],
+               vnet_prefixes: Sequence[str], non_masquerade: Sequence[str] = ()) -> SnatDecision:
+    """The source address of a pod's packet as it leaves the node (aks.md §5 table)."""
+    if _in_any(dst_ip, non_masquerade):
+        return SnatDecision(pod_ip, f"ip-masq-agent: {dst_ip} in a nonMasqueradeCIDR (no SNAT)", False)
+    if flavour == "kubenet":
+        if _in_any(dst_ip, pod_cidrs):
+            return SnatDecision(pod_ip, "kubenet: destination inside the pod CIDR (no SNAT)", False)
+        return SnatDecision(node_ip, f"kubenet: MASQUERADE to node IP {node_ip} (destination outside the pod CIDR)",
+                            True)
+    if flavour == "overlay":
+        if _in_any(dst_ip, pod_cidrs):
+            return SnatDecision(pod_ip, "overlay: destination inside the pod CIDR (no SNAT)", False)
+        return SnatDecision(node_ip, f"overlay: SNAT to node IP {node_ip} (destination outside the pod CIDR)", True)
+    if flavour == "podsubnet":
+        return SnatDecision(pod_ip, "Azure CNI pod subnet: the pod IP is always the source (no SNAT)", False)
+    if flavour == "azure":
+        if _in_any(dst_ip, vnet_prefixes):
+            return SnatDecision(pod_ip, "Azure CNI: destination inside the VNet (ip-masq-agent: no SNAT)", False)
+        return SnatDecision(node_ip, f"Azure CNI: ip-masq-agent MASQUERADE to node IP {node_ip} "
+                                     "(destination outside the VNet)", True)
+    return SnatDecision(pod_ip, f"{flavour}: no SNAT", False)
+
+
+@dataclass(frozen=True, slots=True)
+class EgressDecision:
+    """How a packet from ``ip`` reaches the internet: ``public_ip`` None means it cannot."""
+
+    public_ip: str | None
+    rule: str
+
+
+def default_outbound_ip(private_ip: str) -> str:
+    """Azure's default outbound access address for a VM without explicit egress: emulated, stable."""
+    h = hashlib.sha256(private_ip.encode()).digest()
+    return f"52.{160 + h[0] % 64}.{h[1]}.{1 + h[2] % 254}"
+
+
+def internet_egress(topo: Topology, private_ip: str, subnet: azure.Subnet | None,
+                    nic_config: azure.NicIPConfiguration | None,
+                    cluster: azure.ManagedCluster | None) -> EgressDecision:
+    """Egress precedence: NAT gateway on the subnet > instance public IP > LB outbound rule > default access."""
+    if subnet is not None and subnet.nat_gateway_id:
+        ng = topo.nat_gateways.get(subnet.nat_gateway_id.lower())
+        if ng and ng.public_ip_ids:
+            pip = topo.public_ips.get(ng.public_ip_ids[0].lower())
+            if pip and pip.ip_address:
+                return EgressDecision(pip.ip_address, f"NAT gateway {ng.name}: SNAT to {pip.ip_address}")
+    if nic_config is not None and nic_config.public_ip_id:
+        pip = topo.public_ips.get(nic_config.public_ip_id.lower())
+        if pip and pip.ip_address:
+            return EgressDecision(pip.ip_address, f"instance public IP {pip.name}: SNAT to {pip.ip_address}")
+    if cluster is not None:
+        ot = cluster.network_profile.outbound_type
+        if ot == "loadBalancer":
+            for pid in cluster.network_profile.effective_outbound_ip_ids:
+                pip = topo.public_ips.get(pid.lower())
+                if pip and pip.ip_address:
+                    return EgressDecision(pip.ip_address, f"load balancer kubernetes/aksOutboundRule: SNAT to "
+                                                          f"outbound IP {pip.name} {pip.ip_address}")
+            for lb in topo.twin.load_balancers:
+                for o in lb.outbound_rules:
+                    for fid in o.frontend_ids:
+                        f = next((x for x in lb.frontends if x.id.lower() == fid.lower()), None)
+                        pip = topo.public_ips.get((f.public_ip_id or "").lower()) if f else None
+                        if pip and pip.ip_address:
+                            return EgressDecision(pip.ip_address, f"load balancer {lb.name}/{o.name}: SNAT to "
+                                                                  f"{pip.ip_address}")
+            return EgressDecision(None, "outbound type loadBalancer but no outbound public IP is provisioned")
+        if ot in ("managedNATGateway", "userAssignedNATGateway"):
+            for pid in cluster.network_profile.effective_outbound_ip_ids:
+                pip = topo.public_ips.get(pid.lower())
+                if pip and pip.ip_address:
+                    return EgressDecision(pip.ip_address, f"NAT gateway ({ot}): SNAT to {pip.ip_address}")
+            return EgressDecision(None, f"outbound type {ot} but the subnet has no NAT gateway with a public IP")
+        return EgressDecision(None, f"outbound type {ot}: no internet egress path")
+    ip = default_outbound_ip(private_ip)
+    return EgressDecision(ip, f"default outbound access: SNAT to {ip} (emulated platform address)")

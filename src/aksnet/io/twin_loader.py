@@ -1,0 +1,208 @@
+"""Build the immutable :class:`aksnet.model.twin.Twin` that the analyses read.
+
+Two sources: a workspace transaction (``load_twin``) or a plain directory of manifests with optional
+``az aks show -o json`` / ``az network vnet show -o json`` files beside them (``load_twin_from_dir``).
+Kubernetes documents are converted with engineer H5's ``aksnet.io.k8s_model``. This module reads documents
+only: it never writes the workspace and knows no networking semantics.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from aksnet.errors import AksnetError
+from aksnet.io import arm_model as arm
+from aksnet.io import k8s_model, manifest_dir
+from aksnet.io.manifests import MANIFEST_SUFFIXES, parse_text
+from aksnet.model import azure, k8s
+from aksnet.model.twin import ClusterState, Twin
+from aksnet.store import Transaction
+
+Doc = Mapping[str, Any]
+
+K8S_KINDS = {
+    "Namespace": "k8s:core/Namespace", "Node": "k8s:core/Node", "Pod": "k8s:core/Pod",
+    "Service": "k8s:core/Service", "EndpointSlice": "k8s:discovery.k8s.io/EndpointSlice",
+    "NetworkPolicy": "k8s:networking.k8s.io/NetworkPolicy", "Ingress": "k8s:networking.k8s.io/Ingress",
+    "IngressClass": "k8s:networking.k8s.io/IngressClass", "Secret": "k8s:core/Secret",
+    "ConfigMap": "k8s:core/ConfigMap", "ReplicaSet": "k8s:apps/ReplicaSet", "Job": "k8s:batch/Job",
+}
+
+
+def _meta(doc: Doc) -> Mapping[str, Any]:
+    m = doc.get("metadata")
+    return m if isinstance(m, Mapping) else {}
+
+
+# -- cluster state ---------------------------------------------------------------------------------------
+def _policy_engine(cluster: azure.ManagedCluster | None) -> str:
+    if cluster is None:
+        return "upstream"
+    p = cluster.network_profile
+    if p.network_dataplane == "cilium":
+        return "cilium"
+    return (p.network_policy or "none").lower()
+
+
+def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str, list[Doc]],
+                        reserved: Mapping[str, tuple[str, ...]] | None = None) -> ClusterState:
+    """``docs`` maps a Kubernetes kind name (``Pod``, ``Service``, …) to its wire documents in creation order.
+    ``reserved`` maps a lower-cased VMSS instance ID to the secondary NIC addresses of that node (Azure CNI)."""
+    reserved = reserved or {}
+    owners_of: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for kind in ("ReplicaSet", "Job"):
+        for d in docs.get(kind, ()):
+            m = _meta(d)
+            ref = next((r for r in m.get("ownerReferences") or () if r.get("controller", True)), None)
+            if ref is not None:
+                owners_of[(str(m.get("namespace") or "default"), kind, str(m.get("name")))] = (
+                    str(ref.get("kind")), str(ref.get("name")))
+    pods = []
+    for i, d in enumerate(docs.get("Pod", ())):
+        m = _meta(d)
+        ref = next((r for r in m.get("ownerReferences") or () if r.get("controller", True)), None)
+        owner = None
+        if ref is not None:
+            owner = k8s_model.top_owner({"kind": ref.get("kind"), "metadata": {
+                "name": ref.get("name"), "namespace": m.get("namespace") or "default"}}, owners_of)
+            if owner[0] == "ReplicaSet" and (str(m.get("namespace") or "default"), "ReplicaSet", owner[1]) \
+                    not in owners_of:
+                owner = ("Deployment", owner[1].rsplit("-", 1)[0])
+        pods.append(k8s_model.pod(d, i, owner))
+    nodes = []
+    for d in docs.get("Node", ()):
+        n = k8s_model.node(d)
+        pid = str((d.get("spec") or {}).get("providerID", "")).removeprefix("azure://").lower()
+        nodes.append(replace(n, reserved_pod_ips=reserved.get(pid, ())) if pid in reserved else n)
+    namespaces = {n.name: n for n in (k8s_model.namespace(d) for d in docs.get("Namespace", ()))}
+    for name in sorted({p.namespace for p in pods} | {"default"}):
+        namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
+    return ClusterState(
+        cluster=cluster,
+        namespaces=tuple(namespaces.values()),
+        nodes=tuple(nodes),
+        pods=tuple(pods),
+        services=tuple(k8s_model.service(d, i) for i, d in enumerate(docs.get("Service", ()))),
+        endpoint_slices=tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ())),
+        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
+        ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
+        ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
+        secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
+        config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
+        policy_engine=_policy_engine(cluster),
+    )
+
+
+# -- Azure side ------------------------------------------------------------------------------------------
+def _assemble(arm_docs: Mapping[str, list[Doc]],
+              clusters: Iterable[tuple[azure.ManagedCluster | None, Mapping[str, list[Doc]]]],
+              subscription_id: str = "") -> Twin:
+    nics = tuple(arm.network_interface(d) for d in arm_docs.get(arm.KIND_NIC, ()))
+    ipconfig_ips: dict[str, str] = {}
+    nic_ips: dict[str, str] = {}
+    for nic_doc, nic in zip(arm_docs.get(arm.KIND_NIC, ()), nics):
+        if nic.ip_configurations:
+            nic_ips[nic.id.lower()] = nic.primary_ip
+        for c in (nic_doc.get("properties") or {}).get("ipConfigurations") or ():
+            ip = (c.get("properties") or {}).get("privateIPAddress")
+            cid = c.get("id") or f"{nic.id}/ipConfigurations/{c.get('name')}"
+            if ip:
+                ipconfig_ips[str(cid).lower()] = str(ip)
+    vms = tuple(arm.virtual_machine(d) for d in arm_docs.get(arm.KIND_VM, ()) + arm_docs.get(arm.KIND_VMSS_VM, []))
+    nic_by_id = {n.id.lower(): n for n in nics}
+    reserved: dict[str, tuple[str, ...]] = {}
+    for d in arm_docs.get(arm.KIND_VMSS_VM, ()):
+        vm = arm.virtual_machine(d)
+        if vm.nic_ids and vm.nic_ids[0].lower() in nic_by_id:
+            secondary = nic_by_id[vm.nic_ids[0].lower()].ip_configurations[1:]
+            reserved[vm.id.lower()] = tuple(c.private_ip for c in secondary)
+    records: dict[str, dict[str, tuple[str, ...]]] = {}
+    for d in arm_docs.get(arm.KIND_PRIVATE_DNS_A, ()):
+        zone = str(d.get("id", "")).lower().rsplit("/a/", 1)[0]
+        name, ips = arm.a_record_set(d)
+        records.setdefault(zone, {})[name] = ips
+    links: dict[str, list[str]] = {}
+    for d in arm_docs.get(arm.KIND_PRIVATE_DNS_LINK, ()):
+        zone = str(d.get("id", "")).lower().rsplit("/virtualnetworklinks/", 1)[0]
+        target = arm.vnet_link_target(d)
+        if target:
+            links.setdefault(zone, []).append(target)
+    peps = tuple(p for p in (arm.private_endpoint(d, nic_ips) for d in arm_docs.get(arm.KIND_PRIVATE_ENDPOINT, ()))
+                 if p is not None)
+    return Twin(
+        subscription_id=subscription_id,
+        vnets=tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ())),
+        nsgs=tuple(arm.network_security_group(d) for d in arm_docs.get(arm.KIND_NSG, ())),
+        route_tables=tuple(arm.route_table(d) for d in arm_docs.get(arm.KIND_ROUTE_TABLE, ())),
+        public_ips=tuple(arm.public_ip(d) for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())),
+        nat_gateways=tuple(arm.nat_gateway(d) for d in arm_docs.get(arm.KIND_NAT_GATEWAY, ())),
+        nics=nics,
+        vms=vms,
+        load_balancers=tuple(arm.load_balancer(d, ipconfig_ips) for d in arm_docs.get(arm.KIND_LB, ())),
+        private_endpoints=peps,
+        private_dns_zones=tuple(
+            arm.private_dns_zone(d, records.get(str(d.get("id", "")).lower()),
+                                 tuple(links.get(str(d.get("id", "")).lower(), ())))
+            for d in arm_docs.get(arm.KIND_PRIVATE_DNS_ZONE, ())),
+        clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
+    )
+
+
+_ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
+              arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
+              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM)
+
+
+def load_twin(tx: Transaction) -> Twin:
+    """The whole subscription in the workspace as one immutable snapshot (every cluster included)."""
+    arm_docs = {kind: list(tx.list(kind)) for kind in _ARM_KINDS}
+    clusters = []
+    for doc in tx.list(arm.KIND_MANAGED_CLUSTER):
+        mc = arm.managed_cluster(doc)
+        scope = mc.id.lower()
+        k8s_docs = {name: list(tx.list(kind, scope)) for name, kind in K8S_KINDS.items()}
+        clusters.append((mc, k8s_docs))
+    from aksnet.model.account import SUBSCRIPTION_ID
+
+    return _assemble(arm_docs, clusters, SUBSCRIPTION_ID)
+
+
+def _read_json_docs(path: Path) -> list[Doc]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+    items = data if isinstance(data, list) else [data]
+    return [d for d in items if isinstance(d, Mapping)]
+
+
+def load_twin_from_dir(path: Path) -> Twin:
+    """A directory of Kubernetes manifests plus optional ARM JSON files (``az aks show``/``az network vnet
+    show``/… output): ARM documents are recognised by their ``type``; everything with ``apiVersion`` and
+    ``kind`` is a Kubernetes object of one cluster (the single managed cluster found, or an unnamed one)."""
+    if not path.is_dir():
+        raise AksnetError(f"error: the path \"{path}\" is not a directory")
+    arm_docs: dict[str, list[Doc]] = {}
+    k8s_docs: dict[str, list[Doc]] = {}
+    cluster: azure.ManagedCluster | None = None
+    for f in sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()):
+        candidates: list[Doc] = []
+        if f.suffix == ".json":
+            candidates = _read_json_docs(f)
+        if not candidates or not any("type" in d for d in candidates):
+            candidates = [d.body for d in parse_text(f.read_text(), str(f))]
+        for d in candidates:
+            typ = str(d.get("type", "")).lower()
+            if typ == arm.KIND_MANAGED_CLUSTER and "id" in d:
+                cluster = arm.managed_cluster(d)
+            elif typ in _ARM_KINDS and "id" in d:
+                arm_docs.setdefault(typ, []).append(d)
+            elif d.get("apiVersion") and d.get("kind") in K8S_KINDS:
+                k8s_docs.setdefault(str(d["kind"]), []).append(d)
+    flat = [d for kind_docs in k8s_docs.values() for d in kind_docs]
+    state = manifest_dir.cluster_state_from_documents(flat, _policy_engine(cluster) if cluster else "upstream")
+    return replace(_assemble(arm_docs, []), clusters=(replace(state, cluster=cluster),))

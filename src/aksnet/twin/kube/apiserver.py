@@ -1,0 +1,479 @@
+"""The Kubernetes API server of the twin: create, apply (client-side, three-way), update, delete, get and
+list, with the server's bookkeeping (uid, creationTimestamp, resourceVersion, generation), defaulting,
+validation, namespace existence, immutable fields, Service admission (``aksnet.twin.kube.services``, H4)
+and garbage collection of owned objects on delete.
+
+Errors carry kubectl's texts (``Error from server (NotFound): …``, ``The Deployment "web" is invalid: …``).
+A rejected object leaves no trace. Reads and writes go through :mod:`aksnet.twin.kube.objects`, so a batch
+of thousands of objects is one load and one flush. Must not run controllers (the caller reconciles) or print.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aksnet.errors import KubeError
+from aksnet.store import Transaction
+from aksnet.twin.arm import deterministic_uuid
+from aksnet.twin.kube import clock, defaults, objects, schema, validation
+from aksnet.twin.kube.objects import ClusterObjects
+from aksnet.twin.kube.schema import ResourceType
+
+Doc = dict[str, Any]
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
+                              "NetworkPolicy", "Ingress", "IngressClass", "Pod"})
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+
+class ApiError(KubeError):
+    """An error of the API server: ``reason`` (NotFound, AlreadyExists, BadRequest, Invalid, Forbidden,
+    Conflict) and the status message; rendered as kubectl prints it."""
+
+    def __init__(self, reason: str, status_message: str, text: str | None = None) -> None:
+        super().__init__(text or f"Error from server ({reason}): {status_message}")
+        self.reason = reason
+        self.status_message = status_message
+
+    def with_source(self, verb: str, source: str) -> ApiError:
+        """kubectl's ``error when creating "f.yaml": …`` context (Invalid errors print without it)."""
+        if self.reason == "Invalid":
+            return self
+        return ApiError(self.reason, f'error when {verb} "{source}": {self.status_message}')
+
+
+def not_found(rt: ResourceType, name: str) -> ApiError:
+    return ApiError("NotFound", f'{rt.qualified_plural} "{name}" not found')
+
+
+def namespace_not_found(ns: str) -> ApiError:
+    return ApiError("NotFound", f'namespaces "{ns}" not found')
+
+
+def mapping_not_found(doc: Doc, source: str) -> KubeError:
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    return KubeError(
+        f'error: resource mapping not found for name: "{meta.get("name", "")}" namespace: '
+        f'"{meta.get("namespace", "")}" from "{source}": no matches for kind "{doc.get("kind")}" in version '
+        f'"{doc.get("apiVersion")}"\nensure CRDs are installed first'
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one apply/create did: ``action`` is created, configured or unchanged."""
+
+    rt: ResourceType
+    doc: Doc
+    action: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.rt.qualified}/{self.doc['metadata']['name']}"
+
+
+def key_of(rt: ResourceType, namespace: str | None, name: str) -> str:
+    return f"{namespace}/{name}" if rt.namespaced else name
+
+
+def doc_key(rt: ResourceType, doc: Doc) -> str:
+    meta = doc["metadata"]
+    return key_of(rt, meta.get("namespace"), meta["name"])
+
+
+class ApiServer:
+    """The API server of one cluster for one command (a session over the object cache)."""
+
+    def __init__(self, tx: Transaction, cluster_id: str) -> None:
+        self.tx = tx
+        self.cluster_id = cluster_id
+        self.objs: ClusterObjects = objects.open_objects(tx, cluster_id)
+
+    # -- decoding ----------------------------------------------------------------------------------
+    def resolve(self, doc: Doc, source: str) -> ResourceType:
+        """The type of a manifest document (kubectl's client-side checks come first)."""
+        missing = [f for f in ("apiVersion", "kind") if not doc.get(f)]
+        if missing:
+            raise KubeError(
+                f'error: error validating "{source}": error validating data: '
+                + (f"[{', '.join(m + ' not set' for m in missing)}]" if len(missing) > 1 else f"{missing[0]} not set")
+                + "; if you choose to ignore these errors, turn validation off with --validate=false"
+            )
+        rt = schema.lookup_gvk(str(doc["apiVersion"]), str(doc["kind"]))
+        if rt is None:
+            raise mapping_not_found(doc, source)
+        return rt
+
+    def decode(self, rt: ResourceType, doc: Doc) -> None:
+        """Strict decoding: unknown fields and wrong JSON types are a 400 BadRequest."""
+        unknown, type_error = schema.decode_errors(doc, rt.schema)
+        head = f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: '
+        if type_error:
+            raise ApiError("BadRequest", head + type_error)
+        if unknown:
+            raise ApiError("BadRequest", head + "strict decoding error: " + ", ".join(
+                f'unknown field "{u}"' for u in unknown))
+        if not isinstance(doc.get("metadata"), dict):
+            raise ApiError("BadRequest", head + "metadata: Required value")
+
+    # -- reading -----------------------------------------------------------------------------------
+    def get(self, rt: ResourceType, namespace: str | None, name: str) -> Doc:
+        doc = self.objs.get(rt.store_kind, key_of(rt, namespace, name))
+        if doc is None:
+            raise not_found(rt, name)
+        return doc
+
+    def find(self, rt: ResourceType, namespace: str | None, name: str) -> Doc | None:
+        return self.objs.get(rt.store_kind, key_of(rt, namespace, name))
+
+    def list(self, rt: ResourceType, namespace: str | None = None,
+             label_match: Callable[[dict[str, str]], bool] | None = None,
+             field_match: Callable[[Doc], bool] | None = None) -> list[Doc]:
+        """Objects of a type, sorted as the API server lists them (namespace, then name)."""
+        out = []
+        for doc in self.objs.docs(rt.store_kind):
+            meta = doc["metadata"]
+            if namespace is not None and rt.namespaced and meta.get("namespace") != namespace:
+                continue
+            if label_match is not None and not label_match(meta.get("labels") or {}):
+                continue
+            if field_match is not None and not field_match(doc):
+                continue
+            out.append(doc)
+        out.sort(key=lambda d: (d["metadata"].get("namespace", ""), d["metadata"]["name"]))
+        return out
+
+    def namespace_exists(self, ns: str) -> bool:
+        return self.objs.get("k8s:core/Namespace", ns) is not None
+
+    # -- writing -----------------------------------------------------------------------------------
+    def _prepare(self, doc: Doc, default_namespace: str, source: str | None, enforce_namespace: bool) -> tuple[
+            ResourceType, Doc]:
+        rt = self.resolve(doc, source or "STDIN")
+        body = copy.deepcopy(doc)
+        body.pop("status", None)
+        self.decode(rt, body)
+        meta = body["metadata"]
+        if rt.namespaced:
+            ns = meta.get("namespace") or default_namespace
+            if enforce_namespace and meta.get("namespace") and meta["namespace"] != default_namespace:
+                raise KubeError(
+                    f'error: the namespace from the provided object "{meta["namespace"]}" does not match the '
+                    f'namespace "{default_namespace}". You must pass \'--namespace={meta["namespace"]}\' to '
+                    "perform this operation."
+                )
+            meta["namespace"] = ns
+        else:
+            meta.pop("namespace", None)
+        return rt, body
+
+    def _check_namespace(self, rt: ResourceType, doc: Doc) -> None:
+        if rt.namespaced and not self.namespace_exists(doc["metadata"]["namespace"]):
+            raise namespace_not_found(doc["metadata"]["namespace"])
+
+    def _admit(self, rt: ResourceType, doc: Doc, old: Doc | None) -> Doc:
+        """Defaults, validation, admission; returns the document to store (without server metadata)."""
+        if rt.kind == "Node" and old is None:
+            raise ApiError("Forbidden", 'nodes is forbidden: nodes register themselves; add nodes with '
+                                        '"az aks scale" or "az aks nodepool add"')
+        if rt.kind == "Service":
+            return self._admit_service(doc, old)
+        defaults.apply_defaults(rt.kind, doc)
+        errs = validation.validate(rt.kind, doc)
+        if old is not None:
+            errs += validation.validate_update(rt.kind, doc, old)
+        if errs:
+            raise validation.invalid_error(rt.kind, doc["metadata"].get("name", ""), errs)
+        return doc
+
+    def _admit_service(self, doc: Doc, old: Doc | None) -> Doc:
+        try:
+            services = importlib.import_module("aksnet.twin.kube.services")
+        except ModuleNotFoundError as exc:
+            if exc.name != "aksnet.twin.kube.services":
+                raise
+            return _fallback_service_defaults(doc, old)
+        objects.flush_dirty(self.tx, self.cluster_id)  # the allocators read the stored Services
+        admitted: Doc = services.admit_service(self.tx, self.cluster_id, doc, old)
+        return admitted
+
+    def _stamp(self, rt: ResourceType, doc: Doc, old: Doc | None) -> None:
+        meta = doc["metadata"]
+        rv = self.objs.next_resource_version()
+        if old is None:
+            meta["uid"] = deterministic_uuid("k8s-uid", self.objs.scope, rt.store_kind, doc_key(rt, doc), rv)
+            meta["creationTimestamp"] = clock.timestamp()
+            if rt.kind in GENERATION_KINDS:
+                meta["generation"] = 1
+        else:
+            om = old["metadata"]
+            for k in ("uid", "creationTimestamp", "generation", "ownerReferences"):
+                if k in om and k not in meta:
+                    meta[k] = om[k]
+            meta["uid"] = om["uid"]
+            meta["creationTimestamp"] = om["creationTimestamp"]
+            if rt.kind in GENERATION_KINDS:
+                gen = int(om.get("generation", 1))
+                meta["generation"] = gen + 1 if doc.get("spec") != old.get("spec") else gen
+            if "status" in old and "status" not in doc:
+                doc["status"] = old["status"]
+        meta["resourceVersion"] = rv
+        doc["apiVersion"], doc["kind"] = rt.api_version, rt.kind
+
+    def store(self, rt: ResourceType, doc: Doc, old: Doc | None = None) -> Doc:
+        """Write an already admitted document with fresh server metadata."""
+        self._stamp(rt, doc, old)
+        self.objs.put(rt.store_kind, doc_key(rt, doc), _ordered(doc))
+        return doc
+
+    def create(self, doc: Doc, default_namespace: str = "default", source: str | None = None,
+               enforce_namespace: bool = False, last_applied: bool = False) -> Outcome:
+        """POST: AlreadyExists when the object exists."""
+        rt, body = self._prepare(doc, default_namespace, source, enforce_namespace)
+        name = body["metadata"].get("name")
+        if name and self.find(rt, body["metadata"].get("namespace"), name) is not None:
+            raise ApiError("AlreadyExists", f'{rt.qualified_plural} "{name}" already exists')
+        if last_applied:
+            _set_last_applied(body, doc)
+        return Outcome(rt, self._create_prepared(rt, body), "created")
+
+    def _create_prepared(self, rt: ResourceType, body: Doc) -> Doc:
+        if not body["metadata"].get("name"):
+            errs = validation.validate_name(None, False)
+            raise validation.invalid_error(rt.kind, "", errs)
+        self._check_namespace(rt, body)
+        admitted = self._admit(rt, body, None)
+        if rt.kind == "Namespace" and "status" not in admitted:
+            admitted["status"] = {"phase": "Active"}
+        return self.store(rt, admitted)
+
+    def apply(self, doc: Doc, default_namespace: str = "default", source: str | None = None,
+              enforce_namespace: bool = False) -> Outcome:
+        """``kubectl apply`` (client-side): create with the last-applied annotation, or a three-way merge of
+        the last applied configuration, the new manifest and the live object."""
+        rt, body = self._prepare(doc, default_namespace, source, enforce_namespace)
+        meta = body["metadata"]
+        if not meta.get("name"):
+            raise KubeError("error: error when retrieving current configuration of:\nResource: "
+                            f'"{rt.qualified_plural}", GroupVersionKind: "{rt.api_version}, Kind={rt.kind}"\n'
+                            f'Name: "", Namespace: "{meta.get("namespace", "")}"\nfrom server for: '
+                            f'"{source or "STDIN"}": resource name may not be empty')
+        live = self.find(rt, meta.get("namespace"), meta["name"])
+        _set_last_applied(body, doc)
+        if live is None:
+            return Outcome(rt, self._create_prepared(rt, body), "created")
+        last_raw = ((live["metadata"].get("annotations") or {}).get(LAST_APPLIED)) or "{}"
+        try:
+            last = json.loads(last_raw)
+        except json.JSONDecodeError:
+            last = {}
+        merged = three_way_merge(_strip_server(live), body, last if isinstance(last, dict) else {})
+        return self._update(rt, merged, live)
+
+    def replace(self, doc: Doc) -> Outcome:
+        """PUT of a complete object (label, annotate, scale, edits by other controllers)."""
+        rt = schema.BY_STORE_KIND[f"k8s:{doc['apiVersion'].rsplit('/', 1)[0] if '/' in doc['apiVersion'] else 'core'}"
+                                  f"/{doc['kind']}"]
+        meta = doc["metadata"]
+        live = self.find(rt, meta.get("namespace"), meta["name"])
+        if live is None:
+            raise not_found(rt, meta["name"])
+        return self._update(rt, _strip_server(copy.deepcopy(doc)), live)
+
+    def _update(self, rt: ResourceType, body: Doc, live: Doc) -> Outcome:
+        if rt.kind == "Node":
+            body.setdefault("status", copy.deepcopy(live.get("status")))
+        admitted = self._admit(rt, body, live)
+        if "status" in live and rt.kind != "Node":
+            admitted["status"] = copy.deepcopy(live["status"])
+        if _same(admitted, live):
+            return Outcome(rt, live, "unchanged")
+        return Outcome(rt, self.store(rt, admitted, live), "configured")
+
+    def delete(self, rt: ResourceType, namespace: str | None, name: str) -> Doc:
+        """DELETE with background cascading (owned objects go too; a namespace takes its contents)."""
+        doc = self.get(rt, namespace, name)
+        if rt.kind == "Namespace" and name in SYSTEM_NAMESPACES:
+            raise ApiError("Forbidden", f'namespaces "{name}" is forbidden: this namespace may not be deleted')
+        if rt.kind == "Node":
+            raise ApiError("Forbidden", 'nodes is forbidden: remove nodes with "az aks scale" or "az aks '
+                                        'nodepool delete"')
+        self._remove(rt, doc)
+        if rt.kind == "Namespace":
+            for other in schema.RESOURCE_TYPES:
+                if other.namespaced:
+                    for d in list(self.objs.docs(other.store_kind)):
+                        if d["metadata"].get("namespace") == name:
+                            self._remove(other, d)
+        return doc
+
+    def _remove(self, rt: ResourceType, doc: Doc) -> None:
+        if not self.objs.delete(rt.store_kind, doc_key(rt, doc)):
+            return
+        if rt.kind == "Service":
+            try:
+                services = importlib.import_module("aksnet.twin.kube.services")
+            except ModuleNotFoundError as exc:
+                if exc.name != "aksnet.twin.kube.services":
+                    raise
+            else:
+                objects.flush_dirty(self.tx, self.cluster_id)
+                services.release_service(self.tx, self.cluster_id, doc)
+        uid = doc["metadata"].get("uid")
+        if uid:
+            self._collect_garbage(uid, doc["metadata"].get("namespace"))
+
+    def _collect_garbage(self, owner_uid: str, namespace: str | None) -> None:
+        """The garbage collector: objects whose ownerReferences name the deleted owner are deleted too."""
+        for name in ("ReplicaSet", "Pod", "Job", "EndpointSlice", "Endpoints"):
+            rt = schema.BY_KIND[name]
+            for d in list(self.objs.docs(rt.store_kind)):
+                if namespace is not None and d["metadata"].get("namespace") != namespace:
+                    continue
+                refs = d["metadata"].get("ownerReferences") or []
+                if any(r.get("uid") == owner_uid for r in refs):
+                    self._remove(rt, d)
+
+    def close(self) -> None:
+        """Write everything back (the end of the session)."""
+        objects.flush(self.tx, self.cluster_id)
+
+
+def create_owned(objs: ClusterObjects, rt: ResourceType, doc: Doc) -> Doc:
+    """Store an object a controller makes (no decoding or validation: controllers make valid objects)."""
+    defaults.apply_defaults(rt.kind, doc)
+    meta = doc["metadata"]
+    rv = objs.next_resource_version()
+    meta["uid"] = deterministic_uuid("k8s-uid", objs.scope, rt.store_kind, doc_key(rt, doc), rv)
+    meta["resourceVersion"] = rv
+    meta["creationTimestamp"] = clock.timestamp()
+    if rt.kind in GENERATION_KINDS:
+        meta.setdefault("generation", 1)
+    doc["apiVersion"], doc["kind"] = rt.api_version, rt.kind
+    doc = _ordered(doc)
+    objs.put(rt.store_kind, doc_key(rt, doc), doc)
+    return doc
+
+
+def write_status(objs: ClusterObjects, rt: ResourceType, doc: Doc, status: Doc) -> bool:
+    """The status subresource: store ``status`` when it differs (new resourceVersion); True if changed."""
+    if doc.get("status") == status:
+        return False
+    doc["status"] = status
+    doc["metadata"]["resourceVersion"] = objs.next_resource_version()
+    objs.touch(rt.store_kind, doc_key(rt, doc))
+    return True
+
+
+def write_object(objs: ClusterObjects, rt: ResourceType, doc: Doc) -> None:
+    """A controller's update of an object it already holds (new resourceVersion)."""
+    doc["metadata"]["resourceVersion"] = objs.next_resource_version()
+    objs.put(rt.store_kind, doc_key(rt, doc), doc)
+
+
+@contextmanager
+def session(tx: Transaction, cluster_id: str) -> Iterator[ApiServer]:
+    """``with session(tx, cluster_id) as api: api.apply(doc)`` — flushed when the block ends normally."""
+    api = ApiServer(tx, cluster_id)
+    yield api
+    api.close()
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+def _set_last_applied(body: Doc, manifest: Doc) -> None:
+    original = copy.deepcopy(manifest)
+    meta = original.setdefault("metadata", {})
+    if isinstance(meta, dict) and body["metadata"].get("namespace"):
+        meta["namespace"] = body["metadata"]["namespace"]
+    anns = body["metadata"].setdefault("annotations", {})
+    if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict):
+        meta["annotations"].pop(LAST_APPLIED, None)
+        if not meta["annotations"]:
+            del meta["annotations"]
+    anns[LAST_APPLIED] = json.dumps(original, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def three_way_merge(live: Doc, new: Doc, last: Doc) -> Doc:
+    """Client-side apply: fields in ``new`` win (maps merged, lists replaced); fields the last applied
+    configuration had and ``new`` dropped are removed; everything else of the live object stays."""
+    out = dict(live)
+    for k, v in new.items():
+        lv = out.get(k)
+        if isinstance(v, dict) and isinstance(lv, dict):
+            lk = last.get(k)
+            out[k] = three_way_merge(lv, v, lk if isinstance(lk, dict) else {})
+        else:
+            out[k] = copy.deepcopy(v)
+    for k in last:
+        if k not in new:
+            out.pop(k, None)
+    return out
+
+
+def _strip_server(doc: Doc) -> Doc:
+    out = copy.deepcopy(doc)
+    out.pop("status", None)
+    meta = out.get("metadata") or {}
+    for k in ("resourceVersion", "managedFields", "selfLink"):
+        meta.pop(k, None)
+    return out
+
+
+def _comparable(doc: Doc) -> Doc:
+    out = dict(doc)
+    meta = dict(out.get("metadata") or {})
+    for k in ("resourceVersion", "generation", "managedFields"):
+        meta.pop(k, None)
+    out["metadata"] = meta
+    out.pop("status", None)
+    return out
+
+
+def _same(a: Doc, b: Doc) -> bool:
+    return _comparable(a) == _comparable(b)
+
+
+_TOP_ORDER = ("apiVersion", "kind", "metadata")
+
+
+def _ordered(doc: Doc) -> Doc:
+    out = {k: doc[k] for k in _TOP_ORDER if k in doc}
+    out.update((k, v) for k, v in doc.items() if k not in out)
+    return out
+
+
+def _fallback_service_defaults(doc: Doc, old: Doc | None) -> Doc:
+    """SetDefaults_Service, used only while ``aksnet.twin.kube.services`` is absent (no allocation)."""
+    spec = doc.setdefault("spec", {})
+    spec.setdefault("type", "ClusterIP")
+    spec.setdefault("sessionAffinity", "None")
+    for p in spec.get("ports") or []:
+        p.setdefault("protocol", "TCP")
+        if p.get("targetPort") in (None, 0, ""):
+            p["targetPort"] = p.get("port")
+    if spec["type"] != "ExternalName":
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+        if old is not None:
+            for k in ("clusterIP", "clusterIPs"):
+                if k in old.get("spec", {}):
+                    spec.setdefault(k, old["spec"][k])
+        if spec.get("clusterIP") and "clusterIPs" not in spec:
+            spec["clusterIPs"] = [spec["clusterIP"]]
+    if spec["type"] in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+    if spec["type"] == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+    doc.setdefault("status", {"loadBalancer": {}})
+    errs = validation.validate_metadata(doc["metadata"], True)
+    if errs:
+        raise validation.invalid_error("Service", doc["metadata"].get("name", ""), errs)
+    return doc

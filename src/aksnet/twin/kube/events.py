@@ -1,0 +1,78 @@
+"""Events, as controllers and the scheduler record them (``kubectl describe`` shows them).
+
+An Event is deduplicated like client-go's EventCorrelator does: the same object, reason and message
+increments ``count`` and moves ``lastTimestamp`` instead of creating a new Event. Must not decide anything:
+callers say what happened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aksnet.twin.kube import clock, naming
+from aksnet.twin.kube.objects import ClusterObjects
+from aksnet.twin.kube_store import KIND_EVENT
+
+Doc = dict[str, Any]
+
+
+def _index(objs: ClusterObjects) -> dict[tuple[str, str, str], Doc]:
+    idx: dict[tuple[str, str, str], Doc] | None = objs.extra.get("events")
+    if idx is None:
+        idx = {}
+        for ev in objs.docs(KIND_EVENT):
+            io = ev.get("involvedObject") or {}
+            idx[(str(io.get("uid", "")), str(ev.get("reason", "")), str(ev.get("message", "")))] = ev
+        objs.extra["events"] = idx
+    return idx
+
+
+def record(objs: ClusterObjects, involved: Doc, reason: str, message: str, type_: str = "Normal",
+           component: str = "", host: str | None = None) -> Doc:
+    """Record (or count again) an event about ``involved``."""
+    meta = involved["metadata"]
+    uid = str(meta.get("uid", ""))
+    idx = _index(objs)
+    now = clock.timestamp()
+    existing = idx.get((uid, reason, message))
+    if existing is not None:
+        existing["count"] = int(existing.get("count", 1)) + 1
+        existing["lastTimestamp"] = now
+        existing["metadata"]["resourceVersion"] = objs.next_resource_version()
+        objs.touch(KIND_EVENT, f"{existing['metadata']['namespace']}/{existing['metadata']['name']}")
+        return existing
+    ns = meta.get("namespace") or "default"
+    name = f"{meta['name']}.{naming.event_suffix(uid + reason + message)}"
+    source: Doc = {"component": component}
+    if host:
+        source["host"] = host
+    ev: Doc = {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": name, "namespace": ns, "uid": naming.event_suffix("uid" + name),
+                     "resourceVersion": objs.next_resource_version(), "creationTimestamp": now},
+        "involvedObject": {"apiVersion": involved.get("apiVersion", "v1"), "kind": involved.get("kind", ""),
+                           "name": meta["name"], "uid": uid, "resourceVersion": meta.get("resourceVersion", "")},
+        "reason": reason,
+        "message": message,
+        "source": source,
+        "firstTimestamp": now,
+        "lastTimestamp": now,
+        "count": 1,
+        "type": type_,
+        "eventTime": None,
+        "reportingComponent": component,
+        "reportingInstance": host or "",
+    }
+    if meta.get("namespace"):
+        ev["involvedObject"]["namespace"] = meta["namespace"]
+    objs.put(KIND_EVENT, f"{ns}/{name}", ev)
+    idx[(uid, reason, message)] = ev
+    return ev
+
+
+def for_object(objs: ClusterObjects, uid: str) -> list[Doc]:
+    """The events about one object, oldest first (``kubectl describe``)."""
+    evs = [e for e in objs.docs(KIND_EVENT) if (e.get("involvedObject") or {}).get("uid") == uid]
+    evs.sort(key=lambda e: (e.get("firstTimestamp") or "", e["metadata"].get("resourceVersion", "")))
+    return evs

@@ -1,0 +1,143 @@
+"""An in-memory cache of one cluster's Kubernetes documents for the duration of one command.
+
+The API server and the controllers read and write through :class:`ClusterObjects`; each kind is loaded
+from the workspace once, on first use, and changed documents are written back once, by :meth:`flush`.
+This is what keeps ``kubectl apply`` of thousands of objects linear: nothing re-reads the workspace per
+object. The cache belongs to one transaction; :func:`flush` writes it back and forgets it, so code that
+writes the workspace directly (other resource providers) is seen by the next :func:`open_objects`.
+
+Must not know any Kubernetes rule beyond where documents live (``aksnet.twin.kube_store``).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from aksnet.store import Transaction
+from aksnet.twin.kube_store import cluster_scope
+
+Doc = dict[str, Any]
+
+KIND_CLUSTER = "microsoft.containerservice/managedclusters"
+_RV_META = "k8s-resource-version:"
+
+
+class ClusterObjects:
+    """The documents of one cluster (scope), loaded lazily per kind, written back on :meth:`flush`."""
+
+    def __init__(self, tx: Transaction, cluster_id: str) -> None:
+        self.tx = tx
+        self.cluster_id = cluster_id
+        self.scope = cluster_scope(cluster_id)
+        self._kinds: dict[str, dict[str, Doc]] = {}
+        self._dirty: dict[tuple[str, str], None] = {}
+        self._deleted: dict[tuple[str, str], None] = {}
+        self._rv: int | None = None
+        self._cluster: Doc | None = None
+        self.extra: dict[str, Any] = {}  # per-command scratch space of controllers (e.g. node indexes)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def _kind(self, kind: str) -> dict[str, Doc]:
+        table = self._kinds.get(kind)
+        if table is None:
+            table = dict(self.tx.items(kind, self.scope))
+            self._kinds[kind] = table
+        return table
+
+    def docs(self, kind: str) -> list[Doc]:
+        """Every document of ``kind``, oldest first."""
+        return list(self._kind(kind).values())
+
+    def items(self, kind: str) -> list[tuple[str, Doc]]:
+        return list(self._kind(kind).items())
+
+    def get(self, kind: str, key: str) -> Doc | None:
+        return self._kind(kind).get(key.lower())
+
+    def count(self, kind: str) -> int:
+        return len(self._kind(kind))
+
+    def cluster(self) -> Doc:
+        """The managed cluster's ARM document (``{}`` when the cluster is not in the workspace)."""
+        if self._cluster is None:
+            self._cluster = self.tx.get(KIND_CLUSTER, self.cluster_id) or {}
+        return self._cluster
+
+    # -- writing ---------------------------------------------------------------------------------
+    def put(self, kind: str, key: str, doc: Doc) -> None:
+        k = key.lower()
+        self._kind(kind)[k] = doc
+        self._dirty[(kind, k)] = None
+        self._deleted.pop((kind, k), None)
+
+    def touch(self, kind: str, key: str) -> None:
+        """Mark a document changed in place (the caller mutated what :meth:`get` returned)."""
+        self._dirty[(kind, key.lower())] = None
+
+    def delete(self, kind: str, key: str) -> bool:
+        k = key.lower()
+        table = self._kind(kind)
+        if k not in table:
+            return False
+        del table[k]
+        self._dirty.pop((kind, k), None)
+        self._deleted[(kind, k)] = None
+        return True
+
+    def next_resource_version(self) -> str:
+        """The cluster's next resourceVersion (one counter per cluster, like an etcd revision)."""
+        if self._rv is None:
+            self._rv = int(self.tx.meta_get(_RV_META + self.scope, "0") or "0")
+        self._rv += 1
+        return str(self._rv)
+
+    def flush(self) -> None:
+        """Write changed and deleted documents back to the transaction (creation order is kept)."""
+        tx = self.tx
+        for kind, key in self._deleted:
+            tx.delete(kind, key, self.scope)
+        for kind, key in self._dirty:
+            doc = self._kinds[kind].get(key)
+            if doc is not None:
+                tx.put(kind, key, doc, self.scope)
+        self._dirty.clear()
+        self._deleted.clear()
+        if self._rv is not None and tx.writable:
+            tx.meta_set(_RV_META + self.scope, str(self._rv))
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._dirty or self._deleted)
+
+
+_OPEN: weakref.WeakKeyDictionary[Transaction, dict[str, ClusterObjects]] = weakref.WeakKeyDictionary()
+
+
+def open_objects(tx: Transaction, cluster_id: str) -> ClusterObjects:
+    """The transaction's cache of ``cluster_id`` (created on first use)."""
+    per_tx = _OPEN.setdefault(tx, {})
+    scope = cluster_scope(cluster_id)
+    objs = per_tx.get(scope)
+    if objs is None:
+        objs = ClusterObjects(tx, cluster_id)
+        per_tx[scope] = objs
+    return objs
+
+
+def flush(tx: Transaction, cluster_id: str) -> None:
+    """Write the cluster's cache back and forget it."""
+    per_tx = _OPEN.get(tx)
+    if not per_tx:
+        return
+    objs = per_tx.pop(cluster_scope(cluster_id), None)
+    if objs is not None:
+        objs.flush()
+
+
+def flush_dirty(tx: Transaction, cluster_id: str) -> None:
+    """Write pending changes but keep the cache (before calling code that reads the workspace directly)."""
+    per_tx = _OPEN.get(tx)
+    objs = per_tx.get(cluster_scope(cluster_id)) if per_tx else None
+    if objs is not None and objs.dirty:
+        objs.flush()
