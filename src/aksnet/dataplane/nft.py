@@ -73,9 +73,11 @@ DROP: Expr = {"drop": None}
 RETURN: Expr = {"return": None}
 
 
-def reject_fast() -> Expr:
-    """Reject with a TCP reset for TCP and ICMP port unreachable otherwise (``reject with icmpx``)."""
-    return {"reject": {"type": "icmpx", "expr": "port-unreachable"}}
+def reject_fast(family: str = "ip") -> Expr:
+    """Reject with ICMP port unreachable (``icmpx`` in inet tables): the client sees ECONNREFUSED at once."""
+    if family == "inet":
+        return {"reject": {"type": "icmpx", "expr": "port-unreachable"}}
+    return {"reject": None}
 
 
 def tcp_reset() -> Expr:
@@ -134,7 +136,8 @@ class Table:
 def delete_tables_document(tables: Sequence[tuple[str, str]]) -> dict[str, Any]:
     cmds: list[Cmd] = []
     for fam, name in tables:
-        cmds += [{"add": {"table": {"family": fam, "name": name}}}, {"delete": {"table": {"family": fam, "name": name}}}]
+        t = {"family": fam, "name": name}
+        cmds += [{"add": {"table": dict(t)}}, {"delete": {"table": dict(t)}}]
     return {"nftables": cmds}
 
 
@@ -158,3 +161,11 @@ def list_ruleset(netns: str | None) -> dict[str, Any]:
         raise DataplaneError(f"nft list failed: {proc.stderr.strip()}")
     doc: dict[str, Any] = json.loads(proc.stdout or '{"nftables": []}')
     return doc
+
+
+def combine(netns: str, tables: Sequence[Table]) -> tuple[tuple[tuple[str, str], ...], dict[str, Any]]:
+    """Several tables of one namespace as one atomic batch: (table ids, document)."""
+    cmds: list[Cmd] = [{"metainfo": {"json_schema_version": 1}}]
+    for t in tables:
+        cmds += t.document()["nftables"][1:]
+    return tuple((t.family, t.name) for t in tables), {"nftables": cmds}

@@ -29,10 +29,11 @@ class ProcessRecord:
     argv: list[str]
     pid: int | None = None
     start_time: int | None = None  # field 22 of /proc/<pid>/stat (clock ticks since boot)
+    netns: str | None = None  # the namespace it runs in (its identity check when argv is rewritten)
 
     def to_json(self) -> dict[str, Any]:
         return {"role": self.role, "key": self.key, "pidfile": self.pidfile, "argv": self.argv,
-                "pid": self.pid, "start_time": self.start_time}
+                "pid": self.pid, "start_time": self.start_time, "netns": self.netns}
 
 
 @dataclass
@@ -54,7 +55,8 @@ class State:
         if not path.exists():
             return cls(path, tag)
         doc = json.loads(path.read_text())
-        procs = [ProcessRecord(p["role"], p["key"], p["pidfile"], list(p["argv"]), p.get("pid"), p.get("start_time"))
+        procs = [ProcessRecord(p["role"], p["key"], p["pidfile"], list(p["argv"]), p.get("pid"), p.get("start_time"),
+                               p.get("netns"))
                  for p in doc.get("processes", [])]
         return cls(path, str(doc.get("tag", tag)), list(doc.get("netns", [])), list(doc.get("paths", [])), procs,
                    dict(doc.get("units", {})), dict(doc.get("meta", {})))

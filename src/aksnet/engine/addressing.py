@@ -75,6 +75,7 @@ class Topology:
     service_by_external_ip: dict[str, list[k8s.Service]] = field(default_factory=dict)
     slices_by_service: dict[str, list[k8s.EndpointSlice]] = field(default_factory=dict)
     pods_by_namespace: dict[str, list[k8s.Pod]] = field(default_factory=dict)
+    host_network_pods: dict[str, list[k8s.Pod]] = field(default_factory=dict)  # node name → hostNetwork pods
     api_public_ip: dict[str, azure.ManagedCluster] = field(default_factory=dict)
 
     @property
@@ -133,6 +134,8 @@ class Topology:
             self.pods_by_namespace.setdefault(p.namespace, []).append(p)
             if p.pod_ip and not p.host_network and p.phase in ("Running", "Pending"):
                 self.pod_by_ip.setdefault(p.pod_ip, p)
+            if p.host_network and p.node_name and p.phase == "Running":
+                self.host_network_pods.setdefault(p.node_name, []).append(p)
         for svc in s.services:
             self.services[svc.key] = svc
             if svc.cluster_ip and svc.cluster_ip != "None":
@@ -150,7 +153,7 @@ class Topology:
     def nic_of_vm(self, vm: azure.VirtualMachine) -> azure.NetworkInterface | None:
         for nid in vm.nic_ids:
             nic = self.nics.get(nid.lower())
-            if nic is not None:
+            if nic is not None and nic.ip_configurations:
                 return nic
         return None
 

@@ -130,7 +130,10 @@ def _srv_weight(n: int) -> int:
 
 def _service_records(cluster: ClusterState, svc: k8s.Service, zone: str, out: dict[str, list[DnsRecord]]) -> None:
     base = f"{svc.name}.{svc.namespace}.svc.{zone}".lower()
-    add = lambda name, rtype, data: out.setdefault(name, []).append(DnsRecord(name, rtype, data))  # noqa: E731
+
+    def add(name: str, rtype: str, data: str) -> None:
+        out.setdefault(name, []).append(DnsRecord(name, rtype, data))
+
     if svc.type == "ExternalName":
         if svc.external_name:
             add(base, "CNAME", svc.external_name.rstrip(".") + ".")
@@ -240,13 +243,13 @@ def lookup(cluster: ClusterState, fqdn: str, qtype: str = "A", upstream: Upstrea
         if not ips:
             return Lookup(name, qtype, "NXDOMAIN", authoritative=False)
         rt = "AAAA" if qtype == "AAAA" else "A"
-        return Lookup(name, qtype, "NOERROR", tuple(DnsRecord(name, rt, ip) for ip in ips if (":" in ip) == (rt == "AAAA")),
-                      authoritative=False)
+        recs = tuple(DnsRecord(name, rt, ip) for ip in ips if (":" in ip) == (rt == "AAAA"))
+        return Lookup(name, qtype, "NOERROR", recs, authoritative=False)
     pod = _pod_record(cluster, name, qtype)
     if pod is not None:
         return pod
-    recs, names = _index(cluster)
-    owned = recs.get(name, ())
+    table, names = _index(cluster)
+    owned = table.get(name, ())
     if not owned and name not in names:
         return Lookup(name, qtype, "NXDOMAIN")
     cname = [r for r in owned if r.rtype == "CNAME"]
@@ -256,7 +259,7 @@ def lookup(cluster: ClusterState, fqdn: str, qtype: str = "A", upstream: Upstrea
         extra = follow.answer if follow is not None and follow.rcode == "NOERROR" else ()
         return Lookup(name, qtype, "NOERROR", (*cname, *extra))
     answer = tuple(r for r in owned if r.rtype == qtype)
-    extra = _additional(recs, answer) if qtype == "SRV" else ()
+    extra = _additional(table, answer) if qtype == "SRV" else ()
     return Lookup(name, qtype, "NOERROR", answer, extra)
 
 

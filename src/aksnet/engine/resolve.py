@@ -2,8 +2,8 @@
 
 Pods (dnsPolicy ClusterFirst): CoreDNS on the kube-dns ClusterIP, ``search <ns>.svc.cluster.local
 svc.cluster.local cluster.local``, ``ndots:5``, forwarding other names to Azure DNS of the node's VNet.
-Engineer H4's ``aksnet.engine.coredns.resolve`` answers the cluster zone when present; the in-module records
-below follow the same specification (kubernetes/dns specification, k8s-services-ingress.md §2).
+Engineer H4's ``aksnet.engine.coredns.resolve`` answers the cluster zone (kubernetes/dns specification,
+k8s-services-ingress.md §2); this module supplies it the Azure DNS view of the node's VNet.
 VMs and nodes: Azure DNS (168.63.129.16) = private DNS zones linked to their VNet, then public DNS.
 Internet clients: public DNS only: cluster FQDNs (public clusters), public IP DNS labels.
 This module must not route packets.
@@ -11,7 +11,6 @@ This module must not route packets.
 
 from __future__ import annotations
 
-import importlib
 import ipaddress
 from dataclasses import dataclass
 
@@ -41,48 +40,6 @@ def _is_ip(name: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def cluster_record(topo: Topology, fqdn: str) -> tuple[str, ...] | None:
-    """CoreDNS kubernetes plugin answers for ``<svc>.<ns>.svc.cluster.local`` and ``a-b-c-d.<ns>.pod…``;
-    None when the name is not in the cluster zone, () for NXDOMAIN inside it."""
-    name = fqdn.lower().rstrip(".")
-    if not name.endswith("." + CLUSTER_ZONE):
-        return None
-    labels = name[: -len(CLUSTER_ZONE) - 1].split(".")
-    if len(labels) == 3 and labels[2] == "svc":
-        svc = topo.services.get(f"{labels[1]}/{labels[0]}")
-        if svc is None:
-            return ()
-        if svc.type == "ExternalName" and svc.external_name:
-            return resolve_public(topo, svc.external_name).ips
-        if svc.is_headless:
-            from aksnet.engine.kube_proxy import service_backends
-
-            ips: list[str] = []
-            for p in svc.ports[:1]:
-                ips += [b.ip for b, ready, _ in service_backends(topo, svc, p) if ready]
-            return tuple(dict.fromkeys(ips))
-        return (svc.cluster_ip,) if svc.cluster_ip else ()
-    if len(labels) == 3 and labels[2] == "pod":
-        dotted = labels[0].replace("-", ".")
-        return (dotted,) if _is_ip(dotted) else ()
-    return ()
-
-
-def _coredns(topo: Topology, fqdn: str) -> tuple[str, ...] | None:
-    """Engineer H4's CoreDNS engine when it offers ``resolve(state, name)``; else the records above."""
-    try:
-        mod = importlib.import_module("aksnet.engine.coredns")
-        fn = getattr(mod, "resolve", None)
-        if callable(fn):
-            ans = fn(topo.state, fqdn)
-            ips = getattr(ans, "ips", None) or getattr(ans, "addresses", None)
-            if ips is not None:
-                return tuple(str(i) for i in ips) or ()
-    except (ImportError, AttributeError, TypeError, ValueError):  # seam to H4's module: fall back to ours
-        pass
-    return cluster_record(topo, fqdn)
 
 
 def resolve_private(topo: Topology, vnet: azure.VirtualNetwork | None, fqdn: str) -> Resolution | None:
@@ -133,26 +90,39 @@ def resolve_public(topo: Topology, fqdn: str) -> Resolution:
     return Resolution(fqdn, (), PUBLIC_DNS, f"NXDOMAIN {name}")
 
 
+def upstream_table(topo: Topology, vnet: azure.VirtualNetwork | None) -> dict[str, tuple[str, ...]]:
+    """What Azure DNS answers for a VNet, as a table (CoreDNS forwards non-cluster names to it): the private
+    zones linked to the VNet, then public names (cluster FQDNs, public IP DNS labels)."""
+    table: dict[str, tuple[str, ...]] = {}
+    names = [c.cluster.fqdn for c in topo.twin.clusters if c.cluster and c.cluster.fqdn]
+    names += [c.cluster.private_fqdn for c in topo.twin.clusters if c.cluster and c.cluster.private_fqdn]
+    names += [p.fqdn for p in topo.twin.public_ips if p.fqdn]
+    for z in topo.twin.private_dns_zones:
+        names += [z.name if rel == "@" else f"{rel}.{z.name}" for rel in z.a_records]
+    for n in names:
+        key = n.lower().rstrip(".")
+        if key in table:
+            continue
+        priv = resolve_private(topo, vnet, key)
+        res = priv if priv is not None and priv.found else resolve_public(topo, key)
+        if res.found:
+            table[key] = res.ips
+    return table
+
+
 def resolve_for_pod(topo: Topology, namespace: str, vnet: azure.VirtualNetwork | None, name: str) -> Resolution:
-    """ClusterFirst: search list with ndots:5, then Azure DNS of the node's VNet, then public DNS."""
-    n = name.rstrip(".")
-    dots = n.count(".")
-    candidates = [] if name.endswith(".") or dots >= 5 else [
-        f"{n}.{namespace}.svc.{CLUSTER_ZONE}", f"{n}.svc.{CLUSTER_ZONE}", f"{n}.{CLUSTER_ZONE}"]
-    candidates.append(n)
-    server = "CoreDNS (kube-dns" + (f" {topo.cluster.network_profile.dns_service_ip})" if topo.cluster else ")")
-    for c in candidates:
-        ans = _coredns(topo, c)
-        if ans:
-            return Resolution(name, ans, server, f"A {c}")
-        if ans is None:
-            priv = resolve_private(topo, vnet, c)
-            if priv is not None and priv.found:
-                return Resolution(name, priv.ips, f"{server} → {priv.server}", priv.record)
-            pub = resolve_public(topo, c)
-            if pub.found:
-                return Resolution(name, pub.ips, f"{server} → {PUBLIC_DNS}", pub.record)
-    return Resolution(name, (), server, f"NXDOMAIN {n}")
+    """ClusterFirst: the pod's stub resolver (search list, ndots:5) against CoreDNS (engineer H4's
+    ``aksnet.engine.coredns.resolve``), which forwards other names to Azure DNS of the node's VNet."""
+    from aksnet.engine import coredns
+
+    search = coredns.pod_search_domains(topo.state, namespace)
+    ans = coredns.resolve(topo.state, name, "A", search, upstream=upstream_table(topo, vnet))
+    server = f"CoreDNS {ans.server}" if ans.server else "CoreDNS"
+    if ans.addresses:
+        via = "" if ans.authoritative else f" → Azure DNS {AZURE_DNS}"
+        return Resolution(name, ans.addresses, server + via, f"A {ans.name}")
+    tried = ", ".join(f"{q} {rc}" for q, rc in ans.tried)
+    return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})")
 
 
 def resolve_for_vnet_host(topo: Topology, vnet: azure.VirtualNetwork | None, name: str) -> Resolution:

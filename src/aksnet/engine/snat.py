@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aksnet.engine.addressing import Topology
-from aksnet.model import azure
+from aksnet.model import azure, k8s
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,26 @@ def pod_source(flavour: str, pod_ip: str, node_ip: str, dst_ip: str, pod_cidrs: 
         return SnatDecision(node_ip, f"Azure CNI: ip-masq-agent MASQUERADE to node IP {node_ip} "
                                      "(destination outside the VNet)", True)
     return SnatDecision(pod_ip, f"{flavour}: no SNAT", False)
+
+
+_CIDR = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})\b")
+IP_MASQ_CONFIG_MAPS = ("azure-ip-masq-agent-config", "azure-ip-masq-agent-config-reconciled", "ip-masq-agent")
+
+
+def non_masquerade_cidrs(config_maps: Iterable[k8s.ConfigMap]) -> tuple[str, ...]:
+    """``nonMasqueradeCIDRs`` of the ip-masq-agent ConfigMaps in kube-system (AKS: azure-ip-masq-agent-config
+    and its ``-reconciled`` twin, update-azure-cni.md); every CIDR listed under that key in any data value."""
+    out: list[str] = []
+    for cm in config_maps:
+        if cm.namespace != "kube-system" or cm.name not in IP_MASQ_CONFIG_MAPS:
+            continue
+        for text in cm.data.values():
+            if "nonMasqueradeCIDRs" not in text:
+                continue
+            section = text.split("nonMasqueradeCIDRs", 1)[1]
+            section = re.split(r"\n\S", section, maxsplit=1)[0] if "\n" in section else section
+            out += _CIDR.findall(section)
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True, slots=True)

@@ -416,9 +416,10 @@ def agent_pool(doc: Doc) -> azure.AgentPool:
 
 def emulated_api_server_ip(fqdn: str) -> str:
     """The public address the emulated API server FQDN resolves to: a stable address in 20.0.0.0/8 (an Azure
-    public range) derived from the FQDN, because the real one is not part of the ARM resource."""
-    h = hashlib.sha256(fqdn.lower().encode()).digest()
-    return f"20.{40 + h[0] % 200}.{h[1]}.{1 + h[2] % 254}"
+    public range) derived from the FQDN, because the real one is not part of the ARM resource. Same derivation
+    as the ``kubernetes`` Service endpoint (aksnet.twin.kube.netinfo.api_server_address)."""
+    h = hashlib.sha256(fqdn.encode()).digest()
+    return f"20.{40 + h[0] % 20}.{h[1]}.{1 + h[2] % 254}"
 
 
 def managed_cluster(doc: Doc) -> azure.ManagedCluster:
@@ -458,5 +459,6 @@ def managed_cluster(doc: Doc) -> azure.ManagedCluster:
         enable_private_cluster=private,
         authorized_ip_ranges=_strs(api.get("authorizedIpRanges")),
         kubernetes_version=str(p.get("kubernetesVersion", "") or ""),
-        api_server_public_ip=emulated_api_server_ip(str(fqdn)) if fqdn else None,
+        api_server_public_ip=str(p.get("aksnetApiServerIp") or "") or (emulated_api_server_ip(str(fqdn)) if fqdn
+                                                                      else None),
     )

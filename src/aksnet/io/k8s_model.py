@@ -159,7 +159,8 @@ def endpoint_slice(doc: Doc) -> k8s.EndpointSlice:
                 e.get("nodeName"), f"{ref.get('namespace') or _ns(doc)}/{ref['name']}" if ref.get("name") else None,
                 e.get("hostname")))
     return k8s.EndpointSlice(
-        namespace=_ns(doc), name=_name(doc), service_name=str(_labels(m.get("labels")).get("kubernetes.io/service-name", "")),
+        namespace=_ns(doc), name=_name(doc),
+        service_name=_labels(m.get("labels")).get("kubernetes.io/service-name", ""),
         endpoints=tuple(eps),
         ports=tuple(k8s.EndpointPort(int(p.get("port", 0)), str(p.get("protocol") or "TCP"), p.get("name"))
                     for p in doc.get("ports") or ()),
@@ -302,13 +303,13 @@ def workload_pods(docs: Iterable[Doc], start_index: int = 0) -> list[k8s.Pod]:
         owner = (kind, name) if kind != "Pod" else None
         out.append(pod(d, start_index + len(out), owner))
         covered.add((_ns(d), kind, name))
+    present = {(_ns(x), str(x.get("kind")), _name(x)) for x in docs}
     for d in docs:
         kind = str(d.get("kind"))
         if kind not in WORKLOAD_KINDS:
             continue
         top = top_owner(d, owners_of)
-        if (_ns(d), *top) in covered or top != (kind, _name(d)) and any(
-                (_ns(x), str(x.get("kind")), _name(x)) == (_ns(d), *top) for x in docs):
+        if (_ns(d), *top) in covered or (top != (kind, _name(d)) and (_ns(d), *top) in present):
             continue  # its pods or its owner workload are in the directory already
         covered.add((_ns(d), *top))
         tpl = pod_template(d)

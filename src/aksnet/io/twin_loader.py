@@ -9,7 +9,7 @@ only: it never writes the workspace and knows no networking semantics.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,8 @@ K8S_KINDS = {
     "Namespace": "k8s:core/Namespace", "Node": "k8s:core/Node", "Pod": "k8s:core/Pod",
     "Service": "k8s:core/Service", "EndpointSlice": "k8s:discovery.k8s.io/EndpointSlice",
     "NetworkPolicy": "k8s:networking.k8s.io/NetworkPolicy", "Ingress": "k8s:networking.k8s.io/Ingress",
-    "IngressClass": "k8s:networking.k8s.io/IngressClass", "Secret": "k8s:core/Secret",
+    "IngressClass": "k8s:networking.k8s.io/IngressClass", "Endpoints": "k8s:core/Endpoints",
+    "Secret": "k8s:core/Secret",
     "ConfigMap": "k8s:core/ConfigMap", "ReplicaSet": "k8s:apps/ReplicaSet", "Job": "k8s:batch/Job",
 }
 
@@ -36,6 +37,22 @@ K8S_KINDS = {
 def _meta(doc: Doc) -> Mapping[str, Any]:
     m = doc.get("metadata")
     return m if isinstance(m, Mapping) else {}
+
+
+def _kubernetes_endpoint(slices: Sequence[k8s.EndpointSlice], endpoints: Sequence[Doc]) -> str | None:
+    """The API server address the cluster itself publishes: the ``default/kubernetes`` endpoint (EndpointSlice,
+    else the legacy Endpoints object), so that traces and the Service agree on it."""
+    for sl in slices:
+        if sl.namespace == "default" and sl.service_name == "kubernetes" and sl.endpoints:
+            return sl.endpoints[0].ip
+    for ep in endpoints:
+        m = _meta(ep)
+        if m.get("namespace", "default") == "default" and m.get("name") == "kubernetes":
+            for subset in ep.get("subsets") or ():
+                for a in subset.get("addresses") or ():
+                    if a.get("ip"):
+                        return str(a["ip"])
+    return None
 
 
 # -- cluster state ---------------------------------------------------------------------------------------
@@ -48,7 +65,7 @@ def _policy_engine(cluster: azure.ManagedCluster | None) -> str:
     return (p.network_policy or "none").lower()
 
 
-def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str, list[Doc]],
+def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str, Sequence[Doc]],
                         reserved: Mapping[str, tuple[str, ...]] | None = None) -> ClusterState:
     """``docs`` maps a Kubernetes kind name (``Pod``, ``Service``, …) to its wire documents in creation order.
     ``reserved`` maps a lower-cased VMSS instance ID to the secondary NIC addresses of that node (Azure CNI)."""
@@ -81,13 +98,18 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
     namespaces = {n.name: n for n in (k8s_model.namespace(d) for d in docs.get("Namespace", ()))}
     for name in sorted({p.namespace for p in pods} | {"default"}):
         namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
+    slices = tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ()))
+    if cluster is not None and not cluster.enable_private_cluster:
+        api_ip = _kubernetes_endpoint(slices, docs.get("Endpoints", ()))
+        if api_ip:
+            cluster = replace(cluster, api_server_public_ip=api_ip)
     return ClusterState(
         cluster=cluster,
         namespaces=tuple(namespaces.values()),
         nodes=tuple(nodes),
         pods=tuple(pods),
         services=tuple(k8s_model.service(d, i) for i, d in enumerate(docs.get("Service", ()))),
-        endpoint_slices=tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ())),
+        endpoint_slices=slices,
         network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
         ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
@@ -98,8 +120,8 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
 
 
 # -- Azure side ------------------------------------------------------------------------------------------
-def _assemble(arm_docs: Mapping[str, list[Doc]],
-              clusters: Iterable[tuple[azure.ManagedCluster | None, Mapping[str, list[Doc]]]],
+def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
+              clusters: Iterable[tuple[azure.ManagedCluster | None, Mapping[str, Sequence[Doc]]]],
               subscription_id: str = "") -> Twin:
     nics = tuple(arm.network_interface(d) for d in arm_docs.get(arm.KIND_NIC, ()))
     ipconfig_ips: dict[str, str] = {}
@@ -112,7 +134,7 @@ def _assemble(arm_docs: Mapping[str, list[Doc]],
             cid = c.get("id") or f"{nic.id}/ipConfigurations/{c.get('name')}"
             if ip:
                 ipconfig_ips[str(cid).lower()] = str(ip)
-    vms = tuple(arm.virtual_machine(d) for d in arm_docs.get(arm.KIND_VM, ()) + arm_docs.get(arm.KIND_VMSS_VM, []))
+    vms = tuple(arm.virtual_machine(d) for d in [*arm_docs.get(arm.KIND_VM, ()), *arm_docs.get(arm.KIND_VMSS_VM, ())])
     nic_by_id = {n.id.lower(): n for n in nics}
     reserved: dict[str, tuple[str, ...]] = {}
     for d in arm_docs.get(arm.KIND_VMSS_VM, ()):
@@ -203,6 +225,6 @@ def load_twin_from_dir(path: Path) -> Twin:
                 arm_docs.setdefault(typ, []).append(d)
             elif d.get("apiVersion") and d.get("kind") in K8S_KINDS:
                 k8s_docs.setdefault(str(d["kind"]), []).append(d)
-    flat = [d for kind_docs in k8s_docs.values() for d in kind_docs]
+    flat = [dict(d) for kind_docs in k8s_docs.values() for d in kind_docs]
     state = manifest_dir.cluster_state_from_documents(flat, _policy_engine(cluster) if cluster else "upstream")
     return replace(_assemble(arm_docs, []), clusters=(replace(state, cluster=cluster),))

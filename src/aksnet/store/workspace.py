@@ -135,6 +135,18 @@ class Transaction:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    def dump(self) -> builtins.list[tuple[str, str, str, Doc]]:
+        """Every document of every scope as (kind, scope, key, doc), in creation order (export)."""
+        rows = self._conn.execute("SELECT kind, scope, key, body FROM objects ORDER BY seq")
+        return [(k, sc, key, dict(json.loads(b))) for k, sc, key, b in rows]
+
+    def clear(self) -> None:
+        """Remove every document and every metadata entry but the schema version (import --force)."""
+        self._require_writable()
+        self._conn.execute("DELETE FROM objects")
+        self._conn.execute("DELETE FROM meta WHERE key != 'schema'")
+        self.changed = True
+
     # -- metadata and counters -------------------------------------------------------------------
     def meta_get(self, key: str, default: str | None = None) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -147,6 +159,10 @@ class Transaction:
             (key, value),
         )
         self.changed = True
+
+    def meta_items(self) -> dict[str, str]:
+        """All metadata entries (export)."""
+        return {str(k): str(v) for k, v in self._conn.execute("SELECT key, value FROM meta ORDER BY key")}
 
     def meta_delete(self, key: str) -> None:
         self._require_writable()

@@ -1,4 +1,6 @@
-"""Microsoft.Resources: resource groups (``az group``)."""
+"""Microsoft.Resources: resource groups (``az group``): create, show, list, exists, and delete with ARM's
+cascade (every resource of the group, the groups it manages, the Kubernetes objects of its clusters) and ARM's
+refusals (a managed node resource group, a group whose resources are still used from outside). Must not print."""
 
 from __future__ import annotations
 
@@ -98,19 +100,43 @@ def _deny_assignment(group: Doc) -> AzureError:
     )
 
 
-def _outside_users(tx: Transaction, prefix: str) -> list[tuple[str, str]]:
-    """(user, used) pairs: subnets outside the group that are associated with an NSG/route table/NAT gateway
-    inside it, which ARM refuses to delete (``InUse…CannotBeDeleted``)."""
+def _doomed(tx: Transaction, group: Doc) -> list[Doc]:
+    """The group and, recursively, the groups managed by a resource inside a doomed group."""
+    out = [group]
+    i = 0
+    while i < len(out):
+        prefix = out[i]["id"].lower() + "/"
+        for g in tx.list(KIND_GROUP):
+            if str(g.get("managedBy") or "").lower().startswith(prefix) and all(g["id"] != d["id"] for d in out):
+                out.append(g)
+        i += 1
+    return out
+
+
+def _inside(resource_id: str, prefixes: list[str]) -> bool:
+    r = resource_id.lower()
+    return any(r.startswith(p) for p in prefixes)
+
+
+def _outside_users(tx: Transaction, prefixes: list[str]) -> list[tuple[str, str]]:
+    """(user, used) pairs that block the deletion, as ARM's ``InUse…CannotBeDeleted`` would: a subnet outside
+    associated with an NSG/route table/NAT gateway inside, or a resource outside holding an address in a subnet
+    inside."""
+    from aksnet.twin import subnet_ipam
     from aksnet.twin.network.common import KIND_VNET
 
     out = []
     for vnet in tx.list(KIND_VNET):
-        if vnet["id"].lower().startswith(prefix):
-            continue
+        vnet_inside = _inside(vnet["id"], prefixes)
         for s in vnet["properties"].get("subnets", []):
+            if vnet_inside:
+                owners = sorted(set(subnet_ipam.allocations(tx, s["id"]).values()))
+                out += [(o, s["id"]) for o in owners if o.lower().startswith("/subscriptions/")
+                        and not _inside(o, prefixes)]
+                continue
             for field in ("networkSecurityGroup", "routeTable", "natGateway"):
                 ref = s["properties"].get(field, {}).get("id", "")
-                if ref.lower().startswith(prefix):
+                if ref and _inside(ref, prefixes):
                     out.append((s["id"], ref))
     return out
 
@@ -120,35 +146,37 @@ def delete_group(tx: Transaction, name: str, *, allow_managed: bool = False) -> 
     the Kubernetes objects of clusters deleted with it, and groups managed by a deleted resource (an AKS node
     resource group goes with its cluster). Refused for a group managed by an existing resource unless
     ``allow_managed`` (the AKS resource provider deleting its node group), and while a resource outside the
-    group still uses an NSG/route table/NAT gateway inside it. Returns the IDs of the deleted groups."""
+    doomed groups still uses something inside (``ResourceGroupDeletionBlocked``). Returns the IDs of the
+    deleted groups."""
     group = get_group(tx, name)
     if not allow_managed and _managing_resource_exists(tx, group.get("managedBy")):
         raise _deny_assignment(group)
-    prefix = group["id"].lower() + "/"
-    users = _outside_users(tx, prefix)
+    doomed = _doomed(tx, group)
+    prefixes = [g["id"].lower() + "/" for g in doomed]
+    users = _outside_users(tx, prefixes)
     if users:
         user, used = users[0]
-        kind = used.split("/providers/")[1].split("/")[1]
         raise AzureError(
             "ResourceGroupDeletionBlocked",
             f"Deletion of resource group '{group['name']}' failed as resources with identifiers '{used}' could "
-            f"not be deleted. The resource {kind} is in use by {user}.",
+            f"not be deleted. The resource {used} is in use by {user}.",
         )
-    return _cascade(tx, group)
+    for g in doomed:
+        _cascade(tx, g)
+    return [g["id"] for g in doomed]
 
 
-def _cascade(tx: Transaction, group: Doc) -> list[str]:
+def _cascade(tx: Transaction, group: Doc) -> None:
+    """Delete one group's documents and the references to them held outside it."""
     from aksnet.twin import subnet_ipam
     from aksnet.twin.network import subnet as subnet_mod
-    from aksnet.twin.network.common import KIND_NIC, KIND_NSG, KIND_PUBLIC_IP, KIND_VNET
+    from aksnet.twin.network.common import KIND_NIC, KIND_NSG, KIND_PUBLIC_IP, KIND_VNET, remove_ref
 
     gid = group["id"]
     prefix = gid.lower() + "/"
-    deleted_groups = [gid]
-    # Resources inside the group, every kind of the subscription scope.
     doomed: list[tuple[str, str]] = []
     for kind in tx.kinds(""):
-        if kind in (KIND_GROUP,):
+        if kind == KIND_GROUP:
             continue
         for key, _doc in tx.items(kind, "", ""):
             if key.startswith(prefix) or key == gid.lower():
@@ -161,8 +189,6 @@ def _cascade(tx: Transaction, group: Doc) -> list[str]:
                 subnet_mod.remove_ip_configuration(tx, sid, nic_key)
         nsg_ref = nic["properties"].get("networkSecurityGroup", {}).get("id", "")
         if nsg_ref and not nsg_ref.lower().startswith(prefix):
-            from aksnet.twin.network.common import remove_ref
-
             nsg = tx.get(KIND_NSG, nsg_ref)
             if nsg is not None:
                 remove_ref(nsg["properties"], "networkInterfaces", nic_key)
@@ -180,14 +206,8 @@ def _cascade(tx: Transaction, group: Doc) -> list[str]:
         if not pip_key.startswith(prefix) and used_by.lower().startswith(prefix):
             pip["properties"].pop("ipConfiguration", None)
             tx.put(KIND_PUBLIC_IP, pip_key, pip)
-    managed_children = [g for g in tx.list(KIND_GROUP)
-                        if g.get("managedBy") and str(g["managedBy"]).lower().startswith(prefix)]
     for kind, key in doomed:
         tx.delete(kind, key)
         if kind == "microsoft.containerservice/managedclusters":
             tx.delete_scope(key)
     tx.delete(KIND_GROUP, gid)
-    for child in managed_children:
-        if tx.exists(KIND_GROUP, child["id"]):
-            deleted_groups += _cascade(tx, child)
-    return deleted_groups

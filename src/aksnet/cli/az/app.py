@@ -15,6 +15,7 @@ from typing import Any
 
 from knack import CLI, CLICommandsLoader
 from knack.help import CLIHelp
+from knack.parser import CLICommandParser
 
 from aksnet.errors import AksnetError
 
@@ -25,6 +26,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "network": ("aksnet.cli.az.cmd_network",),
     "vm": ("aksnet.cli.az.cmd_vm",),
     "aks": ("aksnet.cli.az.cmd_aks", "aksnet.cli.az.cmd_aks_approuting"),
+    "config": ("aksnet.cli.az.cmd_aks",),  # az config set aks.default_network_plugin=… (workspace setting)
 }
 
 
@@ -58,10 +60,20 @@ class AzCommandsLoader(CLICommandsLoader):  # type: ignore[misc]
 
 class AzCli(CLI):  # type: ignore[misc]
     def exception_handler(self, ex: BaseException) -> int:
+        if isinstance(ex, BrokenPipeError):  # `aksnet az … | head`
+            return 0
         if isinstance(ex, AksnetError):
             print(f"ERROR: {ex.render()}", file=sys.stderr)
             return int(ex.exit_code)
         return int(super().exception_handler(ex))
+
+
+class AzParser(CLICommandParser):  # type: ignore[misc]
+    """argparse errors as az prints them (``ERROR: unrecognized arguments: --bogus``), exit 2."""
+
+    def error(self, message: str) -> None:
+        print(f"ERROR: {message}", file=sys.stderr)
+        sys.exit(2)
 
 
 class AzHelp(CLIHelp):  # type: ignore[misc]
@@ -78,6 +90,7 @@ def invoke(argv: list[str]) -> int:
         cli_name="az",
         commands_loader_cls=AzCommandsLoader,
         help_cls=AzHelp,
+        parser_cls=AzParser,
         config_dir=config_dir,
         config_env_var_prefix="AKSNET_AZ",
     )

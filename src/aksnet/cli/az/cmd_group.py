@@ -1,4 +1,4 @@
-"""``az group create|show|list|delete|exists``."""
+"""``az group create|show|list|delete|exists`` (delete cascades: :func:`aksnet.twin.resources.delete_group`)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,27 @@ def group_exists(resource_group_name: str) -> bool:
         return resources.group_exists(tx, resource_group_name)
 
 
+def group_delete(resource_group_name: str, yes: bool = False, no_wait: bool = False,
+                 force_deletion_types: str | None = None) -> None:
+    """Delete a resource group and every resource in it."""
+    if not yes:
+        _confirm()
+    with command_transaction() as tx:
+        resources.delete_group(tx, resource_group_name)
+
+
+def _confirm() -> None:
+    import sys
+
+    from aksnet.errors import AzCliError
+
+    if not sys.stdin.isatty():
+        raise AzCliError("NoTTYError", "Unable to prompt for confirmation as no tty available. Use --yes.")
+    answer = input("Are you sure you want to perform this operation? (y/n): ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise AzCliError("ManualInterrupt", "Operation cancelled.")
+
+
 def _table(result: Any) -> Any:
     rows = result if isinstance(result, list) else [result]
     return [{"Name": r["name"], "Location": r["location"], "Status": r["properties"]["provisioningState"]}
@@ -55,6 +76,7 @@ def load_command_table(loader: Any) -> None:
         g.command("show", "group_show", table_transformer=_table)
         g.command("list", "group_list", table_transformer=_table)
         g.command("exists", "group_exists")
+        g.command("delete", "group_delete")
 
 
 def load_arguments(loader: Any, command: str) -> None:
@@ -65,3 +87,8 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("tags", nargs="*", help="Space-separated tags: key[=value] [key[=value] ...].")
         c.argument("managed_by", options_list=["--managed-by"], help="ID of the resource that manages this group.")
         c.argument("tag", options_list=["--tag"], help="A single tag in 'key[=value]' format.")
+        c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not prompt for confirmation.")
+        c.argument("no_wait", options_list=["--no-wait"], action="store_true",
+                   help="Do not wait for the long-running operation to finish.")
+        c.argument("force_deletion_types", options_list=["--force-deletion-types", "-f"],
+                   help="Resource types to force delete (accepted; deletion is always complete here).")

@@ -32,7 +32,7 @@ from aksnet.engine.ingress.model import (
     UpstreamEndpoint,
 )
 from aksnet.engine.ingress.route import list_exposures, route_request, select_certificate, select_server
-from aksnet.engine.ingress.view import ControllerView, controller_config, controller_view
+from aksnet.engine.ingress.view import ControllerView, controller_config, controller_view, ingress_controllers
 
 __all__ = [
     "APPROUTING_CLASS",
@@ -55,6 +55,7 @@ __all__ = [
     "UpstreamEndpoint",
     "controller_config",
     "controller_view",
+    "ingress_controllers",
     "list_exposures",
     "route_request",
     "select_certificate",

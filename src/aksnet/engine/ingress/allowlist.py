@@ -37,9 +37,15 @@ def check_access(loc: Location, remote_addr: str) -> tuple[bool, Step | None]:
     if a.denylist:
         hit = in_any(remote_addr, a.denylist)
         if hit:
-            return False, Step(f"client {remote_addr} is in denylist {hit}: 403", f"{ANNOTATION_PREFIX}denylist-source-range")
+            return False, Step(
+                f"client {remote_addr} is in denylist {hit}: 403", f"{ANNOTATION_PREFIX}denylist-source-range"
+            )
     if a.allowlist:
-        rule = a.allowlist_annotation if a.allowlist_annotation.startswith("configmap") else ANNOTATION_PREFIX + a.allowlist_annotation
+        rule = (
+            a.allowlist_annotation
+            if a.allowlist_annotation.startswith("configmap")
+            else ANNOTATION_PREFIX + a.allowlist_annotation
+        )
         hit = in_any(remote_addr, a.allowlist)
         if hit:
             return True, Step(f"client {remote_addr} is allowed by {hit}", rule)

@@ -27,13 +27,17 @@ SUPPORTED = (
     "canary-by-header-value",
     "canary-weight",
     "canary-weight-total",
+    "default-backend",
     "denylist-source-range",
     "force-ssl-redirect",
+    "from-to-www-redirect",
     "permanent-redirect",
     "permanent-redirect-code",
     "preserve-trailing-slash",
+    "proxy-body-size",
     "rewrite-target",
     "server-alias",
+    "service-upstream",
     "ssl-redirect",
     "temporal-redirect",
     "temporal-redirect-code",
@@ -58,6 +62,18 @@ def parse_go_bool(value: str) -> bool | None:
     if v in _FALSE:
         return False
     return None
+
+
+_SIZE = re.compile(r"^(\d+)([kKmMgG]?)$")
+
+
+def parse_size(value: str) -> int | None:
+    """nginx size syntax (ngx_parse_offset): bytes, or k/m/g suffixes; None when invalid."""
+    m = _SIZE.match(value.strip())
+    if m is None:
+        return None
+    mult = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+    return int(m.group(1)) * mult
 
 
 def parse_go_int(value: str) -> int | None:
@@ -102,6 +118,10 @@ class IngressAnnotations:
     backend_protocol: str = "HTTP"
     upstream_vhost: str = ""
     server_alias: tuple[str, ...] = ()
+    from_to_www_redirect: bool = False
+    proxy_body_size: str = "1m"
+    service_upstream: bool = False
+    default_backend: str = ""  # a Service in the Ingress's namespace, used when the rule's has no endpoints
     canary: Canary = Canary()
     warnings: tuple[str, ...] = ()
 
@@ -146,7 +166,9 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
             return default
         b = parse_go_bool(raw)
         if b is None:
-            warnings.append(f"annotation {ANNOTATION_PREFIX}{name}: {raw!r} is not a boolean; using {str(default).lower()}")
+            warnings.append(
+                f"annotation {ANNOTATION_PREFIX}{name}: {raw!r} is not a boolean; using {str(default).lower()}"
+            )
             return default
         return b
 
@@ -164,7 +186,7 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
         return (_get(ann, name) or "").strip()
 
     for key in sorted(ann):
-        if key.startswith(ANNOTATION_PREFIX) and key[len(ANNOTATION_PREFIX):] not in SUPPORTED:
+        if key.startswith(ANNOTATION_PREFIX) and key[len(ANNOTATION_PREFIX) :] not in SUPPORTED:
             warnings.append(f"annotation {key} is not emulated by aksnet and has no effect here")
 
     # redirect: temporal is checked before permanent (annotations/redirect/redirect.go Parse).
@@ -177,14 +199,20 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
             redirect_url, redirect_code = temporal, code if 300 <= code <= 307 else 302
             redirect_ann = "temporal-redirect"
         else:
-            warnings.append(f"annotation {ANNOTATION_PREFIX}temporal-redirect: {temporal!r} is not a valid URL (url scheme is empty)")
+            warnings.append(
+                f"annotation {ANNOTATION_PREFIX}temporal-redirect: {temporal!r} is not a valid URL "
+                "(url scheme is empty)"
+            )
     if not redirect_url and permanent:
         if _valid_url(permanent):
             code = integer("permanent-redirect-code", 301)
             redirect_url, redirect_code = permanent, code if 300 <= code <= 308 else 301
             redirect_ann = "permanent-redirect"
         else:
-            warnings.append(f"annotation {ANNOTATION_PREFIX}permanent-redirect: {permanent!r} is not a valid URL (url scheme is empty)")
+            warnings.append(
+                f"annotation {ANNOTATION_PREFIX}permanent-redirect: {permanent!r} is not a valid URL "
+                "(url scheme is empty)"
+            )
 
     # allowlist: allowlist-source-range is the current name, whitelist-source-range the alias.
     denied = ""
@@ -211,19 +239,34 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
 
     proto = string("backend-protocol").upper() or "HTTP"
     if proto not in BACKEND_PROTOCOLS:
-        warnings.append(f"annotation {ANNOTATION_PREFIX}backend-protocol: {proto!r} is not one of {', '.join(BACKEND_PROTOCOLS)}; using HTTP")
+        warnings.append(
+            f"annotation {ANNOTATION_PREFIX}backend-protocol: {proto!r} is not one of "
+            f"{', '.join(BACKEND_PROTOCOLS)}; using HTTP"
+        )
         proto = "HTTP"
 
     canary_on = boolean("canary", False)
-    canary = Canary(
-        enabled=canary_on,
-        weight=integer("canary-weight", 0),
-        weight_total=integer("canary-weight-total", 100),
-        header=string("canary-by-header"),
-        header_value=string("canary-by-header-value"),
-        header_pattern=string("canary-by-header-pattern"),
-        cookie=string("canary-by-cookie"),
-    ) if canary_on else Canary()
+    canary = (
+        Canary(
+            enabled=canary_on,
+            weight=integer("canary-weight", 0),
+            weight_total=integer("canary-weight-total", 100),
+            header=string("canary-by-header"),
+            header_value=string("canary-by-header-value"),
+            header_pattern=string("canary-by-header-pattern"),
+            cookie=string("canary-by-cookie"),
+        )
+        if canary_on
+        else Canary()
+    )
+
+    body_size = string("proxy-body-size") or config.proxy_body_size
+    if parse_size(body_size) is None:
+        warnings.append(
+            f"annotation {ANNOTATION_PREFIX}proxy-body-size: {body_size!r} is not an nginx size; "
+            f"using {config.proxy_body_size}"
+        )
+        body_size = config.proxy_body_size
 
     aliases = tuple(a.strip().lower() for a in string("server-alias").split(",") if a.strip())
 
@@ -246,6 +289,10 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
         backend_protocol=proto,
         upstream_vhost=string("upstream-vhost"),
         server_alias=aliases,
+        from_to_www_redirect=boolean("from-to-www-redirect", False),
+        proxy_body_size=body_size,
+        service_upstream=boolean("service-upstream", False),
+        default_backend=string("default-backend"),
         canary=canary,
         warnings=tuple(warnings),
     )

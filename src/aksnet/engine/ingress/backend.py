@@ -13,9 +13,8 @@ import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aksnet.model import k8s
-
 from aksnet.engine.ingress.model import UpstreamEndpoint
+from aksnet.model import k8s
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +38,11 @@ class ResolvedBackend:
         return f"{self.namespace}-{self.service_name}-{self.port}"
 
     @property
+    def custom_default_name(self) -> str:
+        """The upstream ingress-nginx creates for a default-backend annotation."""
+        return f"custom-default-backend-{self.namespace}-{self.service_name}"
+
+    @property
     def usable(self) -> bool:
         return bool(self.endpoints) or self.external_name is not None
 
@@ -49,6 +53,24 @@ def _ip_port_key(k: tuple[str, int]) -> tuple[int, int, str, int]:
         return (a.version, int(a), "", k[1])
     except ValueError:
         return (9, 0, k[0], k[1])
+
+
+def resolve_custom_default_backend(
+    namespace: str,
+    name: str,
+    services: Mapping[str, k8s.Service],
+    slices: Mapping[str, Sequence[k8s.EndpointSlice]],
+) -> ResolvedBackend | None:
+    """The ``default-backend`` annotation's Service (its first port, as ingress-nginx takes Spec.Ports[0]);
+    None when it does not exist or has no ready endpoint (ingress-nginx then creates no custom upstream)."""
+    svc = services.get(f"{namespace}/{name}")
+    if svc is None or not svc.ports:
+        return None
+    first = svc.ports[0]
+    got = resolve_backend(namespace, k8s.IngressBackend(name, first.port), services, slices)
+    if not got.endpoints:
+        return None
+    return ResolvedBackend(namespace, name, first.port, got.service, got.service_port, got.endpoints)
 
 
 def find_service_port(svc: k8s.Service, port: int | str | None) -> k8s.ServicePort | None:
@@ -66,8 +88,12 @@ def resolve_backend(
     backend: k8s.IngressBackend,
     services: Mapping[str, k8s.Service],
     slices: Mapping[str, Sequence[k8s.EndpointSlice]],
+    service_upstream: bool = False,
 ) -> ResolvedBackend:
-    """Resolve ``backend`` of an Ingress in ``namespace`` to its ready endpoints (ip:targetPort, pod)."""
+    """Resolve ``backend`` of an Ingress in ``namespace`` to its ready endpoints (ip:targetPort, pod).
+
+    With the ``service-upstream`` annotation the single upstream is the Service's ClusterIP:port instead.
+    """
     name, port = backend.service_name, backend.service_port
     if not name:
         kind = backend.resource_kind or "resource"
@@ -79,7 +105,13 @@ def resolve_backend(
         return ResolvedBackend(namespace, name, port, service=svc, external_name=svc.external_name or "")
     sp = find_service_port(svc, port)
     if sp is None:
-        return ResolvedBackend(namespace, name, port, service=svc, error=f'Service "{namespace}/{name}" has no port {port}')
+        return ResolvedBackend(
+            namespace, name, port, service=svc, error=f'Service "{namespace}/{name}" has no port {port}'
+        )
+    if service_upstream and svc.cluster_ip and svc.cluster_ip != "None":
+        return ResolvedBackend(
+            namespace, name, port, service=svc, service_port=sp, endpoints=(UpstreamEndpoint(svc.cluster_ip, sp.port),)
+        )
     eps: dict[tuple[str, int], UpstreamEndpoint] = {}
     for sl in slices.get(svc.key, ()):
         ports = [p for p in sl.ports if (p.name or "") == (sp.name or "") and p.protocol == sp.protocol]
@@ -92,7 +124,11 @@ def resolve_backend(
                 eps[(ep.ip, p.port)] = UpstreamEndpoint(ep.ip, p.port, ep.pod, ep.node_name)
     if not eps:
         return ResolvedBackend(
-            namespace, name, port, service=svc, service_port=sp,
+            namespace,
+            name,
+            port,
+            service=svc,
+            service_port=sp,
             error=f'Service "{namespace}/{name}" has no ready endpoints for port {port}',
         )
     ordered = tuple(eps[k] for k in sorted(eps, key=_ip_port_key))

@@ -39,13 +39,20 @@ def choose_canary(alt: CanaryBackend, headers: Mapping[str, str], roll: int | No
         if value is not None:
             if c.header_value:
                 if value == c.header_value:
-                    return True, Step(f"header {c.header}: {value} equals canary-by-header-value", f"{RULE}-by-header-value")
+                    return True, Step(
+                        f"header {c.header}: {value} equals canary-by-header-value", f"{RULE}-by-header-value"
+                    )
             elif c.header_pattern:
                 try:
                     if re.search(c.header_pattern, value):
-                        return True, Step(f"header {c.header}: {value} matches canary-by-header-pattern", f"{RULE}-by-header-pattern")
+                        return True, Step(
+                            f"header {c.header}: {value} matches canary-by-header-pattern", f"{RULE}-by-header-pattern"
+                        )
                 except re.error:
-                    return False, Step(f"canary-by-header-pattern {c.header_pattern!r} is not a valid regex: mainline", f"{RULE}-by-header-pattern")
+                    return False, Step(
+                        f"canary-by-header-pattern {c.header_pattern!r} is not a valid regex: mainline",
+                        f"{RULE}-by-header-pattern",
+                    )
             elif value == "always":
                 return True, Step(f"header {c.header}: always", f"{RULE}-by-header")
             elif value == "never":

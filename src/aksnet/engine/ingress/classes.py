@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aksnet.model import k8s
-
 from aksnet.engine.ingress.model import ControllerConfig, IgnoredIngress, Step
+from aksnet.model import k8s
 
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
@@ -35,7 +34,9 @@ def effective_class(ing: k8s.Ingress, classes: Sequence[k8s.IngressClass]) -> tu
     return None, "none"
 
 
-def classes_of_controller(classes: Sequence[k8s.IngressClass], config: ControllerConfig) -> tuple[k8s.IngressClass, ...]:
+def classes_of_controller(
+    classes: Sequence[k8s.IngressClass], config: ControllerConfig
+) -> tuple[k8s.IngressClass, ...]:
     """IngressClasses whose spec.controller is this controller's --controller-class."""
     return tuple(sorted((c for c in classes if c.controller == config.controller_class), key=lambda c: c.name))
 
@@ -47,7 +48,9 @@ def serves(ing: k8s.Ingress, classes: Sequence[k8s.IngressClass], config: Contro
     if ing.ingress_class_name:
         name = ing.ingress_class_name
         if name in mine:
-            return True, Step(f"ingressClassName {name} belongs to controller {config.controller_class}", "spec.ingressClassName")
+            return True, Step(
+                f"ingressClassName {name} belongs to controller {config.controller_class}", "spec.ingressClassName"
+            )
         if name not in by_name:
             return False, Step(f"IngressClass {name!r} does not exist", "spec.ingressClassName")
         return False, Step(
@@ -58,13 +61,17 @@ def serves(ing: k8s.Ingress, classes: Sequence[k8s.IngressClass], config: Contro
     if legacy:
         if legacy == config.ingress_class:
             return True, Step(f"annotation class {legacy} equals --ingress-class", LEGACY_CLASS_ANNOTATION)
-        return False, Step(f"annotation class {legacy} is not --ingress-class={config.ingress_class}", LEGACY_CLASS_ANNOTATION)
+        return False, Step(
+            f"annotation class {legacy} is not --ingress-class={config.ingress_class}", LEGACY_CLASS_ANNOTATION
+        )
     defaults = [c for c in classes if c.is_default]
     if len(defaults) == 1:
         d = defaults[0]
         if d.name in mine:
             return True, Step(f"no class: the default IngressClass {d.name} was assigned", DEFAULT_CLASS_ANNOTATION)
-        return False, Step(f"no class: the default IngressClass {d.name} belongs to {d.controller}", DEFAULT_CLASS_ANNOTATION)
+        return False, Step(
+            f"no class: the default IngressClass {d.name} belongs to {d.controller}", DEFAULT_CLASS_ANNOTATION
+        )
     if len(defaults) > 1:
         names = ", ".join(sorted(c.name for c in defaults))
         return False, Step(

@@ -118,7 +118,9 @@ def upstream_headers(
         out[name] = v
     xff = fv.remote_addr
     if config.use_forwarded_headers and config.compute_full_forwarded_for:
-        xff = f"{fv.http_x_forwarded_for}, {fv.realip_remote_addr}" if fv.http_x_forwarded_for else fv.realip_remote_addr
+        xff = (
+            f"{fv.http_x_forwarded_for}, {fv.realip_remote_addr}" if fv.http_x_forwarded_for else fv.realip_remote_addr
+        )
     rid = req.headers.get("x-request-id") or (request_id(req) if config.generate_request_id else "")
     ours: dict[str, str] = {
         "host": upstream_vhost or fv.best_http_host,

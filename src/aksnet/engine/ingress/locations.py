@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
 from aksnet.engine.ingress.annotations import IngressAnnotations
 from aksnet.engine.ingress.backend import ResolvedBackend
 
@@ -43,6 +44,7 @@ class Location:
     is_default_backend: bool = False
     generated_exact: bool = False  # the extra "= /foo" added for Prefix /foo
     regex: bool = False  # rendered as ~* "^path" (set when the server enforces regex)
+    fallback: ResolvedBackend | None = None  # default-backend annotation, used when ``backend`` has no endpoints
 
     @property
     def needs_rewrite(self) -> bool:
@@ -100,7 +102,10 @@ def enforce_regex(locs: Sequence[Location]) -> tuple[bool, str]:
         if loc.annotations.use_regex:
             return True, f"use-regex on Ingress {loc.ingress} path {loc.ingress_path}"
         if loc.needs_rewrite:
-            return True, f"rewrite-target {loc.annotations.rewrite_target} on Ingress {loc.ingress} path {loc.ingress_path}"
+            return (
+                True,
+                f"rewrite-target {loc.annotations.rewrite_target} on Ingress {loc.ingress} path {loc.ingress_path}",
+            )
     return False, ""
 
 
@@ -142,7 +147,9 @@ def match_location(locs: Sequence[Location], uri: str) -> LocationMatch:
         # auto_redirect: a location named "<uri>/" (prefix or exact) served by proxy_pass
         for loc in static:
             if loc.path == uri + "/" and uri != "":
-                return LocationMatch(loc, auto_redirect=uri + "/", how=f"nginx auto-redirect: location {loc.nginx} ends with /")
+                return LocationMatch(
+                    loc, auto_redirect=uri + "/", how=f"nginx auto-redirect: location {loc.nginx} ends with /"
+                )
     for loc in regex_locs:
         rx = compile_location_regex(loc.path)
         if rx is not None and rx.match(uri):

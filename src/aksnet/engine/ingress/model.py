@@ -92,6 +92,7 @@ class ControllerConfig:
     http_redirect_code: int = 308
     proxy_add_original_uri_header: bool = False
     generate_request_id: bool = True
+    proxy_body_size: str = "1m"  # client_max_body_size; "0" = unlimited
     allowlist_source_range: tuple[str, ...] = ()
     denylist_source_range: tuple[str, ...] = ()
     hsts: bool = True

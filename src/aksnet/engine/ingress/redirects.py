@@ -52,13 +52,23 @@ def location_redirect(loc: Location, values: Mapping[str, str]) -> tuple[int, st
     if not a.redirect_url:
         return None
     url = expand_nginx_vars(a.redirect_url, values)
-    return a.redirect_code, url, Step(
-        f"{a.redirect_annotation}: return {a.redirect_code} {a.redirect_url}", f"{ANNOTATION_PREFIX}{a.redirect_annotation}"
+    return (
+        a.redirect_code,
+        url,
+        Step(
+            f"{a.redirect_annotation}: return {a.redirect_code} {a.redirect_url}",
+            f"{ANNOTATION_PREFIX}{a.redirect_annotation}",
+        ),
     )
 
 
 def ssl_redirect(
-    loc: Location, req: HttpRequest, pass_access_scheme: str, best_http_host: str, has_cert: bool, config: ControllerConfig
+    loc: Location,
+    req: HttpRequest,
+    pass_access_scheme: str,
+    best_http_host: str,
+    has_cert: bool,
+    config: ControllerConfig,
 ) -> tuple[int, str, Step] | None:
     """lua_ingress.lua redirect_to_https and the Location it builds."""
     a = loc.annotations

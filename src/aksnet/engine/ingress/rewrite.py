@@ -46,15 +46,25 @@ def apply_rewrite(loc: Location, uri: str, args: str | None) -> tuple[str, str |
     try:
         rx = re.compile(loc.path, re.IGNORECASE)
     except re.error:
-        return uri, args, Step(f"rewrite regex {loc.path!r} is invalid: URI unchanged", f"{ANNOTATION_PREFIX}rewrite-target")
+        return (
+            uri,
+            args,
+            Step(f"rewrite regex {loc.path!r} is invalid: URI unchanged", f"{ANNOTATION_PREFIX}rewrite-target"),
+        )
     m = rx.search(uri)
     if m is None:
-        return uri, args, Step(f'rewrite "(?i){loc.path}" does not match {uri}: URI unchanged', f"{ANNOTATION_PREFIX}rewrite-target")
+        return (
+            uri,
+            args,
+            Step(f'rewrite "(?i){loc.path}" does not match {uri}: URI unchanged', f"{ANNOTATION_PREFIX}rewrite-target"),
+        )
     new_uri, new_args = join_args(expand_target(target, m), args)
     if not new_uri.startswith("/") and not re.match(r"^https?://", new_uri):
         new_uri = "/" + new_uri
-    return new_uri, new_args, Step(
-        f'rewrite "(?i){loc.path}" {target}: {uri} → {new_uri}', f"{ANNOTATION_PREFIX}rewrite-target"
+    return (
+        new_uri,
+        new_args,
+        Step(f'rewrite "(?i){loc.path}" {target}: {uri} → {new_uri}', f"{ANNOTATION_PREFIX}rewrite-target"),
     )
 
 

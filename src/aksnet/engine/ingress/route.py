@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from aksnet.engine.ingress.allowlist import check_access
+from aksnet.engine.ingress.annotations import parse_size
 from aksnet.engine.ingress.backend import ResolvedBackend
 from aksnet.engine.ingress.canary import choose_canary
 from aksnet.engine.ingress.headers import forwarded_vars, upstream_headers
@@ -51,13 +52,22 @@ def wildcard_matches(pattern: str, hostname: str) -> bool:
     return rest == pattern[2:] and bool(_LABEL.fullmatch(head))
 
 
+WWW_RULE = f"{ANNOTATION_PREFIX}from-to-www-redirect"
+
+
 def select_server(view: ControllerView, hostname: str) -> tuple[Server, Step]:
-    """nginx server_name lookup: exact names (and server-alias), then wildcard regexes in config order, then ``_``."""
+    """nginx server_name lookup: exact names (and server-alias), then wildcard regexes in config order, then ``_``.
+
+    A from-to-www-redirect name returns the server it redirects to (its step names the annotation).
+    """
     for s in view.servers:
         if s.hostname != CATCH_ALL and (s.hostname == hostname or hostname in s.aliases):
             how = "server-alias" if s.hostname != hostname else "host"
             rule = f"{ANNOTATION_PREFIX}server-alias" if how == "server-alias" else "spec.rules[].host"
             return s, Step(f"Host {hostname} → server {s.hostname}", rule)
+    if hostname in view.www_redirects:
+        target = view.www_redirects[hostname]
+        return target, Step(f"Host {hostname} → redirect server to {target.hostname}", WWW_RULE)
     for s in view.servers:
         if s.is_wildcard and wildcard_matches(s.hostname, hostname):
             return s, Step(f"Host {hostname} → wildcard server {s.hostname} (one DNS label)", "spec.rules[].host")
@@ -74,11 +84,19 @@ def select_certificate(view: ControllerView, sni: str) -> tuple[TLSCertificate, 
         rule = server.certificate_step.rule if server.certificate_step else "spec.tls"
         return server.certificate, Step(f"SNI {sni} → certificate {server.certificate.name}", rule)
     d = view.default_certificate
-    return d, Step(f"SNI {sni or '(none)'}: no TLS configured for it → default certificate {d.name}", "--default-ssl-certificate")
+    return d, Step(
+        f"SNI {sni or '(none)'}: no TLS configured for it → default certificate {d.name}", "--default-ssl-certificate"
+    )
 
 
 def _decision(server: Server, req: HttpRequest, steps: list[Step], **kw: object) -> IngressDecision:
     return IngressDecision(server=server.hostname, method=req.method, steps=tuple(steps), **kw)  # type: ignore[arg-type]
+
+
+def _relevant_warnings(view: ControllerView, server: Server) -> tuple[str, ...]:
+    """The view's warnings that concern an Ingress of the server that answered."""
+    keys = set(server.ingresses)
+    return tuple(w for w in view.warnings if any(f"Ingress {k}" in w or f"(Ingress {k})" in w for k in keys))
 
 
 def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: int | None = None) -> IngressDecision:
@@ -91,25 +109,45 @@ def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: in
     req = request
     server, step = select_server(view, req.hostname)
     steps: list[Step] = [step]
-    warnings: list[str] = []
+    if not req.host:
+        # ngx_http_process_request_header: HTTP/1.1 requires Host
+        steps.append(Step('client sent HTTP/1.1 request without "Host" header: 400', "nginx (RFC 9112 §3.2)"))
+        return _decision(server, req, steps, action=RESPOND, status=400, request_uri=req.path)
+    warnings = _relevant_warnings(view, server)
     cert: TLSCertificate | None = None
     if req.scheme == "https":
         cert, cstep = select_certificate(view, (req.sni or req.hostname).lower())
         steps.append(cstep)
     fv = forwarded_vars(req, view.config, server.hostname)
     uri, args = normalize_uri(req.uri_path), req.query
+    if step.rule == WWW_RULE:
+        target = req.path[:-1] if req.path.endswith("/") else req.path
+        url = f"{req.scheme}://{server.hostname}{target}"
+        code = view.config.http_redirect_code
+        steps.append(Step(f"from-to-www-redirect: {code} to {url}", WWW_RULE))
+        return _decision(
+            server,
+            req,
+            steps,
+            action=REDIRECT,
+            status=code,
+            location_header=url,
+            request_uri=req.path,
+            certificate=cert,
+        )
     resp: dict[str, str] = {}
     has_cert = server.certificate is not None and server.hostname != CATCH_ALL
     if req.scheme == "https" and has_cert and view.config.hsts:
         resp["strict-transport-security"] = _hsts(view)
-    base = {"certificate": cert, "response_headers": resp, "warnings": tuple(warnings)}
+    base = {"certificate": cert, "response_headers": resp, "warnings": warnings}
 
     root = app_root_redirect(server.locations, req, uri)
     if root is not None:
         url, rstep = root
         steps.append(rstep)
-        return _decision(server, req, steps, action=REDIRECT, status=302, location_header=url,
-                         request_uri=req.path, **base)
+        return _decision(
+            server, req, steps, action=REDIRECT, status=302, location_header=url, request_uri=req.path, **base
+        )
 
     m = match_location(server.locations, uri)
     if m.location is None:
@@ -118,27 +156,56 @@ def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: in
     loc = m.location
     match_fields = _match_fields(loc)
     if server.regex:
-        steps.append(Step(f"server {server.hostname} uses regex locations: {server.regex_reason}", "enforceRegexModifier"))
+        steps.append(
+            Step(f"server {server.hostname} uses regex locations: {server.regex_reason}", "enforceRegexModifier")
+        )
     steps.append(Step(m.how, _rule_of(loc)))
+    too_big = _body_too_large(loc, req)
+    if too_big is not None:
+        steps.append(too_big)
+        return _decision(server, req, steps, action=RESPOND, status=413, request_uri=req.path, **match_fields, **base)
     if m.auto_redirect is not None:
         url = auto_redirect_location(req, server.hostname, m.auto_redirect, args)
         steps.append(Step(f"301 to {url}", "nginx location auto_redirect (proxy_pass in a location ending with /)"))
-        return _decision(server, req, steps, action=REDIRECT, status=301, location_header=url,
-                         request_uri=req.path, **match_fields, **base)
+        return _decision(
+            server,
+            req,
+            steps,
+            action=REDIRECT,
+            status=301,
+            location_header=url,
+            request_uri=req.path,
+            **match_fields,
+            **base,
+        )
     a = loc.annotations
     if a.denied:
         steps.append(Step(f"location denied: {a.denied}: 503", "ingress-nginx Location.Denied"))
         return _decision(server, req, steps, action=RESPOND, status=503, request_uri=req.path, **match_fields, **base)
     nginx_vars = {
-        "scheme": req.scheme, "host": req.hostname or server.hostname, "http_host": req.host or "",
-        "request_uri": req.path, "uri": uri, "args": args or "", "best_http_host": fv.best_http_host,
+        "scheme": req.scheme,
+        "host": req.hostname or server.hostname,
+        "http_host": req.host or "",
+        "request_uri": req.path,
+        "uri": uri,
+        "args": args or "",
+        "best_http_host": fv.best_http_host,
     }
     redirect = location_redirect(loc, nginx_vars)
     if redirect is not None:
         code, url, rstep = redirect
         steps.append(rstep)
-        return _decision(server, req, steps, action=REDIRECT, status=code, location_header=url,
-                         request_uri=req.path, **match_fields, **base)
+        return _decision(
+            server,
+            req,
+            steps,
+            action=REDIRECT,
+            status=code,
+            location_header=url,
+            request_uri=req.path,
+            **match_fields,
+            **base,
+        )
     new_uri, new_args, rwstep = apply_rewrite(loc, uri, args)
     if rwstep is not None:
         steps.append(rwstep)
@@ -146,8 +213,17 @@ def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: in
     if ssl is not None:
         code, url, sstep = ssl
         steps.append(sstep)
-        return _decision(server, req, steps, action=REDIRECT, status=code, location_header=url,
-                         request_uri=req.path, **match_fields, **base)
+        return _decision(
+            server,
+            req,
+            steps,
+            action=REDIRECT,
+            status=code,
+            location_header=url,
+            request_uri=req.path,
+            **match_fields,
+            **base,
+        )
     allowed, astep = check_access(loc, fv.remote_addr)
     if astep is not None:
         steps.append(astep)
@@ -156,9 +232,20 @@ def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: in
     if loc.backend is None:
         dbs = view.config.default_backend_service
         who = f"default backend Service {dbs}" if dbs else "the controller's built-in default backend"
-        steps.append(Step(f"location / of server {server.hostname} has no Ingress path: {who} answers 404", "default backend"))
-        return _decision(server, req, steps, action=RESPOND, status=404, default_backend=True,
-                         request_uri=req.path, **match_fields, **base)
+        steps.append(
+            Step(f"location / of server {server.hostname} has no Ingress path: {who} answers 404", "default backend")
+        )
+        return _decision(
+            server,
+            req,
+            steps,
+            action=RESPOND,
+            status=404,
+            default_backend=True,
+            request_uri=req.path,
+            **match_fields,
+            **base,
+        )
 
     backend: ResolvedBackend = loc.backend
     canary_ing: str | None = None
@@ -171,26 +258,83 @@ def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: in
     upstream_uri = request_uri(new_uri, new_args)
     xfp = a.x_forwarded_prefix if (rwstep is not None and a.x_forwarded_prefix) else None
     headers = upstream_headers(req, view.config, fv, a.upstream_vhost, xfp)
+    if not backend.usable and loc.fallback is not None and canary_ing is None:
+        steps.append(
+            Step(
+                f"{backend.error}: the default-backend Service {loc.fallback.service_key} answers instead",
+                f"{ANNOTATION_PREFIX}default-backend",
+            )
+        )
+        headers = custom_default_backend_headers(headers, req, loc, backend)
+        backend = loc.fallback
     proxied = {
-        "service": backend.service_key, "service_port": backend.port, "upstream_name": backend.upstream_name,
-        "backend_protocol": a.backend_protocol, "canary": canary_ing is not None, "canary_ingress": canary_ing,
-        "request_uri": upstream_uri, "headers": headers, "upstream_host": headers.get("host", ""),
+        "service": backend.service_key,
+        "service_port": backend.port,
+        "upstream_name": backend.upstream_name,
+        "backend_protocol": a.backend_protocol,
+        "canary": canary_ing is not None,
+        "canary_ingress": canary_ing,
+        "request_uri": upstream_uri,
+        "headers": headers,
+        "upstream_host": headers.get("host", ""),
     }
     if not backend.usable:
         steps.append(Step(f"{backend.error}: 503", "upstream has no endpoints"))
         return _decision(server, req, steps, action=RESPOND, status=503, **match_fields, **proxied, **base)
     if backend.external_name is not None:
         steps.append(Step(f"proxy to ExternalName {backend.external_name}:{backend.port}", "Service type ExternalName"))
-        return _decision(server, req, steps, action=PROXY, status=None, external_name=backend.external_name,
-                         **match_fields, **proxied, **base)
+        return _decision(
+            server,
+            req,
+            steps,
+            action=PROXY,
+            status=None,
+            external_name=backend.external_name,
+            **match_fields,
+            **proxied,
+            **base,
+        )
     eps = ", ".join(e.address for e in backend.endpoints)
     proto = f" ({a.backend_protocol})" if a.backend_protocol != "HTTP" else ""
-    steps.append(Step(
-        f"proxy{proto} to Service {backend.service_key} port {backend.port}: endpoints {eps}",
-        f"{ANNOTATION_PREFIX}backend-protocol" if proto else "spec.rules[].http.paths[].backend.service",
-    ))
-    return _decision(server, req, steps, action=PROXY, status=None, endpoints=backend.endpoints,
-                     **match_fields, **proxied, **base)
+    steps.append(
+        Step(
+            f"proxy{proto} to Service {backend.service_key} port {backend.port}: endpoints {eps}",
+            f"{ANNOTATION_PREFIX}backend-protocol" if proto else "spec.rules[].http.paths[].backend.service",
+        )
+    )
+    return _decision(
+        server, req, steps, action=PROXY, status=None, endpoints=backend.endpoints, **match_fields, **proxied, **base
+    )
+
+
+def custom_default_backend_headers(
+    headers: dict[str, str], req: HttpRequest, loc: Location, original: ResolvedBackend
+) -> dict[str, str]:
+    """nginx.tmpl: a location served by a custom default backend adds X-Code 503 and where it came from."""
+    ns, _, name = (loc.ingress or "/").partition("/")
+    extra = {
+        "x-code": "503",
+        "x-format": req.headers.get("accept", ""),
+        "x-namespace": ns,
+        "x-ingress-name": name,
+        "x-service-name": original.service_name or "",
+        "x-service-port": str(original.port),
+    }
+    out = dict(headers)
+    out.update({k: v for k, v in extra.items() if v})
+    return dict(sorted(out.items()))
+
+
+def _body_too_large(loc: Location, req: HttpRequest) -> Step | None:
+    """nginx checks client_max_body_size against Content-Length right after choosing the location."""
+    limit = parse_size(loc.annotations.proxy_body_size) or 0
+    raw = req.headers.get("content-length", "").strip()
+    if not limit or not raw.isdigit() or int(raw) <= limit:
+        return None
+    return Step(
+        f"client intended to send too large body: {raw} bytes > {loc.annotations.proxy_body_size}: 413",
+        f"{ANNOTATION_PREFIX}proxy-body-size (ConfigMap proxy-body-size, default 1m)",
+    )
 
 
 def _hsts(view: ControllerView) -> str:
@@ -233,20 +377,39 @@ def list_exposures(view: ControllerView) -> tuple[Exposure, ...]:
                 continue
             a = loc.annotations
             key = (host, loc.ingress_path, loc.ingress_path_type, False)
-            out.setdefault(key, Exposure(
-                ingress=loc.ingress, host=host, path=loc.ingress_path, path_type=loc.ingress_path_type,
-                service=loc.backend.service_key, service_port=loc.backend.port, tls=has_cert,
-                tls_secret=s.certificate.secret if (has_cert and s.certificate) else None,
-                ssl_redirect=a.force_ssl_redirect or (a.ssl_redirect and has_cert),
-                allowlist=a.allowlist, endpoints=len(loc.backend.endpoints),
-            ))
-            for alt in view.canaries.get(loc.backend.upstream_name, ()):
-                ckey = (host, loc.ingress_path, loc.ingress_path_type, True)
-                out.setdefault(ckey, Exposure(
-                    ingress=alt.ingress, host=host, path=loc.ingress_path, path_type=loc.ingress_path_type,
-                    service=alt.backend.service_key, service_port=alt.backend.port, tls=has_cert,
+            out.setdefault(
+                key,
+                Exposure(
+                    ingress=loc.ingress,
+                    host=host,
+                    path=loc.ingress_path,
+                    path_type=loc.ingress_path_type,
+                    service=loc.backend.service_key,
+                    service_port=loc.backend.port,
+                    tls=has_cert,
                     tls_secret=s.certificate.secret if (has_cert and s.certificate) else None,
                     ssl_redirect=a.force_ssl_redirect or (a.ssl_redirect and has_cert),
-                    allowlist=a.allowlist, canary=True, endpoints=len(alt.backend.endpoints),
-                ))
+                    allowlist=a.allowlist,
+                    endpoints=len(loc.backend.endpoints),
+                ),
+            )
+            for alt in view.canaries.get(loc.backend.upstream_name, ()):
+                ckey = (host, loc.ingress_path, loc.ingress_path_type, True)
+                out.setdefault(
+                    ckey,
+                    Exposure(
+                        ingress=alt.ingress,
+                        host=host,
+                        path=loc.ingress_path,
+                        path_type=loc.ingress_path_type,
+                        service=alt.backend.service_key,
+                        service_port=alt.backend.port,
+                        tls=has_cert,
+                        tls_secret=s.certificate.secret if (has_cert and s.certificate) else None,
+                        ssl_redirect=a.force_ssl_redirect or (a.ssl_redirect and has_cert),
+                        allowlist=a.allowlist,
+                        canary=True,
+                        endpoints=len(alt.backend.endpoints),
+                    ),
+                )
     return tuple(out[k] for k in sorted(out))

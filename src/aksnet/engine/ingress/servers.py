@@ -22,10 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from aksnet.model import k8s
-
 from aksnet.engine.ingress.annotations import Canary, IngressAnnotations, parse_annotations
-from aksnet.engine.ingress.backend import ResolvedBackend, resolve_backend
+from aksnet.engine.ingress.backend import ResolvedBackend, resolve_backend, resolve_custom_default_backend
 from aksnet.engine.ingress.locations import (
     ROOT,
     Location,
@@ -36,6 +34,7 @@ from aksnet.engine.ingress.locations import (
 )
 from aksnet.engine.ingress.model import ControllerConfig, Step, TLSCertificate
 from aksnet.engine.ingress.tls import server_certificate
+from aksnet.model import k8s
 
 CATCH_ALL = "_"
 
@@ -70,6 +69,7 @@ class Server:
 class ServerSet:
     servers: tuple[Server, ...]
     canaries: Mapping[str, tuple[CanaryBackend, ...]] = field(default_factory=dict)  # by primary upstream
+    www_redirects: Mapping[str, Server] = field(default_factory=dict)  # from-to-www-redirect: from → target
     warnings: tuple[str, ...] = ()
 
 
@@ -124,7 +124,9 @@ def build_servers(
             if not ing.rules and root.is_default_backend:
                 # "defines a backend but no rule. Using it to configure the catch-all server"
                 servers[CATCH_ALL].locations[0] = replace(
-                    _default_location(ing, replace(anns, redirect_url="", redirect_code=0, rewrite_target=""), default_up),
+                    _default_location(
+                        ing, replace(anns, redirect_url="", redirect_code=0, rewrite_target=""), default_up
+                    ),
                     ingress_path_type="defaultBackend",
                 )
                 servers[CATCH_ALL].ingresses.append(ing.key)
@@ -150,6 +152,8 @@ def build_servers(
                 cert, step = server_certificate(host, ing, secrets, config)
                 if cert is not None:
                     srv.certificate, srv.certificate_step = cert, step
+                    if cert.reason != "spec.tls" and step is not None:
+                        warnings.append(f"Ingress {ing.key}: {step.what}")
 
     # getBackendServers: merge every path of every Ingress into its host's server.
     canary_ings: list[k8s.Ingress] = []
@@ -167,10 +171,20 @@ def build_servers(
                     continue
                 path = p.path or ROOT
                 ptype = nginx_path_type(p.path_type)
-                up = resolve_backend(ing.namespace, p.backend, services, slices)
+                up = resolve_backend(ing.namespace, p.backend, services, slices, anns.service_upstream)
+                fallback = None
+                if anns.default_backend and not up.endpoints and up.external_name is None:
+                    fallback = resolve_custom_default_backend(ing.namespace, anns.default_backend, services, slices)
                 new = Location(
-                    path=path, path_type=ptype, ingress_path=path, ingress_path_type=p.path_type,
-                    ingress=ing.key, rule_host=rule.host, backend=up, annotations=anns,
+                    path=path,
+                    path_type=ptype,
+                    ingress_path=path,
+                    ingress_path_type=p.path_type,
+                    ingress=ing.key,
+                    rule_host=rule.host,
+                    backend=up,
+                    annotations=anns,
+                    fallback=fallback,
                 )
                 add = True
                 for i, loc in enumerate(srv.locations):
@@ -202,12 +216,39 @@ def build_servers(
         regex, why = enforce_regex(locs)
         if regex:
             locs = [replace(loc, regex=True) for loc in locs]
-        built.append(Server(
-            hostname=name, locations=tuple(locs), regex=regex, regex_reason=why,
-            certificate=b.certificate, certificate_step=b.certificate_step,
-            aliases=tuple(b.aliases), ingresses=tuple(b.ingresses),
-        ))
-    return ServerSet(tuple(built), canaries, tuple(warnings))
+        built.append(
+            Server(
+                hostname=name,
+                locations=tuple(locs),
+                regex=regex,
+                regex_reason=why,
+                certificate=b.certificate,
+                certificate_step=b.certificate_step,
+                aliases=tuple(b.aliases),
+                ingresses=tuple(b.ingresses),
+            )
+        )
+    return ServerSet(tuple(built), canaries, _www_redirects(built, warnings), tuple(warnings))
+
+
+def _www_redirects(servers: Sequence[Server], warnings: list[str]) -> dict[str, Server]:
+    """nginx.go buildRedirects: ``from-to-www-redirect`` on a location adds a server ``www.<host>`` (or the
+    apex of ``www.<host>``) that redirects to the host, unless a server with that name exists."""
+    names = {s.hostname for s in servers}
+    out: dict[str, Server] = {}
+    for s in servers:
+        if s.hostname == CATCH_ALL or not any(loc.annotations.from_to_www_redirect for loc in s.locations):
+            continue
+        to = s.hostname
+        src = to[len("www.") :] if to.startswith("www.") else f"www.{to}"
+        if src in names:
+            warnings.append(
+                f'Already exists an Ingress with "{src}" hostname. '
+                f'Skipping creation of redirection from "{src}" to "{to}".'
+            )
+            continue
+        out.setdefault(src, s)
+    return out
 
 
 def _merge_canaries(
@@ -234,7 +275,9 @@ def _merge_canaries(
                     continue
                 alt = resolve_backend(ing.namespace, p.backend, services, slices)
                 if srv is None:
-                    warnings.append(f"cannot merge alternative backend {alt.upstream_name} into hostname {host} that does not exist")
+                    warnings.append(
+                        f"cannot merge alternative backend {alt.upstream_name} into hostname {host} that does not exist"
+                    )
                     continue
                 path, ptype = p.path or ROOT, nginx_path_type(p.path_type)
                 merged = False
@@ -249,5 +292,7 @@ def _merge_canaries(
                         out[primary].append(CanaryBackend(ing.key, host, path, ptype, alt, anns.canary))
                     merged = True
                 if not merged:
-                    warnings.append(f"unable to find real backend for alternative backend {alt.upstream_name}. Deleting.")
+                    warnings.append(
+                        f"unable to find real backend for alternative backend {alt.upstream_name}. Deleting."
+                    )
     return {k: tuple(v) for k, v in out.items()}

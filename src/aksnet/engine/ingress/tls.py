@@ -3,7 +3,9 @@
 ingress-nginx (controller.go createServers, extractTLSSecretName): the oldest Ingress that lists a host
 in ``spec.tls[].hosts`` (or whose TLS Secret's certificate covers the host by SAN/CN) sets the server's
 certificate. An empty ``secretName``, a missing Secret, an unreadable certificate or one that does not
-cover the host all give the controller's **default certificate**: ``--default-ssl-certificate`` if set,
+cover the host — and, as ingress-nginx's extractTLSSecretName cannot tell these apart, a host that an Ingress
+with a TLS section does not list at all (kubernetes/ingress-nginx#3258) — all give the controller's **default
+certificate**: ``--default-ssl-certificate`` if set,
 else the self-signed "Kubernetes Ingress Controller Fake Certificate" — and the host still counts as
 having TLS (so ssl-redirect applies: test/e2e/ssl/http_redirect.go). Must not route requests.
 """
@@ -12,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aksnet.model import k8s
-
 from aksnet.engine.ingress.model import FAKE_CERT_CN, ControllerConfig, Step, TLSCertificate
+from aksnet.model import k8s
 
 FAKE_CERT_HOSTS = ("ingress.local",)
 
@@ -25,15 +26,15 @@ def certificate_names(secret: k8s.Secret) -> tuple[str, ...] | None:
         return None
     try:
         from cryptography import x509
-        from cryptography.x509.oid import ExtensionOID, NameOID
+        from cryptography.x509.oid import NameOID
 
         cert = x509.load_pem_x509_certificate(secret.tls_crt.encode())
     except Exception:  # any parse failure: ingress-nginx logs and falls back to the default cert
         return None
     names: list[str] = []
     try:
-        ext = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
-        names.extend(str(n).lower() for n in ext.value.get_values_for_type(x509.DNSName))
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names.extend(str(n).lower() for n in san.get_values_for_type(x509.DNSName))
     except x509.ExtensionNotFound:
         pass
     for attr in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME):
@@ -87,7 +88,13 @@ def server_certificate(
                 secret_name = t.secret_name
                 break
         if secret_name is None:
-            return None, None
+            # extractTLSSecretName returns "" for "not listed" as for "no secretName": every host of an
+            # Ingress that has a TLS section gets the default certificate (kubernetes/ingress-nginx#3258).
+            return default_certificate(config, secrets, "not listed in spec.tls"), Step(
+                f"host {host} is not listed in the TLS section of Ingress {ing.key}, which has one: "
+                "default certificate (ingress-nginx issue #3258)",
+                f"Ingress {ing.key} spec.tls",
+            )
     rule = f"Ingress {ing.key} spec.tls"
     if not secret_name:
         return default_certificate(config, secrets, "secretName is empty"), Step(

@@ -15,10 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from aksnet.model import k8s
-from aksnet.model.twin import ClusterState
-
-from aksnet.engine.ingress.annotations import parse_cidrs, parse_go_bool, parse_go_int
+from aksnet.engine.ingress.annotations import parse_cidrs, parse_go_bool, parse_go_int, parse_size
 from aksnet.engine.ingress.classes import classes_of_controller, select_ingresses
 from aksnet.engine.ingress.model import (
     APPROUTING_CLASS,
@@ -31,6 +28,8 @@ from aksnet.engine.ingress.model import (
 )
 from aksnet.engine.ingress.servers import CanaryBackend, Server, build_servers
 from aksnet.engine.ingress.tls import default_certificate
+from aksnet.model import k8s
+from aksnet.model.twin import ClusterState
 
 APPROUTING_NAMESPACE = "app-routing-system"
 REDIRECT_CODES = (301, 302, 307, 308)
@@ -46,9 +45,10 @@ class ControllerView:
     ignored: tuple[IgnoredIngress, ...]
     servers: tuple[Server, ...]  # sorted by hostname; "_" (catch-all) included
     canaries: Mapping[str, tuple[CanaryBackend, ...]] = field(default_factory=dict)
+    www_redirects: Mapping[str, Server] = field(default_factory=dict)  # from-to-www-redirect: from → target
     services: Mapping[str, k8s.Service] = field(default_factory=dict)
     secrets: Mapping[str, k8s.Secret] = field(default_factory=dict)
-    default_certificate: TLSCertificate = TLSCertificate(None)
+    default_certificate: TLSCertificate = field(default_factory=lambda: TLSCertificate(None))
     warnings: tuple[str, ...] = ()
 
     def server(self, hostname: str) -> Server | None:
@@ -72,6 +72,18 @@ def _configmap_for(cluster: ClusterState, controller: str) -> k8s.ConfigMap | No
     return None
 
 
+def _body_size(cm: k8s.ConfigMap, d: Mapping[str, str], default: str, warnings: list[str]) -> str:
+    value = d.get("proxy-body-size")
+    if value is None:
+        return default
+    if parse_size(value) is None:
+        warnings.append(
+            f"ConfigMap {cm.namespace}/{cm.name}: proxy-body-size={value!r} is not an nginx size; using {default}"
+        )
+        return default
+    return value.strip()
+
+
 def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> ControllerConfig:
     """Apply the ConfigMap keys the engine honours (ingress-nginx configmap.md), warning on bad values."""
     if cm is None:
@@ -84,7 +96,9 @@ def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> C
             return default
         v = parse_go_bool(d[key])
         if v is None:
-            warnings.append(f"ConfigMap {cm.namespace}/{cm.name}: {key}={d[key]!r} is not a boolean; using {str(default).lower()}")
+            warnings.append(
+                f"ConfigMap {cm.namespace}/{cm.name}: {key}={d[key]!r} is not a boolean; using {str(default).lower()}"
+            )
             return default
         return v
 
@@ -107,7 +121,9 @@ def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> C
 
     code = i("http-redirect-code", base.http_redirect_code)
     if code not in REDIRECT_CODES:
-        warnings.append(f"ConfigMap {cm.namespace}/{cm.name}: http-redirect-code {code} is not one of 301, 302, 307, 308; using 308")
+        warnings.append(
+            f"ConfigMap {cm.namespace}/{cm.name}: http-redirect-code {code} is not one of 301, 302, 307, 308; using 308"
+        )
         code = 308
     real_ip_cidr = cidrs("proxy-real-ip-cidr") or base.proxy_real_ip_cidr
     return ControllerConfig(
@@ -126,6 +142,7 @@ def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> C
         http_redirect_code=code,
         proxy_add_original_uri_header=b("proxy-add-original-uri-header", base.proxy_add_original_uri_header),
         generate_request_id=b("generate-request-id", base.generate_request_id),
+        proxy_body_size=_body_size(cm, d, base.proxy_body_size, warnings),
         allowlist_source_range=cidrs("whitelist-source-range") or base.allowlist_source_range,
         denylist_source_range=cidrs("denylist-source-range") or base.denylist_source_range,
         hsts=b("hsts", base.hsts),
@@ -140,6 +157,11 @@ def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> C
     )
 
 
+def ingress_controllers(cluster: ClusterState) -> tuple[str, ...]:
+    """The controllers (IngressClass spec.controller values) present in the cluster, sorted."""
+    return tuple(sorted({c.controller for c in cluster.ingress_classes}))
+
+
 def controller_config(cluster: ClusterState, controller_class: str) -> ControllerConfig:
     """The configuration of the controller behind ``controller_class`` (controller value or class name)."""
     controller = controller_class
@@ -152,14 +174,18 @@ def controller_config(cluster: ClusterState, controller_class: str) -> Controlle
         else:
             controller = NGINX_CONTROLLER
     if controller == APPROUTING_CONTROLLER:
-        base = ControllerConfig(controller_class=controller, ingress_class=APPROUTING_CLASS, namespace=APPROUTING_NAMESPACE)
+        base = ControllerConfig(
+            controller_class=controller, ingress_class=APPROUTING_CLASS, namespace=APPROUTING_NAMESPACE
+        )
     else:
         mine = [c.name for c in cluster.ingress_classes if c.controller == controller]
         base = ControllerConfig(controller_class=controller, ingress_class=mine[0] if mine else NGINX_CLASS)
     return config_from_configmap(base, _configmap_for(cluster, controller))
 
 
-def controller_view(cluster: ClusterState, controller_class: str, config: ControllerConfig | None = None) -> ControllerView:
+def controller_view(
+    cluster: ClusterState, controller_class: str, config: ControllerConfig | None = None
+) -> ControllerView:
     """Build the view of one ingress-nginx controller (``config`` overrides the discovered one)."""
     cfg = config if config is not None else controller_config(cluster, controller_class)
     served, ignored = select_ingresses(cluster.ingresses, cluster.ingress_classes, cfg)
@@ -176,6 +202,7 @@ def controller_view(cluster: ClusterState, controller_class: str, config: Contro
         ignored=ignored,
         servers=built.servers,
         canaries=built.canaries,
+        www_redirects=built.www_redirects,
         services=services,
         secrets=secrets,
         default_certificate=default_certificate(cfg, secrets, "default certificate"),

@@ -14,15 +14,17 @@ Pure: model objects in, ClassMatrix out; output expansion to workloads/pods live
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
+from aksnet.engine.netpol.caveats import engine_caveats
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, port_conns
 from aksnet.engine.netpol.peers import Endpoint, namespace_labels
 from aksnet.engine.netpol.profiles import EngineProfile, get_profile
 from aksnet.engine.netpol.selectors import LabelIndex, indices_of
-from aksnet.model.k8s import IPBlock, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
+from aksnet.model.k8s import IPBlock, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
 from aksnet.model.twin import ClusterState
 
 IPV4_END = 1 << 32
@@ -51,12 +53,15 @@ class PeerClass:
     index: int
     kind: str
     namespace: str | None = None
-    labels: Mapping[str, str] | None = None
+    labels: Mapping[str, str] | None = None  # only the label keys some selector tests
     named_ports: NamedPorts = frozenset()
     node: str | None = None
     ip: str | None = None
     pods: list[Pod] = field(default_factory=list)
     ip_range: tuple[int, int] | None = None
+    # The class key without the node: pods of one workload that differ only here are told apart only
+    # by the own-node rules (hostNetwork peers), not by their labels, ports or addresses.
+    label_key: Hashable = None
 
     @property
     def range_text(self) -> str:
@@ -192,9 +197,29 @@ class _Builder:
         value = _ip_int(ip)
         return tuple(i for i, r in enumerate(self.block_ranges) if _in_ranges(value, r))
 
+    def _referenced(self) -> tuple[set[str], set[str]]:
+        """Pod label keys any selector tests, and container port names any rule uses: only these can tell
+        pods apart, so labels like ``statefulset.kubernetes.io/pod-name`` do not split classes."""
+        keys: set[str] = set()
+        names: set[str] = set()
+
+        def add(sel: LabelSelector | None) -> None:
+            if sel is not None:
+                keys.update(sel.match_labels)
+                keys.update(r.key for r in sel.match_expressions)
+
+        for pol in self.cluster.network_policies:
+            add(pol.pod_selector)
+            for rule in (*pol.ingress, *pol.egress):
+                for peer in rule.peers:
+                    add(peer.pod_selector)
+                names.update(p.port for p in rule.ports if isinstance(p.port, str))
+        return keys, names
+
     def _build_classes(self) -> None:
         pods = [p for p in self.cluster.pods if p.phase not in ("Succeeded", "Failed")]
         node_matters = any(p.host_network for p in pods)
+        ref_keys, ref_names = self._referenced()
         node_ip = {n.name: n.internal_ip for n in self.cluster.nodes}
         keyed: dict[Hashable, PeerClass] = {}
         self.sigs: list[tuple[int, ...]] = []
@@ -202,20 +227,25 @@ class _Builder:
             if p.host_network:
                 ip = p.host_ip or node_ip.get(p.node_name or "")
                 sig = self._block_sig(ip, self.profile.ipblock_matches_nodes)
-                key: Hashable = ("node", p.node_name, ip, sig)
+                key: tuple[Hashable, ...] = ("node", p.node_name, ip, sig)
+                label_key: Hashable = ("node", sig)
+                labels: dict[str, str] = {}
                 kind = "node"
                 named: NamedPorts = frozenset()
             else:
                 ip = p.pod_ip
                 sig = self._block_sig(ip, self.profile.ipblock_matches_pods)
-                named = frozenset((cp.name, cp.protocol.upper(), cp.container_port) for cp in p.ports if cp.name)
-                key = ("pod", p.namespace, frozenset(p.labels.items()), named, sig,
-                       p.node_name if node_matters else None)
+                named = frozenset((cp.name, cp.protocol.upper(), cp.container_port) for cp in p.ports
+                                  if cp.name in ref_names)
+                labels = {k: v for k, v in p.labels.items() if k in ref_keys}
+                label_key = ("pod", p.namespace, frozenset(labels.items()), named, sig)
+                key = (*label_key, p.node_name if node_matters else None)
                 kind = "pod"
             cls = keyed.get(key)
             if cls is None:
                 cls = PeerClass(len(self.classes), kind, p.namespace if kind == "pod" else None,
-                                dict(p.labels) if kind == "pod" else None, named, p.node_name, ip)
+                                labels if kind == "pod" else None, named, p.node_name, ip,
+                                label_key=label_key)
                 keyed[key] = cls
                 self.classes.append(cls)
                 self.sigs.append(sig)
@@ -225,7 +255,7 @@ class _Builder:
             for a, b in ranges:
                 bounds.update((a, b + 1))
         edges = sorted(bounds)
-        for lo, nxt in zip(edges, edges[1:]):
+        for lo, nxt in itertools.pairwise(edges):
             cls = PeerClass(len(self.classes), "external", ip=int_to_ip(lo), ip_range=(lo, nxt - 1))
             self.classes.append(cls)
             self.sigs.append(tuple(i for i, r in enumerate(self.block_ranges) if _in_ranges(lo, r)))
@@ -345,6 +375,7 @@ def connectivity(cluster: ClusterState, engine: str | None = None) -> ClassMatri
     With an engine that does not enforce (``none``) every pair gets All Connections."""
     profile = get_profile(engine if engine is not None else cluster.policy_engine)
     b = _Builder(cluster, profile)
+    b.warnings.extend(engine_caveats(cluster, profile))
     n = b.n
     if not profile.enforces:
         row = [ALL] * n

@@ -3,7 +3,7 @@
 A ``ConnSet`` holds, for each of the three NetworkPolicy protocols (SCTP, TCP, UDP — the only values
 ``NetworkPolicyPort.protocol`` accepts, k8s ``networking/v1`` types.go), a sorted tuple of disjoint,
 non-adjacent inclusive port ranges in 1..65535. Instances are immutable and interned, so equal sets are
-the same object and can key dictionaries cheaply. Text follows netpol-analyzer's connlist conventions
+the same object: equality and hashing are identity (fast, C-level). Text follows netpol-analyzer's connlist conventions
 (netpol.md §2.1): ``All Connections``, else ``SCTP 1-65535,TCP 80,UDP 53`` (protocols alphabetical,
 ranges ``a-b``, comma-joined). This module knows nothing about pods or policies.
 """
@@ -11,6 +11,7 @@ ranges ``a-b``, comma-joined). This module knows nothing about pods or policies.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 PROTOCOLS: tuple[str, ...] = ("SCTP", "TCP", "UDP")
 _PI = {p: i for i, p in enumerate(PROTOCOLS)}
@@ -68,10 +69,10 @@ def _subtract(a: Ranges, b: Ranges) -> Ranges:
 class ConnSet:
     """An immutable, interned set of (protocol, port). Build with :func:`conns`, :data:`ALL`, :data:`NONE`."""
 
-    __slots__ = ("__weakref__", "_hash", "ranges")
-    _interned: dict[tuple[Ranges, ...], ConnSet] = {}
+    __slots__ = ("__weakref__", "_text", "ranges")
+    _interned: ClassVar[dict[tuple[Ranges, ...], ConnSet]] = {}
     ranges: tuple[Ranges, ...]
-    _hash: int
+    _text: str | None
 
     def __new__(cls, ranges: tuple[Ranges, ...]) -> ConnSet:
         hit = cls._interned.get(ranges)
@@ -79,15 +80,9 @@ class ConnSet:
             return hit
         obj = super().__new__(cls)
         obj.ranges = ranges
-        obj._hash = hash(ranges)
+        obj._text = None
         cls._interned[ranges] = obj
         return obj
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        return self is other or (isinstance(other, ConnSet) and self.ranges == other.ranges)
 
     def __repr__(self) -> str:
         return f"ConnSet({self})"
@@ -131,9 +126,14 @@ class ConnSet:
 
     def __str__(self) -> str:
         """netpol-analyzer's text: ``All Connections``, ``No Connections`` or ``TCP 80,UDP 53``."""
-        if self is ALL:
+        if self._text is None:
+            self._text = self._format()
+        return self._text
+
+    def _format(self) -> str:
+        if self.ranges == ALL_RANGES:
             return "All Connections"
-        if self is NONE:
+        if not any(self.ranges):
             return "No Connections"
         parts = []
         for proto, rs in zip(PROTOCOLS, self.ranges):
@@ -149,6 +149,7 @@ class ConnSet:
         }
 
 
+ALL_RANGES: tuple[Ranges, ...] = (((MIN_PORT, MAX_PORT),),) * 3
 NONE = ConnSet(((), (), ()))
 ALL = ConnSet((((MIN_PORT, MAX_PORT),),) * 3)
 

@@ -63,6 +63,21 @@ def node_ips(cluster: ClusterState) -> dict[str, str]:
     return {n.internal_ip: n.name for n in cluster.nodes if n.internal_ip}
 
 
+_INDEX: list[tuple[ClusterState, dict[str, Pod], dict[str, str], dict[str, Mapping[str, str]]]] = []
+
+
+def cluster_index(cluster: ClusterState) -> tuple[dict[str, Pod], dict[str, str], dict[str, Mapping[str, str]]]:
+    """(pod IP → pod, node IP → node name, namespace → labels) for ``cluster``; the last cluster's index is
+    kept, so repeated verdicts over one snapshot (a trace, a verify run) do not rebuild it."""
+    if _INDEX and _INDEX[0][0] is cluster:
+        return _INDEX[0][1], _INDEX[0][2], _INDEX[0][3]
+    pods = {p.pod_ip: p for p in cluster.pods
+            if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")}
+    entry = (cluster, pods, node_ips(cluster), namespace_labels(cluster))
+    _INDEX[:] = [entry]
+    return entry[1], entry[2], entry[3]
+
+
 def resolve(cluster: ClusterState, peer: PolicyPeer) -> Endpoint:
     """A Pod or an IP string → Endpoint (see the module docstring for the rules)."""
     if isinstance(peer, Pod):
@@ -75,10 +90,11 @@ def resolve(cluster: ClusterState, peer: PolicyPeer) -> Endpoint:
     except ValueError:
         raise UsageError(f"error: {peer!r} is neither a pod nor an IP address") from None
     text = str(addr)
-    for p in cluster.pods:
-        if p.pod_ip == text and not p.host_network and p.phase not in ("Succeeded", "Failed"):
-            return Endpoint("pod", text, p, p.node_name)
-    name = node_ips(cluster).get(text)
+    pods, nodes, _ = cluster_index(cluster)
+    p = pods.get(text)
+    if p is not None:
+        return Endpoint("pod", text, p, p.node_name)
+    name = nodes.get(text)
     if name is not None:
         return Endpoint("node", text, None, name)
     return Endpoint("external", text)

@@ -58,7 +58,8 @@ def namespace_not_found(ns: str) -> ApiError:
 
 
 def mapping_not_found(doc: Doc, source: str) -> KubeError:
-    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    raw = doc.get("metadata")
+    meta: Doc = raw if isinstance(raw, dict) else {}
     return KubeError(
         f'error: resource mapping not found for name: "{meta.get("name", "")}" namespace: '
         f'"{meta.get("namespace", "")}" from "{source}": no matches for kind "{doc.get("kind")}" in version '
@@ -159,7 +160,12 @@ class ApiServer:
         rt = self.resolve(doc, source or "STDIN")
         body = copy.deepcopy(doc)
         body.pop("status", None)
-        self.decode(rt, body)
+        try:
+            self.decode(rt, body)
+        except ApiError as exc:
+            if source is None:
+                raise
+            raise exc.with_source("creating", source) from None
         meta = body["metadata"]
         if rt.namespaced:
             ns = meta.get("namespace") or default_namespace
@@ -200,7 +206,6 @@ class ApiServer:
             if exc.name != "aksnet.twin.kube.services":
                 raise
             return _fallback_service_defaults(doc, old)
-        objects.flush_dirty(self.tx, self.cluster_id)  # the allocators read the stored Services
         admitted: Doc = services.admit_service(self.tx, self.cluster_id, doc, old)
         return admitted
 
@@ -267,15 +272,22 @@ class ApiServer:
                             f'"{source or "STDIN"}": resource name may not be empty')
         live = self.find(rt, meta.get("namespace"), meta["name"])
         _set_last_applied(body, doc)
+        src = source or "STDIN"
         if live is None:
-            return Outcome(rt, self._create_prepared(rt, body), "created")
+            try:
+                return Outcome(rt, self._create_prepared(rt, body), "created")
+            except ApiError as exc:
+                raise exc.with_source("creating", src) from None
         last_raw = ((live["metadata"].get("annotations") or {}).get(LAST_APPLIED)) or "{}"
         try:
             last = json.loads(last_raw)
         except json.JSONDecodeError:
             last = {}
         merged = three_way_merge(_strip_server(live), body, last if isinstance(last, dict) else {})
-        return self._update(rt, merged, live)
+        try:
+            return self._update(rt, merged, live)
+        except ApiError as exc:
+            raise exc.with_source("applying patch to", src) from None
 
     def replace(self, doc: Doc) -> Outcome:
         """PUT of a complete object (label, annotate, scale, edits by other controllers)."""
@@ -324,7 +336,6 @@ class ApiServer:
                 if exc.name != "aksnet.twin.kube.services":
                     raise
             else:
-                objects.flush_dirty(self.tx, self.cluster_id)
                 services.release_service(self.tx, self.cluster_id, doc)
         uid = doc["metadata"].get("uid")
         if uid:

@@ -19,6 +19,7 @@ CONTROLLER_MODULES: tuple[str, ...] = (
     "aksnet.twin.kube.workloads",  # Deployment → ReplicaSet → Pods, StatefulSet, DaemonSet, Job, CronJob
     "aksnet.twin.kube.scheduler",  # Pending pods → nodes (maxPods, selectors, taints)
     "aksnet.twin.kube.pod_ipam",  # pod IPs per network plugin
+    "aksnet.twin.kube.status",  # workload status (ready/available replicas) after scheduling and IPAM
     "aksnet.twin.kube.endpoints",  # EndpointSlices and Endpoints
     "aksnet.twin.cloud_provider.reconciler",  # Azure load balancers, public IPs, NSG rules, kubenet routes
 )
@@ -38,6 +39,10 @@ def _controllers() -> list[Callable[[Transaction, str], None]]:
 
 
 def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
-    """Run every controller of the cluster once, in order."""
+    """Run every controller of the cluster once, in order, then write the object cache back (controllers
+    share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``)."""
+    from aksnet.twin.kube import objects
+
     for reconcile in _controllers():
         reconcile(tx, cluster_id)
+    objects.flush(tx, cluster_id)

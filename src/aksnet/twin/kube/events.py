@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.twin.kube import clock, naming
+from aksnet.twin.arm import deterministic_uuid
+from aksnet.twin.kube import clock
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube_store import KIND_EVENT
 
@@ -42,15 +43,17 @@ def record(objs: ClusterObjects, involved: Doc, reason: str, message: str, type_
         objs.touch(KIND_EVENT, f"{existing['metadata']['namespace']}/{existing['metadata']['name']}")
         return existing
     ns = meta.get("namespace") or "default"
-    name = f"{meta['name']}.{naming.event_suffix(uid + reason + message)}"
+    rv = objs.next_resource_version()
+    # Kubernetes names events <object>.<hex nanoseconds>; a monotonic counter keeps them in time order
+    name = f"{meta['name']}.{int(rv):016x}"
     source: Doc = {"component": component}
     if host:
         source["host"] = host
     ev: Doc = {
         "apiVersion": "v1",
         "kind": "Event",
-        "metadata": {"name": name, "namespace": ns, "uid": naming.event_suffix("uid" + name),
-                     "resourceVersion": objs.next_resource_version(), "creationTimestamp": now},
+        "metadata": {"name": name, "namespace": ns, "uid": deterministic_uuid("k8s-event", objs.scope, ns, name),
+                     "resourceVersion": rv, "creationTimestamp": now},
         "involvedObject": {"apiVersion": involved.get("apiVersion", "v1"), "kind": involved.get("kind", ""),
                            "name": meta["name"], "uid": uid, "resourceVersion": meta.get("resourceVersion", "")},
         "reason": reason,

@@ -28,7 +28,7 @@ class Struct:
     fields: dict[str, Any]
 
 
-def S(go_name: str, **fields: Any) -> Struct:  # noqa: N802 - reads like a type declaration
+def S(go_name: str, **fields: Any) -> Struct:
     return Struct(go_name, fields)
 
 
@@ -294,7 +294,7 @@ def _check(value: Any, node: Any, parent: Struct, path: str, go_path: str, unkno
     if node == STR:
         ok = isinstance(value, str)
     elif node in (I32, I64):
-        ok = isinstance(value, int) and not isinstance(value, bool) or (isinstance(value, float)
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float)
                                                                          and value.is_integer())
     elif node == BOOL:
         ok = isinstance(value, bool)

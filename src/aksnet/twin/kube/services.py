@@ -52,7 +52,7 @@ def service_cidr(objs: ClusterObjects) -> str:
 
 def dns_service_ip(objs: ClusterObjects) -> str:
     profile = (objs.cluster().get("properties") or {}).get("networkProfile") or {}
-    return str(profile.get("dnsServiceIP") or DEFAULT_DNS_SERVICE_IP)
+    return str(profile.get("dnsServiceIP") or profile.get("dnsServiceIp") or DEFAULT_DNS_SERVICE_IP)
 
 
 def node_port_range(objs: ClusterObjects) -> portalloc.NodePortRange:
@@ -62,7 +62,7 @@ def node_port_range(objs: ClusterObjects) -> portalloc.NodePortRange:
 
 # -- predicates (``pkg/api/service/util``) --------------------------------------------------------
 def needs_cluster_ip(spec: Doc) -> bool:
-    return spec.get("type", "ClusterIP") != "ExternalName"
+    return bool(spec.get("type", "ClusterIP") != "ExternalName")
 
 
 def needs_node_ports(spec: Doc) -> bool:
@@ -71,7 +71,7 @@ def needs_node_ports(spec: Doc) -> bool:
 
 def needs_health_check(spec: Doc) -> bool:
     """``apiservice.NeedsHealthCheck``: type LoadBalancer with externalTrafficPolicy Local."""
-    return spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+    return bool(spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local")
 
 
 def owner_of(doc: Doc) -> str:
@@ -128,9 +128,9 @@ def _drop_type_dependent_fields(new: Doc, old: Doc) -> None:
                 p.pop("nodePort", None)
         if ns.get("externalTrafficPolicy") == os_.get("externalTrafficPolicy"):
             ns.pop("externalTrafficPolicy", None)
-    if needs_health_check(os_) and not needs_health_check(ns):
-        if ns.get("healthCheckNodePort") == os_.get("healthCheckNodePort"):
-            ns.pop("healthCheckNodePort", None)
+    if (needs_health_check(os_) and not needs_health_check(ns)
+            and ns.get("healthCheckNodePort") == os_.get("healthCheckNodePort")):
+        ns.pop("healthCheckNodePort", None)
     if os_.get("type") == "LoadBalancer" and ns.get("type") != "LoadBalancer":
         if ns.get("allocateLoadBalancerNodePorts") == os_.get("allocateLoadBalancerNodePorts"):
             ns.pop("allocateLoadBalancerNodePorts", None)
@@ -153,14 +153,15 @@ def _patch_allocated_values(new: Doc, old: Doc) -> None:
                 prev = old_np.get((p.get("port"), p.get("protocol", "TCP")))
                 if prev:
                     p["nodePort"] = prev
-    if needs_health_check(os_) and needs_health_check(ns):
-        if not ns.get("healthCheckNodePort") and os_.get("healthCheckNodePort"):
-            ns["healthCheckNodePort"] = os_["healthCheckNodePort"]
+    if (needs_health_check(os_) and needs_health_check(ns) and not ns.get("healthCheckNodePort")
+            and os_.get("healthCheckNodePort")):
+        ns["healthCheckNodePort"] = os_["healthCheckNodePort"]
 
 
 # -- the allocation table -----------------------------------------------------------------------
 class Allocations:
-    """The cluster's ClusterIP and NodePort bitmaps as ``{ip: owner}`` and ``{port: owner}``."""
+    """The cluster's ClusterIP and NodePort bitmaps as ``{ip: owner}`` and ``{port: owner}``. One instance per
+    object cache (kept in ``objs.extra``), so admitting many Services in one command stays linear."""
 
     def __init__(self, objs: ClusterObjects) -> None:
         self.objs = objs
@@ -170,15 +171,29 @@ class Allocations:
         self.cluster_ips: dict[str, str] = dict(doc.get("clusterIPs") or {})
         self.node_ports: dict[int, str] = {int(k): v for k, v in (doc.get("nodePorts") or {}).items()}
 
+    @classmethod
+    def of(cls, objs: ClusterObjects) -> Allocations:
+        cached = objs.extra.get("service-allocations")
+        if isinstance(cached, Allocations):
+            return cached
+        alloc = cls(objs)
+        objs.extra["service-allocations"] = alloc
+        return alloc
+
+    def snapshot(self) -> tuple[dict[str, str], dict[int, str]]:
+        return dict(self.cluster_ips), dict(self.node_ports)
+
+    def restore(self, snap: tuple[dict[str, str], dict[int, str]]) -> None:
+        self.cluster_ips, self.node_ports = dict(snap[0]), dict(snap[1])
+
     def release_owner(self, owner: str) -> None:
-        self.cluster_ips = {ip: o for ip, o in self.cluster_ips.items() if o != owner}
-        self.node_ports = {p: o for p, o in self.node_ports.items() if o != owner}
+        for ip in [ip for ip, o in self.cluster_ips.items() if o == owner]:
+            del self.cluster_ips[ip]
+        for port in [p for p, o in self.node_ports.items() if o == owner]:
+            del self.node_ports[port]
 
     def save(self) -> None:
-        doc = {
-            "clusterIPs": dict(sorted(self.cluster_ips.items(), key=lambda kv: ipaddress.ip_address(kv[0]))),
-            "nodePorts": {str(p): o for p, o in sorted(self.node_ports.items())},
-        }
+        doc = {"clusterIPs": dict(self.cluster_ips), "nodePorts": {str(p): o for p, o in self.node_ports.items()}}
         self.objs.put(KIND_ALLOCATIONS, ALLOC_KEY, doc)
 
 
@@ -341,12 +356,17 @@ def admit_service(tx: Transaction, cluster_id: str, new: dict[str, Any], old: di
     if errs:
         raise ServiceInvalid(name, errs)
     objs = open_objects(tx, cluster_id)
-    alloc = Allocations(objs)
+    alloc = Allocations.of(objs)
+    before = alloc.snapshot()
     alloc.release_owner(owner)  # re-take below what the new version keeps
     rng = node_port_range(objs)
-    _allocate_cluster_ip(spec, name, owner, alloc, objs)
-    _allocate_node_ports(spec, name, owner, alloc, rng)
-    _allocate_health_check(spec, owner, alloc, rng)
+    try:
+        _allocate_cluster_ip(spec, name, owner, alloc, objs)
+        _allocate_node_ports(spec, name, owner, alloc, rng)
+        _allocate_health_check(spec, owner, alloc, rng)
+    except Exception:
+        alloc.restore(before)  # a refused Service holds nothing
+        raise
     if spec.get("type") != "LoadBalancer":
         doc["status"] = {"loadBalancer": {}}
     elif old is not None and not (doc.get("status") or {}).get("loadBalancer"):
@@ -359,6 +379,6 @@ def release_service(tx: Transaction, cluster_id: str, doc: dict[str, Any]) -> No
     """A deleted Service gives back its ClusterIP, node ports and health-check node port. Its Azure load
     balancer configuration is removed by the next cloud-provider-azure reconcile."""
     objs = open_objects(tx, cluster_id)
-    alloc = Allocations(objs)
+    alloc = Allocations.of(objs)
     alloc.release_owner(owner_of(doc))
     alloc.save()

@@ -88,7 +88,6 @@ def allocate_next(cidr: IPv4Net, allocated: Mapping[str, str], owner: str) -> st
     then the lower band (``randomScanStrategyWithOffset``). Raises :class:`RangeFull`."""
     total = allocatable_count(cidr)
     offset = min(calculate_range_offset(cidr), total)
-    taken = set(allocated)
     for low, high in ((offset, total), (0, offset)):
         if high <= low:
             continue
@@ -96,7 +95,7 @@ def allocate_next(cidr: IPv4Net, allocated: Mapping[str, str], owner: str) -> st
         for i in range(high - low):
             off = low + (start - low + i) % (high - low)
             ip = ip_at(cidr, off)
-            if ip not in taken:
+            if ip not in allocated:
                 return ip
     raise RangeFull()
 

@@ -77,7 +77,8 @@ def forbidden(path: str, detail: str) -> Cause:
 
 
 def duplicate(path: str, value: Any) -> Cause:
-    return path, f"Duplicate value: {value if isinstance(value, str) and value.startswith('core.') else go_value(value)}"
+    shown = value if isinstance(value, str) and value.startswith("core.") else go_value(value)
+    return path, f"Duplicate value: {shown}"
 
 
 def unsupported(path: str, value: Any, supported: tuple[str, ...]) -> Cause:
@@ -98,6 +99,12 @@ class ServiceInvalid(KubeError):
         prefix = f'The {kind} "{name}" is invalid: '
         text = prefix + lines[0] if len(lines) == 1 else prefix + "\n" + "\n".join(f"* {x}" for x in lines)
         super().__init__(text)
+        self.reason = "Invalid"
+        self.status_message = text
+
+    def with_source(self, verb: str, source: str) -> ServiceInvalid:
+        """kubectl prints Invalid errors without the ``error when creating`` context."""
+        return self
 
 
 class ServiceInternalError(KubeError):
@@ -105,7 +112,13 @@ class ServiceInternalError(KubeError):
 
     def __init__(self, detail: str) -> None:
         self.detail = f"Internal error occurred: {detail}"
+        self.reason = "InternalError"
+        self.status_message = self.detail
         super().__init__(f"Error from server (InternalError): {self.detail}")
+
+    def with_source(self, verb: str, source: str) -> KubeError:
+        """kubectl's ``error when creating "f.yaml": …`` context."""
+        return KubeError(f'Error from server (InternalError): error when {verb} "{source}": {self.detail}')
 
 
 # -- rules --------------------------------------------------------------------------------------

@@ -556,9 +556,8 @@ def validate_update(kind: str, new: Doc, old: Doc) -> list[str]:
         errs.append(invalid("spec.selector", Raw(_selector_repr(ns.get("selector") or {})), "field is immutable"))
     if kind == "Job" and ns.get("template") != os_.get("template"):
         errs.append(invalid("spec.template", Raw("core.PodTemplateSpec{…}"), "field is immutable"))
-    if kind in ("Secret", "ConfigMap") and old.get("immutable"):
-        if new.get("data") != old.get("data"):
-            errs.append(forbidden("data", "field is immutable when `immutable` is set"))
+    if kind in ("Secret", "ConfigMap") and old.get("immutable") and new.get("data") != old.get("data"):
+        errs.append(forbidden("data", "field is immutable when `immutable` is set"))
     if kind == "Secret" and new.get("type") != old.get("type"):
         errs.append(invalid("type", new.get("type"), "field is immutable"))
     if kind == "Pod":

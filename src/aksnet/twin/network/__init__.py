@@ -16,6 +16,8 @@ from aksnet.twin.network.common import (
     KIND_PUBLIC_IP,
     KIND_ROUTE_TABLE,
     KIND_VNET,
+    NETWORK,
+    network_id,
     validate_name,
 )
 from aksnet.twin.network.load_balancer import (
@@ -91,14 +93,14 @@ from aksnet.twin.network.vnet import create_vnet, delete_vnet, find_vnet, get_vn
 
 __all__ = [
     "KIND_LB", "KIND_NAT_GATEWAY", "KIND_NIC", "KIND_NSG", "KIND_PUBLIC_IP", "KIND_ROUTE_TABLE", "KIND_VNET",
-    "UNCHANGED", "allocate_public_address", "associate_subnet", "attach_nic_to_vm", "create_nat_gateway",
+    "NETWORK", "UNCHANGED", "allocate_public_address", "associate_subnet", "attach_nic_to_vm", "create_nat_gateway",
     "create_nic", "create_nsg", "create_public_ip", "create_route_table", "create_subnet", "create_vnet",
     "delete_load_balancer", "delete_nat_gateway", "delete_nic", "delete_nsg", "delete_public_ip", "delete_route",
     "delete_route_table", "delete_security_rule", "delete_subnet", "delete_vnet", "find_load_balancer",
     "find_subnet", "find_vnet", "get_frontend", "get_load_balancer", "get_nat_gateway", "get_nic", "get_nsg",
     "get_public_ip", "get_route", "get_route_table", "get_security_rule", "get_subnet", "get_vnet",
     "list_load_balancers", "list_nat_gateways", "list_nics", "list_nsgs", "list_public_ips", "list_route_tables",
-    "list_subnets", "list_vnets", "load_balancer_id", "nat_gateway_id", "nic_id", "nsg_id", "private_ips",
+    "list_subnets", "list_vnets", "load_balancer_id", "nat_gateway_id", "network_id", "nic_id", "nsg_id", "private_ips",
     "public_ip_id", "put_load_balancer", "release_public_address", "route_table_id", "set_nic_nsg",
     "set_public_ip_dns_label", "subnet_id", "subnet_ipv4_prefix", "update_subnet", "update_vnet",
     "upsert_route", "upsert_security_rule", "validate_name", "vnet_id", "vnet_of_subnet",

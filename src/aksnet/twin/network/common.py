@@ -224,5 +224,19 @@ def child_doc(tx: Transaction, resource_id: str, type_name: str, properties: dic
 
 
 def touch(tx: Transaction, doc: Doc) -> None:
-    """A changed resource gets a new etag, as in ARM."""
+    """A changed resource gets a new etag, as in ARM; its nested child resources (subnets, rules, routes, IP
+    configurations …) show the same etag as their parent."""
     doc["etag"] = new_etag(tx)
+    _share_etag(doc.get("properties"), doc["etag"])
+
+
+def _share_etag(obj: Any, value: str) -> None:
+    if isinstance(obj, list):
+        for item in obj:
+            _share_etag(item, value)
+    elif isinstance(obj, dict):
+        if "etag" in obj:
+            obj["etag"] = value
+        for v in obj.values():
+            if isinstance(v, list | dict):
+                _share_etag(v, value)

@@ -23,6 +23,7 @@ from aksnet.twin.network import public_ip as pip_mod
 from aksnet.twin.network import subnet as subnet_mod
 from aksnet.twin.network.common import (
     KIND_LB,
+    KIND_PUBLIC_IP,
     TYPE_LB,
     child_not_found,
     get_resource,
@@ -98,7 +99,7 @@ def _release_frontend(tx: Transaction, fe: Doc) -> None:
         subnet_mod.remove_ip_configuration(tx, sid, fe["id"], prefix=False)
     if props.get("publicIPAddress"):
         pid = props["publicIPAddress"]["id"]
-        pip = tx.get(pip_mod.KIND_PUBLIC_IP, pid)
+        pip = tx.get(KIND_PUBLIC_IP, pid)
         if pip is not None and str(pip["properties"].get("ipConfiguration", {}).get("id", "")).lower() == \
                 fe["id"].lower():
             pip_mod.attach_public_ip(tx, pid, "ipConfiguration", None)
@@ -114,7 +115,7 @@ def put_load_balancer(tx: Transaction, doc: Doc) -> Doc:
         if parsed is None:
             raise AzureError("LinkedInvalidPropertyId", f"Property id '{doc['id']}' is invalid.")
         rg = parsed.resource_group
-    if not rg or not doc.get("name") and not doc.get("id"):
+    if not rg or (not doc.get("name") and not doc.get("id")):
         raise AzureError("InvalidRequestFormat", "A load balancer document needs an id, or a resourceGroup and name.")
     rid = doc.get("id") or load_balancer_id(rg, doc["name"])
     name = rid.rsplit("/", 1)[-1]
@@ -149,14 +150,14 @@ def put_load_balancer(tx: Transaction, doc: Doc) -> Doc:
             _frontend_allocation(tx, fe, prev)
         if fp.get("publicIPAddress"):
             pid = fp["publicIPAddress"]["id"]
-            if tx.get(pip_mod.KIND_PUBLIC_IP, pid) is None:
+            if tx.get(KIND_PUBLIC_IP, pid) is None:
                 raise referenced_not_found(pid, fe["id"])
             pip_mod.attach_public_ip(tx, pid, "ipConfiguration", fe["id"])
         if prev is not None and prev["properties"].get("publicIPAddress") and (
                 not fp.get("publicIPAddress")
                 or fp["publicIPAddress"]["id"].lower() != prev["properties"]["publicIPAddress"]["id"].lower()):
             old_pid = prev["properties"]["publicIPAddress"]["id"]
-            pip = tx.get(pip_mod.KIND_PUBLIC_IP, old_pid)
+            pip = tx.get(KIND_PUBLIC_IP, old_pid)
             if pip is not None and str(pip["properties"].get("ipConfiguration", {}).get("id", "")).lower() == \
                     fe["id"].lower():
                 pip_mod.attach_public_ip(tx, old_pid, "ipConfiguration", None)

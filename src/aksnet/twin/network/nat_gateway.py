@@ -15,6 +15,7 @@ from aksnet.twin.arm import Doc, get_group
 from aksnet.twin.network import public_ip as pip_mod
 from aksnet.twin.network.common import (
     KIND_NAT_GATEWAY,
+    KIND_PUBLIC_IP,
     TYPE_NAT_GATEWAY,
     base_doc,
     get_resource,
@@ -91,7 +92,7 @@ def delete_nat_gateway(tx: Transaction, nat_gateway_id: str) -> bool:
             f"{', '.join(users)}. In order to delete the Nat Gateway, remove the association with the resource(s).",
         )
     for pid in ref_ids(doc["properties"].get("publicIpAddresses")):
-        if tx.get(pip_mod.KIND_PUBLIC_IP, pid) is not None:
+        if tx.get(KIND_PUBLIC_IP, pid) is not None:
             pip_mod.attach_public_ip(tx, pid, "natGateway", None)
     tx.delete(KIND_NAT_GATEWAY, nat_gateway_id)
     touch(tx, doc)

@@ -22,6 +22,7 @@ from aksnet.twin.network import subnet as subnet_mod
 from aksnet.twin.network.common import (
     KIND_NIC,
     KIND_NSG,
+    KIND_PUBLIC_IP,
     KIND_VM,
     KIND_VMSS_VM,
     TYPE_NIC,
@@ -99,10 +100,9 @@ def create_nic(tx: Transaction, resource_group: str, name: str, subnet_id: str, 
     if existing is not None:
         return existing
     try:
-        subnet = subnet_mod.get_subnet(tx, subnet_id)
+        subnet, vnet = subnet_mod.subnet_and_vnet(tx, subnet_id)
     except AzureError:
         raise referenced_not_found(subnet_id, rid) from None
-    vnet = subnet_mod.vnet_of_subnet(tx, subnet_id)
     prefix = subnet_mod.subnet_ipv4_prefix(subnet)
     sid = subnet["id"]
     doc = base_doc(tx, rid, TYPE_NIC, location or vnet["location"], tags)
@@ -114,7 +114,7 @@ def create_nic(tx: Transaction, resource_group: str, name: str, subnet_id: str, 
         ip = subnet_ipam.allocate(tx, sid, prefix, primary_cfg_id)[0]
         method = "Dynamic"
     if public_ip_id:
-        pip = pip_mod.get_public_ip(tx, public_ip_id) if tx.get(pip_mod.KIND_PUBLIC_IP, public_ip_id) else None
+        pip = pip_mod.get_public_ip(tx, public_ip_id) if tx.get(KIND_PUBLIC_IP, public_ip_id) else None
         if pip is None:
             raise referenced_not_found(public_ip_id, rid)
         public_ip_id = pip["id"]
@@ -126,12 +126,12 @@ def create_nic(tx: Transaction, resource_group: str, name: str, subnet_id: str, 
             configs.append(_ipconfig(tx, rid, f"ipconfig{i}", addr, "Dynamic", sid, False))
     subnet_mod.add_ip_configuration(tx, sid, [c["id"] for c in configs])
     props = doc["properties"]
+    dns_suffix = f"{new_guid('dns', vnet['id'].lower())[:24]}.bx.internal.cloudapp.net"
     props.update({
         "auxiliaryMode": "None",
         "auxiliarySku": "None",
         "disableTcpStateTracking": False,
-        "dnsSettings": {"appliedDnsServers": [], "dnsServers": [],
-                        "internalDomainNameSuffix": f"{new_guid('dns', vnet['id'].lower())[:24]}.bx.internal.cloudapp.net"},
+        "dnsSettings": {"appliedDnsServers": [], "dnsServers": [], "internalDomainNameSuffix": dns_suffix},
         "enableAcceleratedNetworking": bool(enable_accelerated_networking),
         "enableIPForwarding": bool(enable_ip_forwarding),
         "hostedWorkloads": [],
@@ -142,6 +142,7 @@ def create_nic(tx: Transaction, resource_group: str, name: str, subnet_id: str, 
         "vnetEncryptionSupported": False,
     })
     doc["kind"] = "Regular"
+    touch(tx, doc)
     tx.put(KIND_NIC, rid, doc)
     if nsg_id:
         set_nic_nsg(tx, rid, nsg_id)
@@ -220,7 +221,7 @@ def delete_nic(tx: Transaction, nic_id: str) -> bool:
         if sid.lower() not in [s.lower() for s in subnets]:
             subnets.append(sid)
         subnet_ipam.release(tx, sid, cfg["id"])
-        if cp.get("publicIPAddress") and tx.get(pip_mod.KIND_PUBLIC_IP, cp["publicIPAddress"]["id"]) is not None:
+        if cp.get("publicIPAddress") and tx.get(KIND_PUBLIC_IP, cp["publicIPAddress"]["id"]) is not None:
             pip_mod.attach_public_ip(tx, cp["publicIPAddress"]["id"], "ipConfiguration", None)
     for sid in subnets:
         subnet_ipam.release(tx, sid, doc["id"])

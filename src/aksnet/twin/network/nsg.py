@@ -126,6 +126,7 @@ def create_nsg(tx: Transaction, resource_group: str, name: str, *, location: str
         return existing
     doc = base_doc(tx, rid, TYPE_NSG, location, tags)
     doc["properties"].update({"securityRules": [], "defaultSecurityRules": _default_rules(tx, rid)})
+    touch(tx, doc)
     tx.put(KIND_NSG, rid, doc)
     return doc
 

@@ -100,8 +100,7 @@ def create_public_ip(tx: Transaction, resource_group: str, name: str, *, locatio
     if sku_name == "Standard" and method != "Static":
         raise AzureError(
             "StandardSkuPublicIPAddressesMustBeStatic",
-            f"Standard sku publicIp /subscriptions/{rid.split('/')[2]}/resourceGroups/{resource_group}/providers/"
-            f"Microsoft.Network/publicIPAddresses/{name} must have AllocationMethod set to Static.",
+            f"Standard sku publicIp {rid} must have AllocationMethod set to Static.",
         )
     doc = tx.get(KIND_PUBLIC_IP, rid)
     if doc is None:

@@ -124,6 +124,12 @@ def get_subnet(tx: Transaction, subnet_id: str) -> Doc:
     return copy.deepcopy(vnet["properties"]["subnets"][i])
 
 
+def subnet_and_vnet(tx: Transaction, subnet_id: str) -> tuple[Doc, Doc]:
+    """(subnet, VNet) documents without copying (read-only use by other network modules)."""
+    vnet, i = _vnet_and_index(tx, subnet_id)
+    return vnet["properties"]["subnets"][i], vnet
+
+
 def find_subnet(tx: Transaction, resource_group: str, vnet_name: str, name: str) -> Doc:
     """The subnet ``name`` of VNet ``vnet_name`` in ``resource_group``."""
     return get_subnet(tx, subnet_id(resource_group, vnet_name, name))
@@ -333,8 +339,12 @@ def add_ip_configuration(tx: Transaction, subnet_id: str, ip_configuration_ids: 
         return
     vnet, i = _vnet_and_index(tx, subnet_id)
     props = vnet["properties"]["subnets"][i]["properties"]
+    items = props.setdefault("ipConfigurations", [])
+    seen = {str(r.get("id", "")).lower() for r in items}
     for cid in ip_configuration_ids:
-        add_ref(props, "ipConfigurations", cid)
+        if cid.lower() not in seen:
+            items.append(ref(cid))
+            seen.add(cid.lower())
     tx.put(KIND_VNET, vnet["id"], vnet)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from aksnet.errors import AzureError
+from aksnet.errors import AzCliError, AzureError
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
 from aksnet.twin.network import subnet as subnet_mod
@@ -19,6 +19,7 @@ from aksnet.twin.network.common import (
     base_doc,
     get_resource,
     net_inside,
+    nets_overlap,
     network_id,
     parse_prefix,
     resolve_location,
@@ -61,18 +62,32 @@ def default_subnet_prefix(vnet_prefix: str) -> str:
     return str(net)
 
 
+def _check_space(name: str, prefixes: Sequence[str], vnet_id: str) -> None:
+    """Address prefixes must parse and must not overlap each other (``VnetAddressSpacesOverlap``)."""
+    nets = [parse_prefix(p, vnet_id) for p in prefixes]
+    for i, a in enumerate(nets):
+        for b in nets[i + 1:]:
+            if nets_overlap(a, b):
+                raise AzureError(
+                    "VnetAddressSpacesOverlap",
+                    f"Cannot create or update virtual network {name} because the address spaces {a} and {b} "
+                    "overlap.",
+                )
+
+
 def create_vnet(tx: Transaction, resource_group: str, name: str,
                 address_prefixes: Sequence[str] = (DEFAULT_VNET_PREFIX,), *, location: str | None = None,
                 subnet_name: str | None = None, subnet_prefixes: Sequence[str] | None = None,
                 tags: dict[str, str] | None = None, dns_servers: Sequence[str] | None = None) -> Doc:
     """``az network vnet create``: a VNet with an optional first subnet. Creating an existing VNet updates its
     address space and upserts the named subnet (ARM PUT semantics, keeping the other subnets)."""
+    if subnet_prefixes and not subnet_name:
+        raise AzCliError("ArgumentUsageError", "usage error: --subnet-name NAME [--subnet-prefixes PREFIXES]", 2)
     location = resolve_location(tx, resource_group, location)
     validate_name(name)
     rid = vnet_id(resource_group, name)
     prefixes = list(address_prefixes) or [DEFAULT_VNET_PREFIX]
-    for p in prefixes:
-        parse_prefix(p, rid)
+    _check_space(name, prefixes, rid)
     existing = tx.get(KIND_VNET, rid)
     if existing is not None:
         doc = update_vnet(tx, rid, address_prefixes=prefixes, tags=tags, dns_servers=dns_servers)
@@ -87,13 +102,12 @@ def create_vnet(tx: Transaction, resource_group: str, name: str,
         })
         if dns_servers:
             doc["properties"]["dhcpOptions"] = {"dnsServers": list(dns_servers)}
+        touch(tx, doc)
         tx.put(KIND_VNET, rid, doc)
     if subnet_name:
         sp = list(subnet_prefixes) if subnet_prefixes else [default_subnet_prefix(prefixes[0])]
         subnet_mod.create_subnet(tx, rid, subnet_name, sp)
         doc = get_vnet(tx, rid)
-    elif subnet_prefixes:
-        raise AzureError("InvalidRequestFormat", "usage error: --subnet-name NAME [--subnet-prefixes PREFIX]")
     return doc
 
 
@@ -104,6 +118,7 @@ def update_vnet(tx: Transaction, vnet_id: str, *, address_prefixes: Sequence[str
     doc = get_vnet(tx, vnet_id)
     props = doc["properties"]
     if address_prefixes is not None:
+        _check_space(doc["name"], address_prefixes, vnet_id)
         nets = [parse_prefix(p, vnet_id) for p in address_prefixes]
         for s in props.get("subnets", []):
             for sp in subnet_mod.subnet_prefixes(s):

@@ -1,0 +1,233 @@
+"""``curl``: an HTTP(S) request walked through the twin, answered by the echo backends (pure).
+
+The same walk as ``trace`` to the URL's host and port (TCP), then layer 7: an echo backend answers 200 with the
+echo body (``aksnet.engine.echo``); an ingress-nginx controller pod hands the request to engineer H6's
+``aksnet.engine.ingress.route_request`` and, for a proxied request, the walk continues from the controller pod
+to the chosen upstream pod (so the backend's NetworkPolicies see the controller pod's address); nginx tries
+the next upstream on error or timeout and answers 504 (timeouts) or 502 (refused) when none answers.
+Outcomes map to curl's exit codes: 6 could not resolve host, 7 connection refused, 28 timed out (silently
+dropped), 60 self-signed certificate without ``-k``, 0 for any HTTP answer (curl without ``-f``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from aksnet.analyses.trace import dns_hop, parse_sources, resolve_for
+from aksnet.engine import echo
+from aksnet.engine.addressing import Topology
+from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
+from aksnet.engine.walk import Walker
+from aksnet.errors import UsageError
+from aksnet.model import k8s
+
+# The kernel gives up on an unanswered SYN after tcp_syn_retries=6 (about 127 s) before curl's 300 s timeout.
+TIMEOUT_MS = 127000
+REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect", 308: "Permanent Redirect",
+           400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large",
+           500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
+           504: "Gateway Time-out"}
+CONTROLLER_LABELS = (("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller"))
+APPROUTING_LABEL = ("app", "nginx")
+
+
+class CurlUsageError(UsageError):
+    """A request curl refuses before connecting, with curl's own exit code (1, 3, 49)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+
+@dataclass(frozen=True, slots=True)
+class CurlRequest:
+    url: str
+    source: str | None = None
+    method: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    insecure: bool = False
+    resolve: tuple[str, ...] = ()  # HOST:PORT:ADDRESS
+    namespace: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class CurlResult:
+    exit_code: int
+    error: str | None  # curl's stderr message for a failed transfer
+    status: int | None = None
+    response_headers: tuple[tuple[str, str], ...] = ()
+    body: str = ""
+    legs: tuple[Walk, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def status_line(self) -> str:
+        return f"HTTP/1.1 {self.status} {REASONS.get(self.status or 0, '')}".rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class _Url:
+    scheme: str
+    host: str
+    port: int
+    request_uri: str
+    host_header: str
+
+
+def parse_url(url: str) -> _Url:
+    """curl's URL handling: scheme default http, default ports, Host header with a non-default port."""
+    text = url if "://" in url else f"http://{url}"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise CurlUsageError(3, "curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535") \
+            from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise CurlUsageError(1, f'curl: (1) Protocol "{scheme}" not supported')
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise CurlUsageError(3, "curl: (3) URL rejected: No host part in the URL")
+    default = 443 if scheme == "https" else 80
+    p = port or default
+    uri = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return _Url(scheme, host, p, uri, host if p == default else f"{host}:{p}")
+
+
+def _resolve_override(req: CurlRequest, host: str, port: int) -> str | None:
+    for entry in req.resolve:
+        bits = entry.split(":")
+        if len(bits) < 3:
+            raise CurlUsageError(49, f"curl: (49) Couldn't parse CURLOPT_RESOLVE entry '{entry}'")
+        h, p, addr = bits[0].lower(), bits[1], ":".join(bits[2:])
+        if (h == host or h == "*") and p == str(port):
+            return addr.strip("[]")
+    return None
+
+
+def _nginx_page(status: int) -> str:
+    title = f"{status} {REASONS.get(status, '')}".rstrip()
+    return (f"<html>\n<head><title>{title}</title></head>\n<body>\n<center><h1>{title}</h1></center>\n"
+            "<hr><center>nginx</center>\n</body>\n</html>")
+
+
+def _is_controller(pod: k8s.Pod) -> bool:
+    if all(pod.labels.get(k) == v for k, v in CONTROLLER_LABELS):
+        return True
+    return pod.namespace == "app-routing-system" and pod.labels.get(APPROUTING_LABEL[0]) == APPROUTING_LABEL[1]
+
+
+def _fail(walk: Walk, url: _Url, legs: tuple[Walk, ...]) -> CurlResult:
+    if walk.verdict == REFUSED:
+        return CurlResult(7, f"curl: (7) Failed to connect to {url.host} port {url.port} after 0 ms: "
+                             "Couldn't connect to server", legs=legs)
+    return CurlResult(28, f"curl: (28) Failed to connect to {url.host} port {url.port} after {TIMEOUT_MS} ms: "
+                          "Operation timed out", legs=legs)
+
+
+def _ok(body_lines: list[str], legs: tuple[Walk, ...], status: int = 200,
+        extra: tuple[tuple[str, str], ...] = ()) -> CurlResult:
+    body = "\n".join(body_lines)
+    headers = (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body) + 1)), *extra)
+    return CurlResult(0, None, status, headers, body, legs)
+
+
+def curl(topo: Topology, req: CurlRequest, walker: Walker | None = None) -> CurlResult:
+    """Send one request (see the module docstring)."""
+    url = parse_url(req.url)
+    sites = parse_sources(topo, req.source or "internet", req.namespace)
+    site = sites[0]
+    walker = walker or Walker(topo)
+    addr = _resolve_override(req, url.host, url.port)
+    pre: tuple[Hop, ...] = ()
+    if addr is not None:
+        pre = (Hop("DNS", "resolve", f"--resolve {url.host}:{url.port} → {addr}"),)
+    elif _is_ip(url.host):
+        addr = url.host
+    else:
+        res = resolve_for(topo, site, url.host)
+        pre = (dns_hop(res),)
+        if not res.found:
+            w = Walk("unresolved", res.record, site, "", url.port, "TCP", pre)
+            return CurlResult(6, f"curl: (6) Could not resolve host: {url.host}", legs=(w,))
+        addr = res.ips[0]
+    walk = walker.walk(site, addr, url.port, "TCP", pre)
+    if walk.verdict != DELIVERED or walk.backend is None:
+        return _fail(walk, url, (walk,))
+    if url.scheme == "https" and not req.insecure:
+        return CurlResult(60, "curl: (60) SSL certificate problem: self-signed certificate\n"
+                              "More details here: https://curl.se/docs/sslcerts.html\n\n"
+                              "curl failed to verify the legitimacy of the server and therefore could not\n"
+                              "establish a secure connection to it. To learn more about this situation and\n"
+                              "how to fix it, please visit the web page mentioned above.", legs=(walk,))
+    method = req.method or "GET"
+    headers = echo.curl_headers(url.host_header, dict(req.headers))
+    b = walk.backend
+    if b.kind == "apiserver":
+        body = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
+                '  "message": "Unauthorized",\n  "reason": "Unauthorized",\n  "code": 401\n}')
+        return CurlResult(0, None, 401, (("Content-Type", "application/json"),
+                                         ("Content-Length", str(len(body) + 1))), body, (walk,))
+    if b.kind == "pod" and b.pod is not None and _is_controller(b.pod) and b.port in (80, 443):
+        return _through_ingress(topo, walker, walk, b.pod, url, method, headers)
+    seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
+    return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (walk,))
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8s.Pod, url: _Url, method: str,
+                     headers: dict[str, str]) -> CurlResult:
+    """ingress-nginx: route the request, then walk controller pod → upstream pod."""
+    from aksnet.engine import ingress
+
+    assert first.backend is not None
+    controller_kind = ingress.APPROUTING_CONTROLLER if controller.namespace == "app-routing-system" \
+        else ingress.NGINX_CONTROLLER
+    view = ingress.controller_view(topo.state, controller_kind)
+    request = ingress.HttpRequest(scheme=url.scheme, host=headers.get("host"), path=url.request_uri,
+                                  port=first.backend.port, method=method,
+                                  headers={k: v for k, v in headers.items() if k != "host"},
+                                  remote_addr=first.backend.client_ip, sni=url.host)
+    decision = ingress.route_request(view, request)
+    extra = tuple(("-".join(w.capitalize() for w in k.split("-")), v) for k, v in decision.response_headers.items())
+    notes = tuple(f"ingress-nginx: {s}" for s in decision.steps)
+    legs: tuple[Walk, ...] = (first,)
+    if decision.action == ingress.REDIRECT and decision.status:
+        page = _nginx_page(decision.status)
+        return CurlResult(0, None, decision.status, (
+            ("Content-Type", "text/html"), ("Content-Length", str(len(page) + 1)),
+            ("Location", decision.location_header or ""), *extra), page, legs, notes)
+    if decision.action != ingress.PROXY:
+        status = decision.status or 404
+        page = _nginx_page(status)
+        return CurlResult(0, None, status, (("Content-Type", "text/html"), ("Content-Length", str(len(page) + 1)),
+                                            *extra), page, legs, notes)
+    site = Site("pod", controller.pod_ip or first.backend.ip, controller.key, pod=controller,
+                node=topo.nodes.get(controller.node_name or ""))
+    timed_out = False
+    for ep in decision.endpoints:
+        leg = walker.walk(site, ep.ip, ep.port, "TCP")
+        legs = (*legs, leg)
+        if leg.verdict == DELIVERED and leg.backend is not None:
+            b = leg.backend
+            up_headers = dict(decision.headers)
+            up_headers.setdefault("host", decision.upstream_host)
+            seen = echo.HttpSeen(decision.method, decision.upstream_host, decision.request_uri, up_headers)
+            res = _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), legs, 200, extra)
+            return CurlResult(res.exit_code, None, 200, res.response_headers, res.body, legs, notes)
+        timed_out = timed_out or leg.verdict != REFUSED
+    status = 504 if timed_out or not decision.endpoints else 502
+    page = _nginx_page(status)
+    return CurlResult(0, None, status, (("Content-Type", "text/html"), ("Content-Length", str(len(page) + 1)),
+                                        *extra), page, legs, notes)

@@ -1,0 +1,66 @@
+"""``aksnet diff A B``: connections added, removed and changed between two snapshots.
+
+Follows netpol-analyzer's ``diff`` (netpol.md §2.1, docs/diff_output.md): both sides are computed as
+full connectivity lists (all ports, as ``matrix --all-ports``), pairs are matched by peer names; an entry
+is ``changed`` (both sides connect, differently), ``added`` (only ref2) or ``removed`` (only ref1), with
+``No Connections`` for the missing side and ``workloads-diff-info`` when the workload itself was added or
+removed. Entries are ordered changed, added, removed, each sorted by source then destination. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aksnet.analyses.matrix import MatrixResult
+from aksnet.engine.netpol.conns import NONE, ConnSet
+
+ORDER = ("changed", "added", "removed")
+
+
+@dataclass(frozen=True, slots=True)
+class DiffEntry:
+    diff_type: str
+    src: str
+    dst: str
+    ref1: ConnSet
+    ref2: ConnSet
+    info: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        out = {"diff-type": self.diff_type, "src": self.src, "dst": self.dst, "ref1": str(self.ref1),
+               "ref2": str(self.ref2)}
+        if self.info:
+            out["workloads-diff-info"] = self.info
+        return out
+
+
+@dataclass(slots=True)
+class DiffResult:
+    entries: list[DiffEntry]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> list[dict[str, str]]:
+        return [e.to_json() for e in self.entries]
+
+
+def diff_matrices(ref1: MatrixResult, ref2: MatrixResult) -> DiffResult:
+    """Compare two connectivity lists (ref1 = A, the old state; ref2 = B, the new state)."""
+    a = {(s.name, d.name): c for s, d, c in ref1.connections}
+    b = {(s.name, d.name): c for s, d, c in ref2.connections}
+    peers1 = {p.name for p in ref1.peers if p.kind != "external"}
+    peers2 = {p.name for p in ref2.peers if p.kind != "external"}
+    entries: list[DiffEntry] = []
+    for key in sorted(set(a) | set(b)):
+        c1, c2 = a.get(key, NONE), b.get(key, NONE)
+        if c1 == c2:
+            continue
+        kind = "changed" if c1 is not NONE and c2 is not NONE else ("added" if c1 is NONE else "removed")
+        info = []
+        for name in key:
+            if name in peers2 and name not in peers1:
+                info.append(f"workload {name} added")
+            elif name in peers1 and name not in peers2:
+                info.append(f"workload {name} removed")
+        entries.append(DiffEntry(kind, key[0], key[1], c1, c2, ", ".join(info)))
+    entries.sort(key=lambda e: (ORDER.index(e.diff_type), e.src, e.dst))
+    return DiffResult(entries, [*ref1.warnings, *ref2.warnings])

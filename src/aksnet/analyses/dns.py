@@ -1,0 +1,113 @@
+"""``aksnet dns``: what a pod's resolver gets for a name (the answer ``nslookup`` would print in the pod).
+
+Pure question over the twin: the pod's search list and nameserver (``engine.coredns.pod_search_domains``,
+``dns_server``), CoreDNS's answers (``engine.coredns.resolve``) and, for names CoreDNS forwards, what Azure
+DNS would answer from the workspace: public IP DNS labels, cluster API server FQDNs (a private cluster's from
+its private endpoint), A records of private DNS zones linked to the cluster's VNet, and node host names in
+the node search domain. Must not print; ``aksnet.cli.dns`` renders the result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aksnet.engine import coredns
+from aksnet.model import k8s
+from aksnet.model.twin import ClusterState, Twin
+
+
+class DnsQuestionError(ValueError):
+    """Bad input: unknown pod, unknown query type."""
+
+
+@dataclass(frozen=True, slots=True)
+class DnsReport:
+    question: str
+    qtype: str
+    pod: str | None  # namespace/name of the asking pod, None: a pod of the namespace
+    namespace: str
+    resolv_conf: str
+    answer: coredns.DnsAnswer
+
+
+def _cluster_vnet(cluster: ClusterState) -> str | None:
+    mc = cluster.cluster
+    if mc is None or not mc.agent_pools:
+        return None
+    return mc.agent_pools[0].vnet_subnet_id.lower().split("/subnets/")[0] or None
+
+
+def upstream_table(twin: Twin, cluster: ClusterState) -> dict[str, tuple[str, ...]]:
+    """Azure DNS (168.63.129.16) as seen from the cluster's VNet, for the names the workspace defines."""
+    out: dict[str, list[str]] = {}
+
+    def add(name: str, ip: str | None) -> None:
+        if ip:
+            out.setdefault(name.lower().rstrip("."), []).append(ip)
+
+    for pip in twin.public_ips:
+        if pip.fqdn:
+            add(pip.fqdn, pip.ip_address)
+    vnet = _cluster_vnet(cluster)
+    for cs in twin.clusters:
+        mc = cs.cluster
+        if mc is None:
+            continue
+        pe = next((p for p in twin.private_endpoints if p.target_id.lower() == mc.id.lower()), None)
+        if mc.fqdn:
+            add(mc.fqdn, pe.private_ip if (mc.enable_private_cluster and pe) else mc.api_server_public_ip)
+        if mc.private_fqdn and pe and cs is cluster:
+            add(mc.private_fqdn, pe.private_ip)
+    for zone in twin.private_dns_zones:
+        if vnet and any(v.lower() == vnet for v in zone.linked_vnet_ids):
+            for rel, ips in zone.a_records.items():
+                for ip in ips:
+                    add(zone.name if rel == "@" else f"{rel}.{zone.name}", ip)
+    suffix = coredns.node_search_domain(cluster)
+    if suffix:
+        for node in cluster.nodes:
+            add(f"{node.name}.{suffix}", node.internal_ip)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def _find_pod(cluster: ClusterState, ref: str, namespace: str) -> k8s.Pod:
+    text = ref[4:] if ref.startswith("pod/") else ref
+    ns, _, name = text.rpartition("/")
+    ns = ns or namespace
+    for pod in cluster.pods:
+        if pod.namespace == ns and pod.name == name:
+            return pod
+    raise DnsQuestionError(f'pods "{name}" not found in namespace "{ns}"')
+
+
+def ask(twin: Twin, cluster: ClusterState, name: str, qtype: str = "A", from_pod: str | None = None,
+        namespace: str = "default", upstream: Mapping[str, tuple[str, ...]] | None = None) -> DnsReport:
+    """Resolve ``name`` as the pod ``from_pod`` (or any ClusterFirst pod of ``namespace``) would: an IP
+    address is looked up in reverse (PTR), like nslookup does."""
+    qtype = qtype.upper()
+    if qtype not in coredns.QTYPES:
+        raise DnsQuestionError(f"unsupported query type {qtype!r}; use one of {', '.join(coredns.QTYPES)}")
+    pod = _find_pod(cluster, from_pod, namespace) if from_pod else None
+    ns = pod.namespace if pod else namespace
+    probe = pod or k8s.Pod(namespace=ns, name="")
+    search = coredns.pod_search_domains(cluster, ns, probe.host_network)
+    table = upstream if upstream is not None else upstream_table(twin, cluster)
+    query, qt = name, qtype
+    with contextlib.suppress(ValueError):
+        query, qt = ipaddress.ip_address(name).reverse_pointer + ".", "PTR"
+    answer = coredns.resolve(cluster, query, qt, search=search, upstream=table)
+    return DnsReport(name, qt, pod.key if pod else None, ns, coredns.pod_resolv_conf(cluster, probe), answer)
+
+
+def report_json(report: DnsReport) -> dict[str, object]:
+    a = report.answer
+    return {
+        "question": report.question, "type": report.qtype, "pod": report.pod, "namespace": report.namespace,
+        "server": a.server, "rcode": a.rcode, "name": a.name, "authoritative": a.authoritative,
+        "answer": [{"name": r.name, "type": r.rtype, "ttl": r.ttl, "data": r.data} for r in a.answer],
+        "additional": [{"name": r.name, "type": r.rtype, "ttl": r.ttl, "data": r.data} for r in a.additional],
+        "tried": [{"name": n, "rcode": rc} for n, rc in a.tried],
+    }

@@ -1,0 +1,226 @@
+"""``aksnet explain POD|WORKLOAD``: which policies select it and what each rule lets in or out.
+
+For the target's pods: per direction, whether it is isolated (k8s docs "The two sorts of pod isolation"),
+the selecting policies, and each rule in words (peers, ports with named ports resolved on the pod) with
+the workloads it currently matches; then the connectivity list restricted to the target. Text and JSON
+are two projections of one ``Explanation``. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aksnet.analyses.matrix import MatrixResult, compute_matrix, connection_json, workload_key
+from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, rule_peers_match, selects
+from aksnet.engine.netpol.peers import Endpoint, namespace_labels
+from aksnet.engine.netpol.profiles import get_profile
+from aksnet.errors import UsageError
+from aksnet.model.k8s import LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
+from aksnet.model.twin import ClusterState
+
+
+def selector_text(sel: LabelSelector) -> str:
+    """kubectl's selector notation: ``app=web,tier in (a,b),!legacy``; ``{}`` for the empty selector."""
+    parts = [f"{k}={v}" for k, v in sorted(sel.match_labels.items())]
+    for r in sel.match_expressions:
+        if r.operator == "In":
+            parts.append(f"{r.key} in ({','.join(r.values)})")
+        elif r.operator == "NotIn":
+            parts.append(f"{r.key} notin ({','.join(r.values)})")
+        elif r.operator == "Exists":
+            parts.append(r.key)
+        else:
+            parts.append(f"!{r.key}")
+    return ",".join(parts) if parts else "{}"
+
+
+def peer_text(peer: NetworkPolicyPeer, policy_ns: str) -> str:
+    if peer.ip_block is not None:
+        ex = f" except {', '.join(peer.ip_block.except_)}" if peer.ip_block.except_ else ""
+        return f"addresses in {peer.ip_block.cidr}{ex}"
+    pods = "every pod" if peer.pod_selector is None or peer.pod_selector.is_empty else \
+        f"pods matching {selector_text(peer.pod_selector)}"
+    if peer.namespace_selector is None:
+        return f"{pods} in namespace {policy_ns}"
+    if peer.namespace_selector.is_empty:
+        return f"{pods} in every namespace"
+    return f"{pods} in namespaces matching {selector_text(peer.namespace_selector)}"
+
+
+def port_text(port: NetworkPolicyPort, pod: Pod | None) -> str:
+    if port.port is None:
+        return f"{port.protocol} any port"
+    if isinstance(port.port, int):
+        return f"{port.protocol} {port.port}" + (f"-{port.end_port}" if port.end_port else "")
+    nums = sorted({cp.container_port for cp in (pod.ports if pod else ())
+                   if cp.name == port.port and cp.protocol.upper() == port.protocol.upper()})
+    where = f" (= {','.join(map(str, nums))} on this pod)" if nums else " (no such port on this pod)"
+    return f"{port.protocol} named port {port.port}" + (where if pod is not None else "")
+
+
+@dataclass(slots=True)
+class RuleExplanation:
+    index: int
+    peers: list[str]
+    ports: list[str]
+    matches: list[str]
+
+    @property
+    def text(self) -> str:
+        frm = " or ".join(self.peers) if self.peers else "anywhere (every pod and every address)"
+        ports = ", ".join(self.ports) if self.ports else "all ports and protocols"
+        return f"{ports} with {frm}"
+
+
+@dataclass(slots=True)
+class PolicyExplanation:
+    name: str
+    pod_selector: str
+    rules: list[RuleExplanation]
+
+
+@dataclass(slots=True)
+class DirectionExplanation:
+    direction: str
+    isolated: bool
+    policies: list[PolicyExplanation] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Explanation:
+    target: str
+    pods: list[str]
+    engine: str
+    engine_title: str
+    enforced: bool
+    ingress: DirectionExplanation
+    egress: DirectionExplanation
+    connectivity: MatrixResult
+    notes: list[str] = field(default_factory=list)
+    host_network: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        def d(x: DirectionExplanation) -> dict[str, Any]:
+            return {"isolated": x.isolated, "policies": [
+                {"name": p.name, "podSelector": p.pod_selector,
+                 "rules": [{"index": r.index, "peers": r.peers, "ports": r.ports, "description": r.text,
+                            "matches": r.matches} for r in p.rules]} for p in x.policies]}
+
+        return {"target": self.target, "pods": self.pods, "engine": self.engine, "enforced": self.enforced,
+                "ingress": d(self.ingress), "egress": d(self.egress),
+                "reachableFrom": [connection_json(c) for c in self.connectivity.connections
+                                  if c[1].name == self.target],
+                "canReach": [connection_json(c) for c in self.connectivity.connections if c[0].name == self.target],
+                "notes": self.notes}
+
+
+def find_target(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, list[Pod]]:
+    """``[pod/|deploy/|KIND/][NS/]NAME``: the pods of a workload or one pod; (display name, pods)."""
+    kind = None
+    text = ref
+    if "/" in text:
+        head, rest = text.split("/", 1)
+        if head.lower() in ("pod", "pods", "po", "deploy", "deployment", "sts", "statefulset", "ds", "daemonset",
+                            "rs", "replicaset", "job", "cronjob"):
+            kind, text = head.lower(), rest
+    ns = namespace
+    if "/" in text:
+        ns, text = text.split("/", 1)
+    ns = ns or "default"
+    pods = [p for p in cluster.pods if p.namespace == ns]
+    if kind in ("pod", "pods", "po"):
+        hit = [p for p in pods if p.name == text]
+        if hit:
+            return f"{ns}/{text}[Pod]", hit
+    else:
+        wl = [p for p in pods if workload_key(p)[2] == text]
+        if wl:
+            k = workload_key(wl[0])
+            return f"{k[0]}/{k[2]}[{k[1]}]", wl
+        hit = [p for p in pods if p.name == text]
+        if hit:
+            k = workload_key(hit[0])
+            return f"{k[0]}/{k[2]}[{k[1]}]", [p for p in pods if workload_key(p) == k]
+    raise UsageError(f'error: no pod or workload "{text}" in namespace "{ns}"')
+
+
+def _direction(cluster: ClusterState, pod: Pod, direction: str, peers: list[tuple[str, Endpoint]],
+               engine: str) -> DirectionExplanation:
+    profile = get_profile(engine)
+    labels = namespace_labels(cluster)
+    pols = [p for p in cluster.network_policies if selects(p, pod, direction)]
+    out = DirectionExplanation(direction, bool(pols))
+    for pol in pols:
+        rules_in: tuple[NetworkPolicyRule, ...] = pol.ingress if direction == INGRESS else pol.egress
+        rules = []
+        for i, rule in enumerate(rules_in):
+            port_pod = pod if direction == INGRESS else None
+            matches = [name for name, ep in peers if rule_peers_match(rule, pol.namespace, ep, labels, profile)]
+            rules.append(RuleExplanation(i, [peer_text(p, pol.namespace) for p in rule.peers],
+                                         [port_text(p, port_pod) for p in rule.ports], matches))
+        out.policies.append(PolicyExplanation(pol.key, selector_text(pol.pod_selector), rules))
+    return out
+
+
+def explain(cluster: ClusterState, ref: str, namespace: str | None = None, engine: str | None = None) -> Explanation:
+    """Explain the pod or workload ``ref`` (see ``find_target``) under ``engine``."""
+    eng = engine if engine is not None else cluster.policy_engine
+    profile = get_profile(eng)
+    target, pods = find_target(cluster, ref, namespace)
+    rep = pods[0]
+    peers: list[tuple[str, Endpoint]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for p in cluster.pods:
+        k = workload_key(p)
+        if k in seen or p.phase in ("Succeeded", "Failed"):
+            continue
+        seen.add(k)
+        peers.append((f"{k[0]}/{k[2]}[{k[1]}]", Endpoint("node" if p.host_network else "pod", p.pod_ip, p,
+                                                          p.node_name)))
+    result = compute_matrix(cluster, eng, pods=target.endswith("[Pod]") and rep.owner_kind is not None,
+                            focus=target.rsplit("[", 1)[0])
+    notes = []
+    if not profile.enforces:
+        notes.append(f"engine '{profile.name}': NetworkPolicy objects are stored but not enforced")
+    if rep.host_network:
+        notes.append("hostNetwork pod: policies do not select it; its traffic is node traffic")
+    return Explanation(target, [p.key for p in pods], profile.name, profile.title, profile.enforces,
+                       _direction(cluster, rep, INGRESS, peers, eng), _direction(cluster, rep, EGRESS, peers, eng),
+                       result, notes, rep.host_network)
+
+
+def explanation_text(e: Explanation) -> str:
+    """The words: per direction, isolation, policies and rules; then who reaches it and whom it reaches."""
+    lines = [f"{e.target}: {len(e.pods)} pod(s); engine {e.engine} ({e.engine_title})"]
+    lines += [f"note: {n}" for n in e.notes]
+    for d, verb in ((e.ingress, "lets in"), (e.egress, "lets out")):
+        word = d.direction
+        if not d.isolated and e.host_network:
+            lines.append(f"{word}: not subject to NetworkPolicy (hostNetwork: policies never select it)")
+            continue
+        if not d.isolated:
+            lines.append(f"{word}: not isolated — no NetworkPolicy with policyTypes {word} selects it; "
+                         f"everything is allowed")
+            continue
+        lines.append(f"{word}: isolated by {len(d.policies)} policy(ies); allowed = the union of their rules")
+        profile = get_profile(e.engine)
+        if word == "Ingress" and profile.ingress_from_local_node_allowed:
+            lines.append("  always allowed: traffic from the pod's own node (kubelet probes, hostNetwork pods)")
+        if word == "Egress" and profile.egress_to_local_node_allowed:
+            lines.append(f"  always allowed by engine {e.engine}: traffic to the pod's own node")
+        for p in d.policies:
+            lines.append(f"  {p.name} (podSelector {p.pod_selector}):")
+            if not p.rules:
+                lines.append(f"    no {word.lower()} rules: {verb} nothing")
+            for r in p.rules:
+                lines.append(f"    {word.lower()} rule #{r.index} {verb} {r.text}")
+                if r.matches:
+                    lines.append(f"      matches now: {', '.join(r.matches)}")
+    ins = [c for c in e.connectivity.connections if c[1].name == e.target]
+    outs = [c for c in e.connectivity.connections if c[0].name == e.target]
+    lines.append(f"reachable from ({len(ins)}):")
+    lines += [f"  {s.name} : {c}" for s, _, c in ins]
+    lines.append(f"can reach ({len(outs)}):")
+    lines += [f"  {d.name} : {c}" for _, d, c in outs]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,139 @@
+"""``aksnet plan``: the IP address plan of an AKS cluster, existing or hypothetical.
+
+For each node pool: node IPs, pod IPs (in the subnet, pod subnet or pod CIDR), upgrade surge, the 5 addresses
+Azure reserves, subnet used/free, the smallest subnet that fits, the largest node count the subnet and the
+pod CIDR allow, kubenet route-table headroom; for the cluster: SNAT ports per node and how many nodes the
+outbound IPs support [reference aks.md §2, §3.8]. Pure: takes :class:`PlanInput`, returns :class:`Plan`;
+the CLI gathers the inputs (from the workspace or from flags).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aksnet.twin.aks import capacity
+from aksnet.twin.aks.defaults import KUBENET_MAX_NODES, MAX_NODES_PER_POOL
+
+
+@dataclass(frozen=True, slots=True)
+class PoolInput:
+    name: str
+    node_count: int
+    max_pods: int
+    max_surge: str = "1"
+    subnet_prefix: str | None = None  # None: hypothetical, recommend a size
+    subnet_used_by_others: int = 0  # addresses held by anything outside this pool
+    subnet_used_by_pool: int = 0  # addresses this pool's nodes hold now (existing clusters)
+    pod_subnet_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    cluster: str  # "rg/name" or "(hypothetical)"
+    flavour: str  # kubenet | azure | overlay | podsubnet | none
+    pools: tuple[PoolInput, ...]
+    pod_cidr: str | None = None
+    service_cidr: str = "10.0.0.0/16"
+    outbound_type: str = "loadBalancer"
+    outbound_ips: int = 1
+    route_table_other_routes: int = 0  # kubenet: routes in the table that are not this cluster's
+
+
+@dataclass(frozen=True, slots=True)
+class PoolPlan:
+    name: str
+    node_count: int
+    max_pods: int
+    surge_nodes: int
+    node_ips: int
+    pod_ips_in_subnet: int
+    surge_ips: int
+    required: int  # (N + surge) × per-node addresses
+    required_at_create: int  # N × per-node addresses (the RP's InsufficientSubnetSize number)
+    recommended_prefix: int
+    subnet_prefix: str | None
+    subnet_usable: int | None
+    subnet_used: int | None
+    subnet_free: int | None
+    fits: bool | None
+    max_nodes_subnet: int | None
+    max_nodes_subnet_with_surge: int | None
+    pod_subnet_prefix: str | None = None
+    pod_subnet_required: int = 0
+    subnet_room: int | None = None  # usable minus what others hold: what the pool may occupy
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    cluster: str
+    flavour: str
+    pools: tuple[PoolPlan, ...]
+    total_nodes: int
+    pod_cidr: str | None
+    pod_cidr_max_nodes: int | None
+    pod_cidr_required: int
+    route_table_headroom: int | None
+    outbound_type: str
+    outbound_ips: int
+    snat_ports_per_node: int | None
+    nodes_supported_by_outbound_ips: int | None
+    azure_reserved_per_subnet: int = capacity.AZURE_RESERVED
+    max_nodes_limit: int = MAX_NODES_PER_POOL
+    notes: tuple[str, ...] = field(default=())
+
+
+def plan_pool(flavour: str, p: PoolInput) -> PoolPlan:
+    """Addresses one pool needs and what its subnet allows (aks.md §2.2–§2.5)."""
+    surge = capacity.surge_nodes(p.node_count, p.max_surge)
+    per_node = capacity.ips_per_node(flavour, p.max_pods)
+    required = capacity.node_subnet_required(flavour, p.node_count, p.max_pods, surge)
+    at_create = capacity.node_subnet_required(flavour, p.node_count, p.max_pods)
+    usable = used = free = max_nodes = max_surge_nodes = room = None
+    fits = None
+    if p.subnet_prefix:
+        usable = capacity.usable(p.subnet_prefix)
+        used = p.subnet_used_by_others + p.subnet_used_by_pool
+        free = usable - used
+        room = usable - p.subnet_used_by_others  # what this pool may occupy
+        fits = at_create <= room
+        max_nodes = min(room // per_node, MAX_NODES_PER_POOL)
+        max_surge_nodes = min(capacity.max_nodes_in_subnet(flavour, room, p.max_pods, surge), MAX_NODES_PER_POOL)
+    return PoolPlan(
+        name=p.name, node_count=p.node_count, max_pods=p.max_pods, surge_nodes=surge, node_ips=p.node_count,
+        pod_ips_in_subnet=p.node_count * p.max_pods if flavour == "azure" else 0,
+        surge_ips=surge * per_node, required=required, required_at_create=at_create,
+        recommended_prefix=capacity.smallest_prefix(required), subnet_prefix=p.subnet_prefix, subnet_usable=usable,
+        subnet_used=used, subnet_free=free, fits=fits, max_nodes_subnet=max_nodes,
+        max_nodes_subnet_with_surge=max_surge_nodes, pod_subnet_prefix=p.pod_subnet_prefix,
+        pod_subnet_required=capacity.pod_subnet_required(p.node_count + surge) if flavour == "podsubnet" else 0,
+        subnet_room=room,
+    )
+
+
+def plan(inp: PlanInput) -> Plan:
+    """The whole cluster's plan."""
+    pools = tuple(plan_pool(inp.flavour, p) for p in inp.pools)
+    total = sum(p.node_count for p in inp.pools)
+    surge_total = sum(p.surge_nodes for p in pools)
+    pod_cidr = inp.pod_cidr if inp.flavour in ("kubenet", "overlay") else None
+    notes: list[str] = []
+    headroom = None
+    if inp.flavour == "kubenet":
+        headroom = capacity.kubenet_route_headroom(total + inp.route_table_other_routes)
+        notes.append(f"kubenet: one route per node; a route table holds at most {KUBENET_MAX_NODES} routes.")
+    ports = nodes_ok = None
+    if inp.outbound_type == "loadBalancer":
+        ports = capacity.snat_ports_per_node(total + surge_total)
+        nodes_ok = capacity.nodes_supported_by_outbound_ips(inp.outbound_ips, ports)
+    for p in pools:
+        if p.fits is False:
+            notes.append(f"pool {p.name}: InsufficientSubnetSize — pre-allocated IPs {p.required_at_create} exceed "
+                         f"the {p.subnet_room} available in "
+                         f"{p.subnet_prefix}.")
+    return Plan(
+        cluster=inp.cluster, flavour=inp.flavour, pools=pools, total_nodes=total, pod_cidr=pod_cidr,
+        pod_cidr_max_nodes=capacity.pod_cidr_node_capacity(pod_cidr) if pod_cidr else None,
+        pod_cidr_required=capacity.pod_cidr_required(total) if pod_cidr else 0,
+        route_table_headroom=headroom, outbound_type=inp.outbound_type, outbound_ips=inp.outbound_ips,
+        snat_ports_per_node=ports, nodes_supported_by_outbound_ips=nodes_ok, notes=tuple(notes),
+    )

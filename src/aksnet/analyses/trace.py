@@ -1,0 +1,308 @@
+"""``trace``: one flow from FROM to TO walked hop by hop (pure; the CLI renders the result).
+
+FROM: ``KIND/NAME`` or ``KIND/NAMESPACE/NAME`` with KIND in pod deploy sts ds svc node vm, ``internet`` or
+``internet/IP``, or a bare IP. TO: the same kinds, ``svc/NS/NAME:PORT``, an IP, or a DNS name (resolved as
+the source sees it: CoreDNS for pods, Azure DNS with linked private zones for VMs and nodes, public DNS for
+the internet). A workload stands for every one of its pods; the flow is delivered only if every pair is.
+Bad input raises :class:`aksnet.errors.UsageError` (exit 2) with kubectl-style messages.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from aksnet.engine import resolve
+from aksnet.engine.addressing import Topology, is_internet_address
+from aksnet.engine.flow import DELIVERED, UNRESOLVED, Hop, Site, Walk
+from aksnet.engine.walk import Walker
+from aksnet.errors import UsageError
+from aksnet.model import k8s
+
+# The client address used for ``internet`` without an address: TEST-NET-2 (RFC 5737), documented.
+DEFAULT_INTERNET_CLIENT = "198.51.100.10"
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+KINDS = {"pod": "Pod", "po": "Pod", "pods": "Pod", "deploy": "Deployment", "deployment": "Deployment",
+         "sts": "StatefulSet", "statefulset": "StatefulSet", "ds": "DaemonSet", "daemonset": "DaemonSet",
+         "svc": "Service", "service": "Service", "node": "Node", "no": "Node", "vm": "VM"}
+_RESOURCE = {"Pod": "pods", "Deployment": "deployments.apps", "StatefulSet": "statefulsets.apps",
+             "DaemonSet": "daemonsets.apps", "Service": "services", "Node": "nodes"}
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_DNS_NAME = re.compile(rf"^(?=.{{1,253}}\.?$){_LABEL}(\.{_LABEL})*\.?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a flow goes: ``kind`` pod, service, node, vm, ip, dns, internet; ``ips`` empty for DNS names
+    (resolved per source)."""
+
+    kind: str
+    name: str
+    ips: tuple[str, ...]
+    port: int | None
+    pods: tuple[k8s.Pod, ...] = ()
+    load_balancer_ips: tuple[str, ...] = ()  # a Service's status.loadBalancer.ingress (used from outside)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    source_text: str
+    target: Target
+    protocol: str
+    walks: tuple[Walk, ...]
+
+    @property
+    def verdict(self) -> str:
+        if all(w.delivered for w in self.walks):
+            return DELIVERED
+        return next(w.verdict for w in self.walks if not w.delivered)
+
+    @property
+    def delivered(self) -> bool:
+        return bool(self.walks) and all(w.delivered for w in self.walks)
+
+    @property
+    def deciding(self) -> Walk:
+        """The walk that decides the verdict: the first one not delivered, else the first one."""
+        return next((w for w in self.walks if not w.delivered), self.walks[0])
+
+
+def _not_found(kind: str, name: str) -> UsageError:
+    return UsageError(f'Error from server (NotFound): {_RESOURCE.get(kind, kind.lower() + "s")} "{name}" not found')
+
+
+def _split(text: str, namespace: str) -> tuple[str, str, str]:
+    """``KIND/NAME`` or ``KIND/NS/NAME`` → (Kind, namespace, name)."""
+    parts = text.split("/")
+    kind = KINDS.get(parts[0].lower())
+    if kind is None or len(parts) not in (2, 3) or not all(parts):
+        raise UsageError(f'error: "{text}" is not a valid endpoint: use KIND/NAME or KIND/NAMESPACE/NAME with KIND '
+                         "in pod deploy sts ds svc node vm, internet[/IP], an IP address or (as destination) a DNS "
+                         "name")
+    if len(parts) == 3:
+        if kind in ("Node", "VM"):
+            raise UsageError(f'error: "{text}": {parts[0]} names are not namespaced; use {parts[0]}/NAME')
+        return kind, parts[1], parts[2]
+    return kind, namespace, parts[1]
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_ip(text: str) -> str:
+    try:
+        return str(ipaddress.IPv4Address(text))
+    except ValueError:
+        raise UsageError(f'error: "{text}" is not a valid IPv4 address') from None
+
+
+def _workload_pods(topo: Topology, kind: str, ns: str, name: str) -> list[k8s.Pod]:
+    if kind == "Pod":
+        pod = topo.pods.get(f"{ns}/{name}")
+        if pod is None:
+            raise _not_found(kind, name)
+        return [pod]
+    if kind == "Service":
+        svc = topo.services.get(f"{ns}/{name}")
+        if svc is None:
+            raise _not_found(kind, name)
+        sel = svc.selector or {}
+        pods = [p for p in topo.pods_by_namespace.get(ns, ()) if sel and all(p.labels.get(k) == v
+                                                                             for k, v in sel.items())]
+        return sorted(pods, key=lambda p: p.name)
+    pods = topo.workload_pods(kind, ns, name)
+    if not pods:
+        raise _not_found(kind, name)
+    return pods
+
+
+def _pod_site(topo: Topology, pod: k8s.Pod) -> Site:
+    node = topo.nodes.get(pod.node_name or "")
+    ip = pod.pod_ip or (node.internal_ip if node and pod.host_network else "")
+    if not ip:
+        raise UsageError(f"error: pod {pod.key} has no IP address (phase {pod.phase}, not scheduled or not started)")
+    return Site("pod", ip, pod.key, pod=pod, node=node)
+
+
+def parse_sources(topo: Topology, text: str, namespace: str) -> list[Site]:
+    """FROM → the sites the flow starts at (several for a workload)."""
+    t = text.strip()
+    if t.lower() == "internet":
+        return [Site("internet", DEFAULT_INTERNET_CLIENT, f"internet/{DEFAULT_INTERNET_CLIENT}")]
+    if t.lower().startswith("internet/"):
+        ip = _check_ip(t.split("/", 1)[1])
+        if not is_internet_address(ip):
+            raise UsageError(f'error: "{ip}" is not a public address; an internet client needs one')
+        return [Site("internet", ip, f"internet/{ip}")]
+    if _is_ip(t) or ("/" not in t and re.fullmatch(r"[\d.]+", t)):
+        return [_site_of_ip(topo, _check_ip(t))]
+    kind, ns, name = _split(t, namespace)
+    if kind == "Node":
+        node = topo.nodes.get(name)
+        if node is None:
+            raise _not_found(kind, name)
+        return [Site("node", node.internal_ip, node.name, node=node, nic=topo.nic_of_node(node))]
+    if kind == "VM":
+        vm = topo.vm_named(name)
+        nic = topo.nic_of_vm(vm) if vm else None
+        if vm is None or nic is None:
+            raise UsageError(f"ERROR: (ResourceNotFound) The Resource 'Microsoft.Compute/virtualMachines/{name}' "
+                             "was not found.")
+        return [Site("vm", nic.primary_ip, vm.name, vm=vm, nic=nic)]
+    pods = _workload_pods(topo, kind, ns, name)
+    if not pods:
+        raise UsageError(f"error: {t} selects no pods")
+    return [_pod_site(topo, p) for p in pods]
+
+
+def _site_of_ip(topo: Topology, ip: str) -> Site:
+    owner = topo.owner(ip)
+    if owner.kind == "pod" and owner.pod is not None:
+        return _pod_site(topo, owner.pod)
+    if owner.kind == "node" and owner.node is not None:
+        return Site("node", ip, owner.node.name, node=owner.node, nic=owner.nic)
+    if owner.kind == "vm" and owner.nic is not None:
+        return Site("vm", ip, owner.name, vm=owner.vm, nic=owner.nic)
+    if owner.kind == "internet":
+        return Site("internet", ip, f"internet/{ip}")
+    raise UsageError(f"error: no pod, node, VM or internet client has the address {ip}")
+
+
+def _service_port(svc: k8s.Service, spec: str | None, port: int | None) -> int:
+    if spec:
+        for p in svc.ports:
+            if p.name == spec or str(p.port) == spec:
+                return p.port
+        raise UsageError(f'error: service {svc.key} has no port "{spec}"')
+    if port is not None:
+        return port
+    if len(svc.ports) == 1:
+        return svc.ports[0].port
+    if not svc.ports:
+        raise UsageError(f"error: service {svc.key} declares no ports; give one with --port")
+    raise UsageError(f"error: service {svc.key} has several ports; give one with svc/NS/NAME:PORT or --port")
+
+
+def parse_target(topo: Topology, text: str, namespace: str, port: int | None) -> Target:
+    """TO → a Target (port checked: required unless a Service port names it)."""
+    t = text.strip()
+
+    def need_port() -> int:
+        if port is None:
+            raise UsageError(f"error: --port is required for destination {t}")
+        return port
+
+    if t.lower() == "internet":
+        raise UsageError("error: give the internet destination's address: internet/IP (or just the IP)")
+    if t.lower().startswith("internet/"):
+        ip = _check_ip(t.split("/", 1)[1])
+        return Target("internet", ip, (ip,), need_port())
+    if _is_ip(t) or re.fullmatch(r"[\d.]+", t):
+        ip = _check_ip(t)
+        return Target("ip", ip, (ip,), need_port())
+    if "/" in t:
+        head = t.split("/", 1)[0].lower()
+        if KINDS.get(head) == "Service":
+            body, _, pspec = t.partition(":")
+            _, ns, name = _split(body, namespace)
+            svc = topo.services.get(f"{ns}/{name}")
+            if svc is None:
+                raise _not_found("Service", name)
+            p = _service_port(svc, pspec or None, port)
+            if svc.type == "ExternalName" and svc.external_name:
+                return Target("dns", f"{svc.name}.{svc.namespace}.svc.cluster.local", (), p)
+            if svc.is_headless or not svc.cluster_ip:
+                from aksnet.engine.kube_proxy import service_backends
+
+                ips = tuple(dict.fromkeys(b.ip for sp in svc.ports[:1] for b, r, _ in service_backends(topo, svc, sp)
+                                          if r))
+                return Target("service", svc.key, ips, p)
+            return Target("service", svc.key, (svc.cluster_ip,), p, (), svc.load_balancer_ingress)
+        kind, ns, name = _split(t, namespace)
+        if kind == "Node":
+            node = topo.nodes.get(name)
+            if node is None:
+                raise _not_found(kind, name)
+            return Target("node", node.name, (node.internal_ip,), need_port())
+        if kind == "VM":
+            vm = topo.vm_named(name)
+            nic = topo.nic_of_vm(vm) if vm else None
+            if vm is None or nic is None:
+                raise UsageError(f"ERROR: (ResourceNotFound) The Resource 'Microsoft.Compute/virtualMachines/{name}' "
+                                 "was not found.")
+            return Target("vm", vm.name, (nic.primary_ip,), need_port())
+        pods = _workload_pods(topo, kind, ns, name)
+        if not pods:
+            raise UsageError(f"error: {t} selects no pods")
+        for pod in pods:
+            if not pod.pod_ip:
+                raise UsageError(f"error: pod {pod.key} has no IP address (phase {pod.phase})")
+        return Target("pod" if kind == "Pod" else kind.lower(), f"{ns}/{name}",
+                      tuple(p.pod_ip or "" for p in pods), need_port(), tuple(pods))
+    if _DNS_NAME.match(t):
+        return Target("dns", t.rstrip("."), (), need_port())
+    raise UsageError(f'error: "{t}" is neither an endpoint, an IP address nor a DNS name')
+
+
+def resolve_for(topo: Topology, site: Site, name: str) -> resolve.Resolution:
+    """The name as the source sees it."""
+    if site.kind == "pod" and site.pod is not None and not site.pod.host_network:
+        node = site.node
+        sub = topo.subnet_of_ip(node.internal_ip) if node else None
+        vnet = topo.vnet_of_subnet.get(sub.id.lower()) if sub else None
+        return resolve.resolve_for_pod(topo, site.pod.namespace, vnet, name)
+    if site.kind in ("pod", "node", "vm"):
+        sub = topo.subnet_of_ip(site.ip)
+        vnet = topo.vnet_of_subnet.get(sub.id.lower()) if sub else None
+        return resolve.resolve_for_vnet_host(topo, vnet, name)
+    return resolve.resolve_public(topo, name)
+
+
+def dns_hop(res: resolve.Resolution) -> Hop:
+    if res.found:
+        return Hop("DNS", "resolve", f"{res.server}: {res.record} → {', '.join(res.ips)}")
+    return Hop("DNS", "drop", f"{res.server}: {res.record}")
+
+
+def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
+            resolved: dict[str, resolve.Resolution] | None = None) -> list[Walk]:
+    """Every walk from one source site to the target (one per destination address)."""
+    assert target.port is not None
+    if target.kind == "dns":
+        res = (resolved or {}).get(target.name) or resolve_for(walker.topo, site, target.name)
+        hop = dns_hop(res)
+        if not res.found:
+            return [Walk(UNRESOLVED, f"could not resolve {target.name} ({res.record})", site, "", target.port,
+                         protocol, (hop,))]
+        return [walker.walk(site, res.ips[0], target.port, protocol, (hop,))]
+    if target.kind == "service" and not target.ips:
+        return [Walk("refused", f"service {target.name} has no ready endpoints", site, "", target.port, protocol,
+                     (Hop("DNS", "drop", f"headless service {target.name} has no ready endpoints"),))]
+    ips = target.ips if target.pods else target.ips[:1]
+    if target.kind == "service" and site.kind in ("vm", "internet") and target.load_balancer_ips:
+        # a ClusterIP means nothing outside the cluster: VMs and internet clients use the Service's LB address
+        ips = target.load_balancer_ips[:1]
+    return [walker.walk(site, ip, target.port, protocol) for ip in ips]
+
+
+def trace(topo: Topology, source: str, destination: str, port: int | None = None, protocol: str = "TCP",
+          namespace: str = "default", walker: Walker | None = None) -> TraceResult:
+    """Walk FROM → TO; raises UsageError for bad input."""
+    proto = protocol.upper()
+    if proto not in PROTOCOLS:
+        raise UsageError(f'error: unsupported protocol "{protocol}": choose TCP, UDP or SCTP')
+    if port is not None and not 0 < port < 65536:
+        raise UsageError(f"error: invalid port {port}: must be between 1 and 65535")
+    sites = parse_sources(topo, source, namespace)
+    target = parse_target(topo, destination, namespace, port)
+    walker = walker or Walker(topo)
+    walks: list[Walk] = []
+    for site in sites:
+        walks += walk_to(walker, site, target, proto)
+    return TraceResult(source, target, proto, tuple(walks))

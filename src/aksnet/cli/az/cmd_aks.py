@@ -1,0 +1,363 @@
+"""``az aks create/show/list/update/scale/delete/get-credentials`` and ``az aks nodepool add/list/show/scale/
+delete``: parse az's flags, call the AKS resource provider (:mod:`aksnet.twin.aks`), print what az prints.
+
+The network plugin used when ``--network-plugin`` is omitted is kubenet (the seeds' az); set
+``AKSNET_AKS_DEFAULT_NETWORK_PLUGIN=overlay`` (or ``aksnet az config set aks.default_network_plugin=overlay``)
+for current AKS's Azure CNI Overlay. SSH key flags are accepted; key files are never read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from knack.arguments import ArgumentsContext
+from knack.commands import CommandGroup
+
+from aksnet.cli.az.cmd_network_common import az_view
+from aksnet.cli.az.params import parse_tags
+from aksnet.cli.common import command_transaction
+from aksnet.errors import AzCliError
+from aksnet.store import default_home
+
+_MOD = "aksnet.cli.az.cmd_aks#{}"
+
+
+def _view(doc: dict[str, Any]) -> Any:
+    """What az prints for a managed cluster: flattened, without ARM wire-name duplicates."""
+    out = az_view(doc)
+    np_ = out.get("networkProfile") or {}
+    np_.pop("dnsServiceIP", None)
+    return out
+
+
+def _warn(lines: Any) -> None:
+    for w in lines:
+        print(f"WARNING: {w}", file=sys.stderr)
+
+
+def _confirm() -> None:
+    if not sys.stdin.isatty():
+        raise AzCliError("NoTTYError", "Unable to prompt for confirmation as no tty available. Use --yes.")
+    answer = input("Are you sure you want to perform this operation? (y/n): ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise AzCliError("ManualInterrupt", "Operation cancelled.")
+
+
+def _ssh_key(ssh_key_value: str | None, generate_ssh_keys: bool, no_ssh_key: bool) -> str:
+    """The key az would send. Key *files* (``~/.ssh/…``) are never read: they stand for the emulated key."""
+    if no_ssh_key or (not ssh_key_value and not generate_ssh_keys):
+        return ""
+    from aksnet.twin.compute import ssh_public_keys
+
+    return ssh_public_keys([ssh_key_value] if ssh_key_value else [], generate_ssh_keys)[0]
+
+
+def aks_create(resource_group_name: str, name: str, location: str | None = None, vnet_subnet_id: str | None = None,
+               pod_subnet_id: str | None = None, pod_cidr: str | None = None, service_cidr: str | None = None,
+               dns_service_ip: str | None = None, docker_bridge_address: str | None = None,
+               node_count: int | None = None, max_pods: int | None = None, nodepool_name: str | None = None,
+               network_plugin: str | None = None, network_plugin_mode: str | None = None,
+               network_policy: str | None = None, network_dataplane: str | None = None,
+               outbound_type: str | None = None, load_balancer_sku: str | None = None,
+               load_balancer_managed_outbound_ip_count: int | None = None,
+               load_balancer_outbound_ips: str | None = None,
+               nat_gateway_managed_outbound_ip_count: int | None = None, enable_private_cluster: bool = False,
+               private_dns_zone: str | None = None, disable_public_fqdn: bool = False,
+               api_server_authorized_ip_ranges: str | None = None, dns_name_prefix: str | None = None,
+               kubernetes_version: str | None = None, node_vm_size: str | None = None, max_surge: str | None = None,
+               tags: list[str] | None = None, generate_ssh_keys: bool = False, ssh_key_value: str | None = None,
+               no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False) -> Any:
+    """Create a new managed Kubernetes cluster.
+
+    --network-plugin defaults to kubenet; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN (kubenet|overlay|azure|none) or
+    'aksnet az config set aks.default_network_plugin=overlay' choose another default.
+    """
+    from aksnet.twin.aks.create import create_cluster
+    from aksnet.twin.aks.spec import ClusterRequest
+
+    req = ClusterRequest(
+        resource_group=resource_group_name, name=name, location=location, vnet_subnet_id=vnet_subnet_id,
+        pod_subnet_id=pod_subnet_id, pod_cidr=pod_cidr, service_cidr=service_cidr, dns_service_ip=dns_service_ip,
+        docker_bridge_address=docker_bridge_address, node_count=node_count, max_pods=max_pods,
+        nodepool_name=nodepool_name, network_plugin=network_plugin, network_plugin_mode=network_plugin_mode,
+        network_policy=network_policy, network_dataplane=network_dataplane, outbound_type=outbound_type,
+        load_balancer_sku=load_balancer_sku,
+        load_balancer_managed_outbound_ip_count=load_balancer_managed_outbound_ip_count,
+        load_balancer_outbound_ips=load_balancer_outbound_ips,
+        nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
+        enable_private_cluster=enable_private_cluster, private_dns_zone=private_dns_zone,
+        disable_public_fqdn=disable_public_fqdn, api_server_authorized_ip_ranges=api_server_authorized_ip_ranges,
+        dns_name_prefix=dns_name_prefix, kubernetes_version=kubernetes_version, vm_size=node_vm_size,
+        max_surge=max_surge, tags=parse_tags(tags),
+        ssh_public_key=_ssh_key(ssh_key_value, generate_ssh_keys, no_ssh_key))
+    with command_transaction() as tx:
+        result = create_cluster(tx, req)
+    _warn(result.warnings)
+    return None if no_wait else _view(result.cluster)
+
+
+def aks_show(resource_group_name: str, name: str) -> Any:
+    """Show the details for a managed Kubernetes cluster."""
+    from aksnet.twin.aks.context import get_cluster
+
+    with command_transaction(write=False) as tx:
+        return _view(get_cluster(tx, resource_group_name, name))
+
+
+def aks_list(resource_group_name: str | None = None) -> Any:
+    """List managed Kubernetes clusters."""
+    from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
+    from aksnet.twin.arm import get_group
+
+    with command_transaction(write=False) as tx:
+        docs = tx.list(KIND_MANAGED_CLUSTER)
+        if resource_group_name:
+            get_group(tx, resource_group_name)
+            prefix = f"/resourcegroups/{resource_group_name.lower()}/"
+            docs = [d for d in docs if prefix in d["id"].lower()]
+    return [_view(d) for d in docs]
+
+
+def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ranges: str | None = None,
+               load_balancer_managed_outbound_ip_count: int | None = None, network_policy: str | None = None,
+               tags: list[str] | None = None, yes: bool = False, no_wait: bool = False) -> Any:
+    """Update a managed Kubernetes cluster."""
+    from aksnet.twin.aks.update import update_cluster
+
+    with command_transaction() as tx:
+        doc = update_cluster(tx, resource_group_name, name,
+                             api_server_authorized_ip_ranges=api_server_authorized_ip_ranges,
+                             load_balancer_managed_outbound_ip_count=load_balancer_managed_outbound_ip_count,
+                             network_policy=network_policy, tags=parse_tags(tags))
+    return None if no_wait else _view(doc)
+
+
+def aks_scale(resource_group_name: str, name: str, node_count: int, nodepool_name: str | None = None,
+              no_wait: bool = False) -> Any:
+    """Scale the node pool in a managed Kubernetes cluster."""
+    from aksnet.twin.aks.scale import scale_cluster
+
+    with command_transaction() as tx:
+        doc = scale_cluster(tx, resource_group_name, name, node_count, nodepool_name)
+    return None if no_wait else _view(doc)
+
+
+def aks_delete(resource_group_name: str, name: str, yes: bool = False, no_wait: bool = False) -> None:
+    """Delete a managed Kubernetes cluster (and its node resource group)."""
+    from aksnet.twin.aks.delete import delete_cluster
+
+    if not yes:
+        _confirm()
+    with command_transaction() as tx:
+        delete_cluster(tx, resource_group_name, name)
+
+
+def aks_get_credentials(resource_group_name: str, name: str, admin: bool = False, file: str | None = None,
+                        overwrite_existing: bool = False, context: str | None = None) -> None:
+    """Get access credentials for a managed Kubernetes cluster (merged into the aksnet workspace kubeconfig;
+    also written to --file FILE, or printed with --file -)."""
+    import yaml
+
+    from aksnet.twin.aks import credentials
+
+    with command_transaction() as tx:
+        credentials.merge_into_workspace(tx, resource_group_name, name, admin=admin, context_name=context,
+                                         overwrite=overwrite_existing)
+        standalone = credentials.standalone_config(tx, resource_group_name, name, admin=admin,
+                                                   context_name=context)
+    ctx = standalone["current-context"]
+    if file == "-":
+        sys.stdout.write(yaml.safe_dump(standalone, sort_keys=False))
+        return
+    if file:
+        _merge_file(Path(file).expanduser(), standalone, overwrite_existing)
+        print(f'Merged "{ctx}" as current context in {file}', file=sys.stderr)
+        return
+    print(f'Merged "{ctx}" as current context in {default_home()} (aksnet workspace kubeconfig)', file=sys.stderr)
+
+
+def _merge_file(path: Path, new: dict[str, Any], overwrite: bool) -> None:
+    import yaml
+
+    from aksnet.twin import kubeconfig
+
+    config: dict[str, Any] = kubeconfig.empty_config()
+    if path.exists():
+        try:
+            loaded = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise AzCliError("FileOperationError", f"Failed to load kubeconfig file {path}: {exc}") from exc
+        if isinstance(loaded, dict):
+            config.update(loaded)
+    for key in ("clusters", "users"):
+        config[key] = config.get(key) or []
+    config["contexts"] = config.get("contexts") or []
+    ctx = new["contexts"][0]
+    merged = kubeconfig.merge_context(config, ctx["name"], new["clusters"][0], new["users"][0], overwrite)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(merged, sort_keys=False))
+
+
+# -- node pools ------------------------------------------------------------------------------------------
+def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str, node_count: int | None = None,
+                 max_pods: int | None = None, vnet_subnet_id: str | None = None, pod_subnet_id: str | None = None,
+                 mode: str = "User", node_vm_size: str | None = None, max_surge: str | None = None,
+                 no_wait: bool = False) -> Any:
+    """Add a node pool to the managed Kubernetes cluster."""
+    from aksnet.twin.aks import nodepool
+
+    with command_transaction() as tx:
+        out = nodepool.add_pool(tx, resource_group_name, cluster_name, nodepool_name, node_count=node_count,
+                                max_pods=max_pods, vnet_subnet_id=vnet_subnet_id, pod_subnet_id=pod_subnet_id,
+                                mode=mode, vm_size=node_vm_size, max_surge=max_surge)
+    return None if no_wait else out
+
+
+def nodepool_list(resource_group_name: str, cluster_name: str) -> Any:
+    """List node pools in the managed Kubernetes cluster."""
+    from aksnet.twin.aks import nodepool
+
+    with command_transaction(write=False) as tx:
+        return nodepool.list_pools(tx, resource_group_name, cluster_name)
+
+
+def nodepool_show(resource_group_name: str, cluster_name: str, nodepool_name: str) -> Any:
+    """Show the details for a node pool in the managed Kubernetes cluster."""
+    from aksnet.twin.aks import nodepool
+
+    with command_transaction(write=False) as tx:
+        return nodepool.show_pool(tx, resource_group_name, cluster_name, nodepool_name)
+
+
+def nodepool_scale(resource_group_name: str, cluster_name: str, nodepool_name: str, node_count: int = 3,
+                   no_wait: bool = False) -> Any:
+    """Scale the node pool in a managed Kubernetes cluster."""
+    from aksnet.twin.aks import nodepool
+
+    with command_transaction() as tx:
+        out = nodepool.scale_pool(tx, resource_group_name, cluster_name, nodepool_name, node_count)
+    return None if no_wait else out
+
+
+def nodepool_delete(resource_group_name: str, cluster_name: str, nodepool_name: str, yes: bool = False,
+                    no_wait: bool = False) -> None:
+    """Delete the agent pool in the managed Kubernetes cluster."""
+    from aksnet.twin.aks import nodepool
+
+    with command_transaction() as tx:
+        nodepool.delete_pool(tx, resource_group_name, cluster_name, nodepool_name)
+
+
+# -- az config (aks.* keys of the workspace) --------------------------------------------------------------
+def config_set(key_value: list[str]) -> None:
+    """Set a configuration: aks.default_network_plugin=kubenet|overlay|azure|none (kept in the workspace)."""
+    from aksnet.twin.aks.defaults import DEFAULT_PLUGIN_SETTING, check_default_plugin
+
+    with command_transaction() as tx:
+        for kv in key_value:
+            key, sep, value = kv.partition("=")
+            if not sep or key != DEFAULT_PLUGIN_SETTING:
+                raise AzCliError("InvalidArgumentValueError",
+                                 f"unsupported configuration '{kv}'; supported: {DEFAULT_PLUGIN_SETTING}=VALUE")
+            tx.meta_set(DEFAULT_PLUGIN_SETTING, check_default_plugin(value))
+
+
+def config_get(key: str | None = None) -> Any:
+    """Get the workspace configuration (aks.* keys)."""
+    from aksnet.twin.aks.defaults import DEFAULT_PLUGIN_SETTING
+
+    with command_transaction(write=False) as tx:
+        value = tx.meta_get(DEFAULT_PLUGIN_SETTING)
+    entries = [{"name": DEFAULT_PLUGIN_SETTING, "source": "workspace", "value": value}] if value else []
+    if key:
+        if not entries or key != DEFAULT_PLUGIN_SETTING:
+            raise AzCliError("ResourceNotFoundError", f"Configuration '{key}' is not set.")
+        return entries[0]
+    return {"aks": entries}
+
+
+# -- tables and registration -----------------------------------------------------------------------------
+def _cluster_table(result: Any) -> Any:
+    rows = result if isinstance(result, list) else [result]
+    return [{"Name": r["name"], "Location": r["location"], "ResourceGroup": r.get("resourceGroup"),
+             "KubernetesVersion": r.get("kubernetesVersion"),
+             "CurrentKubernetesVersion": r.get("currentKubernetesVersion"),
+             "ProvisioningState": r.get("provisioningState"), "Fqdn": r.get("fqdn") or r.get("privateFqdn")}
+            for r in rows]
+
+
+def _pool_table(result: Any) -> Any:
+    rows = result if isinstance(result, list) else [result]
+    return [{"Name": r["name"], "OsType": r["osType"], "KubernetesVersion": r["orchestratorVersion"],
+             "VmSize": r["vmSize"], "Count": r["count"], "MaxPods": r["maxPods"],
+             "ProvisioningState": r["provisioningState"], "Mode": r["mode"]} for r in rows]
+
+
+def load_command_table(loader: Any) -> None:
+    with CommandGroup(loader, "aks", _MOD) as g:
+        g.command("create", "aks_create")
+        g.command("show", "aks_show", table_transformer=_cluster_table)
+        g.command("list", "aks_list", table_transformer=_cluster_table)
+        g.command("update", "aks_update")
+        g.command("scale", "aks_scale")
+        g.command("delete", "aks_delete")
+        g.command("get-credentials", "aks_get_credentials")
+    with CommandGroup(loader, "aks nodepool", _MOD) as g:
+        g.command("add", "nodepool_add")
+        g.command("list", "nodepool_list", table_transformer=_pool_table)
+        g.command("show", "nodepool_show", table_transformer=_pool_table)
+        g.command("scale", "nodepool_scale")
+        g.command("delete", "nodepool_delete")
+    with CommandGroup(loader, "config", _MOD) as g:
+        g.command("set", "config_set")
+        g.command("get", "config_get")
+
+
+def load_arguments(loader: Any, command: str) -> None:
+    with ArgumentsContext(loader, "aks") as c:
+        c.argument("resource_group_name", options_list=["--resource-group", "-g"], help="Name of resource group.")
+        c.argument("name", options_list=["--name", "-n"], help="Name of the managed cluster.")
+        c.argument("location", options_list=["--location", "-l"], help="Location. Defaults to the group's.")
+        c.argument("node_count", options_list=["--node-count", "-c"], type=int, help="Number of nodes.")
+        c.argument("max_pods", options_list=["--max-pods", "-m"], type=int,
+                   help='Maximum pods per node. Defaults by plugin: 30 "azure", 110 "kubenet", 250 overlay/none.')
+        c.argument("nodepool_name", options_list=["--nodepool-name"], help="Node pool name, up to 12 alphanumerics.")
+        c.argument("network_plugin", help="kubenet, azure or none. Default kubenet (see AKSNET_AKS_DEFAULT_NETWORK_"
+                                          "PLUGIN / az config set aks.default_network_plugin).")
+        c.argument("network_plugin_mode", help="overlay (with --network-plugin azure).")
+        c.argument("network_policy", help="azure, calico, cilium or none.")
+        c.argument("network_dataplane", help="azure or cilium.")
+        c.argument("outbound_type", help="loadBalancer, managedNATGateway, userAssignedNATGateway, "
+                                         "userDefinedRouting or none.")
+        c.argument("load_balancer_sku", help="standard (default) or basic.")
+        c.argument("load_balancer_managed_outbound_ip_count", type=int, help="Managed outbound IPs (1-100).")
+        c.argument("load_balancer_outbound_ips", help="Comma-separated public IP resource IDs.")
+        c.argument("nat_gateway_managed_outbound_ip_count", type=int, help="NAT gateway outbound IPs (1-16).")
+        c.argument("enable_private_cluster", action="store_true", help="Private API server.")
+        c.argument("disable_public_fqdn", action="store_true", help="No public FQDN for a private cluster.")
+        c.argument("private_dns_zone", help="system, none or a private DNS zone resource ID.")
+        c.argument("api_server_authorized_ip_ranges", help='Comma-separated IPv4 CIDRs; "" disables.')
+        c.argument("docker_bridge_address", deprecate_info=c.deprecate(target="--docker-bridge-address", hide=True),
+                   help="Deprecated; accepted and ignored.")
+        c.argument("generate_ssh_keys", action="store_true", help="Use the emulated SSH key (nothing is written).")
+        c.argument("ssh_key_value", help="Public key or key file path (files are never read).")
+        c.argument("no_ssh_key", options_list=["--no-ssh-key", "-x"], action="store_true", help="No SSH key.")
+        c.argument("tags", nargs="*", help="Space-separated tags: key[=value].")
+        c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not prompt for confirmation.")
+        c.argument("no_wait", action="store_true", help="Do not wait for the long-running operation to finish.")
+        c.argument("admin", options_list=["--admin", "-a"], action="store_true", help="Get admin credentials.")
+        c.argument("file", options_list=["--file", "-f"], help="Kubeconfig file to update; '-' prints to stdout.")
+        c.argument("overwrite_existing", action="store_true", help="Overwrite any existing entry of the same name.")
+        c.argument("context", help="Context name (default: the cluster name).")
+        c.argument("node_vm_size", options_list=["--node-vm-size", "-s"], help="VM size of the nodes.")
+        c.argument("enable_private_cluster", action="store_true")
+    with ArgumentsContext(loader, "aks nodepool") as c:
+        c.argument("cluster_name", options_list=["--cluster-name"], help="The cluster name.")
+        c.argument("nodepool_name", options_list=["--name", "-n"], help="The node pool name.")
+        c.argument("mode", help="System or User (default).")
+    with ArgumentsContext(loader, "config set") as c:
+        c.positional("key_value", nargs="+", help="key=value pairs, e.g. aks.default_network_plugin=overlay.")
+    with ArgumentsContext(loader, "config get") as c:
+        c.positional("key", nargs="?", help="The configuration key.")

@@ -1,0 +1,42 @@
+"""``az network …``: registers the network command groups, each implemented in its own module
+(``cmd_network_vnet``: vnet and subnet; ``cmd_network_nsg``: nsg and rules; ``cmd_network_route``: route
+tables and routes; ``cmd_network_pip``: public IPs, NAT gateways, and the read-only lb/nic views)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aksnet.cli.az import cmd_network_nsg, cmd_network_pip, cmd_network_route, cmd_network_vnet
+
+_MODULES = (cmd_network_vnet, cmd_network_nsg, cmd_network_route, cmd_network_pip)
+
+# az's short summaries of the command groups (``az network -h``).
+_GROUPS = {
+    "network": "Manage Azure Network resources.",
+    "network vnet": "Manage Azure Virtual Networks.",
+    "network vnet subnet": "Manage subnets in an Azure Virtual Network.",
+    "network nsg": "Manage Azure Network Security Groups (NSGs).",
+    "network nsg rule": "Manage network security group rules.",
+    "network route-table": "Manage route tables.",
+    "network route-table route": "Manage routes in a route table.",
+    "network public-ip": "Manage public IP addresses.",
+    "network nat": "Commands to manage NAT resources.",
+    "network nat gateway": "Commands to manage NAT gateways.",
+    "network lb": "Manage and configure load balancers (read-only here: AKS creates them).",
+    "network nic": "Manage network interfaces (read-only here: VMs and AKS create them).",
+}
+
+
+def load_command_table(loader: Any) -> None:
+    import yaml
+    from knack.help_files import helps
+
+    for group, summary in _GROUPS.items():
+        helps.setdefault(group, yaml.safe_dump({"type": "group", "short-summary": summary}))
+    for mod in _MODULES:
+        mod.load_command_table(loader)
+
+
+def load_arguments(loader: Any, command: str) -> None:
+    for mod in _MODULES:
+        mod.load_arguments(loader, command)

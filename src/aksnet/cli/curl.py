@@ -1,0 +1,77 @@
+"""``aksnet curl [--from FROM] [-k] [-i] [-X M] [-H 'K: V'] [--resolve HOST:PORT:IP] [-v] URL``.
+
+Parses curl's options, loads the twin like ``aksnet trace``, runs the curl analysis and prints what curl
+would: the body (with ``-i`` the status line and headers first), ``-v`` lines on stderr (the walk's hops as
+``*`` lines), errors as ``curl: (N) …`` with curl's exit code. The default FROM is ``internet`` (client
+198.51.100.10, TEST-NET-2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from aksnet.errors import UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"curl: {message}\ncurl: try 'aksnet curl --help' for more information")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="aksnet curl", description="An HTTP(S) request through the twin; prints what the echo "
+                "backend answers. Exit codes as curl: 6 could not resolve, 7 refused, 28 timed out.")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--from", dest="source", metavar="FROM", help="where the request starts (default: internet)")
+    p.add_argument("-k", "--insecure", action="store_true")
+    p.add_argument("-i", "--include", action="store_true", help="print the status line and headers")
+    p.add_argument("-X", "--request", dest="method", metavar="METHOD")
+    p.add_argument("-H", "--header", action="append", default=[], metavar="'K: V'")
+    p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-s", "--silent", action="store_true", help="accepted for compatibility")
+    p.add_argument("-n", "--namespace", default="default")
+    p.add_argument("--context")
+    return p
+
+
+def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for h in raw:
+        if ":" not in h:
+            continue  # curl ignores a header without a colon (``-H 'Name;'`` sends an empty one; rare)
+        k, v = h.split(":", 1)
+        out.append((k.strip(), v.strip()))
+    return tuple(out)
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    from aksnet.analyses.curl import CurlRequest, curl
+    from aksnet.cli.trace import load_topology
+    from aksnet.engine.addressing import Topology
+
+    topo = load_topology(args.context, None)
+    assert isinstance(topo, Topology)
+    req = CurlRequest(args.url, args.source, args.method.upper() if args.method else None, _headers(args.header),
+                      args.insecure, tuple(args.resolve), args.namespace)
+    res = curl(topo, req)
+    if args.verbose:
+        for leg in res.legs:
+            sys.stderr.write(f"* [aksnet] {leg.source.name} ({leg.source.ip}) → {leg.dst_ip}:{leg.dst_port}\n")
+            for h in leg.hops:
+                sys.stderr.write(f"* [aksnet]   {h.component}: {h.decision.upper()} {h.rule}\n")
+        for n in res.notes:
+            sys.stderr.write(f"* [aksnet] {n}\n")
+    if res.error is not None:
+        sys.stderr.write(res.error + "\n")
+        return res.exit_code
+    if args.include:
+        sys.stdout.write(res.status_line + "\n")
+        for k, v in res.response_headers:
+            sys.stdout.write(f"{k}: {v}\n")
+        sys.stdout.write("\n")
+    sys.stdout.write(res.body + "\n")
+    return res.exit_code

@@ -1,0 +1,152 @@
+"""``aksnet demo``: the seeds' walkthrough in a throwaway workspace (never the user's), and what a new user
+should see first: the commands, the resources AKS built, the nodes with their IPs and pod CIDRs, the routes
+AKS wrote, and the IP plan.
+
+The demo is a list of sections (:data:`SECTIONS`); each is a function of a :class:`Demo` that runs commands
+and prints. Later sections (traces, matrix) are added to the list. Exit 0 when every step succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shlex
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+SUBNET = ("/subscriptions/{sub}/resourceGroups/aks-rg/providers/Microsoft.Network/virtualNetworks/"
+          "vNet_aks_useast/subnets/aks-subnet")
+
+SEED_001_NETWORK = [
+    "az group create --name aks-rg --location eastus",
+    "az network vnet create -g aks-rg -n vNet_aks_useast --address-prefix 10.0.0.0/8 "
+    "--subnet-name aks-subnet --subnet-prefix 10.100.0.0/16",
+    "az network nsg create --resource-group aks-rg --name aks-nsg --location eastus",
+    "az network vnet subnet update --resource-group aks-rg --vnet-name vNet_aks_useast --name aks-subnet "
+    "--network-security-group aks-nsg",
+    "az network route-table create -g aks-rg -n aks-route-table",
+    "az network vnet subnet update --resource-group aks-rg --vnet-name vNet_aks_useast --name aks-subnet "
+    "--route-table aks-route-table",
+]
+SEED_001_CLUSTER = [
+    "az aks create --resource-group aks-rg --name aks-cluster --vnet-subnet-id {subnet} --network-plugin kubenet "
+    "--pod-cidr 10.244.0.0/16 --service-cidr 10.32.0.0/16 --dns-service-ip 10.32.0.10 --node-count 2 "
+    "--generate-ssh-keys",
+    "az aks get-credentials --resource-group aks-rg --name aks-cluster",
+]
+
+
+class DemoFailed(Exception):
+    pass
+
+
+class Demo:
+    """Runs aksnet commands in-process against the demo workspace and prints a transcript."""
+
+    def __init__(self, out: io.TextIOBase | None = None) -> None:
+        self.out = out or sys.stdout
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def heading(self, text: str) -> None:
+        self.say()
+        self.say(f"== {text}")
+
+    def run(self, command: str, show: bool = False) -> str:
+        """Run ``aksnet <command>``; print it (``$ command``) and, with ``show``, its output."""
+        from aksnet.cli.main import main
+
+        self.say(f"$ {command}")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(shlex.split(command))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        if code != 0:
+            raise DemoFailed(f"'{command}' failed (exit {code}): {err.getvalue().strip()}")
+        if show:
+            self.say(out.getvalue().rstrip())
+        return out.getvalue()
+
+
+def section_build(d: Demo) -> None:
+    from aksnet.model.account import SUBSCRIPTION_ID
+
+    d.heading("Seed 001: a VNet with an NSG and a route table, then a kubenet cluster in it")
+    for cmd in SEED_001_NETWORK:
+        d.run(f"az {cmd[3:]}" if cmd.startswith("az ") else cmd)
+    for cmd in SEED_001_CLUSTER:
+        d.run(cmd.format(subnet=SUBNET.format(sub=SUBSCRIPTION_ID)))
+
+
+def section_resources(d: Demo) -> None:
+    d.heading("What AKS built in the node resource group MC_aks-rg_aks-cluster_eastus")
+    from aksnet.cli.common import command_transaction
+    from aksnet.io.arm_ids import group_id
+
+    prefix = group_id("MC_aks-rg_aks-cluster_eastus").lower() + "/"
+    with command_transaction(write=False) as tx:
+        rows = []
+        for kind in sorted(tx.kinds("")):
+            if "/" not in kind or kind.startswith("aksnet"):
+                continue
+            for key, doc in tx.items(kind, ""):
+                if key.startswith(prefix) and doc.get("name") and key.count("/") <= 8:
+                    rows.append((str(doc.get("type", kind)), str(doc["name"])))
+    width = max(len(t) for t, _ in rows)
+    for t, n in rows:
+        d.say(f"  {t.ljust(width)}  {n}")
+
+
+def section_nodes(d: Demo) -> None:
+    d.heading("Nodes: IPs from the subnet 10.100.0.0/16, a pod /24 each from the pod CIDR 10.244.0.0/16")
+    d.run("kubectl get nodes -o custom-columns=NAME:.metadata.name,INTERNAL-IP:.status.addresses[0].address,"
+          "POD-CIDR:.spec.podCIDR,PROVIDER-ID:.spec.providerID", show=True)
+
+
+def section_routes(d: Demo) -> None:
+    d.heading("The routes AKS wrote into the route table on the subnet (one per node, next hop = node IP)")
+    d.run("az network route-table route list -g aks-rg --route-table-name aks-route-table -o table", show=True)
+
+
+def section_plan(d: Demo) -> None:
+    d.heading("IP plan of the cluster")
+    d.run("plan -g aks-rg -n aks-cluster", show=True)
+    d.heading("IP plan of a hypothetical Azure CNI cluster: 50 nodes at 30 pods")
+    d.run("plan --network-plugin azure --node-count 50 --max-pods 30", show=True)
+
+
+SECTIONS: list[Callable[[Demo], None]] = [section_build, section_resources, section_nodes, section_routes,
+                                          section_plan]
+
+
+def run(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help"):
+        print("usage: aksnet demo\n\nBuilds seed 001's kubenet walkthrough in a temporary workspace (your own "
+              "workspace is not touched) and shows the resources, nodes, routes and IP plan.")
+        return 0
+    if argv:
+        print(f"aksnet demo: unexpected arguments: {' '.join(argv)}", file=sys.stderr)
+        return 2
+    old = os.environ.get("AKSNET_HOME")
+    with tempfile.TemporaryDirectory(prefix="aksnet-demo-") as tmp:
+        os.environ["AKSNET_HOME"] = str(Path(tmp) / "workspace")
+        demo = Demo()
+        demo.say(f"aksnet demo (throwaway workspace {tmp}; your workspace is untouched)")
+        try:
+            for section in SECTIONS:
+                section(demo)
+        except DemoFailed as exc:
+            print(f"aksnet demo: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            if old is None:
+                os.environ.pop("AKSNET_HOME", None)
+            else:
+                os.environ["AKSNET_HOME"] = old
+    return 0

@@ -1,0 +1,45 @@
+"""``aksnet diff A B``: connectivity added, removed and changed between two workspaces (AKSNET_HOME
+directories) or two manifest directories, in netpol-analyzer's diff formats (txt, csv, md, dot, json).
+Exit 0 (like netpol-analyzer without ``--fail``) whether or not there are differences."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from importlib import import_module
+from pathlib import Path
+
+from aksnet.analyses.diff import diff_matrices
+from aksnet.analyses.matrix import compute_matrix
+from aksnet.cli.matrix import ArgParser, load_dir, load_workspace_cluster, print_warnings
+from aksnet.engine.netpol.profiles import ENGINES
+from aksnet.errors import UsageError
+from aksnet.model.twin import ClusterState
+
+
+def _load(path_text: str, engine: str | None) -> ClusterState:
+    from aksnet.store.workspace import DB_NAME
+
+    path = Path(path_text)
+    if not path.exists():
+        raise UsageError(f'error: the path "{path_text}" does not exist')
+    if (path / DB_NAME).exists():
+        cs = load_workspace_cluster(home=path)
+        return replace(cs, policy_engine=engine) if engine else cs
+    return load_dir(path, engine)
+
+
+def run(argv: list[str]) -> int:
+    p = ArgParser(prog="aksnet diff", description="Connectivity differences between two workspaces or two "
+                  "directories of manifests (A = ref1, B = ref2).")
+    p.add_argument("a", metavar="A", help="workspace directory (AKSNET_HOME) or manifest directory")
+    p.add_argument("b", metavar="B", help="workspace directory (AKSNET_HOME) or manifest directory")
+    p.add_argument("-o", "--output", choices=("txt", "csv", "md", "dot", "json"), default="txt")
+    p.add_argument("--engine", choices=ENGINES, help="engine profile for both sides (default: each cluster's own)")
+    args = p.parse_args(argv)
+    ref1 = compute_matrix(_load(args.a, args.engine), all_ports=True)
+    ref2 = compute_matrix(_load(args.b, args.engine), all_ports=True)
+    d = diff_matrices(ref1, ref2)
+    print_warnings(d.warnings)
+    sys.stdout.write(str(import_module(f"aksnet.render.connlist_{args.output}").render_diff(d)))
+    return 0

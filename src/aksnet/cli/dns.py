@@ -1,0 +1,82 @@
+"""``aksnet dns NAME [--from POD] [--type A|AAAA|SRV|CNAME|PTR|TXT] [-n NS] [-o text|json] [--resolv-conf]``:
+cluster DNS as a pod sees it, printed like ``nslookup`` (Server/Address, Name/Address lines, ``** server can't
+find x: NXDOMAIN``). Exit 0 with an answer, 1 for NXDOMAIN or no answer, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from aksnet.analyses import dns as dns_q
+from aksnet.cli.common import command_transaction
+from aksnet.engine.coredns import DnsAnswer
+from aksnet.errors import UsageError
+from aksnet.io.twin_loader import load_twin
+from aksnet.twin import kubeconfig
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"aksnet dns: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="aksnet dns", description="Cluster DNS answers as a pod sees them (like nslookup).")
+    p.add_argument("name", help="the name to look up (an IP address asks for its PTR record)")
+    p.add_argument("--from", dest="from_pod", default=None, help="the asking pod: POD, NS/POD or pod/NS/POD")
+    p.add_argument("--type", dest="qtype", default="A", help="A (default), AAAA, SRV, CNAME, PTR or TXT")
+    p.add_argument("-n", "--namespace", default="default", help="namespace of the asking pod (default: default)")
+    p.add_argument("-o", "--output", choices=["text", "json"], default="text")
+    p.add_argument("--resolv-conf", action="store_true", help="also print the pod's /etc/resolv.conf")
+    p.add_argument("--context", default=None, help="kubeconfig context (default: the current one)")
+    return p
+
+
+def render_nslookup(answer: DnsAnswer, question: str) -> str:
+    """nslookup's layout for one answer."""
+    lines = [f"Server:\t\t{answer.server}", f"Address:\t{answer.server}#53", ""]
+    if answer.rcode == "NXDOMAIN":
+        lines.append(f"** server can't find {question}: NXDOMAIN")
+        return "\n".join(lines)
+    if not answer.answer:
+        lines.append(f"*** Can't find {question}: No answer")
+        return "\n".join(lines)
+    if not answer.authoritative:
+        lines.append("Non-authoritative answer:")
+    for r in answer.answer:
+        if r.rtype in ("A", "AAAA"):
+            lines += [f"Name:\t{r.name}", f"Address: {r.data}"]
+        elif r.rtype == "CNAME":
+            lines.append(f"{r.name}\tcanonical name = {r.data}")
+        elif r.rtype == "SRV":
+            lines.append(f"{r.name}\tservice = {r.data}")
+        elif r.rtype == "PTR":
+            lines.append(f"{r.name}\tname = {r.data}")
+        elif r.rtype == "TXT":
+            lines.append(f"{r.name}\ttext = {r.data}")
+    return "\n".join(lines)
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    with command_transaction(write=False) as tx:
+        cluster_id = kubeconfig.current_cluster_id(tx, args.context)
+        twin = load_twin(tx)
+    cluster = next((c for c in twin.clusters if c.cluster is not None and c.cluster.id.lower() == cluster_id.lower()),
+                   None)
+    if cluster is None:
+        raise UsageError(f"aksnet dns: the cluster {cluster_id} of the current context is not in the workspace")
+    try:
+        report = dns_q.ask(twin, cluster, args.name, args.qtype, args.from_pod, args.namespace)
+    except dns_q.DnsQuestionError as exc:
+        raise UsageError(f"aksnet dns: {exc}") from None
+    if args.output == "json":
+        print(json.dumps(dns_q.report_json(report), indent=2))
+    else:
+        if args.resolv_conf:
+            print(report.resolv_conf)
+        print(render_nslookup(report.answer, args.name))
+    sys.stdout.flush()
+    return 0 if report.answer.found else 1

@@ -1,0 +1,115 @@
+"""``aksnet kubectl``: a kubectl subset on the current context of the emulated cluster.
+
+``run(argv)`` dispatches to one module per verb group (apply/create/expose, get, describe, delete,
+label/annotate/scale/rollout, config). Every command is one workspace transaction; commands that change
+objects run the controllers (``reconcile_cluster``) before it ends. Errors print as kubectl prints them,
+exit code 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from aksnet.errors import AksnetError
+
+VERBS: dict[str, tuple[str, str]] = {
+    "apply": ("aksnet.cli.kubectl.cmd_apply", "run_apply"),
+    "create": ("aksnet.cli.kubectl.cmd_create", "run_create"),
+    "expose": ("aksnet.cli.kubectl.cmd_create", "run_expose"),
+    "get": ("aksnet.cli.kubectl.cmd_get", "run_get"),
+    "describe": ("aksnet.cli.kubectl.cmd_describe", "run_describe"),
+    "delete": ("aksnet.cli.kubectl.cmd_apply", "run_delete"),
+    "label": ("aksnet.cli.kubectl.cmd_edit", "run_label"),
+    "annotate": ("aksnet.cli.kubectl.cmd_edit", "run_annotate"),
+    "scale": ("aksnet.cli.kubectl.cmd_edit", "run_scale"),
+    "rollout": ("aksnet.cli.kubectl.cmd_edit", "run_rollout"),
+    "config": ("aksnet.cli.kubectl.config", "run_config"),
+    "cluster-info": ("aksnet.cli.kubectl.config", "run_cluster_info"),
+    "version": ("aksnet.cli.kubectl.config", "run_version"),
+    "api-resources": ("aksnet.cli.kubectl.cmd_get", "run_api_resources"),
+}
+
+USAGE = """kubectl controls the Kubernetes cluster manager (aksnet emulation of the current context).
+
+Basic Commands:
+  create          Create a resource from a file or from stdin
+  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Deploy Commands:
+  rollout         Manage the rollout of a resource
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Cluster Management Commands:
+  cluster-info    Display cluster information
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+  exec            Execute a command in a container (real data plane: aksnet up)
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
+
+Other Commands:
+  api-resources   Print the supported API resources on the server
+  config          Modify kubeconfig files
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+"""
+
+
+_GLOBAL_VALUE_FLAGS = ("-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server")
+
+
+def _verb(argv: list[str]) -> str | None:
+    """The first argument that is neither a flag nor the value of a global flag before it."""
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in _GLOBAL_VALUE_FLAGS:
+            skip = True
+            continue
+        if not a.startswith("-"):
+            return a
+    return None
+
+
+def run(argv: list[str]) -> int:
+    """Run one kubectl command; returns the exit code."""
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE, end="")
+        return 0
+    verb = _verb(argv)
+    if verb == "exec":
+        try:
+            mod = importlib.import_module("aksnet.cli.dataplane")
+        except ModuleNotFoundError:
+            print("error: kubectl exec needs the real data plane ('aksnet up'), which is not available here",
+                  file=sys.stderr)
+            return 1
+        return int(mod.run("exec", [a for i, a in enumerate(argv) if i != argv.index("exec")]))
+    if verb is None or verb not in VERBS:
+        print(f'error: unknown command "{verb or argv[0]}" for "kubectl"', file=sys.stderr)
+        return 1
+    idx = argv.index(verb)
+    args = argv[:idx] + argv[idx + 1:]
+    if "-h" in args or "--help" in args:
+        print(f"Usage: kubectl {verb} [options] (aksnet emulation; see 'kubectl --help')")
+        return 0
+    module_name, func = VERBS[verb]
+    module = importlib.import_module(module_name)
+    try:
+        return int(getattr(module, func)(args))
+    except AksnetError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1

@@ -1,0 +1,106 @@
+"""``kubectl apply -f`` and ``kubectl delete``.
+
+apply: every object succeeds or fails on its own (``deployment.apps/web created`` / ``configured`` /
+``unchanged`` on stdout, errors on stderr, exit 1 if any failed); a file that does not parse applies
+nothing. delete: by file, by TYPE NAME…, TYPE/NAME, ``-l`` or ``--all``; ``deployment.apps "web" deleted``.
+"""
+
+from __future__ import annotations
+
+from aksnet.cli.kubectl import flags
+from aksnet.cli.kubectl.resources import parse_targets
+from aksnet.cli.kubectl.session import err, open_session
+from aksnet.errors import KubeError
+from aksnet.io.manifests import load_path
+from aksnet.twin.kube.apiserver import ApiError
+from aksnet.twin.kube.schema import ResourceType
+from aksnet.twin.kube.selectors import parse_label_selector
+
+APPLY_VALUES = {"filename": ("-f", "--filename"), "output": ("-o", "--output"), "selector": ("-l", "--selector"),
+                "field-manager": ("--field-manager",), "dry-run": ("--dry-run",)}
+APPLY_BOOLS = {"recursive": ("-R", "--recursive"), "server-side": ("--server-side",), "force": ("--force",),
+               "prune": ("--prune",), "wait": ("--wait",)}
+
+
+def run_apply(argv: list[str]) -> int:
+    p = flags.parse(argv, APPLY_VALUES, APPLY_BOOLS, "apply")
+    files = p.all("filename")
+    if not files:
+        raise KubeError("error: must specify one of -f and -k\n\nSee 'kubectl apply -h' for help and examples")
+    if p.args:
+        raise KubeError("error: Unexpected args: " + str(p.args) +
+                        "\nSee 'kubectl apply -h' for help and examples")
+    docs = [d for f in files for d in load_path(f, p.flag("recursive"))]
+    if not docs:
+        raise KubeError("error: no objects passed to apply")
+    output = p.get("output")
+    failed = False
+    with open_session(p, write=True) as s:
+        for d in docs:
+            try:
+                outcome = s.api.apply(d.body, s.namespace, d.source, enforce_namespace=s.explicit_namespace)
+            except KubeError as exc:
+                err(exc.render())
+                failed = True
+                continue
+            if output == "name":
+                print(outcome.ref)
+            else:
+                print(f"{outcome.ref} {outcome.action}")
+    return 1 if failed else 0
+
+
+DELETE_VALUES = {"filename": ("-f", "--filename"), "selector": ("-l", "--selector"), "output": ("-o", "--output"),
+                 "grace-period": ("--grace-period",), "cascade": ("--cascade",),
+                 "field-selector": ("--field-selector",)}
+DELETE_BOOLS = {"all": ("--all",), "recursive": ("-R", "--recursive"), "ignore-not-found": ("--ignore-not-found",),
+                "now": ("--now",), "force": ("--force",), "wait": ("--wait",)}
+
+
+def run_delete(argv: list[str]) -> int:
+    p = flags.parse(argv, DELETE_VALUES, DELETE_BOOLS, "delete")
+    failed = False
+    ignore = p.flag("ignore-not-found")
+    with open_session(p, write=True) as s:
+        targets: list[tuple[ResourceType, str | None, str]] = []
+        if p.all("filename"):
+            docs = [d for f in p.all("filename") for d in load_path(f, p.flag("recursive"))]
+            for d in docs:
+                try:
+                    rt = s.api.resolve(d.body, d.source)
+                except KubeError as exc:
+                    err(exc.render())
+                    failed = True
+                    continue
+                meta = d.body.get("metadata") or {}
+                targets.append((rt, meta.get("namespace") or s.namespace, str(meta.get("name", ""))))
+        else:
+            if not p.args:
+                raise KubeError("error: You must provide one or more resources by argument or filename.\n"
+                                "Example resource specifications include:\n   '-f rsrc.yaml'\n"
+                                "   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
+            specs = parse_targets(p.args)
+            for rt, names in specs:
+                if names:
+                    targets.extend((rt, s.namespace, n) for n in names)
+                    continue
+                if not p.get("selector") and not p.flag("all") and not p.get("field-selector"):
+                    raise KubeError("error: resource(s) were provided, but no name was specified")
+                match = parse_label_selector(p.get("selector") or "")
+                ns = None if (s.all_namespaces or not rt.namespaced) else s.namespace
+                found = s.api.list(rt, ns, match)
+                if not found and not ignore:
+                    err(f"No resources found in {s.namespace} namespace." if rt.namespaced and ns
+                        else "No resources found")
+                targets.extend((rt, d["metadata"].get("namespace"), d["metadata"]["name"]) for d in found)
+        for rt, ns, name in targets:
+            try:
+                s.api.delete(rt, ns if rt.namespaced else None, name)
+            except ApiError as exc:
+                if exc.reason == "NotFound" and ignore:
+                    continue
+                err(exc.render())
+                failed = True
+                continue
+            print(f'{rt.qualified} "{name}" deleted')
+    return 1 if failed else 0

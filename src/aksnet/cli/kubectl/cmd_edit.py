@@ -1,0 +1,206 @@
+"""``kubectl label``, ``annotate`` (with kubectl's ``--overwrite`` rules), ``scale`` and ``rollout
+status|restart``: read the object, change it, replace it through the API server, reconcile."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from aksnet.cli.kubectl import flags
+from aksnet.cli.kubectl.resources import parse_targets
+from aksnet.cli.kubectl.session import Session, err, open_session
+from aksnet.errors import KubeError
+from aksnet.twin.kube import clock
+from aksnet.twin.kube.apiserver import ApiError
+from aksnet.twin.kube.schema import ResourceType
+from aksnet.twin.kube.selectors import parse_label_selector
+
+Doc = dict[str, Any]
+
+EDIT_VALUES = {"selector": ("-l", "--selector"), "output": ("-o", "--output"), "replicas": ("--replicas",),
+               "current-replicas": ("--current-replicas",), "timeout": ("--timeout",),
+               "resource-version": ("--resource-version",), "filename": ("-f", "--filename")}
+EDIT_BOOLS = {"overwrite": ("--overwrite",), "all": ("--all",), "list": ("--list",), "watch": ("-w", "--watch")}
+
+
+def _objects(s: Session, p: flags.Parsed, args: list[str]) -> list[tuple[ResourceType, Doc]]:
+    out = []
+    for rt, names in parse_targets(args):
+        ns = s.namespace if rt.namespaced else None
+        if names:
+            for n in names:
+                out.append((rt, s.api.get(rt, ns, n)))
+        elif p.get("selector") or p.flag("all"):
+            match = parse_label_selector(p.get("selector") or "")
+            out.extend((rt, d) for d in s.api.list(rt, ns, match))
+        else:
+            raise KubeError("error: resource(s) were provided, but no name was specified")
+    return out
+
+
+def _split_changes(args: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
+    """Resource arguments, ``k=v`` settings and ``k-`` removals."""
+    res, sets, removes = [], {}, []
+    for a in args:
+        if "=" in a:
+            k, _, v = a.partition("=")
+            sets[k] = v
+        elif (a.endswith("-") and "/" not in a[:-1]) or (a.endswith("-") and a.count("/") == 1 and "." in a):
+            removes.append(a[:-1])
+        else:
+            res.append(a)
+    return res, sets, removes
+
+
+def _run_meta(argv: list[str], field: str, verb: str) -> int:
+    p = flags.parse(argv, EDIT_VALUES, EDIT_BOOLS, verb)
+    res, sets, removes = _split_changes(p.args)
+    if not res:
+        raise KubeError("error: one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if not sets and not removes and not p.flag("list"):
+        raise KubeError(f"error: at least one {field[:-1]} update is required")
+    failed = False
+    with open_session(p, write=True) as s:
+        for rt, doc in _objects(s, p, res):
+            current = dict(doc["metadata"].get(field) or {})
+            if p.flag("list"):
+                for k, v in sorted(current.items()):
+                    print(f"{k}={v}")
+                continue
+            if not p.flag("overwrite"):
+                clash = [k for k, v in sets.items() if k in current and current[k] != v]
+                if clash:
+                    k = clash[0]
+                    if field == "labels":
+                        err(f"error: '{k}' already has a value ({current[k]}), and --overwrite is false")
+                    else:
+                        err(f"error: --overwrite is false but found the following declared annotation(s): "
+                            f"'{k}' already has a value ({current[k]})")
+                    failed = True
+                    continue
+            new = dict(current)
+            new.update(sets)
+            for k in removes:
+                new.pop(k, None)
+            ref = f"{rt.qualified}/{doc['metadata']['name']}"
+            if new == current:
+                print(f"{ref} not {verb}ed" if verb == "label" else f"{ref} {verb}d")
+                continue
+            body = copy.deepcopy(doc)
+            if new:
+                body["metadata"][field] = new
+            else:
+                body["metadata"].pop(field, None)
+            try:
+                s.api.replace(body)
+            except KubeError as exc:
+                err(exc.render())
+                failed = True
+                continue
+            if verb == "label":
+                print(f"{ref} {'unlabeled' if not sets and removes else 'labeled'}")
+            else:
+                print(f"{ref} annotated")
+    return 1 if failed else 0
+
+
+def run_label(argv: list[str]) -> int:
+    return _run_meta(argv, "labels", "label")
+
+
+def run_annotate(argv: list[str]) -> int:
+    return _run_meta(argv, "annotations", "annotate")
+
+
+SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet")
+
+
+def run_scale(argv: list[str]) -> int:
+    p = flags.parse(argv, EDIT_VALUES, EDIT_BOOLS, "scale")
+    replicas = p.get("replicas")
+    if replicas is None:
+        raise KubeError('error: required flag(s) "replicas" not set')
+    try:
+        n = int(replicas)
+    except ValueError:
+        raise KubeError(f'error: invalid argument "{replicas}" for "--replicas" flag: strconv.ParseInt: parsing '
+                        f'"{replicas}": invalid syntax') from None
+    if n < 0:
+        raise KubeError("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+    failed = False
+    with open_session(p, write=True) as s:
+        for rt, doc in _objects(s, p, p.args):
+            if rt.kind not in SCALABLE:
+                err(f'error: no scaler has been implemented for {{"{rt.group}" "{rt.kind}"}}')
+                failed = True
+                continue
+            cur = p.get("current-replicas")
+            if cur is not None and int(cur) != int(doc["spec"].get("replicas", 1)):
+                err(f"error: Expected replicas to be {cur}, was {doc['spec'].get('replicas', 1)}")
+                failed = True
+                continue
+            body = copy.deepcopy(doc)
+            body["spec"]["replicas"] = n
+            try:
+                s.api.replace(body)
+            except ApiError as exc:
+                err(exc.render())
+                failed = True
+                continue
+            print(f"{rt.qualified}/{doc['metadata']['name']} scaled")
+    return 1 if failed else 0
+
+
+def run_rollout(argv: list[str]) -> int:
+    p = flags.parse(argv, EDIT_VALUES, EDIT_BOOLS, "rollout")
+    if not p.args:
+        raise KubeError("error: Required subcommand not specified: history, pause, restart, resume, status, undo")
+    sub, rest = p.args[0], p.args[1:]
+    if sub == "status":
+        with open_session(p, write=False) as s:
+            found = _objects(s, p, rest)
+            if len(found) != 1:
+                raise KubeError("error: rollout status needs exactly one resource, e.g. deployment/web")
+            return _status(*found[0])
+    if sub == "restart":
+        with open_session(p, write=True) as s:
+            for rt, doc in _objects(s, p, rest):
+                body = copy.deepcopy(doc)
+                tmpl = body["spec"].setdefault("template", {}).setdefault("metadata", {})
+                tmpl.setdefault("annotations", {})["kubectl.kubernetes.io/restartedAt"] = clock.timestamp()
+                s.api.replace(body)
+                print(f"{rt.qualified}/{doc['metadata']['name']} restarted")
+        return 0
+    raise KubeError(f'error: unknown command "{sub}" for "kubectl rollout"')
+
+
+def _status(rt: ResourceType, doc: Doc) -> int:
+    st = doc.get("status") or {}
+    name = doc["metadata"]["name"]
+    if rt.kind == "Deployment":
+        want = int(doc["spec"].get("replicas", 1))
+        avail = int(st.get("availableReplicas", 0))
+        if int(st.get("updatedReplicas", 0)) >= want and avail >= want:
+            print(f'deployment "{name}" successfully rolled out')
+            return 0
+        print(f'Waiting for deployment "{name}" rollout to finish: {avail} of {want} updated replicas are '
+              "available...")
+    elif rt.kind == "DaemonSet":
+        want = int(st.get("desiredNumberScheduled", 0))
+        avail = int(st.get("numberAvailable", 0))
+        if avail >= want:
+            print(f'daemon set "{name}" successfully rolled out')
+            return 0
+        print(f'Waiting for daemon set "{name}" rollout to finish: {avail} of {want} updated pods are available...')
+    elif rt.kind == "StatefulSet":
+        want = int(doc["spec"].get("replicas", 1))
+        ready = int(st.get("readyReplicas", 0))
+        if ready >= want:
+            print(f"partitioned roll out complete: {want} new pods have been updated...")
+            return 0
+        print(f"Waiting for {want - ready} pods to be ready...")
+    else:
+        raise KubeError(f"error: no status viewer has been implemented for {rt.kind}")
+    err("error: timed out waiting for the condition (pods that cannot be scheduled never become ready in the "
+        "emulated cluster; see 'kubectl describe')")
+    return 1

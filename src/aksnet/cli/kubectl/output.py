@@ -1,0 +1,71 @@
+"""kubectl's non-table output formats: ``-o json`` (4-space indent, sorted keys), ``-o yaml`` (sigs.k8s.io/
+yaml style: sorted keys, ambiguous strings double-quoted, multi-line strings as literal blocks), ``-o name``,
+``-o jsonpath=…`` and ``-o custom-columns=…``. Pure functions of documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from aksnet.cli.kubectl import jsonpath
+from aksnet.cli.kubectl.tables import tabulate
+from aksnet.errors import KubeError
+from aksnet.twin.kube.schema import ResourceType
+
+Doc = dict[str, Any]
+
+
+def as_list(items: list[Doc]) -> Doc:
+    return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    resolved = dumper.resolve(yaml.ScalarNode, data, (True, False))  # type: ignore[no-untyped-call]
+    special = (not data or data != data.strip() or data[0] in "!&*-:?{}[],#|>@`\"'%" or ": " in data
+               or " #" in data or data.endswith(":"))
+    if resolved != "tag:yaml.org,2002:str" or special:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_Dumper.add_representer(str, _str_repr)
+_Dumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", "null"))
+
+
+def to_yaml(obj: Any) -> str:
+    return yaml.dump(obj, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=10**9)
+
+
+def name_of(rt: ResourceType, doc: Doc) -> str:
+    return f"{rt.qualified}/{doc['metadata']['name']}"
+
+
+def custom_columns(spec: str, docs: list[Doc], no_headers: bool) -> str:
+    cols = []
+    for part in spec.split(","):
+        header, sep, path = part.partition(":")
+        if not sep:
+            raise KubeError("error: custom-columns format specified but no custom columns given" if not part
+                            else f"error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")
+        tmpl = path if path.startswith("{") else "{" + (path if path.startswith(".") else "." + path) + "}"
+        cols.append((header, tmpl))
+    rows = [] if no_headers else [[h for h, _ in cols]]
+    for d in docs:
+        row = []
+        for _, tmpl in cols:
+            value = jsonpath.render(tmpl, d)
+            row.append(value if value else "<none>")
+        rows.append(row)
+    return tabulate(rows)

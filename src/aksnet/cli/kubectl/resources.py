@@ -1,0 +1,43 @@
+"""Resource arguments as kubectl takes them: ``TYPE NAME…``, ``TYPE/NAME…``, ``TYPE1,TYPE2``, ``all``.
+Unknown types fail like kubectl (``error: the server doesn't have a resource type "foo"``)."""
+
+from __future__ import annotations
+
+from aksnet.errors import KubeError
+from aksnet.twin.kube import schema
+from aksnet.twin.kube.schema import ResourceType
+
+ALL = ("Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob")
+
+
+def resource_type(name: str) -> ResourceType:
+    rt = schema.lookup_resource(name)
+    if rt is None:
+        raise KubeError(f'error: the server doesn\'t have a resource type "{name}"')
+    return rt
+
+
+def parse_targets(args: list[str]) -> list[tuple[ResourceType, list[str]]]:
+    """[(type, names)]; an empty name list means every object of the type."""
+    if not args:
+        return []
+    if any("/" in a for a in args):
+        out: list[tuple[ResourceType, list[str]]] = []
+        for a in args:
+            if "/" not in a:
+                raise KubeError("error: there is no need to specify a resource type as a separate argument when "
+                                "passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
+                                "instead of 'kubectl get resource resource/<resource_name>'")
+            t, _, n = a.partition("/")
+            out.append((resource_type(t), [n]))
+        return out
+    types: list[ResourceType] = []
+    for t in args[0].split(","):
+        if t == "all":
+            types.extend(schema.BY_KIND[k] for k in ALL)
+        elif t:
+            types.append(resource_type(t))
+    names = args[1:]
+    if names and len(types) > 1:
+        raise KubeError("error: arguments in resource/name form must have a single resource and name")
+    return [(rt, list(names)) for rt in types]

@@ -1,0 +1,50 @@
+"""What every kubectl verb shares: flags → transaction, cluster, API server and namespace; printing errors
+of one object without stopping the others. Must not contain verb logic."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from aksnet.cli.common import command_transaction
+from aksnet.cli.kubectl import context
+from aksnet.cli.kubectl.flags import Parsed
+from aksnet.store import Transaction
+from aksnet.twin.kube.apiserver import ApiServer
+from aksnet.twin.kube.controller import reconcile_cluster
+
+
+@dataclass
+class Session:
+    tx: Transaction
+    cluster_id: str
+    api: ApiServer
+    namespace: str
+    explicit_namespace: bool
+    all_namespaces: bool
+
+    def reconcile(self) -> None:
+        reconcile_cluster(self.tx, self.cluster_id)
+
+
+@contextmanager
+def open_session(p: Parsed, write: bool) -> Iterator[Session]:
+    with command_transaction(write=write) as tx:
+        kc = p.get("kubeconfig")
+        cid = context.cluster_id(tx, p.get("context"), kc)
+        ns = p.get("namespace")
+        explicit = ns is not None
+        if ns is None:
+            ns = context.default_namespace(tx, p.get("context"), kc)
+        api = ApiServer(tx, cid)
+        yield Session(tx, cid, api, ns, explicit, p.flag("all-namespaces"))
+        if write:
+            reconcile_cluster(tx, cid)
+        else:
+            api.close()
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)

@@ -1,0 +1,144 @@
+"""``aksnet matrix``: parse options, load the cluster (workspace or ``--from-dir``), compute, render.
+
+Also holds the cluster-loading helpers that ``aksnet explain`` and ``aksnet diff`` share: a workspace's
+current-context cluster through ``aksnet.io.twin_loader.load_twin``, or a plain manifest directory
+through ``aksnet.io.manifest_dir``. Usage errors exit 2 (argparse style, raised as UsageError).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from aksnet.analyses.matrix import MatrixResult, compute_matrix
+from aksnet.engine.netpol.profiles import ENGINES
+from aksnet.errors import KubeError, UsageError
+from aksnet.model.twin import ClusterState, Twin
+
+FORMATS = ("txt", "json", "csv", "md", "dot")
+
+
+class ArgParser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of exiting (library errors stay exceptions)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.format_usage().rstrip()}\n{self.prog}: error: {message}")
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from-dir", metavar="DIR", help="analyse a directory of plain manifests instead of the workspace")
+    p.add_argument("--engine", choices=ENGINES,
+                   help="network policy engine profile (default: the cluster's networkPolicy; upstream for --from-dir)")
+    p.add_argument("--context", help="kubeconfig context of the workspace cluster (default: current context)")
+
+
+def load_workspace_cluster(home: Path | None = None, context: str | None = None) -> ClusterState:
+    """The cluster behind the kubeconfig's current context in the workspace at ``home``."""
+    return load_workspace_twin(home, context)[1]
+
+
+def load_workspace_twin(home: Path | None = None, context: str | None = None) -> tuple[Twin, ClusterState]:
+    """The whole twin and the cluster behind the kubeconfig's current context."""
+    from aksnet.cli.common import command_transaction
+    from aksnet.io.twin_loader import load_twin
+    from aksnet.store.workspace import DB_NAME, default_home
+    from aksnet.twin.kubeconfig import current_cluster_id
+
+    where = home or default_home()
+    if not (where / DB_NAME).exists():
+        raise KubeError(f"error: no aksnet workspace at {where}: create a cluster with 'aksnet az aks create' "
+                        "or use --from-dir DIR")
+    with command_transaction(write=False, home=where) as tx:
+        cluster_id = current_cluster_id(tx, context).lower()
+        twin = load_twin(tx)
+    for cs in twin.clusters:
+        if cs.cluster is not None and cs.cluster.id.lower() == cluster_id:
+            return twin, cs
+    raise KubeError(f"error: the cluster {cluster_id} of the current context does not exist any more")
+
+
+def load_dir(path: Path, engine: str | None) -> ClusterState:
+    """A manifest directory, its NetworkPolicies validated as the API server would (kubectl's messages)."""
+    from aksnet.analyses.matrix import paused_gc
+    from aksnet.io.manifest_dir import cluster_state_from_documents, read_documents
+    from aksnet.twin.kube import validation
+
+    with paused_gc():
+        docs = read_documents(path)
+    for d in docs:
+        if d.get("kind") == "NetworkPolicy":
+            errs = validation.validate("NetworkPolicy", d)
+            if errs:
+                raise validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
+    return cluster_state_from_documents(docs, engine or "upstream")
+
+
+def load_cluster(args: argparse.Namespace) -> ClusterState:
+    """``--from-dir DIR`` (engine default upstream) or the workspace cluster (engine from networkProfile)."""
+    from dataclasses import replace
+
+    if args.from_dir:
+        path = Path(args.from_dir)
+        if not path.is_dir():
+            raise UsageError(f"error: --from-dir {args.from_dir}: not a directory")
+        return load_dir(path, args.engine)
+    cs = load_workspace_cluster(context=args.context)
+    return replace(cs, policy_engine=args.engine) if args.engine else cs
+
+
+def render(result: MatrixResult, fmt: str) -> str:
+    from importlib import import_module
+
+    return str(import_module(f"aksnet.render.connlist_{fmt}").render_connlist(result))
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for w in dict.fromkeys(warnings):
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def parser() -> ArgParser:
+    p = ArgParser(prog="aksnet matrix", description="Who can open connections to whom (NetworkPolicy "
+                  "connectivity), in netpol-analyzer's connlist format.")
+    p.add_argument("--pods", action="store_true", help="one row per pod instead of per workload")
+    p.add_argument("--all-ports", action="store_true",
+                   help="show the full allowed port ranges instead of the destination's declared container ports")
+    p.add_argument("-n", "--namespace", help="only connections from or to this namespace")
+    p.add_argument("--focus", metavar="WORKLOAD", help="only connections from or to this workload (name or ns/name)")
+    p.add_argument("-o", "--output", choices=FORMATS, default="txt")
+    p.add_argument("--path", action="store_true",
+                   help="also walk every allowed pair through routes, NSGs and kube-proxy (workspace only; adds "
+                        "the internet and VMs as sources and load balancer frontends as targets)")
+    add_source_options(p)
+    return p
+
+
+def run(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    if args.path:
+        from dataclasses import replace
+
+        from aksnet.analyses.matrix import walk_path_plugin
+
+        if args.from_dir:
+            raise UsageError("error: --path needs a workspace cluster (Azure resources); it cannot be combined "
+                             "with --from-dir")
+        twin, cluster = load_workspace_twin(context=args.context)
+        if args.engine:
+            cluster = replace(cluster, policy_engine=args.engine)
+        plugin = walk_path_plugin(twin, cluster)
+        result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
+                                namespace=args.namespace, focus=args.focus, extra_peers=plugin.extra_peers,
+                                path=plugin.filter, extra_targets=plugin.targets)
+    else:
+        cluster = load_cluster(args)
+        result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
+                                namespace=args.namespace, focus=args.focus)
+    print_warnings(result.warnings)
+    if not result.enforced:
+        print_warnings([f"network policy engine '{result.engine}': NetworkPolicy objects are stored but not "
+                        "enforced; every pod can reach every pod"])
+    sys.stdout.write(render(result, args.output))
+    return 0

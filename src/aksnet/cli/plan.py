@@ -1,0 +1,139 @@
+"""``aksnet plan``: the IP plan of an existing cluster (``-g RG -n NAME``) or of a hypothetical one (the
+``az aks create`` flags, no workspace needed; ``--subnet-prefix`` evaluates a subnet size). Text or JSON.
+
+Gathers :class:`~aksnet.analyses.plan.PlanInput`, calls the pure analysis, prints a renderer's output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aksnet.analyses.plan import PlanInput, PoolInput, plan
+from aksnet.errors import UsageError
+from aksnet.store import Transaction
+
+USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json]"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aksnet plan", usage=USAGE, description=(
+        "IP address plan of an AKS cluster: node and pod IPs per pool, upgrade surge, Azure-reserved addresses, "
+        "subnet used/free, the largest node count the subnet and pod CIDR allow, kubenet route headroom, SNAT "
+        "ports per node. Example: aksnet plan --network-plugin azure --node-count 50 --max-pods 30"))
+    p.add_argument("-g", "--resource-group")
+    p.add_argument("-n", "--name")
+    p.add_argument("--network-plugin")
+    p.add_argument("--network-plugin-mode")
+    p.add_argument("--pod-subnet-id")
+    p.add_argument("--vnet-subnet-id")
+    p.add_argument("--subnet-prefix", help="evaluate a node subnet of this size (hypothetical cluster)")
+    p.add_argument("--pod-cidr")
+    p.add_argument("--service-cidr")
+    p.add_argument("--dns-service-ip")
+    p.add_argument("--node-count", "-c", type=int)
+    p.add_argument("--max-pods", "-m", type=int)
+    p.add_argument("--max-surge")
+    p.add_argument("--nodepool-name")
+    p.add_argument("--outbound-type")
+    p.add_argument("--load-balancer-managed-outbound-ip-count", type=int)
+    p.add_argument("--nat-gateway-managed-outbound-ip-count", type=int)
+    p.add_argument("-o", "--output", choices=("text", "json", "table"), default="text")
+    return p
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = _parser()
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:
+        if exc.code == 0:
+            raise
+        raise UsageError(f"usage: {USAGE}") from None
+
+
+def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanInput:
+    """A cluster that does not exist yet, from ``az aks create`` flags (az's and the RP's rules apply)."""
+    from aksnet.model.addr import parse_ipv4_network
+    from aksnet.twin.aks import context
+    from aksnet.twin.aks.resolve import resolve_spec
+    from aksnet.twin.aks.spec import ClusterRequest
+
+    req = ClusterRequest(resource_group="(plan)", name="(plan)", network_plugin=ns.network_plugin,
+                         network_plugin_mode=ns.network_plugin_mode, pod_subnet_id=ns.pod_subnet_id,
+                         vnet_subnet_id=ns.vnet_subnet_id, pod_cidr=ns.pod_cidr, service_cidr=ns.service_cidr,
+                         dns_service_ip=ns.dns_service_ip, node_count=ns.node_count, max_pods=ns.max_pods,
+                         nodepool_name=ns.nodepool_name, max_surge=ns.max_surge, outbound_type=ns.outbound_type,
+                         load_balancer_managed_outbound_ip_count=ns.load_balancer_managed_outbound_ip_count,
+                         nat_gateway_managed_outbound_ip_count=ns.nat_gateway_managed_outbound_ip_count)
+    spec = resolve_spec(req, tx.meta_get("aks.default_network_plugin") if tx else None)
+    subnet_prefix, used = None, 0
+    if ns.subnet_prefix:
+        try:
+            subnet_prefix = str(parse_ipv4_network(ns.subnet_prefix, strict=False))
+        except ValueError:
+            raise UsageError(f"aksnet plan: --subnet-prefix {ns.subnet_prefix!r} is not an IPv4 CIDR") from None
+    elif ns.vnet_subnet_id and tx is not None:
+        vctx = context.subnet_context(tx, ns.vnet_subnet_id)
+        subnet_prefix = vctx.subnet_prefix
+        used = vctx.available and (2 ** (32 - int(subnet_prefix.split("/")[1])) - 5 - vctx.available)
+    pool = PoolInput(spec.nodepool_name, spec.node_count, spec.max_pods, spec.max_surge, subnet_prefix, int(used))
+    ips = spec.nat_gateway_ip_count if spec.outbound_type == "managedNATGateway" else spec.managed_outbound_ip_count
+    return PlanInput("(hypothetical cluster)", spec.flavour, (pool,), spec.pod_cidr, spec.service_cidr,
+                     spec.outbound_type, ips)
+
+
+def existing_input(tx: Transaction, resource_group: str, name: str) -> PlanInput:
+    """A cluster in the workspace: its pools, subnets, what else holds addresses there, its route table."""
+    from aksnet.twin import network, subnet_ipam
+    from aksnet.twin.aks import context, infrastructure, nodes, pools, vmss
+
+    cluster = context.get_cluster(tx, resource_group, name)
+    props = cluster["properties"]
+    fl = pools.cluster_flavour(cluster)
+    digits = pools.digits_of(cluster)
+    items = []
+    for p in props["agentPoolProfiles"]:
+        sub = network.get_subnet(tx, p["vnetSubnetId"])
+        prefix = network.subnet_ipv4_prefix(sub)
+        mine = vmss.vmss_id(props["nodeResourceGroup"], p["name"], digits).lower()
+        alloc = subnet_ipam.allocations(tx, sub["id"])
+        others = sum(1 for owner in alloc.values() if not owner.lower().startswith(mine))
+        items.append(PoolInput(p["name"], int(p["count"]), int(p["maxPods"]),
+                               str((p.get("upgradeSettings") or {}).get("maxSurge") or "1"), prefix, others,
+                               len(alloc) - others, p.get("podSubnetId")))
+    np_ = props["networkProfile"]
+    other_routes = 0
+    if fl == "kubenet":
+        rt = infrastructure.subnet_route_table(tx, props["agentPoolProfiles"][0]["vnetSubnetId"])
+        node_names = {n["metadata"]["name"].lower() for n in nodes.cluster_nodes(tx, cluster["id"])}
+        if rt is not None:
+            other_routes = sum(1 for r in rt["properties"].get("routes", []) if r["name"].lower() not in node_names)
+    profile = np_.get("loadBalancerProfile") or np_.get("natGatewayProfile") or {}
+    ips = len(profile.get("effectiveOutboundIPs") or [])
+    return PlanInput(f"{resource_group}/{name}", fl, tuple(items), np_.get("podCidr"), np_.get("serviceCidr"),
+                     np_.get("outboundType") or "loadBalancer", ips, other_routes)
+
+
+def run(argv: list[str]) -> int:
+    from aksnet.cli.common import command_transaction
+
+    ns = _parse(argv)
+    if bool(ns.resource_group) != bool(ns.name):
+        raise UsageError("aksnet plan: -g/--resource-group and -n/--name go together")
+    if ns.resource_group:
+        with command_transaction(write=False) as tx:
+            inp = existing_input(tx, ns.resource_group, ns.name)
+    else:
+        with command_transaction(write=False) as tx:
+            inp = hypothetical_input(ns, tx)
+    result = plan(inp)
+    if ns.output == "json":
+        from aksnet.render import plan_json
+
+        sys.stdout.write(plan_json.render(result))
+    else:
+        from aksnet.render import plan_text
+
+        sys.stdout.write(plan_text.render(result))
+    return 0

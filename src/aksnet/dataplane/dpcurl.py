@@ -1,0 +1,61 @@
+"""``aksnet curl --dataplane``: the same request sent by the real curl from inside the source namespace.
+
+Engineer H7's ``aksnet.cli.curl`` calls :func:`curl`. The source is parsed like trace's FROM (default
+``internet``); curl runs under ``ip netns exec`` so a pod resolves names through its own resolv.conf (the
+cluster DNS the data plane serves). Argument lists only; nothing is passed through a shell.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from aksnet.analyses import trace as trace_mod
+from aksnet.dataplane import probe, session
+from aksnet.dataplane.record import State
+from aksnet.engine.addressing import Topology
+from aksnet.errors import DataplaneError
+
+CURL = "/usr/bin/curl"
+
+
+def curl_argv(url: str, *, insecure: bool = False, include: bool = False, method: str | None = None,
+              headers: Sequence[str] = (), resolve: Sequence[str] = (), verbose: bool = False,
+              max_time: float = 5.0) -> list[str]:
+    argv = [CURL, "-sS", "--max-time", str(max_time)]
+    if insecure:
+        argv.append("-k")
+    if include:
+        argv.append("-i")
+    if verbose:
+        argv.append("-v")
+    if method:
+        argv += ["-X", method]
+    for h in headers:
+        argv += ["-H", h]
+    for r in resolve:
+        argv += ["--resolve", r]
+    argv.append(url)
+    return argv
+
+
+def curl(home: Path, source: str | None, url: str, *, namespace: str = "default", insecure: bool = False,
+         include: bool = False, method: str | None = None, headers: Sequence[str] = (),
+         resolve: Sequence[str] = (), verbose: bool = False) -> tuple[int, str, str]:
+    """Run the real curl from ``source`` (trace's FROM syntax); returns (curl's exit code, stdout, stderr)."""
+    session.check_privileges()
+    if not session.is_up(home):
+        raise DataplaneError("the data plane is not up: run 'aksnet up' first")
+    twin, cluster_id = session.load(home)
+    tag = session.tag_of(home)
+    state = State.load(session.apply.dataplane_dir(home), tag)
+    topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
+    site = trace_mod.parse_sources(topo, source or "internet", namespace)[0]
+    if site.kind == "internet" and site.ip not in state.meta.get("internet_hosts", []):
+        session.up(home, extra_internet=(site.ip,))
+    ns = probe.site_netns(tag, site, topo)
+    argv = ["/usr/sbin/ip", "netns", "exec", ns, *curl_argv(url, insecure=insecure, include=include, method=method,
+                                                            headers=headers, resolve=resolve, verbose=verbose)]
+    p = subprocess.run(argv, capture_output=True, text=True, check=False)
+    return p.returncode, p.stdout, p.stderr

@@ -1,0 +1,245 @@
+"""The echo agent: one process serving every pod, VM, internet host and API server namespace.
+
+For each namespace in its configuration it opens sockets *inside* that namespace (setns in this thread,
+then back: sockets keep the namespace they were created in, stack.md §3): TCP and UDP on the echo port
+(every other port is redirected there by the namespace's ``aksnet-echo`` nft table, and the original port
+is read back with SO_ORIGINAL_DST / IP_ORIGDSTADDR), real TCP listeners for hostNetwork pods, and DNS on
+the CoreDNS pod IPs (answers from the twin's CoreDNS records, engine.coredns). Every answer is the echo
+format of DESIGN.md: one ``key=value`` per line (``pod=NS/NAME``, ``pod_ip``, ``port``, ``client_ip``,
+and for HTTP ``method``, ``host``, ``request_uri``, ``header.<name>``). Run as
+``python -m aksnet.dataplane.echo_agent CONFIG``; it writes its pid file and a ready file itself.
+It must never open a socket in the host's namespace.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import signal
+import socket
+import struct
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+SO_ORIGINAL_DST = 80
+IP_RECVORIGDSTADDR = 20
+HTTP_METHODS = (b"GET ", b"POST ", b"PUT ", b"HEAD ", b"DELETE ", b"PATCH ", b"OPTIONS ")
+_POD_NAME = re.compile(r"^(\d+)-(\d+)-(\d+)-(\d+)\.[^.]+\.pod\.cluster\.local$")
+
+
+def echo_lines(identity: list[tuple[str, str]], port: int, client_ip: str, protocol: str) -> list[str]:
+    return [*(f"{k}={v}" for k, v in identity), f"port={port}", f"protocol={protocol}", f"client_ip={client_ip}"]
+
+
+def http_response(identity: list[tuple[str, str]], port: int, client_ip: str, request: bytes) -> bytes:
+    """Parse one HTTP/1.x request head and answer 200 with the echo body (headers lower-cased)."""
+    head = request.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    lines = head.split("\r\n")
+    method, uri = "GET", "/"
+    parts = lines[0].split(" ")
+    if len(parts) >= 2:
+        method, uri = parts[0], parts[1]
+    headers: list[tuple[str, str]] = []
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            headers.append((k.strip().lower(), v.strip()))
+    host = next((v for k, v in headers if k == "host"), "")
+    body_lines = echo_lines(identity, port, client_ip, "TCP")
+    body_lines += [f"method={method}", f"host={host}", f"request_uri={uri}"]
+    body_lines += [f"header.{k}={v}" for k, v in sorted(headers)]
+    body = ("\n".join(body_lines) + "\n").encode()
+    if method == "HEAD":
+        payload = b""
+    else:
+        payload = body
+    return (f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n").encode() + payload
+
+
+def _original_port(conn: socket.socket, default: int) -> int:
+    try:
+        raw = conn.getsockopt(socket.SOL_IP, SO_ORIGINAL_DST, 16)
+        return int(struct.unpack("!H", raw[2:4])[0])
+    except OSError:
+        return default
+
+
+def _serve_tcp(conn: socket.socket, addr: tuple[str, int], identity: list[tuple[str, str]], port: int) -> None:
+    try:
+        conn.settimeout(0.3)
+        data = b""
+        try:
+            data = conn.recv(65536)
+            if data.startswith(HTTP_METHODS):
+                conn.settimeout(2.0)
+                while b"\r\n\r\n" not in data and len(data) < 65536:
+                    more = conn.recv(65536)
+                    if not more:
+                        break
+                    data += more
+        except (TimeoutError, OSError):
+            pass
+        conn.settimeout(2.0)
+        if data.startswith(HTTP_METHODS):
+            conn.sendall(http_response(identity, port, addr[0], data))
+        else:
+            conn.sendall(("\n".join(echo_lines(identity, port, addr[0], "TCP")) + "\n").encode())
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+class DnsAnswerer:
+    """Cluster DNS from the twin's CoreDNS records (zone-file lines per owner name)."""
+
+    def __init__(self, records: dict[str, list[str]], upstream: dict[str, list[str]]) -> None:
+        self.records = {k.lower().rstrip("."): v for k, v in records.items()}
+        self.upstream = {k.lower().rstrip("."): v for k, v in upstream.items()}
+
+    def answer(self, packet: bytes) -> bytes:
+        from dnslib import QTYPE, RCODE, RR, DNSRecord
+
+        req = DNSRecord.parse(packet)
+        reply = req.reply()
+        q = req.q
+        name = str(q.qname).lower().rstrip(".")
+        qtype = QTYPE[q.qtype]
+        if name in self.records:
+            for text in self.records[name]:
+                for rr in RR.fromZone(text):
+                    if QTYPE[rr.rtype] in (qtype, "CNAME"):
+                        reply.add_answer(rr)
+            return bytes(reply.pack())
+        m = _POD_NAME.match(name)
+        if m and qtype == "A":
+            reply.add_answer(*RR.fromZone(f"{name}. 30 IN A {'.'.join(m.groups())}"))
+            return bytes(reply.pack())
+        if name.endswith("cluster.local") or name.endswith("in-addr.arpa"):
+            reply.header.rcode = RCODE.NXDOMAIN
+            return bytes(reply.pack())
+        if name in self.upstream and qtype == "A":
+            for ip in self.upstream[name]:
+                reply.add_answer(*RR.fromZone(f"{name}. 30 IN A {ip}"))
+            return bytes(reply.pack())
+        reply.header.rcode = RCODE.NXDOMAIN
+        return bytes(reply.pack())
+
+
+def _in_netns(ns: str, fn: Any) -> Any:
+    from aksnet.dataplane import nsenter
+
+    with nsenter.netns(ns):
+        return fn()
+
+
+def _tcp_listener(ip: str, port: int) -> socket.socket:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((ip, port))
+    s.listen(256)
+    s.setblocking(False)
+    return s
+
+
+def _udp_socket(ip: str, port: int, origdst: bool) -> socket.socket:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if origdst:
+        s.setsockopt(socket.SOL_IP, IP_RECVORIGDSTADDR, 1)
+    s.bind((ip, port))
+    s.setblocking(False)
+    return s
+
+
+def run(config_path: Path) -> None:
+    cfg = json.loads(config_path.read_text())
+    Path(cfg["pidfile"]).write_text(f"{os.getpid()}\n")
+    echo_port = int(cfg["echo_port"])
+    dns = DnsAnswerer(cfg.get("dns_records", {}), cfg.get("upstream", {}))
+    sel = selectors.DefaultSelector()
+    for lst in cfg["listeners"]:
+        ident = [tuple(x) for x in lst["identity"]]
+        socks: list[tuple[socket.socket, str, int]] = []
+
+        def make(lst: dict[str, Any] = lst, socks: list[tuple[socket.socket, str, int]] = socks) -> None:
+            if lst.get("catch_all", True):
+                socks.append((_tcp_listener("0.0.0.0", echo_port), "tcp", echo_port))
+                socks.append((_udp_socket("0.0.0.0", echo_port, True), "udp", echo_port))
+            for p in lst.get("tcp_ports", []):
+                socks.append((_tcp_listener("0.0.0.0", int(p)), "tcp", int(p)))
+            if lst.get("dns_ip"):
+                socks.append((_udp_socket(lst["dns_ip"], 53, False), "dns", 53))
+                socks.append((_tcp_listener(lst["dns_ip"], 53), "dnstcp", 53))
+
+        try:
+            _in_netns(lst["netns"], make)
+        except OSError as exc:
+            print(f"aksnet-agent: {lst['netns']}: {exc}", file=sys.stderr, flush=True)
+            continue
+        for s, kind, port in socks:
+            sel.register(s, selectors.EVENT_READ, (kind, port, ident))
+    Path(cfg["readyfile"]).write_text("ready\n")
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    while True:
+        for key, _ in sel.select():
+            kind, port, ident = key.data
+            s = key.fileobj
+            assert isinstance(s, socket.socket)
+            try:
+                _dispatch(s, kind, port, ident, dns)
+            except OSError:
+                continue
+
+
+def _dispatch(s: socket.socket, kind: str, port: int, ident: list[tuple[str, str]], dns: DnsAnswerer) -> None:
+    if kind == "tcp":
+        conn, addr = s.accept()
+        conn.setblocking(True)
+        real = _original_port(conn, port)
+        threading.Thread(target=_serve_tcp, args=(conn, addr, ident, real), daemon=True).start()
+    elif kind == "udp":
+        data, anc, _, addr = s.recvmsg(65536, socket.CMSG_SPACE(16))
+        real = port
+        for level, typ, cdata in anc:
+            if level == socket.SOL_IP and typ == IP_RECVORIGDSTADDR:
+                real = int(struct.unpack("!H", cdata[2:4])[0])
+        s.sendto(("\n".join(echo_lines(ident, real, addr[0], "UDP")) + "\n").encode(), addr)
+    elif kind == "dns":
+        data, addr = s.recvfrom(65536)
+        try:
+            s.sendto(dns.answer(data), addr)
+        except Exception:
+            return
+    elif kind == "dnstcp":
+        conn, _ = s.accept()
+        threading.Thread(target=_serve_dns_tcp, args=(conn, dns), daemon=True).start()
+
+
+def _serve_dns_tcp(conn: socket.socket, dns: DnsAnswerer) -> None:
+    try:
+        conn.settimeout(2.0)
+        head = conn.recv(2)
+        if len(head) == 2:
+            ln = struct.unpack("!H", head)[0]
+            data = b""
+            while len(data) < ln:
+                chunk = conn.recv(ln - len(data))
+                if not chunk:
+                    break
+                data += chunk
+            out = dns.answer(data)
+            conn.sendall(struct.pack("!H", len(out)) + out)
+    except Exception:
+        pass
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":  # pragma: no cover - started by apply as a separate process
+    run(Path(sys.argv[1]))

@@ -1,0 +1,277 @@
+"""The Azure fabric in the ``azure-vnet`` namespace: VNet routing, NSGs, load balancer frontends, NAT.
+
+Routing (virtual-networks-udr-overview, aks.md §3.6): every host link has an ``iif`` rule selecting its
+subnet's table, which holds the subnet's effective routes from ``aksnet.engine.routing`` (VnetLocal and
+peering → ``throw`` to the fabric table of host /32s; Internet → the internet router; None and unknown
+next hops → ``unreachable``; VirtualAppliance → the appliance's link). Overlay nodes reach the cluster's
+pod CIDR through the fabric (AKS overlay routing domain), VMs do not. Load balancer frontends keep their
+IP (floating IP, AKS's default): a new flow to frontend:port is marked for the chosen healthy member and a
+fwmark rule routes it to that member's link (the member is the first healthy one, as ``engine.load_balancer``
+chooses). Outbound SNAT per host follows ``engine.snat.internet_egress``. Pure: builds specs only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from aksnet.dataplane import names, nsg_nft
+from aksnet.dataplane import nft as n
+from aksnet.dataplane import topo_names as tn
+from aksnet.dataplane.spec import RouteSpec, Routing, RuleSpec
+from aksnet.engine import kube_proxy, routing, snat
+from aksnet.engine.addressing import Topology
+from aksnet.model import azure
+
+if TYPE_CHECKING:
+    from aksnet.dataplane.plan import Host
+
+
+def _vnet_space(topo: Topology, vnet: azure.VirtualNetwork, pod_cidrs: Sequence[str]) -> list[str]:
+    prefixes = list(vnet.address_prefixes)
+    for p in vnet.peerings:
+        prefixes += p.remote_address_prefixes
+    rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
+    prefixes += routing.udr_prefixes(t for i, t in topo.route_tables.items() if i in rts)
+    prefixes += pod_cidrs
+    return nsg_nft.collapse(prefixes)
+
+
+def _owner_link(hosts: Sequence[Host], ip: str) -> str | None:
+    for h in hosts:
+        for link, _, ips in h.nics:
+            if ip in ips:
+                return link
+        if ip in h.extra_ips:
+            return h.nics[0][0]
+    return None
+
+
+def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
+          inet_host_links: Sequence[tuple[str, str]]) -> tuple[tuple[Routing, ...], list[n.Table], list[str]]:
+    """(routing of the vnet and internet namespaces, the fabric's nft tables, public IPs routed to the VNet)."""
+    vnet_ns = tn.vnet_ns(tag)
+    cluster = topo.cluster
+    flavour = cluster.plugin_flavour if cluster else "kubenet"
+    pod_cidrs = [cluster.network_profile.pod_cidr] if cluster and flavour == "overlay" and \
+        cluster.network_profile.pod_cidr else []
+    rules: list[RuleSpec] = [RuleSpec(30000, tn.FABRIC_TABLE)]
+    routes: list[RouteSpec] = []
+    # fabric table: where every address in the VNet lives
+    for h in hosts:
+        for link, _, ips in h.nics:
+            routes += [RouteSpec(f"{ip}/32", dev=link, table=tn.FABRIC_TABLE, scope="link") for ip in ips]
+        # pod addresses live behind the node: route them via the node's own address
+        node_ip = h.nics[0][2][0]
+        routes += [RouteSpec(f"{ip}/32", gateway=node_ip, dev=h.nics[0][0], table=tn.FABRIC_TABLE, onlink=True)
+                   for ip in h.extra_ips]
+        if h.pod_cidr:
+            routes.append(RouteSpec(h.pod_cidr, gateway=node_ip, dev=h.nics[0][0], table=tn.FABRIC_TABLE,
+                                    onlink=True))
+            for pc in pod_cidrs:
+                rules.append(RuleSpec(900, tn.FABRIC_TABLE, iif=h.nics[0][0], dst=pc))
+    # replies the fabric itself makes (ICMP unreachable, NSG rejects) reach hosts and the internet
+    routes += [RouteSpec(r.dst, r.gateway, r.dev, tn.LOCAL_TABLE, r.type, r.scope, r.src, r.onlink)
+               for r in routes if r.table == tn.FABRIC_TABLE]
+    routes.append(RouteSpec("default", gateway=tn.VNET_INET_INET_IP, dev=inet_link, table=tn.LOCAL_TABLE,
+                            onlink=True))
+    rules.append(RuleSpec(500, tn.LOCAL_TABLE, iif="lo"))
+    routes.append(RouteSpec("default", table=tn.FABRIC_TABLE, type="unreachable"))
+    # one table per subnet with its effective routes
+    subnets: dict[str, azure.Subnet] = {}
+    for h in hosts:
+        for _, s, _ in h.nics:
+            subnets.setdefault(s.id.lower(), s)
+    for i, sid in enumerate(sorted(subnets)):
+        table = tn.SUBNET_TABLE_BASE + i
+        s = subnets[sid]
+        for h in hosts:
+            for link, hs, _ in h.nics:
+                if hs.id.lower() == sid:
+                    rules.append(RuleSpec(1000, table, iif=link))
+        vnet = topo.vnet_of_subnet.get(sid)
+        if vnet is None:
+            continue
+        rt = topo.route_tables.get((s.route_table_id or "").lower())
+        peered = [v for v in topo.vnets.values()
+                  if any(p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
+        for er in routing.effective_routes(vnet, rt, peered):
+            routes.append(_route_of(er, table, hosts, inet_link))
+    # load balancer frontends (floating IP): mark → per-member table
+    table_nft = n.Table("ip", "aksnet-fabric")
+    member_marks: dict[str, int] = {}
+    node_hosts = [h for h in hosts if h.kind == "node"]
+    for i, h in enumerate(node_hosts):
+        mark = tn.BACKEND_MARK_BASE + i
+        member_marks[h.nics[0][2][0]] = mark
+        rules.append(RuleSpec(100, tn.BACKEND_TABLE_BASE + i, fwmark=mark))
+        routes.append(RouteSpec("default", gateway=h.nics[0][2][0], dev=h.nics[0][0],
+                                table=tn.BACKEND_TABLE_BASE + i, onlink=True))
+    public_ips = sorted({p.ip_address for p in topo.twin.public_ips if p.ip_address}, key=ipaddress.IPv4Address)
+    _lb_chains(topo, table_nft, member_marks)
+    _nat_chains(topo, hosts, table_nft, inet_link, public_ips)
+    _nsg_chains(topo, hosts, table_nft, pod_cidrs)
+    vnet_routing = Routing(vnet_ns, tuple(rules), tuple(routes))
+    inet_routes = [RouteSpec(f"{ip}/32", gateway=tn.VNET_INET_VNET_IP, dev="up0", table=tn.FABRIC_TABLE, onlink=True)
+                   for ip in public_ips if ip not in {x for x, _ in inet_host_links}]
+    inet_routes += [RouteSpec(f"{ip}/32", dev=link, table=tn.FABRIC_TABLE, scope="link")
+                    for ip, link in inet_host_links]
+    inet_routes.append(RouteSpec("default", table=tn.FABRIC_TABLE, type="unreachable"))
+    inet_routing = Routing(tn.internet_ns(tag), (RuleSpec(30000, tn.FABRIC_TABLE),), tuple(inet_routes))
+    return (vnet_routing, inet_routing), [table_nft], public_ips
+
+
+def _route_of(er: routing.EffectiveRoute, table: int, hosts: Sequence[Host], inet_link: str) -> RouteSpec:
+    hop = er.next_hop_type
+    if hop in ("VnetLocal", "VNetPeering"):
+        return RouteSpec(er.prefix, table=table, type="throw")
+    if hop == "Internet":
+        return RouteSpec(er.prefix, gateway=tn.VNET_INET_INET_IP, dev=inet_link, table=table, onlink=True)
+    if hop == "VirtualAppliance" and er.next_hop_ip:
+        link = _owner_link(hosts, er.next_hop_ip)
+        if link:
+            return RouteSpec(er.prefix, gateway=er.next_hop_ip, dev=link, table=table, onlink=True)
+    return RouteSpec(er.prefix, table=table, type="unreachable")
+
+
+def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int]) -> None:
+    t.chain("lb-prerouting", hook="prerouting", ctype="filter", prio=-150)
+    elems: list[list[Any]] = []
+    node_of_ip = {nd.internal_ip: nd.name for nd in topo.nodes.values()}
+    for lb in sorted(topo.twin.load_balancers, key=lambda x: x.id.lower()):
+        for rule in lb.rules:
+            fe = next((f for f in lb.frontends if f.id.lower() == rule.frontend_id.lower()), None)
+            if fe is None:
+                continue
+            ip = fe.private_ip
+            if fe.public_ip_id:
+                pip = topo.public_ips.get(fe.public_ip_id.lower())
+                ip = pip.ip_address if pip else None
+            if not ip:
+                continue
+            pool = next((p for p in lb.backend_pools if p.id.lower() == rule.backend_pool_id.lower()), None)
+            members = list(pool.ip_addresses) if pool else []
+            protos = ["tcp", "udp"] if rule.protocol.lower() == "all" else [rule.protocol.lower()]
+            healthy = members
+            for proto in protos:
+                svc_port = _service_for(topo, ip, rule.frontend_port, proto)
+                if svc_port is not None:
+                    svc, sp = svc_port
+                    ok = set(kube_proxy.nodes_passing_probe(topo, svc, sp, [node_of_ip[m] for m in members
+                                                                             if m in node_of_ip]))
+                    healthy = [m for m in members if node_of_ip.get(m) in ok]
+                chain = f"lbr-{names.short_hash(f'{lb.id}/{rule.name}/{proto}'.lower(), 10)}"
+                t.chain(chain)
+                member = next((m for m in healthy if m in member_marks), None)
+                if member is None:
+                    t.rule(chain, n.DROP, comment=f"{lb.name}/{rule.name}: no healthy member")
+                else:
+                    t.rule(chain, {"mangle": {"key": n.ct("mark"), "value": member_marks[member]}},
+                           comment=f"{lb.name}/{rule.name} -> {node_of_ip.get(member, member)}")
+                elems.append([{"concat": [ip, proto, rule.frontend_port]}, n.jump(chain)])
+    if elems:
+        t.rule("lb-prerouting", n.match(n.ct("state"), "new"),
+               {"vmap": {"key": {"concat": [n.payload("ip", "daddr"), n.meta("l4proto"), n.payload("th", "dport")]},
+                         "data": {"set": elems}}})
+    t.rule("lb-prerouting", n.match(n.ct("direction"), "original"), n.match(n.ct("mark"), 0, "!="),
+           {"mangle": {"key": n.meta("mark"), "value": n.ct("mark")}})
+
+
+def _service_for(topo: Topology, ip: str, port: int, proto: str) -> Any:
+    for svc in topo.service_by_external_ip.get(ip, ()):
+        for sp in svc.ports:
+            if sp.port == port and sp.protocol.lower() == proto:
+                return svc, sp
+    return None
+
+
+def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: str, public_ips: list[str]) -> None:
+    t.chain("dnat", hook="prerouting", ctype="nat", prio=-100)
+    t.chain("snat", hook="postrouting", ctype="nat", prio=100)
+    t.chain("egress", hook="forward", ctype="filter", prio=-10)
+    cluster = topo.cluster
+    for h in hosts:
+        for nic in h.nic_objs:
+            for c in nic.ip_configurations:
+                if c.public_ip_id:
+                    pip = topo.public_ips.get(c.public_ip_id.lower())
+                    if pip and pip.ip_address:
+                        t.rule("dnat", n.match(n.payload("ip", "daddr"), pip.ip_address),
+                               {"dnat": {"addr": c.private_ip}}, comment=f"instance public IP {pip.name}")
+        for _, subnet, ips in h.nics:
+            for ip in ips:
+                nic_cfg = topo.nic_by_ip.get(ip)
+                dec = snat.internet_egress(topo, ip, subnet, nic_cfg[1] if nic_cfg else None,
+                                           cluster if h.kind == "node" else None)
+                out = n.match(n.meta("oifname"), inet_link)
+                src = n.match(n.payload("ip", "saddr"), ip)
+                if dec.public_ip is None:
+                    t.rule("egress", out, src, n.reject_fast(), comment=dec.rule[:120])
+                else:
+                    t.rule("snat", out, src, {"snat": {"addr": dec.public_ip}}, comment=dec.rule[:120])
+                    if dec.public_ip not in public_ips:
+                        public_ips.append(dec.public_ip)
+
+
+def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Sequence[str]) -> None:
+    t.chain("forward", hook="forward", ctype="filter", prio=0)
+    t.rule("forward", n.match(n.ct("state"), n.anon_set(["established", "related"]), "in"), n.ACCEPT)
+    t.rule("forward", n.match(n.ct("state"), "invalid"), n.DROP)
+    made: dict[tuple[str, str, str], str] = {}
+    out_map: list[list[Any]] = []
+    in_map: list[list[Any]] = []
+
+    def chain_of(nsg_id: str | None, direction: str, vnet: azure.VirtualNetwork) -> str | None:
+        if not nsg_id:
+            return None
+        nsg = topo.nsgs.get(nsg_id.lower())
+        if nsg is None:
+            return None
+        key = (nsg.id.lower(), direction, vnet.id.lower())
+        if key not in made:
+            made[key] = nsg_nft.add_nsg_chain(t, nsg, direction, vnet.id, _vnet_space(topo, vnet, pod_cidrs))
+        return made[key]
+
+    for h in hosts:
+        for i, (link, subnet, _) in enumerate(h.nics):
+            vnet = topo.vnet_of_subnet.get(subnet.id.lower())
+            if vnet is None:
+                continue
+            nic_nsg = h.nic_objs[i].nsg_id if i < len(h.nic_objs) else None
+            outs = [c for c in (chain_of(nic_nsg, "Outbound", vnet), chain_of(subnet.nsg_id, "Outbound", vnet)) if c]
+            ins = [c for c in (chain_of(subnet.nsg_id, "Inbound", vnet), chain_of(nic_nsg, "Inbound", vnet)) if c]
+            for direction, chains, target in (("out", outs, out_map), ("in", ins, in_map)):
+                if not chains:
+                    continue
+                hc = f"host-{direction}-{link}"
+                t.chain(hc)
+                for c in chains:
+                    t.rule(hc, n.jump(c))
+                target.append([link, n.jump(hc)])
+    if out_map:
+        t.rule("forward", {"vmap": {"key": n.meta("iifname"), "data": {"set": out_map}}})
+    if in_map:
+        t.rule("forward", {"vmap": {"key": n.meta("oifname"), "data": {"set": in_map}}})
+
+
+def apiserver_filter(topo: Topology, mc: azure.ManagedCluster) -> n.Table:
+    """The public API server answers TCP 443 only, from the authorized ranges plus the cluster's outbound IPs
+    when ranges are set (engine.apiserver.check_public)."""
+    t = n.Table("ip", "aksnet-apiserver")
+    t.chain("input", hook="prerouting", ctype="filter", prio=-150)  # before the echo redirect
+    t.rule("input", n.match(n.ct("state"), n.anon_set(["established", "related"]), "in"), n.ACCEPT)
+    t.rule("input", n.match(n.meta("l4proto"), "tcp"), n.match(n.payload("th", "dport"), 443, "!="),
+           n.reject_fast(), comment="TCP/443 only")
+    t.rule("input", n.match(n.meta("l4proto"), "tcp", "!="), n.reject_fast())
+    ranges = [r for r in mc.authorized_ip_ranges if r and r != "0.0.0.0/32"]
+    if mc.authorized_ip_ranges:
+        outbound = [p.ip_address for pid in mc.network_profile.effective_outbound_ip_ids
+                    if (p := topo.public_ips.get(pid.lower())) and p.ip_address]
+        allowed = nsg_nft.collapse([*ranges, *outbound])
+        if allowed:
+            t.rule("input", n.match(n.payload("ip", "saddr"), n.anon_set([n.prefix(c) for c in allowed]), "!="),
+                   n.reject_fast(), comment="apiServerAccessProfile.authorizedIpRanges")
+        else:
+            t.rule("input", n.reject_fast(), comment="apiServerAccessProfile.authorizedIpRanges")
+    return t

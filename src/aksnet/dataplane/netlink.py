@@ -1,0 +1,203 @@
+"""Netlink through pyroute2: create and remove namespaces, veth pairs, bridges, addresses, routes, rules.
+
+Every operation names the namespace it acts in; namespaces are opened with ``flags=0`` so a missing
+namespace is an error, never silently created. Links are only ever created inside our namespaces (a veth
+is created in the parent namespace with its peer moved straight into the child), so the host's namespace
+never gains an interface. Callers record a namespace in the state file before calling :func:`create_netns`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pyroute2 import IPRoute, netns
+from pyroute2.netlink.exceptions import NetlinkError
+
+from aksnet.dataplane import nsenter
+from aksnet.dataplane.spec import Addr, RouteSpec, RuleSpec, Unit, Veth
+from aksnet.errors import DataplaneError
+
+NETNS_DIR = Path("/var/run/netns")
+_SCOPES = {"universe": 0, "link": 253, "host": 254}
+_RT_TYPES = {"unicast": 1, "blackhole": 6, "unreachable": 7, "prohibit": 8, "throw": 9}
+
+
+def list_netns() -> list[str]:
+    return sorted(os.listdir(NETNS_DIR)) if NETNS_DIR.exists() else []
+
+
+def netns_exists(name: str) -> bool:
+    return (NETNS_DIR / name).exists()
+
+
+def create_netns(name: str) -> None:
+    if netns_exists(name):
+        raise DataplaneError(f"network namespace {name} already exists")
+    netns.create(name)
+
+
+def remove_netns(name: str) -> None:
+    if netns_exists(name):
+        netns.remove(name)
+
+
+def delete_links(ns: str, links: list[str]) -> None:
+    """Delete links of ours in ``ns`` at once (a removed namespace's veths are otherwise reaped later)."""
+    if not links or not netns_exists(ns):
+        return
+    with ipr(ns) as ip:
+        for name in links:
+            found = ip.link_lookup(ifname=name)
+            if found:
+                with contextlib.suppress(NetlinkError):
+                    ip.link("del", index=found[0])
+
+
+@contextlib.contextmanager
+def ipr(ns: str) -> Iterator[Any]:
+    if not ns:
+        raise DataplaneError("refusing a netlink operation in the host namespace")
+    ip = IPRoute(netns=ns, flags=0)
+    try:
+        yield ip
+    finally:
+        ip.close()
+
+
+def _index(ip: Any, name: str) -> int:
+    found = ip.link_lookup(ifname=name)
+    if not found:
+        raise DataplaneError(f"link {name} not found")
+    return int(found[0])
+
+
+def _add_addrs(ip: Any, idx: int, addrs: tuple[Addr, ...]) -> None:
+    for a in addrs:
+        ip.addr("add", index=idx, address=a.ip, prefixlen=a.prefixlen, scope=_SCOPES[a.scope])
+
+
+def add_route(ip: Any, r: RouteSpec) -> None:
+    kw: dict[str, Any] = {"table": r.table, "type": _RT_TYPES[r.type]}
+    kw["dst"] = r.dst if r.dst != "default" else "0.0.0.0/0"
+    if r.gateway:
+        kw["gateway"] = r.gateway
+    if r.dev:
+        kw["oif"] = _index(ip, r.dev)
+    if r.scope:
+        kw["scope"] = _SCOPES[r.scope]
+    if r.src:
+        kw["prefsrc"] = r.src
+    if r.onlink:
+        kw["flags"] = 4  # RTNH_F_ONLINK
+    try:
+        ip.route("add", **kw)
+    except NetlinkError as exc:
+        raise DataplaneError(f"route {r} failed: {exc}") from exc
+
+
+def add_rule(ip: Any, r: RuleSpec) -> None:
+    kw: dict[str, Any] = {"priority": r.priority, "table": r.table}
+    if r.iif:
+        kw["iifname"] = r.iif
+    if r.fwmark is not None:
+        kw["fwmark"] = r.fwmark
+        kw["fwmask"] = 0xFFFFFFFF
+    if r.dst:
+        d, _, ln = r.dst.partition("/")
+        kw["dst"] = d
+        kw["dst_len"] = int(ln or 32)
+    ip.rule("add", **kw)
+
+
+def write_sysctls(ns: str, sysctls: tuple[tuple[str, str], ...]) -> None:
+    """Write ``/proc/sys/<key>`` inside ``ns`` (setns in this thread, restored afterwards)."""
+    if not sysctls:
+        return
+    with nsenter.netns(ns):
+        for key, value in sysctls:
+            path = Path("/proc/sys") / key.replace(".", "/")
+            with contextlib.suppress(FileNotFoundError):
+                path.write_text(value)
+
+
+def _create_veth(unit: Unit, v: Veth) -> None:
+    assert unit.parent is not None
+    with ipr(unit.parent) as p:
+        try:
+            p.link("add", ifname=v.name, kind="veth", peer={"ifname": v.peer_name, "net_ns_fd": unit.netns})
+        except NetlinkError as exc:
+            if exc.code != 17:
+                raise
+            # our own link of a namespace just removed, not reaped yet by the kernel: remove it and retry
+            p.link("del", index=_index(p, v.name))
+            p.link("add", ifname=v.name, kind="veth", peer={"ifname": v.peer_name, "net_ns_fd": unit.netns})
+        idx = _index(p, v.name)
+        if v.master:
+            p.link("set", index=idx, master=_index(p, v.master))
+        _add_addrs(p, idx, v.addrs)
+        p.link("set", index=idx, state="up")
+        if v.hairpin:
+            p.brport("set", index=idx, mode=1)
+    if v.proxy_arp:
+        write_sysctls(unit.parent, ((f"net.ipv4.conf.{v.name}.proxy_arp", "1"),))
+    with ipr(unit.netns) as c:
+        cidx = _index(c, v.peer_name)
+        _add_addrs(c, cidx, v.peer_addrs)
+        c.link("set", index=cidx, state="up")
+        if v.drop_peer_prefix_route:
+            for a in v.peer_addrs:
+                if a.prefixlen < 32:
+                    with contextlib.suppress(NetlinkError):
+                        net = ipaddress.IPv4Network(f"{a.ip}/{a.prefixlen}", strict=False)
+                        c.route("del", dst=str(net), oif=cidx, table=254, scope=253, proto=2)
+        for r in v.peer_routes:
+            add_route(c, r)
+    if v.routes:
+        with ipr(unit.parent) as p:
+            for r in v.routes:
+                add_route(p, r)
+
+
+def build_unit(unit: Unit) -> None:
+    """Create the unit's namespace content (the namespace itself must exist already)."""
+    with ipr(unit.netns) as ip:
+        ip.link("set", index=_index(ip, "lo"), state="up")
+        _add_addrs(ip, _index(ip, "lo"), unit.loopback)
+        for b in unit.bridges:
+            ip.link("add", ifname=b.name, kind="bridge")
+            idx = _index(ip, b.name)
+            _add_addrs(ip, idx, b.addrs)
+            ip.link("set", index=idx, state="up")
+    write_sysctls(unit.netns, unit.sysctls)
+    for v in unit.uplinks:
+        _create_veth(unit, v)
+    if unit.routes:
+        with ipr(unit.netns) as ip:
+            for r in unit.routes:
+                add_route(ip, r)
+
+
+def replace_routing(ns: str, rules: tuple[RuleSpec, ...], routes: tuple[RouteSpec, ...],
+                    old_tables: set[int]) -> None:
+    """Replace the policy rules (priority < 32000) and the given non-main tables of ``ns``."""
+    with ipr(ns) as ip:
+        for rule in ip.get_rules(family=2):
+            prio = rule.get_attr("FRA_PRIORITY") or 0
+            if 0 < prio < 32000:
+                with contextlib.suppress(NetlinkError):
+                    ip.rule("del", priority=prio, table=rule.get_attr("FRA_TABLE") or rule["table"])
+        tables = old_tables | {r.table for r in routes}
+        for t in sorted(tables):
+            if t == 254:
+                continue
+            with contextlib.suppress(NetlinkError):
+                ip.flush_routes(table=t, family=2)
+        for r in rules:
+            add_rule(ip, r)
+        for rt in routes:
+            add_route(ip, rt)

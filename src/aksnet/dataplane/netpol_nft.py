@@ -1,0 +1,163 @@
+"""NetworkPolicy compiled to nftables for one node (table ``inet aksnet-netpol``).
+
+Semantics come from engineer H5's ``aksnet.engine.netpol`` (``ingress_side``/``egress_side`` with the
+cluster's engine profile), so the kernel and the twin share one interpretation of selectors, named ports,
+ipBlocks and engine quirks; this module only turns the per-pod allowed (peer, connections) sets into nft.
+Shape (stack.md §4.4, kube-router style): base chains in ``forward`` (pod↔pod, routed or bridged thanks to
+br_netfilter), ``input`` (a pod's egress to its own node) and ``output`` (the node's traffic to its pods),
+each accepting established flows, then ``ip daddr vmap`` → ``pod-in-…`` for ingress-isolated local pods
+and ``ip saddr vmap`` → ``pod-out-…`` for egress-isolated ones. A pod chain ``return``s when a rule allows
+and rejects otherwise, so a same-node flow is checked by both the source's and the destination's chains.
+Peers: every pod-network pod and node of the cluster by exact IP, then the address ranges induced by all
+ipBlocks (each range evaluated as one outside address). Pure: builds JSON only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+
+from aksnet.dataplane import names
+from aksnet.dataplane import nft as n
+from aksnet.engine.addressing import Topology
+from aksnet.engine.netpol import evaluate
+from aksnet.engine.netpol.conns import ALL, PROTOCOLS, ConnSet
+from aksnet.engine.netpol.peers import Endpoint, namespace_labels
+from aksnet.engine.netpol.profiles import EngineProfile, get_profile
+from aksnet.model import k8s
+
+SideFn = Callable[..., evaluate.SideConns]
+
+
+def conn_matches(c: ConnSet) -> list[list[dict[str, Any]]]:
+    """One expression list per protocol of ``c`` (``[[]]`` for every connection)."""
+    if c.is_all:
+        return [[]]
+    out = []
+    for proto in PROTOCOLS:
+        rs = c.protocol_ranges(proto)
+        if not rs:
+            continue
+        m = [n.match(n.meta("l4proto"), proto.lower())]
+        if rs != ((1, 65535),):
+            m.append(n.match(n.payload("th", "dport"), n.anon_set([n.port_value(lo, hi) for lo, hi in rs])))
+        out.append(m)
+    return out
+
+
+def external_atoms(policies: tuple[k8s.NetworkPolicy, ...]) -> list[tuple[int, int]]:
+    """The disjoint address ranges induced by every ipBlock cidr and except (plus the whole space)."""
+    points = {0, 2**32}
+    for p in policies:
+        for rule in (*p.ingress, *p.egress):
+            for peer in rule.peers:
+                if peer.ip_block is None:
+                    continue
+                for c in (peer.ip_block.cidr, *peer.ip_block.except_):
+                    try:
+                        net = ipaddress.ip_network(c, strict=False)
+                    except ValueError:
+                        continue
+                    if isinstance(net, ipaddress.IPv4Network):
+                        points |= {int(net.network_address), int(net.broadcast_address) + 1}
+    pts = sorted(points)
+    return [(pts[i], pts[i + 1] - 1) for i in range(len(pts) - 1)]
+
+
+def _ip(i: int) -> str:
+    return str(ipaddress.IPv4Address(i))
+
+
+def _chain_rules(t: n.Table, chain: str, field: str, subject: Endpoint, peers: list[Endpoint],
+                 atoms: list[tuple[int, int]], side: SideFn, cluster: Any, profile: EngineProfile,
+                 labels: dict[str, Any], bypass: list[dict[str, Any]]) -> None:
+    t.chain(chain)
+    for b in bypass:
+        t.rule(chain, *b["exprs"], n.RETURN, comment=b["comment"])
+    groups: dict[ConnSet, list[str]] = {}
+    for peer in peers:
+        if peer.ip is None:
+            continue
+        if peer.ip == subject.ip:
+            allowed = ALL  # a pod cannot block access to itself
+        else:
+            allowed = side(cluster, subject, peer, profile, labels).allowed
+        groups.setdefault(allowed, []).append(peer.ip)
+    addr = n.payload("ip", field)
+    known: list[str] = []
+    for conns, ips in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        known += ips
+        if conns.is_empty:
+            continue
+        for m in conn_matches(conns):
+            t.rule(chain, n.match(addr, n.anon_set(sorted(set(ips), key=ipaddress.IPv4Address))), *m, n.RETURN)
+    if known:
+        t.rule(chain, n.match(addr, n.anon_set(sorted(set(known), key=ipaddress.IPv4Address))), n.reject_fast("inet"))
+    agroups: dict[ConnSet, list[tuple[int, int]]] = {}
+    for lo, hi in atoms:
+        ext = Endpoint("external", _ip(lo))
+        agroups.setdefault(side(cluster, subject, ext, profile, labels).allowed, []).append((lo, hi))
+    for conns, ranges in sorted(agroups.items(), key=lambda kv: str(kv[0])):
+        if conns.is_empty:
+            continue
+        vals = [_ip(lo) if lo == hi else {"range": [_ip(lo), _ip(hi)]} for lo, hi in ranges]
+        for m in conn_matches(conns):
+            if ranges == [(0, 2**32 - 1)]:
+                t.rule(chain, *m, n.RETURN)
+            else:
+                t.rule(chain, n.match(addr, n.anon_set(vals)), *m, n.RETURN)
+    t.rule(chain, n.reject_fast("inet"), comment="NetworkPolicy: not allowed")
+
+
+def _bypass(topo: Topology, profile: EngineProfile) -> list[dict[str, Any]]:
+    """Azure NPM does not enforce ingress that arrives through an LB/NodePort with ETP Cluster."""
+    if profile.lb_ingress_enforced:
+        return []
+    vips = sorted({ip for s in topo.services.values() if (s.external_traffic_policy or "Cluster") == "Cluster"
+                   for ip in s.load_balancer_ingress} | {nd.internal_ip for nd in topo.nodes.values()})
+    if not vips:
+        return []
+    return [{"exprs": [n.match(n.ct("daddr", "original"), n.anon_set(vips))],
+             "comment": f"{profile.name}: ingress via load balancer/NodePort not enforced"}]
+
+
+def build(topo: Topology, node: k8s.Node) -> n.Table:
+    t = n.Table("inet", "aksnet-netpol")
+    cluster = topo.state
+    profile = get_profile(cluster.policy_engine)
+    for name, hook in (("forward", "forward"), ("input", "input"), ("output", "output")):
+        t.chain(name, hook=hook, ctype="filter", prio=0)
+        t.rule(name, n.match(n.ct("state"), n.anon_set(["established", "related"]), "in"), n.ACCEPT)
+    if not profile.enforces or not cluster.network_policies:
+        return t
+    labels = namespace_labels(cluster)
+    pods = [p for p in cluster.pods if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")]
+    peers = [Endpoint("pod", p.pod_ip, p, p.node_name) for p in pods]
+    peers += [Endpoint("node", nd.internal_ip, None, nd.name) for nd in cluster.nodes if nd.internal_ip]
+    atoms = external_atoms(cluster.network_policies)
+    in_map: list[list[Any]] = []
+    out_map: list[list[Any]] = []
+    bypass = _bypass(topo, profile)
+    for p in sorted(pods, key=lambda x: x.key):
+        if p.node_name != node.name or not p.pod_ip:
+            continue
+        me = Endpoint("pod", p.pod_ip, p, p.node_name)
+        h = names.short_hash(p.key, 10)
+        if any(evaluate.selects(pol, p, evaluate.INGRESS) for pol in cluster.network_policies):
+            chain = f"pod-in-{h}"
+            _chain_rules(t, chain, "saddr", me, peers, atoms, evaluate.ingress_side, cluster, profile, labels, bypass)
+            in_map.append([p.pod_ip, n.jump(chain)])
+        if any(evaluate.selects(pol, p, evaluate.EGRESS) for pol in cluster.network_policies):
+            chain = f"pod-out-{h}"
+            _chain_rules(t, chain, "daddr", me, peers, atoms, evaluate.egress_side, cluster, profile, labels, [])
+            out_map.append([p.pod_ip, n.jump(chain)])
+    ingress = {"vmap": {"key": n.payload("ip", "daddr"), "data": {"set": in_map}}}
+    egress = {"vmap": {"key": n.payload("ip", "saddr"), "data": {"set": out_map}}}
+    if in_map:
+        t.rule("forward", ingress)
+        t.rule("output", ingress)
+    if out_map:
+        t.rule("forward", egress)
+        t.rule("input", egress)
+    return t

@@ -1,0 +1,346 @@
+"""The pure planner: Twin → a declarative :class:`Plan` of namespaces, links, addresses, routes, sysctls,
+nft documents, echo listeners, DNS records, resolv.conf files and NGINX configurations.
+
+Topology (DESIGN.md "Data plane sketch"): one ``azure-vnet`` namespace is the VNet's SDN router (system
+routes, UDRs, NSGs, load balancer frontends with floating IP, outbound SNAT); one ``azure-internet``
+namespace is the internet router; every node, VM, private endpoint, internet host and public API server
+gets its own namespace attached to one of them; pods hang off their node (kubenet: a ``cbr0`` bridge with
+the node's /24; Azure CNI and overlay: routed /32s through 169.254.1.1, Azure CNI transparent mode).
+Every host sends all traffic to its subnet gateway (.1), as on an Azure NIC, so every packet between hosts
+crosses the fabric and meets its routes and NSGs. Deterministic and side-effect free: golden-tested
+without root. It must not touch the kernel or the workspace.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aksnet.dataplane import fabric, kubeproxy_nft, names, netpol_nft
+from aksnet.dataplane import nft as n
+from aksnet.dataplane import topo_names as tn
+from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
+from aksnet.engine import coredns, walk
+from aksnet.engine.addressing import Topology
+from aksnet.errors import AksnetError
+from aksnet.model import azure, k8s
+from aksnet.model.twin import Twin
+
+NODE_SYSCTLS = (("net.ipv4.ip_forward", "1"), ("net.ipv4.conf.all.rp_filter", "0"),
+                ("net.ipv4.conf.default.rp_filter", "0"), ("net.bridge.bridge-nf-call-iptables", "1"))
+ROUTER_SYSCTLS = (("net.ipv4.ip_forward", "1"), ("net.ipv4.conf.all.rp_filter", "0"),
+                  ("net.ipv4.conf.default.rp_filter", "0"))
+INGRESS_CONTROLLER_PORTS = (80, 443)
+NGINX_PLACEHOLDER = "@DATAPLANE@"
+
+
+@dataclass
+class Host:
+    """A NIC-attached namespace in the fabric (node, VM or private endpoint)."""
+
+    key: str
+    netns: str
+    kind: str  # node | vm | pe
+    nics: list[tuple[str, azure.Subnet, tuple[str, ...]]]  # (link name in vnet, subnet, private IPs)
+    extra_ips: list[str] = field(default_factory=list)  # addresses routed to it (Azure CNI pods)
+    pod_cidr: str | None = None  # overlay: the node's /24 routed by the fabric
+    node: k8s.Node | None = None
+    vm: azure.VirtualMachine | None = None
+    nic_objs: list[azure.NetworkInterface] = field(default_factory=list)
+    identity: tuple[tuple[str, str], ...] = ()
+
+
+def gateway_of(subnet: azure.Subnet) -> tuple[str, int]:
+    net = ipaddress.IPv4Network(subnet.address_prefixes[0], strict=False)
+    return str(net.network_address + 1), net.prefixlen
+
+
+def _host_uplinks(h: Host) -> tuple[Veth, ...]:
+    out = []
+    for i, (link, subnet, ips) in enumerate(h.nics):
+        gw, plen = gateway_of(subnet)
+        peer_routes = [RouteSpec(f"{gw}/32", dev=f"eth{i}", scope="link")]
+        if i == 0:
+            peer_routes.append(RouteSpec("default", gateway=gw))
+        out.append(Veth(name=link, peer_name=f"eth{i}", addrs=(Addr(gw, 32),),
+                        peer_addrs=tuple(Addr(ip, plen) for ip in ips), peer_routes=tuple(peer_routes),
+                        drop_peer_prefix_route=True))
+    return tuple(out)
+
+
+def collect_hosts(topo: Topology, tag: str) -> list[Host]:
+    """Nodes of the focused cluster, VMs and private endpoints, each with its NICs' subnets and addresses."""
+    hosts: list[Host] = []
+    node_nics: set[str] = set()
+    cluster = topo.cluster
+    flavour = cluster.plugin_flavour if cluster else "kubenet"
+    for node in sorted(topo.nodes.values(), key=lambda x: x.name):
+        nic = topo.nic_of_node(node)
+        subnet = None
+        if nic is not None:
+            node_nics.add(nic.id.lower())
+            subnet = topo.subnets.get(nic.ip_configurations[0].subnet_id.lower())
+        if subnet is None and cluster is not None and cluster.agent_pools:
+            subnet = topo.subnets.get(cluster.agent_pools[0].vnet_subnet_id.lower())
+        if subnet is None or not node.internal_ip:
+            continue
+        ns = tn.node_ns(tag, node.name)
+        h = Host(f"node/{node.name}", ns, "node", [(names.link_name("vh", ns), subnet, (node.internal_ip,))],
+                 node=node, nic_objs=[nic] if nic else [])
+        if flavour in ("azure", "podsubnet"):
+            extra = set(node.reserved_pod_ips)
+            if nic is not None:
+                extra |= {c.private_ip for c in nic.ip_configurations[1:]}
+            extra |= {p.pod_ip for p in topo.state.pods if p.node_name == node.name and p.pod_ip
+                      and not p.host_network}
+            extra.discard(node.internal_ip)
+            h.extra_ips = sorted(extra, key=ipaddress.IPv4Address)
+        elif flavour == "overlay" and node.pod_cidr:
+            h.pod_cidr = node.pod_cidr
+        hosts.append(h)
+    for vm in sorted(topo.twin.vms, key=lambda v: (v.name, v.id.lower())):
+        ns = tn.vm_ns(tag, vm.name, vm.id)
+        nics = []
+        objs = []
+        for i, nid in enumerate(vm.nic_ids):
+            nic = topo.nics.get(nid.lower())
+            if nic is None or nic.id.lower() in node_nics:
+                continue
+            by_subnet: dict[str, list[str]] = {}
+            for c in nic.ip_configurations:
+                by_subnet.setdefault(c.subnet_id.lower(), []).append(c.private_ip)
+            sid = nic.ip_configurations[0].subnet_id.lower()
+            subnet = topo.subnets.get(sid)
+            if subnet is None:
+                continue
+            nics.append((names.link_name("vh", f"{ns}#{i}"), subnet, tuple(by_subnet[sid])))
+            objs.append(nic)
+        if nics:
+            ip0 = nics[0][2][0]
+            hosts.append(Host(f"vm/{vm.name}", ns, "vm", nics, vm=vm, nic_objs=objs,
+                              identity=(("vm", vm.name), ("vm_ip", ip0))))
+    for pe in sorted(topo.twin.private_endpoints, key=lambda p: p.id.lower()):
+        subnet = topo.subnets.get(pe.subnet_id.lower())
+        if subnet is None or not pe.private_ip:
+            continue
+        ns = tn.pe_ns(tag, pe.id, pe.name)
+        hosts.append(Host(f"pe/{pe.name}", ns, "pe", [(names.link_name("vh", ns), subnet, (pe.private_ip,))],
+                          identity=(("private_endpoint", pe.name), ("private_endpoint_ip", pe.private_ip))))
+    return hosts
+
+
+def _pod_units(topo: Topology, tag: str, node_units: dict[str, Unit], flavour: str) -> list[tuple[Unit, k8s.Pod]]:
+    out = []
+    for pod in sorted(topo.state.pods, key=lambda p: p.key):
+        if pod.host_network or not pod.pod_ip or not pod.node_name or pod.phase in ("Succeeded", "Failed"):
+            continue
+        node_unit = node_units.get(pod.node_name)
+        node = topo.nodes.get(pod.node_name)
+        if node_unit is None or node is None:
+            continue
+        ns = tn.pod_ns(tag, pod.namespace, pod.name)
+        link = names.link_name("pv", ns)
+        if flavour == "kubenet" and node.pod_cidr:
+            net = ipaddress.IPv4Network(node.pod_cidr, strict=False)
+            veth = Veth(name=link, peer_name="eth0", master="cbr0", hairpin=True,
+                        peer_addrs=(Addr(pod.pod_ip, net.prefixlen),),
+                        peer_routes=(RouteSpec("default", gateway=str(net.network_address + 1)),))
+        else:
+            veth = Veth(name=link, peer_name="eth0", addrs=(Addr(tn.POD_GW, 32, "link"),),
+                        peer_addrs=(Addr(pod.pod_ip, 32),),
+                        routes=(RouteSpec(f"{pod.pod_ip}/32", dev=link, scope="link", src=node.internal_ip),),
+                        peer_routes=(RouteSpec(f"{tn.POD_GW}/32", dev="eth0", scope="link"),
+                                     RouteSpec("default", gateway=tn.POD_GW)))
+        unit = Unit(key=f"pod/{pod.key}", netns=ns, kind="pod", parent=node_unit.netns, uplinks=(veth,),
+                    labels=(("pod", pod.key), ("node", pod.node_name), ("ip", pod.pod_ip)))
+        out.append((unit, pod))
+    return out
+
+
+def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
+                only: Sequence[tuple[int, str]] | None = None) -> n.Table:
+    """The echo agent answers in this namespace: on every TCP/UDP port (VMs, internet hosts, as the twin's
+    VMs and internet hosts accept any port) or only on ``only`` (a pod's declared containerPorts: the twin
+    refuses other ports), by redirecting them to the agent's one port."""
+    t = n.Table("ip", "aksnet-echo")
+    t.chain("prerouting", hook="prerouting", ctype="nat", prio=-100)
+    for proto, excl in (("tcp", excluded_tcp), ("udp", excluded_udp)):
+        exprs = [n.match(n.meta("l4proto"), proto)]
+        if only is None:
+            ports = sorted(set(excl) | {tn.ECHO_PORT})
+            exprs.append(n.match(n.payload("th", "dport"), n.anon_set(ports), "!="))
+        else:
+            wanted = sorted({p for p, pr in only if pr.lower() == proto and p not in excl and p != tn.ECHO_PORT})
+            if not wanted:
+                continue
+            exprs.append(n.match(n.payload("th", "dport"), n.anon_set(wanted)))
+        t.rule("prerouting", *exprs, {"redirect": {"port": tn.ECHO_PORT}}, comment="aksnet echo agent")
+    return t
+
+
+def controller_kind(pod: k8s.Pod) -> str | None:
+    """The ingress controller a pod runs (as ``aksnet curl`` recognises controller pods), or None."""
+    from aksnet.analyses import curl as curl_mod
+    from aksnet.engine import ingress
+
+    if all(pod.labels.get(k) == v for k, v in curl_mod.CONTROLLER_LABELS):
+        return ingress.NGINX_CONTROLLER
+    if pod.namespace == "app-routing-system" and pod.labels.get(curl_mod.APPROUTING_LABEL[0]) == \
+            curl_mod.APPROUTING_LABEL[1]:
+        return ingress.APPROUTING_CONTROLLER
+    return None
+
+
+def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpec | None:
+    """The controller pod's nginx.conf (engineer H6's generator) with its certificates; paths under
+    ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
+    from aksnet.dataplane import nginx_conf
+    from aksnet.engine import ingress
+
+    try:
+        view = ingress.controller_view(topo.state, kind)
+    except AksnetError:
+        return None
+    prefix = f"{NGINX_PLACEHOLDER}/nginx/{unit.netns}"
+    conf = nginx_conf.render_nginx_conf(view, prefix=prefix, cert_dir=f"{prefix}/certs", listen_address=pod.pod_ip,
+                                        user="root")
+    files = tuple(sorted(nginx_conf.certificate_files(view, f"{prefix}/certs").items()))
+    return NginxSpec(unit.netns, pod.key, conf, files)
+
+
+def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
+               internet_hosts: Sequence[str] = (), balance: str = "first", with_nginx: bool = True) -> Plan:
+    """The whole data plane for the VNets, VMs and one cluster (the focused one) of ``twin``."""
+    topo = Topology.build(twin, cluster_id)
+    cluster = topo.cluster
+    flavour = cluster.plugin_flavour if cluster else "kubenet"
+    notes: list[str] = []
+    vnet, inet = tn.vnet_ns(tag), tn.internet_ns(tag)
+    inet_link = names.link_name("vi", inet)
+    units: list[Unit] = [
+        Unit("azure/vnet", vnet, "vnet", sysctls=ROUTER_SYSCTLS, labels=(("role", "VNet fabric"),)),
+        Unit("azure/internet", inet, "internet", parent=vnet, sysctls=ROUTER_SYSCTLS,
+             uplinks=(Veth(name=inet_link, peer_name="up0", addrs=(Addr(tn.VNET_INET_VNET_IP, 30),),
+                           peer_addrs=(Addr(tn.VNET_INET_INET_IP, 30),)),),
+             labels=(("role", "internet router"),)),
+    ]
+    hosts = collect_hosts(topo, tag)
+    node_units: dict[str, Unit] = {}
+    listeners: list[Listener] = []
+    nft_specs: list[NftSpec] = []
+    for h in hosts:
+        bridges: tuple[Bridge, ...] = ()
+        sysctls = NODE_SYSCTLS if h.kind == "node" else ()
+        if h.kind == "node" and flavour == "kubenet" and h.node is not None and h.node.pod_cidr:
+            net = ipaddress.IPv4Network(h.node.pod_cidr, strict=False)
+            bridges = (Bridge("cbr0", (Addr(str(net.network_address + 1), net.prefixlen),)),)
+        if h.kind == "vm" and any(nic.enable_ip_forwarding for nic in h.nic_objs):
+            sysctls = ROUTER_SYSCTLS
+        ips = ",".join(ip for _, _, nic_ips in h.nics for ip in nic_ips)
+        u = Unit(h.key, h.netns, h.kind, parent=vnet, uplinks=_host_uplinks(h), bridges=bridges, sysctls=sysctls,
+                 labels=((h.kind, h.key.split("/", 1)[1]), ("ip", ips)))
+        units.append(u)
+        if h.kind == "node" and h.node is not None:
+            node_units[h.node.name] = u
+        else:
+            listeners.append(Listener(h.netns, h.identity))
+            nft_specs.append(NftSpec(h.netns, *n.combine(h.netns, [_echo_table((), ())])))
+    pods = _pod_units(topo, tag, node_units, flavour)
+    dns_ips = _coredns_pod_ips(topo)
+    resolv: list[tuple[str, str]] = []
+    nginx: list[NginxSpec] = []
+    for unit, pod in pods:
+        units.append(unit)
+        excl_tcp: tuple[int, ...] = ()
+        excl_udp: tuple[int, ...] = ()
+        dns_ip = pod.pod_ip if pod.pod_ip in dns_ips else None
+        if dns_ip:
+            excl_tcp, excl_udp = (53,), (53,)
+        kind = controller_kind(pod) if with_nginx else None
+        spec = _nginx_spec(topo, unit, pod, kind) if kind else None
+        if spec is not None:
+            nginx.append(spec)
+            excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
+        listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip))
+        declared = [(cp.container_port, cp.protocol.upper()) for cp in pod.ports]
+        nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns, [_echo_table(excl_tcp, excl_udp, declared)])))
+        if topo.state.cluster is not None:
+            resolv.append((unit.netns, coredns.pod_resolv_conf(topo.state, pod)))
+    # nodes answer where the twin's nodes do (sshd 22, kubelet 10250); hostNetwork pods on their ports
+    for name, u in sorted(node_units.items()):
+        listeners.append(Listener(u.netns, (("node", name), ("node_ip", topo.nodes[name].internal_ip)),
+                                  tcp_ports=tuple(sorted(walk.NODE_LISTENERS)), catch_all=False))
+    for pod in sorted(topo.state.pods, key=lambda p: p.key):
+        if pod.host_network and pod.node_name in node_units:
+            ports = tuple(sorted({cp.container_port for cp in pod.ports if cp.protocol.upper() == "TCP"}
+                                 - set(walk.NODE_LISTENERS) - {tn.ECHO_PORT}))
+            if ports:
+                listeners.append(Listener(node_units[pod.node_name].netns,
+                                          (("pod", pod.key), ("pod_ip", pod.host_ip or "")), tcp_ports=ports,
+                                          catch_all=False))
+    # internet hosts and public API servers hang off the internet router
+    inet_ips = sorted({tn.DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
+    inet_host_links: list[tuple[str, str]] = []
+    for ip in inet_ips:
+        ns = tn.inet_host_ns(tag, ip)
+        link = names.link_name("ih", ns)
+        inet_host_links.append((ip, link))
+        units.append(Unit(f"internet/{ip}", ns, "inethost", parent=inet, uplinks=(_inet_veth(link, ip),),
+                          labels=(("internet", ip),)))
+        listeners.append(Listener(ns, (("internet_host", ip),)))
+        nft_specs.append(NftSpec(ns, *n.combine(ns, [_echo_table((), ())])))
+    api_links = _apiserver_units(topo, tag, inet, units, listeners, nft_specs)
+    inet_host_links += api_links
+    # node rulesets: kube-proxy, ip-masq-agent, NetworkPolicy
+    for name, u in node_units.items():
+        node = topo.nodes[name]
+        tables = [kubeproxy_nft.build(topo, node, balance=balance), kubeproxy_nft.masq_table(topo, node, flavour),
+                  netpol_nft.build(topo, node)]
+        nft_specs.append(NftSpec(u.netns, *n.combine(u.netns, tables)))
+    routing, fabric_nft, public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
+    nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
+    del public_ips
+    records: dict[str, list[str]] = {}
+    if topo.state.cluster is not None:
+        for name, recs in sorted(coredns.cluster_records(topo.state).items()):
+            records[name] = [r.text() for r in recs]
+    if cluster is None:
+        notes.append("no AKS cluster in the workspace: only VNets, VMs and the internet are built")
+    return Plan(tag=tag, units=tuple(units), routing=routing, nft=tuple(nft_specs), listeners=tuple(listeners),
+                dns_records=records, resolv=tuple(resolv), nginx=tuple(nginx), notes=tuple(notes))
+
+
+def _inet_veth(link: str, ip: str) -> Veth:
+    return Veth(name=link, peer_name="eth0", addrs=(Addr(tn.INET_HOST_GW, 32, "link"),), peer_addrs=(Addr(ip, 32),),
+                peer_routes=(RouteSpec(f"{tn.INET_HOST_GW}/32", dev="eth0", scope="link"),
+                             RouteSpec("default", gateway=tn.INET_HOST_GW)))
+
+
+def _coredns_pod_ips(topo: Topology) -> set[str]:
+    """Pod IPs behind the kube-dns Service (the CoreDNS pods)."""
+    out: set[str] = set()
+    for es in topo.slices_by_service.get("kube-system/kube-dns", []):
+        out |= {e.ip for e in es.endpoints}
+    if not out:
+        out = {p.pod_ip for p in topo.state.pods if p.namespace == "kube-system" and p.pod_ip
+               and p.labels.get("k8s-app") == "kube-dns"}
+    return out
+
+
+def _apiserver_units(topo: Topology, tag: str, inet: str, units: list[Unit], listeners: list[Listener],
+                     nft_specs: list[NftSpec]) -> list[tuple[str, str]]:
+    """Public API servers: a host on the internet that answers TCP 443 only from the allowed addresses."""
+    links = []
+    for mc in sorted(topo.api_public_ip.values(), key=lambda c: c.id.lower()):
+        ip = mc.api_server_public_ip
+        if not ip or mc.enable_private_cluster:
+            continue
+        ns = tn.apiserver_ns(tag, mc.id)
+        link = names.link_name("ia", ns)
+        links.append((ip, link))
+        units.append(Unit(f"apiserver/{mc.name}", ns, "apiserver", parent=inet, uplinks=(_inet_veth(link, ip),),
+                          labels=(("apiserver", mc.fqdn or mc.name), ("ip", ip))))
+        listeners.append(Listener(ns, (("apiserver", mc.fqdn or mc.name),)))
+        nft_specs.append(NftSpec(ns, *n.combine(ns, [_echo_table((), ()), fabric.apiserver_filter(topo, mc)])))
+    return links

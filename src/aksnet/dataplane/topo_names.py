@@ -1,0 +1,56 @@
+"""Where each emulated thing lives: namespace names and link names for nodes, pods, VMs, internet hosts,
+API servers and private endpoints, plus the fixed addresses of the emulated fabric. Pure.
+"""
+
+from __future__ import annotations
+
+from aksnet.dataplane import names
+
+# Transfer network between the VNet fabric and the internet router (link-local: never a customer range;
+# 169.254.0.0/16 is reserved for every AKS range, aks.md §1.4).
+VNET_INET_VNET_IP = "169.254.255.1"
+VNET_INET_INET_IP = "169.254.255.2"
+INET_HOST_GW = "169.254.254.1"  # the internet router's address towards every internet host
+POD_GW = "169.254.1.1"  # Azure CNI transparent mode: pods route via 169.254.1.1 answered by the host
+ECHO_PORT = 65531  # the echo agent's real port; every other port is redirected to it in its namespace
+# ``internet`` with no address: the same client as aksnet.analyses.trace.DEFAULT_INTERNET_CLIENT (a test pins it)
+DEFAULT_INTERNET_CLIENT = "198.51.100.10"
+
+FABRIC_TABLE = 200
+LOCAL_TABLE = 199  # the fabric's own packets (ICMP errors, rejects)
+SUBNET_TABLE_BASE = 1000
+BACKEND_TABLE_BASE = 2000
+BACKEND_MARK_BASE = 0x100
+
+
+def vnet_ns(tag: str) -> str:
+    return names.netns_name(tag, "azure", "vnet")
+
+
+def internet_ns(tag: str) -> str:
+    return names.netns_name(tag, "azure", "internet")
+
+
+def node_ns(tag: str, node: str) -> str:
+    return names.netns_name(tag, "node", node)
+
+
+def pod_ns(tag: str, namespace: str, pod: str) -> str:
+    return names.netns_name(tag, "pod", f"{namespace}.{pod}")
+
+
+def vm_ns(tag: str, vm_name: str, vm_id: str) -> str:
+    return names.netns_name(tag, "vm", f"{vm_name}-{names.short_hash(vm_id.lower(), 4)}")
+
+
+def inet_host_ns(tag: str, ip: str) -> str:
+    return names.netns_name(tag, "inet", ip)
+
+
+def apiserver_ns(tag: str, cluster_id: str) -> str:
+    return names.netns_name(tag, "apiserver", names.short_hash(cluster_id.lower(), 8))
+
+
+def pe_ns(tag: str, pe_id: str, pe_name: str) -> str:
+    return names.netns_name(tag, "pe", f"{pe_name}-{names.short_hash(pe_id.lower(), 4)}")
+

@@ -1,0 +1,162 @@
+"""``aksnet verify``: probe every flow of the cluster with real packets and compare with ``trace``.
+
+Flows (the matrix's pairs at the cluster's declared ports, plus the Azure entry points): every pod-network
+pod to every other such pod on each declared container port of the destination (port 80 when it declares
+none); every pod to every ClusterIP Service port; every VM to every node's NodePorts; the default internet
+client to every public load balancer frontend port, and VMs to internal frontends. For each flow the
+verdict of ``aksnet.analyses.trace`` (the twin) and of a real probe are compared; every disagreement is
+listed with both explanations. The flow generator is shared with the property tests.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aksnet.analyses import trace as trace_mod
+from aksnet.dataplane import probe
+from aksnet.engine.addressing import Topology
+from aksnet.errors import AksnetError
+
+
+@dataclass(frozen=True)
+class Check:
+    source: str  # trace's FROM text
+    destination: str  # trace's TO text (an IP)
+    port: int
+    protocol: str
+
+
+@dataclass
+class Disagreement:
+    check: Check
+    probe_delivered: bool
+    probe_detail: str
+    trace_delivered: bool
+    trace_reason: str
+    trace_hops: list[str]
+
+
+@dataclass
+class VerifyReport:
+    checks: int = 0
+    agreed: int = 0
+    disagreements: list[Disagreement] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds_trace: float = 0.0
+    seconds_probe: float = 0.0
+
+
+def _pods(topo: Topology) -> list[Any]:
+    return sorted((p for p in topo.state.pods if p.pod_ip and not p.host_network and p.node_name
+                   and p.phase not in ("Succeeded", "Failed", "Pending")), key=lambda p: p.key)
+
+
+def checks_for(topo: Topology) -> list[Check]:
+    """The flows verify covers (deterministic order)."""
+    out: list[Check] = []
+    pods = _pods(topo)
+    for dst in pods:
+        ports = sorted({(cp.container_port, cp.protocol.upper()) for cp in dst.ports
+                        if cp.protocol.upper() in ("TCP", "UDP")}) or [(80, "TCP")]
+        for src in pods:
+            if src.key == dst.key:
+                continue
+            for port, proto in ports:
+                out.append(Check(f"pod/{src.namespace}/{src.name}", dst.pod_ip, port, proto))
+    services = sorted((s for s in topo.services.values() if s.cluster_ip and not s.is_headless
+                       and s.type != "ExternalName"), key=lambda s: s.key)
+    for svc in services:
+        for sp in svc.ports:
+            if sp.protocol.upper() not in ("TCP", "UDP"):
+                continue
+            for src in pods:
+                out.append(Check(f"pod/{src.namespace}/{src.name}", str(svc.cluster_ip), sp.port, sp.protocol.upper()))
+    vms = sorted((v for v in topo.twin.vms if not any(
+        (nic := topo.nics.get(nid.lower())) is not None and nic.primary_ip in topo.node_by_ip for nid in v.nic_ids)),
+        key=lambda v: v.name)
+    for svc in services:
+        for sp in svc.ports:
+            if sp.node_port and svc.type in ("NodePort", "LoadBalancer") and sp.protocol.upper() in ("TCP", "UDP"):
+                for vm in vms:
+                    for node in sorted(topo.nodes.values(), key=lambda x: x.name):
+                        out.append(Check(f"vm/{vm.name}", node.internal_ip, sp.node_port, sp.protocol.upper()))
+            for ip in svc.load_balancer_ingress:
+                if topo.owner(ip).kind == "lb-frontend" and topo.frontend_by_ip[ip][1].public_ip_id:
+                    out.append(Check("internet", ip, sp.port, sp.protocol.upper()))
+                else:
+                    out += [Check(f"vm/{vm.name}", ip, sp.port, sp.protocol.upper()) for vm in vms]
+    return out
+
+
+def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
+    rep = VerifyReport()
+    flows: list[probe.Flow] = []
+    traced: list[tuple[Check, bool, str, list[str]]] = []
+    t0 = time.monotonic()
+    for c in checks:
+        try:
+            tr = trace_mod.trace(topo, c.source, c.destination, c.port, c.protocol)
+            site = trace_mod.parse_sources(topo, c.source, "default")[0]
+        except AksnetError as exc:
+            rep.skipped.append(f"{c.source} -> {c.destination}:{c.port}/{c.protocol}: {exc.message}")
+            continue
+        w = tr.deciding
+        hops = [f"{h.component}: {h.decision} ({h.rule})" for h in w.hops]
+        traced.append((c, tr.delivered, w.reason, hops))
+        flows.append(probe.Flow(probe.site_netns(tag, site, topo), c.source, c.destination, c.port, c.protocol))
+    rep.seconds_trace = time.monotonic() - t0
+    t1 = time.monotonic()
+    results = probe.send_many(flows)
+    rep.seconds_probe = time.monotonic() - t1
+    for (c, t_ok, reason, hops), r in zip(traced, results):
+        rep.checks += 1
+        if r.delivered == t_ok:
+            rep.agreed += 1
+        else:
+            rep.disagreements.append(Disagreement(c, r.delivered, r.detail, t_ok, reason, hops))
+    return rep
+
+
+def verify_home(home: Path, limit: int = 0) -> VerifyReport:
+    from aksnet.dataplane import session
+    from aksnet.dataplane.record import State
+
+    session.check_privileges()
+    if not session.is_up(home):
+        from aksnet.errors import DataplaneError
+
+        raise DataplaneError("the data plane is not up: run 'aksnet up' first")
+    twin, cluster_id = session.load(home)
+    tag = session.tag_of(home)
+    state = State.load(session.apply.dataplane_dir(home), tag)
+    topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
+    checks = checks_for(topo)
+    if limit:
+        checks = checks[:limit]
+    return run_checks(topo, tag, checks)
+
+
+def report_text(rep: VerifyReport) -> str:
+    lines = [f"verify: {rep.checks} flows, {rep.agreed} agree, {len(rep.disagreements)} disagree "
+             f"(trace {rep.seconds_trace:.1f}s, probes {rep.seconds_probe:.1f}s)"]
+    for d in rep.disagreements:
+        c = d.check
+        lines.append(f"DISAGREE {c.source} -> {c.destination}:{c.port}/{c.protocol}: "
+                     f"probe {'delivered' if d.probe_delivered else 'not delivered'} ({d.probe_detail}); "
+                     f"trace {'delivered' if d.trace_delivered else 'not delivered'} ({d.trace_reason})")
+        lines += [f"    trace: {h}" for h in d.trace_hops]
+    lines += [f"skipped {s}" for s in rep.skipped]
+    return "\n".join(lines) + "\n"
+
+
+def report_json(rep: VerifyReport) -> dict[str, Any]:
+    return {"checks": rep.checks, "agreed": rep.agreed, "skipped": rep.skipped,
+            "seconds": {"trace": round(rep.seconds_trace, 3), "probe": round(rep.seconds_probe, 3)},
+            "disagreements": [{"source": d.check.source, "destination": d.check.destination, "port": d.check.port,
+                               "protocol": d.check.protocol, "probe": {"delivered": d.probe_delivered,
+                                                                       "detail": d.probe_detail},
+                               "trace": {"delivered": d.trace_delivered, "reason": d.trace_reason,
+                                         "hops": d.trace_hops}} for d in rep.disagreements]}

@@ -1,0 +1,454 @@
+"""The path engine: one flow walked hop by hop, in the order a real packet meets each component.
+
+Source host (pod or node): kube-proxy DNAT (ClusterIP, NodePort, LB IP, externalIP) → egress NetworkPolicy
+at the source pod → same-node bridge, or: SNAT per plugin → the subnet's effective route (UDRs, system
+routes, overlay fabric) → NSG outbound (NIC then subnet) → across the VNet / to the internet (outbound SNAT)
+→ at the destination: load balancer (frontend → rule → pool → probe), NSG inbound (subnet then NIC),
+kube-proxy on the receiving node (external traffic policies, masquerade), ingress NetworkPolicy at the
+destination pod → delivery: a declared container port answers (the echo backend), anything else is refused.
+NSGs and the NetworkPolicy enforcers are stateful, so return traffic of a delivered flow is allowed.
+
+The walk is pure: it reads a :class:`Topology` and returns a :class:`Walk`; it never prints.
+Each component's rule lives in its own module (nsg, routing, kube_proxy, load_balancer, snat, apiserver);
+NetworkPolicy is engineer H5's ``aksnet.engine.netpol.policy_verdict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import NoReturn
+
+from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, routing, snat
+from aksnet.engine.addressing import Topology
+from aksnet.engine.flow import (
+    DELIVERED,
+    DROPPED,
+    EPHEMERAL_PORT,
+    REFUSED,
+    UNRESOLVED,
+    Backend,
+    Hop,
+    Packet,
+    Site,
+    Walk,
+)
+from aksnet.engine.netpol import policy_verdict
+from aksnet.model import azure, k8s
+
+# The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
+__all__ = ["DELIVERED", "DROPPED", "EPHEMERAL_PORT", "REFUSED", "UNRESOLVED", "Backend", "Hop", "Packet", "Site",
+           "Walk", "Walker"]
+
+MAX_STAGES = 24  # a loop guard: no real path has more host-to-host legs than this
+NODE_LISTENERS = {22: "sshd", 10250: "kubelet"}
+
+
+class _Stop(Exception):
+    def __init__(self, verdict: str, reason: str) -> None:
+        super().__init__(reason)
+        self.verdict = verdict
+        self.reason = reason
+
+
+@dataclass
+class _State:
+    hops: list[Hop] = field(default_factory=list)
+    backend: Backend | None = None
+    stages: int = 0
+
+
+class Walker:
+    """Walks flows over one topology (indexes built once; reuse the walker for many flows)."""
+
+    def __init__(self, topo: Topology) -> None:
+        self.topo = topo
+        cluster = topo.cluster
+        self.flavour = cluster.plugin_flavour if cluster else "none"
+        self.pod_cidrs = self._pod_cidrs()
+        self.non_masquerade = snat.non_masquerade_cidrs(topo.state.config_maps)
+        self._routes_cache: dict[tuple[str, bool], list[routing.EffectiveRoute]] = {}
+        self._tags_cache: dict[str, nsg.TagContext] = {}
+
+    # -- public --------------------------------------------------------------------------------------
+    def walk(self, src: Site, dst_ip: str, dst_port: int, protocol: str = "TCP",
+             pre_hops: tuple[Hop, ...] = ()) -> Walk:
+        st = _State(list(pre_hops))
+        pkt = Packet(src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
+        owner = self.topo.owner(dst_ip)
+        try:
+            if src.kind in ("pod", "node"):
+                node = src.node
+                if node is None:
+                    raise _Stop(DROPPED, f"{src.name} is not scheduled on a node")
+                self._from_host(st, node, src.pod, pkt)
+            elif src.kind == "vm":
+                if src.nic is None:
+                    raise _Stop(DROPPED, f"VM {src.name} has no network interface")
+                self._leave_nic(st, src.nic, pkt, None, vm=True)
+            else:
+                self._on_internet(st, pkt)
+        except _Stop as stop:
+            return Walk(stop.verdict, stop.reason, src, dst_ip, dst_port, protocol.upper(), tuple(st.hops), owner,
+                        st.backend)
+        raise AssertionError("a walk always ends in _Stop")  # pragma: no cover
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _pod_cidrs(self) -> list[str]:
+        c = self.topo.cluster
+        out: list[str] = []
+        if c and c.network_profile.pod_cidr:
+            out.append(c.network_profile.pod_cidr)
+        out += [n.pod_cidr for n in self.topo.nodes.values() if n.pod_cidr]
+        return out
+
+    def _stage(self, st: _State) -> None:
+        st.stages += 1
+        if st.stages > MAX_STAGES:
+            raise _Stop(DROPPED, "routing loop: the packet exceeded the hop limit")
+
+    def _drop(self, st: _State, component: str, rule: str, pkt: Packet | None) -> NoReturn:
+        self._hop(st, component, "drop", rule, pkt)
+        raise _Stop(DROPPED, rule)
+
+    @staticmethod
+    def _hop(st: _State, component: str, decision: str, rule: str, pkt: Packet | None = None) -> None:
+        st.hops.append(Hop(component, decision, rule, pkt))
+
+    def _policy(self, st: _State, direction: str, subject: k8s.Pod, peer_ip: str, pkt: Packet) -> None:
+        """Egress at the source pod or ingress at the destination pod (H5's engine; one side only)."""
+        peer: k8s.Pod | str = self.topo.pod_by_ip.get(peer_ip) or peer_ip
+        if direction == "Egress":
+            v = policy_verdict(self.topo.state, subject, peer, pkt.dst_port, pkt.protocol)
+            side = v.egress
+        else:
+            v = policy_verdict(self.topo.state, peer, subject, pkt.dst_port, pkt.protocol)
+            side = v.ingress
+        comp = f"NetworkPolicy {direction.lower()} ({v.engine})"
+        if not v.enforced:
+            self._hop(st, comp, "allow", v.deciding)
+            return
+        rule = side.reason if side.isolated else f"{subject.key}: no {direction.lower()} policy selects the pod"
+        self._hop(st, comp, "allow" if side.allowed else "deny", rule)
+        if not side.allowed:
+            raise _Stop(DROPPED, f"{direction.lower()} NetworkPolicy at {subject.key}: {side.reason}")
+
+    def _vnet_of_nic(self, nic: azure.NetworkInterface) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
+        sid = nic.ip_configurations[0].subnet_id.lower() if nic.ip_configurations else ""
+        return self.topo.subnets.get(sid), self.topo.vnet_of_subnet.get(sid)
+
+    def tags_for(self, vnet: azure.VirtualNetwork) -> nsg.TagContext:
+        """VirtualNetwork tag: VNet space, peered spaces, UDR prefixes, and an overlay cluster's pod CIDR."""
+        key = vnet.id.lower()
+        if key not in self._tags_cache:
+            prefixes = list(vnet.address_prefixes)
+            for p in vnet.peerings:
+                prefixes += p.remote_address_prefixes
+            rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
+            prefixes += routing.udr_prefixes(t for i, t in self.topo.route_tables.items() if i in rts)
+            if self.flavour == "overlay":
+                prefixes += self.pod_cidrs
+            self._tags_cache[key] = nsg.TagContext.of(prefixes)
+        return self._tags_cache[key]
+
+    def routes_for(self, subnet: azure.Subnet, cluster_member: bool) -> list[routing.EffectiveRoute]:
+        key = (subnet.id.lower(), cluster_member)
+        if key not in self._routes_cache:
+            vnet = self.topo.vnet_of_subnet[subnet.id.lower()]
+            rt = self.topo.route_tables.get((subnet.route_table_id or "").lower())
+            peered = [v for v in self.topo.vnets.values() if any(
+                p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
+            fabric: list[routing.EffectiveRoute] = []
+            if cluster_member and self.flavour == "overlay":
+                fabric = [routing.EffectiveRoute(n.pod_cidr, "VirtualAppliance", "Fabric", f"overlay {n.name}",
+                                                 n.internal_ip)
+                          for n in self.topo.nodes.values() if n.pod_cidr]
+            self._routes_cache[key] = routing.effective_routes(vnet, rt, peered, fabric)
+        return self._routes_cache[key]
+
+    def _nsgs(self, nic: azure.NetworkInterface, subnet: azure.Subnet | None
+              ) -> tuple[azure.NetworkSecurityGroup | None, azure.NetworkSecurityGroup | None]:
+        sub = self.topo.nsgs.get((subnet.nsg_id or "").lower()) if subnet else None
+        return sub, self.topo.nsgs.get((nic.nsg_id or "").lower())
+
+    def _nsg_check(self, st: _State, direction: str, nic: azure.NetworkInterface, subnet: azure.Subnet | None,
+                   vnet: azure.VirtualNetwork | None, pkt: Packet) -> None:
+        sub_nsg, nic_nsg = self._nsgs(nic, subnet)
+        if vnet is None or (sub_nsg is None and nic_nsg is None):
+            return
+        results = nsg.evaluate_path(direction, sub_nsg, nic_nsg, pkt.src_ip, pkt.src_port, pkt.dst_ip,
+                                    pkt.dst_port, pkt.protocol, self.tags_for(vnet))
+        for level, d in results:
+            where = f"NSG {direction.lower()} ({level} {d.nsg.name if d.nsg else '?'})"
+            self._hop(st, where, "allow" if d.allowed else "deny", d.describe(), pkt)
+            if not d.allowed:
+                raise _Stop(DROPPED, f"{where}: {d.describe()}")
+
+    # -- on a node ------------------------------------------------------------------------------------
+    def _from_host(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:
+        """A packet sent by a pod (or a process) on ``node``."""
+        self._stage(st)
+        kp = kube_proxy.intercept(self.topo, node.name, pkt.src_ip, pkt.dst_ip, pkt.dst_port, pkt.protocol,
+                                  external=False)
+        pkt = self._apply_proxy(st, node, kp, pkt)
+        if pod is not None and not pod.host_network:
+            self._policy(st, "Egress", pod, pkt.dst_ip, pkt)
+        self._route_from_node(st, node, pod, pkt)
+
+    def _apply_proxy(self, st: _State, node: k8s.Node, kp: kube_proxy.ProxyDecision, pkt: Packet) -> Packet:
+        comp = f"kube-proxy ({node.name})"
+        if kp.action == "PASS":
+            return pkt
+        if kp.action == "REJECT":
+            self._hop(st, comp, "refuse", kp.rule, pkt)
+            raise _Stop(REFUSED, kp.rule)
+        if kp.action == "DROP":
+            self._hop(st, comp, "drop", kp.rule, pkt)
+            raise _Stop(DROPPED, kp.rule)
+        assert kp.backend is not None
+        new = replace(pkt, dst_ip=kp.backend.ip, dst_port=kp.backend.port)
+        self._hop(st, comp, "dnat", kp.rule, new)
+        if new.dst_ip == new.src_ip:
+            new = replace(new, src_ip=node.internal_ip)
+            self._hop(st, comp, "snat", f"KUBE-SEP hairpin: the pod reaches itself through the Service; MASQUERADE "
+                                        f"to node IP {node.internal_ip}", new)
+        elif kp.masquerade:
+            new = replace(new, src_ip=node.internal_ip)
+            self._hop(st, comp, "snat", f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
+                                        "(externalTrafficPolicy=Cluster)", new)
+        return new
+
+    def _route_from_node(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:
+        owner = self.topo.owner(pkt.dst_ip)
+        if owner.kind == "pod" and owner.pod is not None and owner.pod.node_name == node.name:
+            self._hop(st, f"node {node.name}", "forward", "same node: delivered over the pod bridge/veth", pkt)
+            self._arrive_pod(st, owner.pod, pkt)
+            return
+        if pkt.dst_ip == node.internal_ip:
+            self._hop(st, f"node {node.name}", "forward", "local delivery to the node itself", pkt)
+            self._arrive_node(st, node, pkt, external=False)
+            return
+        if pod is not None and not pod.host_network and pod.pod_ip:
+            vnet = self.topo.vnet_of_subnet.get(
+                (self.topo.subnet_of_ip(node.internal_ip) or azure.Subnet("", "", "", ())).id.lower())
+            sn = snat.pod_source(self.flavour, pod.pod_ip, node.internal_ip, pkt.dst_ip, self.pod_cidrs,
+                                 vnet.address_prefixes if vnet else (), self.non_masquerade)
+            if sn.translated:
+                pkt = replace(pkt, src_ip=sn.source_ip)
+                self._hop(st, f"SNAT ({node.name})", "snat", sn.rule, pkt)
+            else:
+                self._hop(st, f"SNAT ({node.name})", "pass", sn.rule, pkt)
+        nic = self.topo.nic_of_node(node)
+        if nic is None:
+            raise _Stop(DROPPED, f"node {node.name} has no network interface in the twin")
+        self._leave_nic(st, nic, pkt, node, vm=False)
+
+    def _arrive_node(self, st: _State, node: k8s.Node, pkt: Packet, external: bool) -> None:
+        """A packet that reached ``node`` (its NIC, or the node's own stack)."""
+        self._stage(st)
+        owner = self.topo.owner(pkt.dst_ip)
+        if owner.kind == "pod" and owner.pod is not None and owner.pod.node_name == node.name:
+            self._hop(st, f"node {node.name}", "forward", f"forwarded to the local pod {owner.pod.key} "
+                                                          "(bridge/veth)", pkt)
+            self._arrive_pod(st, owner.pod, pkt)
+            return
+        kp = kube_proxy.intercept(self.topo, node.name, pkt.src_ip, pkt.dst_ip, pkt.dst_port, pkt.protocol,
+                                  external=external)
+        if kp.action != "PASS":
+            new = self._apply_proxy(st, node, kp, pkt)
+            self._route_from_node(st, node, None, new)
+            return
+        if pkt.dst_ip != node.internal_ip:
+            self._hop(st, f"node {node.name}", "drop", f"no kube-proxy rule for {pkt.dst_ip}:{pkt.dst_port}", pkt)
+            raise _Stop(DROPPED, f"node {node.name} has no rule for {pkt.dst_ip}:{pkt.dst_port}")
+        host_pod = next((p for p in self.topo.host_network_pods.get(node.name, ()) if any(
+            c.container_port == pkt.dst_port and c.protocol.upper() == pkt.protocol for c in p.ports)), None)
+        if host_pod is not None:
+            self._deliver(st, Backend("pod", host_pod.key, node.internal_ip, pkt.dst_port, pkt.src_ip, host_pod),
+                          f"hostNetwork pod {host_pod.key} listens on {pkt.dst_port}/{pkt.protocol}")
+        if pkt.protocol == "TCP" and pkt.dst_port in NODE_LISTENERS:
+            self._deliver(st, Backend("node", node.name, node.internal_ip, pkt.dst_port, pkt.src_ip),
+                          f"{NODE_LISTENERS[pkt.dst_port]} listens on {node.name}:{pkt.dst_port}")
+        rule = f"nothing listens on {node.name}:{pkt.dst_port}/{pkt.protocol} (no NodePort, no host port)"
+        self._hop(st, f"node {node.name}", "refuse", rule, pkt)
+        raise _Stop(REFUSED, rule)
+
+    def _arrive_pod(self, st: _State, pod: k8s.Pod, pkt: Packet) -> None:
+        self._policy(st, "Ingress", pod, pkt.src_ip, pkt)
+        port = next((c for c in pod.ports if c.container_port == pkt.dst_port
+                     and c.protocol.upper() == pkt.protocol), None)
+        if pod.phase != "Running" or not pod.ready:
+            rule = f"pod {pod.key} is {pod.phase}{'' if pod.ready else ', not ready'}: nothing answers"
+            self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
+            raise _Stop(REFUSED, rule)
+        if port is None:
+            rule = f"pod {pod.key} declares no containerPort {pkt.dst_port}/{pkt.protocol}: connection refused"
+            self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
+            raise _Stop(REFUSED, rule)
+        cname = f" (container {port.container})" if port.container else ""
+        self._deliver(st, Backend("pod", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod),
+                      f"containerPort {port.container_port}/{port.protocol}{cname} accepts the connection")
+
+    def _deliver(self, st: _State, backend: Backend, rule: str) -> None:
+        self._hop(st, f"{backend.kind} {backend.name}", "deliver", rule,
+                  Packet(backend.client_ip, EPHEMERAL_PORT, backend.ip, backend.port, "TCP"))
+        st.backend = backend
+        raise _Stop(DELIVERED, rule)
+
+    # -- Azure network -------------------------------------------------------------------------------
+    def _leave_nic(self, st: _State, nic: azure.NetworkInterface, pkt: Packet, node: k8s.Node | None,
+                   vm: bool) -> None:
+        """A packet leaving a NIC: route selection, NSG outbound, then the next hop. A pod-subnet pod's packet
+        (source = its own address in the pod subnet) leaves through the pod subnet: its routes and NSG."""
+        self._stage(st)
+        subnet, vnet = self._pod_subnet(pkt.src_ip) if node is not None else (None, None)
+        if subnet is None:
+            subnet, vnet = self._vnet_of_nic(nic)
+        if subnet is None or vnet is None:
+            raise _Stop(DROPPED, f"NIC {nic.name} is not in a known subnet")
+        route = routing.select_route(self.routes_for(subnet, node is not None), pkt.dst_ip)
+        if route is None or route.next_hop_type == "None":
+            rule = route.describe() if route else "no route"
+            self._hop(st, f"route ({subnet.name})", "drop", f"{rule}: next hop None drops the packet", pkt)
+            raise _Stop(DROPPED, f"subnet {subnet.name}: {rule} (next hop None)")
+        self._hop(st, f"route ({subnet.name})", "route", route.describe(), pkt)
+        self._nsg_check(st, "Outbound", nic, subnet, vnet, pkt)
+        hop = route.next_hop_type
+        if hop == "Internet":
+            self._egress_internet(st, nic, subnet, pkt, node is not None)
+        elif hop in ("VnetLocal", "VNetPeering"):
+            self._in_vnet(st, pkt, pkt.dst_ip, via_udr=False)
+        elif hop == "VirtualAppliance":
+            self._in_vnet(st, pkt, route.next_hop_ip or "", via_udr=True)
+        else:
+            self._drop(st, f"route ({subnet.name})",
+                       f"next hop {hop} ({route.describe()}) leads out of the emulated networks", pkt)
+
+    def _in_vnet(self, st: _State, pkt: Packet, target: str, via_udr: bool) -> None:
+        """The VNet fabric delivers ``pkt`` to whoever holds ``target`` (the destination or a next hop)."""
+        owner = self.topo.owner(target)
+        if owner.kind == "pod" and owner.pod is not None and not via_udr:
+            if self.flavour in ("kubenet", "overlay"):
+                self._drop(st, "VNet", f"no NIC in the VNet holds {target}: {self.flavour} pod addresses are "
+                                       "reachable only through the node routes (UDR / overlay)", pkt)
+            node = self.topo.nodes.get(owner.pod.node_name or "")
+            nic = self.topo.nic_of_node(node) if node else None
+            if node is None or nic is None:
+                raise _Stop(DROPPED, f"pod {owner.pod.key} has no node NIC in the twin")
+            pod_subnet, pod_vnet = self._pod_subnet(target)
+            if pod_subnet is not None:
+                self._nsg_check(st, "Inbound", nic, pod_subnet, pod_vnet, pkt)
+            else:
+                self._into_nic(st, nic, pkt)
+            self._arrive_node(st, node, pkt, external=True)
+            return
+        if owner.kind == "lb-frontend" and owner.lb is not None and owner.frontend is not None:
+            self._load_balancer(st, owner.lb, owner.frontend, pkt)
+            return
+        if owner.kind == "private-endpoint" and owner.private_endpoint is not None:
+            d = apiserver.check_private(owner.cluster, owner.private_endpoint, pkt.dst_port, pkt.protocol)
+            self._hop(st, f"private endpoint {owner.private_endpoint.name}", "allow" if d.allowed else "drop",
+                      d.rule, pkt)
+            if not d.allowed:
+                raise _Stop(DROPPED, d.rule)
+            self._deliver(st, Backend("apiserver", owner.cluster.name if owner.cluster else owner.name,
+                                      pkt.dst_ip, pkt.dst_port, pkt.src_ip), "kube-apiserver answers")
+        hit = self.topo.nic_by_ip.get(target)
+        if hit is None:
+            self._drop(st, "VNet", f"no NIC in the VNet holds {target}: nothing answers (timeout)", pkt)
+        nic = hit[0]
+        self._into_nic(st, nic, pkt)
+        node = self.topo.node_by_ip.get(nic.primary_ip)
+        if node is not None:
+            self._arrive_node(st, node, pkt, external=True)
+            return
+        if via_udr and target != pkt.dst_ip:
+            self._hop(st, f"appliance {nic.name}", "forward", f"virtual appliance {target} forwards the packet",
+                      pkt)
+            self._leave_nic(st, nic, pkt, None, vm=True)
+            return
+        vm = self.topo.vm_by_nic.get(nic.id.lower())
+        self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
+                      f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
+
+    def _pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
+        """For Azure CNI pod subnet (dynamic IP): the pod subnet holding a pod address; else (None, None)."""
+        if self.flavour != "podsubnet" or ip not in self.topo.pod_by_ip:
+            return None, None
+        sub = self.topo.subnet_of_ip(ip)
+        return (sub, self.topo.vnet_of_subnet.get(sub.id.lower())) if sub else (None, None)
+
+    def _into_nic(self, st: _State, nic: azure.NetworkInterface, pkt: Packet) -> None:
+        subnet, vnet = self._vnet_of_nic(nic)
+        self._nsg_check(st, "Inbound", nic, subnet, vnet, pkt)
+
+    def _load_balancer(self, st: _State, lb: azure.LoadBalancer, frontend: azure.FrontendIPConfiguration,
+                       pkt: Packet) -> None:
+        self._stage(st)
+        d = load_balancer.forward(self.topo, lb, frontend, pkt.dst_ip, pkt.dst_port, pkt.protocol)
+        if not d.ok or d.member_ip is None:
+            self._hop(st, f"load balancer {lb.name}", "drop", d.rule, pkt)
+            raise _Stop(DROPPED, d.rule)
+        new = replace(pkt, dst_ip=d.dst_ip, dst_port=d.dst_port)
+        self._hop(st, f"load balancer {lb.name}", "forward", d.rule, new)
+        hit = self.topo.nic_by_ip.get(d.member_ip)
+        if hit is None:
+            raise _Stop(DROPPED, f"backend {d.member_ip} has no NIC in the twin")
+        self._into_nic(st, hit[0], new)
+        node = self.topo.node_by_ip.get(d.member_ip)
+        if node is not None:
+            self._arrive_node(st, node, new, external=True)
+            return
+        vm = self.topo.vm_by_nic.get(hit[0].id.lower())
+        self._deliver(st, Backend("vm", vm.name if vm else hit[0].name, d.member_ip, new.dst_port, new.src_ip),
+                      "backend VM: the echo agent answers")
+
+    def _egress_internet(self, st: _State, nic: azure.NetworkInterface, subnet: azure.Subnet, pkt: Packet,
+                         cluster_member: bool) -> None:
+        config = next((c for c in nic.ip_configurations if c.private_ip == pkt.src_ip), nic.ip_configurations[0])
+        eg = snat.internet_egress(self.topo, pkt.src_ip, subnet, config, self.topo.cluster if cluster_member else None)
+        if eg.public_ip is None:
+            self._drop(st, "outbound", eg.rule, pkt)
+        new = replace(pkt, src_ip=eg.public_ip)
+        self._hop(st, "outbound SNAT", "snat", eg.rule, new)
+        self._on_internet(st, new)
+
+    # -- the internet --------------------------------------------------------------------------------
+    def _on_internet(self, st: _State, pkt: Packet) -> None:
+        """A packet on the public internet heading for ``pkt.dst_ip``."""
+        self._stage(st)
+        owner = self.topo.owner(pkt.dst_ip)
+        if owner.kind == "lb-frontend" and owner.lb is not None and owner.frontend is not None:
+            if owner.public_ip is None:
+                self._drop(st, "internet", f"{pkt.dst_ip} is a private frontend of {owner.lb.name}: not reachable "
+                                           "from the internet", pkt)
+            self._load_balancer(st, owner.lb, owner.frontend, pkt)
+            return
+        if owner.kind == "apiserver" and owner.cluster is not None:
+            outbound = [p.ip_address for pid in owner.cluster.network_profile.effective_outbound_ip_ids
+                        if (p := self.topo.public_ips.get(pid.lower())) is not None]
+            d = apiserver.check_public(owner.cluster, pkt.src_ip, pkt.dst_port, pkt.protocol, outbound)
+            self._hop(st, f"API server {owner.name}", "allow" if d.allowed else "drop", d.rule, pkt)
+            if not d.allowed:
+                raise _Stop(DROPPED, d.rule)
+            self._deliver(st, Backend("apiserver", owner.cluster.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
+                          "kube-apiserver answers")
+        nic_hit = self.topo.nic_with_public_ip(pkt.dst_ip)
+        if nic_hit is not None:
+            nic, config = nic_hit
+            new = replace(pkt, dst_ip=config.private_ip)
+            self._hop(st, f"public IP {owner.name}", "dnat", f"instance public IP → {config.private_ip} "
+                                                             f"({nic.name})", new)
+            self._into_nic(st, nic, new)
+            node = self.topo.node_by_ip.get(config.private_ip)
+            if node is not None:
+                self._arrive_node(st, node, new, external=True)
+                return
+            vm = self.topo.vm_by_nic.get(nic.id.lower())
+            self._deliver(st, Backend("vm", vm.name if vm else nic.name, config.private_ip, new.dst_port,
+                                      new.src_ip), f"VM {vm.name if vm else nic.name}: the echo agent answers")
+        if owner.kind == "public-ip":
+            self._drop(st, "internet", f"public IP {owner.name} ({pkt.dst_ip}) is not associated with anything", pkt)
+        if owner.kind == "internet":
+            self._deliver(st, Backend("internet", pkt.dst_ip, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
+                          f"internet host {pkt.dst_ip}: the echo server answers")
+        self._drop(st, "internet", f"{pkt.dst_ip} is a private address: not routable on the internet", pkt)

@@ -1,0 +1,55 @@
+"""Graphviz dot rendering (netpol-analyzer ``conns_formatter_dot.go``): one ``subgraph cluster_<ns>`` per
+namespace with its workloads (blue), addresses outside the cluster as red ovals, one edge per connection
+labelled with its connections; diff edges coloured by diff type (added green, removed red, changed
+magenta), as netpol-analyzer's diff dot output does. Pure."""
+
+from __future__ import annotations
+
+from aksnet.analyses.diff import DiffResult
+from aksnet.analyses.matrix import MatrixResult
+
+_DIFF_COLORS = {"added": "#008000", "removed": "red2", "changed": "magenta", "unchanged": "grey"}
+
+
+def _node_lines(names: set[str]) -> list[str]:
+    by_ns: dict[str, list[str]] = {}
+    others: list[str] = []
+    for n in sorted(names):
+        base = n.rsplit("[", 1)[0]
+        if "/" in base and not n.endswith("[External]"):
+            by_ns.setdefault(base.split("/", 1)[0], []).append(n)
+        else:
+            others.append(n)
+    out: list[str] = []
+    for ns in sorted(by_ns):
+        out.append(f"\tsubgraph \"cluster_{ns}\" {{")
+        for n in by_ns[ns]:
+            label = n.split("/", 1)[1]
+            out.append(f"\t\t\"{n}\" [label=\"{label}\" color=\"blue\" fontcolor=\"blue\"]")
+        out.append(f"\t\tlabel=\"{ns}\"")
+        out.append("\t}")
+    for n in others:
+        out.append(f"\t\"{n}\" [label=\"{n}\" color=\"red2\" fontcolor=\"red2\"]")
+    return out
+
+
+def render_connlist(result: MatrixResult) -> str:
+    names = {s.name for s, _, _ in result.connections} | {d.name for _, d, _ in result.connections}
+    lines = ["digraph {", *_node_lines(names)]
+    for s, d, c in result.connections:
+        lines.append(f"\t\"{s.name}\" -> \"{d.name}\" [label=\"{c}\" color=\"gold2\" "
+                     "fontcolor=\"darkgreen\"]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_diff(diff: DiffResult) -> str:
+    names = {e.src for e in diff.entries} | {e.dst for e in diff.entries}
+    lines = ["digraph {", *_node_lines(names)]
+    for e in diff.entries:
+        label = str(e.ref2) if e.diff_type == "added" else (
+            str(e.ref1) if e.diff_type == "removed" else f"{e.ref2} (ref1: {e.ref1})")
+        color = _DIFF_COLORS[e.diff_type]
+        lines.append(f"\t\"{e.src}\" -> \"{e.dst}\" [label=\"{label}\" color=\"{color}\" fontcolor=\"{color}\"]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

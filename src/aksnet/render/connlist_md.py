@@ -1,0 +1,22 @@
+"""Markdown table rendering (netpol-analyzer ``conns_formatter_md.go``): ``| src | dst | conn |`` then a
+dashed separator and one row per connection; diffs with the diff columns. Pure."""
+
+from __future__ import annotations
+
+from aksnet.analyses.diff import DiffResult
+from aksnet.analyses.matrix import MatrixResult
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("-" * (len(h) + 2) for h in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def render_connlist(result: MatrixResult) -> str:
+    return _table(["src", "dst", "conn"], [[s.name, d.name, str(c)] for s, d, c in result.connections])
+
+
+def render_diff(diff: DiffResult) -> str:
+    return _table(["diff-type", "source", "destination", "ref1", "ref2", "workloads-diff-info"],
+                  [[e.diff_type, e.src, e.dst, str(e.ref1), str(e.ref2), e.info] for e in diff.entries])

@@ -1,0 +1,90 @@
+"""Pure IP-planning arithmetic of AKS (reference aks.md §2, §3.8), shared by the resource provider's capacity
+checks and by ``aksnet plan``. No workspace, no I/O: numbers in, numbers out.
+"""
+
+from __future__ import annotations
+
+import math
+
+from aksnet.model.addr import parse_ipv4_network
+from aksnet.twin.aks.defaults import KUBENET_MAX_NODES, NODE_CIDR_MASK, POD_SUBNET_BATCH
+
+AZURE_RESERVED = 5
+SNAT_PORTS_PER_IP = 64000
+NAT_GATEWAY_FLOWS_PER_IP = 64512
+
+# Default SNAT ports per node by backend pool size (AllocatedOutboundPorts = 0) [AZD load-balancer-outbound-
+# connections.md; AKS configure-load-balancer-standard.md]
+_SNAT_TABLE: tuple[tuple[int, int], ...] = ((50, 1024), (100, 512), (200, 256), (400, 128), (800, 64), (1000, 32))
+
+
+def usable(prefix: str) -> int:
+    """Addresses Azure hands out in a subnet: 2^(32-len) - 5 [AZD virtual-networks-faq]."""
+    return max(parse_ipv4_network(prefix, strict=False).num_addresses - AZURE_RESERVED, 0)
+
+
+def surge_nodes(count: int, max_surge: str = "1") -> int:
+    """Extra nodes during an upgrade: an integer, or a percentage of the pool rounded up; at least 0
+    [AKS upgrade-aks-node-pools-rolling.md]."""
+    s = (max_surge or "1").strip()
+    if s.endswith("%"):
+        return math.ceil(count * float(s[:-1]) / 100)
+    return int(s)
+
+
+def ips_per_node(flavour: str, max_pods: int) -> int:
+    """Node-subnet addresses one node takes: Azure CNI (node subnet) reserves maxPods secondary addresses
+    up front, so maxPods + 1; every other plugin 1 [aks.md §2.2–§2.5]."""
+    return max_pods + 1 if flavour == "azure" else 1
+
+
+def node_subnet_required(flavour: str, nodes: int, max_pods: int, surge: int = 0) -> int:
+    """(N + surge) × (maxPods + 1) for Azure CNI, N + surge otherwise [AKS concepts-network-ip-address-planning]."""
+    return (nodes + surge) * ips_per_node(flavour, max_pods)
+
+
+def max_nodes_in_subnet(flavour: str, available: int, max_pods: int, surge: int = 0) -> int:
+    """The largest node count whose addresses (plus surge) fit into ``available`` addresses."""
+    return max(available // ips_per_node(flavour, max_pods) - surge, 0)
+
+
+def pod_cidr_node_capacity(pod_cidr: str) -> int:
+    """Nodes a kubenet/overlay pod CIDR can hold: one /24 per node, so 2^(24 - prefix) [aks.md §2.3]."""
+    net = parse_ipv4_network(pod_cidr, strict=False)
+    return 0 if net.prefixlen > NODE_CIDR_MASK else int(2 ** (NODE_CIDR_MASK - net.prefixlen))
+
+
+def pod_cidr_required(nodes: int) -> int:
+    """Pod CIDR addresses ``nodes`` nodes pre-allocate (256 per node): the RP's InsufficientSubnetSize number."""
+    return nodes * 256  # 2^(32 - NODE_CIDR_MASK)
+
+
+def pod_subnet_required(nodes: int) -> int:
+    """Pod-subnet addresses at node start-up with dynamic allocation: a batch of 16 per node."""
+    return nodes * POD_SUBNET_BATCH
+
+
+def smallest_prefix(addresses: int) -> int:
+    """The longest prefix (smallest subnet) whose usable addresses hold ``addresses`` (/29 at least)."""
+    for prefix in range(29, 7, -1):
+        if 2 ** (32 - prefix) - AZURE_RESERVED >= addresses:
+            return prefix
+    return 8
+
+
+def snat_ports_per_node(pool_size: int) -> int:
+    """Default allocated SNAT ports per node for a backend pool of ``pool_size`` instances (§3.8 table)."""
+    for limit, ports in _SNAT_TABLE:
+        if pool_size <= limit:
+            return ports
+    return 0
+
+
+def nodes_supported_by_outbound_ips(ips: int, ports_per_node: int) -> int:
+    """64,000 × IPs / ports per node: how many nodes the outbound IPs can serve [aks.md §3.8]."""
+    return 0 if ports_per_node <= 0 else SNAT_PORTS_PER_IP * ips // ports_per_node
+
+
+def kubenet_route_headroom(routes_in_table: int) -> int:
+    """Routes still free in a kubenet route table (Azure: at most 400 routes per table)."""
+    return max(KUBENET_MAX_NODES - routes_in_table, 0)

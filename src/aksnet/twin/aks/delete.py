@@ -1,0 +1,54 @@
+"""``az aks delete``: remove the managed cluster, its node resource group and everything in it (addresses
+released through the group's cascade), its Kubernetes objects, and the kubenet routes it wrote into a BYO
+route table. A route table or NSG that AKS put on a user's subnet is detached first. Never deletes a user's
+own resources.
+"""
+
+from __future__ import annotations
+
+from aksnet.errors import AzureError
+from aksnet.io.arm_ids import group_id, parse_resource_id
+from aksnet.store import Transaction
+from aksnet.twin import network, resources
+from aksnet.twin.aks import context, infrastructure, nodes, routes
+from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
+from aksnet.twin.arm import KIND_GROUP
+from aksnet.twin.kube import objects
+from aksnet.twin.kube_store import cluster_scope
+
+
+def _in_group(rid: str, group: str) -> bool:
+    parsed = parse_resource_id(rid)
+    return parsed is not None and parsed.resource_group.lower() == group.lower()
+
+
+def delete_cluster(tx: Transaction, resource_group: str, name: str) -> None:
+    cluster = context.get_cluster(tx, resource_group, name)
+    cid = cluster["id"]
+    node_rg = cluster["properties"]["nodeResourceGroup"]
+    node_names = [n["metadata"]["name"] for n in nodes.cluster_nodes(tx, cid)]
+    subnets = {str(p["vnetSubnetId"]) for p in cluster["properties"]["agentPoolProfiles"] if p.get("vnetSubnetId")}
+    for sid in sorted(subnets):
+        if _in_group(sid, node_rg):
+            continue
+        try:
+            sub = network.get_subnet(tx, sid)
+        except AzureError:  # the user deleted the subnet already
+            continue
+        rt = infrastructure.subnet_route_table(tx, sid)
+        if rt is not None:
+            if _in_group(rt["id"], node_rg):
+                network.associate_subnet(tx, sid, route_table_id=None)
+            else:
+                routes.remove_routes(tx, rt["id"], node_names)
+        nsg = (sub["properties"].get("networkSecurityGroup") or {}).get("id")
+        if nsg and _in_group(nsg, node_rg):
+            network.associate_subnet(tx, sid, nsg_id=None)
+        nat = (sub["properties"].get("natGateway") or {}).get("id")
+        if nat and _in_group(nat, node_rg):
+            network.associate_subnet(tx, sid, nat_gateway_id=None)
+    objects.flush(tx, cid)
+    tx.delete(KIND_MANAGED_CLUSTER, cid)
+    tx.delete_scope(cluster_scope(cid))
+    if tx.exists(KIND_GROUP, group_id(node_rg)):
+        resources.delete_group(tx, node_rg, allow_managed=True)

@@ -1,0 +1,123 @@
+"""``az aks nodepool add/list/show/scale/delete``: agent pools of an existing cluster, each its own VMSS, with
+the same capacity rules as create and scale [reference aks.md §1.6, §2.7].
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aksnet.errors import AzCliError, AzureError
+from aksnet.store import Transaction
+from aksnet.twin.aks import context, pools, validation_cli
+from aksnet.twin.aks.create import finish, pool_profile
+from aksnet.twin.aks.defaults import DEFAULT_NODE_COUNT, DEFAULT_VM_SIZE, default_max_pods
+from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
+from aksnet.twin.aks.scale import check_capacity, set_pool_count
+from aksnet.twin.arm import Doc, etag
+
+MAX_AGENT_POOLS = 100
+
+
+def _rp_name_rule(name: str) -> None:
+    """RP: lowercase letters and digits, starting with a letter, 1–12 characters."""
+    if not re.match(r"^[a-z][a-z0-9]{0,11}$", name):
+        raise AzureError("InvalidParameter",
+                         "The value of parameter agentPoolProfile.name is invalid. Error details: The name must begin "
+                         "with a lowercase letter, contain only lowercase letters and numbers and be between 1 and "
+                         f"12 characters in length. Please see https://aka.ms/aks-naming-rules for more details. "
+                         f"Name: {name}", "agentPoolProfile.name")
+
+
+def pool_view(cluster: Doc, pool: dict[str, Any]) -> dict[str, Any]:
+    """``az aks nodepool show`` output: the pool profile with its ARM identity."""
+    out = dict(pool)
+    out["id"] = f"{cluster['id']}/agentPools/{pool['name']}"
+    out["type"] = "Microsoft.ContainerService/managedClusters/agentPools"
+    parsed = context.resource_group_of(cluster["id"])
+    out["resourceGroup"] = parsed
+    return out
+
+
+def list_pools(tx: Transaction, resource_group: str, cluster_name: str) -> list[dict[str, Any]]:
+    cluster = context.get_cluster(tx, resource_group, cluster_name)
+    return [pool_view(cluster, p) for p in cluster["properties"]["agentPoolProfiles"]]
+
+
+def show_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str) -> dict[str, Any]:
+    cluster = context.get_cluster(tx, resource_group, cluster_name)
+    for p in cluster["properties"]["agentPoolProfiles"]:
+        if p["name"] == name:
+            return pool_view(cluster, p)
+    raise AzureError("NotFound", f"Agent Pool '{name}' not found in cluster '{cluster_name}'.")
+
+
+def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str, *, node_count: int | None = None,
+             max_pods: int | None = None, vnet_subnet_id: str | None = None, pod_subnet_id: str | None = None,
+             mode: str = "User", vm_size: str | None = None, max_surge: str | None = None) -> dict[str, Any]:
+    """``az aks nodepool add``."""
+    cluster = context.get_cluster(tx, resource_group, cluster_name)
+    validation_cli.validate_nodepool_name(name)
+    validation_cli.validate_subnet_id(vnet_subnet_id, "--vnet-subnet-id")
+    validation_cli.validate_subnet_id(pod_subnet_id, "--pod-subnet-id")
+    surge = validation_cli.validate_max_surge(max_surge) or "1"
+    profiles = cluster["properties"]["agentPoolProfiles"]
+    if any(p["name"] == name for p in profiles):
+        raise AzCliError("ClientRequestError",
+                         f"Node pool {name} already exists, please try a different name, use 'aks nodepool list' to "
+                         "get current list of node pool")
+    _rp_name_rule(name)
+    if len(profiles) >= MAX_AGENT_POOLS:
+        raise AzureError("InvalidParameter", f"A cluster can have at most {MAX_AGENT_POOLS} agent pools.",
+                         "agentPoolProfiles")
+    mode_v = {"system": "System", "user": "User"}.get(mode.lower())
+    if mode_v is None:
+        raise AzCliError("InvalidArgumentValueError",
+                         f"argument --mode: invalid choice: '{mode}' (choose from 'System', 'User')", 2)
+    fl = pools.cluster_flavour(cluster)
+    np_ = cluster["properties"]["networkProfile"]
+    if pod_subnet_id and np_["networkPlugin"] != "azure":
+        raise AzCliError("InvalidArgumentValueError", validation_cli.MSG_POD_SUBNET_NEEDS_AZURE)
+    if fl == "podsubnet" and not pod_subnet_id:
+        pod_subnet_id = next((p.get("podSubnetId") for p in profiles if p.get("podSubnetId")), None)
+    pool_flavour = "podsubnet" if pod_subnet_id else fl
+    subnet = vnet_subnet_id or profiles[0]["vnetSubnetId"]
+    if fl == "kubenet" and subnet.lower() != str(profiles[0]["vnetSubnetId"]).lower():
+        first_vnet = str(profiles[0]["vnetSubnetId"]).lower().rsplit("/subnets/", 1)[0]
+        if subnet.lower().rsplit("/subnets/", 1)[0] != first_vnet:
+            raise AzureError("InvalidParameter",
+                             "All agent pools of a kubenet cluster must use subnets of the same virtual network.",
+                             "agentPoolProfile.vnetSubnetID")
+    count = DEFAULT_NODE_COUNT if node_count is None else node_count
+    pods = max_pods if max_pods is not None else default_max_pods(pool_flavour)
+    version = cluster["properties"]["kubernetesVersion"]
+    pool = pool_profile(name, 0, pods, vm_size or DEFAULT_VM_SIZE, subnet, pod_subnet_id, version, mode_v, surge)
+    context.subnet_context(tx, subnet)
+    check_capacity(tx, cluster, pool, count)
+    profiles.append(pool)
+    cluster["etag"] = etag(tx)
+    tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
+    set_pool_count(tx, cluster, name, count)
+    return show_pool(tx, resource_group, cluster_name, name)
+
+
+def scale_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str, node_count: int) -> dict[str, Any]:
+    cluster = context.get_cluster(tx, resource_group, cluster_name)
+    show_pool(tx, resource_group, cluster_name, name)
+    set_pool_count(tx, cluster, name, node_count)
+    return show_pool(tx, resource_group, cluster_name, name)
+
+
+def delete_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str) -> None:
+    """``az aks nodepool delete``: the last system pool can't go (``MustDefineAtLeastOneSystemPool``)."""
+    cluster = context.get_cluster(tx, resource_group, cluster_name)
+    show_pool(tx, resource_group, cluster_name, name)
+    profiles = cluster["properties"]["agentPoolProfiles"]
+    pool = next(p for p in profiles if p["name"] == name)
+    if pool.get("mode") == "System" and sum(1 for p in profiles if p.get("mode") == "System") == 1:
+        raise AzureError("MustDefineAtLeastOneSystemPool", "Must define at least one system pool.")
+    pools.delete_pool(tx, cluster, pool)
+    cluster["properties"]["agentPoolProfiles"] = [p for p in profiles if p["name"] != name]
+    cluster["etag"] = etag(tx)
+    tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
+    finish(tx, cluster["id"])

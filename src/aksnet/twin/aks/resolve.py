@@ -1,0 +1,91 @@
+"""From ``az aks create`` flags to a resolved :class:`~aksnet.twin.aks.spec.ClusterSpec`: az's client-side
+checks in az's order, then the defaults per plugin (reference aks.md §1.1–§1.2, §1.7–§1.9, §2.6).
+Pure: no workspace access (the default plugin setting is passed in).
+"""
+
+from __future__ import annotations
+
+from aksnet.errors import AzCliError, AzureError
+from aksnet.twin.aks import validation_cli as cli
+from aksnet.twin.aks.defaults import (
+    DEFAULT_DNS_SERVICE_IP,
+    DEFAULT_MAX_SURGE,
+    DEFAULT_NODE_COUNT,
+    DEFAULT_NODEPOOL_NAME,
+    DEFAULT_POD_CIDR,
+    DEFAULT_SERVICE_CIDR,
+    MANAGED_OUTBOUND_IP_COUNT,
+    default_max_pods,
+    default_network_plugin,
+    flavour,
+)
+from aksnet.twin.aks.spec import ClusterRequest, ClusterSpec
+
+
+def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None) -> ClusterSpec:
+    """Apply az's client-side rules and AKS's defaults; raise AzCliError/AzureError on the first violation."""
+    plugin = cli.validate_enum(req.network_plugin, cli.NETWORK_PLUGINS, "--network-plugin")
+    mode = cli.validate_enum(req.network_plugin_mode, cli.NETWORK_PLUGIN_MODES, "--network-plugin-mode")
+    policy = cli.validate_network_policy(req.network_policy)
+    dataplane = cli.validate_enum(req.network_dataplane, cli.NETWORK_DATAPLANES, "--network-dataplane")
+    sku = cli.validate_load_balancer_sku(req.load_balancer_sku) or "standard"
+    outbound = cli.validate_outbound_type(req.outbound_type) or "loadBalancer"
+    cli.validate_subnet_id(req.vnet_subnet_id, "--vnet-subnet-id")
+    cli.validate_subnet_id(req.pod_subnet_id, "--pod-subnet-id")
+    cli.validate_cidr_format(req.pod_cidr, "pod_cidr")
+    cli.validate_cidr_format(req.service_cidr, "service_cidr")
+    cli.validate_dns_ip_format(req.dns_service_ip)
+    if policy is not None and plugin is None:
+        raise AzCliError("RequiredArgumentMissingError", cli.MSG_POLICY_NEEDS_PLUGIN)
+    if plugin is None:
+        plugin, default_mode = default_network_plugin(default_plugin_setting)
+        mode = mode or default_mode
+    if req.pod_cidr and plugin == "azure" and mode != "overlay":
+        raise AzCliError("InvalidArgumentValueError", cli.MSG_POD_CIDR_NEEDS_OVERLAY)
+    if req.pod_subnet_id and plugin != "azure":
+        raise AzCliError("InvalidArgumentValueError", cli.MSG_POD_SUBNET_NEEDS_AZURE)
+    if mode == "overlay" and plugin != "azure":
+        raise AzureError("InvalidNetworkPluginMode",
+                         f"Network plugin mode overlay requires network plugin azure, got {plugin}.",
+                         "networkProfile.networkPluginMode")
+    if mode == "overlay" and req.pod_subnet_id:
+        raise AzureError("InvalidNetworkPluginMode",
+                         "Network plugin mode overlay can't be used with a pod subnet (podSubnetID).",
+                         "networkProfile.networkPluginMode")
+    ranges = cli.validate_ip_ranges(req.api_server_authorized_ip_ranges)
+    cli.validate_private_cluster(req.enable_private_cluster, sku, req.disable_public_fqdn, req.private_dns_zone,
+                                 ranges)
+    outbound_ips = cli.validate_outbound_ips(req.load_balancer_outbound_ips)
+    cli.validate_managed_ip_count(req.load_balancer_managed_outbound_ip_count)
+    cli.validate_nat_ip_count(req.nat_gateway_managed_outbound_ip_count)
+    cli.validate_outbound_combination(
+        outbound, sku, req.vnet_subnet_id,
+        lb_ip_flags=req.load_balancer_managed_outbound_ip_count is not None or bool(outbound_ips),
+        nat_flags=req.nat_gateway_managed_outbound_ip_count is not None)
+    if req.load_balancer_managed_outbound_ip_count is not None and outbound_ips:
+        raise AzCliError("MutuallyExclusiveArgumentError",
+                         "Please specify only one of --load-balancer-managed-outbound-ip-count, "
+                         "--load-balancer-outbound-ips and --load-balancer-outbound-ip-prefixes.")
+    pool_name = cli.validate_nodepool_name(req.nodepool_name or DEFAULT_NODEPOOL_NAME)
+    surge = cli.validate_max_surge(req.max_surge) or DEFAULT_MAX_SURGE
+    fl = flavour(plugin, mode, req.pod_subnet_id)
+    pod_cidr = req.pod_cidr or (DEFAULT_POD_CIDR if fl in ("kubenet", "overlay") else None)
+    if fl in ("azure", "podsubnet"):
+        pod_cidr = None
+    return ClusterSpec(
+        network_plugin=plugin, network_plugin_mode=mode, flavour=fl, network_policy=policy,
+        network_dataplane=dataplane or ("azure" if plugin == "azure" else None),
+        pod_cidr=pod_cidr, service_cidr=req.service_cidr or DEFAULT_SERVICE_CIDR,
+        dns_service_ip=req.dns_service_ip or DEFAULT_DNS_SERVICE_IP, outbound_type=outbound,
+        load_balancer_sku=sku,
+        node_count=DEFAULT_NODE_COUNT if req.node_count is None else req.node_count,
+        max_pods=req.max_pods if req.max_pods is not None else default_max_pods(fl),
+        nodepool_name=pool_name, max_surge=surge,
+        managed_outbound_ip_count=(0 if outbound_ips else
+                                   req.load_balancer_managed_outbound_ip_count or MANAGED_OUTBOUND_IP_COUNT),
+        outbound_ip_ids=outbound_ips,
+        nat_gateway_ip_count=req.nat_gateway_managed_outbound_ip_count or 1,
+        authorized_ip_ranges=ranges or (), private=req.enable_private_cluster,
+        private_dns_zone=(req.private_dns_zone or "system") if req.enable_private_cluster else None,
+        disable_public_fqdn=req.disable_public_fqdn,
+    )

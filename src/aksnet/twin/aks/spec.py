@@ -1,0 +1,88 @@
+"""What ``az aks create`` asks for, as plain values: the request before and after defaulting.
+
+:class:`ClusterRequest` carries the flags as the user gave them (strings, ``None`` when omitted);
+:class:`ClusterSpec` is the resolved network configuration the resource provider validates and builds.
+No workspace access, no rules here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRequest:
+    resource_group: str
+    name: str
+    location: str | None = None
+    vnet_subnet_id: str | None = None
+    pod_subnet_id: str | None = None
+    pod_cidr: str | None = None
+    service_cidr: str | None = None
+    dns_service_ip: str | None = None
+    docker_bridge_address: str | None = None
+    node_count: int | None = None
+    max_pods: int | None = None
+    nodepool_name: str | None = None
+    network_plugin: str | None = None
+    network_plugin_mode: str | None = None
+    network_policy: str | None = None
+    network_dataplane: str | None = None
+    outbound_type: str | None = None
+    load_balancer_sku: str | None = None
+    load_balancer_managed_outbound_ip_count: int | None = None
+    load_balancer_outbound_ips: str | None = None
+    nat_gateway_managed_outbound_ip_count: int | None = None
+    enable_private_cluster: bool = False
+    private_dns_zone: str | None = None
+    disable_public_fqdn: bool = False
+    api_server_authorized_ip_ranges: str | None = None
+    dns_name_prefix: str | None = None
+    kubernetes_version: str | None = None
+    vm_size: str | None = None
+    max_surge: str | None = None
+    tags: dict[str, str] | None = None
+    ssh_public_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSpec:
+    """The resolved network configuration (defaults applied)."""
+
+    network_plugin: str
+    network_plugin_mode: str | None
+    flavour: str  # kubenet | azure | overlay | podsubnet | none
+    network_policy: str | None
+    network_dataplane: str | None
+    pod_cidr: str | None
+    service_cidr: str
+    dns_service_ip: str
+    outbound_type: str
+    load_balancer_sku: str
+    node_count: int
+    max_pods: int
+    nodepool_name: str
+    max_surge: str
+    managed_outbound_ip_count: int
+    outbound_ip_ids: tuple[str, ...] = ()
+    nat_gateway_ip_count: int = 1
+    authorized_ip_ranges: tuple[str, ...] = ()
+    private: bool = False
+    private_dns_zone: str | None = None
+    disable_public_fqdn: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class VnetContext:
+    """What the RP checks a cluster against: the cluster VNet and its node subnet (no workspace here)."""
+
+    vnet_id: str
+    vnet_name: str
+    address_prefixes: tuple[str, ...]
+    subnets: tuple[tuple[str, str], ...]  # (name, prefix) of every subnet of the VNet
+    subnet_id: str
+    subnet_name: str
+    subnet_prefix: str
+    available: int  # usable addresses not held by anything else
+    managed: bool = False  # the AKS-managed VNet (no --vnet-subnet-id)

@@ -1,0 +1,255 @@
+"""az's client-side checks of ``az aks create/update/nodepool`` (raised before any request), with az's exact
+messages [reference aks.md §1.1–§1.9; azure-cli acs ``_validators.py`` and ``managed_cluster_decorator.py``].
+
+Each check is a small function named after the azure-cli validator or getter it imitates. They raise
+:class:`aksnet.errors.AzCliError` (az prints ``ERROR: <message>``). Pure: no workspace access.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+
+from aksnet.errors import AzCliError
+from aksnet.io.arm_ids import parse_resource_id
+
+NETWORK_PLUGINS = ("azure", "kubenet", "none")
+NETWORK_PLUGIN_MODES = ("overlay",)
+NETWORK_POLICIES = ("azure", "calico", "cilium", "none")
+NETWORK_DATAPLANES = ("azure", "cilium")
+LOAD_BALANCER_SKUS = ("basic", "standard")
+OUTBOUND_TYPES = ("loadBalancer", "managedNATGateway", "userAssignedNATGateway", "userDefinedRouting", "none")
+
+# SDK (msrest) patterns of ContainerServiceNetworkProfile [CLI-D docstrings]
+CIDR_PATTERN = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$"
+DNS_IP_PATTERN = (r"^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}"
+                  r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$")
+
+MSG_POD_CIDR_NEEDS_OVERLAY = (
+    "Please specify network plugin mode `overlay` when using --pod-cidr or use network plugin `kubenet`. For more "
+    "information about Azure CNI Overlay please see https://aka.ms/aks/azure-cni-overlay"
+)
+MSG_POLICY_NEEDS_PLUGIN = "Please explicitly specify the network plugin type"
+MSG_POLICY_LOWERCASE = "--network-policy should be provided in lowercase"
+MSG_POD_SUBNET_NEEDS_AZURE = "--pod-subnet-id requires azure network-plugin"
+MSG_LB_SKU = "--load-balancer-sku can only be standard or basic"
+MSG_INVALID_OUTBOUND = (
+    "Invalid outbound type, supported values are loadBalancer, managedNATGateway, userAssignedNATGateway, "
+    "userDefinedRouting and none. Please refer to "
+    "https://learn.microsoft.com/en-us/azure/aks/egress-outboundtype#updating-outboundtype-after-cluster-creation "
+    "for more details."
+)
+MSG_UDR_NEEDS_SUBNET = (
+    "--vnet-subnet-id must be specified for userDefinedRouting and it must be pre-configured with a route table "
+    "with egress rules"
+)
+MSG_MANAGED_NAT_NO_SUBNET = "--vnet-subnet-id cannot be specified for managedNATGateway"
+MSG_USER_NAT_NEEDS_SUBNET = (
+    "--vnet-subnet-id must be specified for userAssignedNATGateway and it must be pre-configured with a NAT gateway "
+    "with outbound ips"
+)
+MSG_PRIVATE_BASIC = "Please use standard load balancer for private cluster"
+MSG_DISABLE_FQDN_NEEDS_PRIVATE = "--disable-public-fqdn should only be used with --enable-private-cluster"
+MSG_PUBLIC_PRIVATE_DNS = "Invalid private dns zone for public cluster. It should always be empty for public cluster"
+MSG_RANGES_PRIVATE = "--api-server-authorized-ip-ranges is not supported for private cluster"
+MSG_RANGES_BASIC = "--api-server-authorized-ip-ranges can only be used with standard load balancer"
+MSG_RANGES_ZERO = ("Setting --api-server-authorized-ip-ranges to 0.0.0.0/32 is not allowed with other IP ranges."
+                   "Refer to https://aka.ms/aks/whitelist for more details")
+MSG_RANGES_DISABLE = "--api-server-authorized-ip-ranges cannot be disabled and simultaneously enabled"
+MSG_RANGES_GLOBAL = "--api-server-authorized-ip-ranges must be global non-reserved addresses or CIDRs"
+MSG_RANGES_IPV6 = "--api-server-authorized-ip-ranges cannot be IPv6 addresses"
+MSG_RANGES_FORMAT = "--api-server-authorized-ip-ranges should be a list of IPv4 addresses or CIDRs"
+MSG_NODEPOOL_LENGTH = "--nodepool-name can contain at most 12 characters"
+MSG_NODEPOOL_ALNUM = "--nodepool-name should contain only alphanumeric characters"
+MSG_OUTBOUND_IPS_WHITESPACE = "--load-balancer-outbound-ips cannot contain whitespace"
+MSG_MANAGED_IP_COUNT = "--load-balancer-managed-outbound-ip-count must be in the range [1,100]"
+MSG_NAT_IP_COUNT = "--nat-gateway-managed-outbound-ip-count must be in the range [1,16]"
+MSG_MAX_SURGE_POSITIVE = "--max-surge must be positive"
+MSG_MAX_SURGE_FORMAT = "--max-surge should be an int or percentage"
+
+
+def _err(message: str, kind: str = "InvalidArgumentValueError", exit_code: int = 1) -> AzCliError:
+    return AzCliError(kind, message, exit_code)
+
+
+def validate_enum(value: str | None, allowed: Sequence[str], flag: str) -> str | None:
+    """az's enum arguments (``get_enum_type``): case-insensitive; a usage error (exit 2) otherwise."""
+    if value is None:
+        return None
+    for a in allowed:
+        if a.lower() == value.lower():
+            return a
+    raise _err(f"argument {flag}: invalid choice: '{value}' (choose from {', '.join(repr(a) for a in allowed)})",
+               "InvalidArgumentValueError", 2)
+
+
+def validate_network_policy(value: str | None) -> str | None:
+    """``validate_network_policy``: lowercase only, then the enum."""
+    if value is None:
+        return None
+    if value != value.lower():
+        raise _err(MSG_POLICY_LOWERCASE)
+    return validate_enum(value, NETWORK_POLICIES, "--network-policy")
+
+
+def validate_subnet_id(value: str | None, flag: str) -> str | None:
+    """``_validate_subnet_id``: ``--vnet-subnet-id is not a valid Azure resource ID.``"""
+    if value is None or value == "":
+        return None
+    parsed = parse_resource_id(value)
+    if parsed is None or parsed.types[-1:] != ("subnets",) or len(parsed.types) != 2:
+        raise _err(f"{flag} is not a valid Azure resource ID.")
+    return value
+
+
+def validate_load_balancer_sku(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.lower() not in LOAD_BALANCER_SKUS:
+        raise _err(MSG_LB_SKU)
+    return value.lower()
+
+
+def validate_outbound_type(value: str | None) -> str | None:
+    """``_get_outbound_type``: the five supported values (case-insensitive), else az's message."""
+    if value is None:
+        return None
+    for t in OUTBOUND_TYPES:
+        if t.lower() == value.lower():
+            return t
+    raise _err(MSG_INVALID_OUTBOUND)
+
+
+def validate_cidr_format(value: str | None, field: str) -> str | None:
+    """The SDK's pattern check of a CIDR field (msrest ``ValidationError``)."""
+    if value is None:
+        return None
+    if not re.match(CIDR_PATTERN, value):
+        raise _err(f"Parameter 'ContainerServiceNetworkProfile.{field}' must conform to the following pattern: "
+                   f"'{CIDR_PATTERN}'.", "ValidationError")
+    try:
+        ipaddress.IPv4Network(value, strict=False)
+    except ValueError:
+        raise _err(f"Parameter 'ContainerServiceNetworkProfile.{field}' must conform to the following pattern: "
+                   f"'{CIDR_PATTERN}'.", "ValidationError") from None
+    return value
+
+
+def validate_dns_ip_format(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.match(DNS_IP_PATTERN, value):
+        raise _err("Parameter 'ContainerServiceNetworkProfile.dns_service_ip' must conform to the following "
+                   f"pattern: '{DNS_IP_PATTERN}'.", "ValidationError")
+    return value
+
+
+def validate_nodepool_name(value: str) -> str:
+    """``validate_nodepool_name``: at most 12 characters, alphanumeric only."""
+    if len(value) > 12:
+        raise _err(MSG_NODEPOOL_LENGTH)
+    if not value.isalnum():
+        raise _err(MSG_NODEPOOL_ALNUM)
+    return value
+
+
+def validate_max_surge(value: str | None) -> str | None:
+    """``validate_max_surge``: an int or a percentage, positive."""
+    if value is None:
+        return None
+    number = value[:-1] if value.endswith("%") else value
+    try:
+        n = int(number)
+    except ValueError:
+        raise _err(MSG_MAX_SURGE_FORMAT) from None
+    if n <= 0:
+        raise _err(MSG_MAX_SURGE_POSITIVE)
+    return value
+
+
+def validate_ip_ranges(value: str | None) -> tuple[str, ...] | None:
+    """``validate_ip_ranges`` [CLI-V]: comma-separated IPv4 addresses/CIDRs, global, no IPv6; ``""`` disables;
+    ``0.0.0.0/32`` only alone. Returns the ranges (``()`` = disabled) or None when not given."""
+    if value is None:
+        return None
+    if value == "":
+        return ()
+    ranges = [r.strip() for r in value.split(",")]
+    if "0.0.0.0/32" in ranges and len(ranges) > 1:
+        raise _err(MSG_RANGES_ZERO)
+    if "" in ranges and len(ranges) > 1:
+        raise _err(MSG_RANGES_DISABLE)
+    for r in ranges:
+        if r == "0.0.0.0/32":
+            continue
+        try:
+            net = ipaddress.ip_network(r)
+        except ValueError:
+            raise _err(MSG_RANGES_FORMAT) from None
+        if net.version == 6:
+            raise _err(MSG_RANGES_IPV6)
+        if not net.is_global:
+            raise _err(MSG_RANGES_GLOBAL)
+    return tuple(ranges)
+
+
+def validate_outbound_ips(value: str | None) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if any(c.isspace() for c in value):
+        raise _err(MSG_OUTBOUND_IPS_WHITESPACE)
+    ids = tuple(v for v in value.split(",") if v)
+    for i in ids:
+        if parse_resource_id(i) is None:
+            raise _err(f"{i} is not a valid Azure resource ID.")
+    return ids
+
+
+def validate_managed_ip_count(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 100:
+        raise _err(MSG_MANAGED_IP_COUNT)
+    return value
+
+
+def validate_nat_ip_count(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 16:
+        raise _err(MSG_NAT_IP_COUNT)
+    return value
+
+
+def validate_outbound_combination(outbound_type: str, sku: str, vnet_subnet_id: str | None, lb_ip_flags: bool,
+                                  nat_flags: bool) -> None:
+    """``_get_outbound_type`` cross-checks [CLI-D]."""
+    if outbound_type != "loadBalancer" and sku == "basic":
+        raise _err(f"{outbound_type} doesn't support basic load balancer sku")
+    if outbound_type == "userDefinedRouting" and not vnet_subnet_id:
+        raise _err(MSG_UDR_NEEDS_SUBNET, "RequiredArgumentMissingError")
+    if outbound_type == "managedNATGateway" and vnet_subnet_id:
+        raise _err(MSG_MANAGED_NAT_NO_SUBNET)
+    if outbound_type == "userAssignedNATGateway" and not vnet_subnet_id:
+        raise _err(MSG_USER_NAT_NEEDS_SUBNET, "RequiredArgumentMissingError")
+    if outbound_type != "loadBalancer" and lb_ip_flags:
+        raise _err(f"{outbound_type} type doesn't support customizing the standard load balancer ips")
+    if outbound_type != "managedNATGateway" and nat_flags:
+        raise _err(f"{outbound_type} type doesn't support customizing the standard nat gateway ips")
+
+
+def validate_private_cluster(private: bool, sku: str, disable_public_fqdn: bool, private_dns_zone: str | None,
+                             ranges: tuple[str, ...] | None) -> None:
+    """``_get_enable_private_cluster`` and friends [CLI-D; aks.md §1.8]."""
+    if private:
+        if sku == "basic":
+            raise _err(MSG_PRIVATE_BASIC)
+        if ranges:
+            raise _err(MSG_RANGES_PRIVATE, "MutuallyExclusiveArgumentError")
+        if private_dns_zone and private_dns_zone.lower() not in ("system", "none") \
+                and parse_resource_id(private_dns_zone) is None:
+            raise _err(f"{private_dns_zone} is not a valid Azure resource ID.")
+    else:
+        if disable_public_fqdn:
+            raise _err(MSG_DISABLE_FQDN_NEEDS_PRIVATE)
+        if private_dns_zone:
+            raise _err(MSG_PUBLIC_PRIVATE_DNS)
+    if ranges and sku == "basic":
+        raise _err(MSG_RANGES_BASIC)

@@ -1,0 +1,233 @@
+"""Agent pool virtual machine scale sets: the VMSS ``aks-<pool>-<8 digits>-vmss``, its instances
+``aks-<pool>-<8 digits>-vmss00000N`` and their NICs (reference aks.md §3.1, §2.2).
+
+Each instance has one NIC in the pool's node subnet: ``ipconfig1`` is the node IP; with Azure CNI (node subnet)
+``ipconfig2…ipconfig<maxPods+1>`` are the addresses reserved up front for the node's pods. Addresses come from
+:mod:`aksnet.twin.subnet_ipam` in one bulk allocation, and documents are written in bulk, so a 1,000-node pool
+is one read and one write of the subnet's allocation table. The NIC documents have the shape the network RP
+(:mod:`aksnet.twin.network.nic`) gives NICs. This module does not create Node objects or routes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aksnet.io.arm_ids import resource_id
+from aksnet.store import Transaction
+from aksnet.twin import subnet_ipam
+from aksnet.twin.aks import names
+from aksnet.twin.arm import Doc, deterministic_uuid, etag
+from aksnet.twin.network import KIND_NIC, KIND_VNET
+from aksnet.twin.network import subnet as subnet_mod
+from aksnet.twin.network.nic import mac_address
+
+TYPE_VMSS = "Microsoft.Compute/virtualMachineScaleSets"
+TYPE_VMSS_VM = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines"
+TYPE_NIC = "Microsoft.Network/networkInterfaces"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolPlacement:
+    """Where a pool's instances go."""
+
+    cluster_id: str
+    node_resource_group: str
+    location: str
+    digits: str
+    pool: str
+    vm_size: str
+    subnet_id: str
+    subnet_prefix: str
+    secondary_ips: int  # maxPods for Azure CNI node subnet, else 0
+    nsg_id: str | None  # the agent pool NSG on the NIC (BYO subnet) or None (NSG on the managed subnet)
+    backend_pool_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    index: int
+    name: str
+    id: str  # VMSS instance resource ID
+    nic_id: str
+    ip: str
+    secondary: tuple[str, ...]
+
+
+def vmss_id(node_rg: str, pool: str, digits: str) -> str:
+    return resource_id(node_rg, "Microsoft.Compute", "virtualMachineScaleSets", names.vmss_name(pool, digits))
+
+
+def instance_id(node_rg: str, pool: str, digits: str, index: int) -> str:
+    return f"{vmss_id(node_rg, pool, digits)}/virtualMachines/{index}"
+
+
+def nic_id_of(node_rg: str, pool: str, digits: str, index: int) -> str:
+    return f"{instance_id(node_rg, pool, digits, index)}/networkInterfaces/{names.vmss_name(pool, digits)}"
+
+
+def ensure_vmss(tx: Transaction, p: PoolPlacement, capacity: int) -> Doc:
+    """Create or update the scale set document (sku.capacity = instance count)."""
+    vid = vmss_id(p.node_resource_group, p.pool, p.digits)
+    doc = tx.get(names.KIND_VMSS, vid)
+    if doc is None:
+        doc = {
+            "id": vid, "name": names.vmss_name(p.pool, p.digits), "type": TYPE_VMSS, "location": p.location,
+            "tags": {"aks-managed-poolName": p.pool, "aks-managed-orchestrator": "Kubernetes",
+                     "aks-managed-createOperationID": deterministic_uuid("op", vid.lower())},
+            "sku": {"name": p.vm_size, "tier": "Standard", "capacity": capacity},
+            "properties": {
+                "provisioningState": "Succeeded", "orchestrationMode": "Uniform",
+                "upgradePolicy": {"mode": "Manual"}, "singlePlacementGroup": False,
+                "uniqueId": deterministic_uuid("vmss", vid.lower()),
+                "virtualMachineProfile": {
+                    "osProfile": {"computerNamePrefix": names.vmss_name(p.pool, p.digits),
+                                  "adminUsername": "azureuser"},
+                    "networkProfile": {"networkInterfaceConfigurations": [{
+                        "name": names.vmss_name(p.pool, p.digits),
+                        "properties": {"primary": True, "enableIPForwarding": True,
+                                       "networkSecurityGroup": {"id": p.nsg_id} if p.nsg_id else None,
+                                       "ipConfigurations": [{"name": "ipconfig1", "properties": {
+                                           "primary": True, "subnet": {"id": p.subnet_id},
+                                           "loadBalancerBackendAddressPools": [
+                                               {"id": b} for b in p.backend_pool_ids]}}]}}]},
+                },
+            },
+        }
+    doc["sku"]["capacity"] = capacity
+    doc["etag"] = etag(tx)
+    tx.put(names.KIND_VMSS, vid, doc)
+    return doc
+
+
+def _ipconfig(nid: str, name: str, ip: str, subnet_id: str, primary: bool, tag: str,
+              pools: tuple[str, ...]) -> Doc:
+    props: dict[str, Any] = {"provisioningState": "Succeeded", "privateIPAddress": ip,
+                             "privateIPAddressVersion": "IPv4", "privateIPAllocationMethod": "Dynamic",
+                             "subnet": {"id": subnet_id}, "primary": primary}
+    if primary and pools:
+        props["loadBalancerBackendAddressPools"] = [{"id": b} for b in pools]
+    return {"id": f"{nid}/ipConfigurations/{name}", "name": name, "type": f"{TYPE_NIC}/ipConfigurations",
+            "etag": tag, "properties": props}
+
+
+def _nic_doc(p: PoolPlacement, nid: str, vm_id: str, ip: str, secondary: list[str], tag: str) -> Doc:
+    configs = [_ipconfig(nid, "ipconfig1", ip, p.subnet_id, True, tag, p.backend_pool_ids)]
+    configs += [_ipconfig(nid, f"ipconfig{i}", a, p.subnet_id, False, tag, ())
+                for i, a in enumerate(secondary, start=2)]
+    props: dict[str, Any] = {
+        "provisioningState": "Succeeded", "resourceGuid": deterministic_uuid("resourceGuid", nid.lower()),
+        "auxiliaryMode": "None", "auxiliarySku": "None", "disableTcpStateTracking": False,
+        "dnsSettings": {"appliedDnsServers": [], "dnsServers": []},
+        "enableAcceleratedNetworking": False, "enableIPForwarding": True, "hostedWorkloads": [],
+        "ipConfigurations": configs, "macAddress": mac_address(nid), "nicType": "Standard", "primary": True,
+        "tapConfigurations": [], "virtualMachine": {"id": vm_id}, "vnetEncryptionSupported": False,
+    }
+    if p.nsg_id:
+        props["networkSecurityGroup"] = {"id": p.nsg_id}
+    return {"id": nid, "name": names.vmss_name(p.pool, p.digits), "type": TYPE_NIC, "location": p.location,
+            "etag": tag, "kind": "Regular", "properties": props}
+
+
+def _vm_doc(p: PoolPlacement, index: int, vm_id: str, nid: str, tag: str) -> Doc:
+    name = names.instance_name(p.pool, p.digits, index)
+    return {
+        "id": vm_id, "name": f"{names.vmss_name(p.pool, p.digits)}_{index}", "type": TYPE_VMSS_VM,
+        "location": p.location, "instanceId": str(index), "etag": tag,
+        "sku": {"name": p.vm_size, "tier": "Standard"},
+        "properties": {
+            "provisioningState": "Succeeded", "latestModelApplied": True,
+            "vmId": deterministic_uuid("vmId", vm_id.lower()),
+            "hardwareProfile": {"vmSize": p.vm_size},
+            "osProfile": {"computerName": name, "adminUsername": "azureuser"},
+            "networkProfile": {"networkInterfaces": [{"id": nid, "properties": {"primary": True}}]},
+        },
+    }
+
+
+def _add_subnet_refs(tx: Transaction, subnet_id: str, ids: list[str]) -> None:
+    """ARM's back-references ``subnet.ipConfigurations`` in bulk (one VNet read and write)."""
+    if not ids:
+        return
+    vnet_id = subnet_id.rsplit("/subnets/", 1)[0]
+    vnet = tx.get(KIND_VNET, vnet_id)
+    if vnet is None:
+        return
+    for s in vnet["properties"].get("subnets", []):
+        if s["id"].lower() == subnet_id.lower():
+            items = s["properties"].setdefault("ipConfigurations", [])
+            seen = {str(i.get("id", "")).lower() for i in items}
+            items.extend({"id": i} for i in ids if i.lower() not in seen)
+            tx.put(KIND_VNET, vnet["id"], vnet)
+            return
+
+
+def create_instances(tx: Transaction, p: PoolPlacement, indexes: list[int]) -> list[Instance]:
+    """Create VMSS instances ``indexes`` with their NICs (bulk allocation, bulk writes)."""
+    vm_ids = [instance_id(p.node_resource_group, p.pool, p.digits, i) for i in indexes]
+    nic_ids = [f"{v}/networkInterfaces/{names.vmss_name(p.pool, p.digits)}" for v in vm_ids]
+    requests: list[tuple[str, int]] = []
+    for nid in nic_ids:
+        requests.append((f"{nid}/ipConfigurations/ipconfig1", 1))
+        if p.secondary_ips:
+            requests.append((nid, p.secondary_ips))
+    got = subnet_ipam.allocate_many(tx, p.subnet_id, p.subnet_prefix, requests)
+    out: list[Instance] = []
+    nic_items: list[tuple[str, Doc]] = []
+    vm_items: list[tuple[str, Doc]] = []
+    refs: list[str] = []
+    step = 2 if p.secondary_ips else 1
+    for k, (index, vm_id, nid) in enumerate(zip(indexes, vm_ids, nic_ids)):
+        ip = got[k * step][0]
+        secondary = got[k * step + 1] if p.secondary_ips else []
+        tag = etag(tx)
+        nic = _nic_doc(p, nid, vm_id, ip, secondary, tag)
+        nic_items.append((nid, nic))
+        vm_items.append((vm_id, _vm_doc(p, index, vm_id, nid, tag)))
+        refs += [c["id"] for c in nic["properties"]["ipConfigurations"]]
+        out.append(Instance(index, names.instance_name(p.pool, p.digits, index), vm_id, nid, ip, tuple(secondary)))
+    tx.put_many(KIND_NIC, nic_items)
+    tx.put_many(names.KIND_VMSS_VM, vm_items)
+    _add_subnet_refs(tx, p.subnet_id, refs)
+    if p.nsg_id:
+        _add_nsg_refs(tx, p.nsg_id, nic_ids)
+    return out
+
+
+def _add_nsg_refs(tx: Transaction, nsg_id: str, nic_ids: list[str]) -> None:
+    nsg = tx.get("microsoft.network/networksecuritygroups", nsg_id)
+    if nsg is None:
+        return
+    items = nsg["properties"].setdefault("networkInterfaces", [])
+    seen = {str(i.get("id", "")).lower() for i in items}
+    items.extend({"id": i} for i in nic_ids if i.lower() not in seen)
+    tx.put("microsoft.network/networksecuritygroups", nsg["id"], nsg)
+
+
+def delete_instance(tx: Transaction, vm_id: str) -> None:
+    """Remove one instance and its NIC, giving back its addresses and back-references."""
+    vm = tx.get(names.KIND_VMSS_VM, vm_id)
+    if vm is None:
+        return
+    for ref in vm["properties"]["networkProfile"]["networkInterfaces"]:
+        nic = tx.get(KIND_NIC, ref["id"])
+        if nic is None:
+            continue
+        sids = {c["properties"]["subnet"]["id"] for c in nic["properties"]["ipConfigurations"]}
+        for sid in sids:
+            subnet_ipam.release(tx, sid, f"{nic['id']}/ipConfigurations/ipconfig1")
+            subnet_ipam.release(tx, sid, nic["id"])
+            subnet_mod.remove_ip_configuration(tx, sid, nic["id"], prefix=True)
+        nsg_ref = (nic["properties"].get("networkSecurityGroup") or {}).get("id")
+        if nsg_ref:
+            nsg = tx.get("microsoft.network/networksecuritygroups", nsg_ref)
+            if nsg is not None:
+                nsg["properties"]["networkInterfaces"] = [
+                    i for i in nsg["properties"].get("networkInterfaces", []) if i["id"].lower() != nic["id"].lower()]
+                tx.put("microsoft.network/networksecuritygroups", nsg["id"], nsg)
+        tx.delete(KIND_NIC, nic["id"])
+    tx.delete(names.KIND_VMSS_VM, vm_id)
+
+
+def list_instances(tx: Transaction, node_rg: str, pool: str, digits: str) -> list[Doc]:
+    return tx.list(names.KIND_VMSS_VM, "", vmss_id(node_rg, pool, digits) + "/virtualMachines/")

@@ -1,0 +1,249 @@
+"""Frontend IP configurations for LoadBalancer Services: which public IP or internal address each Service
+gets, which Services share one, and the public IPs the provider creates for them.
+
+Rules (reference aks.md §3.3–§3.4, §4; CPA ``azure_loadbalancer.go`` ``ensurePublicIPExists``,
+``findMatchedPIP``, ``getServiceLoadBalancerIP``, CPA-DOC shared-ip.md): a public Service gets the managed
+public IP ``kubernetes-<base>`` (Standard, Static, tags ``k8s-azure-service`` and ``k8s-azure-cluster-name``)
+in the node resource group, or the one named by ``azure-pip-name``, or the existing one holding the pinned
+address (``azure-load-balancer-ipv4`` / ``spec.loadBalancerIP``; missing → ``user supplied IP Address %s was
+not found in resource group %s``). An internal Service gets a private address in the cluster subnet (or the
+``azure-load-balancer-internal-subnet`` subnet of the same VNet): dynamic, or the pinned one when it is free.
+Services naming the same public IP or internal address share its frontend; a frontend keeps its name while
+any of its Services remains. Must not build rules or probes (``lb_rules``) or touch NSGs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+from aksnet.errors import AzureError
+from aksnet.store import Transaction
+from aksnet.twin import subnet_ipam
+from aksnet.twin.cloud_provider.cluster_info import ClusterInfo
+from aksnet.twin.cloud_provider.config import (
+    CLUSTER_NAME,
+    INTERNAL_LB,
+    PUBLIC_LB,
+    TAG_CLUSTER,
+    TAG_SERVICE,
+    ConfigError,
+    ServiceLB,
+)
+from aksnet.twin.network import load_balancer as lb_mod
+from aksnet.twin.network import public_ip as pip_mod
+from aksnet.twin.network import subnet as subnet_mod
+from aksnet.twin.network.common import KIND_LB, KIND_PUBLIC_IP, KIND_VNET
+
+Doc = dict[str, Any]
+
+
+@dataclass
+class Frontend:
+    """One frontend IP configuration the provider wants on ``lb``."""
+
+    lb: str
+    name: str
+    public_ip_id: str | None = None
+    subnet_id: str | None = None
+    private_ip: str | None = None  # pinned internal address (Static); None: Dynamic
+    owners: list[str] = field(default_factory=list)
+    ports: dict[tuple[str, int], str] = field(default_factory=dict)  # (protocol, port) → owner
+
+    def id(self, node_rg: str) -> str:
+        return f"{lb_mod.load_balancer_id(node_rg, self.lb)}/frontendIPConfigurations/{self.name}"
+
+
+@dataclass
+class PublicIPWant:
+    """A public IP the provider manages (creates, tags, labels) for its Services."""
+
+    resource_group: str
+    name: str
+    owners: list[str] = field(default_factory=list)
+    dns_label: str | None = None
+    extra_tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return pip_mod.public_ip_id(self.resource_group, self.name)
+
+
+@dataclass
+class FrontendPlan:
+    frontends: dict[str, Frontend] = field(default_factory=dict)  # sharing key → frontend
+    by_service: dict[str, Frontend] = field(default_factory=dict)
+    public_ips: dict[str, PublicIPWant] = field(default_factory=dict)  # lower-cased id → want
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _existing_frontend_names(tx: Transaction, info: ClusterInfo, lb: str) -> dict[str, str]:
+    """Sharing key → name of the frontends already on ``lb`` (so a shared frontend keeps its name)."""
+    doc = tx.get(KIND_LB, lb_mod.load_balancer_id(info.node_resource_group, lb))
+    out: dict[str, str] = {}
+    for fe in ((doc or {}).get("properties") or {}).get("frontendIPConfigurations") or []:
+        p = fe.get("properties") or {}
+        if p.get("publicIPAddress"):
+            out[str(p["publicIPAddress"]["id"]).lower()] = fe["name"]
+        elif p.get("subnet") and str(p.get("privateIPAllocationMethod", "")).lower() == "static":
+            out[f"{p['subnet']['id']}|{p.get('privateIPAddress')}".lower()] = fe["name"]
+    return out
+
+
+def _find_pip_by_address(tx: Transaction, resource_group: str, ip: str) -> Doc | None:
+    for doc in tx.list(KIND_PUBLIC_IP, "", pip_mod.public_ip_id(resource_group, "")):
+        if (doc.get("properties") or {}).get("ipAddress") == ip:
+            return doc
+    return None
+
+
+def _is_managed(pip: Doc | None) -> bool:
+    tags = (pip or {}).get("tags") or {}
+    return isinstance(tags, dict) and TAG_SERVICE in tags and tags.get(TAG_CLUSTER) == CLUSTER_NAME
+
+
+def _public_frontend(tx: Transaction, info: ClusterInfo, svc: ServiceLB, plan: FrontendPlan) -> tuple[str, str]:
+    """(sharing key, public IP id) for a public Service; records the public IPs it manages."""
+    rg = svc.pip_resource_group or info.node_resource_group
+    if svc.requested_ip:
+        pip = _find_pip_by_address(tx, rg, svc.requested_ip)
+        if pip is None:
+            raise ConfigError(f"user supplied IP Address {svc.requested_ip} was not found in resource group {rg}")
+        pid = str(pip["id"])
+        if _is_managed(pip):
+            _want(plan, rg, str(pip["name"]), svc)
+        return pid.lower(), pid
+    name = svc.pip_name or svc.managed_pip_name
+    pid = pip_mod.public_ip_id(rg, name)
+    existing = tx.get(KIND_PUBLIC_IP, pid)
+    if existing is None or _is_managed(existing) or pid.lower() in plan.public_ips:
+        _want(plan, rg, name, svc)
+    elif svc.dns_label is not None:
+        raise ConfigError(f"{svc.key}: the DNS label annotation cannot be applied to the user-created public IP "
+                          f"{name}")
+    return pid.lower(), str(existing["id"]) if existing is not None else pid
+
+
+def _want(plan: FrontendPlan, rg: str, name: str, svc: ServiceLB) -> None:
+    want = plan.public_ips.setdefault(pip_mod.public_ip_id(rg, name).lower(), PublicIPWant(rg, name))
+    if svc.dns_label is not None:
+        if want.owners and want.dns_label not in (None, svc.dns_label):
+            raise ConfigError(f"the DNS label of public IP {name} cannot be shared: it is set by Service "
+                              f"{want.owners[0]}")
+        want.dns_label = svc.dns_label
+    want.extra_tags.update(svc.pip_tags)
+    want.owners.append(svc.key)
+
+
+def _internal_subnet(tx: Transaction, info: ClusterInfo, svc: ServiceLB) -> tuple[str, str]:
+    """(subnet id, IPv4 prefix) for an internal frontend."""
+    if info.subnet_id is None:
+        raise ConfigError("the cluster has no node subnet for internal load balancer frontends")
+    sid = info.subnet_id
+    if svc.subnet_name:
+        sid = f"{sid.split('/subnets/')[0]}/subnets/{svc.subnet_name}"
+    vnet = tx.get(KIND_VNET, sid.split("/subnets/")[0])
+    for sub in ((vnet or {}).get("properties") or {}).get("subnets") or []:
+        if str(sub["id"]).lower() == sid.lower():
+            return str(sub["id"]), subnet_mod.subnet_ipv4_prefix(sub)
+    raise ConfigError(f"failed to get subnet: {sid.split('/subnets/')[0].rsplit('/', 1)[-1]}/"
+                      f"{sid.rsplit('/', 1)[-1]}")
+
+
+def _check_internal_ip(tx: Transaction, sid: str, prefix: str, ip: str, fe_id: str, service_cidr: str) -> None:
+    """A pinned internal address must be valid, in the subnet, not Azure-reserved, not in the service CIDR
+    and free (reference aks.md §4, ``azure-load-balancer-ipv4`` on an internal Service)."""
+    try:
+        addr = ipaddress.IPv4Address(ip)
+    except ValueError:
+        raise ConfigError(f"InvalidPrivateIPAddressFormat: Private IP address {ip} has invalid format.") from None
+    if service_cidr and addr in ipaddress.ip_network(service_cidr, strict=False):
+        raise ConfigError(f"the IP address {ip} is in the service CIDR {service_cidr}")
+    if addr not in ipaddress.ip_network(prefix, strict=False):
+        raise ConfigError(f"PrivateIPAddressNotInSubnet: Private static IP address {ip} does not belong to the "
+                          f"range of subnet prefix {prefix}.")
+    if subnet_ipam.is_reserved(prefix, ip):
+        raise ConfigError(f"PrivateIPAddressInReservedRange: Private static IP address {ip} falls within "
+                          f"reserved IP range of subnet prefix {prefix}.")
+    holder = subnet_ipam.allocations(tx, sid).get(ip)
+    if holder is not None and holder.lower() != fe_id.lower():
+        raise ConfigError(f"PrivateIPAddressInUse: IP configuration {fe_id} is using the private IP address {ip} "
+                          f"which is already allocated to resource {holder}.")
+
+
+def plan_frontends(tx: Transaction, info: ClusterInfo, services: list[ServiceLB], service_cidr: str) -> FrontendPlan:
+    """Assign every Service a frontend (shared where the Services ask for the same address). Services whose
+    request cannot be met get an entry in ``errors`` instead."""
+    plan = FrontendPlan()
+    names = {PUBLIC_LB: _existing_frontend_names(tx, info, PUBLIC_LB),
+             INTERNAL_LB: _existing_frontend_names(tx, info, INTERNAL_LB)}
+    for svc in services:
+        try:
+            lb = INTERNAL_LB if svc.internal else PUBLIC_LB
+            if svc.internal:
+                sid, prefix = _internal_subnet(tx, info, svc)
+                key = f"{sid}|{svc.requested_ip}".lower() if svc.requested_ip else f"svc|{svc.base}"
+                fe = plan.frontends.get(key)
+                if fe is None:
+                    fe = Frontend(lb, names[lb].get(key, svc.frontend_name), subnet_id=sid,
+                                  private_ip=svc.requested_ip)
+                    if svc.requested_ip:
+                        _check_internal_ip(tx, sid, prefix, svc.requested_ip, fe.id(info.node_resource_group),
+                                           service_cidr)
+            else:
+                key, pid = _public_frontend(tx, info, svc, plan)
+                fe = plan.frontends.get(key) or Frontend(lb, names[lb].get(key, svc.frontend_name), public_ip_id=pid)
+            for p in svc.ports:
+                other = fe.ports.get((p.protocol, p.port))
+                if other is not None and other != svc.key:
+                    raise ConfigError(f"port {p.port}/{p.protocol} of the shared frontend IP configuration {fe.name} "
+                                      f"is already used by Service {other}")
+            for p in svc.ports:
+                fe.ports[(p.protocol, p.port)] = svc.key
+            fe.owners.append(svc.key)
+            plan.frontends[key] = fe
+            plan.by_service[svc.key] = fe
+        except ConfigError as exc:
+            plan.errors[svc.key] = str(exc)
+            for want in plan.public_ips.values():
+                if svc.key in want.owners:
+                    want.owners.remove(svc.key)
+    plan.public_ips = {k: w for k, w in plan.public_ips.items() if w.owners}
+    return plan
+
+
+def ensure_public_ips(tx: Transaction, info: ClusterInfo, plan: FrontendPlan) -> None:
+    """Create or update the managed public IPs (tags, DNS label). A failure (e.g. a DNS label already used in
+    the region) becomes an error of the Services that wanted that public IP."""
+    for want in plan.public_ips.values():
+        tags = {**want.extra_tags, TAG_CLUSTER: CLUSTER_NAME, TAG_SERVICE: ",".join(want.owners)}
+        current = tx.get(KIND_PUBLIC_IP, want.id)
+        if current is not None and current.get("tags") == tags and (
+                want.dns_label is None
+                or ((current["properties"].get("dnsSettings") or {}).get("domainNameLabel") or "") == want.dns_label):
+            continue  # nothing to change: no new etag
+        try:
+            pip_mod.create_public_ip(tx, want.resource_group, want.name, location=info.location, sku="Standard",
+                                     allocation_method="Static", dns_label=want.dns_label, tags=tags)
+        except AzureError as exc:
+            for owner in want.owners:
+                plan.errors[owner] = exc.render()
+                plan.by_service.pop(owner, None)
+    for key, fe in list(plan.frontends.items()):
+        fe.owners = [o for o in fe.owners if o not in plan.errors]
+        fe.ports = {k: o for k, o in fe.ports.items() if o not in plan.errors}
+        if not fe.owners:
+            del plan.frontends[key]
+
+
+def delete_orphan_public_ips(tx: Transaction, info: ClusterInfo, plan: FrontendPlan) -> None:
+    """Delete the provider's public IPs in the node resource group that no Service uses any more (after the
+    load balancers let go of them)."""
+    for doc in list(tx.list(KIND_PUBLIC_IP, "", pip_mod.public_ip_id(info.node_resource_group, ""))):
+        if not _is_managed(doc) or str(doc["id"]).lower() in plan.public_ips:
+            continue
+        props = doc.get("properties") or {}
+        if props.get("ipConfiguration") or props.get("natGateway"):
+            continue
+        pip_mod.delete_public_ip(tx, str(doc["id"]))

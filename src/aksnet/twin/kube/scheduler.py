@@ -1,0 +1,284 @@
+"""The default scheduler: binds pending pods to nodes.
+
+Filters, in kube-scheduler's plugin order, the first failing one naming the node's reason:
+NodeUnschedulable (``node(s) were unschedulable``), TaintToleration (``node(s) had untolerated taint
+{key: value}``), NodeAffinity (nodeSelector and required node affinity: ``node(s) didn't match Pod's node
+affinity/selector``), NodePorts (``node(s) didn't have free ports for the requested pod ports``) and the
+pod count of NodeResourcesFit (``Too many pods``: every pod on the node counts against ``maxPods``, system
+and hostNetwork pods included). Scoring is simplified and deterministic: fewest pods of the same owner
+(SelectorSpread), then fewest pods (LeastAllocated), then node name. A pod that fits nowhere stays Pending
+with the FailedScheduling event and condition kubectl shows (``0/2 nodes are available: 2 Too many pods.
+preemption: …``). Must not assign addresses (pod_ipam does).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from aksnet.store import Transaction
+from aksnet.twin.kube import apiserver, clock, events, objects, schema
+from aksnet.twin.kube.objects import ClusterObjects
+
+Doc = dict[str, Any]
+RT_POD = schema.BY_KIND["Pod"]
+DEFAULT_MAX_PODS = 110
+
+R_UNSCHEDULABLE = "node(s) were unschedulable"
+R_SELECTOR = "node(s) didn't match Pod's node affinity/selector"
+R_PORTS = "node(s) didn't have free ports for the requested pod ports"
+R_TOO_MANY = "Too many pods"
+P_NO_VICTIMS = "No preemption victims found for incoming pod"
+P_NOT_HELPFUL = "Preemption is not helpful for scheduling"
+
+
+def node_max_pods(node: Doc) -> int:
+    """The kubelet's ``--max-pods``, published as ``status.allocatable.pods`` (AKS sets it from maxPods)."""
+    st = node.get("status") or {}
+    for key in ("allocatable", "capacity"):
+        v = (st.get(key) or {}).get("pods")
+        if v is not None:
+            try:
+                return int(v)
+            except (TypeError, ValueError):
+                continue
+    return DEFAULT_MAX_PODS
+
+
+def node_ready(node: Doc) -> bool:
+    for c in (node.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "Ready":
+            return bool(c.get("status") == "True")
+    return True
+
+
+def tolerates(tol: Doc, taint: Doc) -> bool:
+    """v1.Toleration.ToleratesTaint."""
+    if tol.get("effect") and tol.get("effect") != taint.get("effect"):
+        return False
+    if tol.get("key") and tol.get("key") != taint.get("key"):
+        return False
+    if not tol.get("key") and tol.get("operator") != "Exists":
+        return False
+    if tol.get("operator", "Equal") == "Exists":
+        return True
+    return str(tol.get("value", "")) == str(taint.get("value", ""))
+
+
+def untolerated_taint(node: Doc, pod_spec: Doc, extra: Iterable[Doc] = ()) -> Doc | None:
+    """The first NoSchedule/NoExecute taint of the node that the pod does not tolerate."""
+    tols = list(pod_spec.get("tolerations") or []) + list(extra)
+    for taint in (node.get("spec") or {}).get("taints") or []:
+        if taint.get("effect") not in ("NoSchedule", "NoExecute"):
+            continue
+        if not any(tolerates(t, taint) for t in tols):
+            return dict(taint)
+    return None
+
+
+def _match_expr(req: Doc, value: str | None, present: bool) -> bool:
+    op, values = req.get("operator"), [str(v) for v in req.get("values") or []]
+    if op == "In":
+        return present and value in values
+    if op == "NotIn":
+        return not present or value not in values
+    if op == "Exists":
+        return present
+    if op == "DoesNotExist":
+        return not present
+    if op in ("Gt", "Lt") and present and values:
+        try:
+            return int(value or "") > int(values[0]) if op == "Gt" else int(value or "") < int(values[0])
+        except ValueError:
+            return False
+    return False
+
+
+def fits_selector(node: Doc, pod_spec: Doc) -> bool:
+    """nodeSelector and requiredDuringScheduling node affinity (matchExpressions and matchFields)."""
+    labels = node["metadata"].get("labels") or {}
+    for k, v in (pod_spec.get("nodeSelector") or {}).items():
+        if labels.get(k) != v:
+            return False
+    req = (((pod_spec.get("affinity") or {}).get("nodeAffinity") or {})
+           .get("requiredDuringSchedulingIgnoredDuringExecution") or {})
+    terms = req.get("nodeSelectorTerms") or []
+    if not terms:
+        return True
+    fields = {"metadata.name": node["metadata"]["name"]}
+    for term in terms:
+        ok = all(_match_expr(e, labels.get(e.get("key")), e.get("key") in labels)
+                 for e in term.get("matchExpressions") or [])
+        ok = ok and all(_match_expr(f, fields.get(f.get("key")), f.get("key") in fields)
+                        for f in term.get("matchFields") or [])
+        if ok and (term.get("matchExpressions") or term.get("matchFields")):
+            return True
+    return False
+
+
+def host_ports(pod: Doc) -> set[tuple[str, int]]:
+    out = set()
+    for c in pod["spec"].get("containers") or []:
+        for p in c.get("ports") or []:
+            if p.get("hostPort"):
+                out.add((str(p.get("protocol", "TCP")), int(p["hostPort"])))
+    return out
+
+
+class NodeState:
+    """What the scheduler tracks per node during one pass."""
+
+    def __init__(self, node: Doc, index: int) -> None:
+        self.node = node
+        self.name = str(node["metadata"]["name"])
+        self.index = index
+        self.max_pods = node_max_pods(node)
+        self.pods = 0
+        self.by_owner: dict[str, int] = {}
+        self.ports: set[tuple[str, int]] = set()
+
+    def add(self, pod: Doc) -> None:
+        self.pods += 1
+        for ref in pod["metadata"].get("ownerReferences") or []:
+            self.by_owner[ref.get("uid", "")] = self.by_owner.get(ref.get("uid", ""), 0) + 1
+        self.ports |= host_ports(pod)
+
+    def filter(self, pod: Doc) -> str | None:
+        """The reason this node cannot take the pod, or None."""
+        why = self.static_filter(pod)
+        if why is not None:
+            return why
+        if host_ports(pod) & self.ports:
+            return R_PORTS
+        if self.pods >= self.max_pods:
+            return R_TOO_MANY
+        return None
+
+    def static_filter(self, pod: Doc) -> str | None:
+        """The filters that depend only on the pod spec and the node (not on what else runs there)."""
+        spec = pod["spec"]
+        if (self.node.get("spec") or {}).get("unschedulable") and not any(
+                tolerates(t, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"})
+                for t in spec.get("tolerations") or []):
+            return R_UNSCHEDULABLE
+        taint = untolerated_taint(self.node, spec)
+        if taint is not None:
+            return f"node(s) had untolerated taint {{{taint.get('key')}: {taint.get('value', '')}}}"
+        if not fits_selector(self.node, spec):
+            return R_SELECTOR
+        return None
+
+
+def is_active(pod: Doc) -> bool:
+    return (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+
+
+def failure_message(total: int, reasons: dict[str, int]) -> str:
+    """framework.FitError.Error(): counts per reason, sorted, then the preemption summary."""
+    if total == 0:
+        return "no nodes available to schedule pods"
+    parts = sorted(f"{n} {r}" for r, n in reasons.items())
+    msg = f"0/{total} nodes are available: {', '.join(parts)}."
+    pre: dict[str, int] = {}
+    for r, n in reasons.items():
+        key = P_NO_VICTIMS if r == R_TOO_MANY else P_NOT_HELPFUL
+        pre[key] = pre.get(key, 0) + n
+    msg += f" preemption: 0/{total} nodes are available: " + ", ".join(
+        sorted(f"{n} {r}" for r, n in pre.items())) + "."
+    return msg
+
+
+def schedule_pod(pod: Doc, states: list[NodeState],
+                 static: dict[str, tuple[list[NodeState], dict[str, int]]] | None = None,
+                 ) -> tuple[NodeState | None, dict[str, int]]:
+    """The node for ``pod`` (or None) and, when none fits, the reason count per filter. ``static`` caches,
+    per owner, the nodes that pass the spec-only filters (pods of one owner share their template)."""
+    owner = next((r.get("uid", "") for r in pod["metadata"].get("ownerReferences") or []), "")
+    spec = pod["spec"]
+    # pods of one owner share their template, except what a DaemonSet pins per node (affinity)
+    sig = owner + json.dumps([spec.get("nodeSelector"), spec.get("affinity"), spec.get("tolerations")],
+                             sort_keys=True)
+    cached = static.get(sig) if static is not None and owner else None
+    if cached is None:
+        eligible: list[NodeState] = []
+        fixed: dict[str, int] = {}
+        for st in states:
+            why = st.static_filter(pod)
+            if why is None:
+                eligible.append(st)
+            else:
+                fixed[why] = fixed.get(why, 0) + 1
+        cached = (eligible, fixed)
+        if static is not None and owner:
+            static[sig] = cached
+    eligible, fixed = cached
+    ports = host_ports(pod)
+    best: NodeState | None = None
+    best_key: tuple[int, int, int] | None = None
+    for st in eligible:
+        if st.pods >= st.max_pods or (ports and ports & st.ports):
+            continue
+        key = (st.by_owner.get(owner, 0), st.pods, st.index)
+        if best_key is None or key < best_key:
+            best, best_key = st, key
+    if best is not None:
+        return best, {}
+    reasons = dict(fixed)
+    for st in eligible:
+        why = R_PORTS if ports and ports & st.ports else R_TOO_MANY
+        reasons[why] = reasons.get(why, 0) + 1
+    return None, reasons
+
+
+def _set_condition(status: Doc, cond: Doc) -> None:
+    conds = [c for c in status.get("conditions") or [] if c.get("type") != cond["type"]]
+    conds.append(cond)
+    status["conditions"] = conds
+
+
+def reconcile(tx: Transaction, cluster_id: str) -> None:
+    """Bind every pending, unbound pod, oldest first."""
+    objs = objects.open_objects(tx, cluster_id)
+    schedule_all(objs)
+    objects.flush_dirty(tx, cluster_id)
+
+
+def schedule_all(objs: ClusterObjects) -> None:
+    nodes = sorted(objs.docs("k8s:core/Node"), key=lambda n: n["metadata"]["name"])
+    states = [NodeState(n, i) for i, n in enumerate(nodes) if node_ready(n)]
+    by_name = {s.name: s for s in states}
+    pending: list[Doc] = []
+    for pod in objs.docs(RT_POD.store_kind):
+        node = pod["spec"].get("nodeName")
+        if node:
+            if is_active(pod) and node in by_name:
+                by_name[node].add(pod)
+        elif is_active(pod):
+            pending.append(pod)
+    now = clock.timestamp()
+    static: dict[str, tuple[list[NodeState], dict[str, int]]] = {}
+    for pod in pending:
+        chosen, reasons = schedule_pod(pod, states, static)
+        status = dict(pod.get("status") or {})
+        if chosen is None:
+            msg = failure_message(len(nodes), reasons)
+            status["phase"] = "Pending"
+            cond = {"type": "PodScheduled", "status": "False", "lastProbeTime": None, "lastTransitionTime": now,
+                    "reason": "Unschedulable", "message": msg}
+            old = next((c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled"), None)
+            if old is not None and old.get("message") == msg:
+                cond["lastTransitionTime"] = old.get("lastTransitionTime", now)
+            _set_condition(status, cond)
+            apiserver.write_status(objs, RT_POD, pod, status)
+            events.record(objs, pod, "FailedScheduling", msg, "Warning", "default-scheduler")
+            continue
+        pod["spec"]["nodeName"] = chosen.name
+        chosen.add(pod)
+        _set_condition(status, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                                "lastTransitionTime": now})
+        pod["status"] = status
+        apiserver.write_object(objs, RT_POD, pod)
+        events.record(objs, pod, "Scheduled",
+                      f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to "
+                      f"{chosen.name}", "Normal", "default-scheduler")

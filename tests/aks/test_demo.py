@@ -1,0 +1,23 @@
+"""``aksnet demo`` runs seed 001's walkthrough in a throwaway workspace and shows what a new user sees first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def test_demo_runs_in_a_throwaway_workspace(home: Path) -> None:
+    r = run_cli("demo")
+    assert r.code == 0, r.err
+    for text in ("$ az aks create --resource-group aks-rg --name aks-cluster",
+                 "Microsoft.Network/loadBalancers            kubernetes",
+                 "aks-nodepool1-67915021-vmss000000   10.100.0.4    10.244.0.0/24",
+                 "10.244.1.0/24    False             aks-nodepool1-67915021-vmss000001  10.100.0.5",
+                 "addresses needed (nodes + surge)   1,581"):
+        assert text in r.out
+    assert not home.exists()  # the user's workspace is untouched
+
+
+def test_demo_rejects_arguments(home: Path) -> None:
+    assert run_cli("demo", "--bogus").code == 2

@@ -1,0 +1,81 @@
+"""``aksnet plan``: the worked examples of aks.md §2 and the plan of an existing cluster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aksnet.analyses.plan import PlanInput, PoolInput, plan
+from aksnet.twin.aks import capacity
+from tests.conftest import run_cli
+
+
+def test_fifty_nodes_azure_cni_needs_1581_and_a_21(home: Path) -> None:
+    r = run_cli("plan", "--network-plugin", "azure", "--node-count", "50", "--max-pods", "30")
+    assert r.code == 0, r.err
+    assert "addresses needed (nodes + surge)   1,581" in r.out
+    assert "smallest subnet that fits          /21" in r.out
+    assert not home.exists()  # a hypothetical plan needs no workspace and writes none
+
+
+def test_slash_24_holds_8_nodes_at_30_pods(home: Path) -> None:
+    r = run_cli("plan", "--network-plugin", "azure", "--node-count", "8", "--max-pods", "30",
+                "--subnet-prefix", "10.0.0.0/24", "-o", "json")
+    pool = json.loads(r.out)["pools"][0]
+    assert (pool["max_nodes_subnet"], pool["fits"], pool["subnet_usable"]) == (8, True, 251)
+
+
+def test_ten_nodes_times_31_exceed_251(home: Path) -> None:
+    r = run_cli("plan", "--network-plugin", "azure", "--node-count", "10", "--max-pods", "30",
+                "--subnet-prefix", "10.0.0.0/24")
+    assert "NO (InsufficientSubnetSize)" in r.out
+    assert "pre-allocated IPs 310 exceed the 251 available in 10.0.0.0/24" in r.out
+
+
+CAPACITY = [
+    ("usable-24", capacity.usable("10.0.0.0/24"), 251),
+    ("usable-29", capacity.usable("10.0.0.0/29"), 3),
+    ("surge-percent", capacity.surge_nodes(10, "33%"), 4),
+    ("surge-int", capacity.surge_nodes(10, "1"), 1),
+    ("cni-formula", capacity.node_subnet_required("azure", 50, 30, 1), 1581),
+    ("cni-plus-10", capacity.node_subnet_required("azure", 60, 30, 1), 1891),
+    ("kubenet-one-per-node", capacity.node_subnet_required("kubenet", 50, 110, 1), 51),
+    ("pod-cidr-16", capacity.pod_cidr_node_capacity("10.244.0.0/16"), 256),
+    ("pod-cidr-22", capacity.pod_cidr_required(5), 1280),
+    ("snat-50", capacity.snat_ports_per_node(50), 1024),
+    ("snat-51", capacity.snat_ports_per_node(51), 512),
+    ("snat-1000", capacity.snat_ports_per_node(1000), 32),
+    ("ips-for-nodes", capacity.nodes_supported_by_outbound_ips(1, 1024), 62),
+    ("smallest-1581", capacity.smallest_prefix(1581), 21),
+    ("route-headroom", capacity.kubenet_route_headroom(398), 2),
+]
+
+
+@pytest.mark.parametrize(("got", "want"), [c[1:] for c in CAPACITY], ids=[c[0] for c in CAPACITY])
+def test_capacity_math(got: int, want: int) -> None:
+    assert got == want
+
+
+def test_plan_kubenet_pod_cidr_and_routes() -> None:
+    p = plan(PlanInput("x", "kubenet", (PoolInput("p", 300, 110, "1", "10.100.0.0/16"),), "10.244.0.0/16",
+                       route_table_other_routes=5))
+    assert (p.pod_cidr_max_nodes, p.pod_cidr_required, p.route_table_headroom) == (256, 76800, 95)
+
+
+def test_plan_of_existing_cluster(home: Path) -> None:
+    for cmd in (["az", "group", "create", "-n", "aks-rg", "-l", "eastus"],
+                ["az", "aks", "create", "-g", "aks-rg", "-n", "c", "--network-plugin", "azure", "--node-count", "3"]):
+        assert run_cli(*cmd).code == 0
+    r = run_cli("plan", "-g", "aks-rg", "-n", "c", "-o", "json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    pool = data["pools"][0]
+    assert (pool["subnet_prefix"], pool["subnet_used"], pool["required"]) == ("10.224.0.0/16", 93, 124)
+    assert data["snat_ports_per_node"] == 1024
+
+
+def test_plan_bad_input_exits_2(home: Path) -> None:
+    r = run_cli("plan", "--node-count", "many")
+    assert r.code == 2

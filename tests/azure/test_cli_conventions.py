@@ -1,0 +1,61 @@
+"""az conventions on every command: ``-h``, ``-o json|jsonc|table|tsv|yaml|none``, ``--query``."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tests.azure.helpers import base, ok
+from tests.conftest import run_cli
+
+COMMANDS = [
+    "group create", "group show", "group list", "group delete", "group exists",
+    "network vnet create", "network vnet show", "network vnet list", "network vnet update", "network vnet delete",
+    "network vnet subnet create", "network vnet subnet show", "network vnet subnet list",
+    "network vnet subnet update", "network vnet subnet delete",
+    "network nsg create", "network nsg show", "network nsg list", "network nsg delete",
+    "network nsg rule create", "network nsg rule show", "network nsg rule list", "network nsg rule update",
+    "network nsg rule delete",
+    "network route-table create", "network route-table show", "network route-table list", "network route-table delete",
+    "network route-table route create", "network route-table route show", "network route-table route list",
+    "network route-table route delete",
+    "network public-ip create", "network public-ip show", "network public-ip list", "network public-ip delete",
+    "network nat gateway create", "network nat gateway show", "network nat gateway list",
+    "network lb show", "network lb list", "network nic show", "network nic list",
+    "vm create", "vm show", "vm list", "vm delete", "vm list-ip-addresses",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help(home: Path, command: str) -> None:
+    r = run_cli("az", *command.split(), "-h")
+    assert r.code == 0, r.err
+    assert f"az {command}" in r.out
+
+
+READS = [
+    "network vnet show -g rg -n vnet", "network vnet list", "network vnet subnet list -g rg --vnet-name vnet",
+    "network nsg show -g rg -n nsg", "network nsg rule list -g rg --nsg-name nsg --include-default",
+    "network route-table list -g rg", "network nic list", "vm list-ip-addresses", "vm list", "group list",
+]
+
+
+@pytest.mark.parametrize("output", ["json", "jsonc", "table", "tsv", "yaml", "yamlc", "none"])
+def test_output_formats(home: Path, output: str) -> None:
+    base()
+    ok("vm create -g rg -n vm1 --image Ubuntu2204 --generate-ssh-keys --vnet-name vnet --subnet s1")
+    for line in READS:
+        r = run_cli("az", *shlex.split(line), "-o", output, "--only-show-errors")
+        assert r.code == 0 and not r.err, (line, r.err)
+        assert (r.out == "") == (output == "none"), line
+
+
+def test_ids_on_show(home: Path) -> None:
+    base()
+    vnet_id = ok("network vnet show -g rg -n vnet --query id")
+    nsg_id = ok("network nsg show -g rg -n nsg --query id")
+    assert ok(f"network vnet show --ids {vnet_id} --query name") == "vnet"
+    both = run_cli("az", "network", "nsg", "show", "--ids", str(nsg_id), str(nsg_id), "--query", "[].name")
+    assert both.out.split() == ["[", '"nsg",', '"nsg"', "]"]

@@ -1,0 +1,84 @@
+"""The pure planner: Twin → namespaces, links, routes, nft documents; golden files per network plugin.
+
+Runs everywhere (no root). Regenerate with ``pytest tests/dataplane --update-golden``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aksnet.dataplane import names
+from aksnet.dataplane.plan import build_plan
+from aksnet.dataplane.spec import Plan
+from aksnet.model import k8s
+from tests.dataplane.twins import allow_http_rule, kubenet_twin
+
+GOLDEN = Path(__file__).resolve().parents[1] / "scenarios" / "dataplane_plan"
+TAG = "t3st00"
+
+
+def summary(plan: Plan) -> dict[str, Any]:
+    return {
+        "units": [dataclasses.asdict(u) for u in plan.units],
+        "routing": [dataclasses.asdict(r) for r in plan.routing],
+        "nft": {s.netns: s.document for s in plan.nft},
+        "listeners": [dataclasses.asdict(x) for x in plan.listeners],
+        "resolv": dict(plan.resolv),
+        "dns_names": sorted(plan.dns_records),
+        "notes": list(plan.notes),
+    }
+
+
+def deny_web_policy() -> k8s.NetworkPolicy:
+    sel = k8s.LabelSelector({"app": "web"})
+    return k8s.NetworkPolicy("default", "web-only-80-from-web", sel, ("Ingress",),
+                             (k8s.NetworkPolicyRule((k8s.NetworkPolicyPeer(pod_selector=sel),),
+                                                    (k8s.NetworkPolicyPort("TCP", 80),)),))
+
+
+CASES = {
+    "kubenet": lambda: kubenet_twin(nsg_rules=(allow_http_rule(),), policies=(deny_web_policy(),)),
+    "azure": lambda: kubenet_twin(plugin="azure", policy_engine="azure"),
+    "overlay": lambda: kubenet_twin(plugin="overlay", lb=False, route_table=False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES), ids=sorted(CASES))
+def test_plan_matches_golden(case: str, update_golden: bool) -> None:
+    got = json.dumps(summary(build_plan(CASES[case](), TAG)), indent=1, sort_keys=True) + "\n"
+    path = GOLDEN / f"{case}.json"
+    if update_golden:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(got)
+    assert path.exists(), f"missing golden {path}: run pytest --update-golden"
+    assert got == path.read_text()
+
+
+def test_plan_is_deterministic() -> None:
+    assert summary(build_plan(kubenet_twin(), TAG)) == summary(build_plan(kubenet_twin(), TAG))
+
+
+@pytest.mark.parametrize("case", sorted(CASES), ids=sorted(CASES))
+def test_every_name_is_ours_and_links_fit(case: str) -> None:
+    plan = build_plan(CASES[case](), TAG)
+    for u in plan.units:
+        assert names.is_ours(u.netns, TAG)
+        assert u.parent is None or names.is_ours(u.parent, TAG)
+        for v in u.uplinks:
+            assert len(v.name) <= 15 and len(v.peer_name) <= 15
+    assert all(names.is_ours(s.netns, TAG) for s in plan.nft)
+    assert all(names.is_ours(x.netns, TAG) for x in plan.listeners)
+
+
+def test_route_table_not_associated_means_no_pod_routes() -> None:
+    """kubenet: without the route table on the subnet, the subnet's table has no UDR for the pod /24s."""
+    with_rt = build_plan(kubenet_twin(), TAG).routing[0]
+    without = build_plan(kubenet_twin(route_table=False), TAG).routing[0]
+    udr = [r for r in with_rt.routes if r.dst.startswith("10.244.") and r.gateway]
+    assert len(udr) == 2
+    assert not [r for r in without.routes if r.dst.startswith("10.244.")]

@@ -1,0 +1,143 @@
+"""kubectl config, create (namespace, secret tls with PEM validation, generic, configmap, service), expose,
+label/annotate --overwrite, scale, rollout status, get output formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.kube.helpers import kubectl, setup_cluster
+
+
+@pytest.fixture
+def cluster(home: Path) -> str:
+    return setup_cluster()
+
+
+def _pem_pair(tmp_path: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "myapp.example.com")])
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=2))
+            .sign(key, hashes.SHA256()))
+    crt, k = tmp_path / "tls.crt", tmp_path / "tls.key"
+    crt.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    k.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()))
+    return crt, k
+
+
+def test_config_contexts(cluster: str) -> None:
+    assert kubectl("config", "current-context").out == "aks-cluster\n"
+    out = kubectl("config", "get-contexts").out.splitlines()
+    assert out[0].split() == ["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"]
+    assert out[1].startswith("*") and "aks-cluster" in out[1]
+    r = kubectl("config", "use-context", "nope")
+    assert r.code == 1 and r.err == 'error: no context exists with the name: "nope"\n'
+    assert kubectl("config", "use-context", "aks-cluster").out == 'Switched to context "aks-cluster".\n'
+    view = yaml.safe_load(kubectl("config", "view").out)
+    assert view["current-context"] == "aks-cluster"
+    r = kubectl("get", "pods", "--context", "missing")
+    assert r.code == 1 and 'context "missing" does not exist' in r.err
+
+
+def test_kubeconfig_file(cluster: str, tmp_path: Path) -> None:
+    cfg = yaml.safe_load(kubectl("config", "view", "--raw").out)
+    f = tmp_path / "kc.yaml"
+    f.write_text(yaml.safe_dump(cfg))
+    r = kubectl("--kubeconfig", str(f), "get", "ns", "-o", "name")
+    assert "namespace/kube-system" in r.out.split()
+
+
+def test_create_namespace_and_secret_tls(cluster: str, tmp_path: Path) -> None:
+    assert kubectl("create", "namespace", "production").out == "namespace/production created\n"
+    r = kubectl("create", "namespace", "production")
+    assert r.code == 1 and r.err == 'Error from server (AlreadyExists): namespaces "production" already exists\n'
+    crt, key = _pem_pair(tmp_path)
+    r = kubectl("create", "secret", "tls", "tls-secret", "-n", "production", "--cert", str(crt), "--key", str(key))
+    assert r.out == "secret/tls-secret created\n", r.err
+    assert kubectl("get", "secret", "-n", "production", "tls-secret", "-o", "jsonpath={.type}").out == \
+        "kubernetes.io/tls"
+    bad = tmp_path / "bad.crt"
+    bad.write_text("not a cert")
+    r = kubectl("create", "secret", "tls", "x", "--cert", str(bad), "--key", str(key))
+    assert r.code == 1 and "failed to find any PEM data in certificate input" in r.err
+    (tmp_path / "other").mkdir()
+    other, _ = _pem_pair(tmp_path / "other")
+    r = kubectl("create", "secret", "tls", "y", "--cert", str(other), "--key", str(key))
+    assert r.code == 1 and "private key does not match public key" in r.err
+
+
+def test_create_generic_configmap_service(cluster: str, tmp_path: Path) -> None:
+    f = tmp_path / "file.txt"
+    f.write_text("hello")
+    assert kubectl("create", "secret", "generic", "s", "--from-literal=a=b", f"--from-file={f}").code == 0
+    data = json.loads(kubectl("get", "secret", "s", "-o", "json").out)["data"]
+    assert data == {"a": "Yg==", "file.txt": "aGVsbG8="}
+    assert kubectl("create", "configmap", "c", "--from-literal=k=v").out == "configmap/c created\n"
+    assert kubectl("create", "service", "nodeport", "np", "--tcp=80:8080").out == "service/np created\n"
+    svc = json.loads(kubectl("get", "svc", "np", "-o", "json").out)
+    assert svc["spec"]["ports"][0]["name"] == "80-8080" and svc["spec"]["ports"][0]["targetPort"] == 8080
+    assert 30000 <= svc["spec"]["ports"][0]["nodePort"] <= 32767
+    r = kubectl("create", "deployment", "x")
+    assert r.code == 1 and r.err == 'error: required flag(s) "image" not set\n'
+    r = kubectl("create", "deployment", "x", "--image=nginx", "-n", "nope")
+    assert r.code == 1 and r.err == 'error: failed to create deployment: namespaces "nope" not found\n'
+
+
+def test_expose_label_scale_rollout(cluster: str) -> None:
+    kubectl("create", "deployment", "web", "--image=nginx", "--replicas=2", "--port=80")
+    assert kubectl("expose", "deployment", "web", "--port", "80", "--type", "NodePort").out == \
+        "service/web exposed\n"
+    sel = kubectl("get", "svc", "web", "-o", "jsonpath={.spec.selector.app} {.spec.type} {.spec.ports[0].targetPort}")
+    assert sel.out == "web NodePort 80"
+    r = kubectl("expose", "deployment", "web", "--name", "web2")
+    assert r.code == 0 and kubectl("get", "svc", "web2", "-o", "jsonpath={.spec.ports[0].port}").out == "80"
+    assert kubectl("label", "pods", "-l", "app=web", "tier=a").out.count("labeled") == 2
+    r = kubectl("label", "deploy", "web", "app=x")
+    assert r.code == 1 and r.err == "error: 'app' already has a value (web), and --overwrite is false\n"
+    assert kubectl("label", "deploy", "web", "app=x", "--overwrite").out == "deployment.apps/web labeled\n"
+    assert kubectl("annotate", "deploy", "web", "note=1").out == "deployment.apps/web annotated\n"
+    r = kubectl("annotate", "deploy", "web", "note=2")
+    assert r.code == 1 and "--overwrite is false but found the following declared annotation(s)" in r.err
+    assert kubectl("scale", "deploy", "web", "--replicas=3").out == "deployment.apps/web scaled\n"
+    assert kubectl("rollout", "status", "deployment/web").out == 'deployment "web" successfully rolled out\n'
+    assert kubectl("get", "pods", "-l", "app=web,tier notin (b)", "-o", "name").out.count("pod/") == 3
+
+
+@pytest.mark.parametrize(("args", "code", "text"), [
+    pytest.param(("get", "foo"), 1, 'error: the server doesn\'t have a resource type "foo"', id="unknown-type"),
+    pytest.param(("get", "pod", "nope"), 1, 'Error from server (NotFound): pods "nope" not found', id="not-found"),
+    pytest.param(("get", "pods", "--bogus"), 1, "error: unknown flag: --bogus", id="unknown-flag"),
+    pytest.param(("frobnicate",), 1, 'error: unknown command "frobnicate" for "kubectl"', id="unknown-command"),
+    pytest.param(("get", "pods", "-o", "xml"), 1, "unable to match a printer suitable for the output format",
+                 id="bad-output"),
+    pytest.param(("get", "pods", "-n", "empty"), 0, "No resources found in empty namespace.", id="empty"),
+])
+def test_errors(cluster: str, args: tuple[str, ...], code: int, text: str) -> None:
+    r = kubectl(*args)
+    assert r.code == code and text in r.err
+
+
+def test_get_formats(cluster: str) -> None:
+    kubectl("create", "deployment", "web", "--image=nginx")
+    doc = json.loads(kubectl("get", "deploy", "web", "-o", "json").out)
+    assert doc["kind"] == "Deployment" and doc["metadata"]["uid"] and doc["metadata"]["resourceVersion"]
+    lst = json.loads(kubectl("get", "deploy", "-o", "json").out)
+    assert lst["kind"] == "List" and lst["metadata"] == {"resourceVersion": ""}
+    y = yaml.safe_load(kubectl("get", "ns", "kube-system", "-o", "yaml").out)
+    assert y["metadata"]["labels"]["kubernetes.io/metadata.name"] == "kube-system"
+    cc = kubectl("get", "pods", "-o", "custom-columns=NAME:.metadata.name,NODE:.spec.nodeName").out.splitlines()
+    assert cc[0].split() == ["NAME", "NODE"] and len(cc) == 2
+    assert "LABELS" in kubectl("get", "pods", "--show-labels").out
+    assert kubectl("get", "deploy,svc", "-o", "name").out.split() == ["deployment.apps/web", "service/kubernetes"]

@@ -1,0 +1,58 @@
+"""Golden outputs of ``aksnet matrix``/``diff``/``explain --from-dir`` in every format
+(tests/scenarios/matrix_formats; regenerate with --update-golden)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "matrix_formats"
+A, B = str(SCENARIO / "input_a"), str(SCENARIO / "input_b")
+
+CASES = [
+    ("matrix.txt", ["matrix", "--from-dir", A]),
+    ("matrix_all_ports.txt", ["matrix", "--from-dir", A, "--all-ports"]),
+    ("matrix_pods.txt", ["matrix", "--from-dir", A, "--pods", "--all-ports"]),
+    ("matrix_focus_db.txt", ["matrix", "--from-dir", A, "--focus", "db"]),
+    ("matrix.json", ["matrix", "--from-dir", A, "-o", "json"]),
+    ("matrix.csv", ["matrix", "--from-dir", A, "-o", "csv"]),
+    ("matrix.md", ["matrix", "--from-dir", A, "-o", "md"]),
+    ("matrix.dot", ["matrix", "--from-dir", A, "-o", "dot"]),
+    ("matrix_cilium.txt", ["matrix", "--from-dir", A, "--engine", "cilium", "--all-ports"]),
+    ("matrix_none.txt", ["matrix", "--from-dir", A, "--engine", "none"]),
+    ("diff.txt", ["diff", A, B]),
+    ("diff.csv", ["diff", A, B, "-o", "csv"]),
+    ("diff.md", ["diff", A, B, "-o", "md"]),
+    ("diff.dot", ["diff", A, B, "-o", "dot"]),
+    ("explain_db.txt", ["explain", "shop/db", "--from-dir", A]),
+    ("explain_frontend.json", ["explain", "deploy/frontend", "-n", "shop", "--from-dir", A, "-o", "json"]),
+]
+
+
+@pytest.mark.parametrize(("golden", "args"), CASES, ids=[c[0] for c in CASES])
+def test_golden(golden: str, args: list[str], update_golden: bool, home: Path) -> None:
+    r = run_cli(*args)
+    assert r.code == 0, r.err
+    path = SCENARIO / "expected" / golden
+    if update_golden:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(r.out)
+    assert r.out == path.read_text()
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["matrix", "--bogus"], 2, "unrecognized arguments"),
+    (["matrix", "--from-dir", "/nonexistent-dir"], 2, "not a directory"),
+    (["matrix", "--from-dir", A, "--focus", "nope"], 2, "workload 'nope' not found"),
+    (["explain", "shop/nope", "--from-dir", A], 2, 'no pod or workload "nope"'),
+    (["matrix", "--from-dir", A, "--engine", "weave"], 2, "invalid choice"),
+    (["matrix"], 1, "no aksnet workspace"),
+], ids=["unknown-flag", "missing-dir", "unknown-focus", "unknown-target", "bad-engine", "no-workspace"])
+def test_errors(args: list[str], code: int, message: str, home: Path) -> None:
+    r = run_cli(*args)
+    assert r.code == code
+    assert message in r.err
+    assert "Traceback" not in r.err

@@ -1,0 +1,75 @@
+"""Property: the class-based matrix agrees with pairwise ``pair_conns`` on random small clusters/policies."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aksnet.engine.netpol import pair_conns
+from aksnet.engine.netpol.classes import connectivity
+from aksnet.model.k8s import (
+    ContainerPort,
+    IPBlock,
+    LabelSelector,
+    LabelSelectorRequirement,
+    Namespace,
+    NetworkPolicy,
+    NetworkPolicyPeer,
+    NetworkPolicyPort,
+    NetworkPolicyRule,
+    Pod,
+)
+from aksnet.model.twin import ClusterState
+
+NS = ["x", "y"]
+VALS = ["a", "b"]
+labels = st.dictionaries(st.sampled_from(["app", "tier"]), st.sampled_from(VALS), max_size=2)
+selector = st.builds(
+    LabelSelector, labels,
+    st.lists(st.builds(LabelSelectorRequirement, st.sampled_from(["app", "tier"]),
+                       st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist"]),
+                       st.lists(st.sampled_from(VALS), max_size=2).map(tuple)), max_size=1).map(tuple))
+ip_block = st.builds(IPBlock, st.sampled_from(["10.0.0.0/30", "10.0.0.0/24", "0.0.0.0/0", "8.8.8.0/24"]),
+                     st.sampled_from([(), ("10.0.0.2/32",), ("8.8.8.8/32",)]))
+peer = st.one_of(
+    st.builds(NetworkPolicyPeer, st.one_of(st.none(), selector), st.one_of(st.none(), selector)).filter(
+        lambda p: p.pod_selector is not None or p.namespace_selector is not None),
+    st.builds(NetworkPolicyPeer, st.none(), st.none(), ip_block))
+port = st.builds(NetworkPolicyPort, st.sampled_from(["TCP", "UDP", "SCTP"]),
+                 st.one_of(st.none(), st.sampled_from([80, 81, 443]), st.sampled_from(["http", "dns"])),
+                 st.one_of(st.none(), st.just(90)))
+rule = st.builds(NetworkPolicyRule, st.lists(peer, max_size=2).map(tuple), st.lists(port, max_size=2).map(tuple))
+policy = st.builds(NetworkPolicy, st.sampled_from(NS), st.sampled_from(["p1", "p2", "p3"]), selector,
+                   st.sampled_from([("Ingress",), ("Egress",), ("Ingress", "Egress")]),
+                   st.lists(rule, max_size=2).map(tuple), st.lists(rule, max_size=2).map(tuple))
+named = st.sampled_from([(), (ContainerPort(80, "TCP", "http"),), (ContainerPort(8080, "TCP", "http"),),
+                         (ContainerPort(53, "UDP", "dns"), ContainerPort(81, "TCP", "http"))])
+
+
+@st.composite
+def clusters(draw: st.DrawFn) -> ClusterState:
+    n = draw(st.integers(2, 5))
+    pods = tuple(Pod(draw(st.sampled_from(NS)), f"p{i}", draw(labels), pod_ip=f"10.0.0.{i + 1}", node_name="n1",
+                     ports=draw(named)) for i in range(n))
+    nss = tuple(Namespace(ns, {"team": draw(st.sampled_from(VALS))}) for ns in NS)
+    return ClusterState(None, nss, (), pods, network_policies=tuple(draw(st.lists(policy, max_size=3))))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clusters(), st.sampled_from(["upstream", "azure", "cilium", "calico"]))
+def test_matrix_agrees_with_pairwise(cluster: ClusterState, engine: str) -> None:
+    cm = connectivity(cluster, engine)
+    pod_ips = {p.pod_ip for p in cluster.pods}
+    for s in cm.classes:
+        for d in cm.classes:
+            if s.kind == "external" and d.kind == "external":
+                continue
+            src = s.pods[0] if s.kind != "external" else s.ip
+            dst = d.pods[0] if d.kind != "external" else d.ip
+            if (s.kind == "external" and s.ip in pod_ips) or (d.kind == "external" and d.ip in pod_ips):
+                continue  # that address is a pod, not an outside address
+            if s.kind != "external" and s is d and len(s.pods) == 1:
+                continue  # loopback
+            if s is d and len(s.pods) > 1:
+                dst = s.pods[1]
+            assert cm.conn(s.index, d.index) == pair_conns(cluster, src, dst, engine), (src, dst)

@@ -1,0 +1,54 @@
+"""``aksnet curl`` options: method, headers, Host override, -i, -v, --resolve and curl's errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.trace import worlds
+
+P0 = "pod/web-5d4f8c7b9-ax2z0"
+
+
+@pytest.fixture
+def ws(home: Path) -> Path:
+    worlds.kubenet(user_nsg_allows_http=True).save(home)
+    return home
+
+
+def test_method_headers_and_host_override(ws: Path) -> None:
+    r = run_cli("curl", "-X", "post", "-H", "X-Trace: 1", "-H", "Host: shop.example.com", "-H", "Accept:",
+                "--from", P0, f"http://{worlds.VM_IP}:8080/a?b=c")
+    lines = r.out.splitlines()
+    assert r.code == 0
+    assert "method=POST" in lines and "host=shop.example.com" in lines and "request_uri=/a?b=c" in lines
+    assert "header.x-trace=1" in lines and not any(x.startswith("header.accept=") for x in lines)
+    assert "port=8080" in lines
+
+
+def test_include_and_verbose(ws: Path) -> None:
+    r = run_cli("curl", "-i", "-v", f"http://{worlds.LB_IP}/")
+    assert r.code == 0
+    assert r.out.startswith("HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\n")
+    assert "* [aksnet]   load balancer kubernetes: FORWARD" in r.err
+
+
+def test_resolve_override_and_unresolved(ws: Path) -> None:
+    r = run_cli("curl", "--resolve", f"shop.example.com:80:{worlds.LB_IP}", "http://shop.example.com/")
+    assert r.code == 0 and "host=shop.example.com" in r.out.splitlines()
+    r = run_cli("curl", "http://shop.example.com/")
+    assert r.code == 6 and r.err.strip() == "curl: (6) Could not resolve host: shop.example.com"
+
+
+@pytest.mark.parametrize(("url", "code"), [("ftp://x/", 1), ("http://:80/", 3), ("http://x:99999/", 3)],
+                         ids=["protocol", "no-host", "bad-port"])
+def test_bad_urls(ws: Path, url: str, code: int) -> None:
+    r = run_cli("curl", url)
+    assert r.code == code and r.err.startswith("curl: (")
+
+
+def test_unknown_option(ws: Path) -> None:
+    r = run_cli("curl", "--bogus", "http://x/")
+    assert r.code == 2 and "curl:" in r.err
