@@ -131,3 +131,19 @@ def test_default_plugin_setting(home: Path, monkeypatch: object) -> None:
     out = _ok("az", "aks", "create", "-g", "aks-rg", "-n", "c", "--node-count", "1", "--query",
               "[networkProfile.networkPlugin, networkProfile.networkPluginMode, agentPoolProfiles[0].maxPods]")
     assert json.loads(out) == ["azure", "overlay", 250]
+
+
+def test_subnet_is_full_when_others_hold_addresses(home: Path) -> None:
+    _ok("az", "group", "create", "-n", "aks-rg", "-l", "eastus")
+    _ok("az", "network", "vnet", "create", "-g", "aks-rg", "-n", "vnet", "--address-prefix", "10.0.0.0/8",
+        "--subnet-name", "small", "--subnet-prefix", "10.101.0.0/29")
+    _ok("az", "vm", "create", "-g", "aks-rg", "-n", "vm1", "--vnet-name", "vnet", "--subnet", "small", "--image",
+        "Ubuntu2204", "--admin-username", "azureuser", "--generate-ssh-keys", "-o", "none")
+    small = f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/small"
+    r = run_cli("az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", small, "--network-plugin",
+                "kubenet", "--service-cidr", "10.32.0.0/16", "--dns-service-ip", "10.32.0.10", "--node-count", "3")
+    assert r.err.endswith("ERROR: (SubnetIsFull) Subnet small with address prefix 10.101.0.0/29 does not have enough "
+                          "capacity for 3 IP addresses.\n")
+    r = run_cli("az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", small, "--network-plugin",
+                "kubenet", "--service-cidr", "10.32.0.0/16", "--dns-service-ip", "10.32.0.10", "--node-count", "4")
+    assert "(InsufficientSubnetSize) Pre-allocated IPs 4 exceeds IPs available 3 in Subnet Cidr 10.101.0.0/29" in r.err

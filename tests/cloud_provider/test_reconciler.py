@@ -239,3 +239,18 @@ def test_internal_pinned_ip_taken_is_reported(tx: Transaction) -> None:
     snap = snapshot(tx)
     assert snap["services"]["a"] == {"loadBalancer": {}}
     assert any("PrivateIPAddressInUse" in e for e in snap["events"]), snap["events"]
+
+
+def test_pinned_public_ip_used_by_a_vm_nic_is_refused(tx: Transaction) -> None:
+    from aksnet.twin.network import nic as nic_mod
+
+    build_cluster(tx)
+    pip = pip_mod.create_public_ip(tx, NODE_RG, "vm-ip")
+    subnet = tx.list("microsoft.network/virtualnetworks")[0]["properties"]["subnets"][0]["id"]
+    nic_mod.create_nic(tx, NODE_RG, "vm-nic", subnet, public_ip_id=pip["id"])
+    add_service(tx, "steal", WEB, {"service.beta.kubernetes.io/azure-load-balancer-ipv4":
+                                   pip["properties"]["ipAddress"]}, uid=uid(60))
+    reconcile(tx, CLUSTER_ID)
+    snap = snapshot(tx)
+    assert snap["services"]["steal"] == {"loadBalancer": {}}
+    assert any("PublicIPAddressInUse" in e for e in snap["events"]), snap["events"]

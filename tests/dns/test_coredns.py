@@ -147,3 +147,10 @@ def test_pod_resolv_conf() -> None:
     host = coredns.pod_resolv_conf(STATE, k8s.Pod("testns", "h", host_network=True))
     assert "nameserver 168.63.129.16" in host and "svc.cluster.local" not in host
     assert coredns.node_search_domain(STATE) == coredns.node_search_domain(STATE)
+
+
+def test_host_network_pod_asks_azure_dns() -> None:
+    ans = coredns.resolve(STATE, "svc1.testns.svc.cluster.local", upstream=UPSTREAM, cluster_dns=False)
+    assert (ans.rcode, ans.server, ans.authoritative) == ("NXDOMAIN", "168.63.129.16", False)
+    assert coredns.resolve(STATE, "www.example.com", upstream=UPSTREAM, cluster_dns=False).addresses == (
+        "93.184.216.34",)

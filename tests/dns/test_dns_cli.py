@@ -97,3 +97,10 @@ def test_from_pod_json_and_resolv_conf(cluster: None) -> None:
 def test_bad_input_exits_2(cluster: None, argv: list[str], message: str) -> None:
     r = run_cli(*argv)
     assert r.code == 2 and message in r.err
+
+
+def test_from_deployment_and_host_network(cluster: None) -> None:
+    r = run_cli("dns", "web", "--from", "deploy/web")
+    assert r.code == 0 and "Name:\tweb.default.svc.cluster.local" in r.out
+    r = run_cli("dns", "web", "--from", "deploy/nope")
+    assert r.code == 2 and 'no running pod of deploy/nope in namespace "default"' in r.err

@@ -176,3 +176,13 @@ def test_template_and_version(home: Path) -> None:
     ]
     assert "--default-backend-service=$(POD_NAMESPACE)/web-ingress-nginx-defaultbackend" in out
     assert ok("helm", "version", "--short") == "v3.16.2\n"
+
+
+def test_global_flags_first_and_generate_name(cluster: Run) -> None:
+    ok("helm", "repo", "add", "ingress-nginx", "https://kubernetes.github.io/ingress-nginx")
+    out = ok("helm", "-n", "edge", "install", "ingress-nginx/ingress-nginx", "--generate-name", "--create-namespace")
+    assert out.startswith("NAME: ingress-nginx-1767225600\n")  # <chart>-<unix time of AKSNET_NOW>
+    assert ok("helm", "-n", "edge", "list", "-q") == "ingress-nginx-1767225600\n"
+    # the release name contains the chart name, so objects are named after the release alone
+    assert ok("kubectl", "get", "deploy", "-n", "edge", "-o", "name") == \
+        "deployment.apps/ingress-nginx-1767225600-controller\n"

@@ -141,3 +141,41 @@ def test_get_formats(cluster: str) -> None:
     assert cc[0].split() == ["NAME", "NODE"] and len(cc) == 2
     assert "LABELS" in kubectl("get", "pods", "--show-labels").out
     assert kubectl("get", "deploy,svc", "-o", "name").out.split() == ["deployment.apps/web", "service/kubernetes"]
+
+
+def test_dry_run_stores_nothing(cluster: str) -> None:
+    r = kubectl("create", "deployment", "web", "--image=nginx", "--dry-run=client", "-o", "yaml")
+    doc = yaml.safe_load(r.out)
+    assert doc["metadata"]["creationTimestamp"] is None and doc["spec"]["strategy"] == {}
+    assert kubectl("create", "deployment", "web", "--image=nginx", "--dry-run=server").out == \
+        "deployment.apps/web created (server dry run)\n"
+    assert kubectl("get", "deploy", "-o", "name").out == ""
+    r = kubectl("create", "ns", "x", "--dry-run=maybe")
+    assert r.code == 1 and 'Invalid dry-run value (maybe)' in r.err
+
+
+def test_run_patch_set_image_replace(cluster: str, tmp_path: Path) -> None:
+    assert kubectl("run", "tmp", "--image=busybox", "--restart=Never", "--", "sleep", "3600").out == \
+        "pod/tmp created\n"
+    pod = json.loads(kubectl("get", "pod", "tmp", "-o", "json").out)
+    assert pod["metadata"]["labels"] == {"run": "tmp"} and pod["spec"]["containers"][0]["args"] == ["sleep", "3600"]
+    assert pod["status"]["phase"] == "Running"
+    kubectl("create", "deployment", "web", "--image=nginx")
+    kubectl("expose", "deployment", "web", "--port=80")
+    assert kubectl("patch", "svc", "web", "-p", '{"spec":{"type":"NodePort"}}').out == "service/web patched\n"
+    assert kubectl("get", "svc", "web", "-o", "jsonpath={.spec.type}").out == "NodePort"
+    assert kubectl("patch", "svc", "web", "-p", '{"spec":{"type":"NodePort"}}').out == \
+        "service/web patched (no change)\n"
+    old_rs = kubectl("get", "rs", "-o", "name").out
+    assert kubectl("set", "image", "deployment/web", "nginx=nginx:1.27").out == "deployment.apps/web image updated\n"
+    rs = kubectl("get", "rs", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.replicas} {end}").out.split()
+    assert len(rs) == 2 and old_rs.strip().split("/")[1] + "=0" in rs
+    assert kubectl("get", "deploy", "web", "-o", "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/"
+                   "revision}").out == "2"
+    f = tmp_path / "cm.yaml"
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '1'}\n")
+    r = kubectl("replace", "-f", str(f))
+    assert r.code == 1 and 'configmaps "c" not found' in r.err
+    kubectl("apply", "-f", str(f))
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '2'}\n")
+    assert kubectl("replace", "-f", str(f)).out == "configmap/c replaced\n"

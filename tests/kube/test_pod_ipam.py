@@ -72,7 +72,7 @@ def test_azure_cni_uses_nic_secondary_ips(home: Path) -> None:
 
 
 def test_pod_subnet_batches_of_16(home: Path) -> None:
-    cid = setup_cluster("azure", nodes=1, pod_subnet_prefix="10.225.0.0/16")
+    setup_cluster("azure", nodes=1, pod_subnet_prefix="10.225.0.0/16")
     with command_transaction(write=False) as tx:
         before = subnet_ipam.used_count(tx, subnet_id("pods"))
     assert before == 16  # 7 system pods on the pod network: 9 free, no second batch yet

@@ -4,7 +4,6 @@ is either stored (and reported created/configured/unchanged) or rejected and abs
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -73,3 +73,17 @@ spec:
     assert by["tolerant"]["spec"]["nodeName"] == "aks-nodepool1-12345678-vmss000001"
     # DaemonSets tolerate everything (AKS's system DaemonSets), so they still run on tainted nodes
     assert len([p for p in pods(cid, "kube-system") if p["metadata"]["name"].startswith("kube-proxy-")]) == 2
+
+
+def test_pods_of_removed_nodes_are_replaced(home: Path) -> None:
+    from aksnet.cli.common import command_transaction
+    from aksnet.twin.kube.controller import reconcile_cluster
+    from aksnet.twin.kube_store import cluster_scope
+
+    cid = setup_cluster(nodes=2)
+    kubectl("create", "deployment", "web", "--image=nginx", "--replicas=4")
+    with command_transaction() as tx:
+        tx.delete("k8s:core/Node", "aks-nodepool1-12345678-vmss000001", cluster_scope(cid))
+        reconcile_cluster(tx, cid)
+    web = pods(cid)
+    assert len(web) == 4 and {p["spec"]["nodeName"] for p in web} == {"aks-nodepool1-12345678-vmss000000"}

@@ -29,7 +29,17 @@ CASES = [
     ("diff.dot", ["diff", A, B, "-o", "dot"]),
     ("explain_db.txt", ["explain", "shop/db", "--from-dir", A]),
     ("explain_frontend.json", ["explain", "deploy/frontend", "-n", "shop", "--from-dir", A, "-o", "json"]),
+    ("explain_pair_allowed.txt", ["explain", "shop/frontend", "--to", "shop/db", "--port", "5432", "--from-dir", A]),
+    ("explain_pair.json", ["explain", "shop/frontend", "--to", "shop/db", "--port", "5432", "--from-dir", A,
+                           "-o", "json"]),
 ]
+
+
+def test_explain_pair_denied_exit_code(home: Path) -> None:
+    r = run_cli("explain", "ops/backup", "--to", "shop/db", "--port", "9187", "--from-dir", A)
+    assert r.code == 1
+    assert "ingress: denied — selected by shop/db-ingress; ingress rules match pod ops/backup-cronjob but allow " \
+           "only TCP 5432, not TCP 9187" in r.out
 
 
 @pytest.mark.parametrize(("golden", "args"), CASES, ids=[c[0] for c in CASES])
@@ -56,3 +66,9 @@ def test_errors(args: list[str], code: int, message: str, home: Path) -> None:
     assert r.code == code
     assert message in r.err
     assert "Traceback" not in r.err
+
+
+def test_diff_of_identical_dirs(home: Path) -> None:
+    r = run_cli("diff", A, A)
+    assert (r.code, r.out) == (0, "Connectivity diff:\n")
+    assert "warning: No connections diff" in r.err

@@ -17,11 +17,13 @@ from aksnet.model.k8s import (
     NetworkPolicyPeer,
     NetworkPolicyPort,
     NetworkPolicyRule,
+    Node,
     Pod,
 )
 from aksnet.model.twin import ClusterState
 
 NS = ["x", "y"]
+NODE_IPS = {"n1": "10.224.0.4", "n2": "10.224.0.5"}
 VALS = ["a", "b"]
 labels = st.dictionaries(st.sampled_from(["app", "tier"]), st.sampled_from(VALS), max_size=2)
 selector = st.builds(
@@ -29,7 +31,8 @@ selector = st.builds(
     st.lists(st.builds(LabelSelectorRequirement, st.sampled_from(["app", "tier"]),
                        st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist"]),
                        st.lists(st.sampled_from(VALS), max_size=2).map(tuple)), max_size=1).map(tuple))
-ip_block = st.builds(IPBlock, st.sampled_from(["10.0.0.0/30", "10.0.0.0/24", "0.0.0.0/0", "8.8.8.0/24"]),
+ip_block = st.builds(IPBlock, st.sampled_from(["10.0.0.0/30", "10.0.0.0/24", "0.0.0.0/0", "8.8.8.0/24",
+                                              "10.224.0.4/32"]),
                      st.sampled_from([(), ("10.0.0.2/32",), ("8.8.8.8/32",)]))
 peer = st.one_of(
     st.builds(NetworkPolicyPeer, st.one_of(st.none(), selector), st.one_of(st.none(), selector)).filter(
@@ -49,17 +52,25 @@ named = st.sampled_from([(), (ContainerPort(80, "TCP", "http"),), (ContainerPort
 @st.composite
 def clusters(draw: st.DrawFn) -> ClusterState:
     n = draw(st.integers(2, 5))
-    pods = tuple(Pod(draw(st.sampled_from(NS)), f"p{i}", draw(labels), pod_ip=f"10.0.0.{i + 1}", node_name="n1",
-                     ports=draw(named)) for i in range(n))
+    pods = []
+    for i in range(n):
+        node = draw(st.sampled_from(["n1", "n2"]))
+        if draw(st.integers(0, 4)) == 0:  # a hostNetwork pod: node traffic, never selected
+            pods.append(Pod(draw(st.sampled_from(NS)), f"p{i}", draw(labels), node_name=node, host_network=True,
+                            host_ip=NODE_IPS[node], pod_ip=NODE_IPS[node]))
+        else:
+            pods.append(Pod(draw(st.sampled_from(NS)), f"p{i}", draw(labels), pod_ip=f"10.0.0.{i + 1}",
+                            node_name=node, host_ip=NODE_IPS[node], ports=draw(named)))
     nss = tuple(Namespace(ns, {"team": draw(st.sampled_from(VALS))}) for ns in NS)
-    return ClusterState(None, nss, (), pods, network_policies=tuple(draw(st.lists(policy, max_size=3))))
+    nodes = tuple(Node(name, ip) for name, ip in NODE_IPS.items())
+    return ClusterState(None, nss, nodes, tuple(pods), network_policies=tuple(draw(st.lists(policy, max_size=3))))
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters(), st.sampled_from(["upstream", "azure", "cilium", "calico"]))
 def test_matrix_agrees_with_pairwise(cluster: ClusterState, engine: str) -> None:
     cm = connectivity(cluster, engine)
-    pod_ips = {p.pod_ip for p in cluster.pods}
+    pod_ips = {p.pod_ip for p in cluster.pods} | set(NODE_IPS.values())
     for s in cm.classes:
         for d in cm.classes:
             if s.kind == "external" and d.kind == "external":

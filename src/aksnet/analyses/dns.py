@@ -73,8 +73,22 @@ def upstream_table(twin: Twin, cluster: ClusterState) -> dict[str, tuple[str, ..
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
+_WORKLOADS = {"deploy": "Deployment", "deployment": "Deployment", "sts": "StatefulSet", "statefulset": "StatefulSet",
+              "ds": "DaemonSet", "daemonset": "DaemonSet"}
+
+
 def _find_pod(cluster: ClusterState, ref: str, namespace: str) -> k8s.Pod:
-    text = ref[4:] if ref.startswith("pod/") else ref
+    """``POD``, ``NS/POD``, ``pod/[NS/]POD`` or ``deploy|sts|ds/[NS/]NAME`` (its oldest running pod)."""
+    kind, _, rest = ref.partition("/")
+    if kind in _WORKLOADS and rest:
+        ns, _, name = rest.rpartition("/")
+        ns = ns or namespace
+        pods = sorted((p for p in cluster.pods if p.namespace == ns and p.owner_kind == _WORKLOADS[kind]
+                       and p.owner_name == name and p.phase == "Running"), key=lambda p: (p.creation_index, p.name))
+        if not pods:
+            raise DnsQuestionError(f'no running pod of {kind}/{name} in namespace "{ns}"')
+        return pods[0]
+    text = rest if kind == "pod" and rest else ref
     ns, _, name = text.rpartition("/")
     ns = ns or namespace
     for pod in cluster.pods:
@@ -98,7 +112,7 @@ def ask(twin: Twin, cluster: ClusterState, name: str, qtype: str = "A", from_pod
     query, qt = name, qtype
     with contextlib.suppress(ValueError):
         query, qt = ipaddress.ip_address(name).reverse_pointer + ".", "PTR"
-    answer = coredns.resolve(cluster, query, qt, search=search, upstream=table)
+    answer = coredns.resolve(cluster, query, qt, search=search, upstream=table, cluster_dns=not probe.host_network)
     return DnsReport(name, qt, pod.key if pod else None, ns, coredns.pod_resolv_conf(cluster, probe), answer)
 
 

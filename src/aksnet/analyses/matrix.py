@@ -7,9 +7,10 @@ connections omitted, lines sorted by source then destination. By default connect
 limited to the container ports its pods declare (pods that declare none keep every allowed port);
 ``all_ports`` gives the full allowed ranges, as netpol-analyzer prints them.
 
-Non-policy hops (NSGs, routes, load balancers) and non-policy peers (internet hosts, VNet VMs, LB
-frontends) plug in through ``extra_peers`` and ``path``: a ``PathFilter`` receives each pair and the
-policy-allowed ConnSet and returns what the path allows. Pure: ClusterState in, MatrixResult out.
+Non-policy hops (NSGs, routes, load balancers) and non-policy peers plug in through ``extra_peers`` (extra
+sources: internet hosts, VNet VMs), ``path`` (a ``PathFilter`` receives each pair and the policy-allowed
+ConnSet and returns what the whole path allows) and ``extra_targets`` (LB frontends). ``walk_path_plugin``
+builds all three from the path engine (``aksnet.engine.walk``). Pure: model in, MatrixResult out.
 """
 
 from __future__ import annotations

@@ -121,8 +121,20 @@ def section_plan(d: Demo) -> None:
     d.run("plan --network-plugin azure --node-count 50 --max-pods 30", show=True)
 
 
+def section_next(d: Demo) -> None:
+    d.heading("Try it in your own workspace (./.aksnet, or $AKSNET_HOME)")
+    for line in ("aksnet az group create --name aks-rg --location eastus",
+                 "aksnet az aks create -g aks-rg -n aks-cluster --network-plugin azure --network-plugin-mode overlay "
+                 "--node-count 2",
+                 "aksnet az aks get-credentials -g aks-rg -n aks-cluster",
+                 "aksnet kubectl get nodes -o wide",
+                 "aksnet plan -g aks-rg -n aks-cluster",
+                 "aksnet plan --network-plugin azure --node-count 10 --max-pods 30 --subnet-prefix 10.0.0.0/24"):
+        d.say(f"  {line}")
+
+
 SECTIONS: list[Callable[[Demo], None]] = [section_build, section_resources, section_nodes, section_routes,
-                                          section_plan]
+                                          section_plan, section_next]
 
 
 def run(argv: list[str]) -> int:

@@ -40,6 +40,6 @@ def run(argv: list[str]) -> int:
     ref1 = compute_matrix(_load(args.a, args.engine), all_ports=True)
     ref2 = compute_matrix(_load(args.b, args.engine), all_ports=True)
     d = diff_matrices(ref1, ref2)
-    print_warnings(d.warnings)
+    print_warnings(d.warnings + ([] if d.entries else ["No connections diff"]))
     sys.stdout.write(str(import_module(f"aksnet.render.connlist_{args.output}").render_diff(d)))
     return 0

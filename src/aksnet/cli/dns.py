@@ -25,7 +25,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="aksnet dns", description="Cluster DNS answers as a pod sees them (like nslookup).")
     p.add_argument("name", help="the name to look up (an IP address asks for its PTR record)")
-    p.add_argument("--from", dest="from_pod", default=None, help="the asking pod: POD, NS/POD or pod/NS/POD")
+    p.add_argument("--from", dest="from_pod", default=None,
+                   help="the asking pod: POD, NS/POD, pod/[NS/]POD or deploy|sts|ds/[NS/]NAME")
     p.add_argument("--type", dest="qtype", default="A", help="A (default), AAAA, SRV, CNAME, PTR or TXT")
     p.add_argument("-n", "--namespace", default="default", help="namespace of the asking pod (default: default)")
     p.add_argument("-o", "--output", choices=["text", "json"], default="text")

@@ -134,7 +134,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, aliases in (("install", ["i"]), ("upgrade", [])):
         p = sub.add_parser(name, aliases=aliases, add_help=False)
         p.add_argument("release")
-        p.add_argument("chart")
+        p.add_argument("chart", nargs="?" if name != "upgrade" else None)
+        if name != "upgrade":
+            p.add_argument("-g", "--generate-name", action="store_true")
         _common(p)
         _values_flags(p)
         if name == "upgrade":
@@ -234,8 +236,15 @@ def _run(args: argparse.Namespace) -> int:
                 rel = actions.upgrade(tx, cid, args.release, args.chart, ns, values, args.version, args.reuse_values,
                                       args.reset_values, args.install, args.create_namespace)
             else:
-                rel = actions.install(tx, cid, args.release, args.chart, ns, values, args.version,
-                                      args.create_namespace)
+                release, chart = args.release, args.chart
+                if chart is None:
+                    if not args.generate_name:
+                        raise HelmError("INSTALLATION FAILED: must either provide a name or specify --generate-name")
+                    chart = release
+                    release = f"{chart.rsplit('/', 1)[-1]}-{int(clock.now().timestamp())}"
+                elif args.generate_name:
+                    raise HelmError("INSTALLATION FAILED: cannot set --generate-name and also specify a name")
+                rel = actions.install(tx, cid, release, chart, ns, values, args.version, args.create_namespace)
         if args.output == "table":
             if args.cmd == "upgrade" and rel.version > 1:
                 print(f'Release "{rel.name}" has been upgraded. Happy Helming!')
@@ -341,13 +350,38 @@ def _repo(args: argparse.Namespace) -> int:
     raise HelmError(f'unknown command "{args.repo_cmd}" for "helm repo"')
 
 
+_GLOBAL_WITH_VALUE = ("-n", "--namespace", "--kube-context")
+
+
+def _globals_last(argv: list[str]) -> list[str]:
+    """Cobra accepts persistent flags anywhere (``helm -n x list``): move leading ones after the command."""
+    lead: list[str] = []
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        flag = argv[i]
+        if flag in _GLOBAL_WITH_VALUE and i + 1 < len(argv):
+            lead += argv[i:i + 2]
+            i += 2
+        elif flag.split("=", 1)[0] in _GLOBAL_WITH_VALUE or flag == "--debug":
+            lead.append(flag)
+            i += 1
+        else:
+            break
+    rest = argv[i:]
+    if not rest:
+        return argv
+    depth = 2 if rest[0] in ("repo", "get") and len(rest) > 1 else 1
+    return rest[:depth] + lead + rest[depth:]
+
+
 def run(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)
         return 0
     parser = _parser()
     try:
-        first = next((a for a in argv if not a.startswith("-")), "")
+        argv = _globals_last(argv)
+        first = argv[0] if argv and not argv[0].startswith("-") else ""
         if first not in COMMANDS:
             raise HelmError(f'unknown command "{first}" for "helm"\nRun \'helm --help\' for usage.')
         args, unknown = parser.parse_known_args(argv)
@@ -368,5 +402,9 @@ def run(argv: list[str]) -> int:
         print(exc.render(), file=sys.stderr)
         return 1
     except AksnetError as exc:
-        print(f"Error: {exc.render()}", file=sys.stderr)
+        text = exc.render()
+        text = text[len("error: "):] if text.startswith("error: ") else text
+        if "current-context" in text or ("context" in text and "does not exist" in text):
+            text = f"Kubernetes cluster unreachable: {text}"
+        print(f"Error: {text}", file=sys.stderr)
         return 1

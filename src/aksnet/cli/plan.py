@@ -55,7 +55,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanInput:
     """A cluster that does not exist yet, from ``az aks create`` flags (az's and the RP's rules apply)."""
     from aksnet.model.addr import parse_ipv4_network
-    from aksnet.twin.aks import context
+    from aksnet.twin.aks import capacity, context
     from aksnet.twin.aks.resolve import resolve_spec
     from aksnet.twin.aks.spec import ClusterRequest
 
@@ -76,7 +76,7 @@ def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanIn
     elif ns.vnet_subnet_id and tx is not None:
         vctx = context.subnet_context(tx, ns.vnet_subnet_id)
         subnet_prefix = vctx.subnet_prefix
-        used = vctx.available and (2 ** (32 - int(subnet_prefix.split("/")[1])) - 5 - vctx.available)
+        used = capacity.usable(subnet_prefix) - vctx.available
     pool = PoolInput(spec.nodepool_name, spec.node_count, spec.max_pods, spec.max_surge, subnet_prefix, int(used))
     ips = spec.nat_gateway_ip_count if spec.outbound_type == "managedNATGateway" else spec.managed_outbound_ip_count
     return PlanInput("(hypothetical cluster)", spec.flavour, (pool,), spec.pod_cidr, spec.service_cidr,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -39,11 +38,16 @@ def spawn(state: State, role: str, key: str, argv: list[str], pidfile: Path, log
     """Record, then start ``argv`` in its own session (it outlives the CLI); record its pid."""
     rec = ProcessRecord(role, key, str(pidfile), list(argv), netns=netns)
     state.intend_process(rec)
-    with open(log, "ab") as out:
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
-                             close_fds=True)
-    rec.pid = p.pid
-    rec.start_time = start_time(p.pid)
+    # posix_spawn in a new session: the process outlives the CLI and nobody holds a Popen for it
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        actions = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0), (os.POSIX_SPAWN_DUP2, fd, 1),
+                   (os.POSIX_SPAWN_DUP2, fd, 2)]
+        pid = os.posix_spawn(argv[0], argv, dict(os.environ), file_actions=actions, setsid=True)
+    finally:
+        os.close(fd)
+    rec.pid = pid
+    rec.start_time = start_time(pid)
     state.save()
     return rec
 

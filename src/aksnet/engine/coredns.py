@@ -231,14 +231,16 @@ def _additional(recs: Mapping[str, tuple[DnsRecord, ...]], srv: Sequence[DnsReco
     return tuple(out)
 
 
-def lookup(cluster: ClusterState, fqdn: str, qtype: str = "A", upstream: Upstream | None = None) -> Lookup:
+def lookup(cluster: ClusterState, fqdn: str, qtype: str = "A", upstream: Upstream | None = None,
+           cluster_dns: bool = True) -> Lookup:
     """The answer CoreDNS gives for one question (no search list). Inside the cluster zone it is
     authoritative: NXDOMAIN for names that do not exist, NODATA for existing names without that type, a CNAME
     (followed inside the zone or through ``upstream``) for ExternalName Services. Other names are forwarded:
-    answered from ``upstream`` when it knows them, else NXDOMAIN with ``authoritative=False``."""
+    answered from ``upstream`` when it knows them, else NXDOMAIN with ``authoritative=False``. With
+    ``cluster_dns=False`` (a hostNetwork pod asking Azure DNS directly) every name goes upstream."""
     qtype = qtype.upper()
     name = fqdn.lower().rstrip(".")
-    if not in_zone(name):
+    if not cluster_dns or not in_zone(name):
         ips = (upstream or {}).get(name)
         if not ips:
             return Lookup(name, qtype, "NXDOMAIN", authoritative=False)
@@ -322,26 +324,27 @@ def candidates(name: str, search: Sequence[str], ndots: int = NDOTS) -> list[str
 
 
 def resolve(cluster: ClusterState, name: str, qtype: str = "A", search: Sequence[str] = (), ndots: int = NDOTS,
-            upstream: Upstream | None = None) -> DnsAnswer:
+            upstream: Upstream | None = None, cluster_dns: bool = True) -> DnsAnswer:
     """Resolve ``name`` the way a pod's glibc does: try the candidates of :func:`candidates` in order against
     CoreDNS (:func:`lookup`); the first answer with records wins; NXDOMAIN and NODATA move on to the next.
     The result is NXDOMAIN when every candidate was NXDOMAIN, NOERROR with no records when one was NODATA.
-    ``search=()`` asks the name as given (an FQDN)."""
+    ``search=()`` asks the name as given (an FQDN); ``cluster_dns=False`` resolves through Azure DNS only
+    (hostNetwork pods, whose resolv.conf is the node's)."""
     qtype = qtype.upper()
     tried: list[tuple[str, str]] = []
     nodata: Lookup | None = None
     last: Lookup | None = None
+    server = dns_server(cluster) if cluster_dns else AZURE_DNS
     for fqdn in candidates(name, search, ndots):
-        res = lookup(cluster, fqdn, qtype, upstream)
+        res = lookup(cluster, fqdn, qtype, upstream, cluster_dns)
         tried.append((fqdn, res.rcode))
         last = res
         if res.rcode == "NOERROR" and res.answer:
-            return DnsAnswer(name, qtype, "NOERROR", fqdn, res.answer, res.additional, tuple(tried),
-                             dns_server(cluster), res.authoritative)
+            return DnsAnswer(name, qtype, "NOERROR", fqdn, res.answer, res.additional, tuple(tried), server,
+                             res.authoritative)
         if res.rcode == "NOERROR" and nodata is None:
             nodata = res
     final = nodata or last
     if final is None:
-        return DnsAnswer(name, qtype, "NXDOMAIN", name, tried=tuple(tried), server=dns_server(cluster))
-    return DnsAnswer(name, qtype, final.rcode, final.name, (), (), tuple(tried), dns_server(cluster),
-                     final.authoritative)
+        return DnsAnswer(name, qtype, "NXDOMAIN", name, tried=tuple(tried), server=server)
+    return DnsAnswer(name, qtype, final.rcode, final.name, (), (), tuple(tried), server, final.authoritative)

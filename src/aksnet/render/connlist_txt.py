@@ -26,6 +26,4 @@ def render_diff(diff: DiffResult) -> str:
         if e.info:
             line += f", workloads-diff-info: {e.info}"
         lines.append(line)
-    if not diff.entries:
-        lines.append("No connectivity differences")
     return "\n".join(lines) + "\n"

@@ -324,20 +324,21 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("max_pods", options_list=["--max-pods", "-m"], type=int,
                    help='Maximum pods per node. Defaults by plugin: 30 "azure", 110 "kubenet", 250 overlay/none.')
         c.argument("nodepool_name", options_list=["--nodepool-name"], help="Node pool name, up to 12 alphanumerics.")
-        c.argument("network_plugin", help="kubenet, azure or none. Default kubenet (see AKSNET_AKS_DEFAULT_NETWORK_"
-                                          "PLUGIN / az config set aks.default_network_plugin).")
-        c.argument("network_plugin_mode", help="overlay (with --network-plugin azure).")
-        c.argument("network_policy", help="azure, calico, cilium or none.")
-        c.argument("network_dataplane", help="azure or cilium.")
-        c.argument("outbound_type", help="loadBalancer, managedNATGateway, userAssignedNATGateway, "
-                                         "userDefinedRouting or none.")
-        c.argument("load_balancer_sku", help="standard (default) or basic.")
+        c.argument("network_plugin", help="One of kubenet, azure, none. Default kubenet (see "
+                                          "AKSNET_AKS_DEFAULT_NETWORK_PLUGIN / az config set "
+                                          "aks.default_network_plugin).")
+        c.argument("network_plugin_mode", help="The only mode is overlay (with --network-plugin azure).")
+        c.argument("network_policy", help="One of azure, calico, cilium, none.")
+        c.argument("network_dataplane", help="One of azure, cilium.")
+        c.argument("outbound_type", help="One of loadBalancer, managedNATGateway, userAssignedNATGateway, "
+                                         "userDefinedRouting, none.")
+        c.argument("load_balancer_sku", help="One of standard (default), basic.")
         c.argument("load_balancer_managed_outbound_ip_count", type=int, help="Managed outbound IPs (1-100).")
         c.argument("load_balancer_outbound_ips", help="Comma-separated public IP resource IDs.")
         c.argument("nat_gateway_managed_outbound_ip_count", type=int, help="NAT gateway outbound IPs (1-16).")
         c.argument("enable_private_cluster", action="store_true", help="Private API server.")
         c.argument("disable_public_fqdn", action="store_true", help="No public FQDN for a private cluster.")
-        c.argument("private_dns_zone", help="system, none or a private DNS zone resource ID.")
+        c.argument("private_dns_zone", help="One of system (default), none, or a private DNS zone resource ID.")
         c.argument("api_server_authorized_ip_ranges", help='Comma-separated IPv4 CIDRs; "" disables.')
         c.argument("docker_bridge_address", deprecate_info=c.deprecate(target="--docker-bridge-address", hide=True),
                    help="Deprecated; accepted and ignored.")
@@ -352,11 +353,20 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("overwrite_existing", action="store_true", help="Overwrite any existing entry of the same name.")
         c.argument("context", help="Context name (default: the cluster name).")
         c.argument("node_vm_size", options_list=["--node-vm-size", "-s"], help="VM size of the nodes.")
-        c.argument("enable_private_cluster", action="store_true")
+        c.argument("vnet_subnet_id", help="Resource ID of an existing subnet for the nodes (default: a managed VNet "
+                                          "aks-vnet-<digits> 10.224.0.0/12).")
+        c.argument("pod_subnet_id", help="Resource ID of a subnet for pod IPs (Azure CNI, dynamic allocation).")
+        c.argument("pod_cidr", help="CIDR for pod IPs with kubenet or overlay (default 10.244.0.0/16).")
+        c.argument("service_cidr", help="CIDR for service cluster IPs (default 10.0.0.0/16).")
+        c.argument("dns_service_ip", help="The kube-dns service IP, inside --service-cidr (default 10.0.0.10).")
+        c.argument("dns_name_prefix", options_list=["--dns-name-prefix", "-p"], help="Prefix of the API FQDN.")
+        c.argument("kubernetes_version", options_list=["--kubernetes-version", "-k"],
+                   help="Version of Kubernetes (default 1.30.6).")
+        c.argument("max_surge", help="Extra nodes during upgrades: an integer or a percentage (default 1).")
     with ArgumentsContext(loader, "aks nodepool") as c:
         c.argument("cluster_name", options_list=["--cluster-name"], help="The cluster name.")
         c.argument("nodepool_name", options_list=["--name", "-n"], help="The node pool name.")
-        c.argument("mode", help="System or User (default).")
+        c.argument("mode", help="One of System, User (default).")
     with ArgumentsContext(loader, "config set") as c:
         c.positional("key_value", nargs="+", help="key=value pairs, e.g. aks.default_network_plugin=overlay.")
     with ArgumentsContext(loader, "config get") as c:

@@ -24,6 +24,10 @@ VERBS: dict[str, tuple[str, str]] = {
     "annotate": ("aksnet.cli.kubectl.cmd_edit", "run_annotate"),
     "scale": ("aksnet.cli.kubectl.cmd_edit", "run_scale"),
     "rollout": ("aksnet.cli.kubectl.cmd_edit", "run_rollout"),
+    "run": ("aksnet.cli.kubectl.cmd_more", "run_run"),
+    "patch": ("aksnet.cli.kubectl.cmd_more", "run_patch"),
+    "replace": ("aksnet.cli.kubectl.cmd_more", "run_replace"),
+    "set": ("aksnet.cli.kubectl.cmd_more", "run_set"),
     "config": ("aksnet.cli.kubectl.config", "run_config"),
     "cluster-info": ("aksnet.cli.kubectl.config", "run_cluster_info"),
     "version": ("aksnet.cli.kubectl.config", "run_version"),
@@ -33,6 +37,8 @@ VERBS: dict[str, tuple[str, str]] = {
 USAGE = """kubectl controls the Kubernetes cluster manager (aksnet emulation of the current context).
 
 Basic Commands:
+  run             Run a particular image on the cluster
+  set             Set specific features on objects (image)
   create          Create a resource from a file or from stdin
   expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
   get             Display one or many resources
@@ -51,6 +57,8 @@ Troubleshooting and Debugging Commands:
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
+  patch           Update fields of a resource
+  replace         Replace a resource by file name or stdin
 
 Settings Commands:
   label           Update the labels on a resource

@@ -8,10 +8,11 @@ nothing. delete: by file, by TYPE NAME…, TYPE/NAME, ``-l`` or ``--all``; ``dep
 from __future__ import annotations
 
 from aksnet.cli.kubectl import flags
+from aksnet.cli.kubectl.cmd_create import dry_run, print_dry_run, server_dry_run
 from aksnet.cli.kubectl.resources import parse_targets
 from aksnet.cli.kubectl.session import err, open_session
 from aksnet.errors import KubeError
-from aksnet.io.manifests import load_path
+from aksnet.io.manifests import SourceDocument, load_path
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
 from aksnet.twin.kube.selectors import parse_label_selector
@@ -34,6 +35,9 @@ def run_apply(argv: list[str]) -> int:
     if not docs:
         raise KubeError("error: no objects passed to apply")
     output = p.get("output")
+    mode = dry_run(p)
+    if mode is not None:
+        return _apply_dry_run(docs, p, mode)
     failed = False
     with open_session(p, write=True) as s:
         for d in docs:
@@ -47,6 +51,24 @@ def run_apply(argv: list[str]) -> int:
                 print(outcome.ref)
             else:
                 print(f"{outcome.ref} {outcome.action}")
+    return 1 if failed else 0
+
+
+def _apply_dry_run(docs: list[SourceDocument], p: flags.Parsed, mode: str) -> int:
+    failed = False
+    with server_dry_run(p) as s:
+        for d in docs:
+            try:
+                outcome = s.api.apply(d.body, s.namespace, d.source, enforce_namespace=s.explicit_namespace)
+            except KubeError as exc:
+                err(exc.render())
+                failed = True
+                continue
+            if p.get("output") in ("yaml", "json"):
+                print_dry_run(outcome.doc if mode == "server" else d.body, p, server=mode == "server")
+            else:
+                suffix = "server dry run" if mode == "server" else "dry run"
+                print(f"{outcome.ref} {outcome.action} ({suffix})")
     return 1 if failed else 0
 
 

@@ -5,11 +5,15 @@ the API server like any manifest."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import copy
 import posixpath
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from aksnet.cli.kubectl import flags
+from aksnet.cli.kubectl import flags, output
 from aksnet.cli.kubectl.resources import resource_type
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.errors import KubeError
@@ -44,6 +48,14 @@ def run_create(argv: list[str]) -> int:
     if what not in builders:
         raise KubeError(f'error: unknown command "{what}" for "kubectl create"\nDid you mean this?\n\tdeployment')
     doc = builders[what](rest, p)
+    if dry_run(p) == "client":
+        print_dry_run(doc, p)
+        return 0
+    if dry_run(p) == "server":
+        with server_dry_run(p) as s:
+            outcome = s.api.create(doc, s.namespace)
+            print_dry_run(outcome.doc, p, server=True)
+        return 0
     with open_session(p, write=True) as s:
         try:
             outcome = s.api.create(doc, s.namespace, last_applied=p.flag("save-config"))
@@ -53,6 +65,52 @@ def run_create(argv: list[str]) -> int:
             raise
         _print_created(outcome.ref, p)
     return 0
+
+
+def dry_run(p: flags.Parsed) -> str | None:
+    """``--dry-run=client|server|none`` (kubectl rejects other values)."""
+    v = p.get("dry-run")
+    if v in (None, "none"):
+        return None
+    if v not in ("client", "server"):
+        raise KubeError(f'error: Invalid dry-run value ({v}). Must be "none", "server", or "client".')
+    return v
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def server_dry_run(p: flags.Parsed) -> Iterator[Session]:
+    """Admit through the API server, then roll the transaction back."""
+    try:
+        with open_session(p, write=True) as s:
+            yield s
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def print_dry_run(doc: Doc, p: flags.Parsed, server: bool = False) -> None:
+    """What kubectl prints for a dry run: the object for -o yaml/json, else ``<ref> created (dry run)``."""
+    fmt = p.get("output")
+    body = copy.deepcopy(doc)
+    if not server:
+        body.setdefault("metadata", {})["creationTimestamp"] = None
+        tmpl = (body.get("spec") or {}).get("template")
+        if isinstance(tmpl, dict):
+            tmpl.setdefault("metadata", {})["creationTimestamp"] = None
+        if body.get("kind") in ("Deployment", "Service", "Pod", "StatefulSet", "DaemonSet", "Job"):
+            body.setdefault("status", {})
+    if fmt == "yaml":
+        sys.stdout.write(output.to_yaml(body))
+    elif fmt == "json":
+        sys.stdout.write(output.to_json(body))
+    else:
+        rt = resource_type(str(body.get("kind", "")).lower())
+        ref = f"{rt.qualified}/{body['metadata'].get('name', '')}"
+        print(ref if fmt == "name" else f"{ref} created ({'server dry run' if server else 'dry run'})")
 
 
 def _singular(what: str) -> str:
@@ -279,6 +337,15 @@ def run_expose(argv: list[str]) -> int:
     rt = resource_type(args[0])
     if rt.kind not in EXPOSABLE:
         raise KubeError(f"error: cannot expose a {rt.kind}")
+    mode = dry_run(p)
+    if mode is not None:
+        with server_dry_run(p) as s:
+            obj = s.api.get(rt, s.namespace, args[1])
+            doc = build_service(obj, p, s)
+            if mode == "server":
+                doc = s.api.create(doc, s.namespace).doc
+            print_dry_run(doc, p, server=mode == "server")
+        return 0
     with open_session(p, write=True) as s:
         obj = s.api.get(rt, s.namespace, args[1])
         doc = build_service(obj, p, s)

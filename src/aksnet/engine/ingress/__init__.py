@@ -13,6 +13,7 @@ Must not read the workspace, choose an endpoint or print.
 """
 
 from aksnet.engine.ingress.annotations import SUPPORTED as SUPPORTED_ANNOTATIONS
+from aksnet.engine.ingress.exposures import list_exposures
 from aksnet.engine.ingress.model import (
     APPROUTING_CLASS,
     APPROUTING_CONTROLLER,
@@ -31,7 +32,7 @@ from aksnet.engine.ingress.model import (
     TLSCertificate,
     UpstreamEndpoint,
 )
-from aksnet.engine.ingress.route import list_exposures, route_request, select_certificate, select_server
+from aksnet.engine.ingress.route import route_request, select_certificate, select_server
 from aksnet.engine.ingress.view import ControllerView, controller_config, controller_view, ingress_controllers
 
 __all__ = [

@@ -13,6 +13,7 @@ Must not choose the endpoint, apply NetworkPolicy or render anything: the caller
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from aksnet.engine.ingress.allowlist import check_access
 from aksnet.engine.ingress.annotations import parse_size
@@ -25,7 +26,6 @@ from aksnet.engine.ingress.model import (
     PROXY,
     REDIRECT,
     RESPOND,
-    Exposure,
     HttpRequest,
     IngressDecision,
     Step,
@@ -89,8 +89,28 @@ def select_certificate(view: ControllerView, sni: str) -> tuple[TLSCertificate, 
     )
 
 
-def _decision(server: Server, req: HttpRequest, steps: list[Step], **kw: object) -> IngressDecision:
-    return IngressDecision(server=server.hostname, method=req.method, steps=tuple(steps), **kw)  # type: ignore[arg-type]
+@dataclass
+class _Answer:
+    """Builds the decision for one request as the phases add steps (one per rule that decided)."""
+
+    server: Server
+    req: HttpRequest
+    steps: list[Step]
+    common: dict[str, object] = field(default_factory=dict)
+
+    def step(self, what: str, rule: str) -> None:
+        self.steps.append(Step(what, rule))
+
+    def done(self, action: str, status: int | None, **kw: object) -> IngressDecision:
+        fields_ = {"request_uri": self.req.path, **self.common, **kw}
+        return IngressDecision(  # type: ignore[arg-type]
+            action=action,
+            status=status,
+            server=self.server.hostname,
+            method=self.req.method,
+            steps=tuple(self.steps),
+            **fields_,
+        )
 
 
 def _relevant_warnings(view: ControllerView, server: Server) -> tuple[str, ...]:
@@ -107,204 +127,151 @@ def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: in
     caller picks one.
     """
     req = request
-    server, step = select_server(view, req.hostname)
-    steps: list[Step] = [step]
+    server, first = select_server(view, req.hostname)
+    ans = _Answer(server, req, [first])
     if not req.host:
-        # ngx_http_process_request_header: HTTP/1.1 requires Host
-        steps.append(Step('client sent HTTP/1.1 request without "Host" header: 400', "nginx (RFC 9112 §3.2)"))
-        return _decision(server, req, steps, action=RESPOND, status=400, request_uri=req.path)
-    warnings = _relevant_warnings(view, server)
+        ans.step('client sent HTTP/1.1 request without "Host" header: 400', "nginx (RFC 9112 §3.2)")
+        return ans.done(RESPOND, 400)
     cert: TLSCertificate | None = None
     if req.scheme == "https":
         cert, cstep = select_certificate(view, (req.sni or req.hostname).lower())
-        steps.append(cstep)
-    fv = forwarded_vars(req, view.config, server.hostname)
-    uri, args = normalize_uri(req.uri_path), req.query
-    if step.rule == WWW_RULE:
+        ans.steps.append(cstep)
+    if first.rule == WWW_RULE:
         target = req.path[:-1] if req.path.endswith("/") else req.path
         url = f"{req.scheme}://{server.hostname}{target}"
         code = view.config.http_redirect_code
-        steps.append(Step(f"from-to-www-redirect: {code} to {url}", WWW_RULE))
-        return _decision(
-            server,
-            req,
-            steps,
-            action=REDIRECT,
-            status=code,
-            location_header=url,
-            request_uri=req.path,
-            certificate=cert,
-        )
-    resp: dict[str, str] = {}
+        ans.step(f"from-to-www-redirect: {code} to {url}", WWW_RULE)
+        return ans.done(REDIRECT, code, location_header=url, certificate=cert)
     has_cert = server.certificate is not None and server.hostname != CATCH_ALL
-    if req.scheme == "https" and has_cert and view.config.hsts:
-        resp["strict-transport-security"] = _hsts(view)
-    base = {"certificate": cert, "response_headers": resp, "warnings": warnings}
-
+    resp = (
+        {"strict-transport-security": _hsts(view)} if (req.scheme == "https" and has_cert and view.config.hsts) else {}
+    )
+    ans.common = {"certificate": cert, "response_headers": resp, "warnings": _relevant_warnings(view, server)}
+    uri = normalize_uri(req.uri_path)
     root = app_root_redirect(server.locations, req, uri)
     if root is not None:
-        url, rstep = root
-        steps.append(rstep)
-        return _decision(
-            server, req, steps, action=REDIRECT, status=302, location_header=url, request_uri=req.path, **base
-        )
-
+        ans.steps.append(root[1])
+        return ans.done(REDIRECT, 302, location_header=root[0])
     m = match_location(server.locations, uri)
     if m.location is None:
-        steps.append(Step("no location matches: default backend", "default backend"))
-        return _decision(server, req, steps, action=RESPOND, status=404, default_backend=True, **base)
-    loc = m.location
-    match_fields = _match_fields(loc)
+        ans.step("no location matches: default backend", "default backend")
+        return ans.done(RESPOND, 404, default_backend=True)
     if server.regex:
-        steps.append(
-            Step(f"server {server.hostname} uses regex locations: {server.regex_reason}", "enforceRegexModifier")
-        )
-    steps.append(Step(m.how, _rule_of(loc)))
+        ans.step(f"server {server.hostname} uses regex locations: {server.regex_reason}", "enforceRegexModifier")
+    ans.step(m.how, _rule_of(m.location))
+    ans.common.update(_match_fields(m.location))
+    if m.auto_redirect is not None:
+        too_big = _body_too_large(m.location, req)
+        if too_big is not None:
+            ans.steps.append(too_big)
+            return ans.done(RESPOND, 413)
+        url = auto_redirect_location(req, server.hostname, m.auto_redirect, req.query)
+        ans.step(f"301 to {url}", "nginx location auto_redirect (proxy_pass in a location ending with /)")
+        return ans.done(REDIRECT, 301, location_header=url)
+    return _in_location(view, ans, m.location, uri, has_cert, canary_roll)
+
+
+def _in_location(
+    view: ControllerView, ans: _Answer, loc: Location, uri: str, has_cert: bool, canary_roll: int | None
+) -> IngressDecision:
+    """nginx's phases inside the chosen location: body size, ``return``s, rewrite, ssl-redirect, access."""
+    req, a = ans.req, loc.annotations
+    fv = forwarded_vars(req, view.config, ans.server.hostname)
     too_big = _body_too_large(loc, req)
     if too_big is not None:
-        steps.append(too_big)
-        return _decision(server, req, steps, action=RESPOND, status=413, request_uri=req.path, **match_fields, **base)
-    if m.auto_redirect is not None:
-        url = auto_redirect_location(req, server.hostname, m.auto_redirect, args)
-        steps.append(Step(f"301 to {url}", "nginx location auto_redirect (proxy_pass in a location ending with /)"))
-        return _decision(
-            server,
-            req,
-            steps,
-            action=REDIRECT,
-            status=301,
-            location_header=url,
-            request_uri=req.path,
-            **match_fields,
-            **base,
-        )
-    a = loc.annotations
+        ans.steps.append(too_big)
+        return ans.done(RESPOND, 413)
     if a.denied:
-        steps.append(Step(f"location denied: {a.denied}: 503", "ingress-nginx Location.Denied"))
-        return _decision(server, req, steps, action=RESPOND, status=503, request_uri=req.path, **match_fields, **base)
+        ans.step(f"location denied: {a.denied}: 503", "ingress-nginx Location.Denied")
+        return ans.done(RESPOND, 503)
     nginx_vars = {
         "scheme": req.scheme,
-        "host": req.hostname or server.hostname,
+        "host": req.hostname or ans.server.hostname,
         "http_host": req.host or "",
         "request_uri": req.path,
         "uri": uri,
-        "args": args or "",
+        "args": req.query or "",
         "best_http_host": fv.best_http_host,
     }
     redirect = location_redirect(loc, nginx_vars)
     if redirect is not None:
-        code, url, rstep = redirect
-        steps.append(rstep)
-        return _decision(
-            server,
-            req,
-            steps,
-            action=REDIRECT,
-            status=code,
-            location_header=url,
-            request_uri=req.path,
-            **match_fields,
-            **base,
-        )
-    new_uri, new_args, rwstep = apply_rewrite(loc, uri, args)
+        ans.steps.append(redirect[2])
+        return ans.done(REDIRECT, redirect[0], location_header=redirect[1])
+    new_uri, new_args, rwstep = apply_rewrite(loc, uri, req.query)
     if rwstep is not None:
-        steps.append(rwstep)
+        ans.steps.append(rwstep)
     ssl = ssl_redirect(loc, req, fv.pass_access_scheme, fv.best_http_host, has_cert, view.config)
     if ssl is not None:
-        code, url, sstep = ssl
-        steps.append(sstep)
-        return _decision(
-            server,
-            req,
-            steps,
-            action=REDIRECT,
-            status=code,
-            location_header=url,
-            request_uri=req.path,
-            **match_fields,
-            **base,
-        )
+        ans.steps.append(ssl[2])
+        return ans.done(REDIRECT, ssl[0], location_header=ssl[1])
     allowed, astep = check_access(loc, fv.remote_addr)
     if astep is not None:
-        steps.append(astep)
+        ans.steps.append(astep)
     if not allowed:
-        return _decision(server, req, steps, action=RESPOND, status=403, request_uri=req.path, **match_fields, **base)
+        return ans.done(RESPOND, 403)
     if loc.backend is None:
         dbs = view.config.default_backend_service
         who = f"default backend Service {dbs}" if dbs else "the controller's built-in default backend"
-        steps.append(
-            Step(f"location / of server {server.hostname} has no Ingress path: {who} answers 404", "default backend")
+        ans.step(
+            f"location / of server {ans.server.hostname} has no Ingress path: {who} answers 404", "default backend"
         )
-        return _decision(
-            server,
-            req,
-            steps,
-            action=RESPOND,
-            status=404,
-            default_backend=True,
-            request_uri=req.path,
-            **match_fields,
-            **base,
-        )
+        return ans.done(RESPOND, 404, default_backend=True)
+    xfp = a.x_forwarded_prefix if (rwstep is not None and a.x_forwarded_prefix) else None
+    headers = upstream_headers(req, view.config, fv, a.upstream_vhost, xfp)
+    return _to_upstream(view, ans, loc, loc.backend, request_uri(new_uri, new_args), headers, canary_roll)
 
-    backend: ResolvedBackend = loc.backend
+
+def _to_upstream(
+    view: ControllerView,
+    ans: _Answer,
+    loc: Location,
+    backend: ResolvedBackend,
+    upstream_uri: str,
+    headers: dict[str, str],
+    canary_roll: int | None,
+) -> IngressDecision:
+    """The balancer: canary choice, custom default backend, empty upstream 503, else proxy."""
+    req, a = ans.req, loc.annotations
     canary_ing: str | None = None
     alts = view.canaries.get(backend.upstream_name, ())
     if alts:
         hit, cstep = choose_canary(alts[0], {k.lower(): v for k, v in req.headers.items()}, canary_roll)
-        steps.append(Step(f"{cstep.what} (canary Ingress {alts[0].ingress})", cstep.rule))
+        ans.step(f"{cstep.what} (canary Ingress {alts[0].ingress})", cstep.rule)
         if hit:
             backend, canary_ing = alts[0].backend, alts[0].ingress
-    upstream_uri = request_uri(new_uri, new_args)
-    xfp = a.x_forwarded_prefix if (rwstep is not None and a.x_forwarded_prefix) else None
-    headers = upstream_headers(req, view.config, fv, a.upstream_vhost, xfp)
     if not backend.usable and loc.fallback is not None and canary_ing is None:
-        steps.append(
-            Step(
-                f"{backend.error}: the default-backend Service {loc.fallback.service_key} answers instead",
-                f"{ANNOTATION_PREFIX}default-backend",
-            )
+        ans.step(
+            f"{backend.error}: the default-backend Service {loc.fallback.service_key} answers instead",
+            f"{ANNOTATION_PREFIX}default-backend",
         )
         headers = custom_default_backend_headers(headers, req, loc, backend)
         backend = loc.fallback
-    proxied = {
-        "service": backend.service_key,
-        "service_port": backend.port,
-        "upstream_name": backend.upstream_name,
-        "backend_protocol": a.backend_protocol,
-        "canary": canary_ing is not None,
-        "canary_ingress": canary_ing,
-        "request_uri": upstream_uri,
-        "headers": headers,
-        "upstream_host": headers.get("host", ""),
-    }
+    ans.common.update(
+        {
+            "service": backend.service_key,
+            "service_port": backend.port,
+            "upstream_name": backend.upstream_name,
+            "backend_protocol": a.backend_protocol,
+            "canary": canary_ing is not None,
+            "canary_ingress": canary_ing,
+            "request_uri": upstream_uri,
+            "headers": headers,
+            "upstream_host": headers.get("host", ""),
+        }
+    )
     if not backend.usable:
-        steps.append(Step(f"{backend.error}: 503", "upstream has no endpoints"))
-        return _decision(server, req, steps, action=RESPOND, status=503, **match_fields, **proxied, **base)
+        ans.step(f"{backend.error}: 503", "upstream has no endpoints")
+        return ans.done(RESPOND, 503)
     if backend.external_name is not None:
-        steps.append(Step(f"proxy to ExternalName {backend.external_name}:{backend.port}", "Service type ExternalName"))
-        return _decision(
-            server,
-            req,
-            steps,
-            action=PROXY,
-            status=None,
-            external_name=backend.external_name,
-            **match_fields,
-            **proxied,
-            **base,
-        )
+        ans.step(f"proxy to ExternalName {backend.external_name}:{backend.port}", "Service type ExternalName")
+        return ans.done(PROXY, None, external_name=backend.external_name)
     eps = ", ".join(e.address for e in backend.endpoints)
     proto = f" ({a.backend_protocol})" if a.backend_protocol != "HTTP" else ""
-    steps.append(
-        Step(
-            f"proxy{proto} to Service {backend.service_key} port {backend.port}: endpoints {eps}",
-            f"{ANNOTATION_PREFIX}backend-protocol" if proto else "spec.rules[].http.paths[].backend.service",
-        )
+    ans.step(
+        f"proxy{proto} to Service {backend.service_key} port {backend.port}: endpoints {eps}",
+        f"{ANNOTATION_PREFIX}backend-protocol" if proto else "spec.rules[].http.paths[].backend.service",
     )
-    return _decision(
-        server, req, steps, action=PROXY, status=None, endpoints=backend.endpoints, **match_fields, **proxied, **base
-    )
+    return ans.done(PROXY, None, endpoints=backend.endpoints)
 
 
 def custom_default_backend_headers(
@@ -364,52 +331,3 @@ def _match_fields(loc: Location) -> dict[str, object]:
         "location": loc.nginx,
         "location_path": loc.path,
     }
-
-
-def list_exposures(view: ControllerView) -> tuple[Exposure, ...]:
-    """Every (host, path) → Service the controller serves, with TLS and redirect facts, for matrix/explain."""
-    out: dict[tuple[str, str, str, bool], Exposure] = {}
-    for s in view.servers:
-        has_cert = s.certificate is not None and s.hostname != CATCH_ALL
-        host = "*" if s.hostname == CATCH_ALL else s.hostname
-        for loc in s.locations:
-            if loc.ingress is None or loc.backend is None or loc.generated_exact:
-                continue
-            a = loc.annotations
-            key = (host, loc.ingress_path, loc.ingress_path_type, False)
-            out.setdefault(
-                key,
-                Exposure(
-                    ingress=loc.ingress,
-                    host=host,
-                    path=loc.ingress_path,
-                    path_type=loc.ingress_path_type,
-                    service=loc.backend.service_key,
-                    service_port=loc.backend.port,
-                    tls=has_cert,
-                    tls_secret=s.certificate.secret if (has_cert and s.certificate) else None,
-                    ssl_redirect=a.force_ssl_redirect or (a.ssl_redirect and has_cert),
-                    allowlist=a.allowlist,
-                    endpoints=len(loc.backend.endpoints),
-                ),
-            )
-            for alt in view.canaries.get(loc.backend.upstream_name, ()):
-                ckey = (host, loc.ingress_path, loc.ingress_path_type, True)
-                out.setdefault(
-                    ckey,
-                    Exposure(
-                        ingress=alt.ingress,
-                        host=host,
-                        path=loc.ingress_path,
-                        path_type=loc.ingress_path_type,
-                        service=alt.backend.service_key,
-                        service_port=alt.backend.port,
-                        tls=has_cert,
-                        tls_secret=s.certificate.secret if (has_cert and s.certificate) else None,
-                        ssl_redirect=a.force_ssl_redirect or (a.ssl_redirect and has_cert),
-                        allowlist=a.allowlist,
-                        canary=True,
-                        endpoints=len(alt.backend.endpoints),
-                    ),
-                )
-    return tuple(out[k] for k in sorted(out))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aksnet.errors import AzureError, ResourceNotFound
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.account import SUBSCRIPTION_ID
 from aksnet.store import Transaction
 from aksnet.twin import network, subnet_ipam
 from aksnet.twin.aks import capacity, names
@@ -35,6 +36,25 @@ def subnet_context(tx: Transaction, subnet_id: str, field: str = "vnetSubnetID")
         address_prefixes=tuple(vnet["properties"]["addressSpace"]["addressPrefixes"]),
         subnets=subnets, subnet_id=str(sub["id"]), subnet_name=str(sub["name"]), subnet_prefix=prefix,
         available=capacity.usable(prefix) - used)
+
+
+def seed_subnet_id(tx: Transaction, subnet_id: str | None) -> tuple[str | None, str | None]:
+    """The seeds' walkthroughs carry their authors' subscription IDs in ``--vnet-subnet-id``; when the subnet is
+    not found under that subscription but the same resource group/VNet/subnet exists in the emulated
+    subscription, use it and say so (DESIGN: seeds run as written, differences are warnings)."""
+    if not subnet_id:
+        return subnet_id, None
+    parsed = parse_resource_id(subnet_id)
+    if parsed is None or parsed.subscription.lower() == SUBSCRIPTION_ID.lower():
+        return subnet_id, None
+    local = subnet_id.replace(f"/subscriptions/{parsed.subscription}", f"/subscriptions/{SUBSCRIPTION_ID}", 1)
+    try:
+        network.get_subnet(tx, local)
+    except AzureError:
+        return subnet_id, None
+    return local, (f"The subscription {parsed.subscription} in {subnet_id} is not the emulated subscription "
+                   f"{SUBSCRIPTION_ID}; using subnet {parsed.names[-1]} of virtual network {parsed.names[0]} in "
+                   f"resource group {parsed.resource_group} of the emulated subscription.")
 
 
 def managed_context(node_rg: str, digits: str) -> VnetContext:

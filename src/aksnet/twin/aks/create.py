@@ -9,7 +9,7 @@ controller manager reconciles the cluster (system pods, services). Returns the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
@@ -72,6 +72,12 @@ def _vnet_for(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
 def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     """Validate and build a managed cluster (see the module docstring)."""
     get_group(tx, req.resource_group)
+    seed_warnings: list[str] = []
+    for field in ("vnet_subnet_id", "pod_subnet_id"):
+        local, warning = context.seed_subnet_id(tx, getattr(req, field))
+        if warning:
+            req = replace(req, **{field: local})
+            seed_warnings.append(warning)
     cid = names.cluster_id(req.resource_group, req.name)
     if tx.get(names.KIND_MANAGED_CLUSTER, cid) is not None:
         raise AzCliError(
@@ -125,7 +131,8 @@ def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
             tx, node_rg=node_rg, location=location, cluster_id=cid, subnet_id=vctx.subnet_id, vnet_id=vctx.vnet_id,
             private_fqdn=doc["properties"]["privateFqdn"], zone_setting=spec.private_dns_zone or "system")
     finish(tx, cid)
-    return CreateResult(tx.get(names.KIND_MANAGED_CLUSTER, cid) or doc, tuple(spec.warnings) + tuple(warnings))
+    return CreateResult(tx.get(names.KIND_MANAGED_CLUSTER, cid) or doc,
+                        tuple(seed_warnings) + tuple(spec.warnings) + tuple(warnings))
 
 
 def finish(tx: Transaction, cluster_id: str) -> None:
@@ -139,13 +146,16 @@ def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
               vctx: VnetContext) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Build the cluster's egress (aks.md §6) and return (loadBalancerProfile, natGatewayProfile)."""
     if spec.outbound_type == "loadBalancer":
+        sku = "Basic" if spec.load_balancer_sku == "basic" else "Standard"
         if spec.outbound_ip_ids:
             ids = list(spec.outbound_ip_ids)
         else:
             ids = infrastructure.create_managed_outbound_ips(
                 tx, node_rg, location, req.resource_group, req.name, spec.managed_outbound_ip_count,
-                "aks-slb-managed-outbound-ip")
-        infrastructure.create_load_balancer(tx, node_rg, location, ids)
+                "aks-slb-managed-outbound-ip", sku)
+        infrastructure.create_load_balancer(tx, node_rg, location, ids, sku)
+        if sku == "Basic":
+            return None, None  # loadBalancerProfile exists for the Standard SKU only
         return load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids), None
     if spec.outbound_type == "managedNATGateway":
         ids = infrastructure.create_managed_outbound_ips(

@@ -80,21 +80,22 @@ def ensure_kubenet_route_table(tx: Transaction, node_rg: str, digits: str, locat
 
 
 def create_managed_outbound_ips(tx: Transaction, node_rg: str, location: str, resource_group: str, name: str,
-                                count: int, kind: str) -> list[str]:
-    """Managed outbound public IPs (GUID names, Standard/Static) in the node resource group."""
+                                count: int, kind: str, sku: str = "Standard") -> list[str]:
+    """Managed outbound public IPs (GUID names, Standard/Static; Basic/Dynamic with a Basic LB) in the node
+    resource group."""
     ids = []
     for i in range(count):
         pip = network.create_public_ip(tx, node_rg, names.outbound_ip_name(resource_group, name, i),
-                                       location=location, sku="Standard",
-                                       tags={"aks-managed-type": kind})
+                                       location=location, sku=sku, tags={"aks-managed-type": kind})
         ids.append(str(pip["id"]))
     return ids
 
 
-def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_ip_ids: list[str]) -> str:
+def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_ip_ids: list[str],
+                         sku: str = "Standard") -> str:
     """The public Standard LB ``kubernetes``: backend pools ``kubernetes`` and ``aksOutboundBackendPool``, one
     frontend per outbound IP (named after the IP), outbound rule ``aksOutboundRule`` (All, TCP reset, idle 30,
-    ports 0) [aks.md §3.3]."""
+    ports 0) [aks.md §3.3]. A Basic LB has no outbound rules (Standard only)."""
     lb_id = network.load_balancer_id(node_rg, LB_NAME)
     frontends = []
     for pid in outbound_ip_ids:
@@ -108,7 +109,7 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
         "loadBalancingRules": [], "probes": [], "inboundNatRules": [], "inboundNatPools": [],
         "outboundRules": [],
     }
-    if frontends:
+    if frontends and sku == "Standard":
         props["outboundRules"] = [{"name": OUTBOUND_RULE, "properties": {
             "allocatedOutboundPorts": 0, "enableTcpReset": True, "idleTimeoutInMinutes": OUTBOUND_RULE_IDLE_TIMEOUT,
             "protocol": "All",
@@ -116,7 +117,7 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
             "frontendIPConfigurations": [{"id": f"{lb_id}/frontendIPConfigurations/{f['name']}"} for f in frontends],
         }}]
     network.put_load_balancer(tx, {"id": lb_id, "name": LB_NAME, "location": location,
-                                   "sku": {"name": "Standard", "tier": "Regional"}, "properties": props})
+                                   "sku": {"name": sku, "tier": "Regional"}, "properties": props})
     return lb_id
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.store import Transaction
-from aksnet.twin.aks import context, pools, validation_rp
+from aksnet.twin.aks import capacity, context, pools, validation_rp
 from aksnet.twin.aks.create import finish
 from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
 from aksnet.twin.arm import Doc, etag
@@ -36,14 +36,21 @@ def check_capacity(tx: Transaction, cluster: Doc, pool: dict[str, object], new_c
     validation_rp.check_cluster_size(fl, others + new_count)
     validation_rp.check_pod_cidr_capacity(cluster["properties"]["networkProfile"].get("podCidr")
                                           if fl in ("kubenet", "overlay") else None, others + new_count)
-    current = int(str(pool.get("count", 0)))
-    add = new_count - current
-    if add > 0:
+    if new_count > int(str(pool.get("count", 0))):
+        subnet = str(pool["vnetSubnetId"]).lower()
+        same = [p for p in cluster["properties"]["agentPoolProfiles"]
+                if p["name"] != pool["name"] and str(p["vnetSubnetId"]).lower() == subnet]
+        other = sum(capacity.node_subnet_required(fl if not p.get("podSubnetId") else "podsubnet", int(p["count"]),
+                                                  int(p["maxPods"])) for p in same)
         vctx = context.subnet_context(tx, str(pool["vnetSubnetId"]))
-        validation_rp.check_node_subnet_capacity(fl, add, int(str(pool["maxPods"])), vctx)
+        pool_fl = "podsubnet" if pool.get("podSubnetId") else fl
+        validation_rp.check_node_subnet_capacity(pool_fl, new_count, int(str(pool["maxPods"])), vctx, other)
         if pool.get("podSubnetId"):
             pctx = context.subnet_context(tx, str(pool["podSubnetId"]), "podSubnetID")
-            validation_rp.check_pod_subnet(pctx, vctx, add)
+            others = sum(int(p["count"]) for p in cluster["properties"]["agentPoolProfiles"]
+                         if p["name"] != pool["name"] and str(p.get("podSubnetId") or "").lower()
+                         == str(pool["podSubnetId"]).lower())
+            validation_rp.check_pod_subnet(pctx, vctx, new_count, others)
 
 
 def set_pool_count(tx: Transaction, cluster: Doc, pool_name: str, new_count: int) -> Doc:

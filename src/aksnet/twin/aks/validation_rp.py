@@ -207,15 +207,19 @@ def check_pod_cidr_capacity(pod_cidr: str | None, total_nodes: int) -> None:
         raise insufficient_subnet(required, available, pod_cidr, "networkProfile.podCIDR", "networkProfile.podCIDR")
 
 
-def check_node_subnet_capacity(flavour: str, new_nodes: int, max_pods: int, vnet: VnetContext) -> None:
-    """Azure CNI pre-allocates (maxPods + 1) per node, other plugins 1 [aks.md §2.2, e.g. 10 × 31 = 310 > 251]."""
-    required = capacity.node_subnet_required(flavour, new_nodes, max_pods)
-    if required > vnet.available:
-        raise insufficient_subnet(required, vnet.available, vnet.subnet_prefix, vnet.subnet_name,
-                                  "agentPoolProfile.count")
+def check_node_subnet_capacity(flavour: str, nodes: int, max_pods: int, vnet: VnetContext,
+                               other_required: int = 0) -> None:
+    """The RP's pre-check: the addresses the cluster's pools in this subnet pre-allocate — Azure CNI (maxPods + 1)
+    per node, other plugins 1 — against the subnet's usable addresses [aks.md §2.2, e.g. 10 × 31 = 310 > 251].
+    Addresses held by other resources are not counted here; the allocation itself then fails with
+    ``SubnetIsFull`` [SUP:error-code-subnetisfull]."""
+    required = capacity.node_subnet_required(flavour, nodes, max_pods) + other_required
+    usable = capacity.usable(vnet.subnet_prefix)
+    if required > usable:
+        raise insufficient_subnet(required, usable, vnet.subnet_prefix, vnet.subnet_name, "agentPoolProfile.count")
 
 
-def check_pod_subnet(pod_subnet: VnetContext, node_subnet: VnetContext, new_nodes: int) -> None:
+def check_pod_subnet(pod_subnet: VnetContext, node_subnet: VnetContext, nodes: int, other_nodes: int = 0) -> None:
     """Dynamic pod subnet: 16 addresses per node at start-up; not the node subnet itself [aks.md §2.5]."""
     if pod_subnet.subnet_id.lower() == node_subnet.subnet_id.lower():
         raise AzureError("InvalidPodSubnet",
@@ -225,10 +229,11 @@ def check_pod_subnet(pod_subnet: VnetContext, node_subnet: VnetContext, new_node
         raise AzureError("InvalidPodSubnet",
                          "The pod subnet must be in the same virtual network as the node subnet.",
                          "agentPoolProfile.podSubnetID")
-    required = capacity.pod_subnet_required(new_nodes)
-    if required > pod_subnet.available:
-        raise insufficient_subnet(required, pod_subnet.available, pod_subnet.subnet_prefix,
-                                  pod_subnet.subnet_name, "agentPoolProfile.podSubnetID")
+    required = capacity.pod_subnet_required(nodes + other_nodes)
+    usable = capacity.usable(pod_subnet.subnet_prefix)
+    if required > usable:
+        raise insufficient_subnet(required, usable, pod_subnet.subnet_prefix, pod_subnet.subnet_name,
+                                  "agentPoolProfile.podSubnetID")
 
 
 def check_udr_route_table(route_table: dict[str, Any] | None, subnet_id: str) -> None:

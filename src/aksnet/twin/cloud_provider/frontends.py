@@ -111,6 +111,7 @@ def _public_frontend(tx: Transaction, info: ClusterInfo, svc: ServiceLB, plan: F
         if pip is None:
             raise ConfigError(f"user supplied IP Address {svc.requested_ip} was not found in resource group {rg}")
         pid = str(pip["id"])
+        _check_unused(pip, info)
         if _is_managed(pip):
             _want(plan, rg, str(pip["name"]), svc)
         return pid.lower(), pid
@@ -122,7 +123,20 @@ def _public_frontend(tx: Transaction, info: ClusterInfo, svc: ServiceLB, plan: F
     elif svc.dns_label is not None:
         raise ConfigError(f"{svc.key}: the DNS label annotation cannot be applied to the user-created public IP "
                           f"{name}")
+    if existing is not None:
+        _check_unused(existing, info)
     return pid.lower(), str(existing["id"]) if existing is not None else pid
+
+
+def _check_unused(pip: Doc, info: ClusterInfo) -> None:
+    """A public IP another resource (a VM's NIC, a NAT gateway, another LB) holds cannot be a frontend."""
+    props = pip.get("properties") or {}
+    user = str((props.get("ipConfiguration") or props.get("natGateway") or {}).get("id") or "")
+    ours = [lb_mod.load_balancer_id(info.node_resource_group, n).lower() + "/frontendipconfigurations/"
+            for n in (PUBLIC_LB, INTERNAL_LB)]
+    if user and not any(user.lower().startswith(o) for o in ours):
+        raise ConfigError(f"PublicIPAddressInUse: Resource {pip['id']} is referenced by the load balancer but is "
+                          f"already in use by {user}.")
 
 
 def _want(plan: FrontendPlan, rg: str, name: str, svc: ServiceLB) -> None:

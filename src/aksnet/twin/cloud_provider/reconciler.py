@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksnet.errors import AzureError
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import frontends as fe_mod
 from aksnet.twin.cloud_provider import lb_rules, security_rules
@@ -132,7 +133,13 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
     lbs: dict[str, Doc | None] = {}
     for lb_name in (PUBLIC_LB, INTERNAL_LB):
         fes = [f for f in plan.frontends.values() if f.lb == lb_name]
-        lbs[lb_name] = lb_rules.apply_load_balancer(tx, info, lb_name, fes, by_key)
+        try:
+            lbs[lb_name] = lb_rules.apply_load_balancer(tx, info, lb_name, fes, by_key)
+        except AzureError as exc:  # the Services on this LB fail; the command that triggered us does not
+            for fe in fes:
+                for owner in fe.owners:
+                    errors[owner] = exc.render()
+            lbs[lb_name] = None
     fe_mod.delete_orphan_public_ips(tx, info, plan)
     addresses: dict[str, str] = {}
     for key, fe in plan.by_service.items():

@@ -343,6 +343,7 @@ def prepare_job(doc: Doc) -> None:
 def reconcile(tx: Transaction, cluster_id: str) -> None:
     """Run the workload controllers over every workload of the cluster."""
     objs = objects.open_objects(tx, cluster_id)
+    collect_pods_of_gone_nodes(objs)
     replicasets = objs.docs(RT_RS.store_kind)
     for dep in objs.docs(RT_DEPLOY.store_kind):
         reconcile_deployment(objs, dep, replicasets)
@@ -366,6 +367,15 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
         reconcile_job(objs, job)
     _orphans(objs)
     objects.flush_dirty(tx, cluster_id)
+
+
+def collect_pods_of_gone_nodes(objs: ClusterObjects) -> None:
+    """PodGC: pods bound to a node that no longer exists are deleted (their controllers replace them)."""
+    nodes = {n["metadata"]["name"] for n in objs.docs("k8s:core/Node")}
+    for pod in objs.docs(RT_POD.store_kind):
+        node = pod["spec"].get("nodeName")
+        if node and node not in nodes:
+            delete_pod(objs, pod)
 
 
 def _orphans(objs: ClusterObjects) -> None:

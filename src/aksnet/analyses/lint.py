@@ -1,0 +1,303 @@
+"""``aksnet lint``: findings about a cluster's networking, each naming the resource, the rule and its source.
+
+A pure function of the twin. Every check is a small function ``(Twin, ClusterState) -> list[Finding]`` in
+:data:`CHECKS`; a finding's ``code`` is stable (tests and users filter on it). Severities: ``error`` (traffic
+AKS needs is broken), ``warning`` (likely not what you want), ``info`` (worth knowing).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from aksnet.engine import nsg as nsg_engine
+from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
+from aksnet.model import azure, k8s
+from aksnet.model.twin import ClusterState, Twin
+
+AZURE_LB_PROBE_SOURCE = "168.63.129.16"
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: str
+    code: str
+    resource: str
+    message: str
+    source: str  # the documentation or rule behind the finding
+
+    def as_dict(self) -> dict[str, str]:
+        return {"severity": self.severity, "code": self.code, "resource": self.resource,
+                "message": self.message, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class _Net:
+    """Look-ups over the Azure side of the twin."""
+
+    subnets: dict[str, tuple[azure.VirtualNetwork, azure.Subnet]]
+    nsgs: dict[str, azure.NetworkSecurityGroup]
+    route_tables: dict[str, azure.RouteTable]
+    nic_by_ip: dict[str, azure.NetworkInterface]
+
+    @staticmethod
+    def of(twin: Twin) -> _Net:
+        subnets = {s.id.lower(): (v, s) for v in twin.vnets for s in v.subnets}
+        nic_by_ip = {c.private_ip: n for n in twin.nics for c in n.ip_configurations}
+        return _Net(subnets, {n.id.lower(): n for n in twin.nsgs}, {r.id.lower(): r for r in twin.route_tables},
+                    nic_by_ip)
+
+    def nsg(self, nsg_id: str | None) -> azure.NetworkSecurityGroup | None:
+        return self.nsgs.get(nsg_id.lower()) if nsg_id else None
+
+
+def _cluster_name(state: ClusterState) -> str:
+    return state.cluster.name if state.cluster else "cluster"
+
+
+def check_kubenet_routes(twin: Twin, state: ClusterState) -> list[Finding]:
+    """kubenet: every node's pod /24 must be routed to the node by the route table on the node subnet,
+    or cross-node pod traffic is dropped [aks.md §3.1–§3.2; AKS configure-kubenet]."""
+    mc = state.cluster
+    if mc is None or mc.network_profile.network_plugin != "kubenet":
+        return []
+    net = _Net.of(twin)
+    out: list[Finding] = []
+    for pool in mc.agent_pools:
+        entry = net.subnets.get(pool.vnet_subnet_id.lower())
+        if entry is None:
+            continue
+        vnet, subnet = entry
+        table = net.route_tables.get(subnet.route_table_id.lower()) if subnet.route_table_id else None
+        if table is None:
+            out.append(Finding("error", "AKSNET001", f"subnet {subnet.name}",
+                               f"kubenet cluster {mc.name}: no route table is associated with subnet {subnet.name}; "
+                               "pods on different nodes cannot reach each other",
+                               "AKS configure-kubenet: UDRs and IP forwarding carry pod traffic between nodes"))
+            continue
+        routes = effective_routes(vnet, table)
+        for node in state.nodes:
+            if node.pool != pool.name or not node.pod_cidr:
+                continue
+            first_pod = str(ipaddress.IPv4Network(node.pod_cidr, strict=False).network_address + 2)
+            r = select_route(routes, first_pod)
+            if r is None or r.next_hop_type != "VirtualAppliance" or r.next_hop_ip != node.internal_ip:
+                got = r.describe() if r else "no route"
+                out.append(Finding("error", "AKSNET002", f"route table {table.name}",
+                                   f"pod CIDR {node.pod_cidr} of node {node.name} is not routed to {node.internal_ip}"
+                                   f" ({got})", "cloud-provider-azure CreateRoute: one route per node"))
+    return out
+
+
+def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
+    """The NSGs on node subnets/NICs must let nodes talk to each other and let the Azure load balancer's
+    health probes in [aks.md §3.6: Node→Node all; AllowAzureLoadBalancerInBound]."""
+    mc = state.cluster
+    if mc is None or len(state.nodes) == 0:
+        return []
+    net = _Net.of(twin)
+    tags = nsg_engine.TagContext.of([p for v in twin.vnets for p in v.address_prefixes]
+                                    + udr_prefixes(twin.route_tables))
+    out: list[Finding] = []
+    nodes = sorted(state.nodes, key=lambda n: n.name)
+    for dst in nodes:
+        nic = net.nic_by_ip.get(dst.internal_ip)
+        subnet_id = next((c.subnet_id for c in nic.ip_configurations if c.private_ip == dst.internal_ip), None) \
+            if nic else None
+        entry = net.subnets.get(subnet_id.lower()) if subnet_id else None
+        subnet_nsg = net.nsg(entry[1].nsg_id) if entry else None
+        nic_nsg = net.nsg(nic.nsg_id) if nic else None
+        for src_ip, port, what, code in (
+            (AZURE_LB_PROBE_SOURCE, 10256, "Azure load balancer health probes", "AKSNET011"),
+            *[(n.internal_ip, 10250, f"node {n.name}", "AKSNET010") for n in nodes if n is not dst][:1],
+        ):
+            if src_ip == AZURE_LB_PROBE_SOURCE:
+                # 168.63.129.16 is admitted by AllowAzureLoadBalancerInBound (65001); a rule above it that
+                # denies the probe port makes the probes fail (Azure LB troubleshooting: health probe down).
+                denied = _denies_probe(subnet_nsg, dst.internal_ip, _probe_ports(state), tags) or \
+                    _denies_probe(nic_nsg, dst.internal_ip, _probe_ports(state), tags)
+                if denied:
+                    out.append(Finding("error", code, f"nsg {denied}",
+                                       "an inbound rule denies AzureLoadBalancer before AllowAzureLoadBalancerInBound: "
+                                       f"{what} to node {dst.name} fail, so LoadBalancer Services lose their backends",
+                                       "Azure NSG overview: AllowAzureLoadBalancerInBound (65001)"))
+                continue
+            for kind, d in nsg_engine.evaluate_path("Inbound", subnet_nsg, nic_nsg, src_ip, 40000, dst.internal_ip,
+                                                    port, "TCP", tags):
+                if not d.allowed:
+                    out.append(Finding("error", code, f"nsg {d.nsg.name if d.nsg else '?'}",
+                                       f"{what} cannot reach node {dst.name} on TCP {port}: {kind} NSG "
+                                       f"{d.describe()}", "AKS concepts-network: Node to Node traffic must be allowed"))
+    return _dedupe(out)
+
+
+def _probe_ports(state: ClusterState) -> list[int]:
+    """The ports Azure's health probes use on the nodes: each LoadBalancer Service's nodePort (ETP Cluster)
+    or healthCheckNodePort (ETP Local) [aks.md §3.4]; kube-proxy's 10256 when there is none."""
+    ports = []
+    for svc in state.services:
+        if svc.type != "LoadBalancer":
+            continue
+        if svc.external_traffic_policy == "Local" and svc.health_check_node_port:
+            ports.append(svc.health_check_node_port)
+        ports += [p.node_port for p in svc.ports if p.node_port and p.protocol == "TCP"]
+    return sorted(set(ports)) or [10256]
+
+
+def _denies_probe(group: azure.NetworkSecurityGroup | None, node_ip: str, ports: list[int],
+                  tags: nsg_engine.TagContext) -> str | None:
+    if group is None:
+        return None
+    for port in ports:
+        for rule in nsg_engine.ordered_rules(group, "Inbound"):
+            if nsg_engine.rule_matches(rule, AZURE_LB_PROBE_SOURCE, 40000, node_ip, port, "TCP", tags):
+                if rule.access.lower() != "allow":
+                    return f"{group.name}/{rule.name}"
+                break
+    return None
+
+
+def check_policy_engine(twin: Twin, state: ClusterState) -> list[Finding]:
+    """NetworkPolicies in a cluster without a policy engine are stored but not enforced [AKS use-network-policies]."""
+    if state.policy_engine != "none" or not state.network_policies:
+        return []
+    names = ", ".join(p.key for p in state.network_policies[:5])
+    return [Finding("warning", "AKSNET020", f"cluster {_cluster_name(state)}",
+                    f"{len(state.network_policies)} NetworkPolicies ({names}) are not enforced: the cluster has no "
+                    "network policy engine (--network-policy none)", "AKS use-network-policies")]
+
+
+def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Application namespaces whose pods no NetworkPolicy selects accept traffic from everywhere."""
+    system = {"kube-system", "kube-public", "kube-node-lease", "gatekeeper-system", "app-routing-system"}
+    out = []
+    for ns in sorted({p.namespace for p in state.pods if not p.host_network} - system):
+        pods = [p for p in state.pods if p.namespace == ns and not p.host_network]
+        policies = [n for n in state.network_policies if n.namespace == ns and "Ingress" in n.policy_types]
+        if not any(n.pod_selector.matches(p.labels) for n in policies for p in pods):
+            out.append(Finding("info", "AKSNET021", f"namespace {ns}",
+                               f"no ingress NetworkPolicy selects any of the {len(pods)} pods in namespace {ns}: "
+                               "they accept connections from every pod and every address that reaches them",
+                               "Kubernetes NetworkPolicy: pods are non-isolated until a policy selects them"))
+    return out
+
+
+def _selected_pods(state: ClusterState, svc: k8s.Service) -> list[k8s.Pod]:
+    if not svc.selector:
+        return []
+    sel = svc.selector
+    return [p for p in state.pods if p.namespace == svc.namespace and all(p.labels.get(k) == v for k, v in sel.items())]
+
+
+def check_services(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Services that select no pod, target a port no selected pod declares, or expose a public load balancer
+    to the whole internet [k8s-services-ingress §1.6–§1.7; aks.md §3.5]."""
+    out: list[Finding] = []
+    for svc in state.services:
+        if svc.type == "ExternalName" or svc.selector is None or svc.namespace == "kube-system":
+            continue
+        res = f"service {svc.key}"
+        pods = _selected_pods(state, svc)
+        if not pods:
+            out.append(Finding("warning", "AKSNET030", res, f"selector {dict(svc.selector)} matches no pod: the "
+                               "Service has no endpoints and connections to it are rejected", "Kubernetes Service"))
+            continue
+        for sp in svc.ports:
+            tp = sp.target_port or sp.port
+            declared = [p for p in pods if any(
+                (cp.name == tp if isinstance(tp, str) else cp.container_port == tp) and cp.protocol == sp.protocol
+                for cp in p.ports)]
+            if not declared:
+                out.append(Finding("warning", "AKSNET031", res,
+                                   f"port {sp.port}/{sp.protocol} targets {tp}, which no selected pod declares as a "
+                                   "containerPort", "Kubernetes Service targetPort"))
+        internal = svc.annotations.get("service.beta.kubernetes.io/azure-load-balancer-internal", "").lower() == "true"
+        if svc.type == "LoadBalancer" and not internal and not svc.load_balancer_source_ranges and not (
+                svc.annotations.get("service.beta.kubernetes.io/azure-allowed-ip-ranges")
+                or svc.annotations.get("service.beta.kubernetes.io/azure-allowed-service-tags")):
+            ips = ", ".join(svc.load_balancer_ingress) or "its public IP"
+            out.append(Finding("info", "AKSNET032", res, f"public load balancer {ips} admits the whole Internet "
+                               "(no loadBalancerSourceRanges or azure-allowed-ip-ranges)",
+                               "cloud-provider-azure: k8s-azure-lb_allow rule with source Internet"))
+    return out
+
+
+def check_ingresses(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Ingress backends and TLS secrets that do not exist [Ingress API; ingress-nginx default certificate]."""
+    out: list[Finding] = []
+    services = {s.key: s for s in state.services}
+    secrets = {s.namespace + "/" + s.name for s in state.secrets}
+    for ing in state.ingresses:
+        res = f"ingress {ing.key}"
+        backends = [p.backend for r in ing.rules for p in r.paths]
+        if ing.default_backend:
+            backends.append(ing.default_backend)
+        for b in backends:
+            if b.service_name is None:
+                continue
+            svc = services.get(f"{ing.namespace}/{b.service_name}")
+            if svc is None:
+                out.append(Finding("warning", "AKSNET040", res, f"backend service {b.service_name} does not exist: "
+                                   "requests to it get 503", "ingress-nginx: no endpoints → 503"))
+            elif b.service_port is not None and not any(
+                    (p.name == b.service_port if isinstance(b.service_port, str) else p.port == b.service_port)
+                    for p in svc.ports):
+                out.append(Finding("warning", "AKSNET041", res,
+                                   f"backend {b.service_name}:{b.service_port} names a port the Service does not have",
+                                   "Ingress API: backend.service.port"))
+        for t in ing.tls:
+            if t.secret_name and f"{ing.namespace}/{t.secret_name}" not in secrets:
+                out.append(Finding("warning", "AKSNET042", res, f"TLS secret {t.secret_name} does not exist: NGINX "
+                                   "serves its default 'Kubernetes Ingress Controller Fake Certificate'",
+                                   "ingress-nginx: default SSL certificate"))
+    return out
+
+
+def check_api_server(twin: Twin, state: ClusterState) -> list[Finding]:
+    """A public API server open to every address [AKS api-server-authorized-ip-ranges]."""
+    mc = state.cluster
+    if mc is None or mc.enable_private_cluster or mc.authorized_ip_ranges:
+        return []
+    return [Finding("info", "AKSNET050", f"cluster {mc.name}",
+                    f"the API server {mc.fqdn or ''} is public and accepts connections from any address "
+                    "(no --api-server-authorized-ip-ranges, not a private cluster)",
+                    "AKS api-server-authorized-ip-ranges")]
+
+
+def check_pending_pods(twin: Twin, state: ClusterState) -> list[Finding]:
+    pending = [p for p in state.pods if p.phase == "Pending"]
+    if not pending:
+        return []
+    names = ", ".join(p.key for p in pending[:5]) + (" …" if len(pending) > 5 else "")
+    return [Finding("warning", "AKSNET060", f"cluster {_cluster_name(state)}",
+                    f"{len(pending)} pods are Pending and have no IP ({names}); see 'aksnet kubectl describe pod'",
+                    "kube-scheduler: maxPods, nodeSelector, taints")]
+
+
+Check = Callable[[Twin, ClusterState], list[Finding]]
+CHECKS: tuple[Check, ...] = (
+    check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
+    check_services, check_ingresses, check_api_server, check_pending_pods,
+)
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in findings:
+        k = (f.code, f.resource, f.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def lint(twin: Twin, cluster_id: str | None = None) -> list[Finding]:
+    """Every finding for the clusters of the twin (or only ``cluster_id``), most severe first."""
+    states = [s for s in twin.clusters
+              if cluster_id is None or (s.cluster is not None and s.cluster.id.lower() == cluster_id.lower())]
+    findings = [f for s in states for check in CHECKS for f in check(twin, s)]
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(_dedupe(findings), key=lambda f: (order[f.severity], f.code, f.resource, f.message))

@@ -1,0 +1,69 @@
+"""``aksnet lint [--context C | --all] [--from-dir DIR] [-o text|json] [--fail-on error|warning|info|never]``.
+
+Findings about the networking of the current context's cluster (or every cluster with ``--all``). Exit 1
+when a finding at or above ``--fail-on`` (default: warning) exists, 0 otherwise, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from aksnet.errors import AksnetError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"aksnet lint: error: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="aksnet lint", description="Findings about a cluster's networking: broken kubenet routes, NSGs "
+                "that block what AKS needs, unenforced or missing NetworkPolicies, Services without endpoints, "
+                "Ingress backends and secrets that do not exist, public exposure.")
+    p.add_argument("--context", help="kubeconfig context of the cluster (default: current context)")
+    p.add_argument("--all", action="store_true", help="every cluster of the workspace")
+    p.add_argument("--from-dir", type=Path, help="a directory of manifests and ARM JSON instead of the workspace")
+    p.add_argument("-o", "--output", default="text", choices=("text", "json"))
+    p.add_argument("--fail-on", default="warning", choices=("error", "warning", "info", "never"))
+    return p
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    from aksnet.analyses.lint import SEVERITIES, lint
+    from aksnet.io.twin_loader import load_twin, load_twin_from_dir
+    from aksnet.render import lint_text
+
+    cluster_id: str | None = None
+    if args.from_dir is not None:
+        twin = load_twin_from_dir(args.from_dir)
+    else:
+        from aksnet.cli.common import command_transaction
+        from aksnet.store.workspace import DB_NAME, default_home
+        from aksnet.twin.kubeconfig import current_cluster_id
+
+        if not (default_home() / DB_NAME).exists():
+            raise UsageError(f"error: no aksnet workspace at {default_home()}: create resources with 'aksnet az …' "
+                             "first, or lint a directory with --from-dir")
+
+        with command_transaction(write=False) as tx:
+            if not args.all:
+                try:
+                    cluster_id = current_cluster_id(tx, args.context)
+                except AksnetError:
+                    if args.context:
+                        raise
+            twin = load_twin(tx)
+    findings = lint(twin, cluster_id)
+    if args.output == "json":
+        sys.stdout.write(json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
+    else:
+        sys.stdout.write(lint_text.render(findings) + "\n")
+    if args.fail_on == "never":
+        return 0
+    limit = SEVERITIES.index(args.fail_on)
+    return 1 if any(SEVERITIES.index(f.severity) <= limit for f in findings) else 0
