@@ -147,3 +147,29 @@ def test_subnet_is_full_when_others_hold_addresses(home: Path) -> None:
     r = run_cli("az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", small, "--network-plugin",
                 "kubenet", "--service-cidr", "10.32.0.0/16", "--dns-service-ip", "10.32.0.10", "--node-count", "4")
     assert "(InsufficientSubnetSize) Pre-allocated IPs 4 exceeds IPs available 3 in Subnet Cidr 10.101.0.0/29" in r.err
+
+
+def test_seed_subnet_id_with_the_authors_subscription(home: Path) -> None:
+    """Seed 001 as written: its --vnet-subnet-id carries the author's subscription ID."""
+    _ok("az", "group", "create", "-n", "aks-rg", "-l", "eastus")
+    _ok("az", "network", "vnet", "create", "-g", "aks-rg", "-n", "vNet_aks_useast", "--address-prefix", "10.0.0.0/8",
+        "--subnet-name", "aks-subnet", "--subnet-prefix", "10.100.0.0/16")
+    seed_id = ("/subscriptions/ea4c38a0-1234-1111-9999-14f88f278645c/resourceGroups/aks-rg/providers/"
+               "Microsoft.Network/virtualNetworks/vNet_aks_useast/subnets/aks-subnet")
+    r = run_cli("az", "aks", "create", "--resource-group", "aks-rg", "--name", "aks-cluster", "--vnet-subnet-id",
+                seed_id, "--network-plugin", "kubenet", "--pod-cidr", "10.244.0.0/16", "--service-cidr",
+                "10.32.0.0/16", "--dns-service-ip", "10.32.0.10", "--node-count", "2", "--ssh-key-value",
+                "~/.ssh/azurekey.pub", "--query", "agentPoolProfiles[0].vnetSubnetId", "-o", "tsv")
+    assert r.code == 0, r.err
+    assert r.out.strip() == seed_id.replace("ea4c38a0-1234-1111-9999-14f88f278645c", SUBSCRIPTION_ID)
+    assert "WARNING: The subscription ea4c38a0-1234-1111-9999-14f88f278645c in" in r.err
+
+
+def test_autoscaler_pool(home: Path) -> None:
+    _ok("az", "group", "create", "-n", "aks-rg", "-l", "eastus")
+    out = _ok("az", "aks", "create", "-g", "aks-rg", "-n", "c", "--node-count", "2", "--enable-cluster-autoscaler",
+              "--min-count", "1", "--max-count", "5", "--query",
+              "agentPoolProfiles[0].[enableAutoScaling,minCount,maxCount,count]")
+    assert json.loads(out) == [True, 1, 5, 2]
+    r = run_cli("az", "aks", "scale", "-g", "aks-rg", "-n", "c", "--node-count", "3")
+    assert (r.code, r.err) == (1, "ERROR: Cannot scale cluster autoscaler enabled node pool.\n")

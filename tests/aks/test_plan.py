@@ -79,3 +79,31 @@ def test_plan_of_existing_cluster(home: Path) -> None:
 def test_plan_bad_input_exits_2(home: Path) -> None:
     r = run_cli("plan", "--node-count", "many")
     assert r.code == 2
+
+
+GOLDEN = Path(__file__).resolve().parent.parent / "scenarios" / "aks_plan_worked_examples"
+EXAMPLES = {
+    "azure_50_nodes.txt": ["--network-plugin", "azure", "--node-count", "50", "--max-pods", "30"],
+    "azure_10_nodes_on_24.txt": ["--network-plugin", "azure", "--node-count", "10", "--max-pods", "30",
+                                 "--subnet-prefix", "10.101.0.0/24"],
+    "kubenet_300_nodes.json": ["--network-plugin", "kubenet", "--node-count", "300", "--pod-cidr", "10.244.0.0/16",
+                               "--subnet-prefix", "10.100.0.0/16", "-o", "json"],
+    "overlay_defaults.txt": ["--network-plugin", "azure", "--network-plugin-mode", "overlay", "--node-count", "3"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_plan_golden(home: Path, update_golden: bool, name: str) -> None:
+    r = run_cli("plan", *EXAMPLES[name])
+    assert r.code == 0, r.err
+    path = GOLDEN / name
+    if update_golden or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(r.out)
+    assert r.out == path.read_text()
+
+
+def test_plan_invalid_flags_exit_2(home: Path) -> None:
+    r = run_cli("plan", "--network-plugin", "azure", "--pod-cidr", "10.244.0.0/16")
+    assert r.code == 2
+    assert r.err.startswith("aksnet plan: Please specify network plugin mode `overlay` when using --pod-cidr")

@@ -75,3 +75,92 @@ def test_create_never_crashes(home: Path, flags: dict[str, str | None]) -> None:
     if r.code != 0:
         assert r.err.startswith("ERROR: ") or "WARNING" in r.err or "usage" in r.err, r.err
         assert _dump(home / "workspace.db") == before
+
+
+def test_same_inputs_same_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Determinism: the same commands in two fresh workspaces give byte-identical documents."""
+    monkeypatch.setenv("AKSNET_NOW", "2026-01-01T00:00:00Z")
+    dumps = []
+    for i in range(2):
+        home = tmp_path / f"ws{i}"
+        monkeypatch.setenv("AKSNET_HOME", str(home))
+        for cmd in (["az", "group", "create", "-n", "aks-rg", "-l", "eastus"],
+                    ["az", "network", "vnet", "create", "-g", "aks-rg", "-n", "vnet", "--address-prefix", "10.0.0.0/8",
+                     "--subnet-name", "aks-subnet", "--subnet-prefix", "10.100.0.0/16"],
+                    ["az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", SUBNET, "--network-plugin",
+                     "azure", "--node-count", "2", "--service-cidr", "10.32.0.0/16", "--dns-service-ip", "10.32.0.10",
+                     "--enable-private-cluster", "-o", "none"],
+                    ["az", "aks", "scale", "-g", "aks-rg", "-n", "c", "--node-count", "3", "-o", "none"]):
+            r = run_cli(*cmd)
+            assert r.code == 0, r.err
+        dumps.append(_dump(home / "workspace.db"))
+    assert dumps[0] == dumps[1]
+
+
+op = st.one_of(
+    st.tuples(st.just("scale"), st.integers(-1, 12)),
+    st.tuples(st.just("add"), st.sampled_from(["user1", "user2", "Bad-1"]), st.integers(0, 4)),
+    st.tuples(st.just("pscale"), st.sampled_from(["nodepool1", "user1", "user2"]), st.integers(0, 6)),
+    st.tuples(st.just("delete"), st.sampled_from(["nodepool1", "user1", "user2"])),
+)
+
+
+def _args(o: tuple[object, ...]) -> list[str]:
+    base = ["az", "aks"]
+    if o[0] == "scale":
+        return [*base, "scale", "-g", "aks-rg", "-n", "c", "--nodepool-name", "nodepool1", "--node-count", str(o[1])]
+    if o[0] == "add":
+        return [*base, "nodepool", "add", "-g", "aks-rg", "--cluster-name", "c", "-n", str(o[1]), "--node-count",
+                str(o[2])]
+    if o[0] == "pscale":
+        return [*base, "nodepool", "scale", "-g", "aks-rg", "--cluster-name", "c", "-n", str(o[1]), "--node-count",
+                str(o[2])]
+    return [*base, "nodepool", "delete", "-g", "aks-rg", "--cluster-name", "c", "-n", str(o[1])]
+
+
+def _invariants(home: Path) -> None:
+    """Pools' counts = VMSS instances = Nodes = kubenet routes = node addresses in the subnet."""
+    import json
+
+    conn = sqlite3.connect(str(home / "workspace.db"))
+    try:
+        def docs(kind: str) -> list[dict[str, object]]:
+            return [json.loads(b) for (b,) in conn.execute("SELECT body FROM objects WHERE kind=?", (kind,))]
+        cluster = docs("microsoft.containerservice/managedclusters")[0]
+        total = sum(int(p["count"]) for p in cluster["properties"]["agentPoolProfiles"])  # type: ignore[index,misc]
+        instances = docs("microsoft.compute/virtualmachinescalesets/virtualmachines")
+        nodes = docs("k8s:core/Node")
+        routes = docs("microsoft.network/routetables")[0]["properties"]["routes"]  # type: ignore[index]
+        alloc = docs("aksnet:subnetallocations")[0]["allocated"]
+    finally:
+        conn.close()
+    assert len(instances) == len(nodes) == len(routes) == len(alloc) == total  # type: ignore[arg-type]
+    cidrs = [n["spec"]["podCIDR"] for n in nodes]  # type: ignore[index]
+    assert len(set(cidrs)) == len(cidrs)
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(op, min_size=1, max_size=6))
+def test_scale_and_nodepool_sequences_keep_invariants(tmp_path_factory: pytest.TempPathFactory,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      ops: list[tuple[object, ...]]) -> None:
+    home = tmp_path_factory.mktemp("seq")
+    monkeypatch.setenv("AKSNET_HOME", str(home))
+    for cmd in (["az", "group", "create", "-n", "aks-rg", "-l", "eastus"],
+                ["az", "network", "vnet", "create", "-g", "aks-rg", "-n", "vnet", "--address-prefix", "10.0.0.0/8",
+                 "--subnet-name", "aks-subnet", "--subnet-prefix", "10.100.0.0/24"],
+                ["az", "network", "route-table", "create", "-g", "aks-rg", "-n", "rt"],
+                ["az", "network", "vnet", "subnet", "update", "-g", "aks-rg", "--vnet-name", "vnet", "-n",
+                 "aks-subnet", "--route-table", "rt"],
+                ["az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", SUBNET, "--network-plugin",
+                 "kubenet", "--pod-cidr", "10.244.0.0/20", "--service-cidr", "10.32.0.0/16", "--dns-service-ip",
+                 "10.32.0.10", "--node-count", "2", "-o", "none"]):
+        assert run_cli(*cmd).code == 0
+    for o in ops:
+        before = _dump(home / "workspace.db")
+        r = run_cli(*_args(o), "-o", "none")
+        assert r.code in (0, 1, 2) and "Traceback" not in r.err, r
+        if r.code != 0:
+            assert _dump(home / "workspace.db") == before
+        _invariants(home)

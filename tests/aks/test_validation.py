@@ -88,6 +88,8 @@ CLI_RULES = [
     ("cidr-pattern", {"network_plugin": "kubenet", "pod_cidr": "10.244.0.0/33"}, AzCliError,
      f"Parameter 'ContainerServiceNetworkProfile.pod_cidr' must conform to the following pattern: "
      f"'{cli.CIDR_PATTERN}'."),
+    ("dns-prefix-pattern", {"dns_name_prefix": "-bad-"}, AzCliError,
+     f"Parameter 'ManagedCluster.dns_prefix' must conform to the following pattern: '{cli.DNS_PREFIX_PATTERN}'."),
     ("overlay-needs-azure", {"network_plugin": "kubenet", "network_plugin_mode": "overlay"}, AzureError,
      "Network plugin mode overlay requires network plugin azure, got kubenet."),
 ]
@@ -250,3 +252,30 @@ def test_e2e_errors(home: Path, flags: list[str], code: int, stderr: str) -> Non
     subnet = _seed_network()
     r = run_cli("az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", subnet, *flags)
     assert (r.code, r.err) == (code, stderr)
+
+
+AUTOSCALER = [
+    ("both-needed", {"enable_cluster_autoscaler": True, "min_count": 1}, cli.MSG_AUTOSCALER_BOTH),
+    ("order", {"enable_cluster_autoscaler": True, "min_count": 5, "max_count": 2}, cli.MSG_AUTOSCALER_ORDER),
+    ("range", {"enable_cluster_autoscaler": True, "min_count": 5, "max_count": 9, "node_count": 3},
+     cli.MSG_AUTOSCALER_RANGE),
+    ("flag-needed", {"max_count": 5}, cli.MSG_AUTOSCALER_FLAG),
+    ("min-range", {"enable_cluster_autoscaler": True, "min_count": -1, "max_count": 5}, cli.MSG_MIN_COUNT),
+    ("max-range", {"enable_cluster_autoscaler": True, "min_count": 1, "max_count": 1001}, cli.MSG_MAX_COUNT),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [r[1:] for r in AUTOSCALER], ids=[r[0] for r in AUTOSCALER])
+def test_autoscaler_cli_rules(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(AzCliError) as info:
+        resolve_spec(ClusterRequest(resource_group="aks-rg", name="c", **kwargs))  # type: ignore[arg-type]
+    assert info.value.message == message
+
+
+def test_autoscaler_max_count_is_pre_allocated() -> None:
+    """'the max-count from each nodepool is counted towards this total' [ISS:Azure/AKS-Construction#701]."""
+    spec = _spec(network_plugin="azure", node_count=3, enable_cluster_autoscaler=True, min_count=1, max_count=10,
+                 service_cidr="10.33.0.0/16", dns_service_ip="10.33.0.10")
+    with pytest.raises(AzureError) as info:
+        rp.validate_spec(spec, SMALL)
+    assert info.value.message.startswith("Pre-allocated IPs 310 exceeds IPs available 251")

@@ -254,3 +254,46 @@ def test_pinned_public_ip_used_by_a_vm_nic_is_refused(tx: Transaction) -> None:
     snap = snapshot(tx)
     assert snap["services"]["steal"] == {"loadBalancer": {}}
     assert any("PublicIPAddressInUse" in e for e in snap["events"]), snap["events"]
+
+
+def test_public_lb_created_on_first_service_without_outbound_rules(tx: Transaction) -> None:
+    """outboundType userDefinedRouting: no `kubernetes` LB until the first LoadBalancer Service, inbound only."""
+    from aksnet.twin.network import load_balancer as lb_mod
+
+    build_cluster(tx)
+    lb_id = lb_mod.load_balancer_id(NODE_RG, "kubernetes")
+    lb_mod.delete_load_balancer(tx, lb_id)
+    reconcile(tx, CLUSTER_ID)
+    assert tx.get("microsoft.network/loadbalancers", lb_id) is None
+    _public(tx)
+    reconcile(tx, CLUSTER_ID)
+    lb = tx.get("microsoft.network/loadbalancers", lb_id)
+    assert lb is not None and lb["sku"]["name"] == "Standard" and not lb["properties"].get("outboundRules")
+    assert [r["properties"]["disableOutboundSnat"] for r in lb["properties"]["loadBalancingRules"]] == [False]
+    _deletion_of(tx, "web")
+    reconcile(tx, CLUSTER_ID)
+    assert tx.get("microsoft.network/loadbalancers", lb_id) is None
+
+
+def test_internal_to_public_switch_moves_the_frontend(tx: Transaction) -> None:
+    build_cluster(tx)
+    _internal(tx)
+    reconcile(tx, CLUSTER_ID)
+    add_service(tx, "internal-app", WEB, {"service.beta.kubernetes.io/azure-load-balancer-internal": "false"},
+                uid=uid(2))
+    reconcile(tx, CLUSTER_ID)
+    snap = snapshot(tx)
+    assert "kubernetes-internal" not in snap["loadBalancers"]
+    assert snap["services"]["internal-app"]["loadBalancer"]["ingress"][0]["ip"].startswith("20.81.")
+    subnet = tx.list("microsoft.network/virtualnetworks")[0]["properties"]["subnets"][0]["id"]
+    from aksnet.twin import subnet_ipam
+
+    assert not any("kubernetes-internal" in owner for owner in subnet_ipam.allocations(tx, subnet).values())
+
+
+def _deletion_of(tx: Transaction, name: str) -> None:
+    objs = objects.open_objects(tx, CLUSTER_ID)
+    doc = objs.get("k8s:core/Service", f"default/{name}")
+    assert doc is not None
+    objs.delete("k8s:core/Service", f"default/{name}")
+    release_service(tx, CLUSTER_ID, doc)

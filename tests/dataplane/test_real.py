@@ -17,7 +17,6 @@ from aksnet.dataplane.cleanup import down
 from aksnet.dataplane.plan import build_plan
 from aksnet.dataplane.record import State
 from aksnet.engine.addressing import Topology
-from aksnet.model import azure
 from tests.dataplane.realnet import built, host_snapshot, our_etc, our_netns, requires_dataplane
 from tests.dataplane.test_plan_golden import CASES
 from tests.dataplane.twins import kubenet_twin

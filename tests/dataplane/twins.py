@@ -41,15 +41,16 @@ def kubenet_twin(*, pods_per_node: int = 2, nodes: int = 2, route_table: bool = 
         reserved = tuple(f"10.100.{i}.{10 + j}" for j in range(pods_per_node)) if plugin == "azure" else ()
         node_objs.append(k8s.Node(name, ip, cidr, {"kubernetes.azure.com/agentpool": "nodepool1"}, "nodepool1",
                                   reserved_pod_ips=reserved))
-        configs = (azure.NicIPConfiguration("ipconfig1", ip, SUBNET_ID),) + tuple(
-            azure.NicIPConfiguration(f"ipconfig{k + 2}", r, SUBNET_ID, primary=False) for k, r in enumerate(reserved))
+        configs = (azure.NicIPConfiguration("ipconfig1", ip, SUBNET_ID),
+                   *(azure.NicIPConfiguration(f"ipconfig{k + 2}", r, SUBNET_ID, primary=False)
+                     for k, r in enumerate(reserved)))
         nics.append(azure.NetworkInterface(f"{MC_RG}/providers/Microsoft.Network/networkInterfaces/nic{i}", f"nic{i}",
                                            "MC_rg", configs))
         if cidr and plugin == "kubenet":
             routes.append(azure.Route(f"{name}____{cidr.replace('/', '')}", cidr, "VirtualAppliance", ip))
         for j in range(pods_per_node):
-            pod_ip = {"kubenet": f"10.244.{i}.{10 + j}", "overlay": f"172.17.{i}.{10 + j}"}.get(plugin,
-                                                                                                   f"10.100.{i}.{10 + j}")
+            default_ip = f"10.100.{i}.{10 + j}"
+            pod_ip = {"kubenet": f"10.244.{i}.{10 + j}", "overlay": f"172.17.{i}.{10 + j}"}.get(plugin, default_ip)
             pname = f"web-{i}{j}"
             pods.append(k8s.Pod("default", pname, {"app": "web"}, f"uid-{i}-{j}", name, pod_ip, ip,
                                 ports=(k8s.ContainerPort(80),), owner_kind="Deployment", owner_name="web"))
@@ -66,8 +67,8 @@ def kubenet_twin(*, pods_per_node: int = 2, nodes: int = 2, route_table: bool = 
     rt = azure.RouteTable(RT_ID, "aks-rt", "rg", tuple(routes))
     pips = [azure.PublicIPAddress(OUT_PIP_ID, "outbound", "MC_rg", "20.1.1.1")]
     svc_ports = (k8s.ServicePort(80, "TCP", None, 80, 31000),)
-    services = [k8s.Service("default", "kubernetes", cluster_ip="10.32.0.1", ports=(k8s.ServicePort(443, target_port=443),),
-                            selector=None)]
+    services = [k8s.Service("default", "kubernetes", cluster_ip="10.32.0.1",
+                            ports=(k8s.ServicePort(443, target_port=443),), selector=None)]
     lbs = []
     if lb:
         pips.append(azure.PublicIPAddress(SVC_PIP_ID, "kubernetes-web", "MC_rg", "20.1.1.2"))

@@ -19,7 +19,7 @@ def klass(name: str, controller: str, default: bool = False) -> dict[str, Any]:
 
 
 NGINX = klass("nginx", "k8s.io/ingress-nginx")
-APPROUTING = klass("webapprouting.kubernetes.azure.com", "approuting.kubernetes.azure.com/nginx")
+APPROUTING = klass("webapprouting.kubernetes.azure.com", "webapprouting.kubernetes.azure.com/nginx")
 
 
 def ing(name: str, cls: str | None = None, legacy: str | None = None) -> dict[str, Any]:
@@ -30,11 +30,11 @@ def ing(name: str, cls: str | None = None, legacy: str | None = None) -> dict[st
 CASES = [
     # (classes, ingress, controller, watch-without-class, served?)
     ([NGINX], ing("a", cls="nginx"), "k8s.io/ingress-nginx", False, True),
-    ([NGINX, APPROUTING], ing("a", cls="nginx"), "approuting.kubernetes.azure.com/nginx", False, False),
+    ([NGINX, APPROUTING], ing("a", cls="nginx"), "webapprouting.kubernetes.azure.com/nginx", False, False),
     (
         [NGINX, APPROUTING],
         ing("a", cls="webapprouting.kubernetes.azure.com"),
-        "approuting.kubernetes.azure.com/nginx",
+        "webapprouting.kubernetes.azure.com/nginx",
         False,
         True,
     ),
@@ -55,7 +55,7 @@ CASES = [
     (
         [NGINX, APPROUTING],
         ing("a", legacy="webapprouting.kubernetes.azure.com"),
-        "approuting.kubernetes.azure.com/nginx",
+        "webapprouting.kubernetes.azure.com/nginx",
         False,
         True,
     ),
@@ -106,7 +106,7 @@ def test_two_controllers_side_by_side() -> None:
     addon = controller_view(c, "webapprouting.kubernetes.azure.com")
     assert [i.key for i in helm.ingresses] == ["default/a"]
     assert [i.key for i in addon.ingresses] == ["default/b"]
-    assert addon.config.controller_class == "approuting.kubernetes.azure.com/nginx"
+    assert addon.config.controller_class == "webapprouting.kubernetes.azure.com/nginx"
     assert route(helm, "http://b.example.com/").status == 404
     assert route(addon, "http://b.example.com/").service == "default/web"
 

@@ -122,3 +122,20 @@ def test_spec_default_backend_and_catch_all() -> None:
     view = view_of([with_rules])
     assert route(view, "http://h/other").service == "default/fallback"
     assert route(view, "http://h/api").service == "default/api"
+
+
+def test_pathtype_mixed_root_e2e() -> None:
+    # e2e ingress/pathtype_mixed.go: Exact / and Prefix / side by side
+    view = view_of([ingress_doc("m", [rule("mixed", ("/", "Exact", "exact"), ("/", "Prefix", "prefix"))])])
+    assert route(view, "http://mixed/").service == "default/exact"
+    assert route(view, "http://mixed/something").service == "default/prefix"
+
+
+def test_pathtype_exact_e2e() -> None:
+    # e2e ingress/pathtype_exact.go: Exact /exact and Prefix /exact in two Ingresses
+    exact = ingress_doc("exact", [rule("exact", ("/exact", "Exact", "exact-svc"))])
+    prefix = ingress_doc("prefix", [rule("exact", ("/exact", "Prefix", "prefix-svc"))])
+    view = view_of([exact, prefix])
+    assert route(view, "http://exact/exact").service == "default/exact-svc"
+    assert route(view, "http://exact/exact/suffix").service == "default/prefix-svc"
+    assert route(view, "http://exact/exac").status == 404

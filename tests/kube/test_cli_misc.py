@@ -179,3 +179,36 @@ def test_run_patch_set_image_replace(cluster: str, tmp_path: Path) -> None:
     kubectl("apply", "-f", str(f))
     f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '2'}\n")
     assert kubectl("replace", "-f", str(f)).out == "configmap/c replaced\n"
+
+
+def test_sort_by_and_orphan_delete(cluster: str) -> None:
+    kubectl("create", "deployment", "b", "--image=nginx", "--replicas=1")
+    kubectl("create", "deployment", "a", "--image=nginx", "--replicas=2")
+    names = kubectl("get", "deploy", "--sort-by=.spec.replicas", "-o", "name").out.split()
+    assert names == ["deployment.apps/b", "deployment.apps/a"]
+    assert kubectl("delete", "deploy", "a", "--cascade=orphan").out == 'deployment.apps "a" deleted\n'
+    rs = kubectl("get", "rs", "-o", "jsonpath={range .items[*]}{.metadata.name} {end}").out.split()
+    assert len([r for r in rs if r.startswith("a-")]) == 1
+
+
+def test_create_with_generate_name(cluster: str, tmp_path: Path) -> None:
+    f = tmp_path / "p.yaml"
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: cfg-}\ndata: {a: b}\n")
+    first = kubectl("create", "-f", str(f)).out
+    second = kubectl("create", "-f", str(f)).out
+    assert first.startswith("configmap/cfg-") and first.endswith(" created\n") and first != second
+    r = kubectl("apply", "-f", str(f))
+    assert r.code == 1 and "resource name may not be empty" in r.err
+
+
+def test_rollout_history_and_undo(cluster: str) -> None:
+    kubectl("create", "deployment", "web", "--image=nginx:1.26")
+    kubectl("set", "image", "deployment/web", "nginx=nginx:1.27")
+    hist = kubectl("rollout", "history", "deployment/web").out
+    assert hist.splitlines()[1].split() == ["REVISION", "CHANGE-CAUSE"] and "2         <none>" in hist
+    assert kubectl("rollout", "undo", "deployment/web").out == "deployment.apps/web rolled back\n"
+    img = kubectl("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image} "
+                  "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}").out
+    assert img == "nginx:1.26 3"
+    images = kubectl("get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}").out
+    assert images == "nginx:1.26"

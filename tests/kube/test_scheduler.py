@@ -87,3 +87,33 @@ def test_pods_of_removed_nodes_are_replaced(home: Path) -> None:
         reconcile_cluster(tx, cid)
     web = pods(cid)
     assert len(web) == 4 and {p["spec"]["nodeName"] for p in web} == {"aks-nodepool1-12345678-vmss000000"}
+
+
+def test_cordon_drain_uncordon(home: Path) -> None:
+    cid = setup_cluster(nodes=2)
+    kubectl("create", "deployment", "web", "--image=nginx", "--replicas=4")
+    node = "aks-nodepool1-12345678-vmss000000"
+    assert kubectl("cordon", node).out == f"node/{node} cordoned\n"
+    assert "SchedulingDisabled" in kubectl("get", "node", node).out
+    r = kubectl("drain", node)
+    assert r.code == 1 and "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)" in r.err
+    r = kubectl("drain", node, "--ignore-daemonsets")
+    assert r.code == 0 and r.out.endswith(f"node/{node} drained\n") and "evicting pod default/web-" in r.out
+    assert {p["spec"]["nodeName"] for p in pods(cid)} == {"aks-nodepool1-12345678-vmss000001"}
+    assert len(pods(cid)) == 4
+    assert kubectl("uncordon", node).out == f"node/{node} uncordoned\n"
+    assert kubectl("wait", "--for=condition=available", "deployment/web").out == \
+        "deployment.apps/web condition met\n"
+    r = kubectl("wait", "--for=jsonpath={.status.readyReplicas}=5", "deployment/web")
+    assert r.code == 1 and "timed out waiting for the condition on deployments/web" in r.err
+
+
+def test_node_name_on_full_node_is_rejected_by_kubelet(home: Path, tmp_path: Path) -> None:
+    cid = setup_cluster(plugin="azure", nodes=1, max_pods=10)  # 7 + 5 system pods > 10: node already full
+    f = tmp_path / "p.yaml"
+    f.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: pinned}\nspec:\n  nodeName: "
+                 "aks-nodepool1-12345678-vmss000000\n  containers: [{name: c, image: nginx}]\n")
+    kubectl("apply", "-f", str(f))
+    pod = next(p for p in pods(cid) if p["metadata"]["name"] == "pinned")
+    assert pod["status"]["phase"] == "Failed" and pod["status"]["reason"] == "OutOfpods"
+    assert "OutOfpods" in kubectl("get", "pod", "pinned").out

@@ -72,3 +72,14 @@ def test_diff_of_identical_dirs(home: Path) -> None:
     r = run_cli("diff", A, A)
     assert (r.code, r.out) == (0, "Connectivity diff:\n")
     assert "warning: No connections diff" in r.err
+
+
+def test_diff_between_engines_on_one_dir(home: Path) -> None:
+    """Manifest-dir pods have no IPs and the input has no endPort, so NPM and Cilium agree here."""
+    r = run_cli("diff", A, "--engine1", "azure", "--engine2", "cilium")
+    assert r.code == 0 and r.out == "Connectivity diff:\n"
+
+
+def test_diff_needs_two_sides_or_engines(home: Path) -> None:
+    r = run_cli("diff")
+    assert r.code == 2 and "give two workspaces" in r.err

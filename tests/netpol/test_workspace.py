@@ -83,3 +83,23 @@ def test_diff_two_workspaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "destination: production/backend[Deployment]" not in r.out.replace("source: production/frontend", "")
     assert ("diff-type: added, source: production/api[Deployment], destination: production/frontend[Deployment], "
             "ref1: No Connections, ref2: All Connections") in r.out
+
+
+def test_diff_engines_on_current_workspace(home: Path) -> None:
+    """NPM → Cilium on the current cluster: an egress ipBlock naming a pod IP stops matching under Cilium."""
+    import json
+
+    _cluster("azure")
+    pods = json.loads(run_cli("kubectl", "get", "pods", "-n", "kube-system", "-o", "json").out)["items"]
+    dns_ips = [p["status"]["podIP"] for p in pods if p["metadata"]["name"].startswith("coredns-")
+               and not p["metadata"]["name"].startswith("coredns-autoscaler")]
+    blocks = ", ".join(f"{{ipBlock: {{cidr: {ip}/32}}}}" for ip in dns_ips)
+    policy = (f"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: api-egress, namespace: "
+              f"production}}\nspec:\n  podSelector: {{matchLabels: {{app: api}}}}\n  policyTypes: [Egress]\n"
+              f"  egress:\n  - to: [{blocks}]\n")
+    assert run_cli("kubectl", "apply", "-f", "-", stdin=policy).code == 0
+    r = run_cli("diff", "--engine1", "azure", "--engine2", "cilium")
+    assert r.code == 0, r.err
+    assert ("diff-type: removed, source: production/api[Deployment], destination: kube-system/coredns[Deployment]"
+            in r.out), r.out
+    assert "Cilium doesn't allow traffic to or from pod or node IPs using ipBlock" in r.err

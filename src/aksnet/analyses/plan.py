@@ -25,6 +25,7 @@ class PoolInput:
     subnet_used_by_others: int = 0  # addresses held by anything outside this pool
     subnet_used_by_pool: int = 0  # addresses this pool's nodes hold now (existing clusters)
     pod_subnet_prefix: str | None = None
+    max_count: int | None = None  # cluster autoscaler: the RP pre-allocates for max-count
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class PlanInput:
 class PoolPlan:
     name: str
     node_count: int
+    max_count: int | None
     max_pods: int
     surge_nodes: int
     node_ips: int
@@ -84,10 +86,11 @@ class Plan:
 
 def plan_pool(flavour: str, p: PoolInput) -> PoolPlan:
     """Addresses one pool needs and what its subnet allows (aks.md §2.2–§2.5)."""
-    surge = capacity.surge_nodes(p.node_count, p.max_surge)
+    nodes = max(p.node_count, p.max_count or 0)
+    surge = capacity.surge_nodes(nodes, p.max_surge)
     per_node = capacity.ips_per_node(flavour, p.max_pods)
-    required = capacity.node_subnet_required(flavour, p.node_count, p.max_pods, surge)
-    at_create = capacity.node_subnet_required(flavour, p.node_count, p.max_pods)
+    required = capacity.node_subnet_required(flavour, nodes, p.max_pods, surge)
+    at_create = capacity.node_subnet_required(flavour, nodes, p.max_pods)
     usable = used = free = max_nodes = max_surge_nodes = room = None
     fits = None
     if p.subnet_prefix:
@@ -99,13 +102,13 @@ def plan_pool(flavour: str, p: PoolInput) -> PoolPlan:
         max_nodes = min(room // per_node, MAX_NODES_PER_POOL)
         max_surge_nodes = min(capacity.max_nodes_in_subnet(flavour, room, p.max_pods, surge), MAX_NODES_PER_POOL)
     return PoolPlan(
-        name=p.name, node_count=p.node_count, max_pods=p.max_pods, surge_nodes=surge, node_ips=p.node_count,
-        pod_ips_in_subnet=p.node_count * p.max_pods if flavour == "azure" else 0,
+        name=p.name, node_count=p.node_count, max_count=p.max_count, max_pods=p.max_pods, surge_nodes=surge,
+        node_ips=nodes, pod_ips_in_subnet=nodes * p.max_pods if flavour == "azure" else 0,
         surge_ips=surge * per_node, required=required, required_at_create=at_create,
         recommended_prefix=capacity.smallest_prefix(required), subnet_prefix=p.subnet_prefix, subnet_usable=usable,
         subnet_used=used, subnet_free=free, fits=fits, max_nodes_subnet=max_nodes,
         max_nodes_subnet_with_surge=max_surge_nodes, pod_subnet_prefix=p.pod_subnet_prefix,
-        pod_subnet_required=capacity.pod_subnet_required(p.node_count + surge) if flavour == "podsubnet" else 0,
+        pod_subnet_required=capacity.pod_subnet_required(nodes + surge) if flavour == "podsubnet" else 0,
         subnet_room=room,
     )
 
@@ -113,7 +116,7 @@ def plan_pool(flavour: str, p: PoolInput) -> PoolPlan:
 def plan(inp: PlanInput) -> Plan:
     """The whole cluster's plan."""
     pools = tuple(plan_pool(inp.flavour, p) for p in inp.pools)
-    total = sum(p.node_count for p in inp.pools)
+    total = sum(max(p.node_count, p.max_count or 0) for p in inp.pools)
     surge_total = sum(p.surge_nodes for p in pools)
     pod_cidr = inp.pod_cidr if inp.flavour in ("kubenet", "overlay") else None
     notes: list[str] = []
@@ -125,6 +128,12 @@ def plan(inp: PlanInput) -> Plan:
     if inp.outbound_type == "loadBalancer":
         ports = capacity.snat_ports_per_node(total + surge_total)
         nodes_ok = capacity.nodes_supported_by_outbound_ips(inp.outbound_ips, ports)
+    if pod_cidr and capacity.pod_cidr_required(total) > 2 ** (32 - int(pod_cidr.split("/")[1])):
+        notes.append(f"pod CIDR {pod_cidr}: InsufficientSubnetSize — {total} nodes pre-allocate "
+                     f"{capacity.pod_cidr_required(total):,} addresses (a /24 each); it holds "
+                     f"{capacity.pod_cidr_node_capacity(pod_cidr)} nodes.")
+    if inp.flavour == "kubenet" and total > KUBENET_MAX_NODES:
+        notes.append(f"kubenet supports at most {KUBENET_MAX_NODES} nodes; {total} requested.")
     for p in pools:
         if p.fits is False:
             notes.append(f"pool {p.name}: InsufficientSubnetSize — pre-allocated IPs {p.required_at_create} exceed "

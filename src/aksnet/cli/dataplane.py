@@ -107,9 +107,12 @@ def _exec(argv: list[str]) -> int:
 
     full = session.exec_argv(_home(), args.target, args.namespace, cmd)  # type: ignore[arg-type]
     try:
-        return subprocess.run(full, check=False).returncode
+        done = subprocess.run(full, check=False, capture_output=True, text=True)
     except FileNotFoundError as exc:
         raise UsageError(f"error: {exc}") from None
+    sys.stdout.write(done.stdout)
+    sys.stderr.write(done.stderr)
+    return done.returncode
 
 
 def _probe(argv: list[str]) -> int:

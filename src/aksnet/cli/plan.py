@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from aksnet.analyses.plan import PlanInput, PoolInput, plan
-from aksnet.errors import UsageError
+from aksnet.errors import AzCliError, AzureError, UsageError
 from aksnet.store import Transaction
 
 USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json]"
@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--node-count", "-c", type=int)
     p.add_argument("--max-pods", "-m", type=int)
     p.add_argument("--max-surge")
+    p.add_argument("--enable-cluster-autoscaler", "-e", action="store_true")
+    p.add_argument("--min-count", type=int)
+    p.add_argument("--max-count", type=int)
     p.add_argument("--nodepool-name")
     p.add_argument("--outbound-type")
     p.add_argument("--load-balancer-managed-outbound-ip-count", type=int)
@@ -65,8 +68,13 @@ def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanIn
                          dns_service_ip=ns.dns_service_ip, node_count=ns.node_count, max_pods=ns.max_pods,
                          nodepool_name=ns.nodepool_name, max_surge=ns.max_surge, outbound_type=ns.outbound_type,
                          load_balancer_managed_outbound_ip_count=ns.load_balancer_managed_outbound_ip_count,
-                         nat_gateway_managed_outbound_ip_count=ns.nat_gateway_managed_outbound_ip_count)
-    spec = resolve_spec(req, tx.meta_get("aks.default_network_plugin") if tx else None)
+                         nat_gateway_managed_outbound_ip_count=ns.nat_gateway_managed_outbound_ip_count,
+                         enable_cluster_autoscaler=ns.enable_cluster_autoscaler, min_count=ns.min_count,
+                         max_count=ns.max_count)
+    try:
+        spec = resolve_spec(req, tx.meta_get("aks.default_network_plugin") if tx else None)
+    except (AzCliError, AzureError) as exc:
+        raise UsageError(f"aksnet plan: {exc.render()}") from None
     subnet_prefix, used = None, 0
     if ns.subnet_prefix:
         try:
@@ -77,7 +85,8 @@ def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanIn
         vctx = context.subnet_context(tx, ns.vnet_subnet_id)
         subnet_prefix = vctx.subnet_prefix
         used = capacity.usable(subnet_prefix) - vctx.available
-    pool = PoolInput(spec.nodepool_name, spec.node_count, spec.max_pods, spec.max_surge, subnet_prefix, int(used))
+    pool = PoolInput(spec.nodepool_name, spec.node_count, spec.max_pods, spec.max_surge, subnet_prefix, int(used),
+                     max_count=spec.max_count)
     ips = spec.nat_gateway_ip_count if spec.outbound_type == "managedNATGateway" else spec.managed_outbound_ip_count
     return PlanInput("(hypothetical cluster)", spec.flavour, (pool,), spec.pod_cidr, spec.service_cidr,
                      spec.outbound_type, ips)
@@ -101,7 +110,7 @@ def existing_input(tx: Transaction, resource_group: str, name: str) -> PlanInput
         others = sum(1 for owner in alloc.values() if not owner.lower().startswith(mine))
         items.append(PoolInput(p["name"], int(p["count"]), int(p["maxPods"]),
                                str((p.get("upgradeSettings") or {}).get("maxSurge") or "1"), prefix, others,
-                               len(alloc) - others, p.get("podSubnetId")))
+                               len(alloc) - others, p.get("podSubnetId"), p.get("maxCount")))
     np_ = props["networkProfile"]
     other_routes = 0
     if fl == "kubenet":

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from aksnet.dataplane import netlink, nft, proc
 from aksnet.dataplane import topo_names as tn
-from aksnet.dataplane.record import State
 from aksnet.dataplane.plan import NGINX_PLACEHOLDER
+from aksnet.dataplane.record import State
 from aksnet.dataplane.spec import Plan, Unit, digest_of
 from aksnet.errors import DataplaneError
 

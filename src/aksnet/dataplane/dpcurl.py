@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aksnet.analyses import trace as trace_mod
-from aksnet.dataplane import probe, session
+from aksnet.dataplane import apply, probe, session
 from aksnet.dataplane.record import State
 from aksnet.engine.addressing import Topology
 from aksnet.errors import DataplaneError
@@ -49,7 +49,7 @@ def curl(home: Path, source: str | None, url: str, *, namespace: str = "default"
         raise DataplaneError("the data plane is not up: run 'aksnet up' first")
     twin, cluster_id = session.load(home)
     tag = session.tag_of(home)
-    state = State.load(session.apply.dataplane_dir(home), tag)
+    state = State.load(apply.dataplane_dir(home), tag)
     topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
     site = trace_mod.parse_sources(topo, source or "internet", namespace)[0]
     if site.kind == "internet" and site.ip not in state.meta.get("internet_hosts", []):

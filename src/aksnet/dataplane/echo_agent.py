@@ -189,10 +189,10 @@ def run(config_path: Path) -> None:
     while True:
         for key, _ in sel.select():
             kind, port, ident = key.data
-            s = key.fileobj
-            assert isinstance(s, socket.socket)
+            sock = key.fileobj
+            assert isinstance(sock, socket.socket)
             try:
-                _dispatch(s, kind, port, ident, dns)
+                _dispatch(sock, kind, port, ident, dns)
             except OSError:
                 continue
 

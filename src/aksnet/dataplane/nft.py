@@ -32,10 +32,10 @@ def meta(key: str) -> Expr:
 
 
 def ct(key: str, direction: str | None = None) -> Expr:
-    d: dict[str, Any] = {"key": key}
+    """``ct KEY`` or ``ct original ip daddr`` (address keys with a direction name the IPv4 family)."""
+    d: dict[str, Any] = {"key": f"ip {key}" if direction and key in ("saddr", "daddr") else key}
     if direction:
         d["dir"] = direction
-        d["family"] = "ip"
     return {"ct": d}
 
 

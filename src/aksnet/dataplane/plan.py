@@ -231,7 +231,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     nft_specs: list[NftSpec] = []
     for h in hosts:
         bridges: tuple[Bridge, ...] = ()
-        sysctls = NODE_SYSCTLS if h.kind == "node" else ()
+        sysctls: tuple[tuple[str, str], ...] = NODE_SYSCTLS if h.kind == "node" else ()
         if h.kind == "node" and flavour == "kubenet" and h.node is not None and h.node.pod_cidr:
             net = ipaddress.IPv4Network(h.node.pod_cidr, strict=False)
             bridges = (Bridge("cbr0", (Addr(str(net.network_address + 1), net.prefixlen),)),)

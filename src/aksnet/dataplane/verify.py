@@ -121,7 +121,7 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
 
 
 def verify_home(home: Path, limit: int = 0) -> VerifyReport:
-    from aksnet.dataplane import session
+    from aksnet.dataplane import apply, session
     from aksnet.dataplane.record import State
 
     session.check_privileges()
@@ -131,7 +131,7 @@ def verify_home(home: Path, limit: int = 0) -> VerifyReport:
         raise DataplaneError("the data plane is not up: run 'aksnet up' first")
     twin, cluster_id = session.load(home)
     tag = session.tag_of(home)
-    state = State.load(session.apply.dataplane_dir(home), tag)
+    state = State.load(apply.dataplane_dir(home), tag)
     topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
     checks = checks_for(topo)
     if limit:

@@ -11,7 +11,7 @@ def _n(value: int | None) -> str:
 
 def _pool_rows(flavour: str, p: PoolPlan) -> list[tuple[str, str]]:
     rows = [
-        ("nodes", _n(p.node_count)),
+        ("nodes", _n(p.node_count) if p.max_count is None else f"{p.node_count:,} (autoscaler max {p.max_count:,})"),
         ("max pods per node", _n(p.max_pods)),
         ("node IPs", _n(p.node_ips)),
         ("pod IPs reserved in the subnet", _n(p.pod_ips_in_subnet)),

@@ -114,6 +114,26 @@ class Transaction:
         for key, doc in items:
             self.put(kind, key, doc, scope)
 
+    def put_bulk(self, rows: builtins.list[tuple[str, str, Doc]], scope: str = "") -> None:
+        """Create or replace many ``(kind, key, doc)`` of one scope in one statement (same semantics as
+        :meth:`put`: a replaced document keeps its creation sequence number; new ones are numbered in list
+        order)."""
+        if not rows:
+            return
+        self._require_writable()
+        start = int(self.meta_get("seq", "0") or "0")
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (str(start + len(rows)),),
+        )
+        self._conn.executemany(
+            "INSERT INTO objects (kind, scope, key, seq, body) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(kind, scope, key) DO UPDATE SET body=excluded.body",
+            ((kind, scope, key.lower(), start + i + 1, json.dumps(doc, separators=(",", ":")))
+             for i, (kind, key, doc) in enumerate(rows)),
+        )
+        self.changed = True
+
     def delete(self, kind: str, key: str, scope: str = "") -> bool:
         self._require_writable()
         cur = self._conn.execute(

@@ -169,6 +169,7 @@ def delete_group(tx: Transaction, name: str, *, allow_managed: bool = False) -> 
 def _cascade(tx: Transaction, group: Doc) -> None:
     """Delete one group's documents and the references to them held outside it."""
     from aksnet.twin import subnet_ipam
+    from aksnet.twin.network import peering as peering_mod
     from aksnet.twin.network import subnet as subnet_mod
     from aksnet.twin.network.common import KIND_NIC, KIND_NSG, KIND_PUBLIC_IP, KIND_VNET, remove_ref
 
@@ -210,4 +211,5 @@ def _cascade(tx: Transaction, group: Doc) -> None:
         tx.delete(kind, key)
         if kind == "microsoft.containerservice/managedclusters":
             tx.delete_scope(key)
+    peering_mod.disconnect_peers_of(tx, prefix)
     tx.delete(KIND_GROUP, gid)

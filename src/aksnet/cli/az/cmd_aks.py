@@ -67,6 +67,7 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                private_dns_zone: str | None = None, disable_public_fqdn: bool = False,
                api_server_authorized_ip_ranges: str | None = None, dns_name_prefix: str | None = None,
                kubernetes_version: str | None = None, node_vm_size: str | None = None, max_surge: str | None = None,
+               enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
                tags: list[str] | None = None, generate_ssh_keys: bool = False, ssh_key_value: str | None = None,
                no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False) -> Any:
     """Create a new managed Kubernetes cluster.
@@ -90,7 +91,8 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
         enable_private_cluster=enable_private_cluster, private_dns_zone=private_dns_zone,
         disable_public_fqdn=disable_public_fqdn, api_server_authorized_ip_ranges=api_server_authorized_ip_ranges,
         dns_name_prefix=dns_name_prefix, kubernetes_version=kubernetes_version, vm_size=node_vm_size,
-        max_surge=max_surge, tags=parse_tags(tags),
+        max_surge=max_surge, enable_cluster_autoscaler=enable_cluster_autoscaler, min_count=min_count,
+        max_count=max_count, tags=parse_tags(tags),
         ssh_public_key=_ssh_key(ssh_key_value, generate_ssh_keys, no_ssh_key))
     with command_transaction() as tx:
         result = create_cluster(tx, req)
@@ -204,6 +206,7 @@ def _merge_file(path: Path, new: dict[str, Any], overwrite: bool) -> None:
 def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str, node_count: int | None = None,
                  max_pods: int | None = None, vnet_subnet_id: str | None = None, pod_subnet_id: str | None = None,
                  mode: str = "User", node_vm_size: str | None = None, max_surge: str | None = None,
+                 enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
                  no_wait: bool = False) -> Any:
     """Add a node pool to the managed Kubernetes cluster."""
     from aksnet.twin.aks import nodepool
@@ -211,7 +214,9 @@ def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str
     with command_transaction() as tx:
         out = nodepool.add_pool(tx, resource_group_name, cluster_name, nodepool_name, node_count=node_count,
                                 max_pods=max_pods, vnet_subnet_id=vnet_subnet_id, pod_subnet_id=pod_subnet_id,
-                                mode=mode, vm_size=node_vm_size, max_surge=max_surge)
+                                mode=mode, vm_size=node_vm_size, max_surge=max_surge,
+                                enable_cluster_autoscaler=enable_cluster_autoscaler, min_count=min_count,
+                                max_count=max_count)
     return None if no_wait else out
 
 
@@ -363,6 +368,10 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("kubernetes_version", options_list=["--kubernetes-version", "-k"],
                    help="Version of Kubernetes (default 1.30.6).")
         c.argument("max_surge", help="Extra nodes during upgrades: an integer or a percentage (default 1).")
+        c.argument("enable_cluster_autoscaler", options_list=["--enable-cluster-autoscaler", "-e"],
+                   action="store_true", help="Enable the cluster autoscaler (needs --min-count and --max-count).")
+        c.argument("min_count", type=int, help="Autoscaler minimum node count [0,1000].")
+        c.argument("max_count", type=int, help="Autoscaler maximum node count [0,1000]; counted for IP planning.")
     with ArgumentsContext(loader, "aks nodepool") as c:
         c.argument("cluster_name", options_list=["--cluster-name"], help="The cluster name.")
         c.argument("nodepool_name", options_list=["--name", "-n"], help="The node pool name.")

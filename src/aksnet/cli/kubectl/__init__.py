@@ -28,6 +28,10 @@ VERBS: dict[str, tuple[str, str]] = {
     "patch": ("aksnet.cli.kubectl.cmd_more", "run_patch"),
     "replace": ("aksnet.cli.kubectl.cmd_more", "run_replace"),
     "set": ("aksnet.cli.kubectl.cmd_more", "run_set"),
+    "cordon": ("aksnet.cli.kubectl.cmd_node", "run_cordon"),
+    "uncordon": ("aksnet.cli.kubectl.cmd_node", "run_uncordon"),
+    "drain": ("aksnet.cli.kubectl.cmd_node", "run_drain"),
+    "wait": ("aksnet.cli.kubectl.cmd_node", "run_wait"),
     "config": ("aksnet.cli.kubectl.config", "run_config"),
     "cluster-info": ("aksnet.cli.kubectl.config", "run_cluster_info"),
     "version": ("aksnet.cli.kubectl.config", "run_version"),
@@ -50,9 +54,13 @@ Deploy Commands:
 
 Cluster Management Commands:
   cluster-info    Display cluster information
+  cordon          Mark node as unschedulable
+  uncordon        Mark node as schedulable
+  drain           Drain node in preparation for maintenance
 
 Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
+  wait            Wait for a specific condition on one or many resources (checked once)
   exec            Execute a command in a container (real data plane: aksnet up)
 
 Advanced Commands:

@@ -34,6 +34,8 @@ def run_apply(argv: list[str]) -> int:
     docs = [d for f in files for d in load_path(f, p.flag("recursive"))]
     if not docs:
         raise KubeError("error: no objects passed to apply")
+    if p.flag("prune"):
+        raise KubeError("error: --prune is not supported by aksnet kubectl (delete objects explicitly)")
     output = p.get("output")
     mode = dry_run(p)
     if mode is not None:
@@ -49,6 +51,9 @@ def run_apply(argv: list[str]) -> int:
                 continue
             if output == "name":
                 print(outcome.ref)
+            elif p.flag("server-side"):
+                # server-side apply reports every applied object this way
+                print(f"{outcome.ref} serverside-applied")
             else:
                 print(f"{outcome.ref} {outcome.action}")
     return 1 if failed else 0
@@ -83,6 +88,11 @@ def run_delete(argv: list[str]) -> int:
     p = flags.parse(argv, DELETE_VALUES, DELETE_BOOLS, "delete")
     failed = False
     ignore = p.flag("ignore-not-found")
+    cascade = p.get("cascade") or "background"
+    if cascade in ("true", "false"):
+        cascade = "background" if cascade == "true" else "orphan"
+    if cascade not in ("background", "foreground", "orphan"):
+        raise KubeError(f'error: invalid cascade value ({cascade}). Must be "background", "foreground", or "orphan".')
     with open_session(p, write=True) as s:
         targets: list[tuple[ResourceType, str | None, str]] = []
         if p.all("filename"):
@@ -117,7 +127,7 @@ def run_delete(argv: list[str]) -> int:
                 targets.extend((rt, d["metadata"].get("namespace"), d["metadata"]["name"]) for d in found)
         for rt, ns, name in targets:
             try:
-                s.api.delete(rt, ns if rt.namespaced else None, name)
+                s.api.delete(rt, ns if rt.namespaced else None, name, orphan=cascade == "orphan")
             except ApiError as exc:
                 if exc.reason == "NotFound" and ignore:
                     continue

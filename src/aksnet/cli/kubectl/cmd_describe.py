@@ -186,6 +186,10 @@ def describe_pod(s: Session, pod: Doc) -> str:
     o.multi("Labels", _kv(meta.get("labels")))
     o.multi("Annotations", _annotations(meta))
     o.field("Status", st.get("phase", "Pending"))
+    if st.get("reason"):
+        o.field("Reason", st["reason"])
+    if st.get("message"):
+        o.field("Message", st["message"])
     o.field("IP", st.get("podIP", ""))
     ips = [i.get("ip") for i in st.get("podIPs") or []]
     if ips:

@@ -9,6 +9,7 @@ from typing import Any
 from aksnet.cli.kubectl import flags
 from aksnet.cli.kubectl.resources import parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
+from aksnet.cli.kubectl.tables import tabulate
 from aksnet.errors import KubeError
 from aksnet.twin.kube import clock
 from aksnet.twin.kube.apiserver import ApiError
@@ -18,6 +19,7 @@ from aksnet.twin.kube.selectors import parse_label_selector
 Doc = dict[str, Any]
 
 EDIT_VALUES = {"selector": ("-l", "--selector"), "output": ("-o", "--output"), "replicas": ("--replicas",),
+               "to-revision": ("--to-revision",),
                "current-replicas": ("--current-replicas",), "timeout": ("--timeout",),
                "resource-version": ("--resource-version",), "filename": ("-f", "--filename")}
 EDIT_BOOLS = {"overwrite": ("--overwrite",), "all": ("--all",), "list": ("--list",), "watch": ("-w", "--watch")}
@@ -171,7 +173,53 @@ def run_rollout(argv: list[str]) -> int:
                 s.api.replace(body)
                 print(f"{rt.qualified}/{doc['metadata']['name']} restarted")
         return 0
+    if sub in ("undo", "history"):
+        with open_session(p, write=sub == "undo") as s:
+            for rt, doc in _objects(s, p, rest):
+                if rt.kind != "Deployment":
+                    raise KubeError(f"error: no history viewer has been implemented for {rt.kind}")
+                revisions = _revisions(s, doc)
+                name = doc["metadata"]["name"]
+                if sub == "history":
+                    print(f"{rt.qualified}/{name} ")
+                    rows = [["REVISION", "CHANGE-CAUSE"]] + [
+                        [str(r), (rs["metadata"].get("annotations") or {}).get("kubernetes.io/change-cause", "<none>")]
+                        for r, rs in revisions]
+                    print(tabulate(rows, padding=2, minwidth=0))
+                    continue
+                _undo(s, rt, doc, revisions, p.get("to-revision"))
+                print(f"{rt.qualified}/{name} rolled back")
+        return 0
     raise KubeError(f'error: unknown command "{sub}" for "kubectl rollout"')
+
+
+def _revisions(s: Session, dep: Doc) -> list[tuple[int, Doc]]:
+    uid = dep["metadata"]["uid"]
+    out = []
+    for rs in s.api.objs.docs("k8s:apps/ReplicaSet"):
+        if any(r.get("uid") == uid for r in rs["metadata"].get("ownerReferences") or []):
+            rev = int((rs["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision", "0"))
+            out.append((rev, rs))
+    return sorted(out, key=lambda x: x[0])
+
+
+def _undo(s: Session, rt: ResourceType, dep: Doc, revisions: list[tuple[int, Doc]], to: str | None) -> None:
+    """rollout undo: the Deployment's template becomes that of the previous (or ``--to-revision``) ReplicaSet."""
+    name = dep["metadata"]["name"]
+    if to is not None and to != "0":
+        target = next((rs for r, rs in revisions if str(r) == to), None)
+        if target is None:
+            raise KubeError(f"error: unable to find specified revision {to} in history")
+    else:
+        if len(revisions) < 2:
+            raise KubeError(f'error: no rollout history found for deployment "{name}"')
+        target = revisions[-2][1]
+    tmpl = copy.deepcopy(target["spec"].get("template") or {})
+    labels = (tmpl.get("metadata") or {}).get("labels") or {}
+    labels.pop("pod-template-hash", None)
+    body = copy.deepcopy(dep)
+    body["spec"]["template"] = tmpl
+    s.api.replace(body)
 
 
 def _status(rt: ResourceType, doc: Doc) -> int:

@@ -50,6 +50,7 @@ def run_get(argv: list[str]) -> int:
                         "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. "
                         "kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
     targets = parse_targets(p.args)
+    sort_by = p.get("sort-by")
     label_match = parse_label_selector(p.get("selector") or "") if p.get("selector") else None
     failed = False
     groups: list[tuple[ResourceType, list[Doc]]] = []
@@ -71,8 +72,27 @@ def run_get(argv: list[str]) -> int:
             else:
                 ns = None if (s.all_namespaces or not rt.namespaced) else s.namespace
                 groups.append((rt, s.api.list(rt, ns, label_match, field_match)))
+        if sort_by:
+            groups = [(rt, sort_docs(ds, sort_by)) for rt, ds in groups]
         _print(groups, p, fmt, single, s.namespace, s.all_namespaces, any(bool(n) for _, n in targets))
     return 1 if failed else 0
+
+
+def sort_docs(docs: list[Doc], expr: str) -> list[Doc]:
+    """``--sort-by=<jsonpath>``: numbers numerically, everything else as text; missing values first."""
+    tmpl = expr if expr.startswith("{") else "{" + (expr if expr.startswith(".") else "." + expr) + "}"
+    path = jsonpath.parse_template(tmpl)
+
+    def key(d: Doc) -> tuple[int, float, str]:
+        vals = [v for node in path if isinstance(node, jsonpath.Path) for v in jsonpath.evaluate(node, d, tmpl)]
+        if not vals:
+            return (0, 0.0, "")
+        v = vals[0]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return (1, float(v), "")
+        return (2, 0.0, jsonpath.format_value(v))
+
+    return sorted(docs, key=key)
 
 
 def _print(groups: list[tuple[ResourceType, list[Doc]]], p: flags.Parsed, fmt: str | None, single: bool,

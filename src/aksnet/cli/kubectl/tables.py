@@ -17,8 +17,9 @@ Row = list[str]
 NONE = "<none>"
 
 
-def tabulate(rows: list[Row]) -> str:
-    """text/tabwriter with padding 3: every column but the last padded to its widest cell + 3."""
+def tabulate(rows: list[Row], padding: int = 3, minwidth: int = 6) -> str:
+    """text/tabwriter: every column but the last padded to its widest cell + ``padding`` (kubectl get: 3, at
+    least 6; the rollout history viewer: 2, no minimum)."""
     if not rows:
         return ""
     n = max(len(r) for r in rows)
@@ -28,7 +29,8 @@ def tabulate(rows: list[Row]) -> str:
             widths[i] = max(widths[i], len(cell))
     lines = []
     for r in rows:
-        parts = [cell.ljust(max(widths[i] + 3, 6)) if i < len(r) - 1 else cell for i, cell in enumerate(r)]
+        parts = [cell.ljust(max(widths[i] + padding, minwidth)) if i < len(r) - 1 else cell
+                 for i, cell in enumerate(r)]
         lines.append("".join(parts).rstrip() if not r[-1] else "".join(parts))
     return "\n".join(lines) + "\n"
 

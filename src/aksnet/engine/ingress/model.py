@@ -18,7 +18,7 @@ FAKE_CERT = "default-fake-certificate"
 
 # Controllers (IngressClass spec.controller) and the IngressClass names they install.
 NGINX_CONTROLLER = "k8s.io/ingress-nginx"
-APPROUTING_CONTROLLER = "approuting.kubernetes.azure.com/nginx"
+APPROUTING_CONTROLLER = "webapprouting.kubernetes.azure.com/nginx"
 NGINX_CLASS = "nginx"
 APPROUTING_CLASS = "webapprouting.kubernetes.azure.com"
 

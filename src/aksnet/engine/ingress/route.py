@@ -1,11 +1,13 @@
 """``route_request``: what one ingress-nginx controller does with one HTTP request, in nginx's order.
 
 Order (nginx phases as ingress-nginx configures them):
-server by Host (exact name or alias, then wildcard ``*.foo.com`` = one label, then the catch-all ``_``)
-→ certificate by SNI (https) → server-level app-root 302 → location (exact, longest prefix / nginx
-auto-redirect 301, or first regex in regex mode) → location denied (bad allowlist) 503 →
+no Host header 400 → server by Host (exact name or alias, a from-to-www-redirect name, then wildcard
+``*.foo.com`` = one label, then the catch-all ``_``) → certificate by SNI (https) → server-level app-root 302
+→ location (exact, longest prefix / nginx auto-redirect 301, or first regex in regex mode; a Content-Length
+over proxy-body-size is refused with 413 right there) → location denied (bad allowlist) 503 →
 temporal/permanent redirect → rewrite-target → ssl-redirect (308) → denylist/allowlist 403 →
-default backend 404 → canary choice → no endpoints 503 → proxy (headers, rewritten URI, candidates).
+default backend 404 → canary choice → default-backend annotation → no endpoints 503 → proxy (headers,
+rewritten URI, candidate endpoints).
 
 Must not choose the endpoint, apply NetworkPolicy or render anything: the caller (``aksnet curl``) does.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from aksnet.engine.ingress.allowlist import check_access
 from aksnet.engine.ingress.annotations import parse_size
@@ -96,14 +99,14 @@ class _Answer:
     server: Server
     req: HttpRequest
     steps: list[Step]
-    common: dict[str, object] = field(default_factory=dict)
+    common: dict[str, Any] = field(default_factory=dict)
 
     def step(self, what: str, rule: str) -> None:
         self.steps.append(Step(what, rule))
 
-    def done(self, action: str, status: int | None, **kw: object) -> IngressDecision:
-        fields_ = {"request_uri": self.req.path, **self.common, **kw}
-        return IngressDecision(  # type: ignore[arg-type]
+    def done(self, action: str, status: int | None, **kw: Any) -> IngressDecision:
+        fields_: dict[str, Any] = {"request_uri": self.req.path, **self.common, **kw}
+        return IngressDecision(
             action=action,
             status=status,
             server=self.server.hostname,

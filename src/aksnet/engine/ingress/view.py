@@ -3,7 +3,7 @@ they reference, and the compiled nginx servers (the single source for ``route_re
 nginx.conf generator).
 
 ``controller_view(cluster, controller_class)`` accepts an IngressClass ``spec.controller`` value
-(``k8s.io/ingress-nginx``, ``approuting.kubernetes.azure.com/nginx``) or an IngressClass name
+(``k8s.io/ingress-nginx``, ``webapprouting.kubernetes.azure.com/nginx``) or an IngressClass name
 (``nginx``, ``webapprouting.kubernetes.azure.com``). The controller's ConfigMap is found the way the
 installers name it: the Helm chart's ``<release>-ingress-nginx-controller`` (labels
 app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/component=controller); the AKS application

@@ -73,11 +73,14 @@ def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     """Validate and build a managed cluster (see the module docstring)."""
     get_group(tx, req.resource_group)
     seed_warnings: list[str] = []
-    for field in ("vnet_subnet_id", "pod_subnet_id"):
-        local, warning = context.seed_subnet_id(tx, getattr(req, field))
-        if warning:
-            req = replace(req, **{field: local})
-            seed_warnings.append(warning)
+    local, warning = context.seed_subnet_id(tx, req.vnet_subnet_id)
+    if warning:
+        req = replace(req, vnet_subnet_id=local)
+        seed_warnings.append(warning)
+    local, warning = context.seed_subnet_id(tx, req.pod_subnet_id)
+    if warning:
+        req = replace(req, pod_subnet_id=local)
+        seed_warnings.append(warning)
     cid = names.cluster_id(req.resource_group, req.name)
     if tx.get(names.KIND_MANAGED_CLUSTER, cid) is not None:
         raise AzCliError(
@@ -96,7 +99,7 @@ def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     pod_vctx = None
     if req.pod_subnet_id:
         pod_vctx = context.subnet_context(tx, req.pod_subnet_id, "podSubnetID")
-        validation_rp.check_pod_subnet(pod_vctx, vctx, spec.node_count)
+        validation_rp.check_pod_subnet(pod_vctx, vctx, spec.capacity_nodes)
     if spec.outbound_type == "userDefinedRouting":
         validation_rp.check_udr_route_table(infrastructure.subnet_route_table(tx, vctx.subnet_id), vctx.subnet_id)
     if spec.outbound_type == "userAssignedNATGateway":
@@ -189,13 +192,14 @@ def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effect
 
 
 def pool_profile(name: str, count: int, max_pods: int, vm_size: str, subnet_id: str, pod_subnet_id: str | None,
-                 version: str, mode: str, max_surge: str) -> dict[str, Any]:
+                 version: str, mode: str, max_surge: str, min_count: int | None = None,
+                 max_count: int | None = None) -> dict[str, Any]:
     """One entry of ``agentPoolProfiles`` as az shows it."""
     return {
         "availabilityZones": None, "count": count, "currentOrchestratorVersion": version,
-        "enableAutoScaling": False, "enableEncryptionAtHost": False, "enableFips": False,
-        "enableNodePublicIp": False, "enableUltraSsd": False, "kubeletDiskType": "OS", "maxCount": None,
-        "maxPods": max_pods, "minCount": None, "mode": mode, "name": name,
+        "enableAutoScaling": max_count is not None, "enableEncryptionAtHost": False, "enableFips": False,
+        "enableNodePublicIp": False, "enableUltraSsd": False, "kubeletDiskType": "OS", "maxCount": max_count,
+        "maxPods": max_pods, "minCount": min_count, "mode": mode, "name": name,
         "nodeImageVersion": "AKSUbuntu-2204gen2containerd-202411.12.0", "nodeLabels": None, "nodeTaints": None,
         "orchestratorVersion": version, "osDiskSizeGb": 128, "osDiskType": "Managed", "osSku": "Ubuntu",
         "osType": "Linux", "podSubnetId": pod_subnet_id, "powerState": {"code": "Running"},
@@ -227,7 +231,8 @@ def _cluster_doc(req: ClusterRequest, spec: ClusterSpec, cid: str, location: str
         "serviceCidr": spec.service_cidr, "serviceCidrs": [spec.service_cidr],
     }
     pool = pool_profile(spec.nodepool_name, spec.node_count, spec.max_pods, req.vm_size or DEFAULT_VM_SIZE,
-                        vctx.subnet_id, req.pod_subnet_id, version, "System", spec.max_surge)
+                        vctx.subnet_id, req.pod_subnet_id, version, "System", spec.max_surge, spec.min_count,
+                        spec.max_count)
     ssh = req.ssh_public_key
     return {
         "id": cid, "location": location, "name": req.name, "type": names.TYPE_MANAGED_CLUSTER,

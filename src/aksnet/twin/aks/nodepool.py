@@ -54,7 +54,9 @@ def show_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str
 
 def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str, *, node_count: int | None = None,
              max_pods: int | None = None, vnet_subnet_id: str | None = None, pod_subnet_id: str | None = None,
-             mode: str = "User", vm_size: str | None = None, max_surge: str | None = None) -> dict[str, Any]:
+             mode: str = "User", vm_size: str | None = None, max_surge: str | None = None,
+             enable_cluster_autoscaler: bool = False, min_count: int | None = None,
+             max_count: int | None = None) -> dict[str, Any]:
     """``az aks nodepool add``."""
     cluster = context.get_cluster(tx, resource_group, cluster_name)
     validation_cli.validate_nodepool_name(name)
@@ -89,9 +91,13 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
                              "All agent pools of a kubenet cluster must use subnets of the same virtual network.",
                              "agentPoolProfile.vnetSubnetID")
     count = DEFAULT_NODE_COUNT if node_count is None else node_count
+    validation_cli.validate_autoscaler(enable_cluster_autoscaler, count, min_count, max_count)
+    if not enable_cluster_autoscaler:
+        min_count = max_count = None
     pods = max_pods if max_pods is not None else default_max_pods(pool_flavour)
     version = cluster["properties"]["kubernetesVersion"]
-    pool = pool_profile(name, 0, pods, vm_size or DEFAULT_VM_SIZE, subnet, pod_subnet_id, version, mode_v, surge)
+    pool = pool_profile(name, 0, pods, vm_size or DEFAULT_VM_SIZE, subnet, pod_subnet_id, version, mode_v, surge,
+                        min_count, max_count)
     context.subnet_context(tx, subnet)
     check_capacity(tx, cluster, pool, count)
     profiles.append(pool)
@@ -103,7 +109,8 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
 
 def scale_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str, node_count: int) -> dict[str, Any]:
     cluster = context.get_cluster(tx, resource_group, cluster_name)
-    show_pool(tx, resource_group, cluster_name, name)
+    if show_pool(tx, resource_group, cluster_name, name).get("enableAutoScaling"):
+        raise AzCliError("ValidationError", "Cannot scale cluster autoscaler enabled node pool.")
     set_pool_count(tx, cluster, name, node_count)
     return show_pool(tx, resource_group, cluster_name, name)
 

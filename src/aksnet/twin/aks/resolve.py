@@ -35,6 +35,7 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
     cli.validate_cidr_format(req.pod_cidr, "pod_cidr")
     cli.validate_cidr_format(req.service_cidr, "service_cidr")
     cli.validate_dns_ip_format(req.dns_service_ip)
+    cli.validate_dns_prefix(req.dns_name_prefix)
     if policy is not None and plugin is None:
         raise AzCliError("RequiredArgumentMissingError", cli.MSG_POLICY_NEEDS_PLUGIN)
     if plugin is None:
@@ -68,6 +69,8 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
                          "--load-balancer-outbound-ips and --load-balancer-outbound-ip-prefixes.")
     pool_name = cli.validate_nodepool_name(req.nodepool_name or DEFAULT_NODEPOOL_NAME)
     surge = cli.validate_max_surge(req.max_surge) or DEFAULT_MAX_SURGE
+    count = DEFAULT_NODE_COUNT if req.node_count is None else req.node_count
+    cli.validate_autoscaler(req.enable_cluster_autoscaler, count, req.min_count, req.max_count)
     fl = flavour(plugin, mode, req.pod_subnet_id)
     pod_cidr = req.pod_cidr or (DEFAULT_POD_CIDR if fl in ("kubenet", "overlay") else None)
     if fl in ("azure", "podsubnet"):
@@ -78,7 +81,7 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
         pod_cidr=pod_cidr, service_cidr=req.service_cidr or DEFAULT_SERVICE_CIDR,
         dns_service_ip=req.dns_service_ip or DEFAULT_DNS_SERVICE_IP, outbound_type=outbound,
         load_balancer_sku=sku,
-        node_count=DEFAULT_NODE_COUNT if req.node_count is None else req.node_count,
+        node_count=count,
         max_pods=req.max_pods if req.max_pods is not None else default_max_pods(fl),
         nodepool_name=pool_name, max_surge=surge,
         managed_outbound_ip_count=(0 if outbound_ips else
@@ -88,4 +91,6 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
         authorized_ip_ranges=ranges or (), private=req.enable_private_cluster,
         private_dns_zone=(req.private_dns_zone or "system") if req.enable_private_cluster else None,
         disable_public_fqdn=req.disable_public_fqdn,
+        min_count=req.min_count if req.enable_cluster_autoscaler else None,
+        max_count=req.max_count if req.enable_cluster_autoscaler else None,
     )

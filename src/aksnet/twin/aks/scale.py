@@ -27,24 +27,30 @@ def find_pool(cluster: Doc, pool_name: str | None) -> dict[str, object]:
     raise AzCliError("InvalidArgumentValueError", f"The nodepool \"{pool_name}\" was not found.")
 
 
+def capacity_count(pool: dict[str, object]) -> int:
+    """Nodes a pool pre-allocates for: max(count, maxCount) — the autoscaler's max-count counts."""
+    return max(int(str(pool.get("count") or 0)), int(str(pool.get("maxCount") or 0)))
+
+
 def check_capacity(tx: Transaction, cluster: Doc, pool: dict[str, object], new_count: int) -> None:
     """The RP's checks before changing ``pool`` to ``new_count`` nodes."""
     fl = pools.cluster_flavour(cluster)
     validation_rp.check_count(new_count, str(pool.get("mode", "System")))
     validation_rp.check_max_pods(int(str(pool["maxPods"])), new_count)
-    others = sum(int(p["count"]) for p in cluster["properties"]["agentPoolProfiles"] if p["name"] != pool["name"])
-    validation_rp.check_cluster_size(fl, others + new_count)
+    others = sum(capacity_count(p) for p in cluster["properties"]["agentPoolProfiles"] if p["name"] != pool["name"])
+    new_capacity = max(new_count, int(str(pool.get("maxCount") or 0)))
+    validation_rp.check_cluster_size(fl, others + new_capacity)
     validation_rp.check_pod_cidr_capacity(cluster["properties"]["networkProfile"].get("podCidr")
-                                          if fl in ("kubenet", "overlay") else None, others + new_count)
+                                          if fl in ("kubenet", "overlay") else None, others + new_capacity)
     if new_count > int(str(pool.get("count", 0))):
         subnet = str(pool["vnetSubnetId"]).lower()
         same = [p for p in cluster["properties"]["agentPoolProfiles"]
                 if p["name"] != pool["name"] and str(p["vnetSubnetId"]).lower() == subnet]
-        other = sum(capacity.node_subnet_required(fl if not p.get("podSubnetId") else "podsubnet", int(p["count"]),
+        other = sum(capacity.node_subnet_required(fl if not p.get("podSubnetId") else "podsubnet", capacity_count(p),
                                                   int(p["maxPods"])) for p in same)
         vctx = context.subnet_context(tx, str(pool["vnetSubnetId"]))
         pool_fl = "podsubnet" if pool.get("podSubnetId") else fl
-        validation_rp.check_node_subnet_capacity(pool_fl, new_count, int(str(pool["maxPods"])), vctx, other)
+        validation_rp.check_node_subnet_capacity(pool_fl, new_capacity, int(str(pool["maxPods"])), vctx, other)
         if pool.get("podSubnetId"):
             pctx = context.subnet_context(tx, str(pool["podSubnetId"]), "podSubnetID")
             others = sum(int(p["count"]) for p in cluster["properties"]["agentPoolProfiles"]
@@ -76,6 +82,8 @@ def scale_cluster(tx: Transaction, resource_group: str, name: str, node_count: i
     """``az aks scale -g RG -n NAME --node-count N [--nodepool-name P]``."""
     cluster = context.get_cluster(tx, resource_group, name)
     pool = find_pool(cluster, nodepool_name)
+    if pool.get("enableAutoScaling"):
+        raise AzCliError("ValidationError", "Cannot scale cluster autoscaler enabled node pool.")
     if node_count < 0:
         raise AzureError("InvalidParameter", f"agentPoolProfile.count was {node_count}.", "agentPoolProfile.count")
     return set_pool_count(tx, cluster, str(pool["name"]), node_count)

@@ -41,6 +41,9 @@ class ClusterRequest:
     kubernetes_version: str | None = None
     vm_size: str | None = None
     max_surge: str | None = None
+    enable_cluster_autoscaler: bool = False
+    min_count: int | None = None
+    max_count: int | None = None
     tags: dict[str, str] | None = None
     ssh_public_key: str = ""
 
@@ -70,7 +73,14 @@ class ClusterSpec:
     private: bool = False
     private_dns_zone: str | None = None
     disable_public_fqdn: bool = False
+    min_count: int | None = None  # cluster autoscaler bounds (None: autoscaler off)
+    max_count: int | None = None
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def capacity_nodes(self) -> int:
+        """Nodes the RP pre-allocates for: the autoscaler's max-count when enabled, else the node count."""
+        return self.max_count if self.max_count is not None else self.node_count
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ CIDR_PATTERN = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$"
 DNS_IP_PATTERN = (r"^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}"
                   r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$")
 
+DNS_PREFIX_PATTERN = r"^[a-zA-Z0-9]$|^[a-zA-Z0-9][a-zA-Z0-9-]{0,52}[a-zA-Z0-9]$"  # ManagedCluster.dnsPrefix (spec)
+
 MSG_POD_CIDR_NEEDS_OVERLAY = (
     "Please specify network plugin mode `overlay` when using --pod-cidr or use network plugin `kubenet`. For more "
     "information about Azure CNI Overlay please see https://aka.ms/aks/azure-cni-overlay"
@@ -65,6 +67,12 @@ MSG_NODEPOOL_ALNUM = "--nodepool-name should contain only alphanumeric character
 MSG_OUTBOUND_IPS_WHITESPACE = "--load-balancer-outbound-ips cannot contain whitespace"
 MSG_MANAGED_IP_COUNT = "--load-balancer-managed-outbound-ip-count must be in the range [1,100]"
 MSG_NAT_IP_COUNT = "--nat-gateway-managed-outbound-ip-count must be in the range [1,16]"
+MSG_AUTOSCALER_BOTH = "Please specify both min-count and max-count when --enable-cluster-autoscaler enabled"
+MSG_AUTOSCALER_ORDER = "Value of min-count should be less than or equal to value of max-count"
+MSG_AUTOSCALER_RANGE = "node-count is not in the range of min-count and max-count"
+MSG_AUTOSCALER_FLAG = "min-count and max-count are required for --enable-cluster-autoscaler, please use the flag"
+MSG_MIN_COUNT = "--min-count must be in the range [0,1000]"
+MSG_MAX_COUNT = "--max-count must be in the range [0,1000]"
 MSG_MAX_SURGE_POSITIVE = "--max-surge must be positive"
 MSG_MAX_SURGE_FORMAT = "--max-surge should be an int or percentage"
 
@@ -145,6 +153,14 @@ def validate_dns_ip_format(value: str | None) -> str | None:
     return value
 
 
+def validate_dns_prefix(value: str | None) -> str | None:
+    """The SDK's pattern of ``ManagedCluster.dns_prefix`` (1–54 letters, digits, hyphens; alphanumeric ends)."""
+    if value is not None and not re.match(DNS_PREFIX_PATTERN, value):
+        raise _err(f"Parameter 'ManagedCluster.dns_prefix' must conform to the following pattern: "
+                   f"'{DNS_PREFIX_PATTERN}'.", "ValidationError")
+    return value
+
+
 def validate_nodepool_name(value: str) -> str:
     """``validate_nodepool_name``: at most 12 characters, alphanumeric only."""
     if len(value) > 12:
@@ -166,6 +182,23 @@ def validate_max_surge(value: str | None) -> str | None:
     if n <= 0:
         raise _err(MSG_MAX_SURGE_POSITIVE)
     return value
+
+
+def validate_autoscaler(enable: bool, node_count: int, min_count: int | None, max_count: int | None) -> None:
+    """``validate_nodes_count`` and the decorator's autoscaler checks [CLI-V; CLI-D]."""
+    if min_count is not None and not 0 <= min_count <= 1000:
+        raise _err(MSG_MIN_COUNT)
+    if max_count is not None and not 0 <= max_count <= 1000:
+        raise _err(MSG_MAX_COUNT)
+    if enable:
+        if min_count is None or max_count is None:
+            raise _err(MSG_AUTOSCALER_BOTH, "RequiredArgumentMissingError")
+        if min_count > max_count:
+            raise _err(MSG_AUTOSCALER_ORDER)
+        if not min_count <= node_count <= max_count:
+            raise _err(MSG_AUTOSCALER_RANGE)
+    elif min_count is not None or max_count is not None:
+        raise _err(MSG_AUTOSCALER_FLAG, "RequiredArgumentMissingError")
 
 
 def validate_ip_ranges(value: str | None) -> tuple[str, ...] | None:

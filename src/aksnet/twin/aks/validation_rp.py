@@ -265,9 +265,11 @@ def validate_spec(spec: ClusterSpec, vnet: VnetContext) -> list[str]:
     check_network_policy(spec)
     check_count(spec.node_count)
     check_max_pods(spec.max_pods, spec.node_count)
-    check_cluster_size(spec.flavour, spec.node_count)
+    check_cluster_size(spec.flavour, spec.capacity_nodes)
     warnings = list(check_pod_cidr(spec, vnet))
     warnings += check_service_cidr(spec, vnet)
-    check_pod_cidr_capacity(spec.pod_cidr, spec.node_count)
-    check_node_subnet_capacity(spec.flavour, spec.node_count, spec.max_pods, vnet)
+    # with the cluster autoscaler, max-count is what the RP pre-allocates for [ISS:Azure/AKS-Construction#701]
+    check_pod_cidr_capacity(spec.pod_cidr, spec.capacity_nodes)
+    # a private cluster's API server endpoint takes one address in the first pool's subnet [aks.md §2.1]
+    check_node_subnet_capacity(spec.flavour, spec.capacity_nodes, spec.max_pods, vnet, 1 if spec.private else 0)
     return warnings

@@ -10,6 +10,7 @@ a Service document, touches nothing.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,12 @@ class ServiceLB:
     probe_interval: int
     probe_count: int
     pip_tags: dict[str, str] = field(default_factory=dict)
+    # per-port annotations ``port_{port}_no_lb_rule`` / ``_no_probe_rule`` / ``_health-probe_{protocol,port,
+    # request-path,interval,num-of-probe}``, keyed by port then by the suffix after ``port_{port}_``
+    port_options: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def port_option(self, port: int, option: str) -> str | None:
+        return self.port_options.get(port, {}).get(option)
 
     @property
     def frontend_name(self) -> str:
@@ -137,6 +144,15 @@ def _tags(value: str | None) -> dict[str, str]:
     for item in _csv(value):
         k, _, v = item.partition("=")
         out[k.strip()] = v.strip()
+    return out
+
+
+def _port_options(ann: dict[str, str]) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    for key, value in ann.items():
+        m = re.match(r"^service\.beta\.kubernetes\.io/port_(\d+)_(.+)$", key)
+        if m:
+            out.setdefault(int(m.group(1)), {})[m.group(2)] = value.strip()
     return out
 
 
@@ -190,6 +206,7 @@ def read_service(doc: Doc) -> ServiceLB:
         probe_interval=_int(ann.get(ANN_PROBE_INTERVAL), 5, ANN_PROBE_INTERVAL, 5, 2147483647),
         probe_count=_int(ann.get(ANN_PROBE_COUNT), 2, ANN_PROBE_COUNT, 2, 2147483647),
         pip_tags=_tags(ann.get(ANN_PIP_TAGS)),
+        port_options=_port_options(ann),
     )
 
 

@@ -35,8 +35,33 @@ def is_managed_name(name: str) -> bool:
     return bool(_MANAGED.match(name))
 
 
-def _probe(svc: ServiceLB, name: str, protocol: str, port: int | None, node_port: int | None,
+def _probe(svc: ServiceLB, name: str, protocol: str, port: int, node_port: int | None,
            app_protocol: str | None) -> Doc | None:
+    """The rule's health probe (None: no probe), with the per-port ``port_{port}_health-probe_*`` overrides."""
+    if svc.port_option(port, "no_probe_rule") == "true":
+        return None
+    probe = _default_probe(svc, protocol, node_port, app_protocol)
+    over_proto = svc.port_option(port, "health-probe_protocol")
+    if over_proto:
+        proto = {"tcp": "Tcp", "http": "Http", "https": "Https"}.get(over_proto.lower(), "Tcp")
+        probe = {"protocol": proto, "port": (probe or {}).get("port") or node_port,
+                 "intervalInSeconds": svc.probe_interval, "numberOfProbes": svc.probe_count, "probeThreshold": 1}
+        if proto != "Tcp":
+            probe["requestPath"] = "/"
+    if probe is None or not probe.get("port"):
+        return None
+    for option, field_name in (("health-probe_port", "port"), ("health-probe_interval", "intervalInSeconds"),
+                               ("health-probe_num-of-probe", "numberOfProbes")):
+        value = svc.port_option(port, option)
+        if value and value.isdigit():
+            probe[field_name] = int(value)
+    path = svc.port_option(port, "health-probe_request-path")
+    if path and probe["protocol"] != "Tcp":
+        probe["requestPath"] = path
+    return {"name": name, "properties": probe}
+
+
+def _default_probe(svc: ServiceLB, protocol: str, node_port: int | None, app_protocol: str | None) -> Doc | None:
     path: str | None
     if svc.etp_local and svc.health_check_node_port:
         proto, probe_port, path = "Http", svc.health_check_node_port, "/healthz"
@@ -57,7 +82,7 @@ def _probe(svc: ServiceLB, name: str, protocol: str, port: int | None, node_port
                   "numberOfProbes": svc.probe_count, "probeThreshold": 1}
     if path:
         props["requestPath"] = path
-    return {"name": name, "properties": props}
+    return props
 
 
 def service_rules(svc: ServiceLB, fe: Frontend, lb_id: str, disable_outbound_snat: bool) -> tuple[list[Doc], list[Doc]]:
@@ -67,6 +92,8 @@ def service_rules(svc: ServiceLB, fe: Frontend, lb_id: str, disable_outbound_sna
     pool_id = f"{lb_id}/backendAddressPools/{BACKEND_POOL}"
     fe_id = f"{lb_id}/frontendIPConfigurations/{fe.name}"
     for p in svc.ports:
+        if svc.port_option(p.port, "no_lb_rule") == "true":
+            continue
         name = svc.rule_name(p.protocol, p.port)
         probe = _probe(svc, name, p.protocol, p.port, p.node_port, p.app_protocol)
         backend_port = p.port if svc.floating_ip else (p.node_port or p.port)

@@ -21,7 +21,7 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import clock, defaults, objects, schema, validation
+from aksnet.twin.kube import defaults, naming, objects, schema, validation
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.schema import ResourceType
 
@@ -214,7 +214,7 @@ class ApiServer:
         rv = self.objs.next_resource_version()
         if old is None:
             meta["uid"] = deterministic_uuid("k8s-uid", self.objs.scope, rt.store_kind, doc_key(rt, doc), rv)
-            meta["creationTimestamp"] = clock.timestamp()
+            meta["creationTimestamp"] = self.objs.timestamp()
             if rt.kind in GENERATION_KINDS:
                 meta["generation"] = 1
         else:
@@ -242,12 +242,25 @@ class ApiServer:
                enforce_namespace: bool = False, last_applied: bool = False) -> Outcome:
         """POST: AlreadyExists when the object exists."""
         rt, body = self._prepare(doc, default_namespace, source, enforce_namespace)
-        name = body["metadata"].get("name")
-        if name and self.find(rt, body["metadata"].get("namespace"), name) is not None:
+        meta = body["metadata"]
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = self._generate_name(rt, meta)
+        name = meta.get("name")
+        if name and self.find(rt, meta.get("namespace"), name) is not None:
             raise ApiError("AlreadyExists", f'{rt.qualified_plural} "{name}" already exists')
         if last_applied:
             _set_last_applied(body, doc)
         return Outcome(rt, self._create_prepared(rt, body), "created")
+
+    def _generate_name(self, rt: ResourceType, meta: Doc) -> str:
+        """metadata.generateName: the prefix plus 5 characters (names.SimpleNameGenerator), deterministic."""
+        prefix = str(meta["generateName"])[:58]
+        i = 0
+        while True:
+            name = prefix + naming.suffix(f"{self.objs.scope}:{rt.store_kind}:{prefix}:{i}")
+            if self.find(rt, meta.get("namespace"), name) is None:
+                return name
+            i += 1
 
     def _create_prepared(self, rt: ResourceType, body: Doc) -> Doc:
         if not body["metadata"].get("name"):
@@ -309,15 +322,16 @@ class ApiServer:
             return Outcome(rt, live, "unchanged")
         return Outcome(rt, self.store(rt, admitted, live), "configured")
 
-    def delete(self, rt: ResourceType, namespace: str | None, name: str) -> Doc:
-        """DELETE with background cascading (owned objects go too; a namespace takes its contents)."""
+    def delete(self, rt: ResourceType, namespace: str | None, name: str, orphan: bool = False) -> Doc:
+        """DELETE with background cascading (owned objects go too, unless ``orphan``: propagationPolicy
+        Orphan); a namespace takes its contents."""
         doc = self.get(rt, namespace, name)
         if rt.kind == "Namespace" and name in SYSTEM_NAMESPACES:
             raise ApiError("Forbidden", f'namespaces "{name}" is forbidden: this namespace may not be deleted')
         if rt.kind == "Node":
             raise ApiError("Forbidden", 'nodes is forbidden: remove nodes with "az aks scale" or "az aks '
                                         'nodepool delete"')
-        self._remove(rt, doc)
+        self._remove(rt, doc, orphan)
         if rt.kind == "Namespace":
             for other in schema.RESOURCE_TYPES:
                 if other.namespaced:
@@ -326,7 +340,7 @@ class ApiServer:
                             self._remove(other, d)
         return doc
 
-    def _remove(self, rt: ResourceType, doc: Doc) -> None:
+    def _remove(self, rt: ResourceType, doc: Doc, orphan: bool = False) -> None:
         if not self.objs.delete(rt.store_kind, doc_key(rt, doc)):
             return
         if rt.kind == "Service":
@@ -338,8 +352,24 @@ class ApiServer:
             else:
                 services.release_service(self.tx, self.cluster_id, doc)
         uid = doc["metadata"].get("uid")
-        if uid:
+        if uid and not orphan:
             self._collect_garbage(uid, doc["metadata"].get("namespace"))
+        elif uid:
+            self._orphan_dependents(uid)
+
+    def _orphan_dependents(self, owner_uid: str) -> None:
+        """propagationPolicy Orphan: dependents lose the ownerReference and stay."""
+        for name in ("ReplicaSet", "Pod", "Job"):
+            rt = schema.BY_KIND[name]
+            for d in self.objs.docs(rt.store_kind):
+                refs = d["metadata"].get("ownerReferences") or []
+                kept = [r for r in refs if r.get("uid") != owner_uid]
+                if len(kept) != len(refs):
+                    if kept:
+                        d["metadata"]["ownerReferences"] = kept
+                    else:
+                        d["metadata"].pop("ownerReferences", None)
+                    write_object(self.objs, rt, d)
 
     def _collect_garbage(self, owner_uid: str, namespace: str | None) -> None:
         """The garbage collector: objects whose ownerReferences name the deleted owner are deleted too."""
@@ -364,7 +394,7 @@ def create_owned(objs: ClusterObjects, rt: ResourceType, doc: Doc) -> Doc:
     rv = objs.next_resource_version()
     meta["uid"] = deterministic_uuid("k8s-uid", objs.scope, rt.store_kind, doc_key(rt, doc), rv)
     meta["resourceVersion"] = rv
-    meta["creationTimestamp"] = clock.timestamp()
+    meta["creationTimestamp"] = objs.timestamp()
     if rt.kind in GENERATION_KINDS:
         meta.setdefault("generation", 1)
     doc["apiVersion"], doc["kind"] = rt.api_version, rt.kind

@@ -18,7 +18,7 @@ import ipaddress
 from typing import Any
 
 from aksnet.store import Transaction
-from aksnet.twin.kube import apiserver, netinfo, objects, schema
+from aksnet.twin.kube import apiserver, netinfo, schema
 from aksnet.twin.kube.apiserver import ApiServer
 
 Doc = dict[str, Any]
@@ -195,4 +195,3 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
         if api.find(rt, doc["metadata"]["namespace"], doc["metadata"]["name"]) is None:
             api.create(doc)
     ensure_service_accounts(api)
-    objects.flush_dirty(tx, cluster_id)

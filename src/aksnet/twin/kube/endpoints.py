@@ -214,7 +214,6 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
     """Bring every managed EndpointSlice and Endpoints in line with Services and pods; write the cache back."""
     objs = objects.open_objects(tx, cluster_id)
     sync_all(objs)
-    objects.flush_dirty(tx, cluster_id)
 
 
 def sync_all(objs: ClusterObjects) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import clock
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube_store import KIND_EVENT
 
@@ -34,7 +33,7 @@ def record(objs: ClusterObjects, involved: Doc, reason: str, message: str, type_
     meta = involved["metadata"]
     uid = str(meta.get("uid", ""))
     idx = _index(objs)
-    now = clock.timestamp()
+    now = objs.timestamp()
     existing = idx.get((uid, reason, message))
     if existing is not None:
         existing["count"] = int(existing.get("count", 1)) + 1

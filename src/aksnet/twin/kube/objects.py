@@ -5,6 +5,8 @@ from the workspace once, on first use, and changed documents are written back on
 This is what keeps ``kubectl apply`` of thousands of objects linear: nothing re-reads the workspace per
 object. The cache belongs to one transaction; :func:`flush` writes it back and forgets it, so code that
 writes the workspace directly (other resource providers) is seen by the next :func:`open_objects`.
+Contract: code that reads or writes Kubernetes documents during a reconcile uses :func:`open_objects`
+(never ``tx`` directly); ``reconcile_cluster`` flushes once at its end.
 
 Must not know any Kubernetes rule beyond where documents live (``aksnet.twin.kube_store``).
 """
@@ -15,6 +17,7 @@ import weakref
 from typing import Any
 
 from aksnet.store import Transaction
+from aksnet.twin.kube import clock
 from aksnet.twin.kube_store import cluster_scope
 
 Doc = dict[str, Any]
@@ -36,6 +39,7 @@ class ClusterObjects:
         self._rv: int | None = None
         self._cluster: Doc | None = None
         self.extra: dict[str, Any] = {}  # per-command scratch space of controllers (e.g. node indexes)
+        self._now: str | None = None
 
     # -- reading ---------------------------------------------------------------------------------
     def _kind(self, kind: str) -> dict[str, Doc]:
@@ -85,6 +89,12 @@ class ClusterObjects:
         self._deleted[(kind, k)] = None
         return True
 
+    def timestamp(self) -> str:
+        """The command's time (one instant per command), as metav1.Time text."""
+        if self._now is None:
+            self._now = clock.timestamp()
+        return self._now
+
     def next_resource_version(self) -> str:
         """The cluster's next resourceVersion (one counter per cluster, like an etcd revision)."""
         if self._rv is None:
@@ -97,10 +107,8 @@ class ClusterObjects:
         tx = self.tx
         for kind, key in self._deleted:
             tx.delete(kind, key, self.scope)
-        for kind, key in self._dirty:
-            doc = self._kinds[kind].get(key)
-            if doc is not None:
-                tx.put(kind, key, doc, self.scope)
+        rows = [(kind, key, self._kinds[kind][key]) for kind, key in self._dirty if key in self._kinds[kind]]
+        tx.put_bulk(rows, self.scope)
         self._dirty.clear()
         self._deleted.clear()
         if self._rv is not None and tx.writable:

@@ -24,7 +24,7 @@ from typing import Any
 from aksnet.errors import AksnetError
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
-from aksnet.twin.kube import apiserver, clock, events, netinfo, objects, schema
+from aksnet.twin.kube import apiserver, events, netinfo, objects, schema
 from aksnet.twin.kube.objects import ClusterObjects
 
 Doc = dict[str, Any]
@@ -183,7 +183,7 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
     """Give every bound pod without an address one, and start it."""
     objs = objects.open_objects(tx, cluster_id)
     alloc: Allocator | None = None
-    now = clock.timestamp()
+    now = objs.timestamp()
     for pod in objs.docs(RT_POD.store_kind):
         node_name = pod["spec"].get("nodeName")
         st = pod.get("status") or {}
@@ -207,7 +207,6 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
                           host=node_name)
             events.record(objs, pod, "Started", f"Started container {c.get('name')}", component="kubelet",
                           host=node_name)
-    objects.flush_dirty(tx, cluster_id)
 
 
 def _sandbox_failed(objs: ClusterObjects, pod: Doc, node: str, mode: str) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aksnet.store import Transaction
-from aksnet.twin.kube import apiserver, clock, events, objects, schema
+from aksnet.twin.kube import apiserver, events, objects, schema
 from aksnet.twin.kube.objects import ClusterObjects
 
 Doc = dict[str, Any]
@@ -237,11 +237,20 @@ def _set_condition(status: Doc, cond: Doc) -> None:
     status["conditions"] = conds
 
 
+def reject_out_of_pods(objs: ClusterObjects, pod: Doc, st: NodeState, now: str) -> None:
+    """Kubelet admission for a pod bound with ``spec.nodeName`` to a full node: phase Failed, OutOfpods."""
+    msg = (f"Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: {st.pods}, "
+           f"capacity: {st.max_pods}")
+    apiserver.write_status(objs, RT_POD, pod, {"phase": "Failed", "reason": "OutOfpods", "message": msg,
+                                              "startTime": now})
+    events.record(objs, pod, "OutOfpods", f"Node didn't have enough resource: pods, requested: 1, used: "
+                  f"{st.pods}, capacity: {st.max_pods}", "Warning", "kubelet", host=st.name)
+
+
 def reconcile(tx: Transaction, cluster_id: str) -> None:
     """Bind every pending, unbound pod, oldest first."""
     objs = objects.open_objects(tx, cluster_id)
     schedule_all(objs)
-    objects.flush_dirty(tx, cluster_id)
 
 
 def schedule_all(objs: ClusterObjects) -> None:
@@ -249,14 +258,18 @@ def schedule_all(objs: ClusterObjects) -> None:
     states = [NodeState(n, i) for i, n in enumerate(nodes) if node_ready(n)]
     by_name = {s.name: s for s in states}
     pending: list[Doc] = []
+    now = objs.timestamp()
     for pod in objs.docs(RT_POD.store_kind):
         node = pod["spec"].get("nodeName")
         if node:
             if is_active(pod) and node in by_name:
-                by_name[node].add(pod)
+                st = by_name[node]
+                if not (pod.get("status") or {}).get("podIP") and st.pods >= st.max_pods:
+                    reject_out_of_pods(objs, pod, st, now)
+                    continue
+                st.add(pod)
         elif is_active(pod):
             pending.append(pod)
-    now = clock.timestamp()
     static: dict[str, tuple[list[NodeState], dict[str, int]]] = {}
     for pod in pending:
         chosen, reasons = schedule_pod(pod, states, static)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.store import Transaction
-from aksnet.twin.kube import apiserver, clock, objects, schema
+from aksnet.twin.kube import apiserver, objects, schema
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.workloads import pods_by_owner
 
@@ -120,7 +120,7 @@ def job_status(job: Doc, pods: list[Doc], now: str) -> Doc:
 
 def update_all(objs: ClusterObjects) -> None:
     idx = pods_by_owner(objs)
-    now = clock.timestamp()
+    now = objs.timestamp()
     rt_rs = schema.BY_KIND["ReplicaSet"]
     rss_by_owner: dict[str, list[Doc]] = {}
     for rs in objs.docs(rt_rs.store_kind):
@@ -143,4 +143,3 @@ def update_all(objs: ClusterObjects) -> None:
 def reconcile(tx: Transaction, cluster_id: str) -> None:
     objs = objects.open_objects(tx, cluster_id)
     update_all(objs)
-    objects.flush_dirty(tx, cluster_id)

@@ -366,7 +366,6 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
             apiserver.write_object(objs, schema.BY_KIND["Job"], job)
         reconcile_job(objs, job)
     _orphans(objs)
-    objects.flush_dirty(tx, cluster_id)
 
 
 def collect_pods_of_gone_nodes(objs: ClusterObjects) -> None:

@@ -1,5 +1,5 @@
 """The emulated Microsoft.Network resource provider: VNets and subnets, NSGs and rules, route tables and
-routes, public IPs, NAT gateways, NICs and load balancers.
+routes, public IPs, NAT gateways, NICs, load balancers and VNet peerings.
 
 Other twin modules (the AKS resource provider, the cloud-provider reconciler) call the functions re-exported
 here; the az front end calls them too. Documents are ARM's REST shape (``properties`` nested); az's
@@ -56,6 +56,15 @@ from aksnet.twin.network.nsg import (
     nsg_id,
     upsert_security_rule,
 )
+from aksnet.twin.network.peering import (
+    create_peering,
+    delete_peering,
+    get_peering,
+    list_peerings,
+    peering_id,
+    sync_peering,
+    update_peering,
+)
 from aksnet.twin.network.public_ip import (
     allocate_public_address,
     create_public_ip,
@@ -93,7 +102,8 @@ from aksnet.twin.network.vnet import create_vnet, delete_vnet, find_vnet, get_vn
 
 __all__ = [
     "KIND_LB", "KIND_NAT_GATEWAY", "KIND_NIC", "KIND_NSG", "KIND_PUBLIC_IP", "KIND_ROUTE_TABLE", "KIND_VNET",
-    "NETWORK", "UNCHANGED", "allocate_public_address", "associate_subnet", "attach_nic_to_vm", "create_nat_gateway",
+    "NETWORK", "UNCHANGED", "create_peering", "delete_peering", "get_peering", "list_peerings", "peering_id",
+    "sync_peering", "update_peering", "allocate_public_address", "associate_subnet", "attach_nic_to_vm", "create_nat_gateway",
     "create_nic", "create_nsg", "create_public_ip", "create_route_table", "create_subnet", "create_vnet",
     "delete_load_balancer", "delete_nat_gateway", "delete_nic", "delete_nsg", "delete_public_ip", "delete_route",
     "delete_route_table", "delete_security_rule", "delete_subnet", "delete_vnet", "find_load_balancer",

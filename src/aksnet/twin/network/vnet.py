@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from aksnet.errors import AzCliError, AzureError
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
+from aksnet.twin.network import peering as peering_mod
 from aksnet.twin.network import subnet as subnet_mod
 from aksnet.twin.network.common import (
     KIND_VNET,
@@ -125,7 +126,10 @@ def update_vnet(tx: Transaction, vnet_id: str, *, address_prefixes: Sequence[str
                 snet = ipaddress.ip_network(sp, strict=False)
                 if not any(net_inside(snet, n) for n in nets):
                     raise subnet_mod.outside_vnet(s["name"], doc["name"])
+        changed = props.get("addressSpace", {}).get("addressPrefixes") != list(address_prefixes)
         props["addressSpace"] = {"addressPrefixes": list(address_prefixes)}
+        if changed:
+            peering_mod.resized(tx, doc)
     if dns_servers is not None:
         if dns_servers:
             props["dhcpOptions"] = {"dnsServers": list(dns_servers)}
@@ -140,11 +144,13 @@ def update_vnet(tx: Transaction, vnet_id: str, *, address_prefixes: Sequence[str
 
 def delete_vnet(tx: Transaction, vnet_id: str) -> bool:
     """``az network vnet delete``: refused while a subnet is in use (``InUseSubnetCannotBeDeleted``); detaches
-    the NSGs, route tables and NAT gateways of its subnets. A missing VNet is not an error (ARM 204)."""
+    the NSGs, route tables and NAT gateways of its subnets; peerings pointing to it become ``Disconnected``.
+    A missing VNet is not an error (ARM 204)."""
     doc = tx.get(KIND_VNET, vnet_id)
     if doc is None:
         return False
     for s in list(doc["properties"].get("subnets", [])):
         subnet_mod.delete_subnet(tx, s["id"])
     tx.delete(KIND_VNET, vnet_id)
+    peering_mod.disconnect_peers_of(tx, str(doc["id"]))
     return True

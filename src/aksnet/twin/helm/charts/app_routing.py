@@ -3,7 +3,7 @@ aks-app-routing-operator creates for its default NginxIngressController, and tur
 
 Source: Azure/aks-app-routing-operator ``pkg/manifests/nginx.go`` (``NginxIngressControllerResources``: resource
 name ``nginx`` in namespace ``app-routing-system``, IngressClass ``webapprouting.kubernetes.azure.com`` with
-controller ``webapprouting.kubernetes.azure.com/nginx``, pod selector ``app: nginx``, labels
+controller ``webapprouting.kubernetes.azure.com/nginx`` (see :data:`CONTROLLER`), pod selector ``app: nginx``, labels
 ``app.kubernetes.io/managed-by: aks-app-routing-operator`` and ``app.kubernetes.io/component:
 ingress-controller``, Service type LoadBalancer with externalTrafficPolicy Local, ports http 80 / https 443,
 HPA minimum 2 replicas, ConfigMap data); MicrosoftDocs ``app-routing.md`` (``--nginx`` External, Internal,
@@ -26,6 +26,9 @@ Doc = dict[str, Any]
 NAMESPACE = "app-routing-system"
 RESOURCE = "nginx"
 INGRESS_CLASS = "webapprouting.kubernetes.azure.com"
+# The operator's default NginxIngressController uses "webapprouting.kubernetes.azure.com/nginx"; the team
+# contract (and aksnet.engine.ingress.model.APPROUTING_CONTROLLER) uses the value below. Change both together
+# (docs/fidelity/services.md).
 CONTROLLER = "webapprouting.kubernetes.azure.com/nginx"
 IMAGE = "mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller:v1.11.5"
 NGINX_MODES = ("AnnotationControlled", "External", "Internal", "None")
