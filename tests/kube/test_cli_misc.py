@@ -212,3 +212,17 @@ def test_rollout_history_and_undo(cluster: str) -> None:
     assert img == "nginx:1.26 3"
     images = kubectl("get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}").out
     assert images == "nginx:1.26"
+
+
+def test_create_job_and_cronjob(cluster: str) -> None:
+    assert kubectl("create", "job", "once", "--image=busybox", "--", "date").out == "job.batch/once created\n"
+    job = json.loads(kubectl("get", "job", "once", "-o", "json").out)
+    uid = job["metadata"]["uid"]
+    assert job["spec"]["selector"] == {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+    assert job["status"]["active"] == 1
+    assert kubectl("get", "pods", "-l", "job-name=once", "-o", "name").out.startswith("pod/once-")
+    r = kubectl("create", "cronjob", "tick", "--image=busybox", "--schedule=*/5 * * * *")
+    assert r.out == "cronjob.batch/tick created\n"
+    assert kubectl("get", "cj", "tick").out.split("\n")[1].split()[:2] == ["tick", "*/5"]
+    r = kubectl("create", "cronjob", "bad", "--image=busybox", "--schedule=nope")
+    assert r.code == 1 and 'The CronJob "bad" is invalid: spec.schedule: Invalid value: "nope"' in r.err

@@ -188,8 +188,9 @@ SECTIONS: list[Callable[[Demo], None]] = [section_build, section_resources, sect
 def run(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print("usage: aksnet demo\n\nBuilds seed 001's kubenet walkthrough in a temporary workspace (your own "
-              "workspace is not touched) and shows the resources, nodes, routes, IP plan, pod IPs, traces (pod to pod, pod "
-              "to VM, internet to a LoadBalancer through the NSG), the connectivity matrix and lint findings.")
+              "workspace is not touched) and shows the resources, nodes, routes, IP plan, pod IPs, traces "
+              "(pod to pod, pod to VM, internet to a LoadBalancer through the NSG), the connectivity matrix and "
+              "lint findings.")
         return 0
     if argv:
         print(f"aksnet demo: unexpected arguments: {' '.join(argv)}", file=sys.stderr)

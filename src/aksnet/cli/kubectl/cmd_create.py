@@ -27,7 +27,7 @@ CREATE_VALUES = {
     "node-port": ("--node-port",), "clusterip": ("--clusterip",), "external-name": ("--external-name",),
     "cert": ("--cert",), "key": ("--key",), "from-literal": ("--from-literal",), "from-file": ("--from-file",),
     "type": ("--type",), "filename": ("-f", "--filename"), "output": ("-o", "--output"), "dry-run": ("--dry-run",),
-    "from-env-file": ("--from-env-file",),
+    "from-env-file": ("--from-env-file",), "schedule": ("--schedule",), "restart": ("--restart",),
 }
 CREATE_BOOLS = {"recursive": ("-R", "--recursive"), "save-config": ("--save-config",)}
 
@@ -44,7 +44,8 @@ def run_create(argv: list[str]) -> int:
         raise KubeError("error: must specify one of -f and -k")
     what, rest = p.args[0], p.args[1:]
     builders = {"namespace": _namespace, "ns": _namespace, "deployment": _deployment, "deploy": _deployment,
-                "service": _service, "svc": _service, "secret": _secret, "configmap": _configmap, "cm": _configmap}
+                "service": _service, "svc": _service, "secret": _secret, "configmap": _configmap, "cm": _configmap,
+                "job": _job, "cronjob": _cronjob, "cj": _cronjob}
     if what not in builders:
         raise KubeError(f'error: unknown command "{what}" for "kubectl create"\nDid you mean this?\n\tdeployment')
     doc = builders[what](rest, p)
@@ -183,6 +184,36 @@ def _deployment(rest: list[str], p: flags.Parsed) -> Doc:
             "spec": {"replicas": _int_flag(p, "replicas", 1), "selector": {"matchLabels": dict(labels)},
                      "strategy": {}, "template": {"metadata": {"labels": dict(labels)},
                                                   "spec": {"containers": containers}}},
+            "status": {}}
+
+
+def _job_spec(name: str, p: flags.Parsed) -> Doc:
+    image = p.get("image")
+    if not image:
+        raise KubeError('error: required flag(s) "image" not set')
+    c: Doc = {"name": name, "image": image, "resources": {}}
+    if p.rest:
+        c["command"] = list(p.rest)
+    return {"template": {"metadata": {}, "spec": {"containers": [c], "restartPolicy": p.get("restart") or "Never"}}}
+
+
+def _job(rest: list[str], p: flags.Parsed) -> Doc:
+    """kubectl create job NAME --image=IMAGE [-- COMMAND]: restartPolicy Never."""
+    name = _one_name(rest, "job")
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name}, "spec": _job_spec(name, p),
+            "status": {}}
+
+
+def _cronjob(rest: list[str], p: flags.Parsed) -> Doc:
+    """kubectl create cronjob NAME --image=IMAGE --schedule='*/1 * * * *' (restartPolicy OnFailure)."""
+    name = _one_name(rest, "cronjob")
+    if not p.get("schedule"):
+        raise KubeError('error: required flag(s) "schedule" not set')
+    spec = _job_spec(name, p)
+    if not p.get("restart"):
+        spec["template"]["spec"]["restartPolicy"] = "OnFailure"
+    return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": name},
+            "spec": {"schedule": p.get("schedule"), "jobTemplate": {"metadata": {"name": name}, "spec": spec}},
             "status": {}}
 
 
