@@ -123,6 +123,8 @@ def main() -> int:
     ap.add_argument("--peer-pods", type=int, default=250)
     args = ap.parse_args()
     base = measure(args.nodes, args.pods)
+    print(f"base done: up {base['up']:.2f} s, verify {base['verify']:.2f} s ({base['flows']:.0f} flows), "
+          f"down {base['down']:.2f} s", flush=True)
     peer = measure(args.peer_nodes, args.peer_pods)
     print(f"{'':28}{args.nodes} nodes/{args.pods} pods   {args.peer_nodes} nodes/{args.peer_pods} pods   ratio")
     for key in ("namespaces", "flows", "disagree", "plan", "up", "up_again", "verify", "down"):

@@ -1,10 +1,13 @@
 """Golden scenarios: az command lines and what they print (tests/scenarios/az_*/commands.txt → expected.txt).
+Lines starting with ``aksnet `` run other verbs (``aksnet trace …``, ``aksnet kubectl apply -f x.yaml`` with
+``x.yaml`` beside commands.txt).
 
 Run with ``--update-golden`` to rewrite the expected outputs after an intended change.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
@@ -18,10 +21,15 @@ SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("az_*/comma
 def transcript(commands: Path) -> str:
     out = []
     for line in commands.read_text().splitlines():
-        if not line.startswith("az "):
+        if line.startswith("az "):
+            r = run_cli("az", *shlex.split(line)[1:])
+        elif line.startswith("aksnet "):
+            args = [str(commands.parent / a) if (commands.parent / a).is_file() else a for a in shlex.split(line)[1:]]
+            r = run_cli(*args)
+        else:
             continue
-        r = run_cli("az", *shlex.split(line)[1:])
-        out.append(f"$ {line}\n[exit {r.code}]\n{r.out}{r.err}")
+        text = f"$ {line}\n[exit {r.code}]\n{r.out}{r.err}"
+        out.append(text.replace(os.environ.get("AKSNET_HOME", "\0"), "$AKSNET_HOME"))
     return "".join(out)
 
 

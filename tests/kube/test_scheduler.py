@@ -117,3 +117,21 @@ def test_node_name_on_full_node_is_rejected_by_kubelet(home: Path, tmp_path: Pat
     pod = next(p for p in pods(cid) if p["metadata"]["name"] == "pinned")
     assert pod["status"]["phase"] == "Failed" and pod["status"]["reason"] == "OutOfpods"
     assert "OutOfpods" in kubectl("get", "pod", "pinned").out
+
+
+def test_insufficient_cpu(home: Path, tmp_path: Path) -> None:
+    from aksnet.cli.common import command_transaction
+    from aksnet.twin.kube_store import cluster_scope
+
+    cid = setup_cluster(nodes=2)
+    with command_transaction() as tx:
+        for n in tx.list("k8s:core/Node", cluster_scope(cid)):
+            n["status"]["allocatable"].update({"cpu": "1900m", "memory": "5Gi"})
+            tx.put("k8s:core/Node", n["metadata"]["name"], n, cluster_scope(cid))
+    f = tmp_path / "p.yaml"
+    f.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: hungry}\nspec:\n  containers:\n"
+                 "  - {name: c, image: nginx, resources: {requests: {cpu: '2'}}}\n")
+    kubectl("apply", "-f", str(f))
+    out = kubectl("describe", "pod", "hungry").out
+    assert "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption " \
+           "victims found for incoming pod." in out

@@ -75,8 +75,8 @@ def test_matrix_agrees_with_pairwise(cluster: ClusterState, engine: str) -> None
         for d in cm.classes:
             if s.kind == "external" and d.kind == "external":
                 continue
-            src = s.pods[0] if s.kind != "external" else s.ip
-            dst = d.pods[0] if d.kind != "external" else d.ip
+            src = s.pods[0] if s.kind != "external" else (s.ip or "")
+            dst = d.pods[0] if d.kind != "external" else (d.ip or "")
             if (s.kind == "external" and s.ip in pod_ips) or (d.kind == "external" and d.ip in pod_ips):
                 continue  # that address is a pod, not an outside address
             if s.kind != "external" and s is d and len(s.pods) == 1:

@@ -103,3 +103,11 @@ def test_diff_engines_on_current_workspace(home: Path) -> None:
     assert ("diff-type: removed, source: production/api[Deployment], destination: kube-system/coredns[Deployment]"
             in r.out), r.out
     assert "Cilium doesn't allow traffic to or from pod or node IPs using ipBlock" in r.err
+
+
+def test_path_mode_walks_with_the_chosen_engine(home: Path) -> None:
+    """``--engine`` applies to the walked NetworkPolicy hops too (regression: the walk used the cluster's engine)."""
+    _cluster("azure")
+    r = run_cli("matrix", "--path", "-n", "production", "--focus", "backend", "--engine", "none")
+    assert r.code == 0, r.err
+    assert "production/api[Deployment] => production/backend[Deployment] : TCP 8080,9090\n" in r.out

@@ -70,8 +70,21 @@ class MatrixResult:
     connections: list[Connection]
     warnings: list[str] = field(default_factory=list)
     peers: list[MatrixPeer] = field(default_factory=list)
+    # Rows that are not NetworkPolicy connections: (source, destination, text), e.g. ``matrix --path``'s
+    # ``internet => ns/app[Deployment] : via ingress nginx https://host/path (TCP 443)``.
+    routes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """Every row as (source, destination, connection text), sorted by source then destination."""
+        text = {c: str(c) for c in {c for _, _, c in self.connections}}
+        rows = [(s.name, d.name, text[c]) for s, d, c in self.connections]
+        if self.routes:
+            rows = sorted(rows + self.routes, key=lambda r: (r[0], r[1]))
+        return rows
 
     def to_json(self) -> list[dict[str, str]]:
+        if self.routes:
+            return [{"src": s, "dst": d, "conn": c} for s, d, c in self.lines()]
         return [connection_json(c) for c in self.connections]
 
 
@@ -276,6 +289,7 @@ def walk_path_plugin(twin: Twin, cluster: ClusterState) -> PathPlugin:
     from aksnet.engine.walk import Site, Walker
 
     topo = Topology.build(twin, cluster.cluster.id if cluster.cluster else None)
+    topo.state = cluster  # walk with the cluster as given (its policy_engine may come from --engine)
     walker = Walker(topo)
     by_name: dict[str, list[Pod]] = {}
     for p in cluster.pods:

@@ -154,10 +154,12 @@ def _verify(argv: list[str]) -> int:
                 "trace. Exit 0 when probe and trace agree everywhere, 1 otherwise.")
     p.add_argument("-o", "--output", default="text", choices=("text", "json"))
     p.add_argument("--limit", type=int, default=0, help="probe at most this many flows (0: all)")
+    p.add_argument("--all-pods", action="store_true",
+                   help="every pod pair, not one pod per class (namespace, labels, node, ports)")
     args = p.parse_args(argv)
     from aksnet.dataplane import verify
 
-    rep = verify.verify_home(_home(), limit=args.limit)  # type: ignore[arg-type]
+    rep = verify.verify_home(_home(), limit=args.limit, exhaustive=args.all_pods)  # type: ignore[arg-type]
     if args.output == "json":
         print(json.dumps(verify.report_json(rep), indent=2))
     else:

@@ -1,17 +1,23 @@
-"""``aksnet explain POD|WORKLOAD [--to PEER --port N]``: which policies select a pod or workload and what each
-rule allows (text or JSON); with ``--to``, the NetworkPolicy verdict for one flow and the rules deciding it
-(exit 0 allowed, 1 denied, like ``aksnet trace``)."""
+"""``aksnet explain [POD|WORKLOAD] [--to PEER --port N] [--exposure]``: which policies select a pod or workload
+and what each rule allows (text or JSON); with ``--to``, the NetworkPolicy verdict for one flow and the rules
+deciding it (exit 0 allowed, 1 denied, like ``aksnet trace``); with ``--exposure`` (workspace only), what the
+cluster exposes to the internet and the VNet (load balancers, node ports, ingress routes). On a workspace
+cluster a workload's explanation ends with its own exposure."""
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import json
 import sys
+from dataclasses import replace
 
-from aksnet.analyses.explain import explain, explanation_text, find_target
-from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, print_warnings
+from aksnet.analyses.explain import Explanation, explain, explanation_text, find_target
+from aksnet.analyses.exposure import ExposureReport
+from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, load_workspace_twin, print_warnings
 from aksnet.engine.netpol import PolicyPeer, policy_verdict
-from aksnet.model.twin import ClusterState
+from aksnet.errors import UsageError
+from aksnet.model.twin import ClusterState, Twin
 
 
 def _peer(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, PolicyPeer]:
@@ -22,38 +28,105 @@ def _peer(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, 
         return name, pods[0]
 
 
-def run(argv: list[str]) -> int:
+def _exposure(twin: Twin, cluster: ClusterState) -> ExposureReport:
+    from aksnet.analyses.exposure import compute_exposure
+    from aksnet.engine.addressing import Topology
+
+    topo = Topology.build(twin, cluster.cluster.id if cluster.cluster else None)
+    topo.state = cluster  # the engine chosen with --engine
+    return compute_exposure(topo)
+
+
+def _load(args: argparse.Namespace) -> tuple[Twin | None, ClusterState]:
+    if args.from_dir:
+        return None, load_cluster(args)
+    twin, cluster = load_workspace_twin(context=args.context)
+    return twin, (replace(cluster, policy_engine=args.engine) if args.engine else cluster)
+
+
+def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
+    src_name, src = _peer(cluster, args.target, args.namespace)
+    dst_name, dst = _peer(cluster, args.to, args.namespace)
+    v = policy_verdict(cluster, src, dst, args.port, args.protocol, args.engine or None)
+    if args.output == "json":
+        sys.stdout.write(json.dumps(v.to_json(), indent=2) + "\n")
+    else:
+        word = "allowed" if v.allowed else "denied"
+        lines = [f"{src_name} => {dst_name} {v.protocol} {v.port}: {word} (engine {v.engine})"]
+        lines += [f"  note: {n}" for n in v.notes]
+        if v.enforced:
+            for side in (v.egress, v.ingress):
+                lines.append(f"  {side.direction}: {'allowed' if side.allowed else 'denied'} — {side.reason}")
+        sys.stdout.write("\n".join(lines) + "\n")
+    return 0 if v.allowed else 1
+
+
+def _workload(args: argparse.Namespace, twin: Twin | None, cluster: ClusterState) -> int:
+    from aksnet.render.exposure_text import render_exposure
+
+    e: Explanation = explain(cluster, args.target, args.namespace, args.engine or None)
+    print_warnings(e.connectivity.warnings)
+    exposed = None
+    if twin is not None:
+        exposed = _exposure(twin, cluster).for_workload(e.target, tuple(f"{p}[Pod]" for p in e.pods))
+    if args.output == "json":
+        doc = e.to_json()
+        if exposed is not None:
+            doc["exposure"] = exposed.to_json()
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        text = explanation_text(e)
+        if exposed is not None:
+            text += "".join(f"  {line}\n" if not line.startswith("exposed") else f"{line}\n"
+                            for line in render_exposure(exposed).splitlines())
+        sys.stdout.write(text)
+    return 0
+
+
+def parser() -> ArgParser:
     p = ArgParser(prog="aksnet explain", description="Which NetworkPolicies select a pod or workload, what each "
-                  "rule lets in and out, and who can reach it; with --to, the verdict for one flow.")
-    p.add_argument("target", metavar="POD|WORKLOAD", help="[pod/|deploy/…][NS/]NAME (with --to: the source; "
-                                                          "an IP address is accepted too)")
+                  "rule lets in and out, who can reach it and how it is exposed; with --to, the verdict for one "
+                  "flow; with --exposure, what the cluster exposes to the internet and to the VNet.")
+    p.add_argument("target", metavar="POD|WORKLOAD", nargs="?",
+                   help="[pod/|deploy/…][NS/]NAME (with --to: the source; an IP address is accepted too)")
     p.add_argument("-n", "--namespace", help="namespace of the target (default: default)")
     p.add_argument("--to", metavar="PEER", help="destination: [pod/|deploy/…][NS/]NAME or an IP address")
     p.add_argument("--port", type=int, default=80, help="destination (container) port, default 80")
     p.add_argument("--protocol", choices=("TCP", "UDP", "SCTP"), default="TCP", type=str.upper)
+    p.add_argument("--exposure", action="store_true",
+                   help="what the cluster exposes (workspace only): load balancer frontends and node ports with "
+                        "the NSG rule that admits or blocks them, and every ingress route with the workloads it "
+                        "reaches or the NetworkPolicy that blocks the controller")
     p.add_argument("-o", "--output", choices=("text", "json"), default="text")
     add_source_options(p)
+    return p
+
+
+def run(argv: list[str]) -> int:
+    from aksnet.render.exposure_text import render_exposure
+
+    p = parser()
     args = p.parse_args(argv)
-    cluster = load_cluster(args)
-    if args.to:
-        src_name, src = _peer(cluster, args.target, args.namespace)
-        dst_name, dst = _peer(cluster, args.to, args.namespace)
-        v = policy_verdict(cluster, src, dst, args.port, args.protocol, args.engine or None)
+    if args.exposure:
+        if args.from_dir:
+            raise UsageError("error: --exposure needs a workspace cluster (Azure resources); it cannot be combined "
+                             "with --from-dir")
+        if args.to:
+            raise UsageError("error: --exposure cannot be combined with --to")
+        twin, cluster = _load(args)
+        assert twin is not None
+        report = _exposure(twin, cluster)
+        if args.target:
+            name, pods = find_target(cluster, args.target, args.namespace)
+            report = report.for_workload(name, tuple(f"{x.key}[Pod]" for x in pods))
         if args.output == "json":
-            sys.stdout.write(json.dumps(v.to_json(), indent=2) + "\n")
+            sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         else:
-            word = "allowed" if v.allowed else "denied"
-            lines = [f"{src_name} => {dst_name} {v.protocol} {v.port}: {word} (engine {v.engine})"]
-            lines += [f"  note: {n}" for n in v.notes]
-            if v.enforced:
-                for side in (v.egress, v.ingress):
-                    lines.append(f"  {side.direction}: {'allowed' if side.allowed else 'denied'} — {side.reason}")
-            sys.stdout.write("\n".join(lines) + "\n")
-        return 0 if v.allowed else 1
-    e = explain(cluster, args.target, args.namespace, args.engine or None)
-    print_warnings(e.connectivity.warnings)
-    if args.output == "json":
-        sys.stdout.write(json.dumps(e.to_json(), indent=2) + "\n")
-    else:
-        sys.stdout.write(explanation_text(e))
-    return 0
+            sys.stdout.write(render_exposure(report))
+        return 0
+    if not args.target:
+        p.error("the following arguments are required: POD|WORKLOAD (or use --exposure)")
+    if args.to:
+        return _pair(args, load_cluster(args))
+    twin, cluster = _load(args)
+    return _workload(args, twin, cluster)

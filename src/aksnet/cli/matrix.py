@@ -99,9 +99,31 @@ def print_warnings(warnings: list[str]) -> None:
         print(f"warning: {w}", file=sys.stderr)
 
 
+def ingress_rows(twin: Twin, cluster: ClusterState, pods: bool, namespace: str | None, focus: str | None
+                 ) -> list[tuple[str, str, str]]:
+    """``internet => WORKLOAD : via ingress …`` rows: the exposure analysis's ingress routes that reach a pod."""
+    from aksnet.analyses.exposure import compute_exposure, matrix_rows
+    from aksnet.engine.addressing import Topology
+
+    topo = Topology.build(twin, cluster.cluster.id if cluster.cluster else None)
+    topo.state = cluster  # the engine chosen with --engine
+    return matrix_rows(compute_exposure(topo, ingress_only=True), pods, namespace, focus)
+
+
+EPILOG = """\
+rows: SRC => DST : CONNECTIONS, as netpol-analyzer's connlist (protocols alphabetical, port ranges a-b,
+"All Connections"). With --path, two more row forms:
+  internet/198.51.100.10 => lb/LB/FRONTEND[IP] : TCP 80,443     a load balancer frontend and the ports it admits
+  internet => production/api[Deployment] : via ingress nginx https://myapp.example.com/api (TCP 443)
+      a workload an ingress controller's public frontend leads to (host, path; TCP 443 for TLS hosts, 80
+      otherwise), verified by walking internet → frontend → controller pod → backend pod
+"""
+
+
 def parser() -> ArgParser:
     p = ArgParser(prog="aksnet matrix", description="Who can open connections to whom (NetworkPolicy "
-                  "connectivity), in netpol-analyzer's connlist format.")
+                  "connectivity), in netpol-analyzer's connlist format.", epilog=EPILOG,
+                  formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--pods", action="store_true", help="one row per pod instead of per workload")
     p.add_argument("--all-ports", action="store_true",
                    help="show the full allowed port ranges instead of the destination's declared container ports")
@@ -110,7 +132,8 @@ def parser() -> ArgParser:
     p.add_argument("-o", "--output", choices=FORMATS, default="txt")
     p.add_argument("--path", action="store_true",
                    help="also walk every allowed pair through routes, NSGs and kube-proxy (workspace only; adds "
-                        "the internet and VMs as sources and load balancer frontends as targets)")
+                        "the internet and VMs as sources, load balancer frontends as targets, and internet => "
+                        "workload rows through ingress controllers)")
     add_source_options(p)
     return p
 
@@ -132,6 +155,7 @@ def run(argv: list[str]) -> int:
         result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
                                 namespace=args.namespace, focus=args.focus, extra_peers=plugin.extra_peers,
                                 path=plugin.filter, extra_targets=plugin.targets)
+        result.routes = ingress_rows(twin, cluster, args.pods, args.namespace, args.focus)
     else:
         cluster = load_cluster(args)
         result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,

@@ -44,7 +44,7 @@ def system_routes(vnet: azure.VirtualNetwork, peered: Sequence[azure.VirtualNetw
     """The default routes Azure creates for every subnet of ``vnet``."""
     routes = [EffectiveRoute(p, "VnetLocal") for p in vnet.address_prefixes]
     for peering in vnet.peerings:
-        if peering.state.lower() not in ("connected", "initiated"):
+        if peering.state.lower() != "connected":  # Initiated/Disconnected peerings carry no traffic
             continue
         prefixes = peering.remote_address_prefixes or next(
             (v.address_prefixes for v in peered if v.id.lower() == peering.remote_vnet_id.lower()), ())

@@ -141,8 +141,9 @@ class Walker:
         key = vnet.id.lower()
         if key not in self._tags_cache:
             prefixes = list(vnet.address_prefixes)
-            for p in vnet.peerings:
-                prefixes += p.remote_address_prefixes
+            for p in vnet.peerings:  # only Connected peerings that allow VNet access join the tag
+                if p.state.lower() == "connected" and p.allow_virtual_network_access:
+                    prefixes += p.remote_address_prefixes
             rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
             prefixes += routing.udr_prefixes(t for i, t in self.topo.route_tables.items() if i in rts)
             if self.flavour == "overlay":

@@ -146,6 +146,7 @@ def vnet_peering(doc: Doc) -> azure.VnetPeering:
         remote_address_prefixes=_strs(remote_space.get("addressPrefixes")),
         allow_forwarded_traffic=bool(p.get("allowForwardedTraffic", False)),
         state=str(p.get("peeringState", "Connected")),
+        allow_virtual_network_access=bool(p.get("allowVirtualNetworkAccess", True)),
     )
 
 

@@ -74,6 +74,8 @@ class VnetPeering:
     remote_address_prefixes: tuple[str, ...] = ()
     allow_forwarded_traffic: bool = False
     state: str = "Connected"
+    # False: the peered space leaves this VNet's VirtualNetwork service tag (AZD virtual-network-manage-peering).
+    allow_virtual_network_access: bool = True
 
 
 @dataclass(frozen=True, slots=True)

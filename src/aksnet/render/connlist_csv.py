@@ -14,8 +14,8 @@ def render_connlist(result: MatrixResult) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["src", "dst", "conn"])
-    for s, d, c in result.connections:
-        w.writerow([s.name, d.name, str(c)])
+    for s, d, c in result.lines():
+        w.writerow([s, d, c])
     return buf.getvalue()
 
 

@@ -34,10 +34,11 @@ def _node_lines(names: set[str]) -> list[str]:
 
 
 def render_connlist(result: MatrixResult) -> str:
-    names = {s.name for s, _, _ in result.connections} | {d.name for _, d, _ in result.connections}
+    rows = result.lines()
+    names = {s for s, _, _ in rows} | {d for _, d, _ in rows}
     lines = ["digraph {", *_node_lines(names)]
-    for s, d, c in result.connections:
-        lines.append(f"\t\"{s.name}\" -> \"{d.name}\" [label=\"{c}\" color=\"gold2\" "
+    for s, d, c in rows:
+        lines.append(f"\t\"{s}\" -> \"{d}\" [label=\"{c}\" color=\"gold2\" "
                      "fontcolor=\"darkgreen\"]")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def render_connlist(result: MatrixResult) -> str:
-    return _table(["src", "dst", "conn"], [[s.name, d.name, str(c)] for s, d, c in result.connections])
+    return _table(["src", "dst", "conn"], [[s, d, c] for s, d, c in result.lines()])
 
 
 def render_diff(diff: DiffResult) -> str:

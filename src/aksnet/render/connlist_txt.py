@@ -11,6 +11,8 @@ from aksnet.analyses.matrix import MatrixResult
 
 
 def render_connlist(result: MatrixResult) -> str:
+    if result.routes:
+        return "".join(f"{s} => {d} : {c}\n" for s, d, c in result.lines())
     if not result.connections:
         return ""
     # ConnSets are interned (identity hash), so one text per distinct set, looked up in C.

@@ -1,20 +1,39 @@
 """``az network …``: registers the network command groups, each implemented in its own module
 (``cmd_network_vnet``: vnet and subnet; ``cmd_network_nsg``: nsg and rules; ``cmd_network_route``: route
-tables and routes; ``cmd_network_pip``: public IPs, NAT gateways, and the read-only lb/nic views)."""
+tables and routes; ``cmd_network_pip``: public IPs, NAT gateways, and the read-only lb/nic views;
+``cmd_network_peering``: VNet peerings; ``cmd_network_effective``: effective routes and NSGs of a NIC and IP
+availability; ``cmd_network_private``: read-only private endpoint and private DNS views)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aksnet.cli.az import cmd_network_nsg, cmd_network_pip, cmd_network_route, cmd_network_vnet
+from aksnet.cli.az import (
+    cmd_network_effective,
+    cmd_network_nsg,
+    cmd_network_peering,
+    cmd_network_pip,
+    cmd_network_private,
+    cmd_network_route,
+    cmd_network_vnet,
+)
 
-_MODULES = (cmd_network_vnet, cmd_network_nsg, cmd_network_route, cmd_network_pip)
+_MODULES = (cmd_network_vnet, cmd_network_nsg, cmd_network_route, cmd_network_pip, cmd_network_peering,
+            cmd_network_effective, cmd_network_private)
 
 # az's short summaries of the command groups (``az network -h``).
 _GROUPS = {
     "network": "Manage Azure Network resources.",
     "network vnet": "Manage Azure Virtual Networks.",
     "network vnet subnet": "Manage subnets in an Azure Virtual Network.",
+    "network vnet peering": "Manage peering connections between Azure Virtual Networks.",
+    "network private-endpoint": "Manage private endpoints (read-only here: AKS private clusters create them).",
+    "network private-dns": "Manage Private DNS domains in Azure (read-only here).",
+    "network private-dns zone": "Manage Private DNS zones.",
+    "network private-dns record-set": "Manage Private DNS records and record sets.",
+    "network private-dns record-set a": "Manage Private DNS A records.",
+    "network private-dns link": "Manage Private DNS links.",
+    "network private-dns link vnet": "Manage Private DNS zone links to virtual networks.",
     "network nsg": "Manage Azure Network Security Groups (NSGs).",
     "network nsg rule": "Manage network security group rules.",
     "network route-table": "Manage route tables.",

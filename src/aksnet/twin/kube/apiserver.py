@@ -22,12 +22,19 @@ from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
 from aksnet.twin.kube import defaults, naming, objects, schema, validation
+from aksnet.twin.kube.apply_merge import (
+    LAST_APPLIED,
+    ordered,
+    same_object,
+    set_last_applied,
+    strip_server,
+    three_way_merge,
+)
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.schema import ResourceType
 
 Doc = dict[str, Any]
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
                               "NetworkPolicy", "Ingress", "IngressClass", "Pod"})
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
@@ -235,7 +242,7 @@ class ApiServer:
     def store(self, rt: ResourceType, doc: Doc, old: Doc | None = None) -> Doc:
         """Write an already admitted document with fresh server metadata."""
         self._stamp(rt, doc, old)
-        self.objs.put(rt.store_kind, doc_key(rt, doc), _ordered(doc))
+        self.objs.put(rt.store_kind, doc_key(rt, doc), ordered(doc))
         return doc
 
     def create(self, doc: Doc, default_namespace: str = "default", source: str | None = None,
@@ -249,7 +256,7 @@ class ApiServer:
         if name and self.find(rt, meta.get("namespace"), name) is not None:
             raise ApiError("AlreadyExists", f'{rt.qualified_plural} "{name}" already exists')
         if last_applied:
-            _set_last_applied(body, doc)
+            set_last_applied(body, doc)
         return Outcome(rt, self._create_prepared(rt, body), "created")
 
     def _generate_name(self, rt: ResourceType, meta: Doc) -> str:
@@ -284,7 +291,7 @@ class ApiServer:
                             f'Name: "", Namespace: "{meta.get("namespace", "")}"\nfrom server for: '
                             f'"{source or "STDIN"}": resource name may not be empty')
         live = self.find(rt, meta.get("namespace"), meta["name"])
-        _set_last_applied(body, doc)
+        set_last_applied(body, doc)
         src = source or "STDIN"
         if live is None:
             try:
@@ -296,7 +303,7 @@ class ApiServer:
             last = json.loads(last_raw)
         except json.JSONDecodeError:
             last = {}
-        merged = three_way_merge(_strip_server(live), body, last if isinstance(last, dict) else {})
+        merged = three_way_merge(strip_server(live), body, last if isinstance(last, dict) else {})
         try:
             return self._update(rt, merged, live)
         except ApiError as exc:
@@ -310,7 +317,7 @@ class ApiServer:
         live = self.find(rt, meta.get("namespace"), meta["name"])
         if live is None:
             raise not_found(rt, meta["name"])
-        return self._update(rt, _strip_server(copy.deepcopy(doc)), live)
+        return self._update(rt, strip_server(copy.deepcopy(doc)), live)
 
     def _update(self, rt: ResourceType, body: Doc, live: Doc) -> Outcome:
         if rt.kind == "Node":
@@ -318,7 +325,7 @@ class ApiServer:
         admitted = self._admit(rt, body, live)
         if "status" in live and rt.kind != "Node":
             admitted["status"] = copy.deepcopy(live["status"])
-        if _same(admitted, live):
+        if same_object(admitted, live):
             return Outcome(rt, live, "unchanged")
         return Outcome(rt, self.store(rt, admitted, live), "configured")
 
@@ -398,7 +405,7 @@ def create_owned(objs: ClusterObjects, rt: ResourceType, doc: Doc) -> Doc:
     if rt.kind in GENERATION_KINDS:
         meta.setdefault("generation", 1)
     doc["apiVersion"], doc["kind"] = rt.api_version, rt.kind
-    doc = _ordered(doc)
+    doc = ordered(doc)
     objs.put(rt.store_kind, doc_key(rt, doc), doc)
     return doc
 
@@ -428,68 +435,6 @@ def session(tx: Transaction, cluster_id: str) -> Iterator[ApiServer]:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def _set_last_applied(body: Doc, manifest: Doc) -> None:
-    original = copy.deepcopy(manifest)
-    meta = original.setdefault("metadata", {})
-    if isinstance(meta, dict) and body["metadata"].get("namespace"):
-        meta["namespace"] = body["metadata"]["namespace"]
-    anns = body["metadata"].setdefault("annotations", {})
-    if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict):
-        meta["annotations"].pop(LAST_APPLIED, None)
-        if not meta["annotations"]:
-            del meta["annotations"]
-    anns[LAST_APPLIED] = json.dumps(original, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def three_way_merge(live: Doc, new: Doc, last: Doc) -> Doc:
-    """Client-side apply: fields in ``new`` win (maps merged, lists replaced); fields the last applied
-    configuration had and ``new`` dropped are removed; everything else of the live object stays."""
-    out = dict(live)
-    for k, v in new.items():
-        lv = out.get(k)
-        if isinstance(v, dict) and isinstance(lv, dict):
-            lk = last.get(k)
-            out[k] = three_way_merge(lv, v, lk if isinstance(lk, dict) else {})
-        else:
-            out[k] = copy.deepcopy(v)
-    for k in last:
-        if k not in new:
-            out.pop(k, None)
-    return out
-
-
-def _strip_server(doc: Doc) -> Doc:
-    out = copy.deepcopy(doc)
-    out.pop("status", None)
-    meta = out.get("metadata") or {}
-    for k in ("resourceVersion", "managedFields", "selfLink"):
-        meta.pop(k, None)
-    return out
-
-
-def _comparable(doc: Doc) -> Doc:
-    out = dict(doc)
-    meta = dict(out.get("metadata") or {})
-    for k in ("resourceVersion", "generation", "managedFields"):
-        meta.pop(k, None)
-    out["metadata"] = meta
-    out.pop("status", None)
-    return out
-
-
-def _same(a: Doc, b: Doc) -> bool:
-    return _comparable(a) == _comparable(b)
-
-
-_TOP_ORDER = ("apiVersion", "kind", "metadata")
-
-
-def _ordered(doc: Doc) -> Doc:
-    out = {k: doc[k] for k in _TOP_ORDER if k in doc}
-    out.update((k, v) for k, v in doc.items() if k not in out)
-    return out
-
-
 def _fallback_service_defaults(doc: Doc, old: Doc | None) -> Doc:
     """SetDefaults_Service, used only while ``aksnet.twin.kube.services`` is absent (no allocation)."""
     spec = doc.setdefault("spec", {})

@@ -3,9 +3,10 @@
 Filters, in kube-scheduler's plugin order, the first failing one naming the node's reason:
 NodeUnschedulable (``node(s) were unschedulable``), TaintToleration (``node(s) had untolerated taint
 {key: value}``), NodeAffinity (nodeSelector and required node affinity: ``node(s) didn't match Pod's node
-affinity/selector``), NodePorts (``node(s) didn't have free ports for the requested pod ports``) and the
-pod count of NodeResourcesFit (``Too many pods``: every pod on the node counts against ``maxPods``, system
-and hostNetwork pods included). Scoring is simplified and deterministic: fewest pods of the same owner
+affinity/selector``), NodePorts (``node(s) didn't have free ports for the requested pod ports``) and
+NodeResourcesFit (``Too many pods``: every pod on the node counts against ``maxPods``, system and hostNetwork
+pods included; ``Insufficient cpu``/``Insufficient memory``: container requests against the node's
+allocatable). Scoring is simplified and deterministic: fewest pods of the same owner
 (SelectorSpread), then fewest pods (LeastAllocated), then node name. A pod that fits nowhere stays Pending
 with the FailedScheduling event and condition kubectl shows (``0/2 nodes are available: 2 Too many pods.
 preemption: …``). Must not assign addresses (pod_ipam does).
@@ -20,6 +21,7 @@ from typing import Any
 from aksnet.store import Transaction
 from aksnet.twin.kube import apiserver, events, objects, schema
 from aksnet.twin.kube.objects import ClusterObjects
+from aksnet.twin.kube.quantity import parse_quantity, pod_resources
 
 Doc = dict[str, Any]
 RT_POD = schema.BY_KIND["Pod"]
@@ -29,6 +31,8 @@ R_UNSCHEDULABLE = "node(s) were unschedulable"
 R_SELECTOR = "node(s) didn't match Pod's node affinity/selector"
 R_PORTS = "node(s) didn't have free ports for the requested pod ports"
 R_TOO_MANY = "Too many pods"
+R_CPU = "Insufficient cpu"
+R_MEMORY = "Insufficient memory"
 P_NO_VICTIMS = "No preemption victims found for incoming pod"
 P_NOT_HELPFUL = "Preemption is not helpful for scheduling"
 
@@ -137,9 +141,17 @@ class NodeState:
         self.pods = 0
         self.by_owner: dict[str, int] = {}
         self.ports: set[tuple[str, int]] = set()
+        alloc = (node.get("status") or {}).get("allocatable") or {}
+        self.cpu_cap = parse_quantity(alloc["cpu"]) if "cpu" in alloc else None
+        self.mem_cap = parse_quantity(alloc["memory"]) if "memory" in alloc else None
+        self.cpu = 0.0
+        self.mem = 0.0
 
     def add(self, pod: Doc) -> None:
         self.pods += 1
+        req = pod_resources(pod)
+        self.cpu += req[0]
+        self.mem += req[2]
         for ref in pod["metadata"].get("ownerReferences") or []:
             self.by_owner[ref.get("uid", "")] = self.by_owner.get(ref.get("uid", ""), 0) + 1
         self.ports |= host_ports(pod)
@@ -151,8 +163,17 @@ class NodeState:
             return why
         if host_ports(pod) & self.ports:
             return R_PORTS
+        return self.fit(pod)
+
+    def fit(self, pod: Doc) -> str | None:
+        """NodeResourcesFit: pod count, then CPU and memory requests against allocatable."""
         if self.pods >= self.max_pods:
             return R_TOO_MANY
+        req = pod_resources(pod)
+        if req[0] and self.cpu_cap is not None and self.cpu + req[0] > self.cpu_cap + 1e-9:
+            return R_CPU
+        if req[2] and self.mem_cap is not None and self.mem + req[2] > self.mem_cap:
+            return R_MEMORY
         return None
 
     def static_filter(self, pod: Doc) -> str | None:
@@ -182,7 +203,7 @@ def failure_message(total: int, reasons: dict[str, int]) -> str:
     msg = f"0/{total} nodes are available: {', '.join(parts)}."
     pre: dict[str, int] = {}
     for r, n in reasons.items():
-        key = P_NO_VICTIMS if r == R_TOO_MANY else P_NOT_HELPFUL
+        key = P_NO_VICTIMS if r in (R_TOO_MANY, R_CPU, R_MEMORY) else P_NOT_HELPFUL
         pre[key] = pre.get(key, 0) + n
     msg += f" preemption: 0/{total} nodes are available: " + ", ".join(
         sorted(f"{n} {r}" for r, n in pre.items())) + "."
@@ -217,7 +238,7 @@ def schedule_pod(pod: Doc, states: list[NodeState],
     best: NodeState | None = None
     best_key: tuple[int, int, int] | None = None
     for st in eligible:
-        if st.pods >= st.max_pods or (ports and ports & st.ports):
+        if (ports and ports & st.ports) or st.fit(pod) is not None:
             continue
         key = (st.by_owner.get(owner, 0), st.pods, st.index)
         if best_key is None or key < best_key:
@@ -226,7 +247,7 @@ def schedule_pod(pod: Doc, states: list[NodeState],
         return best, {}
     reasons = dict(fixed)
     for st in eligible:
-        why = R_PORTS if ports and ports & st.ports else R_TOO_MANY
+        why = R_PORTS if ports and ports & st.ports else (st.fit(pod) or R_TOO_MANY)
         reasons[why] = reasons.get(why, 0) + 1
     return None, reasons
 

@@ -4,7 +4,8 @@ list, update, delete, sync.
 A peering is a child resource nested in its VNet's ``properties.virtualNetworkPeerings`` as ARM nests it.
 States follow the network RP: a new peering is ``Initiated`` until the VNet it points to has a peering back,
 then both are ``Connected``; deleting one side (or its VNet) leaves the other ``Disconnected``, and a
-Disconnected peering must be deleted and re-created [AZD virtual-network-manage-peering]. ``remoteAddressSpace``
+Disconnected peering must be updated or re-created before the other side can peer back
+[AZD virtual-network-manage-peering; RP text of RemotePeeringIsDisconnected]. ``remoteAddressSpace``
 is the remote space as last synchronised (what routes use); ``remoteVirtualNetworkAddressSpace`` is the
 remote VNet's current space; they differ (``peeringSyncLevel`` ``…NotInSync``) after a peered VNet is resized,
 until ``az network vnet peering sync``. This module must not allocate addresses or compute routes.
@@ -211,7 +212,7 @@ def create_peering(tx: Transaction, vnet_id: str, name: str, remote_vnet_id: str
 def update_peering(tx: Transaction, peering_id: str, *, allow_virtual_network_access: bool | None = None,
                    allow_forwarded_traffic: bool | None = None, allow_gateway_transit: bool | None = None,
                    use_remote_gateways: bool | None = None) -> Doc:
-    """``az network vnet peering update``: change the access flags; the state is kept."""
+    """``az network vnet peering update``: change the access flags; a Disconnected peering is re-initiated."""
     peering = get_peering(tx, peering_id)
     props = peering["properties"]
     if use_remote_gateways:
@@ -226,8 +227,28 @@ def update_peering(tx: Transaction, peering_id: str, *, allow_virtual_network_ac
     target = _find(vnet, name_of(peering_id))
     assert target is not None
     target["properties"] = props
+    if props.get("peeringState") == "Disconnected":
+        _reconnect(tx, vnet, target)
     _put_vnet(tx, vnet)
     return get_peering(tx, peering_id)
+
+
+def _reconnect(tx: Transaction, vnet: Doc, peering: Doc) -> None:
+    """Updating a Disconnected peering brings it back to ``Initiated`` (or ``Connected`` when the remote VNet
+    already peers back), as the RP's RemotePeeringIsDisconnected text describes; the remote VNet must exist."""
+    remote = tx.get(KIND_VNET, _remote_of(peering))
+    if remote is None:
+        raise referenced_not_found(_remote_of(peering), str(peering["id"]))
+    back = _pointing_to(remote, str(vnet["id"]))
+    props = peering["properties"]
+    props["remoteAddressSpace"] = {"addressPrefixes": _space(remote)}
+    props["remoteVirtualNetworkAddressSpace"] = {"addressPrefixes": _space(remote)}
+    if back is not None and back["properties"].get("peeringState") != "Disconnected":
+        props["peeringState"] = "Connected"
+        back["properties"]["peeringState"] = "Connected"
+        _put_vnet(tx, remote)
+    else:
+        props["peeringState"] = "Initiated"
 
 
 def sync_peering(tx: Transaction, peering_id: str) -> Doc:
