@@ -61,6 +61,16 @@ def test_up_probe_exec_verify_down(cluster: Path) -> None:
     assert _ok("exec", f"pod/{p1}", "--", "/usr/sbin/ip", "-4", "-o", "addr", "show", "eth0").count(
         pods[0]["status"]["podIP"]) == 1
     assert "agent" in _ok("status")
+    # cluster DNS from the pod's own resolv.conf (search path, ndots:5) through kube-proxy to the DNS agent
+    assert "10.32.0.1" in _ok("exec", f"pod/{p1}", "--", "getent", "hosts", "kubernetes.default")
+    # aksnet curl --dataplane: the real curl from inside the pod
+    from aksnet.dataplane import dpcurl
+
+    vm_ip = _ok("az", "vm", "list-ip-addresses", "-g", "rg", "-n", "vm1", "--query",
+                "[0].virtualMachine.network.privateIpAddresses[0]", "-o", "tsv").strip()
+    rc, out, _ = dpcurl.curl(cluster, f"pod/{p1}", f"http://{vm_ip}/hello", headers=["X-Probe: 1"])
+    assert rc == 0 and "vm=vm1" in out and "request_uri=/hello" in out and "header.x-probe=1" in out
+    assert f"client_ip={pods[0]['status']['podIP']}" in out  # Azure CNI: the VNet sees the pod IP
     again = _ok("up")
     assert "created 0, removed 0" in again  # nothing changed: nothing rebuilt
     v = run_cli("verify")

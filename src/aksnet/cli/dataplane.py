@@ -164,7 +164,7 @@ def _verify(argv: list[str]) -> int:
         print(json.dumps(verify.report_json(rep), indent=2))
     else:
         sys.stdout.write(verify.report_text(rep))
-    return 0 if not rep.disagreements else 1
+    return 0 if not rep.disagreements and not rep.url_disagreements else 1
 
 
 _VERBS = {"up": _up, "down": _down, "status": _status, "exec": _exec, "probe": _probe, "verify": _verify}

@@ -55,7 +55,13 @@ def curl(home: Path, source: str | None, url: str, *, namespace: str = "default"
     if site.kind == "internet" and site.ip not in state.meta.get("internet_hosts", []):
         session.up(home, extra_internet=(site.ip,))
     ns = probe.site_netns(tag, site, topo)
-    argv = ["/usr/sbin/ip", "netns", "exec", ns, *curl_argv(url, insecure=insecure, include=include, method=method,
-                                                            headers=headers, resolve=resolve, verbose=verbose)]
-    p = subprocess.run(argv, capture_output=True, text=True, check=False)
+    return curl_in(ns, curl_argv(url, insecure=insecure, include=include, method=method, headers=headers,
+                                 resolve=resolve, verbose=verbose))
+
+
+def curl_in(netns: str, argv: list[str]) -> tuple[int, str, str]:
+    """Run a curl argument list inside one of our namespaces."""
+    if not netns:
+        raise DataplaneError("refusing to run curl in the host namespace")
+    p = subprocess.run(["/usr/sbin/ip", "netns", "exec", netns, *argv], capture_output=True, text=True, check=False)
     return p.returncode, p.stdout, p.stderr

@@ -62,7 +62,10 @@ def delete_links(ns: str, links: list[str]) -> None:
 def ipr(ns: str) -> Iterator[Any]:
     if not ns:
         raise DataplaneError("refusing a netlink operation in the host namespace")
-    ip = IPRoute(netns=ns, flags=0)
+    # open the netlink socket inside the namespace (setns in this thread): no helper process per call,
+    # and the socket stays bound to that namespace after we return
+    with nsenter.netns(ns):
+        ip = IPRoute()
     try:
         yield ip
     finally:

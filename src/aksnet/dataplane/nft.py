@@ -8,6 +8,8 @@ nothing. Every call names a namespace: this module refuses to run nft in the hos
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import subprocess
 from collections.abc import Sequence
@@ -76,8 +78,8 @@ RETURN: Expr = {"return": None}
 def reject_fast(family: str = "ip") -> Expr:
     """Reject with ICMP port unreachable (``icmpx`` in inet tables): the client sees ECONNREFUSED at once."""
     if family == "inet":
-        return {"reject": {"type": "icmpx", "expr": "port-unreachable"}}
-    return {"reject": None}
+        return {"reject": {"type": "icmpx", "expr": "admin-prohibited"}}
+    return {"reject": {"type": "icmp", "expr": "admin-prohibited"}}
 
 
 def tcp_reset() -> Expr:
@@ -142,10 +144,66 @@ def delete_tables_document(tables: Sequence[tuple[str, str]]) -> dict[str, Any]:
 
 
 # -- application ----------------------------------------------------------------------------------------
+_LIB: Any = None
+NFT_CTX_OUTPUT_JSON = 1 << 4
+
+
+def _libnftables() -> Any:
+    """libnftables through ctypes (stack.md §4.1: 0.5 ms per batch instead of ~20 ms), or None."""
+    global _LIB
+    if _LIB is None:
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("nftables") or "libnftables.so.1")
+            lib.nft_ctx_new.restype = ctypes.c_void_p
+            lib.nft_ctx_new.argtypes = [ctypes.c_uint32]
+            lib.nft_ctx_free.argtypes = [ctypes.c_void_p]
+            lib.nft_ctx_output_set_flags.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+            lib.nft_ctx_buffer_output.argtypes = [ctypes.c_void_p]
+            lib.nft_ctx_buffer_error.argtypes = [ctypes.c_void_p]
+            lib.nft_ctx_get_error_buffer.restype = ctypes.c_char_p
+            lib.nft_ctx_get_error_buffer.argtypes = [ctypes.c_void_p]
+            lib.nft_run_cmd_from_buffer.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+            _LIB = lib
+        except OSError:
+            _LIB = False
+    return _LIB or None
+
+
+def _apply_lib(lib: Any, netns: str, text: str) -> str | None:
+    """Run one JSON batch with a libnftables context created and used INSIDE ``netns`` (a context binds to the
+    namespace current at nft_ctx_new, stack.md §4.2-1). Returns the error text, or None on success."""
+    from aksnet.dataplane import nsenter
+
+    try:
+        with nsenter.netns(netns):
+            ctx = lib.nft_ctx_new(0)
+            if not ctx:
+                return "nft_ctx_new failed"
+            try:
+                lib.nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON)
+                lib.nft_ctx_buffer_output(ctx)
+                lib.nft_ctx_buffer_error(ctx)
+                rc = lib.nft_run_cmd_from_buffer(ctx, text.encode())
+                if rc != 0:
+                    err = lib.nft_ctx_get_error_buffer(ctx)
+                    return (err or b"").decode(errors="replace") or f"nft error {rc}"
+                return None
+            finally:
+                lib.nft_ctx_free(ctx)
+    except OSError as exc:
+        return f"cannot enter namespace {netns}: {exc.strerror}"
+
+
 def apply(netns: str, document: dict[str, Any]) -> None:
     """Apply one JSON batch inside ``netns`` (atomic: all or nothing). Raises DataplaneError on failure."""
     if not netns:
         raise DataplaneError("refusing to run nft in the host namespace")
+    lib = _libnftables()
+    if lib is not None:
+        err = _apply_lib(lib, netns, json.dumps(document))
+        if err is None:
+            return
+        raise DataplaneError(f"nft failed in {netns}: {err.strip()[:2000]}")
     proc = subprocess.run([IP, "netns", "exec", netns, NFT, "-j", "-f", "-"], input=json.dumps(document),
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:

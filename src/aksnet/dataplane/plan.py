@@ -27,10 +27,13 @@ from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.twin import Twin
 
+# Rejects answer with ICMP errors; the kernel's ICMP rate limits would turn a burst of probes into timeouts.
+_NO_ICMP_LIMIT = (("net.ipv4.icmp_ratelimit", "0"), ("net.ipv4.icmp_msgs_per_sec", "1000000"),
+                  ("net.ipv4.icmp_msgs_burst", "1000000"))
 NODE_SYSCTLS = (("net.ipv4.ip_forward", "1"), ("net.ipv4.conf.all.rp_filter", "0"),
-                ("net.ipv4.conf.default.rp_filter", "0"), ("net.bridge.bridge-nf-call-iptables", "1"))
+                ("net.ipv4.conf.default.rp_filter", "0"), ("net.bridge.bridge-nf-call-iptables", "1"), *_NO_ICMP_LIMIT)
 ROUTER_SYSCTLS = (("net.ipv4.ip_forward", "1"), ("net.ipv4.conf.all.rp_filter", "0"),
-                  ("net.ipv4.conf.default.rp_filter", "0"))
+                  ("net.ipv4.conf.default.rp_filter", "0"), *_NO_ICMP_LIMIT)
 INGRESS_CONTROLLER_PORTS = (80, 443)
 NGINX_PLACEHOLDER = "@DATAPLANE@"
 
@@ -153,6 +156,7 @@ def _pod_units(topo: Topology, tag: str, node_units: dict[str, Unit], flavour: s
                         peer_routes=(RouteSpec(f"{tn.POD_GW}/32", dev="eth0", scope="link"),
                                      RouteSpec("default", gateway=tn.POD_GW)))
         unit = Unit(key=f"pod/{pod.key}", netns=ns, kind="pod", parent=node_unit.netns, uplinks=(veth,),
+                    sysctls=_NO_ICMP_LIMIT,
                     labels=(("pod", pod.key), ("node", pod.node_name), ("ip", pod.pod_ip)))
         out.append((unit, pod))
     return out
@@ -231,7 +235,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     nft_specs: list[NftSpec] = []
     for h in hosts:
         bridges: tuple[Bridge, ...] = ()
-        sysctls: tuple[tuple[str, str], ...] = NODE_SYSCTLS if h.kind == "node" else ()
+        sysctls: tuple[tuple[str, str], ...] = NODE_SYSCTLS if h.kind == "node" else _NO_ICMP_LIMIT
         if h.kind == "node" and flavour == "kubenet" and h.node is not None and h.node.pod_cidr:
             net = ipaddress.IPv4Network(h.node.pod_cidr, strict=False)
             bridges = (Bridge("cbr0", (Addr(str(net.network_address + 1), net.prefixlen),)),)
@@ -287,6 +291,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
         link = names.link_name("ih", ns)
         inet_host_links.append((ip, link))
         units.append(Unit(f"internet/{ip}", ns, "inethost", parent=inet, uplinks=(_inet_veth(link, ip),),
+                          sysctls=_NO_ICMP_LIMIT,
                           labels=(("internet", ip),)))
         listeners.append(Listener(ns, (("internet_host", ip),)))
         nft_specs.append(NftSpec(ns, *n.combine(ns, [_echo_table((), ())])))

@@ -23,8 +23,8 @@ from aksnet.engine.addressing import Topology
 from aksnet.engine.walk import Site
 from aksnet.errors import UsageError
 
-TCP_TIMEOUT = 1.5
-UDP_TIMEOUT = 1.0
+TCP_TIMEOUT = 1.0  # within one machine a handshake takes milliseconds; silence means dropped
+UDP_TIMEOUT = 0.8
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class State:
         doc = {"version": STATE_VERSION, "tag": self.tag, "netns": self.netns, "paths": self.paths,
                "processes": [p.to_json() for p in self.processes], "units": self.units, "meta": self.meta}
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(doc, indent=1, sort_keys=True))
+        tmp.write_text(json.dumps(doc, separators=(",", ":")))
         os.replace(tmp, self.path)
 
     @property

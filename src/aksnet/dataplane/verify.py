@@ -40,11 +40,20 @@ class Disagreement:
 
 
 @dataclass
+class UrlDisagreement:
+    url: str
+    probe: str  # curl's exit code and the pod that answered
+    trace: str  # the twin's curl result
+
+
+@dataclass
 class VerifyReport:
     checks: int = 0
     agreed: int = 0
     disagreements: list[Disagreement] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    urls: int = 0
+    url_disagreements: list[UrlDisagreement] = field(default_factory=list)
     seconds_trace: float = 0.0
     seconds_probe: float = 0.0
 
@@ -150,7 +159,58 @@ def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyR
     checks = checks_for(topo, exhaustive)
     if limit:
         checks = checks[:limit]
-    return run_checks(topo, tag, checks)
+    rep = run_checks(topo, tag, checks)
+    check_ingress_urls(topo, tag, rep)
+    return rep
+
+
+def ingress_urls(topo: Topology) -> list[tuple[str, str]]:
+    """(URL, curl --resolve entry) for every host/path an ingress controller exposes behind a load balancer IP."""
+    from aksnet.dataplane.plan import controller_kind
+    from aksnet.engine import ingress
+
+    out: list[tuple[str, str]] = []
+    kinds = {k for p in topo.state.pods if (k := controller_kind(p))}
+    for kind in sorted(kinds):
+        pods = [p for p in topo.state.pods if controller_kind(p) == kind]
+        lb_ip = next((ip for s in sorted(topo.services.values(), key=lambda x: x.key) if s.selector and pods
+                      and all(pods[0].labels.get(k) == v for k, v in s.selector.items())
+                      for ip in s.load_balancer_ingress), None)
+        if lb_ip is None:
+            continue
+        try:
+            view = ingress.controller_view(topo.state, kind)
+        except AksnetError:
+            continue
+        for e in ingress.list_exposures(view):
+            if e.host == "*" or not e.path.startswith("/") or any(c in e.path for c in "()[]*+?$^\\"):
+                continue
+            scheme, port = ("https", 443) if e.tls else ("http", 80)
+            out.append((f"{scheme}://{e.host}{e.path}", f"{e.host}:{port}:{lb_ip}"))
+    return sorted(set(out))
+
+
+def _who(body: str) -> str:
+    line = next((x for x in body.splitlines() if x.startswith("pod=")), "")
+    return line.rsplit("-", 2)[0] if line.count("-") >= 2 else line
+
+
+def check_ingress_urls(topo: Topology, tag: str, rep: VerifyReport) -> None:
+    """The same request through the twin (``analyses.curl``) and through real NGINX (curl in the default
+    internet client's namespace): curl's exit code and the workload that answers must agree."""
+    from aksnet.analyses import curl as curl_mod
+    from aksnet.dataplane import dpcurl, topo_names
+
+    ns = topo_names.inet_host_ns(tag, topo_names.DEFAULT_INTERNET_CLIENT)
+    for url, resolve in ingress_urls(topo):
+        rep.urls += 1
+        twin = curl_mod.curl(topo, curl_mod.CurlRequest(url, "internet", insecure=True, resolve=(resolve,)))
+        rc, out, err = dpcurl.curl_in(ns, dpcurl.curl_argv(url, insecure=True, resolve=[resolve]))
+        want = (twin.exit_code, _who(twin.body))
+        got = (rc, _who(out))
+        if want != got:
+            rep.url_disagreements.append(UrlDisagreement(url, f"exit {rc} {got[1] or err.strip()[:200]}",
+                                                         f"exit {twin.exit_code} {want[1] or twin.error or ''}"))
 
 
 def report_text(rep: VerifyReport) -> str:
@@ -162,12 +222,17 @@ def report_text(rep: VerifyReport) -> str:
                      f"probe {'delivered' if d.probe_delivered else 'not delivered'} ({d.probe_detail}); "
                      f"trace {'delivered' if d.trace_delivered else 'not delivered'} ({d.trace_reason})")
         lines += [f"    trace: {h}" for h in d.trace_hops]
+    if rep.urls:
+        lines.append(f"ingress: {rep.urls} URLs, {len(rep.url_disagreements)} disagree")
+    for u in rep.url_disagreements:
+        lines.append(f"DISAGREE {u.url}: real NGINX {u.probe}; twin {u.trace}")
     lines += [f"skipped {s}" for s in rep.skipped]
     return "\n".join(lines) + "\n"
 
 
 def report_json(rep: VerifyReport) -> dict[str, Any]:
-    return {"checks": rep.checks, "agreed": rep.agreed, "skipped": rep.skipped,
+    return {"checks": rep.checks, "agreed": rep.agreed, "skipped": rep.skipped, "urls": rep.urls,
+            "url_disagreements": [{"url": u.url, "probe": u.probe, "trace": u.trace} for u in rep.url_disagreements],
             "seconds": {"trace": round(rep.seconds_trace, 3), "probe": round(rep.seconds_probe, 3)},
             "disagreements": [{"source": d.check.source, "destination": d.check.destination, "port": d.check.port,
                                "protocol": d.check.protocol, "probe": {"delivered": d.probe_delivered,

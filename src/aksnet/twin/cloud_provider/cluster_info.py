@@ -15,8 +15,9 @@ from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.store import Transaction
+from aksnet.twin.kube.netinfo import node_nic_once
 from aksnet.twin.kube.objects import ClusterObjects
-from aksnet.twin.network.common import KIND_NIC, KIND_NSG, KIND_VMSS_VM, KIND_VNET
+from aksnet.twin.network.common import KIND_NSG, KIND_VNET
 
 Doc = dict[str, Any]
 
@@ -65,16 +66,11 @@ def _managed_subnet(tx: Transaction, node_rg: str) -> str | None:
 
 
 def node_nics(tx: Transaction, objs: ClusterObjects) -> list[tuple[Doc, Doc]]:
-    """(Node document, NIC document) for every node whose VMSS instance and NIC exist, in node order."""
+    """(Node document, NIC document) for every node whose VMSS instance and NIC exist, in node order (each NIC
+    read once per command, shared with pod IPAM: ``aksnet.twin.kube.netinfo.node_nic_once``; read-only)."""
     out = []
     for node in objs.docs(KIND_NODE):
-        provider = str((node.get("spec") or {}).get("providerID") or "")
-        vm_id = provider[len("azure://"):] if provider.startswith("azure://") else ""
-        vm = tx.get(KIND_VMSS_VM, vm_id) if vm_id else None
-        if vm is None:
-            continue
-        nics = ((vm.get("properties") or {}).get("networkProfile") or {}).get("networkInterfaces") or []
-        nic = tx.get(KIND_NIC, str(nics[0]["id"])) if nics else None
+        nic = node_nic_once(objs, node)
         if nic is not None:
             out.append((node, nic))
     return out

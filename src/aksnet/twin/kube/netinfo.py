@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from aksnet.store import Transaction
+from aksnet.twin.kube.objects import ClusterObjects
 
 Doc = dict[str, Any]
 
@@ -94,6 +95,17 @@ def node_nic(tx: Transaction, node: Doc) -> Doc | None:
         if nic is not None:
             return nic
     return None
+
+
+def node_nic_once(objs: ClusterObjects, node: Doc) -> Doc | None:
+    """:func:`node_nic`, read once per command and cluster: pod IPAM and the cloud provider's reconciler both
+    need every node's NIC (a 1,000-node Azure CNI cluster's NICs hold 31,000 IP configurations). The document
+    is shared: callers must not change it (write a NIC through ``tx`` after reading it there)."""
+    cache: dict[str, Doc | None] = objs.extra.setdefault("node_nics", {})
+    name = str(node["metadata"]["name"])
+    if name not in cache:
+        cache[name] = node_nic(objs.tx, node)
+    return cache[name]
 
 
 def nic_secondary_ips(nic: Doc) -> list[str]:

@@ -128,7 +128,7 @@ class Allocator:
         if self.mode == "nodesubnet" and pool.get("podSubnetId"):
             return self._block_ips(node, str(pool["podSubnetId"]))
         if self.mode == "nodesubnet":
-            nic = netinfo.node_nic(self.tx, node)
+            nic = netinfo.node_nic_once(self.objs, node)
             return netinfo.nic_secondary_ips(nic) if nic is not None else []
         if self.mode == "none":
             return []

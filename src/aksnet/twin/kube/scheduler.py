@@ -14,6 +14,7 @@ preemption: …``). Must not assign addresses (pod_ipam does).
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -210,31 +211,67 @@ def failure_message(total: int, reasons: dict[str, int]) -> str:
     return msg
 
 
-def schedule_pod(pod: Doc, states: list[NodeState],
-                 static: dict[str, tuple[list[NodeState], dict[str, int]]] | None = None,
-                 ) -> tuple[NodeState | None, dict[str, int]]:
-    """The node for ``pod`` (or None) and, when none fits, the reason count per filter. ``static`` caches,
-    per owner, the nodes that pass the spec-only filters (pods of one owner share their template)."""
-    owner = next((r.get("uid", "") for r in pod["metadata"].get("ownerReferences") or []), "")
-    spec = pod["spec"]
-    # pods of one owner share their template, except what a DaemonSet pins per node (affinity)
-    sig = owner + json.dumps([spec.get("nodeSelector"), spec.get("affinity"), spec.get("tolerations")],
-                             sort_keys=True)
-    cached = static.get(sig) if static is not None and owner else None
-    if cached is None:
-        eligible: list[NodeState] = []
-        fixed: dict[str, int] = {}
-        for st in states:
-            why = st.static_filter(pod)
-            if why is None:
-                eligible.append(st)
-            else:
-                fixed[why] = fixed.get(why, 0) + 1
-        cached = (eligible, fixed)
-        if static is not None and owner:
-            static[sig] = cached
-    eligible, fixed = cached
-    ports = host_ports(pod)
+def pinned_nodes(pod_spec: Doc) -> frozenset[str] | None:
+    """NodeAffinity's PreFilter: the node names a pod's required node affinity allows when every term carries
+    ``matchFields`` ``metadata.name In [...]`` (what the DaemonSet controller writes since Kubernetes 1.12,
+    ScheduleDaemonSetPods; kube-scheduler then evaluates only those nodes: ``PreFilterResult.NodeNames``).
+    None when the pod may land on any node."""
+    req = (((pod_spec.get("affinity") or {}).get("nodeAffinity") or {})
+           .get("requiredDuringSchedulingIgnoredDuringExecution") or {})
+    terms = req.get("nodeSelectorTerms") or []
+    if not terms:
+        return None
+    names: set[str] = set()
+    for term in terms:
+        fields = [f for f in term.get("matchFields") or []
+                  if f.get("key") == "metadata.name" and f.get("operator") == "In"]
+        if not fields:
+            return None
+        allowed = set.intersection(*(set(str(v) for v in f.get("values") or []) for f in fields))
+        names |= allowed
+    return frozenset(names)
+
+
+class _Group:
+    """The nodes that pass the spec-only filters for the pods of one owner and template (kube-scheduler
+    re-evaluates every node per pod; the result is the same because those filters do not depend on the other
+    pods), with a lazy min-heap of the score key so choosing a node does not scan every node."""
+
+    def __init__(self, owner: str, eligible: list[NodeState], fixed: dict[str, int]) -> None:
+        self.owner = owner
+        self.eligible = eligible
+        self.fixed = fixed
+        self.heap: list[tuple[int, int, int, NodeState]] = [
+            (st.by_owner.get(owner, 0), st.pods, st.index, st) for st in eligible]
+        heapq.heapify(self.heap)
+
+    def best(self, pod: Doc, ports: set[tuple[str, int]]) -> NodeState | None:
+        """The lowest-scored node that fits ``pod``. Keys only grow during a pass (pods are only added), so a
+        stale entry is re-pushed with its current key; a node with ``Too many pods`` stays full for the pass
+        and leaves the heap."""
+        heap, owner = self.heap, self.owner
+        aside: list[tuple[int, int, int, NodeState]] = []
+        chosen: NodeState | None = None
+        while heap:
+            k0, k1, idx, st = heap[0]
+            cur = (st.by_owner.get(owner, 0), st.pods)
+            if cur != (k0, k1):
+                heapq.heapreplace(heap, (cur[0], cur[1], idx, st))
+                continue
+            if st.pods >= st.max_pods:
+                heapq.heappop(heap)
+                continue
+            if (ports and ports & st.ports) or st.fit(pod) is not None:
+                aside.append(heapq.heappop(heap))
+                continue
+            chosen = st
+            break
+        for entry in aside:
+            heapq.heappush(heap, entry)
+        return chosen
+
+
+def _best_scan(pod: Doc, owner: str, eligible: Iterable[NodeState], ports: set[tuple[str, int]]) -> NodeState | None:
     best: NodeState | None = None
     best_key: tuple[int, int, int] | None = None
     for st in eligible:
@@ -243,10 +280,50 @@ def schedule_pod(pod: Doc, states: list[NodeState],
         key = (st.by_owner.get(owner, 0), st.pods, st.index)
         if best_key is None or key < best_key:
             best, best_key = st, key
+    return best
+
+
+def schedule_pod(pod: Doc, states: list[NodeState],
+                 static: dict[str, _Group] | None = None,
+                 by_name: dict[str, NodeState] | None = None,
+                 ) -> tuple[NodeState | None, dict[str, int]]:
+    """The node for ``pod`` (or None) and, when none fits, the reason count per filter. ``static`` caches,
+    per owner, the nodes that pass the spec-only filters (pods of one owner share their template);
+    ``by_name`` lets a pod pinned to named nodes (DaemonSet pods) be checked against those nodes only."""
+    owner = next((r.get("uid", "") for r in pod["metadata"].get("ownerReferences") or []), "")
+    spec = pod["spec"]
+    ports = host_ports(pod)
+    pinned = pinned_nodes(spec) if by_name is not None else None
+    if pinned is not None and by_name is not None:
+        fast = _best_scan(pod, owner, (st for n in pinned if (st := by_name.get(n)) is not None
+                                       and st.static_filter(pod) is None), ports)
+        if fast is not None:
+            return fast, {}
+        # no pinned node fits: evaluate every node for FailedScheduling's per-reason counts (below)
+    # pods of one owner share their template, except what a DaemonSet pins per node (affinity)
+    cacheable = static is not None and bool(owner) and pinned is None
+    sig = owner + json.dumps([spec.get("nodeSelector"), spec.get("affinity"), spec.get("tolerations")],
+                             sort_keys=True) if cacheable else ""
+    group = static.get(sig) if static is not None and cacheable else None
+    if group is None:
+        eligible: list[NodeState] = []
+        fixed: dict[str, int] = {}
+        for st in states:
+            why = st.static_filter(pod)
+            if why is None:
+                eligible.append(st)
+            else:
+                fixed[why] = fixed.get(why, 0) + 1
+        group = _Group(owner, eligible, fixed)
+        if static is not None and cacheable:
+            static[sig] = group
+        best = _best_scan(pod, owner, eligible, ports)
+    else:
+        best = group.best(pod, ports)
     if best is not None:
         return best, {}
-    reasons = dict(fixed)
-    for st in eligible:
+    reasons = dict(group.fixed)
+    for st in group.eligible:
         why = R_PORTS if ports and ports & st.ports else (st.fit(pod) or R_TOO_MANY)
         reasons[why] = reasons.get(why, 0) + 1
     return None, reasons
@@ -291,9 +368,9 @@ def schedule_all(objs: ClusterObjects) -> None:
                 st.add(pod)
         elif is_active(pod):
             pending.append(pod)
-    static: dict[str, tuple[list[NodeState], dict[str, int]]] = {}
+    static: dict[str, _Group] = {}
     for pod in pending:
-        chosen, reasons = schedule_pod(pod, states, static)
+        chosen, reasons = schedule_pod(pod, states, static, by_name)
         status = dict(pod.get("status") or {})
         if chosen is None:
             msg = failure_message(len(nodes), reasons)
