@@ -47,7 +47,7 @@ def build_cluster(tx: Transaction, byo: bool = False) -> dict[str, Any]:
         "properties": {
             "nodeResourceGroup": NODE_RG,
             "agentPoolProfiles": [{"name": "nodepool1", "count": 2, "vnetSubnetID": subnet_id if byo else None}],
-            "networkProfile": {"networkPlugin": "kubenet", "serviceCidr": "10.0.0.0/16", "dnsServiceIP": "10.0.0.10",
+            "networkProfile": {"networkPlugin": "kubenet", "serviceCidr": "10.0.0.0/16", "dnsServiceIp": "10.0.0.10",
                                "podCidr": "10.244.0.0/16", "outboundType": "loadBalancer"},
         },
     }

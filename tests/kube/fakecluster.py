@@ -46,7 +46,7 @@ def make_cluster(tx: Transaction, plugin: str = "kubenet", nodes: int = 2, max_p
                             "vnetSubnetId": subnet_id("nodes")}
     if pod_subnet_prefix:
         pool["podSubnetId"] = subnet_id("pods")
-    network: dict[str, Any] = {"networkPlugin": plugin, "serviceCidr": service_cidr, "dnsServiceIP": dns_ip}
+    network: dict[str, Any] = {"networkPlugin": plugin, "serviceCidr": service_cidr, "dnsServiceIp": dns_ip}
     if plugin == "kubenet" or mode == "overlay":
         network["podCidr"] = pod_cidr
     if mode:

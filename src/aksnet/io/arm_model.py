@@ -415,11 +415,19 @@ def agent_pool(doc: Doc) -> azure.AgentPool:
     )
 
 
-def emulated_api_server_ip(fqdn: str) -> str:
-    """The public address the emulated API server FQDN resolves to: a stable address in 20.0.0.0/8 (an Azure
-    public range) derived from the FQDN, because the real one is not part of the ARM resource. Same derivation
-    as the ``kubernetes`` Service endpoint (aksnet.twin.kube.netinfo.api_server_address)."""
-    h = hashlib.sha256(fqdn.encode()).digest()
+def emulated_api_server_ip(cluster: Doc | str) -> str:
+    """The public address of a cluster's hosted API server: on AKS a Microsoft-owned public IP that is not part
+    of the ARM resource, so the emulation derives a stable address in 20.40.0.1–20.59.255.254 (Azure public space) from
+    the FQDN (lower-cased: DNS names are case-insensitive), or from the resource ID for a cluster without a
+    public FQDN. ``cluster`` is the managed cluster's ARM document (nested ``properties`` or az's flattened
+    view) or the FQDN itself. The single source of this address: the ``kubernetes`` Service endpoint
+    (aksnet.twin.kube.netinfo.api_server_address), the loader's fallback (below) and so ``aksnet trace
+    internet <fqdn>`` all use it."""
+    if isinstance(cluster, str):
+        key = cluster
+    else:
+        key = str(_props(cluster).get("fqdn") or cluster.get("id") or "")
+    h = hashlib.sha256(key.lower().encode()).digest()
     return f"20.{40 + h[0] % 20}.{h[1]}.{1 + h[2] % 254}"
 
 
@@ -441,6 +449,8 @@ def managed_cluster(doc: Doc) -> azure.ManagedCluster:
         network_dataplane=str(np_["networkDataplane"]) if np_.get("networkDataplane") else None,
         pod_cidr=str(np_["podCidr"]) if np_.get("podCidr") else None,
         service_cidr=str(np_.get("serviceCidr") or "10.0.0.0/16"),
+        # az's spelling, the one the workspace stores; ARM's wire name only for files given to --from-dir
+        # (``az rest`` output / exported templates), as agent_pool accepts vnetSubnetID
         dns_service_ip=str(np_.get("dnsServiceIp") or np_.get("dnsServiceIP") or "10.0.0.10"),
         outbound_type=str(np_.get("outboundType") or "loadBalancer"),
         load_balancer_sku=str(np_.get("loadBalancerSku") or "standard"),
@@ -460,6 +470,6 @@ def managed_cluster(doc: Doc) -> azure.ManagedCluster:
         enable_private_cluster=private,
         authorized_ip_ranges=_strs(api.get("authorizedIpRanges")),
         kubernetes_version=str(p.get("kubernetesVersion", "") or ""),
-        api_server_public_ip=str(p.get("aksnetApiServerIp") or "") or (emulated_api_server_ip(str(fqdn)) if fqdn
+        api_server_public_ip=str(p.get("aksnetApiServerIp") or "") or (emulated_api_server_ip(doc) if fqdn
                                                                       else None),
     )

@@ -6,7 +6,6 @@ Documents are ARM JSON as az prints them. Kinds are lower-cased resource types.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import Any
 
 from aksnet.errors import ResourceNotFound
@@ -23,8 +22,10 @@ def kind_of(resource_type: str) -> str:
 
 
 def deterministic_uuid(*parts: str) -> str:
-    """A stable UUID from names (resource GUIDs, etags): the same inputs give the same IDs every time."""
-    return str(uuid.UUID(hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]))
+    """A stable UUID from names (resource GUIDs, etags): the same inputs give the same IDs every time.
+    (The text ``str(uuid.UUID(hex))`` gives, formatted directly: hot in 1,000-node creates.)"""
+    h = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def etag(tx: Transaction) -> str:

@@ -117,6 +117,17 @@ def release(tx: Transaction, subnet_id: str, owner: str, ips: Iterable[str] | No
     return len(drop)
 
 
+def release_owners(tx: Transaction, subnet_id: str, owners: Iterable[str]) -> int:
+    """Give back every address of any of ``owners`` (case-insensitive) in one read and one write: what
+    :func:`release` does per owner, for removing hundreds of instances at once. Returns how many."""
+    wanted = {o.lower() for o in owners}
+    alloc = allocations(tx, subnet_id)
+    kept = {ip: who for ip, who in alloc.items() if who.lower() not in wanted}
+    if len(kept) != len(alloc):
+        _save(tx, subnet_id, kept)
+    return len(alloc) - len(kept)
+
+
 def release_prefix(tx: Transaction, owner_prefix: str) -> None:
     """Give back every address of every owner whose ID starts with ``owner_prefix`` (a deleted resource
     group or cluster), in every subnet."""

@@ -36,6 +36,9 @@ VERBS: dict[str, tuple[str, str]] = {
     "cluster-info": ("aksnet.cli.kubectl.config", "run_cluster_info"),
     "version": ("aksnet.cli.kubectl.config", "run_version"),
     "api-resources": ("aksnet.cli.kubectl.cmd_get", "run_api_resources"),
+    "events": ("aksnet.cli.kubectl.cmd_observe", "run_events"),
+    "top": ("aksnet.cli.kubectl.cmd_observe", "run_top"),
+    "logs": ("aksnet.cli.kubectl.cmd_observe", "run_logs"),
 }
 
 USAGE = """kubectl controls the Kubernetes cluster manager (aksnet emulation of the current context).
@@ -54,12 +57,14 @@ Deploy Commands:
 
 Cluster Management Commands:
   cluster-info    Display cluster information
+  top             Display resource (CPU/memory) usage (the twin serves no Metrics API)
   cordon          Mark node as unschedulable
   uncordon        Mark node as schedulable
   drain           Drain node in preparation for maintenance
 
 Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
+  logs            Print the logs for a container in a pod (none in the twin: no container runs)
   wait            Wait for a specific condition on one or many resources (checked once)
   exec            Execute a command in a container (real data plane: aksnet up)
 
@@ -74,6 +79,7 @@ Settings Commands:
 
 Other Commands:
   api-resources   Print the supported API resources on the server
+  events          List events
   config          Modify kubeconfig files
   version         Print the client and server version information
 

@@ -221,8 +221,6 @@ def _cluster_doc(req: ClusterRequest, spec: ClusterSpec, cid: str, location: str
                        "privateDnsZone": spec.private_dns_zone}
     network_profile = {
         "dnsServiceIp": spec.dns_service_ip, "ipFamilies": ["IPv4"],
-        # ARM's wire name too: some readers (the kube bootstrap) read it; ``az aks show`` drops it.
-        "dnsServiceIP": spec.dns_service_ip,
         "loadBalancerProfile": lb_profile, "loadBalancerSku": spec.load_balancer_sku,
         "natGatewayProfile": nat_profile, "networkDataplane": spec.network_dataplane, "networkMode": None,
         "networkPlugin": spec.network_plugin, "networkPluginMode": spec.network_plugin_mode,

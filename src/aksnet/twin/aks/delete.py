@@ -10,8 +10,8 @@ from aksnet.errors import AzureError
 from aksnet.io.arm_ids import group_id, parse_resource_id
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
-from aksnet.twin.aks import context, infrastructure, nodes, routes
-from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
+from aksnet.twin.aks import context, infrastructure, nodes, routes, vmss
+from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER, KIND_VMSS_VM
 from aksnet.twin.arm import KIND_GROUP
 from aksnet.twin.kube import objects
 from aksnet.twin.kube_store import cluster_scope
@@ -51,4 +51,9 @@ def delete_cluster(tx: Transaction, resource_group: str, name: str) -> None:
     tx.delete(KIND_MANAGED_CLUSTER, cid)
     tx.delete_scope(cluster_scope(cid))
     if tx.exists(KIND_GROUP, group_id(node_rg)):
+        # the instances first, in bulk (their addresses and back-references in a BYO subnet go in one write);
+        # the group's cascade then removes the rest. It ends the same, but cascading NICs one IP configuration
+        # at a time rewrote a 1,000-node Azure CNI cluster's VNet 31,000 times.
+        prefix = group_id(node_rg).lower() + "/"
+        vmss.delete_instances(tx, [key for key, _ in tx.items(KIND_VMSS_VM, "", prefix)])
         resources.delete_group(tx, node_rg, allow_managed=True)

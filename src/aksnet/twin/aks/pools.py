@@ -135,8 +135,7 @@ def _remove_instances(tx: Transaction, cluster: Doc, pool: Pool, doomed: list[Do
     lb = lb_id_of(cluster)
     if lb:
         infrastructure.set_backend_members(tx, lb, [], [d["id"] + "/" for d in doomed])
-    for d in doomed:
-        if pool.get("podSubnetId"):
-            subnet_ipam.release(tx, pool["podSubnetId"], f"{d['id']}/podipbatch")
-        vmss.delete_instance(tx, d["id"])
+    if pool.get("podSubnetId"):
+        subnet_ipam.release_owners(tx, pool["podSubnetId"], [f"{d['id']}/podipbatch" for d in doomed])
+    vmss.delete_instances(tx, [d["id"] for d in doomed])
     nodes.delete_nodes(tx, cluster["id"], node_names)

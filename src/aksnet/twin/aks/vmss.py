@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aksnet.io.arm_ids import resource_id
+from aksnet.io.arm_ids import parse_resource_id, resource_id
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.aks import names
@@ -227,6 +227,75 @@ def delete_instance(tx: Transaction, vm_id: str) -> None:
                 tx.put("microsoft.network/networksecuritygroups", nsg["id"], nsg)
         tx.delete(KIND_NIC, nic["id"])
     tx.delete(names.KIND_VMSS_VM, vm_id)
+
+
+def delete_instances(tx: Transaction, vm_ids: list[str]) -> None:
+    """Remove instances and their NICs like :func:`delete_instance` one by one, but with one read and write of
+    each subnet's allocations, VNet and NSG for the whole batch (a scale-down by 500 nodes of a 1,000-node Azure
+    CNI cluster rewrote the 8 MB VNet and allocation documents 1,500 times: 90 s)."""
+    owners: dict[str, set[str]] = {}
+    nic_refs: dict[str, set[str]] = {}
+    nsg_nics: dict[str, set[str]] = {}
+    for vm_id in vm_ids:
+        vm = tx.get(names.KIND_VMSS_VM, vm_id)
+        if vm is None:
+            continue
+        for ref in vm["properties"]["networkProfile"]["networkInterfaces"]:
+            nic = tx.get(KIND_NIC, ref["id"])
+            if nic is None:
+                continue
+            nic_id = str(nic["id"])
+            for sid in {c["properties"]["subnet"]["id"] for c in nic["properties"]["ipConfigurations"]}:
+                owners.setdefault(sid, set()).update({f"{nic_id}/ipConfigurations/ipconfig1", nic_id})
+                nic_refs.setdefault(sid, set()).add(nic_id.lower())
+            nsg_ref = (nic["properties"].get("networkSecurityGroup") or {}).get("id")
+            if nsg_ref:
+                nsg_nics.setdefault(str(nsg_ref), set()).add(nic_id.lower())
+            tx.delete(KIND_NIC, nic_id)
+        tx.delete(names.KIND_VMSS_VM, vm_id)
+    for sid, who in owners.items():
+        subnet_ipam.release_owners(tx, sid, who)
+    for sid, ids in nic_refs.items():
+        _remove_subnet_refs(tx, sid, ids)
+    for nsg_id, ids in nsg_nics.items():
+        nsg = tx.get("microsoft.network/networksecuritygroups", nsg_id)
+        if nsg is not None:
+            nsg["properties"]["networkInterfaces"] = [
+                i for i in nsg["properties"].get("networkInterfaces", []) if i["id"].lower() not in ids]
+            tx.put("microsoft.network/networksecuritygroups", nsg["id"], nsg)
+
+
+def _remove_subnet_refs(tx: Transaction, subnet_id: str, nic_ids: set[str]) -> None:
+    """subnet.remove_ip_configuration(prefix=True) for many NICs (lower-cased IDs) in one VNet read and write."""
+    parsed = parse_resource_id(subnet_id)
+    if parsed is None or [t.lower() for t in parsed.types] != ["virtualnetworks", "subnets"]:
+        return
+    vnet = tx.get(KIND_VNET, str(parsed.parent))
+    if vnet is None:
+        return
+    for s in vnet["properties"].get("subnets", []):
+        if s["name"].lower() != parsed.name.lower():
+            continue
+        props = s.setdefault("properties", {})
+        if "ipConfigurations" in props:
+            props["ipConfigurations"] = [i for i in props["ipConfigurations"]
+                                         if not _under(str(i.get("id", "")).lower(), nic_ids)]
+            if not props["ipConfigurations"]:
+                del props["ipConfigurations"]
+        tx.put(KIND_VNET, vnet["id"], vnet)
+        return
+
+
+def _under(ref_id: str, ids: set[str]) -> bool:
+    """``ref_id`` is one of ``ids`` or below one of them (``…/ipConfigurations/ipconfig2``)."""
+    if ref_id in ids:
+        return True
+    pos = ref_id.find("/")
+    while pos != -1:
+        if ref_id[:pos] in ids:
+            return True
+        pos = ref_id.find("/", pos + 1)
+    return False
 
 
 def list_instances(tx: Transaction, node_rg: str, pool: str, digits: str) -> list[Doc]:

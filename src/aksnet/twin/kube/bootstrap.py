@@ -130,11 +130,12 @@ def system_workloads(cluster: Doc) -> list[Doc]:
 
 
 def service_addresses(cluster: Doc) -> tuple[str, str]:
-    """(kubernetes Service IP = first address of the service CIDR, kube-dns IP = networkProfile.dnsServiceIP)."""
+    """(kubernetes Service IP = first address of the service CIDR, kube-dns IP = networkProfile.dnsServiceIp,
+    az's spelling, as the cluster document is stored)."""
     np = netinfo.network_profile(cluster)
     cidr = str(np.get("serviceCidr") or (np.get("serviceCidrs") or [DEFAULT_SERVICE_CIDR])[0])
     first = str(ipaddress.ip_network(cidr, strict=False).network_address + 1)
-    return first, str(np.get("dnsServiceIP") or np.get("dnsServiceIp") or DEFAULT_DNS_IP)
+    return first, str(np.get("dnsServiceIp") or DEFAULT_DNS_IP)
 
 
 def system_services(cluster: Doc) -> list[Doc]:

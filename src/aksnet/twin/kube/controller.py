@@ -43,6 +43,7 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``)."""
     from aksnet.twin.kube import objects
 
-    for reconcile in _controllers():
-        reconcile(tx, cluster_id)
-    objects.flush(tx, cluster_id)
+    with objects.collector_paused():
+        for reconcile in _controllers():
+            reconcile(tx, cluster_id)
+        objects.flush(tx, cluster_id)

@@ -7,9 +7,9 @@ Reads ARM documents as the resource providers store them (``properties`` nested 
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
+from aksnet.io.arm_model import emulated_api_server_ip
 from aksnet.store import Transaction
 from aksnet.twin.kube.objects import ClusterObjects
 
@@ -152,5 +152,4 @@ def api_server_address(tx: Transaction, cluster: Doc) -> str:
             cfgs = props(nic).get("ipConfigurations") or []
             if cfgs and props(cfgs[0]).get("privateIPAddress"):
                 return str(props(cfgs[0])["privateIPAddress"])
-    digest = hashlib.sha256(str(p.get("fqdn") or cluster.get("id") or "").lower().encode()).digest()
-    return f"20.{40 + digest[0] % 20}.{digest[1]}.{1 + digest[2] % 254}"
+    return emulated_api_server_ip(cluster)

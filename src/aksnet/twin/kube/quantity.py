@@ -12,10 +12,21 @@ Doc = dict[str, Any]
 _SUFFIX = {"m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
 
 
+_SUFFIXES = tuple(sorted(_SUFFIX, key=len, reverse=True))  # two-letter suffixes first (Mi before M)
+_PARSED: dict[str, float] = {}
+
+
 def parse_quantity(q: Any) -> float:
     """resource.Quantity → a number (cores or bytes): ``100m``, ``1``, ``128Mi``, ``7Gi``, ``1e3``."""
     text = str(q).strip()
-    for suf in sorted(_SUFFIX, key=len, reverse=True):
+    got = _PARSED.get(text)
+    if got is None:
+        got = _PARSED[text] = _parse(text)
+    return got
+
+
+def _parse(text: str) -> float:
+    for suf in _SUFFIXES:
         if text.endswith(suf):
             try:
                 return float(text[: -len(suf)]) * _SUFFIX[suf]

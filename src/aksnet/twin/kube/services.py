@@ -52,7 +52,7 @@ def service_cidr(objs: ClusterObjects) -> str:
 
 def dns_service_ip(objs: ClusterObjects) -> str:
     profile = (objs.cluster().get("properties") or {}).get("networkProfile") or {}
-    return str(profile.get("dnsServiceIP") or profile.get("dnsServiceIp") or DEFAULT_DNS_SERVICE_IP)
+    return str(profile.get("dnsServiceIp") or DEFAULT_DNS_SERVICE_IP)
 
 
 def node_port_range(objs: ClusterObjects) -> portalloc.NodePortRange:
