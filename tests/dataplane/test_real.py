@@ -24,15 +24,6 @@ from tests.dataplane.twins import kubenet_twin
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 
 
-# Disagreements verify finds and that are the twin's to fix (reported to engineers H5/H7): kube-proxy's
-# MASQUERADE runs in postrouting, after the filter hooks, so the NetworkPolicy of a *local* endpoint sees the
-# external client's address (iptables and nftables order alike); the twin evaluates it after the SNAT (the
-# node IP, always allowed from the pod's own node).
-KNOWN: dict[str, set[tuple[str, str, int]]] = {
-    "kubenet": {("vm/testvm", "10.100.0.4", 31000), ("internet", "20.1.1.2", 80)},
-}
-
-
 @pytest.mark.parametrize("case", sorted(CASES), ids=sorted(CASES))
 def test_probe_agrees_with_trace_everywhere(case: str, tmp_path: Path) -> None:
     twin = CASES[case]()
@@ -41,7 +32,7 @@ def test_probe_agrees_with_trace_everywhere(case: str, tmp_path: Path) -> None:
         rep = verify.run_checks(topo, tag, verify.checks_for(topo, exhaustive=True))
         assert rep.checks > 10
         found = {(d.check.source, d.check.destination, d.check.port) for d in rep.disagreements}
-        assert found == KNOWN.get(case, set()), verify.report_text(rep)
+        assert found == set(), verify.report_text(rep)
 
 
 def test_host_namespace_is_untouched_and_down_removes_everything(tmp_path: Path) -> None:

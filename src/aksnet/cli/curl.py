@@ -1,9 +1,11 @@
-"""``aksnet curl [--from FROM] [-k] [-i] [-X M] [-H 'K: V'] [--resolve HOST:PORT:IP] [-v] URL``.
+"""``aksnet curl [--from FROM] [-k] [-i] [-X M] [-H 'K: V'] [--resolve HOST:PORT:IP] [-v] [--dataplane] URL``.
 
 Parses curl's options, loads the twin like ``aksnet trace``, runs the curl analysis and prints what curl
 would: the body (with ``-i`` the status line and headers first), ``-v`` lines on stderr (the walk's hops as
 ``*`` lines), errors as ``curl: (N) …`` with curl's exit code. The default FROM is ``internet`` (client
-198.51.100.10, TEST-NET-2).
+198.51.100.10, TEST-NET-2). With ``--dataplane`` the same request is sent by the real curl from inside the
+source's network namespace of the data plane ``aksnet up`` built (engineer H8's
+``aksnet.dataplane.dpcurl.curl``); its stdout, stderr and exit code are passed through unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="aksnet curl", description="An HTTP(S) request through the twin; prints what the echo "
-                "backend answers. Exit codes as curl: 6 could not resolve, 7 refused, 28 timed out.")
+                "backend answers. Exit codes as curl: 6 could not resolve, 7 refused, 28 timed out. With "
+                "--dataplane the real curl sends it through the data plane built by 'aksnet up' (root).")
     p.add_argument("url", metavar="URL")
     p.add_argument("--from", dest="source", metavar="FROM", help="where the request starts (default: internet)")
     p.add_argument("-k", "--insecure", action="store_true")
@@ -34,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-s", "--silent", action="store_true", help="accepted for compatibility")
     p.add_argument("-n", "--namespace", default="default")
     p.add_argument("--context")
+    p.add_argument("--dataplane", action="store_true",
+                   help="send the request with the real curl from inside FROM's network namespace of the data "
+                        "plane built by 'aksnet up' (needs root; run 'aksnet up' first) instead of walking the "
+                        "twin; prints curl's own output and exits with curl's exit code")
     return p
 
 
@@ -49,6 +56,8 @@ def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
 
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    if args.dataplane:
+        return _run_dataplane(args)
     from aksnet.analyses.curl import CurlRequest, curl
     from aksnet.cli.trace import load_topology
     from aksnet.engine.addressing import Topology
@@ -75,3 +84,17 @@ def run(argv: list[str]) -> int:
         sys.stdout.write("\n")
     sys.stdout.write(res.body + "\n")
     return res.exit_code
+
+
+def _run_dataplane(args: argparse.Namespace) -> int:
+    """The real curl in the data plane (raises DataplaneError when not root or 'aksnet up' has not run)."""
+    from aksnet.dataplane import dpcurl
+    from aksnet.store.workspace import default_home
+
+    code, out, err = dpcurl.curl(default_home(), args.source, args.url, namespace=args.namespace,
+                                 insecure=args.insecure, include=args.include,
+                                 method=args.method.upper() if args.method else None, headers=args.header,
+                                 resolve=args.resolve, verbose=args.verbose)
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    return code

@@ -32,7 +32,7 @@ from aksnet.engine.flow import (
     Site,
     Walk,
 )
-from aksnet.engine.netpol import policy_verdict
+from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.model import azure, k8s
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
@@ -55,6 +55,12 @@ class _State:
     hops: list[Hop] = field(default_factory=list)
     backend: Backend | None = None
     stages: int = 0
+    # kube-proxy's MASQUERADE for an external flow DNATed to a pod on the same node: it runs in postrouting,
+    # after the filter hooks, so the pod's ingress NetworkPolicy still sees the client (set by _apply_proxy,
+    # applied by _arrive_pod after the policy). Holds the node IP and the rule text.
+    pending_masq: tuple[str, str] | None = None
+    # the flow reached the pod through an LB/NodePort with externalTrafficPolicy=Cluster (NPM's exemption)
+    via_etp_cluster: bool = False
 
 
 class Walker:
@@ -66,6 +72,9 @@ class Walker:
         self.flavour = cluster.plugin_flavour if cluster else "none"
         self.pod_cidrs = self._pod_cidrs()
         self.non_masquerade = snat.non_masquerade_cidrs(topo.state.config_maps)
+        # Azure CNI powered by Cilium replaces kube-proxy with Cilium's eBPF service handling
+        self.kube_proxy_replacement = (topo.state.policy_engine or "").lower() == "cilium" or bool(
+            cluster and (cluster.network_profile.network_dataplane or "").lower() == "cilium")
         self._routes_cache: dict[tuple[str, bool], list[routing.EffectiveRoute]] = {}
         self._tags_cache: dict[str, nsg.TagContext] = {}
 
@@ -114,8 +123,11 @@ class Walker:
     def _hop(st: _State, component: str, decision: str, rule: str, pkt: Packet | None = None) -> None:
         st.hops.append(Hop(component, decision, rule, pkt))
 
-    def _policy(self, st: _State, direction: str, subject: k8s.Pod, peer_ip: str, pkt: Packet) -> None:
-        """Egress at the source pod or ingress at the destination pod (H5's engine; one side only)."""
+    def _policy(self, st: _State, direction: str, subject: k8s.Pod, peer_ip: str, pkt: Packet,
+                via_etp_cluster: bool = False) -> None:
+        """Egress at the source pod or ingress at the destination pod (H5's engine; one side only).
+        ``via_etp_cluster``: the flow came through an LB/NodePort with externalTrafficPolicy=Cluster, which
+        Azure NPM does not enforce (profile ``lb_ingress_enforced``)."""
         peer: k8s.Pod | str = self.topo.pod_by_ip.get(peer_ip) or peer_ip
         if direction == "Egress":
             v = policy_verdict(self.topo.state, subject, peer, pkt.dst_port, pkt.protocol)
@@ -126,6 +138,10 @@ class Walker:
         comp = f"NetworkPolicy {direction.lower()} ({v.engine})"
         if not v.enforced:
             self._hop(st, comp, "allow", v.deciding)
+            return
+        if via_etp_cluster and side.isolated and not get_profile(v.engine).lb_ingress_enforced:
+            self._hop(st, comp, "allow", f"{get_profile(v.engine).title} does not enforce ingress that arrives "
+                                         "through a LoadBalancer/NodePort Service with externalTrafficPolicy=Cluster")
             return
         rule = side.reason if side.isolated else f"{subject.key}: no {direction.lower()} policy selects the pod"
         self._hop(st, comp, "allow" if side.allowed else "deny", rule)
@@ -213,9 +229,20 @@ class Walker:
             self._hop(st, comp, "snat", f"KUBE-SEP hairpin: the pod reaches itself through the Service; MASQUERADE "
                                         f"to node IP {node.internal_ip}", new)
         elif kp.masquerade:
-            new = replace(new, src_ip=node.internal_ip)
-            self._hop(st, comp, "snat", f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
-                                        "(externalTrafficPolicy=Cluster)", new)
+            local = kp.backend.pod is not None and not kp.backend.pod.host_network and \
+                kp.backend.node_name == node.name
+            st.via_etp_cluster = local  # a remote endpoint's node sees a plain pod-to-pod-network packet
+            if local and self.kube_proxy_replacement:
+                self._hop(st, comp, "pass", "Cilium eBPF NodePort (kube-proxy replacement): the endpoint is local, "
+                                            "delivered without SNAT (client address kept)", new)
+            elif local:
+                st.pending_masq = (node.internal_ip, f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
+                                                     "(externalTrafficPolicy=Cluster; postrouting, after the "
+                                                     "NetworkPolicy filter)")
+            else:
+                new = replace(new, src_ip=node.internal_ip)
+                self._hop(st, comp, "snat", f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
+                                            "(externalTrafficPolicy=Cluster)", new)
         return new
 
     def _route_from_node(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:
@@ -274,7 +301,12 @@ class Walker:
         raise _Stop(REFUSED, rule)
 
     def _arrive_pod(self, st: _State, pod: k8s.Pod, pkt: Packet) -> None:
-        self._policy(st, "Ingress", pod, pkt.src_ip, pkt)
+        self._policy(st, "Ingress", pod, pkt.src_ip, pkt, via_etp_cluster=st.via_etp_cluster)
+        if st.pending_masq is not None:  # postrouting: after the filter hooks judged the client's address
+            node_ip, rule = st.pending_masq
+            st.pending_masq = None
+            pkt = replace(pkt, src_ip=node_ip)
+            self._hop(st, f"kube-proxy ({pod.node_name})", "snat", rule, pkt)
         port = next((c for c in pod.ports if c.container_port == pkt.dst_port
                      and c.protocol.upper() == pkt.protocol), None)
         if pod.phase != "Running" or not pod.ready:
