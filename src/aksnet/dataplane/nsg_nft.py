@@ -6,7 +6,7 @@ Deny rejects. Service tags follow ``aksnet.engine.nsg`` (VirtualNetwork = the VN
 prefixes and UDR prefixes; Internet = outside the private ranges and the VNet; AzureLoadBalancer =
 168.63.129.16; other tags hold no emulated address). Inbound = subnet NSG then NIC NSG, outbound = NIC NSG
 then subnet NSG (network-security-group-how-it-works). Stateful: established flows are accepted before.
-Deny rejects (TCP reset / ICMP) instead of dropping silently so probes fail fast (docs/fidelity/dataplane.md).
+Deny rejects (TCP reset / ICMP) instead of dropping silently so probes fail fast (docs/fidelity.md).
 Pure: builds nft JSON expressions, never applies them.
 """
 

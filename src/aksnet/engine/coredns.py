@@ -4,7 +4,7 @@ Sources: kubernetes/dns ``docs/specification.md`` (schema 1.0.1), coredns ``plug
 (``kubernetes.go``, ``handler_test.go``), coredns ``plugin/backend_lookup.go`` (SRV weights), glibc
 ``res_search`` (ndots and the search list), reference k8s-services-ingress.md §2. The AKS Corefile serves
 ``cluster.local in-addr.arpa ip6.arpa`` with ``pods insecure`` and forwards everything else to the node's
-resolver, Azure DNS 168.63.129.16 (docs/fidelity/services.md).
+resolver, Azure DNS 168.63.129.16 (docs/fidelity.md).
 
 Pure functions of :class:`aksnet.model.twin.ClusterState`; names outside the cluster zone are answered from
 an optional ``upstream`` table (``{fqdn: (ip, …)}``, what Azure DNS would answer: public IP DNS labels,

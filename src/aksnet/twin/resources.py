@@ -85,7 +85,7 @@ def _managing_resource_exists(tx: Transaction, managed_by: str | None) -> bool:
 
 def _deny_assignment(group: Doc) -> AzureError:
     """What ARM answers when a managed (AKS node) resource group is deleted directly: the node resource group
-    carries a deny assignment for everyone but the AKS resource provider (docs/fidelity/azure-network.md)."""
+    carries a deny assignment for everyone but the AKS resource provider (docs/fidelity.md)."""
     from aksnet.model import account
     from aksnet.twin.arm import deterministic_uuid
 

@@ -3,7 +3,7 @@
 One frozen ``EngineProfile`` per ``networkProfile.networkPolicy`` value (``azure`` = Azure Network Policy
 Manager, ``calico``, ``cilium`` = Azure CNI powered by Cilium, ``none``) plus ``upstream`` (what the
 Kubernetes API documentation and e2e suite expect). Each switch names its source; the table is
-reproduced in docs/fidelity/netpol.md. This module only describes engines; evaluation is elsewhere.
+reproduced in docs/fidelity.md. This module only describes engines; evaluation is elsewhere.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Defaults of a managed cluster and its agent pools, per network plugin (reference aks.md §1.1, §2.6, §2.7).
 
-Where sources disagree the choice is recorded in docs/fidelity/aks.md. This module must not touch the
+Where sources disagree the choice is recorded in docs/fidelity.md. This module must not touch the
 workspace except to read the workspace setting that picks the default network plugin.
 """
 
@@ -28,7 +28,7 @@ NODE_CIDR_MASK = 24  # per-node pod /24 (cloud-provider DefaultNodeCIDRMaskSize)
 POD_SUBNET_BATCH = 16  # dynamic pod-subnet IPs are handed to nodes in batches of 16
 
 # Default maxPods per plugin flavour [CLI-H; AKS concepts-network-ip-address-planning.md]. The pod subnet
-# default is 250 (dynamic-IP doc table) rather than 110 (planning doc): see docs/fidelity/aks.md.
+# default is 250 (dynamic-IP doc table) rather than 110 (planning doc): see docs/fidelity.md.
 DEFAULT_MAX_PODS: dict[str, int] = {"azure": 30, "kubenet": 110, "overlay": 250, "podsubnet": 250, "none": 250}
 MIN_MAX_PODS = 10
 MAX_MAX_PODS = 250

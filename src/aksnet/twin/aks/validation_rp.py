@@ -1,6 +1,6 @@
 """The AKS resource provider's checks of a managed cluster's network profile and agent pools, with their codes
 and messages [reference aks.md §1.3–§1.6, §2]. Where the exact RP text is not public the wording is ours
-and the choice is recorded in docs/fidelity/aks.md.
+and the choice is recorded in docs/fidelity.md.
 
 Pure functions over :class:`~aksnet.twin.aks.spec.ClusterSpec` and :class:`~aksnet.twin.aks.spec.VnetContext`;
 they raise :class:`aksnet.errors.AzureError` or return warnings (for rules the seeds' walkthroughs break,

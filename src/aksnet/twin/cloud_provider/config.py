@@ -47,7 +47,7 @@ RULE_PREFIX = "k8s-azure-lb"
 MIN_PRIORITY = 500
 MAX_PRIORITY = 4096
 DEFAULT_IDLE_TIMEOUT = 4
-MAX_LB_SERVICES = 300  # aksnet's cap on LoadBalancer Services per cluster (docs/fidelity/services.md)
+MAX_LB_SERVICES = 300  # aksnet's cap on LoadBalancer Services per cluster (docs/fidelity.md)
 
 
 class ConfigError(Exception):

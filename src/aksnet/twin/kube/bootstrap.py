@@ -3,7 +3,7 @@
 runs (its addon manager recreates them when they are deleted, and so does this controller).
 
 The workload list and which of them use the host network decide pod-IP consumption per node; it follows
-what ``kubectl get pods -n kube-system -o wide`` shows on AKS (recorded in docs/fidelity/kube.md):
+what ``kubectl get pods -n kube-system -o wide`` shows on AKS (recorded in docs/fidelity.md):
 Deployments coredns ×2 (label k8s-app=kube-dns), coredns-autoscaler, metrics-server ×2,
 konnectivity-agent ×2 (pod IPs); DaemonSets kube-proxy, azure-ip-masq-agent, cloud-node-manager,
 csi-azuredisk-node, csi-azurefile-node (host network); azure-cns with Azure CNI Overlay or a pod subnet;

@@ -136,7 +136,7 @@ def api_server_address(tx: Transaction, cluster: Doc) -> str:
     """The address behind the ``kubernetes`` Service's endpoint: for a private cluster the private endpoint
     ``kube-apiserver`` in the node resource group (its ``customDnsConfigs`` address, as the resource provider
     wrote it); otherwise an emulated control-plane address derived from the cluster FQDN (on AKS this is a
-    Microsoft-owned public IP of the hosted control plane; recorded in docs/fidelity/kube.md)."""
+    Microsoft-owned public IP of the hosted control plane; recorded in docs/fidelity.md)."""
     p = props(cluster)
     if (p.get("apiServerAccessProfile") or {}).get("enablePrivateCluster"):
         node_rg = str(p.get("nodeResourceGroup") or "")

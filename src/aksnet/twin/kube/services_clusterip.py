@@ -7,7 +7,7 @@ above it; dynamic allocation scans the upper band from a start point and wraps, 
 lower band only when the upper band is full; a requested address may be any free address of the range.
 
 The real allocator picks a *random* start; aksnet derives the start from the Service's ``namespace/name``
-(sha256), so the same inputs always give the same address (docs/fidelity/services.md). Pure functions
+(sha256), so the same inputs always give the same address (docs/fidelity.md). Pure functions
 over an allocation table ``{ip: owner}``; reading and writing that table is the caller's job.
 """
 

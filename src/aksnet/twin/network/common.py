@@ -51,7 +51,7 @@ _NAME_RE = re.compile(r"^\w(?:[\w.\-]{0,78}\w)?$")
 
 
 def invalid_name(name: str) -> AzureError:
-    """ARM's ``InvalidResourceName`` for network resources (observed text, see docs/fidelity/azure-network.md)."""
+    """ARM's ``InvalidResourceName`` for network resources (observed text, see docs/fidelity.md)."""
     return AzureError(
         "InvalidResourceName",
         f"Resource name {name} is invalid. The name can be up to 80 characters long. It must begin with a word "

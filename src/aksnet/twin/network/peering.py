@@ -83,7 +83,7 @@ def _overlaps(a: list[str], b: list[str], rid: str) -> list[str]:
 def _check_overlap(tx: Transaction, pid: str, local: Doc, remote: Doc) -> None:
     """Peered VNets must not overlap (``VnetAddressSpacesOverlap``), nor may either overlap a VNet already
     peered with the other (``VnetAddressSpaceOverlapsWithAlreadyPeeredVnet``) [AZD virtual-network-peering-
-    overview: "address spaces can't overlap"; RP texts in docs/fidelity/azure-network.md]."""
+    overview: "address spaces can't overlap"; RP texts in docs/fidelity.md]."""
     lid, rid = str(local["id"]), str(remote["id"])
     both = _overlaps(_space(local), _space(remote), pid)
     if both:

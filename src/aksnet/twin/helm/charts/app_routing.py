@@ -28,7 +28,7 @@ RESOURCE = "nginx"
 INGRESS_CLASS = "webapprouting.kubernetes.azure.com"
 # The operator's default NginxIngressController uses "webapprouting.kubernetes.azure.com/nginx"; the team
 # contract (and aksnet.engine.ingress.model.APPROUTING_CONTROLLER) uses the value below. Change both together
-# (docs/fidelity/services.md).
+# (docs/fidelity.md).
 CONTROLLER = "webapprouting.kubernetes.azure.com/nginx"
 IMAGE = "mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller:v1.11.5"
 NGINX_MODES = ("AnnotationControlled", "External", "Internal", "None")

@@ -8,7 +8,7 @@ Source: kubernetes/ingress-nginx ``charts/ingress-nginx`` (``values.yaml``, ``te
 Names: ``<release>-ingress-nginx-<component>`` (the release name alone when it already contains
 ``ingress-nginx``), labels ``app.kubernetes.io/{name,instance,version,part-of,managed-by,component}`` and
 ``helm.sh/chart``. Only the kinds the emulated API server serves are rendered: RBAC objects and the
-admission webhook configuration are left out (docs/fidelity/services.md). Pure: values in, documents out.
+admission webhook configuration are left out (docs/fidelity.md). Pure: values in, documents out.
 """
 
 from __future__ import annotations
