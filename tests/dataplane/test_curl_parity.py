@@ -57,3 +57,98 @@ def test_twin_and_dataplane_curl_print_the_same_echo(home: Path) -> None:
             assert _echo(twin.out) and _echo(twin.out) == _echo(real.out), (name, twin.out, real.out)
     finally:
         run_cli("down")
+
+
+SECURE_APP = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: secure
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: secure
+  namespace: secure
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: secure}
+  template:
+    metadata:
+      labels: {app: secure}
+    spec:
+      containers:
+      - name: app
+        image: nginx
+        ports:
+        - containerPort: 8443
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: secure
+  namespace: secure
+spec:
+  selector: {app: secure}
+  ports:
+  - port: 443
+    targetPort: 8443
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: secure
+  namespace: secure
+  annotations:
+    nginx.ingress.kubernetes.io/backend-protocol: HTTPS
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: secure.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: secure
+            port:
+              number: 443
+"""
+
+
+def test_https_backends_agree(home: Path) -> None:
+    """TLS terminated in the backend: ``curl -k https://<pod-ip>:8443`` answers the echo in both, without
+    ``-k`` both fail with curl's exit 60 (self-signed certificate), and an Ingress with backend-protocol HTTPS
+    reaches the pod over TLS (NGINX's ``proxy_pass https://`` with ``proxy_ssl_verify off``)."""
+    build_03(home)
+    ok("kubectl", "apply", "-f", "-", stdin=SECURE_APP)
+    ingress_ip = ok("kubectl", "get", "svc", "-n", "ingress-basic", "nginx-ingress-ingress-nginx-controller", "-o",
+                    "jsonpath={.status.loadBalancer.ingress[0].ip}")
+    pods = ok("kubectl", "get", "pods", "-n", "secure", "-o",
+              "jsonpath={range .items[*]}{.metadata.name} {.status.podIP}{\"\\n\"}{end}").splitlines()
+    (client, _), (_, target_ip) = (ln.split() for ln in pods[:2])
+    requests = {
+        "pod-to-pod-https": (0, ["--from", f"pod/{client}", "-n", "secure", "-k", "-H", "X-Probe: tls",
+                                 f"https://{target_ip}:8443/tls?x=1"]),
+        "vm-to-pod-https-unverified": (60, ["--from", "vm/jumpbox", f"https://{target_ip}:8443/"]),
+        "internet-to-ingress-https-backend": (0, ["-k", "--resolve", f"secure.example.com:443:{ingress_ip}", "--from",
+                                                  "internet/203.0.113.7", "https://secure.example.com/s"]),
+        "internet-http-to-ingress-https-backend": (0, ["--resolve", f"secure.example.com:80:{ingress_ip}", "--from",
+                                                       "internet/203.0.113.7", "http://secure.example.com/p"]),
+    }
+    try:
+        ok("up")
+        for name, (code, args) in requests.items():
+            twin = run_cli("curl", *args)
+            real = run_cli("curl", "--dataplane", *args)
+            assert twin.code == real.code == code, (name, twin.code, real.code, twin.err, real.err)
+            if code:
+                assert twin.err.splitlines()[0] == real.err.splitlines()[0], (name, twin.err, real.err)
+            else:
+                assert _echo(twin.out) and _echo(twin.out) == _echo(real.out), (name, twin.out, real.out)
+        assert (home / "dataplane" / "tls" / "echo.key").is_file()
+    finally:
+        run_cli("down")
+    assert not (home / "dataplane" / "tls").exists(), "down left the echo agent's key behind"

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aksnet.dataplane import netlink, nft, proc
+from aksnet.dataplane import netlink, nft, proc, tls
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.plan import NGINX_PLACEHOLDER
 from aksnet.dataplane.record import State
@@ -173,9 +173,11 @@ def _remove_resolv(state: State, ns: str) -> None:
 
 
 def remove_recorded_path(state: State, path: str) -> None:
-    """Remove a recorded /etc/netns/<our ns> directory (nothing else is ever removed this way)."""
+    """Remove a recorded /etc/netns/<our ns> directory or the state directory's ``tls`` directory (nothing
+    else is ever removed this way)."""
     p = Path(path)
-    if p.parent == ETC_NETNS and p.name.startswith(f"aksnet-{state.tag}-") and p.is_dir():
+    ours = p.parent == ETC_NETNS and p.name.startswith(f"aksnet-{state.tag}-")
+    if (ours or p == tls.tls_dir(state)) and p.is_dir():
         shutil.rmtree(p)
     state.forget_path(path)
 
@@ -191,12 +193,13 @@ def _ensure_agent(home: Path, plan: Plan, state: State, force: bool) -> bool:
     state.set_unit(AGENT_KEY, None)
     cfg_path = d / "agent.json"
     ready = d / "agent.ready"
+    cert, key = tls.ensure_certificate(state)
     with contextlib.suppress(FileNotFoundError):
         ready.unlink()
     cfg = {"pidfile": str(d / "agent.pid"), "readyfile": str(ready), "echo_port": tn.ECHO_PORT,
            "listeners": [{"netns": x.netns, "identity": [list(i) for i in x.identity], "catch_all": x.catch_all,
                           "tcp_ports": list(x.tcp_ports), "dns_ip": x.dns_ip} for x in plan.listeners],
-           "dns_records": plan.dns_records, "upstream": {}}
+           "dns_records": plan.dns_records, "upstream": {}, "tls_cert": str(cert), "tls_key": str(key)}
     cfg_path.write_text(json.dumps(cfg, indent=1))
     argv = [sys.executable, "-m", "aksnet.dataplane.echo_agent", str(cfg_path)]
     rec = proc.spawn(state, "agent", AGENT_KEY, argv, d / "agent.pid", d / "agent.log")

@@ -6,19 +6,23 @@ then back: sockets keep the namespace they were created in, stack.md §3): TCP a
 is read back with SO_ORIGINAL_DST / IP_ORIGDSTADDR), real TCP listeners for hostNetwork pods, and DNS on
 the CoreDNS pod IPs (answers from the twin's CoreDNS records, engine.coredns). Every answer is the echo
 format of DESIGN.md: one ``key=value`` per line (``pod=NS/NAME``, ``pod_ip``, ``port``, ``client_ip``,
-and for HTTP ``method``, ``host``, ``request_uri``, ``header.<name>``). Run as
+and for HTTP ``method``, ``host``, ``request_uri``, ``header.<name>``). A TCP connection whose first byte
+is a TLS handshake (0x16) is answered over TLS with the self-signed certificate ``up`` made (dataplane.tls):
+backends that terminate TLS themselves, as the twin's ``curl -k https://…`` assumes. Run as
 ``python -m aksnet.dataplane.echo_agent CONFIG``; it writes its pid file and a ready file itself.
 It must never open a socket in the host's namespace.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import selectors
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -69,30 +73,66 @@ def _original_port(conn: socket.socket, default: int) -> int:
         return default
 
 
-def _serve_tcp(conn: socket.socket, addr: tuple[str, int], identity: list[tuple[str, str]], port: int) -> None:
+TLS_HANDSHAKE = 0x16  # the first byte of a TLS record carrying a ClientHello
+
+
+def _read_request(conn: socket.socket) -> bytes:
+    """What the client sends first: a whole HTTP request head, or whatever arrives within 0.3 s (a plain
+    TCP probe sends nothing and reads the echo)."""
+    data = b""
+    try:
+        data = conn.recv(65536)
+        if data.startswith(HTTP_METHODS):
+            conn.settimeout(2.0)
+            while b"\r\n\r\n" not in data and len(data) < 65536:
+                more = conn.recv(65536)
+                if not more:
+                    break
+                data += more
+    except (TimeoutError, OSError):
+        pass
+    return data
+
+
+def _serve_tcp(conn: socket.socket, addr: tuple[str, int], identity: list[tuple[str, str]], port: int,
+               tls: ssl.SSLContext | None = None) -> None:
+    """Answer one TCP connection; a connection that opens with a TLS handshake is answered over TLS (the
+    backend terminates TLS itself) with the same echo."""
     try:
         conn.settimeout(0.3)
-        data = b""
         try:
-            data = conn.recv(65536)
-            if data.startswith(HTTP_METHODS):
-                conn.settimeout(2.0)
-                while b"\r\n\r\n" not in data and len(data) < 65536:
-                    more = conn.recv(65536)
-                    if not more:
-                        break
-                    data += more
+            first = conn.recv(1, socket.MSG_PEEK)
         except (TimeoutError, OSError):
-            pass
+            first = b""
+        if tls is not None and first and first[0] == TLS_HANDSHAKE:
+            conn.settimeout(2.0)
+            try:
+                conn = tls.wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError):
+                return  # e.g. curl without -k aborts the handshake on our self-signed certificate
+            conn.settimeout(0.3)
+        data = _read_request(conn) if first else b""
         conn.settimeout(2.0)
         if data.startswith(HTTP_METHODS):
             conn.sendall(http_response(identity, port, addr[0], data))
         else:
             conn.sendall(("\n".join(echo_lines(identity, port, addr[0], "TCP")) + "\n").encode())
+        if isinstance(conn, ssl.SSLSocket):
+            with contextlib.suppress(ssl.SSLError, OSError):
+                conn.unwrap()
     except OSError:
         pass
     finally:
         conn.close()
+
+
+def tls_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
+    """The server context for backends that terminate TLS (None without a certificate)."""
+    if not cert or not key:
+        return None
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    return ctx
 
 
 class DnsAnswerer:
@@ -162,6 +202,7 @@ def run(config_path: Path) -> None:
     Path(cfg["pidfile"]).write_text(f"{os.getpid()}\n")
     echo_port = int(cfg["echo_port"])
     dns = DnsAnswerer(cfg.get("dns_records", {}), cfg.get("upstream", {}))
+    tls = tls_context(cfg.get("tls_cert"), cfg.get("tls_key"))
     sel = selectors.DefaultSelector()
     for lst in cfg["listeners"]:
         ident = [tuple(x) for x in lst["identity"]]
@@ -192,17 +233,18 @@ def run(config_path: Path) -> None:
             sock = key.fileobj
             assert isinstance(sock, socket.socket)
             try:
-                _dispatch(sock, kind, port, ident, dns)
+                _dispatch(sock, kind, port, ident, dns, tls)
             except OSError:
                 continue
 
 
-def _dispatch(s: socket.socket, kind: str, port: int, ident: list[tuple[str, str]], dns: DnsAnswerer) -> None:
+def _dispatch(s: socket.socket, kind: str, port: int, ident: list[tuple[str, str]], dns: DnsAnswerer,
+              tls: ssl.SSLContext | None = None) -> None:
     if kind == "tcp":
         conn, addr = s.accept()
         conn.setblocking(True)
         real = _original_port(conn, port)
-        threading.Thread(target=_serve_tcp, args=(conn, addr, ident, real), daemon=True).start()
+        threading.Thread(target=_serve_tcp, args=(conn, addr, ident, real, tls), daemon=True).start()
     elif kind == "udp":
         data, anc, _, addr = s.recvmsg(65536, socket.CMSG_SPACE(16))
         real = port

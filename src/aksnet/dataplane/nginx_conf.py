@@ -285,6 +285,7 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
     elif alts:
         body += _canary_lines(b.upstream_name, alts[0], defined)
         body += _proxy_headers(view, loc, "grpc_set_header" if grpc else "proxy_set_header")
+        body += _upstream_tls(a.backend_protocol)
         body.append(f"{'grpc_pass' if grpc else 'proxy_pass'} {proto}$aksnet_upstream;")
     elif b.upstream_name not in defined and loc.fallback is not None:
         ns, _, name = (loc.ingress or "/").partition("/")
@@ -310,8 +311,20 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
         ]
     else:
         body += _proxy_headers(view, loc, "grpc_set_header" if grpc else "proxy_set_header")
+        body += _upstream_tls(a.backend_protocol)
         body.append(f"{'grpc_pass' if grpc else 'proxy_pass'} {proto}{b.upstream_name};")
     return [head + " {", *[f"    {x}" for x in body], "}"]
+
+
+def _upstream_tls(backend_protocol: str) -> list[str]:
+    """TLS towards the upstream pods (backend-protocol HTTPS/GRPCS): ingress-nginx verifies the backend's
+    certificate only with the proxy-ssl-* annotations (proxy-ssl-verify defaults to "off"), so any
+    self-signed backend certificate is accepted."""
+    if backend_protocol == "HTTPS":
+        return ["proxy_ssl_verify off;"]
+    if backend_protocol == "GRPCS":
+        return ["grpc_ssl_verify off;"]
+    return []
 
 
 def _server_name(s: Server) -> str:

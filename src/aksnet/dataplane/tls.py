@@ -1,0 +1,63 @@
+"""The echo agent's TLS identity: a self-signed certificate made at ``up`` time.
+
+Backends that terminate TLS themselves (``aksnet curl -k https://<pod-ip>:<port>``, an Ingress with
+``nginx.ingress.kubernetes.io/backend-protocol: HTTPS``) are answered by the echo agent after a TLS handshake
+with this certificate. It is self-signed, so a real curl without ``-k`` fails with exit 60 exactly as the
+twin says. Key and certificate live in ``<state dir>/tls/``, recorded in the state file before they are
+written and removed by ``down`` (and by an ``up`` that finds the record of an interrupted one).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+from aksnet.dataplane.record import State
+
+TLS_DIR = "tls"
+CERT_NAME = "echo.crt"
+KEY_NAME = "echo.key"
+SUBJECT_CN = "aksnet echo agent"
+
+
+def tls_dir(state: State) -> Path:
+    return state.path.parent / TLS_DIR
+
+
+def make_certificate() -> tuple[bytes, bytes]:
+    """A fresh self-signed certificate (PEM cert, PEM PKCS#8 key), EC P-256, valid one year from now."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "aksnet"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, SUBJECT_CN)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=365))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("echo.aksnet.local")]), critical=False)
+            .sign(key, hashes.SHA256()))
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+def ensure_certificate(state: State) -> tuple[Path, Path]:
+    """The (cert, key) paths, generating them the first time (recorded before anything is written)."""
+    d = tls_dir(state)
+    cert, key = d / CERT_NAME, d / KEY_NAME
+    if cert.is_file() and key.is_file() and str(d) in state.paths:
+        return cert, key
+    state.intend_path(str(d))
+    d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cert_pem, key_pem = make_certificate()
+    fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key_pem)
+    cert.write_bytes(cert_pem)
+    return cert, key
