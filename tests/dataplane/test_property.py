@@ -12,13 +12,15 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from aksnet.dataplane import verify
+from aksnet.dataplane import names, verify
 from aksnet.engine.addressing import Topology
 from aksnet.model import k8s
-from tests.dataplane.realnet import built, requires_dataplane
+from tests.conftest import run_cli
+from tests.dataplane import random_aks
+from tests.dataplane.realnet import built, our_netns, requires_dataplane
 from tests.dataplane.twins import allow_http_rule, kubenet_twin
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
@@ -57,3 +59,26 @@ def test_random_clusters_probe_equals_trace(twin: object, tmp_path_factory: pyte
         topo = Topology.build(twin)  # type: ignore[arg-type]
         rep = verify.run_checks(topo, tag, verify.checks_for(topo, exhaustive=True))
         assert not rep.disagreements, verify.report_text(rep)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+          phases=(Phase.explicit, Phase.generate))  # shrinking rebuilds clusters for minutes; the shape is printed
+@given(shape=random_aks.cluster_shapes())
+def test_random_aks_clusters_probe_equals_trace(shape: random_aks.ClusterShape,
+                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Clusters made by ``az aks create`` + ``kubectl apply`` (tests/dataplane/random_aks.py): Service types and
+    traffic policies, UDP, named targetPorts, a second namespace with namespaceSelector policies, a pod without
+    the declared port, internal load balancers. Every flow verify covers must agree."""
+    home = Path(tmp_path_factory.mktemp("aks")) / "home"
+    with random_aks.workspace(home):
+        random_aks.build(shape)
+        tag = names.workspace_tag(home)
+        try:
+            r = run_cli("up")
+            assert r.code == 0, r.err
+            rep = verify.verify_home(home, exhaustive=True)
+            assert not rep.disagreements and not rep.url_disagreements, f"{shape}\n{verify.report_text(rep)}"
+            assert rep.checks > 0
+        finally:
+            run_cli("down")
+        assert our_netns(tag) == [], "down left namespaces behind"

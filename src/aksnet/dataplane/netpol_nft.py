@@ -111,15 +111,30 @@ def _chain_rules(t: n.Table, chain: str, field: str, subject: Endpoint, peers: l
 
 
 def _bypass(topo: Topology, profile: EngineProfile) -> list[dict[str, Any]]:
-    """Azure NPM does not enforce ingress that arrives through an LB/NodePort with ETP Cluster."""
+    """Azure NPM does not enforce ingress that arrives through an LB/NodePort with ETP Cluster: the flow's
+    original destination is an LB IP and port, or a node IP and nodePort, of a Service with
+    externalTrafficPolicy Cluster (a Local Service's NodePort on the same node IP stays enforced)."""
     if profile.lb_ingress_enforced:
         return []
-    vips = sorted({ip for s in topo.services.values() if (s.external_traffic_policy or "Cluster") == "Cluster"
-                   for ip in s.load_balancer_ingress} | {nd.internal_ip for nd in topo.nodes.values()})
-    if not vips:
+    node_ips = sorted({nd.internal_ip for nd in topo.nodes.values() if nd.internal_ip}, key=ipaddress.IPv4Address)
+    elems: set[tuple[str, str, int]] = set()
+    for s in topo.services.values():
+        if (s.external_traffic_policy or "Cluster") != "Cluster" or s.type not in ("NodePort", "LoadBalancer"):
+            continue
+        for sp in s.ports:
+            proto = sp.protocol.lower()
+            if proto not in ("tcp", "udp", "sctp"):
+                continue
+            elems |= {(ip, proto, sp.port) for ip in s.load_balancer_ingress}
+            if sp.node_port:
+                elems |= {(ip, proto, sp.node_port) for ip in node_ips}
+    if not elems:
         return []
-    return [{"exprs": [n.match(n.ct("daddr", "original"), n.anon_set(vips))],
-             "comment": f"{profile.name}: ingress via load balancer/NodePort not enforced"}]
+    key = {"concat": [n.ct("daddr", "original"), n.meta("l4proto"), {"ct": {"key": "proto-dst", "dir": "original"}}]}
+    values = [{"concat": list(e)} for e in sorted(elems, key=lambda e: (ipaddress.IPv4Address(e[0]), e[1], e[2]))]
+    return [{"exprs": [n.match(key, {"set": values})],
+             "comment": f"{profile.name}: ingress via load balancer/NodePort (externalTrafficPolicy Cluster) "
+                        "not enforced"}]
 
 
 def build(topo: Topology, node: k8s.Node) -> n.Table:
