@@ -58,9 +58,9 @@ class ClusterShape:
 
 
 svc_shapes = st.builds(SvcShape, st.sampled_from(["default", "team"]),
-                       st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"]), st.sampled_from(["Cluster", "Local"]),
-                       st.sampled_from(["Cluster", "Local"]), st.sampled_from(["TCP", "UDP"]), st.booleans(),
-                       st.booleans())
+                       st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"]),
+                       st.sampled_from(["Cluster", "Local"]), st.sampled_from(["Cluster", "Local"]),
+                       st.sampled_from(["TCP", "UDP"]), st.booleans(), st.booleans())
 
 
 @st.composite
@@ -69,9 +69,9 @@ def cluster_shapes(draw: Any) -> ClusterShape:
     team = draw(st.integers(0, 2))
     services = tuple(s for s in draw(st.lists(svc_shapes, min_size=1, max_size=3))
                      if team or s.namespace == "default")
-    return ClusterShape(plugin, draw(st.sampled_from(ENGINES[plugin])), draw(st.integers(1, 3)), draw(st.integers(1, 4)),
-                        draw(st.booleans()), draw(st.sampled_from(["", "first", "last"])), team,
-                        draw(st.sampled_from(["none", "from-default-ns", "from-default-web", "same-ns-only"])),
+    return ClusterShape(plugin, draw(st.sampled_from(ENGINES[plugin])), draw(st.integers(1, 3)),
+                        draw(st.integers(1, 4)), draw(st.booleans()), draw(st.sampled_from(["", "first", "last"])),
+                        team, draw(st.sampled_from(["none", "from-default-ns", "from-default-web", "same-ns-only"])),
                         draw(st.sampled_from(["none", "deny-all", "web-80-from-web", "egress-ipblock"])), services)
 
 

@@ -15,8 +15,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from aksnet.dataplane import names, verify
+from aksnet.analyses import trace as trace_mod
+from aksnet.dataplane import names, probe, session, verify
+from aksnet.engine import echo
 from aksnet.engine.addressing import Topology
+from aksnet.engine.flow import DROPPED, REFUSED
 from aksnet.model import k8s
 from tests.conftest import run_cli
 from tests.dataplane import random_aks
@@ -25,6 +28,35 @@ from tests.dataplane.twins import allow_http_rule, kubenet_twin
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 EXAMPLES = int(os.environ.get("AKSNET_DP_EXAMPLES", "5"))
+
+
+def answer_mismatches(topo: Topology, tag: str, checks: list[verify.Check]) -> list[str]:
+    """Beyond verify's delivered/not delivered: for flows both deliver, the echo must name the backend the
+    trace names, on the same port, seeing the same client address; for flows neither delivers, refused
+    (RST / ICMP port unreachable) and silently dropped must match too. Cilium is excluded from the client
+    address comparison: the data plane runs kube-proxy nftables, not Cilium's eBPF SNAT (docs/fidelity.md)."""
+    flows, traced = [], []
+    for c in checks:
+        tr = trace_mod.trace(topo, c.source, c.destination, c.port, c.protocol)
+        site = trace_mod.parse_sources(topo, c.source, "default")[0]
+        traced.append((c, tr.deciding))
+        flows.append(probe.Flow(probe.site_netns(tag, site, topo), c.source, c.destination, c.port, c.protocol))
+    out = []
+    for (c, w), r in zip(traced, probe.send_many(flows)):
+        flow = f"{c.source} -> {c.destination}:{c.port}/{c.protocol}"
+        if w.delivered and r.delivered and w.backend is not None and w.backend.kind != "apiserver":
+            b = w.backend
+            want = {*echo.identity_lines(b.kind, b.name, b.ip)[:1], f"port={b.port}"}
+            if topo.state.policy_engine != "cilium":
+                want.add(f"client_ip={b.client_ip}")
+            got = set(r.answer)
+            if not want <= got:
+                out.append(f"{flow}: trace says {sorted(want)}, echo answered {list(r.answer)[:6]}")
+        elif not w.delivered and not r.delivered and w.verdict in (REFUSED, DROPPED):
+            refused = r.detail == "Connection refused"  # EHOSTUNREACH: the data plane's fast drop
+            if refused != (w.verdict == REFUSED):
+                out.append(f"{flow}: trace {w.verdict} ({w.reason}), probe {r.detail}")
+    return out
 
 
 def _policy(kind: str) -> tuple[k8s.NetworkPolicy, ...]:
@@ -57,8 +89,11 @@ def test_random_clusters_probe_equals_trace(twin: object, tmp_path_factory: pyte
     home = Path(tmp_path_factory.mktemp("dp"))
     with built(home, twin) as (tag, _):  # type: ignore[arg-type]
         topo = Topology.build(twin)  # type: ignore[arg-type]
-        rep = verify.run_checks(topo, tag, verify.checks_for(topo, exhaustive=True))
+        checks = verify.checks_for(topo, exhaustive=True)
+        rep = verify.run_checks(topo, tag, checks)
         assert not rep.disagreements, verify.report_text(rep)
+        mismatches = answer_mismatches(topo, tag, checks)
+        assert not mismatches, "\n".join(mismatches)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None,
@@ -79,6 +114,10 @@ def test_random_aks_clusters_probe_equals_trace(shape: random_aks.ClusterShape,
             rep = verify.verify_home(home, exhaustive=True)
             assert not rep.disagreements and not rep.url_disagreements, f"{shape}\n{verify.report_text(rep)}"
             assert rep.checks > 0
+            twin, cluster_id = session.load(home)
+            topo = Topology.build(twin, cluster_id)
+            mismatches = answer_mismatches(topo, tag, verify.checks_for(topo, exhaustive=True))
+            assert not mismatches, f"{shape}\n" + "\n".join(mismatches)
         finally:
             run_cli("down")
         assert our_netns(tag) == [], "down left namespaces behind"

@@ -3,7 +3,9 @@ judges, and which one the echo shows, for a local vs a remote endpoint under eac
 
 kube-proxy (iptables/nftables) DNATs in prerouting and MASQUERADEs in postrouting, so for an endpoint on the
 node the packet arrived at, the filter hooks (Calico/NPM chains) see the client's address and the pod then
-sees the node IP; a remote endpoint's node sees the first node's IP. Azure NPM does not enforce such ingress
+sees the address MASQUERADE picks on the way out to it — on kubenet the ``cbr0`` bridge's address (the first
+address of the node's pod CIDR, 10.244.0.1), as the real kernel showed; a remote endpoint's node sees the
+first node's IP. Azure NPM does not enforce such ingress
 at all; Cilium (kube-proxy replacement, SNAT mode) delivers to a local endpoint without SNAT.
 The cluster: kubenet, nodes 10.100.0.4 and 10.100.1.4 with one web pod each (web-00 on node 0 is the chosen
 endpoint), Service ``web`` LoadBalancer 20.1.1.2:80, NodePort 31000; VM ``testvm`` 10.100.200.4.
@@ -19,6 +21,7 @@ from aksnet.model import k8s
 from tests.dataplane.twins import allow_http_rule, kubenet_twin
 
 VM, NODE0, NODE1, CLIENT = "10.100.200.4", "10.100.0.4", "10.100.1.4", "198.51.100.10"
+CBR0_0 = "10.244.0.1"  # kubenet: node 0's bridge, the source MASQUERADE gives a packet leaving towards its pods
 
 
 def _policies(kind: str) -> tuple[k8s.NetworkPolicy, ...]:
@@ -43,15 +46,15 @@ FLOWS = {
 # (engine, policy, flow) → (delivered, client_ip the pod sees) ; None = not delivered
 CASES = [
     # Calico: judged with the client's address when local, with the first node's IP when remote
-    ("calico", "allow-clients", "vm-nodeport-local", NODE0),
-    ("calico", "allow-clients", "internet-lb-local", NODE0),
+    ("calico", "allow-clients", "vm-nodeport-local", CBR0_0),
+    ("calico", "allow-clients", "internet-lb-local", CBR0_0),
     ("calico", "allow-clients", "vm-nodeport-remote", None),
     ("calico", "deny-all", "vm-nodeport-local", None),
     ("calico", "deny-all", "internet-lb-local", None),
     ("calico", "deny-all", "vm-nodeport-remote", None),
     # Azure NPM: ingress via LB/NodePort with ETP Cluster is not enforced at the local endpoint
-    ("azure", "deny-all", "vm-nodeport-local", NODE0),
-    ("azure", "deny-all", "internet-lb-local", NODE0),
+    ("azure", "deny-all", "vm-nodeport-local", CBR0_0),
+    ("azure", "deny-all", "internet-lb-local", CBR0_0),
     ("azure", "deny-all", "vm-nodeport-remote", None),
     ("azure", "allow-clients", "vm-nodeport-remote", None),
     # Cilium (kube-proxy replacement): local endpoint without SNAT, remote endpoint SNATed to the node
@@ -61,7 +64,7 @@ CASES = [
     ("cilium", "deny-all", "vm-nodeport-local", None),
     ("cilium", "none", "vm-nodeport-remote", NODE1),
     # no engine: everything delivered, masquerade as kube-proxy does it
-    ("none", "deny-all", "vm-nodeport-local", NODE0),
+    ("none", "deny-all", "vm-nodeport-local", CBR0_0),
     ("none", "deny-all", "vm-nodeport-remote", NODE1),
     ("calico", "none", "vm-nodeport-remote", NODE1),
 ]
@@ -84,3 +87,17 @@ def test_etp_cluster_policy_sees_the_right_address(engine: str, policy: str, flo
         comps = [h.component for h in w.hops]
         pol = next(i for i, c in enumerate(comps) if c.startswith("NetworkPolicy ingress"))
         assert all(h.decision != "snat" for h in w.hops[:pol] if h.component.startswith("kube-proxy"))
+
+
+@pytest.mark.parametrize(("plugin", "client_ip"), [("kubenet", CBR0_0), ("azure", NODE0), ("overlay", NODE0)])
+@pytest.mark.parametrize("policy", ["none", "deny-all"])
+def test_hairpin_masquerades_to_the_outgoing_interface(plugin: str, client_ip: str, policy: str) -> None:
+    """A pod reaching itself through its Service: kube-proxy marks the flow for MASQUERADE, which picks the
+    address of the interface towards the pod — kubenet's cbr0, or the node IP where the host-side veth has
+    no address of its own (Azure CNI, overlay). The MASQUERADE runs in postrouting, so the pod's ingress
+    policy judges the pod itself (always allowed), even under deny-all."""
+    twin = kubenet_twin(nodes=1, pods_per_node=1, plugin=plugin, policies=_policies(policy))
+    tr = trace(Topology.build(twin), "pod/default/web-00", "10.32.0.50", 80)
+    w = tr.deciding
+    assert tr.delivered and w.backend is not None and w.backend.name == "default/web-00"
+    assert w.backend.client_ip == client_ip

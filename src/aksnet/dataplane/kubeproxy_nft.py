@@ -142,7 +142,7 @@ def build(topo: Topology, node: k8s.Node, balance: str = "first") -> n.Table:
     t.rule("endpoints-check", {"vmap": {"key": key3, "data": "@no-endpoint-services"}})
     t.rule("endpoints-check", *local_dst, {"vmap": {"key": key2, "data": "@no-endpoint-nodeports"}})
     t.rule("firewall-check", {"vmap": {"key": key3, "data": "@firewall-ips"}})
-    t.rule("reject-chain", n.reject_fast())
+    t.rule("reject-chain", n.reject_port_unreachable())
     t.rule("mark-for-masquerade", {"mangle": {"key": n.meta("mark"), "value": {"|": [n.meta("mark"), MASQ_BIT]}}})
     t.rule("masquerading", n.match({"&": [n.meta("mark"), MASQ_BIT]}, 0), n.RETURN)
     t.rule("masquerading", {"mangle": {"key": n.meta("mark"), "value": {"^": [n.meta("mark"), MASQ_BIT]}}})

@@ -128,13 +128,14 @@ def _bypass(topo: Topology, profile: EngineProfile) -> list[dict[str, Any]]:
             elems |= {(ip, proto, sp.port) for ip in s.load_balancer_ingress}
             if sp.node_port:
                 elems |= {(ip, proto, sp.node_port) for ip in node_ips}
-    if not elems:
-        return []
-    key = {"concat": [n.ct("daddr", "original"), n.meta("l4proto"), {"ct": {"key": "proto-dst", "dir": "original"}}]}
-    values = [{"concat": list(e)} for e in sorted(elems, key=lambda e: (ipaddress.IPv4Address(e[0]), e[1], e[2]))]
-    return [{"exprs": [n.match(key, {"set": values})],
-             "comment": f"{profile.name}: ingress via load balancer/NodePort (externalTrafficPolicy Cluster) "
-                        "not enforced"}]
+    by_port: dict[tuple[str, int], list[str]] = {}
+    for ip, proto, port in elems:
+        by_port.setdefault((proto, port), []).append(ip)
+    comment = f"{profile.name}: ingress via load balancer/NodePort (externalTrafficPolicy Cluster) not enforced"
+    return [{"exprs": [n.match(n.meta("l4proto"), proto),
+                       n.match({"ct": {"key": "proto-dst", "dir": "original"}}, port),
+                       n.match(n.ct("daddr", "original"), n.anon_set(sorted(ips, key=ipaddress.IPv4Address)))],
+             "comment": comment} for (proto, port), ips in sorted(by_port.items())]
 
 
 def build(topo: Topology, node: k8s.Node) -> n.Table:

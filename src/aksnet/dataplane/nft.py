@@ -76,10 +76,17 @@ RETURN: Expr = {"return": None}
 
 
 def reject_fast(family: str = "ip") -> Expr:
-    """Reject with ICMP port unreachable (``icmpx`` in inet tables): the client sees ECONNREFUSED at once."""
+    """A drop that answers at once: ICMP admin-prohibited (``icmpx`` in inet tables), so the client sees
+    EHOSTUNREACH instead of waiting for a timeout (still "not delivered", never "refused")."""
     if family == "inet":
         return {"reject": {"type": "icmpx", "expr": "admin-prohibited"}}
     return {"reject": {"type": "icmp", "expr": "admin-prohibited"}}
+
+
+def reject_port_unreachable() -> Expr:
+    """nft's plain ``reject`` in an ip table: ICMP port unreachable, so a TCP or (connected) UDP client sees
+    ECONNREFUSED — what kube-proxy's ``reject-chain`` does for a Service without endpoints."""
+    return {"reject": {"type": "icmp", "expr": "port-unreachable"}}
 
 
 def tcp_reset() -> Expr:

@@ -104,8 +104,9 @@ def send(flow: Flow, payload: bytes | None = None) -> ProbeResult:
                 pass
             return ProbeResult(flow, True, "connected", lines, time.monotonic() - t0)
         s.settimeout(UDP_TIMEOUT)
-        s.sendto(payload, (flow.dst_ip, flow.port))
-        data, _ = s.recvfrom(65536)
+        s.connect((flow.dst_ip, flow.port))  # connected: an ICMP port unreachable surfaces as ECONNREFUSED
+        s.send(payload)
+        data = s.recv(65536)
         return ProbeResult(flow, True, "answered", tuple(data.decode(errors="replace").splitlines()),
                            time.monotonic() - t0)
     except TimeoutError:

@@ -15,6 +15,8 @@ NetworkPolicy is engineer H5's ``aksnet.engine.netpol.policy_verdict``.
 
 from __future__ import annotations
 
+import ipaddress
+
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
@@ -55,9 +57,10 @@ class _State:
     hops: list[Hop] = field(default_factory=list)
     backend: Backend | None = None
     stages: int = 0
-    # kube-proxy's MASQUERADE for an external flow DNATed to a pod on the same node: it runs in postrouting,
-    # after the filter hooks, so the pod's ingress NetworkPolicy still sees the client (set by _apply_proxy,
-    # applied by _arrive_pod after the policy). Holds the node IP and the rule text.
+    # kube-proxy's MASQUERADE for a flow DNATed to a pod on the same node (external with ETP Cluster, or a
+    # pod's hairpin to itself): it runs in postrouting, after the filter hooks, so the pod's ingress
+    # NetworkPolicy still sees the client (set by _apply_proxy, applied by _arrive_pod after the policy).
+    # Holds the address MASQUERADE picks and the rule text.
     pending_masq: tuple[str, str] | None = None
     # the flow reached the pod through an LB/NodePort with externalTrafficPolicy=Cluster (NPM's exemption)
     via_etp_cluster: bool = False
@@ -225,9 +228,11 @@ class Walker:
         new = replace(pkt, dst_ip=kp.backend.ip, dst_port=kp.backend.port)
         self._hop(st, comp, "dnat", kp.rule, new)
         if new.dst_ip == new.src_ip:
-            new = replace(new, src_ip=node.internal_ip)
-            self._hop(st, comp, "snat", f"KUBE-SEP hairpin: the pod reaches itself through the Service; MASQUERADE "
-                                        f"to node IP {node.internal_ip}", new)
+            # marked in the endpoint chain, masqueraded in postrouting: the filter hooks still see the pod itself
+            masq_ip, towards = self._masquerade_to_local_pod(node)
+            st.pending_masq = (masq_ip, f"KUBE-SEP hairpin: the pod reaches itself through the Service; "
+                                        f"KUBE-POSTROUTING: MASQUERADE to {towards} {masq_ip} (postrouting, after "
+                                        "the NetworkPolicy filter)")
         elif kp.masquerade:
             local = kp.backend.pod is not None and not kp.backend.pod.host_network and \
                 kp.backend.node_name == node.name
@@ -236,14 +241,25 @@ class Walker:
                 self._hop(st, comp, "pass", "Cilium eBPF NodePort (kube-proxy replacement): the endpoint is local, "
                                             "delivered without SNAT (client address kept)", new)
             elif local:
-                st.pending_masq = (node.internal_ip, f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
-                                                     "(externalTrafficPolicy=Cluster; postrouting, after the "
-                                                     "NetworkPolicy filter)")
+                masq_ip, towards = self._masquerade_to_local_pod(node)
+                st.pending_masq = (masq_ip, f"KUBE-POSTROUTING: MASQUERADE to {towards} {masq_ip} "
+                                            "(externalTrafficPolicy=Cluster; postrouting, after the "
+                                            "NetworkPolicy filter)")
             else:
                 new = replace(new, src_ip=node.internal_ip)
                 self._hop(st, comp, "snat", f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
                                             "(externalTrafficPolicy=Cluster)", new)
         return new
+
+    def _masquerade_to_local_pod(self, node: k8s.Node) -> tuple[str, str]:
+        """The address MASQUERADE picks for a packet leaving towards a pod on ``node``: the primary address of
+        the outgoing interface. kubenet: the ``cbr0`` bridge, which holds the first address of the node's pod
+        CIDR (e.g. 10.244.0.1); Azure CNI and overlay: the pod's host-side veth has no address of its own, so
+        the kernel falls back to the node IP."""
+        if self.flavour == "kubenet" and node.pod_cidr:
+            net = ipaddress.IPv4Network(node.pod_cidr, strict=False)
+            return str(net.network_address + 1), "the cbr0 bridge address"
+        return node.internal_ip, "node IP"
 
     def _route_from_node(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:
         owner = self.topo.owner(pkt.dst_ip)
