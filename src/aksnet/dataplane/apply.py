@@ -198,7 +198,8 @@ def _ensure_agent(home: Path, plan: Plan, state: State, force: bool) -> bool:
         ready.unlink()
     cfg = {"pidfile": str(d / "agent.pid"), "readyfile": str(ready), "echo_port": tn.ECHO_PORT,
            "listeners": [{"netns": x.netns, "identity": [list(i) for i in x.identity], "catch_all": x.catch_all,
-                          "tcp_ports": list(x.tcp_ports), "dns_ip": x.dns_ip} for x in plan.listeners],
+                          "tcp_ports": list(x.tcp_ports), "udp_ports": list(x.udp_ports),
+                          "dns_ip": x.dns_ip} for x in plan.listeners],
            "dns_records": plan.dns_records, "upstream": {}, "tls_cert": str(cert), "tls_key": str(key)}
     cfg_path.write_text(json.dumps(cfg, indent=1))
     argv = [sys.executable, "-m", "aksnet.dataplane.echo_agent", str(cfg_path)]

@@ -3,7 +3,8 @@
 For each namespace in its configuration it opens sockets *inside* that namespace (setns in this thread,
 then back: sockets keep the namespace they were created in, stack.md §3): TCP and UDP on the echo port
 (every other port is redirected there by the namespace's ``aksnet-echo`` nft table, and the original port
-is read back with SO_ORIGINAL_DST / IP_ORIGDSTADDR), real TCP listeners for hostNetwork pods, and DNS on
+is read back with SO_ORIGINAL_DST / IP_ORIGDSTADDR), real UDP sockets on a pod's declared UDP ports (after a
+REDIRECT, IP_ORIGDSTADDR reports the rewritten port), real TCP listeners for hostNetwork pods, and DNS on
 the CoreDNS pod IPs (answers from the twin's CoreDNS records, engine.coredns). Every answer is the echo
 format of DESIGN.md: one ``key=value`` per line (``pod=NS/NAME``, ``pod_ip``, ``port``, ``client_ip``,
 and for HTTP ``method``, ``host``, ``request_uri``, ``header.<name>``). A TCP connection whose first byte
@@ -214,6 +215,8 @@ def run(config_path: Path) -> None:
                 socks.append((_udp_socket("0.0.0.0", echo_port, True), "udp", echo_port))
             for p in lst.get("tcp_ports", []):
                 socks.append((_tcp_listener("0.0.0.0", int(p)), "tcp", int(p)))
+            for p in lst.get("udp_ports", []):
+                socks.append((_udp_socket("0.0.0.0", int(p), False), "udp", int(p)))
             if lst.get("dns_ip"):
                 socks.append((_udp_socket(lst["dns_ip"], 53, False), "dns", 53))
                 socks.append((_tcp_listener(lst["dns_ip"], 53), "dnstcp", 53))

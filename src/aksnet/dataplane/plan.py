@@ -165,8 +165,9 @@ def _pod_units(topo: Topology, tag: str, node_units: dict[str, Unit], flavour: s
 def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
                 only: Sequence[tuple[int, str]] | None = None) -> n.Table:
     """The echo agent answers in this namespace: on every TCP/UDP port (VMs, internet hosts, as the twin's
-    VMs and internet hosts accept any port) or only on ``only`` (a pod's declared containerPorts: the twin
-    refuses other ports), by redirecting them to the agent's one port."""
+    VMs and internet hosts accept any port) or only on ``only`` (a pod's declared TCP containerPorts: the
+    twin refuses other ports), by redirecting them to the agent's one port. A pod's declared UDP ports get
+    real sockets instead (the agent could not tell the original port of a redirected datagram)."""
     t = n.Table("ip", "aksnet-echo")
     t.chain("prerouting", hook="prerouting", ctype="nat", prio=-100)
     for proto, excl in (("tcp", excluded_tcp), ("udp", excluded_udp)):
@@ -175,6 +176,8 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
             ports = sorted(set(excl) | {tn.ECHO_PORT})
             exprs.append(n.match(n.payload("th", "dport"), n.anon_set(ports), "!="))
         else:
+            if proto == "udp":
+                continue  # the agent opens the declared UDP ports themselves (pod_udp_ports)
             wanted = sorted({p for p, pr in only if pr.lower() == proto and p not in excl and p != tn.ECHO_PORT})
             if not wanted:
                 continue
@@ -266,8 +269,10 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
         if spec is not None:
             nginx.append(spec)
             excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
-        listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip))
         declared = [(cp.container_port, cp.protocol.upper()) for cp in pod.ports]
+        udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
+        listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
+                                  udp_ports=udp))
         nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns, [_echo_table(excl_tcp, excl_udp, declared)])))
         if topo.state.cluster is not None:
             resolv.append((unit.netns, coredns.pod_resolv_conf(topo.state, pod)))

@@ -122,7 +122,7 @@ class Listener:
     tcp_ports: tuple[int, ...] = ()  # extra real listeners (hostNetwork pods in a node)
     catch_all: bool = True  # answer on every port (nft redirect to the agent's port)
     dns_ip: str | None = None  # serve cluster DNS on this address:53 (CoreDNS pods)
-    tls_ports: tuple[int, ...] = ()
+    udp_ports: tuple[int, ...] = ()  # real UDP sockets (a pod's declared UDP ports: REDIRECT would hide the port)
 
 
 @dataclass(frozen=True)
