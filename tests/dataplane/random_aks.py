@@ -11,7 +11,8 @@ so the kernel judges what ``az aks create`` and ``kubectl apply`` really produce
   policy for them using a namespaceSelector (alone, ANDed with a podSelector, or selecting only itself);
 * the four ``default`` policy shapes of the first property (none, deny-all, web-80-from-web, egress ipBlock);
 * 1–3 Services, each ClusterIP, NodePort or LoadBalancer (public or internal), externalTrafficPolicy
-  Cluster|Local, internalTrafficPolicy Cluster|Local, TCP or UDP, numeric or named targetPort.
+  Cluster|Local, internalTrafficPolicy Cluster|Local, TCP or UDP, numeric or named targetPort, with or
+  without ``sessionAffinity: ClientIP`` (each client must land on the endpoint the twin picks for it).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class SvcShape:
     protocol: str  # TCP | UDP
     named_target: bool
     internal: bool  # LoadBalancer only: azure-load-balancer-internal
+    affinity: bool = False  # sessionAffinity: ClientIP
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class ClusterShape:
 svc_shapes = st.builds(SvcShape, st.sampled_from(["default", "team"]),
                        st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"]),
                        st.sampled_from(["Cluster", "Local"]), st.sampled_from(["Cluster", "Local"]),
-                       st.sampled_from(["TCP", "UDP"]), st.booleans(), st.booleans())
+                       st.sampled_from(["TCP", "UDP"]), st.booleans(), st.booleans(), st.booleans())
 
 
 @st.composite
@@ -163,6 +165,8 @@ def manifests(shape: ClusterShape) -> list[dict[str, Any]]:
         meta: dict[str, Any] = {"name": f"svc-{i}", "namespace": s.namespace}
         if s.type != "ClusterIP":
             spec["externalTrafficPolicy"] = s.etp
+        if s.affinity:
+            spec["sessionAffinity"] = "ClientIP"
         if s.type == "LoadBalancer" and s.internal:
             meta["annotations"] = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
         docs.append({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec})

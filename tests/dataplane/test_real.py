@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from aksnet.analyses.trace import trace
 from aksnet.dataplane import apply, names, probe, verify
 from aksnet.dataplane.cleanup import down
 from aksnet.dataplane.plan import build_plan
 from aksnet.dataplane.record import State
 from aksnet.engine.addressing import Topology
+from aksnet.model import k8s
 from tests.dataplane.realnet import built, host_snapshot, our_etc, our_netns, requires_dataplane
 from tests.dataplane.test_plan_golden import CASES
-from tests.dataplane.twins import kubenet_twin
+from tests.dataplane.twins import kubenet_twin, with_session_affinity
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 
@@ -78,8 +80,15 @@ def test_up_is_incremental(tmp_path: Path) -> None:
             first = apply.apply_plan(tmp_path, build_plan(small, tag), st)
             again = apply.apply_plan(tmp_path, build_plan(small, tag), st)
             grown = apply.apply_plan(tmp_path, build_plan(bigger, tag), st)
+            deny = (k8s.NetworkPolicy("default", "deny-all", k8s.LabelSelector(), ("Ingress",)),)
+            policed = apply.apply_plan(tmp_path, build_plan(kubenet_twin(pods_per_node=2, policies=deny), tag), st)
+            as_nodeport = apply.apply_plan(tmp_path, build_plan(kubenet_twin(pods_per_node=2, policies=deny,
+                                                                             lb=False), tag), st)
         assert len(first.created) == 8 and again.created == [] and again.nft_applied == []
         assert sorted(grown.created) == ["pod/default/web-01", "pod/default/web-11"] and grown.removed == []
+        # a new policy, a Service changing type: rulesets reapplied, no namespace rebuilt
+        assert policed.created == policed.removed == [] and len(policed.nft_applied) == 2
+        assert as_nodeport.created == as_nodeport.removed == [] and as_nodeport.nft_applied
     finally:
         down(tmp_path, tag)
     assert our_netns(tag) == []
@@ -120,3 +129,25 @@ def test_down_after_up_killed_half_way(tmp_path: Path) -> None:
         down(tmp_path, tag)
     assert our_netns(tag) == [] and our_etc(tag) == []
     assert host_snapshot() == before
+
+
+@pytest.mark.parametrize("affinity", [True, False])
+def test_session_affinity_client_ip(tmp_path: Path, affinity: bool) -> None:
+    """kube-proxy's ``affinity-…`` sets: with random balancing, a client keeps its endpoint under
+    ``sessionAffinity: ClientIP`` (and spreads over the endpoints without it); with the deterministic balancing
+    verify uses, every client lands on the endpoint the twin picks for it."""
+    base = kubenet_twin(nodes=2, pods_per_node=2)
+    twin = with_session_affinity(base) if affinity else base
+    topo = Topology.build(twin)
+    clients = [f"pod/default/web-{i}{j}" for i in range(2) for j in range(2)]
+    with built(tmp_path / "random", twin, balance="random") as (tag, _):
+        for src in clients:
+            flows = probe.plan_flows(topo, tag, src, "10.32.0.50", 80, "TCP", "default").flows * 12
+            answered = {next(x for x in r.answer if x.startswith("pod=")) for r in probe.send_many(flows, workers=1)}
+            assert (len(answered) == 1) == affinity, (src, answered)
+    with built(tmp_path / "first", twin) as (tag, _):
+        for src in clients:
+            want = trace(topo, src, "10.32.0.50", 80).deciding.backend
+            assert want is not None
+            (r,) = probe.send_many(probe.plan_flows(topo, tag, src, "10.32.0.50", 80, "TCP", "default").flows)
+            assert f"pod={want.name}" in r.answer, (src, want.name, r.answer)

@@ -97,3 +97,13 @@ def kubenet_twin(*, pods_per_node: int = 2, nodes: int = 2, route_table: bool = 
                          policy_engine=policy_engine)
     return Twin(SUB.split("/")[-1], (vnet,), (nsg(nsg_rules),), (rt,), tuple(pips), (), tuple(nics), vms,
                 tuple(lbs), clusters=(state,))
+
+
+def with_session_affinity(twin: Twin, timeout: int = 10800) -> Twin:
+    """``twin`` with ``sessionAffinity: ClientIP`` on the Service ``default/web``."""
+    import dataclasses
+
+    state = twin.clusters[0]
+    services = tuple(dataclasses.replace(s, session_affinity="ClientIP", session_affinity_timeout=timeout)
+                     if s.key == "default/web" else s for s in state.services)
+    return dataclasses.replace(twin, clusters=(dataclasses.replace(state, services=services),))

@@ -8,13 +8,17 @@ verdict maps), ``filter-*`` chains jump ``endpoints-check`` (``no-endpoint-*`` m
 ``mark-for-masquerade`` bit 0x4000 and ``masquerading`` in postrouting (hairpin included). Endpoint sets
 and traffic-policy semantics come from ``aksnet.engine.kube_proxy`` so the kernel and the twin share one
 interpretation; with ``balance="first"`` the service chain goes to the endpoint the twin picks (the first
-ready one), with ``"random"`` it uses ``numgen random`` like kube-proxy. Pure: builds JSON only.
+ready one, or per client under ``sessionAffinity: ClientIP``), with ``"random"`` it uses ``numgen random`` like
+kube-proxy. ClientIP affinity uses kube-proxy's per-endpoint ``affinity-…`` sets (dynamic, timeout
+``sessionAffinityConfig.clientIP.timeoutSeconds``). Pure: builds JSON only.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
+from collections.abc import Sequence
 from typing import Any
 
 from aksnet.dataplane import nft as n
@@ -49,7 +53,9 @@ def _local_detector(topo: Topology, node: k8s.Node) -> list[dict[str, Any]]:
     return [n.match(n.meta("iifname"), "pv*", "!=")]
 
 
-def build(topo: Topology, node: k8s.Node, balance: str = "first") -> n.Table:
+def build(topo: Topology, node: k8s.Node, balance: str = "first", clients: Sequence[str] = ()) -> n.Table:
+    """kube-proxy's table on ``node``. ``clients``: the addresses that can reach a Service (pods, nodes, VMs,
+    internet hosts) — with ``balance="first"`` a ClientIP-affinity Service pins each to the twin's endpoint."""
     t = n.Table("ip", "kube-proxy")
     for name, hook, ctype, prio in (("filter-prerouting", "prerouting", "filter", PRIO_DSTNAT - 10),
                                     ("filter-input", "input", "filter", PRIO_DSTNAT - 10),
@@ -86,12 +92,12 @@ def build(topo: Topology, node: k8s.Node, balance: str = "first") -> n.Table:
                     no_ep_np.append([{"concat": [proto, sp.node_port]}, n.goto("reject-chain")])
                 continue
             svc_chain = f"service-{base}"
-            _endpoint_chains(t, base, svc_chain, all_eps, proto, balance)
+            _endpoint_chains(t, base, svc_chain, all_eps, proto, balance, svc, clients)
             itp_local = svc.internal_traffic_policy == "Local"
             cluster_target = svc_chain
             if itp_local:
                 cluster_target = f"local-int-{base}"[:250]
-                _endpoint_chains(t, base + "-l", cluster_target, local_eps, proto, balance)
+                _endpoint_chains(t, base + "-l", cluster_target, local_eps, proto, balance, svc, clients)
             # ClusterIP entry: masquerade traffic that does not come from the cluster's pods
             ci_chain = f"cluster-ip-{base}"[:250]
             t.chain(ci_chain)
@@ -106,7 +112,7 @@ def build(topo: Topology, node: k8s.Node, balance: str = "first") -> n.Table:
             t.chain(ext_chain)
             if svc.external_traffic_policy == "Local":
                 local_chain = f"local-{base}"[:250]
-                _endpoint_chains(t, base + "-x", local_chain, local_eps, proto, balance)
+                _endpoint_chains(t, base + "-x", local_chain, local_eps, proto, balance, svc, clients)
                 # pods and the node itself short-circuit to the cluster-wide endpoints
                 t.rule(ext_chain, *_from_pods(not_local), n.goto(svc_chain))
                 t.rule(ext_chain, n.match({"fib": {"result": "type", "flags": ["saddr"]}}, "local"),
@@ -169,23 +175,46 @@ def _from_pods(not_local: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _endpoint_chains(t: n.Table, base: str, chain: str, eps: list[kube_proxy.Backend], proto: str,
-                     balance: str) -> None:
+                     balance: str, svc: k8s.Service | None = None, clients: Sequence[str] = ()) -> None:
+    """The service (or local-policy) chain ``chain`` and one ``endpoint-…`` chain per endpoint. With
+    ``sessionAffinity: ClientIP`` every endpoint also gets kube-proxy's ``affinity-…`` set (dynamic, with the
+    Service's timeout): the endpoint chain records the client (``update @affinity-… { ip saddr }``) and the
+    service chain first sends a recorded client back to its endpoint."""
     t.chain(chain)
     if not eps:
         t.rule(chain, n.DROP, comment="no local endpoints")
         return
+    affinity = svc is not None and svc.session_affinity == "ClientIP"
     targets = []
     for ep in eps:
-        ec = f"endpoint-{chain_hash(base + ep.ip + str(ep.port))}-{base}__{ep.ip}/{ep.port}"[:250]
+        suffix = f"{chain_hash(base + ep.ip + str(ep.port))}-{base}__{ep.ip}/{ep.port}"
+        ec = f"endpoint-{suffix}"[:250]
         t.chain(ec)
         t.rule(ec, n.match(n.payload("ip", "saddr"), ep.ip), n.jump("mark-for-masquerade"))
+        if affinity:
+            assert svc is not None
+            aset = f"affinity-{suffix}"[:250]
+            t.set(aset, "ipv4_addr", flags=["timeout"], timeout=svc.session_affinity_timeout)  # nft adds "dynamic"
+            t.rule(ec, {"set": {"op": "update", "elem": n.payload("ip", "saddr"), "set": f"@{aset}"}})
+            t.rule(chain, n.match(n.payload("ip", "saddr"), f"@{aset}"), n.goto(ec))
         t.rule(ec, n.match(n.meta("l4proto"), proto), {"dnat": {"addr": ep.ip, "port": ep.port}})
         targets.append(ec)
     if balance == "random" and len(targets) > 1:
         t.rule(chain, {"vmap": {"key": {"numgen": {"mode": "random", "mod": len(targets)}},
                                 "data": {"set": [[i, n.goto(c)] for i, c in enumerate(targets)]}}})
-    else:
-        t.rule(chain, n.goto(targets[0]))
+        return
+    if affinity and len(targets) > 1:
+        # the twin's deterministic pick per client (kube_proxy.choose) for every address the data plane has
+        assert svc is not None
+        by_ep = {(ep.ip, ep.port): c for ep, c in zip(eps, targets)}
+        pinned = []
+        for ip in sorted(set(clients), key=ipaddress.IPv4Address):
+            b = kube_proxy.choose(eps, svc, ip)
+            if by_ep[(b.ip, b.port)] != targets[0]:
+                pinned.append([ip, n.goto(by_ep[(b.ip, b.port)])])
+        if pinned:
+            t.rule(chain, {"vmap": {"key": n.payload("ip", "saddr"), "data": {"set": pinned}}})
+    t.rule(chain, n.goto(targets[0]))
 
 
 def masq_table(topo: Topology, node: k8s.Node, flavour: str) -> n.Table:

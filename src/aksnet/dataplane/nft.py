@@ -122,10 +122,13 @@ class Table:
             r["comment"] = comment[:128]
         self.cmds.append({"add": {"rule": r}})
 
-    def set(self, name: str, typ: str | list[str], elems: Sequence[Any], flags: Sequence[str] = ()) -> None:
+    def set(self, name: str, typ: str | list[str], elems: Sequence[Any] = (), flags: Sequence[str] = (),
+            timeout: int | None = None) -> None:
         s: dict[str, Any] = {**self._base(), "name": name, "type": typ}
         if flags:
             s["flags"] = list(flags)
+        if timeout is not None:
+            s["timeout"] = timeout
         if elems:
             s["elem"] = list(elems)
         self.cmds.append({"add": {"set": s}})

@@ -303,9 +303,13 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     api_links = _apiserver_units(topo, tag, inet, units, listeners, nft_specs)
     inet_host_links += api_links
     # node rulesets: kube-proxy, ip-masq-agent, NetworkPolicy
+    clients = sorted({*inet_ips, *(nd.internal_ip for nd in topo.nodes.values() if nd.internal_ip),
+                      *(p.pod_ip for p in topo.state.pods if p.pod_ip),
+                      *(ip for h in hosts for _, _, nic_ips in h.nics for ip in nic_ips)}, key=ipaddress.IPv4Address)
     for name, u in node_units.items():
         node = topo.nodes[name]
-        tables = [kubeproxy_nft.build(topo, node, balance=balance), kubeproxy_nft.masq_table(topo, node, flavour),
+        tables = [kubeproxy_nft.build(topo, node, balance=balance, clients=clients),
+                  kubeproxy_nft.masq_table(topo, node, flavour),
                   netpol_nft.build(topo, node)]
         nft_specs.append(NftSpec(u.netns, *n.combine(u.netns, tables)))
     routing, fabric_nft, public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)

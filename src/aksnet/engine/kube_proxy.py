@@ -125,7 +125,8 @@ def usable_backends(topo: Topology, svc: k8s.Service, svc_port: k8s.ServicePort,
     return ready or [b for b, _, t in all_eps if t]
 
 
-def _choose(backends: list[Backend], svc: k8s.Service, client_ip: str) -> Backend:
+def choose(backends: list[Backend], svc: k8s.Service, client_ip: str) -> Backend:
+    """The endpoint the twin picks for ``client_ip`` (the data plane pins the same one per known client)."""
     if svc.session_affinity == "ClientIP" and len(backends) > 1:
         h = int.from_bytes(hashlib.sha256(client_ip.encode()).digest()[:4], "big")
         return backends[h % len(backends)]
@@ -172,7 +173,7 @@ def intercept(topo: Topology, node_name: str | None, src_ip: str, dst_ip: str, d
         if local and service_backends(topo, svc, port):
             return ProxyDecision("DROP", f"KUBE-SVL {chain}: {policy} and no local endpoint on {node_name}", hit)
         return ProxyDecision("REJECT", f"KUBE-SERVICES {chain}: service has no endpoints (reject)", hit)
-    chosen = _choose(backends, svc, src_ip)
+    chosen = choose(backends, svc, src_ip)
     masq = external and not local and hit.via != "ClusterIP"
     return ProxyDecision("DNAT", f"KUBE-SVC {chain} ({hit.via}, {policy}): endpoint {chosen.ip}:{chosen.port} "
                                  f"of {len(backends)}", hit, chosen, len(backends), masq)

@@ -16,7 +16,6 @@ NetworkPolicy is engineer H5's ``aksnet.engine.netpol.policy_verdict``.
 from __future__ import annotations
 
 import ipaddress
-
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 

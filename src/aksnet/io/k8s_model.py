@@ -143,6 +143,8 @@ def service(doc: Doc, index: int = 0) -> k8s.Service:
         external_ips=tuple(str(x) for x in spec.get("externalIPs") or ()), external_name=spec.get("externalName"),
         session_affinity=str(spec.get("sessionAffinity") or "None"),
         publish_not_ready_addresses=bool(spec.get("publishNotReadyAddresses", False)), creation_index=index,
+        session_affinity_timeout=int(((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get(
+            "timeoutSeconds") or 10800),
     )
 
 

@@ -144,6 +144,7 @@ class Service:
     session_affinity: str = "None"
     publish_not_ready_addresses: bool = False
     creation_index: int = 0
+    session_affinity_timeout: int = 10800  # sessionAffinityConfig.clientIP.timeoutSeconds (API default 3 h)
 
     @property
     def key(self) -> str:
