@@ -45,12 +45,30 @@ class Target:
     load_balancer_ips: tuple[str, ...] = ()  # a Service's status.loadBalancer.ingress (used from outside)
 
 
+# The verdict of a URL trace that ingress-nginx answered itself (redirect, 403, 404, 503 …).
+ANSWERED = "answered"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpOutcome:
+    """What the client got for a URL trace (``aksnet trace FROM URL``): curl's view of the answer."""
+
+    status: int | None
+    status_line: str
+    answered_by: str  # "backend", "ingress-nginx" or "" (no HTTP answer)
+    response_headers: tuple[tuple[str, str], ...]
+    body: str
+    error: str | None
+    notes: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class TraceResult:
     source_text: str
     target: Target
     protocol: str
     walks: tuple[Walk, ...]
+    http: tuple[HttpOutcome, ...] = ()  # one per walk for a URL trace, else empty
 
     @property
     def verdict(self) -> str:

@@ -43,7 +43,19 @@ def flow_json(w: Walk, result: TraceResult) -> dict[str, Any]:
     if w.backend is not None:
         b = w.backend
         out["backend"] = {"kind": b.kind, "name": b.name, "ip": b.ip, "port": b.port, "clientIp": b.client_ip}
+    http = _http(result, w)
+    if http is not None:
+        out["http"] = http
     return out
+
+
+def _http(result: TraceResult, w: Walk) -> dict[str, Any] | None:
+    """A URL trace's answer for walk ``w``: status, response headers, the echo body, notes."""
+    for walk, h in zip(result.walks, result.http, strict=False):
+        if walk is w:
+            return {"status": h.status, "answeredBy": h.answered_by or None,
+                    "headers": {k: v for k, v in h.response_headers}, "body": h.body, "notes": list(h.notes)}
+    return None
 
 
 def render(result: TraceResult) -> str:
