@@ -76,7 +76,11 @@ def test_deny_on_other_port_is_not_reported(home: Path) -> None:
     ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n  tls: [{hosts: [a.example], "
      "secretName: nope}]\n  rules: [{host: a.example, http: {paths: [{path: /, pathType: Prefix, backend: "
      "{service: {name: web, port: {number: 80}}}}]}}]", "AKSNET042"),
-], ids=["selector-matches-nothing", "undeclared-target-port", "missing-backend", "missing-tls-secret"])
+    ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, annotations: "
+     "{nginx.ingress.kubernetes.io/affinity: cookie}}\nspec:\n  rules: [{host: a.example, http: {paths: [{path: /, "
+     "pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]", "AKSNET043"),
+], ids=["selector-matches-nothing", "undeclared-target-port", "missing-backend", "missing-tls-secret",
+        "annotation-not-emulated"])
 def test_kubernetes_findings(home: Path, manifest: str, code: str) -> None:
     _cluster()
     assert run_cli("kubectl", "create", "deployment", "web", "--image=nginx", "--port=80").code == 0

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aksnet.engine import nsg as nsg_engine
+from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
+from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
@@ -247,6 +249,11 @@ def check_ingresses(twin: Twin, state: ClusterState) -> list[Finding]:
                 out.append(Finding("warning", "AKSNET041", res,
                                    f"backend {b.service_name}:{b.service_port} names a port the Service does not have",
                                    "Ingress API: backend.service.port"))
+        for key in sorted(ing.annotations):
+            if key.startswith(ANNOTATION_PREFIX) and key[len(ANNOTATION_PREFIX):] not in SUPPORTED_ANNOTATIONS:
+                out.append(Finding("warning", "AKSNET043", res, f"annotation {key} is not emulated by aksnet: trace, "
+                                   "curl, matrix and the data plane answer as if it were absent (see docs/ingress.md)",
+                                   "aksnet ingress-nginx emulation"))
         for t in ing.tls:
             if t.secret_name and f"{ing.namespace}/{t.secret_name}" not in secrets:
                 out.append(Finding("warning", "AKSNET042", res, f"TLS secret {t.secret_name} does not exist: NGINX "
