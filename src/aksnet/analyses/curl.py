@@ -217,9 +217,10 @@ def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8
 
     def nginx_answer(status: int, headers: tuple[tuple[str, str], ...], legs: tuple[Walk, ...],
                      final: tuple[Hop, ...] = ()) -> CurlResult:
-        page = _nginx_page(status)
-        return CurlResult(0, None, status, (("Content-Type", "text/html"), ("Content-Length", str(len(page) + 1)),
-                                            *headers), page, legs, notes, hops, "ingress-nginx", final)
+        page = _nginx_page(status) if status != 200 else ""  # ``return 200;`` (location /healthz): no body
+        length = str(len(page) + 1) if page else "0"
+        return CurlResult(0, None, status, (("Content-Type", "text/html"), ("Content-Length", length), *headers),
+                          page, legs, notes, hops, "ingress-nginx", final)
 
     if decision.action == ingress.REDIRECT and decision.status:
         return nginx_answer(decision.status, (("Location", decision.location_header or ""), *extra), legs)

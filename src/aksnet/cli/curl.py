@@ -87,7 +87,8 @@ def run(argv: list[str]) -> int:
         for k, v in res.response_headers:
             sys.stdout.write(f"{k}: {v}\n")
         sys.stdout.write("\n")
-    sys.stdout.write(res.body + "\n")
+    if res.body:
+        sys.stdout.write(res.body + "\n")
     return res.exit_code
 
 
