@@ -153,3 +153,18 @@ def test_catch_all_healthz_and_nginx_status() -> None:
     hostless = view_of([ingress_doc("ing", [rule(None, ("/healthz/deep", "Prefix", "deep"), ("/", "Prefix", "web"))])])
     assert route(hostless, "http://x/healthz/deep/1").service == "default/deep"  # a longer prefix wins
     assert route(hostless, "http://x/healthz").status == 200
+
+
+def test_no_tls_redirect_locations() -> None:
+    # ConfigMap no-tls-redirect-locations (default /.well-known/acme-challenge): ACME HTTP-01 stays on http
+    from aksnet.engine.ingress import ControllerConfig
+
+    tls = [{"hosts": ["h"], "secretName": "missing"}]
+    ing = ingress_doc(
+        "ing", [rule("h", ("/.well-known/acme-challenge/tok", "Exact", "solver"), ("/", "Prefix", "web"))], tls=tls
+    )
+    view = view_of([ing])
+    assert route(view, "http://h/.well-known/acme-challenge/tok").service == "default/solver"
+    assert route(view, "http://h/x").status == 308
+    cleared = view_of([ing], config=ControllerConfig(no_tls_redirect_locations=()))
+    assert route(cleared, "http://h/.well-known/acme-challenge/tok").status == 308
