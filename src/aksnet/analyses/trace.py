@@ -18,7 +18,7 @@ from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import DELIVERED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
-from aksnet.model import k8s
+from aksnet.model import azure, k8s
 
 # The client address used for ``internet`` without an address: TEST-NET-2 (RFC 5737), documented.
 DEFAULT_INTERNET_CLIENT = "198.51.100.10"
@@ -42,7 +42,9 @@ class Target:
     ips: tuple[str, ...]
     port: int | None
     pods: tuple[k8s.Pod, ...] = ()
-    load_balancer_ips: tuple[str, ...] = ()  # a Service's status.loadBalancer.ingress (used from outside)
+    # the addresses an outside client (VM, internet) uses instead: a Service's status.loadBalancer.ingress;
+    # for a VM or node destination traced from the internet, its instance-level public IPs
+    load_balancer_ips: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,14 +231,16 @@ def parse_target(topo: Topology, text: str, namespace: str, port: int | None) ->
             node = topo.nodes.get(name)
             if node is None:
                 raise _not_found(kind, name)
-            return Target("node", node.name, (node.internal_ip,), need_port())
+            nic = topo.nic_of_node(node)
+            return Target("node", node.name, (node.internal_ip,), need_port(), (),
+                          _instance_public_ips(topo, nic) if nic else ())
         if kind == "VM":
             vm = topo.vm_named(name)
             nic = topo.nic_of_vm(vm) if vm else None
             if vm is None or nic is None:
                 raise UsageError(f"ERROR: (ResourceNotFound) The Resource 'Microsoft.Compute/virtualMachines/{name}' "
                                  "was not found.")
-            return Target("vm", vm.name, (nic.primary_ip,), need_port())
+            return Target("vm", vm.name, (nic.primary_ip,), need_port(), (), _instance_public_ips(topo, nic))
         pods = _workload_pods(topo, kind, ns, name)
         if not pods:
             raise UsageError(f"error: {t} selects no pods")
@@ -248,6 +252,16 @@ def parse_target(topo: Topology, text: str, namespace: str, port: int | None) ->
     if _DNS_NAME.match(t):
         return Target("dns", t.rstrip("."), (), need_port())
     raise UsageError(f'error: "{t}" is neither an endpoint, an IP address nor a DNS name')
+
+
+def _instance_public_ips(topo: Topology, nic: azure.NetworkInterface) -> tuple[str, ...]:
+    """The public IPs associated with a NIC's IP configurations (what the internet reaches a VM by)."""
+    out = []
+    for c in nic.ip_configurations:
+        pip = topo.public_ips.get((c.public_ip_id or "").lower())
+        if pip is not None and pip.ip_address:
+            out.append(pip.ip_address)
+    return tuple(out)
 
 
 def resolve_for(topo: Topology, site: Site, name: str) -> resolve.Resolution:
@@ -287,6 +301,9 @@ def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
     ips = target.ips if target.pods else target.ips[:1]
     if target.kind == "service" and site.kind in ("vm", "internet") and target.load_balancer_ips:
         # a ClusterIP means nothing outside the cluster: VMs and internet clients use the Service's LB address
+        ips = target.load_balancer_ips[:1]
+    elif target.kind in ("vm", "node") and site.kind == "internet" and target.load_balancer_ips:
+        # a private address is not routable on the internet: the client uses the instance public IP
         ips = target.load_balancer_ips[:1]
     return [walker.walk(site, ip, target.port, protocol) for ip in ips]
 

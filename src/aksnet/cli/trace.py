@@ -1,4 +1,5 @@
-"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json] [--context C] [--from-dir DIR]``.
+"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json] [--engine E] [--context C]
+[--from-dir DIR]``.
 
 Parses options, loads the twin (workspace, focused on the current kubeconfig context's cluster, or a plain
 directory), runs the trace analysis and prints it. Exit 0 delivered, 1 not delivered, 2 bad input.
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import AksnetError, UsageError
 
 
@@ -59,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--protocol", default="TCP", type=str.upper, choices=("TCP", "UDP", "SCTP"))
     p.add_argument("-n", "--namespace", default="default")
     p.add_argument("-o", "--output", default="text", choices=("text", "json"))
+    p.add_argument("--engine", choices=ENGINES,
+                   help="network policy engine profile (default: the cluster's networkPolicy; upstream for "
+                        "--from-dir without a cluster)")
     add_source_options(p)
     return p
 
@@ -71,6 +76,10 @@ def run(argv: list[str]) -> int:
 
     topo = load_topology(args.context, args.from_dir)
     assert isinstance(topo, Topology)
+    if args.engine:
+        from dataclasses import replace
+
+        topo.state = replace(topo.state, policy_engine=args.engine)
     result = trace(topo, args.source, args.destination, args.port, args.protocol, args.namespace)
     out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")
