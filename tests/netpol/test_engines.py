@@ -204,3 +204,12 @@ def test_cilium_named_port_reuse_caveat() -> None:
     pods = tuple(replace(p, ports=(ContainerPort(80 + i, "TCP", "web"),)) for i, p in enumerate(c.pods))
     warnings = engine_caveats(replace(c, pods=pods), get_profile("cilium"))
     assert any("named port web (TCP) maps to different numbers" in w for w in warnings)
+
+
+@pytest.mark.parametrize(("engine", "target", "caveat"), [("upstream", "x/a", True), ("upstream", "y/a", False),
+                                                          ("none", "x/a", False)])
+def test_explain_timing_caveat_when_isolated(engine: str, target: str, caveat: bool) -> None:  # §5 item 21
+    from aksnet.analyses.explain import TIMING_CAVEAT, explain
+
+    e = explain(e2e_cluster(DENY_INGRESS_A, engine), f"pod/{target}")
+    assert (TIMING_CAVEAT in e.notes) is caveat
