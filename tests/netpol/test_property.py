@@ -2,8 +2,8 @@
 three namespaces whose labels (and ``kubernetes.io/metadata.name``) come from the same keys as the pods', so
 namespace and pod selectors (matchLabels and every operator) both match and miss; ipBlocks with except over
 pod, node and outside addresses; numbered, named and endPort ports on TCP/UDP/SCTP; hostNetwork pods; both
-directions; every engine (``AKSNET_PROPERTY_EXAMPLES`` examples, default 150). The workspace-level counterpart (``matrix --path`` vs ``trace``) is
-tests/exposure/test_matrix_vs_trace.py."""
+directions; every engine (``AKSNET_PROPERTY_EXAMPLES`` examples, default 150). The workspace-level
+counterpart (``matrix --path`` vs ``trace``) is tests/exposure/test_matrix_vs_trace.py."""
 
 from __future__ import annotations
 
@@ -79,7 +79,10 @@ def clusters(draw: st.DrawFn) -> ClusterState:
     return ClusterState(None, nss, nodes, tuple(pods), network_policies=policies)
 
 
-@settings(max_examples=int(os.environ.get("AKSNET_PROPERTY_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("AKSNET_PROPERTY_EXAMPLES", "150"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters(), st.sampled_from(["upstream", "azure", "cilium", "calico"]))
 def test_matrix_agrees_with_pairwise(cluster: ClusterState, engine: str) -> None:
     cm = connectivity(cluster, engine)
