@@ -213,3 +213,19 @@ def test_explain_timing_caveat_when_isolated(engine: str, target: str, caveat: b
 
     e = explain(e2e_cluster(DENY_INGRESS_A, engine), f"pod/{target}")
     assert (TIMING_CAVEAT in e.notes) is caveat
+
+
+EGRESS_NODES = np("egress-nodes", """
+podSelector: {matchLabels: {pod: a}}
+policyTypes: [Egress]
+egress:
+- to: [{ipBlock: {cidr: 10.224.0.0/16}}]
+""")
+
+
+@pytest.mark.parametrize(("engine", "allowed"), [("upstream", True), ("azure", True), ("calico", True),
+                                                 ("cilium", False)])
+def test_ipblock_matching_node_ip_per_engine(engine: str, allowed: bool) -> None:  # §5 item 10 / §5.1
+    c = _with_hostnet(EGRESS_NODES, engine)
+    assert policy_verdict(c, pod(c, "x/a"), "10.224.0.5", 10250, "TCP").allowed is allowed  # the other node
+    assert policy_verdict(c, pod(c, "x/a"), "10.225.0.5", 443, "TCP").allowed is False  # outside the block
