@@ -289,3 +289,17 @@ def kubenet_extras(policy: str | None = None) -> World:
             "ingress": [{"from": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "web"}}}],
                          "ports": [{"protocol": "UDP", "port": 53}]}]})
     return w
+
+
+def kubenet_pending() -> World:
+    """Acceptance 01's cluster with a third web replica the scheduler could not place (Pending, no IP)."""
+    w = kubenet()
+    w.k8s.append(("k8s:core/Pod", "default/web-5d4f8c7b9-cx2z2", {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-5d4f8c7b9-cx2z2", "namespace": "default", "labels": {"app": "web"},
+                     "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5d4f8c7b9", "controller": True,
+                                          "apiVersion": "apps/v1"}]},
+        "spec": {"containers": [{"name": "app", "image": "nginx", "ports": [{"containerPort": 80}]}]},
+        "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+                                                       "reason": "Unschedulable"}]}}))
+    return w

@@ -137,8 +137,10 @@ def _ok(body_lines: list[str], legs: tuple[Walk, ...], status: int = 200,
 def curl(topo: Topology, req: CurlRequest, walker: Walker | None = None) -> CurlResult:
     """Send one request (see the module docstring)."""
     url = parse_url(req.url)
-    sites = parse_sources(topo, req.source or "internet", req.namespace)
-    site = sites[0]
+    sites = parse_sources(topo, req.source or "internet", req.namespace, pending=True)
+    site = next((s for s in sites if s.ip), None)  # a workload: its first pod that has an address
+    if site is None:
+        raise UsageError(f"error: {req.source} has no pod with an IP address (all Pending or not started)")
     walker = walker or Walker(topo)
     addr = _resolve_override(req, url.host, url.port)
     pre: tuple[Hop, ...] = ()

@@ -3,7 +3,8 @@
 FROM: ``KIND/NAME`` or ``KIND/NAMESPACE/NAME`` with KIND in pod deploy sts ds svc node vm, ``internet`` or
 ``internet/IP``, or a bare IP. TO: the same kinds, ``svc/NS/NAME:PORT``, an IP, or a DNS name (resolved as
 the source sees it: CoreDNS for pods, Azure DNS with linked private zones for VMs and nodes, public DNS for
-the internet). A workload stands for every one of its pods; the flow is delivered only if every pair is.
+the internet). A workload stands for every one of its pods; the flow is delivered only if every pair is (a pod
+without an address, Pending or not started, is reported as a flow that cannot start or be reached).
 Bad input raises :class:`aksnet.errors.UsageError` (exit 2) with kubectl-style messages.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from aksnet.engine import resolve
 from aksnet.engine.addressing import Topology, is_internet_address
-from aksnet.engine.flow import DELIVERED, UNRESOLVED, Hop, Site, Walk
+from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import azure, k8s
@@ -124,16 +125,21 @@ def _workload_pods(topo: Topology, kind: str, ns: str, name: str) -> list[k8s.Po
     return pods
 
 
-def _pod_site(topo: Topology, pod: k8s.Pod) -> Site:
+def _pod_site(topo: Topology, pod: k8s.Pod, pending: bool = False) -> Site:
+    """The pod as a source; without an address (Pending, not started) an error, or with ``pending`` a site with
+    no address (trace reports it as a flow that cannot start)."""
     node = topo.nodes.get(pod.node_name or "")
     ip = pod.pod_ip or (node.internal_ip if node and pod.host_network else "")
+    if not ip and pending:
+        return Site("pod", "", pod.key, pod=pod, node=node)
     if not ip:
         raise UsageError(f"error: pod {pod.key} has no IP address (phase {pod.phase}, not scheduled or not started)")
     return Site("pod", ip, pod.key, pod=pod, node=node)
 
 
-def parse_sources(topo: Topology, text: str, namespace: str) -> list[Site]:
-    """FROM → the sites the flow starts at (several for a workload)."""
+def parse_sources(topo: Topology, text: str, namespace: str, pending: bool = False) -> list[Site]:
+    """FROM → the sites the flow starts at (several for a workload). ``pending``: a workload's pods without an
+    address are kept as sites without an IP (else they are an error, as a single pod without one always is)."""
     t = text.strip()
     if t.lower() == "internet":
         return [Site("internet", DEFAULT_INTERNET_CLIENT, f"internet/{DEFAULT_INTERNET_CLIENT}")]
@@ -160,7 +166,7 @@ def parse_sources(topo: Topology, text: str, namespace: str) -> list[Site]:
     pods = _workload_pods(topo, kind, ns, name)
     if not pods:
         raise UsageError(f"error: {t} selects no pods")
-    return [_pod_site(topo, p) for p in pods]
+    return [_pod_site(topo, p, pending and kind != "Pod") for p in pods]
 
 
 def _site_of_ip(topo: Topology, ip: str) -> Site:
@@ -191,8 +197,9 @@ def _service_port(svc: k8s.Service, spec: str | None, port: int | None) -> int:
     raise UsageError(f"error: service {svc.key} has several ports; give one with svc/NS/NAME:PORT or --port")
 
 
-def parse_target(topo: Topology, text: str, namespace: str, port: int | None) -> Target:
-    """TO → a Target (port checked: required unless a Service port names it)."""
+def parse_target(topo: Topology, text: str, namespace: str, port: int | None, pending: bool = False) -> Target:
+    """TO → a Target (port checked: required unless a Service port names it). ``pending``: a workload's pods
+    without an address stay in the target (with address ``""``; trace reports them as not reachable)."""
     t = text.strip()
 
     def need_port() -> int:
@@ -245,7 +252,7 @@ def parse_target(topo: Topology, text: str, namespace: str, port: int | None) ->
         if not pods:
             raise UsageError(f"error: {t} selects no pods")
         for pod in pods:
-            if not pod.pod_ip:
+            if not pod.pod_ip and not (pending and kind != "Pod"):
                 raise UsageError(f"error: pod {pod.key} has no IP address (phase {pod.phase})")
         return Target("pod" if kind == "Pod" else kind.lower(), f"{ns}/{name}",
                       tuple(p.pod_ip or "" for p in pods), need_port(), tuple(pods))
@@ -284,10 +291,18 @@ def dns_hop(res: resolve.Resolution) -> Hop:
     return Hop("DNS", "drop", f"{res.server}: {res.record}")
 
 
+def _without_address(site: Site, pod: k8s.Pod, dst_ip: str, port: int, protocol: str, what: str) -> Walk:
+    """A flow that cannot start or end: the pod has no address (Pending, not scheduled, not started)."""
+    reason = f"pod {pod.key} is {pod.phase} and has no IP address: it {what}"
+    return Walk(DROPPED, reason, site, dst_ip, port, protocol, (Hop(f"pod {pod.key}", "drop", reason),))
+
+
 def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
             resolved: dict[str, resolve.Resolution] | None = None) -> list[Walk]:
     """Every walk from one source site to the target (one per destination address)."""
     assert target.port is not None
+    if not site.ip and site.pod is not None:
+        return [_without_address(site, site.pod, "", target.port, protocol, "sends nothing")]
     if target.kind == "dns":
         res = (resolved or {}).get(target.name) or resolve_for(walker.topo, site, target.name)
         hop = dns_hop(res)
@@ -298,7 +313,11 @@ def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
     if target.kind == "service" and not target.ips:
         return [Walk("refused", f"service {target.name} has no ready endpoints", site, "", target.port, protocol,
                      (Hop("DNS", "drop", f"headless service {target.name} has no ready endpoints"),))]
-    ips = target.ips if target.pods else target.ips[:1]
+    if target.pods:
+        return [walker.walk(site, ip, target.port, protocol) if ip else
+                _without_address(site, pod, "", target.port, protocol, "cannot be reached")
+                for pod, ip in zip(target.pods, target.ips, strict=True)]
+    ips = target.ips[:1]
     if target.kind == "service" and site.kind in ("vm", "internet") and target.load_balancer_ips:
         # a ClusterIP means nothing outside the cluster: VMs and internet clients use the Service's LB address
         ips = target.load_balancer_ips[:1]
@@ -316,8 +335,8 @@ def trace(topo: Topology, source: str, destination: str, port: int | None = None
         raise UsageError(f'error: unsupported protocol "{protocol}": choose TCP, UDP or SCTP')
     if port is not None and not 0 < port < 65536:
         raise UsageError(f"error: invalid port {port}: must be between 1 and 65535")
-    sites = parse_sources(topo, source, namespace)
-    target = parse_target(topo, destination, namespace, port)
+    sites = parse_sources(topo, source, namespace, pending=True)
+    target = parse_target(topo, destination, namespace, port, pending=True)
     walker = walker or Walker(topo)
     walks: list[Walk] = []
     for site in sites:
