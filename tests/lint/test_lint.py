@@ -116,3 +116,17 @@ def test_kubenet_without_route_table_is_an_error(home: Path) -> None:
 def test_no_workspace_is_a_usage_error(home: Path) -> None:
     r = run_cli("lint")
     assert r.code == 2 and "no aksnet workspace" in r.err
+
+
+@pytest.mark.parametrize(("selector", "flagged"), [("{matchLabels: {app: web-service}}", True),
+                                                  ("{matchLabels: {app: web}}", False), ("{}", False)],
+                         ids=["service-name", "pod-labels", "every-pod"])
+def test_policy_selecting_no_pod_is_a_hint(home: Path, selector: str, flagged: bool) -> None:  # netpol.md §5 #23
+    _cluster(policy="calico")
+    assert run_cli("kubectl", "create", "deployment", "web", "--image=nginx", "--port=80").code == 0
+    policy = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+              f"spec: {{podSelector: {selector}, policyTypes: [Ingress]}}")
+    assert run_cli("kubectl", "apply", "-f", "-", stdin=policy).code == 0
+    assert ("AKSNET022" in codes()) is flagged
+    if flagged:
+        assert "cannot target a Service, a workload or a node by name" in run_cli("lint").out

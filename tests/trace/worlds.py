@@ -268,3 +268,38 @@ def pod_subnet() -> World:
     w.pod("default", "web-8d9e0f1a2-aaaaa", NODE0, "10.100.0.5", "10.101.0.4", {"app": "web"}, [80, 8080],
           ("ReplicaSet", "web-8d9e0f1a2"))
     return w
+
+
+PUBVM_IP, PUBVM_PUBLIC_IP, DNS_POD_IP = "10.100.0.7", "20.81.60.70", "10.244.1.9"
+
+
+def kubenet_extras(policy: str | None = None) -> World:
+    """Acceptance 01's cluster plus: a VM with an instance public IP (the user's NSG allows HTTP from the
+    internet), a UDP/53 and SCTP/9899 server pod on the second node, and (with ``policy``) a policy that
+    lets only the web pods into it on UDP 53."""
+    w = kubenet(user_nsg_allows_http=True, policy=policy)
+    vid = next(d["id"] for kind, d in w.arm if kind == "microsoft.network/virtualnetworks")
+    sid = w.subnet_id(vid, "aks-subnet")
+    w.vm(RG, "pubvm", sid, PUBVM_IP, public_ip=PUBVM_PUBLIC_IP)
+    w.pod("kube-system", "dnsmasq-0", NODE1, N1_IP, DNS_POD_IP, {"app": "dnsmasq"},
+          [(53, "dns", "UDP"), (9899, "sctp", "SCTP")])
+    if policy:
+        w.network_policy("kube-system", "dns-from-web", {
+            "podSelector": {"matchLabels": {"app": "dnsmasq"}}, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "web"}}}],
+                         "ports": [{"protocol": "UDP", "port": 53}]}]})
+    return w
+
+
+def kubenet_pending() -> World:
+    """Acceptance 01's cluster with a third web replica the scheduler could not place (Pending, no IP)."""
+    w = kubenet()
+    w.k8s.append(("k8s:core/Pod", "default/web-5d4f8c7b9-cx2z2", {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-5d4f8c7b9-cx2z2", "namespace": "default", "labels": {"app": "web"},
+                     "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5d4f8c7b9", "controller": True,
+                                          "apiVersion": "apps/v1"}]},
+        "spec": {"containers": [{"name": "app", "image": "nginx", "ports": [{"containerPort": 80}]}]},
+        "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+                                                       "reason": "Unschedulable"}]}}))
+    return w

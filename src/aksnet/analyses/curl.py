@@ -11,6 +11,7 @@ dropped), 60 self-signed certificate without ``-k``, 0 for any HTTP answer (curl
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Re
            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
            504: "Gateway Time-out"}
+IPV6_UNSUPPORTED = "error: IPv6 addresses are not emulated: aksnet models the IPv4 networks of AKS only"
 CONTROLLER_LABELS = (("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller"))
 APPROUTING_LABEL = ("app", "nginx")
 
@@ -93,6 +95,8 @@ def parse_url(url: str) -> _Url:
     if scheme not in ("http", "https"):
         raise CurlUsageError(1, f'curl: (1) Protocol "{scheme}" not supported')
     host = (parts.hostname or "").lower()
+    if _is_ipv6(host):
+        raise UsageError(IPV6_UNSUPPORTED)
     if not host:
         raise CurlUsageError(3, "curl: (3) URL rejected: No host part in the URL")
     default = 443 if scheme == "https" else 80
@@ -102,14 +106,22 @@ def parse_url(url: str) -> _Url:
 
 
 def _resolve_override(req: CurlRequest, host: str, port: int) -> str | None:
-    for entry in req.resolve:
+    hit = None
+    for entry in req.resolve:  # curl checks every entry, matching or not (Curl_loadhostpairs)
         bits = entry.split(":")
-        if len(bits) < 3:
-            raise CurlUsageError(49, f"curl: (49) Couldn't parse CURLOPT_RESOLVE entry '{entry}'")
-        h, p, addr = bits[0].lower(), bits[1], ":".join(bits[2:])
-        if (h == host or h == "*") and p == str(port):
-            return addr.strip("[]")
-    return None
+        bad = CurlUsageError(49, f"curl: (49) Couldn't parse CURLOPT_RESOLVE entry '{entry}'")
+        if len(bits) < 3 or not bits[1].isdigit():
+            raise bad
+        h, p = bits[0].lower(), bits[1]
+        addrs = [a.strip().strip("[]") for a in ":".join(bits[2:]).split(",")]  # ADDR[,ADDR]… (curl 7.59)
+        for a in addrs:
+            if _is_ipv6(a):
+                raise UsageError(IPV6_UNSUPPORTED)
+            if not _is_ip(a):
+                raise bad
+        if hit is None and (h == host or h == "*") and p == str(port):
+            hit = addrs[0]
+    return hit
 
 
 def _nginx_page(status: int) -> str:
@@ -142,8 +154,16 @@ def _ok(body_lines: list[str], legs: tuple[Walk, ...], status: int = 200,
 def curl(topo: Topology, req: CurlRequest, walker: Walker | None = None) -> CurlResult:
     """Send one request (see the module docstring)."""
     url = parse_url(req.url)
-    sites = parse_sources(topo, req.source or "internet", req.namespace)
-    return curl_from(topo, sites[0], url, req, walker or Walker(topo))
+    return curl_from(topo, first_site(topo, req), url, req, walker or Walker(topo))
+
+
+def first_site(topo: Topology, req: CurlRequest) -> Site:
+    """Where the request starts: the source, or a workload's first pod that has an address."""
+    sites = parse_sources(topo, req.source or "internet", req.namespace, pending=True)
+    site = next((s for s in sites if s.ip), None)
+    if site is None:
+        raise UsageError(f"error: {req.source} has no pod with an IP address (all Pending or not started)")
+    return site
 
 
 def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: Walker) -> CurlResult:
@@ -185,10 +205,16 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
 
 
 def _is_ip(text: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
     except ValueError:
         return False
     return True

@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from aksnet.analyses.explain import selector_text
 from aksnet.engine import nsg as nsg_engine
 from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
 from aksnet.engine.ingress.model import ANNOTATION_PREFIX
@@ -186,6 +187,23 @@ def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Findin
     return out
 
 
+def check_policy_selectors(twin: Twin, state: ClusterState) -> list[Finding]:
+    """NetworkPolicies whose podSelector matches no pod of their namespace: often an attempt to target a
+    Service, a workload or a node by name, which NetworkPolicy cannot do [netpol.md §5 item 23; k8s docs
+    "What you can't do with network policies"]."""
+    out = []
+    for pol in state.network_policies:
+        pods = [p for p in state.pods if p.namespace == pol.namespace and not p.host_network]
+        if any(pol.pod_selector.matches(p.labels) for p in pods):
+            continue
+        out.append(Finding("info", "AKSNET022", f"networkpolicy {pol.key}",
+                           f"podSelector {selector_text(pol.pod_selector)} matches none of the {len(pods)} pods in "
+                           f"namespace {pol.namespace}: the policy isolates nothing. NetworkPolicy selects pods by "
+                           "their labels; it cannot target a Service, a workload or a node by name",
+                           "Kubernetes NetworkPolicy: what you can't do with network policies"))
+    return out
+
+
 def _selected_pods(state: ClusterState, svc: k8s.Service) -> list[k8s.Pod]:
     if not svc.selector:
         return []
@@ -286,7 +304,7 @@ def check_pending_pods(twin: Twin, state: ClusterState) -> list[Finding]:
 Check = Callable[[Twin, ClusterState], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
-    check_services, check_ingresses, check_api_server, check_pending_pods,
+    check_policy_selectors, check_services, check_ingresses, check_api_server, check_pending_pods,
 )
 
 

@@ -1,4 +1,5 @@
-"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json] [--context C] [--from-dir DIR]``.
+"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json] [--engine E] [--context C]
+[--from-dir DIR]``.
 
 Parses options, loads the twin (workspace, focused on the current kubeconfig context's cluster, or a plain
 directory), runs the trace analysis and prints it. Exit 0 delivered, 1 not delivered, 2 bad input. A URL as TO
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import AksnetError, UsageError
 
 
@@ -67,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-H", "--header", action="append", default=[], metavar="'K: V'",
                    help="URL destinations: an extra request header, as curl -H")
     p.add_argument("-X", "--request", dest="method", metavar="METHOD", help="URL destinations: the HTTP method")
+    p.add_argument("--engine", choices=ENGINES,
+                   help="network policy engine profile (default: the cluster's networkPolicy; upstream for "
+                        "--from-dir without a cluster)")
     add_source_options(p)
     return p
 
@@ -84,6 +89,10 @@ def run(argv: list[str]) -> int:
         raise UsageError("aksnet trace: error: --port does not apply to a URL: put the port in the URL (host:port)")
     topo = load_topology(args.context, args.from_dir)
     assert isinstance(topo, Topology)
+    if args.engine:
+        from dataclasses import replace
+
+        topo.state = replace(topo.state, policy_engine=args.engine)
     if is_url:
         from aksnet.analyses.curl import CurlRequest, trace_url
         from aksnet.cli.curl import parse_headers

@@ -12,7 +12,7 @@ _MAX_WIDTH = 56
 
 def render_walk(w: Walk, target_name: str) -> list[str]:
     dst = f"{w.dst_ip}:{w.dst_port}" if w.dst_ip else f"{target_name}:{w.dst_port}"
-    lines = [f"trace {w.source.name} ({w.source.ip}) → {target_name} ({dst}/{w.protocol})"]
+    lines = [f"trace {w.source.name} ({w.source.ip or 'no IP'}) → {target_name} ({dst}/{w.protocol})"]
     last_pkt = None
     width = min(_MAX_WIDTH, max((len(h.component) for h in w.hops), default=0))
     for i, h in enumerate(w.hops, 1):
