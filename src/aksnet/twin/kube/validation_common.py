@@ -126,6 +126,16 @@ def validate_label_key(key: str, path: str) -> list[str]:
     return errs
 
 
+def label_value_errors(value: str) -> list[str]:
+    """``validation.IsValidLabelValue``: every problem of a label value (length, then format)."""
+    errs = []
+    if len(value) > 63:
+        errs.append("must be no more than 63 characters")
+    if not LABEL_VALUE.match(value):
+        errs.append(MSG_LABEL_VALUE)
+    return errs
+
+
 def validate_labels(labels: Any, path: str) -> list[str]:
     errs: list[str] = []
     if not isinstance(labels, dict):
