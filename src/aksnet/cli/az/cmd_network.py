@@ -1,8 +1,9 @@
 """``az network …``: registers the network command groups, each implemented in its own module
 (``cmd_network_vnet``: vnet and subnet; ``cmd_network_nsg``: nsg and rules; ``cmd_network_route``: route
 tables and routes; ``cmd_network_pip``: public IPs, NAT gateways, and the read-only lb/nic views;
-``cmd_network_lb``: the load balancers' frontends, rules, probes and pools; ``cmd_network_peering``: VNet peerings; ``cmd_network_effective``: effective routes and NSGs of a NIC and IP
-availability; ``cmd_network_private``: read-only private endpoint and private DNS views)."""
+``cmd_network_lb``: the load balancers' frontends, rules, probes and pools; ``cmd_network_peering``: VNet
+peerings; ``cmd_network_effective``: effective routes and NSGs of a NIC and IP availability;
+``cmd_network_private``: read-only private endpoint and private DNS views)."""
 
 from __future__ import annotations
 

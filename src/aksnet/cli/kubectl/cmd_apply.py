@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from aksnet.cli.kubectl import flags
 from aksnet.cli.kubectl.cmd_create import dry_run, print_dry_run, server_dry_run
-from aksnet.cli.kubectl.resources import parse_targets
+from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import err, open_session
 from aksnet.errors import KubeError
 from aksnet.io.manifests import SourceDocument, load_path
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
-from aksnet.twin.kube.selectors import parse_label_selector
 
 APPLY_VALUES = {"filename": ("-f", "--filename"), "output": ("-o", "--output"), "selector": ("-l", "--selector"),
                 "field-manager": ("--field-manager",), "dry-run": ("--dry-run",)}
@@ -118,7 +117,7 @@ def run_delete(argv: list[str]) -> int:
                     continue
                 if not p.get("selector") and not p.flag("all") and not p.get("field-selector"):
                     raise KubeError("error: resource(s) were provided, but no name was specified")
-                match = parse_label_selector(p.get("selector") or "")
+                match = label_matcher(p.get("selector"), rt)
                 ns = None if (s.all_namespaces or not rt.namespaced) else s.namespace
                 found = s.api.list(rt, ns, match)
                 if not found and not ignore:

@@ -7,14 +7,13 @@ import copy
 from typing import Any
 
 from aksnet.cli.kubectl import flags
-from aksnet.cli.kubectl.resources import parse_targets
+from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.cli.kubectl.tables import tabulate
 from aksnet.errors import KubeError
 from aksnet.twin.kube import clock
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
-from aksnet.twin.kube.selectors import parse_label_selector
 from aksnet.twin.kube.validation_common import label_value_errors
 
 Doc = dict[str, Any]
@@ -34,7 +33,7 @@ def _objects(s: Session, p: flags.Parsed, args: list[str]) -> list[tuple[Resourc
             for n in names:
                 out.append((rt, s.api.get(rt, ns, n)))
         elif p.get("selector") or p.flag("all"):
-            match = parse_label_selector(p.get("selector") or "")
+            match = label_matcher(p.get("selector"), rt)
             out.extend((rt, d) for d in s.api.list(rt, ns, match))
         else:
             raise KubeError("error: resource(s) were provided, but no name was specified")
