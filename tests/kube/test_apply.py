@@ -151,7 +151,9 @@ metadata: {name: fine}
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: w3}
-spec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: c}}, spec: {containers: [{name: c, image: x}]}}}
+spec:
+  selector: {matchLabels: {a: b}}
+  template: {metadata: {labels: {a: c}}, spec: {containers: [{name: c, image: x}]}}
 """
 
 
