@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aksnet.twin.kube.selectors import SelectorError, parse_label_selector
 from tests.kube.helpers import kubectl, setup_cluster
@@ -52,3 +54,15 @@ def test_kubectl_get_reports_the_server_error(home: Path) -> None:
                      "expected: ',' or ')'\n")
     r = kubectl("get", "pods", "-A", "-l", "k8s-app in (kube-dns),!nope", "-o", "name")
     assert r.code == 0 and r.out.count("pod/coredns-") == 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab=!,() <>inotx.-/1", max_size=24))
+def test_random_selectors_never_crash(text: str) -> None:
+    """Any string is either a selector (whose predicate works on any label map) or a SelectorError."""
+    try:
+        match = parse_label_selector(text)
+    except SelectorError:
+        return
+    assert match(LABELS) in (True, False)
+    assert match({}) in (True, False)
