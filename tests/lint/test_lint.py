@@ -130,3 +130,37 @@ def test_policy_selecting_no_pod_is_a_hint(home: Path, selector: str, flagged: b
     assert ("AKSNET022" in codes()) is flagged
     if flagged:
         assert "cannot target a Service, a workload or a node by name" in run_cli("lint").out
+
+
+PLAIN_APP = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
+
+
+def test_from_dir_plain_manifests_and_show_files(home: Path, tmp_path: Path) -> None:
+    """``--from-dir``: Deployments of a plain manifest directory count as the Service's pods, and a subnet whose
+    route table is associated but not in the directory (only ``vnet show`` beside) is not reported as missing."""
+    _cluster()
+    d = tmp_path / "dump"
+    d.mkdir()
+    (d / "app.yaml").write_text(PLAIN_APP)
+    (d / "aks.json").write_text(az("aks", "show", "-g", "rg", "-n", "c", "-o", "json"))
+    (d / "vnet.json").write_text(az("network", "vnet", "show", "-g", "rg", "-n", "v", "-o", "json"))
+    got = codes("--from-dir", str(d))
+    assert "AKSNET030" not in got and "AKSNET001" not in got
+    (d / "app.yaml").write_text(PLAIN_APP.replace("app: web}}\n  template:\n    metadata: {labels: {app: web}}",
+                                                  "app: other}}\n  template:\n    metadata: {labels: {app: other}}"))
+    assert "AKSNET030" in codes("--from-dir", str(d))

@@ -74,6 +74,8 @@ def check_kubenet_routes(twin: Twin, state: ClusterState) -> list[Finding]:
             continue
         vnet, subnet = entry
         table = net.route_tables.get(subnet.route_table_id.lower()) if subnet.route_table_id else None
+        if table is None and subnet.route_table_id:
+            continue  # associated, but its routes are not in the input (``--from-dir`` with only vnet show)
         if table is None:
             out.append(Finding("error", "AKSNET001", f"subnet {subnet.name}",
                                f"kubenet cluster {mc.name}: no route table is associated with subnet {subnet.name}; "
