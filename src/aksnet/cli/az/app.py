@@ -17,7 +17,7 @@ from knack import CLI, CLICommandsLoader
 from knack.help import CLIHelp
 from knack.parser import CLICommandParser
 
-from aksnet.errors import AksnetError
+from aksnet.errors import AksnetError, AzureError
 
 # top-level az group → module that registers its commands
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -58,12 +58,19 @@ class AzCommandsLoader(CLICommandsLoader):  # type: ignore[misc]
         super().load_arguments(command)
 
 
+NOT_FOUND_CODES = ("ResourceNotFound", "ResourceGroupNotFound", "ParentResourceNotFound", "NotFound")
+
+
 class AzCli(CLI):  # type: ignore[misc]
+    show_command = False  # set by invoke: ``show`` commands exit 3 on a missing resource, as az's do
+
     def exception_handler(self, ex: BaseException) -> int:
         if isinstance(ex, BrokenPipeError):  # `aksnet az … | head`
             return 0
         if isinstance(ex, AksnetError):
             print(f"ERROR: {ex.render()}", file=sys.stderr)
+            if self.show_command and isinstance(ex, AzureError) and ex.code in NOT_FOUND_CODES:
+                return 3  # azure-cli: "'show' commands ... fail with exit code of 3 upon a missing resource"
             return int(ex.exit_code)
         return int(super().exception_handler(ex))
 
@@ -94,4 +101,6 @@ def invoke(argv: list[str]) -> int:
         config_dir=config_dir,
         config_env_var_prefix="AKSNET_AZ",
     )
+    words = [a for a in argv if not a.startswith("-")]
+    cli.show_command = "show" in words[:4]
     return int(cli.invoke(argv, out_file=sys.stdout))
