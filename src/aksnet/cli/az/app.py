@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 import tempfile
+from contextvars import ContextVar
 from typing import Any
 
 from knack import CLI, CLICommandsLoader
@@ -58,6 +59,14 @@ class AzCommandsLoader(CLICommandsLoader):  # type: ignore[misc]
         super().load_arguments(command)
 
 
+_ONLY_SHOW_ERRORS: ContextVar[bool] = ContextVar("aksnet_az_only_show_errors", default=False)
+
+
+def only_show_errors() -> bool:
+    """True while a command given ``--only-show-errors`` runs (az then prints errors only, no warnings)."""
+    return _ONLY_SHOW_ERRORS.get()
+
+
 NOT_FOUND_CODES = ("ResourceNotFound", "ResourceGroupNotFound", "ParentResourceNotFound", "NotFound")
 
 
@@ -103,4 +112,10 @@ def invoke(argv: list[str]) -> int:
     )
     words = [a for a in argv if not a.startswith("-")]
     cli.show_command = "show" in words[:4]
-    return int(cli.invoke(argv, out_file=sys.stdout))
+    quiet = "--only-show-errors" in argv
+    cli.only_show_errors = quiet  # knack's deprecation warnings read it (its logging sets it only once per process)
+    token = _ONLY_SHOW_ERRORS.set(quiet)
+    try:
+        return int(cli.invoke(argv, out_file=sys.stdout))
+    finally:
+        _ONLY_SHOW_ERRORS.reset(token)

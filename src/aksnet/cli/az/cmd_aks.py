@@ -33,6 +33,12 @@ def _view(doc: dict[str, Any]) -> Any:
 
 
 def _warn(lines: Any) -> None:
+    """az's warnings: ``WARNING: …`` on stderr, silenced by ``--only-show-errors``. Printed here rather than through
+    knack's logger, which is configured once per process (in-process runs: tests, demo)."""
+    from aksnet.cli.az.app import only_show_errors
+
+    if only_show_errors():
+        return
     for w in lines:
         print(f"WARNING: {w}", file=sys.stderr)
 
