@@ -223,3 +223,12 @@ def test_group_delete_blocked_by_outside_nic(home: Path) -> None:
     ok("group delete -n app --yes")
     ok("group delete -n rg --yes")
     assert ok("group list") == []
+
+
+def test_subnet_create_on_existing_subnet_sets_delegations(home: Path) -> None:
+    """``subnet create`` of an existing name is ARM's PUT: the delegations given replace the old ones."""
+    base()
+    ok("network vnet subnet create -g rg --vnet-name vnet -n d --address-prefixes 10.0.9.0/24")
+    got = ok("network vnet subnet create -g rg --vnet-name vnet -n d --address-prefixes 10.0.9.0/24 "
+             "--delegations Microsoft.Sql/managedInstances --query delegations[].serviceName")
+    assert got == ["Microsoft.Sql/managedInstances"]
