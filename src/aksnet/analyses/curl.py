@@ -23,8 +23,10 @@ from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import k8s
 
-# The kernel gives up on an unanswered SYN after tcp_syn_retries=6 (about 127 s) before curl's 300 s timeout.
-TIMEOUT_MS = 127000
+# The kernel gives up on an unanswered SYN after tcp_syn_retries=6 before curl's 300 s timeout; Debian 12's curl
+# 7.88.1 then prints "Failed to connect to H port P after 135058 ms: Couldn't connect to server" and exits 28
+# (measured in a namespace that dropped the SYNs).
+TIMEOUT_MS = 135000
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect", 308: "Permanent Redirect",
            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
@@ -141,7 +143,7 @@ def _fail(walk: Walk, url: _Url, legs: tuple[Walk, ...]) -> CurlResult:
         return CurlResult(7, f"curl: (7) Failed to connect to {url.host} port {url.port} after 0 ms: "
                              "Couldn't connect to server", legs=legs)
     return CurlResult(28, f"curl: (28) Failed to connect to {url.host} port {url.port} after {TIMEOUT_MS} ms: "
-                          "Operation timed out", legs=legs)
+                          "Couldn't connect to server", legs=legs)
 
 
 def _ok(body_lines: list[str], legs: tuple[Walk, ...], status: int = 200,
