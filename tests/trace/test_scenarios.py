@@ -37,6 +37,12 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
     "trace_nsg_internet_to_lb_denied": (worlds.kubenet, ["trace", "internet", worlds.LB_IP, "--port", "80"], 1),
     "trace_nsg_internet_to_lb_allowed": (lambda: worlds.kubenet(user_nsg_allows_http=True),
                                          ["trace", "internet", worlds.LB_IP, "--port", "80"], 0),
+    # a custom deny-all above AllowAzureLoadBalancerInBound also denies the health probes: no healthy member
+    "trace_lb_probe_denied_by_nsg": (lambda: worlds.kubenet(user_nsg_allows_http=True, deny_all_inbound=True),
+                                     ["trace", "internet", worlds.LB_IP, "--port", "80"], 1),
+    "trace_lb_probe_allowed_above_deny": (
+        lambda: worlds.kubenet(user_nsg_allows_http=True, deny_all_inbound=True, allow_probes=True),
+        ["trace", "internet", worlds.LB_IP, "--port", "80"], 0),
     "trace_lb_no_rule_for_port": (lambda: worlds.kubenet(user_nsg_allows_http=True),
                                   ["trace", "internet", worlds.LB_IP, "--port", "8080"], 1),
     "trace_lb_etp_local_preserves_client": (lambda: worlds.kubenet(user_nsg_allows_http=True, etp="Local"),

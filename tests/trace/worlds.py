@@ -22,7 +22,8 @@ def _outbound(w: World) -> tuple[str, str, str]:
 
 
 def kubenet(user_nsg_allows_http: bool = False, with_route_table: bool = True, policy: str | None = None,
-            etp: str = "Cluster", authorized: list[str] | None = None, floating_ip: bool = True) -> World:
+            etp: str = "Cluster", authorized: list[str] | None = None, floating_ip: bool = True,
+            deny_all_inbound: bool = False, allow_probes: bool = False) -> World:
     """Acceptance 01: BYO VNet 10.0.0.0/8, subnet 10.100.0.0/16 with the user's NSG and route table,
     kubenet pod CIDR 10.244.0.0/16, two nodes, deployment web (one pod per node), LoadBalancer service web,
     a VM in the same subnet."""
@@ -34,6 +35,10 @@ def kubenet(user_nsg_allows_http: bool = False, with_route_table: bool = True, p
     w.associate(sid, nsg_id=user_nsg, rt_id=rt if with_route_table else None)
     if user_nsg_allows_http:
         w.nsg_rule(user_nsg, "allow-http", 100, "Inbound", "Allow", "Tcp", "Internet", "*", "80")
+    if allow_probes:  # the usual fix: let the AzureLoadBalancer tag in above the deny
+        w.nsg_rule(user_nsg, "allow-azure-lb", 4000, "Inbound", "Allow", "*", "AzureLoadBalancer", "*", "*")
+    if deny_all_inbound:  # a "deny everything else" rule above AllowAzureLoadBalancerInBound (65001)
+        w.nsg_rule(user_nsg, "deny-all-inbound", 4096, "Inbound", "Deny", "*", "*", "*", "*")
     lb, out_pip, out_fe = _outbound(w)
     w.cluster(RG, "aks-cluster", sid, "kubenet", pod_cidr="10.244.0.0/16", service_cidr="10.32.0.0/16",
               outbound_ip_id=out_pip, policy=policy, authorized=authorized)

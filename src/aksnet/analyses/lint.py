@@ -121,8 +121,7 @@ def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
             if src_ip == AZURE_LB_PROBE_SOURCE:
                 # 168.63.129.16 is admitted by AllowAzureLoadBalancerInBound (65001); a rule above it that
                 # denies the probe port makes the probes fail (Azure LB troubleshooting: health probe down).
-                denied = _denies_probe(subnet_nsg, dst.internal_ip, _probe_ports(state), tags) or \
-                    _denies_probe(nic_nsg, dst.internal_ip, _probe_ports(state), tags)
+                denied = _denies_probe(subnet_nsg, nic_nsg, dst.internal_ip, _probe_ports(state), tags)
                 if denied:
                     out.append(Finding("error", code, f"nsg {denied}",
                                        "an inbound rule denies AzureLoadBalancer before AllowAzureLoadBalancerInBound: "
@@ -151,16 +150,14 @@ def _probe_ports(state: ClusterState) -> list[int]:
     return sorted(set(ports)) or [10256]
 
 
-def _denies_probe(group: azure.NetworkSecurityGroup | None, node_ip: str, ports: list[int],
-                  tags: nsg_engine.TagContext) -> str | None:
-    if group is None:
-        return None
+def _denies_probe(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg: azure.NetworkSecurityGroup | None,
+                  node_ip: str, ports: list[int], tags: nsg_engine.TagContext) -> str | None:
+    """The NSG rule that stops Azure's health probe on one of ``ports`` (the same judgement as the path engine's
+    load balancer, ``nsg.health_probe_verdict``)."""
     for port in ports:
-        for rule in nsg_engine.ordered_rules(group, "Inbound"):
-            if nsg_engine.rule_matches(rule, AZURE_LB_PROBE_SOURCE, 40000, node_ip, port, "TCP", tags):
-                if rule.access.lower() != "allow":
-                    return f"{group.name}/{rule.name}"
-                break
+        d = nsg_engine.health_probe_verdict(subnet_nsg, nic_nsg, node_ip, port, tags)
+        if d is not None and d.nsg is not None and d.rule is not None:
+            return f"{d.nsg.name}/{d.rule.name}"
     return None
 
 
