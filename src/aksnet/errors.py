@@ -62,6 +62,28 @@ class KubeError(AksnetError):
     """An error as kubectl prints it, already formatted (``Error from server (NotFound): …``)."""
 
 
+class KubeInvalid(KubeError):
+    """HTTP 422 Invalid. Alone kubectl prints ``The <Kind> "<name>" is invalid: …`` (one cause inline, several
+    as ``* `` lines); among several errors of one command it prints the status message instead
+    (:meth:`status_line`)."""
+
+    def __init__(self, kind: str, name: str, causes: list[str]) -> None:
+        prefix = f'The {kind} "{name}" is invalid: '
+        text = prefix + causes[0] if len(causes) == 1 else prefix + "\n" + "\n".join(f"* {c}" for c in causes)
+        super().__init__(text)
+        self.kind = kind
+        self.name = name
+        self.cause_lines = list(causes)
+
+    def status_line(self, group: str, verb: str, source: str) -> str:
+        """``Error from server (Invalid): error when creating "f.yaml": Deployment.apps "web" is invalid: …``
+        (the status message of ``NewInvalid``: the qualified kind, the causes as an aggregate)."""
+        qualified = f"{self.kind}.{group}" if group else self.kind
+        causes = self.cause_lines
+        agg = causes[0] if len(causes) == 1 else "[" + ", ".join(causes) + "]"
+        return f'Error from server (Invalid): error when {verb} "{source}": {qualified} "{self.name}" is invalid: {agg}'
+
+
 class WorkspaceError(AksnetError):
     """The workspace cannot be opened, is locked for too long, or holds data of another version."""
 

@@ -118,7 +118,7 @@ def test_delete_removes_everything_it_made(home: Path) -> None:
                 "--query", "length(ipConfigurations || `[]`)")
     assert json.loads(count) == 0
     r = run_cli("az", "aks", "show", "-g", "aks-rg", "-n", "c")
-    assert r.code == 1 and "(ResourceNotFound)" in r.err
+    assert r.code == 3 and "(ResourceNotFound)" in r.err
     # the same cluster can be created again: same names, same addresses
     _ok("az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", SUBNET, "--network-plugin", "kubenet",
         "--service-cidr", "10.32.0.0/16", "--dns-service-ip", "10.32.0.10", "--node-count", "2", "-o", "none")

@@ -164,3 +164,91 @@ def test_scale_and_nodepool_sequences_keep_invariants(tmp_path_factory: pytest.T
         if r.code != 0:
             assert _dump(home / "workspace.db") == before
         _invariants(home)
+
+
+MYIP = (f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/aks-rg/providers/Microsoft.Network/publicIPAddresses/"
+        "myip")
+update_values = {
+    "--outbound-type": st.sampled_from(["loadBalancer", "managedNATGateway", "userAssignedNATGateway",
+                                        "userDefinedRouting", "none", "managednatgateway", "bogus"]),
+    "--load-balancer-managed-outbound-ip-count": st.sampled_from(["0", "1", "2", "101", "x"]),
+    "--load-balancer-outbound-ips": st.sampled_from([MYIP, MYIP + "x", "myip", f"{MYIP},{MYIP}", "a b", ""]),
+    "--nat-gateway-managed-outbound-ip-count": st.sampled_from(["0", "1", "3", "17"]),
+    "--api-server-authorized-ip-ranges": st.sampled_from(["39.100.100.100/32", "10.0.0.0/8", ""]),
+    "--network-policy": st.sampled_from(["calico", "azure", "none", "Calico"]),
+    "--tags": st.sampled_from(["a=b", "team"]),
+}
+update_flags = st.dictionaries(st.sampled_from(sorted(update_values)), st.none(), min_size=1, max_size=2).flatmap(
+    lambda keys: st.fixed_dictionaries({k: update_values[k] for k in keys}))
+
+
+def _egress_consistent(home: Path) -> None:
+    """After any accepted update the cluster's profiles, the node resource group and the subnet agree: the profile
+    of the outbound type and no other; every effective IP exists; no managed outbound IP is left over."""
+    import json
+
+    conn = sqlite3.connect(str(home / "workspace.db"))
+    try:
+        def docs(kind: str) -> list[dict[str, object]]:
+            return [json.loads(b) for (b,) in conn.execute("SELECT body FROM objects WHERE kind=?", (kind,))]
+        np_ = docs("microsoft.containerservice/managedclusters")[0]["properties"]["networkProfile"]  # type: ignore
+        pips = {str(p["id"]).lower(): p for p in docs("microsoft.network/publicipaddresses")}
+        nats = docs("microsoft.network/natgateways")
+    finally:
+        conn.close()
+    ot = np_["outboundType"]
+    assert (np_["loadBalancerProfile"] is not None) == (ot == "loadBalancer")
+    assert (np_["natGatewayProfile"] is not None) == (ot == "managedNATGateway")
+    profile = np_["loadBalancerProfile"] or np_["natGatewayProfile"] or {}
+    effective = {str(e["id"]).lower() for e in profile.get("effectiveOutboundIPs") or []}
+    assert effective <= set(pips)
+    managed = {i for i, p in pips.items() if str((p.get("tags") or {}).get("aks-managed-type", "")).endswith(
+        "managed-outbound-ip")}
+    assert managed <= effective
+    assert any(str(n["name"]) == "aks-natgateway" for n in nats) == (ot == "managedNATGateway")
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(byo=st.booleans(), steps=st.lists(update_flags, min_size=1, max_size=4))
+def test_update_never_crashes_or_half_writes(tmp_path_factory: pytest.TempPathFactory,
+                                            monkeypatch: pytest.MonkeyPatch, byo: bool,
+                                            steps: list[dict[str, str]]) -> None:
+    """Random ``az aks update`` flag combinations on a managed-VNet or BYO-subnet cluster (with a NAT gateway
+    and a default route to an appliance ready, so migrations can succeed): exit 0/1/2, az's error style, a
+    refused update changes nothing, an accepted one leaves consistent egress."""
+    home = tmp_path_factory.mktemp("upd")
+    monkeypatch.setenv("AKSNET_HOME", str(home))
+    setup = [["az", "group", "create", "-n", "aks-rg", "-l", "eastus"],
+             ["az", "network", "vnet", "create", "-g", "aks-rg", "-n", "vnet", "--address-prefix", "10.0.0.0/8",
+              "--subnet-name", "aks-subnet", "--subnet-prefix", "10.100.0.0/16"],
+             ["az", "network", "public-ip", "create", "-g", "aks-rg", "-n", "myip", "--sku", "Standard"],
+             ["az", "network", "public-ip", "create", "-g", "aks-rg", "-n", "natip", "--sku", "Standard"],
+             ["az", "network", "nat", "gateway", "create", "-g", "aks-rg", "-n", "nat", "--public-ip-addresses",
+              "natip"],
+             ["az", "network", "route-table", "create", "-g", "aks-rg", "-n", "rt"],
+             ["az", "network", "route-table", "route", "create", "-g", "aks-rg", "--route-table-name", "rt", "-n",
+              "default", "--address-prefix", "0.0.0.0/0", "--next-hop-type", "VirtualAppliance",
+              "--next-hop-ip-address", "10.1.0.4"]]
+    if byo:
+        setup += [["az", "network", "vnet", "subnet", "update", "-g", "aks-rg", "--vnet-name", "vnet", "-n",
+                   "aks-subnet", "--route-table", "rt", "--nat-gateway", "nat"],
+                  ["az", "aks", "create", "-g", "aks-rg", "-n", "c", "--vnet-subnet-id", SUBNET, "--network-plugin",
+                   "azure", "--service-cidr", "10.32.0.0/16", "--dns-service-ip", "10.32.0.10", "--node-count", "2"]]
+    else:
+        setup += [["az", "aks", "create", "-g", "aks-rg", "-n", "c", "--network-plugin", "azure", "--node-count",
+                   "2"]]
+    for cmd in setup:
+        r = run_cli(*cmd, "-o", "none")
+        assert r.code == 0, r.err
+    for flags in steps:
+        args = ["az", "aks", "update", "-g", "aks-rg", "-n", "c", "-o", "none"]
+        for k, v in flags.items():
+            args += [k, v]
+        before = _dump(home / "workspace.db")
+        r = run_cli(*args)
+        assert r.code in (0, 1, 2) and "Traceback" not in r.err, r
+        if r.code != 0:
+            assert r.err.startswith("ERROR: "), r.err
+            assert _dump(home / "workspace.db") == before
+        _egress_consistent(home)

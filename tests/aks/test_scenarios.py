@@ -123,3 +123,62 @@ def test_create_scenario(home: Path, monkeypatch: pytest.MonkeyPatch, update_gol
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
     assert got == json.loads(path.read_text())
+
+
+# outbound type migrations (az aks update --outbound-type): the egress resources after every step
+MIGRATIONS: dict[str, tuple[list[str], list[str]]] = {
+    "managed_vnet": (["--network-plugin", "kubenet", "--node-count", "2"], [
+        "aks update -g aks-rg -n aks-cluster --outbound-type managedNATGateway "
+        "--nat-gateway-managed-outbound-ip-count 2",
+        "aks update -g aks-rg -n aks-cluster --outbound-type loadBalancer --load-balancer-managed-outbound-ip-count 2",
+    ]),
+    "byo_subnet": (CASES["azure"], [
+        "network public-ip create -g aks-rg -n natip --sku Standard",
+        "network nat gateway create -g aks-rg -n mynat --public-ip-addresses natip",
+        "network vnet subnet update -g aks-rg --vnet-name vnet -n aks-subnet --nat-gateway mynat",
+        "aks update -g aks-rg -n aks-cluster --outbound-type userAssignedNATGateway",
+        "network route-table route create -g aks-rg --route-table-name rt -n default --address-prefix 0.0.0.0/0 "
+        "--next-hop-type VirtualAppliance --next-hop-ip-address 10.1.0.4",
+        "aks update -g aks-rg -n aks-cluster --outbound-type userDefinedRouting",
+        "network public-ip create -g aks-rg -n myip --sku Standard",
+        f"aks update -g aks-rg -n aks-cluster --outbound-type loadBalancer --load-balancer-outbound-ips "
+        f"{RG}/providers/Microsoft.Network/publicIPAddresses/myip",
+    ]),
+}
+
+
+def _egress_summary(home: Path) -> dict[str, Any]:
+    from aksnet.store import Workspace
+
+    full = _summary(home)
+    out = {k: full[k] for k in ("networkProfile", "nodeResourceGroup", "loadBalancer", "subnets")}
+    out["nicPools"] = [list(p) for p in sorted({tuple(n["pools"]) for n in full["nics"]})]
+    ws = Workspace.open(home, create=False)
+    with ws.transaction(write=False) as tx:
+        out["publicIPs"] = sorted(
+            [p["name"], p["properties"]["ipAddress"],
+             _short(str((p["properties"].get("ipConfiguration") or p["properties"].get("natGateway") or {})
+                        .get("id", "")))] for p in tx.list("microsoft.network/publicipaddresses"))
+    ws.close()
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(MIGRATIONS))
+def test_outbound_migration_scenario(home: Path, monkeypatch: pytest.MonkeyPatch, update_golden: bool,
+                                     name: str) -> None:
+    monkeypatch.setenv("AKSNET_NOW", "2026-01-01T00:00:00Z")
+    _setup()
+    create, steps = MIGRATIONS[name]
+    r = run_cli("az", "aks", "create", "-g", "aks-rg", "-n", "aks-cluster", "-o", "none", *create)
+    assert r.code == 0, r.err
+    got: dict[str, Any] = {"create": _egress_summary(home)}
+    for step in steps:
+        r = run_cli("az", *step.split(), "-o", "none")
+        assert r.code == 0, (step, r.err)
+        if step.startswith("aks update"):
+            got[step] = _egress_summary(home)
+    path = SCENARIOS / f"aks_update_outbound_{name}" / "expected.json"
+    if update_golden or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
+    assert got == json.loads(path.read_text())

@@ -178,6 +178,9 @@ RP_RULES = [
     ("cilium-policy-needs-dataplane", {"network_plugin": "azure", "network_policy": "cilium",
                                        "service_cidr": "10.33.0.0/16", "dns_service_ip": "10.33.0.10"}, VNET,
      "InvalidNetworkPolicy", "NetworkPolicy cilium requires network dataplane cilium"),
+    ("none-zone-needs-public-fqdn", {"enable_private_cluster": True, "disable_public_fqdn": True,
+                                     "private_dns_zone": "none"}, VNET,
+     "InvalidParameter", "Private cluster with none private dns zone must enable public FQDN feature."),
 ]
 
 

@@ -25,6 +25,9 @@ COMMANDS = [
     "network nat gateway create", "network nat gateway show", "network nat gateway list",
     "network lb show", "network lb list", "network nic show", "network nic list",
     "vm create", "vm show", "vm list", "vm delete", "vm list-ip-addresses",
+    "account show", "account list", "account set",
+    "aks create", "aks show", "aks list", "aks update", "aks scale", "aks delete", "aks get-credentials",
+    "aks nodepool add", "aks nodepool list", "aks nodepool show", "aks nodepool scale", "aks nodepool delete",
 ]
 
 
@@ -59,3 +62,23 @@ def test_ids_on_show(home: Path) -> None:
     assert ok(f"network vnet show --ids {vnet_id} --query name") == "vnet"
     both = run_cli("az", "network", "nsg", "show", "--ids", str(nsg_id), str(nsg_id), "--query", "[].name")
     assert both.out.split() == ["[", '"nsg",', '"nsg"', "]"]
+
+
+def test_only_show_errors_silences_warnings(home: Path) -> None:
+    """az prints ``WARNING: …`` lines on stderr unless ``--only-show-errors`` is given."""
+    base()
+    create = "aks create -g rg -n c{} --network-plugin kubenet --node-count 1 --docker-bridge-address 172.17.0.1/16 " \
+             "-o none"
+    loud = run_cli("az", *create.format(1).split())
+    assert loud.code == 0 and "WARNING: " in loud.err
+    quiet = run_cli("az", *create.format(2).split(), "--only-show-errors")
+    assert quiet.code == 0 and quiet.err == ""
+
+
+@pytest.mark.parametrize("line", ["group show -n nope", "network vnet show -g rg -n nope",
+                                  "network vnet subnet show -g rg --vnet-name vnet -n nope",
+                                  "aks show -g rg -n nope", "aks nodepool show -g rg --cluster-name nope -n np"])
+def test_show_of_missing_resource_exits_3(home: Path, line: str) -> None:
+    base()
+    r = run_cli("az", *line.split())
+    assert r.code == 3 and r.err.startswith("ERROR: ("), r.err

@@ -186,3 +186,15 @@ def test_global_flags_first_and_generate_name(cluster: Run) -> None:
     # the release name contains the chart name, so objects are named after the release alone
     assert ok("kubectl", "get", "deploy", "-n", "edge", "-o", "name") == \
         "deployment.apps/ingress-nginx-1767225600-controller\n"
+
+
+def test_get_values_output_like_helm(cluster: Run) -> None:
+    """``helm get values``: the table output has the USER-SUPPLIED VALUES header, ``-o yaml`` only the values;
+    YAML as sigs.k8s.io/yaml writes it (strings that would read as booleans or numbers double-quoted)."""
+    ok("helm", "repo", "add", "ingress-nginx", "https://kubernetes.github.io/ingress-nginx")
+    ok("helm", "install", "x", "ingress-nginx/ingress-nginx", "-n", "ing", "--create-namespace",
+       "--set-string", "controller.podLabels.flag=true", "--set", "controller.replicaCount=1")
+    assert ok("helm", "get", "values", "x", "-n", "ing") == (
+        'USER-SUPPLIED VALUES:\ncontroller:\n  podLabels:\n    flag: "true"\n  replicaCount: 1\n')
+    assert ok("helm", "get", "values", "x", "-n", "ing", "-o", "yaml") == (
+        'controller:\n  podLabels:\n    flag: "true"\n  replicaCount: 1\n')

@@ -139,3 +139,32 @@ def test_pathtype_exact_e2e() -> None:
     assert route(view, "http://exact/exact").service == "default/exact-svc"
     assert route(view, "http://exact/exact/suffix").service == "default/prefix-svc"
     assert route(view, "http://exact/exac").status == 404
+
+
+def test_catch_all_healthz_and_nginx_status() -> None:
+    # nginx.tmpl: the catch-all server has location /healthz { return 200; } and /nginx_status (127.0.0.1 only)
+    view = view_of([ingress_doc("ing", [rule("h", ("/", "Prefix", "web"))])])
+    d = route(view, "http://20.81.0.3/healthz")
+    assert (d.action, d.status, d.server) == ("respond", 200, "_")
+    assert route(view, "http://20.81.0.3/nginx_status", remote_addr="10.240.0.4").status == 403
+    assert route(view, "http://20.81.0.3/nginx_status", remote_addr="127.0.0.1").status == 200
+    assert route(view, "http://h/healthz").service == "default/web"  # only on the catch-all server
+    assert route(view, "http://20.81.0.3/other").status == 404
+    hostless = view_of([ingress_doc("ing", [rule(None, ("/healthz/deep", "Prefix", "deep"), ("/", "Prefix", "web"))])])
+    assert route(hostless, "http://x/healthz/deep/1").service == "default/deep"  # a longer prefix wins
+    assert route(hostless, "http://x/healthz").status == 200
+
+
+def test_no_tls_redirect_locations() -> None:
+    # ConfigMap no-tls-redirect-locations (default /.well-known/acme-challenge): ACME HTTP-01 stays on http
+    from aksnet.engine.ingress import ControllerConfig
+
+    tls = [{"hosts": ["h"], "secretName": "missing"}]
+    ing = ingress_doc(
+        "ing", [rule("h", ("/.well-known/acme-challenge/tok", "Exact", "solver"), ("/", "Prefix", "web"))], tls=tls
+    )
+    view = view_of([ing])
+    assert route(view, "http://h/.well-known/acme-challenge/tok").service == "default/solver"
+    assert route(view, "http://h/x").status == 308
+    cleared = view_of([ing], config=ControllerConfig(no_tls_redirect_locations=()))
+    assert route(cleared, "http://h/.well-known/acme-challenge/tok").status == 308

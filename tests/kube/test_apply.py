@@ -137,3 +137,38 @@ def test_delete_cascades_and_releases(cluster: str, tmp_path: Path) -> None:
     assert not [r for r in docs("k8s:apps/ReplicaSet", cluster) if r["metadata"]["namespace"] == "default"]
     r = kubectl("delete", "deploy", "web")
     assert r.code == 1 and r.err == 'Error from server (NotFound): deployments.apps "web" not found\n'
+
+
+TWO_INVALID = """apiVersion: v1
+kind: Service
+metadata: {name: w1}
+spec: {externalTrafficPolicy: Local, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: fine}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: w3}
+spec:
+  selector: {matchLabels: {a: b}}
+  template: {metadata: {labels: {a: c}}, spec: {containers: [{name: c, image: x}]}}
+"""
+
+
+def test_several_invalid_objects_print_status_messages(cluster: str) -> None:
+    """Alone an Invalid error reads ``The Service "w1" is invalid: …``; among several (kubectl's aggregate) each
+    shows the status message with its source and the qualified kind, and the good object is still applied."""
+    r = kubectl("apply", "-f", "-", stdin=TWO_INVALID)
+    assert r.code == 1 and r.out == "configmap/fine created\n"
+    assert r.err.splitlines() == [
+        'Error from server (Invalid): error when creating "STDIN": Service "w1" is invalid: '
+        'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services',
+        'Error from server (Invalid): error when creating "STDIN": Deployment.apps "w3" is invalid: '
+        'spec.template.metadata.labels: Invalid value: map[string]string{"a":"c"}: `selector` does not match '
+        "template `labels`",
+    ]
+    r = kubectl("apply", "-f", "-", stdin=TWO_INVALID.split("---")[0])
+    assert r.err == ('The Service "w1" is invalid: spec.externalTrafficPolicy: Invalid value: "Local": may only be '
+                     "set for externally-accessible services\n")

@@ -226,3 +226,20 @@ def test_create_job_and_cronjob(cluster: str) -> None:
     assert kubectl("get", "cj", "tick").out.split("\n")[1].split()[:2] == ["tick", "*/5"]
     r = kubectl("create", "cronjob", "bad", "--image=busybox", "--schedule=nope")
     assert r.code == 1 and 'The CronJob "bad" is invalid: spec.schedule: Invalid value: "nope"' in r.err
+
+
+def test_config_set_context(cluster: str) -> None:
+    """``kubectl config set-context --current --namespace=NS`` (and a new named context) as kubectl writes them;
+    the context's namespace is then the default of every verb."""
+    assert kubectl("config", "set-context", "--current", "--namespace=kube-system").out == (
+        'Context "aks-cluster" modified.\n')
+    assert "kube-system" in kubectl("config", "get-contexts").out
+    assert "coredns-" in kubectl("get", "pods", "-o", "name").out
+    assert kubectl("config", "set-context", "--current", "--namespace=").code == 0
+    assert "coredns-" not in kubectl("get", "pods", "-o", "name").out
+    assert kubectl("config", "set-context", "sys", "--cluster=aks-cluster", "--user=u",
+                   "--namespace=kube-system").out == 'Context "sys" created.\n'
+    assert kubectl("config", "get-contexts", "sys", "--no-headers").out.split() == [
+        "sys", "aks-cluster", "u", "kube-system"]
+    r = kubectl("config", "set-context")
+    assert r.code == 1 and r.err == "error: you must specify a non-empty context name or --current\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import run_cli
 from tests.kube.helpers import docs, kubectl, setup_cluster
 
 APP = """apiVersion: apps/v1
@@ -85,3 +86,49 @@ spec:
     kubectl("apply", "-f", str(f))
     out = kubectl("describe", "svc", "nothing").out
     assert "Endpoints:                <none>" in out
+
+
+STS = """apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{port: 5432, name: pg}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: peers}
+spec:
+  clusterIP: None
+  selector: {app: db}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: pg, image: postgres}]}
+"""
+
+
+def test_statefulset_hostnames_and_portless_headless(home: Path, tmp_path: Path) -> None:
+    """ShouldSetHostname: ``spec.hostname`` when ``spec.subdomain`` is the Service (so db-0.db.NS.svc resolves);
+    not for another Service selecting the same pods; a port-less headless Service still lists addresses."""
+    setup_cluster()
+    f = tmp_path / "s.yaml"
+    f.write_text(STS)
+    assert kubectl("apply", "-f", str(f)).code == 0
+    assert kubectl("get", "endpointslice", "-l", "kubernetes.io/service-name=db", "-o",
+                   "jsonpath={.items[*].endpoints[*].hostname}").out == "db-0 db-1"
+    assert kubectl("get", "endpoints", "db", "-o", "jsonpath={.subsets[*].addresses[*].hostname}").out in (
+        "db-0 db-1", "db-1 db-0")
+    assert kubectl("get", "endpointslice", "-l", "kubernetes.io/service-name=peers", "-o",
+                   "jsonpath={.items[*].endpoints[*].hostname}").out == ""
+    assert len(kubectl("get", "endpoints", "peers", "-o", "jsonpath={.subsets[0].addresses[*].ip}").out.split()) == 2
+    r = run_cli("dns", "db-0.db.default.svc.cluster.local")
+    assert r.code == 0 and "Address: " in r.out

@@ -78,3 +78,29 @@ def test_same_history_same_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         runs.append(sorted((p["metadata"]["name"], p["status"].get("podIP"), p["metadata"]["uid"])
                            for p in pods(cid)))
     assert runs[0] == runs[1]
+
+
+def _names(cid: str, prefix: str, ns: str = "default") -> set[str]:
+    return {p["metadata"]["name"] for p in pods(cid, ns) if p["metadata"]["name"].startswith(prefix)}
+
+
+def test_replacement_pods_get_new_names(home: Path) -> None:
+    """A pod a controller creates to replace a deleted one has a new generated name (as generateName's random
+    suffix gives it), for a ReplicaSet (one, all, scale down and up) and a DaemonSet."""
+    cid = setup_cluster()
+    assert kubectl("create", "deployment", "web", "--image=nginx", "--replicas=3").code == 0
+    first = _names(cid, "web-")
+    one = sorted(first)[0]
+    assert kubectl("delete", "pod", one).code == 0
+    after_one = _names(cid, "web-")
+    assert len(after_one) == 3 and one not in after_one
+    assert kubectl("delete", "pods", "-l", "app=web").code == 0
+    after_all = _names(cid, "web-")
+    assert len(after_all) == 3 and not after_all & (first | after_one)
+    kubectl("scale", "deploy", "web", "--replicas=1")
+    kubectl("scale", "deploy", "web", "--replicas=3")
+    assert len(_names(cid, "web-") - after_all) == 2
+    proxy = sorted(_names(cid, "kube-proxy-", "kube-system"))
+    assert kubectl("delete", "pod", "-n", "kube-system", proxy[0]).code == 0
+    again = _names(cid, "kube-proxy-", "kube-system")
+    assert len(again) == len(proxy) and proxy[0] not in again

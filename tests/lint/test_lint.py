@@ -76,7 +76,11 @@ def test_deny_on_other_port_is_not_reported(home: Path) -> None:
     ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n  tls: [{hosts: [a.example], "
      "secretName: nope}]\n  rules: [{host: a.example, http: {paths: [{path: /, pathType: Prefix, backend: "
      "{service: {name: web, port: {number: 80}}}}]}}]", "AKSNET042"),
-], ids=["selector-matches-nothing", "undeclared-target-port", "missing-backend", "missing-tls-secret"])
+    ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, annotations: "
+     "{nginx.ingress.kubernetes.io/affinity: cookie}}\nspec:\n  rules: [{host: a.example, http: {paths: [{path: /, "
+     "pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]", "AKSNET043"),
+], ids=["selector-matches-nothing", "undeclared-target-port", "missing-backend", "missing-tls-secret",
+        "annotation-not-emulated"])
 def test_kubernetes_findings(home: Path, manifest: str, code: str) -> None:
     _cluster()
     assert run_cli("kubectl", "create", "deployment", "web", "--image=nginx", "--port=80").code == 0
@@ -112,3 +116,51 @@ def test_kubenet_without_route_table_is_an_error(home: Path) -> None:
 def test_no_workspace_is_a_usage_error(home: Path) -> None:
     r = run_cli("lint")
     assert r.code == 2 and "no aksnet workspace" in r.err
+
+
+@pytest.mark.parametrize(("selector", "flagged"), [("{matchLabels: {app: web-service}}", True),
+                                                  ("{matchLabels: {app: web}}", False), ("{}", False)],
+                         ids=["service-name", "pod-labels", "every-pod"])
+def test_policy_selecting_no_pod_is_a_hint(home: Path, selector: str, flagged: bool) -> None:  # netpol.md §5 #23
+    _cluster(policy="calico")
+    assert run_cli("kubectl", "create", "deployment", "web", "--image=nginx", "--port=80").code == 0
+    policy = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+              f"spec: {{podSelector: {selector}, policyTypes: [Ingress]}}")
+    assert run_cli("kubectl", "apply", "-f", "-", stdin=policy).code == 0
+    assert ("AKSNET022" in codes()) is flagged
+    if flagged:
+        assert "cannot target a Service, a workload or a node by name" in run_cli("lint").out
+
+
+PLAIN_APP = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
+
+
+def test_from_dir_plain_manifests_and_show_files(home: Path, tmp_path: Path) -> None:
+    """``--from-dir``: Deployments of a plain manifest directory count as the Service's pods, and a subnet whose
+    route table is associated but not in the directory (only ``vnet show`` beside) is not reported as missing."""
+    _cluster()
+    d = tmp_path / "dump"
+    d.mkdir()
+    (d / "app.yaml").write_text(PLAIN_APP)
+    (d / "aks.json").write_text(az("aks", "show", "-g", "rg", "-n", "c", "-o", "json"))
+    (d / "vnet.json").write_text(az("network", "vnet", "show", "-g", "rg", "-n", "v", "-o", "json"))
+    got = codes("--from-dir", str(d))
+    assert "AKSNET030" not in got and "AKSNET001" not in got
+    (d / "app.yaml").write_text(PLAIN_APP.replace("app: web}}\n  template:\n    metadata: {labels: {app: web}}",
+                                                  "app: other}}\n  template:\n    metadata: {labels: {app: other}}"))
+    assert "AKSNET030" in codes("--from-dir", str(d))

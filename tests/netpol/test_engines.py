@@ -204,3 +204,28 @@ def test_cilium_named_port_reuse_caveat() -> None:
     pods = tuple(replace(p, ports=(ContainerPort(80 + i, "TCP", "web"),)) for i, p in enumerate(c.pods))
     warnings = engine_caveats(replace(c, pods=pods), get_profile("cilium"))
     assert any("named port web (TCP) maps to different numbers" in w for w in warnings)
+
+
+@pytest.mark.parametrize(("engine", "target", "caveat"), [("upstream", "x/a", True), ("upstream", "y/a", False),
+                                                          ("none", "x/a", False)])
+def test_explain_timing_caveat_when_isolated(engine: str, target: str, caveat: bool) -> None:  # §5 item 21
+    from aksnet.analyses.explain import TIMING_CAVEAT, explain
+
+    e = explain(e2e_cluster(DENY_INGRESS_A, engine), f"pod/{target}")
+    assert (TIMING_CAVEAT in e.notes) is caveat
+
+
+EGRESS_NODES = np("egress-nodes", """
+podSelector: {matchLabels: {pod: a}}
+policyTypes: [Egress]
+egress:
+- to: [{ipBlock: {cidr: 10.224.0.0/16}}]
+""")
+
+
+@pytest.mark.parametrize(("engine", "allowed"), [("upstream", True), ("azure", True), ("calico", True),
+                                                 ("cilium", False)])
+def test_ipblock_matching_node_ip_per_engine(engine: str, allowed: bool) -> None:  # §5 item 10 / §5.1
+    c = _with_hostnet(EGRESS_NODES, engine)
+    assert policy_verdict(c, pod(c, "x/a"), "10.224.0.5", 10250, "TCP").allowed is allowed  # the other node
+    assert policy_verdict(c, pod(c, "x/a"), "10.225.0.5", 443, "TCP").allowed is False  # outside the block

@@ -1,6 +1,13 @@
-"""Property: the class-based matrix agrees with pairwise ``pair_conns`` on random small clusters/policies."""
+"""Property: the class-based matrix agrees with pairwise ``pair_conns`` on random small clusters/policies:
+three namespaces whose labels (and ``kubernetes.io/metadata.name``) come from the same keys as the pods', so
+namespace and pod selectors (matchLabels and every operator) both match and miss; ipBlocks with except over
+pod, node and outside addresses; numbered, named and endPort ports on TCP/UDP/SCTP; hostNetwork pods; both
+directions; every engine (``AKSNET_PROPERTY_EXAMPLES`` examples, default 150). The workspace-level
+counterpart (``matrix --path`` vs ``trace``) is tests/exposure/test_matrix_vs_trace.py."""
 
 from __future__ import annotations
+
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,15 +29,17 @@ from aksnet.model.k8s import (
 )
 from aksnet.model.twin import ClusterState
 
-NS = ["x", "y"]
+NS = ["x", "y", "z"]
 NODE_IPS = {"n1": "10.224.0.4", "n2": "10.224.0.5"}
-VALS = ["a", "b"]
+VALS = ["a", "b", "x", "y"]
+NS_NAME = "kubernetes.io/metadata.name"
+KEYS = ["app", "tier", NS_NAME]  # pods and namespaces draw labels from the same keys, so selectors bite on both
 labels = st.dictionaries(st.sampled_from(["app", "tier"]), st.sampled_from(VALS), max_size=2)
 selector = st.builds(
-    LabelSelector, labels,
-    st.lists(st.builds(LabelSelectorRequirement, st.sampled_from(["app", "tier"]),
+    LabelSelector, st.dictionaries(st.sampled_from(KEYS), st.sampled_from(VALS), max_size=2),
+    st.lists(st.builds(LabelSelectorRequirement, st.sampled_from(KEYS),
                        st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist"]),
-                       st.lists(st.sampled_from(VALS), max_size=2).map(tuple)), max_size=1).map(tuple))
+                       st.lists(st.sampled_from(VALS), min_size=1, max_size=2).map(tuple)), max_size=2).map(tuple))
 ip_block = st.builds(IPBlock, st.sampled_from(["10.0.0.0/30", "10.0.0.0/24", "0.0.0.0/0", "8.8.8.0/24",
                                               "10.224.0.4/32"]),
                      st.sampled_from([(), ("10.0.0.2/32",), ("8.8.8.8/32",)]))
@@ -38,15 +47,18 @@ peer = st.one_of(
     st.builds(NetworkPolicyPeer, st.one_of(st.none(), selector), st.one_of(st.none(), selector)).filter(
         lambda p: p.pod_selector is not None or p.namespace_selector is not None),
     st.builds(NetworkPolicyPeer, st.none(), st.none(), ip_block))
-port = st.builds(NetworkPolicyPort, st.sampled_from(["TCP", "UDP", "SCTP"]),
-                 st.one_of(st.none(), st.sampled_from([80, 81, 443]), st.sampled_from(["http", "dns"])),
-                 st.one_of(st.none(), st.just(90)))
+port = st.one_of(
+    st.builds(NetworkPolicyPort, st.sampled_from(["TCP", "UDP", "SCTP"]),
+              st.one_of(st.none(), st.sampled_from([53, 80, 81, 443, 8080]), st.sampled_from(["http", "dns"]))),
+    st.builds(NetworkPolicyPort, st.sampled_from(["TCP", "UDP"]), st.sampled_from([53, 80]),
+              st.sampled_from([81, 90, 8080])))  # endPort only with a numeric port, as validation requires
 rule = st.builds(NetworkPolicyRule, st.lists(peer, max_size=2).map(tuple), st.lists(port, max_size=2).map(tuple))
 policy = st.builds(NetworkPolicy, st.sampled_from(NS), st.sampled_from(["p1", "p2", "p3"]), selector,
                    st.sampled_from([("Ingress",), ("Egress",), ("Ingress", "Egress")]),
                    st.lists(rule, max_size=2).map(tuple), st.lists(rule, max_size=2).map(tuple))
 named = st.sampled_from([(), (ContainerPort(80, "TCP", "http"),), (ContainerPort(8080, "TCP", "http"),),
-                         (ContainerPort(53, "UDP", "dns"), ContainerPort(81, "TCP", "http"))])
+                         (ContainerPort(53, "UDP", "dns"), ContainerPort(81, "TCP", "http")),
+                         (ContainerPort(53, "TCP", "dns"), ContainerPort(53, "UDP", "dns"))])
 
 
 @st.composite
@@ -61,12 +73,16 @@ def clusters(draw: st.DrawFn) -> ClusterState:
         else:
             pods.append(Pod(draw(st.sampled_from(NS)), f"p{i}", draw(labels), pod_ip=f"10.0.0.{i + 1}",
                             node_name=node, host_ip=NODE_IPS[node], ports=draw(named)))
-    nss = tuple(Namespace(ns, {"team": draw(st.sampled_from(VALS))}) for ns in NS)
+    nss = tuple(Namespace(ns, {**draw(labels), NS_NAME: ns}) for ns in NS)
     nodes = tuple(Node(name, ip) for name, ip in NODE_IPS.items())
-    return ClusterState(None, nss, nodes, tuple(pods), network_policies=tuple(draw(st.lists(policy, max_size=3))))
+    policies = tuple(draw(st.lists(policy, min_size=1, max_size=4)))
+    return ClusterState(None, nss, nodes, tuple(pods), network_policies=policies)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("AKSNET_PROPERTY_EXAMPLES", "150"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters(), st.sampled_from(["upstream", "azure", "cilium", "calico"]))
 def test_matrix_agrees_with_pairwise(cluster: ClusterState, engine: str) -> None:
     cm = connectivity(cluster, engine)

@@ -52,3 +52,29 @@ def test_bad_urls(ws: Path, url: str, code: int) -> None:
 def test_unknown_option(ws: Path) -> None:
     r = run_cli("curl", "--bogus", "http://x/")
     assert r.code == 2 and "curl:" in r.err
+
+
+@pytest.mark.parametrize(("args", "code", "err"), [
+    (["--resolve", "shop.example.com:80:notanip"], 49, "curl: (49) Couldn't parse CURLOPT_RESOLVE entry "
+                                                       "'shop.example.com:80:notanip'"),
+    (["--resolve", "other.example.com:80:nope"], 49, "curl: (49) Couldn't parse CURLOPT_RESOLVE entry "
+                                                     "'other.example.com:80:nope'"),  # checked even if unused
+    (["--resolve", "shop.example.com:http:1.2.3.4"], 49, "Couldn't parse CURLOPT_RESOLVE entry"),
+    (["--resolve", "shop.example.com:80:[2001:db8::1]"], 2, "IPv6 addresses are not emulated"),
+], ids=["not-an-address", "unused-entry", "port-not-a-number", "ipv6"])
+def test_bad_resolve_entries(ws: Path, args: list[str], code: int, err: str) -> None:
+    r = run_cli("curl", *args, "http://shop.example.com/")
+    assert r.code == code and err in r.err, r.err
+
+
+def test_resolve_address_list_uses_the_first(ws: Path) -> None:
+    r = run_cli("curl", "--resolve", f"shop.example.com:80:{worlds.LB_IP},203.0.113.99", "http://shop.example.com/")
+    assert r.code == 0 and "host=shop.example.com" in r.out.splitlines()
+
+
+@pytest.mark.parametrize("argv", [["curl", "http://[2001:db8::1]/"],
+                                  ["trace", "internet", "2001:db8::1", "--port", "80"],
+                                  ["trace", "internet/2001:db8::1", worlds.LB_IP, "--port", "80"]])
+def test_ipv6_is_a_clear_usage_error(ws: Path, argv: list[str]) -> None:
+    r = run_cli(*argv)
+    assert r.code == 2 and "IPv6 addresses are not emulated" in r.err and "Traceback" not in r.err

@@ -37,6 +37,12 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
     "trace_nsg_internet_to_lb_denied": (worlds.kubenet, ["trace", "internet", worlds.LB_IP, "--port", "80"], 1),
     "trace_nsg_internet_to_lb_allowed": (lambda: worlds.kubenet(user_nsg_allows_http=True),
                                          ["trace", "internet", worlds.LB_IP, "--port", "80"], 0),
+    # a custom deny-all above AllowAzureLoadBalancerInBound also denies the health probes: no healthy member
+    "trace_lb_probe_denied_by_nsg": (lambda: worlds.kubenet(user_nsg_allows_http=True, deny_all_inbound=True),
+                                     ["trace", "internet", worlds.LB_IP, "--port", "80"], 1),
+    "trace_lb_probe_allowed_above_deny": (
+        lambda: worlds.kubenet(user_nsg_allows_http=True, deny_all_inbound=True, allow_probes=True),
+        ["trace", "internet", worlds.LB_IP, "--port", "80"], 0),
     "trace_lb_no_rule_for_port": (lambda: worlds.kubenet(user_nsg_allows_http=True),
                                   ["trace", "internet", worlds.LB_IP, "--port", "8080"], 1),
     "trace_lb_etp_local_preserves_client": (lambda: worlds.kubenet(user_nsg_allows_http=True, etp="Local"),
@@ -86,6 +92,16 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
     "trace_ingress_etp_local_client_ip": (lambda: worlds.ingress(etp="Local"),
                                           ["curl", "-k", *RESOLVE, "--from", "internet/203.0.113.7",
                                            "https://myapp.example.com/"], 0),
+    "trace_url_ingress_rewrite_to_api": (worlds.ingress, ["trace", "internet/203.0.113.7",
+                                                          "https://myapp.example.com/api/users", *RESOLVE], 0),
+    "trace_url_ingress_policy_blocked_504": (lambda: worlds.ingress(allow_controller=False),
+                                             ["trace", "internet/203.0.113.7", "https://myapp.example.com/",
+                                              *RESOLVE], 1),
+    "trace_url_ingress_ssl_redirect": (worlds.ingress, ["trace", "internet/203.0.113.7",
+                                                        "http://myapp.example.com/api/", *RESOLVE], 1),
+    "trace_url_unresolved": (worlds.ingress, ["trace", "internet", "https://myapp.example.com/"], 1),
+    "trace_url_bad_port_option": (worlds.ingress, ["trace", "internet", "https://myapp.example.com/", "--port",
+                                                   "443"], 2),
     "trace_curl_self_signed_without_k": (worlds.ingress, ["curl", *RESOLVE, "https://myapp.example.com/"], 60),
     "trace_curl_unresolved": (worlds.kubenet, ["curl", "--from", P0, "http://nope/"], 6),
     "trace_curl_refused": (worlds.kubenet, ["curl", "--from", P0, "http://web:81/"], 7),
@@ -96,6 +112,32 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
                                  ["curl", "--from", P0, "http://93.184.216.34/"], 0),
     "trace_vnet_peering_pod_to_vm": (lambda: worlds.egress_variants("peering"),
                                      ["trace", P0, "vm/hubvm", "--port", "22"], 0),
+    "trace_udp_delivered_shows_protocol": (worlds.kubenet_extras, ["trace", P0, worlds.DNS_POD_IP, "--port", "53",
+                                                                   "--protocol", "UDP"], 0),
+    "trace_sctp_delivered": (worlds.kubenet_extras, ["trace", P0, worlds.DNS_POD_IP, "--port", "9899",
+                                                     "--protocol", "sctp"], 0),
+    "trace_udp_policy_denies_vm": (lambda: worlds.kubenet_extras("azure"),
+                                   ["trace", "vm/testvm", worlds.DNS_POD_IP, "--port", "53", "--protocol", "UDP"], 1),
+    "trace_internet_to_vm_public_ip": (worlds.kubenet_extras, ["trace", "internet", "vm/pubvm", "--port", "80"], 0),
+    "trace_internet_to_vm_without_public_ip": (worlds.kubenet_extras,
+                                               ["trace", "internet", "vm/testvm", "--port", "80"], 1),
+    "trace_from_node": (worlds.kubenet, ["trace", f"node/{worlds.NODE0}", P1, "--port", "80"], 0),
+    "trace_from_bare_ip": (worlds.kubenet, ["trace", worlds.VM_IP, "10.244.1.2", "--port", "80"], 0),
+    "trace_workload_every_pod_reported": (lambda: worlds.kubenet(with_route_table=False),
+                                          ["trace", "deploy/default/web", P0, "--port", "80"], 1),
+    "trace_workload_pending_pod_source": (worlds.kubenet_pending, ["trace", "deploy/default/web", P1, "--port", "80"],
+                                          1),
+    "trace_workload_pending_pod_target": (worlds.kubenet_pending, ["trace", P0, "deploy/web", "--port", "80"], 1),
+    "trace_curl_from_workload_skips_pending": (worlds.kubenet_pending, ["curl", "--from", "deploy/web",
+                                                                        "http://10.244.1.2/"], 0),
+    "trace_engine_none_not_enforced": (lambda: worlds.policies("none"),
+                                       ["trace", "deploy/production/api", "deploy/production/backend", "--port",
+                                        "8080"], 0),
+    "trace_engine_flag_overrides_cluster": (worlds.policies, ["trace", "deploy/production/api",
+                                                              "deploy/production/backend", "--port", "8080",
+                                                              "--engine", "none"], 0),
+    "trace_bad_input_bad_protocol": (worlds.kubenet, ["trace", P0, P1, "--port", "80", "--protocol", "ICMP"], 2),
+    "trace_bad_input_bad_port": (worlds.kubenet, ["trace", P0, P1, "--port", "70000"], 2),
     "trace_bad_input_unknown_pod": (worlds.kubenet, ["trace", "pod/nope", P1, "--port", "80"], 2),
     "trace_bad_input_missing_port": (worlds.kubenet, ["trace", P0, P1], 2),
 }
@@ -118,7 +160,7 @@ def test_scenario(name: str, home: Path, update_golden: bool) -> None:
         assert jcode == code
         doc = json.loads(jtext.split("\n", 2)[2])
         assert {"verdict", "source", "destination", "hops"} <= set(doc)
-        assert doc["destination"]["ip"] or doc["verdict"] == "unresolved"
+        assert doc["destination"]["ip"] or doc["verdict"] == "unresolved" or "has no IP address" in doc["reason"]
         outputs["expected.json"] = jtext
     folder = ROOT / name
     for fname, got in outputs.items():

@@ -279,12 +279,12 @@ class World:
         return f"{nic}/ipConfigurations/ipconfig1"
 
     def pod(self, ns: str, name: str, node: str, node_ip: str, ip: str, labels: dict[str, str],
-            ports: list[int | tuple[int, str]], owner: tuple[str, str] | None = None,
+            ports: list[int | tuple[int, str] | tuple[int, str, str]], owner: tuple[str, str] | None = None,
             host_network: bool = False) -> None:
         cports = []
         for p in ports:
             if isinstance(p, tuple):
-                cports.append({"containerPort": p[0], "name": p[1], "protocol": "TCP"})
+                cports.append({"containerPort": p[0], "name": p[1], "protocol": p[2] if len(p) > 2 else "TCP"})
             else:
                 cports.append({"containerPort": p, "protocol": "TCP"})
         meta: Doc = {"name": name, "namespace": ns, "labels": labels}

@@ -22,7 +22,8 @@ def _outbound(w: World) -> tuple[str, str, str]:
 
 
 def kubenet(user_nsg_allows_http: bool = False, with_route_table: bool = True, policy: str | None = None,
-            etp: str = "Cluster", authorized: list[str] | None = None, floating_ip: bool = True) -> World:
+            etp: str = "Cluster", authorized: list[str] | None = None, floating_ip: bool = True,
+            deny_all_inbound: bool = False, allow_probes: bool = False) -> World:
     """Acceptance 01: BYO VNet 10.0.0.0/8, subnet 10.100.0.0/16 with the user's NSG and route table,
     kubenet pod CIDR 10.244.0.0/16, two nodes, deployment web (one pod per node), LoadBalancer service web,
     a VM in the same subnet."""
@@ -34,6 +35,10 @@ def kubenet(user_nsg_allows_http: bool = False, with_route_table: bool = True, p
     w.associate(sid, nsg_id=user_nsg, rt_id=rt if with_route_table else None)
     if user_nsg_allows_http:
         w.nsg_rule(user_nsg, "allow-http", 100, "Inbound", "Allow", "Tcp", "Internet", "*", "80")
+    if allow_probes:  # the usual fix: let the AzureLoadBalancer tag in above the deny
+        w.nsg_rule(user_nsg, "allow-azure-lb", 4000, "Inbound", "Allow", "*", "AzureLoadBalancer", "*", "*")
+    if deny_all_inbound:  # a "deny everything else" rule above AllowAzureLoadBalancerInBound (65001)
+        w.nsg_rule(user_nsg, "deny-all-inbound", 4096, "Inbound", "Deny", "*", "*", "*", "*")
     lb, out_pip, out_fe = _outbound(w)
     w.cluster(RG, "aks-cluster", sid, "kubenet", pod_cidr="10.244.0.0/16", service_cidr="10.32.0.0/16",
               outbound_ip_id=out_pip, policy=policy, authorized=authorized)
@@ -267,4 +272,39 @@ def pod_subnet() -> World:
     w.replicaset("default", "web-8d9e0f1a2", "web")
     w.pod("default", "web-8d9e0f1a2-aaaaa", NODE0, "10.100.0.5", "10.101.0.4", {"app": "web"}, [80, 8080],
           ("ReplicaSet", "web-8d9e0f1a2"))
+    return w
+
+
+PUBVM_IP, PUBVM_PUBLIC_IP, DNS_POD_IP = "10.100.0.7", "20.81.60.70", "10.244.1.9"
+
+
+def kubenet_extras(policy: str | None = None) -> World:
+    """Acceptance 01's cluster plus: a VM with an instance public IP (the user's NSG allows HTTP from the
+    internet), a UDP/53 and SCTP/9899 server pod on the second node, and (with ``policy``) a policy that
+    lets only the web pods into it on UDP 53."""
+    w = kubenet(user_nsg_allows_http=True, policy=policy)
+    vid = next(d["id"] for kind, d in w.arm if kind == "microsoft.network/virtualnetworks")
+    sid = w.subnet_id(vid, "aks-subnet")
+    w.vm(RG, "pubvm", sid, PUBVM_IP, public_ip=PUBVM_PUBLIC_IP)
+    w.pod("kube-system", "dnsmasq-0", NODE1, N1_IP, DNS_POD_IP, {"app": "dnsmasq"},
+          [(53, "dns", "UDP"), (9899, "sctp", "SCTP")])
+    if policy:
+        w.network_policy("kube-system", "dns-from-web", {
+            "podSelector": {"matchLabels": {"app": "dnsmasq"}}, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "web"}}}],
+                         "ports": [{"protocol": "UDP", "port": 53}]}]})
+    return w
+
+
+def kubenet_pending() -> World:
+    """Acceptance 01's cluster with a third web replica the scheduler could not place (Pending, no IP)."""
+    w = kubenet()
+    w.k8s.append(("k8s:core/Pod", "default/web-5d4f8c7b9-cx2z2", {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-5d4f8c7b9-cx2z2", "namespace": "default", "labels": {"app": "web"},
+                     "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5d4f8c7b9", "controller": True,
+                                          "apiVersion": "apps/v1"}]},
+        "spec": {"containers": [{"name": "app", "image": "nginx", "ports": [{"containerPort": 80}]}]},
+        "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+                                                       "reason": "Unschedulable"}]}}))
     return w

@@ -11,23 +11,27 @@ dropped), 60 self-signed certificate without ``-k``, 0 for any HTTP answer (curl
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aksnet.analyses.trace import dns_hop, parse_sources, resolve_for
+from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, dns_hop, parse_sources, resolve_for
 from aksnet.engine import echo
 from aksnet.engine.addressing import Topology
-from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
+from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import k8s
 
-# The kernel gives up on an unanswered SYN after tcp_syn_retries=6 (about 127 s) before curl's 300 s timeout.
-TIMEOUT_MS = 127000
+# The kernel gives up on an unanswered SYN after tcp_syn_retries=6 before curl's 300 s timeout; Debian 12's curl
+# 7.88.1 then prints "Failed to connect to H port P after 135058 ms: Couldn't connect to server" and exits 28
+# (measured in a namespace that dropped the SYNs).
+TIMEOUT_MS = 135000
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect", 308: "Permanent Redirect",
            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
            504: "Gateway Time-out"}
+IPV6_UNSUPPORTED = "error: IPv6 addresses are not emulated: aksnet models the IPv4 networks of AKS only"
 CONTROLLER_LABELS = (("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller"))
 APPROUTING_LABEL = ("app", "nginx")
 
@@ -60,6 +64,11 @@ class CurlResult:
     body: str = ""
     legs: tuple[Walk, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # ingress-nginx's decisions (one hop per rule that decided), between the first leg (client → controller
+    # pod) and the upstream legs (controller pod → backend pod); empty when no controller answered
+    ingress_hops: tuple[Hop, ...] = ()
+    answered_by: str = ""  # "backend", "ingress-nginx" or "" (no HTTP answer)
+    final_hops: tuple[Hop, ...] = ()  # ingress-nginx's answer after the upstream legs failed (502/504)
 
     @property
     def status_line(self) -> str:
@@ -88,6 +97,8 @@ def parse_url(url: str) -> _Url:
     if scheme not in ("http", "https"):
         raise CurlUsageError(1, f'curl: (1) Protocol "{scheme}" not supported')
     host = (parts.hostname or "").lower()
+    if _is_ipv6(host):
+        raise UsageError(IPV6_UNSUPPORTED)
     if not host:
         raise CurlUsageError(3, "curl: (3) URL rejected: No host part in the URL")
     default = 443 if scheme == "https" else 80
@@ -97,14 +108,22 @@ def parse_url(url: str) -> _Url:
 
 
 def _resolve_override(req: CurlRequest, host: str, port: int) -> str | None:
-    for entry in req.resolve:
+    hit = None
+    for entry in req.resolve:  # curl checks every entry, matching or not (Curl_loadhostpairs)
         bits = entry.split(":")
-        if len(bits) < 3:
-            raise CurlUsageError(49, f"curl: (49) Couldn't parse CURLOPT_RESOLVE entry '{entry}'")
-        h, p, addr = bits[0].lower(), bits[1], ":".join(bits[2:])
-        if (h == host or h == "*") and p == str(port):
-            return addr.strip("[]")
-    return None
+        bad = CurlUsageError(49, f"curl: (49) Couldn't parse CURLOPT_RESOLVE entry '{entry}'")
+        if len(bits) < 3 or not bits[1].isdigit():
+            raise bad
+        h, p = bits[0].lower(), bits[1]
+        addrs = [a.strip().strip("[]") for a in ":".join(bits[2:]).split(",")]  # ADDR[,ADDR]… (curl 7.59)
+        for a in addrs:
+            if _is_ipv6(a):
+                raise UsageError(IPV6_UNSUPPORTED)
+            if not _is_ip(a):
+                raise bad
+        if hit is None and (h == host or h == "*") and p == str(port):
+            hit = addrs[0]
+    return hit
 
 
 def _nginx_page(status: int) -> str:
@@ -124,22 +143,33 @@ def _fail(walk: Walk, url: _Url, legs: tuple[Walk, ...]) -> CurlResult:
         return CurlResult(7, f"curl: (7) Failed to connect to {url.host} port {url.port} after 0 ms: "
                              "Couldn't connect to server", legs=legs)
     return CurlResult(28, f"curl: (28) Failed to connect to {url.host} port {url.port} after {TIMEOUT_MS} ms: "
-                          "Operation timed out", legs=legs)
+                          "Couldn't connect to server", legs=legs)
 
 
 def _ok(body_lines: list[str], legs: tuple[Walk, ...], status: int = 200,
         extra: tuple[tuple[str, str], ...] = ()) -> CurlResult:
     body = "\n".join(body_lines)
     headers = (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body) + 1)), *extra)
-    return CurlResult(0, None, status, headers, body, legs)
+    return CurlResult(0, None, status, headers, body, legs, answered_by="backend")
 
 
 def curl(topo: Topology, req: CurlRequest, walker: Walker | None = None) -> CurlResult:
     """Send one request (see the module docstring)."""
     url = parse_url(req.url)
-    sites = parse_sources(topo, req.source or "internet", req.namespace)
-    site = sites[0]
-    walker = walker or Walker(topo)
+    return curl_from(topo, first_site(topo, req), url, req, walker or Walker(topo))
+
+
+def first_site(topo: Topology, req: CurlRequest) -> Site:
+    """Where the request starts: the source, or a workload's first pod that has an address."""
+    sites = parse_sources(topo, req.source or "internet", req.namespace, pending=True)
+    site = next((s for s in sites if s.ip), None)
+    if site is None:
+        raise UsageError(f"error: {req.source} has no pod with an IP address (all Pending or not started)")
+    return site
+
+
+def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: Walker) -> CurlResult:
+    """The request of ``req`` sent from one source site."""
     addr = _resolve_override(req, url.host, url.port)
     pre: tuple[Hop, ...] = ()
     if addr is not None:
@@ -169,7 +199,7 @@ def curl(topo: Topology, req: CurlRequest, walker: Walker | None = None) -> Curl
         body = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
                 '  "message": "Unauthorized",\n  "reason": "Unauthorized",\n  "code": 401\n}')
         return CurlResult(0, None, 401, (("Content-Type", "application/json"),
-                                         ("Content-Length", str(len(body) + 1))), body, (walk,))
+                                         ("Content-Length", str(len(body) + 1))), body, (walk,), answered_by="backend")
     if b.kind == "pod" and b.pod is not None and _is_controller(b.pod) and b.port in (80, 443):
         return _through_ingress(topo, walker, walk, b.pod, url, method, headers)
     seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
@@ -177,10 +207,16 @@ def curl(topo: Topology, req: CurlRequest, walker: Walker | None = None) -> Curl
 
 
 def _is_ip(text: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
     except ValueError:
         return False
     return True
@@ -201,18 +237,23 @@ def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8
                                   remote_addr=first.backend.client_ip, sni=url.host)
     decision = ingress.route_request(view, request)
     extra = tuple(("-".join(w.capitalize() for w in k.split("-")), v) for k, v in decision.response_headers.items())
-    notes = tuple(f"ingress-nginx: {s}" for s in decision.steps)
+    component = "ingress-nginx"
+    hops = tuple(Hop(component, _decision_word(decision.action, i == len(decision.steps) - 1),
+                     str(s)) for i, s in enumerate(decision.steps))
+    notes = tuple(f"ingress-nginx warning: {w}" for w in decision.warnings)
     legs: tuple[Walk, ...] = (first,)
+
+    def nginx_answer(status: int, headers: tuple[tuple[str, str], ...], legs: tuple[Walk, ...],
+                     final: tuple[Hop, ...] = ()) -> CurlResult:
+        page = _nginx_page(status) if status != 200 else ""  # ``return 200;`` (location /healthz): no body
+        length = str(len(page) + 1) if page else "0"
+        return CurlResult(0, None, status, (("Content-Type", "text/html"), ("Content-Length", length), *headers),
+                          page, legs, notes, hops, "ingress-nginx", final)
+
     if decision.action == ingress.REDIRECT and decision.status:
-        page = _nginx_page(decision.status)
-        return CurlResult(0, None, decision.status, (
-            ("Content-Type", "text/html"), ("Content-Length", str(len(page) + 1)),
-            ("Location", decision.location_header or ""), *extra), page, legs, notes)
+        return nginx_answer(decision.status, (("Location", decision.location_header or ""), *extra), legs)
     if decision.action != ingress.PROXY:
-        status = decision.status or 404
-        page = _nginx_page(status)
-        return CurlResult(0, None, status, (("Content-Type", "text/html"), ("Content-Length", str(len(page) + 1)),
-                                            *extra), page, legs, notes)
+        return nginx_answer(decision.status or 404, extra, legs)
     site = Site("pod", controller.pod_ip or first.backend.ip, controller.key, pod=controller,
                 node=topo.nodes.get(controller.node_name or ""))
     timed_out = False
@@ -225,9 +266,67 @@ def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8
             up_headers.setdefault("host", decision.upstream_host)
             seen = echo.HttpSeen(decision.method, decision.upstream_host, decision.request_uri, up_headers)
             res = _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), legs, 200, extra)
-            return CurlResult(res.exit_code, None, 200, res.response_headers, res.body, legs, notes)
+            return CurlResult(res.exit_code, None, 200, res.response_headers, res.body, legs, notes, hops, "backend")
         timed_out = timed_out or leg.verdict != REFUSED
     status = 504 if timed_out or not decision.endpoints else 502
-    page = _nginx_page(status)
-    return CurlResult(0, None, status, (("Content-Type", "text/html"), ("Content-Length", str(len(page) + 1)),
-                                        *extra), page, legs, notes)
+    why = ("upstream timed out (110: Connection timed out) while connecting to upstream" if status == 504
+           else "connect() failed (111: Connection refused) while connecting to upstream")
+    final = Hop(component, "respond", f"every upstream failed ({why}): {status} [proxy_next_upstream error timeout]")
+    return nginx_answer(status, extra, legs, (final,))
+
+
+def _decision_word(action: str, last: bool) -> str:
+    """The trace decision of one ingress-nginx step: ``route`` until the last one, then what nginx did."""
+    if not last:
+        return "route"
+    return {"proxy": "proxy", "redirect": "redirect"}.get(action, "respond")
+
+
+def trace_url(topo: Topology, req: CurlRequest, walker: Walker | None = None) -> TraceResult:
+    """``aksnet trace FROM URL``: the request of ``curl -k`` from every pod of FROM, each shown as one walk: the
+    client's leg, ingress-nginx's decisions, then the controller → upstream legs. Delivered when a backend
+    answered; ``answered`` when ingress-nginx answered itself (redirect, 403, 404, 503 …); ``dropped`` for a
+    504 (every upstream timed out) and ``refused`` for a 502; the client leg's own verdict when the request
+    never reached an HTTP server."""
+    url = parse_url(req.url)
+    sites = parse_sources(topo, req.source or "internet", req.namespace)
+    walker = walker or Walker(topo)
+    insecure = CurlRequest(req.url, req.source, req.method, req.headers, True, req.resolve, req.namespace)
+    walks: list[Walk] = []
+    outcomes: list[HttpOutcome] = []
+    for site in sites:
+        res = curl_from(topo, site, url, insecure, walker)
+        walks.append(_combined_walk(res))
+        outcomes.append(HttpOutcome(res.status, res.status_line if res.status else "", res.answered_by,
+                                    res.response_headers, res.body, res.error, res.notes))
+    first_ip = next((w.dst_ip for w in walks if w.dst_ip), "")
+    target = Target("url", req.url, (first_ip,) if first_ip else (), url.port)
+    return TraceResult(req.source or "internet", target, "TCP", tuple(walks), tuple(outcomes))
+
+
+def _combined_walk(res: CurlResult) -> Walk:
+    first = res.legs[0]
+    hops: list[Hop] = [*first.hops, *res.ingress_hops]
+    for leg in res.legs[1:]:
+        hops.append(Hop("ingress-nginx", "connect", f"upstream {leg.dst_ip}:{leg.dst_port} from the controller pod "
+                                                    f"{leg.source.name} ({leg.source.ip})"))
+        hops.extend(leg.hops)
+    hops.extend(res.final_hops)
+    last = res.legs[-1]
+    if res.answered_by == "backend":
+        return Walk(DELIVERED, f"the backend answered {res.status_line}",
+                    first.source, first.dst_ip, first.dst_port, "TCP", tuple(hops), first.destination, last.backend)
+    if res.answered_by == "ingress-nginx":
+        status = res.status or 0
+        location = dict(res.response_headers).get("Location")
+        why = f"ingress-nginx answered {res.status_line}" + (f" (Location: {location})" if location else "")
+        if status in (502, 504) and len(res.legs) > 1:
+            verdict = REFUSED if status == 502 else DROPPED
+            return Walk(verdict, f"{why}: {last.reason}", first.source, first.dst_ip, first.dst_port, "TCP",
+                        tuple(hops), first.destination)
+        return Walk(ANSWERED, why, first.source, first.dst_ip, first.dst_port, "TCP", tuple(hops), first.destination)
+    reason = first.reason
+    if first.verdict == UNRESOLVED:
+        reason += " (give the address with --resolve HOST:PORT:ADDR, as curl)"
+    return Walk(first.verdict, reason, first.source, first.dst_ip, first.dst_port, "TCP", tuple(hops),
+                first.destination, first.backend)

@@ -4,11 +4,13 @@ Follows netpol-analyzer's ``diff`` (netpol.md §2.1, docs/diff_output.md): both 
 full connectivity lists (all ports, as ``matrix --all-ports``), pairs are matched by peer names; an entry
 is ``changed`` (both sides connect, differently), ``added`` (only ref2) or ``removed`` (only ref1), with
 ``No Connections`` for the missing side and ``workloads-diff-info`` when the workload itself was added or
-removed. Entries are ordered changed, added, removed, each sorted by source then destination. Pure.
+removed. External ranges are those induced by the ipBlocks of both sides. Entries are ordered changed,
+added, removed, each sorted by source then destination. Pure.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 
 from aksnet.analyses.matrix import MatrixResult
@@ -43,10 +45,44 @@ class DiffResult:
         return [e.to_json() for e in self.entries]
 
 
+EXTERNAL = "[External]"
+
+
+def _range(name: str) -> tuple[int, int] | None:
+    """``a.b.c.d-e.f.g.h[External]`` → (first, last) as integers; None for other peers."""
+    if not name.endswith(EXTERNAL):
+        return None
+    lo, _, hi = name[: -len(EXTERNAL)].partition("-")
+    return int(ipaddress.IPv4Address(lo)), int(ipaddress.IPv4Address(hi or lo))
+
+
+def _pieces(name: str, cuts: list[int]) -> list[str]:
+    """The external range ``name`` split at every cut inside it (names unchanged for other peers)."""
+    r = _range(name)
+    if r is None:
+        return [name]
+    starts = [r[0], *(c for c in cuts if r[0] < c <= r[1])]
+    ends = [*(c - 1 for c in starts[1:]), r[1]]
+    return [f"{ipaddress.IPv4Address(lo)}-{ipaddress.IPv4Address(hi)}{EXTERNAL}" for lo, hi in zip(starts, ends)]
+
+
+def _refined(result: MatrixResult, cuts: list[int]) -> dict[tuple[str, str], ConnSet]:
+    out: dict[tuple[str, str], ConnSet] = {}
+    for s, d, c in result.connections:
+        for sn in _pieces(s.name, cuts):
+            for dn in _pieces(d.name, cuts):
+                out[(sn, dn)] = c
+    return out
+
+
 def diff_matrices(ref1: MatrixResult, ref2: MatrixResult) -> DiffResult:
-    """Compare two connectivity lists (ref1 = A, the old state; ref2 = B, the new state)."""
-    a = {(s.name, d.name): c for s, d, c in ref1.connections}
-    b = {(s.name, d.name): c for s, d, c in ref2.connections}
+    """Compare two connectivity lists (ref1 = A, the old state; ref2 = B, the new state). Each side's external
+    ranges are induced by its own ipBlocks; both are first split into the ranges induced by the ipBlocks of
+    both sides, so an address whose connectivity did not change is not reported as removed and added."""
+    bounds = {r for res in (ref1, ref2) for p in res.peers if (r := _range(p.name)) is not None}
+    cuts = sorted({lo for lo, _ in bounds} | {hi + 1 for _, hi in bounds})
+    a = _refined(ref1, cuts)
+    b = _refined(ref2, cuts)
     peers1 = {p.name for p in ref1.peers if p.kind != "external"}
     peers2 = {p.name for p in ref2.peers if p.kind != "external"}
     entries: list[DiffEntry] = []

@@ -115,6 +115,12 @@ class Explanation:
                 "notes": self.notes}
 
 
+# netpol.md §5 item 21: outside what a static analysis can know, so said once wherever a policy isolates a pod
+TIMING_CAVEAT = ("this is the steady state: whether a policy change affects connections already established, and "
+                 "how soon a new pod is isolated, is up to the engine (Kubernetes docs: NetworkPolicy's impact on "
+                 "existing connections; Pod lifecycle)")
+
+
 def find_target(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, list[Pod]]:
     """``[pod/|deploy/|KIND/][NS/]NAME``: the pods of a workload or one pod; (display name, pods)."""
     kind = None
@@ -185,9 +191,12 @@ def explain(cluster: ClusterState, ref: str, namespace: str | None = None, engin
         notes.append(f"engine '{profile.name}': NetworkPolicy objects are stored but not enforced")
     if rep.host_network:
         notes.append("hostNetwork pod: policies do not select it; its traffic is node traffic")
+    ingress = _direction(cluster, rep, INGRESS, peers, eng)
+    egress = _direction(cluster, rep, EGRESS, peers, eng)
+    if profile.enforces and (ingress.isolated or egress.isolated):
+        notes.append(TIMING_CAVEAT)
     return Explanation(target, [p.key for p in pods], profile.name, profile.title, profile.enforces,
-                       _direction(cluster, rep, INGRESS, peers, eng), _direction(cluster, rep, EGRESS, peers, eng),
-                       result, notes, rep.host_network)
+                       ingress, egress, result, notes, rep.host_network)
 
 
 def explanation_text(e: Explanation) -> str:

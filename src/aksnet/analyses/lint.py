@@ -11,7 +11,10 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from aksnet.analyses.explain import selector_text
 from aksnet.engine import nsg as nsg_engine
+from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
+from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
@@ -71,6 +74,8 @@ def check_kubenet_routes(twin: Twin, state: ClusterState) -> list[Finding]:
             continue
         vnet, subnet = entry
         table = net.route_tables.get(subnet.route_table_id.lower()) if subnet.route_table_id else None
+        if table is None and subnet.route_table_id:
+            continue  # associated, but its routes are not in the input (``--from-dir`` with only vnet show)
         if table is None:
             out.append(Finding("error", "AKSNET001", f"subnet {subnet.name}",
                                f"kubenet cluster {mc.name}: no route table is associated with subnet {subnet.name}; "
@@ -116,8 +121,7 @@ def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
             if src_ip == AZURE_LB_PROBE_SOURCE:
                 # 168.63.129.16 is admitted by AllowAzureLoadBalancerInBound (65001); a rule above it that
                 # denies the probe port makes the probes fail (Azure LB troubleshooting: health probe down).
-                denied = _denies_probe(subnet_nsg, dst.internal_ip, _probe_ports(state), tags) or \
-                    _denies_probe(nic_nsg, dst.internal_ip, _probe_ports(state), tags)
+                denied = _denies_probe(subnet_nsg, nic_nsg, dst.internal_ip, _probe_ports(state), tags)
                 if denied:
                     out.append(Finding("error", code, f"nsg {denied}",
                                        "an inbound rule denies AzureLoadBalancer before AllowAzureLoadBalancerInBound: "
@@ -146,16 +150,14 @@ def _probe_ports(state: ClusterState) -> list[int]:
     return sorted(set(ports)) or [10256]
 
 
-def _denies_probe(group: azure.NetworkSecurityGroup | None, node_ip: str, ports: list[int],
-                  tags: nsg_engine.TagContext) -> str | None:
-    if group is None:
-        return None
+def _denies_probe(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg: azure.NetworkSecurityGroup | None,
+                  node_ip: str, ports: list[int], tags: nsg_engine.TagContext) -> str | None:
+    """The NSG rule that stops Azure's health probe on one of ``ports`` (the same judgement as the path engine's
+    load balancer, ``nsg.health_probe_verdict``)."""
     for port in ports:
-        for rule in nsg_engine.ordered_rules(group, "Inbound"):
-            if nsg_engine.rule_matches(rule, AZURE_LB_PROBE_SOURCE, 40000, node_ip, port, "TCP", tags):
-                if rule.access.lower() != "allow":
-                    return f"{group.name}/{rule.name}"
-                break
+        d = nsg_engine.health_probe_verdict(subnet_nsg, nic_nsg, node_ip, port, tags)
+        if d is not None and d.nsg is not None and d.rule is not None:
+            return f"{d.nsg.name}/{d.rule.name}"
     return None
 
 
@@ -181,6 +183,23 @@ def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Findin
                                f"no ingress NetworkPolicy selects any of the {len(pods)} pods in namespace {ns}: "
                                "they accept connections from every pod and every address that reaches them",
                                "Kubernetes NetworkPolicy: pods are non-isolated until a policy selects them"))
+    return out
+
+
+def check_policy_selectors(twin: Twin, state: ClusterState) -> list[Finding]:
+    """NetworkPolicies whose podSelector matches no pod of their namespace: often an attempt to target a
+    Service, a workload or a node by name, which NetworkPolicy cannot do [netpol.md §5 item 23; k8s docs
+    "What you can't do with network policies"]."""
+    out = []
+    for pol in state.network_policies:
+        pods = [p for p in state.pods if p.namespace == pol.namespace and not p.host_network]
+        if any(pol.pod_selector.matches(p.labels) for p in pods):
+            continue
+        out.append(Finding("info", "AKSNET022", f"networkpolicy {pol.key}",
+                           f"podSelector {selector_text(pol.pod_selector)} matches none of the {len(pods)} pods in "
+                           f"namespace {pol.namespace}: the policy isolates nothing. NetworkPolicy selects pods by "
+                           "their labels; it cannot target a Service, a workload or a node by name",
+                           "Kubernetes NetworkPolicy: what you can't do with network policies"))
     return out
 
 
@@ -247,6 +266,11 @@ def check_ingresses(twin: Twin, state: ClusterState) -> list[Finding]:
                 out.append(Finding("warning", "AKSNET041", res,
                                    f"backend {b.service_name}:{b.service_port} names a port the Service does not have",
                                    "Ingress API: backend.service.port"))
+        for key in sorted(ing.annotations):
+            if key.startswith(ANNOTATION_PREFIX) and key[len(ANNOTATION_PREFIX):] not in SUPPORTED_ANNOTATIONS:
+                out.append(Finding("warning", "AKSNET043", res, f"annotation {key} is not emulated by aksnet: trace, "
+                                   "curl, matrix and the data plane answer as if it were absent (see docs/ingress.md)",
+                                   "aksnet ingress-nginx emulation"))
         for t in ing.tls:
             if t.secret_name and f"{ing.namespace}/{t.secret_name}" not in secrets:
                 out.append(Finding("warning", "AKSNET042", res, f"TLS secret {t.secret_name} does not exist: NGINX "
@@ -279,7 +303,7 @@ def check_pending_pods(twin: Twin, state: ClusterState) -> list[Finding]:
 Check = Callable[[Twin, ClusterState], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
-    check_services, check_ingresses, check_api_server, check_pending_pods,
+    check_policy_selectors, check_services, check_ingresses, check_api_server, check_pending_pods,
 )
 
 

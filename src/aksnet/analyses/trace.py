@@ -3,7 +3,8 @@
 FROM: ``KIND/NAME`` or ``KIND/NAMESPACE/NAME`` with KIND in pod deploy sts ds svc node vm, ``internet`` or
 ``internet/IP``, or a bare IP. TO: the same kinds, ``svc/NS/NAME:PORT``, an IP, or a DNS name (resolved as
 the source sees it: CoreDNS for pods, Azure DNS with linked private zones for VMs and nodes, public DNS for
-the internet). A workload stands for every one of its pods; the flow is delivered only if every pair is.
+the internet). A workload stands for every one of its pods; the flow is delivered only if every pair is (a pod
+without an address, Pending or not started, is reported as a flow that cannot start or be reached).
 Bad input raises :class:`aksnet.errors.UsageError` (exit 2) with kubectl-style messages.
 """
 
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 
 from aksnet.engine import resolve
 from aksnet.engine.addressing import Topology, is_internet_address
-from aksnet.engine.flow import DELIVERED, UNRESOLVED, Hop, Site, Walk
+from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
-from aksnet.model import k8s
+from aksnet.model import azure, k8s
 
 # The client address used for ``internet`` without an address: TEST-NET-2 (RFC 5737), documented.
 DEFAULT_INTERNET_CLIENT = "198.51.100.10"
@@ -42,7 +43,26 @@ class Target:
     ips: tuple[str, ...]
     port: int | None
     pods: tuple[k8s.Pod, ...] = ()
-    load_balancer_ips: tuple[str, ...] = ()  # a Service's status.loadBalancer.ingress (used from outside)
+    # the addresses an outside client (VM, internet) uses instead: a Service's status.loadBalancer.ingress;
+    # for a VM or node destination traced from the internet, its instance-level public IPs
+    load_balancer_ips: tuple[str, ...] = ()
+
+
+# The verdict of a URL trace that ingress-nginx answered itself (redirect, 403, 404, 503 …).
+ANSWERED = "answered"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpOutcome:
+    """What the client got for a URL trace (``aksnet trace FROM URL``): curl's view of the answer."""
+
+    status: int | None
+    status_line: str
+    answered_by: str  # "backend", "ingress-nginx" or "" (no HTTP answer)
+    response_headers: tuple[tuple[str, str], ...]
+    body: str
+    error: str | None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +71,7 @@ class TraceResult:
     target: Target
     protocol: str
     walks: tuple[Walk, ...]
+    http: tuple[HttpOutcome, ...] = ()  # one per walk for a URL trace, else empty
 
     @property
     def verdict(self) -> str:
@@ -102,6 +123,14 @@ def _check_ip(text: str) -> str:
         raise UsageError(f'error: "{text}" is not a valid IPv4 address') from None
 
 
+def _reject_ipv6(text: str) -> None:
+    try:
+        ipaddress.IPv6Address(text.split("/", 1)[1] if text.lower().startswith("internet/") else text)
+    except ValueError:
+        return
+    raise UsageError(f'error: "{text}": IPv6 addresses are not emulated (aksnet models the IPv4 networks of AKS)')
+
+
 def _workload_pods(topo: Topology, kind: str, ns: str, name: str) -> list[k8s.Pod]:
     if kind == "Pod":
         pod = topo.pods.get(f"{ns}/{name}")
@@ -122,17 +151,23 @@ def _workload_pods(topo: Topology, kind: str, ns: str, name: str) -> list[k8s.Po
     return pods
 
 
-def _pod_site(topo: Topology, pod: k8s.Pod) -> Site:
+def _pod_site(topo: Topology, pod: k8s.Pod, pending: bool = False) -> Site:
+    """The pod as a source; without an address (Pending, not started) an error, or with ``pending`` a site with
+    no address (trace reports it as a flow that cannot start)."""
     node = topo.nodes.get(pod.node_name or "")
     ip = pod.pod_ip or (node.internal_ip if node and pod.host_network else "")
+    if not ip and pending:
+        return Site("pod", "", pod.key, pod=pod, node=node)
     if not ip:
         raise UsageError(f"error: pod {pod.key} has no IP address (phase {pod.phase}, not scheduled or not started)")
     return Site("pod", ip, pod.key, pod=pod, node=node)
 
 
-def parse_sources(topo: Topology, text: str, namespace: str) -> list[Site]:
-    """FROM → the sites the flow starts at (several for a workload)."""
+def parse_sources(topo: Topology, text: str, namespace: str, pending: bool = False) -> list[Site]:
+    """FROM → the sites the flow starts at (several for a workload). ``pending``: a workload's pods without an
+    address are kept as sites without an IP (else they are an error, as a single pod without one always is)."""
     t = text.strip()
+    _reject_ipv6(t)
     if t.lower() == "internet":
         return [Site("internet", DEFAULT_INTERNET_CLIENT, f"internet/{DEFAULT_INTERNET_CLIENT}")]
     if t.lower().startswith("internet/"):
@@ -158,7 +193,7 @@ def parse_sources(topo: Topology, text: str, namespace: str) -> list[Site]:
     pods = _workload_pods(topo, kind, ns, name)
     if not pods:
         raise UsageError(f"error: {t} selects no pods")
-    return [_pod_site(topo, p) for p in pods]
+    return [_pod_site(topo, p, pending and kind != "Pod") for p in pods]
 
 
 def _site_of_ip(topo: Topology, ip: str) -> Site:
@@ -189,9 +224,11 @@ def _service_port(svc: k8s.Service, spec: str | None, port: int | None) -> int:
     raise UsageError(f"error: service {svc.key} has several ports; give one with svc/NS/NAME:PORT or --port")
 
 
-def parse_target(topo: Topology, text: str, namespace: str, port: int | None) -> Target:
-    """TO → a Target (port checked: required unless a Service port names it)."""
+def parse_target(topo: Topology, text: str, namespace: str, port: int | None, pending: bool = False) -> Target:
+    """TO → a Target (port checked: required unless a Service port names it). ``pending``: a workload's pods
+    without an address stay in the target (with address ``""``; trace reports them as not reachable)."""
     t = text.strip()
+    _reject_ipv6(t)
 
     def need_port() -> int:
         if port is None:
@@ -229,25 +266,37 @@ def parse_target(topo: Topology, text: str, namespace: str, port: int | None) ->
             node = topo.nodes.get(name)
             if node is None:
                 raise _not_found(kind, name)
-            return Target("node", node.name, (node.internal_ip,), need_port())
+            nic = topo.nic_of_node(node)
+            return Target("node", node.name, (node.internal_ip,), need_port(), (),
+                          _instance_public_ips(topo, nic) if nic else ())
         if kind == "VM":
             vm = topo.vm_named(name)
             nic = topo.nic_of_vm(vm) if vm else None
             if vm is None or nic is None:
                 raise UsageError(f"ERROR: (ResourceNotFound) The Resource 'Microsoft.Compute/virtualMachines/{name}' "
                                  "was not found.")
-            return Target("vm", vm.name, (nic.primary_ip,), need_port())
+            return Target("vm", vm.name, (nic.primary_ip,), need_port(), (), _instance_public_ips(topo, nic))
         pods = _workload_pods(topo, kind, ns, name)
         if not pods:
             raise UsageError(f"error: {t} selects no pods")
         for pod in pods:
-            if not pod.pod_ip:
+            if not pod.pod_ip and not (pending and kind != "Pod"):
                 raise UsageError(f"error: pod {pod.key} has no IP address (phase {pod.phase})")
         return Target("pod" if kind == "Pod" else kind.lower(), f"{ns}/{name}",
                       tuple(p.pod_ip or "" for p in pods), need_port(), tuple(pods))
     if _DNS_NAME.match(t):
         return Target("dns", t.rstrip("."), (), need_port())
     raise UsageError(f'error: "{t}" is neither an endpoint, an IP address nor a DNS name')
+
+
+def _instance_public_ips(topo: Topology, nic: azure.NetworkInterface) -> tuple[str, ...]:
+    """The public IPs associated with a NIC's IP configurations (what the internet reaches a VM by)."""
+    out = []
+    for c in nic.ip_configurations:
+        pip = topo.public_ips.get((c.public_ip_id or "").lower())
+        if pip is not None and pip.ip_address:
+            out.append(pip.ip_address)
+    return tuple(out)
 
 
 def resolve_for(topo: Topology, site: Site, name: str) -> resolve.Resolution:
@@ -270,10 +319,18 @@ def dns_hop(res: resolve.Resolution) -> Hop:
     return Hop("DNS", "drop", f"{res.server}: {res.record}")
 
 
+def _without_address(site: Site, pod: k8s.Pod, dst_ip: str, port: int, protocol: str, what: str) -> Walk:
+    """A flow that cannot start or end: the pod has no address (Pending, not scheduled, not started)."""
+    reason = f"pod {pod.key} is {pod.phase} and has no IP address: it {what}"
+    return Walk(DROPPED, reason, site, dst_ip, port, protocol, (Hop(f"pod {pod.key}", "drop", reason),))
+
+
 def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
             resolved: dict[str, resolve.Resolution] | None = None) -> list[Walk]:
     """Every walk from one source site to the target (one per destination address)."""
     assert target.port is not None
+    if not site.ip and site.pod is not None:
+        return [_without_address(site, site.pod, "", target.port, protocol, "sends nothing")]
     if target.kind == "dns":
         res = (resolved or {}).get(target.name) or resolve_for(walker.topo, site, target.name)
         hop = dns_hop(res)
@@ -284,9 +341,16 @@ def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
     if target.kind == "service" and not target.ips:
         return [Walk("refused", f"service {target.name} has no ready endpoints", site, "", target.port, protocol,
                      (Hop("DNS", "drop", f"headless service {target.name} has no ready endpoints"),))]
-    ips = target.ips if target.pods else target.ips[:1]
+    if target.pods:
+        return [walker.walk(site, ip, target.port, protocol) if ip else
+                _without_address(site, pod, "", target.port, protocol, "cannot be reached")
+                for pod, ip in zip(target.pods, target.ips, strict=True)]
+    ips = target.ips[:1]
     if target.kind == "service" and site.kind in ("vm", "internet") and target.load_balancer_ips:
         # a ClusterIP means nothing outside the cluster: VMs and internet clients use the Service's LB address
+        ips = target.load_balancer_ips[:1]
+    elif target.kind in ("vm", "node") and site.kind == "internet" and target.load_balancer_ips:
+        # a private address is not routable on the internet: the client uses the instance public IP
         ips = target.load_balancer_ips[:1]
     return [walker.walk(site, ip, target.port, protocol) for ip in ips]
 
@@ -299,8 +363,8 @@ def trace(topo: Topology, source: str, destination: str, port: int | None = None
         raise UsageError(f'error: unsupported protocol "{protocol}": choose TCP, UDP or SCTP')
     if port is not None and not 0 < port < 65536:
         raise UsageError(f"error: invalid port {port}: must be between 1 and 65535")
-    sites = parse_sources(topo, source, namespace)
-    target = parse_target(topo, destination, namespace, port)
+    sites = parse_sources(topo, source, namespace, pending=True)
+    target = parse_target(topo, destination, namespace, port, pending=True)
     walker = walker or Walker(topo)
     walks: list[Walk] = []
     for site in sites:

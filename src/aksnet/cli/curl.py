@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
+def parse_headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
     out = []
     for h in raw:
         if ":" not in h:
@@ -64,14 +64,19 @@ def run(argv: list[str]) -> int:
 
     topo = load_topology(args.context, None)
     assert isinstance(topo, Topology)
-    req = CurlRequest(args.url, args.source, args.method.upper() if args.method else None, _headers(args.header),
+    req = CurlRequest(args.url, args.source, args.method.upper() if args.method else None, parse_headers(args.header),
                       args.insecure, tuple(args.resolve), args.namespace)
     res = curl(topo, req)
     if args.verbose:
-        for leg in res.legs:
+        for i, leg in enumerate(res.legs):
             sys.stderr.write(f"* [aksnet] {leg.source.name} ({leg.source.ip}) → {leg.dst_ip}:{leg.dst_port}\n")
             for h in leg.hops:
                 sys.stderr.write(f"* [aksnet]   {h.component}: {h.decision.upper()} {h.rule}\n")
+            if i == 0:  # the controller's decisions come between the client's leg and the upstream legs
+                for h in res.ingress_hops:
+                    sys.stderr.write(f"* [aksnet] {h.component}: {h.decision.upper()} {h.rule}\n")
+        for h in res.final_hops:
+            sys.stderr.write(f"* [aksnet] {h.component}: {h.decision.upper()} {h.rule}\n")
         for n in res.notes:
             sys.stderr.write(f"* [aksnet] {n}\n")
     if res.error is not None:
@@ -82,7 +87,8 @@ def run(argv: list[str]) -> int:
         for k, v in res.response_headers:
             sys.stdout.write(f"{k}: {v}\n")
         sys.stdout.write("\n")
-    sys.stdout.write(res.body + "\n")
+    if res.body:
+        sys.stdout.write(res.body + "\n")
     return res.exit_code
 
 

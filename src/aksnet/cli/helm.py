@@ -14,9 +14,8 @@ import re
 import sys
 from typing import Any
 
-import yaml
-
 from aksnet.cli.common import command_transaction
+from aksnet.cli.kubectl.output import to_yaml
 from aksnet.errors import AksnetError
 from aksnet.twin import kubeconfig
 from aksnet.twin.helm import actions, repos
@@ -217,7 +216,7 @@ def _emit(data: Any, output: str) -> None:
     if output == "json":
         print(json.dumps(data, separators=(",", ":")))
     else:
-        print(yaml.safe_dump(data, sort_keys=True, default_flow_style=False), end="")
+        print(to_yaml(data), end="")
 
 
 def _cluster(tx: Any, context: str | None) -> str:
@@ -310,9 +309,10 @@ def _read_only(tx: Any, cid: str, args: argparse.Namespace, ns: str) -> int:
         if args.output == "json":
             print(json.dumps(vals, separators=(",", ":")))
         else:
-            print("COMPUTED VALUES:" if args.all else "USER-SUPPLIED VALUES:")
-            print(yaml.safe_dump(vals, sort_keys=True, default_flow_style=False) if vals else "null", end="\n"
-                  if not vals else "")
+            if args.output != "yaml":  # the table output has a header; -o yaml only the values
+                print("COMPUTED VALUES:" if args.all else "USER-SUPPLIED VALUES:")
+            # sigs.k8s.io/yaml as helm prints values: keys sorted, "true"/"1" double-quoted
+            print(to_yaml(vals) if vals else "null", end="\n" if not vals else "")
         return 0
     if args.cmd == "get" and args.get_cmd == "manifest":
         rel = actions.status(tx, cid, args.release, ns)

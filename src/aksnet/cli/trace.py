@@ -1,7 +1,10 @@
-"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json] [--context C] [--from-dir DIR]``.
+"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json] [--engine E] [--context C]
+[--from-dir DIR]``.
 
 Parses options, loads the twin (workspace, focused on the current kubeconfig context's cluster, or a plain
-directory), runs the trace analysis and prints it. Exit 0 delivered, 1 not delivered, 2 bad input.
+directory), runs the trace analysis and prints it. Exit 0 delivered, 1 not delivered, 2 bad input. A URL as TO
+(``https://myapp.example.com/api``, with ``--resolve``/``-H``/``-X`` as curl) traces the HTTP request: the
+client's leg, ingress-nginx's decisions and the controller → backend leg (``aksnet.analyses.curl.trace_url``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import AksnetError, UsageError
 
 
@@ -54,11 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="aksnet trace", description="Walk one flow hop by hop and name the rule that decides each hop."
                 " Exit 0 delivered, 1 not delivered, 2 bad input.")
     p.add_argument("source", metavar="FROM", help="pod|deploy|sts|ds|svc|node|vm/[NS/]NAME, internet[/IP] or an IP")
-    p.add_argument("destination", metavar="TO", help="as FROM, or svc/NS/NAME:PORT, an IP or a DNS name")
+    p.add_argument("destination", metavar="TO", help="as FROM, or svc/NS/NAME:PORT, an IP, a DNS name, or an http(s) "
+                   "URL: the request as 'aksnet curl -k' sends it, with ingress-nginx's decisions as hops")
     p.add_argument("--port", "-p", type=int, help="destination port")
     p.add_argument("--protocol", default="TCP", type=str.upper, choices=("TCP", "UDP", "SCTP"))
     p.add_argument("-n", "--namespace", default="default")
     p.add_argument("-o", "--output", default="text", choices=("text", "json"))
+    p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR",
+                   help="URL destinations: use ADDR for HOST:PORT instead of DNS, as curl --resolve")
+    p.add_argument("-H", "--header", action="append", default=[], metavar="'K: V'",
+                   help="URL destinations: an extra request header, as curl -H")
+    p.add_argument("-X", "--request", dest="method", metavar="METHOD", help="URL destinations: the HTTP method")
+    p.add_argument("--engine", choices=ENGINES,
+                   help="network policy engine profile (default: the cluster's networkPolicy; upstream for "
+                        "--from-dir without a cluster)")
     add_source_options(p)
     return p
 
@@ -69,9 +82,26 @@ def run(argv: list[str]) -> int:
     from aksnet.engine.addressing import Topology
     from aksnet.render import trace_json, trace_text
 
+    is_url = "://" in args.destination
+    if not is_url and (args.resolve or args.header or args.method):
+        raise UsageError("aksnet trace: error: --resolve, -H and -X apply to URL destinations (http://… or https://…)")
+    if is_url and args.port is not None:
+        raise UsageError("aksnet trace: error: --port does not apply to a URL: put the port in the URL (host:port)")
     topo = load_topology(args.context, args.from_dir)
     assert isinstance(topo, Topology)
-    result = trace(topo, args.source, args.destination, args.port, args.protocol, args.namespace)
+    if args.engine:
+        from dataclasses import replace
+
+        topo.state = replace(topo.state, policy_engine=args.engine)
+    if is_url:
+        from aksnet.analyses.curl import CurlRequest, trace_url
+        from aksnet.cli.curl import parse_headers
+
+        req = CurlRequest(args.destination, args.source, args.method.upper() if args.method else None,
+                          parse_headers(args.header), True, tuple(args.resolve), args.namespace)
+        result = trace_url(topo, req)
+    else:
+        result = trace(topo, args.source, args.destination, args.port, args.protocol, args.namespace)
     out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")
     return 0 if result.delivered else 1

@@ -6,15 +6,16 @@ rule: the Standard LB drops it). The backend is a healthy pool member; for AKS S
 aks.md §3.4). With floating IP (AKS's default) the packet keeps the frontend IP and port as destination;
 without it the LB rewrites them to the member's IP and backend port. Source: learn.microsoft.com/azure/
 load-balancer/load-balancer-floating-ip and cloud-provider-azure azure_loadbalancer.go. Members are chosen
-deterministically (the LB hashes the 5-tuple): the first healthy member in pool order. This module must
-not evaluate NSGs or kube-proxy rules itself; it asks ``kube_proxy`` which nodes pass the probe.
+deterministically (the LB hashes the 5-tuple): the first healthy member in pool order. A member is healthy
+when kube-proxy answers the probe (``kube_proxy.nodes_passing_probe``) and the member's NSGs admit the probe
+from 168.63.129.16 (``nsg.health_probe_verdict``); this module evaluates neither itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aksnet.engine import kube_proxy
+from aksnet.engine import kube_proxy, nsg
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure, k8s
 
@@ -55,23 +56,18 @@ def forward(topo: Topology, lb: azure.LoadBalancer, frontend: azure.FrontendIPCo
     if rule is None:
         return LbDecision(False, f"{lb.name}: no load-balancing rule on frontend {frontend.name} for "
                                  f"{protocol.upper()}/{port} (dropped)", lb, frontend)
-    pool = next((p for p in lb.backend_pools if p.id.lower() == rule.backend_pool_id.lower()), None)
-    members = list(pool.ip_addresses) if pool else []
-    svc_hit = _service_for(topo, frontend_ip, port, protocol)
-    probe = next((p for p in lb.probes if p.name == rule.probe_name), None)
-    probe_text = f"probe {probe.name} {probe.protocol}:{probe.port}{probe.request_path or ''}" if probe else "no probe"
+    health = pool_health(topo, lb, rule, frontend_ip, port, protocol)
+    pool, members, healthy, svc, probe_text = health.pool, health.members, health.healthy, health.service, \
+        health.probe_text
     node_of_ip = {n.internal_ip: n.name for n in topo.nodes.values()}
-    if svc_hit is not None:
-        svc, sp = svc_hit
-        healthy_names = set(kube_proxy.nodes_passing_probe(
-            topo, svc, sp, [node_of_ip[m] for m in members if m in node_of_ip]))
-        healthy = [m for m in members if node_of_ip.get(m) in healthy_names]
-    else:
-        svc = None
-        healthy = members
     name = f"{lb.name}/{rule.name}"
     if not healthy:
         why = "empty backend pool" if not members else f"no member passes {probe_text}"
+        if health.nsg_denials:
+            rules = sorted(set(health.nsg_denials))
+            what = "member" if len(health.nsg_denials) == 1 else f"{len(health.nsg_denials)} members"
+            why += (f": NSG {' and '.join(rules)} denies the probe from 168.63.129.16 (AzureLoadBalancer) "
+                    f"on {what} before AllowAzureLoadBalancerInBound (65001)")
         return LbDecision(False, f"{name}: {why} (dropped)", lb, frontend, rule, service=svc)
     member = healthy[0]
     if rule.enable_floating_ip:
@@ -83,3 +79,61 @@ def forward(topo: Topology, lb: azure.LoadBalancer, frontend: azure.FrontendIPCo
     return LbDecision(True, f"{name} → pool {pool.name if pool else '?'} ({len(healthy)}/{len(members)} healthy, "
                             f"{probe_text}) → {node_of_ip.get(member, member)}; {nat}",
                       lb, frontend, rule, member, dst_ip, dst_port, svc)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolHealth:
+    """The backend pool of one rule and which members the health probe finds up."""
+
+    pool: azure.BackendAddressPool | None
+    members: list[str]
+    healthy: list[str]
+    service: k8s.Service | None
+    probe_text: str
+    nsg_denials: tuple[str, ...] = ()  # per member the probe never reached: the NSG rule that denied it
+
+
+def pool_health(topo: Topology, lb: azure.LoadBalancer, rule: azure.LoadBalancingRule, frontend_ip: str, port: int,
+                protocol: str) -> PoolHealth:
+    """Members of ``rule``'s pool and the healthy ones: kube-proxy must answer the probe (per
+    ``externalTrafficPolicy``) and the member's subnet and NIC NSGs must let the probe in."""
+    pool = next((p for p in lb.backend_pools if p.id.lower() == rule.backend_pool_id.lower()), None)
+    members = list(pool.ip_addresses) if pool else []
+    svc_hit = _service_for(topo, frontend_ip, port, protocol)
+    probe = next((p for p in lb.probes if p.name == rule.probe_name), None)
+    probe_text = f"probe {probe.name} {probe.protocol}:{probe.port}{probe.request_path or ''}" if probe else "no probe"
+    node_of_ip = {n.internal_ip: n.name for n in topo.nodes.values()}
+    svc = None
+    healthy = members
+    if svc_hit is not None:
+        svc, sp = svc_hit
+        healthy_names = set(kube_proxy.nodes_passing_probe(
+            topo, svc, sp, [node_of_ip[m] for m in members if m in node_of_ip]))
+        healthy = [m for m in members if node_of_ip.get(m) in healthy_names]
+    denials: list[str] = []
+    if probe is not None:
+        up = []
+        for m in healthy:
+            denied = _probe_denied_by(topo, m, probe.port)
+            if denied is None:
+                up.append(m)
+            else:
+                denials.append(denied.describe())
+        healthy = up
+    return PoolHealth(pool, members, healthy, svc, probe_text, tuple(denials))
+
+
+def _probe_denied_by(topo: Topology, member_ip: str, port: int) -> nsg.NsgDecision | None:
+    hit = topo.nic_by_ip.get(member_ip)
+    if hit is None:
+        return None
+    nic, cfg = hit
+    sid = cfg.subnet_id.lower()
+    subnet, vnet = topo.subnets.get(sid), topo.vnet_of_subnet.get(sid)
+    sub_nsg = topo.nsgs.get((subnet.nsg_id or "").lower()) if subnet else None
+    nic_nsg = topo.nsgs.get((nic.nsg_id or "").lower())
+    if sub_nsg is None and nic_nsg is None:
+        return None
+    tags = nsg.TagContext.of(list(vnet.address_prefixes) if vnet else [])
+    return nsg.health_probe_verdict(sub_nsg, nic_nsg, member_ip, port, tags)
+

@@ -150,3 +150,47 @@ def evaluate_path(direction: str, subnet_nsg: azure.NetworkSecurityGroup | None,
         if not d.allowed:
             break
     return out
+
+
+def _probe_source_matches(prefix: str) -> bool:
+    """Does a rule's source prefix hold the health probe's address, the host VIP 168.63.129.16? It is the
+    ``AzureLoadBalancer`` tag and part of ``VirtualNetwork`` ("the virtual IP address of the host",
+    service-tags-overview), never ``Internet``."""
+    low = prefix.strip().lower()
+    if low in ("*", "any", "0.0.0.0/0", "azureloadbalancer", "virtualnetwork"):
+        return True
+    if low == "internet":
+        return False
+    try:
+        return ipaddress.IPv4Address(AZURE_LOAD_BALANCER_IP) in ipaddress.IPv4Network(prefix.strip(), strict=False)
+    except ValueError:
+        return False
+
+
+PROBE_SOURCE_PORT = 40000  # an ephemeral port of the probe; rules rarely filter source ports
+
+
+def health_probe_verdict(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg: azure.NetworkSecurityGroup | None,
+                         node_ip: str, port: int, tags: TagContext) -> NsgDecision | None:
+    """Azure's health probe (TCP from 168.63.129.16 to ``node_ip:port``) against the inbound rules of the
+    subnet NSG then the NIC NSG. Platform traffic is otherwise outside NSGs, but inbound probes are not: the
+    default rule AllowAzureLoadBalancerInBound (65001) exists to let them in, and a custom rule above it that
+    denies them marks the member down (Azure Load Balancer health probe troubleshooting). Returns the
+    denying decision, or None when both NSGs (or no NSG) admit the probe."""
+    node = ipaddress.IPv4Address(node_ip)
+    for group in (subnet_nsg, nic_nsg):
+        if group is None:
+            continue
+        for rule in ordered_rules(group, "Inbound"):
+            proto = rule.protocol.lower()
+            if proto not in ("*", "any", "tcp"):
+                continue
+            if (any(_probe_source_matches(p) for p in rule.source_prefixes)
+                    and any(_prefix_matches(p, node, tags) for p in rule.destination_prefixes)
+                    and _port_matches(rule.source_ports, PROBE_SOURCE_PORT)
+                    and _port_matches(rule.destination_ports, port)):
+                if rule.access.lower() != "allow":
+                    return NsgDecision(False, group, rule, "Inbound")
+                break
+    return None
+

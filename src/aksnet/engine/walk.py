@@ -63,6 +63,7 @@ class _State:
     pending_masq: tuple[str, str] | None = None
     # the flow reached the pod through an LB/NodePort with externalTrafficPolicy=Cluster (NPM's exemption)
     via_etp_cluster: bool = False
+    protocol: str = "TCP"  # the flow's protocol (no hop translates it): the delivered packet shows it
 
 
 class Walker:
@@ -83,7 +84,7 @@ class Walker:
     # -- public --------------------------------------------------------------------------------------
     def walk(self, src: Site, dst_ip: str, dst_port: int, protocol: str = "TCP",
              pre_hops: tuple[Hop, ...] = ()) -> Walk:
-        st = _State(list(pre_hops))
+        st = _State(list(pre_hops), protocol=protocol.upper())
         pkt = Packet(src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
         owner = self.topo.owner(dst_ip)
         try:
@@ -338,7 +339,7 @@ class Walker:
 
     def _deliver(self, st: _State, backend: Backend, rule: str) -> None:
         self._hop(st, f"{backend.kind} {backend.name}", "deliver", rule,
-                  Packet(backend.client_ip, EPHEMERAL_PORT, backend.ip, backend.port, "TCP"))
+                  Packet(backend.client_ip, EPHEMERAL_PORT, backend.ip, backend.port, st.protocol))
         st.backend = backend
         raise _Stop(DELIVERED, rule)
 

@@ -223,7 +223,8 @@ def load_twin_from_dir(path: Path) -> Twin:
                 cluster = arm.managed_cluster(d)
             elif typ in _ARM_KINDS and "id" in d:
                 arm_docs.setdefault(typ, []).append(d)
-            elif d.get("apiVersion") and d.get("kind") in K8S_KINDS:
+            elif d.get("apiVersion") and (d.get("kind") in K8S_KINDS or d.get("kind") in k8s_model.WORKLOAD_KINDS):
+                # workloads too: a plain manifest directory has Deployments, not pods (one representative each)
                 k8s_docs.setdefault(str(d["kind"]), []).append(d)
     flat = [dict(d) for kind_docs in k8s_docs.values() for d in kind_docs]
     state = manifest_dir.cluster_state_from_documents(flat, _policy_engine(cluster) if cluster else "upstream")

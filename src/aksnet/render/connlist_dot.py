@@ -1,13 +1,18 @@
 """Graphviz dot rendering (netpol-analyzer ``conns_formatter_dot.go``): one ``subgraph cluster_<ns>`` per
-namespace with its workloads (blue), addresses outside the cluster as red ovals, one edge per connection
+namespace with its workloads (blue), addresses outside the cluster (and ``matrix --path``'s internet client,
+VMs and load balancer frontends) as red ovals, one edge per connection
 labelled with its connections; diff edges coloured by diff type (added green, removed red, changed
 magenta), as netpol-analyzer's diff dot output does. Pure."""
 
 from __future__ import annotations
 
+import re
+
 from aksnet.analyses.diff import DiffResult
 from aksnet.analyses.matrix import MatrixResult
 
+# ``ns/name[Kind]``: a workload or pod, drawn inside its namespace; anything else is outside the cluster
+_WORKLOAD = re.compile(r"^[^/\[\]]+/[^/\[\]]+\[[A-Za-z]+\]$")
 _DIFF_COLORS = {"added": "#008000", "removed": "red2", "changed": "magenta", "unchanged": "grey"}
 
 
@@ -15,10 +20,9 @@ def _node_lines(names: set[str]) -> list[str]:
     by_ns: dict[str, list[str]] = {}
     others: list[str] = []
     for n in sorted(names):
-        base = n.rsplit("[", 1)[0]
-        if "/" in base and not n.endswith("[External]"):
-            by_ns.setdefault(base.split("/", 1)[0], []).append(n)
-        else:
+        if _WORKLOAD.match(n) and not n.endswith("[External]"):
+            by_ns.setdefault(n.split("/", 1)[0], []).append(n)
+        else:  # outside the cluster: address ranges, and matrix --path's internet client, VMs, LB frontends
             others.append(n)
     out: list[str] = []
     for ns in sorted(by_ns):

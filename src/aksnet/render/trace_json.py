@@ -3,6 +3,7 @@
 Top level: ``verdict``, ``reason``, ``source`` and ``destination`` (``ip``, ``port``, ``kind``, ``name``,
 ``protocol``), ``hops`` (of the deciding flow: the first not delivered, else the first), ``backend`` (who
 answered and the client address it saw) and ``flows`` (every source × destination walk, same shape).
+``ip`` is null for a pod without an address (Pending) and for a DNS name that did not resolve.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _hop(h: Hop) -> dict[str, Any]:
 
 def _source(w: Walk) -> dict[str, Any]:
     s = w.source
-    out: dict[str, Any] = {"ip": s.ip, "port": EPHEMERAL_PORT, "kind": s.kind, "name": s.name}
+    out: dict[str, Any] = {"ip": s.ip or None, "port": EPHEMERAL_PORT, "kind": s.kind, "name": s.name}
     if s.pod is not None:
         out["namespace"] = s.pod.namespace
     if s.node is not None:
@@ -43,7 +44,19 @@ def flow_json(w: Walk, result: TraceResult) -> dict[str, Any]:
     if w.backend is not None:
         b = w.backend
         out["backend"] = {"kind": b.kind, "name": b.name, "ip": b.ip, "port": b.port, "clientIp": b.client_ip}
+    http = _http(result, w)
+    if http is not None:
+        out["http"] = http
     return out
+
+
+def _http(result: TraceResult, w: Walk) -> dict[str, Any] | None:
+    """A URL trace's answer for walk ``w``: status, response headers, the echo body, notes."""
+    for walk, h in zip(result.walks, result.http, strict=False):
+        if walk is w:
+            return {"status": h.status, "answeredBy": h.answered_by or None,
+                    "headers": {k: v for k, v in h.response_headers}, "body": h.body, "notes": list(h.notes)}
+    return None
 
 
 def render(result: TraceResult) -> str:

@@ -4,7 +4,7 @@ decided it, and the packet after any NAT), then the verdict. Pure function of th
 
 from __future__ import annotations
 
-from aksnet.analyses.trace import TraceResult
+from aksnet.analyses.trace import HttpOutcome, TraceResult
 from aksnet.engine.flow import Walk
 
 _MAX_WIDTH = 56
@@ -12,7 +12,7 @@ _MAX_WIDTH = 56
 
 def render_walk(w: Walk, target_name: str) -> list[str]:
     dst = f"{w.dst_ip}:{w.dst_port}" if w.dst_ip else f"{target_name}:{w.dst_port}"
-    lines = [f"trace {w.source.name} ({w.source.ip}) → {target_name} ({dst}/{w.protocol})"]
+    lines = [f"trace {w.source.name} ({w.source.ip or 'no IP'}) → {target_name} ({dst}/{w.protocol})"]
     last_pkt = None
     width = min(_MAX_WIDTH, max((len(h.component) for h in w.hops), default=0))
     for i, h in enumerate(w.hops, 1):
@@ -30,10 +30,25 @@ def render_walk(w: Walk, target_name: str) -> list[str]:
     return lines
 
 
+def render_http(h: HttpOutcome) -> list[str]:
+    """A URL trace's answer: the status line, nginx's own headers, what the echo backend saw, warnings."""
+    lines: list[str] = []
+    if h.status is not None:
+        lines.append(f"     {h.status_line}")
+        shown = ("Location", "Strict-Transport-Security")
+        lines += [f"     {k}: {v}" for k, v in h.response_headers if k in shown]
+    if h.answered_by == "backend":
+        lines += [f"     | {line}" for line in h.body.splitlines()]
+    lines += [f"     note: {n}" for n in h.notes]
+    return lines
+
+
 def render(result: TraceResult) -> str:
     lines: list[str] = []
-    for w in result.walks:
+    for i, w in enumerate(result.walks):
         lines += render_walk(w, result.target.name)
+        if i < len(result.http):
+            lines += render_http(result.http[i])
         lines.append("")
     n = len(result.walks)
     ok = sum(1 for w in result.walks if w.delivered)

@@ -11,13 +11,14 @@ import importlib
 import os
 import sys
 import tempfile
+from contextvars import ContextVar
 from typing import Any
 
 from knack import CLI, CLICommandsLoader
 from knack.help import CLIHelp
 from knack.parser import CLICommandParser
 
-from aksnet.errors import AksnetError
+from aksnet.errors import AksnetError, AzureError
 
 # top-level az group → module that registers its commands
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -58,12 +59,27 @@ class AzCommandsLoader(CLICommandsLoader):  # type: ignore[misc]
         super().load_arguments(command)
 
 
+_ONLY_SHOW_ERRORS: ContextVar[bool] = ContextVar("aksnet_az_only_show_errors", default=False)
+
+
+def only_show_errors() -> bool:
+    """True while a command given ``--only-show-errors`` runs (az then prints errors only, no warnings)."""
+    return _ONLY_SHOW_ERRORS.get()
+
+
+NOT_FOUND_CODES = ("ResourceNotFound", "ResourceGroupNotFound", "ParentResourceNotFound", "NotFound")
+
+
 class AzCli(CLI):  # type: ignore[misc]
+    show_command = False  # set by invoke: ``show`` commands exit 3 on a missing resource, as az's do
+
     def exception_handler(self, ex: BaseException) -> int:
         if isinstance(ex, BrokenPipeError):  # `aksnet az … | head`
             return 0
         if isinstance(ex, AksnetError):
             print(f"ERROR: {ex.render()}", file=sys.stderr)
+            if self.show_command and isinstance(ex, AzureError) and ex.code in NOT_FOUND_CODES:
+                return 3  # azure-cli: "'show' commands ... fail with exit code of 3 upon a missing resource"
             return int(ex.exit_code)
         return int(super().exception_handler(ex))
 
@@ -94,4 +110,12 @@ def invoke(argv: list[str]) -> int:
         config_dir=config_dir,
         config_env_var_prefix="AKSNET_AZ",
     )
-    return int(cli.invoke(argv, out_file=sys.stdout))
+    words = [a for a in argv if not a.startswith("-")]
+    cli.show_command = "show" in words[:4]
+    quiet = "--only-show-errors" in argv
+    cli.only_show_errors = quiet  # knack's deprecation warnings read it (its logging sets it only once per process)
+    token = _ONLY_SHOW_ERRORS.set(quiet)
+    try:
+        return int(cli.invoke(argv, out_file=sys.stdout))
+    finally:
+        _ONLY_SHOW_ERRORS.reset(token)

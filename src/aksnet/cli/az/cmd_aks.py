@@ -33,6 +33,12 @@ def _view(doc: dict[str, Any]) -> Any:
 
 
 def _warn(lines: Any) -> None:
+    """az's warnings: ``WARNING: …`` on stderr, silenced by ``--only-show-errors``. Printed here rather than through
+    knack's logger, which is configured once per process (in-process runs: tests, demo)."""
+    from aksnet.cli.az.app import only_show_errors
+
+    if only_show_errors():
+        return
     for w in lines:
         print(f"WARNING: {w}", file=sys.stderr)
 
@@ -123,16 +129,27 @@ def aks_list(resource_group_name: str | None = None) -> Any:
 
 
 def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ranges: str | None = None,
-               load_balancer_managed_outbound_ip_count: int | None = None, network_policy: str | None = None,
-               tags: list[str] | None = None, yes: bool = False, no_wait: bool = False) -> Any:
-    """Update a managed Kubernetes cluster."""
+               load_balancer_managed_outbound_ip_count: int | None = None,
+               load_balancer_outbound_ips: str | None = None,
+               nat_gateway_managed_outbound_ip_count: int | None = None, outbound_type: str | None = None,
+               network_policy: str | None = None, tags: list[str] | None = None, yes: bool = False,
+               no_wait: bool = False) -> Any:
+    """Update a managed Kubernetes cluster.
+
+    Outbound: --load-balancer-managed-outbound-ip-count or --load-balancer-outbound-ips (loadBalancer),
+    --nat-gateway-managed-outbound-ip-count (managedNATGateway), --outbound-type to migrate: managed VNet
+    loadBalancer <-> managedNATGateway; BYO subnet loadBalancer <-> userAssignedNATGateway <-> userDefinedRouting.
+    The egress IP changes with the outbound type.
+    """
     from aksnet.twin.aks.update import update_cluster
 
     with command_transaction() as tx:
         doc = update_cluster(tx, resource_group_name, name,
                              api_server_authorized_ip_ranges=api_server_authorized_ip_ranges,
                              load_balancer_managed_outbound_ip_count=load_balancer_managed_outbound_ip_count,
-                             network_policy=network_policy, tags=parse_tags(tags))
+                             load_balancer_outbound_ips=load_balancer_outbound_ips,
+                             nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
+                             outbound_type=outbound_type, network_policy=network_policy, tags=parse_tags(tags))
     return None if no_wait else _view(doc)
 
 

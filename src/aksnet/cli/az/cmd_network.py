@@ -1,8 +1,9 @@
 """``az network …``: registers the network command groups, each implemented in its own module
 (``cmd_network_vnet``: vnet and subnet; ``cmd_network_nsg``: nsg and rules; ``cmd_network_route``: route
 tables and routes; ``cmd_network_pip``: public IPs, NAT gateways, and the read-only lb/nic views;
-``cmd_network_peering``: VNet peerings; ``cmd_network_effective``: effective routes and NSGs of a NIC and IP
-availability; ``cmd_network_private``: read-only private endpoint and private DNS views)."""
+``cmd_network_lb``: the load balancers' frontends, rules, probes and pools; ``cmd_network_peering``: VNet
+peerings; ``cmd_network_effective``: effective routes and NSGs of a NIC and IP availability;
+``cmd_network_private``: read-only private endpoint and private DNS views)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from aksnet.cli.az import (
     cmd_network_effective,
+    cmd_network_lb,
     cmd_network_nsg,
     cmd_network_peering,
     cmd_network_pip,
@@ -18,8 +20,8 @@ from aksnet.cli.az import (
     cmd_network_vnet,
 )
 
-_MODULES = (cmd_network_vnet, cmd_network_nsg, cmd_network_route, cmd_network_pip, cmd_network_peering,
-            cmd_network_effective, cmd_network_private)
+_MODULES = (cmd_network_vnet, cmd_network_nsg, cmd_network_route, cmd_network_pip, cmd_network_lb,
+            cmd_network_peering, cmd_network_effective, cmd_network_private)
 
 # az's short summaries of the command groups (``az network -h``).
 _GROUPS = {
@@ -42,6 +44,7 @@ _GROUPS = {
     "network nat": "Commands to manage NAT resources.",
     "network nat gateway": "Commands to manage NAT gateways.",
     "network lb": "Manage and configure load balancers (read-only here: AKS creates them).",
+    **{f"network lb {g}": summary for g, (_, summary) in cmd_network_lb.CHILDREN.items()},
     "network nic": "Manage network interfaces (read-only here: VMs and AKS create them).",
 }
 

@@ -31,6 +31,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "cordon": ("aksnet.cli.kubectl.cmd_node", "run_cordon"),
     "uncordon": ("aksnet.cli.kubectl.cmd_node", "run_uncordon"),
     "drain": ("aksnet.cli.kubectl.cmd_node", "run_drain"),
+    "taint": ("aksnet.cli.kubectl.cmd_taint", "run_taint"),
     "wait": ("aksnet.cli.kubectl.cmd_node", "run_wait"),
     "config": ("aksnet.cli.kubectl.config", "run_config"),
     "cluster-info": ("aksnet.cli.kubectl.config", "run_cluster_info"),
@@ -61,6 +62,7 @@ Cluster Management Commands:
   cordon          Mark node as unschedulable
   uncordon        Mark node as schedulable
   drain           Drain node in preparation for maintenance
+  taint           Update the taints on one or more nodes
 
 Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources

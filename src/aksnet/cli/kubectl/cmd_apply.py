@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from aksnet.cli.kubectl import flags
 from aksnet.cli.kubectl.cmd_create import dry_run, print_dry_run, server_dry_run
-from aksnet.cli.kubectl.resources import parse_targets
-from aksnet.cli.kubectl.session import err, open_session
-from aksnet.errors import KubeError
+from aksnet.cli.kubectl.resources import label_matcher, parse_targets
+from aksnet.cli.kubectl.session import Session, err, open_session
+from aksnet.errors import KubeError, KubeInvalid
 from aksnet.io.manifests import SourceDocument, load_path
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
-from aksnet.twin.kube.selectors import parse_label_selector
 
 APPLY_VALUES = {"filename": ("-f", "--filename"), "output": ("-o", "--output"), "selector": ("-l", "--selector"),
                 "field-manager": ("--field-manager",), "dry-run": ("--dry-run",)}
@@ -40,14 +39,14 @@ def run_apply(argv: list[str]) -> int:
     mode = dry_run(p)
     if mode is not None:
         return _apply_dry_run(docs, p, mode)
-    failed = False
+    errors: list[tuple[KubeError, SourceDocument, bool]] = []
     with open_session(p, write=True) as s:
         for d in docs:
+            creating = _is_new(s, d)
             try:
                 outcome = s.api.apply(d.body, s.namespace, d.source, enforce_namespace=s.explicit_namespace)
             except KubeError as exc:
-                err(exc.render())
-                failed = True
+                errors.append((exc, d, creating))
                 continue
             if output == "name":
                 print(outcome.ref)
@@ -56,7 +55,34 @@ def run_apply(argv: list[str]) -> int:
                 print(f"{outcome.ref} serverside-applied")
             else:
                 print(f"{outcome.ref} {outcome.action}")
-    return 1 if failed else 0
+    _report(errors)
+    return 1 if errors else 0
+
+
+def _is_new(s: Session, d: SourceDocument) -> bool:
+    """Whether applying ``d`` would create its object (for the verb of kubectl's error context)."""
+    try:
+        rt = s.api.resolve(d.body, d.source)
+    except KubeError:
+        return True
+    meta = d.body.get("metadata")
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+        return True
+    ns = (meta.get("namespace") or s.namespace) if rt.namespaced else None
+    return s.api.find(rt, ns, meta["name"]) is None
+
+
+def _report(errors: list[tuple[KubeError, SourceDocument, bool]]) -> None:
+    """kubectl apply's errors, after the objects that succeeded: one error as it stands (``The Service "web"
+    is invalid: …``); several as an aggregate, where an Invalid one shows the API server's status message
+    with its source (``Error from server (Invalid): error when creating "f.yaml": Service "web" is invalid: …``)."""
+    for exc, d, creating in errors:
+        if len(errors) > 1 and isinstance(exc, KubeInvalid) and creating:
+            api_version = str(d.body.get("apiVersion", ""))
+            group = api_version.rpartition("/")[0] if "/" in api_version else ""
+            err(exc.status_line(group, "creating", d.source or "STDIN"))
+        else:
+            err(exc.render())
 
 
 def _apply_dry_run(docs: list[SourceDocument], p: flags.Parsed, mode: str) -> int:
@@ -118,7 +144,7 @@ def run_delete(argv: list[str]) -> int:
                     continue
                 if not p.get("selector") and not p.flag("all") and not p.get("field-selector"):
                     raise KubeError("error: resource(s) were provided, but no name was specified")
-                match = parse_label_selector(p.get("selector") or "")
+                match = label_matcher(p.get("selector"), rt)
                 ns = None if (s.all_namespaces or not rt.namespaced) else s.namespace
                 found = s.api.list(rt, ns, match)
                 if not found and not ignore:

@@ -24,13 +24,12 @@ from aksnet.cli.kubectl.describe_cluster import (
     describe_node,
     describe_service,
 )
-from aksnet.cli.kubectl.resources import parse_targets
+from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.cli.kubectl.tables import NONE, selector_text
 from aksnet.errors import KubeError
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
-from aksnet.twin.kube.selectors import parse_label_selector
 from aksnet.twin.kube.validation import selector_matches
 
 Doc = dict[str, Any]
@@ -290,7 +289,7 @@ def _docs(s: Session, rt: ResourceType, names: list[str], p: flags.Parsed) -> li
                     return None
                 out.extend(pref)
         return out
-    match = parse_label_selector(p.get("selector") or "") if p.get("selector") else None
+    match = label_matcher(p.get("selector"), rt)
     docs = s.api.list(rt, None if s.all_namespaces else ns, match)
     if not docs:
         err(f"No resources found in {s.namespace} namespace." if rt.namespaced else "No resources found")

@@ -7,14 +7,14 @@ import copy
 from typing import Any
 
 from aksnet.cli.kubectl import flags
-from aksnet.cli.kubectl.resources import parse_targets
+from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.cli.kubectl.tables import tabulate
 from aksnet.errors import KubeError
 from aksnet.twin.kube import clock
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
-from aksnet.twin.kube.selectors import parse_label_selector
+from aksnet.twin.kube.validation_common import label_value_errors
 
 Doc = dict[str, Any]
 
@@ -33,60 +33,100 @@ def _objects(s: Session, p: flags.Parsed, args: list[str]) -> list[tuple[Resourc
             for n in names:
                 out.append((rt, s.api.get(rt, ns, n)))
         elif p.get("selector") or p.flag("all"):
-            match = parse_label_selector(p.get("selector") or "")
+            match = label_matcher(p.get("selector"), rt)
             out.extend((rt, d) for d in s.api.list(rt, ns, match))
         else:
             raise KubeError("error: resource(s) were provided, but no name was specified")
     return out
 
 
-def _split_changes(args: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
-    """Resource arguments, ``k=v`` settings and ``k-`` removals."""
-    res, sets, removes = [], {}, []
+def _split_changes(args: list[str], field: str) -> tuple[list[str], dict[str, str], list[str]]:
+    """Resource arguments, ``k=v`` settings and ``k-`` removals (``cmdutil.GetResourcesAndPairs``, then
+    kubectl label's ``parseLabels`` / annotate's ``ParsePairs`` with their client-side errors)."""
+    kind = field[:-1]
+    res: list[str] = []
+    pairs: list[str] = []
     for a in args:
-        if "=" in a:
-            k, _, v = a.partition("=")
-            sets[k] = v
-        elif (a.endswith("-") and "/" not in a[:-1]) or (a.endswith("-") and a.count("/") == 1 and "." in a):
-            removes.append(a[:-1])
+        is_pair = ("=" in a and not a.startswith("=")) or (a.endswith("-") and a != "-")
+        if is_pair:
+            pairs.append(a)
+        elif pairs:
+            raise KubeError(f"error: all resources must be specified before {kind} changes: {a}")
         else:
             res.append(a)
+    sets: dict[str, str] = {}
+    removes: list[str] = []
+    for a in pairs:
+        if "=" in a and not a.startswith("="):
+            if field == "labels":
+                parts = a.split("=")
+                if len(parts) != 2:
+                    raise KubeError(f"error: invalid label spec: {a}")
+                problems = label_value_errors(parts[1])
+                if problems:
+                    raise KubeError(f'error: invalid label value: "{a}": {";".join(problems)}')
+            k, _, v = a.partition("=")
+            sets[k] = v
+        else:
+            removes.append(a[:-1])
+    if field == "labels" and any(k in sets for k in removes):
+        raise KubeError("error: can not both modify and remove a label in the same command")
     return res, sets, removes
+
+
+def _change_message(verb: str, old: dict[str, str], new: dict[str, str]) -> str:
+    """kubectl label's ``updateDataChangeMsg`` (annotate always says ``annotated``)."""
+    if verb != "label":
+        return "annotated"
+    removed = any(k not in new for k in old)
+    added = any(k not in old or old[k] != new[k] for k in new)
+    if added and removed:
+        return "label(s) changed"
+    return "labeled" if added else ("unlabeled" if removed else "not labeled")
 
 
 def _run_meta(argv: list[str], field: str, verb: str) -> int:
     p = flags.parse(argv, EDIT_VALUES, EDIT_BOOLS, verb)
-    res, sets, removes = _split_changes(p.args)
+    res, sets, removes = _split_changes(p.args, field)
     if not res:
         raise KubeError("error: one or more resources must be specified as <resource> <name> or <resource>/<name>")
     if not sets and not removes and not p.flag("list"):
         raise KubeError(f"error: at least one {field[:-1]} update is required")
     failed = False
     with open_session(p, write=True) as s:
-        for rt, doc in _objects(s, p, res):
+        objects = _objects(s, p, res)
+        for rt, doc in objects:
             current = dict(doc["metadata"].get(field) or {})
             if p.flag("list"):
+                if len(objects) > 1:
+                    group = rt.api_version.rpartition("/")[0] if "/" in rt.api_version else ""
+                    print(f"Listing {field} for {rt.kind}.{group}/{doc['metadata']['name']}:")
+                indent = " " if len(objects) > 1 else ""
                 for k, v in sorted(current.items()):
-                    print(f"{k}={v}")
+                    print(f"{indent}{k}={v}")
                 continue
             if not p.flag("overwrite"):
                 clash = [k for k, v in sets.items() if k in current and current[k] != v]
                 if clash:
-                    k = clash[0]
                     if field == "labels":
-                        err(f"error: '{k}' already has a value ({current[k]}), and --overwrite is false")
+                        msgs = [f"'{k}' already has a value ({current[k]}), and --overwrite is false" for k in clash]
+                        err("error: " + (msgs[0] if len(msgs) == 1 else "[" + ", ".join(msgs) + "]"))
                     else:
-                        err(f"error: --overwrite is false but found the following declared annotation(s): "
-                            f"'{k}' already has a value ({current[k]})")
+                        err("error: --overwrite is false but found the following declared annotation(s): "
+                            + "; ".join(f"'{k}' already has a value ({current[k]})" for k in clash))
                     failed = True
                     continue
+            if field == "labels":
+                for k in removes:
+                    if k not in current:
+                        print(f'label "{k}" not found.')
             new = dict(current)
             new.update(sets)
             for k in removes:
                 new.pop(k, None)
             ref = f"{rt.qualified}/{doc['metadata']['name']}"
             if new == current:
-                print(f"{ref} not {verb}ed" if verb == "label" else f"{ref} {verb}d")
+                print(f"{ref} {_change_message(verb, current, new)}")
                 continue
             body = copy.deepcopy(doc)
             if new:
@@ -99,10 +139,7 @@ def _run_meta(argv: list[str], field: str, verb: str) -> int:
                 err(exc.render())
                 failed = True
                 continue
-            if verb == "label":
-                print(f"{ref} {'unlabeled' if not sets and removes else 'labeled'}")
-            else:
-                print(f"{ref} annotated")
+            print(f"{ref} {_change_message(verb, current, new)}")
     return 1 if failed else 0
 
 

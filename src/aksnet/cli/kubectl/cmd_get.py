@@ -8,13 +8,13 @@ import sys
 from typing import Any
 
 from aksnet.cli.kubectl import flags, jsonpath, output, tables
-from aksnet.cli.kubectl.resources import parse_targets
+from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import err, open_session
 from aksnet.errors import KubeError
 from aksnet.twin.kube import schema
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
-from aksnet.twin.kube.selectors import parse_field_selector, parse_label_selector
+from aksnet.twin.kube.selectors import parse_field_selector
 
 Doc = dict[str, Any]
 
@@ -51,7 +51,6 @@ def run_get(argv: list[str]) -> int:
                         "kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
     targets = parse_targets(p.args)
     sort_by = p.get("sort-by")
-    label_match = parse_label_selector(p.get("selector") or "") if p.get("selector") else None
     failed = False
     groups: list[tuple[ResourceType, list[Doc]]] = []
     single = len(targets) == 1 and len(targets[0][1]) == 1
@@ -59,6 +58,7 @@ def run_get(argv: list[str]) -> int:
         for rt, names in targets:
             field_match = (parse_field_selector(p.get("field-selector") or "", rt.kind, rt.plural)
                            if p.get("field-selector") else None)
+            label_match = label_matcher(p.get("selector"), rt, p.get("field-selector") or "")
             if names:
                 found = []
                 for n in names:

@@ -1,4 +1,4 @@
-"""``kubectl config get-contexts|current-context|use-context|view|get-clusters``, ``cluster-info`` and
+"""``kubectl config get-contexts|current-context|use-context|set-context|view|get-clusters``, ``cluster-info`` and
 ``version``, on the workspace kubeconfig (or ``--kubeconfig FILE``)."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from aksnet.errors import KubeError
 from aksnet.twin import kubeconfig
 from aksnet.twin.kube import objects
 
-CONFIG_VALUES = {"output": ("-o", "--output")}
-CONFIG_BOOLS = {"minify": ("--minify",), "raw": ("--raw",), "flatten": ("--flatten",), "no-headers": ("--no-headers",)}
+CONFIG_VALUES = {"output": ("-o", "--output"), "cluster": ("--cluster",), "user": ("--user",)}
+CONFIG_BOOLS = {"minify": ("--minify",), "raw": ("--raw",), "flatten": ("--flatten",), "no-headers": ("--no-headers",),
+                "current": ("--current",)}
 KUBECTL_VERSION = "v1.31.2"
 
 
@@ -22,10 +23,10 @@ def run_config(argv: list[str]) -> int:
     p = flags.parse(argv, CONFIG_VALUES, CONFIG_BOOLS, "config")
     if not p.args:
         raise KubeError("error: Required subcommand not specified: current-context, get-contexts, use-context, "
-                        "view, get-clusters")
+                        "set-context, view, get-clusters")
     sub, rest = p.args[0], p.args[1:]
     path = p.get("kubeconfig")
-    write = sub in ("use-context", "use")
+    write = sub in ("use-context", "use", "set-context")
     with command_transaction(write=write and path is None) as tx:
         config = context.load_config(tx, path)
         if sub == "current-context":
@@ -47,18 +48,55 @@ def run_config(argv: list[str]) -> int:
             if not any(c.get("name") == name for c in config.get("contexts") or []):
                 raise KubeError(f'error: no context exists with the name: "{name}"')
             config["current-context"] = name
-            if path is None:
-                kubeconfig.save(tx, config)
-            else:
-                from pathlib import Path
-
-                Path(path).write_text(output.to_yaml(config), encoding="utf-8")
+            _save(tx, config, path)
             print(f'Switched to context "{name}".')
+        elif sub == "set-context":
+            _set_context(config, rest, p)
+            _save(tx, config, path)
         elif sub == "view":
             _view(config, p)
         else:
             raise KubeError(f'error: unknown command "{sub}" for "kubectl config"')
     return 0
+
+
+def _save(tx: Any, config: dict[str, Any], path: str | None) -> None:
+    if path is None:
+        kubeconfig.save(tx, config)
+    else:
+        from pathlib import Path
+
+        Path(path).write_text(output.to_yaml(config), encoding="utf-8")
+
+
+def _set_context(config: dict[str, Any], rest: list[str], p: flags.Parsed) -> None:
+    """``kubectl config set-context [NAME | --current] [--cluster=…] [--user=…] [--namespace=…]``."""
+    if p.flag("current"):
+        if rest:
+            raise KubeError("error: you cannot specify both a context name and --current")
+        name = str(config.get("current-context") or "")
+        if not name:
+            raise KubeError("error: no current context is set")
+    elif len(rest) == 1:
+        name = rest[0]
+    else:
+        raise KubeError("error: you must specify a non-empty context name or --current")
+    contexts = config.setdefault("contexts", [])
+    entry = next((c for c in contexts if c.get("name") == name), None)
+    created = entry is None
+    if entry is None:
+        entry = {"name": name, "context": {}}
+        contexts.append(entry)
+    ctx = entry.setdefault("context", {})
+    for flag, key in (("cluster", "cluster"), ("user", "user"), ("namespace", "namespace")):
+        value = p.get(flag)
+        if value is None:
+            continue
+        if value:
+            ctx[key] = value
+        else:
+            ctx.pop(key, None)
+    print(f'Context "{name}" {"created" if created else "modified"}.')
 
 
 def _get_contexts(config: dict[str, Any], names: list[str], p: flags.Parsed) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from aksnet.errors import KubeError
 from aksnet.twin.kube import schema
 from aksnet.twin.kube.schema import ResourceType
+from aksnet.twin.kube.selectors import Matcher, SelectorError, parse_label_selector
 
 ALL = ("Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob")
 
@@ -41,3 +42,14 @@ def parse_targets(args: list[str]) -> list[tuple[ResourceType, list[str]]]:
     if names and len(types) > 1:
         raise KubeError("error: arguments in resource/name form must have a single resource and name")
     return [(rt, list(names)) for rt in types]
+
+
+def label_matcher(text: str | None, rt: ResourceType, field_selector: str = "") -> Matcher | None:
+    """``-l TEXT`` for a list of ``rt``: the selector goes to the API server, which rejects a malformed one
+    with a 400 naming the resource (``Unable to find {"" "v1" "pods"} that match label selector …``)."""
+    if not text:
+        return None
+    try:
+        return parse_label_selector(text)
+    except SelectorError as exc:
+        raise exc.for_resource(rt.group, rt.version, rt.plural, text, field_selector) from None

@@ -202,21 +202,35 @@ def service_row(svc: Doc, wide: bool) -> Row:
     return row
 
 
+def _more(items: list[str], count: int, empty: str) -> str:
+    """kubectl's ``listWithMoreString``: the first three, then `` + N more...``."""
+    if not items:
+        return empty
+    return ",".join(items[:3]) + (f" + {count - 3} more..." if count > 3 else "")
+
+
 def endpoints_row(ep: Doc, wide: bool) -> Row:
-    addrs = []
-    for sub in ep.get("subsets") or []:
-        for a in sub.get("addresses") or []:
-            for p in sub.get("ports") or [{}]:
-                addrs.append(f"{a['ip']}:{p.get('port')}" if p else a["ip"])
-    text = NONE if not addrs else ",".join(addrs[:3]) + (f" + {len(addrs) - 3} more..." if len(addrs) > 3 else "")
+    # formatEndpoints: per subset, per port, per address (port-major); only ready addresses.
+    subsets = ep.get("subsets") or []
+    pairs: list[str] = []
+    for sub in subsets:
+        addresses = [str(a.get("ip")) for a in sub.get("addresses") or []]
+        ports = sub.get("ports") or []
+        if not ports:
+            pairs.extend(addresses)
+            continue
+        for p in ports:
+            pairs.extend(f"{a}:{p.get('port')}" for a in addresses)
+    text = NONE if not subsets else _more(pairs, len(pairs), "")
     return [_meta(ep)["name"], text, _age(ep)]
 
 
 def endpointslice_row(sl: Doc, wide: bool) -> Row:
-    ports = ",".join(str(p.get("port")) for p in sl.get("ports") or []) or NONE
-    addrs = [a for e in sl.get("endpoints") or [] for a in e.get("addresses") or []]
-    text = NONE if not addrs else ",".join(addrs[:3]) + (f" + {len(addrs) - 3} more..." if len(addrs) > 3 else "")
-    return [_meta(sl)["name"], str(sl.get("addressType", "IPv4")), ports, text, _age(sl)]
+    # formatDiscoveryPorts / formatDiscoveryEndpoints: empty lists print <unset>.
+    ports = [str(p["port"]) if p.get("port") is not None else str(p.get("name") or "*") for p in sl.get("ports") or []]
+    addrs = [str(a) for e in sl.get("endpoints") or [] for a in e.get("addresses") or []]
+    return [_meta(sl)["name"], str(sl.get("addressType", "IPv4")), _more(ports, len(ports), "<unset>"),
+            _more(addrs, len(addrs), "<unset>"), _age(sl)]
 
 
 def ingress_row(ing: Doc, wide: bool) -> Row:

@@ -99,6 +99,7 @@ class ControllerConfig:
     hsts_max_age: int = 31536000
     hsts_include_subdomains: bool = True
     hsts_preload: bool = False
+    no_tls_redirect_locations: tuple[str, ...] = ("/.well-known/acme-challenge",)  # never ssl-redirected
     default_ssl_certificate: str | None = None  # --default-ssl-certificate ns/name
     default_backend_service: str | None = None  # --default-backend-service ns/name
     http_port: int = 80

@@ -74,6 +74,10 @@ def ssl_redirect(
     a = loc.annotations
     if pass_access_scheme != "http":
         return None
+    # force_no_ssl_redirect: template.go isLocationInLocationList (ConfigMap no-tls-redirect-locations, default
+    # /.well-known/acme-challenge, so ACME HTTP-01 challenges are answered over http)
+    if any(loc.path.startswith(p) for p in config.no_tls_redirect_locations):
+        return None
     if a.force_ssl_redirect:
         rule, why = f"{ANNOTATION_PREFIX}force-ssl-redirect", "force-ssl-redirect"
     elif a.ssl_redirect and has_cert:

@@ -23,7 +23,7 @@ from aksnet.engine.ingress.annotations import parse_size
 from aksnet.engine.ingress.backend import ResolvedBackend
 from aksnet.engine.ingress.canary import choose_canary
 from aksnet.engine.ingress.headers import forwarded_vars, upstream_headers
-from aksnet.engine.ingress.locations import Location, match_location, normalize_uri
+from aksnet.engine.ingress.locations import Location, LocationMatch, match_location, normalize_uri
 from aksnet.engine.ingress.model import (
     ANNOTATION_PREFIX,
     PROXY,
@@ -156,6 +156,10 @@ def route_request(view: ControllerView, request: HttpRequest, *, canary_roll: in
         ans.steps.append(root[1])
         return ans.done(REDIRECT, 302, location_header=root[0])
     m = match_location(server.locations, uri)
+    builtin = _catch_all_builtin(server, m, uri, req, view)
+    if builtin is not None:
+        ans.steps.append(builtin[1])
+        return ans.done(RESPOND, builtin[0])
     if m.location is None:
         ans.step("no location matches: default backend", "default backend")
         return ans.done(RESPOND, 404, default_backend=True)
@@ -293,6 +297,37 @@ def custom_default_backend_headers(
     out = dict(headers)
     out.update({k: v for k, v in extra.items() if v})
     return dict(sorted(out.items()))
+
+
+HEALTHZ = "/healthz"
+NGINX_STATUS = "/nginx_status"
+
+
+def _catch_all_builtin(
+    server: Server, m: LocationMatch, uri: str, req: HttpRequest, view: ControllerView
+) -> tuple[int, Step] | None:
+    """nginx.tmpl's two extra prefix locations of the catch-all server ``_``: ``location /healthz { return 200; }``
+    (cloud provider health checks) and ``location /nginx_status { allow 127.0.0.1; deny all; stub_status; }``.
+    They compete as plain prefix locations: an ``=`` location or a longer prefix wins, and so does a matching
+    regex location (nginx checks regexes after prefixes)."""
+    if server.hostname != CATCH_ALL:
+        return None
+    for prefix in (HEALTHZ, NGINX_STATUS):
+        if not uri.startswith(prefix):
+            continue
+        loc = m.location
+        if loc is not None and m.auto_redirect is None and (
+            loc.regex or loc.path_type == "Exact" or len(loc.path) > len(prefix)
+        ):
+            return None
+        rule = f"nginx.tmpl: location {prefix} of the catch-all server"
+        if prefix == HEALTHZ:
+            return 200, Step("location /healthz: return 200 (cloud provider health checks)", rule)
+        addr = forwarded_vars(req, view.config, server.hostname).remote_addr
+        if addr == "127.0.0.1":
+            return 200, Step("location /nginx_status: stub_status for 127.0.0.1", rule)
+        return 403, Step(f"location /nginx_status: client {addr} is not 127.0.0.1: deny all → 403", rule)
+    return None
 
 
 def _body_too_large(loc: Location, req: HttpRequest) -> Step | None:

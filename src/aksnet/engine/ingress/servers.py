@@ -80,6 +80,7 @@ class _Building:
     certificate: TLSCertificate | None = None
     certificate_step: Step | None = None
     aliases: list[str] = field(default_factory=list)
+    aliases_from: str | None = None  # the Ingress whose server-alias annotation set ``aliases``
     ingresses: list[str] = field(default_factory=list)
 
 
@@ -145,9 +146,18 @@ def build_servers(
         for rule in ing.rules:
             host = (rule.host or CATCH_ALL).lower()
             srv = servers[host]
-            for alias in anns.server_alias:
-                if alias not in srv.aliases and alias not in servers and alias != host:
-                    srv.aliases.append(alias)
+            # createServers: the first Ingress (oldest) that sets server-alias for a host sets them all
+            if anns.server_alias and srv.aliases_from is None:
+                srv.aliases_from = ing.key
+                for alias in anns.server_alias:
+                    if alias in servers or alias == host:
+                        warnings.append(f"Ingress {ing.key}: Conflicting hostname ({host}) and alias ({alias}). "
+                                        "Removing alias to avoid conflicts.")
+                    elif alias not in srv.aliases:
+                        srv.aliases.append(alias)
+            elif anns.server_alias and srv.aliases_from != ing.key:
+                warnings.append(f'Ingress {ing.key}: Aliases already configured for server "{host}" '
+                                f"(Ingress {srv.aliases_from}), skipping")
             if srv.certificate is None:
                 cert, step = server_certificate(host, ing, secrets, config)
                 if cert is not None:

@@ -149,6 +149,11 @@ def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> C
         hsts_max_age=i("hsts-max-age", base.hsts_max_age),
         hsts_include_subdomains=b("hsts-include-subdomains", base.hsts_include_subdomains),
         hsts_preload=b("hsts-preload", base.hsts_preload),
+        no_tls_redirect_locations=(
+            tuple(x.strip() for x in d["no-tls-redirect-locations"].split(",") if x.strip())
+            if "no-tls-redirect-locations" in d
+            else base.no_tls_redirect_locations
+        ),
         default_ssl_certificate=base.default_ssl_certificate,
         default_backend_service=base.default_backend_service,
         http_port=base.http_port,

@@ -9,6 +9,7 @@ Everything goes through the network resource provider (:mod:`aksnet.twin.network
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from aksnet.errors import AzureError
@@ -80,15 +81,32 @@ def ensure_kubenet_route_table(tx: Transaction, node_rg: str, digits: str, locat
 
 
 def create_managed_outbound_ips(tx: Transaction, node_rg: str, location: str, resource_group: str, name: str,
-                                count: int, kind: str, sku: str = "Standard") -> list[str]:
+                                count: int, kind: str, sku: str = "Standard", avoid: Collection[str] = ()) -> list[str]:
     """Managed outbound public IPs (GUID names, Standard/Static; Basic/Dynamic with a Basic LB) in the node
-    resource group."""
+    resource group. An existing managed IP of the same ``kind`` is kept (a count change keeps the first IPs);
+    IDs in ``avoid`` (the IPs of the outbound configuration being replaced) and IPs of another kind are never
+    reused: a new outbound configuration gets new IPs."""
+    skip = {a.lower() for a in avoid}
     ids = []
     for i in range(count):
-        pip = network.create_public_ip(tx, node_rg, names.outbound_ip_name(resource_group, name, i),
-                                       location=location, sku=sku, tags={"aks-managed-type": kind})
+        generation = 0
+        while True:
+            pid = network.public_ip_id(node_rg, names.outbound_ip_name(resource_group, name, i, generation))
+            existing = tx.get(network.KIND_PUBLIC_IP, pid)
+            if pid.lower() not in skip and (existing is None or is_managed_outbound_ip(existing, kind)):
+                break
+            generation += 1
+        pip = network.create_public_ip(tx, node_rg, pid.rsplit("/", 1)[-1], location=location, sku=sku,
+                                       tags={"aks-managed-type": kind})
         ids.append(str(pip["id"]))
     return ids
+
+
+def is_managed_outbound_ip(pip: Doc | None, kind: str | None = None) -> bool:
+    """A public IP AKS made for egress (tag ``aks-managed-type``: ``aks-slb-managed-outbound-ip`` or
+    ``aks-nat-gateway-managed-outbound-ip``), of ``kind`` when given; a user's own IP never is."""
+    tag = str(((pip or {}).get("tags") or {}).get("aks-managed-type") or "")
+    return tag.endswith("managed-outbound-ip") and (kind is None or tag == kind)
 
 
 def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_ip_ids: list[str],
@@ -110,15 +128,21 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
         "outboundRules": [],
     }
     if frontends and sku == "Standard":
-        props["outboundRules"] = [{"name": OUTBOUND_RULE, "properties": {
-            "allocatedOutboundPorts": 0, "enableTcpReset": True, "idleTimeoutInMinutes": OUTBOUND_RULE_IDLE_TIMEOUT,
-            "protocol": "All",
-            "backendAddressPool": {"id": f"{lb_id}/backendAddressPools/{OUTBOUND_POOL}"},
-            "frontendIPConfigurations": [{"id": f"{lb_id}/frontendIPConfigurations/{f['name']}"} for f in frontends],
-        }}]
+        props["outboundRules"] = [outbound_rule(lb_id, outbound_ip_ids)]
     network.put_load_balancer(tx, {"id": lb_id, "name": LB_NAME, "location": location,
                                    "sku": {"name": sku, "tier": "Regional"}, "properties": props})
     return lb_id
+
+
+def outbound_rule(lb_id: str, outbound_ip_ids: list[str]) -> Doc:
+    """``aksOutboundRule``: All protocols, TCP reset, idle 30 minutes, ports 0 (default allocation), over
+    ``aksOutboundBackendPool``, one frontend per outbound IP (named after the IP) [aks.md §3.3]."""
+    return {"name": OUTBOUND_RULE, "properties": {
+        "allocatedOutboundPorts": 0, "enableTcpReset": True, "idleTimeoutInMinutes": OUTBOUND_RULE_IDLE_TIMEOUT,
+        "protocol": "All", "backendAddressPool": {"id": f"{lb_id}/backendAddressPools/{OUTBOUND_POOL}"},
+        "frontendIPConfigurations": [{"id": f"{lb_id}/frontendIPConfigurations/{pid.rsplit('/', 1)[-1]}"}
+                                     for pid in outbound_ip_ids],
+    }}
 
 
 def backend_pool_ids(lb_id: str) -> tuple[str, ...]:

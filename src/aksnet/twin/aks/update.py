@@ -1,30 +1,36 @@
-"""``az aks update``: API server authorized IP ranges, the managed outbound IP count of the load balancer,
-and the network policy where AKS allows changing it [reference aks.md §1.3, §1.7, §1.9].
+"""``az aks update``: API server authorized IP ranges, outbound settings (the load balancer's managed or own
+outbound IPs, the managed NAT gateway's IP count, outbound type migration: :mod:`aksnet.twin.aks.outbound`), and
+the network policy where AKS allows changing it [reference aks.md §1.3, §1.7, §1.9, §6].
 """
 
 from __future__ import annotations
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.store import Transaction
-from aksnet.twin import network
-from aksnet.twin.aks import context, infrastructure, validation_cli, validation_rp
-from aksnet.twin.aks.create import finish, load_balancer_profile
+from aksnet.twin.aks import context, outbound, validation_cli, validation_rp
+from aksnet.twin.aks.create import finish
 from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
 from aksnet.twin.arm import Doc, etag
 
-MSG_NOTHING = ('Please specify "--enable-cluster-autoscaler" or "--disable-cluster-autoscaler" or '
-               '"--update-cluster-autoscaler" or "--cluster-autoscaler-profile" or "--load-balancer-managed-outbound-'
-               'ip-count" or "--load-balancer-outbound-ips" or "--api-server-authorized-ip-ranges" or '
-               '"--network-policy" or "--tags"')
+# az lists every option of ``az aks update`` it was given none of (``check_raw_parameters``); these are the
+# options aksnet's ``az aks update`` takes, in az's order.
+UPDATE_OPTIONS = ("--load-balancer-managed-outbound-ip-count", "--load-balancer-outbound-ips",
+                  "--nat-gateway-managed-outbound-ip-count", "--api-server-authorized-ip-ranges", "--tags",
+                  "--outbound-type", "--network-policy")
+MSG_NOTHING = "Please specify one or more of {}.".format(" or ".join(f'"{o}"' for o in UPDATE_OPTIONS))
 
 
 def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_server_authorized_ip_ranges: str | None =
-                   None, load_balancer_managed_outbound_ip_count: int | None = None, network_policy: str | None = None,
+                   None, load_balancer_managed_outbound_ip_count: int | None = None,
+                   load_balancer_outbound_ips: str | None = None, nat_gateway_managed_outbound_ip_count: int | None =
+                   None, outbound_type: str | None = None, network_policy: str | None = None,
                    tags: dict[str, str] | None = None) -> Doc:
+    """Validate every flag (az's checks, then the RP's against the stored cluster), then apply them all."""
     ranges = validation_cli.validate_ip_ranges(api_server_authorized_ip_ranges)
-    validation_cli.validate_managed_ip_count(load_balancer_managed_outbound_ip_count)
+    egress = outbound.parse_update(outbound_type, load_balancer_managed_outbound_ip_count,
+                                   load_balancer_outbound_ips, nat_gateway_managed_outbound_ip_count)
     policy = validation_cli.validate_network_policy(network_policy)
-    if ranges is None and load_balancer_managed_outbound_ip_count is None and policy is None and tags is None:
+    if ranges is None and not egress.given and policy is None and tags is None:
         raise AzCliError("RequiredArgumentMissingError", MSG_NOTHING)
     cluster = context.get_cluster(tx, resource_group, name)
     props = cluster["properties"]
@@ -42,8 +48,8 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
                             "enablePrivateClusterPublicFqdn": None, "privateDnsZone": None}
         api["authorizedIpRanges"] = list(ranges) or None
         props["apiServerAccessProfile"] = api
-    if load_balancer_managed_outbound_ip_count is not None:
-        _set_outbound_count(tx, cluster, load_balancer_managed_outbound_ip_count)
+    if egress.given:
+        outbound.apply(tx, cluster, egress)
     if policy is not None:
         _set_policy(cluster, policy)
     if tags is not None:
@@ -52,25 +58,6 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
     tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
     finish(tx, cluster["id"])
     return cluster
-
-
-def _set_outbound_count(tx: Transaction, cluster: Doc, count: int) -> None:
-    np_ = cluster["properties"]["networkProfile"]
-    if np_.get("outboundType") != "loadBalancer":
-        raise AzCliError("InvalidArgumentValueError",
-                         f"{np_.get('outboundType')} type doesn't support customizing the standard load balancer ips")
-    node_rg = cluster["properties"]["nodeResourceGroup"]
-    rg = context.resource_group_of(cluster["id"])
-    old = [e["id"] for e in (np_.get("loadBalancerProfile") or {}).get("effectiveOutboundIPs") or []]
-    ids = infrastructure.create_managed_outbound_ips(tx, node_rg, cluster["location"], rg, cluster["name"], count,
-                                                     "aks-slb-managed-outbound-ip")
-    lb_id = network.load_balancer_id(node_rg, infrastructure.LB_NAME)
-    infrastructure.set_outbound_ips(tx, lb_id, ids)
-    keep = {i.lower() for i in ids}
-    for pid in old:
-        if pid.lower() not in keep and context.resource_group_of(pid).lower() == node_rg.lower():
-            network.delete_public_ip(tx, pid)
-    np_["loadBalancerProfile"] = load_balancer_profile(count, [], ids)
 
 
 def _set_policy(cluster: Doc, policy: str) -> None:

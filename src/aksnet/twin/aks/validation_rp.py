@@ -260,9 +260,21 @@ def check_udr_route_table(route_table: dict[str, Any] | None, subnet_id: str) ->
             "networkProfile.outboundType")
 
 
+MSG_NONE_ZONE_NEEDS_PUBLIC_FQDN = "Private cluster with none private dns zone must enable public FQDN feature."
+
+
+def check_private_dns_zone(spec: ClusterSpec) -> None:
+    """A private cluster with private DNS zone ``none`` resolves its API server only through the public FQDN, so
+    ``--disable-public-fqdn`` is refused [aks.md §1.8; RP text quoted in ISS:Azure/bicep-registry-modules#1752]."""
+    if spec.private and spec.disable_public_fqdn and (spec.private_dns_zone or "").lower() == "none":
+        raise AzureError("InvalidParameter", MSG_NONE_ZONE_NEEDS_PUBLIC_FQDN,
+                         "apiServerAccessProfile.enablePrivateClusterPublicFQDN")
+
+
 def validate_spec(spec: ClusterSpec, vnet: VnetContext) -> list[str]:
     """Every RP rule of a new cluster's network profile and first pool, in the RP's order; returns warnings."""
     check_network_policy(spec)
+    check_private_dns_zone(spec)
     check_count(spec.node_count)
     check_max_pods(spec.max_pods, spec.node_count)
     check_cluster_size(spec.flavour, spec.capacity_nodes)

@@ -359,6 +359,8 @@ class ApiServer:
             else:
                 services.release_service(self.tx, self.cluster_id, doc)
         uid = doc["metadata"].get("uid")
+        if uid and rt.kind in ("ReplicaSet", "DaemonSet", "Job"):
+            self.objs.forget_generated(uid)
         if uid and not orphan:
             self._collect_garbage(uid, doc["metadata"].get("namespace"))
         elif uid:

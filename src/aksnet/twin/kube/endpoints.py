@@ -41,12 +41,27 @@ def find_port(pod: Doc, target: Any, protocol: str) -> int | None:
     return None
 
 
-def _endpoint(pod: Doc, ready: bool) -> Doc:
-    return {"addresses": [pod["status"]["podIP"]],
-            "conditions": {"ready": ready, "serving": ready, "terminating": False},
-            "nodeName": pod["spec"].get("nodeName"),
-            "targetRef": {"kind": "Pod", "name": pod["metadata"]["name"], "namespace": pod["metadata"]["namespace"],
-                          "uid": pod["metadata"]["uid"]}}
+def endpoint_hostname(pod: Doc, svc: Doc) -> str | None:
+    """``endpointutil.ShouldSetHostname``: the pod's ``spec.hostname`` when its ``spec.subdomain`` names this
+    Service in the same namespace (StatefulSet pods: ``db-0`` of ``serviceName: db``)."""
+    spec = pod.get("spec") or {}
+    hostname = spec.get("hostname")
+    if hostname and spec.get("subdomain") == svc["metadata"]["name"] \
+            and pod["metadata"].get("namespace") == svc["metadata"].get("namespace"):
+        return str(hostname)
+    return None
+
+
+def _endpoint(pod: Doc, ready: bool, svc: Doc) -> Doc:
+    ep: Doc = {"addresses": [pod["status"]["podIP"]],
+               "conditions": {"ready": ready, "serving": ready, "terminating": False}}
+    hostname = endpoint_hostname(pod, svc)
+    if hostname:
+        ep["hostname"] = hostname
+    ep["nodeName"] = pod["spec"].get("nodeName")
+    ep["targetRef"] = {"kind": "Pod", "name": pod["metadata"]["name"], "namespace": pod["metadata"]["namespace"],
+                       "uid": pod["metadata"]["uid"]}
+    return ep
 
 
 def desired_groups(svc: Doc, pods: list[Doc]) -> list[tuple[list[Doc], list[tuple[Doc, bool]]]]:
@@ -108,7 +123,7 @@ def _sync_slices(objs: ClusterObjects, svc: Doc, groups: list[tuple[list[Doc], l
     ns, name, uid = svc["metadata"]["namespace"], svc["metadata"]["name"], svc["metadata"]["uid"]
     chunks: list[tuple[list[Doc], list[Doc]]] = []
     for ports, members in groups:
-        eps = [_endpoint(p, r) for p, r in members]
+        eps = [_endpoint(p, r, svc) for p, r in members]
         for i in range(0, len(eps), MAX_PER_SLICE):
             chunks.append((ports, eps[i:i + MAX_PER_SLICE]))
     if not chunks:
@@ -137,16 +152,23 @@ def _sync_slices(objs: ClusterObjects, svc: Doc, groups: list[tuple[list[Doc], l
         objs.delete(RT_SLICE.store_kind, f"{ns}/{sl['metadata']['name']}")
 
 
-def _endpoints_subsets(groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]]) -> list[Doc]:
+def _endpoints_subsets(groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]], svc: Doc) -> list[Doc]:
+    # A headless Service without ports still lists its addresses (a subset without ports).
+    portless_ok = svc["spec"].get("clusterIP") == "None" and not svc["spec"].get("ports")
     subsets = []
     for ports, members in groups:
         ready = [m for m in members if m[1]]
         not_ready = [m for m in members if not m[1]]
 
         def addr(pod: Doc) -> Doc:
-            return {"ip": pod["status"]["podIP"], "nodeName": pod["spec"].get("nodeName"),
-                    "targetRef": {"kind": "Pod", "name": pod["metadata"]["name"],
-                                  "namespace": pod["metadata"]["namespace"], "uid": pod["metadata"]["uid"]}}
+            a: Doc = {"ip": pod["status"]["podIP"]}
+            hostname = endpoint_hostname(pod, svc)
+            if hostname:
+                a["hostname"] = hostname
+            a["nodeName"] = pod["spec"].get("nodeName")
+            a["targetRef"] = {"kind": "Pod", "name": pod["metadata"]["name"],
+                              "namespace": pod["metadata"]["namespace"], "uid": pod["metadata"]["uid"]}
+            return a
 
         sub: Doc = {}
         if ready:
@@ -155,6 +177,8 @@ def _endpoints_subsets(groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]]) -
             sub["notReadyAddresses"] = sorted((addr(p) for p, _ in not_ready), key=lambda a: _ip_key(a["ip"]))
         if ports:
             sub["ports"] = [{k: v for k, v in p.items() if v != ""} for p in ports]
+            subsets.append(sub)
+        elif portless_ok and sub:
             subsets.append(sub)
     return subsets
 
@@ -236,7 +260,7 @@ def sync_all(objs: ClusterObjects) -> None:
         seen.add((ns, name))
         groups = desired_groups(svc, selected_pods(svc, idx))
         _sync_slices(objs, svc, groups, slices_by_svc.get((ns, name), []))
-        _sync_endpoints(objs, svc, _endpoints_subsets(groups))
+        _sync_endpoints(objs, svc, _endpoints_subsets(groups, svc))
     for key, slices in slices_by_svc.items():
         if key not in seen:
             for sl in slices:

@@ -14,6 +14,7 @@ Must not know any Kubernetes rule beyond where documents live (``aksnet.twin.kub
 from __future__ import annotations
 
 import gc
+import json
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ Doc = dict[str, Any]
 
 KIND_CLUSTER = "microsoft.containerservice/managedclusters"
 _RV_META = "k8s-resource-version:"
+_NAMES_META = "k8s-generated-names:"
 
 
 class ClusterObjects:
@@ -40,6 +42,8 @@ class ClusterObjects:
         self._dirty: dict[tuple[str, str], None] = {}
         self._deleted: dict[tuple[str, str], None] = {}
         self._rv: int | None = None
+        self._generated: dict[str, int] | None = None
+        self._generated_dirty = False
         self._cluster: Doc | None = None
         self.extra: dict[str, Any] = {}  # per-command scratch space of controllers (e.g. node indexes)
         self._now: str | None = None
@@ -105,6 +109,34 @@ class ClusterObjects:
         self._rv += 1
         return str(self._rv)
 
+    def generated_count(self, seed: str) -> int:
+        """How many names a controller has generated from ``seed`` in this cluster (so that a pod that
+        replaces a deleted one gets a new name, as generateName's random suffix would give it)."""
+        if self._generated is None:
+            raw = self.tx.meta_get(_NAMES_META + self.scope, "{}") or "{}"
+            try:
+                loaded = json.loads(raw)
+            except json.JSONDecodeError:
+                loaded = {}
+            self._generated = {str(k): int(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        return self._generated.get(seed, 0)
+
+    def set_generated_count(self, seed: str, count: int) -> None:
+        self.generated_count(seed)
+        assert self._generated is not None
+        self._generated[seed] = count
+        self._generated_dirty = True
+
+    def forget_generated(self, prefix: str) -> None:
+        """Drop the counters of an owner that is gone (seeds start with its uid)."""
+        self.generated_count("")
+        assert self._generated is not None
+        gone = [k for k in self._generated if k.startswith(prefix)]
+        for k in gone:
+            del self._generated[k]
+        if gone:
+            self._generated_dirty = True
+
     def flush(self) -> None:
         """Write changed and deleted documents back to the transaction (creation order is kept)."""
         tx = self.tx
@@ -116,6 +148,9 @@ class ClusterObjects:
         self._deleted.clear()
         if self._rv is not None and tx.writable:
             tx.meta_set(_RV_META + self.scope, str(self._rv))
+        if self._generated is not None and self._generated_dirty and tx.writable:
+            tx.meta_set(_NAMES_META + self.scope, json.dumps(self._generated, sort_keys=True, separators=(",", ":")))
+            self._generated_dirty = False
 
     @property
     def dirty(self) -> bool:

@@ -14,7 +14,7 @@ import ipaddress
 import re
 from typing import Any
 
-from aksnet.errors import KubeError
+from aksnet.errors import KubeError, KubeInvalid
 
 Doc = dict[str, Any]
 Cause = tuple[str, str]  # (field path, "Invalid value: …: message")
@@ -85,22 +85,17 @@ def unsupported(path: str, value: Any, supported: tuple[str, ...]) -> Cause:
     return path, f"Unsupported value: {go_value(value)}: supported values: " + ", ".join(f'"{s}"' for s in supported)
 
 
-class ServiceInvalid(KubeError):
+class ServiceInvalid(KubeInvalid):
     """HTTP 422 from the API server; rendered as kubectl does (``The Service "web" is invalid: …``).
 
     ``causes`` keeps the (field, message) pairs for callers that build their own presentation.
     """
 
     def __init__(self, name: str, causes: list[Cause], kind: str = "Service") -> None:
-        self.name = name
-        self.kind = kind
+        super().__init__(kind, name, [f"{f}: {m}" for f, m in causes])
         self.causes = causes
-        lines = [f"{f}: {m}" for f, m in causes]
-        prefix = f'The {kind} "{name}" is invalid: '
-        text = prefix + lines[0] if len(lines) == 1 else prefix + "\n" + "\n".join(f"* {x}" for x in lines)
-        super().__init__(text)
         self.reason = "Invalid"
-        self.status_message = text
+        self.status_message = self.message
 
     def with_source(self, verb: str, source: str) -> ServiceInvalid:
         """kubectl prints Invalid errors without the ``error when creating`` context."""

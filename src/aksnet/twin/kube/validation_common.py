@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from aksnet.errors import KubeError
+from aksnet.errors import KubeError, KubeInvalid
 
 Doc = dict[str, Any]
 
@@ -89,10 +89,7 @@ def forbidden(path: str, detail: str) -> str:
 
 def invalid_error(kind: str, name: str, errors: list[str]) -> KubeError:
     """kubectl's rendering of a 422 Invalid: one cause on the same line, several as a bulleted list."""
-    prefix = f'The {kind} "{name}" is invalid: '
-    if len(errors) == 1:
-        return KubeError(prefix + errors[0])
-    return KubeError(prefix + "\n" + "\n".join(f"* {e}" for e in errors))
+    return KubeInvalid(kind, name, errors)
 
 
 # -- metadata ----------------------------------------------------------------------------------------
@@ -123,6 +120,16 @@ def validate_label_key(key: str, path: str) -> list[str]:
         errs.append(invalid(path, key, "name part must be no more than 63 characters"))
     elif not QUALIFIED_NAME.match(name):
         errs.append(invalid(path, key, MSG_QUALIFIED_NAME))
+    return errs
+
+
+def label_value_errors(value: str) -> list[str]:
+    """``validation.IsValidLabelValue``: every problem of a label value (length, then format)."""
+    errs = []
+    if len(value) > 63:
+        errs.append("must be no more than 63 characters")
+    if not LABEL_VALUE.match(value):
+        errs.append(MSG_LABEL_VALUE)
     return errs
 
 

@@ -108,12 +108,15 @@ def delete_pod(objs: ClusterObjects, pod: Doc) -> None:
 
 
 def _unique_name(objs: ClusterObjects, base: str, seed: str, ns: str) -> str:
-    i = 0
+    """``<base>-<5 chars>``: deterministic per (seed, how many names the seed gave before), never a name in
+    use, and never one given before (a replacement pod gets a new name, as with generateName)."""
+    i = objs.generated_count(seed)
     while True:
         name = f"{base}-{naming.suffix(f'{seed}:{i}')}"
-        if objs.get(RT_POD.store_kind, f"{ns}/{name}") is None:
-            return name
         i += 1
+        if objs.get(RT_POD.store_kind, f"{ns}/{name}") is None:
+            objs.set_generated_count(seed, i)
+            return name
 
 
 def _scale_down_order(pod: Doc) -> tuple[int, int, str]:

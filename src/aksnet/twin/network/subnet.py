@@ -204,6 +204,8 @@ def create_subnet(tx: Transaction, vnet_id: str, name: str, address_prefixes: Se
         if sorted(subnet_prefixes(existing)) != sorted(address_prefixes):
             _refuse_if_in_use(tx, existing, "InUseSubnetCannotBeUpdated", "updated")
         _set_prefixes(existing["properties"], address_prefixes)
+        if delegations is not None:  # az's PUT carries the delegations it was given
+            existing["properties"]["delegations"] = _delegations(tx, sid, delegations)
         touch(tx, existing)
     else:
         props: dict[str, Any] = {}
