@@ -20,7 +20,7 @@ from aksnet.dataplane import names, nsg_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import RouteSpec, Routing, RuleSpec
-from aksnet.engine import kube_proxy, routing, snat
+from aksnet.engine import load_balancer, routing, snat
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
 
@@ -150,17 +150,10 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int]) -> None
                 ip = pip.ip_address if pip else None
             if not ip:
                 continue
-            pool = next((p for p in lb.backend_pools if p.id.lower() == rule.backend_pool_id.lower()), None)
-            members = list(pool.ip_addresses) if pool else []
             protos = ["tcp", "udp"] if rule.protocol.lower() == "all" else [rule.protocol.lower()]
-            healthy = members
             for proto in protos:
-                svc_port = _service_for(topo, ip, rule.frontend_port, proto)
-                if svc_port is not None:
-                    svc, sp = svc_port
-                    ok = set(kube_proxy.nodes_passing_probe(topo, svc, sp, [node_of_ip[m] for m in members
-                                                                             if m in node_of_ip]))
-                    healthy = [m for m in members if node_of_ip.get(m) in ok]
+                # the same judgement as trace: kube-proxy answers the probe and the member's NSGs admit it
+                healthy = load_balancer.pool_health(topo, lb, rule, ip, rule.frontend_port, proto).healthy
                 chain = f"lbr-{names.short_hash(f'{lb.id}/{rule.name}/{proto}'.lower(), 10)}"
                 t.chain(chain)
                 member = next((m for m in healthy if m in member_marks), None)
@@ -176,14 +169,6 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int]) -> None
                          "data": {"set": elems}}})
     t.rule("lb-prerouting", n.match(n.ct("direction"), "original"), n.match(n.ct("mark"), 0, "!="),
            {"mangle": {"key": n.meta("mark"), "value": n.ct("mark")}})
-
-
-def _service_for(topo: Topology, ip: str, port: int, proto: str) -> Any:
-    for svc in topo.service_by_external_ip.get(ip, ()):
-        for sp in svc.ports:
-            if sp.port == port and sp.protocol.lower() == proto:
-                return svc, sp
-    return None
 
 
 def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: str, public_ips: list[str]) -> None:

@@ -261,7 +261,9 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
     if a.redirect_url:
         body.append(f"return {a.redirect_code} {_q(a.redirect_url)};")
     has_cert = server.certificate is not None and server.hostname != CATCH_ALL
-    if a.force_ssl_redirect or (a.ssl_redirect and has_cert):
+    # template.go isLocationInLocationList: ConfigMap no-tls-redirect-locations are never ssl-redirected
+    exempt = any(loc.path.startswith(p) for p in view.config.no_tls_redirect_locations)
+    if not exempt and (a.force_ssl_redirect or (a.ssl_redirect and has_cert)):
         uri = "$request_uri" if a.preserve_trailing_slash else "$aksnet_redirect_uri"
         port = f":{view.config.https_port}" if a.use_port_in_redirects else ""
         target = f"https://$aksnet_redirect_host{port}{uri}"
@@ -364,6 +366,15 @@ def _server(
             out.append(f"    if ($uri = /) {{ return 302 $scheme://$http_host{loc.annotations.app_root}; }}")
             break
     seen: set[str] = set()
+    if s.hostname == CATCH_ALL:
+        # nginx.tmpl's built-in locations of the catch-all server (engine.ingress.route._catch_all_builtin);
+        # an Ingress location with the same prefix replaces them
+        own = {loc.nginx for loc in s.locations}
+        if "/healthz" not in own:
+            out += ["    location /healthz {", "        access_log off;", "        return 200;", "    }"]
+        if "/nginx_status" not in own:
+            out += ["    location /nginx_status {", "        allow 127.0.0.1;", "        deny all;",
+                    "        stub_status on;", "    }"]
     for loc in s.locations:
         key = loc.nginx
         if key in seen and not loc.regex:
