@@ -15,7 +15,6 @@ from typing import Any
 from aksnet.errors import AzCliError, AzureError
 from aksnet.model.account import TENANT_ID
 from aksnet.store import Transaction
-from aksnet.twin import network
 from aksnet.twin.aks import context, infrastructure, names, pools, validation_rp
 from aksnet.twin.aks.defaults import DEFAULT_KUBERNETES_VERSION, DEFAULT_PLUGIN_SETTING, DEFAULT_VM_SIZE
 from aksnet.twin.aks.resolve import resolve_spec
@@ -100,19 +99,7 @@ def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     if req.pod_subnet_id:
         pod_vctx = context.subnet_context(tx, req.pod_subnet_id, "podSubnetID")
         validation_rp.check_pod_subnet(pod_vctx, vctx, spec.capacity_nodes)
-    if spec.outbound_type == "userDefinedRouting":
-        validation_rp.check_udr_route_table(infrastructure.subnet_route_table(tx, vctx.subnet_id), vctx.subnet_id)
-    if spec.outbound_type == "userAssignedNATGateway":
-        sub = network.get_subnet(tx, vctx.subnet_id)
-        if not sub["properties"].get("natGateway"):
-            raise AzureError("NatGatewayNotAssociatedWithSubnet",
-                             f"outboundType userAssignedNATGateway requires a NAT gateway associated with subnet "
-                             f"{vctx.subnet_id}.", "networkProfile.outboundType")
-    for pid in spec.outbound_ip_ids:
-        if tx.get(network.KIND_PUBLIC_IP, pid) is None:
-            raise AzureError("InvalidLoadBalancerProfile",
-                             f"Public IP {pid} of loadBalancerProfile.outboundIPs was not found.",
-                             "networkProfile.loadBalancerProfile.outboundIPs")
+    infrastructure.check_egress_target(tx, spec.outbound_type, vctx.subnet_id, spec.outbound_ip_ids)
 
     infrastructure.ensure_node_group(tx, node_rg, location, cid)
     managed_subnet = None

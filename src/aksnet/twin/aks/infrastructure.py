@@ -16,7 +16,7 @@ from aksnet.errors import AzureError
 from aksnet.io.arm_ids import group_id, parse_resource_id, resource_id
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
-from aksnet.twin.aks import names
+from aksnet.twin.aks import names, validation_rp
 from aksnet.twin.aks.defaults import (
     MANAGED_SUBNET_NAME,
     MANAGED_SUBNET_PREFIX,
@@ -280,3 +280,24 @@ def _put_link(tx: Transaction, zone_id: str, vnet_id: str) -> None:
 
 def cluster_resource_id(resource_group: str, name: str) -> str:
     return resource_id(resource_group, names.CONTAINER_SERVICE, "managedClusters", name)
+
+
+def check_egress_target(tx: Transaction, outbound_type: str, subnet_id: str,
+                        outbound_ip_ids: Collection[str]) -> None:
+    """The resource provider's checks of an egress before it is built (``aks create`` and ``aks update
+    --outbound-type``): UDR needs the subnet's route table with a usable default route, a user-assigned NAT
+    gateway must sit on the subnet, and user-given outbound IPs must exist."""
+    if outbound_type == "userDefinedRouting":
+        validation_rp.check_udr_route_table(subnet_route_table(tx, subnet_id), subnet_id)
+    if outbound_type == "userAssignedNATGateway":
+        sub = network.get_subnet(tx, subnet_id)
+        if not sub["properties"].get("natGateway"):
+            raise AzureError("NatGatewayNotAssociatedWithSubnet",
+                             f"outboundType userAssignedNATGateway requires a NAT gateway associated with subnet "
+                             f"{subnet_id}.", "networkProfile.outboundType")
+    for pid in outbound_ip_ids:
+        if tx.get(network.KIND_PUBLIC_IP, pid) is None:
+            raise AzureError("InvalidLoadBalancerProfile",
+                             f"Public IP {pid} of loadBalancerProfile.outboundIPs was not found.",
+                             "networkProfile.loadBalancerProfile.outboundIPs")
+

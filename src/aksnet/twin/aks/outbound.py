@@ -26,11 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aksnet.errors import AzCliError, AzureError
+from aksnet.errors import AzCliError
 from aksnet.io.arm_ids import group_id, parse_resource_id
 from aksnet.store import Transaction
 from aksnet.twin import network
-from aksnet.twin.aks import context, infrastructure, names, validation_cli, validation_rp
+from aksnet.twin.aks import context, infrastructure, names, validation_cli
 from aksnet.twin.arm import Doc, etag
 
 LB_KIND = "aks-slb-managed-outbound-ip"
@@ -80,7 +80,7 @@ def apply(tx: Transaction, cluster: Doc, req: OutboundUpdate) -> None:
     sku = str(np_.get("loadBalancerSku") or "standard").lower()
     validation_cli.validate_outbound_combination(target, sku, subnet_id if byo else None, req.lb_ip_flags,
                                                  req.nat_ip_count is not None)
-    _check_target(tx, target, subnet_id, req)
+    infrastructure.check_egress_target(tx, target, subnet_id, req.outbound_ip_ids)
     if target == current:
         _update_same_type(tx, cluster, target, req)
         return
@@ -98,23 +98,6 @@ def apply(tx: Transaction, cluster: Doc, req: OutboundUpdate) -> None:
         _tear_down_nat_gateway(tx, cluster)
         np_["natGatewayProfile"] = None
     np_["outboundType"] = target
-
-
-def _check_target(tx: Transaction, target: str, subnet_id: str, req: OutboundUpdate) -> None:
-    """The RP's checks of the new egress (the same as ``az aks create``'s)."""
-    if target == "userDefinedRouting":
-        validation_rp.check_udr_route_table(infrastructure.subnet_route_table(tx, subnet_id), subnet_id)
-    if target == "userAssignedNATGateway":
-        sub = network.get_subnet(tx, subnet_id)
-        if not sub["properties"].get("natGateway"):
-            raise AzureError("NatGatewayNotAssociatedWithSubnet",
-                             f"outboundType userAssignedNATGateway requires a NAT gateway associated with subnet "
-                             f"{subnet_id}.", "networkProfile.outboundType")
-    for pid in req.outbound_ip_ids:
-        if tx.get(network.KIND_PUBLIC_IP, pid) is None:
-            raise AzureError("InvalidLoadBalancerProfile",
-                             f"Public IP {pid} of loadBalancerProfile.outboundIPs was not found.",
-                             "networkProfile.loadBalancerProfile.outboundIPs")
 
 
 def _update_same_type(tx: Transaction, cluster: Doc, outbound_type: str, req: OutboundUpdate) -> None:
