@@ -19,7 +19,7 @@ from tests.conftest import run_cli
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 ACC03 = SCENARIOS / "explain_exposure_acceptance03"
 NSG = SCENARIOS / "explain_exposure_nsg_source_ranges"
-MANIFESTS = Path("/work/shared/acceptance/manifests")
+MANIFESTS = SCENARIOS / "acceptance_clusters"  # copies of shared/acceptance/manifests (same documents)
 
 
 def _ok(*args: str, stdin: str | None = None) -> str:

@@ -9,7 +9,6 @@ import pytest
 
 from tests.conftest import run_cli
 
-MANIFESTS = Path("/work/shared/acceptance/manifests")
 APP = Path(__file__).resolve().parent.parent / "scenarios" / "matrix_formats" / "workspace"
 
 
