@@ -187,7 +187,7 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     if walk.verdict != DELIVERED or walk.backend is None:
         return _fail(walk, url, (walk,))
     if url.scheme == "https" and not req.insecure:
-        return CurlResult(60, "curl: (60) SSL certificate problem: self-signed certificate\n"
+        return CurlResult(60, f"curl: (60) SSL certificate problem: {_verify_problem(topo, walk, url)}\n"
                               "More details here: https://curl.se/docs/sslcerts.html\n\n"
                               "curl failed to verify the legitimacy of the server and therefore could not\n"
                               "establish a secure connection to it. To learn more about this situation and\n"
@@ -204,6 +204,20 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
         return _through_ingress(topo, walker, walk, b.pod, url, method, headers)
     seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
     return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (walk,))
+
+
+def _verify_problem(topo: Topology, walk: Walk, url: _Url) -> str:
+    """Why curl refuses the server's certificate (it trusts no emulated CA): every echo backend and the fake
+    ingress certificate are self-signed; an ingress Secret issued by a CA fails one step earlier in the chain."""
+    from aksnet.engine import ingress
+
+    b = walk.backend
+    if b is not None and b.kind == "pod" and b.pod is not None and _is_controller(b.pod):
+        kind = ingress.APPROUTING_CONTROLLER if b.pod.namespace == "app-routing-system" else ingress.NGINX_CONTROLLER
+        cert, _ = ingress.select_certificate(ingress.controller_view(topo.state, kind), url.host.lower())
+        if not cert.self_signed:
+            return "unable to get local issuer certificate"
+    return "self-signed certificate"
 
 
 def _is_ip(text: str) -> bool:

@@ -128,6 +128,7 @@ class TLSCertificate:
     secret: str | None  # "ns/name"; None for the fake certificate
     hosts: tuple[str, ...] = ()  # CN and SANs (for the fake cert: ingress.local)
     reason: str = ""
+    self_signed: bool = True  # issuer == subject (the fake certificate is); else signed by some CA
 
     @property
     def is_fake(self) -> bool:

@@ -44,6 +44,18 @@ def certificate_names(secret: k8s.Secret) -> tuple[str, ...] | None:
     return tuple(names)
 
 
+def is_self_signed(secret: k8s.Secret) -> bool:
+    """Whether the Secret's (first) certificate is its own issuer: curl then says "self-signed certificate";
+    one issued by a CA curl does not trust gives "unable to get local issuer certificate"."""
+    try:
+        from cryptography import x509
+
+        cert = x509.load_pem_x509_certificate(secret.tls_crt.encode())
+    except Exception:
+        return True
+    return bool(cert.issuer == cert.subject)
+
+
 def name_matches(host: str, pattern: str) -> bool:
     """Go crypto/x509 matchHostnames: case-insensitive; ``*.`` covers exactly one left-most label."""
     host, pattern = host.lower().rstrip("."), pattern.lower().rstrip(".")
@@ -61,7 +73,8 @@ def default_certificate(config: ControllerConfig, secrets: Mapping[str, k8s.Secr
     """getDefaultSSLCertificate(): --default-ssl-certificate when it names a Secret, else the fake cert."""
     if config.default_ssl_certificate and config.default_ssl_certificate in secrets:
         sec = secrets[config.default_ssl_certificate]
-        return TLSCertificate(config.default_ssl_certificate, certificate_names(sec) or (), reason)
+        return TLSCertificate(config.default_ssl_certificate, certificate_names(sec) or (), reason,
+                              is_self_signed(sec))
     return TLSCertificate(None, FAKE_CERT_HOSTS, reason)
 
 
@@ -117,4 +130,5 @@ def server_certificate(
             "default certificate",
             rule,
         )
-    return TLSCertificate(key, names, "spec.tls"), Step(f"server {host} uses certificate {key}", rule)
+    return TLSCertificate(key, names, "spec.tls", is_self_signed(sec)), Step(f"server {host} uses certificate {key}",
+                                                                          rule)
