@@ -224,7 +224,7 @@ def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str
                  max_pods: int | None = None, vnet_subnet_id: str | None = None, pod_subnet_id: str | None = None,
                  mode: str = "User", node_vm_size: str | None = None, max_surge: str | None = None,
                  enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
-                 no_wait: bool = False) -> Any:
+                 labels: list[str] | None = None, node_taints: str | None = None, no_wait: bool = False) -> Any:
     """Add a node pool to the managed Kubernetes cluster."""
     from aksnet.twin.aks import nodepool
 
@@ -233,7 +233,7 @@ def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str
                                 max_pods=max_pods, vnet_subnet_id=vnet_subnet_id, pod_subnet_id=pod_subnet_id,
                                 mode=mode, vm_size=node_vm_size, max_surge=max_surge,
                                 enable_cluster_autoscaler=enable_cluster_autoscaler, min_count=min_count,
-                                max_count=max_count)
+                                max_count=max_count, node_labels=parse_tags(labels), node_taints=node_taints)
     return None if no_wait else out
 
 
@@ -393,6 +393,9 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("cluster_name", options_list=["--cluster-name"], help="The cluster name.")
         c.argument("nodepool_name", options_list=["--name", "-n"], help="The node pool name.")
         c.argument("mode", help="One of System, User (default).")
+        c.argument("labels", nargs="*", help="The node labels for the node pool: space-separated key=value pairs.")
+        c.argument("node_taints", help="The node taints for the node pool, e.g. "
+                   "'sku=gpu:NoSchedule,key2=v2:NoExecute'.")
     with ArgumentsContext(loader, "config set") as c:
         c.positional("key_value", nargs="+", help="key=value pairs, e.g. aks.default_network_plugin=overlay.")
     with ArgumentsContext(loader, "config get") as c:

@@ -180,14 +180,16 @@ def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effect
 
 def pool_profile(name: str, count: int, max_pods: int, vm_size: str, subnet_id: str, pod_subnet_id: str | None,
                  version: str, mode: str, max_surge: str, min_count: int | None = None,
-                 max_count: int | None = None) -> dict[str, Any]:
+                 max_count: int | None = None, node_labels: dict[str, str] | None = None,
+                 node_taints: list[str] | None = None) -> dict[str, Any]:
     """One entry of ``agentPoolProfiles`` as az shows it."""
     return {
         "availabilityZones": None, "count": count, "currentOrchestratorVersion": version,
         "enableAutoScaling": max_count is not None, "enableEncryptionAtHost": False, "enableFips": False,
         "enableNodePublicIp": False, "enableUltraSsd": False, "kubeletDiskType": "OS", "maxCount": max_count,
         "maxPods": max_pods, "minCount": min_count, "mode": mode, "name": name,
-        "nodeImageVersion": "AKSUbuntu-2204gen2containerd-202411.12.0", "nodeLabels": None, "nodeTaints": None,
+        "nodeImageVersion": "AKSUbuntu-2204gen2containerd-202411.12.0", "nodeLabels": node_labels or None,
+        "nodeTaints": node_taints or None,
         "orchestratorVersion": version, "osDiskSizeGb": 128, "osDiskType": "Managed", "osSku": "Ubuntu",
         "osType": "Linux", "podSubnetId": pod_subnet_id, "powerState": {"code": "Running"},
         "provisioningState": "Succeeded", "scaleSetPriority": None, "type": "VirtualMachineScaleSets",

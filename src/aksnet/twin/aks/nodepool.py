@@ -56,8 +56,10 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
              max_pods: int | None = None, vnet_subnet_id: str | None = None, pod_subnet_id: str | None = None,
              mode: str = "User", vm_size: str | None = None, max_surge: str | None = None,
              enable_cluster_autoscaler: bool = False, min_count: int | None = None,
-             max_count: int | None = None) -> dict[str, Any]:
+             max_count: int | None = None, node_labels: dict[str, str] | None = None,
+             node_taints: str | None = None) -> dict[str, Any]:
     """``az aks nodepool add``."""
+    taints = validation_cli.validate_node_taints(node_taints)
     cluster = context.get_cluster(tx, resource_group, cluster_name)
     validation_cli.validate_nodepool_name(name)
     validation_cli.validate_subnet_id(vnet_subnet_id, "--vnet-subnet-id")
@@ -97,7 +99,7 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     pods = max_pods if max_pods is not None else default_max_pods(pool_flavour)
     version = cluster["properties"]["kubernetesVersion"]
     pool = pool_profile(name, 0, pods, vm_size or DEFAULT_VM_SIZE, subnet, pod_subnet_id, version, mode_v, surge,
-                        min_count, max_count)
+                        min_count, max_count, node_labels, taints)
     context.subnet_context(tx, subnet)
     check_capacity(tx, cluster, pool, count)
     profiles.append(pool)

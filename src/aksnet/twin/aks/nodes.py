@@ -47,8 +47,10 @@ def node_pod_cidrs(pod_cidr: str, used: Iterable[str], count: int) -> list[str]:
 
 def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: str, vm_size: str, max_pods: int,
                   provider_id: str, ip: str, pod_cidr: str | None, kubernetes_version: str, uid_seed: str,
-                  resource_version: str, extra_annotations: dict[str, str] | None = None) -> Doc:
-    """A Node as kubelet on an AKS Ubuntu node registers it."""
+                  resource_version: str, extra_annotations: dict[str, str] | None = None,
+                  node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None) -> Doc:
+    """A Node as kubelet on an AKS Ubuntu node registers it, with the pool's ``nodeLabels`` and
+    ``nodeTaints`` (``key=value:Effect``)."""
     cpu, mem, cpu_alloc, mem_alloc = _VM_RESOURCES.get(vm_size.lower(), _VM_RESOURCES["standard_ds2_v2"])
     labels = {
         "agentpool": pool,
@@ -71,6 +73,7 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
         "topology.kubernetes.io/region": location,
         "topology.kubernetes.io/zone": "0",
     }
+    labels.update(node_labels or {})
     now = clock.timestamp()
     annotations = {"node.alpha.kubernetes.io/ttl": "0",
                    "volumes.kubernetes.io/controller-managed-attach-detach": "true"}
@@ -80,6 +83,8 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
         spec["podCIDR"] = pod_cidr
         spec["podCIDRs"] = [pod_cidr]
     spec["providerID"] = provider_id
+    if node_taints:
+        spec["taints"] = [parse_taint(t) for t in node_taints]
     resources = {"cpu": cpu, "ephemeral-storage": "129886128Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0",
                  "memory": mem, "pods": str(max_pods)}
     allocatable = dict(resources, cpu=cpu_alloc, memory=mem_alloc, **{"ephemeral-storage": "119703055367"})
@@ -107,9 +112,17 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
     }
 
 
+def parse_taint(text: str) -> Doc:
+    """``key=value:Effect`` (az's --node-taints syntax, already validated) → a Node taint."""
+    kv, _, effect = text.rpartition(":")
+    key, _, value = kv.partition("=")
+    return {"effect": effect, "key": key, "value": value}
+
+
 def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance], pool: str, mode: str,
                    node_rg: str, location: str, vm_size: str, max_pods: int, pod_cidrs: list[str | None],
-                   kubernetes_version: str, pod_subnet_ips: list[list[str]] | None = None) -> list[Doc]:
+                   kubernetes_version: str, pod_subnet_ips: list[list[str]] | None = None,
+                   node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None) -> list[Doc]:
     """Write one Node per instance (kubelet registration)."""
     objs = open_objects(tx, cluster_id)
     out = []
@@ -121,7 +134,8 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
             name=inst.name, pool=pool, mode=mode, node_rg=node_rg, location=location, vm_size=vm_size,
             max_pods=max_pods, provider_id=f"azure://{inst.id}", ip=inst.ip, pod_cidr=pod_cidrs[k],
             kubernetes_version=kubernetes_version, uid_seed=inst.id.lower(),
-            resource_version=objs.next_resource_version(), extra_annotations=extra)
+            resource_version=objs.next_resource_version(), extra_annotations=extra, node_labels=node_labels,
+            node_taints=node_taints)
         objs.put(KIND_NODE, inst.name, doc)
         out.append(doc)
     return out

@@ -100,7 +100,8 @@ def grow_pool(tx: Transaction, cluster: Doc, pool: Pool, add: int) -> None:
     nodes.register_nodes(tx, cluster["id"], instances=created, pool=pool["name"], mode=pool.get("mode", "System"),
                          node_rg=p.node_resource_group, location=p.location, vm_size=pool["vmSize"],
                          max_pods=int(pool["maxPods"]), pod_cidrs=pod_cidrs,
-                         kubernetes_version=cluster["properties"]["kubernetesVersion"], pod_subnet_ips=batches)
+                         kubernetes_version=cluster["properties"]["kubernetesVersion"], pod_subnet_ips=batches,
+                         node_labels=pool.get("nodeLabels"), node_taints=pool.get("nodeTaints"))
     if p.backend_pool_ids:
         lb = lb_id_of(cluster)
         assert lb is not None

@@ -286,3 +286,18 @@ def validate_private_cluster(private: bool, sku: str, disable_public_fqdn: bool,
             raise _err(MSG_PUBLIC_PRIVATE_DNS)
     if ranges and sku == "basic":
         raise _err(MSG_RANGES_BASIC)
+
+
+_TAINT = re.compile(r"^[a-zA-Z\d][\w\-\.\/]{0,252}=[a-zA-Z\d][\w\-\.]{0,62}:(NoSchedule|PreferNoSchedule|NoExecute)$")
+
+
+def validate_node_taints(text: str | None) -> list[str]:
+    """``--node-taints a=b:NoSchedule,c=d:NoExecute`` as az's validate_nodepool_taints checks it."""
+    out = []
+    for taint in (text or "").split(","):
+        if taint == "":
+            continue
+        if not _TAINT.match(taint):
+            raise AzCliError("ArgumentUsageError", f"Invalid node taint: {taint}", 2)
+        out.append(taint)
+    return out
