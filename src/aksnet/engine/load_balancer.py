@@ -59,7 +59,6 @@ def forward(topo: Topology, lb: azure.LoadBalancer, frontend: azure.FrontendIPCo
     health = pool_health(topo, lb, rule, frontend_ip, port, protocol)
     pool, members, healthy, svc, probe_text = health.pool, health.members, health.healthy, health.service, \
         health.probe_text
-    node_of_ip = {n.internal_ip: n.name for n in topo.nodes.values()}
     name = f"{lb.name}/{rule.name}"
     if not healthy:
         why = "empty backend pool" if not members else f"no member passes {probe_text}"
@@ -77,7 +76,7 @@ def forward(topo: Topology, lb: azure.LoadBalancer, frontend: azure.FrontendIPCo
         dst_ip, dst_port = member, rule.backend_port or port
         nat = f"DNAT to {dst_ip}:{dst_port}"
     return LbDecision(True, f"{name} → pool {pool.name if pool else '?'} ({len(healthy)}/{len(members)} healthy, "
-                            f"{probe_text}) → {node_of_ip.get(member, member)}; {nat}",
+                            f"{probe_text}) → {_node_name(topo, member)}; {nat}",
                       lb, frontend, rule, member, dst_ip, dst_port, svc)
 
 
@@ -102,19 +101,19 @@ def pool_health(topo: Topology, lb: azure.LoadBalancer, rule: azure.LoadBalancin
     svc_hit = _service_for(topo, frontend_ip, port, protocol)
     probe = next((p for p in lb.probes if p.name == rule.probe_name), None)
     probe_text = f"probe {probe.name} {probe.protocol}:{probe.port}{probe.request_path or ''}" if probe else "no probe"
-    node_of_ip = {n.internal_ip: n.name for n in topo.nodes.values()}
     svc = None
     healthy = members
     if svc_hit is not None:
         svc, sp = svc_hit
         healthy_names = set(kube_proxy.nodes_passing_probe(
-            topo, svc, sp, [node_of_ip[m] for m in members if m in node_of_ip]))
-        healthy = [m for m in members if node_of_ip.get(m) in healthy_names]
+            topo, svc, sp, [topo.node_by_ip[m].name for m in members if m in topo.node_by_ip]))
+        healthy = [m for m in members if _node_name(topo, m) in healthy_names]
     denials: list[str] = []
     if probe is not None:
         up = []
+        cache = _ProbeCache({}, {})  # per VNet and per NSG, for this pool
         for m in healthy:
-            denied = _probe_denied_by(topo, m, probe.port)
+            denied = _probe_denied_by(topo, m, probe.port, cache)
             if denied is None:
                 up.append(m)
             else:
@@ -123,7 +122,18 @@ def pool_health(topo: Topology, lb: azure.LoadBalancer, rule: azure.LoadBalancin
     return PoolHealth(pool, members, healthy, svc, probe_text, tuple(denials))
 
 
-def _probe_denied_by(topo: Topology, member_ip: str, port: int) -> nsg.NsgDecision | None:
+def _node_name(topo: Topology, ip: str) -> str:
+    node = topo.node_by_ip.get(ip)
+    return node.name if node else ip
+
+
+@dataclass(frozen=True, slots=True)
+class _ProbeCache:
+    tags: dict[str, nsg.TagContext]
+    rules: dict[tuple[str, int], tuple[azure.SecurityRule, ...]]
+
+
+def _probe_denied_by(topo: Topology, member_ip: str, port: int, cache: _ProbeCache) -> nsg.NsgDecision | None:
     hit = topo.nic_by_ip.get(member_ip)
     if hit is None:
         return None
@@ -134,6 +144,8 @@ def _probe_denied_by(topo: Topology, member_ip: str, port: int) -> nsg.NsgDecisi
     nic_nsg = topo.nsgs.get((nic.nsg_id or "").lower())
     if sub_nsg is None and nic_nsg is None:
         return None
-    tags = nsg.TagContext.of(list(vnet.address_prefixes) if vnet else [])
-    return nsg.health_probe_verdict(sub_nsg, nic_nsg, member_ip, port, tags)
+    key = vnet.id.lower() if vnet else ""
+    if key not in cache.tags:
+        cache.tags[key] = nsg.TagContext.of(list(vnet.address_prefixes) if vnet else [])
+    return nsg.health_probe_verdict(sub_nsg, nic_nsg, member_ip, port, cache.tags[key], cache.rules)
 

@@ -170,27 +170,39 @@ def _probe_source_matches(prefix: str) -> bool:
 PROBE_SOURCE_PORT = 40000  # an ephemeral port of the probe; rules rarely filter source ports
 
 
+def probe_rules(group: azure.NetworkSecurityGroup, port: int) -> tuple[azure.SecurityRule, ...]:
+    """The inbound rules of ``group`` that can match Azure's health probe to ``port`` (protocol, source and
+    ports checked), in evaluation order; only their destination is left to match per member."""
+    return tuple(rule for rule in ordered_rules(group, "Inbound")
+                 if rule.protocol.lower() in ("*", "any", "tcp")
+                 and any(_probe_source_matches(p) for p in rule.source_prefixes)
+                 and _port_matches(rule.source_ports, PROBE_SOURCE_PORT)
+                 and _port_matches(rule.destination_ports, port))
+
+
 def health_probe_verdict(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg: azure.NetworkSecurityGroup | None,
-                         node_ip: str, port: int, tags: TagContext) -> NsgDecision | None:
+                         node_ip: str, port: int, tags: TagContext,
+                         rules_cache: dict[tuple[str, int], tuple[azure.SecurityRule, ...]] | None = None
+                         ) -> NsgDecision | None:
     """Azure's health probe (TCP from 168.63.129.16 to ``node_ip:port``) against the inbound rules of the
     subnet NSG then the NIC NSG. Platform traffic is otherwise outside NSGs, but inbound probes are not: the
     default rule AllowAzureLoadBalancerInBound (65001) exists to let them in, and a custom rule above it that
     denies them marks the member down (Azure Load Balancer health probe troubleshooting). Returns the
-    denying decision, or None when both NSGs (or no NSG) admit the probe."""
+    denying decision, or None when both NSGs (or no NSG) admit the probe. ``rules_cache`` keeps
+    :func:`probe_rules` per (NSG, port) across the members of one pool."""
     node = ipaddress.IPv4Address(node_ip)
     for group in (subnet_nsg, nic_nsg):
         if group is None:
             continue
-        for rule in ordered_rules(group, "Inbound"):
-            proto = rule.protocol.lower()
-            if proto not in ("*", "any", "tcp"):
-                continue
-            if (any(_probe_source_matches(p) for p in rule.source_prefixes)
-                    and any(_prefix_matches(p, node, tags) for p in rule.destination_prefixes)
-                    and _port_matches(rule.source_ports, PROBE_SOURCE_PORT)
-                    and _port_matches(rule.destination_ports, port)):
+        key = (group.id.lower(), port)
+        rules = rules_cache.get(key) if rules_cache is not None else None
+        if rules is None:
+            rules = probe_rules(group, port)
+            if rules_cache is not None:
+                rules_cache[key] = rules
+        for rule in rules:
+            if any(_prefix_matches(p, node, tags) for p in rule.destination_prefixes):
                 if rule.access.lower() != "allow":
                     return NsgDecision(False, group, rule, "Inbound")
                 break
     return None
-
