@@ -115,11 +115,7 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
     frontend per outbound IP (named after the IP), outbound rule ``aksOutboundRule`` (All, TCP reset, idle 30,
     ports 0) [aks.md §3.3]. A Basic LB has no outbound rules (Standard only)."""
     lb_id = network.load_balancer_id(node_rg, LB_NAME)
-    frontends = []
-    for pid in outbound_ip_ids:
-        fe_name = pid.rsplit("/", 1)[-1]
-        frontends.append({"name": fe_name, "properties": {"privateIPAllocationMethod": "Dynamic",
-                                                          "publicIPAddress": {"id": pid}}})
+    frontends = [outbound_frontend(pid) for pid in outbound_ip_ids]
     props: dict[str, Any] = {
         "frontendIPConfigurations": frontends,
         "backendAddressPools": [{"name": BACKEND_POOL, "properties": {"backendIPConfigurations": []}},
@@ -132,6 +128,12 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
     network.put_load_balancer(tx, {"id": lb_id, "name": LB_NAME, "location": location,
                                    "sku": {"name": sku, "tier": "Regional"}, "properties": props})
     return lb_id
+
+
+def outbound_frontend(public_ip_id: str) -> Doc:
+    """An outbound frontend of the ``kubernetes`` LB: named after its public IP."""
+    return {"name": public_ip_id.rsplit("/", 1)[-1],
+            "properties": {"privateIPAllocationMethod": "Dynamic", "publicIPAddress": {"id": public_ip_id}}}
 
 
 def outbound_rule(lb_id: str, outbound_ip_ids: list[str]) -> Doc:
@@ -174,9 +176,7 @@ def set_outbound_ips(tx: Transaction, lb_id: str, outbound_ip_ids: list[str]) ->
     old_outbound = {f["id"].lower() for r in props.get("outboundRules", [])
                     for f in r["properties"].get("frontendIPConfigurations", [])}
     keep = [f for f in props.get("frontendIPConfigurations", []) if f["id"].lower() not in old_outbound]
-    new = [{"name": pid.rsplit("/", 1)[-1], "properties": {"privateIPAllocationMethod": "Dynamic",
-                                                          "publicIPAddress": {"id": pid}}}
-           for pid in outbound_ip_ids]
+    new = [outbound_frontend(pid) for pid in outbound_ip_ids]
     props["frontendIPConfigurations"] = keep + new
     for r in props.get("outboundRules", []):
         r["properties"]["frontendIPConfigurations"] = [

@@ -139,8 +139,7 @@ def _build_load_balancer(tx: Transaction, cluster: Doc, req: OutboundUpdate, old
     else:
         props = lb["properties"]
         props["frontendIPConfigurations"] = props.get("frontendIPConfigurations", []) + [
-            {"name": pid.rsplit("/", 1)[-1], "properties": {"privateIPAllocationMethod": "Dynamic",
-                                                           "publicIPAddress": {"id": pid}}} for pid in ids]
+            infrastructure.outbound_frontend(pid) for pid in ids]
         pools = props.setdefault("backendAddressPools", [])
         for name in (infrastructure.BACKEND_POOL, infrastructure.OUTBOUND_POOL):
             if not any(p["name"] == name for p in pools):
