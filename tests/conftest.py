@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,21 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     h = tmp_path / "aksnet-home"
     monkeypatch.setenv("AKSNET_HOME", str(h))
     yield h
+
+
+@contextlib.contextmanager
+def aksnet_home(path: Path) -> Iterator[None]:
+    """``AKSNET_HOME=path`` for the block, restored after (hypothesis examples, where the function-scoped
+    ``home`` fixture is shared by every example)."""
+    old = os.environ.get("AKSNET_HOME")
+    os.environ["AKSNET_HOME"] = str(path)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("AKSNET_HOME", None)
+        else:
+            os.environ["AKSNET_HOME"] = old
 
 
 @dataclass

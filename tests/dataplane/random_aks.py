@@ -17,11 +17,7 @@ so the kernel judges what ``az aks create`` and ``kubectl apply`` really produce
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -75,19 +71,6 @@ def cluster_shapes(draw: Any) -> ClusterShape:
                         draw(st.integers(1, 4)), draw(st.booleans()), draw(st.sampled_from(["", "first", "last"])),
                         team, draw(st.sampled_from(["none", "from-default-ns", "from-default-web", "same-ns-only"])),
                         draw(st.sampled_from(["none", "deny-all", "web-80-from-web", "egress-ipblock"])), services)
-
-
-@contextlib.contextmanager
-def workspace(home: Path) -> Iterator[None]:
-    old = os.environ.get("AKSNET_HOME")
-    os.environ["AKSNET_HOME"] = str(home)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("AKSNET_HOME", None)
-        else:
-            os.environ["AKSNET_HOME"] = old
 
 
 def ok(*args: str, stdin: str | None = None) -> str:

@@ -21,7 +21,7 @@ from aksnet.engine import echo
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DROPPED, REFUSED
 from aksnet.model import k8s
-from tests.conftest import run_cli
+from tests.conftest import aksnet_home, run_cli
 from tests.dataplane import random_aks
 from tests.dataplane.realnet import built, our_netns, requires_dataplane
 from tests.dataplane.twins import allow_http_rule, kubenet_twin
@@ -105,7 +105,7 @@ def test_random_aks_clusters_probe_equals_trace(shape: random_aks.ClusterShape,
     traffic policies, UDP, named targetPorts, a second namespace with namespaceSelector policies, a pod without
     the declared port, internal load balancers. Every flow verify covers must agree."""
     home = Path(tmp_path_factory.mktemp("aks")) / "home"
-    with random_aks.workspace(home):
+    with aksnet_home(home):
         random_aks.build(shape)
         tag = names.workspace_tag(home)
         try:

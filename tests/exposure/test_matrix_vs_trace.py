@@ -23,7 +23,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import run_cli
+from tests.conftest import aksnet_home, run_cli
 
 EXAMPLES = int(os.environ.get("AKSNET_PROPERTY_EXAMPLES", "20"))
 NS = ("x", "y")
@@ -42,29 +42,22 @@ _BASES: dict[str, Path] = {}
 @contextmanager
 def _workspace(profile: str) -> Iterator[None]:
     """A fresh AKSNET_HOME holding a copy of the profile's freshly created cluster."""
-    old = os.environ.get("AKSNET_HOME")
     with tempfile.TemporaryDirectory(prefix="aksnet-prop-") as tmp:
         if profile not in _BASES:
             base = Path(tempfile.mkdtemp(prefix=f"aksnet-base-{profile}-"))
             atexit.register(shutil.rmtree, base, True)
-            os.environ["AKSNET_HOME"] = str(base)
-            for args in (["az", "group", "create", "-n", "rg", "-l", "eastus"],
-                         ["az", "aks", "create", "-g", "rg", "-n", "aks", "--node-count", "2", "--generate-ssh-keys",
-                          *PROFILES[profile]],
-                         ["az", "aks", "get-credentials", "-g", "rg", "-n", "aks"]):
-                r = run_cli(*args)
-                assert r.code == 0, (args, r.err)
+            with aksnet_home(base):
+                for args in (["az", "group", "create", "-n", "rg", "-l", "eastus"],
+                             ["az", "aks", "create", "-g", "rg", "-n", "aks", "--node-count", "2",
+                              "--generate-ssh-keys", *PROFILES[profile]],
+                             ["az", "aks", "get-credentials", "-g", "rg", "-n", "aks"]):
+                    r = run_cli(*args)
+                    assert r.code == 0, (args, r.err)
             _BASES[profile] = base
         home = Path(tmp) / "home"
         shutil.copytree(_BASES[profile], home)
-        os.environ["AKSNET_HOME"] = str(home)
-        try:
+        with aksnet_home(home):
             yield
-        finally:
-            if old is None:
-                os.environ.pop("AKSNET_HOME", None)
-            else:
-                os.environ["AKSNET_HOME"] = old
 
 
 # -- generators ------------------------------------------------------------------------------------------------
