@@ -25,6 +25,7 @@ from aksnet.engine import coredns, walk
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
+from aksnet.model.addr import bridge_address
 from aksnet.model.twin import Twin
 
 # Rejects answer with ICMP errors; the kernel's ICMP rate limits would turn a burst of probes into timeouts.
@@ -148,7 +149,7 @@ def _pod_units(topo: Topology, tag: str, node_units: dict[str, Unit], flavour: s
             net = ipaddress.IPv4Network(node.pod_cidr, strict=False)
             veth = Veth(name=link, peer_name="eth0", master="cbr0", hairpin=True,
                         peer_addrs=(Addr(pod.pod_ip, net.prefixlen),),
-                        peer_routes=(RouteSpec("default", gateway=str(net.network_address + 1)),))
+                        peer_routes=(RouteSpec("default", gateway=bridge_address(node.pod_cidr)),))
         else:
             veth = Veth(name=link, peer_name="eth0", addrs=(Addr(tn.POD_GW, 32, "link"),),
                         peer_addrs=(Addr(pod.pod_ip, 32),),
@@ -241,7 +242,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
         sysctls: tuple[tuple[str, str], ...] = NODE_SYSCTLS if h.kind == "node" else _NO_ICMP_LIMIT
         if h.kind == "node" and flavour == "kubenet" and h.node is not None and h.node.pod_cidr:
             net = ipaddress.IPv4Network(h.node.pod_cidr, strict=False)
-            bridges = (Bridge("cbr0", (Addr(str(net.network_address + 1), net.prefixlen),)),)
+            bridges = (Bridge("cbr0", (Addr(bridge_address(h.node.pod_cidr), net.prefixlen),)),)
         if h.kind == "vm" and any(nic.enable_ip_forwarding for nic in h.nic_objs):
             sysctls = ROUTER_SYSCTLS
         ips = ",".join(ip for _, _, nic_ips in h.nics for ip in nic_ips)

@@ -15,7 +15,6 @@ NetworkPolicy is engineer H5's ``aksnet.engine.netpol.policy_verdict``.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
@@ -35,6 +34,7 @@ from aksnet.engine.flow import (
 )
 from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.model import azure, k8s
+from aksnet.model.addr import bridge_address
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
 __all__ = ["DELIVERED", "DROPPED", "EPHEMERAL_PORT", "REFUSED", "UNRESOLVED", "Backend", "Hop", "Packet", "Site",
@@ -257,8 +257,7 @@ class Walker:
         CIDR (e.g. 10.244.0.1); Azure CNI and overlay: the pod's host-side veth has no address of its own, so
         the kernel falls back to the node IP."""
         if self.flavour == "kubenet" and node.pod_cidr:
-            net = ipaddress.IPv4Network(node.pod_cidr, strict=False)
-            return str(net.network_address + 1), "the cbr0 bridge address"
+            return bridge_address(node.pod_cidr), "the cbr0 bridge address"
         return node.internal_ip, "node IP"
 
     def _route_from_node(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:

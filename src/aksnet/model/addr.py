@@ -53,6 +53,11 @@ def num_addresses(cidr: str) -> int:
     return parse_ipv4_network(cidr, strict=False).num_addresses
 
 
+def bridge_address(pod_cidr: str) -> str:
+    """kubenet's ``cbr0`` on a node: the first address of the node's pod CIDR (pods start one above it)."""
+    return str(parse_ipv4_network(pod_cidr, strict=False).network_address + 1)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class PortRange:
     """An inclusive port range; ``PortRange(0, 65535)`` is every port."""
