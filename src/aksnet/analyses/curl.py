@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, dns_hop, parse_sources, resolve_for
-from aksnet.engine import echo
+from aksnet.engine import echo, ingress
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.walk import Walker
@@ -32,8 +32,6 @@ REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Re
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
            504: "Gateway Time-out"}
 IPV6_UNSUPPORTED = "error: IPv6 addresses are not emulated: aksnet models the IPv4 networks of AKS only"
-CONTROLLER_LABELS = (("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller"))
-APPROUTING_LABEL = ("app", "nginx")
 
 
 class CurlUsageError(UsageError):
@@ -132,12 +130,6 @@ def _nginx_page(status: int) -> str:
             "<hr><center>nginx</center>\n</body>\n</html>")
 
 
-def _is_controller(pod: k8s.Pod) -> bool:
-    if all(pod.labels.get(k) == v for k, v in CONTROLLER_LABELS):
-        return True
-    return pod.namespace == "app-routing-system" and pod.labels.get(APPROUTING_LABEL[0]) == APPROUTING_LABEL[1]
-
-
 def _fail(walk: Walk, url: _Url, legs: tuple[Walk, ...]) -> CurlResult:
     if walk.verdict == REFUSED:
         return CurlResult(7, f"curl: (7) Failed to connect to {url.host} port {url.port} after 0 ms: "
@@ -200,8 +192,9 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
                 '  "message": "Unauthorized",\n  "reason": "Unauthorized",\n  "code": 401\n}')
         return CurlResult(0, None, 401, (("Content-Type", "application/json"),
                                          ("Content-Length", str(len(body) + 1))), body, (walk,), answered_by="backend")
-    if b.kind == "pod" and b.pod is not None and _is_controller(b.pod) and b.port in (80, 443):
-        return _through_ingress(topo, walker, walk, b.pod, url, method, headers)
+    controller = ingress.controller_of_pod(b.pod) if b.kind == "pod" and b.pod is not None else None
+    if controller is not None and b.pod is not None and b.port in (80, 443):
+        return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)
     seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
     return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (walk,))
 
@@ -209,11 +202,9 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
 def _verify_problem(topo: Topology, walk: Walk, url: _Url) -> str:
     """Why curl refuses the server's certificate (it trusts no emulated CA): every echo backend and the fake
     ingress certificate are self-signed; an ingress Secret issued by a CA fails one step earlier in the chain."""
-    from aksnet.engine import ingress
-
     b = walk.backend
-    if b is not None and b.kind == "pod" and b.pod is not None and _is_controller(b.pod):
-        kind = ingress.APPROUTING_CONTROLLER if b.pod.namespace == "app-routing-system" else ingress.NGINX_CONTROLLER
+    kind = ingress.controller_of_pod(b.pod) if b is not None and b.kind == "pod" and b.pod is not None else None
+    if kind is not None:
         cert, _ = ingress.select_certificate(ingress.controller_view(topo.state, kind), url.host.lower())
         if not cert.self_signed:
             return "unable to get local issuer certificate"
@@ -236,14 +227,10 @@ def _is_ipv6(text: str) -> bool:
     return True
 
 
-def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8s.Pod, url: _Url, method: str,
-                     headers: dict[str, str]) -> CurlResult:
+def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8s.Pod, controller_kind: str,
+                     url: _Url, method: str, headers: dict[str, str]) -> CurlResult:
     """ingress-nginx: route the request, then walk controller pod → upstream pod."""
-    from aksnet.engine import ingress
-
     assert first.backend is not None
-    controller_kind = ingress.APPROUTING_CONTROLLER if controller.namespace == "app-routing-system" \
-        else ingress.NGINX_CONTROLLER
     view = ingress.controller_view(topo.state, controller_kind)
     request = ingress.HttpRequest(scheme=url.scheme, host=headers.get("host"), path=url.request_uri,
                                   port=first.backend.port, method=method,

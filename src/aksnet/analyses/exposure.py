@@ -28,13 +28,11 @@ from typing import Any
 from aksnet.analyses.matrix import workload_key
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import Site, Walk
-from aksnet.engine.ingress import ControllerView, Exposure
+from aksnet.engine.ingress import ControllerView, Exposure, controller_of_pod
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
 
 DEFAULT_INTERNET_CLIENT = "198.51.100.10"  # = aksnet.analyses.trace.DEFAULT_INTERNET_CLIENT (TEST-NET-2)
-INGRESS_LABELS = (("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller"))
-APPROUTING_NAMESPACE = "app-routing-system"
 
 REACHABLE, BLOCKED, UNTESTED = "reachable", "blocked", "untested"
 
@@ -265,21 +263,13 @@ def _node_port_entries(topo: Topology, walker: Walker, sources: _Sources, svc: k
 
 # -- ingress ------------------------------------------------------------------------------------------------
 
-def _is_controller_pod(pod: k8s.Pod, controller: str) -> bool:
-    from aksnet.engine.ingress import APPROUTING_CONTROLLER
-
-    if controller == APPROUTING_CONTROLLER:
-        return pod.namespace == APPROUTING_NAMESPACE and pod.labels.get("app") == "nginx"
-    return all(pod.labels.get(k) == v for k, v in INGRESS_LABELS)
-
-
 def controller_services(topo: Topology, controller: str) -> list[k8s.Service]:
     """The LoadBalancer Services in front of a controller's pods (the Helm chart's ``…-controller``, the
     application routing add-on's ``app-routing-system/nginx``)."""
     out = []
     for svc in sorted(topo.services.values(), key=lambda s: s.key):
         if svc.type == "LoadBalancer" and svc.load_balancer_ingress and any(
-                _is_controller_pod(p, controller) for p in selected_pods(topo, svc)):
+                controller_of_pod(p) == controller for p in selected_pods(topo, svc)):
             out.append(svc)
     return out
 

@@ -189,15 +189,9 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
 
 def controller_kind(pod: k8s.Pod) -> str | None:
     """The ingress controller a pod runs (as ``aksnet curl`` recognises controller pods), or None."""
-    from aksnet.analyses import curl as curl_mod
     from aksnet.engine import ingress
 
-    if all(pod.labels.get(k) == v for k, v in curl_mod.CONTROLLER_LABELS):
-        return ingress.NGINX_CONTROLLER
-    if pod.namespace == "app-routing-system" and pod.labels.get(curl_mod.APPROUTING_LABEL[0]) == \
-            curl_mod.APPROUTING_LABEL[1]:
-        return ingress.APPROUTING_CONTROLLER
-    return None
+    return ingress.controller_of_pod(pod)
 
 
 def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpec | None:

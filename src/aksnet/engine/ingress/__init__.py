@@ -33,7 +33,13 @@ from aksnet.engine.ingress.model import (
     UpstreamEndpoint,
 )
 from aksnet.engine.ingress.route import route_request, select_certificate, select_server
-from aksnet.engine.ingress.view import ControllerView, controller_config, controller_view, ingress_controllers
+from aksnet.engine.ingress.view import (
+    ControllerView,
+    controller_config,
+    controller_of_pod,
+    controller_view,
+    ingress_controllers,
+)
 
 __all__ = [
     "APPROUTING_CLASS",
@@ -55,6 +61,7 @@ __all__ = [
     "TLSCertificate",
     "UpstreamEndpoint",
     "controller_config",
+    "controller_of_pod",
     "controller_view",
     "ingress_controllers",
     "list_exposures",

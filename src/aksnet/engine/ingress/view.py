@@ -33,6 +33,18 @@ from aksnet.model.twin import ClusterState
 
 APPROUTING_NAMESPACE = "app-routing-system"
 REDIRECT_CODES = (301, 302, 307, 308)
+# the pods of each controller: the Helm chart's controller Deployment, the add-on's ``app-routing-system/nginx``
+HELM_CONTROLLER_LABELS = (("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller"))
+APPROUTING_POD_LABEL = ("app", "nginx")
+
+
+def controller_of_pod(pod: k8s.Pod) -> str | None:
+    """The ingress controller (``spec.controller`` value) a pod runs, or None for any other pod."""
+    if all(pod.labels.get(k) == v for k, v in HELM_CONTROLLER_LABELS):
+        return NGINX_CONTROLLER
+    if pod.namespace == APPROUTING_NAMESPACE and pod.labels.get(APPROUTING_POD_LABEL[0]) == APPROUTING_POD_LABEL[1]:
+        return APPROUTING_CONTROLLER
+    return None
 
 
 @dataclass(frozen=True, slots=True)
