@@ -21,7 +21,7 @@ from aksnet.dataplane import fabric, kubeproxy_nft, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
-from aksnet.engine import coredns, walk
+from aksnet.engine import coredns, ingress, walk
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
@@ -187,18 +187,10 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
     return t
 
 
-def controller_kind(pod: k8s.Pod) -> str | None:
-    """The ingress controller a pod runs (as ``aksnet curl`` recognises controller pods), or None."""
-    from aksnet.engine import ingress
-
-    return ingress.controller_of_pod(pod)
-
-
 def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpec | None:
     """The controller pod's nginx.conf (engineer H6's generator) with its certificates; paths under
     ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
     from aksnet.dataplane import nginx_conf
-    from aksnet.engine import ingress
 
     try:
         view = ingress.controller_view(topo.state, kind)
@@ -259,7 +251,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
         dns_ip = pod.pod_ip if pod.pod_ip in dns_ips else None
         if dns_ip:
             excl_tcp, excl_udp = (53,), (53,)
-        kind = controller_kind(pod) if with_nginx else None
+        kind = ingress.controller_of_pod(pod) if with_nginx else None
         spec = _nginx_spec(topo, unit, pod, kind) if kind else None
         if spec is not None:
             nginx.append(spec)

@@ -166,13 +166,12 @@ def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyR
 
 def ingress_urls(topo: Topology) -> list[tuple[str, str]]:
     """(URL, curl --resolve entry) for every host/path an ingress controller exposes behind a load balancer IP."""
-    from aksnet.dataplane.plan import controller_kind
     from aksnet.engine import ingress
 
     out: list[tuple[str, str]] = []
-    kinds = {k for p in topo.state.pods if (k := controller_kind(p))}
+    kinds = {k for p in topo.state.pods if (k := ingress.controller_of_pod(p))}
     for kind in sorted(kinds):
-        pods = [p for p in topo.state.pods if controller_kind(p) == kind]
+        pods = [p for p in topo.state.pods if ingress.controller_of_pod(p) == kind]
         lb_ip = next((ip for s in sorted(topo.services.values(), key=lambda x: x.key) if s.selector and pods
                       and all(pods[0].labels.get(k) == v for k, v in s.selector.items())
                       for ip in s.load_balancer_ingress), None)
