@@ -53,36 +53,14 @@ def fake_certificate() -> tuple[str, str]:
     Same subject as ingress-nginx's GetFakeSSLCert (O=Acme Co, CN=…, SAN ingress.local); the key is derived
     from a fixed seed so that it is the same on every run.
     """
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+
+    from aksnet.dataplane.tls import self_signed
 
     seed = int.from_bytes(hashlib.sha256(b"aksnet ingress-nginx fake certificate").digest(), "big")
     key = ec.derive_private_key(seed % (2**255), ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Acme Co"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "Kubernetes Ingress Controller Fake Certificate"),
-        ]
-    )
-    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(0x5EED)
-        .not_valid_before(start)
-        .not_valid_after(start + datetime.timedelta(days=3650))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("ingress.local")]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    crt = cert.public_bytes(serialization.Encoding.PEM).decode()
-    pem_key = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    return crt, pem_key
+    return self_signed(key, "Acme Co", "Kubernetes Ingress Controller Fake Certificate", "ingress.local",
+                       datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC), 3650, serial=0x5EED)
 
 
 def certificate_files(view: ControllerView, cert_dir: str) -> dict[str, str]:

@@ -25,26 +25,36 @@ def tls_dir(state: State) -> Path:
     return state.path.parent / TLS_DIR
 
 
-def make_certificate() -> tuple[bytes, bytes]:
-    """A fresh self-signed certificate (PEM cert, PEM PKCS#8 key), EC P-256, valid one year from now."""
+def self_signed(key: object, organization: str, common_name: str, dns_name: str, not_before: datetime.datetime,
+                days: int, serial: int | None = None) -> tuple[str, str]:
+    """A self-signed certificate for ``key`` (an EC private key): PEM certificate and PEM PKCS#8 key."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "aksnet"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, SUBJECT_CN)])
-    now = datetime.datetime.now(datetime.UTC)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=365))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("echo.aksnet.local")]), critical=False)
+            .serial_number(x509.random_serial_number() if serial is None else serial)
+            .not_valid_before(not_before)
+            .not_valid_after(not_before + datetime.timedelta(days=days))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
             .sign(key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+    return cert.public_bytes(serialization.Encoding.PEM).decode(), key_pem.decode()
+
+
+def make_certificate() -> tuple[bytes, bytes]:
+    """A fresh self-signed certificate (PEM cert, PEM PKCS#8 key), EC P-256, valid one year from now."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    now = datetime.datetime.now(datetime.UTC)
+    crt, key = self_signed(ec.generate_private_key(ec.SECP256R1()), "aksnet", SUBJECT_CN, "echo.aksnet.local",
+                           now - datetime.timedelta(minutes=5), 365)
+    return crt.encode(), key.encode()
 
 
 def ensure_certificate(state: State) -> tuple[Path, Path]:
