@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# A node pool's upgrade surge when none is set: 10% of the pool, rounded up
+# (https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling, "Customize node surge upgrade").
+DEFAULT_MAX_SURGE = "10%"
+
 
 def same_id(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.lower() == b.lower()
@@ -236,7 +240,7 @@ class AgentPool:
     os_type: str = "Linux"
     vm_size: str = "Standard_DS2_v2"
     pod_subnet_id: str | None = None
-    max_surge: str = "1"
+    max_surge: str = DEFAULT_MAX_SURGE
     enable_auto_scaling: bool = False
     min_count: int | None = None
     max_count: int | None = None

@@ -1,9 +1,9 @@
 """``az aks create/show/list/update/scale/delete/get-credentials`` and ``az aks nodepool add/list/show/scale/
 delete``: parse az's flags, call the AKS resource provider (:mod:`aksnet.twin.aks`), print what az prints.
 
-The network plugin used when ``--network-plugin`` is omitted is kubenet (the seeds' az); set
-``AKSNET_AKS_DEFAULT_NETWORK_PLUGIN=overlay`` (or ``aksnet az config set aks.default_network_plugin=overlay``)
-for current AKS's Azure CNI Overlay. SSH key flags are accepted; key files are never read.
+The network plugin used when ``--network-plugin`` is omitted is today's AKS default, Azure CNI Overlay;
+``AKSNET_AKS_DEFAULT_NETWORK_PLUGIN=kubenet`` (or ``aksnet az config set aks.default_network_plugin=kubenet``)
+chooses the older default. SSH key flags are accepted; key files are never read.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
 from aksnet.cli.az.cmd_network_common import az_view
-from aksnet.cli.az.params import parse_tags
+from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.store import default_home
+from aksnet.twin.aks.validation_cli import NETWORK_DATAPLANES, NETWORK_PLUGIN_MODES, NETWORK_PLUGINS
 
 _MOD = "aksnet.cli.az.cmd_aks#{}"
 
@@ -78,8 +79,8 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False) -> Any:
     """Create a new managed Kubernetes cluster.
 
-    --network-plugin defaults to kubenet; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN (kubenet|overlay|azure|none) or
-    'aksnet az config set aks.default_network_plugin=overlay' choose another default.
+    Without --network-plugin AKS gives Azure CNI Overlay; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN
+    (kubenet|overlay|azure|none) or 'aksnet az config set aks.default_network_plugin=kubenet' choose another.
     """
     from aksnet.twin.aks.create import create_cluster
     from aksnet.twin.aks.spec import ClusterRequest
@@ -346,12 +347,13 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("max_pods", options_list=["--max-pods", "-m"], type=int,
                    help='Maximum pods per node. Defaults by plugin: 30 "azure", 110 "kubenet", 250 overlay/none.')
         c.argument("nodepool_name", options_list=["--nodepool-name"], help="Node pool name, up to 12 alphanumerics.")
-        c.argument("network_plugin", help="One of kubenet, azure, none. Default kubenet (see "
-                                          "AKSNET_AKS_DEFAULT_NETWORK_PLUGIN / az config set "
-                                          "aks.default_network_plugin).")
-        c.argument("network_plugin_mode", help="The only mode is overlay (with --network-plugin azure).")
+        c.argument("network_plugin", **enum_arg(NETWORK_PLUGINS),
+                   help="One of azure, kubenet, none. Default: Azure CNI Overlay (see "
+                        "AKSNET_AKS_DEFAULT_NETWORK_PLUGIN / az config set aks.default_network_plugin).")
+        c.argument("network_plugin_mode", **enum_arg(NETWORK_PLUGIN_MODES),
+                   help="The only mode is overlay (with --network-plugin azure).")
         c.argument("network_policy", help="One of azure, calico, cilium, none.")
-        c.argument("network_dataplane", help="One of azure, cilium.")
+        c.argument("network_dataplane", **enum_arg(NETWORK_DATAPLANES), help="One of azure, cilium.")
         c.argument("outbound_type", help="One of loadBalancer, managedNATGateway, userAssignedNATGateway, "
                                          "userDefinedRouting, none.")
         c.argument("load_balancer_sku", help="One of standard (default), basic.")
@@ -384,7 +386,7 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("dns_name_prefix", options_list=["--dns-name-prefix", "-p"], help="Prefix of the API FQDN.")
         c.argument("kubernetes_version", options_list=["--kubernetes-version", "-k"],
                    help="Version of Kubernetes (default 1.30.6).")
-        c.argument("max_surge", help="Extra nodes during upgrades: an integer or a percentage (default 1).")
+        c.argument("max_surge", help="Extra nodes during upgrades: an integer or a percentage (default 10%).")
         c.argument("enable_cluster_autoscaler", options_list=["--enable-cluster-autoscaler", "-e"],
                    action="store_true", help="Enable the cluster autoscaler (needs --min-count and --max-count).")
         c.argument("min_count", type=int, help="Autoscaler minimum node count [0,1000].")
@@ -397,6 +399,6 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("node_taints", help="The node taints for the node pool, e.g. "
                    "'sku=gpu:NoSchedule,key2=v2:NoExecute'.")
     with ArgumentsContext(loader, "config set") as c:
-        c.positional("key_value", nargs="+", help="key=value pairs, e.g. aks.default_network_plugin=overlay.")
+        c.positional("key_value", nargs="+", help="key=value pairs, e.g. aks.default_network_plugin=kubenet.")
     with ArgumentsContext(loader, "config get") as c:
         c.positional("key", nargs="?", help="The configuration key.")

@@ -18,6 +18,7 @@ from aksnet.cli.az.cmd_network_common import az_view
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.store import Transaction
+from aksnet.twin.aks.validation_cli import validate_enum
 from aksnet.twin.arm import etag
 from aksnet.twin.helm.charts import app_routing
 
@@ -63,12 +64,7 @@ def _set(tx: Transaction, doc: dict[str, Any], enabled: bool, nginx: str | None)
 def _mode(nginx: str | None) -> str | None:
     if nginx is None:
         return None
-    for m in app_routing.NGINX_MODES:
-        if m.lower() == nginx.lower():
-            return m
-    raise AzCliError("InvalidArgumentValueError",
-                     f"argument --nginx: invalid choice: '{nginx}' (choose from "
-                     + ", ".join(f"'{m}'" for m in app_routing.NGINX_MODES) + ")", 2)
+    return validate_enum(nginx, app_routing.NGINX_MODES, "--nginx")
 
 
 def approuting_enable(resource_group_name: str, name: str, enable_kv: bool = False,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from aksnet.model.addr import parse_ipv4_network
-from aksnet.twin.aks.defaults import KUBENET_MAX_NODES, NODE_CIDR_MASK, POD_SUBNET_BATCH
+from aksnet.twin.aks.defaults import DEFAULT_MAX_SURGE, KUBENET_MAX_NODES, NODE_CIDR_MASK, POD_SUBNET_BATCH
 
 AZURE_RESERVED = 5
 SNAT_PORTS_PER_IP = 64000
@@ -23,10 +23,10 @@ def usable(prefix: str) -> int:
     return max(parse_ipv4_network(prefix, strict=False).num_addresses - AZURE_RESERVED, 0)
 
 
-def surge_nodes(count: int, max_surge: str = "1") -> int:
+def surge_nodes(count: int, max_surge: str = DEFAULT_MAX_SURGE) -> int:
     """Extra nodes during an upgrade: an integer, or a percentage of the pool rounded up; at least 0
     [AKS upgrade-aks-node-pools-rolling.md]."""
-    s = (max_surge or "1").strip()
+    s = (max_surge or DEFAULT_MAX_SURGE).strip()
     if s.endswith("%"):
         return math.ceil(count * float(s[:-1]) / 100)
     return int(s)

@@ -36,7 +36,9 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
     cli.validate_cidr_format(req.service_cidr, "service_cidr")
     cli.validate_dns_ip_format(req.dns_service_ip)
     cli.validate_dns_prefix(req.dns_name_prefix)
-    if policy is not None and plugin is None:
+    # az: pod/service CIDR, DNS service IP or a policy need an explicit plugin (managed_cluster_decorator
+    # _get_network_plugin, RequiredArgumentMissingError); only a bare create gets AKS's default.
+    if plugin is None and (policy is not None or req.pod_cidr or req.service_cidr or req.dns_service_ip):
         raise AzCliError("RequiredArgumentMissingError", cli.MSG_POLICY_NEEDS_PLUGIN)
     if plugin is None:
         plugin, default_mode = default_network_plugin(default_plugin_setting)

@@ -82,13 +82,14 @@ def _err(message: str, kind: str = "InvalidArgumentValueError", exit_code: int =
 
 
 def validate_enum(value: str | None, allowed: Sequence[str], flag: str) -> str | None:
-    """az's enum arguments (``get_enum_type``): case-insensitive; a usage error (exit 2) otherwise."""
+    """az's enum arguments (``get_enum_type``): case-insensitive; a usage error (exit 2) otherwise, in the words
+    of azure-cli core's ``AzCliCommandParser._check_value`` (the az front end adds the command name)."""
     if value is None:
         return None
     for a in allowed:
         if a.lower() == value.lower():
             return a
-    raise _err(f"argument {flag}: invalid choice: '{value}' (choose from {', '.join(repr(a) for a in allowed)})",
+    raise _err(f"'{value}' is not a valid value for '{flag}'. Allowed values: {', '.join(allowed)}.",
                "InvalidArgumentValueError", 2)
 
 
