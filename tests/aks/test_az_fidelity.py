@@ -88,3 +88,11 @@ def test_every_not_found_exits_3_in_three_lines(home: Path, args: tuple[str, ...
     first, code, message = r.err.splitlines()[:3]
     assert first.startswith("ERROR: (") and code.startswith("Code: ") and message.startswith("Message: ")
     assert first == f"ERROR: ({code[6:]}) {message[9:]}"
+
+
+def test_cilium_dataplane_shows_cilium_policy(home: Path) -> None:
+    _group()
+    out = _ok("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", "--network-plugin", "azure",
+              "--network-plugin-mode", "overlay", "--network-dataplane", "cilium", "--query",
+              "[networkProfile.networkDataplane, networkProfile.networkPolicy]")
+    assert json.loads(out) == ["cilium", "cilium"]

@@ -73,6 +73,8 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
     surge = cli.validate_max_surge(req.max_surge) or DEFAULT_MAX_SURGE
     count = DEFAULT_NODE_COUNT if req.node_count is None else req.node_count
     cli.validate_autoscaler(req.enable_cluster_autoscaler, count, req.min_count, req.max_count)
+    if dataplane == "cilium" and policy is None:
+        policy = "cilium"  # az sets networkPolicy cilium with the Cilium dataplane (managed_cluster_decorator)
     fl = flavour(plugin, mode, req.pod_subnet_id)
     pod_cidr = req.pod_cidr or (DEFAULT_POD_CIDR if fl in ("kubenet", "overlay") else None)
     if fl in ("azure", "podsubnet"):

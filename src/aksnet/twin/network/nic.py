@@ -175,6 +175,21 @@ def set_nic_nsg(tx: Transaction, nic_id: str, nsg_id: str | None) -> Doc:
     return doc
 
 
+def update_nic(tx: Transaction, nic_id: str, *, enable_ip_forwarding: bool | None = None,
+               enable_accelerated_networking: bool | None = None) -> Doc:
+    """``az network nic update --ip-forwarding/--accelerated-networking`` (the NSG goes through
+    :func:`set_nic_nsg`). IP forwarding lets the NIC receive packets addressed to others, as a network virtual
+    appliance needs [AZD virtual-network-network-interface, "Enable or disable IP forwarding"]."""
+    doc = get_nic(tx, nic_id)
+    if enable_ip_forwarding is not None:
+        doc["properties"]["enableIPForwarding"] = enable_ip_forwarding
+    if enable_accelerated_networking is not None:
+        doc["properties"]["enableAcceleratedNetworking"] = enable_accelerated_networking
+    touch(tx, doc)
+    tx.put(KIND_NIC, doc["id"], doc)
+    return doc
+
+
 def attach_nic_to_vm(tx: Transaction, nic_id: str, vm_id: str | None, primary: bool = True) -> Doc:
     """Set (or clear) ``properties.virtualMachine`` of the NIC, as ARM shows it once a VM uses it."""
     doc = get_nic(tx, nic_id)
