@@ -104,4 +104,13 @@ def run(argv: list[str]) -> int:
         result = trace(topo, args.source, args.destination, args.port, args.protocol, args.namespace)
     out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")
+    from aksnet.analyses.unknowns import unknown_reasons
+
+    reasons = unknown_reasons(topo.state, result.delivered)
+    if reasons:
+        # an imported dump lacks data this verdict depends on: unknown (exit 2), never a guessed verdict
+        for r in reasons:
+            print(f"unknown: {r}", file=sys.stderr)
+        print(f"unknown: the verdict above ({result.verdict}) depends on data the dump does not hold", file=sys.stderr)
+        return 2
     return 0 if result.delivered else 1
