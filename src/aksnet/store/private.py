@@ -3,7 +3,8 @@ export`` output and kubeconfig files written for ``az aks get-credentials --file
 
 New directories are created ``0700`` and new files ``0600`` from the start (``os.open`` with the mode, so
 there is no moment in which another user could open them); an existing kubeconfig keeps its mode, as az
-keeps the mode of an existing ``~/.kube/config`` and only warns (see :func:`loose_mode`). Must not know any Azure or Kubernetes rule.
+keeps the mode of an existing ``~/.kube/config`` and only warns (see :func:`loose_mode`).
+Must not know any Azure or Kubernetes rule.
 """
 
 from __future__ import annotations
