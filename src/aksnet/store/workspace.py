@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import WorkspaceError
+from aksnet.store.private import FILE_MODE, create_private_file, make_private_dir
 
 SCHEMA_VERSION = "1"
 DB_NAME = "workspace.db"
@@ -57,6 +58,22 @@ def default_home() -> Path:
     """``$AKSNET_HOME`` when set, else ``./.aksnet``."""
     env = os.environ.get("AKSNET_HOME")
     return Path(env) if env else Path.cwd() / ".aksnet"
+
+
+def _make_private_db(db: Path) -> None:
+    """The database holds TLS private keys and kubeconfigs: create it 0600 before SQLite opens it (SQLite
+    gives its ``-wal`` and ``-shm`` files the database file's mode), and tighten a workspace made by an older
+    aksnet with a wider mode."""
+    if create_private_file(db):
+        return
+    for suffix in ("", "-wal", "-shm"):
+        f = db.with_name(db.name + suffix)
+        try:
+            st = f.stat()
+        except FileNotFoundError:
+            continue
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(f, FILE_MODE)
 
 
 class Transaction:
@@ -235,13 +252,14 @@ class Workspace:
             conn.executescript(_SCHEMA)
             return cls(home, conn, on_disk=False)
         try:
-            home.mkdir(parents=True, exist_ok=True)
+            make_private_dir(home)
+            _make_private_db(db)
             conn = sqlite3.connect(str(db), isolation_level=None, timeout=60.0)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=60000")
             conn.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise WorkspaceError(f"cannot open the workspace at {home}: {exc}") from exc
         ws = cls(home, conn, on_disk=True)
         ws._check_version()
