@@ -46,12 +46,11 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     from aksnet.io.twin_loader import IMPORTED_META
     from aksnet.twin.kube import objects
 
-    if tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None:
-        # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep
-        # the IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later
-        # (kubectl apply, az …) are stored as given.
-        return
+    # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep the
+    # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
+    # apply, az …) are stored as given.
+    imported = tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None
     with objects.collector_paused():
-        for reconcile in _controllers():
+        for reconcile in () if imported else _controllers():
             reconcile(tx, cluster_id)
         objects.flush(tx, cluster_id)
