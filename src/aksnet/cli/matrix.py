@@ -10,14 +10,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import NoReturn
 
 from aksnet.analyses.matrix import MatrixResult, compute_matrix
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import KubeError, UsageError
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
-FORMATS = ("txt", "json", "csv", "md", "dot")
+# -o format → the render module (one per format) that writes connlists and diffs
+RENDERERS: dict[str, ModuleType] = {"txt": connlist_txt, "json": connlist_json, "csv": connlist_csv,
+                                    "md": connlist_md, "dot": connlist_dot}
+FORMATS = tuple(RENDERERS)
 
 
 class ArgParser(argparse.ArgumentParser):
@@ -108,9 +113,7 @@ def load_cluster(args: argparse.Namespace) -> ClusterState:
 
 
 def render(result: MatrixResult, fmt: str) -> str:
-    from importlib import import_module
-
-    return str(import_module(f"aksnet.render.connlist_{fmt}").render_connlist(result))
+    return str(RENDERERS[fmt].render_connlist(result))
 
 
 def print_warnings(warnings: list[str]) -> None:
