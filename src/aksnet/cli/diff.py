@@ -20,13 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from aksnet.analyses.diff import diff_matrices
-<<<<<<< HEAD
 from aksnet.analyses.matrix import MatrixResult, compute_matrix
-from aksnet.cli.matrix import ArgParser, load_dir, load_workspace_cluster, print_warnings
-=======
-from aksnet.analyses.matrix import compute_matrix
 from aksnet.cli.matrix import FORMATS, RENDERERS, ArgParser, load_dir, load_workspace_cluster, print_warnings
->>>>>>> main
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState
