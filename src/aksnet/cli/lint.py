@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     from aksnet.analyses.lint import SEVERITIES, lint
-    from aksnet.io.twin_loader import load_twin, load_twin_from_dir
+    from aksnet.io.twin_loader import load_twin_from_dir
+    from aksnet.io.twin_snapshot import load_twin_cached as load_twin
     from aksnet.render import lint_text
 
     cluster_id: str | None = None

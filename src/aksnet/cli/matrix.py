@@ -1,7 +1,7 @@
 """``aksnet matrix``: parse options, load the cluster (workspace or ``--from-dir``), compute, render.
 
 Also holds the cluster-loading helpers that ``aksnet explain`` and ``aksnet diff`` share: a workspace's
-current-context cluster through ``aksnet.io.twin_loader.load_twin``, or a plain manifest directory
+current-context cluster through ``aksnet.io.twin_snapshot.load_twin_cached``, or a plain manifest directory
 through ``aksnet.io.manifest_dir``. Usage errors exit 2 (argparse style, raised as UsageError).
 """
 
@@ -42,7 +42,7 @@ def load_workspace_cluster(home: Path | None = None, context: str | None = None)
 def load_workspace_twin(home: Path | None = None, context: str | None = None) -> tuple[Twin, ClusterState]:
     """The whole twin and the cluster behind the kubeconfig's current context."""
     from aksnet.cli.common import command_transaction
-    from aksnet.io.twin_loader import load_twin
+    from aksnet.io.twin_snapshot import load_twin_cached as load_twin
     from aksnet.store.workspace import DB_NAME, default_home
     from aksnet.twin.kubeconfig import current_cluster_id
 

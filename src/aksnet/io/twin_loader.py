@@ -23,6 +23,7 @@ from aksnet.model.twin import ClusterState, Twin
 from aksnet.store import Transaction
 
 Doc = Mapping[str, Any]
+IMPORTED_META = "imported:"  # the workspace meta key of an imported cluster (aksnet.twin.import_dump)
 
 K8S_KINDS = {
     "Namespace": "k8s:core/Namespace", "Node": "k8s:core/Node", "Pod": "k8s:core/Pod",
@@ -183,14 +184,22 @@ def load_twin(tx: Transaction) -> Twin:
     """The whole subscription in the workspace as one immutable snapshot (every cluster included)."""
     arm_docs = {kind: list(tx.list(kind)) for kind in _ARM_KINDS}
     clusters = []
+    unknowns: dict[str, tuple[str, ...]] = {}
     for doc in tx.list(arm.KIND_MANAGED_CLUSTER):
         mc = arm.managed_cluster(doc)
         scope = mc.id.lower()
         k8s_docs = {name: list(tx.list(kind, scope)) for name, kind in K8S_KINDS.items()}
         clusters.append((mc, k8s_docs))
+        raw = tx.meta_get(IMPORTED_META + scope)
+        if raw is not None:
+            unknowns[scope] = tuple(json.loads(raw).get("missing") or ())
     from aksnet.model.account import SUBSCRIPTION_ID
 
-    return _assemble(arm_docs, clusters, SUBSCRIPTION_ID)
+    twin = _assemble(arm_docs, clusters, SUBSCRIPTION_ID)
+    if not unknowns:
+        return twin
+    return replace(twin, clusters=tuple(
+        replace(c, unknowns=unknowns.get(c.cluster.id.lower(), ())) if c.cluster else c for c in twin.clusters))
 
 
 def _read_json_docs(path: Path) -> list[Doc]:

@@ -65,8 +65,7 @@ def _frontend_address(tx: Transaction, lb: Doc | None, fe: fe_mod.Frontend) -> s
 
 def _record_failure(objs: ClusterObjects, doc: Doc, message: str) -> None:
     text = f"Error syncing load balancer: failed to ensure load balancer: {message}"
-    uid = str((doc.get("metadata") or {}).get("uid", ""))
-    if any(e.get("message") == text for e in events.for_object(objs, uid)):
+    if any(e.get("message") == text for e in events.for_object(objs, doc)):
         return  # the controller's retries would only raise the count
     events.record(objs, doc, "SyncLoadBalancerFailed", text, "Warning", COMPONENT)
 

@@ -1,6 +1,8 @@
 """The controller manager: after every command that changes a cluster, run each controller once, in order,
 until the cluster's derived objects agree with its stored ones.
 
+Controllers never run on an imported cluster (see :func:`reconcile_cluster`).
+
 Each controller module exposes ``reconcile(tx: Transaction, cluster_id: str) -> None``: it reads the
 cluster's documents, creates/updates/deletes the objects it owns and returns. Controllers are idempotent
 and deterministic: the same stored objects give the same names, IPs and ports every time.
@@ -41,8 +43,14 @@ def _controllers() -> list[Callable[[Transaction, str], None]]:
 def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     """Run every controller of the cluster once, in order, then write the object cache back (controllers
     share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``)."""
+    from aksnet.io.twin_loader import IMPORTED_META
     from aksnet.twin.kube import objects
 
+    if tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None:
+        # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep
+        # the IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later
+        # (kubectl apply, az …) are stored as given.
+        return
     with objects.collector_paused():
         for reconcile in _controllers():
             reconcile(tx, cluster_id)
