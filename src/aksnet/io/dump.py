@@ -134,19 +134,32 @@ def _describe(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in counts.items())
 
 
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 def read_dump(root: Path) -> Dump:
-    """Every regular file under ``root`` (sorted, recursively; hidden files skipped), recognised by content."""
+    """Every regular file under ``root`` (sorted, recursively; hidden files skipped), recognised by content.
+    ``root`` may be a single file. A file that is neither JSON nor YAML is a problem when its name says it should
+    be (``.json``/``.yaml``/``.yml``), else it is listed as not recognised (a README beside the dump)."""
     dump = Dump()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
+    paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    base = root.parent if root.is_file() else root
+    for path in paths:
+        rel = path.relative_to(base).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(base).parts):
             continue
+        manifest = path.suffix in MANIFEST_SUFFIXES
         try:
             raws = _parse(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
-            dump.problems.append(f"error: error reading {rel}: {exc}")
+            if manifest:
+                dump.problems.append(f"error: error reading {rel}: {exc}")
+            dump.files[rel] = "not readable text"
             continue
         except yaml.YAMLError as exc:
+            if not manifest:
+                dump.files[rel] = "neither JSON nor YAML"
+                continue
             mark = getattr(exc, "problem_mark", None)
             line = f"line {mark.line + 1}: " if mark is not None else ""
             dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {line}"

@@ -33,6 +33,8 @@ class ClusterState:
     unknowns: tuple[str, ...] = ()
     # Policy objects of kinds this cluster's engine ignores or aksnet does not evaluate: warnings, never silence.
     ignored_policies: tuple[str, ...] = ()
+    # Objects of the source directory that could not be read, in kubectl apply's words (the rest is analysed).
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ Azure resources are stored under their resource IDs as ARM documents; the Kubern
 managed cluster of the dump; the workspace kubeconfig gets the cluster's context (as ``az aks
 get-credentials`` would). The cluster is marked imported (meta key ``imported:<cluster id>``), which tells the
 controller manager that its objects are observed, not desired: pods keep their real IPs and nodes (see
-:mod:`aksnet.twin.kube.controller`). What the dump lacks is recorded there too, so that the analyses answer
+:mod:`aksnet.twin.controller_manager`). What the dump lacks is recorded there too, so that the analyses answer
 "unknown" instead of guessing. This module prints nothing.
 """
 
