@@ -20,9 +20,10 @@ from aksnet.twin.import_dump import ImportSummary
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="aksnet import", description="Read plain files into the workspace.")
-    p.add_argument("dir", nargs="?", help="directory written by 'aksnet export', azure/ + clusters/ + kubeconfig, or a real "
-                              "cluster's dump (scripts/dump-cluster.sh)")
+    p = argparse.ArgumentParser(prog="aksnet import", description="Read plain files (or, with --live, a real "
+                                "cluster) into the workspace.")
+    p.add_argument("dir", nargs="?", help="directory written by 'aksnet export', azure/ + clusters/ + kubeconfig, "
+                   "or a real cluster's dump (scripts/dump-cluster.sh)")
     p.add_argument("--force", action="store_true", help="replace the contents of a non-empty workspace")
     live = p.add_argument_group("live import (read-only, needs the live extra: pip install 'aksnet[live]')")
     live.add_argument("--live", action="store_true", help="read the cluster itself instead of DIR: Azure through the "
