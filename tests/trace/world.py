@@ -327,8 +327,8 @@ class World:
             "spec": spec, "status": status}))
 
     def endpoint_slice(self, ns: str, service: str, endpoints: list[tuple[str, str, str]],
-                       ports: list[tuple[int, str | None]]) -> None:
-        """endpoints: (ip, node, pod name)."""
+                       ports: list[tuple[int, str | None]] | list[tuple[int, str | None, str]]) -> None:
+        """endpoints: (ip, node, pod name); ports: (port, name[, protocol TCP])."""
         self.k8s.append(("k8s:discovery.k8s.io/EndpointSlice", f"{ns}/{service}-abcde", {
             "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
             "metadata": {"name": f"{service}-abcde", "namespace": ns,
@@ -336,7 +336,8 @@ class World:
             "endpoints": [{"addresses": [ip], "conditions": {"ready": True, "serving": True, "terminating": False},
                            "nodeName": node, "targetRef": {"kind": "Pod", "namespace": ns, "name": pod}}
                           for ip, node, pod in endpoints],
-            "ports": [{"port": p, "protocol": "TCP", **({"name": n} if n else {})} for p, n in ports]}))
+            "ports": [{"port": p[0], "protocol": p[2] if len(p) > 2 else "TCP", **({"name": p[1]} if p[1] else {})}
+                      for p in ports]}))
 
     def network_policy(self, ns: str, name: str, spec: Doc) -> None:
         self.k8s.append(("k8s:networking.k8s.io/NetworkPolicy", f"{ns}/{name}", {
@@ -360,7 +361,7 @@ class World:
                 continue
             match = [p for p in pods if p["metadata"]["namespace"] == ns
                      and all(p["metadata"]["labels"].get(a) == b for a, b in sel.items())]
-            ports: list[tuple[int, str | None]] = []
+            ports: list[tuple[int, str | None, str]] = []
             for sp in svc["spec"]["ports"]:
                 tp = sp.get("targetPort", sp["port"])
                 if isinstance(tp, str):
@@ -368,7 +369,7 @@ class World:
                     if not cps:
                         continue
                     tp = cps[0]["containerPort"]
-                ports.append((int(tp), sp.get("name")))
+                ports.append((int(tp), sp.get("name"), sp.get("protocol", "TCP")))
             self.endpoint_slice(ns, name, [(p["status"]["podIP"], p["spec"]["nodeName"], p["metadata"]["name"])
                                            for p in match], ports)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.trace.world import World
+from tests.trace.world import Doc, World
 
 RG = "aks-rg"
 MC = "MC_aks-rg_aks-cluster_eastus"
@@ -307,4 +307,40 @@ def kubenet_pending() -> World:
         "spec": {"containers": [{"name": "app", "image": "nginx", "ports": [{"containerPort": 80}]}]},
         "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
                                                        "reason": "Unschedulable"}]}}))
+    return w
+
+
+CLIENT = "pod/client"
+CUSTOM_DNS_IP = "10.100.0.250"
+
+
+def dns_egress(allow_dns: bool = False, coredns_egress_denied: bool = False, web_ports: bool = True,
+               custom_dns: bool = False) -> World:
+    """Acceptance 01's cluster (Calico) plus the pod default/client under an egress policy that allows only
+    TCP 443 (and, with ``allow_dns``, TCP 80 and UDP/TCP 53 to kube-system); ``coredns_egress_denied``: a policy
+    in kube-system that isolates CoreDNS for egress (its forwards upstream are dropped); ``web_ports=False``: the
+    web pods declare no containerPort (nginx without ``ports:``) and answer on the Service's targetPort;
+    ``custom_dns``: the VNet names a custom DNS server that no NIC holds."""
+    w = kubenet(policy="calico")
+    if not web_ports:
+        for _kind, _key, doc in w.k8s:
+            if doc.get("kind") == "Pod" and doc["metadata"]["labels"].get("app") == "web":
+                doc["spec"]["containers"][0]["ports"] = []
+    if custom_dns:
+        vnet = next(d for kind, d in w.arm if kind == "microsoft.network/virtualnetworks")
+        vnet["properties"]["dhcpOptions"] = {"dnsServers": [CUSTOM_DNS_IP]}
+    w.service("default", "kubernetes", None, [{"port": 443, "targetPort": 443, "protocol": "TCP",
+                                               "name": "https"}], "10.32.0.1")
+    w.pod("default", "client", NODE1, N1_IP, "10.244.1.20", {"app": "client"}, [])
+    ports: list[Doc] = [{"protocol": "TCP", "port": 443}]
+    egress: list[Doc] = [{"ports": ports}]
+    if allow_dns:
+        ports.append({"protocol": "TCP", "port": 80})
+        egress.append({"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}],
+                       "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]})
+    w.network_policy("default", "client-egress-https-only", {
+        "podSelector": {"matchLabels": {"app": "client"}}, "policyTypes": ["Egress"], "egress": egress})
+    if coredns_egress_denied:
+        w.network_policy("kube-system", "coredns-no-egress", {
+            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}, "policyTypes": ["Egress"]})
     return w

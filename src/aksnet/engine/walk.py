@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, routing, snat
+from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, resolve, routing, snat
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import (
     DELIVERED,
@@ -80,6 +80,7 @@ class Walker:
             cluster and (cluster.network_profile.network_dataplane or "").lower() == "cilium")
         self._routes_cache: dict[tuple[str, bool], list[routing.EffectiveRoute]] = {}
         self._tags_cache: dict[str, nsg.TagContext] = {}
+        self._targeted: dict[tuple[str, int, str], str] | None = None
 
     # -- public --------------------------------------------------------------------------------------
     def walk(self, src: Site, dst_ip: str, dst_port: int, protocol: str = "TCP",
@@ -328,13 +329,33 @@ class Walker:
             rule = f"pod {pod.key} is {pod.phase}{'' if pod.ready else ', not ready'}: nothing answers"
             self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
             raise _Stop(REFUSED, rule)
-        if port is None:
-            rule = f"pod {pod.key} declares no containerPort {pkt.dst_port}/{pkt.protocol}: connection refused"
-            self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
-            raise _Stop(REFUSED, rule)
-        cname = f" (container {port.container})" if port.container else ""
-        self._deliver(st, Backend("pod", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod),
-                      f"containerPort {port.container_port}/{port.protocol}{cname} accepts the connection")
+        backend = Backend("pod", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod)
+        if port is not None:
+            cname = f" (container {port.container})" if port.container else ""
+            self._deliver(st, backend, f"containerPort {port.container_port}/{port.protocol}{cname} accepts the "
+                                       "connection")
+        service = self._service_target_ports().get((pod.pod_ip or "", pkt.dst_port, pkt.protocol))
+        if service is not None:
+            # containerPort is informational (the container listens wherever its process binds); a Service whose
+            # targetPort is this port tells us the workload serves it, as the echo backend does in the data plane
+            self._deliver(st, backend, f"Service {service} targets port {pkt.dst_port}/{pkt.protocol} at the pod "
+                                       "(not a declared containerPort): the container listens there")
+        rule = f"pod {pod.key} declares no containerPort {pkt.dst_port}/{pkt.protocol} and no Service targets it: " \
+               "connection refused"
+        self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
+        raise _Stop(REFUSED, rule)
+
+    def _service_target_ports(self) -> dict[tuple[str, int, str], str]:
+        """(pod IP, port, protocol) → the first Service (namespace/name) whose EndpointSlices send that port to
+        the pod: the pod's answering ports beyond its declared containerPorts."""
+        if self._targeted is None:
+            self._targeted = {}
+            for key, slices in sorted(self.topo.slices_by_service.items()):
+                for es in slices:
+                    for ep in es.endpoints:
+                        for p in es.ports:
+                            self._targeted.setdefault((ep.ip, p.port, p.protocol.upper()), key)
+        return self._targeted
 
     def _deliver(self, st: _State, backend: Backend, rule: str) -> None:
         self._hop(st, f"{backend.kind} {backend.name}", "deliver", rule,
@@ -348,6 +369,11 @@ class Walker:
         """A packet leaving a NIC: route selection, NSG outbound, then the next hop. A pod-subnet pod's packet
         (source = its own address in the pod subnet) leaves through the pod subnet: its routes and NSG."""
         self._stage(st)
+        if pkt.dst_ip == resolve.AZURE_DNS and pkt.dst_port == 53:
+            # the platform address is served by the host of every VM: it never enters the VNet's routes or NSGs
+            self._deliver(st, Backend("azure-dns", "Azure DNS", resolve.AZURE_DNS, 53, pkt.src_ip),
+                          f"Azure DNS {resolve.AZURE_DNS} answers (a platform address the host of {nic.name} serves; "
+                          "not subject to UDRs or the default NSG rules)")
         subnet, vnet = self._pod_subnet(pkt.src_ip) if node is not None else (None, None)
         if subnet is None:
             subnet, vnet = self._vnet_of_nic(nic)
