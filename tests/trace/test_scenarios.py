@@ -118,6 +118,19 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
                                             ["trace", worlds.CLIENT, FQDN, "--port", "443"], 0),
     "trace_dns_vm_custom_dns_unreachable": (lambda: worlds.dns_egress(custom_dns=True),
                                             ["trace", "vm/testvm", FQDN, "--port", "443"], 1),
+    # virtual appliances forward only with IP forwarding on their NIC; their own NSG judges what they receive
+    "trace_appliance_forwarding_disabled": (lambda: worlds.appliance(forwarding=False, return_route="nva"),
+                                            ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 1),
+    "trace_appliance_nsg_denies": (lambda: worlds.appliance(return_route="nva", nva_denies_http=True),
+                                   ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 1),
+    "trace_appliance_symmetric_reply": (lambda: worlds.appliance(return_route="nva"),
+                                        ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 0),
+    # a connection is delivered only if the reply gets back: asymmetric appliance paths and next hop None break it
+    "trace_appliance_asymmetric_reply": (worlds.appliance, ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 1),
+    "trace_reply_next_hop_none": (lambda: worlds.appliance(return_route="none"),
+                                  ["trace", "vm/testvm", "vm/appvm", "--port", "22"], 1),
+    "trace_lb_reply_through_udr_firewall": (worlds.lb_behind_firewall_udr,
+                                            ["trace", "internet", worlds.LB_IP, "--port", "80"], 1),
     # pods answer on every port a Service targets at them (nginx without containerPort behind a Service on 80)
     "trace_service_target_port_without_container_port": (lambda: worlds.dns_egress(allow_dns=True, web_ports=False),
                                                          ["trace", worlds.CLIENT, "web", "--port", "80"], 0),

@@ -131,7 +131,7 @@ class World:
         return pid
 
     def nic(self, rg: str, name: str, subnet_id: str, ips: list[str], nsg_id: str | None = None,
-            public_ip_id: str | None = None, vm_id: str | None = None) -> str:
+            public_ip_id: str | None = None, vm_id: str | None = None, ip_forwarding: bool = True) -> str:
         nid = resource_id(rg, NET, "networkInterfaces", name)
         configs = []
         for i, ip in enumerate(ips):
@@ -140,7 +140,7 @@ class World:
                 props["publicIPAddress"] = {"id": public_ip_id}
             configs.append({"id": f"{nid}/ipConfigurations/ipconfig{i + 1}", "name": f"ipconfig{i + 1}",
                             "properties": props})
-        props2: Doc = {"ipConfigurations": configs, "enableIPForwarding": True}
+        props2: Doc = {"ipConfigurations": configs, "enableIPForwarding": ip_forwarding}
         if nsg_id:
             props2["networkSecurityGroup"] = {"id": nsg_id}
         if vm_id:
@@ -150,10 +150,13 @@ class World:
             "properties": props2}))
         return nid
 
-    def vm(self, rg: str, name: str, subnet_id: str, ip: str, public_ip: str | None = None) -> str:
+    def vm(self, rg: str, name: str, subnet_id: str, ip: str, public_ip: str | None = None,
+           ip_forwarding: bool = False, nsg_id: str | None = None) -> str:
+        """A VM (az vm create's default: IP forwarding off on its NIC)."""
         vm_id = resource_id(rg, "Microsoft.Compute", "virtualMachines", name)
         pip = self.public_ip(rg, f"{name}PublicIP", public_ip) if public_ip else None
-        nic = self.nic(rg, f"{name}VMNic", subnet_id, [ip], public_ip_id=pip, vm_id=vm_id)
+        nic = self.nic(rg, f"{name}VMNic", subnet_id, [ip], public_ip_id=pip, vm_id=vm_id, ip_forwarding=ip_forwarding,
+                       nsg_id=nsg_id)
         self.arm.append(("microsoft.compute/virtualmachines", {
             "id": vm_id, "name": name, "type": "Microsoft.Compute/virtualMachines", "resourceGroup": rg,
             "properties": {"networkProfile": {"networkInterfaces": [{"id": nic}]}}}))

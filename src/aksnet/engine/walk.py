@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, resolve, routing, snat
+from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, resolve, returns, routing, snat
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import (
     DELIVERED,
@@ -64,6 +64,7 @@ class _State:
     # the flow reached the pod through an LB/NodePort with externalTrafficPolicy=Cluster (NPM's exemption)
     via_etp_cluster: bool = False
     protocol: str = "TCP"  # the flow's protocol (no hop translates it): the delivered packet shows it
+    appliances: list[str] = field(default_factory=list)  # virtual appliances (VMs) that forwarded the request
 
 
 class Walker:
@@ -101,8 +102,12 @@ class Walker:
             else:
                 self._on_internet(st, pkt)
         except _Stop as stop:
-            return Walk(stop.verdict, stop.reason, src, dst_ip, dst_port, protocol.upper(), tuple(st.hops), owner,
-                        st.backend)
+            verdict, reason, backend = stop.verdict, stop.reason, st.backend
+            if verdict == DELIVERED and backend is not None:
+                lost = returns.check_reply(self, src, pkt, backend, st.appliances, st.hops)
+                if lost is not None:
+                    verdict, reason, backend = DROPPED, lost, None
+            return Walk(verdict, reason, src, dst_ip, dst_port, protocol.upper(), tuple(st.hops), owner, backend)
         raise AssertionError("a walk always ends in _Stop")  # pragma: no cover
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -151,6 +156,10 @@ class Walker:
         self._hop(st, comp, "allow" if side.allowed else "deny", rule)
         if not side.allowed:
             raise _Stop(DROPPED, f"{direction.lower()} NetworkPolicy at {subject.key}: {side.reason}")
+
+    def subnet_of_nic(self, nic: azure.NetworkInterface) -> azure.Subnet | None:
+        """The subnet of the NIC's first IP configuration."""
+        return self._vnet_of_nic(nic)[0]
 
     def _vnet_of_nic(self, nic: azure.NetworkInterface) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
         sid = nic.ip_configurations[0].subnet_id.lower() if nic.ip_configurations else ""
@@ -374,7 +383,7 @@ class Walker:
             self._deliver(st, Backend("azure-dns", "Azure DNS", resolve.AZURE_DNS, 53, pkt.src_ip),
                           f"Azure DNS {resolve.AZURE_DNS} answers (a platform address the host of {nic.name} serves; "
                           "not subject to UDRs or the default NSG rules)")
-        subnet, vnet = self._pod_subnet(pkt.src_ip) if node is not None else (None, None)
+        subnet, vnet = self.pod_subnet(pkt.src_ip) if node is not None else (None, None)
         if subnet is None:
             subnet, vnet = self._vnet_of_nic(nic)
         if subnet is None or vnet is None:
@@ -408,7 +417,7 @@ class Walker:
             nic = self.topo.nic_of_node(node) if node else None
             if node is None or nic is None:
                 raise _Stop(DROPPED, f"pod {owner.pod.key} has no node NIC in the twin")
-            pod_subnet, pod_vnet = self._pod_subnet(target)
+            pod_subnet, pod_vnet = self.pod_subnet(target)
             if pod_subnet is not None:
                 self._nsg_check(st, "Inbound", nic, pod_subnet, pod_vnet, pkt)
             else:
@@ -430,21 +439,26 @@ class Walker:
         if hit is None:
             self._drop(st, "VNet", f"no NIC in the VNet holds {target}: nothing answers (timeout)", pkt)
         nic = hit[0]
+        if pkt.dst_ip not in {c.private_ip for c in nic.ip_configurations} and not nic.enable_ip_forwarding:
+            self._drop(st, f"NIC {nic.name}", f"next hop {target}: IP forwarding is disabled on {nic.name}, so Azure "
+                                              f"does not hand it packets addressed to {pkt.dst_ip} (az network nic "
+                                              "update --ip-forwarding true)", pkt)
         self._into_nic(st, nic, pkt)
         node = self.topo.node_by_ip.get(nic.primary_ip)
         if node is not None:
             self._arrive_node(st, node, pkt, external=True)
             return
         if via_udr and target != pkt.dst_ip:
-            self._hop(st, f"appliance {nic.name}", "forward", f"virtual appliance {target} forwards the packet",
-                      pkt)
+            self._hop(st, f"appliance {nic.name}", "forward", f"virtual appliance {target} forwards the packet "
+                                                              "(IP forwarding enabled on its NIC)", pkt)
+            st.appliances.append(target)
             self._leave_nic(st, nic, pkt, None, vm=True)
             return
         vm = self.topo.vm_by_nic.get(nic.id.lower())
         self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
 
-    def _pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
+    def pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
         """For Azure CNI pod subnet (dynamic IP): the pod subnet holding a pod address; else (None, None)."""
         if self.flavour != "podsubnet" or ip not in self.topo.pod_by_ip:
             return None, None
