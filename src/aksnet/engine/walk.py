@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, resolve, returns, routing, snat
-from aksnet.engine.addressing import Topology
+from aksnet.engine.addressing import Owner, Topology
 from aksnet.engine.flow import (
     DELIVERED,
     DROPPED,
@@ -399,16 +399,18 @@ class Walker:
         if hop == "Internet":
             self._egress_internet(st, nic, subnet, pkt, node is not None)
         elif hop in ("VnetLocal", "VNetPeering"):
-            self._in_vnet(st, pkt, pkt.dst_ip, via_udr=False)
+            self._in_vnet(st, pkt, pkt.dst_ip, via_udr=False, vnet=vnet)
         elif hop == "VirtualAppliance":
-            self._in_vnet(st, pkt, route.next_hop_ip or "", via_udr=True)
+            self._in_vnet(st, pkt, route.next_hop_ip or "", via_udr=True, vnet=vnet)
         else:
             self._drop(st, f"route ({subnet.name})",
                        f"next hop {hop} ({route.describe()}) leads out of the emulated networks", pkt)
 
-    def _in_vnet(self, st: _State, pkt: Packet, target: str, via_udr: bool) -> None:
-        """The VNet fabric delivers ``pkt`` to whoever holds ``target`` (the destination or a next hop)."""
-        owner = self.topo.owner(target)
+    def _in_vnet(self, st: _State, pkt: Packet, target: str, via_udr: bool, vnet: azure.VirtualNetwork) -> None:
+        """The VNet fabric delivers ``pkt`` to whoever holds ``target`` (the destination or a next hop) within
+        ``vnet`` and its peerings: other VNets are separate worlds even when their address spaces overlap."""
+        scope = self.topo.reachable_vnet_ids(vnet)
+        owner = self._owner_in(target, scope)
         if owner.kind == "pod" and owner.pod is not None and not via_udr:
             if self.flavour in ("kubenet", "overlay"):
                 self._drop(st, "VNet", f"no NIC in the VNet holds {target}: {self.flavour} pod addresses are "
@@ -435,7 +437,7 @@ class Walker:
                 raise _Stop(DROPPED, d.rule)
             self._deliver(st, Backend("apiserver", owner.cluster.name if owner.cluster else owner.name,
                                       pkt.dst_ip, pkt.dst_port, pkt.src_ip), "kube-apiserver answers")
-        hit = self.topo.nic_by_ip.get(target)
+        hit = self.topo.nic_in(target, scope)
         if hit is None:
             self._drop(st, "VNet", f"no NIC in the VNet holds {target}: nothing answers (timeout)", pkt)
         nic = hit[0]
@@ -444,7 +446,7 @@ class Walker:
                                               f"does not hand it packets addressed to {pkt.dst_ip} (az network nic "
                                               "update --ip-forwarding true)", pkt)
         self._into_nic(st, nic, pkt)
-        node = self.topo.node_by_ip.get(nic.primary_ip)
+        node = self.topo.node_of_nic(nic)
         if node is not None:
             self._arrive_node(st, node, pkt, external=True)
             return
@@ -457,6 +459,24 @@ class Walker:
         vm = self.topo.vm_by_nic.get(nic.id.lower())
         self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
+
+    def _owner_in(self, ip: str, scope: set[str]) -> Owner:
+        """``topo.owner`` limited to the VNets of ``scope``: a pod, private frontend or private endpoint of a VNet
+        outside it is not there (an unpeered VNet with the same addresses)."""
+        owner = self.topo.owner(ip)
+        where: str | None = None
+        if owner.kind == "pod" and owner.node is not None:
+            nic = self.topo.nic_of_node(owner.node)
+            where = self.topo.vnet_id_of_nic(nic) if nic else ""
+        elif owner.kind == "lb-frontend" and owner.frontend is not None and owner.public_ip is None:
+            v = self.topo.vnet_of_subnet.get((owner.frontend.subnet_id or "").lower())
+            where = v.id.lower() if v else ""
+        elif owner.kind == "private-endpoint" and owner.private_endpoint is not None:
+            v = self.topo.vnet_of_subnet.get(owner.private_endpoint.subnet_id.lower())
+            where = v.id.lower() if v else ""
+        if where is not None and where not in scope:
+            return Owner("unknown", ip, ip)
+        return owner
 
     def pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
         """For Azure CNI pod subnet (dynamic IP): the pod subnet holding a pod address; else (None, None)."""
@@ -482,7 +502,7 @@ class Walker:
         if hit is None:
             raise _Stop(DROPPED, f"backend {d.member_ip} has no NIC in the twin")
         self._into_nic(st, hit[0], new)
-        node = self.topo.node_by_ip.get(d.member_ip)
+        node = self.topo.node_of_nic(hit[0])
         if node is not None:
             self._arrive_node(st, node, new, external=True)
             return
@@ -527,7 +547,7 @@ class Walker:
             self._hop(st, f"public IP {owner.name}", "dnat", f"instance public IP → {config.private_ip} "
                                                              f"({nic.name})", new)
             self._into_nic(st, nic, new)
-            node = self.topo.node_by_ip.get(config.private_ip)
+            node = self.topo.node_of_nic(nic)
             if node is not None:
                 self._arrive_node(st, node, new, external=True)
                 return
