@@ -24,10 +24,8 @@ from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.model import azure
-
-DNS_PORT = 53
-# glibc's defaults (resolv.conf(5)): 5 s per try, 2 tries per nameserver
-RESOLVER_TIMEOUT_S, RESOLVER_ATTEMPTS = 5, 2
+from aksnet.rules.azure import HOST_VIP as AZURE_DNS
+from aksnet.rules.ietf import DNS_PORT, RESOLVER_ATTEMPTS, RESOLVER_TIMEOUT_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +69,7 @@ def vnet_resolver(topo: Topology, host_ip: str) -> tuple[str, str]:
     vnet = _vnet_of_ip(topo, host_ip)
     if vnet is not None and vnet.dns_servers:
         return vnet.dns_servers[0], f"custom DNS server of VNet {vnet.name}"
-    return resolve.AZURE_DNS, "Azure DNS"
+    return AZURE_DNS, "Azure DNS"
 
 
 def nameserver(topo: Topology, site: Site) -> tuple[str, str]:
@@ -118,7 +116,7 @@ def lookup(walker: Walker, site: Site, name: str, res: resolve.Resolution | None
     dns_pod = q.backend.pod if q.backend is not None else None
     if res.forwarded and dns_pod is not None and not dns_pod.host_network:
         node = topo.nodes.get(dns_pod.node_name or "")
-        up, up_what = vnet_resolver(topo, node.internal_ip) if node else (resolve.AZURE_DNS, "Azure DNS")
+        up, up_what = vnet_resolver(topo, node.internal_ip) if node else (AZURE_DNS, "Azure DNS")
         pod_site = Site("pod", dns_pod.pod_ip or "", dns_pod.key, pod=dns_pod, node=node)
         fwd = walker.walk(pod_site, up, DNS_PORT, "UDP")
         hops += _query_hops(f"CoreDNS forwards {name} to {up_what}", fwd)

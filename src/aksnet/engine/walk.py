@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, resolve, returns, routing, snat
+from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, returns, routing, snat
 from aksnet.engine.addressing import Owner, Topology
 from aksnet.engine.flow import (
     DELIVERED,
@@ -35,6 +35,8 @@ from aksnet.engine.flow import (
 from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
+from aksnet.rules.azure import HOST_VIP
+from aksnet.rules.ietf import DNS_PORT
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
 __all__ = ["DELIVERED", "DROPPED", "EPHEMERAL_PORT", "REFUSED", "UNRESOLVED", "Backend", "Hop", "Packet", "Site",
@@ -378,10 +380,10 @@ class Walker:
         """A packet leaving a NIC: route selection, NSG outbound, then the next hop. A pod-subnet pod's packet
         (source = its own address in the pod subnet) leaves through the pod subnet: its routes and NSG."""
         self._stage(st)
-        if pkt.dst_ip == resolve.AZURE_DNS and pkt.dst_port == 53:
+        if pkt.dst_ip == HOST_VIP and pkt.dst_port == DNS_PORT:
             # the platform address is served by the host of every VM: it never enters the VNet's routes or NSGs
-            self._deliver(st, Backend("azure-dns", "Azure DNS", resolve.AZURE_DNS, 53, pkt.src_ip),
-                          f"Azure DNS {resolve.AZURE_DNS} answers (a platform address the host of {nic.name} serves; "
+            self._deliver(st, Backend("azure-dns", "Azure DNS", HOST_VIP, DNS_PORT, pkt.src_ip),
+                          f"Azure DNS {HOST_VIP} answers (a platform address the host of {nic.name} serves; "
                           "not subject to UDRs or the default NSG rules)")
         subnet, vnet = self.pod_subnet(pkt.src_ip) if node is not None else (None, None)
         if subnet is None:
