@@ -2,7 +2,7 @@
 
 ``setns(2)`` on an fd of ``/var/run/netns/<name>`` opened read-only, so a missing namespace is an error and
 is never created (pyroute2's ``pushns`` would create it). Sockets opened inside keep that namespace after
-we return (stack.md §3). The namespace is per thread.
+we return (docs.pyroute2.org). The namespace is per thread.
 """
 
 from __future__ import annotations
