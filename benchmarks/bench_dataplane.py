@@ -97,8 +97,8 @@ def measure(nodes: int, pods: int, exhaustive: bool = False) -> dict[str, float]
             apply.apply_plan(home, plan, state)
         out["up"] = time.monotonic() - t0
         t1 = time.monotonic()
-        with apply.locked(home):
-            apply.apply_plan(home, build_plan(twin, tag), State.load(apply.dataplane_dir(home), tag))
+        with record.opened(home, tag) as state:
+            apply.apply_plan(home, build_plan(twin, tag), state)
         out["up_again"] = time.monotonic() - t1
         topo = Topology.build(twin)
         t2 = time.monotonic()

@@ -76,8 +76,14 @@ def test_up_is_incremental(tmp_path: Path) -> None:
     try:
         with record.opened(tmp_path, tag) as st:
             first = apply.apply_plan(tmp_path, build_plan(small, tag), st)
+            agent_pid = [p.pid for p in st.processes if p.role == "agent"]
             again = apply.apply_plan(tmp_path, build_plan(small, tag), st)
             grown = apply.apply_plan(tmp_path, build_plan(bigger, tag), st)
+            # new pods: the running agent opens their sockets (SIGHUP), no restart of every namespace's
+            assert [p.pid for p in st.processes if p.role == "agent"] == agent_pid and grown.agent_restarted
+            topo = Topology.build(bigger)
+            planned = probe.plan_flows(topo, tag, "pod/web-00", "pod/web-11", 80, "TCP", "default")
+            assert [r.delivered for r in probe.send_many(planned.flows)] == [True]
             deny = (k8s.NetworkPolicy("default", "deny-all", k8s.LabelSelector(), ("Ingress",)),)
             policed = apply.apply_plan(tmp_path, build_plan(kubenet_twin(pods_per_node=2, policies=deny), tag), st)
             as_nodeport = apply.apply_plan(tmp_path, build_plan(kubenet_twin(pods_per_node=2, policies=deny,
