@@ -31,8 +31,7 @@ from aksnet.engine.flow import Site, Walk
 from aksnet.engine.ingress import ControllerView, Exposure, controller_of_pod
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
-
-DEFAULT_INTERNET_CLIENT = "198.51.100.10"  # = aksnet.analyses.trace.DEFAULT_INTERNET_CLIENT (TEST-NET-2)
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 REACHABLE, BLOCKED, UNTESTED = "reachable", "blocked", "untested"
 

@@ -18,8 +18,8 @@ from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
 
-AZURE_LB_PROBE_SOURCE = "168.63.129.16"
 SEVERITIES = ("error", "warning", "info")
 
 

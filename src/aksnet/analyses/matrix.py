@@ -25,6 +25,7 @@ from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
 from aksnet.model.k8s import Pod
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT as INTERNET_PEER_IP
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +266,6 @@ def _compute_matrix(cluster: ClusterState, engine: str | None, pods: bool, all_p
 
 # -- the path engine plugged in (aksnet matrix --path) ---------------------------------------------------
 
-INTERNET_PEER_IP = "198.51.100.10"  # the internet client ``aksnet trace internet`` uses (TEST-NET-2)
 
 
 @dataclass(slots=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aksnet.rules.aks import KUBENET_MAX_NODES, MAX_NODES_PER_POOL
+from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES
 from aksnet.twin.aks import capacity
-from aksnet.twin.aks.defaults import KUBENET_MAX_NODES, MAX_NODES_PER_POOL
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ class Plan:
     outbound_ips: int
     snat_ports_per_node: int | None
     nodes_supported_by_outbound_ips: int | None
-    azure_reserved_per_subnet: int = capacity.AZURE_RESERVED
+    azure_reserved_per_subnet: int = SUBNET_RESERVED_ADDRESSES
     max_nodes_limit: int = MAX_NODES_PER_POOL
     notes: tuple[str, ...] = field(default=())
 

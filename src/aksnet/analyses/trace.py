@@ -20,9 +20,9 @@ from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import azure, k8s
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 # The client address used for ``internet`` without an address: TEST-NET-2 (RFC 5737), documented.
-DEFAULT_INTERNET_CLIENT = "198.51.100.10"
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 KINDS = {"pod": "Pod", "po": "Pod", "pods": "Pod", "deploy": "Deployment", "deployment": "Deployment",
          "sts": "StatefulSet", "statefulset": "StatefulSet", "ds": "DaemonSet", "daemonset": "DaemonSet",

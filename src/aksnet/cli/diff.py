@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from importlib import import_module
 from pathlib import Path
 
 from aksnet.analyses.diff import diff_matrices
 from aksnet.analyses.matrix import compute_matrix
-from aksnet.cli.matrix import ArgParser, load_dir, load_workspace_cluster, print_warnings
+from aksnet.cli.matrix import FORMATS, RENDERERS, ArgParser, load_dir, load_workspace_cluster, print_warnings
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState
@@ -41,7 +40,7 @@ def run(argv: list[str]) -> int:
                                                      "(default: the current workspace)")
     p.add_argument("b", metavar="B", nargs="?", help="workspace directory (AKSNET_HOME) or manifest directory "
                                                      "(default: A)")
-    p.add_argument("-o", "--output", choices=("txt", "csv", "md", "dot", "json"), default="txt")
+    p.add_argument("-o", "--output", choices=FORMATS, default="txt")
     p.add_argument("--engine", choices=ENGINES, help="engine profile for both sides (default: each cluster's own)")
     p.add_argument("--engine1", choices=ENGINES, help="engine profile for A (overrides --engine)")
     p.add_argument("--engine2", choices=ENGINES, help="engine profile for B (overrides --engine)")
@@ -54,5 +53,5 @@ def run(argv: list[str]) -> int:
     ref2 = compute_matrix(_load(b, args.engine2 or args.engine), all_ports=True)
     d = diff_matrices(ref1, ref2)
     print_warnings(d.warnings + ([] if d.entries else ["No connections diff"]))
-    sys.stdout.write(str(import_module(f"aksnet.render.connlist_{args.output}").render_diff(d)))
+    sys.stdout.write(str(RENDERERS[args.output].render_diff(d)))
     return 0

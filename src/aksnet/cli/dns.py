@@ -13,7 +13,7 @@ from aksnet.analyses import dns as dns_q
 from aksnet.cli.common import command_transaction
 from aksnet.engine.coredns import DnsAnswer
 from aksnet.errors import UsageError
-from aksnet.io.twin_loader import load_twin
+from aksnet.io.twin_snapshot import load_twin_cached as load_twin
 from aksnet.twin import kubeconfig
 
 

@@ -25,6 +25,7 @@ from aksnet.dataplane import nft as n
 from aksnet.engine import kube_proxy
 from aksnet.engine.addressing import Topology
 from aksnet.model import k8s
+from aksnet.rules.ietf import LOOPBACK
 
 MASQ_BIT = 0x4000
 PRIO_DSTNAT = -100
@@ -142,7 +143,7 @@ def build(topo: Topology, node: k8s.Node, balance: str = "first", clients: Seque
     key3 = {"concat": [n.payload("ip", "daddr"), n.meta("l4proto"), n.payload("th", "dport")]}
     key2 = {"concat": [n.meta("l4proto"), n.payload("th", "dport")]}
     local_dst = [n.match({"fib": {"result": "type", "flags": ["daddr"]}}, "local"),
-                 n.match(n.payload("ip", "daddr"), n.prefix("127.0.0.0/8"), "!=")]
+                 n.match(n.payload("ip", "daddr"), n.prefix(LOOPBACK), "!=")]
     t.rule("services", {"vmap": {"key": key3, "data": "@service-ips"}})
     t.rule("services", *local_dst, {"vmap": {"key": key2, "data": "@service-nodeports"}})
     t.rule("endpoints-check", {"vmap": {"key": key3, "data": "@no-endpoint-services"}})

@@ -27,6 +27,7 @@ from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
 from aksnet.model.twin import Twin
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 # Rejects answer with ICMP errors; the kernel's ICMP rate limits would turn a burst of probes into timeouts.
 _NO_ICMP_LIMIT = (("net.ipv4.icmp_ratelimit", "0"), ("net.ipv4.icmp_msgs_per_sec", "1000000"),
@@ -276,7 +277,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
                                           (("pod", pod.key), ("pod_ip", pod.host_ip or "")), tcp_ports=ports,
                                           catch_all=False))
     # internet hosts and public API servers hang off the internet router
-    inet_ips = sorted({tn.DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
+    inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
     inet_host_links: list[tuple[str, str]] = []
     for ip in inet_ips:
         ns = tn.inet_host_ns(tag, ip)

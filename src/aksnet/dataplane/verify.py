@@ -19,6 +19,7 @@ from aksnet.analyses import trace as trace_mod
 from aksnet.dataplane import probe
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def check_ingress_urls(topo: Topology, tag: str, rep: VerifyReport) -> None:
     from aksnet.analyses import curl as curl_mod
     from aksnet.dataplane import dpcurl, topo_names
 
-    ns = topo_names.inet_host_ns(tag, topo_names.DEFAULT_INTERNET_CLIENT)
+    ns = topo_names.inet_host_ns(tag, DEFAULT_INTERNET_CLIENT)
     for url, resolve in ingress_urls(topo):
         rep.urls += 1
         twin = curl_mod.curl(topo, curl_mod.CurlRequest(url, "internet", insecure=True, resolve=(resolve,)))

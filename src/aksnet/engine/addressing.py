@@ -13,16 +13,12 @@ from dataclasses import dataclass, field
 
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
-
-_NOT_INTERNET = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",
-    "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"))
+from aksnet.rules.azure import in_internet_tag
 
 
 def is_internet_address(ip: str) -> bool:
-    """A public (internet-routable) IPv4 address."""
-    a = ipaddress.IPv4Address(ip)
-    return not any(a in n for n in _NOT_INTERNET)
+    """A public (internet-routable) IPv4 address: inside the service tag ``Internet`` of no VNet."""
+    return in_internet_tag(ipaddress.IPv4Address(ip))
 
 
 @dataclass(frozen=True, slots=True)

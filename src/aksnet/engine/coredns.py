@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState
+from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
 ZONE = "cluster.local"
 TTL = 30  # AKS/kubeadm Corefile ``ttl 30`` (the plugin's own default is 5)
 SCHEMA_VERSION = "1.0.1"
-AZURE_DNS = "168.63.129.16"
 NDOTS = 5
 QTYPES = ("A", "AAAA", "SRV", "CNAME", "PTR", "TXT")
 

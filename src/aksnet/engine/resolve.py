@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
+from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
 CLUSTER_ZONE = "cluster.local"
-AZURE_DNS = "168.63.129.16"
 PUBLIC_DNS = "public DNS"
 
 

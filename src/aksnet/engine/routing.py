@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aksnet.model import azure
+from aksnet.rules.azure import SYSTEM_ROUTE_NONE_PREFIXES as RESERVED_NONE
 
-RESERVED_NONE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 _SOURCE_RANK = {"User": 0, "Fabric": 1, "Default": 2}
 
 

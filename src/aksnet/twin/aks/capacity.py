@@ -7,9 +7,11 @@ from __future__ import annotations
 import math
 
 from aksnet.model.addr import parse_ipv4_network
-from aksnet.twin.aks.defaults import KUBENET_MAX_NODES, NODE_CIDR_MASK, POD_SUBNET_BATCH
+from aksnet.rules.aks import KUBENET_MAX_NODES
+from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES as AZURE_RESERVED
+from aksnet.rules.azure import subnet_usable_count
+from aksnet.twin.aks.defaults import NODE_CIDR_MASK, POD_SUBNET_BATCH
 
-AZURE_RESERVED = 5
 SNAT_PORTS_PER_IP = 64000
 NAT_GATEWAY_FLOWS_PER_IP = 64512
 
@@ -20,7 +22,7 @@ _SNAT_TABLE: tuple[tuple[int, int], ...] = ((50, 1024), (100, 512), (200, 256), 
 
 def usable(prefix: str) -> int:
     """Addresses Azure hands out in a subnet: 2^(32-len) - 5 [AZD virtual-networks-faq]."""
-    return max(parse_ipv4_network(prefix, strict=False).num_addresses - AZURE_RESERVED, 0)
+    return subnet_usable_count(parse_ipv4_network(prefix, strict=False).num_addresses)
 
 
 def surge_nodes(count: int, max_surge: str = "1") -> int:

@@ -20,8 +20,8 @@ from aksnet.twin.aks.defaults import DEFAULT_KUBERNETES_VERSION, DEFAULT_PLUGIN_
 from aksnet.twin.aks.resolve import resolve_spec
 from aksnet.twin.aks.spec import ClusterRequest, ClusterSpec, VnetContext
 from aksnet.twin.arm import Doc, deterministic_uuid, etag, get_group
+from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.kube import objects
-from aksnet.twin.kube.controller import reconcile_cluster
 from aksnet.twin.resources import normalize_location
 
 KUBERNETES_VERSIONS = ("1.29.9", "1.29.10", "1.30.5", "1.30.6", "1.31.1", "1.31.2")

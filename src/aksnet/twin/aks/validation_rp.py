@@ -15,17 +15,18 @@ from typing import Any
 
 from aksnet.errors import AzureError
 from aksnet.model.addr import parse_ipv4_network
-from aksnet.twin.aks import capacity
-from aksnet.twin.aks.defaults import (
+from aksnet.rules.aks import (
     KUBENET_MAX_NODES,
     MAX_MAX_PODS,
     MAX_NODES_PER_CLUSTER,
     MAX_NODES_PER_POOL,
     MIN_MAX_PODS,
+    MIN_PODS_PER_POOL,
+    RESERVED_RANGES,
 )
+from aksnet.twin.aks import capacity
 from aksnet.twin.aks.spec import ClusterSpec, VnetContext
 
-RESERVED_RANGES = ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 INSUFFICIENT_SUFFIX = (
     " If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that "
     "pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). "
@@ -156,10 +157,11 @@ def check_max_pods(max_pods: int, count: int) -> None:
         raise AzureError("InvalidParameter",
                          f"The value of parameter maxPods is invalid. Error details: maxPods {max_pods} must be "
                          f"between {MIN_MAX_PODS} and {MAX_MAX_PODS}.", "agentPoolProfile.maxPods")
-    if count > 0 and max_pods * count < 30:
+    if count > 0 and max_pods * count < MIN_PODS_PER_POOL:
         raise AzureError("InvalidParameter",
-                         f"The value of parameter maxPods is invalid. Error details: a node pool must have space for "
-                         f"at least 30 pods; {count} node(s) x maxPods {max_pods} = {max_pods * count}.",
+                         "The value of parameter maxPods is invalid. Error details: a node pool must have space "
+                         f"for at least {MIN_PODS_PER_POOL} pods; {count} node(s) x maxPods {max_pods} = "
+                         f"{max_pods * count}.",
                          "agentPoolProfile.maxPods")
 
 

@@ -12,6 +12,7 @@ import copy
 import ipaddress
 
 from aksnet.errors import AzureError
+from aksnet.rules.azure import MAX_ROUTES_PER_ROUTE_TABLE as MAX_ROUTES
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
 from aksnet.twin.network.common import (
@@ -31,7 +32,6 @@ from aksnet.twin.network.common import (
     validate_name,
 )
 
-MAX_ROUTES = 400
 NEXT_HOP_TYPES = ("VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None")
 
 
