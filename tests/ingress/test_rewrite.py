@@ -22,9 +22,10 @@ REWRITE_EXAMPLES = [
     ("/api", "/", "/api/users", "/"),
     ("/api", "/", "/API/Users?x=1", "/?x=1"),
     ("/foo", "/", "/foo/bar", "/"),
-    # a target with its own arguments keeps the request's after them; a trailing ? drops them
-    ("/q(.*)", "/search?term=$1", "/qcats?page=2", "/search?term=cats&page=2"),
-    ("/q(.*)", "/search?", "/qcats?page=2", "/search"),
+    # a target with arguments is refused by ingress-nginx's validator (RegexPathWithCapture has no "?" or "="):
+    # the parser drops rewrite-target and the URI goes upstream unchanged
+    ("/q(.*)", "/search?term=$1", "/qcats?page=2", "/qcats?page=2"),
+    ("/q(.*)", "/search?", "/qcats?page=2", "/qcats?page=2"),
 ]
 
 

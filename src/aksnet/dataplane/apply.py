@@ -218,13 +218,15 @@ def _ensure_nginx(home: Path, plan: Plan, state: State, recreated: set[str]) -> 
         if running and state.digest(key) == digest:
             continue
         prefix = d / "nginx" / ns
-        (prefix / "certs").mkdir(parents=True, exist_ok=True)
+        (prefix / "certs").mkdir(parents=True, exist_ok=True, mode=0o700)
         for path, text in files:
             Path(path).write_text(text)
             Path(path).chmod(0o600)
         conf = prefix / "nginx.conf"
         conf.write_text(conf_text)
-        check = subprocess.run([IP, "netns", "exec", ns, NGINX, "-t", "-q", "-c", str(conf), "-p", str(prefix)],
+        # -e: nginx's error log before the configuration is read (else the compiled-in /var/log/nginx/error.log)
+        check = subprocess.run([IP, "netns", "exec", ns, NGINX, "-t", "-q", "-e", str(prefix / "error.log"),
+                                "-c", str(conf), "-p", str(prefix)],
                                capture_output=True, text=True, check=False)
         if check.returncode != 0:
             raise DataplaneError(f"nginx rejected the configuration for {spec.key}: {check.stderr.strip()[:1500]}")
@@ -233,7 +235,8 @@ def _ensure_nginx(home: Path, plan: Plan, state: State, recreated: set[str]) -> 
             if pid is not None:
                 os.kill(pid, signal.SIGHUP)
         else:
-            argv = [IP, "netns", "exec", ns, NGINX, "-c", str(conf), "-p", str(prefix), "-g", "daemon off;"]
+            argv = [IP, "netns", "exec", ns, NGINX, "-e", str(prefix / "error.log"), "-c", str(conf),
+                    "-p", str(prefix), "-g", "daemon off;"]
             rec = proc.spawn(state, "nginx", spec.key, argv, prefix / "nginx.pid", prefix / "stderr.log", netns=ns)
             deadline = time.monotonic() + 5
             while not (prefix / "nginx.pid").exists():

@@ -188,6 +188,11 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
     return t
 
 
+# NGINX's worker processes run as this user and group (Debian's unprivileged nobody/nogroup); the master
+# process stays root to bind the listeners and read the certificates, like the controller image's nginx
+NGINX_USER = "nobody nogroup"
+
+
 def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpec | None:
     """The controller pod's nginx.conf (engineer H6's generator) with its certificates; paths under
     ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
@@ -199,7 +204,7 @@ def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpe
         return None
     prefix = f"{NGINX_PLACEHOLDER}/nginx/{unit.netns}"
     conf = nginx_conf.render_nginx_conf(view, prefix=prefix, cert_dir=f"{prefix}/certs", listen_address=pod.pod_ip,
-                                        user="root")
+                                        user=NGINX_USER)
     files = tuple(sorted(nginx_conf.certificate_files(view, f"{prefix}/certs").items()))
     return NginxSpec(unit.netns, pod.key, conf, files)
 
