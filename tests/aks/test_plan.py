@@ -1,4 +1,5 @@
-"""``aksnet plan``: the worked examples of aks.md §2 and the plan of an existing cluster."""
+"""``aksnet plan``: the worked examples of learn.microsoft.com/azure/aks/concepts-network-ip-address-planning and the
+plan of an existing cluster."""
 
 from __future__ import annotations
 

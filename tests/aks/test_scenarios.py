@@ -1,4 +1,5 @@
-"""Golden scenarios: what ``az aks create`` builds for each network plugin (aks.md §3): the cluster's network
+"""Golden scenarios: what ``az aks create`` builds for each network plugin (learn.microsoft.com/azure/aks/faq): the
+cluster's network
 profile and pools, the node resource group's resources, NICs and their addresses, Nodes, routes, the load
 balancer, NAT gateway and private endpoint. Run with ``--update-golden`` to rewrite expected.json."""
 

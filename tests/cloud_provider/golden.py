@@ -1,4 +1,4 @@
-"""Golden-file comparison for the H4 scenario tests (``--update-golden`` rewrites the files)."""
+"""Golden-file comparison for the scenario tests (``--update-golden`` rewrites the files)."""
 
 from __future__ import annotations
 

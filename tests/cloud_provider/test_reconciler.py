@@ -1,4 +1,7 @@
-"""cloud-provider-azure reconciliation scenarios (reference aks.md §3.3–§3.5, §4) pinned by golden files under
+"""cloud-provider-azure reconciliation scenarios (learn.microsoft.com/azure/aks/load-balancer-standard;
+kubernetes-sigs/cloud-provider-azure pkg/provider/azure_loadbalancer.go@7b31c76;
+kubernetes-sigs/cloud-provider-azure pkg/provider/securitygroup@7b31c76;
+learn.microsoft.com/azure/aks/configure-load-balancer-standard) pinned by golden files under
 tests/scenarios/cloud_provider_lb/: load balancers, public IPs, NSG rules, Service statuses and events."""
 
 from __future__ import annotations

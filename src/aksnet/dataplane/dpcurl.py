@@ -1,6 +1,6 @@
 """``aksnet curl --dataplane``: the same request sent by the real curl from inside the source namespace.
 
-Engineer H7's ``aksnet.cli.curl`` calls :func:`curl`. The source is parsed like trace's FROM (default
+``aksnet.cli.curl`` calls :func:`curl`. The source is parsed like trace's FROM (default
 ``internet``); curl runs under ``ip netns exec`` so a pod resolves names through its own resolv.conf (the
 cluster DNS the data plane serves). Argument lists only; nothing is passed through a shell.
 """

@@ -1,7 +1,7 @@
 """The echo agent: one process serving every pod, VM, internet host and API server namespace.
 
 For each namespace in its configuration it opens sockets *inside* that namespace (setns in this thread,
-then back: sockets keep the namespace they were created in, stack.md §3): TCP and UDP on the echo port
+then back: sockets keep the namespace they were created in, docs.pyroute2.org): TCP and UDP on the echo port
 (every other port is redirected there by the namespace's ``aksnet-echo`` nft table, and the original port
 is read back with SO_ORIGINAL_DST / IP_ORIGDSTADDR), real UDP sockets on a pod's declared UDP ports (after a
 REDIRECT, IP_ORIGDSTADDR reports the rewritten port), real TCP listeners for hostNetwork pods, and DNS on

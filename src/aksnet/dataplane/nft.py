@@ -165,7 +165,7 @@ NFT_CTX_OUTPUT_JSON = 1 << 4
 
 
 def _libnftables() -> Any:
-    """libnftables through ctypes (stack.md §4.1: 0.5 ms per batch instead of ~20 ms), or None."""
+    """libnftables through ctypes (libnftables-json(5): 0.5 ms per batch instead of ~20 ms), or None."""
     global _LIB
     if _LIB is None:
         try:
@@ -187,7 +187,7 @@ def _libnftables() -> Any:
 
 def _apply_lib(lib: Any, netns: str, text: str) -> str | None:
     """Run one JSON batch with a libnftables context created and used INSIDE ``netns`` (a context binds to the
-    namespace current at nft_ctx_new, stack.md §4.2-1). Returns the error text, or None on success."""
+    namespace current at nft_ctx_new, libnftables-json(5)). Returns the error text, or None on success."""
     from aksnet.dataplane import nsenter
 
     try:

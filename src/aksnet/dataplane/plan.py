@@ -194,7 +194,7 @@ NGINX_USER = "nobody nogroup"
 
 
 def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpec | None:
-    """The controller pod's nginx.conf (engineer H6's generator) with its certificates; paths under
+    """The controller pod's nginx.conf (``aksnet.dataplane.nginx_conf``) with its certificates; paths under
     ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
     from aksnet.dataplane import nginx_conf
 

@@ -2,7 +2,8 @@
 
 Source: kubernetes ``pkg/apis/core/validation/validation.go`` (``ValidateService``, ``validateServicePort``,
 ``validateServiceExternalTrafficPolicy``, ``ValidateServiceUpdate``) as summarised in reference
-k8s-services-ingress.md §1.11; ``field.Error`` formatting from apimachinery ``util/validation/field``; the
+kubernetes/kubernetes pkg/apis/core/validation/validation.go;
+``field.Error`` formatting from apimachinery ``util/validation/field``; the
 kubectl presentation (``The Service "x" is invalid: …``, one ``* `` line per error when there are several)
 from ``cmd/util/helpers.go`` ``MultilineError``. Pure: validates an already-defaulted document, allocates
 nothing, reads nothing.
