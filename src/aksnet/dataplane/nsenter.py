@@ -2,9 +2,10 @@
 
 ``setns(2)`` on an fd of ``/var/run/netns/<name>`` opened read-only, so a missing namespace is an error and
 is never created (pyroute2's ``pushns`` would create it). Sockets opened inside keep that namespace after
-we return (docs.pyroute2.org). The namespace is per thread. :func:`create_named` does what ``ip netns add`` does, in-process
-(no helper process that could outlive a killed ``up`` and keep adding namespaces after ``down``): a new
-namespace by ``unshare(CLONE_NEWNET)`` in a helper thread, bind-mounted on ``/var/run/netns/<name>``.
+we return (docs.pyroute2.org). The namespace is per thread. :func:`create_named` does what ``ip netns add``
+does, in-process (no helper process that could outlive a killed ``up`` and keep adding namespaces after
+``down``): a new namespace by ``unshare(CLONE_NEWNET)`` in a helper thread, bind-mounted on
+``/var/run/netns/<name>``.
 """
 
 from __future__ import annotations
