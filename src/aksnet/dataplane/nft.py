@@ -153,6 +153,12 @@ def delete_tables_document(tables: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {"nftables": cmds}
 
 
+def without_deletes(document: dict[str, Any]) -> dict[str, Any]:
+    """The same batch without its ``delete`` commands, for a namespace that has no tables yet (deleting a
+    table with base chains makes the commit wait for an RCU grace period: ~13 ms a namespace)."""
+    return {"nftables": [c for c in document["nftables"] if "delete" not in c]}
+
+
 # -- application ----------------------------------------------------------------------------------------
 _LIB: Any = None
 NFT_CTX_OUTPUT_JSON = 1 << 4
