@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from aksnet.dataplane import apply, names, verify
+from aksnet.dataplane import apply, names, record, verify
 from aksnet.dataplane.cleanup import down
 from aksnet.dataplane.plan import build_plan
-from aksnet.dataplane.record import State
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
@@ -95,12 +94,12 @@ def measure(nodes: int, pods: int, exhaustive: bool = False) -> dict[str, float]
         t0 = time.monotonic()
         plan = build_plan(twin, tag)
         out["plan"] = time.monotonic() - t0
-        with apply.locked(home):
-            apply.apply_plan(home, plan, State.load(apply.dataplane_dir(home), tag))
+        with record.opened(home, tag) as state:
+            apply.apply_plan(home, plan, state)
         out["up"] = time.monotonic() - t0
         t1 = time.monotonic()
-        with apply.locked(home):
-            apply.apply_plan(home, build_plan(twin, tag), State.load(apply.dataplane_dir(home), tag))
+        with record.opened(home, tag) as state:
+            apply.apply_plan(home, build_plan(twin, tag), state)
         out["up_again"] = time.monotonic() - t1
         topo = Topology.build(twin)
         t2 = time.monotonic()

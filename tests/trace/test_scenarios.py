@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.golden import check_golden
 from tests.trace import worlds
 from tests.trace.world import World
 
@@ -194,9 +195,4 @@ def test_scenario(name: str, home: Path, update_golden: bool) -> None:
         outputs["expected.json"] = jtext
     folder = ROOT / name
     for fname, got in outputs.items():
-        path = folder / fname
-        if update_golden:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(got)
-        assert path.exists(), f"missing golden {path}: run pytest --update-golden"
-        assert got == path.read_text(), f"{name}/{fname} differs from the golden file"
+        check_golden(folder / fname, got, update_golden)

@@ -66,7 +66,8 @@ def kubenet(user_nsg_allows_http: bool = False, with_route_table: bool = True, p
     probe = ("Http", 32100, "/healthz") if etp == "Local" else ("Tcp", 30080, None)
     w.lb_rule(lb, "a0f3e8c2b1d94e6f8a7b6c5d4e3f2a1b-TCP-80", fe, pool, 80, probe=probe,
               backend_port=None if floating_ip else 30080)
-    # floating IP off (annotation): the provider's rule names the node IPs and the nodePort (aks.md §3.5)
+    # floating IP off (annotation): the provider's rule names the node IPs and the nodePort
+    # (kubernetes-sigs/cloud-provider-azure pkg/provider/securitygroup@7b31c76)
     w.nsg_rule(agent_nsg, "k8s-azure-lb_allow_IPv4_1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b", 500, "Inbound", "Allow",
                "Tcp", "Internet", [LB_IP] if floating_ip else [N0_IP, N1_IP], ["80"] if floating_ip else ["30080"])
     # kube-dns and kubernetes

@@ -1,7 +1,7 @@
 """``curl``: an HTTP(S) request walked through the twin, answered by the echo backends (pure).
 
 The same walk as ``trace`` to the URL's host and port (TCP), then layer 7: an echo backend answers 200 with the
-echo body (``aksnet.engine.echo``); an ingress-nginx controller pod hands the request to engineer H6's
+echo body (``aksnet.engine.echo``); an ingress-nginx controller pod hands the request to
 ``aksnet.engine.ingress.route_request`` and, for a proxied request, the walk continues from the controller pod
 to the chosen upstream pod (so the backend's NetworkPolicies see the controller pod's address); nginx tries
 the next upstream on error or timeout and answers 504 (timeouts) or 502 (refused) when none answers.

@@ -1,7 +1,7 @@
 """Real packets: open a TCP connection or send a UDP datagram from inside a source namespace.
 
-Sources and destinations are parsed exactly as ``aksnet trace`` parses them (engineer H7's
-``aksnet.analyses.trace.parse_sources``/``parse_target``), so a probe and a trace always talk about the same
+Sources and destinations are parsed exactly as ``aksnet trace`` parses them
+(``aksnet.analyses.trace.parse_sources``/``parse_target``), so a probe and a trace always talk about the same
 flow; DNS names are resolved as the source sees them (pods: a real DNS query to the cluster DNS ClusterIP
 from inside the pod; others: the twin's Azure/public DNS answer). A TCP flow is delivered when the
 three-way handshake completes (then the echo's answer is read); a UDP flow when the echo answers. Sockets

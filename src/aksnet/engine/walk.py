@@ -10,7 +10,7 @@ NSGs and the NetworkPolicy enforcers are stateful, so return traffic of a delive
 
 The walk is pure: it reads a :class:`Topology` and returns a :class:`Walk`; it never prints.
 Each component's rule lives in its own module (nsg, routing, kube_proxy, load_balancer, snat, apiserver);
-NetworkPolicy is engineer H5's ``aksnet.engine.netpol.policy_verdict``.
+NetworkPolicy is ``aksnet.engine.netpol.policy_verdict``.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class Walker:
 
     def _policy(self, st: _State, direction: str, subject: k8s.Pod, peer_ip: str, pkt: Packet,
                 via_etp_cluster: bool = False) -> None:
-        """Egress at the source pod or ingress at the destination pod (H5's engine; one side only).
+        """Egress at the source pod or ingress at the destination pod (engine; one side only).
         ``via_etp_cluster``: the flow came through an LB/NodePort with externalTrafficPolicy=Cluster, which
         Azure NPM does not enforce (profile ``lb_ingress_enforced``)."""
         peer: k8s.Pod | str = self.topo.pod_by_ip.get(peer_ip) or peer_ip

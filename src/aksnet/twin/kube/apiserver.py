@@ -1,6 +1,6 @@
 """The Kubernetes API server of the twin: create, apply (client-side, three-way), update, delete, get and
 list, with the server's bookkeeping (uid, creationTimestamp, resourceVersion, generation), defaulting,
-validation, namespace existence, immutable fields, Service admission (``aksnet.twin.kube.services``, H4)
+validation, namespace existence, immutable fields, Service admission (``aksnet.twin.kube.services``)
 and garbage collection of owned objects on delete.
 
 Errors carry kubectl's texts (``Error from server (NotFound): …``, ``The Deployment "web" is invalid: …``).
@@ -20,7 +20,7 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import defaults, naming, objects, schema, services, validation
+from aksnet.twin.kube import defaults, ingress_webhook, naming, objects, schema, services, validation
 from aksnet.twin.kube.apply_merge import (
     LAST_APPLIED,
     ordered,
@@ -203,6 +203,11 @@ class ApiServer:
             errs += validation.validate_update(rt.kind, doc, old)
         if errs:
             raise validation.invalid_error(rt.kind, doc["metadata"].get("name", ""), errs)
+        if rt.kind == "Ingress":
+            # validating admission webhooks run after the object is validated (ingress-nginx's, when installed)
+            denied = ingress_webhook.denial(self.objs, doc)
+            if denied:
+                raise ApiError("BadRequest", denied)
         return doc
 
     def _admit_service(self, doc: Doc, old: Doc | None) -> Doc:

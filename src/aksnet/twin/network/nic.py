@@ -2,7 +2,8 @@
 
 Every address comes from :mod:`aksnet.twin.subnet_ipam` (first usable ``.4``, dynamic = lowest free, or
 static). For Azure CNI node-subnet mode, ``secondary_ip_count`` extra IP configurations are allocated up front,
-as Azure does for a node's pods [reference aks.md §2.2]. ARM's back-references are kept on the other side:
+as Azure does for a node's pods [learn.microsoft.com/azure/aks/concepts-network-legacy-cni]. ARM's back-references
+are kept on the other side:
 ``subnet.ipConfigurations``, ``nsg.networkInterfaces``, ``publicIP.ipConfiguration``. VMSS instance NICs
 take an explicit ``nic_id`` (``…/virtualMachineScaleSets/<vmss>/virtualMachines/<i>/networkInterfaces/<nic>``).
 """

@@ -1,6 +1,8 @@
 """Route tables (``Microsoft.Network/routeTables``) and their user-defined routes.
 
-Rules [reference aks.md §1.5, §3.2; AZD virtual-networks-udr-overview]: at most 400 routes per table; the next
+Rules [learn.microsoft.com/azure/virtual-network/virtual-networks-faq;
+kubernetes-sigs/cloud-provider-azure pkg/provider/azure_routes.go@7b31c76;
+AZD virtual-networks-udr-overview]: at most 400 routes per table; the next
 hop type is one of VirtualAppliance, VirtualNetworkGateway, VnetLocal, Internet, None; a VirtualAppliance route
 needs ``nextHopIpAddress`` and the other types must not have one; a table associated with a subnet cannot be
 deleted. Route selection is the engine's job, not this module's.
