@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from aksnet.cli.common import command_transaction
+from aksnet.store.private import make_private_dir, write_private_text
 from aksnet.twin.export import export_workspace
 
 
@@ -18,8 +19,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:
-    """Write ``files`` under ``root``, removing files of an earlier export that are no longer produced."""
-    root.mkdir(parents=True, exist_ok=True)
+    """Write ``files`` under ``root``, removing files of an earlier export that are no longer produced. The
+    export holds TLS private keys and kubeconfigs: new directories are 0700 and files 0600."""
+    make_private_dir(root)
     for sub in ("azure", "clusters", "aksnet"):
         base = root / sub
         if base.is_dir():
@@ -33,9 +35,7 @@ def write_files(root: Path, files: dict[str, str]) -> None:
     if "kubeconfig" not in files and stale.is_file():
         stale.unlink()
     for rel, text in sorted(files.items()):
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_private_text(root / rel, text)
 
 
 def run(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ import sys
 
 from aksnet.analyses.plan import PlanInput, PoolInput, plan
 from aksnet.errors import AzCliError, AzureError, UsageError
-from aksnet.model.azure import DEFAULT_MAX_SURGE
+from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.store import Transaction
 
 USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json]"

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-# A node pool's upgrade surge when none is set: 10% of the pool, rounded up
-# (https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling, "Customize node surge upgrade").
-DEFAULT_MAX_SURGE = "10%"
+from aksnet.rules.aks import DEFAULT_MAX_SURGE
 
 
 def same_id(a: str | None, b: str | None) -> bool:
@@ -91,6 +89,7 @@ class VirtualNetwork:
     address_prefixes: tuple[str, ...]
     subnets: tuple[Subnet, ...] = ()
     peerings: tuple[VnetPeering, ...] = ()
+    dns_servers: tuple[str, ...] = ()  # dhcpOptions.dnsServers: custom DNS servers (empty: Azure DNS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,44 +7,63 @@ Errors: ``AksnetError`` → ``ERROR: <text>`` on stderr with its exit code, as a
 
 from __future__ import annotations
 
-import importlib
-import os
+import logging
 import sys
-import tempfile
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from knack import CLI, CLICommandsLoader
+from knack.config import CLIConfig
 from knack.help import CLIHelp
+from knack.log import CLILogging
 from knack.parser import CLICommandParser
 
 from aksnet.cli.az.params import invalid_enum_message
 from aksnet.cli.az.unemulated import screen, typo_hint
 from aksnet.errors import AksnetError, AzureError
+from aksnet.store import default_home
+from aksnet.store.private import create_private_file, make_private_dir
 
-# top-level az group → module that registers its commands
-COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "account": ("aksnet.cli.az.cmd_account",),
-    "group": ("aksnet.cli.az.cmd_group",),
-    "network": ("aksnet.cli.az.cmd_network",),
-    "vm": ("aksnet.cli.az.cmd_vm",),
-    "aks": ("aksnet.cli.az.cmd_aks", "aksnet.cli.az.cmd_aks_approuting"),
-    "config": ("aksnet.cli.az.cmd_aks",),  # az config set aks.default_network_plugin=… (workspace setting)
-}
+# top-level az groups; ``config`` is ``az config set aks.default_network_plugin=…`` (a workspace setting)
+GROUPS = ("account", "group", "network", "vm", "aks", "config")
+
+
+def _group_modules(group: str) -> tuple[Any, ...]:
+    """The command modules that register ``group``'s commands, imported now (plain imports, one group at a
+    time to keep start-up fast)."""
+    match group:
+        case "account":
+            from aksnet.cli.az import cmd_account
+
+            return (cmd_account,)
+        case "group":
+            from aksnet.cli.az import cmd_group
+
+            return (cmd_group,)
+        case "network":
+            from aksnet.cli.az import cmd_network
+
+            return (cmd_network,)
+        case "vm":
+            from aksnet.cli.az import cmd_vm
+
+            return (cmd_vm,)
+        case "aks":
+            from aksnet.cli.az import cmd_aks, cmd_aks_approuting
+
+            return (cmd_aks, cmd_aks_approuting)
+        case "config":
+            from aksnet.cli.az import cmd_aks
+
+            return (cmd_aks,)
+    raise KeyError(group)
 
 
 def _modules_for(args: list[str]) -> list[Any]:
     first = next((a for a in args if not a.startswith("-")), None)
-    groups = [COMMAND_MODULES[first]] if first in COMMAND_MODULES else list(COMMAND_MODULES.values())
-    names = [n for g in groups for n in g]
-    mods = []
-    for name in names:
-        try:
-            mods.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return mods
+    groups = [first] if first in GROUPS else list(GROUPS)
+    return list(dict.fromkeys(m for g in groups for m in _group_modules(g)))
 
 
 class AzCommandsLoader(CLICommandsLoader):  # type: ignore[misc]
@@ -138,6 +157,78 @@ class AzHelp(CLIHelp):  # type: ignore[misc]
         )
 
 
+# Options whose values are secrets: never shown by ``--debug`` ("Command arguments: […]") nor in a log file.
+SECRET_OPTIONS = ("--admin-password", "--windows-admin-password", "--client-secret", "--password",
+                  "--aad-server-app-secret")
+REDACTED = "***"
+
+
+def redact_argv(argv: list[str]) -> list[str]:
+    """``argv`` with the values of :data:`SECRET_OPTIONS` replaced by ``***`` (both ``--opt V`` and
+    ``--opt=V``)."""
+    out: list[str] = []
+    hide_next = False
+    for a in argv:
+        if hide_next:
+            out.append(REDACTED)
+            hide_next = False
+            continue
+        name, eq, _ = a.partition("=")
+        if name in SECRET_OPTIONS:
+            if eq:
+                out.append(f"{name}={REDACTED}")
+            else:
+                out.append(a)
+                hide_next = True
+            continue
+        out.append(a)
+    return out
+
+
+class _RedactSecrets(logging.Filter):
+    """knack logs the whole command line at debug level; hide the secrets in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_argv([str(x) for x in a]) if isinstance(a, (list, tuple)) else a
+                                for a in record.args)
+        return True
+
+
+class AzConfig(CLIConfig):  # type: ignore[misc]
+    """knack's configuration, kept in the workspace (``$AKSNET_HOME/az``, as az keeps it in ``~/.azure``)
+    rather than in a shared, predictable temporary directory another user could plant a config in. The
+    directory is made (0700) only when something is written there, so read-only commands create nothing."""
+
+    def __init__(self, config_dir: str | None = None, config_env_var_prefix: str | None = None,
+                 config_file_name: str | None = None, use_local_config: bool | None = None) -> None:
+        import knack.config
+
+        real = knack.config.ensure_dir
+        knack.config.ensure_dir = lambda d: None  # knack creates the directory eagerly; defer it
+        try:
+            super().__init__(config_dir, config_env_var_prefix, config_file_name, use_local_config=False)
+        finally:
+            knack.config.ensure_dir = real
+
+    def set_to_use_local_config(self, use_local_config: bool) -> None:
+        """Never read a config from the working directory's parents (knack's local config chain)."""
+
+
+class AzLogging(CLILogging):  # type: ignore[misc]
+    """knack's optional log file (``[logging] enable_log_file``) under the workspace's ``az/logs``, 0700."""
+
+    def _init_logfile_handlers(self, root_logger: logging.Logger, cli_loggers: list[logging.Logger]) -> None:
+        make_private_dir(Path(self.log_dir))
+        create_private_file(Path(self.log_dir) / self.logfile_name)
+        super()._init_logfile_handlers(root_logger, cli_loggers)
+
+
+def az_config_dir() -> str:
+    """Where knack keeps az's configuration and logs: ``$AKSNET_HOME/az``."""
+    return str(default_home() / "az")
+
+
 _ARGV: ContextVar[tuple[str, ...]] = ContextVar("aksnet_az_argv", default=())
 
 
@@ -149,13 +240,17 @@ def invoke(argv: list[str]) -> int:
         print(f"ERROR: {screened.refusal}", file=sys.stderr)
         return 2
     argv = screened.argv
-    config_dir = os.path.join(tempfile.gettempdir(), "aksnet-az-config")
+    knack_cli_logger = logging.getLogger("cli.knack.cli")
+    if not any(isinstance(f, _RedactSecrets) for f in knack_cli_logger.filters):
+        knack_cli_logger.addFilter(_RedactSecrets())
     cli = AzCli(
         cli_name="az",
         commands_loader_cls=AzCommandsLoader,
         help_cls=AzHelp,
         parser_cls=AzParser,
-        config_dir=config_dir,
+        config_cls=AzConfig,
+        logging_cls=AzLogging,
+        config_dir=az_config_dir(),
         config_env_var_prefix="AKSNET_AZ",
     )
     quiet = "--only-show-errors" in argv

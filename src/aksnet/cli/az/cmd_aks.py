@@ -20,6 +20,7 @@ from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.store import default_home
+from aksnet.store.private import loose_mode, write_private_text
 from aksnet.twin.aks.validation_cli import NETWORK_DATAPLANES, NETWORK_PLUGIN_MODES, NETWORK_PLUGINS
 
 _MOD = "aksnet.cli.az.cmd_aks#{}"
@@ -187,12 +188,13 @@ def aks_get_credentials(resource_group_name: str, name: str, admin: bool = False
                                          overwrite=overwrite_existing)
         standalone = credentials.standalone_config(tx, resource_group_name, name, admin=admin,
                                                    context_name=context)
+        if file and file != "-":  # inside the transaction: a file that cannot be written changes nothing
+            _merge_file(Path(file).expanduser(), standalone, overwrite_existing)
     ctx = standalone["current-context"]
     if file == "-":
         sys.stdout.write(yaml.safe_dump(standalone, sort_keys=False))
         return
     if file:
-        _merge_file(Path(file).expanduser(), standalone, overwrite_existing)
         print(f'Merged "{ctx}" as current context in {file}', file=sys.stderr)
         return
     print(f'Merged "{ctx}" as current context in {default_home()} (aksnet workspace kubeconfig)', file=sys.stderr)
@@ -206,18 +208,24 @@ def _merge_file(path: Path, new: dict[str, Any], overwrite: bool) -> None:
     config: dict[str, Any] = kubeconfig.empty_config()
     if path.exists():
         try:
-            loaded = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as exc:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise AzCliError("FileOperationError", f"Failed to load kubeconfig file {path}: {exc}") from exc
         if isinstance(loaded, dict):
             config.update(loaded)
-    for key in ("clusters", "users"):
-        config[key] = config.get(key) or []
-    config["contexts"] = config.get("contexts") or []
+    for key in ("clusters", "users", "contexts"):
+        entries = config.get(key)
+        config[key] = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
     ctx = new["contexts"][0]
     merged = kubeconfig.merge_context(config, ctx["name"], new["clusters"][0], new["users"][0], overwrite)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(merged, sort_keys=False))
+    mode = loose_mode(path)
+    if mode is not None:  # az warns and keeps the mode (acs custom.py merge_kubernetes_configurations)
+        _warn([f'{path} has permissions "{mode}".\nIt should be readable and writable only by its owner.'])
+    try:
+        write_private_text(path, yaml.safe_dump(merged, sort_keys=False), keep_mode=True)
+    except OSError as exc:
+        raise AzCliError("FileOperationError", f"Failed to write kubeconfig file {path}: {exc.strerror or exc}") \
+            from exc
 
 
 # -- node pools ------------------------------------------------------------------------------------------

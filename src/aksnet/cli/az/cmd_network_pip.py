@@ -1,5 +1,6 @@
 """``az network public-ip create|show|list|delete``, ``az network nat gateway create|show|list|delete`` and the
-read-only views ``az network lb show|list`` and ``az network nic show|list`` (what AKS and VMs create)."""
+read-only views ``az network lb show|list``, ``az network nic show|list`` (what AKS and VMs create) and
+``az network nic update`` (IP forwarding, NSG)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
-from aksnet.cli.az.cmd_network_common import az_view, ids_of, one_or_many, require, resolve_id
-from aksnet.cli.az.params import enum_arg, parse_bool, parse_tags
+from aksnet.cli.az.cmd_network_common import az_view, ids_of, one_or_many, parse_flag, require, resolve_id
+from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.twin import network as net
@@ -127,26 +128,30 @@ def nic_show(resource_group_name: str | None = None, name: str | None = None, id
     return _show(net.get_nic, net.nic_id, resource_group_name, name, ids)
 
 
-def nic_update(resource_group_name: str, name: str, ip_forwarding: str | None = None,
-               accelerated_networking: str | None = None, network_security_group: str | None = None) -> Any:
-    """Update a network interface: IP forwarding, accelerated networking, its NSG (``null`` detaches)."""
-    forwarding = parse_bool(ip_forwarding, "--ip-forwarding")
-    accelerated = parse_bool(accelerated_networking, "--accelerated-networking")
-    with command_transaction() as tx:
-        nid = net.nic_id(resource_group_name, name)
-        net.get_nic(tx, nid)
-        if network_security_group is not None:
-            nsg = None if network_security_group in ("", "null") else resolve_id(
-                network_security_group, resource_group_name, net.nsg_id)
-            net.set_nic_nsg(tx, nid, nsg)
-        return az_view(net.update_nic(tx, nid, enable_ip_forwarding=forwarding,
-                                      enable_accelerated_networking=accelerated))
-
-
 def nic_list(resource_group_name: str | None = None) -> Any:
     """List network interfaces."""
     with command_transaction(write=False) as tx:
         return az_view(net.list_nics(tx, resource_group_name))
+
+
+def nic_update(resource_group_name: str | None = None, name: str | None = None, ids: list[str] | None = None,
+               ip_forwarding: str | None = None, network_security_group: str | None = None) -> Any:
+    """Update a network interface: IP forwarding (``--ip-forwarding true`` for a virtual appliance) and its NSG
+    (a name or ID; ``null`` or ``""`` detaches it)."""
+    require(ids, resource_group_name=resource_group_name, name=name)
+    forwarding = parse_flag(ip_forwarding, "--ip-forwarding") if ip_forwarding is not None else None
+    with command_transaction() as tx:
+        out = []
+        for t in ids_of(ids) if ids else [net.nic_id(str(resource_group_name), str(name))]:
+            doc = net.get_nic(tx, t)
+            if network_security_group is not None:
+                nsg = resolve_id(network_security_group, resource_group_name or t.split("/")[4], net.nsg_id) \
+                    if network_security_group not in ("", "null") else None
+                doc = net.set_nic_nsg(tx, t, nsg)
+            if forwarding is not None:
+                doc = net.set_nic_ip_forwarding(tx, t, forwarding)
+            out.append(az_view(doc))
+        return one_or_many(out, ids)
 
 
 def _pip_table(result: Any) -> Any:
@@ -196,12 +201,12 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("dns_name", options_list=["--dns-name"],
                    help="Globally unique DNS entry: <label>.<location>.cloudapp.azure.com.")
         c.argument("version", options_list=["--version"], **enum_arg(["IPv4", "IPv6"]), help="IP address type.")
-    with ArgumentsContext(loader, "network nic") as c:
-        c.argument("ip_forwarding", options_list=["--ip-forwarding"], help="Enable IP forwarding (true/false).")
-        c.argument("accelerated_networking", options_list=["--accelerated-networking"],
-                   help="Enable accelerated networking (true/false).")
+    with ArgumentsContext(loader, "network nic update") as c:
+        c.argument("ip_forwarding", options_list=["--ip-forwarding"], nargs="?", const="true",
+                   help="Indicates whether IP forwarding is enabled on this network interface. Allowed values: "
+                        "false, true.")
         c.argument("network_security_group", options_list=["--network-security-group"],
-                   help="Name or ID of an NSG; null to detach.")
+                   help="Name or ID of an existing network security group (null to detach).")
     with ArgumentsContext(loader, "network nat gateway") as c:
         c.argument("public_ip_addresses", options_list=["--public-ip-addresses"], nargs="+",
                    help="Space-separated list of public IP addresses (names or IDs).")

@@ -10,6 +10,7 @@ from typing import Any
 from aksnet.cli.common import command_transaction
 from aksnet.cli.kubectl import context, flags, jsonpath, output, tables
 from aksnet.errors import KubeError
+from aksnet.store.private import write_private_text
 from aksnet.twin import kubeconfig
 from aksnet.twin.kube import objects
 
@@ -63,10 +64,13 @@ def run_config(argv: list[str]) -> int:
 def _save(tx: Any, config: dict[str, Any], path: str | None) -> None:
     if path is None:
         kubeconfig.save(tx, config)
-    else:
+    else:  # client-go clientcmd.WriteToFile: os.WriteFile(…, 0600), an existing file keeps its mode
         from pathlib import Path
 
-        Path(path).write_text(output.to_yaml(config), encoding="utf-8")
+        try:
+            write_private_text(Path(path), output.to_yaml(config), keep_mode=True)
+        except OSError as exc:
+            raise KubeError(f"error: open {path}: {(exc.strerror or str(exc)).lower()}") from exc
 
 
 def _set_context(config: dict[str, Any], rest: list[str], p: flags.Parsed) -> None:

@@ -2,7 +2,8 @@
 
 Every address comes from :mod:`aksnet.twin.subnet_ipam` (first usable ``.4``, dynamic = lowest free, or
 static). For Azure CNI node-subnet mode, ``secondary_ip_count`` extra IP configurations are allocated up front,
-as Azure does for a node's pods [reference aks.md §2.2]. ARM's back-references are kept on the other side:
+as Azure does for a node's pods [learn.microsoft.com/azure/aks/concepts-network-legacy-cni]. ARM's back-references
+are kept on the other side:
 ``subnet.ipConfigurations``, ``nsg.networkInterfaces``, ``publicIP.ipConfiguration``. VMSS instance NICs
 take an explicit ``nic_id`` (``…/virtualMachineScaleSets/<vmss>/virtualMachines/<i>/networkInterfaces/<nic>``).
 """
@@ -175,16 +176,11 @@ def set_nic_nsg(tx: Transaction, nic_id: str, nsg_id: str | None) -> Doc:
     return doc
 
 
-def update_nic(tx: Transaction, nic_id: str, *, enable_ip_forwarding: bool | None = None,
-               enable_accelerated_networking: bool | None = None) -> Doc:
-    """``az network nic update --ip-forwarding/--accelerated-networking`` (the NSG goes through
-    :func:`set_nic_nsg`). IP forwarding lets the NIC receive packets addressed to others, as a network virtual
-    appliance needs [AZD virtual-network-network-interface, "Enable or disable IP forwarding"]."""
+def set_nic_ip_forwarding(tx: Transaction, nic_id: str, enabled: bool) -> Doc:
+    """``enableIPForwarding``: whether Azure hands the NIC packets addressed to other IPs (a virtual appliance
+    needs it to forward; learn.microsoft.com/azure/virtual-network/virtual-network-network-interface)."""
     doc = get_nic(tx, nic_id)
-    if enable_ip_forwarding is not None:
-        doc["properties"]["enableIPForwarding"] = enable_ip_forwarding
-    if enable_accelerated_networking is not None:
-        doc["properties"]["enableAcceleratedNetworking"] = enable_accelerated_networking
+    doc["properties"]["enableIPForwarding"] = bool(enabled)
     touch(tx, doc)
     tx.put(KIND_NIC, doc["id"], doc)
     return doc
