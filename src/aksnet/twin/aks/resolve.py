@@ -24,22 +24,12 @@ from aksnet.twin.aks.defaults import (
 from aksnet.twin.aks.spec import ClusterRequest, ClusterSpec
 
 
-def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None) -> ClusterSpec:
-    """Apply az's client-side rules and AKS's defaults; raise AzCliError/AzureError on the first violation."""
-    plugin = cli.validate_enum(req.network_plugin, cli.NETWORK_PLUGINS, "--network-plugin")
-    mode = cli.validate_enum(req.network_plugin_mode, cli.NETWORK_PLUGIN_MODES, "--network-plugin-mode")
-    policy = cli.validate_network_policy(req.network_policy)
-    dataplane = cli.validate_enum(req.network_dataplane, cli.NETWORK_DATAPLANES, "--network-dataplane")
-    sku = cli.validate_load_balancer_sku(req.load_balancer_sku) or "standard"
-    outbound = cli.validate_outbound_type(req.outbound_type) or "loadBalancer"
-    cli.validate_subnet_id(req.vnet_subnet_id, "--vnet-subnet-id")
-    cli.validate_subnet_id(req.pod_subnet_id, "--pod-subnet-id")
-    cli.validate_cidr_format(req.pod_cidr, "pod_cidr")
-    cli.validate_cidr_format(req.service_cidr, "service_cidr")
-    cli.validate_dns_ip_format(req.dns_service_ip)
-    cli.validate_dns_prefix(req.dns_name_prefix)
-    # az: pod/service CIDR, DNS service IP or a policy need an explicit plugin (managed_cluster_decorator
-    # _get_network_plugin, RequiredArgumentMissingError); only a bare create gets AKS's default.
+def _plugin_and_mode(req: ClusterRequest, plugin: str | None, mode: str | None, policy: str | None,
+                     default_plugin_setting: str | None) -> tuple[str, str | None]:
+    """The network plugin and mode after az's plugin rules (managed_cluster_decorator ``_get_network_plugin``):
+    pod/service CIDR, DNS service IP or a policy need an explicit plugin (RequiredArgumentMissingError); only
+    a bare create gets AKS's default; a pod CIDR needs overlay or kubenet; a pod subnet needs azure; overlay
+    needs azure and no pod subnet (the RP's InvalidNetworkPluginMode)."""
     if plugin is None and (policy is not None or req.pod_cidr or req.service_cidr or req.dns_service_ip):
         raise AzCliError("RequiredArgumentMissingError", cli.MSG_POLICY_NEEDS_PLUGIN)
     if plugin is None:
@@ -57,6 +47,24 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
         raise AzureError("InvalidNetworkPluginMode",
                          "Network plugin mode overlay can't be used with a pod subnet (podSubnetID).",
                          "networkProfile.networkPluginMode")
+    return plugin, mode
+
+
+def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None) -> ClusterSpec:
+    """Apply az's client-side rules and AKS's defaults; raise AzCliError/AzureError on the first violation."""
+    plugin = cli.validate_enum(req.network_plugin, cli.NETWORK_PLUGINS, "--network-plugin")
+    mode = cli.validate_enum(req.network_plugin_mode, cli.NETWORK_PLUGIN_MODES, "--network-plugin-mode")
+    policy = cli.validate_network_policy(req.network_policy)
+    dataplane = cli.validate_enum(req.network_dataplane, cli.NETWORK_DATAPLANES, "--network-dataplane")
+    sku = cli.validate_load_balancer_sku(req.load_balancer_sku) or "standard"
+    outbound = cli.validate_outbound_type(req.outbound_type) or "loadBalancer"
+    cli.validate_subnet_id(req.vnet_subnet_id, "--vnet-subnet-id")
+    cli.validate_subnet_id(req.pod_subnet_id, "--pod-subnet-id")
+    cli.validate_cidr_format(req.pod_cidr, "pod_cidr")
+    cli.validate_cidr_format(req.service_cidr, "service_cidr")
+    cli.validate_dns_ip_format(req.dns_service_ip)
+    cli.validate_dns_prefix(req.dns_name_prefix)
+    plugin, mode = _plugin_and_mode(req, plugin, mode, policy, default_plugin_setting)
     ranges = cli.validate_ip_ranges(req.api_server_authorized_ip_ranges)
     cli.validate_private_cluster(req.enable_private_cluster, sku, req.disable_public_fqdn, req.private_dns_zone,
                                  ranges)
