@@ -1,6 +1,6 @@
 """``kubectl create`` (namespace, deployment, service clusterip|nodeport|loadbalancer|externalname, secret
-tls|generic, configmap, ``-f``) and ``kubectl expose``: the objects kubectl's generators build, sent through
-the API server like any manifest."""
+tls|generic, configmap, job, cronjob, ingress, ``-f``) and ``kubectl expose``: the objects kubectl's generators
+build, sent through the API server like any manifest."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.cli.kubectl import flags, output
+from aksnet.cli.kubectl.create_ingress import INGRESS_VALUES, build_ingress
 from aksnet.cli.kubectl.resources import resource_type
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.errors import KubeError
@@ -28,6 +29,7 @@ CREATE_VALUES = {
     "cert": ("--cert",), "key": ("--key",), "from-literal": ("--from-literal",), "from-file": ("--from-file",),
     "type": ("--type",), "filename": ("-f", "--filename"), "output": ("-o", "--output"), "dry-run": ("--dry-run",),
     "from-env-file": ("--from-env-file",), "schedule": ("--schedule",), "restart": ("--restart",),
+    **INGRESS_VALUES,
 }
 CREATE_BOOLS = {"recursive": ("-R", "--recursive"), "save-config": ("--save-config",)}
 
@@ -45,7 +47,7 @@ def run_create(argv: list[str]) -> int:
     what, rest = p.args[0], p.args[1:]
     builders = {"namespace": _namespace, "ns": _namespace, "deployment": _deployment, "deploy": _deployment,
                 "service": _service, "svc": _service, "secret": _secret, "configmap": _configmap, "cm": _configmap,
-                "job": _job, "cronjob": _cronjob, "cj": _cronjob}
+                "job": _job, "cronjob": _cronjob, "cj": _cronjob, "ingress": _ingress, "ing": _ingress}
     if what not in builders:
         raise KubeError(f'error: unknown command "{what}" for "kubectl create"\nDid you mean this?\n\tdeployment')
     doc = builders[what](rest, p)
@@ -104,6 +106,8 @@ def print_dry_run(doc: Doc, p: flags.Parsed, server: bool = False) -> None:
             tmpl.setdefault("metadata", {})["creationTimestamp"] = None
         if body.get("kind") in ("Deployment", "Service", "Pod", "StatefulSet", "DaemonSet", "Job"):
             body.setdefault("status", {})
+        if body.get("kind") == "Ingress":
+            body.setdefault("status", {"loadBalancer": {}})
     if fmt == "yaml":
         sys.stdout.write(output.to_yaml(body))
     elif fmt == "json":
@@ -338,6 +342,11 @@ def _secret(rest: list[str], p: flags.Parsed) -> Doc:
         doc["type"] = p.get("type") or "Opaque"
         return doc
     raise KubeError(f'error: unknown command "{kind}" for "kubectl create secret"')
+
+
+def _ingress(rest: list[str], p: flags.Parsed) -> Doc:
+    return build_ingress(_one_name(rest, "ingress"), p.all("rule"), p.get("class"), p.get("default-backend"),
+                         p.all("annotation"))
 
 
 def _configmap(rest: list[str], p: flags.Parsed) -> Doc:
