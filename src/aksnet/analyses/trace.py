@@ -20,6 +20,7 @@ from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import azure, k8s
+from aksnet.model.ids import id_key
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 # The client address used for ``internet`` without an address: TEST-NET-2 (RFC 5737), documented.
@@ -293,7 +294,7 @@ def _instance_public_ips(topo: Topology, nic: azure.NetworkInterface) -> tuple[s
     """The public IPs associated with a NIC's IP configurations (what the internet reaches a VM by)."""
     out = []
     for c in nic.ip_configurations:
-        pip = topo.public_ips.get((c.public_ip_id or "").lower())
+        pip = topo.public_ips.get(id_key(c.public_ip_id))
         if pip is not None and pip.ip_address:
             out.append(pip.ip_address)
     return tuple(out)
@@ -304,11 +305,11 @@ def resolve_for(topo: Topology, site: Site, name: str) -> resolve.Resolution:
     if site.kind == "pod" and site.pod is not None and not site.pod.host_network:
         node = site.node
         sub = topo.subnet_of_ip(node.internal_ip) if node else None
-        vnet = topo.vnet_of_subnet.get(sub.id.lower()) if sub else None
+        vnet = topo.vnet_of_subnet.get(id_key(sub.id)) if sub else None
         return resolve.resolve_for_pod(topo, site.pod.namespace, vnet, name)
     if site.kind in ("pod", "node", "vm"):
         sub = topo.subnet_of_ip(site.ip)
-        vnet = topo.vnet_of_subnet.get(sub.id.lower()) if sub else None
+        vnet = topo.vnet_of_subnet.get(id_key(sub.id)) if sub else None
         return resolve.resolve_for_vnet_host(topo, vnet, name)
     return resolve.resolve_public(topo, name)
 
