@@ -42,7 +42,8 @@ def synthetic_twin(nodes: int, pods: int, services: int = 20, policies: int = 10
         ip, cidr = f"10.100.0.{4 + i}", f"10.244.{i}.0/24"
         node_objs.append(k8s.Node(f"node{i}", ip, cidr))
         nics.append(azure.NetworkInterface(f"{RG}/providers/Microsoft.Network/networkInterfaces/n{i}", f"n{i}", "rg",
-                                           (azure.NicIPConfiguration("ipconfig1", ip, SUBNET),)))
+                                           (azure.NicIPConfiguration("ipconfig1", ip, SUBNET),),
+                                           enable_ip_forwarding=True))  # AKS node NICs forward
         routes.append(azure.Route(f"node{i}", cidr, "VirtualAppliance", ip))
     per_node = [0] * nodes
     for k in range(pods):

@@ -57,7 +57,9 @@ class Topology:
     public_ip_by_address: dict[str, azure.PublicIPAddress] = field(default_factory=dict)
     nat_gateways: dict[IdKey, azure.NatGateway] = field(default_factory=dict)
     nics: dict[IdKey, azure.NetworkInterface] = field(default_factory=dict)
+    # an address → the NIC holding it, preferring the focused cluster's VNets (unpeered VNets may overlap)
     nic_by_ip: dict[str, tuple[azure.NetworkInterface, azure.NicIPConfiguration]] = field(default_factory=dict)
+    nics_at: dict[str, list[tuple[azure.NetworkInterface, azure.NicIPConfiguration]]] = field(default_factory=dict)
     vm_by_nic: dict[IdKey, azure.VirtualMachine] = field(default_factory=dict)
     vms_by_name: dict[str, list[azure.VirtualMachine]] = field(default_factory=dict)
     frontend_by_ip: dict[str, tuple[azure.LoadBalancer, azure.FrontendIPConfiguration]] = field(default_factory=dict)
@@ -94,10 +96,12 @@ class Topology:
         t.public_ips = {id_key(p.id): p for p in twin.public_ips}
         t.public_ip_by_address = {p.ip_address: p for p in twin.public_ips if p.ip_address}
         t.nat_gateways = {id_key(n.id): n for n in twin.nat_gateways}
-        for nic in twin.nics:
+        home = t.cluster_vnet_ids()
+        for nic in sorted(twin.nics, key=lambda n: t.vnet_id_of_nic(n) not in home):
             t.nics[id_key(nic.id)] = nic
             for c in nic.ip_configurations:
                 t.nic_by_ip.setdefault(c.private_ip, (nic, c))
+                t.nics_at.setdefault(c.private_ip, []).append((nic, c))
         for vm in twin.vms:
             t.vms_by_name.setdefault(vm.name.lower(), []).append(vm)
             for nid in vm.nic_ids:
@@ -141,6 +145,51 @@ class Topology:
                 self.service_by_external_ip.setdefault(ip, []).append(svc)
         for es in s.endpoint_slices:
             self.slices_by_service.setdefault(f"{es.namespace}/{es.service_name}", []).append(es)
+
+    # -- VNets: separate worlds -------------------------------------------------------------------------
+    def vnet_id_of_nic(self, nic: azure.NetworkInterface) -> IdKey:
+        """The (lower-case) ID of the VNet the NIC's first IP configuration is in ("" if unknown)."""
+        sid = id_key(nic.ip_configurations[0].subnet_id if nic.ip_configurations else None)
+        v = self.vnet_of_subnet.get(sid)
+        return id_key(v.id if v else None)
+
+    def cluster_vnet_ids(self) -> set[IdKey]:
+        """The VNets of the focused cluster's node pools (and pod subnets)."""
+        mc = self.cluster
+        out: set[IdKey] = set()
+        for a in mc.agent_pools if mc else ():
+            for sid in (a.vnet_subnet_id, a.pod_subnet_id):
+                v = self.vnet_of_subnet.get(id_key(sid))
+                if v is not None:
+                    out.add(id_key(v.id))
+        return out
+
+    def reachable_vnet_ids(self, vnet: azure.VirtualNetwork) -> set[IdKey]:
+        """The VNets whose addresses a packet in ``vnet`` can reach: the VNet and its Connected peerings that
+        allow VNet access. Unpeered VNets never see each other's NICs, NSGs or routes, even with the same
+        address space (learn.microsoft.com/azure/virtual-network/virtual-networks-overview: a VNet is
+        isolated; virtual-network-peering-overview)."""
+        out = {id_key(vnet.id)}
+        for p in vnet.peerings:
+            if p.state.lower() == "connected" and p.allow_virtual_network_access:
+                out.add(id_key(p.remote_vnet_id))
+        return out
+
+    def nic_in(self, ip: str, vnet_ids: set[IdKey]) -> tuple[azure.NetworkInterface, azure.NicIPConfiguration] | None:
+        """The NIC that holds ``ip`` within ``vnet_ids`` (None: no NIC there holds it)."""
+        for nic, c in self.nics_at.get(ip, ()):
+            if self.vnet_of_subnet.get(id_key(c.subnet_id)) is not None and \
+                    id_key(self.vnet_of_subnet[id_key(c.subnet_id)].id) in vnet_ids:
+                return nic, c
+        return None
+
+    def node_of_nic(self, nic: azure.NetworkInterface) -> k8s.Node | None:
+        """The focused cluster's node behind ``nic`` (None: a VM, or a node of another cluster)."""
+        node = self.node_by_ip.get(nic.primary_ip)
+        if node is None:
+            return None
+        mine = self.nic_of_node(node)
+        return node if mine is not None and id_key(mine.id) == id_key(nic.id) else None
 
     # -- look-ups ------------------------------------------------------------------------------------
     def vm_named(self, name: str) -> azure.VirtualMachine | None:

@@ -30,6 +30,7 @@ class Resolution:
     ips: tuple[str, ...]
     server: str  # who answered (or failed)
     record: str  # the record that answered, e.g. "A web.default.svc.cluster.local"
+    forwarded: bool = False  # CoreDNS forwarded a query of this lookup to its upstream (a name outside the zone)
 
     @property
     def found(self) -> bool:
@@ -121,11 +122,12 @@ def resolve_for_pod(topo: Topology, namespace: str, vnet: azure.VirtualNetwork |
     search = coredns.pod_search_domains(topo.state, namespace)
     ans = coredns.resolve(topo.state, name, "A", search, upstream=upstream_table(topo, vnet))
     server = f"CoreDNS {ans.server}" if ans.server else "CoreDNS"
+    forwarded = any(not coredns.in_zone(q) for q, _ in ans.tried) or (bool(ans.addresses) and not ans.authoritative)
     if ans.addresses:
         via = "" if ans.authoritative else f" → Azure DNS {AZURE_DNS}"
-        return Resolution(name, ans.addresses, server + via, f"A {ans.name}")
+        return Resolution(name, ans.addresses, server + via, f"A {ans.name}", forwarded)
     tried = ", ".join(f"{q} {rc}" for q, rc in ans.tried)
-    return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})")
+    return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})", forwarded)
 
 
 def resolve_for_vnet_host(topo: Topology, vnet: azure.VirtualNetwork | None, name: str) -> Resolution:
