@@ -165,6 +165,8 @@ def translate(doc: Doc, namespaces: Iterable[str]) -> tuple[list[dict[str, Any]]
     meta = doc.get("metadata") or {}
     specs = [doc["spec"]] if isinstance(doc.get("spec"), Mapping) else []
     specs += [s for s in doc.get("specs") or () if isinstance(s, Mapping)]
+    if not specs:
+        raise Untranslatable("no spec")
     notes: list[str] = []
     out: list[dict[str, Any]] = []
     for i, spec in enumerate(specs):
