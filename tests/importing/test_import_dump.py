@@ -53,6 +53,7 @@ def test_pods_keep_their_real_ips_and_nodes(imported: Result) -> None:
 def test_controllers_leave_imported_state_alone(imported: Result) -> None:
     before = ok("kubectl", "get", "pods", "-A", "-o", "json")
     ok("kubectl", "create", "namespace", "other")
+    assert "other" in ok("kubectl", "get", "namespaces")  # what is added later is stored as given
     ok("kubectl", "apply", "-f", str(Path(__file__).resolve().parents[1] / "scenarios" / "acceptance_clusters"
                                       / "network-policy.yaml"))
     assert ok("kubectl", "get", "pods", "-A", "-o", "json") == before

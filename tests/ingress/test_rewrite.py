@@ -1,4 +1,5 @@
-"""rewrite-target and regex mode (reference §4.3–§4.4; ingress-nginx docs/examples/rewrite, e2e rewrite.go,
+"""rewrite-target and regex mode (kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching;
+ingress-nginx docs/examples/rewrite, e2e rewrite.go,
 pathtype_prefix.go with use-regex, docs/user-guide/ingress-path-matching.md)."""
 
 from __future__ import annotations

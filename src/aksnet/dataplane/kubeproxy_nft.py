@@ -1,6 +1,7 @@
 """kube-proxy (nftables mode) and ip-masq-agent rulesets for one node, laid out like kube-proxy's own.
 
-Layout (kubernetes pkg/proxy/nftables README and proxier.go, stack.md §4.3): one ``ip kube-proxy`` table;
+Layout (kubernetes pkg/proxy/nftables README and proxier.go,
+kubernetes/kubernetes pkg/proxy/nftables/proxier.go): one ``ip kube-proxy`` table;
 base chains ``nat-prerouting``/``nat-output`` jump ``services`` (``service-ips`` and ``service-nodeports``
 verdict maps), ``filter-*`` chains jump ``endpoints-check`` (``no-endpoint-*`` maps → reject) and
 ``firewall-check`` (loadBalancerSourceRanges); per Service port ``service-<HASH>-ns/svc/proto/port``,
@@ -219,7 +220,8 @@ def _endpoint_chains(t: n.Table, base: str, chain: str, eps: list[kube_proxy.Bac
 
 
 def masq_table(topo: Topology, node: k8s.Node, flavour: str) -> n.Table:
-    """ip-masq-agent on the node (aks.md §5): kubenet and overlay SNAT pod traffic leaving the pod CIDR to the
+    """ip-masq-agent on the node (learn.microsoft.com/azure/aks/concepts-network-cni-overview): kubenet and overlay
+    SNAT pod traffic leaving the pod CIDR to the
     node IP, Azure CNI SNATs traffic leaving the VNet, pod subnet never SNATs (engine.snat.pod_source)."""
     t = n.Table("ip", "aksnet-ipmasq")
     t.chain("postrouting", hook="postrouting", ctype="nat", prio=PRIO_SRCNAT + 10)

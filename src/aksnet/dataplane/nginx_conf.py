@@ -11,7 +11,7 @@ read from the paths ``certificate_files`` names (the caller writes them).
 
 Differences from ingress-nginx that are inherent to plain nginx: ``$request_id`` is random (the engine's
 X-Request-ID is a stable hash), weighted canaries are split by nginx's hash of the request, ExternalName
-backends answer 502. Must not write files or run nginx (engineer H8's apply step does).
+backends answer 502. Must not write files or run nginx (apply step does).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 from aksnet.dataplane import names
 
 # Transfer network between the VNet fabric and the internet router (link-local: never a customer range;
-# 169.254.0.0/16 is reserved for every AKS range, aks.md §1.4).
+# 169.254.0.0/16 is reserved for every AKS range, learn.microsoft.com/azure/aks/concepts-network-ip-address-planning).
 VNET_INET_VNET_IP = "169.254.255.1"
 VNET_INET_INET_IP = "169.254.255.2"
 INET_HOST_GW = "169.254.254.1"  # the internet router's address towards every internet host

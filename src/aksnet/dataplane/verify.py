@@ -145,18 +145,10 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
 
 
 def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyReport:
-    from aksnet.dataplane import apply, session
-    from aksnet.dataplane.record import State
+    from aksnet.dataplane import session
 
     session.check_privileges()
-    if not session.is_up(home):
-        from aksnet.errors import DataplaneError
-
-        raise DataplaneError("the data plane is not up: run 'aksnet up' first")
-    twin, cluster_id = session.load(home)
-    tag = session.tag_of(home)
-    state = State.load(apply.dataplane_dir(home), tag)
-    topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
+    topo, tag, _ = session.own_topology(home)
     checks = checks_for(topo, exhaustive)
     if limit:
         checks = checks[:limit]

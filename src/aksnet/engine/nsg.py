@@ -5,7 +5,8 @@ matches on protocol, source/destination prefixes (CIDR, IP, ``*`` or a service t
 Subnet + NIC: inbound = subnet NSG then NIC NSG, outbound = NIC NSG then subnet NSG; both must allow.
 NSGs are stateful, so return traffic of an allowed flow is allowed. Source:
 learn.microsoft.com/azure/virtual-network/network-security-groups-overview and
-network-security-group-how-it-works (aks.md §3.6). This module must not route or translate packets.
+network-security-group-how-it-works (learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
+This module must not route or translate packets.
 """
 
 from __future__ import annotations

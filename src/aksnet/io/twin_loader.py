@@ -2,7 +2,7 @@
 
 Two sources: a workspace transaction (``load_twin``) or a plain directory of manifests with optional
 ``az aks show -o json`` / ``az network vnet show -o json`` files beside them (``load_twin_from_dir``).
-Kubernetes documents are converted with engineer H5's ``aksnet.io.k8s_model``. This module reads documents
+Kubernetes documents are converted with ``aksnet.io.k8s_model``. This module reads documents
 only: it never writes the workspace and knows no networking semantics.
 """
 

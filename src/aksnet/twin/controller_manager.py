@@ -33,12 +33,11 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
 def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     """Run every controller of the cluster once, in order, then write the object cache back (controllers
     share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``)."""
-    if tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None:
-        # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep
-        # the IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later
-        # (kubectl apply, az …) are stored as given.
-        return
+    # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep the
+    # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
+    # apply, az …) are stored as given (the object cache is still written back).
+    imported = tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None
     with objects.collector_paused():
-        for reconcile in CONTROLLERS:
+        for reconcile in () if imported else CONTROLLERS:
             reconcile(tx, cluster_id)
         objects.flush(tx, cluster_id)

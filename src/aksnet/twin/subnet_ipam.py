@@ -3,7 +3,8 @@ private endpoint takes from its subnet.
 
 Azure reserves five addresses in every subnet (network, ``.1`` gateway, ``.2``/``.3`` Azure DNS, broadcast),
 so the first address handed out is ``.4``; dynamic allocation takes the lowest free address
-[reference aks.md §1.5, AZD virtual-networks-faq]. The allocation table of a subnet is the workspace
+[learn.microsoft.com/azure/virtual-network/virtual-networks-faq,
+AZD virtual-networks-faq]. The allocation table of a subnet is the workspace
 document ``aksnet:subnetallocations`` keyed by the subnet ID: ``{"allocated": {ip: owner_id}}``.
 """
 

@@ -134,7 +134,8 @@ def finish(tx: Transaction, cluster_id: str) -> None:
 
 def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: str, location: str,
               vctx: VnetContext) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Build the cluster's egress (aks.md §6) and return (loadBalancerProfile, natGatewayProfile)."""
+    """Build the cluster's egress (learn.microsoft.com/azure/aks/egress-outboundtype) and return
+    (loadBalancerProfile, natGatewayProfile)."""
     if spec.outbound_type == "loadBalancer":
         sku = "Basic" if spec.load_balancer_sku == "basic" else "Standard"
         if spec.outbound_ip_ids:

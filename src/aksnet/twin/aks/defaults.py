@@ -1,4 +1,5 @@
-"""Defaults of a managed cluster and its agent pools, per network plugin (reference aks.md §1.1, §2.6, §2.7).
+"""Defaults of a managed cluster and its agent pools,
+per network plugin (learn.microsoft.com/cli/azure/aks#az-aks-create; learn.microsoft.com/azure/aks/quotas-skus-regions).
 
 Where sources disagree the choice is recorded in docs/fidelity.md. This module must not touch the
 workspace except to read the workspace setting that picks the default network plugin.

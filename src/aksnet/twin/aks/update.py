@@ -1,6 +1,8 @@
 """``az aks update``: API server authorized IP ranges, outbound settings (the load balancer's managed or own
 outbound IPs, the managed NAT gateway's IP count, outbound type migration: :mod:`aksnet.twin.aks.outbound`), and
-the network policy where AKS allows changing it [reference aks.md §1.3, §1.7, §1.9, §6].
+the network policy where AKS allows changing it [learn.microsoft.com/azure/aks/use-network-policies;
+learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges; learn.microsoft.com/azure/aks/load-balancer-standard;
+learn.microsoft.com/azure/aks/egress-outboundtype].
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Kubernetes API server of the twin: create, apply (client-side, three-way), update, delete, get and
 list, with the server's bookkeeping (uid, creationTimestamp, resourceVersion, generation), defaulting,
-validation, namespace existence, immutable fields, Service admission (``aksnet.twin.kube.services``, H4)
+validation, namespace existence, immutable fields, Service admission (``aksnet.twin.kube.services``)
 and garbage collection of owned objects on delete.
 
 Errors carry kubectl's texts (``Error from server (NotFound): …``, ``The Deployment "web" is invalid: …``).

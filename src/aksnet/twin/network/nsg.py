@@ -1,6 +1,8 @@
 """Network security groups (``Microsoft.Network/networkSecurityGroups``) and their security rules.
 
-Rules [reference aks.md §1.5, §3.6; AZD network-security-groups-overview]: every NSG carries the six default
+Rules [learn.microsoft.com/azure/virtual-network/virtual-networks-faq;
+learn.microsoft.com/azure/virtual-network/network-security-groups-overview;
+AZD network-security-groups-overview]: every NSG carries the six default
 rules (``AllowVnetInBound`` 65000, ``AllowAzureLoadBalancerInBound`` 65001, ``DenyAllInBound`` 65500 and the
 outbound three); custom rules have priority 100–4096, a name of at most 80 characters, and no two rules share
 priority and direction (``SecurityRuleConflict``). An NSG associated with a subnet or NIC cannot be deleted
