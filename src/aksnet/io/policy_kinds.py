@@ -7,7 +7,8 @@ GlobalNetworkPolicy (``projectcalico.org``/``crd.projectcalico.org``:
 https://docs.tigera.io/calico/latest/reference/resources/networkpolicy). Each engine enforces only its own
 kinds: Cilium's on Azure CNI powered by Cilium, Calico's on a cluster with ``--network-policy calico``
 (https://learn.microsoft.com/azure/aks/use-network-policies). aksnet evaluates Kubernetes NetworkPolicy, and
-Cilium's policies on a Cilium cluster where their L3/L4 rules translate exactly (:mod:`aksnet.io.cilium_policy`);
+Cilium's policies on a Cilium cluster and Calico's on a Calico cluster where they translate exactly
+(:mod:`aksnet.io.cilium_policy`, :mod:`aksnet.io.calico_policy`);
 :func:`engine_policies` says, for every other policy object, which engine ignores it or that aksnet does not
 evaluate it although the cluster's engine enforces it. Reads documents only.
 """
@@ -56,8 +57,9 @@ def policy_warnings(docs: Iterable[Mapping[str, Any]], engine: str) -> tuple[str
 def engine_policies(docs: Iterable[Mapping[str, Any]], engine: str, namespaces: Iterable[str]
                     ) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
     """(NetworkPolicy documents that the engine's own policies amount to, warnings). Cilium's policies on a
-    Cilium cluster are evaluated through :mod:`aksnet.io.cilium_policy` when their rules are L3/L4; every other
+    Cilium cluster and Calico's on a Calico cluster are evaluated through their exact translation; every other
     policy object of another kind is a warning: ignored by this engine, or not evaluated by aksnet."""
+    from aksnet.io.calico_policy import translate as calico_translate
     from aksnet.io.cilium_policy import Untranslatable, translate
 
     namespaces = tuple(namespaces)
@@ -74,9 +76,9 @@ def engine_policies(docs: Iterable[Mapping[str, Any]], engine: str, namespaces: 
         if owner and owner != engine:
             out.append(f"{name}: not enforced: this cluster's engine is {here}, which ignores {api_group(d)} "
                        f"policies (only {ENGINE_NAMES[owner]} enforces them)")
-        elif owner == "cilium":
+        elif owner in ("cilium", "calico"):
             try:
-                policies, notes = translate(d, namespaces)
+                policies, notes = (translate if owner == "cilium" else calico_translate)(d, namespaces)
             except Untranslatable as exc:
                 out.append(f"{name}: enforced by {here} on this cluster but not evaluated by aksnet (it uses {exc}): "
                            "verdicts for the pods it selects may differ from the cluster's")
