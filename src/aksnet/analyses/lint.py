@@ -18,7 +18,9 @@ from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
+from aksnet.rules.kubernetes import KUBE_PROXY_HEALTHZ_PORT
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -117,7 +119,7 @@ def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
         subnet_nsg = net.nsg(entry[1].nsg_id) if entry else None
         nic_nsg = net.nsg(nic.nsg_id) if nic else None
         for src_ip, port, what, code in (
-            (AZURE_LB_PROBE_SOURCE, 10256, "Azure load balancer health probes", "AKSNET011"),
+            (AZURE_LB_PROBE_SOURCE, KUBE_PROXY_HEALTHZ_PORT, "Azure load balancer health probes", "AKSNET011"),
             *[(n.internal_ip, 10250, f"node {n.name}", "AKSNET010") for n in nodes if n is not dst][:1],
         ):
             if src_ip == AZURE_LB_PROBE_SOURCE:
@@ -150,7 +152,7 @@ def _probe_ports(state: ClusterState) -> list[int]:
         if svc.external_traffic_policy == "Local" and svc.health_check_node_port:
             ports.append(svc.health_check_node_port)
         ports += [p.node_port for p in svc.ports if p.node_port and p.protocol == "TCP"]
-    return sorted(set(ports)) or [10256]
+    return sorted(set(ports)) or [KUBE_PROXY_HEALTHZ_PORT]
 
 
 def _denies_probe(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg: azure.NetworkSecurityGroup | None,
@@ -237,7 +239,7 @@ def check_services(twin: Twin, state: ClusterState) -> list[Finding]:
                 out.append(Finding("warning", "AKSNET031", res,
                                    f"port {sp.port}/{sp.protocol} targets {tp}, which no selected pod declares as a "
                                    "containerPort", "Kubernetes Service targetPort"))
-        internal = svc.annotations.get("service.beta.kubernetes.io/azure-load-balancer-internal", "").lower() == "true"
+        internal = svc.annotations.get(LB_INTERNAL_ANNOTATION, "").lower() == "true"
         if svc.type == "LoadBalancer" and not internal and not svc.load_balancer_source_ranges and not (
                 svc.annotations.get("service.beta.kubernetes.io/azure-allowed-ip-ranges")
                 or svc.annotations.get("service.beta.kubernetes.io/azure-allowed-service-tags")):
