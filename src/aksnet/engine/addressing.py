@@ -182,6 +182,24 @@ class Topology:
                 return nic, c
         return None
 
+    def owner_in(self, ip: str, scope: set[str]) -> Owner:
+        """:meth:`owner` limited to the VNets of ``scope``: a pod, private frontend or private endpoint of a VNet
+        outside it is not there (an unpeered VNet with the same addresses)."""
+        owner = self.owner(ip)
+        where: str | None = None
+        if owner.kind == "pod" and owner.node is not None:
+            nic = self.nic_of_node(owner.node)
+            where = self.vnet_id_of_nic(nic) if nic else ""
+        elif owner.kind == "lb-frontend" and owner.frontend is not None and owner.public_ip is None:
+            v = self.vnet_of_subnet.get((owner.frontend.subnet_id or "").lower())
+            where = v.id.lower() if v else ""
+        elif owner.kind == "private-endpoint" and owner.private_endpoint is not None:
+            v = self.vnet_of_subnet.get(owner.private_endpoint.subnet_id.lower())
+            where = v.id.lower() if v else ""
+        if where is not None and where not in scope:
+            return Owner("unknown", ip, ip)
+        return owner
+
     def node_of_nic(self, nic: azure.NetworkInterface) -> k8s.Node | None:
         """The focused cluster's node behind ``nic`` (None: a VM, or a node of another cluster)."""
         node = self.node_by_ip.get(nic.primary_ip)
