@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from aksnet.analyses.trace import trace
+from aksnet.cli.common import command_transaction
 from aksnet.dataplane.probe import plan_flows
 from aksnet.engine.addressing import Topology
 from aksnet.io.twin_loader import load_twin
-from aksnet.cli.common import command_transaction
 from tests.trace import worlds
 
 CASES = [
