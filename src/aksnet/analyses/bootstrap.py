@@ -15,6 +15,7 @@ from __future__ import annotations
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Site, Walk
 from aksnet.engine.walk import Walker
+from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import Twin
 from aksnet.rules.aks import CSE_OUTBOUND_CHECK_HOST, CSE_OUTBOUND_CHECK_PORT, CSE_OUTBOUND_EXIT_STATUS
 from aksnet.rules.emulation import INTERNET_ENDPOINT_STANDIN
@@ -29,11 +30,11 @@ def blocked_bootstrap(twin: Twin, cluster_id: str) -> tuple[str, Walk] | None:
     when every node gets through (or the cluster has no nodes)."""
     topo = Topology.build(twin, cluster_id)
     walker = Walker(topo)
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[IdKey, IdKey]] = set()
     for node in sorted(topo.nodes.values(), key=lambda n: n.name):
         nic = topo.nic_of_node(node)
-        where = (nic.ip_configurations[0].subnet_id.lower() if nic and nic.ip_configurations else "",
-                 (nic.nsg_id or "").lower() if nic else "")
+        where = (id_key(nic.ip_configurations[0].subnet_id if nic and nic.ip_configurations else None),
+                 id_key(nic.nsg_id if nic else None))
         if where in seen:  # nodes with the same subnet and NIC NSG take the same path
             continue
         seen.add(where)

@@ -33,6 +33,7 @@ from aksnet.engine.flow import Site, Walk
 from aksnet.engine.ingress import ControllerView, Exposure, controller_of_pod
 from aksnet.engine.walk import Walker
 from aksnet.model import azure, k8s
+from aksnet.model.ids import IdKey, id_key
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 REACHABLE, BLOCKED, UNTESTED = "reachable", "blocked", "untested"
@@ -196,14 +197,14 @@ def source_classes(topo: Topology, svc: k8s.Service) -> list[tuple[str, str]]:
     NSGs on the cluster's nodes (subnet and NIC), each tested from its first address, then every other
     address (trace's internet client). Ranges are listed in the order found, duplicates dropped."""
     prefixes = list(svc.load_balancer_source_ranges)
-    groups: dict[str, azure.NetworkSecurityGroup] = {}
+    groups: dict[IdKey, azure.NetworkSecurityGroup] = {}
     for node in sorted(topo.nodes.values(), key=lambda n: n.name):
         nic = topo.nic_of_node(node)
         subnet = topo.subnet_of_ip(node.internal_ip)
         for gid in ((subnet.nsg_id if subnet else None), (nic.nsg_id if nic else None)):
-            g = topo.nsgs.get((gid or "").lower())
+            g = topo.nsgs.get(id_key(gid))
             if g is not None:
-                groups.setdefault(g.id.lower(), g)
+                groups.setdefault(id_key(g.id), g)
     for g in groups.values():
         prefixes += [p for r in g.rules if r.direction.lower() == "inbound" for p in r.source_prefixes]
     out: list[tuple[str, str]] = []
