@@ -3,13 +3,12 @@ packets and ``trace`` agreeing on every flow and ingress URL, with the pods at t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli
-from tests.dataplane.realnet import requires_dataplane
+from tests.dataplane.realnet import requires_dataplane, up_verify_down
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 
@@ -18,12 +17,4 @@ DUMP = Path(__file__).resolve().parents[1] / "importing" / "dump"
 
 def test_imported_cluster_up_and_verify(home: Path) -> None:
     assert run_cli("import", str(DUMP)).code == 0
-    try:
-        up = run_cli("up")
-        assert up.code == 0, up.err
-        r = run_cli("verify", "-o", "json")
-        report = json.loads(r.out)
-        assert r.code == 0, json.dumps(report, indent=1)[:4000]
-        assert report["checks"] > 0
-    finally:
-        run_cli("down")
+    up_verify_down()
