@@ -36,3 +36,10 @@ APP_ROUTING_CONTROLLER = "webapprouting.kubernetes.azure.com/nginx"
 # cloud-provider-azure: a LoadBalancer Service with this annotation "true" gets an internal load balancer.
 # https://learn.microsoft.com/azure/aks/internal-lb
 LB_INTERNAL_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal"
+
+# Node bootstrap: the vmssCSE extension checks outbound TCP 443 to mcr.microsoft.com and fails with exit status
+# 50 (OutboundConnFailVMExtensionError) when it cannot connect.
+# https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/outboundconnfailvmextensionerror
+CSE_OUTBOUND_CHECK_HOST = "mcr.microsoft.com"
+CSE_OUTBOUND_CHECK_PORT = 443
+CSE_OUTBOUND_EXIT_STATUS = 50
