@@ -40,8 +40,13 @@ def _controllers() -> list[Callable[[Transaction, str], None]]:
 
 def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     """Run every controller of the cluster once, in order, then write the object cache back (controllers
-    share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``)."""
+    share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``). A cluster that no
+    longer exists (``az aks delete``, ``az group delete``) has no controllers: nothing of it is re-created."""
+    from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
     from aksnet.twin.kube import objects
+
+    if not tx.exists(KIND_MANAGED_CLUSTER, cluster_id):
+        return
 
     with objects.collector_paused():
         for reconcile in _controllers():
