@@ -21,7 +21,7 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import defaults, naming, objects, schema, validation
+from aksnet.twin.kube import defaults, limits, naming, objects, schema, validation
 from aksnet.twin.kube.apply_merge import (
     LAST_APPLIED,
     ordered,
@@ -51,9 +51,16 @@ class ApiError(KubeError):
 
     def with_source(self, verb: str, source: str) -> ApiError:
         """kubectl's ``error when creating "f.yaml": …`` context (Invalid errors print without it)."""
-        if self.reason == "Invalid":
+        if self.reason == "Invalid" or self.status_message.startswith("error when "):
             return self
         return ApiError(self.reason, f'error when {verb} "{source}": {self.status_message}')
+
+
+def check_request_size(doc: Doc) -> None:
+    """kube-apiserver's ``--max-request-body-bytes`` (3 MiB): a larger body is a 413."""
+    too_large = limits.request_too_large(doc)
+    if too_large:
+        raise ApiError("RequestEntityTooLarge", too_large)
 
 
 def not_found(rt: ResourceType, name: str) -> ApiError:
@@ -168,6 +175,7 @@ class ApiServer:
         body = copy.deepcopy(doc)
         body.pop("status", None)
         try:
+            check_request_size(doc)
             self.decode(rt, body)
         except ApiError as exc:
             if source is None:
@@ -295,6 +303,7 @@ class ApiServer:
         src = source or "STDIN"
         if live is None:
             try:
+                check_request_size(body)  # the body kubectl sends carries the last-applied annotation
                 return Outcome(rt, self._create_prepared(rt, body), "created")
             except ApiError as exc:
                 raise exc.with_source("creating", src) from None
