@@ -14,7 +14,7 @@ from typing import Any
 
 from aksnet.errors import KubeError
 from aksnet.io import k8s_model
-from aksnet.io.manifests import manifest_files, parse_text
+from aksnet.io.manifests import manifest_files, parse_text, read_manifest_file
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState
 
@@ -25,11 +25,7 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
         raise KubeError(f'error: the path "{path}" does not exist')
     out: list[dict[str, Any]] = []
     for f in manifest_files(path, recursive=True):
-        try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise KubeError(f"error: error reading {f}: {exc}") from exc
-        out.extend(d.body for d in parse_text(text, str(f)))
+        out.extend(d.body for d in parse_text(read_manifest_file(f), str(f)))
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from aksnet.errors import AksnetError
 from aksnet.io import arm_model as arm
 from aksnet.io import k8s_model, manifest_dir
-from aksnet.io.manifests import MANIFEST_SUFFIXES, parse_text
+from aksnet.io.manifests import MANIFEST_SUFFIXES, parse_text, read_manifest_file
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.store import Transaction
@@ -195,8 +195,8 @@ def load_twin(tx: Transaction) -> Twin:
 
 def _read_json_docs(path: Path) -> list[Doc]:
     try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
         return []
     items = data if isinstance(data, list) else [data]
     return [d for d in items if isinstance(d, Mapping)]
@@ -216,7 +216,7 @@ def load_twin_from_dir(path: Path) -> Twin:
         if f.suffix == ".json":
             candidates = _read_json_docs(f)
         if not candidates or not any("type" in d for d in candidates):
-            candidates = [d.body for d in parse_text(f.read_text(), str(f))]
+            candidates = [d.body for d in parse_text(read_manifest_file(f), str(f))]
         for d in candidates:
             typ = str(d.get("type", "")).lower()
             if typ == arm.KIND_MANAGED_CLUSTER and "id" in d:

@@ -103,7 +103,8 @@ def cluster_id_behind(tx: Transaction, config: dict[str, Any], context: str | No
     cluster = named_entry(config, "clusters", str(cname))
     if cluster is None:
         raise KubeError(f'error: cluster "{cname}" of context "{name}" does not exist')
-    inner = cluster.get("cluster") if isinstance(cluster.get("cluster"), dict) else {}
+    raw = cluster.get("cluster")
+    inner: dict[str, Any] = raw if isinstance(raw, dict) else {}
     server = str(inner.get("server") or "")
     cid = ""
     exts = inner.get("extensions")

@@ -137,6 +137,18 @@ class ApiServer:
                 f'unknown field "{u}"' for u in unknown))
         if not isinstance(doc.get("metadata"), dict):
             raise ApiError("BadRequest", head + "metadata: Required value")
+        schema.drop_nulls(doc, rt.schema)
+
+    def decode_manifest(self, rt: ResourceType, body: Doc, source: str | None, verb: str = "creating") -> None:
+        """What the API server does with a request body before anything else: the size limit, then strict
+        decoding (errors carry kubectl's ``error when <verb> "<file>"`` context)."""
+        try:
+            check_request_size(body)
+            self.decode(rt, body)
+        except ApiError as exc:
+            if source is None:
+                raise
+            raise exc.with_source(verb, source) from None
 
     # -- reading -----------------------------------------------------------------------------------
     def get(self, rt: ResourceType, namespace: str | None, name: str) -> Doc:
@@ -174,13 +186,7 @@ class ApiServer:
         rt = self.resolve(doc, source or "STDIN")
         body = copy.deepcopy(doc)
         body.pop("status", None)
-        try:
-            check_request_size(doc)
-            self.decode(rt, body)
-        except ApiError as exc:
-            if source is None:
-                raise
-            raise exc.with_source("creating", source) from None
+        self.decode_manifest(rt, body, source)
         meta = body["metadata"]
         if rt.namespaced:
             ns = meta.get("namespace") or default_namespace
@@ -323,6 +329,8 @@ class ApiServer:
         rt = schema.BY_STORE_KIND[f"k8s:{doc['apiVersion'].rsplit('/', 1)[0] if '/' in doc['apiVersion'] else 'core'}"
                                   f"/{doc['kind']}"]
         meta = doc["metadata"]
+        if not meta.get("name"):
+            raise KubeError("error: resource name may not be empty")
         live = self.find(rt, meta.get("namespace"), meta["name"])
         if live is None:
             raise not_found(rt, meta["name"])
