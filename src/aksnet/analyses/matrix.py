@@ -1,6 +1,7 @@
 """``aksnet matrix``: who can open connections to whom, at workload or pod level.
 
-Follows netpol-analyzer's connlist conventions (netpol.md §2.1): peers ``ns/name[Kind]`` (Kind = the
+Follows netpol-analyzer's connlist conventions (np-guard/netpol-analyzer pkg/netpol/connlist@e54a334): peers
+``ns/name[Kind]`` (Kind = the
 top owner, ``Pod`` if none), addresses outside the cluster as the disjoint IPv4 ranges induced by all
 ipBlocks (``a.b.c.d-e.f.g.h[External]``), self-pairs and address→address pairs omitted, pairs without
 connections omitted, lines sorted by source then destination. By default connections towards a pod are
@@ -25,6 +26,7 @@ from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
 from aksnet.model.k8s import Pod
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT as INTERNET_PEER_IP
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +267,6 @@ def _compute_matrix(cluster: ClusterState, engine: str | None, pods: bool, all_p
 
 # -- the path engine plugged in (aksnet matrix --path) ---------------------------------------------------
 
-INTERNET_PEER_IP = "198.51.100.10"  # the internet client ``aksnet trace internet`` uses (TEST-NET-2)
 
 
 @dataclass(slots=True)
@@ -279,7 +280,7 @@ class PathPlugin:
 
 
 def walk_path_plugin(twin: Twin, cluster: ClusterState) -> PathPlugin:
-    """Walk pairs through H7's path engine (``aksnet.engine.walk``): routes, NSGs, kube-proxy, SNAT and the
+    """Walk pairs through path engine (``aksnet.engine.walk``): routes, NSGs, kube-proxy, SNAT and the
     NetworkPolicy hops, from one representative of the source to one pod of the destination, on every
     destination container port the policies allow (only a declared container port can answer); pairs whose
     destination is not a pod keep the policy answer. Adds the ``internet`` client that ``aksnet trace

@@ -1,7 +1,7 @@
 """``aksnet matrix``: parse options, load the cluster (workspace or ``--from-dir``), compute, render.
 
 Also holds the cluster-loading helpers that ``aksnet explain`` and ``aksnet diff`` share: a workspace's
-current-context cluster through ``aksnet.io.twin_loader.load_twin``, or a plain manifest directory
+current-context cluster through ``aksnet.io.twin_snapshot.load_twin_cached``, or a plain manifest directory
 through ``aksnet.io.manifest_dir``. Usage errors exit 2 (argparse style, raised as UsageError).
 """
 
@@ -10,14 +10,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import NoReturn
 
 from aksnet.analyses.matrix import MatrixResult, compute_matrix
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import KubeError, UsageError
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
-FORMATS = ("txt", "json", "csv", "md", "dot")
+# -o format → the render module (one per format) that writes connlists and diffs
+RENDERERS: dict[str, ModuleType] = {"txt": connlist_txt, "json": connlist_json, "csv": connlist_csv,
+                                    "md": connlist_md, "dot": connlist_dot}
+FORMATS = tuple(RENDERERS)
 
 
 class ArgParser(argparse.ArgumentParser):
@@ -42,7 +47,7 @@ def load_workspace_cluster(home: Path | None = None, context: str | None = None)
 def load_workspace_twin(home: Path | None = None, context: str | None = None) -> tuple[Twin, ClusterState]:
     """The whole twin and the cluster behind the kubeconfig's current context."""
     from aksnet.cli.common import command_transaction
-    from aksnet.io.twin_loader import load_twin
+    from aksnet.io.twin_snapshot import load_twin_cached as load_twin
     from aksnet.store.workspace import DB_NAME, default_home
     from aksnet.twin.kubeconfig import current_cluster_id
 
@@ -60,19 +65,38 @@ def load_workspace_twin(home: Path | None = None, context: str | None = None) ->
 
 
 def load_dir(path: Path, engine: str | None) -> ClusterState:
-    """A manifest directory, its NetworkPolicies validated as the API server would (kubectl's messages)."""
+    """A directory (manifests, or a real cluster's dump: the loader of ``aksnet import``), its NetworkPolicies
+    validated as the API server would; invalid objects are left out and reported in kubectl's words
+    (``ClusterState.problems``), the valid rest is analysed."""
+    from dataclasses import replace
+
     from aksnet.analyses.matrix import paused_gc
-    from aksnet.io.manifest_dir import cluster_state_from_documents, read_documents
+    from aksnet.io.manifest_dir import cluster_state_from_documents, read_directory
+    from aksnet.io.policy_kinds import is_kubernetes_network_policy
     from aksnet.twin.kube import validation
 
     with paused_gc():
-        docs = read_documents(path)
-    for d in docs:
-        if d.get("kind") == "NetworkPolicy":
+        dump = read_directory(path)
+    problems = list(dump.problems)
+    docs = []
+    for d in dump.k8s:
+        if is_kubernetes_network_policy(d):
             errs = validation.validate("NetworkPolicy", d)
             if errs:
-                raise validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
-    return cluster_state_from_documents(docs, engine or "upstream")
+                err = validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
+                problems.append(err.render())
+                continue
+        docs.append(d)
+    return replace(cluster_state_from_documents(docs, engine or "upstream"), problems=tuple(problems))
+
+
+def report_source(cluster: ClusterState, code: int) -> int:
+    """After an analysis: the policy objects of other kinds (warnings) and the objects of the directory that could
+    not be read (kubectl's errors); those make the exit code non-zero, as ``kubectl apply`` does."""
+    print_warnings(list(cluster.ignored_policies))
+    for p in cluster.problems:
+        print(p, file=sys.stderr)
+    return code or (1 if cluster.problems else 0)
 
 
 def load_cluster(args: argparse.Namespace) -> ClusterState:
@@ -89,9 +113,7 @@ def load_cluster(args: argparse.Namespace) -> ClusterState:
 
 
 def render(result: MatrixResult, fmt: str) -> str:
-    from importlib import import_module
-
-    return str(import_module(f"aksnet.render.connlist_{fmt}").render_connlist(result))
+    return str(RENDERERS[fmt].render_connlist(result))
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -165,4 +187,4 @@ def run(argv: list[str]) -> int:
         print_warnings([f"network policy engine '{result.engine}': NetworkPolicy objects are stored but not "
                         "enforced; every pod can reach every pod"])
     sys.stdout.write(render(result, args.output))
-    return 0
+    return report_source(cluster, 0)

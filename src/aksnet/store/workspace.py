@@ -16,6 +16,7 @@ import builtins
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,10 @@ from aksnet.store.private import FILE_MODE, create_private_file, make_private_di
 
 SCHEMA_VERSION = "1"
 DB_NAME = "workspace.db"
+GENERATION_KEY = "generation"
+WORKSPACE_ID_KEY = "workspace-id"
+# Metadata the store owns (never exported, imported or cleared by a command)
+STORE_META = ("schema", GENERATION_KEY, WORKSPACE_ID_KEY)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -74,10 +79,12 @@ def _make_private_db(db: Path) -> None:
 class Transaction:
     """Reads and writes of one command. Obtain it from :meth:`Workspace.transaction`."""
 
-    def __init__(self, conn: sqlite3.Connection, writable: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, writable: bool, cache_dir: Path | None = None) -> None:
         self._conn = conn
         self.writable = writable
         self.changed = False
+        # where caches derived from this workspace may be kept (its directory); None for one in memory
+        self.cache_dir = cache_dir
 
     # -- documents -------------------------------------------------------------------------------
     def get(self, kind: str, key: str, scope: str = "") -> Doc | None:
@@ -181,7 +188,7 @@ class Transaction:
         """Remove every document and every metadata entry but the schema version (import --force)."""
         self._require_writable()
         self._conn.execute("DELETE FROM objects")
-        self._conn.execute("DELETE FROM meta WHERE key != 'schema'")
+        self._conn.execute(f"DELETE FROM meta WHERE key NOT IN ({','.join('?' * len(STORE_META))})", STORE_META)
         self.changed = True
 
     # -- metadata and counters -------------------------------------------------------------------
@@ -203,7 +210,13 @@ class Transaction:
 
     def meta_delete(self, key: str) -> None:
         self._require_writable()
-        self._conn.execute("DELETE FROM meta WHERE key=?", (key,))
+        cur = self._conn.execute("DELETE FROM meta WHERE key=?", (key,))
+        self.changed = self.changed or cur.rowcount > 0
+
+    def generation(self) -> str:
+        """This workspace's identity and how many committed commands have changed it: equal generations
+        mean equal contents (caches of decoded documents are keyed by it)."""
+        return f"{self.meta_get(WORKSPACE_ID_KEY, '')}:{self.meta_get(GENERATION_KEY, '0')}"
 
     def next_seq(self) -> int:
         """A workspace-wide, strictly increasing counter (creation order, resourceVersion, …)."""
@@ -256,6 +269,9 @@ class Workspace:
         row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is None:
             self._conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        if self._conn.execute("SELECT 1 FROM meta WHERE key=?", (WORKSPACE_ID_KEY,)).fetchone() is None:
+            self._conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                               (WORKSPACE_ID_KEY, uuid.uuid4().hex))
         elif row[0] != SCHEMA_VERSION:
             raise WorkspaceError(
                 f"the workspace at {self.home} has schema {row[0]}; this aksnet reads schema {SCHEMA_VERSION}"
@@ -268,14 +284,29 @@ class Workspace:
             self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.OperationalError as exc:
             raise WorkspaceError(f"the workspace at {self.home} is busy: {exc}") from exc
-        tx = Transaction(self._conn, write)
+        tx = Transaction(self._conn, write, self.home if self.on_disk else None)
         try:
             yield tx
+            if tx.changed:
+                self._conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER) + 1", (GENERATION_KEY,))
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         else:
             self._conn.execute("COMMIT")
+
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of the whole database at ``path`` (SQLite's online backup API)."""
+        try:
+            dst = sqlite3.connect(str(path))
+            try:
+                self._conn.backup(dst)
+            finally:
+                dst.close()
+        except sqlite3.Error as exc:
+            raise WorkspaceError(f"cannot copy the workspace at {self.home}: {exc}") from exc
 
     def close(self) -> None:
         self._conn.close()

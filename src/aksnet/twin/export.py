@@ -25,13 +25,13 @@ import yaml
 
 from aksnet.errors import AksnetError
 from aksnet.io.arm_ids import parse_resource_id
-from aksnet.store import Transaction
+from aksnet.store import STORE_META, Transaction
 from aksnet.twin.kube_store import k8s_key, k8s_kind
 
 FORMAT = "aksnet-export"
 VERSION = 1
 KIND_CLUSTER = "microsoft.containerservice/managedclusters"
-_SKIP_META = ("schema", "kubeconfig")
+_SKIP_META = (*STORE_META, "kubeconfig")
 
 Files = dict[str, str]
 
@@ -162,7 +162,7 @@ def _import_manifest(tx: Transaction, files: Files) -> int:
         tx.put(kind, key, doc, scope)
     meta = _load_json(files.get("aksnet/meta.json", "{}"), "aksnet/meta.json")
     for k, v in sorted(meta.items()):
-        if k == "seq":
+        if k == "seq" or k in _SKIP_META:
             continue
         tx.meta_set(k, str(v))
     if "seq" in meta:

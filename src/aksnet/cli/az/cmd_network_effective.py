@@ -15,7 +15,7 @@ from knack.commands import CommandGroup
 from aksnet.analyses import effective
 from aksnet.cli.az.cmd_network_common import ids_of, one_or_many, require
 from aksnet.cli.common import command_transaction
-from aksnet.io.twin_loader import load_twin
+from aksnet.io.twin_snapshot import load_twin_cached as load_twin
 from aksnet.twin import network as net
 from aksnet.twin.network import ip_availability
 

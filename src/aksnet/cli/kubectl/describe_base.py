@@ -82,7 +82,7 @@ def meta_fields(o: Out, doc: Doc, ns: bool = True) -> None:
 
 
 def events_section(o: Out, s: Session, doc: Doc) -> None:
-    evs = events.for_object(s.api.objs, doc["metadata"].get("uid", ""))
+    evs = events.for_object(s.api.objs, doc)
     if not evs:
         o.field("Events", NONE)
         return

@@ -5,7 +5,8 @@ labels, same named container ports, same set of ipBlocks containing their IP (on
 matches ipBlocks against pods), and — only when host-network endpoints exist, because the own-node rules
 then matter — the same node. hostNetwork pods are node-address classes; addresses outside the cluster
 are split into the disjoint IPv4 ranges induced by every ipBlock boundary, as netpol-analyzer does
-(netpol.md §2.1). Rules are evaluated once per class with indexed selectors (``selectors``): each
+(np-guard/netpol-analyzer pkg/netpol/connlist@e54a334). Rules are evaluated once per class with indexed selectors
+(``selectors``): each
 direction yields a partition of peer classes into regions with one connection set each; the pair result
 is egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns`` for every pair (tested).
 Pure: model objects in, ClassMatrix out; output expansion to workloads/pods lives in analyses.matrix.

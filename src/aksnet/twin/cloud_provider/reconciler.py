@@ -1,6 +1,6 @@
 """cloud-provider-azure's service controller loop for one cluster: ``reconcile(tx, cluster_id)``.
 
-Runs after the endpoints controller (``aksnet.twin.kube.controller``). From the cluster's Services of type
+Runs after the endpoints controller (``aksnet.twin.controller_manager``). From the cluster's Services of type
 LoadBalancer (oldest first, without ``spec.loadBalancerClass``) it recomputes what Azure must hold and
 makes the node resource group match: frontends, rules and probes on ``kubernetes`` / ``kubernetes-internal``
 (the internal LB is created with the first internal Service and deleted with the last), the managed public
@@ -65,8 +65,7 @@ def _frontend_address(tx: Transaction, lb: Doc | None, fe: fe_mod.Frontend) -> s
 
 def _record_failure(objs: ClusterObjects, doc: Doc, message: str) -> None:
     text = f"Error syncing load balancer: failed to ensure load balancer: {message}"
-    uid = str((doc.get("metadata") or {}).get("uid", ""))
-    if any(e.get("message") == text for e in events.for_object(objs, uid)):
+    if any(e.get("message") == text for e in events.for_object(objs, doc)):
         return  # the controller's retries would only raise the count
     events.record(objs, doc, "SyncLoadBalancerFailed", text, "Warning", COMPONENT)
 

@@ -73,8 +73,12 @@ def record(objs: ClusterObjects, involved: Doc, reason: str, message: str, type_
     return ev
 
 
-def for_object(objs: ClusterObjects, uid: str) -> list[Doc]:
-    """The events about one object, oldest first (``kubectl describe``)."""
-    evs = [e for e in objs.docs(KIND_EVENT) if (e.get("involvedObject") or {}).get("uid") == uid]
+def for_object(objs: ClusterObjects, involved: Doc) -> list[Doc]:
+    """The events about one object, oldest first (``kubectl describe``). Events are named
+    ``<object name>.<counter>`` in the object's namespace (``record``), so only that key range is read."""
+    meta = involved.get("metadata") or {}
+    uid = str(meta.get("uid", ""))
+    prefix = f"{meta.get('namespace') or 'default'}/{meta.get('name', '')}."
+    evs = [e for e in objs.with_prefix(KIND_EVENT, prefix) if (e.get("involvedObject") or {}).get("uid") == uid]
     evs.sort(key=lambda e: (e.get("firstTimestamp") or "", e["metadata"].get("resourceVersion", "")))
     return evs

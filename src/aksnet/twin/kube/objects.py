@@ -39,6 +39,8 @@ class ClusterObjects:
         self.cluster_id = cluster_id
         self.scope = cluster_scope(cluster_id)
         self._kinds: dict[str, dict[str, Doc]] = {}
+        # documents read by key before their kind was loaded (a single-object get reads one row, not the kind)
+        self._single: dict[tuple[str, str], Doc | None] = {}
         self._dirty: dict[tuple[str, str], None] = {}
         self._deleted: dict[tuple[str, str], None] = {}
         self._rv: int | None = None
@@ -53,6 +55,13 @@ class ClusterObjects:
         table = self._kinds.get(kind)
         if table is None:
             table = dict(self.tx.items(kind, self.scope))
+            for (k, key), doc in self._single.items():
+                if k != kind:
+                    continue
+                if doc is None:
+                    table.pop(key, None)  # deleted by key in this command
+                else:
+                    table[key] = doc  # keep the object a caller may have changed (and touched)
             self._kinds[kind] = table
         return table
 
@@ -64,7 +73,30 @@ class ClusterObjects:
         return list(self._kind(kind).items())
 
     def get(self, kind: str, key: str) -> Doc | None:
-        return self._kind(kind).get(key.lower())
+        """One document by key: from the loaded kind, else one row of the workspace (remembered)."""
+        k = key.lower()
+        table = self._kinds.get(kind)
+        if table is not None:
+            return table.get(k)
+        if (kind, k) not in self._single:
+            self._single[(kind, k)] = self.tx.get(kind, k, self.scope)
+        return self._single[(kind, k)]
+
+    def with_prefix(self, kind: str, prefix: str) -> list[Doc]:
+        """The documents of ``kind`` whose key starts with ``prefix``, oldest first, without loading the kind
+        (an index range of the workspace) unless it is loaded already."""
+        p = prefix.lower()
+        table = self._kinds.get(kind)
+        if table is not None:
+            return [d for k, d in table.items() if k.startswith(p)]
+        found = dict(self.tx.items(kind, self.scope, p))
+        for (k, key), doc in self._single.items():
+            if k == kind and key.startswith(p):
+                if doc is None:
+                    found.pop(key, None)
+                else:
+                    found[key] = doc
+        return list(found.values())
 
     def count(self, kind: str) -> int:
         return len(self._kind(kind))
@@ -78,7 +110,11 @@ class ClusterObjects:
     # -- writing ---------------------------------------------------------------------------------
     def put(self, kind: str, key: str, doc: Doc) -> None:
         k = key.lower()
-        self._kind(kind)[k] = doc
+        table = self._kinds.get(kind)
+        if table is None:
+            self._single[(kind, k)] = doc  # a write by key does not load the kind
+        else:
+            table[k] = doc
         self._dirty[(kind, k)] = None
         self._deleted.pop((kind, k), None)
 
@@ -88,10 +124,15 @@ class ClusterObjects:
 
     def delete(self, kind: str, key: str) -> bool:
         k = key.lower()
-        table = self._kind(kind)
-        if k not in table:
+        table = self._kinds.get(kind)
+        if table is None:
+            if self.get(kind, k) is None:
+                return False
+            self._single[(kind, k)] = None
+        elif k not in table:
             return False
-        del table[k]
+        else:
+            del table[k]
         self._dirty.pop((kind, k), None)
         self._deleted[(kind, k)] = None
         return True
@@ -142,7 +183,12 @@ class ClusterObjects:
         tx = self.tx
         for kind, key in self._deleted:
             tx.delete(kind, key, self.scope)
-        rows = [(kind, key, self._kinds[kind][key]) for kind, key in self._dirty if key in self._kinds[kind]]
+        rows = []
+        for kind, key in self._dirty:
+            table = self._kinds.get(kind)
+            doc = table.get(key) if table is not None else self._single.get((kind, key))
+            if doc is not None:
+                rows.append((kind, key, doc))
         tx.put_bulk(rows, self.scope)
         self._dirty.clear()
         self._deleted.clear()

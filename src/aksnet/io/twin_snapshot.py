@@ -1,0 +1,129 @@
+"""A decoded snapshot of the twin kept beside the workspace, so that a question does not decode every document.
+
+``load_twin_cached(tx)`` answers exactly what :func:`aksnet.io.twin_loader.load_twin` answers. Decoding a
+10,000-pod workspace's JSON into model objects takes seconds; reading the snapshot of the same twin takes a
+small fraction of that (figures in ``benchmarks/bench_cli_scale.py``). The snapshot file
+(``twin.snapshot`` in the workspace's directory) starts with a header naming the workspace's identity and
+write generation (``Transaction.generation``: bumped by every command that changed something) and the shape
+of the model classes; any difference, a damaged file or an unknown class means the twin is decoded again and
+the snapshot rewritten (atomically: written aside, then renamed). It is a cache: deleting it is always safe.
+
+Reading it never runs code named by the file: the unpickler resolves only the model's own dataclasses
+(``aksnet.model``), each rebuilt through its constructor from plain values. Only a transaction that has not
+changed anything uses or writes the snapshot (uncommitted changes are not in the generation). This module
+must not know any networking rule and never writes the workspace database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import hashlib
+import io
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from aksnet.io.twin_loader import load_twin
+from aksnet.model import azure, k8s
+from aksnet.model import twin as twin_model
+from aksnet.model.twin import Twin
+from aksnet.store import Transaction
+
+SNAPSHOT_NAME = "twin.snapshot"
+_MAGIC = b"aksnet twin snapshot 1\n"
+_MODULES = (azure, k8s, twin_model)
+
+
+def _model_classes() -> dict[tuple[str, str], type]:
+    return {(c.__module__, c.__name__): c for m in _MODULES for c in vars(m).values()
+            if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == m.__name__}
+
+
+_CLASSES = _model_classes()
+
+
+def _shape() -> str:
+    """Every model class with its fields, hashed: a snapshot written by a different model is not read."""
+    text = ";".join(f"{m}.{n}({','.join(f.name for f in dataclasses.fields(c))})"
+                    for (m, n), c in sorted(_CLASSES.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _reduce(obj: Any) -> tuple[type, tuple[Any, ...]]:
+    """A model object as (class, constructor arguments): rebuilt by one call, not one setattr per field."""
+    return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Resolves only the model's dataclasses; anything else in the file makes it unreadable."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        cls = _CLASSES.get((module, name))
+        if cls is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a model class")
+        return cls
+
+
+def dumps(twin: Twin) -> bytes:
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    p.dispatch_table = {c: _reduce for c in _CLASSES.values()}  # type: ignore[assignment]
+    p.dump(twin)
+    return buf.getvalue()
+
+
+def loads(data: bytes) -> Twin:
+    was = gc.isenabled()
+    gc.disable()  # millions of acyclic objects: the collector's scans would cost more than the decoding
+    try:
+        obj = _ModelUnpickler(io.BytesIO(data)).load()
+    finally:
+        if was:
+            gc.enable()
+    if not isinstance(obj, Twin):
+        raise pickle.UnpicklingError("not a twin")
+    return obj
+
+
+def _header(tx: Transaction) -> bytes:
+    return _MAGIC + f"{tx.generation()} {_shape()}\n".encode()
+
+
+def _read(path: Path, header: bytes) -> Twin | None:
+    try:
+        with path.open("rb") as fh:
+            if fh.read(len(header)) != header:
+                return None
+            return loads(fh.read())
+    except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+
+
+def _write(path: Path, header: bytes, twin: Twin) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(header)
+            fh.write(dumps(twin))
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def load_twin_cached(tx: Transaction) -> Twin:
+    """:func:`load_twin`, from the snapshot beside the workspace when it is of this generation."""
+    where = tx.cache_dir
+    if where is None or tx.changed:
+        return load_twin(tx)
+    path = where / SNAPSHOT_NAME
+    header = _header(tx)
+    twin = _read(path, header)
+    if twin is None:
+        twin = load_twin(tx)
+        _write(path, header, twin)
+    return twin
