@@ -9,7 +9,7 @@ import pytest
 
 from aksnet.cli.common import command_transaction
 from aksnet.twin.aks.names import cluster_id
-from aksnet.twin.kube.controller import reconcile_cluster
+from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.kube_store import cluster_scope
 from tests.conftest import run_cli
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.store import Transaction
-from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
 from aksnet.twin.kube import bootstrap, endpoints, objects, pod_ipam, scheduler, status, workloads
 
@@ -35,7 +34,7 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     """Run every controller of the cluster once, in order, then write the object cache back (controllers
     share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``). A cluster that no
     longer exists (``az aks delete``, ``az group delete``) has no controllers: nothing of it is re-created."""
-    if not tx.exists(KIND_MANAGED_CLUSTER, cluster_id):
+    if not tx.exists(objects.KIND_CLUSTER, cluster_id):
         return
     # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep the
     # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
