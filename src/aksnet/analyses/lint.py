@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from aksnet.analyses.bootstrap import TROUBLESHOOT_URL, blocked_bootstrap
 from aksnet.analyses.explain import selector_text
 from aksnet.engine import nsg as nsg_engine
 from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
@@ -305,10 +306,27 @@ def check_pending_pods(twin: Twin, state: ClusterState) -> list[Finding]:
                     "kube-scheduler: maxPods, nodeSelector, taints")]
 
 
+def check_node_bootstrap(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Nodes that cannot reach mcr.microsoft.com:443: new or re-imaged nodes fail to provision
+    (OutboundConnFailVMExtensionError, exit status 50)."""
+    mc = state.cluster
+    if mc is None or mc.network_profile.outbound_type in ("none", "block"):
+        return []
+    blocked = blocked_bootstrap(twin, mc.id)
+    if blocked is None:
+        return []
+    node, walk = blocked
+    return [Finding("error", "AKSNET070", f"cluster {mc.name}",
+                    f"node {node} cannot reach mcr.microsoft.com:443 ({walk.reason}): nodes that are created, "
+                    "scaled or re-imaged fail to provision (VMExtensionProvisioningError, exit status 50)",
+                    TROUBLESHOOT_URL)]
+
+
 Check = Callable[[Twin, ClusterState], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
     check_policy_selectors, check_services, check_ingresses, check_api_server, check_pending_pods,
+    check_node_bootstrap,
 )
 
 
