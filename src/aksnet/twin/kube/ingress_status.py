@@ -93,7 +93,7 @@ def update_all(objs: ClusterObjects) -> None:
                 if kept and kept not in addresses:
                     addresses.append(kept)
         lb: Doc = {"ingress": addresses} if addresses else {}
-        if (ing.get("status") or {}).get("loadBalancer") != lb:
+        if ((ing.get("status") or {}).get("loadBalancer") or {}) != lb:  # an absent loadBalancer is the empty one
             apiserver.write_status(objs, rt, ing, {**(ing.get("status") or {}), "loadBalancer": lb})
 
 
