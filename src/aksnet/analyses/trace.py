@@ -21,6 +21,7 @@ from aksnet.engine.lookup import lookup, timeout_reason
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import azure, k8s
+from aksnet.model.ids import id_key
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 # The client address used for ``internet`` without an address: TEST-NET-2 (RFC 5737), documented.
@@ -294,7 +295,7 @@ def _instance_public_ips(topo: Topology, nic: azure.NetworkInterface) -> tuple[s
     """The public IPs associated with a NIC's IP configurations (what the internet reaches a VM by)."""
     out = []
     for c in nic.ip_configurations:
-        pip = topo.public_ips.get((c.public_ip_id or "").lower())
+        pip = topo.public_ips.get(id_key(c.public_ip_id))
         if pip is not None and pip.ip_address:
             out.append(pip.ip_address)
     return tuple(out)
