@@ -159,6 +159,7 @@ def test_missing_data_is_unknown_not_dropped(home: Path, tmp_path: Path, remove:
     assert r.code == 0 and f"missing: {missing}" in r.out, r.out
     t = run_cli("trace", "deploy/production/frontend", "deploy/production/backend", "--port", "9090")
     assert t.code == 2 and f"unknown: {missing}" in t.err, t.err
+    assert f"warning: answers may be incomplete: {missing}" in run_cli("matrix").err
 
 
 def test_invalid_objects_reported_rest_imported(home: Path, tmp_path: Path) -> None:
