@@ -30,7 +30,7 @@ LIMIT_S = 5.0
 
 
 # The child that runs the create with the controller manager's module list emptied: the resource provider alone.
-_RP_ONLY = ("import sys; import aksnet.twin.kube.controller as c; c.CONTROLLER_MODULES = (); "
+_RP_ONLY = ("import sys; import aksnet.twin.controller_manager as c; c.CONTROLLERS = (); "
             "from aksnet.cli.main import main; sys.exit(main(sys.argv[1:]))")
 
 

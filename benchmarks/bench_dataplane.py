@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from aksnet.dataplane import apply, names, verify
+from aksnet.dataplane import apply, names, record, verify
 from aksnet.dataplane.cleanup import down
 from aksnet.dataplane.plan import build_plan
-from aksnet.dataplane.record import State
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
@@ -43,7 +42,8 @@ def synthetic_twin(nodes: int, pods: int, services: int = 20, policies: int = 10
         ip, cidr = f"10.100.0.{4 + i}", f"10.244.{i}.0/24"
         node_objs.append(k8s.Node(f"node{i}", ip, cidr))
         nics.append(azure.NetworkInterface(f"{RG}/providers/Microsoft.Network/networkInterfaces/n{i}", f"n{i}", "rg",
-                                           (azure.NicIPConfiguration("ipconfig1", ip, SUBNET),)))
+                                           (azure.NicIPConfiguration("ipconfig1", ip, SUBNET),),
+                                           enable_ip_forwarding=True))  # AKS node NICs forward
         routes.append(azure.Route(f"node{i}", cidr, "VirtualAppliance", ip))
     per_node = [0] * nodes
     for k in range(pods):
@@ -94,12 +94,12 @@ def measure(nodes: int, pods: int, exhaustive: bool = False) -> dict[str, float]
         t0 = time.monotonic()
         plan = build_plan(twin, tag)
         out["plan"] = time.monotonic() - t0
-        with apply.locked(home):
-            apply.apply_plan(home, plan, State.load(apply.dataplane_dir(home), tag))
+        with record.opened(home, tag) as state:
+            apply.apply_plan(home, plan, state)
         out["up"] = time.monotonic() - t0
         t1 = time.monotonic()
-        with apply.locked(home):
-            apply.apply_plan(home, build_plan(twin, tag), State.load(apply.dataplane_dir(home), tag))
+        with record.opened(home, tag) as state:
+            apply.apply_plan(home, build_plan(twin, tag), state)
         out["up_again"] = time.monotonic() - t1
         topo = Topology.build(twin)
         t2 = time.monotonic()

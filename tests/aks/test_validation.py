@@ -1,4 +1,6 @@
-"""Every rule of reference aks.md §1–§2 that az or the AKS RP enforces, with its exact code and message:
+"""Every rule of learn.microsoft.com/cli/azure/aks#az-aks-create;
+learn.microsoft.com/azure/aks/concepts-network-ip-address-planning that az or the AKS RP enforces,
+with its exact code and message:
 pure tables over resolve_spec / validation_rp, and end-to-end rows through ``aksnet az aks create``."""
 
 from __future__ import annotations

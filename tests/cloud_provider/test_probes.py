@@ -1,4 +1,5 @@
-"""Health probe and rule selection per Service port (reference aks.md §3.4, §4: CPA
+"""Health probe and rule selection per Service port (kubernetes-sigs/cloud-provider-azure
+pkg/provider/azure_loadbalancer.go@7b31c76; learn.microsoft.com/azure/aks/configure-load-balancer-standard: CPA
 ``azure_loadbalancer_healthprobe.go`` and the probe annotations)."""
 
 from __future__ import annotations

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from aksnet.dataplane import apply, names
+from aksnet.dataplane import apply, names, record
 from aksnet.dataplane.cleanup import down
 from aksnet.dataplane.plan import build_plan
-from aksnet.dataplane.record import State
 from aksnet.dataplane.spec import Plan
 from aksnet.model.twin import Twin
 
@@ -70,8 +69,8 @@ def built(home: Path, twin: Twin, **kw: Any) -> Iterator[tuple[str, Plan]]:
     tag = names.workspace_tag(home)
     try:
         plan = build_plan(twin, tag, **kw)
-        with apply.locked(home):
-            apply.apply_plan(home, plan, State.load(apply.dataplane_dir(home), tag))
+        with record.opened(home, tag) as state:
+            apply.apply_plan(home, plan, state)
         yield tag, plan
     finally:
         down(home, tag)

@@ -6,7 +6,7 @@ Lines excluded from the comparison, and why they legitimately differ:
 
 * ``header.x-request-id``: NGINX's ``$req_id``, 16 random bytes per request (twin: a fixed example value);
 * ``header.user-agent``: the twin's curl is a fixed version (curl/8.5.0), the real one is the host's curl;
-* ``protocol=``: the real echo agent also states the transport (engineer H8's agent, shared by TCP and UDP
+* ``protocol=``: the real echo agent also states the transport (agent, shared by TCP and UDP
   probes); DESIGN.md's HTTP echo contract has no such line and the twin's HTTP echo omits it.
 """
 

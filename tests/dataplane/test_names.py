@@ -37,5 +37,6 @@ def test_netns_names_carry_the_workspace_prefix(tmp_path: Path) -> None:
 
 def test_default_internet_client_matches_trace() -> None:
     from aksnet.analyses import trace
+    from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
-    assert tn.DEFAULT_INTERNET_CLIENT == trace.DEFAULT_INTERNET_CLIENT
+    assert trace.DEFAULT_INTERNET_CLIENT == DEFAULT_INTERNET_CLIENT

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from aksnet.analyses.trace import trace
-from aksnet.dataplane import apply, names, probe, verify
+from aksnet.dataplane import apply, names, probe, record, verify
 from aksnet.dataplane.cleanup import down
 from aksnet.dataplane.plan import build_plan
-from aksnet.dataplane.record import State
 from aksnet.engine.addressing import Topology
 from aksnet.model import k8s
 from tests.dataplane.realnet import built, host_snapshot, our_etc, our_netns, requires_dataplane
@@ -75,11 +74,16 @@ def test_up_is_incremental(tmp_path: Path) -> None:
     tag = names.workspace_tag(tmp_path)
     small, bigger = kubenet_twin(pods_per_node=1), kubenet_twin(pods_per_node=2)
     try:
-        with apply.locked(tmp_path):
-            st = State.load(apply.dataplane_dir(tmp_path), tag)
+        with record.opened(tmp_path, tag) as st:
             first = apply.apply_plan(tmp_path, build_plan(small, tag), st)
+            agent_pid = [p.pid for p in st.processes if p.role == "agent"]
             again = apply.apply_plan(tmp_path, build_plan(small, tag), st)
             grown = apply.apply_plan(tmp_path, build_plan(bigger, tag), st)
+            # new pods: the running agent opens their sockets (SIGHUP), no restart of every namespace's
+            assert [p.pid for p in st.processes if p.role == "agent"] == agent_pid and grown.agent_restarted
+            topo = Topology.build(bigger)
+            planned = probe.plan_flows(topo, tag, "pod/web-00", "pod/web-11", 80, "TCP", "default")
+            assert [r.delivered for r in probe.send_many(planned.flows)] == [True]
             deny = (k8s.NetworkPolicy("default", "deny-all", k8s.LabelSelector(), ("Ingress",)),)
             policed = apply.apply_plan(tmp_path, build_plan(kubenet_twin(pods_per_node=2, policies=deny), tag), st)
             as_nodeport = apply.apply_plan(tmp_path, build_plan(kubenet_twin(pods_per_node=2, policies=deny,
@@ -101,12 +105,12 @@ sys.path.insert(0, {root!r})
 from tests.dataplane.twins import kubenet_twin
 from aksnet.dataplane import apply, names
 from aksnet.dataplane.plan import build_plan
-from aksnet.dataplane.record import State
+from aksnet.dataplane import record
 home = Path({home!r}); tag = names.workspace_tag(home)
 plan = build_plan(kubenet_twin(pods_per_node=25, nodes=2), tag)
 print("start", flush=True)
-with apply.locked(home):
-    apply.apply_plan(home, plan, State.load(apply.dataplane_dir(home), tag))
+with record.opened(home, tag) as state:
+    apply.apply_plan(home, plan, state)
 """
 
 

@@ -1,4 +1,5 @@
-"""CoreDNS kubernetes plugin answers (reference k8s-services-ingress.md §2, §7.4 style: qname, qtype → rcode and
+"""CoreDNS kubernetes plugin answers (kubernetes.io/docs/concepts/services-networking/dns-pod-service;
+coredns/coredns plugin/kubernetes style: qname, qtype → rcode and
 records) and the pod's stub resolver (search list, ndots:5, glibc order)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """kube-proxy: DNAT, endpoint choice under internal/external traffic policy, REJECT/DROP, source ranges,
-masquerade (k8s-services-ingress.md §1.7–§1.9)."""
+masquerade (kubernetes.io/docs/reference/networking/virtual-ips)."""
 
 from __future__ import annotations
 

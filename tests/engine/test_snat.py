@@ -1,4 +1,4 @@
-"""SNAT per network plugin × destination (aks.md §5 table)."""
+"""SNAT per network plugin × destination (learn.microsoft.com/azure/aks/concepts-network-cni-overview table)."""
 
 from __future__ import annotations
 

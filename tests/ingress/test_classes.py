@@ -1,4 +1,5 @@
-"""Which controller serves which Ingress (reference §3.3, §4.1; AKS app routing §6)."""
+"""Which controller serves which Ingress (kubernetes.io/docs/concepts/services-networking/ingress#ingress-class;
+kubernetes.github.io/ingress-nginx/user-guide/multiple-ingress; learn.microsoft.com/azure/aks/app-routing)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""The Ingress API tables (kubernetes website ingress.md, reference §3.1/§3.2) against ingress-nginx.
+"""The Ingress API tables (kubernetes.io/docs/concepts/services-networking/ingress) against ingress-nginx.
 
 Each row of the official pathType table expands to one case per request path (20 cases). The expected
-outcome is the spec's, except where ingress-nginx documentedly differs (reference §4.9): a request without
+outcome is the spec's,
+except where ingress-nginx documentedly differs
+(kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching): a request without
 the trailing slash of a path that ends in ``/`` gets nginx's 301 to the slashed URI (verified with Debian
 nginx 1.22: ``location /aaa/bbb/`` answers ``/aaa/bbb`` with 301), which then matches.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.cli.common import command_transaction
-from aksnet.twin.kube.controller import reconcile_cluster
+from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.kube_store import cluster_scope
 from tests.conftest import Result, run_cli
 from tests.kube.fakecluster import make_cluster

@@ -77,7 +77,7 @@ spec:
 
 def test_pods_of_removed_nodes_are_replaced(home: Path) -> None:
     from aksnet.cli.common import command_transaction
-    from aksnet.twin.kube.controller import reconcile_cluster
+    from aksnet.twin.controller_manager import reconcile_cluster
     from aksnet.twin.kube_store import cluster_scope
 
     cid = setup_cluster(nodes=2)

@@ -121,7 +121,8 @@ def test_no_workspace_is_a_usage_error(home: Path) -> None:
 @pytest.mark.parametrize(("selector", "flagged"), [("{matchLabels: {app: web-service}}", True),
                                                   ("{matchLabels: {app: web}}", False), ("{}", False)],
                          ids=["service-name", "pod-labels", "every-pod"])
-def test_policy_selecting_no_pod_is_a_hint(home: Path, selector: str, flagged: bool) -> None:  # netpol.md §5 #23
+# kubernetes.io/docs/concepts/services-networking/network-policies
+def test_policy_selecting_no_pod_is_a_hint(home: Path, selector: str, flagged: bool) -> None:
     _cluster(policy="calico")
     assert run_cli("kubectl", "create", "deployment", "web", "--image=nginx", "--port=80").code == 0
     policy = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"

@@ -1,4 +1,5 @@
-"""netpol.md §5 edge cases not covered by the e2e tables, and every §5.1 engine difference."""
+"""kubernetes.io/docs/concepts/services-networking/network-policies edge cases not covered by the e2e tables,
+and every engine difference of learn.microsoft.com/azure/aks/use-network-policies."""
 
 from __future__ import annotations
 
@@ -149,14 +150,14 @@ def test_unknown_engine_is_usage_error() -> None:
         policy_verdict(c, pod(c, "x/a"), pod(c, "x/b"), 80, engine="weave")
 
 
-def test_named_port_never_matches_an_address() -> None:  # §5 item 11
+def test_named_port_never_matches_an_address() -> None:  # kubernetes.io network-policies
     c = e2e_cluster(np("named-out", "podSelector: {matchLabels: {pod: a}}\npolicyTypes: [Egress]\negress:\n"
                                     "- ports: [{port: serve-80-tcp}]"))
     assert policy_verdict(c, pod(c, "x/a"), pod(c, "y/b"), 80).allowed
     assert not policy_verdict(c, pod(c, "x/a"), "8.8.8.8", 80).allowed
 
 
-def test_connections_are_directional() -> None:  # §5 item 18: the matrix is about who initiates
+def test_connections_are_directional() -> None:  # kubernetes.io network-policies: the matrix is about who initiates
     c = e2e_cluster(np("in", "podSelector: {matchLabels: {pod: a}}\ningress:\n- from: [{podSelector: "
                              "{matchLabels: {pod: b}}}]") + np("in", "podSelector: {matchLabels: {pod: b}}\n"
                                                                      "policyTypes: [Ingress]", ns="x").replace(
@@ -167,14 +168,15 @@ def test_connections_are_directional() -> None:  # §5 item 18: the matrix is ab
 
 @pytest.mark.parametrize(("engine", "enforced"), [("upstream", True), ("azure", False), ("calico", True),
                                                   ("cilium", True)])
-def test_lb_ingress_enforcement_flag(engine: str, enforced: bool) -> None:  # §5 item 20 / §5.1
+# kubernetes.io network-policies / AKS engine profiles
+def test_lb_ingress_enforcement_flag(engine: str, enforced: bool) -> None:
     from aksnet.engine.netpol import get_profile
 
     assert get_profile(engine).lb_ingress_enforced is enforced
 
 
 @pytest.mark.parametrize(("op", "allowed_from_b"), [("Exists", True), ("DoesNotExist", False)])
-def test_exists_operators(op: str, allowed_from_b: bool) -> None:  # §5 item 22
+def test_exists_operators(op: str, allowed_from_b: bool) -> None:  # kubernetes.io network-policies
     c = e2e_cluster(np("expr", f"podSelector: {{matchLabels: {{pod: a}}}}\ningress:\n- from: [{{podSelector: "
                                f"{{matchExpressions: [{{key: pod, operator: {op}}}]}}}}]"))
     assert policy_verdict(c, pod(c, "x/b"), pod(c, "x/a"), 80).allowed is allowed_from_b
@@ -208,7 +210,8 @@ def test_cilium_named_port_reuse_caveat() -> None:
 
 @pytest.mark.parametrize(("engine", "target", "caveat"), [("upstream", "x/a", True), ("upstream", "y/a", False),
                                                           ("none", "x/a", False)])
-def test_explain_timing_caveat_when_isolated(engine: str, target: str, caveat: bool) -> None:  # §5 item 21
+# kubernetes.io network-policies
+def test_explain_timing_caveat_when_isolated(engine: str, target: str, caveat: bool) -> None:
     from aksnet.analyses.explain import TIMING_CAVEAT, explain
 
     e = explain(e2e_cluster(DENY_INGRESS_A, engine), f"pod/{target}")
@@ -225,7 +228,8 @@ egress:
 
 @pytest.mark.parametrize(("engine", "allowed"), [("upstream", True), ("azure", True), ("calico", True),
                                                  ("cilium", False)])
-def test_ipblock_matching_node_ip_per_engine(engine: str, allowed: bool) -> None:  # §5 item 10 / §5.1
+# kubernetes.io network-policies / AKS engine profiles
+def test_ipblock_matching_node_ip_per_engine(engine: str, allowed: bool) -> None:
     c = _with_hostnet(EGRESS_NODES, engine)
     assert policy_verdict(c, pod(c, "x/a"), "10.224.0.5", 10250, "TCP").allowed is allowed  # the other node
     assert policy_verdict(c, pod(c, "x/a"), "10.225.0.5", 443, "TCP").allowed is False  # outside the block

@@ -1,5 +1,6 @@
 """Kubernetes upstream e2e NetworkPolicy cases (test/e2e/network/netpol/network_policy.go @ 008b3652,
-netpol.md §2.4) as table tests with full 9×9 truth tables (loopback ignored, k8s#95879). Each table is
+kubernetes/kubernetes test/e2e/network/netpol) as table tests with full 9×9 truth tables (loopback ignored,
+k8s#95879). Each table is
 checked twice: pairwise with ``policy_verdict`` and all-pairs with the class-based matrix."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Every one of the 48 ``f.It`` cases of the upstream e2e suite (kubernetes/kubernetes
-test/e2e/network/netpol/network_policy.go @ 008b3652, netpol.md §2.4), by its upstream title, transcribed
+test/e2e/network/netpol/network_policy.go @ 008b3652, kubernetes/kubernetes test/e2e/network/netpol),
+by its upstream title, transcribed
 step by step: the pods the case creates (``initializeResources``), the policies of each step (by their
 upstream names; ``UpdatePolicy`` replaces a policy of the same name), label updates, and each
 ``ValidateOrFail`` with its port, protocol and truth table, built with the upstream DSL (``NewReachability``

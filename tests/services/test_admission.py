@@ -1,5 +1,7 @@
-"""Service admission: API-server defaults, validation messages (reference k8s-services-ingress.md §1.1, §1.11,
-§7.7) and allocation through ``admit_service`` / ``release_service``."""
+"""Service admission: API-server defaults,
+validation messages (kubernetes.io/docs/concepts/services-networking/service;
+kubernetes/kubernetes pkg/apis/core/validation/validation.go) and allocation through ``admit_service`` /
+``release_service``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Allocation tables of kubernetes/kubernetes (reference k8s-services-ingress.md §7.6): the band offsets of the
+"""Allocation tables of kubernetes/kubernetes (kubernetes/kubernetes pkg/registry/core/service/ipallocator): the band
+offsets of the
 ClusterIP and NodePort allocators, and how the allocators walk their bands."""
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def test_nodeport_range_offset(size: int, offset: int) -> None:
     ("10.0.0.0/16", "10.0.0.1", "10.0.1.0", "10.0.1.1", "10.0.255.254"),
 ], ids=["/24", "/20", "aks-/16"])
 def test_clusterip_bands(cidr: str, first_static: str, last_static: str, first_dynamic: str, last: str) -> None:
-    """The worked examples of cluster-ip-allocation.md (reference §1.3)."""
+    """The worked examples of cluster-ip-allocation.md
+    (kubernetes.io/docs/concepts/services-networking/cluster-ip-allocation)."""
     net = ipaddress.ip_network(cidr)
     off = ipalloc.calculate_range_offset(net)
     assert ipalloc.ip_at(net, 0) == first_static

@@ -1,4 +1,5 @@
-"""NetworkPolicy semantics that only show on a whole path (netpol.md §5): policies judge the packet after
+"""NetworkPolicy semantics that only show on a whole path
+(kubernetes.io/docs/concepts/services-networking/network-policies): policies judge the packet after
 kube-proxy's DNAT, so a Service port means nothing to them, only the endpoint's (target) port (item 20); a
 named port resolves on each destination pod, so one name may mean different numbers (item 11)."""
 

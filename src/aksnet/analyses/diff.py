@@ -1,6 +1,7 @@
 """``aksnet diff A B``: connections added, removed and changed between two snapshots.
 
-Follows netpol-analyzer's ``diff`` (netpol.md §2.1, docs/diff_output.md): both sides are computed as
+Follows netpol-analyzer's ``diff`` (np-guard/netpol-analyzer pkg/netpol/connlist@e54a334,
+docs/diff_output.md): both sides are computed as
 full connectivity lists (all ports, as ``matrix --all-ports``), pairs are matched by peer names; an entry
 is ``changed`` (both sides connect, differently), ``added`` (only ref2) or ``removed`` (only ref1), with
 ``No Connections`` for the missing side and ``workloads-diff-info`` when the workload itself was added or

@@ -28,9 +28,9 @@ from aksnet.engine import routing
 from aksnet.errors import AzureError
 from aksnet.model import azure
 from aksnet.model.twin import Twin
+from aksnet.rules import azure as azure_rules
 
-AZURE_PLATFORM = "168.63.129.16/32"
-_PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8")
+AZURE_PLATFORM = f"{azure_rules.HOST_VIP}/32"
 
 
 class _Context:
@@ -119,7 +119,7 @@ def _net_str(prefix: str) -> str:
 
 def _internet(vnet_space: Sequence[str]) -> list[str]:
     """The IPv4 space that is neither private/reserved nor in the VNet: what the ``Internet`` tag matches."""
-    holes = [ipaddress.IPv4Network(p) for p in _PRIVATE]
+    holes = [ipaddress.IPv4Network(p) for p in azure_rules.INTERNET_EXCLUDED]
     for p in vnet_space:
         try:
             holes.append(ipaddress.IPv4Network(p, strict=False))

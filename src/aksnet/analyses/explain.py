@@ -115,7 +115,8 @@ class Explanation:
                 "notes": self.notes}
 
 
-# netpol.md §5 item 21: outside what a static analysis can know, so said once wherever a policy isolates a pod
+# kubernetes.io/docs/concepts/services-networking/network-policies: outside what a static analysis can know,
+# so said once wherever a policy isolates a pod
 TIMING_CAVEAT = ("this is the steady state: whether a policy change affects connections already established, and "
                  "how soon a new pod is isolated, is up to the engine (Kubernetes docs: NetworkPolicy's impact on "
                  "existing connections; Pod lifecycle)")

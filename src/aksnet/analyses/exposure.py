@@ -8,8 +8,8 @@ Three kinds of exposure, each verified by walking a real flow through the path e
   ``k8s-azure-lb_allow_IPv4_…``) or the hop that blocks it, and ``loadBalancerSourceRanges``;
 * **node port**: every NodePort (of NodePort and LoadBalancer Services) on a node's address, walked from a VM
   of the VNet (kube-proxy opens the node port on every node; AKS nodes have no public address by default);
-* **ingress**: every (host, path) → Service an ingress-nginx controller serves (engineer H6's
-  ``aksnet.engine.ingress.list_exposures``): the controller Service's public frontend is walked from the
+* **ingress**: every (host, path) → Service an ingress-nginx controller serves
+  (``aksnet.engine.ingress.list_exposures``): the controller Service's public frontend is walked from the
   internet, the request is routed by ``route_request`` and the controller pod → backend pod leg is walked for
   every endpoint, so a backend whose NetworkPolicies shut the controller out is listed as blocked with the
   deciding policy.
@@ -31,8 +31,7 @@ from aksnet.engine.flow import Site, Walk
 from aksnet.engine.ingress import ControllerView, Exposure, controller_of_pod
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
-
-DEFAULT_INTERNET_CLIENT = "198.51.100.10"  # = aksnet.analyses.trace.DEFAULT_INTERNET_CLIENT (TEST-NET-2)
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 REACHABLE, BLOCKED, UNTESTED = "reachable", "blocked", "untested"
 

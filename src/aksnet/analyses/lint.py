@@ -18,8 +18,8 @@ from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
 
-AZURE_LB_PROBE_SOURCE = "168.63.129.16"
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -62,7 +62,8 @@ def _cluster_name(state: ClusterState) -> str:
 
 def check_kubenet_routes(twin: Twin, state: ClusterState) -> list[Finding]:
     """kubenet: every node's pod /24 must be routed to the node by the route table on the node subnet,
-    or cross-node pod traffic is dropped [aks.md §3.1–§3.2; AKS configure-kubenet]."""
+    or cross-node pod traffic is dropped [learn.microsoft.com/azure/aks/faq;
+    kubernetes-sigs/cloud-provider-azure pkg/provider/azure_routes.go@7b31c76; AKS configure-kubenet]."""
     mc = state.cluster
     if mc is None or mc.network_profile.network_plugin != "kubenet":
         return []
@@ -98,7 +99,8 @@ def check_kubenet_routes(twin: Twin, state: ClusterState) -> list[Finding]:
 
 def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
     """The NSGs on node subnets/NICs must let nodes talk to each other and let the Azure load balancer's
-    health probes in [aks.md §3.6: Node→Node all; AllowAzureLoadBalancerInBound]."""
+    health probes in [learn.microsoft.com/azure/virtual-network/network-security-groups-overview: Node→Node all;
+    AllowAzureLoadBalancerInBound]."""
     mc = state.cluster
     if mc is None or len(state.nodes) == 0:
         return []
@@ -139,7 +141,8 @@ def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
 
 def _probe_ports(state: ClusterState) -> list[int]:
     """The ports Azure's health probes use on the nodes: each LoadBalancer Service's nodePort (ETP Cluster)
-    or healthCheckNodePort (ETP Local) [aks.md §3.4]; kube-proxy's 10256 when there is none."""
+    or healthCheckNodePort (ETP Local) [kubernetes-sigs/cloud-provider-azure
+    pkg/provider/azure_loadbalancer.go@7b31c76]; kube-proxy's 10256 when there is none."""
     ports = []
     for svc in state.services:
         if svc.type != "LoadBalancer":
@@ -188,7 +191,8 @@ def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Findin
 
 def check_policy_selectors(twin: Twin, state: ClusterState) -> list[Finding]:
     """NetworkPolicies whose podSelector matches no pod of their namespace: often an attempt to target a
-    Service, a workload or a node by name, which NetworkPolicy cannot do [netpol.md §5 item 23; k8s docs
+    Service, a workload or a node by name,
+    which NetworkPolicy cannot do [kubernetes.io/docs/concepts/services-networking/network-policies; k8s docs
     "What you can't do with network policies"]."""
     out = []
     for pol in state.network_policies:
@@ -212,7 +216,8 @@ def _selected_pods(state: ClusterState, svc: k8s.Service) -> list[k8s.Pod]:
 
 def check_services(twin: Twin, state: ClusterState) -> list[Finding]:
     """Services that select no pod, target a port no selected pod declares, or expose a public load balancer
-    to the whole internet [k8s-services-ingress §1.6–§1.7; aks.md §3.5]."""
+    to the whole internet [kubernetes.io/docs/concepts/services-networking/service;
+    kubernetes-sigs/cloud-provider-azure pkg/provider/securitygroup@7b31c76]."""
     out: list[Finding] = []
     for svc in state.services:
         if svc.type == "ExternalName" or svc.selector is None or svc.namespace == "kube-system":

@@ -1,18 +1,18 @@
 """``aksnet matrix``: who can open connections to whom, at workload or pod level.
 
-Follows netpol-analyzer's connlist conventions (netpol.md §2.1): peers ``ns/name[Kind]`` (Kind = the
-top owner, ``Pod`` if none), addresses outside the cluster as the disjoint IPv4 ranges induced by all
-ipBlocks (``a.b.c.d-e.f.g.h[External]``), self-pairs and address→address pairs omitted, pairs without
-connections omitted, lines sorted by source then destination. By default connections towards a pod are
-limited to the container ports its pods declare (pods that declare none keep every allowed port);
+Follows netpol-analyzer's connlist conventions (np-guard/netpol-analyzer pkg/netpol/connlist@e54a334): peers
+``ns/name[Kind]`` (Kind = the top owner, ``Pod`` if none), addresses outside the cluster as the disjoint IPv4
+ranges induced by all ipBlocks (``a.b.c.d-e.f.g.h[External]``), self-pairs and address→address pairs omitted,
+pairs without connections omitted, lines sorted by source then destination. By default connections towards a
+pod are limited to the container ports its pods declare (pods that declare none keep every allowed port);
 ``all_ports`` gives the full allowed ranges, as netpol-analyzer prints them.
 
-The connections are produced lazily, source by source, already in output order (:meth:`MatrixStream.lines`):
+The connections are produced lazily, source by source, already in output order (:meth:`MatrixStream.iter_lines`):
 memory grows with the number of classes and workloads, never with the number of output lines. ``--namespace``
-and ``--focus`` are applied before the class matrix is built (only the rows and columns of the kept classes are
-expanded). Non-policy hops (NSGs, routes, load balancers) and non-policy peers plug in through ``extra_peers``
-(extra sources: internet hosts, VMs), ``path`` (a ``PathFilter`` receives each pair and the policy-allowed
-ConnSet and returns what the whole path allows) and ``extra_targets`` (LB frontends);
+and ``--focus`` are applied before the class matrix is built (only the rows and columns of the kept classes
+are expanded). Non-policy hops (NSGs, routes, load balancers) and non-policy peers plug in through
+``extra_peers`` (extra sources: internet hosts, VMs), ``path`` (a ``PathFilter`` receives each pair and the
+policy-allowed ConnSet and returns what the whole path allows) and ``extra_targets`` (LB frontends);
 ``aksnet.analyses.matrix_path.walk_path_plugin`` builds all three from the path engine. Pure: model in,
 MatrixResult / MatrixStream out.
 """

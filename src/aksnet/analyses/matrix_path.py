@@ -17,8 +17,7 @@ from aksnet.analyses.matrix import Connection, ExtraPeer, ExtraTargets, MatrixPe
 from aksnet.engine.netpol.conns import NONE, ConnSet, conns, union_all
 from aksnet.model.k8s import Pod
 from aksnet.model.twin import ClusterState, Twin
-
-INTERNET_PEER_IP = "198.51.100.10"  # the internet client ``aksnet trace internet`` uses (TEST-NET-2)
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT as INTERNET_PEER_IP
 
 
 @dataclass(slots=True)

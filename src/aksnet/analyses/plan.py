@@ -3,7 +3,9 @@
 For each node pool: node IPs, pod IPs (in the subnet, pod subnet or pod CIDR), upgrade surge, the 5 addresses
 Azure reserves, subnet used/free, the smallest subnet that fits, the largest node count the subnet and the
 pod CIDR allow, kubenet route-table headroom; for the cluster: SNAT ports per node and how many nodes the
-outbound IPs support [reference aks.md §2, §3.8]. Pure: takes :class:`PlanInput`, returns :class:`Plan`;
+outbound IPs support [learn.microsoft.com/azure/aks/concepts-network-ip-address-planning;
+learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections]. Pure: takes :class:`PlanInput`,
+returns :class:`Plan`;
 the CLI gathers the inputs (from the workspace or from flags).
 """
 
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aksnet.rules.aks import KUBENET_MAX_NODES, MAX_NODES_PER_POOL
+from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES
 from aksnet.twin.aks import capacity
-from aksnet.twin.aks.defaults import KUBENET_MAX_NODES, MAX_NODES_PER_POOL
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +82,16 @@ class Plan:
     outbound_ips: int
     snat_ports_per_node: int | None
     nodes_supported_by_outbound_ips: int | None
-    azure_reserved_per_subnet: int = capacity.AZURE_RESERVED
+    azure_reserved_per_subnet: int = SUBNET_RESERVED_ADDRESSES
     max_nodes_limit: int = MAX_NODES_PER_POOL
     notes: tuple[str, ...] = field(default=())
 
 
 def plan_pool(flavour: str, p: PoolInput) -> PoolPlan:
-    """Addresses one pool needs and what its subnet allows (aks.md §2.2–§2.5)."""
+    """Addresses one pool needs and what its subnet allows
+    (learn.microsoft.com/azure/aks/concepts-network-legacy-cni; learn.microsoft.com/azure/aks/configure-kubenet;
+    learn.microsoft.com/azure/aks/concepts-network-azure-cni-overlay;
+    learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet)."""
     nodes = max(p.node_count, p.max_count or 0)
     surge = capacity.surge_nodes(nodes, p.max_surge)
     per_node = capacity.ips_per_node(flavour, p.max_pods)

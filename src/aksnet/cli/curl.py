@@ -4,8 +4,8 @@ Parses curl's options, loads the twin like ``aksnet trace``, runs the curl analy
 would: the body (with ``-i`` the status line and headers first), ``-v`` lines on stderr (the walk's hops as
 ``*`` lines), errors as ``curl: (N) …`` with curl's exit code. The default FROM is ``internet`` (client
 198.51.100.10, TEST-NET-2). With ``--dataplane`` the same request is sent by the real curl from inside the
-source's network namespace of the data plane ``aksnet up`` built (engineer H8's
-``aksnet.dataplane.dpcurl.curl``); its stdout, stderr and exit code are passed through unchanged.
+source's network namespace of the data plane ``aksnet up`` built
+(``aksnet.dataplane.dpcurl.curl``); its stdout, stderr and exit code are passed through unchanged.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """``aksnet up|down|status|exec|probe|verify``: the real data plane (root only).
 
 ``up [-g RG -n CLUSTER]`` builds (or incrementally updates) the cluster in network namespaces, nftables
-and NGINX; ``down`` removes everything recorded; ``status`` lists it; ``exec TARGET -- CMD…`` runs a command
-inside a pod, node, VM or internet host; ``probe FROM TO [--port] [--protocol] [-n]`` sends real packets
-(trace's arguments and exit codes: 0 delivered, 1 not, 2 bad input); ``verify`` probes every flow of the
-cluster and lists each disagreement with ``trace``. Parsing and printing only; the work is in
-``aksnet.dataplane``.
+and NGINX; ``down`` removes everything recorded; ``down --orphans`` removes the data planes of lost
+workspaces (deleted or replaced while up) exactly as their ledgers record them; ``status`` lists it;
+``exec TARGET -- CMD…`` runs a command inside a pod, node, VM or internet host; ``probe FROM TO [--port]
+[--protocol] [-n]`` sends real packets (trace's arguments and exit codes: 0 delivered, 1 not, 2 bad input);
+``verify`` probes every flow of the cluster and lists each disagreement with ``trace``. Parsing and printing
+only; the work is in ``aksnet.dataplane``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import argparse
 import json
 import subprocess
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from aksnet.errors import UsageError
+from aksnet.errors import DataplaneError, UsageError
 
 MULTI_VERB = True
 
@@ -53,17 +54,38 @@ def _up(argv: list[str]) -> int:
               f" in {r.seconds:.2f}s")
         for note in res.plan.notes:
             print(f"  note: {note}")
+    _warn_orphans(res.orphans)
     return 0
+
+
+def _warn_orphans(orphans: list[Any]) -> None:
+    for o in orphans:
+        print(f"warning: {o.describe()}: run 'aksnet down --orphans'", file=sys.stderr)
 
 
 def _down(argv: list[str]) -> int:
     p = _Parser(prog="aksnet down", description="Remove everything 'aksnet up' created.")
-    p.parse_args(argv)
+    p.add_argument("--orphans", action="store_true",
+                   help="instead, remove the data planes of lost workspaces (deleted, or replaced while up): exactly "
+                        "what their ledgers record")
+    args = p.parse_args(argv)
     from aksnet.dataplane import session
 
+    if args.orphans:
+        rep = session.teardown_orphans()
+        for o in rep.orphans:
+            print(f"removed the data plane of {o.why} workspace {o.workspace}")
+        for tag in rep.busy:
+            print(f"warning: ledger {tag} is in use by another aksnet command; left alone", file=sys.stderr)
+        print(f"orphans down: removed {len(rep.namespaces)} namespaces, {rep.processes} processes, "
+              f"{len(rep.paths)} files of {len(rep.orphans)} lost workspaces in {rep.seconds:.2f}s")
+        return 0
     rep = session.teardown(_home())  # type: ignore[arg-type]
+    if rep.foreign is not None:
+        raise DataplaneError(f"{rep.foreign.describe()}; it is not this workspace's: run 'aksnet down --orphans'")
     print(f"data plane down: removed {len(rep.namespaces)} namespaces, {rep.processes} processes, "
           f"{len(rep.paths)} files in {rep.seconds:.2f}s")
+    _warn_orphans(rep.orphans)
     return 0
 
 
@@ -73,14 +95,19 @@ def _status(argv: list[str]) -> int:
     args = p.parse_args(argv)
     from aksnet.dataplane import session
 
-    rows, procs, leftovers = session.status(_home())  # type: ignore[arg-type]
+    st = session.status(_home())  # type: ignore[arg-type]
+    rows, procs, leftovers = st.units, st.processes, st.unrecorded
     if args.output == "json":
         print(json.dumps({"units": [{"key": r.key, "netns": r.netns, "exists": r.exists} for r in rows],
                           "processes": [{"role": a, "pid": b, "alive": c} for a, b, c in procs],
-                          "unrecorded": leftovers}, indent=2))
+                          "unrecorded": leftovers,
+                          "orphans": [{"workspace": o.workspace, "why": o.why, "tag": o.tag,
+                                       "namespaces": o.namespaces, "processes": o.processes, "paths": o.paths}
+                                      for o in st.orphans]}, indent=2))
         return 0
     if not rows and not procs:
         print("data plane: down")
+        _warn_orphans(st.orphans)
         return 0
     width = max(len(r.key) for r in rows) if rows else 10
     print(f"{'OBJECT'.ljust(width)}  STATE    NAMESPACE")
@@ -90,6 +117,7 @@ def _status(argv: list[str]) -> int:
         print(f"process {role} pid {pid}: {'running' if ok else 'NOT RUNNING'}")
     for n in leftovers:
         print(f"warning: namespace {n} has this workspace's prefix but is not recorded")
+    _warn_orphans(st.orphans)
     return 0
 
 

@@ -14,7 +14,14 @@ from dataclasses import replace
 
 from aksnet.analyses.explain import Explanation, explain, explanation_text, find_target
 from aksnet.analyses.exposure import ExposureReport
-from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, load_workspace_twin, print_warnings
+from aksnet.cli.matrix import (
+    ArgParser,
+    add_source_options,
+    load_cluster,
+    load_workspace_twin,
+    print_warnings,
+    report_source,
+)
 from aksnet.engine.netpol import PolicyPeer, policy_verdict
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
@@ -127,6 +134,7 @@ def run(argv: list[str]) -> int:
     if not args.target:
         p.error("the following arguments are required: POD|WORKLOAD (or use --exposure)")
     if args.to:
-        return _pair(args, load_cluster(args))
+        cluster = load_cluster(args)
+        return report_source(cluster, _pair(args, cluster))
     twin, cluster = _load(args)
-    return _workload(args, twin, cluster)
+    return report_source(cluster, _workload(args, twin, cluster))

@@ -64,7 +64,13 @@ def run(argv: list[str]) -> int:
         sys.stdout.write(json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
     else:
         sys.stdout.write(lint_text.render(findings) + "\n")
-    if args.fail_on == "never":
-        return 0
-    limit = SEVERITIES.index(args.fail_on)
-    return 1 if any(SEVERITIES.index(f.severity) <= limit for f in findings) else 0
+    from aksnet.cli.matrix import report_source
+
+    code = 0
+    if args.fail_on != "never":
+        limit = SEVERITIES.index(args.fail_on)
+        code = 1 if any(SEVERITIES.index(f.severity) <= limit for f in findings) else 0
+    for cs in twin.clusters:
+        if cluster_id is None or (cs.cluster is not None and cs.cluster.id.lower() == cluster_id.lower()):
+            code = report_source(cs, code)
+    return code

@@ -13,14 +13,19 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import NoReturn, TextIO
 
 from aksnet.analyses.matrix import stream_matrix
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import AksnetError, KubeError, UsageError
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
-FORMATS = ("txt", "json", "csv", "md", "dot")
+# -o format → the render module (one per format) that writes connlists and diffs
+RENDERERS: dict[str, ModuleType] = {"txt": connlist_txt, "json": connlist_json, "csv": connlist_csv,
+                                    "md": connlist_md, "dot": connlist_dot}
+FORMATS = tuple(RENDERERS)
 CHUNK_CHARS = 1 << 20  # characters per write() of the output (tests inject a small one)
 
 
@@ -64,19 +69,38 @@ def load_workspace_twin(home: Path | None = None, context: str | None = None) ->
 
 
 def load_dir(path: Path, engine: str | None) -> ClusterState:
-    """A manifest directory, its NetworkPolicies validated as the API server would (kubectl's messages)."""
+    """A directory (manifests, or a real cluster's dump: the loader of ``aksnet import``), its NetworkPolicies
+    validated as the API server would; invalid objects are left out and reported in kubectl's words
+    (``ClusterState.problems``), the valid rest is analysed."""
+    from dataclasses import replace
+
     from aksnet.analyses.matrix import paused_gc
-    from aksnet.io.manifest_dir import cluster_state_from_documents, read_documents
+    from aksnet.io.manifest_dir import cluster_state_from_documents, read_directory
+    from aksnet.io.policy_kinds import is_kubernetes_network_policy
     from aksnet.twin.kube import validation
 
     with paused_gc():
-        docs = read_documents(path)
-    for d in docs:
-        if d.get("kind") == "NetworkPolicy":
+        dump = read_directory(path)
+    problems = list(dump.problems)
+    docs = []
+    for d in dump.k8s:
+        if is_kubernetes_network_policy(d):
             errs = validation.validate("NetworkPolicy", d)
             if errs:
-                raise validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
-    return cluster_state_from_documents(docs, engine or "upstream")
+                err = validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
+                problems.append(err.render())
+                continue
+        docs.append(d)
+    return replace(cluster_state_from_documents(docs, engine or "upstream"), problems=tuple(problems))
+
+
+def report_source(cluster: ClusterState, code: int) -> int:
+    """After an analysis: the policy objects of other kinds (warnings) and the objects of the directory that could
+    not be read (kubectl's errors); those make the exit code non-zero, as ``kubectl apply`` does."""
+    print_warnings(list(cluster.ignored_policies))
+    for p in cluster.problems:
+        print(p, file=sys.stderr)
+    return code or (1 if cluster.problems else 0)
 
 
 def load_cluster(args: argparse.Namespace) -> ClusterState:
@@ -179,7 +203,5 @@ def run(argv: list[str]) -> int:
     if not result.enforced:
         print_warnings([f"network policy engine '{result.engine}': NetworkPolicy objects are stored but not "
                         "enforced; every pod can reach every pod"])
-    from importlib import import_module
-
-    write_chunks(import_module(f"aksnet.render.connlist_{args.output}").render_chunks(result, CHUNK_CHARS))
-    return 0
+    write_chunks(RENDERERS[args.output].render_chunks(result, CHUNK_CHARS))
+    return report_source(cluster, 0)

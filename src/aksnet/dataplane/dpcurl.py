@@ -1,6 +1,6 @@
 """``aksnet curl --dataplane``: the same request sent by the real curl from inside the source namespace.
 
-Engineer H7's ``aksnet.cli.curl`` calls :func:`curl`. The source is parsed like trace's FROM (default
+``aksnet.cli.curl`` calls :func:`curl`. The source is parsed like trace's FROM (default
 ``internet``); curl runs under ``ip netns exec`` so a pod resolves names through its own resolv.conf (the
 cluster DNS the data plane serves). Argument lists only; nothing is passed through a shell.
 """
@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aksnet.analyses import trace as trace_mod
-from aksnet.dataplane import apply, probe, session
-from aksnet.dataplane.record import State
-from aksnet.engine.addressing import Topology
+from aksnet.dataplane import probe, session
 from aksnet.errors import DataplaneError
 
 CURL = "/usr/bin/curl"
@@ -45,14 +43,9 @@ def curl(home: Path, source: str | None, url: str, *, namespace: str = "default"
          resolve: Sequence[str] = (), verbose: bool = False) -> tuple[int, str, str]:
     """Run the real curl from ``source`` (trace's FROM syntax); returns (curl's exit code, stdout, stderr)."""
     session.check_privileges()
-    if not session.is_up(home):
-        raise DataplaneError("the data plane is not up: run 'aksnet up' first")
-    twin, cluster_id = session.load(home)
-    tag = session.tag_of(home)
-    state = State.load(apply.dataplane_dir(home), tag)
-    topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
+    topo, tag, state = session.own_topology(home)
     site = trace_mod.parse_sources(topo, source or "internet", namespace)[0]
-    if site.kind == "internet" and site.ip not in state.meta.get("internet_hosts", []):
+    if site.kind == "internet" and site.ip not in state.setting("internet_hosts", []):
         session.up(home, extra_internet=(site.ip,))
     ns = probe.site_netns(tag, site, topo)
     return curl_in(ns, curl_argv(url, insecure=insecure, include=include, method=method, headers=headers,

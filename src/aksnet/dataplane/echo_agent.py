@@ -1,7 +1,7 @@
 """The echo agent: one process serving every pod, VM, internet host and API server namespace.
 
 For each namespace in its configuration it opens sockets *inside* that namespace (setns in this thread,
-then back: sockets keep the namespace they were created in, stack.md §3): TCP and UDP on the echo port
+then back: sockets keep the namespace they were created in, docs.pyroute2.org): TCP and UDP on the echo port
 (every other port is redirected there by the namespace's ``aksnet-echo`` nft table, and the original port
 is read back with SO_ORIGINAL_DST / IP_ORIGDSTADDR), real UDP sockets on a pod's declared UDP ports (after a
 REDIRECT, IP_ORIGDSTADDR reports the rewritten port), real TCP listeners for hostNetwork pods, and DNS on
@@ -198,47 +198,106 @@ def _udp_socket(ip: str, port: int, origdst: bool) -> socket.socket:
     return s
 
 
+def _open_listener(lst: dict[str, Any], echo_port: int) -> list[tuple[socket.socket, str, int]]:
+    """The sockets of one namespace's listener, created inside that namespace."""
+    socks: list[tuple[socket.socket, str, int]] = []
+
+    def make() -> None:
+        if lst.get("catch_all", True):
+            socks.append((_tcp_listener("0.0.0.0", echo_port), "tcp", echo_port))
+            socks.append((_udp_socket("0.0.0.0", echo_port, True), "udp", echo_port))
+        for p in lst.get("tcp_ports", []):
+            socks.append((_tcp_listener("0.0.0.0", int(p)), "tcp", int(p)))
+        for p in lst.get("udp_ports", []):
+            socks.append((_udp_socket("0.0.0.0", int(p), False), "udp", int(p)))
+        if lst.get("dns_ip"):
+            socks.append((_udp_socket(lst["dns_ip"], 53, False), "dns", 53))
+            socks.append((_tcp_listener(lst["dns_ip"], 53), "dnstcp", 53))
+
+    try:
+        _in_netns(lst["netns"], make)
+    except OSError as exc:
+        for s, _, _ in socks:
+            s.close()
+        print(f"aksnet-agent: {lst['netns']}: {exc}", file=sys.stderr, flush=True)
+        return []
+    return socks
+
+
+def _listener_key(lst: dict[str, Any]) -> str:
+    """A listener's identity: its configuration and its namespace's kernel identity (a namespace recreated
+    under the same name needs new sockets)."""
+    try:
+        ino = os.stat(f"/var/run/netns/{lst['netns']}").st_ino
+    except OSError:
+        ino = 0
+    return f"{ino}:{json.dumps(lst, sort_keys=True)}"
+
+
+class Agent:
+    """The agent's sockets per listener; ``load`` (at start and on SIGHUP) opens and closes only what changed."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self.sel = selectors.DefaultSelector()
+        self.open: dict[str, list[socket.socket]] = {}
+        self.dns = DnsAnswerer({}, {})
+        self.tls: ssl.SSLContext | None = None
+
+    def load(self) -> None:
+        cfg = json.loads(self.config_path.read_text())
+        echo_port = int(cfg["echo_port"])
+        self.dns = DnsAnswerer(cfg.get("dns_records", {}), cfg.get("upstream", {}))
+        self.tls = tls_context(cfg.get("tls_cert"), cfg.get("tls_key"))
+        wanted = {_listener_key(lst): lst for lst in cfg["listeners"]}
+        for key in [k for k in self.open if k not in wanted]:
+            for s in self.open.pop(key):
+                self.sel.unregister(s)
+                s.close()
+        for key, lst in wanted.items():
+            if key in self.open:
+                continue
+            ident = [tuple(x) for x in lst["identity"]]
+            socks = _open_listener(lst, echo_port)
+            for s, kind, port in socks:
+                self.sel.register(s, selectors.EVENT_READ, (kind, port, ident))
+            self.open[key] = [s for s, _, _ in socks]
+        Path(cfg["readyfile"]).write_text(f"ready {int(cfg.get('generation', 0))}\n")
+
+
 def run(config_path: Path) -> None:
     cfg = json.loads(config_path.read_text())
     Path(cfg["pidfile"]).write_text(f"{os.getpid()}\n")
-    echo_port = int(cfg["echo_port"])
-    dns = DnsAnswerer(cfg.get("dns_records", {}), cfg.get("upstream", {}))
-    tls = tls_context(cfg.get("tls_cert"), cfg.get("tls_key"))
-    sel = selectors.DefaultSelector()
-    for lst in cfg["listeners"]:
-        ident = [tuple(x) for x in lst["identity"]]
-        socks: list[tuple[socket.socket, str, int]] = []
+    agent = Agent(config_path)
+    wake_r, wake_w = socket.socketpair()
+    wake_r.setblocking(False)
+    wake_w.setblocking(False)
+    agent.sel.register(wake_r, selectors.EVENT_READ, ("wake", 0, []))
+    reload = threading.Event()
 
-        def make(lst: dict[str, Any] = lst, socks: list[tuple[socket.socket, str, int]] = socks) -> None:
-            if lst.get("catch_all", True):
-                socks.append((_tcp_listener("0.0.0.0", echo_port), "tcp", echo_port))
-                socks.append((_udp_socket("0.0.0.0", echo_port, True), "udp", echo_port))
-            for p in lst.get("tcp_ports", []):
-                socks.append((_tcp_listener("0.0.0.0", int(p)), "tcp", int(p)))
-            for p in lst.get("udp_ports", []):
-                socks.append((_udp_socket("0.0.0.0", int(p), False), "udp", int(p)))
-            if lst.get("dns_ip"):
-                socks.append((_udp_socket(lst["dns_ip"], 53, False), "dns", 53))
-                socks.append((_tcp_listener(lst["dns_ip"], 53), "dnstcp", 53))
+    def on_hup(*_: Any) -> None:
+        reload.set()
 
-        try:
-            _in_netns(lst["netns"], make)
-        except OSError as exc:
-            print(f"aksnet-agent: {lst['netns']}: {exc}", file=sys.stderr, flush=True)
-            continue
-        for s, kind, port in socks:
-            sel.register(s, selectors.EVENT_READ, (kind, port, ident))
-    Path(cfg["readyfile"]).write_text("ready\n")
+    signal.set_wakeup_fd(wake_w.fileno())
+    signal.signal(signal.SIGHUP, on_hup)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    agent.load()
     while True:
-        for key, _ in sel.select():
+        for key, _ in agent.sel.select():
             kind, port, ident = key.data
             sock = key.fileobj
             assert isinstance(sock, socket.socket)
+            if kind == "wake":
+                with contextlib.suppress(OSError):
+                    sock.recv(4096)
+                continue
             try:
-                _dispatch(sock, kind, port, ident, dns, tls)
+                _dispatch(sock, kind, port, ident, agent.dns, agent.tls)
             except OSError:
                 continue
+        if reload.is_set():
+            reload.clear()
+            agent.load()
 
 
 def _dispatch(s: socket.socket, kind: str, port: int, ident: list[tuple[str, str]], dns: DnsAnswerer,

@@ -1,6 +1,8 @@
 """The Azure fabric in the ``azure-vnet`` namespace: VNet routing, NSGs, load balancer frontends, NAT.
 
-Routing (virtual-networks-udr-overview, aks.md §3.6): every host link has an ``iif`` rule selecting its
+Routing (virtual-networks-udr-overview,
+learn.microsoft.com/azure/virtual-network/network-security-groups-overview): every host link has an ``iif`` rule
+selecting its
 subnet's table, which holds the subnet's effective routes from ``aksnet.engine.routing`` (VnetLocal and
 peering → ``throw`` to the fabric table of host /32s; Internet → the internet router; None and unknown
 next hops → ``unreachable``; VirtualAppliance → the appliance's link). Overlay nodes reach the cluster's

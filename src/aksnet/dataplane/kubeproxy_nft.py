@@ -1,6 +1,7 @@
 """kube-proxy (nftables mode) and ip-masq-agent rulesets for one node, laid out like kube-proxy's own.
 
-Layout (kubernetes pkg/proxy/nftables README and proxier.go, stack.md §4.3): one ``ip kube-proxy`` table;
+Layout (kubernetes pkg/proxy/nftables README and proxier.go,
+kubernetes/kubernetes pkg/proxy/nftables/proxier.go): one ``ip kube-proxy`` table;
 base chains ``nat-prerouting``/``nat-output`` jump ``services`` (``service-ips`` and ``service-nodeports``
 verdict maps), ``filter-*`` chains jump ``endpoints-check`` (``no-endpoint-*`` maps → reject) and
 ``firewall-check`` (loadBalancerSourceRanges); per Service port ``service-<HASH>-ns/svc/proto/port``,
@@ -25,6 +26,7 @@ from aksnet.dataplane import nft as n
 from aksnet.engine import kube_proxy
 from aksnet.engine.addressing import Topology
 from aksnet.model import k8s
+from aksnet.rules.ietf import LOOPBACK
 
 MASQ_BIT = 0x4000
 PRIO_DSTNAT = -100
@@ -142,7 +144,7 @@ def build(topo: Topology, node: k8s.Node, balance: str = "first", clients: Seque
     key3 = {"concat": [n.payload("ip", "daddr"), n.meta("l4proto"), n.payload("th", "dport")]}
     key2 = {"concat": [n.meta("l4proto"), n.payload("th", "dport")]}
     local_dst = [n.match({"fib": {"result": "type", "flags": ["daddr"]}}, "local"),
-                 n.match(n.payload("ip", "daddr"), n.prefix("127.0.0.0/8"), "!=")]
+                 n.match(n.payload("ip", "daddr"), n.prefix(LOOPBACK), "!=")]
     t.rule("services", {"vmap": {"key": key3, "data": "@service-ips"}})
     t.rule("services", *local_dst, {"vmap": {"key": key2, "data": "@service-nodeports"}})
     t.rule("endpoints-check", {"vmap": {"key": key3, "data": "@no-endpoint-services"}})
@@ -218,7 +220,8 @@ def _endpoint_chains(t: n.Table, base: str, chain: str, eps: list[kube_proxy.Bac
 
 
 def masq_table(topo: Topology, node: k8s.Node, flavour: str) -> n.Table:
-    """ip-masq-agent on the node (aks.md §5): kubenet and overlay SNAT pod traffic leaving the pod CIDR to the
+    """ip-masq-agent on the node (learn.microsoft.com/azure/aks/concepts-network-cni-overview): kubenet and overlay
+    SNAT pod traffic leaving the pod CIDR to the
     node IP, Azure CNI SNATs traffic leaving the VNet, pod subnet never SNATs (engine.snat.pod_source)."""
     t = n.Table("ip", "aksnet-ipmasq")
     t.chain("postrouting", hook="postrouting", ctype="nat", prio=PRIO_SRCNAT + 10)

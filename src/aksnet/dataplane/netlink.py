@@ -3,7 +3,7 @@
 Every operation names the namespace it acts in; namespaces are opened with ``flags=0`` so a missing
 namespace is an error, never silently created. Links are only ever created inside our namespaces (a veth
 is created in the parent namespace with its peer moved straight into the child), so the host's namespace
-never gains an interface. Callers record a namespace in the state file before calling :func:`create_netns`.
+never gains an interface. Callers record namespaces in the ledger before calling :func:`create_netns_batch`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from aksnet.dataplane.spec import Addr, RouteSpec, RuleSpec, Unit, Veth
 from aksnet.errors import DataplaneError
 
 NETNS_DIR = Path("/var/run/netns")
+IP = "/usr/sbin/ip"
 _SCOPES = {"universe": 0, "link": 253, "host": 254}
 _RT_TYPES = {"unicast": 1, "blackhole": 6, "unreachable": 7, "prohibit": 8, "throw": 9}
 
@@ -35,10 +37,26 @@ def netns_exists(name: str) -> bool:
     return (NETNS_DIR / name).exists()
 
 
-def create_netns(name: str) -> None:
-    if netns_exists(name):
-        raise DataplaneError(f"network namespace {name} already exists")
-    netns.create(name)
+def create_netns_batch(names: list[str]) -> None:
+    """Create several namespaces as ``ip netns add`` does (unshare + bind mount under /var/run/netns), in this
+    process; none may exist yet."""
+    if not names:
+        return
+    taken = [n for n in names if netns_exists(n)]
+    if taken:
+        raise DataplaneError(f"network namespace {taken[0]} already exists")
+    if any(not n or "/" in n or n.strip() != n or " " in n for n in names):
+        raise DataplaneError(f"bad namespace name in {names!r}")
+    rest = names
+    if not nsenter.run_dir_ready():  # the first namespace since boot: ip(8) makes /var/run/netns shared
+        done = subprocess.run([IP, "netns", "add", names[0]], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise DataplaneError(f"ip netns add {names[0]} failed: {done.stderr.strip()[:1000]}")
+        rest = names[1:]
+    try:
+        nsenter.create_named(rest)
+    except (OSError, ValueError) as exc:
+        raise DataplaneError(f"cannot create network namespaces: {exc}") from exc
 
 
 def remove_netns(name: str) -> None:

@@ -1,9 +1,10 @@
 """NetworkPolicy compiled to nftables for one node (table ``inet aksnet-netpol``).
 
-Semantics come from engineer H5's ``aksnet.engine.netpol`` (``ingress_side``/``egress_side`` with the
+Semantics come from ``aksnet.engine.netpol`` (``ingress_side``/``egress_side`` with the
 cluster's engine profile), so the kernel and the twin share one interpretation of selectors, named ports,
 ipBlocks and engine quirks; this module only turns the per-pod allowed (peer, connections) sets into nft.
-Shape (stack.md §4.4, kube-router style): base chains in ``forward`` (pod↔pod, routed or bridged thanks to
+Shape (cloudnativelabs/kube-router docs/design/npc-design.md,
+kube-router style): base chains in ``forward`` (pod↔pod, routed or bridged thanks to
 br_netfilter), ``input`` (a pod's egress to its own node) and ``output`` (the node's traffic to its pods),
 each accepting established flows, then ``ip daddr vmap`` → ``pod-in-…`` for ingress-isolated local pods
 and ``ip saddr vmap`` → ``pod-out-…`` for egress-isolated ones. A pod chain ``return``s when a rule allows

@@ -153,13 +153,19 @@ def delete_tables_document(tables: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {"nftables": cmds}
 
 
+def without_deletes(document: dict[str, Any]) -> dict[str, Any]:
+    """The same batch without its ``delete`` commands, for a namespace that has no tables yet (deleting a
+    table with base chains makes the commit wait for an RCU grace period: ~13 ms a namespace)."""
+    return {"nftables": [c for c in document["nftables"] if "delete" not in c]}
+
+
 # -- application ----------------------------------------------------------------------------------------
 _LIB: Any = None
 NFT_CTX_OUTPUT_JSON = 1 << 4
 
 
 def _libnftables() -> Any:
-    """libnftables through ctypes (stack.md §4.1: 0.5 ms per batch instead of ~20 ms), or None."""
+    """libnftables through ctypes (libnftables-json(5): 0.5 ms per batch instead of ~20 ms), or None."""
     global _LIB
     if _LIB is None:
         try:
@@ -181,7 +187,7 @@ def _libnftables() -> Any:
 
 def _apply_lib(lib: Any, netns: str, text: str) -> str | None:
     """Run one JSON batch with a libnftables context created and used INSIDE ``netns`` (a context binds to the
-    namespace current at nft_ctx_new, stack.md §4.2-1). Returns the error text, or None on success."""
+    namespace current at nft_ctx_new, libnftables-json(5)). Returns the error text, or None on success."""
     from aksnet.dataplane import nsenter
 
     try:

@@ -11,7 +11,7 @@ read from the paths ``certificate_files`` names (the caller writes them).
 
 Differences from ingress-nginx that are inherent to plain nginx: ``$request_id`` is random (the engine's
 X-Request-ID is a stable hash), weighted canaries are split by nginx's hash of the request, ExternalName
-backends answer 502. Must not write files or run nginx (engineer H8's apply step does).
+backends answer 502. Must not write files or run nginx (apply step does).
 """
 
 from __future__ import annotations
@@ -28,9 +28,38 @@ from aksnet.engine.ingress.servers import CATCH_ALL, CanaryBackend, Server
 FAKE_CERT_NAME = "default-fake-certificate"
 
 
-def _q(text: str) -> str:
-    """A double-quoted nginx string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+DOLLAR_VAR = "${aksnet_dollar}"  # a literal "$" where nginx would expand variables (nginx has no "\\$")
+_CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: str, *, interpolated: bool = False) -> str:
+    """The inside of a double-quoted nginx string (ngx_conf_read_token's rules): ``\\`` and ``"`` escaped,
+    newline/CR/tab written as ``\\n``/``\\r``/``\\t`` so that a value always stays one token on one line. In
+    arguments nginx expands variables in (``return``, ``proxy_set_header``, ``if (… = …)``), ``interpolated``
+    turns every ``$`` into ``${aksnet_dollar}``, a variable whose value is ``$``: the value stays literal."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    for ch, esc in _CONTROL.items():
+        out = out.replace(ch, esc)
+    return out.replace("$", DOLLAR_VAR) if interpolated else out
+
+
+def _q(text: str, *, interpolated: bool = False) -> str:
+    """A double-quoted nginx string holding ``text`` (see :func:`escape`); the one way values enter the file."""
+    return '"' + escape(text, interpolated=interpolated) + '"'
+
+
+def _comment(text: str) -> str:
+    """Text for a ``#`` comment: control characters escaped so that it cannot end the comment's line."""
+    out = text.replace("\\", "\\\\")
+    for ch, esc in _CONTROL.items():
+        out = out.replace(ch, esc)
+    return out
+
+
+def _rewrite_target(target: str) -> str:
+    """rewrite's replacement: ``$1``…``$9`` stay captures, any other ``$`` is literal (the twin's reading)."""
+    quoted = '"' + escape(target) + '"'
+    return re.sub(r"\$(?![0-9])", lambda _m: DOLLAR_VAR, quoted)
 
 
 def cert_basename(cert: TLSCertificate) -> str:
@@ -80,7 +109,7 @@ def _http_maps(view: ControllerView) -> list[str]:
     c = view.config
     lines: list[str] = []
     if c.use_forwarded_headers or c.enable_real_ip:
-        lines += [f"real_ip_header {c.forwarded_for_header};", "real_ip_recursive on;"]
+        lines += [f"real_ip_header {_q(c.forwarded_for_header)};", "real_ip_recursive on;"]
         lines += [f"set_real_ip_from {cidr};" for cidr in c.proxy_real_ip_cidr]
     if c.use_forwarded_headers:
         lines += [
@@ -178,13 +207,14 @@ def _canary_lines(primary: str, alt: CanaryBackend, defined: set[str]) -> list[s
     elif c.weight > 0:
         lines.append(f"if (${_canary_var(primary)} = canary) {{ set $aksnet_upstream {canary_up}; }}")
     if c.cookie:
-        var = "$cookie_" + c.cookie.replace("-", "_")
+        var = _cookie_var(c.cookie)
         lines.append(f"if ({var} = always) {{ set $aksnet_upstream {canary_up}; }}")
         lines.append(f"if ({var} = never) {{ set $aksnet_upstream {main_up}; }}")
     if c.header:
         var = "$http_" + c.header.lower().replace("-", "_")
         if c.header_value:
-            lines.append(f"if ({var} = {_q(c.header_value)}) {{ set $aksnet_upstream {canary_up}; }}")
+            value = _q(c.header_value, interpolated=True)
+            lines.append(f"if ({var} = {value}) {{ set $aksnet_upstream {canary_up}; }}")
         elif c.header_pattern:
             lines.append(f"if ({var} ~ {_q(c.header_pattern)}) {{ set $aksnet_upstream {canary_up}; }}")
         else:
@@ -194,10 +224,30 @@ def _canary_lines(primary: str, alt: CanaryBackend, defined: set[str]) -> list[s
     return lines
 
 
+def _cookie_var(name: str) -> str:
+    """The variable holding cookie ``name``: ``$cookie_NAME`` for plain names; other names (nginx would read
+    ``-`` literally and stop a variable name at ``.``) through a map over the Cookie header (_cookie_maps)."""
+    if re.fullmatch(r"[A-Za-z0-9_]+", name):
+        return "$cookie_" + name
+    return "$aksnet_cookie_" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+def _cookie_maps(view: ControllerView) -> list[str]:
+    """The first ``NAME=value`` of the Cookie header for the canary cookies that are not plain names."""
+    names = sorted({a.canary.cookie for alts in view.canaries.values() for a in alts[:1] if a.canary.cookie})
+    out = []
+    for name in names:
+        var = _cookie_var(name)
+        if var.startswith("$aksnet_cookie_"):
+            rx = "~(?:^|;)\\s*" + re.escape(name) + "=(?<aksnet_cv>[^;]*?)\\s*(?:;|$)"
+            out.append(f"map $http_cookie {var} {{ {_q(rx)} $aksnet_cv; default ''; }}")
+    return out
+
+
 def _proxy_headers(view: ControllerView, loc: Location, directive: str) -> list[str]:
     c, a = view.config, loc.annotations
     xff = "$full_x_forwarded_for" if (c.use_forwarded_headers and c.compute_full_forwarded_for) else "$remote_addr"
-    host = _q(a.upstream_vhost) if a.upstream_vhost else "$best_http_host"
+    host = _q(a.upstream_vhost, interpolated=True) if a.upstream_vhost else "$best_http_host"
     lines = [
         f"{directive} Host {host};",
         f"{directive} Upgrade $http_upgrade;",
@@ -219,7 +269,7 @@ def _proxy_headers(view: ControllerView, loc: Location, directive: str) -> list[
         f'{directive} Proxy "";',
     ]
     if loc.needs_rewrite and a.x_forwarded_prefix:
-        lines.append(f"{directive} X-Forwarded-Prefix {_q(a.x_forwarded_prefix)};")
+        lines.append(f"{directive} X-Forwarded-Prefix {_q(a.x_forwarded_prefix, interpolated=True)};")
     return lines
 
 
@@ -233,11 +283,11 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
         if loc.regex
         else (f"location = {_q(loc.path)}" if loc.path_type == "Exact" else f"location {_q(loc.path)}")
     )
-    body: list[str] = [f"# {who}", f"client_max_body_size {a.proxy_body_size};"]
+    body: list[str] = [f"# {_comment(who)}", f"client_max_body_size {a.proxy_body_size};"]
     if a.denied:
-        return [head + " {", *[f"    {x}" for x in [*body, f"# denied: {a.denied}", "return 503;"]], "}"]
+        return [head + " {", *[f"    {x}" for x in [*body, f"# denied: {_comment(a.denied)}", "return 503;"]], "}"]
     if a.redirect_url:
-        body.append(f"return {a.redirect_code} {_q(a.redirect_url)};")
+        body.append(f"return {a.redirect_code} {_q(a.redirect_url, interpolated=True)};")
     has_cert = server.certificate is not None and server.hostname != CATCH_ALL
     # template.go isLocationInLocationList: ConfigMap no-tls-redirect-locations are never ssl-redirected
     exempt = any(loc.path.startswith(p) for p in view.config.no_tls_redirect_locations)
@@ -253,7 +303,7 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
         body.append("return 404;")
         return [head + " {", *[f"    {x}" for x in body], "}"]
     if loc.needs_rewrite:
-        body.append(f"rewrite {_q('(?i)' + loc.path)} {a.rewrite_target} break;")
+        body.append(f"rewrite {_q('(?i)' + loc.path)} {_rewrite_target(a.rewrite_target)} break;")
     b = loc.backend
     alts = view.canaries.get(b.upstream_name, ())
     proto = {"HTTPS": "https://", "GRPC": "grpc://", "GRPCS": "grpcs://", "AUTO_HTTP": "$scheme://"}.get(
@@ -261,7 +311,7 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
     )
     grpc = a.backend_protocol in ("GRPC", "GRPCS")
     if b.external_name is not None:
-        body += [f"# ExternalName {b.external_name}: not reproduced by the data plane", "return 502;"]
+        body += [f"# ExternalName {_comment(b.external_name)}: not reproduced by the data plane", "return 502;"]
     elif alts:
         body += _canary_lines(b.upstream_name, alts[0], defined)
         body += _proxy_headers(view, loc, "grpc_set_header" if grpc else "proxy_set_header")
@@ -269,7 +319,7 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
         body.append(f"{'grpc_pass' if grpc else 'proxy_pass'} {proto}$aksnet_upstream;")
     elif b.upstream_name not in defined and loc.fallback is not None:
         ns, _, name = (loc.ingress or "/").partition("/")
-        body += [f"# {b.error}: default-backend {loc.fallback.service_key}"]
+        body += [f"# {_comment(b.error)}: default-backend {loc.fallback.service_key}"]
         body += _proxy_headers(view, loc, "proxy_set_header")
         body += [
             "proxy_set_header X-Code 503;",
@@ -281,7 +331,7 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
             f"proxy_pass http://{loc.fallback.custom_default_name};",
         ]
     elif b.upstream_name not in defined:
-        body += [f"# {b.error}", "return 503;"]
+        body += [f"# {_comment(b.error)}", "return 503;"]
     elif a.backend_protocol == "FCGI":
         body += [
             f"fastcgi_pass {b.upstream_name};",
@@ -315,7 +365,7 @@ def _server_name(s: Server) -> str:
         name = f"~^(?<subdomain>[\\w-]+)\\.{rest}$"
     else:
         name = s.hostname
-    return " ".join([name, *s.aliases])
+    return " ".join([name, *(_q(a) for a in s.aliases)])
 
 
 def _server(
@@ -332,16 +382,17 @@ def _server(
     if s.certificate is not None and s.hostname != CATCH_ALL:
         crt, key = paths[s.certificate.name]
         out += [
-            f"    # certificate: {s.certificate.name}",
+            f"    # certificate: {_comment(s.certificate.name)}",
             f"    ssl_certificate {crt};",
             f"    ssl_certificate_key {key};",
         ]
         out.append("    add_header Strict-Transport-Security $aksnet_hsts always;")
     if s.regex:
-        out.append(f"    # regex locations, first match wins: {s.regex_reason}")
+        out.append(f"    # regex locations, first match wins: {_comment(s.regex_reason)}")
     for loc in s.locations:
         if loc.annotations.app_root:
-            out.append(f"    if ($uri = /) {{ return 302 $scheme://$http_host{loc.annotations.app_root}; }}")
+            root = escape(loc.annotations.app_root, interpolated=True)
+            out.append(f'    if ($uri = /) {{ return 302 "$scheme://$http_host{root}"; }}')
             break
     seen: set[str] = set()
     if s.hostname == CATCH_ALL:
@@ -356,7 +407,7 @@ def _server(
     for loc in s.locations:
         key = loc.nginx
         if key in seen and not loc.regex:
-            out.append(f"    # duplicate location {key} from Ingress {loc.ingress} skipped (the first one wins)")
+            out.append(f"    # duplicate location {_comment(key)} from Ingress {loc.ingress} skipped (the first wins)")
             continue
         seen.add(key)
         out += [f"    {line}" for line in _location(view, s, loc, defined)]
@@ -389,8 +440,9 @@ def render_nginx_conf(
     """The whole nginx.conf for the controller of ``view``; runtime files live under ``prefix``.
 
     ``listen_address`` (e.g. the controller pod's IP) restricts the listeners; default: every address.
-    ``user``: the worker processes' user (nginx's default is ``nobody``, which must be able to write the
-    temp paths under ``prefix`` for request bodies).
+    ``user``: the worker processes' user and group (``nobody nogroup`` in the data plane; the master stays
+    root, as in ingress-nginx's image, to bind the ports and read the certificates). Every file nginx writes
+    (pid, logs, temp paths) is under ``prefix``; the workers never open files (no temp files).
     """
     listen = f"{listen_address}:" if listen_address else ""
     p = prefix.rstrip("/")
@@ -415,6 +467,12 @@ def render_nginx_conf(
         f"fastcgi_temp_path {p}/fastcgi-temp;",
         f"uwsgi_temp_path {p}/uwsgi-temp;",
         f"scgi_temp_path {p}/scgi-temp;",
+        # the workers (an unprivileged user) cannot reach the prefix, which lies in the private workspace:
+        # request and response bodies stream or stay in memory instead of temp files
+        "proxy_request_buffering off;",
+        "proxy_max_temp_file_size 0;",
+        "fastcgi_request_buffering off;",
+        "fastcgi_max_temp_file_size 0;",
         "server_names_hash_bucket_size 128;",
         "map_hash_bucket_size 128;",
         "server_name_in_redirect off;",
@@ -426,12 +484,17 @@ def render_nginx_conf(
         f"ssl_certificate_key {dkey};",
         *_http_maps(view),
         *_canary_blocks(view),
+        *_cookie_maps(view),
         *upstreams,
     ]
-    out += [f"    {line}" for line in http]
+    servers: list[str] = []
     for src in sorted(view.www_redirects):
-        out += [f"    {line}" for line in _www_redirect_server(view, src, view.www_redirects[src], paths, listen)]
+        servers += _www_redirect_server(view, src, view.www_redirects[src], paths, listen)
     for s in view.servers:
-        out += [f"    {line}" for line in _server(view, s, paths, defined, listen)]
+        servers += _server(view, s, paths, defined, listen)
+    if any(DOLLAR_VAR in line for line in servers):
+        # geo values are never expanded: "$" stays a dollar sign
+        http.append('geo $aksnet_dollar { default "$"; }')
+    out += [f"    {line}" for line in http + servers]
     out.append("}")
     return "\n".join(out) + "\n"

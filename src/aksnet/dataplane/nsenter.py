@@ -1,8 +1,11 @@
-"""Enter an existing named network namespace in the current thread, and come back.
+"""Enter an existing named network namespace in the current thread, and come back; make named namespaces.
 
 ``setns(2)`` on an fd of ``/var/run/netns/<name>`` opened read-only, so a missing namespace is an error and
 is never created (pyroute2's ``pushns`` would create it). Sockets opened inside keep that namespace after
-we return (stack.md §3). The namespace is per thread.
+we return (docs.pyroute2.org). The namespace is per thread. :func:`create_named` does what ``ip netns add``
+does, in-process (no helper process that could outlive a killed ``up`` and keep adding namespaces after
+``down``): a new namespace by ``unshare(CLONE_NEWNET)`` in a helper thread, bind-mounted on
+``/var/run/netns/<name>``.
 """
 
 from __future__ import annotations
@@ -11,16 +14,71 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import threading
 from collections.abc import Iterator
 
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
 
 
 def _setns(fd: int) -> None:
     if _libc.setns(fd, CLONE_NEWNET) != 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
+
+
+MS_BIND = 0x1000
+NETNS_RUN_DIR = "/var/run/netns"
+
+
+def run_dir_ready() -> bool:
+    """``/var/run/netns`` is a shared mount point (``ip netns add`` makes it one the first time)."""
+    real = os.path.realpath(NETNS_RUN_DIR)
+    with open("/proc/self/mountinfo") as fh:
+        return any(f[4] == real and any(o.startswith("shared:") for o in f[6:f.index("-")])
+                   for f in (line.split() for line in fh))
+
+
+def create_named(names: list[str]) -> None:
+    """Create named network namespaces, in one helper thread (unshare changes only that thread's namespace,
+    and it returns to the original one). ``/var/run/netns`` must already be a shared mount point (``ip netns
+    add`` makes it one the first time)."""
+    if not run_dir_ready():
+        raise OSError(0, f"{NETNS_RUN_DIR} is not a shared mount point yet")
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+        try:
+            for name in names:
+                if not name or "/" in name or name in (".", ".."):
+                    raise ValueError(f"bad namespace name {name!r}")
+                target = f"{NETNS_RUN_DIR}/{name}"
+                os.close(os.open(target, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
+                try:
+                    if _libc.unshare(CLONE_NEWNET) != 0:
+                        err = ctypes.get_errno()
+                        raise OSError(err, f"unshare: {os.strerror(err)}")
+                    try:
+                        if _libc.mount(b"/proc/thread-self/ns/net", target.encode(), b"none", MS_BIND, None) != 0:
+                            err = ctypes.get_errno()
+                            raise OSError(err, f"mount {target}: {os.strerror(err)}")
+                    finally:
+                        _setns(home)
+                except BaseException:
+                    os.unlink(target)
+                    raise
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            os.close(home)
+
+    t = threading.Thread(target=work, name="aksnet-netns-create")
+    t.start()
+    t.join()
+    if errors:
+        raise errors[0]
 
 
 @contextlib.contextmanager

@@ -21,8 +21,8 @@ from aksnet.dataplane import nft as n
 from aksnet.engine import nsg as nsg_engine
 from aksnet.model import azure
 from aksnet.model.addr import parse_port_range
+from aksnet.rules import azure as azure_rules
 
-_PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 _PROTO = {"tcp": "tcp", "udp": "udp", "icmp": "icmp"}
 
 
@@ -47,7 +47,7 @@ def _addr_match(field: str, prefixes: Sequence[str], vnet_space: Sequence[str]) 
         if low == "virtualnetwork":
             plain += list(vnet_space)
         elif low == "azureloadbalancer":
-            plain.append(nsg_engine.AZURE_LOAD_BALANCER_IP)
+            plain.append(azure_rules.HOST_VIP)
         elif low == "internet":
             internet = True
         else:
@@ -60,7 +60,7 @@ def _addr_match(field: str, prefixes: Sequence[str], vnet_space: Sequence[str]) 
     if internet and plain:
         return None if not plain else _either(field, plain, vnet_space)
     if internet:
-        excluded = collapse([*_PRIVATE, *vnet_space])
+        excluded = collapse([*azure_rules.INTERNET_EXCLUDED, *vnet_space])
         return [n.match(left, n.anon_set([n.prefix(c) for c in excluded]), "!=")]
     merged = collapse(plain)
     if not merged:
@@ -72,7 +72,7 @@ def _either(field: str, plain: Sequence[str], vnet_space: Sequence[str]) -> list
     """``Internet`` together with explicit prefixes in one rule: rare; match the explicit prefixes and
     everything outside the private ranges and the VNet (the complement computed exactly)."""
     outside = ipaddress.IPv4Network("0.0.0.0/0")
-    inside = [ipaddress.IPv4Network(c) for c in collapse([*_PRIVATE, *vnet_space])]
+    inside = [ipaddress.IPv4Network(c) for c in collapse([*azure_rules.INTERNET_EXCLUDED, *vnet_space])]
     pieces = [outside]
     for excl in inside:
         nxt = []

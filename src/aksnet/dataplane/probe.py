@@ -1,7 +1,7 @@
 """Real packets: open a TCP connection or send a UDP datagram from inside a source namespace.
 
-Sources and destinations are parsed exactly as ``aksnet trace`` parses them (engineer H7's
-``aksnet.analyses.trace.parse_sources``/``parse_target``), so a probe and a trace always talk about the same
+Sources and destinations are parsed exactly as ``aksnet trace`` parses them
+(``aksnet.analyses.trace.parse_sources``/``parse_target``), so a probe and a trace always talk about the same
 flow; DNS names are resolved as the source sees them (pods: a real DNS query to the cluster DNS ClusterIP
 from inside the pod; others: the twin's Azure/public DNS answer). A TCP flow is delivered when the
 three-way handshake completes (then the echo's answer is read); a UDP flow when the echo answers. Sockets
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from aksnet.analyses import trace as trace_mod
 from aksnet.dataplane import nsenter
 from aksnet.dataplane import topo_names as tn
+from aksnet.engine import lookup
 from aksnet.engine.addressing import Topology
 from aksnet.engine.walk import Site
 from aksnet.errors import UsageError
@@ -124,8 +125,9 @@ def send_many(flows: Sequence[Flow], workers: int = 48) -> list[ProbeResult]:
         return list(pool.map(send, flows))
 
 
-def dns_query(netns: str, server: str, name: str) -> list[str]:
-    """A real A query from inside ``netns`` to ``server``:53 (the kube-dns ClusterIP for pods)."""
+def dns_query(netns: str, server: str, name: str) -> list[str] | None:
+    """A real A query from inside ``netns`` to ``server``:53 (the kube-dns ClusterIP for pods): the addresses of
+    the answer, or None when no answer came back (the query was dropped or refused: the resolver times out)."""
     from dnslib import QTYPE, DNSRecord
 
     q = DNSRecord.question(name, "A")
@@ -136,7 +138,7 @@ def dns_query(netns: str, server: str, name: str) -> list[str]:
         s.sendto(bytes(q.pack()), (server, 53))
         data, _ = s.recvfrom(65536)
     except OSError:
-        return []
+        return None
     finally:
         s.close()
     reply = DNSRecord.parse(data)
@@ -197,8 +199,10 @@ def _resolve(topo: Topology, ns: str, site: Site, name: str) -> list[str]:
         server = coredns.dns_server(topo.state)
         for cand in coredns.candidates(name, search):
             ips = dns_query(ns, server, cand)
+            if ips is None:  # no answer: the lookup fails (NetworkPolicy, NSG or route dropped the query)
+                return []
             if ips:
                 return ips
-        res = trace_mod.resolve_for(topo, site, name)  # names CoreDNS forwards to Azure DNS
+        res = lookup.resolve_for(topo, site, name)  # names CoreDNS forwards to Azure DNS
         return list(res.ips)
-    return list(trace_mod.resolve_for(topo, site, name).ips)
+    return list(lookup.resolve_for(topo, site, name).ips)

@@ -48,16 +48,21 @@ def spawn(state: State, role: str, key: str, argv: list[str], pidfile: Path, log
         os.close(fd)
     rec.pid = pid
     rec.start_time = start_time(pid)
-    state.save()
+    state.process_started(rec)
     return rec
 
 
-def _identify(rec: ProcessRecord) -> int | None:
-    """The live pid of a recorded process, or None when it is gone or the pid now names another process."""
+def _identify(rec: ProcessRecord, strict: bool = False) -> int | None:
+    """The live pid of a recorded process, or None when it is gone or the pid now names another process.
+    ``strict`` (a lost workspace's process): only the recorded pid with the recorded start time counts, never
+    the pid file (a replacement workspace at the same path writes its own pid files there)."""
     if rec.pid is not None:
         st = start_time(rec.pid)
-        if st is not None and (rec.start_time is None or st == rec.start_time) and _same(rec, rec.pid):
+        known = st is not None and (rec.start_time is None or st == rec.start_time) and _same(rec, rec.pid)
+        if known and (not strict or rec.start_time is not None):
             return rec.pid
+    if strict:
+        return None
     with contextlib.suppress(FileNotFoundError, ValueError, IndexError):
         pid = int(Path(rec.pidfile).read_text().split()[0])
         if start_time(pid) is not None and _same(rec, pid):
@@ -81,13 +86,13 @@ def live_pid(rec: ProcessRecord) -> int | None:
     return _identify(rec)
 
 
-def alive(rec: ProcessRecord) -> bool:
-    return _identify(rec) is not None
+def alive(rec: ProcessRecord, strict: bool = False) -> bool:
+    return _identify(rec, strict) is not None
 
 
-def stop(state: State, rec: ProcessRecord, timeout: float = 2.0) -> None:
-    """Terminate a recorded process (TERM, then KILL) and forget it."""
-    pid = _identify(rec)
+def stop(state: State, rec: ProcessRecord, timeout: float = 2.0, strict: bool = False) -> None:
+    """Terminate a recorded process (TERM, then KILL) and forget it (``strict``: see ``_identify``)."""
+    pid = _identify(rec, strict)
     if pid is not None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
@@ -95,20 +100,22 @@ def stop(state: State, rec: ProcessRecord, timeout: float = 2.0) -> None:
         while time.monotonic() < deadline and start_time(pid) is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            if _zombie(pid):
+            if exited(pid):
                 break
             time.sleep(0.02)
-        if start_time(pid) is not None and not _zombie(pid):
+        if start_time(pid) is not None and not exited(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-    with contextlib.suppress(FileNotFoundError):
-        Path(rec.pidfile).unlink()
+    if not strict:
+        with contextlib.suppress(FileNotFoundError):
+            Path(rec.pidfile).unlink()
     state.forget_process(rec)
 
 
-def _zombie(pid: int) -> bool:
+def exited(pid: int) -> bool:
+    """True when ``pid`` is gone or a zombie."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except FileNotFoundError:

@@ -13,8 +13,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from aksnet.dataplane import apply, names, netlink, probe
-from aksnet.dataplane.cleanup import DownReport, down
+from aksnet.dataplane import apply, cleanup, journal, names, netlink, probe, record
+from aksnet.dataplane.cleanup import DownReport, Orphan
 from aksnet.dataplane.plan import build_plan
 from aksnet.dataplane.record import State
 from aksnet.dataplane.spec import Plan
@@ -76,6 +76,17 @@ def load(home: Path, resource_group: str | None = None, cluster: str | None = No
 class UpResult:
     plan: Plan
     report: apply.ApplyReport
+    orphans: list[Orphan]  # lost workspaces' data planes seen on this host (reported, left alone)
+
+
+def _refuse_foreign(home: Path, state: State) -> None:
+    """A ledger at this workspace's tag that names another workspace identity: a lost workspace's data plane
+    (deleted, or replaced by this one). Never build on it, never report agreement against it."""
+    header = state.header
+    if header is not None and header.identity != journal.workspace_identity(home, create=False):
+        o = cleanup.orphan_of(state, journal.ledger_dir(state.tag))
+        what = o.describe() if o else f"the data plane at {header.workspace} belongs to another workspace"
+        raise DataplaneError(f"{what}; it is not this workspace's: run 'aksnet down --orphans' first")
 
 
 def up(home: Path, resource_group: str | None = None, cluster: str | None = None,
@@ -83,25 +94,49 @@ def up(home: Path, resource_group: str | None = None, cluster: str | None = None
     check_privileges()
     twin, cluster_id = load(home, resource_group, cluster)
     tag = tag_of(home)
-    with apply.locked(home):
-        state = State.load(apply.dataplane_dir(home), tag)
-        hosts = tuple(sorted({*state.meta.get("internet_hosts", []), *extra_internet}))
+    with record.opened(home, tag, create=False) as state:
+        _refuse_foreign(home, state)
+        state.start(journal.Header(tag, str(home.resolve()), journal.workspace_identity(home, create=True) or ""))
+        hosts = tuple(sorted({*state.setting("internet_hosts", []), *extra_internet}))
         if cluster_id is None:
-            cluster_id = state.meta.get("cluster_id")
+            cluster_id = state.setting("cluster_id")
         plan = build_plan(twin, tag, cluster_id, hosts)
-        state.meta["internet_hosts"] = list(hosts)
-        state.meta["cluster_id"] = cluster_id
-        state.save()
+        state.set_setting("internet_hosts", list(hosts))
+        state.set_setting("cluster_id", cluster_id)
         report = apply.apply_plan(home, plan, state)
-    return UpResult(plan, report)
+    return UpResult(plan, report, [o for o in cleanup.find_orphans() if o.tag != tag])
 
 
 def teardown(home: Path) -> DownReport:
-    return down(home, tag_of(home))
+    return cleanup.down(home, tag_of(home))
+
+
+def teardown_orphans() -> DownReport:
+    check_privileges()
+    return cleanup.down_orphans()
 
 
 def is_up(home: Path) -> bool:
-    return (apply.dataplane_dir(home) / "state.json").exists()
+    """This workspace's own data plane is up (a lost workspace's ledger at the same path does not count)."""
+    state = record.read(tag_of(home))
+    header = state.header
+    return header is not None and header.identity == journal.workspace_identity(home, create=False)
+
+
+def own_state(home: Path) -> State:
+    """This workspace's ledger; raises when the data plane is down or belongs to a lost workspace."""
+    state = record.read(tag_of(home))
+    _refuse_foreign(home, state)
+    if state.header is None:
+        raise DataplaneError("the data plane is not up: run 'aksnet up' first")
+    return state
+
+
+def own_topology(home: Path) -> tuple[Topology, str, State]:
+    """The twin's topology of the cluster this workspace's data plane was built for, its tag and ledger."""
+    state = own_state(home)
+    twin, cluster_id = load(home)
+    return Topology.build(twin, cluster_id or state.setting("cluster_id")), state.tag, state
 
 
 @dataclass
@@ -111,32 +146,37 @@ class StatusRow:
     exists: bool
 
 
-def status(home: Path) -> tuple[list[StatusRow], list[tuple[str, int | None, bool]], list[str]]:
-    """(units with their namespace and whether it exists, processes (role, pid, alive), leftovers: namespaces
-    with this workspace's prefix that the state file does not list)."""
+@dataclass
+class Status:
+    units: list[StatusRow]
+    processes: list[tuple[str, int | None, bool]]  # role, pid, alive
+    unrecorded: list[str]  # namespaces with this workspace's prefix that the ledger does not list
+    orphans: list[Orphan]  # lost workspaces' data planes (this path's included)
+
+
+def status(home: Path) -> Status:
+    """What this workspace's ledger lists and whether it exists, plus leftovers: unrecorded namespaces with
+    this workspace's prefix, and lost workspaces' ledgers."""
     from aksnet.dataplane import proc
 
     tag = tag_of(home)
-    state = State.load(apply.dataplane_dir(home), tag)
-    ns_of = state.meta.get("unit_netns", {})
-    rows = [StatusRow(k[5:], ns_of.get(k, ""), netlink.netns_exists(ns_of.get(k, "")) if ns_of.get(k) else False)
-            for k in sorted(state.units) if k.startswith("unit:")]
+    orphans = cleanup.find_orphans()
+    if any(o.tag == tag for o in orphans):
+        return Status([], [], [], orphans)
+    state = record.read(tag)
+    rows = [StatusRow(k, r.netns, netlink.netns_exists(r.netns)) for k, r in sorted(state.units.items())]
     procs = [(p.role, p.pid, proc.alive(p)) for p in state.processes]
-    leftovers = [n for n in netlink.list_netns() if names.is_ours(n, tag) and n not in state.netns]
-    return rows, procs, leftovers
+    recorded = set(state.netns)
+    leftovers = [n for n in netlink.list_netns() if names.is_ours(n, tag) and n not in recorded]
+    return Status(rows, procs, leftovers, orphans)
 
 
 def probe_flow(home: Path, source: str, destination: str, port: int | None, protocol: str,
                namespace: str) -> tuple[probe.Planned, list[probe.ProbeResult]]:
     check_privileges()
-    if not is_up(home):
-        raise DataplaneError("the data plane is not up: run 'aksnet up' first")
-    twin, cluster_id = load(home)
-    tag = tag_of(home)
-    state = State.load(apply.dataplane_dir(home), tag)
-    topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
+    topo, tag, state = own_topology(home)
     planned = probe.plan_flows(topo, tag, source, destination, port, protocol, namespace)
-    missing = [ip for ip in planned.internet_ips if ip not in state.meta.get("internet_hosts", [])]
+    missing = [ip for ip in planned.internet_ips if ip not in state.setting("internet_hosts", [])]
     if missing:
         up(home, extra_internet=tuple(missing))
     return planned, probe.send_many(planned.flows)
@@ -146,10 +186,7 @@ def exec_argv(home: Path, target: str, namespace: str, command: list[str]) -> li
     """``ip netns exec <ns> CMD…`` for a pod, node, VM or internet host (argument list; never a shell)."""
     if not command:
         raise UsageError("error: you must specify a command after --")
-    twin, cluster_id = load(home)
-    tag = tag_of(home)
-    state = State.load(apply.dataplane_dir(home), tag)
-    topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
+    topo, tag, _ = own_topology(home)
     from aksnet.analyses import trace as trace_mod
 
     site = trace_mod.parse_sources(topo, target, namespace)[0]

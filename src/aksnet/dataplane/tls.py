@@ -3,8 +3,9 @@
 Backends that terminate TLS themselves (``aksnet curl -k https://<pod-ip>:<port>``, an Ingress with
 ``nginx.ingress.kubernetes.io/backend-protocol: HTTPS``) are answered by the echo agent after a TLS handshake
 with this certificate. It is self-signed, so a real curl without ``-k`` fails with exit 60 exactly as the
-twin says. Key and certificate live in ``<state dir>/tls/``, recorded in the state file before they are
-written and removed by ``down`` (and by an ``up`` that finds the record of an interrupted one).
+twin says. Key and certificate live in the workspace's ``dataplane/tls/`` (0700; the key 0600), removed by
+``down`` with the rest of the workspace's data plane files (they are inside the workspace, so a lost
+workspace takes them along and the ledger need not list them).
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ import datetime
 import os
 from pathlib import Path
 
-from aksnet.dataplane.record import State
-
 TLS_DIR = "tls"
 CERT_NAME = "echo.crt"
 KEY_NAME = "echo.key"
 SUBJECT_CN = "aksnet echo agent"
 
 
-def tls_dir(state: State) -> Path:
-    return state.path.parent / TLS_DIR
+def tls_dir(dataplane_dir: Path) -> Path:
+    return dataplane_dir / TLS_DIR
 
 
 def self_signed(key: object, organization: str, common_name: str, dns_name: str, not_before: datetime.datetime,
@@ -57,13 +56,12 @@ def make_certificate() -> tuple[bytes, bytes]:
     return crt.encode(), key.encode()
 
 
-def ensure_certificate(state: State) -> tuple[Path, Path]:
-    """The (cert, key) paths, generating them the first time (recorded before anything is written)."""
-    d = tls_dir(state)
+def ensure_certificate(dataplane_dir: Path) -> tuple[Path, Path]:
+    """The (cert, key) paths, generating them the first time."""
+    d = tls_dir(dataplane_dir)
     cert, key = d / CERT_NAME, d / KEY_NAME
-    if cert.is_file() and key.is_file() and str(d) in state.paths:
+    if cert.is_file() and key.is_file():
         return cert, key
-    state.intend_path(str(d))
     d.mkdir(mode=0o700, parents=True, exist_ok=True)
     cert_pem, key_pem = make_certificate()
     fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -7,14 +7,12 @@ from __future__ import annotations
 from aksnet.dataplane import names
 
 # Transfer network between the VNet fabric and the internet router (link-local: never a customer range;
-# 169.254.0.0/16 is reserved for every AKS range, aks.md §1.4).
+# 169.254.0.0/16 is reserved for every AKS range, learn.microsoft.com/azure/aks/concepts-network-ip-address-planning).
 VNET_INET_VNET_IP = "169.254.255.1"
 VNET_INET_INET_IP = "169.254.255.2"
 INET_HOST_GW = "169.254.254.1"  # the internet router's address towards every internet host
 POD_GW = "169.254.1.1"  # Azure CNI transparent mode: pods route via 169.254.1.1 answered by the host
 ECHO_PORT = 65531  # the echo agent's real port; every other port is redirected to it in its namespace
-# ``internet`` with no address: the same client as aksnet.analyses.trace.DEFAULT_INTERNET_CLIENT (a test pins it)
-DEFAULT_INTERNET_CLIENT = "198.51.100.10"
 
 FABRIC_TABLE = 200
 LOCAL_TABLE = 199  # the fabric's own packets (ICMP errors, rejects)

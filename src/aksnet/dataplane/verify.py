@@ -19,6 +19,7 @@ from aksnet.analyses import trace as trace_mod
 from aksnet.dataplane import probe
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 
 @dataclass(frozen=True)
@@ -144,18 +145,10 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
 
 
 def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyReport:
-    from aksnet.dataplane import apply, session
-    from aksnet.dataplane.record import State
+    from aksnet.dataplane import session
 
     session.check_privileges()
-    if not session.is_up(home):
-        from aksnet.errors import DataplaneError
-
-        raise DataplaneError("the data plane is not up: run 'aksnet up' first")
-    twin, cluster_id = session.load(home)
-    tag = session.tag_of(home)
-    state = State.load(apply.dataplane_dir(home), tag)
-    topo = Topology.build(twin, cluster_id or state.meta.get("cluster_id"))
+    topo, tag, _ = session.own_topology(home)
     checks = checks_for(topo, exhaustive)
     if limit:
         checks = checks[:limit]
@@ -200,7 +193,7 @@ def check_ingress_urls(topo: Topology, tag: str, rep: VerifyReport) -> None:
     from aksnet.analyses import curl as curl_mod
     from aksnet.dataplane import dpcurl, topo_names
 
-    ns = topo_names.inet_host_ns(tag, topo_names.DEFAULT_INTERNET_CLIENT)
+    ns = topo_names.inet_host_ns(tag, DEFAULT_INTERNET_CLIENT)
     for url, resolve in ingress_urls(topo):
         rep.urls += 1
         twin = curl_mod.curl(topo, curl_mod.CurlRequest(url, "internet", insecure=True, resolve=(resolve,)))

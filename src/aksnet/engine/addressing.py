@@ -13,16 +13,12 @@ from dataclasses import dataclass, field
 
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
-
-_NOT_INTERNET = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",
-    "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"))
+from aksnet.rules.azure import in_internet_tag
 
 
 def is_internet_address(ip: str) -> bool:
-    """A public (internet-routable) IPv4 address."""
-    a = ipaddress.IPv4Address(ip)
-    return not any(a in n for n in _NOT_INTERNET)
+    """A public (internet-routable) IPv4 address: inside the service tag ``Internet`` of no VNet."""
+    return in_internet_tag(ipaddress.IPv4Address(ip))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +56,9 @@ class Topology:
     public_ip_by_address: dict[str, azure.PublicIPAddress] = field(default_factory=dict)
     nat_gateways: dict[str, azure.NatGateway] = field(default_factory=dict)
     nics: dict[str, azure.NetworkInterface] = field(default_factory=dict)
+    # an address → the NIC holding it, preferring the focused cluster's VNets (unpeered VNets may overlap)
     nic_by_ip: dict[str, tuple[azure.NetworkInterface, azure.NicIPConfiguration]] = field(default_factory=dict)
+    nics_at: dict[str, list[tuple[azure.NetworkInterface, azure.NicIPConfiguration]]] = field(default_factory=dict)
     vm_by_nic: dict[str, azure.VirtualMachine] = field(default_factory=dict)
     vms_by_name: dict[str, list[azure.VirtualMachine]] = field(default_factory=dict)
     frontend_by_ip: dict[str, tuple[azure.LoadBalancer, azure.FrontendIPConfiguration]] = field(default_factory=dict)
@@ -97,10 +95,12 @@ class Topology:
         t.public_ips = {p.id.lower(): p for p in twin.public_ips}
         t.public_ip_by_address = {p.ip_address: p for p in twin.public_ips if p.ip_address}
         t.nat_gateways = {n.id.lower(): n for n in twin.nat_gateways}
-        for nic in twin.nics:
+        home = t.cluster_vnet_ids()
+        for nic in sorted(twin.nics, key=lambda n: t.vnet_id_of_nic(n) not in home):
             t.nics[nic.id.lower()] = nic
             for c in nic.ip_configurations:
                 t.nic_by_ip.setdefault(c.private_ip, (nic, c))
+                t.nics_at.setdefault(c.private_ip, []).append((nic, c))
         for vm in twin.vms:
             t.vms_by_name.setdefault(vm.name.lower(), []).append(vm)
             for nid in vm.nic_ids:
@@ -144,6 +144,51 @@ class Topology:
                 self.service_by_external_ip.setdefault(ip, []).append(svc)
         for es in s.endpoint_slices:
             self.slices_by_service.setdefault(f"{es.namespace}/{es.service_name}", []).append(es)
+
+    # -- VNets: separate worlds -------------------------------------------------------------------------
+    def vnet_id_of_nic(self, nic: azure.NetworkInterface) -> str:
+        """The (lower-case) ID of the VNet the NIC's first IP configuration is in ("" if unknown)."""
+        sid = nic.ip_configurations[0].subnet_id.lower() if nic.ip_configurations else ""
+        v = self.vnet_of_subnet.get(sid)
+        return v.id.lower() if v else ""
+
+    def cluster_vnet_ids(self) -> set[str]:
+        """The VNets of the focused cluster's node pools (and pod subnets)."""
+        mc = self.cluster
+        out: set[str] = set()
+        for a in mc.agent_pools if mc else ():
+            for sid in (a.vnet_subnet_id, a.pod_subnet_id):
+                v = self.vnet_of_subnet.get((sid or "").lower())
+                if v is not None:
+                    out.add(v.id.lower())
+        return out
+
+    def reachable_vnet_ids(self, vnet: azure.VirtualNetwork) -> set[str]:
+        """The VNets whose addresses a packet in ``vnet`` can reach: the VNet and its Connected peerings that
+        allow VNet access. Unpeered VNets never see each other's NICs, NSGs or routes, even with the same
+        address space (learn.microsoft.com/azure/virtual-network/virtual-networks-overview: a VNet is
+        isolated; virtual-network-peering-overview)."""
+        out = {vnet.id.lower()}
+        for p in vnet.peerings:
+            if p.state.lower() == "connected" and p.allow_virtual_network_access:
+                out.add(p.remote_vnet_id.lower())
+        return out
+
+    def nic_in(self, ip: str, vnet_ids: set[str]) -> tuple[azure.NetworkInterface, azure.NicIPConfiguration] | None:
+        """The NIC that holds ``ip`` within ``vnet_ids`` (None: no NIC there holds it)."""
+        for nic, c in self.nics_at.get(ip, ()):
+            if self.vnet_of_subnet.get(c.subnet_id.lower()) is not None and \
+                    self.vnet_of_subnet[c.subnet_id.lower()].id.lower() in vnet_ids:
+                return nic, c
+        return None
+
+    def node_of_nic(self, nic: azure.NetworkInterface) -> k8s.Node | None:
+        """The focused cluster's node behind ``nic`` (None: a VM, or a node of another cluster)."""
+        node = self.node_by_ip.get(nic.primary_ip)
+        if node is None:
+            return None
+        mine = self.nic_of_node(node)
+        return node if mine is not None and mine.id.lower() == nic.id.lower() else None
 
     # -- look-ups ------------------------------------------------------------------------------------
     def vm_named(self, name: str) -> azure.VirtualMachine | None:

@@ -1,4 +1,5 @@
-"""Who may reach a cluster's API server (aks.md §1.7, §1.8, §3.7).
+"""Who may reach a cluster's API server (learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges;
+learn.microsoft.com/azure/aks/private-clusters).
 
 Public endpoint: open to every address unless ``authorizedIpRanges`` is set; then only those ranges plus the
 cluster's own outbound public IPs (AKS adds them automatically, api-server-authorized-ip-ranges.md);

@@ -2,7 +2,8 @@
 
 Sources: kubernetes/dns ``docs/specification.md`` (schema 1.0.1), coredns ``plugin/kubernetes``
 (``kubernetes.go``, ``handler_test.go``), coredns ``plugin/backend_lookup.go`` (SRV weights), glibc
-``res_search`` (ndots and the search list), reference k8s-services-ingress.md §2. The AKS Corefile serves
+``res_search`` (ndots and the search list),
+kubernetes.io/docs/concepts/services-networking/dns-pod-service. The AKS Corefile serves
 ``cluster.local in-addr.arpa ip6.arpa`` with ``pods insecure`` and forwards everything else to the node's
 resolver, Azure DNS 168.63.129.16 (docs/fidelity.md).
 
@@ -24,11 +25,11 @@ from dataclasses import dataclass
 
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState
+from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
 ZONE = "cluster.local"
 TTL = 30  # AKS/kubeadm Corefile ``ttl 30`` (the plugin's own default is 5)
 SCHEMA_VERSION = "1.0.1"
-AZURE_DNS = "168.63.129.16"
 NDOTS = 5
 QTYPES = ("A", "AAAA", "SRV", "CNAME", "PTR", "TXT")
 

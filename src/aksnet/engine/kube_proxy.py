@@ -6,7 +6,7 @@ externalIPs): Local keeps only the node's endpoints and drops when there are non
 ready endpoint (falling back to serving+terminating) and masquerades external traffic to the node IP.
 A Service without endpoints, or the right IP with a wrong port/protocol, is REJECTed; traffic to an LB IP
 from outside ``loadBalancerSourceRanges`` is DROPped. Sources: kubernetes virtual-ips.md, source-ip.md and
-pkg/proxy/iptables proxier tests (k8s-services-ingress.md §1.7–§1.9). The choice among endpoints is
+pkg/proxy/iptables proxier tests (kubernetes.io/docs/reference/networking/virtual-ips). The choice among endpoints is
 deterministic here (kube-proxy picks at random): the first ready endpoint by pod name, rotated by a hash of
 the client address when ``sessionAffinity: ClientIP`` so that a client sticks to one backend.
 This module must not route packets between hosts or evaluate NetworkPolicy.

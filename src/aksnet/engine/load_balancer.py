@@ -3,7 +3,8 @@
 A packet to a frontend IP matches the rule of that frontend with the same protocol and frontend port (no
 rule: the Standard LB drops it). The backend is a healthy pool member; for AKS Services the probe follows
 ``externalTrafficPolicy`` (HTTP /healthz on healthCheckNodePort for Local, TCP on the nodePort for Cluster,
-aks.md §3.4). With floating IP (AKS's default) the packet keeps the frontend IP and port as destination;
+kubernetes-sigs/cloud-provider-azure pkg/provider/azure_loadbalancer.go@7b31c76). With floating IP (AKS's default)
+the packet keeps the frontend IP and port as destination;
 without it the LB rewrites them to the member's IP and backend port. Source: learn.microsoft.com/azure/
 load-balancer/load-balancer-floating-ip and cloud-provider-azure azure_loadbalancer.go. Members are chosen
 deterministically (the LB hashes the 5-tuple): the first healthy member in pool order. A member is healthy

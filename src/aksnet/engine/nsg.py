@@ -5,7 +5,8 @@ matches on protocol, source/destination prefixes (CIDR, IP, ``*`` or a service t
 Subnet + NIC: inbound = subnet NSG then NIC NSG, outbound = NIC NSG then subnet NSG; both must allow.
 NSGs are stateful, so return traffic of an allowed flow is allowed. Source:
 learn.microsoft.com/azure/virtual-network/network-security-groups-overview and
-network-security-group-how-it-works (aks.md §3.6). This module must not route or translate packets.
+network-security-group-how-it-works (learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
+This module must not route or translate packets.
 """
 
 from __future__ import annotations
@@ -16,26 +17,13 @@ from dataclasses import dataclass
 
 from aksnet.model import azure
 from aksnet.model.addr import parse_port_range
-
-AZURE_LOAD_BALANCER_IP = "168.63.129.16"
-PLATFORM_IPS = ("168.63.129.16", "169.254.169.254")
+from aksnet.rules import azure as azure_rules
+from aksnet.rules.azure import HOST_VIP as AZURE_LOAD_BALANCER_IP
+from aksnet.rules.azure import PLATFORM_IPS
 
 # The Azure default rules, exactly as ARM lists them (used when a document carries none).
-_DEFAULTS = (
-    azure.SecurityRule("AllowVnetInBound", 65000, "Inbound", "Allow", "*", ("VirtualNetwork",), ("*",),
-                       ("VirtualNetwork",), ("*",), True),
-    azure.SecurityRule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "*", ("AzureLoadBalancer",),
-                       ("*",), ("*",), ("*",), True),
-    azure.SecurityRule("DenyAllInBound", 65500, "Inbound", "Deny", "*", ("*",), ("*",), ("*",), ("*",), True),
-    azure.SecurityRule("AllowVnetOutBound", 65000, "Outbound", "Allow", "*", ("VirtualNetwork",), ("*",),
-                       ("VirtualNetwork",), ("*",), True),
-    azure.SecurityRule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", ("*",), ("*",), ("Internet",),
-                       ("*",), True),
-    azure.SecurityRule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", ("*",), ("*",), ("*",), ("*",), True),
-)
-
-_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-                                                   "169.254.0.0/16", "127.0.0.0/8"))
+_DEFAULTS = tuple(azure.SecurityRule(name, priority, direction, access, "*", (src,), ("*",), (dst,), ("*",), True)
+                  for name, priority, direction, access, src, dst, _ in azure_rules.DEFAULT_SECURITY_RULES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +69,7 @@ def _prefix_matches(prefix: str, ip: ipaddress.IPv4Address, tags: TagContext) ->
     if low == "azureloadbalancer":
         return str(ip) == AZURE_LOAD_BALANCER_IP
     if low == "internet":
-        return not any(ip in n for n in _PRIVATE) and not any(ip in n for n in tags.virtual_network)
+        return azure_rules.in_internet_tag(ip, tags.virtual_network)
     try:
         return ip in ipaddress.IPv4Network(p, strict=False)
     except ValueError:

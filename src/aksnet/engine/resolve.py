@@ -2,8 +2,9 @@
 
 Pods (dnsPolicy ClusterFirst): CoreDNS on the kube-dns ClusterIP, ``search <ns>.svc.cluster.local
 svc.cluster.local cluster.local``, ``ndots:5``, forwarding other names to Azure DNS of the node's VNet.
-Engineer H4's ``aksnet.engine.coredns.resolve`` answers the cluster zone (kubernetes/dns specification,
-k8s-services-ingress.md §2); this module supplies it the Azure DNS view of the node's VNet.
+``aksnet.engine.coredns.resolve`` answers the cluster zone (kubernetes/dns specification,
+kubernetes.io/docs/concepts/services-networking/dns-pod-service);
+this module supplies it the Azure DNS view of the node's VNet.
 VMs and nodes: Azure DNS (168.63.129.16) = private DNS zones linked to their VNet, then public DNS.
 Internet clients: public DNS only: cluster FQDNs (public clusters), public IP DNS labels.
 This module must not route packets.
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
+from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
 CLUSTER_ZONE = "cluster.local"
-AZURE_DNS = "168.63.129.16"
 PUBLIC_DNS = "public DNS"
 
 
@@ -28,6 +29,7 @@ class Resolution:
     ips: tuple[str, ...]
     server: str  # who answered (or failed)
     record: str  # the record that answered, e.g. "A web.default.svc.cluster.local"
+    forwarded: bool = False  # CoreDNS forwarded a query of this lookup to its upstream (a name outside the zone)
 
     @property
     def found(self) -> bool:
@@ -44,7 +46,8 @@ def _is_ip(name: str) -> bool:
 
 def resolve_private(topo: Topology, vnet: azure.VirtualNetwork | None, fqdn: str) -> Resolution | None:
     """Azure DNS for a VNet: private zones linked to it; a private cluster's zone counts as linked to the
-    cluster VNet even when no zone document exists (AKS creates and links it, aks.md §3.7)."""
+    cluster VNet even when no zone document exists (AKS creates and links it,
+    learn.microsoft.com/azure/aks/private-clusters)."""
     name = fqdn.lower().rstrip(".")
     if vnet is None:
         return None
@@ -111,18 +114,19 @@ def upstream_table(topo: Topology, vnet: azure.VirtualNetwork | None) -> dict[st
 
 
 def resolve_for_pod(topo: Topology, namespace: str, vnet: azure.VirtualNetwork | None, name: str) -> Resolution:
-    """ClusterFirst: the pod's stub resolver (search list, ndots:5) against CoreDNS (engineer H4's
-    ``aksnet.engine.coredns.resolve``), which forwards other names to Azure DNS of the node's VNet."""
+    """ClusterFirst: the pod's stub resolver (search list, ndots:5) against CoreDNS
+    (``aksnet.engine.coredns.resolve``), which forwards other names to Azure DNS of the node's VNet."""
     from aksnet.engine import coredns
 
     search = coredns.pod_search_domains(topo.state, namespace)
     ans = coredns.resolve(topo.state, name, "A", search, upstream=upstream_table(topo, vnet))
     server = f"CoreDNS {ans.server}" if ans.server else "CoreDNS"
+    forwarded = any(not coredns.in_zone(q) for q, _ in ans.tried) or (bool(ans.addresses) and not ans.authoritative)
     if ans.addresses:
         via = "" if ans.authoritative else f" → Azure DNS {AZURE_DNS}"
-        return Resolution(name, ans.addresses, server + via, f"A {ans.name}")
+        return Resolution(name, ans.addresses, server + via, f"A {ans.name}", forwarded)
     tried = ", ".join(f"{q} {rc}" for q, rc in ans.tried)
-    return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})")
+    return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})", forwarded)
 
 
 def resolve_for_vnet_host(topo: Topology, vnet: azure.VirtualNetwork | None, name: str) -> Resolution:

@@ -3,7 +3,8 @@
 System routes: each VNet address range → ``VnetLocal``; peered ranges → ``VNetPeering``; ``0.0.0.0/0`` →
 ``Internet``; 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 100.64.0.0/10 → ``None`` unless a VNet range
 covers them. User-defined routes from the subnet's route table replace a system route of the same prefix;
-selection is longest prefix match, ties: user > system (virtual-networks-udr-overview, aks.md §3.6).
+selection is longest prefix match, ties: user > system (virtual-networks-udr-overview,
+learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
 Overlay pod CIDRs are routed by the AKS fabric for the cluster's own nodes (``fabric_routes``).
 This module must not evaluate NSGs or translate addresses.
 """
@@ -15,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aksnet.model import azure
+from aksnet.rules.azure import SYSTEM_ROUTE_NONE_PREFIXES as RESERVED_NONE
 
-RESERVED_NONE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 _SOURCE_RANK = {"User": 0, "Fabric": 1, "Default": 2}
 
 

@@ -1,5 +1,6 @@
 """Source NAT: what source address a pod's packet carries when it leaves its node, and which public address
-the internet sees (aks.md §5 and §6).
+the internet sees (learn.microsoft.com/azure/aks/concepts-network-cni-overview and
+learn.microsoft.com/azure/aks/egress-outboundtype).
 
 Per plugin, for a pod's packet leaving the node: kubenet NATs to the node IP for any destination outside the
 pod CIDR (pod → pod keeps the pod IP, routed by UDRs); Azure CNI (node subnet) keeps the pod IP inside the
@@ -43,7 +44,8 @@ def _in_any(ip: str, cidrs: Sequence[str]) -> bool:
 
 def pod_source(flavour: str, pod_ip: str, node_ip: str, dst_ip: str, pod_cidrs: Sequence[str],
                vnet_prefixes: Sequence[str], non_masquerade: Sequence[str] = ()) -> SnatDecision:
-    """The source address of a pod's packet as it leaves the node (aks.md §5 table)."""
+    """The source address of a pod's packet as it leaves the node
+    (learn.microsoft.com/azure/aks/concepts-network-cni-overview table)."""
     if _in_any(dst_ip, non_masquerade):
         return SnatDecision(pod_ip, f"ip-masq-agent: {dst_ip} in a nonMasqueradeCIDR (no SNAT)", False)
     if flavour == "kubenet":

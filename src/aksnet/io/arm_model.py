@@ -14,6 +14,7 @@ from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model import azure
+from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS
 
 Doc = Mapping[str, Any]
 
@@ -161,6 +162,7 @@ def virtual_network(doc: Doc) -> azure.VirtualNetwork:
         address_prefixes=_strs((p.get("addressSpace") or {}).get("addressPrefixes")),
         subnets=tuple(subnet(s, vid) for s in p.get("subnets") or ()),
         peerings=tuple(vnet_peering(x) for x in p.get("virtualNetworkPeerings") or ()),
+        dns_servers=_strs((p.get("dhcpOptions") or {}).get("dnsServers")),
     )
 
 
@@ -400,7 +402,7 @@ def agent_pool(doc: Doc) -> azure.AgentPool:
     return azure.AgentPool(
         name=str(doc.get("name", "")),
         count=int(p.get("count", 0) or 0),
-        max_pods=int(p.get("maxPods", 110) or 110),
+        max_pods=int(p.get("maxPods") or KUBELET_DEFAULT_MAX_PODS),
         vnet_subnet_id=str(p.get("vnetSubnetId") or p.get("vnetSubnetID") or ""),
         mode=str(p.get("mode", "System")),
         os_type=str(p.get("osType", "Linux")),

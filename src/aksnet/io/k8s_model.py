@@ -107,6 +107,10 @@ def pod(doc: Doc, index: int = 0, owner: tuple[str, str] | None = None) -> k8s.P
     if owner is None:
         ref = next((r for r in m.get("ownerReferences") or () if r.get("controller", True)), None)
         owner = (str(ref.get("kind")), str(ref.get("name"))) if ref else None
+    if owner is not None and owner[0] == "Node":
+        # a mirror pod of a static pod (the kubelet sets its owner to the Node): a pod of its own, no workload
+        # (https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/)
+        owner = None
     conds = status.get("conditions") or ()
     ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds) if conds else True
     return k8s.Pod(

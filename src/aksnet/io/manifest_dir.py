@@ -14,13 +14,16 @@ from typing import Any
 
 from aksnet.errors import KubeError
 from aksnet.io import k8s_model
+from aksnet.io.dump import Dump, read_dump
 from aksnet.io.manifests import manifest_files, parse_text
+from aksnet.io.policy_kinds import is_kubernetes_network_policy, policy_warnings
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState
 
 
 def read_documents(path: Path) -> list[dict[str, Any]]:
-    """All objects of the manifest files under ``path`` (a directory or a single file), in file order."""
+    """All objects of the manifest files under ``path`` (a directory or a single file), in file order; the
+    first unreadable file is an error (:func:`read_directory` reports and goes on)."""
     if not path.exists():
         raise KubeError(f'error: the path "{path}" does not exist')
     out: list[dict[str, Any]] = []
@@ -33,10 +36,20 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def read_directory(path: Path) -> Dump:
+    """``--from-dir DIR`` and ``aksnet import DIR`` alike: every file recognised by content
+    (:func:`aksnet.io.dump.read_dump`); a single manifest file is read the same way."""
+    if not path.exists():
+        raise KubeError(f'error: the path "{path}" does not exist')
+    return read_dump(path)
+
+
 def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upstream") -> ClusterState:
     """Kubernetes documents → ClusterState with policy engine ``engine``."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for d in docs:
+        if d.get("kind") == "NetworkPolicy" and not is_kubernetes_network_policy(d):
+            continue  # Calico's NetworkPolicy: a kind of its own (policy_warnings)
         by_kind.setdefault(str(d.get("kind", "")), []).append(d)
     namespaces = {n.name: n for n in (k8s_model.namespace(d) for d in by_kind.get("Namespace", ()))}
     pods = tuple(k8s_model.workload_pods(docs))
@@ -59,9 +72,14 @@ def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upst
         secrets=tuple(k8s_model.secret(d) for d in by_kind.get("Secret", ())),
         config_maps=tuple(k8s_model.config_map(d) for d in by_kind.get("ConfigMap", ())),
         policy_engine=engine,
+        ignored_policies=policy_warnings(docs, engine),
     )
 
 
 def load_manifest_dir(path: Path, engine: str = "upstream") -> ClusterState:
-    """``--from-dir DIR``: the cluster described by the manifests under ``path``."""
-    return cluster_state_from_documents(read_documents(path), engine)
+    """``--from-dir DIR``: the cluster described by the manifests under ``path`` (unreadable objects in
+    ``problems``)."""
+    from dataclasses import replace
+
+    dump = read_directory(path)
+    return replace(cluster_state_from_documents(dump.k8s, engine), problems=tuple(dump.problems))

@@ -76,8 +76,23 @@ def _expand(raw: Any, source: str) -> list[dict[str, Any]]:
                         f"expected a map, got {type(raw).__name__}")
     kind = raw.get("kind")
     if isinstance(kind, str) and (kind == "List" or kind.endswith("List")) and isinstance(raw.get("items"), list):
-        return [d for item in raw["items"] for d in _expand(item, source)]
+        return [d for item in raw["items"] for d in _expand(typed_list_item(raw, item), source)]
     return [raw]
+
+
+def typed_list_item(lst: dict[str, Any], item: Any) -> Any:
+    """An item of a typed list (``PodList``, ``NamespaceList``, … as the API server and ``kubectl get --raw``
+    return them) carries no ``kind``/``apiVersion``: they are the list's, less ``List``, as Kubernetes' own
+    decoder fills them in (apimachinery ``meta.ExtractList`` / ``runtime.DecodeList``). Items of a plain
+    ``kind: List`` keep their own."""
+    kind = str(lst.get("kind", ""))
+    if kind == "List" or not isinstance(item, dict) or (item.get("kind") and item.get("apiVersion")):
+        return item
+    filled = dict(item)
+    filled.setdefault("kind", kind.removesuffix("List"))
+    if lst.get("apiVersion"):
+        filled.setdefault("apiVersion", lst["apiVersion"])
+    return filled
 
 
 def manifest_files(path: Path, recursive: bool = False) -> list[Path]:

@@ -2,7 +2,7 @@
 
 Two sources: a workspace transaction (``load_twin``) or a plain directory of manifests with optional
 ``az aks show -o json`` / ``az network vnet show -o json`` files beside them (``load_twin_from_dir``).
-Kubernetes documents are converted with engineer H5's ``aksnet.io.k8s_model``. This module reads documents
+Kubernetes documents are converted with ``aksnet.io.k8s_model``. This module reads documents
 only: it never writes the workspace and knows no networking semantics.
 """
 
@@ -17,12 +17,13 @@ from typing import Any
 from aksnet.errors import AksnetError
 from aksnet.io import arm_model as arm
 from aksnet.io import k8s_model, manifest_dir
-from aksnet.io.manifests import MANIFEST_SUFFIXES, parse_text
+from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, other_policy_engine, policy_warnings
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.store import Transaction
 
 Doc = Mapping[str, Any]
+IMPORTED_META = "imported:"  # the workspace meta key of an imported cluster (aksnet.twin.import_dump)
 
 K8S_KINDS = {
     "Namespace": "k8s:core/Namespace", "Node": "k8s:core/Node", "Pod": "k8s:core/Pod",
@@ -32,6 +33,9 @@ K8S_KINDS = {
     "Secret": "k8s:core/Secret",
     "ConfigMap": "k8s:core/ConfigMap", "ReplicaSet": "k8s:apps/ReplicaSet", "Job": "k8s:batch/Job",
 }
+# Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
+OTHER_POLICIES = "_other_policies"
+OTHER_POLICY_STORE_KINDS = tuple(sorted({f"k8s:{group}/{kind}" for group, kind in OTHER_POLICY_KINDS}))
 
 
 def _meta(doc: Doc) -> Mapping[str, Any]:
@@ -116,6 +120,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
         config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
         policy_engine=_policy_engine(cluster),
+        ignored_policies=policy_warnings(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster)),
     )
 
 
@@ -183,49 +188,39 @@ def load_twin(tx: Transaction) -> Twin:
     """The whole subscription in the workspace as one immutable snapshot (every cluster included)."""
     arm_docs = {kind: list(tx.list(kind)) for kind in _ARM_KINDS}
     clusters = []
+    unknowns: dict[str, tuple[str, ...]] = {}
     for doc in tx.list(arm.KIND_MANAGED_CLUSTER):
         mc = arm.managed_cluster(doc)
         scope = mc.id.lower()
         k8s_docs = {name: list(tx.list(kind, scope)) for name, kind in K8S_KINDS.items()}
+        k8s_docs[OTHER_POLICIES] = [d for kind in OTHER_POLICY_STORE_KINDS for d in tx.list(kind, scope)]
         clusters.append((mc, k8s_docs))
+        raw = tx.meta_get(IMPORTED_META + scope)
+        if raw is not None:
+            unknowns[scope] = tuple(json.loads(raw).get("missing") or ())
     from aksnet.model.account import SUBSCRIPTION_ID
 
-    return _assemble(arm_docs, clusters, SUBSCRIPTION_ID)
-
-
-def _read_json_docs(path: Path) -> list[Doc]:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return []
-    items = data if isinstance(data, list) else [data]
-    return [d for d in items if isinstance(d, Mapping)]
+    twin = _assemble(arm_docs, clusters, SUBSCRIPTION_ID)
+    if not unknowns:
+        return twin
+    return replace(twin, clusters=tuple(
+        replace(c, unknowns=unknowns.get(c.cluster.id.lower(), ())) if c.cluster else c for c in twin.clusters))
 
 
 def load_twin_from_dir(path: Path) -> Twin:
-    """A directory of Kubernetes manifests plus optional ARM JSON files (``az aks show``/``az network vnet
-    show``/… output): ARM documents are recognised by their ``type``; everything with ``apiVersion`` and
-    ``kind`` is a Kubernetes object of one cluster (the single managed cluster found, or an unnamed one)."""
+    """``--from-dir DIR``: the directory read as ``aksnet import`` reads a dump (:mod:`aksnet.io.dump`: every
+    file recognised by content, typed lists filled in): ARM documents by their ``type``, everything with
+    ``apiVersion`` and ``kind`` a Kubernetes object of one cluster (the single managed cluster found, or an
+    unnamed one); workloads without pods get one representative pod each. Unreadable objects are in the
+    cluster's ``problems``."""
     if not path.is_dir():
         raise AksnetError(f"error: the path \"{path}\" is not a directory")
-    arm_docs: dict[str, list[Doc]] = {}
-    k8s_docs: dict[str, list[Doc]] = {}
-    cluster: azure.ManagedCluster | None = None
-    for f in sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()):
-        candidates: list[Doc] = []
-        if f.suffix == ".json":
-            candidates = _read_json_docs(f)
-        if not candidates or not any("type" in d for d in candidates):
-            candidates = [d.body for d in parse_text(f.read_text(), str(f))]
-        for d in candidates:
-            typ = str(d.get("type", "")).lower()
-            if typ == arm.KIND_MANAGED_CLUSTER and "id" in d:
-                cluster = arm.managed_cluster(d)
-            elif typ in _ARM_KINDS and "id" in d:
-                arm_docs.setdefault(typ, []).append(d)
-            elif d.get("apiVersion") and (d.get("kind") in K8S_KINDS or d.get("kind") in k8s_model.WORKLOAD_KINDS):
-                # workloads too: a plain manifest directory has Deployments, not pods (one representative each)
-                k8s_docs.setdefault(str(d["kind"]), []).append(d)
-    flat = [dict(d) for kind_docs in k8s_docs.values() for d in kind_docs]
-    state = manifest_dir.cluster_state_from_documents(flat, _policy_engine(cluster) if cluster else "upstream")
-    return replace(_assemble(arm_docs, []), clusters=(replace(state, cluster=cluster),))
+    dump = manifest_dir.read_directory(path)
+    clusters = dump.arm_of(arm.KIND_MANAGED_CLUSTER)
+    cluster = arm.managed_cluster(clusters[-1]) if clusters else None
+    arm_docs = {kind: docs for kind, docs in dump.arm.items() if kind in _ARM_KINDS}
+    k8s_docs = [d for d in dump.k8s if d.get("kind") in K8S_KINDS or d.get("kind") in k8s_model.WORKLOAD_KINDS
+                or other_policy_engine(d) is not None]
+    state = manifest_dir.cluster_state_from_documents(k8s_docs, _policy_engine(cluster) if cluster else "upstream")
+    return replace(_assemble(arm_docs, []),
+                   clusters=(replace(state, cluster=cluster, problems=tuple(dump.problems)),))

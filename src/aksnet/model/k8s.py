@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS
+
 Labels = Mapping[str, str]
 EMPTY: Labels = {}
 
@@ -106,7 +108,7 @@ class Node:
     pool: str = ""
     ready: bool = True
     unschedulable: bool = False
-    max_pods: int = 110
+    max_pods: int = KUBELET_DEFAULT_MAX_PODS
     taints: tuple[Taint, ...] = ()
     # Azure CNI (node subnet): the secondary addresses reserved on the node's NIC for its pods.
     reserved_pod_ips: tuple[str, ...] = ()

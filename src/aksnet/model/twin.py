@@ -28,6 +28,13 @@ class ClusterState:
     config_maps: tuple[k8s.ConfigMap, ...] = ()
     # The network policy engine profile: azure | calico | cilium | none | upstream.
     policy_engine: str = "upstream"
+    # What an imported dump lacks ("the dump has no Node objects (kubectl get nodes -o json)", …): answers that
+    # depend on it are unknown, never guessed. Empty for clusters built with aksnet's own commands.
+    unknowns: tuple[str, ...] = ()
+    # Policy objects of kinds this cluster's engine ignores or aksnet does not evaluate: warnings, never silence.
+    ignored_policies: tuple[str, ...] = ()
+    # Objects of the source directory that could not be read, in kubectl apply's words (the rest is analysed).
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

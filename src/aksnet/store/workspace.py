@@ -297,5 +297,16 @@ class Workspace:
         else:
             self._conn.execute("COMMIT")
 
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of the whole database at ``path`` (SQLite's online backup API)."""
+        try:
+            dst = sqlite3.connect(str(path))
+            try:
+                self._conn.backup(dst)
+            finally:
+                dst.close()
+        except sqlite3.Error as exc:
+            raise WorkspaceError(f"cannot copy the workspace at {self.home}: {exc}") from exc
+
     def close(self) -> None:
         self._conn.close()

@@ -3,7 +3,8 @@ private endpoint takes from its subnet.
 
 Azure reserves five addresses in every subnet (network, ``.1`` gateway, ``.2``/``.3`` Azure DNS, broadcast),
 so the first address handed out is ``.4``; dynamic allocation takes the lowest free address
-[reference aks.md §1.5, AZD virtual-networks-faq]. The allocation table of a subnet is the workspace
+[learn.microsoft.com/azure/virtual-network/virtual-networks-faq,
+AZD virtual-networks-faq]. The allocation table of a subnet is the workspace
 document ``aksnet:subnetallocations`` keyed by the subnet ID: ``{"allocated": {ip: owner_id}}``.
 """
 
@@ -14,20 +15,20 @@ from collections.abc import Iterable
 
 from aksnet.errors import AzureError
 from aksnet.model.addr import parse_ipv4_network
+from aksnet.rules.azure import SUBNET_FIRST_USABLE_OFFSET, subnet_usable_count
 from aksnet.store import Transaction
 
 KIND = "aksnet:subnetallocations"
-AZURE_RESERVED = 5
 
 
 def usable_count(prefix: str) -> int:
     """Addresses a subnet can hand out: 2^(32-len) - 5."""
-    return max(parse_ipv4_network(prefix, strict=False).num_addresses - AZURE_RESERVED, 0)
+    return subnet_usable_count(parse_ipv4_network(prefix, strict=False).num_addresses)
 
 
 def _usable(prefix: str) -> Iterable[ipaddress.IPv4Address]:
     net = parse_ipv4_network(prefix, strict=False)
-    first = int(net.network_address) + 4
+    first = int(net.network_address) + SUBNET_FIRST_USABLE_OFFSET
     last = int(net.broadcast_address) - 1
     for i in range(first, last + 1):
         yield ipaddress.IPv4Address(i)
@@ -36,7 +37,7 @@ def _usable(prefix: str) -> Iterable[ipaddress.IPv4Address]:
 def is_reserved(prefix: str, ip: str) -> bool:
     net = parse_ipv4_network(prefix, strict=False)
     a = ipaddress.IPv4Address(ip)
-    return int(a) - int(net.network_address) < 4 or a == net.broadcast_address
+    return int(a) - int(net.network_address) < SUBNET_FIRST_USABLE_OFFSET or a == net.broadcast_address
 
 
 def allocations(tx: Transaction, subnet_id: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ Errors: ``AksnetError`` → ``ERROR: <text>`` on stderr with its exit code, as a
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from contextvars import ContextVar
@@ -24,29 +23,45 @@ from aksnet.errors import AksnetError, AzureError
 from aksnet.store import default_home
 from aksnet.store.private import create_private_file, make_private_dir
 
-# top-level az group → module that registers its commands
-COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "account": ("aksnet.cli.az.cmd_account",),
-    "group": ("aksnet.cli.az.cmd_group",),
-    "network": ("aksnet.cli.az.cmd_network",),
-    "vm": ("aksnet.cli.az.cmd_vm",),
-    "aks": ("aksnet.cli.az.cmd_aks", "aksnet.cli.az.cmd_aks_approuting"),
-    "config": ("aksnet.cli.az.cmd_aks",),  # az config set aks.default_network_plugin=… (workspace setting)
-}
+# top-level az groups; ``config`` is ``az config set aks.default_network_plugin=…`` (a workspace setting)
+GROUPS = ("account", "group", "network", "vm", "aks", "config")
+
+
+def _group_modules(group: str) -> tuple[Any, ...]:
+    """The command modules that register ``group``'s commands, imported now (plain imports, one group at a
+    time to keep start-up fast)."""
+    match group:
+        case "account":
+            from aksnet.cli.az import cmd_account
+
+            return (cmd_account,)
+        case "group":
+            from aksnet.cli.az import cmd_group
+
+            return (cmd_group,)
+        case "network":
+            from aksnet.cli.az import cmd_network
+
+            return (cmd_network,)
+        case "vm":
+            from aksnet.cli.az import cmd_vm
+
+            return (cmd_vm,)
+        case "aks":
+            from aksnet.cli.az import cmd_aks, cmd_aks_approuting
+
+            return (cmd_aks, cmd_aks_approuting)
+        case "config":
+            from aksnet.cli.az import cmd_aks
+
+            return (cmd_aks,)
+    raise KeyError(group)
 
 
 def _modules_for(args: list[str]) -> list[Any]:
     first = next((a for a in args if not a.startswith("-")), None)
-    groups = [COMMAND_MODULES[first]] if first in COMMAND_MODULES else list(COMMAND_MODULES.values())
-    names = [n for g in groups for n in g]
-    mods = []
-    for name in names:
-        try:
-            mods.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return mods
+    groups = [first] if first in GROUPS else list(GROUPS)
+    return list(dict.fromkeys(m for g in groups for m in _group_modules(g)))
 
 
 class AzCommandsLoader(CLICommandsLoader):  # type: ignore[misc]

@@ -4,7 +4,7 @@
 create its default NGINX controller (``aksnet.twin.helm.charts.app_routing``); ``disable`` removes both;
 ``update --nginx External|Internal|AnnotationControlled|None`` changes the default controller. Messages follow
 azure-cli's ``acs`` module (``aks_approuting_*`` in custom.py). The cluster document is updated here directly
-(H2's ``aksnet.twin.aks.update`` has no ingress-profile setter).
+(``aksnet.twin.aks.update`` has no ingress-profile setter).
 """
 
 from __future__ import annotations

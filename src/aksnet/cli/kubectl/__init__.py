@@ -8,8 +8,8 @@ exit code 1.
 
 from __future__ import annotations
 
-import importlib
 import sys
+from types import ModuleType
 
 from aksnet.errors import AksnetError
 
@@ -108,6 +108,53 @@ def _verb(argv: list[str]) -> str | None:
     return None
 
 
+def _module(name: str) -> ModuleType:
+    """The verb module ``name`` (``VERBS``), imported now by a plain import (lazily: ``kubectl get`` does not
+    load ``apply``'s manifest machinery)."""
+    match name.removeprefix("aksnet.cli.kubectl."):
+        case "cmd_apply":
+            from aksnet.cli.kubectl import cmd_apply
+
+            return cmd_apply
+        case "cmd_create":
+            from aksnet.cli.kubectl import cmd_create
+
+            return cmd_create
+        case "cmd_describe":
+            from aksnet.cli.kubectl import cmd_describe
+
+            return cmd_describe
+        case "cmd_edit":
+            from aksnet.cli.kubectl import cmd_edit
+
+            return cmd_edit
+        case "cmd_get":
+            from aksnet.cli.kubectl import cmd_get
+
+            return cmd_get
+        case "cmd_more":
+            from aksnet.cli.kubectl import cmd_more
+
+            return cmd_more
+        case "cmd_node":
+            from aksnet.cli.kubectl import cmd_node
+
+            return cmd_node
+        case "cmd_observe":
+            from aksnet.cli.kubectl import cmd_observe
+
+            return cmd_observe
+        case "cmd_taint":
+            from aksnet.cli.kubectl import cmd_taint
+
+            return cmd_taint
+        case "config":
+            from aksnet.cli.kubectl import config
+
+            return config
+    raise KeyError(name)
+
+
 def run(argv: list[str]) -> int:
     """Run one kubectl command; returns the exit code."""
     if not argv or argv[0] in ("-h", "--help", "help"):
@@ -115,13 +162,9 @@ def run(argv: list[str]) -> int:
         return 0
     verb = _verb(argv)
     if verb == "exec":
-        try:
-            mod = importlib.import_module("aksnet.cli.dataplane")
-        except ModuleNotFoundError:
-            print("error: kubectl exec needs the real data plane ('aksnet up'), which is not available here",
-                  file=sys.stderr)
-            return 1
-        return int(mod.run("exec", [a for i, a in enumerate(argv) if i != argv.index("exec")]))
+        from aksnet.cli import dataplane
+
+        return int(dataplane.run("exec", [a for i, a in enumerate(argv) if i != argv.index("exec")]))
     if verb is None or verb not in VERBS:
         print(f'error: unknown command "{verb or argv[0]}" for "kubectl"', file=sys.stderr)
         return 1
@@ -131,7 +174,7 @@ def run(argv: list[str]) -> int:
         print(f"Usage: kubectl {verb} [options] (aksnet emulation; see 'kubectl --help')")
         return 0
     module_name, func = VERBS[verb]
-    module = importlib.import_module(module_name)
+    module = _module(module_name)
     try:
         return int(getattr(module, func)(args))
     except AksnetError as exc:

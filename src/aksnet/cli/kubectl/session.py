@@ -12,8 +12,8 @@ from aksnet.cli.common import command_transaction
 from aksnet.cli.kubectl import context
 from aksnet.cli.kubectl.flags import Parsed
 from aksnet.store import Transaction
+from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.kube.apiserver import ApiServer
-from aksnet.twin.kube.controller import reconcile_cluster
 
 
 @dataclass

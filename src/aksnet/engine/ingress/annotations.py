@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aksnet.engine.ingress.model import ANNOTATION_PREFIX, ControllerConfig
+from aksnet.model.nginx_checks import EMULATED
 
 # Every annotation the engine understands (without the prefix). Anything else with the prefix is
 # reported as "not emulated" so that users see it was not silently honoured.
@@ -64,12 +65,12 @@ def parse_go_bool(value: str) -> bool | None:
     return None
 
 
-_SIZE = re.compile(r"^(\d+)([kKmMgG]?)$")
+_SIZE = re.compile(r"([0-9]+)([kKmMgG]?)")
 
 
 def parse_size(value: str) -> int | None:
     """nginx size syntax (ngx_parse_offset): bytes, or k/m/g suffixes; None when invalid."""
-    m = _SIZE.match(value.strip())
+    m = _SIZE.fullmatch(value.strip())
     if m is None:
         return None
     mult = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
@@ -78,7 +79,7 @@ def parse_size(value: str) -> int | None:
 
 def parse_go_int(value: str) -> int | None:
     v = value.strip()
-    if re.fullmatch(r"[+-]?\d+", v):
+    if re.fullmatch(r"[+-]?[0-9]+", v):
         return int(v)
     return None
 
@@ -146,9 +147,20 @@ def parse_cidrs(text: str) -> tuple[tuple[str, ...], str | None]:
     return tuple(out), None
 
 
-def _valid_url(url: str) -> bool:
-    """ingress-nginx redirect.isValidURL: url.Parse must succeed and the scheme must not be empty."""
-    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) is not None and " " not in url
+def _url_error(url: str) -> str | None:
+    """ingress-nginx redirect.isValidURL: url.Parse must succeed and the (lower-cased) scheme start with http."""
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if m is None:
+        return "url scheme is empty"
+    if not m.group(1).lower().startswith("http"):
+        return f"only http and https are valid protocols ({m.group(1).lower()})"
+    return None
+
+
+# nginx server_name syntax aksnet does not emulate for server-alias: regex names and wildcards
+_NGINX_NAME_SYNTAX = re.compile(r"^[~.]|\*")
+# header names nginx receives (ignore_invalid_headers on, underscores_in_headers off)
+_HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
 
 
 def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> IngressAnnotations:
@@ -183,7 +195,15 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
         return i
 
     def string(name: str) -> str:
-        return (_get(ann, name) or "").strip()
+        """The value, or "" when ingress-nginx's validator refuses it (its parser then uses the default;
+        for the annotations whose parser fails instead, the controller skips the whole Ingress)."""
+        raw = _get(ann, name) or ""
+        rule = EMULATED.get(name)
+        if raw and rule is not None and rule.validator is not None and not rule.validator(raw):
+            warnings.append(f"annotation {ANNOTATION_PREFIX}{name}: {raw!r} is not a valid value "
+                            "(ingress-nginx annotation validation); ignored")
+            return ""
+        return raw.strip()
 
     for key in sorted(ann):
         if key.startswith(ANNOTATION_PREFIX) and key[len(ANNOTATION_PREFIX) :] not in SUPPORTED:
@@ -194,24 +214,23 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
     temporal = string("temporal-redirect")
     permanent = string("permanent-redirect")
     if temporal:
-        if _valid_url(temporal):
+        if (temporal_error := _url_error(temporal)) is None:
             code = integer("temporal-redirect-code", 302)
             redirect_url, redirect_code = temporal, code if 300 <= code <= 307 else 302
             redirect_ann = "temporal-redirect"
         else:
             warnings.append(
-                f"annotation {ANNOTATION_PREFIX}temporal-redirect: {temporal!r} is not a valid URL "
-                "(url scheme is empty)"
+                f"annotation {ANNOTATION_PREFIX}temporal-redirect: {temporal!r} is not a valid URL ({temporal_error})"
             )
     if not redirect_url and permanent:
-        if _valid_url(permanent):
+        if (permanent_error := _url_error(permanent)) is None:
             code = integer("permanent-redirect-code", 301)
             redirect_url, redirect_code = permanent, code if 300 <= code <= 308 else 301
             redirect_ann = "permanent-redirect"
         else:
             warnings.append(
                 f"annotation {ANNOTATION_PREFIX}permanent-redirect: {permanent!r} is not a valid URL "
-                "(url scheme is empty)"
+                f"({permanent_error})"
             )
 
     # allowlist: allowlist-source-range is the current name, whitelist-source-range the alias.
@@ -237,7 +256,7 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
             warnings.append(denied)
         deny = cidrs
 
-    proto = string("backend-protocol").upper() or "HTTP"
+    proto = (_get(ann, "backend-protocol") or "").strip().upper() or "HTTP"
     if proto not in BACKEND_PROTOCOLS:
         warnings.append(
             f"annotation {ANNOTATION_PREFIX}backend-protocol: {proto!r} is not one of "
@@ -251,7 +270,7 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
             enabled=canary_on,
             weight=integer("canary-weight", 0),
             weight_total=integer("canary-weight-total", 100),
-            header=string("canary-by-header"),
+            header=_canary_header(string("canary-by-header"), warnings),
             header_value=string("canary-by-header-value"),
             header_pattern=string("canary-by-header-pattern"),
             cookie=string("canary-by-cookie"),
@@ -260,7 +279,7 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
         else Canary()
     )
 
-    body_size = string("proxy-body-size") or config.proxy_body_size
+    body_size = (_get(ann, "proxy-body-size") or "").strip() or config.proxy_body_size
     if parse_size(body_size) is None:
         warnings.append(
             f"annotation {ANNOTATION_PREFIX}proxy-body-size: {body_size!r} is not an nginx size; "
@@ -268,12 +287,17 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
         )
         body_size = config.proxy_body_size
 
-    aliases = tuple(a.strip().lower() for a in string("server-alias").split(",") if a.strip())
+    aliases = _aliases(string("server-alias"), warnings)
+    app_root = string("app-root")
+    if app_root and not app_root.startswith("/"):
+        # rewrite.Parse: url.ParseRequestURI must give a path, not an absolute URL
+        warnings.append(f"annotation {ANNOTATION_PREFIX}app-root: {app_root!r} is not an absolute path; ignored")
+        app_root = ""
 
     return IngressAnnotations(
         rewrite_target=string("rewrite-target"),
         use_regex=boolean("use-regex", False),
-        app_root=string("app-root"),
+        app_root=app_root,
         x_forwarded_prefix=string("x-forwarded-prefix"),
         ssl_redirect=boolean("ssl-redirect", config.ssl_redirect),
         force_ssl_redirect=boolean("force-ssl-redirect", config.force_ssl_redirect),
@@ -296,3 +320,29 @@ def parse_annotations(ann: Mapping[str, str], config: ControllerConfig) -> Ingre
         canary=canary,
         warnings=tuple(warnings),
     )
+
+
+def _aliases(value: str, warnings: list[str]) -> tuple[str, ...]:
+    """server-alias: comma-separated names (alias.Parse: trimmed, duplicates dropped). nginx reads a name
+    starting with ``~`` as a regex and ``*``/a leading ``.`` as wildcards; aksnet routes aliases by exact
+    name only, so such names are left out (with a warning) in the twin and the data plane alike."""
+    out: list[str] = []
+    for a in (x.strip().lower() for x in value.split(",")):
+        if not a or a in out:
+            continue
+        if _NGINX_NAME_SYNTAX.search(a):
+            warnings.append(f"annotation {ANNOTATION_PREFIX}server-alias: {a!r} is an nginx regex or wildcard "
+                            "server name, which aksnet does not emulate; left out")
+            continue
+        out.append(a)
+    return tuple(out)
+
+
+def _canary_header(name: str, warnings: list[str]) -> str:
+    """canary-by-header names a request header; nginx drops headers whose names have other characters than
+    letters, digits and '-' (ignore_invalid_headers), so such a rule can never match: left out."""
+    if name and _HEADER_NAME.fullmatch(name) is None:
+        warnings.append(f"annotation {ANNOTATION_PREFIX}canary-by-header: nginx never receives a header named "
+                        f"{name!r} (ignore_invalid_headers); the rule never matches")
+        return ""
+    return name

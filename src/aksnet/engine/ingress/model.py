@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from aksnet.model.nginx_checks import CheckConfig
+
 # The certificate every ingress-nginx controller generates at start and serves when no Secret
 # matches (internal/net/ssl/ssl.go: GetFakeSSLCert, Organization "Acme Co",
 # CommonName "Kubernetes Ingress Controller Fake Certificate").
@@ -85,7 +87,7 @@ class ControllerConfig:
     use_forwarded_headers: bool = False
     compute_full_forwarded_for: bool = False
     enable_real_ip: bool = False
-    forwarded_for_header: str = "X-Forwarded-For"
+    forwarded_for_header: str = "X-Forwarded-For"  # an HTTP header name (see view.HEADER_NAME)
     proxy_real_ip_cidr: tuple[str, ...] = ("0.0.0.0/0",)
     ssl_redirect: bool = True
     force_ssl_redirect: bool = False
@@ -104,6 +106,7 @@ class ControllerConfig:
     default_backend_service: str | None = None  # --default-backend-service ns/name
     http_port: int = 80
     https_port: int = 443
+    checks: CheckConfig = field(default_factory=CheckConfig)  # the ConfigMap keys of nginx_checks
     warnings: tuple[str, ...] = ()  # ConfigMap values that were invalid and ignored
 
 

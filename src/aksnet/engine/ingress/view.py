@@ -12,6 +12,7 @@ routing add-on's ``app-routing-system/nginx``. Must not read the workspace.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -28,7 +29,7 @@ from aksnet.engine.ingress.model import (
 )
 from aksnet.engine.ingress.servers import CanaryBackend, Server, build_servers
 from aksnet.engine.ingress.tls import default_certificate
-from aksnet.model import k8s
+from aksnet.model import k8s, nginx_checks
 from aksnet.model.twin import ClusterState
 
 APPROUTING_NAMESPACE = "app-routing-system"
@@ -96,6 +97,24 @@ def _body_size(cm: k8s.ConfigMap, d: Mapping[str, str], default: str, warnings: 
     return value.strip()
 
 
+# The header names nginx passes on (ignore_invalid_headers on, underscores_in_headers off: letters, digits, '-').
+HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _header_name(cm: k8s.ConfigMap, d: Mapping[str, str], key: str, default: str, warnings: list[str]) -> str:
+    """A ConfigMap key naming an HTTP header. ingress-nginx copies the value into nginx.conf unchecked;
+    aksnet takes only a header name nginx can receive and otherwise keeps the default, warning."""
+    value = d.get(key)
+    if value is None:
+        return default
+    if HEADER_NAME.fullmatch(value.strip()) is None:
+        warnings.append(
+            f"ConfigMap {cm.namespace}/{cm.name}: {key}={value!r} is not an HTTP header name; using {default}"
+        )
+        return default
+    return value.strip()
+
+
 def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> ControllerConfig:
     """Apply the ConfigMap keys the engine honours (ingress-nginx configmap.md), warning on bad values."""
     if cm is None:
@@ -147,7 +166,7 @@ def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> C
         use_forwarded_headers=b("use-forwarded-headers", base.use_forwarded_headers),
         compute_full_forwarded_for=b("compute-full-forwarded-for", base.compute_full_forwarded_for),
         enable_real_ip=b("enable-real-ip", base.enable_real_ip),
-        forwarded_for_header=d.get("forwarded-for-header", base.forwarded_for_header),
+        forwarded_for_header=_header_name(cm, d, "forwarded-for-header", base.forwarded_for_header, warnings),
         proxy_real_ip_cidr=real_ip_cidr,
         ssl_redirect=b("ssl-redirect", base.ssl_redirect),
         force_ssl_redirect=b("force-ssl-redirect", base.force_ssl_redirect),
@@ -170,6 +189,7 @@ def config_from_configmap(base: ControllerConfig, cm: k8s.ConfigMap | None) -> C
         default_backend_service=base.default_backend_service,
         http_port=base.http_port,
         https_port=base.https_port,
+        checks=nginx_checks.check_config(d),
         warnings=base.warnings + tuple(warnings),
     )
 
@@ -200,12 +220,30 @@ def controller_config(cluster: ClusterState, controller_class: str) -> Controlle
     return config_from_configmap(base, _configmap_for(cluster, controller))
 
 
+def skip_invalid(
+    served: tuple[k8s.Ingress, ...], ignored: tuple[IgnoredIngress, ...], cfg: ControllerConfig
+) -> tuple[tuple[k8s.Ingress, ...], tuple[IgnoredIngress, ...]]:
+    """ingress-nginx's store does not load an Ingress that fails the deep inspector, the annotation word
+    blocklist or annotation validation (store.go syncIngress: the error is logged, the Ingress skipped).
+    Where the admission webhook runs, such an Ingress is refused at creation; the app routing add-on has none."""
+    kept: list[k8s.Ingress] = []
+    skipped = list(ignored)
+    for ing in served:
+        why = nginx_checks.controller_skips(ing, cfg.checks)
+        if why is None:
+            kept.append(ing)
+        else:
+            skipped.append(IgnoredIngress(ing.key, f"{why}: the controller does not load it"))
+    return tuple(kept), tuple(sorted(skipped, key=lambda i: i.ingress))
+
+
 def controller_view(
     cluster: ClusterState, controller_class: str, config: ControllerConfig | None = None
 ) -> ControllerView:
     """Build the view of one ingress-nginx controller (``config`` overrides the discovered one)."""
     cfg = config if config is not None else controller_config(cluster, controller_class)
     served, ignored = select_ingresses(cluster.ingresses, cluster.ingress_classes, cfg)
+    served, ignored = skip_invalid(served, ignored, cfg)
     services = {s.key: s for s in cluster.services}
     slices: dict[str, list[k8s.EndpointSlice]] = {}
     for sl in sorted(cluster.endpoint_slices, key=lambda s: (s.namespace, s.name)):

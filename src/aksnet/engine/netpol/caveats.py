@@ -1,8 +1,10 @@
 """Engine caveats: where a cluster's policies meet a documented limit or difference of its engine.
 
 The verdicts already follow the profile (e.g. NPM enforces only ``port`` of a range); these messages tell
-the user *why* the answer differs from upstream Kubernetes. Sources: aks.md (use-network-policies:
-"Scaling beyond 250 nodes and 20,000 pods isn't supported" for NPM, no IPv6), netpol.md §5.1
+the user *why* the answer differs from upstream Kubernetes. Sources: learn.microsoft.com/azure/aks/concepts-network
+(use-network-policies:
+"Scaling beyond 250 nodes and 20,000 pods isn't supported" for NPM, no IPv6),
+learn.microsoft.com/azure/aks/use-network-policies
 (NPM endPort, Cilium ipBlock vs pod/node IPs, Cilium named ports reused with different numbers). Pure.
 """
 

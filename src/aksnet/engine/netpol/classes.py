@@ -1,16 +1,16 @@
 """All-pairs NetworkPolicy connectivity through equivalence classes — never pods × pods × policies.
 
-Pods that no policy can tell apart share a class: same namespace (hence namespace labels), same pod
-labels, same named container ports, same set of ipBlocks containing their IP (only when the engine
-matches ipBlocks against pods). hostNetwork pods are node-address classes, one per node; the own-node rules
-(a pod's traffic to and from its own node, allowed by some engines whatever the policies say) are not in
-the class matrix but applied per pair by :meth:`ClassMatrix.pod_conn`, so nodes never split pod classes.
-Addresses outside the cluster
-are split into the disjoint IPv4 ranges induced by every ipBlock boundary, as netpol-analyzer does
-(netpol.md §2.1). Rules are evaluated once per class with indexed selectors (``selectors``): each
-direction yields a partition of peer classes into regions with one connection set each; the pair result
-is egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns`` for every pair (tested).
-Pure: model objects in, ClassMatrix out; output expansion to workloads/pods lives in analyses.matrix.
+Pods that no policy can tell apart share a class: same namespace (hence namespace labels), same pod labels,
+same named container ports, same set of ipBlocks containing their IP (only when the engine matches ipBlocks
+against pods). hostNetwork pods are node-address classes, one per node; the own-node rules (a pod's traffic to
+and from its own node, allowed by some engines whatever the policies say) are not in the class matrix but
+applied per pair by :meth:`ClassMatrix.pod_conn`, so nodes never split pod classes. Addresses outside the
+cluster are split into the disjoint IPv4 ranges induced by every ipBlock boundary, as netpol-analyzer does
+(np-guard/netpol-analyzer pkg/netpol/connlist@e54a334). Rules are evaluated once per class with indexed
+selectors (``selectors``): each direction yields a partition of peer classes into regions with one connection
+set each; the pair result is egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns``
+for every pair (tested). Pure: model objects in, ClassMatrix out; output expansion to workloads/pods lives in
+analyses.matrix.
 """
 
 from __future__ import annotations
@@ -407,11 +407,20 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
         s = cls.index
         full = kept >> s & 1
         eg = b.egress_row(cls, eg_rules[s], b.all_bits if full else kept) if b.iso_eg >> s & 1 else None
-        if not full:
-            rows.append({d: (ALL if eg is None else eg[d]) if (col := cols[d]) is None else
-                         (col[s] if eg is None else eg[d] & col[s]) for d in kept_idx})
-        elif eg is None:
-            rows.append([ALL if col is None else col[s] for col in cols])
-        else:
-            rows.append([e if col is None else e & col[s] for e, col in zip(eg, cols)])
+        rows.append(_combine(s, eg, cols, None if full else kept_idx))
     return ClassMatrix(profile, b.classes, rows, b.warnings)
+
+
+def _combine(s: int, eg: list[ConnSet] | None, cols: list[list[ConnSet] | None], only: list[int] | None) -> Row:
+    """Source class ``s``'s row: its egress (``None``: not isolated) ∩ each destination's ingress column
+    (``None``: not isolated); ``only`` the destinations to fill in (a dict then), else all of them."""
+    if only is not None:
+        out: dict[int, ConnSet] = {}
+        for d in only:
+            col = cols[d]
+            e = ALL if eg is None else eg[d]
+            out[d] = e if col is None else e & col[s]
+        return out
+    if eg is None:
+        return [ALL if col is None else col[s] for col in cols]
+    return [e if col is None else e & col[s] for e, col in zip(eg, cols)]

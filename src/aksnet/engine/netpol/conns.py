@@ -4,7 +4,8 @@ A ``ConnSet`` holds, for each of the three NetworkPolicy protocols (SCTP, TCP, U
 ``NetworkPolicyPort.protocol`` accepts, k8s ``networking/v1`` types.go), a sorted tuple of disjoint,
 non-adjacent inclusive port ranges in 1..65535. Instances are immutable and interned, so equal sets are
 the same object: equality and hashing are identity (fast, C-level). Text follows netpol-analyzer's connlist conventions
-(netpol.md §2.1): ``All Connections``, else ``SCTP 1-65535,TCP 80,UDP 53`` (protocols alphabetical,
+(np-guard/netpol-analyzer pkg/netpol/connlist@e54a334): ``All Connections``,
+else ``SCTP 1-65535,TCP 80,UDP 53`` (protocols alphabetical,
 ranges ``a-b``, comma-joined). This module knows nothing about pods or policies.
 """
 

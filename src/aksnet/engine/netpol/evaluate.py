@@ -1,7 +1,8 @@
 """NetworkPolicy verdict for one flow: does egress at the source and ingress at the destination allow it?
 
-Implements networking.k8s.io/v1 NetworkPolicy semantics (netpol.md §5, sources there) with an engine
-profile for the AKS enforcers (§5.1):
+Implements networking.k8s.io/v1 NetworkPolicy semantics
+(kubernetes.io/docs/concepts/services-networking/network-policies, sources there) with an engine
+profile for the AKS enforcers (learn.microsoft.com/azure/aks/use-network-policies):
 
 * a pod is isolated for a direction iff some policy in its namespace selects it and has that policy type;
   allowed traffic is then the union of the rules of all such policies (no order, no deny);
@@ -130,7 +131,8 @@ def selects(policy: NetworkPolicy, pod: Pod, direction: str) -> bool:
 def peer_matches(
     peer: NetworkPolicyPeer, policy_ns: str, ep: Endpoint, ns_labels: dict[str, Any], profile: EngineProfile
 ) -> bool:
-    """NetworkPolicyPeer semantics for one endpoint (netpol.md §5 items 6, 7, 9, 10)."""
+    """NetworkPolicyPeer semantics for one endpoint
+    (kubernetes.io/docs/concepts/services-networking/network-policies)."""
     if peer.ip_block is not None:
         if ep.kind == "pod" and not profile.ipblock_matches_pods:
             return False

@@ -1,4 +1,5 @@
-"""Pure IP-planning arithmetic of AKS (reference aks.md §2, §3.8), shared by the resource provider's capacity
+"""Pure IP-planning arithmetic of AKS (learn.microsoft.com/azure/aks/concepts-network-ip-address-planning;
+learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections), shared by the resource provider's capacity
 checks and by ``aksnet plan``. No workspace, no I/O: numbers in, numbers out.
 """
 
@@ -7,9 +8,11 @@ from __future__ import annotations
 import math
 
 from aksnet.model.addr import parse_ipv4_network
-from aksnet.twin.aks.defaults import KUBENET_MAX_NODES, NODE_CIDR_MASK, POD_SUBNET_BATCH
+from aksnet.rules.aks import KUBENET_MAX_NODES
+from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES as AZURE_RESERVED
+from aksnet.rules.azure import subnet_usable_count
+from aksnet.twin.aks.defaults import NODE_CIDR_MASK, POD_SUBNET_BATCH
 
-AZURE_RESERVED = 5
 SNAT_PORTS_PER_IP = 64000
 NAT_GATEWAY_FLOWS_PER_IP = 64512
 
@@ -20,7 +23,7 @@ _SNAT_TABLE: tuple[tuple[int, int], ...] = ((50, 1024), (100, 512), (200, 256), 
 
 def usable(prefix: str) -> int:
     """Addresses Azure hands out in a subnet: 2^(32-len) - 5 [AZD virtual-networks-faq]."""
-    return max(parse_ipv4_network(prefix, strict=False).num_addresses - AZURE_RESERVED, 0)
+    return subnet_usable_count(parse_ipv4_network(prefix, strict=False).num_addresses)
 
 
 def surge_nodes(count: int, max_surge: str = "1") -> int:
@@ -34,7 +37,10 @@ def surge_nodes(count: int, max_surge: str = "1") -> int:
 
 def ips_per_node(flavour: str, max_pods: int) -> int:
     """Node-subnet addresses one node takes: Azure CNI (node subnet) reserves maxPods secondary addresses
-    up front, so maxPods + 1; every other plugin 1 [aks.md §2.2–§2.5]."""
+    up front, so maxPods + 1; every other plugin 1 [learn.microsoft.com/azure/aks/concepts-network-legacy-cni;
+    learn.microsoft.com/azure/aks/configure-kubenet;
+    learn.microsoft.com/azure/aks/concepts-network-azure-cni-overlay;
+    learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet]."""
     return max_pods + 1 if flavour == "azure" else 1
 
 
@@ -49,7 +55,8 @@ def max_nodes_in_subnet(flavour: str, available: int, max_pods: int, surge: int 
 
 
 def pod_cidr_node_capacity(pod_cidr: str) -> int:
-    """Nodes a kubenet/overlay pod CIDR can hold: one /24 per node, so 2^(24 - prefix) [aks.md §2.3]."""
+    """Nodes a kubenet/overlay pod CIDR can hold: one /24 per node,
+    so 2^(24 - prefix) [learn.microsoft.com/azure/aks/configure-kubenet]."""
     net = parse_ipv4_network(pod_cidr, strict=False)
     return 0 if net.prefixlen > NODE_CIDR_MASK else int(2 ** (NODE_CIDR_MASK - net.prefixlen))
 
@@ -73,7 +80,8 @@ def smallest_prefix(addresses: int) -> int:
 
 
 def snat_ports_per_node(pool_size: int) -> int:
-    """Default allocated SNAT ports per node for a backend pool of ``pool_size`` instances (§3.8 table)."""
+    """Default allocated SNAT ports per node for a backend pool of ``pool_size`` instances (default allocation table
+    of learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections)."""
     for limit, ports in _SNAT_TABLE:
         if pool_size <= limit:
             return ports
@@ -81,7 +89,8 @@ def snat_ports_per_node(pool_size: int) -> int:
 
 
 def nodes_supported_by_outbound_ips(ips: int, ports_per_node: int) -> int:
-    """64,000 × IPs / ports per node: how many nodes the outbound IPs can serve [aks.md §3.8]."""
+    """64,000 × IPs / ports per node: how many nodes the outbound IPs can serve
+    [learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections]."""
     return 0 if ports_per_node <= 0 else SNAT_PORTS_PER_IP * ips // ports_per_node
 
 

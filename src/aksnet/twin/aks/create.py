@@ -20,8 +20,8 @@ from aksnet.twin.aks.defaults import DEFAULT_KUBERNETES_VERSION, DEFAULT_PLUGIN_
 from aksnet.twin.aks.resolve import resolve_spec
 from aksnet.twin.aks.spec import ClusterRequest, ClusterSpec, VnetContext
 from aksnet.twin.arm import Doc, deterministic_uuid, etag, get_group
+from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.kube import objects
-from aksnet.twin.kube.controller import reconcile_cluster
 from aksnet.twin.resources import normalize_location
 
 KUBERNETES_VERSIONS = ("1.29.9", "1.29.10", "1.30.5", "1.30.6", "1.31.1", "1.31.2")
@@ -134,7 +134,8 @@ def finish(tx: Transaction, cluster_id: str) -> None:
 
 def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: str, location: str,
               vctx: VnetContext) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Build the cluster's egress (aks.md §6) and return (loadBalancerProfile, natGatewayProfile)."""
+    """Build the cluster's egress (learn.microsoft.com/azure/aks/egress-outboundtype) and return
+    (loadBalancerProfile, natGatewayProfile)."""
     if spec.outbound_type == "loadBalancer":
         sku = "Basic" if spec.load_balancer_sku == "basic" else "Standard"
         if spec.outbound_ip_ids:

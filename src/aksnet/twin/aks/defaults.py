@@ -1,4 +1,5 @@
-"""Defaults of a managed cluster and its agent pools, per network plugin (reference aks.md §1.1, §2.6, §2.7).
+"""Defaults of a managed cluster and its agent pools,
+per network plugin (learn.microsoft.com/cli/azure/aks#az-aks-create; learn.microsoft.com/azure/aks/quotas-skus-regions).
 
 Where sources disagree the choice is recorded in docs/fidelity.md. This module must not touch the
 workspace except to read the workspace setting that picks the default network plugin.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import os
 
 from aksnet.errors import AzCliError
+from aksnet.rules.aks import DEFAULT_MAX_PODS
+from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS
 
 DEFAULT_POD_CIDR = "10.244.0.0/16"  # kubenet and overlay [CLI-D docstrings; AKS azure-cni-overlay.md]
 DEFAULT_SERVICE_CIDR = "10.0.0.0/16"
@@ -27,14 +30,6 @@ OUTBOUND_RULE_IDLE_TIMEOUT = 30
 NODE_CIDR_MASK = 24  # per-node pod /24 (cloud-provider DefaultNodeCIDRMaskSize)
 POD_SUBNET_BATCH = 16  # dynamic pod-subnet IPs are handed to nodes in batches of 16
 
-# Default maxPods per plugin flavour [CLI-H; AKS concepts-network-ip-address-planning.md]. The pod subnet
-# default is 250 (dynamic-IP doc table) rather than 110 (planning doc): see docs/fidelity.md.
-DEFAULT_MAX_PODS: dict[str, int] = {"azure": 30, "kubenet": 110, "overlay": 250, "podsubnet": 250, "none": 250}
-MIN_MAX_PODS = 10
-MAX_MAX_PODS = 250
-MAX_NODES_PER_POOL = 1000
-MAX_NODES_PER_CLUSTER = 5000
-KUBENET_MAX_NODES = 400  # 400 routes per UDR table
 MAX_MANAGED_OUTBOUND_IPS = 100
 MAX_NAT_GATEWAY_IPS = 16
 
@@ -55,7 +50,7 @@ def flavour(network_plugin: str, network_plugin_mode: str | None, pod_subnet_id:
 
 
 def default_max_pods(flavour_name: str) -> int:
-    return DEFAULT_MAX_PODS.get(flavour_name, 110)
+    return DEFAULT_MAX_PODS.get(flavour_name, KUBELET_DEFAULT_MAX_PODS)
 
 
 def check_default_plugin(value: str) -> str:

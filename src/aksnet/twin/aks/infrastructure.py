@@ -1,4 +1,6 @@
-"""The Azure resources AKS builds for a cluster's networking (reference aks.md §3.1, §3.3, §3.7, §6):
+"""The Azure resources AKS builds for a cluster's networking (learn.microsoft.com/azure/aks/faq;
+learn.microsoft.com/azure/aks/load-balancer-standard; learn.microsoft.com/azure/aks/private-clusters;
+learn.microsoft.com/azure/aks/egress-outboundtype):
 node resource group, managed VNet ``aks-vnet-<digits>``/``aks-subnet``, the agent pool NSG, the kubenet route
 table, the ``kubernetes`` Standard load balancer with its outbound rule and managed outbound public IPs, the
 managed NAT gateway, and a private cluster's API server private endpoint and private DNS zone.
@@ -55,7 +57,7 @@ def create_managed_network(tx: Transaction, node_rg: str, digits: str, location:
 def create_agentpool_nsg(tx: Transaction, node_rg: str, digits: str, location: str,
                          managed_subnet_id: str | None) -> str:
     """``aks-agentpool-<digits>-nsg``: on the managed subnet, or (BYO subnet) left for the node NICs — AKS never
-    modifies a user's subnet NSG [aks.md §3.1]."""
+    modifies a user's subnet NSG [learn.microsoft.com/azure/aks/faq]."""
     doc = network.create_nsg(tx, node_rg, names.nsg_name(digits), location=location)
     if managed_subnet_id:
         network.associate_subnet(tx, managed_subnet_id, nsg_id=doc["id"])
@@ -113,7 +115,8 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
                          sku: str = "Standard") -> str:
     """The public Standard LB ``kubernetes``: backend pools ``kubernetes`` and ``aksOutboundBackendPool``, one
     frontend per outbound IP (named after the IP), outbound rule ``aksOutboundRule`` (All, TCP reset, idle 30,
-    ports 0) [aks.md §3.3]. A Basic LB has no outbound rules (Standard only)."""
+    ports 0) [learn.microsoft.com/azure/aks/load-balancer-standard]. A Basic LB has no outbound rules (Standard
+    only)."""
     lb_id = network.load_balancer_id(node_rg, LB_NAME)
     frontends = [outbound_frontend(pid) for pid in outbound_ip_ids]
     props: dict[str, Any] = {
@@ -138,7 +141,8 @@ def outbound_frontend(public_ip_id: str) -> Doc:
 
 def outbound_rule(lb_id: str, outbound_ip_ids: list[str]) -> Doc:
     """``aksOutboundRule``: All protocols, TCP reset, idle 30 minutes, ports 0 (default allocation), over
-    ``aksOutboundBackendPool``, one frontend per outbound IP (named after the IP) [aks.md §3.3]."""
+    ``aksOutboundBackendPool``,
+    one frontend per outbound IP (named after the IP) [learn.microsoft.com/azure/aks/load-balancer-standard]."""
     return {"name": OUTBOUND_RULE, "properties": {
         "allocatedOutboundPorts": 0, "enableTcpReset": True, "idleTimeoutInMinutes": OUTBOUND_RULE_IDLE_TIMEOUT,
         "protocol": "All", "backendAddressPool": {"id": f"{lb_id}/backendAddressPools/{OUTBOUND_POOL}"},
@@ -198,7 +202,7 @@ def create_private_endpoint(tx: Transaction, *, node_rg: str, location: str, clu
     """A private cluster's API server: private endpoint ``kube-apiserver`` (group ``management``) whose NIC takes
     an address in the first pool's subnet; with the ``system`` zone, a private DNS zone
     ``<guid>.privatelink.<location>.azmk8s.io`` in the node RG, linked to the cluster VNet, with an A record
-    for the API FQDN [aks.md §3.7]. Returns (endpoint ID, private IP)."""
+    for the API FQDN [learn.microsoft.com/azure/aks/private-clusters]. Returns (endpoint ID, private IP)."""
     pe_id = network.network_id(node_rg, "privateEndpoints", PRIVATE_ENDPOINT_NAME)
     nic_name = f"{PRIVATE_ENDPOINT_NAME}.nic.{deterministic_uuid('pe-nic', pe_id.lower())}"
     nic = network.create_nic(tx, node_rg, nic_name, subnet_id, location=location)

@@ -1,4 +1,5 @@
-"""Deterministic names AKS gives the resources it builds (reference aks.md §3.1, §3.7; observed conventions).
+"""Deterministic names AKS gives the resources it builds (learn.microsoft.com/azure/aks/faq;
+learn.microsoft.com/azure/aks/private-clusters; observed conventions).
 
 AKS derives the 8 digits in ``aks-agentpool-<8 digits>-nsg`` and ``aks-<pool>-<8 digits>-vmss`` and the hash in
 the API server FQDN from the cluster's identity; here they are stable hashes of the subscription, resource

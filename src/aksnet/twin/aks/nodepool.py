@@ -1,5 +1,6 @@
 """``az aks nodepool add/list/show/scale/delete``: agent pools of an existing cluster, each its own VMSS, with
-the same capacity rules as create and scale [reference aks.md §1.6, §2.7].
+the same capacity rules as create and scale [learn.microsoft.com/azure/aks/concepts-network-ip-address-planning;
+learn.microsoft.com/azure/aks/quotas-skus-regions].
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """``az aks update`` outbound settings: the load balancer's managed outbound IP count or the user's own outbound
-IPs, the managed NAT gateway's IP count, and ``--outbound-type`` migration [reference aks.md §6; AKS
+IPs, the managed NAT gateway's IP count,
+and ``--outbound-type`` migration [learn.microsoft.com/azure/aks/egress-outboundtype; AKS
 egress-outboundtype.md "Updating outboundType after cluster creation"].
 
 Migration paths AKS supports: managed VNet ``loadBalancer`` ↔ ``managedNATGateway``; BYO subnet

@@ -1,5 +1,7 @@
 """From ``az aks create`` flags to a resolved :class:`~aksnet.twin.aks.spec.ClusterSpec`: az's client-side
-checks in az's order, then the defaults per plugin (reference aks.md §1.1–§1.2, §1.7–§1.9, §2.6).
+checks in az's order, then the defaults per plugin (learn.microsoft.com/cli/azure/aks#az-aks-create;
+learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges; learn.microsoft.com/azure/aks/private-clusters;
+learn.microsoft.com/azure/aks/load-balancer-standard; learn.microsoft.com/azure/aks/quotas-skus-regions).
 Pure: no workspace access (the default plugin setting is passed in).
 """
 

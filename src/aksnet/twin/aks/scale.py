@@ -1,6 +1,6 @@
 """``az aks scale`` and ``az aks nodepool scale``: change a pool's node count, with the RP's capacity rules
 (count range, maxPods × count ≥ 30, kubenet's 400 nodes, pod CIDR and subnet ``InsufficientSubnetSize``,
-``SubnetIsFull`` at allocation) [reference aks.md §1.6, §2].
+``SubnetIsFull`` at allocation) [learn.microsoft.com/azure/aks/concepts-network-ip-address-planning].
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
 """``az aks update``: API server authorized IP ranges, outbound settings (the load balancer's managed or own
 outbound IPs, the managed NAT gateway's IP count, outbound type migration: :mod:`aksnet.twin.aks.outbound`), and
-the network policy where AKS allows changing it [reference aks.md §1.3, §1.7, §1.9, §6].
+the network policy where AKS allows changing it [learn.microsoft.com/azure/aks/use-network-policies;
+learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges; learn.microsoft.com/azure/aks/load-balancer-standard;
+learn.microsoft.com/azure/aks/egress-outboundtype].
 """
 
 from __future__ import annotations
 
 from aksnet.errors import AzCliError, AzureError
+from aksnet.rules.aks import DEFAULT_MAX_PODS
 from aksnet.store import Transaction
 from aksnet.twin.aks import context, outbound, validation_cli, validation_rp
 from aksnet.twin.aks.create import finish
@@ -77,6 +80,7 @@ def _set_policy(cluster: Doc, policy: str) -> None:
                         flavour="", network_policy=None if policy == "none" else policy,
                         network_dataplane=np_.get("networkDataplane"), pod_cidr=None, service_cidr="10.0.0.0/16",
                         dns_service_ip="10.0.0.10", outbound_type="loadBalancer", load_balancer_sku="standard",
-                        node_count=1, max_pods=30, nodepool_name="x", max_surge="1", managed_outbound_ip_count=1)
+                        node_count=1, max_pods=DEFAULT_MAX_PODS["azure"], nodepool_name="x", max_surge="1",
+                        managed_outbound_ip_count=1)
     validation_rp.check_network_policy(probe)
     np_["networkPolicy"] = policy

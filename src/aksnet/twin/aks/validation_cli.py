@@ -1,5 +1,10 @@
 """az's client-side checks of ``az aks create/update/nodepool`` (raised before any request), with az's exact
-messages [reference aks.md §1.1–§1.9; azure-cli acs ``_validators.py`` and ``managed_cluster_decorator.py``].
+messages [learn.microsoft.com/cli/azure/aks#az-aks-create; learn.microsoft.com/azure/aks/use-network-policies;
+learn.microsoft.com/azure/aks/concepts-network-ip-address-planning;
+learn.microsoft.com/azure/virtual-network/virtual-networks-faq;
+learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges; learn.microsoft.com/azure/aks/private-clusters;
+learn.microsoft.com/azure/aks/load-balancer-standard;
+azure-cli acs ``_validators.py`` and ``managed_cluster_decorator.py``].
 
 Each check is a small function named after the azure-cli validator or getter it imitates. They raise
 :class:`aksnet.errors.AzCliError` (az prints ``ERROR: <message>``). Pure: no workspace access.
@@ -270,7 +275,7 @@ def validate_outbound_combination(outbound_type: str, sku: str, vnet_subnet_id: 
 
 def validate_private_cluster(private: bool, sku: str, disable_public_fqdn: bool, private_dns_zone: str | None,
                              ranges: tuple[str, ...] | None) -> None:
-    """``_get_enable_private_cluster`` and friends [CLI-D; aks.md §1.8]."""
+    """``_get_enable_private_cluster`` and friends [CLI-D; learn.microsoft.com/azure/aks/private-clusters]."""
     if private:
         if sku == "basic":
             raise _err(MSG_PRIVATE_BASIC)

@@ -1,5 +1,8 @@
 """The AKS resource provider's checks of a managed cluster's network profile and agent pools, with their codes
-and messages [reference aks.md §1.3–§1.6, §2]. Where the exact RP text is not public the wording is ours
+and messages [learn.microsoft.com/azure/aks/use-network-policies;
+learn.microsoft.com/azure/aks/concepts-network-ip-address-planning;
+learn.microsoft.com/azure/virtual-network/virtual-networks-faq]. Where the exact RP text is not public the wording is
+ours
 and the choice is recorded in docs/fidelity.md.
 
 Pure functions over :class:`~aksnet.twin.aks.spec.ClusterSpec` and :class:`~aksnet.twin.aks.spec.VnetContext`;
@@ -15,17 +18,18 @@ from typing import Any
 
 from aksnet.errors import AzureError
 from aksnet.model.addr import parse_ipv4_network
-from aksnet.twin.aks import capacity
-from aksnet.twin.aks.defaults import (
+from aksnet.rules.aks import (
     KUBENET_MAX_NODES,
     MAX_MAX_PODS,
     MAX_NODES_PER_CLUSTER,
     MAX_NODES_PER_POOL,
     MIN_MAX_PODS,
+    MIN_PODS_PER_POOL,
+    RESERVED_RANGES,
 )
+from aksnet.twin.aks import capacity
 from aksnet.twin.aks.spec import ClusterSpec, VnetContext
 
-RESERVED_RANGES = ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 INSUFFICIENT_SUFFIX = (
     " If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that "
     "pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). "
@@ -156,10 +160,11 @@ def check_max_pods(max_pods: int, count: int) -> None:
         raise AzureError("InvalidParameter",
                          f"The value of parameter maxPods is invalid. Error details: maxPods {max_pods} must be "
                          f"between {MIN_MAX_PODS} and {MAX_MAX_PODS}.", "agentPoolProfile.maxPods")
-    if count > 0 and max_pods * count < 30:
+    if count > 0 and max_pods * count < MIN_PODS_PER_POOL:
         raise AzureError("InvalidParameter",
-                         f"The value of parameter maxPods is invalid. Error details: a node pool must have space for "
-                         f"at least 30 pods; {count} node(s) x maxPods {max_pods} = {max_pods * count}.",
+                         "The value of parameter maxPods is invalid. Error details: a node pool must have space "
+                         f"for at least {MIN_PODS_PER_POOL} pods; {count} node(s) x maxPods {max_pods} = "
+                         f"{max_pods * count}.",
                          "agentPoolProfile.maxPods")
 
 
@@ -210,7 +215,8 @@ def check_pod_cidr_capacity(pod_cidr: str | None, total_nodes: int) -> None:
 def check_node_subnet_capacity(flavour: str, nodes: int, max_pods: int, vnet: VnetContext,
                                other_required: int = 0) -> None:
     """The RP's pre-check: the addresses the cluster's pools in this subnet pre-allocate — Azure CNI (maxPods + 1)
-    per node, other plugins 1 — against the subnet's usable addresses [aks.md §2.2, e.g. 10 × 31 = 310 > 251].
+    per node, other plugins 1 — against the subnet's usable addresses
+    [learn.microsoft.com/azure/aks/concepts-network-legacy-cni, e.g. 10 × 31 = 310 > 251].
     Addresses held by other resources are not counted here; the allocation itself then fails with
     ``SubnetIsFull`` [SUP:error-code-subnetisfull]."""
     required = capacity.node_subnet_required(flavour, nodes, max_pods) + other_required
@@ -220,7 +226,8 @@ def check_node_subnet_capacity(flavour: str, nodes: int, max_pods: int, vnet: Vn
 
 
 def check_pod_subnet(pod_subnet: VnetContext, node_subnet: VnetContext, nodes: int, other_nodes: int = 0) -> None:
-    """Dynamic pod subnet: 16 addresses per node at start-up; not the node subnet itself [aks.md §2.5]."""
+    """Dynamic pod subnet: 16 addresses per node at start-up;
+    not the node subnet itself [learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet]."""
     if pod_subnet.subnet_id.lower() == node_subnet.subnet_id.lower():
         raise AzureError("InvalidPodSubnet",
                          "The pod subnet must be different from the node subnet (vnetSubnetID).",
@@ -238,7 +245,8 @@ def check_pod_subnet(pod_subnet: VnetContext, node_subnet: VnetContext, nodes: i
 
 def check_udr_route_table(route_table: dict[str, Any] | None, subnet_id: str) -> None:
     """outboundType userDefinedRouting: the subnet's route table must hold 0.0.0.0/0 → VirtualAppliance or
-    VirtualNetworkGateway (``RouteTableMissingDefaultRouteError`` / ``RouteTableInvalidNextHop``) [aks.md §6]."""
+    VirtualNetworkGateway (``RouteTableMissingDefaultRouteError`` / ``RouteTableInvalidNextHop``)
+    [learn.microsoft.com/azure/aks/egress-outboundtype]."""
     if route_table is None:
         raise AzureError(
             "ExistingRouteTableNotAssociatedWithSubnet",
@@ -265,7 +273,8 @@ MSG_NONE_ZONE_NEEDS_PUBLIC_FQDN = "Private cluster with none private dns zone mu
 
 def check_private_dns_zone(spec: ClusterSpec) -> None:
     """A private cluster with private DNS zone ``none`` resolves its API server only through the public FQDN, so
-    ``--disable-public-fqdn`` is refused [aks.md §1.8; RP text quoted in ISS:Azure/bicep-registry-modules#1752]."""
+    ``--disable-public-fqdn`` is refused [learn.microsoft.com/azure/aks/private-clusters;
+    RP text quoted in ISS:Azure/bicep-registry-modules#1752]."""
     if spec.private and spec.disable_public_fqdn and (spec.private_dns_zone or "").lower() == "none":
         raise AzureError("InvalidParameter", MSG_NONE_ZONE_NEEDS_PUBLIC_FQDN,
                          "apiServerAccessProfile.enablePrivateClusterPublicFQDN")
@@ -282,6 +291,7 @@ def validate_spec(spec: ClusterSpec, vnet: VnetContext) -> list[str]:
     warnings += check_service_cidr(spec, vnet)
     # with the cluster autoscaler, max-count is what the RP pre-allocates for [ISS:Azure/AKS-Construction#701]
     check_pod_cidr_capacity(spec.pod_cidr, spec.capacity_nodes)
-    # a private cluster's API server endpoint takes one address in the first pool's subnet [aks.md §2.1]
+    # a private cluster's API server endpoint takes one address in the first pool's subnet
+    # [learn.microsoft.com/azure/aks/concepts-network-ip-address-planning]
     check_node_subnet_capacity(spec.flavour, spec.capacity_nodes, spec.max_pods, vnet, 1 if spec.private else 0)
     return warnings

@@ -1,5 +1,6 @@
 """Agent pool virtual machine scale sets: the VMSS ``aks-<pool>-<8 digits>-vmss``, its instances
-``aks-<pool>-<8 digits>-vmss00000N`` and their NICs (reference aks.md §3.1, §2.2).
+``aks-<pool>-<8 digits>-vmss00000N`` and their NICs (learn.microsoft.com/azure/aks/faq;
+learn.microsoft.com/azure/aks/concepts-network-legacy-cni).
 
 Each instance has one NIC in the pool's node subnet: ``ipconfig1`` is the node IP; with Azure CNI (node subnet)
 ``ipconfig2…ipconfig<maxPods+1>`` are the addresses reserved up front for the node's pods. Addresses come from

@@ -1,7 +1,9 @@
 """Where a cluster's load balancer objects go: the node resource group, the cluster subnet, the AKS-managed
 NSG, and the node NIC IP configurations that make up the backend pool ``kubernetes``.
 
-Rules (reference aks.md §3.1, §3.3): everything lives in the node resource group ``MC_<rg>_<cluster>_<location>``
+Rules (learn.microsoft.com/azure/aks/faq;
+learn.microsoft.com/azure/aks/load-balancer-standard): everything lives in the node resource group
+``MC_<rg>_<cluster>_<location>``
 (or ``properties.nodeResourceGroup``); internal frontends take addresses from the first node pool's subnet;
 the AKS NSG sits on the managed subnet, or on the node NICs for a BYO subnet (AKS never edits a user NSG on
 the subnet). Nodes with ``node.kubernetes.io/exclude-from-external-load-balancers`` stay out of the pool.

@@ -1,7 +1,10 @@
 """What one LoadBalancer Service asks cloud-provider-azure for: its annotations read into a plain value, and
 the names the provider gives the Azure objects it makes for it.
 
-Sources: reference aks.md §3.3–§3.5 and §4 (CPA ``pkg/consts/consts.go``, ``azure_loadbalancer.go``
+Sources: learn.microsoft.com/azure/aks/load-balancer-standard;
+kubernetes-sigs/cloud-provider-azure pkg/provider/azure_loadbalancer.go@7b31c76;
+kubernetes-sigs/cloud-provider-azure pkg/provider/securitygroup@7b31c76 and
+learn.microsoft.com/azure/aks/configure-load-balancer-standard (CPA ``pkg/consts/consts.go``, ``azure_loadbalancer.go``
 ``getDefaultFrontendIPConfigName``, ``azure_standard.go`` ``getPublicIPName`` / ``getLoadBalancerRuleName``,
 ``securitygroup.GenerateAllowSecurityRuleName``; k8s ``cloudprovider.DefaultLoadBalancerName``). Pure: reads
 a Service document, touches nothing.

@@ -1,7 +1,9 @@
 """Frontend IP configurations for LoadBalancer Services: which public IP or internal address each Service
 gets, which Services share one, and the public IPs the provider creates for them.
 
-Rules (reference aks.md §3.3–§3.4, §4; CPA ``azure_loadbalancer.go`` ``ensurePublicIPExists``,
+Rules (learn.microsoft.com/azure/aks/load-balancer-standard;
+kubernetes-sigs/cloud-provider-azure pkg/provider/azure_loadbalancer.go@7b31c76;
+learn.microsoft.com/azure/aks/configure-load-balancer-standard; CPA ``azure_loadbalancer.go`` ``ensurePublicIPExists``,
 ``findMatchedPIP``, ``getServiceLoadBalancerIP``, CPA-DOC shared-ip.md): a public Service gets the managed
 public IP ``kubernetes-<base>`` (Standard, Static, tags ``k8s-azure-service`` and ``k8s-azure-cluster-name``)
 in the node resource group, or the one named by ``azure-pip-name``, or the existing one holding the pinned
@@ -167,7 +169,8 @@ def _internal_subnet(tx: Transaction, info: ClusterInfo, svc: ServiceLB) -> tupl
 
 def _check_internal_ip(tx: Transaction, sid: str, prefix: str, ip: str, fe_id: str, service_cidr: str) -> None:
     """A pinned internal address must be valid, in the subnet, not Azure-reserved, not in the service CIDR
-    and free (reference aks.md §4, ``azure-load-balancer-ipv4`` on an internal Service)."""
+    and free (learn.microsoft.com/azure/aks/configure-load-balancer-standard,
+    ``azure-load-balancer-ipv4`` on an internal Service)."""
     try:
         addr = ipaddress.IPv4Address(ip)
     except ValueError:

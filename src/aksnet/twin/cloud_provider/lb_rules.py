@@ -1,7 +1,9 @@
 """Load-balancing rules and health probes per Service port, and writing them into the ``kubernetes`` /
 ``kubernetes-internal`` load balancers.
 
-Rules (reference aks.md §3.3–§3.4; CPA ``azure_loadbalancer.go`` ``getExpectedLBRules``,
+Rules (learn.microsoft.com/azure/aks/load-balancer-standard;
+kubernetes-sigs/cloud-provider-azure pkg/provider/azure_loadbalancer.go@7b31c76;
+CPA ``azure_loadbalancer.go`` ``getExpectedLBRules``,
 ``getExpectedLoadBalancingRulePropertiesForPort``, ``azure_loadbalancer_healthprobe.go``): one rule per port,
 ``<base>-<Protocol>-<port>``, frontend port = backend port = the Service port with floating IP (floating IP
 off: backend port = nodePort), idle timeout 4, TCP reset on TCP, load distribution SourceIP for

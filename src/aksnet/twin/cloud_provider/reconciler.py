@@ -1,6 +1,6 @@
 """cloud-provider-azure's service controller loop for one cluster: ``reconcile(tx, cluster_id)``.
 
-Runs after the endpoints controller (``aksnet.twin.kube.controller``). From the cluster's Services of type
+Runs after the endpoints controller (``aksnet.twin.controller_manager``). From the cluster's Services of type
 LoadBalancer (oldest first, without ``spec.loadBalancerClass``) it recomputes what Azure must hold and
 makes the node resource group match: frontends, rules and probes on ``kubernetes`` / ``kubernetes-internal``
 (the internal LB is created with the first internal Service and deleted with the last), the managed public

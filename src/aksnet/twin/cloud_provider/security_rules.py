@@ -1,6 +1,7 @@
 """The NSG rules cloud-provider-azure keeps in the cluster's AKS NSG for LoadBalancer Services.
 
-Rules (reference aks.md §3.5, CPA ≥ v1.29 consolidated rules, ``securitygroup/securityrule.go``,
+Rules (kubernetes-sigs/cloud-provider-azure pkg/provider/securitygroup@7b31c76, CPA ≥ v1.29 consolidated rules,
+``securitygroup/securityrule.go``,
 ``loadbalancer/accesscontrol.go``): an Inbound Allow rule ``k8s-azure-lb_allow_IPv4_<md5>`` per (protocol,
 sources, destination ports), shared by Services with the same three (their frontend addresses are added
 to its destinations); sources = ``Internet`` for a public Service without restrictions, the CIDRs of

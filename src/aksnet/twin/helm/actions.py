@@ -20,12 +20,12 @@ import yaml
 
 from aksnet.errors import AksnetError
 from aksnet.store import Transaction
+from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.helm import charts, releases, repos
 from aksnet.twin.helm.releases import Release
 from aksnet.twin.helm.values import HelmError, coalesce, merge_user_values
 from aksnet.twin.kube import clock, objects
 from aksnet.twin.kube.apiserver import ApiServer
-from aksnet.twin.kube.controller import reconcile_cluster
 from aksnet.twin.kube.schema import BY_KIND
 
 Doc = dict[str, Any]

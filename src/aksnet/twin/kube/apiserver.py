@@ -1,6 +1,6 @@
 """The Kubernetes API server of the twin: create, apply (client-side, three-way), update, delete, get and
 list, with the server's bookkeeping (uid, creationTimestamp, resourceVersion, generation), defaulting,
-validation, namespace existence, immutable fields, Service admission (``aksnet.twin.kube.services``, H4)
+validation, namespace existence, immutable fields, Service admission (``aksnet.twin.kube.services``)
 and garbage collection of owned objects on delete.
 
 Errors carry kubectl's texts (``Error from server (NotFound): …``, ``The Deployment "web" is invalid: …``).
@@ -11,7 +11,6 @@ of thousands of objects is one load and one flush. Must not run controllers (the
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import defaults, naming, objects, schema, validation
+from aksnet.twin.kube import defaults, ingress_webhook, naming, objects, schema, services, validation
 from aksnet.twin.kube.apply_merge import (
     LAST_APPLIED,
     ordered,
@@ -204,15 +203,14 @@ class ApiServer:
             errs += validation.validate_update(rt.kind, doc, old)
         if errs:
             raise validation.invalid_error(rt.kind, doc["metadata"].get("name", ""), errs)
+        if rt.kind == "Ingress":
+            # validating admission webhooks run after the object is validated (ingress-nginx's, when installed)
+            denied = ingress_webhook.denial(self.objs, doc)
+            if denied:
+                raise ApiError("BadRequest", denied)
         return doc
 
     def _admit_service(self, doc: Doc, old: Doc | None) -> Doc:
-        try:
-            services = importlib.import_module("aksnet.twin.kube.services")
-        except ModuleNotFoundError as exc:
-            if exc.name != "aksnet.twin.kube.services":
-                raise
-            return _fallback_service_defaults(doc, old)
         admitted: Doc = services.admit_service(self.tx, self.cluster_id, doc, old)
         return admitted
 
@@ -351,13 +349,7 @@ class ApiServer:
         if not self.objs.delete(rt.store_kind, doc_key(rt, doc)):
             return
         if rt.kind == "Service":
-            try:
-                services = importlib.import_module("aksnet.twin.kube.services")
-            except ModuleNotFoundError as exc:
-                if exc.name != "aksnet.twin.kube.services":
-                    raise
-            else:
-                services.release_service(self.tx, self.cluster_id, doc)
+            services.release_service(self.tx, self.cluster_id, doc)
         uid = doc["metadata"].get("uid")
         if uid and rt.kind in ("ReplicaSet", "DaemonSet", "Job"):
             self.objs.forget_generated(uid)
@@ -434,34 +426,3 @@ def session(tx: Transaction, cluster_id: str) -> Iterator[ApiServer]:
     api = ApiServer(tx, cluster_id)
     yield api
     api.close()
-
-
-# -- helpers -----------------------------------------------------------------------------------------
-def _fallback_service_defaults(doc: Doc, old: Doc | None) -> Doc:
-    """SetDefaults_Service, used only while ``aksnet.twin.kube.services`` is absent (no allocation)."""
-    spec = doc.setdefault("spec", {})
-    spec.setdefault("type", "ClusterIP")
-    spec.setdefault("sessionAffinity", "None")
-    for p in spec.get("ports") or []:
-        p.setdefault("protocol", "TCP")
-        if p.get("targetPort") in (None, 0, ""):
-            p["targetPort"] = p.get("port")
-    if spec["type"] != "ExternalName":
-        spec.setdefault("internalTrafficPolicy", "Cluster")
-        spec.setdefault("ipFamilies", ["IPv4"])
-        spec.setdefault("ipFamilyPolicy", "SingleStack")
-        if old is not None:
-            for k in ("clusterIP", "clusterIPs"):
-                if k in old.get("spec", {}):
-                    spec.setdefault(k, old["spec"][k])
-        if spec.get("clusterIP") and "clusterIPs" not in spec:
-            spec["clusterIPs"] = [spec["clusterIP"]]
-    if spec["type"] in ("NodePort", "LoadBalancer"):
-        spec.setdefault("externalTrafficPolicy", "Cluster")
-    if spec["type"] == "LoadBalancer":
-        spec.setdefault("allocateLoadBalancerNodePorts", True)
-    doc.setdefault("status", {"loadBalancer": {}})
-    errs = validation.validate_metadata(doc["metadata"], True)
-    if errs:
-        raise validation.invalid_error("Service", doc["metadata"].get("name", ""), errs)
-    return doc

@@ -4,7 +4,7 @@ Sources: ``pkg/apis/core/v1/defaults.go`` (SetDefaults_PodSpec, _Container, _Con
 _Namespace), ``pkg/apis/apps/v1/defaults.go`` (Deployment, StatefulSet, DaemonSet, ReplicaSet),
 ``pkg/apis/batch/v1/defaults.go`` (Job, CronJob), ``pkg/apis/networking/v1/defaults.go`` (NetworkPolicy),
 plus the admission plugins every cluster runs (ServiceAccount, DefaultTolerationSeconds, Priority).
-Services are defaulted by ``aksnet.twin.kube.services`` (engineer H4). Mutates the document in place;
+Services are defaulted by ``aksnet.twin.kube.services``. Mutates the document in place;
 must not validate or allocate anything.
 """
 

@@ -7,7 +7,7 @@
   reserved when the node was made), lowest first.
 - Azure CNI with a pod subnet (dynamic): the node holds batches of 16 addresses from the pod subnet
   (``aksnet.twin.subnet_ipam``) and asks for another batch when fewer than 8 are free
-  [aks.md §2.5, concepts-network-azure-cni-pod-subnet.md].
+  [learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet, concepts-network-azure-cni-pod-subnet.md].
 - hostNetwork pods: the node IP.
 
 Fills ``status.podIP/podIPs/hostIP/hostIPs`` and turns a bound pod Running and Ready (no runtime exists;

@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS as DEFAULT_MAX_PODS
 from aksnet.store import Transaction
 from aksnet.twin.kube import apiserver, events, objects, schema
 from aksnet.twin.kube.objects import ClusterObjects
@@ -26,7 +27,6 @@ from aksnet.twin.kube.quantity import parse_quantity, pod_resources
 
 Doc = dict[str, Any]
 RT_POD = schema.BY_KIND["Pod"]
-DEFAULT_MAX_PODS = 110
 
 R_UNSCHEDULABLE = "node(s) were unschedulable"
 R_SELECTOR = "node(s) didn't match Pod's node affinity/selector"

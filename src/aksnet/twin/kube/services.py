@@ -9,7 +9,10 @@ from the stored Services.
 
 Sources: ``pkg/apis/core/v1/defaults.go`` ``SetDefaults_Service``; ``pkg/registry/core/service/storage``
 (``alloc.go``: ``allocClusterIPs``, ``initNodePorts``, ``allocHealthCheckNodePort``; ``storage.go``:
-``patchAllocatedValues``, ``dropTypeDependentFields``); reference k8s-services-ingress.md §1.1–§1.4, §1.11.
+``patchAllocatedValues``, ``dropTypeDependentFields``); kubernetes.io/docs/concepts/services-networking/service;
+kubernetes.io/docs/concepts/services-networking/cluster-ip-allocation;
+kubernetes/kubernetes pkg/registry/core/service/portallocator;
+kubernetes/kubernetes pkg/apis/core/validation/validation.go.
 Must not print, and must not touch Azure resources (that is ``aksnet.twin.cloud_provider``).
 """
 

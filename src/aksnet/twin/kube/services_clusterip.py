@@ -1,6 +1,7 @@
 """The Service ClusterIP allocator: the API server's bitmap allocator over ``--service-cluster-ip-range``.
 
-Rules (reference k8s-services-ingress.md §1.3, kubernetes ``pkg/registry/core/service/ipallocator``):
+Rules (kubernetes.io/docs/concepts/services-networking/cluster-ip-allocation,
+kubernetes ``pkg/registry/core/service/ipallocator``):
 the network and broadcast addresses are never handed out, so offset 0 is network + 1; the range is split
 into a static (lower) band of ``min(max(16, size/16), 256)`` offsets (0 when size <= 16) and a dynamic band
 above it; dynamic allocation scans the upper band from a start point and wraps, and falls back to the

@@ -1,6 +1,7 @@
 """The Service NodePort allocator over ``--service-node-port-range`` (default 30000-32767).
 
-Rules (reference k8s-services-ingress.md §1.4, kubernetes ``pkg/registry/core/service/portallocator``):
+Rules (kubernetes/kubernetes pkg/registry/core/service/portallocator,
+kubernetes ``pkg/registry/core/service/portallocator``):
 the static (lower) band holds ``min(max(16, size/32), 128)`` ports (0 when size <= 16), 86 for the default
 range, so 30000-30085 is static and 30086-32767 dynamic; dynamic allocation scans the upper band from a
 start point and wraps, then the lower band. As for ClusterIPs, the start is derived from the owner's name

@@ -13,6 +13,7 @@ import ipaddress
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.rules.azure import SUBNET_FIRST_USABLE_OFFSET
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.network.common import KIND_VNET, TYPE_VNET, get_resource
@@ -44,7 +45,7 @@ def check_ip_address(tx: Transaction, vnet_id: str, ip: str) -> dict[str, Any]:
             if not reserved and str(addr) not in taken:
                 return {"available": True}
             free: list[str] = []
-            first = max(int(addr) + 1, int(net.network_address) + 4)
+            first = max(int(addr) + 1, int(net.network_address) + SUBNET_FIRST_USABLE_OFFSET)
             for i in range(first, int(net.broadcast_address)):
                 cand = str(ipaddress.IPv4Address(i))
                 if cand not in taken:

@@ -1,6 +1,8 @@
 """NAT gateways (``Microsoft.Network/natGateways``): outbound SNAT for the subnets they are attached to.
 
-Rules [reference aks.md §3.8, §6; AKS nat-gateway.md]: Standard SKU, idle timeout 4–120 minutes (default 4),
+Rules [learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections;
+learn.microsoft.com/azure/aks/egress-outboundtype; AKS nat-gateway.md]: Standard SKU,
+idle timeout 4–120 minutes (default 4),
 up to 16 public IPs (64,512 flows each); a NAT gateway attached to a subnet cannot be deleted. Subnet
 association is done by :func:`aksnet.twin.network.subnet.associate_subnet`.
 """

@@ -2,7 +2,8 @@
 
 Every address comes from :mod:`aksnet.twin.subnet_ipam` (first usable ``.4``, dynamic = lowest free, or
 static). For Azure CNI node-subnet mode, ``secondary_ip_count`` extra IP configurations are allocated up front,
-as Azure does for a node's pods [reference aks.md §2.2]. ARM's back-references are kept on the other side:
+as Azure does for a node's pods [learn.microsoft.com/azure/aks/concepts-network-legacy-cni]. ARM's back-references
+are kept on the other side:
 ``subnet.ipConfigurations``, ``nsg.networkInterfaces``, ``publicIP.ipConfiguration``. VMSS instance NICs
 take an explicit ``nic_id`` (``…/virtualMachineScaleSets/<vmss>/virtualMachines/<i>/networkInterfaces/<nic>``).
 """
@@ -170,6 +171,16 @@ def set_nic_nsg(tx: Transaction, nic_id: str, nsg_id: str | None) -> Doc:
         touch(tx, nsg)
         tx.put(KIND_NSG, nsg["id"], nsg)
         props["networkSecurityGroup"] = ref(nsg["id"])
+    touch(tx, doc)
+    tx.put(KIND_NIC, doc["id"], doc)
+    return doc
+
+
+def set_nic_ip_forwarding(tx: Transaction, nic_id: str, enabled: bool) -> Doc:
+    """``enableIPForwarding``: whether Azure hands the NIC packets addressed to other IPs (a virtual appliance
+    needs it to forward; learn.microsoft.com/azure/virtual-network/virtual-network-network-interface)."""
+    doc = get_nic(tx, nic_id)
+    doc["properties"]["enableIPForwarding"] = bool(enabled)
     touch(tx, doc)
     tx.put(KIND_NIC, doc["id"], doc)
     return doc

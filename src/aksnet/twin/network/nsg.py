@@ -1,6 +1,8 @@
 """Network security groups (``Microsoft.Network/networkSecurityGroups``) and their security rules.
 
-Rules [reference aks.md §1.5, §3.6; AZD network-security-groups-overview]: every NSG carries the six default
+Rules [learn.microsoft.com/azure/virtual-network/virtual-networks-faq;
+learn.microsoft.com/azure/virtual-network/network-security-groups-overview;
+AZD network-security-groups-overview]: every NSG carries the six default
 rules (``AllowVnetInBound`` 65000, ``AllowAzureLoadBalancerInBound`` 65001, ``DenyAllInBound`` 65500 and the
 outbound three); custom rules have priority 100–4096, a name of at most 80 characters, and no two rules share
 priority and direction (``SecurityRuleConflict``). An NSG associated with a subnet or NIC cannot be deleted
@@ -16,6 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.rules.azure import DEFAULT_SECURITY_RULES as DEFAULT_RULES
+from aksnet.rules.azure import NSG_MAX_PRIORITY as MAX_PRIORITY
+from aksnet.rules.azure import NSG_MIN_PRIORITY as MIN_PRIORITY
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
 from aksnet.twin.network.common import (
@@ -34,24 +39,9 @@ from aksnet.twin.network.common import (
     validate_name,
 )
 
-MIN_PRIORITY, MAX_PRIORITY = 100, 4096
 PROTOCOLS = ("*", "Ah", "Esp", "Icmp", "Tcp", "Udp")
 DIRECTIONS = ("Inbound", "Outbound")
 ACCESSES = ("Allow", "Deny")
-
-# (name, priority, direction, access, source, destination, description) [AZD network-security-groups-overview]
-DEFAULT_RULES: tuple[tuple[str, int, str, str, str, str, str], ...] = (
-    ("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork",
-     "Allow inbound traffic from all VMs in VNET"),
-    ("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*",
-     "Allow inbound traffic from azure load balancer"),
-    ("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*", "Deny all inbound traffic"),
-    ("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork",
-     "Allow outbound traffic from all VMs to all VMs in VNET"),
-    ("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet",
-     "Allow outbound traffic from all VMs to Internet"),
-    ("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*", "Deny all outbound traffic"),
-)
 
 # Service tags accepted in address prefixes (the ones an AKS/AZ-104 user meets); a regional form
 # ``Tag.Region`` is accepted for the tags that have one. [AZD service-tags-overview]

@@ -1,6 +1,7 @@
 """Subnets (``Microsoft.Network/virtualNetworks/subnets``), stored inside their VNet's document.
 
-Rules [reference aks.md §1.5]: a subnet lies inside its VNet's address space (``NetcfgSubnetRangeOutsideVnet``),
+Rules [learn.microsoft.com/azure/virtual-network/virtual-networks-faq]: a subnet lies inside its VNet's address space
+(``NetcfgSubnetRangeOutsideVnet``),
 does not overlap another subnet (``NetcfgSubnetRangesOverlap``), is at least a /29 (IPv6: exactly /64), and
 cannot be deleted while anything holds an address in it (``InUseSubnetCannotBeDeleted``). Associations
 (NSG, route table, NAT gateway) keep ARM's back-references (``properties.subnets``) on the other side.

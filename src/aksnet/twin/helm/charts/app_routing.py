@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.store import Transaction
+from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.kube import objects
 from aksnet.twin.kube.apiserver import ApiServer
-from aksnet.twin.kube.controller import reconcile_cluster
 from aksnet.twin.kube.schema import BY_KIND
 
 Doc = dict[str, Any]

@@ -4,7 +4,8 @@ what its templates render for a release.
 Source: kubernetes/ingress-nginx ``charts/ingress-nginx`` (``values.yaml``, ``templates/_helpers.tpl``,
 ``controller-deployment.yaml``, ``controller-service.yaml``, ``controller-service-webhook.yaml``,
 ``controller-ingressclass.yaml``, ``controller-configmap.yaml``, ``controller-serviceaccount.yaml``,
-``default-backend-*.yaml``) at chart 4.15.1 / controller v1.15.1 (reference k8s-services-ingress.md §0).
+``default-backend-*.yaml``) at chart 4.15.1 / controller v1.15.1
+(kubernetes.io/docs/concepts/services-networking/service).
 Names: ``<release>-ingress-nginx-<component>`` (the release name alone when it already contains
 ``ingress-nginx``), labels ``app.kubernetes.io/{name,instance,version,part-of,managed-by,component}`` and
 ``helm.sh/chart``. Only the kinds the emulated API server serves are rendered: RBAC objects and the

@@ -1,0 +1,43 @@
+"""The controller manager: after every command that changes a cluster, run each controller once, in order,
+until the cluster's derived objects agree with its stored ones (kube-controller-manager and
+cloud-controller-manager in one loop, https://kubernetes.io/docs/concepts/architecture/controller/).
+Controllers never run on an imported cluster (see :func:`reconcile_cluster`).
+
+Each controller exposes ``reconcile(tx: Transaction, cluster_id: str) -> None``: it reads the cluster's
+documents, creates/updates/deletes the objects it owns and returns. Controllers are idempotent and
+deterministic: the same stored objects give the same names, IPs and ports every time. This module sits above
+``twin.kube`` and ``twin.cloud_provider`` (it imports both); nothing below it may import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aksnet.io.twin_loader import IMPORTED_META
+from aksnet.store import Transaction
+from aksnet.twin.cloud_provider import reconciler as cloud_provider
+from aksnet.twin.kube import bootstrap, endpoints, objects, pod_ipam, scheduler, status, workloads
+
+# Order matters: objects a later controller reads are made by an earlier one.
+CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
+    bootstrap.reconcile,  # namespaces, kubernetes/kube-dns Services, system workloads
+    workloads.reconcile,  # Deployment → ReplicaSet → Pods, StatefulSet, DaemonSet, Job, CronJob
+    scheduler.reconcile,  # Pending pods → nodes (maxPods, selectors, taints)
+    pod_ipam.reconcile,  # pod IPs per network plugin
+    status.reconcile,  # workload status (ready/available replicas) after scheduling and IPAM
+    endpoints.reconcile,  # EndpointSlices and Endpoints
+    cloud_provider.reconcile,  # Azure load balancers, public IPs, NSG rules, kubenet routes
+)
+
+
+def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
+    """Run every controller of the cluster once, in order, then write the object cache back (controllers
+    share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``)."""
+    # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep the
+    # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
+    # apply, az …) are stored as given (the object cache is still written back).
+    imported = tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None
+    with objects.collector_paused():
+        for reconcile in () if imported else CONTROLLERS:
+            reconcile(tx, cluster_id)
+        objects.flush(tx, cluster_id)
