@@ -7,7 +7,7 @@ pairs without connections omitted, lines sorted by source then destination. By d
 pod are limited to the container ports its pods declare (pods that declare none keep every allowed port);
 ``all_ports`` gives the full allowed ranges, as netpol-analyzer prints them.
 
-The connections are produced lazily, source by source, already in output order (:meth:`MatrixStream.iter_lines`):
+The connections are produced lazily, source by source, already in output order (:meth:`MatrixStream.line_blocks`):
 memory grows with the number of classes and workloads, never with the number of output lines. ``--namespace``
 and ``--focus`` are applied before the class matrix is built (only the rows and columns of the kept classes
 are expanded). Non-policy hops (NSGs, routes, load balancers) and non-policy peers plug in through
@@ -23,6 +23,7 @@ import contextlib
 import gc
 import heapq
 import ipaddress
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -70,12 +71,31 @@ class ExtraPeer:
     ip: str
 
 
-def _merge_lines(connections: Iterable[Connection], routes: Sequence[Line]) -> Iterator[Line]:
-    """Connections (in output order) as text lines, with the extra ``routes`` rows merged in order."""
-    lines = ((s.name, d.name, str(c)) for s, d, c in connections)
+BLOCK = 4096  # lines per block when blocks are not one source row each
+
+
+class _Texts(dict[ConnSet, str]):
+    """ConnSet → its text, made on first use (a few distinct sets, millions of lines)."""
+
+    def __missing__(self, c: ConnSet) -> str:
+        t = self[c] = str(c)
+        return t
+
+
+def _line_blocks(rows: Iterable[list[Connection]], routes: Sequence[Line]) -> Iterator[list[Line]]:
+    """Connections, given as rows in output order, as blocks of text lines (one block per row), with the extra
+    ``routes`` rows merged in order (then in blocks of :data:`BLOCK` lines)."""
+    text = _Texts()
+
+    def lines(row: list[Connection]) -> list[Line]:
+        return [(s.name, d.name, text[c]) for s, d, c in row]
+
     if not routes:
-        return lines
-    return heapq.merge(lines, sorted(routes), key=lambda r: (r[0], r[1]))
+        yield from (lines(row) for row in rows)
+        return
+    merged = heapq.merge((ln for row in rows for ln in lines(row)), sorted(routes), key=lambda r: (r[0], r[1]))
+    while block := list(itertools.islice(merged, BLOCK)):
+        yield block
 
 
 @dataclass(slots=True)
@@ -91,13 +111,14 @@ class MatrixResult:
 
     def lines(self) -> list[Line]:
         """Every row as (source, destination, connection text), sorted by source then destination."""
-        return list(self.iter_lines())
+        return [ln for block in self.line_blocks() for ln in block]
 
-    def iter_lines(self) -> Iterator[Line]:
-        return _merge_lines(self.connections, self.routes)
+    def line_blocks(self) -> Iterator[list[Line]]:
+        rows = (self.connections[i:i + BLOCK] for i in range(0, len(self.connections), BLOCK))
+        return _line_blocks(rows, self.routes)
 
     def to_json(self) -> list[dict[str, str]]:
-        return [{"src": s, "dst": d, "conn": c} for s, d, c in self.iter_lines()]
+        return [{"src": s, "dst": d, "conn": c} for s, d, c in self.lines()]
 
 
 def workload_key(pod: Pod) -> tuple[str, str, str]:
@@ -287,9 +308,11 @@ class _Expansion:
             append((speer, d.peer, c))
         return out
 
-    def connections(self) -> Iterator[Connection]:
+    def rows(self) -> Iterator[list[Connection]]:
         for si in range(len(self.groups)):
-            yield from self.row(si)
+            row = self.row(si)
+            if row:
+                yield row
 
 
 @dataclass(slots=True)
@@ -305,11 +328,17 @@ class MatrixStream:
     routes: list[Line] = field(default_factory=list)
 
     def connections(self) -> Iterator[Connection]:
-        with paused_gc():
-            yield from self.expansion.connections()
+        for row in self.rows():
+            yield from row
 
-    def iter_lines(self) -> Iterator[Line]:
-        return _merge_lines(self.connections(), self.routes)
+    def rows(self) -> Iterator[list[Connection]]:
+        """The connections one source at a time, in output order."""
+        with paused_gc():
+            yield from self.expansion.rows()
+
+    def line_blocks(self) -> Iterator[list[Line]]:
+        """The output lines as (source, destination, connection text), one block of lines at a time."""
+        return _line_blocks(self.rows(), self.routes)
 
     def result(self) -> MatrixResult:
         """Everything at once (tests, diff and explain: small matrices)."""

@@ -17,20 +17,30 @@ CHUNK_CHARS = 1 << 20  # about 1 MiB of text per chunk
 class ConnLines(Protocol):
     """A connectivity list (``MatrixResult``, or ``MatrixStream`` computed while it is written)."""
 
-    def iter_lines(self) -> Iterator[Line]: ...
+    def line_blocks(self) -> Iterator[list[Line]]: ...
 
 
 def chunked(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
-    """``lines`` (each ending in a newline) concatenated into chunks of at least ``chunk_chars`` characters
-    (the last one shorter), never splitting a line."""
+    """``lines`` (texts ending in a newline: one line or a block of them) as chunks that each end at the first
+    line end at or past ``chunk_chars`` characters (the last one shorter): a chunk is never longer than
+    ``chunk_chars`` plus one line, whatever the blocks' sizes, and no line is split."""
     buf: list[str] = []
     size = 0
-    for line in lines:
-        buf.append(line)
-        size += len(line)
-        if size >= chunk_chars:
-            yield "".join(buf)
-            buf.clear()
-            size = 0
+    for text in lines:
+        buf.append(text)
+        size += len(text)
+        if size < chunk_chars:
+            continue
+        joined = "".join(buf)
+        start = 0
+        while len(joined) - start >= chunk_chars:
+            cut = joined.find("\n", start + chunk_chars - 1)
+            if cut < 0:
+                break
+            yield joined[start:cut + 1]
+            start = cut + 1
+        rest = joined[start:]
+        buf = [rest] if rest else []
+        size = len(rest)
     if buf:
         yield "".join(buf)

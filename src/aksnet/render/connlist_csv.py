@@ -20,7 +20,7 @@ def _csv_line(fields: list[str]) -> str:
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     def lines() -> Iterator[str]:
         yield "src,dst,conn\n"
-        for s, d, c in result.iter_lines():
+        for s, d, c in (ln for block in result.line_blocks() for ln in block):
             yield _csv_line([s, d, c])
 
     return chunked(lines(), chunk_chars)

@@ -42,13 +42,13 @@ def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator
     """Two passes over the rows: the peers first (graphviz wants the nodes in their subgraphs), then edges."""
     def lines() -> Iterator[str]:
         names: set[str] = set()
-        for s, d, _ in result.iter_lines():
+        for s, d, _ in (ln for block in result.line_blocks() for ln in block):
             names.add(s)
             names.add(d)
         yield "digraph {\n"
         for n in _node_lines(names):
             yield n + "\n"
-        for s, d, c in result.iter_lines():
+        for s, d, c in (ln for block in result.line_blocks() for ln in block):
             yield f"\t\"{s}\" -> \"{d}\" [label=\"{c}\" color=\"gold2\" fontcolor=\"darkgreen\"]\n"
         yield "}\n"
 

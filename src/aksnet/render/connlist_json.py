@@ -14,7 +14,7 @@ def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator
     """``json.dumps(rows, indent=2)`` written one object at a time."""
     def lines() -> Iterator[str]:
         first = True
-        for s, d, c in result.iter_lines():
+        for s, d, c in (ln for block in result.line_blocks() for ln in block):
             obj = json.dumps({"src": s, "dst": d, "conn": c}, indent=2).replace("\n", "\n  ")
             yield ("[\n  " if first else ",\n  ") + obj
             first = False

@@ -18,7 +18,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     def lines() -> Iterator[str]:
         yield _table(["src", "dst", "conn"], [])
-        for s, d, c in result.iter_lines():
+        for s, d, c in (ln for block in result.line_blocks() for ln in block):
             yield f"| {s} | {d} | {c} |\n"
 
     return chunked(lines(), chunk_chars)

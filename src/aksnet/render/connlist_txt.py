@@ -13,7 +13,8 @@ from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
 
 
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
-    return chunked((f"{s} => {d} : {c}\n" for s, d, c in result.iter_lines()), chunk_chars)
+    blocks = ("".join([f"{s} => {d} : {c}\n" for s, d, c in block]) for block in result.line_blocks())
+    return chunked(blocks, chunk_chars)
 
 
 def render_connlist(result: ConnLines) -> str:
