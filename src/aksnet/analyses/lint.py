@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from aksnet.analyses.bootstrap import TROUBLESHOOT_URL, blocked_bootstrap
 from aksnet.analyses.explain import selector_text
 from aksnet.engine import nsg as nsg_engine
 from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
@@ -18,7 +19,9 @@ from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
+from aksnet.rules.kubernetes import KUBE_PROXY_HEALTHZ_PORT
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -117,7 +120,7 @@ def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
         subnet_nsg = net.nsg(entry[1].nsg_id) if entry else None
         nic_nsg = net.nsg(nic.nsg_id) if nic else None
         for src_ip, port, what, code in (
-            (AZURE_LB_PROBE_SOURCE, 10256, "Azure load balancer health probes", "AKSNET011"),
+            (AZURE_LB_PROBE_SOURCE, KUBE_PROXY_HEALTHZ_PORT, "Azure load balancer health probes", "AKSNET011"),
             *[(n.internal_ip, 10250, f"node {n.name}", "AKSNET010") for n in nodes if n is not dst][:1],
         ):
             if src_ip == AZURE_LB_PROBE_SOURCE:
@@ -150,7 +153,7 @@ def _probe_ports(state: ClusterState) -> list[int]:
         if svc.external_traffic_policy == "Local" and svc.health_check_node_port:
             ports.append(svc.health_check_node_port)
         ports += [p.node_port for p in svc.ports if p.node_port and p.protocol == "TCP"]
-    return sorted(set(ports)) or [10256]
+    return sorted(set(ports)) or [KUBE_PROXY_HEALTHZ_PORT]
 
 
 def _denies_probe(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg: azure.NetworkSecurityGroup | None,
@@ -237,7 +240,7 @@ def check_services(twin: Twin, state: ClusterState) -> list[Finding]:
                 out.append(Finding("warning", "AKSNET031", res,
                                    f"port {sp.port}/{sp.protocol} targets {tp}, which no selected pod declares as a "
                                    "containerPort", "Kubernetes Service targetPort"))
-        internal = svc.annotations.get("service.beta.kubernetes.io/azure-load-balancer-internal", "").lower() == "true"
+        internal = svc.annotations.get(LB_INTERNAL_ANNOTATION, "").lower() == "true"
         if svc.type == "LoadBalancer" and not internal and not svc.load_balancer_source_ranges and not (
                 svc.annotations.get("service.beta.kubernetes.io/azure-allowed-ip-ranges")
                 or svc.annotations.get("service.beta.kubernetes.io/azure-allowed-service-tags")):
@@ -305,10 +308,27 @@ def check_pending_pods(twin: Twin, state: ClusterState) -> list[Finding]:
                     "kube-scheduler: maxPods, nodeSelector, taints")]
 
 
+def check_node_bootstrap(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Nodes that cannot reach mcr.microsoft.com:443: new or re-imaged nodes fail to provision
+    (OutboundConnFailVMExtensionError, exit status 50)."""
+    mc = state.cluster
+    if mc is None or mc.network_profile.outbound_type in ("none", "block"):
+        return []
+    blocked = blocked_bootstrap(twin, mc.id)
+    if blocked is None:
+        return []
+    node, walk = blocked
+    return [Finding("error", "AKSNET070", f"cluster {mc.name}",
+                    f"node {node} cannot reach mcr.microsoft.com:443 ({walk.reason}): nodes that are created, "
+                    "scaled or re-imaged fail to provision (VMExtensionProvisioningError, exit status 50)",
+                    TROUBLESHOOT_URL)]
+
+
 Check = Callable[[Twin, ClusterState], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
     check_policy_selectors, check_services, check_ingresses, check_api_server, check_pending_pods,
+    check_node_bootstrap,
 )
 
 

@@ -95,9 +95,10 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
 
 
 def report_source(cluster: ClusterState, code: int) -> int:
-    """After an analysis: the policy objects of other kinds (warnings) and the objects of the directory that could
-    not be read (kubectl's errors); those make the exit code non-zero, as ``kubectl apply`` does."""
-    print_warnings(list(cluster.ignored_policies))
+    """After an analysis: the policy objects of other kinds and what an imported dump lacks (warnings), and the
+    objects of the directory that could not be read (kubectl's errors); those make the exit code non-zero, as
+    ``kubectl apply`` does."""
+    print_warnings(list(cluster.ignored_policies) + [f"answers may be incomplete: {u}" for u in cluster.unknowns])
     for p in cluster.problems:
         print(p, file=sys.stderr)
     return code or (1 if cluster.problems else 0)

@@ -26,6 +26,7 @@ from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
+from aksnet.model.ids import id_key
 from aksnet.model.twin import Twin
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
@@ -86,9 +87,9 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         subnet = None
         if nic is not None:
             node_nics.add(nic.id.lower())
-            subnet = topo.subnets.get(nic.ip_configurations[0].subnet_id.lower())
+            subnet = topo.subnets.get(id_key(nic.ip_configurations[0].subnet_id))
         if subnet is None and cluster is not None and cluster.agent_pools:
-            subnet = topo.subnets.get(cluster.agent_pools[0].vnet_subnet_id.lower())
+            subnet = topo.subnets.get(id_key(cluster.agent_pools[0].vnet_subnet_id))
         if subnet is None or not node.internal_ip:
             continue
         ns = tn.node_ns(tag, node.name)
@@ -110,13 +111,13 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         nics = []
         objs = []
         for i, nid in enumerate(vm.nic_ids):
-            nic = topo.nics.get(nid.lower())
+            nic = topo.nics.get(id_key(nid))
             if nic is None or nic.id.lower() in node_nics:
                 continue
             by_subnet: dict[str, list[str]] = {}
             for c in nic.ip_configurations:
                 by_subnet.setdefault(c.subnet_id.lower(), []).append(c.private_ip)
-            sid = nic.ip_configurations[0].subnet_id.lower()
+            sid = id_key(nic.ip_configurations[0].subnet_id)
             subnet = topo.subnets.get(sid)
             if subnet is None:
                 continue
@@ -127,7 +128,7 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
             hosts.append(Host(f"vm/{vm.name}", ns, "vm", nics, vm=vm, nic_objs=objs,
                               identity=(("vm", vm.name), ("vm_ip", ip0))))
     for pe in sorted(topo.twin.private_endpoints, key=lambda p: p.id.lower()):
-        subnet = topo.subnets.get(pe.subnet_id.lower())
+        subnet = topo.subnets.get(id_key(pe.subnet_id))
         if subnet is None or not pe.private_ip:
             continue
         ns = tn.pe_ns(tag, pe.id, pe.name)

@@ -24,6 +24,7 @@ from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Hop, Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.model import azure
+from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 from aksnet.rules.ietf import DNS_PORT, RESOLVER_ATTEMPTS, RESOLVER_TIMEOUT_S
 
@@ -48,7 +49,7 @@ class Lookup:
 
 def _vnet_of_ip(topo: Topology, ip: str) -> azure.VirtualNetwork | None:
     sub = topo.subnet_of_ip(ip)
-    return topo.vnet_of_subnet.get(sub.id.lower()) if sub else None
+    return topo.vnet_of_subnet.get(id_key(sub.id)) if sub else None
 
 
 def resolve_for(topo: Topology, site: Site, name: str) -> resolve.Resolution:

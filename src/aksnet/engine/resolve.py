@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
+from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
-CLUSTER_ZONE = "cluster.local"
 PUBLIC_DNS = "public DNS"
 
 
@@ -55,7 +55,7 @@ def resolve_private(topo: Topology, vnet: azure.VirtualNetwork | None, fqdn: str
         zname = z.name.lower()
         if not (name == zname or name.endswith("." + zname)):
             continue
-        if not any(v.lower() == vnet.id.lower() for v in z.linked_vnet_ids):
+        if not any(id_key(v) == id_key(vnet.id) for v in z.linked_vnet_ids):
             continue
         rel = "@" if name == zname else name[: -len(zname) - 1]
         ips = z.a_records.get(rel) or next((v for k, v in z.a_records.items() if k.lower() == rel), ())
@@ -64,10 +64,10 @@ def resolve_private(topo: Topology, vnet: azure.VirtualNetwork | None, fqdn: str
         mc = cs.cluster
         if mc is None or not mc.private_fqdn or mc.private_fqdn.lower() != name:
             continue
-        pe = next((p for p in topo.twin.private_endpoints if p.target_id.lower() == mc.id.lower()), None)
-        cvnets = {topo.vnet_of_subnet[a.vnet_subnet_id.lower()].id.lower() for a in mc.agent_pools
-                  if a.vnet_subnet_id.lower() in topo.vnet_of_subnet}
-        if pe and vnet.id.lower() in cvnets:
+        pe = next((p for p in topo.twin.private_endpoints if id_key(p.target_id) == id_key(mc.id)), None)
+        cvnets = {id_key(topo.vnet_of_subnet[id_key(a.vnet_subnet_id)].id) for a in mc.agent_pools
+                  if id_key(a.vnet_subnet_id) in topo.vnet_of_subnet}
+        if pe and id_key(vnet.id) in cvnets:
             return Resolution(fqdn, (pe.private_ip,), f"Azure DNS {AZURE_DNS} (private zone of {mc.name})",
                               f"A {name}")
     return None
@@ -82,7 +82,7 @@ def resolve_public(topo: Topology, fqdn: str) -> Resolution:
         if mc is None or not mc.fqdn or mc.fqdn.lower() != name:
             continue
         if mc.enable_private_cluster:
-            pe = next((p for p in topo.twin.private_endpoints if p.target_id.lower() == mc.id.lower()), None)
+            pe = next((p for p in topo.twin.private_endpoints if id_key(p.target_id) == id_key(mc.id)), None)
             if pe:
                 return Resolution(fqdn, (pe.private_ip,), PUBLIC_DNS, f"A {name} (private cluster)")
         elif mc.api_server_public_ip:

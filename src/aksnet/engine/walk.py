@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, returns, routing, snat
-from aksnet.engine.addressing import Owner, Topology
+from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import (
     DELIVERED,
     DROPPED,
@@ -35,7 +35,9 @@ from aksnet.engine.flow import (
 from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
+from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP
+from aksnet.rules.emulation import LINUX_EPHEMERAL_PORTS
 from aksnet.rules.ietf import DNS_PORT
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
@@ -164,18 +166,18 @@ class Walker:
         return self._vnet_of_nic(nic)[0]
 
     def _vnet_of_nic(self, nic: azure.NetworkInterface) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
-        sid = nic.ip_configurations[0].subnet_id.lower() if nic.ip_configurations else ""
+        sid = id_key(nic.ip_configurations[0].subnet_id if nic.ip_configurations else None)
         return self.topo.subnets.get(sid), self.topo.vnet_of_subnet.get(sid)
 
     def tags_for(self, vnet: azure.VirtualNetwork) -> nsg.TagContext:
         """VirtualNetwork tag: VNet space, peered spaces, UDR prefixes, and an overlay cluster's pod CIDR."""
-        key = vnet.id.lower()
+        key = id_key(vnet.id)
         if key not in self._tags_cache:
             prefixes = list(vnet.address_prefixes)
             for p in vnet.peerings:  # only Connected peerings that allow VNet access join the tag
                 if p.state.lower() == "connected" and p.allow_virtual_network_access:
                     prefixes += p.remote_address_prefixes
-            rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
+            rts = {id_key(s.route_table_id) for s in vnet.subnets if s.route_table_id}
             prefixes += routing.udr_prefixes(t for i, t in self.topo.route_tables.items() if i in rts)
             if self.flavour == "overlay":
                 prefixes += self.pod_cidrs
@@ -183,12 +185,12 @@ class Walker:
         return self._tags_cache[key]
 
     def routes_for(self, subnet: azure.Subnet, cluster_member: bool) -> list[routing.EffectiveRoute]:
-        key = (subnet.id.lower(), cluster_member)
+        key = (id_key(subnet.id), cluster_member)
         if key not in self._routes_cache:
-            vnet = self.topo.vnet_of_subnet[subnet.id.lower()]
-            rt = self.topo.route_tables.get((subnet.route_table_id or "").lower())
+            vnet = self.topo.vnet_of_subnet[id_key(subnet.id)]
+            rt = self.topo.route_tables.get(id_key(subnet.route_table_id))
             peered = [v for v in self.topo.vnets.values() if any(
-                p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
+                id_key(p.remote_vnet_id) == id_key(v.id) for p in vnet.peerings)]
             fabric: list[routing.EffectiveRoute] = []
             if cluster_member and self.flavour == "overlay":
                 fabric = [routing.EffectiveRoute(n.pod_cidr, "VirtualAppliance", "Fabric", f"overlay {n.name}",
@@ -199,21 +201,25 @@ class Walker:
 
     def _nsgs(self, nic: azure.NetworkInterface, subnet: azure.Subnet | None
               ) -> tuple[azure.NetworkSecurityGroup | None, azure.NetworkSecurityGroup | None]:
-        sub = self.topo.nsgs.get((subnet.nsg_id or "").lower()) if subnet else None
-        return sub, self.topo.nsgs.get((nic.nsg_id or "").lower())
+        sub = self.topo.nsgs.get(id_key(subnet.nsg_id)) if subnet else None
+        return sub, self.topo.nsgs.get(id_key(nic.nsg_id))
 
     def _nsg_check(self, st: _State, direction: str, nic: azure.NetworkInterface, subnet: azure.Subnet | None,
                    vnet: azure.VirtualNetwork | None, pkt: Packet) -> None:
         sub_nsg, nic_nsg = self._nsgs(nic, subnet)
         if vnet is None or (sub_nsg is None and nic_nsg is None):
             return
+        tags = self.tags_for(vnet)
         results = nsg.evaluate_path(direction, sub_nsg, nic_nsg, pkt.src_ip, pkt.src_port, pkt.dst_ip,
-                                    pkt.dst_port, pkt.protocol, self.tags_for(vnet))
-        for level, d in results:
+                                    pkt.dst_port, pkt.protocol, tags)
+        ports = nsg.source_ports_note(direction, sub_nsg, nic_nsg, pkt.src_ip, pkt.src_port, pkt.dst_ip, pkt.dst_port,
+                                      pkt.protocol, tags, LINUX_EPHEMERAL_PORTS)
+        for i, (level, d) in enumerate(results):
             where = f"NSG {direction.lower()} ({level} {d.nsg.name if d.nsg else '?'})"
-            self._hop(st, where, "allow" if d.allowed else "deny", d.describe(), pkt)
+            rule = d.describe() + (ports if i == len(results) - 1 else "")
+            self._hop(st, where, "allow" if d.allowed else "deny", rule, pkt)
             if not d.allowed:
-                raise _Stop(DROPPED, f"{where}: {d.describe()}")
+                raise _Stop(DROPPED, f"{where}: {rule}")
 
     # -- on a node ------------------------------------------------------------------------------------
     def _from_host(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:
@@ -284,7 +290,7 @@ class Walker:
             return
         if pod is not None and not pod.host_network and pod.pod_ip:
             vnet = self.topo.vnet_of_subnet.get(
-                (self.topo.subnet_of_ip(node.internal_ip) or azure.Subnet("", "", "", ())).id.lower())
+                id_key((self.topo.subnet_of_ip(node.internal_ip) or azure.Subnet("", "", "", ())).id))
             sn = snat.pod_source(self.flavour, pod.pod_ip, node.internal_ip, pkt.dst_ip, self.pod_cidrs,
                                  vnet.address_prefixes if vnet else (), self.non_masquerade)
             if sn.translated:
@@ -412,7 +418,7 @@ class Walker:
         """The VNet fabric delivers ``pkt`` to whoever holds ``target`` (the destination or a next hop) within
         ``vnet`` and its peerings: other VNets are separate worlds even when their address spaces overlap."""
         scope = self.topo.reachable_vnet_ids(vnet)
-        owner = self._owner_in(target, scope)
+        owner = self.topo.owner_in(target, scope)
         if owner.kind == "pod" and owner.pod is not None and not via_udr:
             if self.flavour in ("kubenet", "overlay"):
                 self._drop(st, "VNet", f"no NIC in the VNet holds {target}: {self.flavour} pod addresses are "
@@ -458,34 +464,16 @@ class Walker:
             st.appliances.append(target)
             self._leave_nic(st, nic, pkt, None, vm=True)
             return
-        vm = self.topo.vm_by_nic.get(nic.id.lower())
+        vm = self.topo.vm_by_nic.get(id_key(nic.id))
         self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
-
-    def _owner_in(self, ip: str, scope: set[str]) -> Owner:
-        """``topo.owner`` limited to the VNets of ``scope``: a pod, private frontend or private endpoint of a VNet
-        outside it is not there (an unpeered VNet with the same addresses)."""
-        owner = self.topo.owner(ip)
-        where: str | None = None
-        if owner.kind == "pod" and owner.node is not None:
-            nic = self.topo.nic_of_node(owner.node)
-            where = self.topo.vnet_id_of_nic(nic) if nic else ""
-        elif owner.kind == "lb-frontend" and owner.frontend is not None and owner.public_ip is None:
-            v = self.topo.vnet_of_subnet.get((owner.frontend.subnet_id or "").lower())
-            where = v.id.lower() if v else ""
-        elif owner.kind == "private-endpoint" and owner.private_endpoint is not None:
-            v = self.topo.vnet_of_subnet.get(owner.private_endpoint.subnet_id.lower())
-            where = v.id.lower() if v else ""
-        if where is not None and where not in scope:
-            return Owner("unknown", ip, ip)
-        return owner
 
     def pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
         """For Azure CNI pod subnet (dynamic IP): the pod subnet holding a pod address; else (None, None)."""
         if self.flavour != "podsubnet" or ip not in self.topo.pod_by_ip:
             return None, None
         sub = self.topo.subnet_of_ip(ip)
-        return (sub, self.topo.vnet_of_subnet.get(sub.id.lower())) if sub else (None, None)
+        return (sub, self.topo.vnet_of_subnet.get(id_key(sub.id))) if sub else (None, None)
 
     def _into_nic(self, st: _State, nic: azure.NetworkInterface, pkt: Packet) -> None:
         subnet, vnet = self._vnet_of_nic(nic)
@@ -508,7 +496,7 @@ class Walker:
         if node is not None:
             self._arrive_node(st, node, new, external=True)
             return
-        vm = self.topo.vm_by_nic.get(hit[0].id.lower())
+        vm = self.topo.vm_by_nic.get(id_key(hit[0].id))
         self._deliver(st, Backend("vm", vm.name if vm else hit[0].name, d.member_ip, new.dst_port, new.src_ip),
                       "backend VM: the echo agent answers")
 
@@ -535,7 +523,7 @@ class Walker:
             return
         if owner.kind == "apiserver" and owner.cluster is not None:
             outbound = [p.ip_address for pid in owner.cluster.network_profile.effective_outbound_ip_ids
-                        if (p := self.topo.public_ips.get(pid.lower())) is not None]
+                        if (p := self.topo.public_ips.get(id_key(pid))) is not None]
             d = apiserver.check_public(owner.cluster, pkt.src_ip, pkt.dst_port, pkt.protocol, outbound)
             self._hop(st, f"API server {owner.name}", "allow" if d.allowed else "drop", d.rule, pkt)
             if not d.allowed:
@@ -553,7 +541,7 @@ class Walker:
             if node is not None:
                 self._arrive_node(st, node, new, external=True)
                 return
-            vm = self.topo.vm_by_nic.get(nic.id.lower())
+            vm = self.topo.vm_by_nic.get(id_key(nic.id))
             self._deliver(st, Backend("vm", vm.name if vm else nic.name, config.private_ip, new.dst_port,
                                       new.src_ip), f"VM {vm.name if vm else nic.name}: the echo agent answers")
         if owner.kind == "public-ip":

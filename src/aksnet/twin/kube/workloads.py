@@ -6,7 +6,8 @@ Rules (kube-controller-manager): a Deployment owns one ReplicaSet per pod templa
 older ones are scaled to 0 and kept up to ``revisionHistoryLimit``). ReplicaSet pods are
 ``<rs>-<5 chars>``, StatefulSet pods ``<sts>-<ordinal>``, DaemonSet pods ``<ds>-<5 chars>`` pinned to their
 node with node affinity, Job pods ``<job>-<5 chars>``. Scale-down removes pending pods first, then the
-newest. Status is written by :mod:`aksnet.twin.kube.status` after scheduling. Must not pick nodes or IPs.
+newest. A ReplicaSet or Job creates or deletes at most :data:`BURST_REPLICAS` pods per sync.
+Status is written by :mod:`aksnet.twin.kube.status` after scheduling. Must not pick nodes or IPs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.validation import selector_matches
 
 Doc = dict[str, Any]
+
+# Pods a ReplicaSet (or Job) controller creates or deletes in one sync: kube-controller-manager's
+# ``BurstReplicas`` (pkg/controller/replicaset/replica_set.go) and the Job controller's
+# ``MaxPodCreateDeletePerSync`` are both 500. One aksnet command is one sync, so scaling to 100,000 replicas
+# costs 500 pods per command (the rest follow in later syncs, as they do on a real cluster over minutes).
+BURST_REPLICAS = 500
 
 RT_POD = schema.BY_KIND["Pod"]
 RT_RS = schema.BY_KIND["ReplicaSet"]
@@ -143,12 +150,12 @@ def reconcile_replicaset(objs: ClusterObjects, rs: Doc) -> None:
     if have < want:
         hash_label = (rs["metadata"].get("labels") or {}).get("pod-template-hash")
         extra = {"pod-template-hash": hash_label} if hash_label else {}
-        for _ in range(want - have):
+        for _ in range(min(want - have, BURST_REPLICAS)):
             pname = _unique_name(objs, name, uid, ns)
             _new_pod(objs, rs, pname, extra)
             _emit(objs, rs, "SuccessfulCreate", f"Created pod: {pname}", "replicaset-controller")
     elif have > want:
-        for pod in sorted(pods, key=_scale_down_order)[: have - want]:
+        for pod in sorted(pods, key=_scale_down_order)[: min(have - want, BURST_REPLICAS)]:
             delete_pod(objs, pod)
             _emit(objs, rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}", "replicaset-controller")
 
@@ -339,7 +346,7 @@ def reconcile_job(objs: ClusterObjects, job: Doc) -> None:
     want = min(int(spec.get("parallelism", 1)), int(spec.get("completions", 1) or 1))
     pods = pods_by_owner(objs).get(uid, [])
     name = job["metadata"]["name"]
-    for _ in range(want - len(pods)):
+    for _ in range(min(want - len(pods), BURST_REPLICAS)):
         pname = _unique_name(objs, name, uid, job["metadata"]["namespace"])
         _new_pod(objs, job, pname, {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
                                     "controller-uid": uid, "job-name": name})
