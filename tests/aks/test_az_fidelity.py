@@ -51,8 +51,12 @@ def test_create_defaults(home: Path, flags: tuple[str, ...], expected: list[obje
     (("--enable-node-public-ip",), 2,
      "ERROR: aksnet: '--enable-node-public-ip' is an az option that aksnet does not emulate (it changes "
      "networking, so the command is refused); see docs/fidelity.md\n"),
+    (("--load-balancer-outbound-ports", "1001"), 1, "ERROR: --load-balancer-allocated-ports must be a multiple of 8\n"),
+    (("--load-balancer-idle-timeout", "3"), 1, "ERROR: --load-balancer-idle-timeout must be in the range [4,100]\n"),
+    (("--outbound-type", "managedNATGateway", "--nat-gateway-idle-timeout", "121"), 1,
+     "ERROR: --nat-gateway-idle-timeout must be in the range [4,120]\n"),
 ], ids=["enum-typo", "enum-no-close-match", "cidr-needs-plugin", "misspelt-flag", "networking-addon",
-        "networking-flag"])
+        "networking-flag", "outbound-ports-multiple-of-8", "lb-idle-range", "nat-idle-range"])
 def test_create_refusals_change_nothing(home: Path, flags: tuple[str, ...], code: int, err: str) -> None:
     _group()
     r = run_cli("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", *flags)
@@ -96,3 +100,31 @@ def test_cilium_dataplane_shows_cilium_policy(home: Path) -> None:
               "--network-plugin-mode", "overlay", "--network-dataplane", "cilium", "--query",
               "[networkProfile.networkDataplane, networkProfile.networkPolicy]")
     assert json.loads(out) == ["cilium", "cilium"]
+
+
+@pytest.mark.parametrize(("flags", "query", "expected"), [
+    (("--load-balancer-outbound-ports", "1024", "--load-balancer-idle-timeout", "10"),
+     "[networkProfile.loadBalancerProfile.allocatedOutboundPorts, networkProfile.loadBalancerProfile"
+     ".idleTimeoutInMinutes]", [1024, 10]),
+    (("--outbound-type", "managedNATGateway", "--nat-gateway-idle-timeout", "7"),
+     "networkProfile.natGatewayProfile.idleTimeoutInMinutes", 7),
+    (("--enable-app-routing",), "ingressProfile.webAppRouting.enabled", True),
+], ids=["lb-ports-and-idle", "nat-idle", "app-routing"])
+def test_create_outbound_tuning_and_app_routing(home: Path, flags: tuple[str, ...], query: str,
+                                                expected: object) -> None:
+    _group()
+    out = _ok("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", *flags, "--query", query)
+    assert json.loads(out) == expected
+
+
+def test_outbound_rule_and_nat_gateway_carry_the_tuning(home: Path) -> None:
+    _group()
+    _ok("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", "--load-balancer-outbound-ports", "1024",
+        "--load-balancer-idle-timeout", "10")
+    rule = json.loads(_ok("az", "network", "lb", "show", "-g", "MC_rg_c_eastus", "-n", "kubernetes", "--query",
+                          "outboundRules[0].[allocatedOutboundPorts, idleTimeoutInMinutes]"))
+    assert rule == [1024, 10]
+    _ok("az", "aks", "create", "-g", "rg", "-n", "n", "--node-count", "1", "--outbound-type", "managedNATGateway",
+        "--nat-gateway-idle-timeout", "7")
+    assert json.loads(_ok("az", "network", "nat", "gateway", "list", "-g", "MC_rg_n_eastus", "--query",
+                          "[].idleTimeoutInMinutes")) == [7]

@@ -50,9 +50,9 @@ def _group_modules(group: str) -> tuple[Any, ...]:
 
             return (cmd_vm,)
         case "aks":
-            from aksnet.cli.az import cmd_aks, cmd_aks_approuting
+            from aksnet.cli.az import cmd_aks, cmd_aks_approuting, cmd_aks_invoke
 
-            return (cmd_aks, cmd_aks_approuting)
+            return (cmd_aks, cmd_aks_approuting, cmd_aks_invoke)
         case "config":
             from aksnet.cli.az import cmd_aks
 

@@ -8,6 +8,7 @@ chooses the older default. SSH key flags are accepted; key files are never read.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,10 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                outbound_type: str | None = None, load_balancer_sku: str | None = None,
                load_balancer_managed_outbound_ip_count: int | None = None,
                load_balancer_outbound_ips: str | None = None,
-               nat_gateway_managed_outbound_ip_count: int | None = None, enable_private_cluster: bool = False,
+               nat_gateway_managed_outbound_ip_count: int | None = None,
+               load_balancer_outbound_ports: int | None = None, load_balancer_idle_timeout: int | None = None,
+               nat_gateway_idle_timeout: int | None = None, enable_app_routing: bool = False,
+               enable_private_cluster: bool = False,
                private_dns_zone: str | None = None, disable_public_fqdn: bool = False,
                api_server_authorized_ip_ranges: str | None = None, dns_name_prefix: str | None = None,
                kubernetes_version: str | None = None, node_vm_size: str | None = None, max_surge: str | None = None,
@@ -96,6 +100,9 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
         load_balancer_managed_outbound_ip_count=load_balancer_managed_outbound_ip_count,
         load_balancer_outbound_ips=load_balancer_outbound_ips,
         nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
+        load_balancer_outbound_ports=load_balancer_outbound_ports,
+        load_balancer_idle_timeout=load_balancer_idle_timeout,
+        nat_gateway_idle_timeout=nat_gateway_idle_timeout,
         enable_private_cluster=enable_private_cluster, private_dns_zone=private_dns_zone,
         disable_public_fqdn=disable_public_fqdn, api_server_authorized_ip_ranges=api_server_authorized_ip_ranges,
         dns_name_prefix=dns_name_prefix, kubernetes_version=kubernetes_version, vm_size=node_vm_size,
@@ -105,6 +112,10 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
     with command_transaction() as tx:
         result = create_cluster(tx, req)
         _check_bootstrap(tx, result.cluster)
+        if enable_app_routing:
+            from aksnet.cli.az.cmd_aks_approuting import enable_app_routing as add_app_routing
+
+            result = dataclasses.replace(result, cluster=add_app_routing(tx, result.cluster))
     _warn(result.warnings)
     return None if no_wait else _view(result.cluster)
 
@@ -384,6 +395,12 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("load_balancer_managed_outbound_ip_count", type=int, help="Managed outbound IPs (1-100).")
         c.argument("load_balancer_outbound_ips", help="Comma-separated public IP resource IDs.")
         c.argument("nat_gateway_managed_outbound_ip_count", type=int, help="NAT gateway outbound IPs (1-16).")
+        c.argument("load_balancer_outbound_ports", type=int,
+                   help="SNAT ports per node on the outbound rule (a multiple of 8, 0-64000; default: by pool size).")
+        c.argument("load_balancer_idle_timeout", type=int, help="Outbound rule idle timeout in minutes (4-100, 30).")
+        c.argument("nat_gateway_idle_timeout", type=int, help="Managed NAT gateway idle timeout in minutes (4-120, 4).")
+        c.argument("enable_app_routing", action="store_true",
+                   help="Enable the application routing add-on (managed NGINX ingress).")
         c.argument("enable_private_cluster", action="store_true", help="Private API server.")
         c.argument("disable_public_fqdn", action="store_true", help="No public FQDN for a private cluster.")
         c.argument("private_dns_zone", help="One of system (default), none, or a private DNS zone resource ID.")

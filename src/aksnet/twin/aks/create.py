@@ -16,7 +16,12 @@ from aksnet.errors import AzCliError, AzureError
 from aksnet.model.account import TENANT_ID
 from aksnet.store import Transaction
 from aksnet.twin.aks import context, infrastructure, names, pools, validation_rp
-from aksnet.twin.aks.defaults import DEFAULT_KUBERNETES_VERSION, DEFAULT_PLUGIN_SETTING, DEFAULT_VM_SIZE
+from aksnet.twin.aks.defaults import (
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_PLUGIN_SETTING,
+    DEFAULT_VM_SIZE,
+    OUTBOUND_RULE_IDLE_TIMEOUT,
+)
 from aksnet.twin.aks.resolve import resolve_spec
 from aksnet.twin.aks.spec import ClusterRequest, ClusterSpec, VnetContext
 from aksnet.twin.arm import Doc, deterministic_uuid, etag, get_group
@@ -144,17 +149,22 @@ def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
             ids = infrastructure.create_managed_outbound_ips(
                 tx, node_rg, location, req.resource_group, req.name, spec.managed_outbound_ip_count,
                 "aks-slb-managed-outbound-ip", sku)
-        infrastructure.create_load_balancer(tx, node_rg, location, ids, sku)
+        infrastructure.create_load_balancer(
+            tx, node_rg, location, ids, sku, outbound_ports=spec.lb_outbound_ports or 0,
+            idle_timeout=spec.lb_idle_timeout or OUTBOUND_RULE_IDLE_TIMEOUT)
         if sku == "Basic":
             return None, None  # loadBalancerProfile exists for the Standard SKU only
-        return load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids), None
+        profile = load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids)
+        profile["allocatedOutboundPorts"] = spec.lb_outbound_ports
+        profile["idleTimeoutInMinutes"] = spec.lb_idle_timeout
+        return profile, None
     if spec.outbound_type == "managedNATGateway":
         ids = infrastructure.create_managed_outbound_ips(
             tx, node_rg, location, req.resource_group, req.name, spec.nat_gateway_ip_count,
             "aks-nat-gateway-managed-outbound-ip")
-        infrastructure.create_nat_gateway(tx, node_rg, location, ids, vctx.subnet_id)
+        infrastructure.create_nat_gateway(tx, node_rg, location, ids, vctx.subnet_id, spec.nat_idle_timeout or 4)
         return None, {"effectiveOutboundIPs": [{"id": i, "resourceGroup": node_rg} for i in ids],
-                      "idleTimeoutInMinutes": 4,
+                      "idleTimeoutInMinutes": spec.nat_idle_timeout or 4,
                       "managedOutboundIpProfile": {"count": spec.nat_gateway_ip_count}}
     return None, None
 

@@ -112,7 +112,8 @@ def is_managed_outbound_ip(pip: Doc | None, kind: str | None = None) -> bool:
 
 
 def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_ip_ids: list[str],
-                         sku: str = "Standard") -> str:
+                         sku: str = "Standard", *, outbound_ports: int = 0,
+                         idle_timeout: int = OUTBOUND_RULE_IDLE_TIMEOUT) -> str:
     """The public Standard LB ``kubernetes``: backend pools ``kubernetes`` and ``aksOutboundBackendPool``, one
     frontend per outbound IP (named after the IP), outbound rule ``aksOutboundRule`` (All, TCP reset, idle 30,
     ports 0) [learn.microsoft.com/azure/aks/load-balancer-standard]. A Basic LB has no outbound rules (Standard
@@ -127,7 +128,7 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
         "outboundRules": [],
     }
     if frontends and sku == "Standard":
-        props["outboundRules"] = [outbound_rule(lb_id, outbound_ip_ids)]
+        props["outboundRules"] = [outbound_rule(lb_id, outbound_ip_ids, outbound_ports, idle_timeout)]
     network.put_load_balancer(tx, {"id": lb_id, "name": LB_NAME, "location": location,
                                    "sku": {"name": sku, "tier": "Regional"}, "properties": props})
     return lb_id
@@ -139,12 +140,14 @@ def outbound_frontend(public_ip_id: str) -> Doc:
             "properties": {"privateIPAllocationMethod": "Dynamic", "publicIPAddress": {"id": public_ip_id}}}
 
 
-def outbound_rule(lb_id: str, outbound_ip_ids: list[str]) -> Doc:
-    """``aksOutboundRule``: All protocols, TCP reset, idle 30 minutes, ports 0 (default allocation), over
+def outbound_rule(lb_id: str, outbound_ip_ids: list[str], outbound_ports: int = 0,
+                  idle_timeout: int = OUTBOUND_RULE_IDLE_TIMEOUT) -> Doc:
+    """``aksOutboundRule``: All protocols, TCP reset, idle 30 minutes and ports 0 (default allocation) unless
+    ``--load-balancer-idle-timeout``/``--load-balancer-outbound-ports`` say otherwise, over
     ``aksOutboundBackendPool``,
     one frontend per outbound IP (named after the IP) [learn.microsoft.com/azure/aks/load-balancer-standard]."""
     return {"name": OUTBOUND_RULE, "properties": {
-        "allocatedOutboundPorts": 0, "enableTcpReset": True, "idleTimeoutInMinutes": OUTBOUND_RULE_IDLE_TIMEOUT,
+        "allocatedOutboundPorts": outbound_ports, "enableTcpReset": True, "idleTimeoutInMinutes": idle_timeout,
         "protocol": "All", "backendAddressPool": {"id": f"{lb_id}/backendAddressPools/{OUTBOUND_POOL}"},
         "frontendIPConfigurations": [{"id": f"{lb_id}/frontendIPConfigurations/{pid.rsplit('/', 1)[-1]}"}
                                      for pid in outbound_ip_ids],
@@ -189,10 +192,11 @@ def set_outbound_ips(tx: Transaction, lb_id: str, outbound_ip_ids: list[str]) ->
 
 
 def create_nat_gateway(tx: Transaction, node_rg: str, location: str, outbound_ip_ids: list[str],
-                       subnet_id: str) -> str:
-    """managedNATGateway: a NAT gateway with the managed IPs, attached to the managed subnet."""
+                       subnet_id: str, idle_timeout: int = 4) -> str:
+    """managedNATGateway: a NAT gateway with the managed IPs (idle timeout 4 minutes unless
+    ``--nat-gateway-idle-timeout``), attached to the managed subnet."""
     doc = network.create_nat_gateway(tx, node_rg, NAT_GATEWAY_NAME, location=location,
-                                     public_ip_ids=outbound_ip_ids)
+                                     public_ip_ids=outbound_ip_ids, idle_timeout=idle_timeout)
     network.associate_subnet(tx, subnet_id, nat_gateway_id=doc["id"])
     return str(doc["id"])
 

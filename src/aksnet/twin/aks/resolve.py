@@ -71,10 +71,13 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
     outbound_ips = cli.validate_outbound_ips(req.load_balancer_outbound_ips)
     cli.validate_managed_ip_count(req.load_balancer_managed_outbound_ip_count)
     cli.validate_nat_ip_count(req.nat_gateway_managed_outbound_ip_count)
+    cli.validate_outbound_tuning(req.load_balancer_outbound_ports, req.load_balancer_idle_timeout,
+                                 req.nat_gateway_idle_timeout)
     cli.validate_outbound_combination(
         outbound, sku, req.vnet_subnet_id,
-        lb_ip_flags=req.load_balancer_managed_outbound_ip_count is not None or bool(outbound_ips),
-        nat_flags=req.nat_gateway_managed_outbound_ip_count is not None)
+        lb_ip_flags=req.load_balancer_managed_outbound_ip_count is not None or bool(outbound_ips)
+        or req.load_balancer_outbound_ports is not None or req.load_balancer_idle_timeout is not None,
+        nat_flags=req.nat_gateway_managed_outbound_ip_count is not None or req.nat_gateway_idle_timeout is not None)
     if req.load_balancer_managed_outbound_ip_count is not None and outbound_ips:
         raise AzCliError("MutuallyExclusiveArgumentError",
                          "Please specify only one of --load-balancer-managed-outbound-ip-count, "
@@ -107,4 +110,6 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
         disable_public_fqdn=req.disable_public_fqdn,
         min_count=req.min_count if req.enable_cluster_autoscaler else None,
         max_count=req.max_count if req.enable_cluster_autoscaler else None,
+        lb_outbound_ports=req.load_balancer_outbound_ports, lb_idle_timeout=req.load_balancer_idle_timeout,
+        nat_idle_timeout=req.nat_gateway_idle_timeout,
     )
