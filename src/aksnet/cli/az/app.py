@@ -26,7 +26,7 @@ from aksnet.store import default_home
 from aksnet.store.private import create_private_file, make_private_dir
 
 # top-level az groups; ``config`` is ``az config set aks.default_network_plugin=…`` (a workspace setting)
-GROUPS = ("account", "group", "network", "vm", "aks", "config")
+GROUPS = ("account", "group", "network", "vm", "aks", "config", "identity", "role")
 
 
 def _group_modules(group: str) -> tuple[Any, ...]:
@@ -53,6 +53,10 @@ def _group_modules(group: str) -> tuple[Any, ...]:
             from aksnet.cli.az import cmd_aks, cmd_aks_approuting, cmd_aks_invoke
 
             return (cmd_aks, cmd_aks_approuting, cmd_aks_invoke)
+        case "identity" | "role":
+            from aksnet.cli.az import cmd_identity
+
+            return (cmd_identity,)
         case "config":
             from aksnet.cli.az import cmd_aks
 

@@ -75,6 +75,7 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                nat_gateway_managed_outbound_ip_count: int | None = None,
                load_balancer_outbound_ports: int | None = None, load_balancer_idle_timeout: int | None = None,
                nat_gateway_idle_timeout: int | None = None, enable_app_routing: bool = False,
+               assign_identity: str | None = None, enable_managed_identity: bool = False,
                enable_private_cluster: bool = False,
                private_dns_zone: str | None = None, disable_public_fqdn: bool = False,
                api_server_authorized_ip_ranges: str | None = None, dns_name_prefix: str | None = None,
@@ -102,7 +103,7 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
         nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
         load_balancer_outbound_ports=load_balancer_outbound_ports,
         load_balancer_idle_timeout=load_balancer_idle_timeout,
-        nat_gateway_idle_timeout=nat_gateway_idle_timeout,
+        nat_gateway_idle_timeout=nat_gateway_idle_timeout, assign_identity=assign_identity,
         enable_private_cluster=enable_private_cluster, private_dns_zone=private_dns_zone,
         disable_public_fqdn=disable_public_fqdn, api_server_authorized_ip_ranges=api_server_authorized_ip_ranges,
         dns_name_prefix=dns_name_prefix, kubernetes_version=kubernetes_version, vm_size=node_vm_size,
@@ -399,6 +400,9 @@ def load_arguments(loader: Any, command: str) -> None:
                    help="SNAT ports per node on the outbound rule (a multiple of 8, 0-64000; default: by pool size).")
         c.argument("load_balancer_idle_timeout", type=int, help="Outbound rule idle timeout in minutes (4-100, 30).")
         c.argument("nat_gateway_idle_timeout", type=int, help="Managed NAT gateway idle timeout in minutes (4-120, 4).")
+        c.argument("assign_identity", help="Resource ID of a user-assigned identity for the control plane.")
+        c.argument("enable_managed_identity", action="store_true",
+                   help="Use a managed identity (the default; without --assign-identity a system-assigned one).")
         c.argument("enable_app_routing", action="store_true",
                    help="Enable the application routing add-on (managed NGINX ingress).")
         c.argument("enable_private_cluster", action="store_true", help="Private API server.")

@@ -116,6 +116,7 @@ def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     lb_profile, nat_profile = _outbound(tx, req, spec, node_rg, location, vctx)
     dns_prefix = req.dns_name_prefix or names.default_dns_prefix(req.resource_group, req.name)
     doc = _cluster_doc(req, spec, cid, location, node_rg, version, dns_prefix, vctx, lb_profile, nat_profile)
+    doc["identity"] = _identity(tx, req, cid)
     doc["etag"] = etag(tx)
     if spec.private:
         doc["properties"]["privateFqdn"] = names.private_fqdn(dns_prefix, req.resource_group, req.name, location)
@@ -167,6 +168,21 @@ def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
                       "idleTimeoutInMinutes": spec.nat_idle_timeout or 4,
                       "managedOutboundIpProfile": {"count": spec.nat_gateway_ip_count}}
     return None, None
+
+
+def _identity(tx: Transaction, req: ClusterRequest, cid: str) -> dict[str, Any]:
+    """The cluster identity: system-assigned, or with ``--assign-identity`` the user-assigned identity (which
+    must exist), shown with its client and principal IDs (learn.microsoft.com/azure/aks/use-managed-identity)."""
+    if not req.assign_identity:
+        return {"principalId": deterministic_uuid("principal", cid.lower()), "tenantId": TENANT_ID,
+                "type": "SystemAssigned", "userAssignedIdentities": None}
+    from aksnet.twin import identity
+
+    doc = identity.get_identity(tx, req.assign_identity)
+    props = doc["properties"]
+    return {"principalId": None, "tenantId": TENANT_ID, "type": "UserAssigned",
+            "userAssignedIdentities": {doc["id"]: {"clientId": props["clientId"],
+                                                   "principalId": props["principalId"]}}}
 
 
 def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effective: list[str]) -> dict[str, Any]:
@@ -235,8 +251,7 @@ def _cluster_doc(req: ClusterRequest, spec: ClusterSpec, cid: str, location: str
     return {
         "id": cid, "location": location, "name": req.name, "type": names.TYPE_MANAGED_CLUSTER,
         "tags": req.tags or None,
-        "identity": {"principalId": deterministic_uuid("principal", cid.lower()), "tenantId": TENANT_ID,
-                     "type": "SystemAssigned", "userAssignedIdentities": None},
+        "identity": None,  # filled by create_cluster (a user-assigned identity is looked up)
         "sku": {"name": "Base", "tier": "Free"},
         "properties": {
             "provisioningState": "Succeeded", "powerState": {"code": "Running"},

@@ -36,6 +36,7 @@ class ClusterRequest:
     load_balancer_outbound_ports: int | None = None
     load_balancer_idle_timeout: int | None = None
     nat_gateway_idle_timeout: int | None = None
+    assign_identity: str | None = None  # a user-assigned identity's resource ID (--assign-identity)
     enable_private_cluster: bool = False
     private_dns_zone: str | None = None
     disable_public_fqdn: bool = False
