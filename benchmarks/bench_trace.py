@@ -39,7 +39,7 @@ def build_twin() -> Twin:
         name = f"aks-nodepool1-1-vmss{n:06d}"
         nodes.append(k8s.Node(name, ip, f"10.244.{n}.0/24"))
         nics.append(azure.NetworkInterface(f"{sid}/nic{n}", f"nic{n}", MC, (
-            azure.NicIPConfiguration("ipconfig1", ip, sid),), nsg_id=nsg_id))
+            azure.NicIPConfiguration("ipconfig1", ip, sid),), nsg_id=nsg_id, enable_ip_forwarding=True))
         routes.append(azure.Route(name, f"10.244.{n}.0/24", "VirtualAppliance", ip))
     namespaces = [k8s.Namespace(f"ns-{i}", {"kubernetes.io/metadata.name": f"ns-{i}", "team": f"t{i % 7}"})
                   for i in range(NAMESPACES)]

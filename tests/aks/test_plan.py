@@ -11,6 +11,7 @@ import pytest
 from aksnet.analyses.plan import PlanInput, PoolInput, plan
 from aksnet.twin.aks import capacity
 from tests.conftest import run_cli
+from tests.golden import check_golden
 
 
 def test_fifty_nodes_azure_cni_needs_1581_and_a_21(home: Path) -> None:
@@ -97,11 +98,7 @@ EXAMPLES = {
 def test_plan_golden(home: Path, update_golden: bool, name: str) -> None:
     r = run_cli("plan", *EXAMPLES[name])
     assert r.code == 0, r.err
-    path = GOLDEN / name
-    if update_golden or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(r.out)
-    assert r.out == path.read_text()
+    check_golden(GOLDEN / name, r.out, update_golden)
 
 
 def test_plan_invalid_flags_exit_2(home: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from aksnet.model.account import SUBSCRIPTION_ID
 from tests.conftest import run_cli
+from tests.golden import check_golden_json
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 RG = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/aks-rg"
@@ -120,10 +121,7 @@ def test_create_scenario(home: Path, monkeypatch: pytest.MonkeyPatch, update_gol
     assert r.code == 0, r.err
     got = _summary(home)
     path = SCENARIOS / f"aks_create_{plugin}" / "expected.json"
-    if update_golden or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
-    assert got == json.loads(path.read_text())
+    check_golden_json(path, got, update_golden, indent=1)
 
 
 # outbound type migrations (az aks update --outbound-type): the egress resources after every step
@@ -179,7 +177,4 @@ def test_outbound_migration_scenario(home: Path, monkeypatch: pytest.MonkeyPatch
         if step.startswith("aks update"):
             got[step] = _egress_summary(home)
     path = SCENARIOS / f"aks_update_outbound_{name}" / "expected.json"
-    if update_golden or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
-    assert got == json.loads(path.read_text())
+    check_golden_json(path, got, update_golden, indent=1)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.golden import check_golden
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("az_*/commands.txt"))
 
@@ -37,6 +38,4 @@ def transcript(commands: Path) -> str:
 def test_scenario(home: Path, commands: Path, update_golden: bool) -> None:
     got = transcript(commands)
     expected = commands.parent / "expected.txt"
-    if update_golden or not expected.exists():
-        expected.write_text(got)
-    assert got == expected.read_text()
+    check_golden(expected, got, update_golden)

@@ -19,7 +19,8 @@ from aksnet.twin.kube import objects
 from aksnet.twin.kube.services import release_service
 from aksnet.twin.network import public_ip as pip_mod
 from tests.cloud_provider.cluster_fixture import CLUSTER_ID, NODE_RG, add_service, build_cluster
-from tests.cloud_provider.golden import check_golden
+from tests.golden import SCENARIOS as GOLDEN_DIR
+from tests.golden import check_golden_json
 
 INTERNAL = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
 WEB = {"type": "LoadBalancer", "ports": [{"port": 80, "targetPort": 8080}], "selector": {"app": "web"}}
@@ -187,7 +188,7 @@ def test_scenario(name: str, tx: Transaction, update_golden: bool) -> None:
     reconcile(tx, CLUSTER_ID)  # idempotent: a second pass changes nothing, not even an etag
     assert snapshot(tx) == first
     assert _etags(tx) == etags
-    check_golden(f"cloud_provider_lb/{name}.json", first, update_golden)
+    check_golden_json(GOLDEN_DIR / f"cloud_provider_lb/{name}.json", first, update_golden)
 
 
 def test_byo_subnet_rules_go_to_the_node_nic_nsg(tx: Transaction) -> None:

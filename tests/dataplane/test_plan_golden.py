@@ -17,6 +17,7 @@ from aksnet.dataplane.plan import build_plan
 from aksnet.dataplane.spec import Plan
 from aksnet.model import k8s
 from tests.dataplane.twins import allow_http_rule, kubenet_twin
+from tests.golden import check_golden
 
 GOLDEN = Path(__file__).resolve().parents[1] / "scenarios" / "dataplane_plan"
 TAG = "t3st00"
@@ -51,12 +52,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES), ids=sorted(CASES))
 def test_plan_matches_golden(case: str, update_golden: bool) -> None:
     got = json.dumps(summary(build_plan(CASES[case](), TAG)), indent=1, sort_keys=True) + "\n"
-    path = GOLDEN / f"{case}.json"
-    if update_golden:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got)
-    assert path.exists(), f"missing golden {path}: run pytest --update-golden"
-    assert got == path.read_text()
+    check_golden(GOLDEN / f"{case}.json", got, update_golden)
 
 
 def test_plan_is_deterministic() -> None:

@@ -45,7 +45,7 @@ def kubenet_twin(*, pods_per_node: int = 2, nodes: int = 2, route_table: bool = 
                    *(azure.NicIPConfiguration(f"ipconfig{k + 2}", r, SUBNET_ID, primary=False)
                      for k, r in enumerate(reserved)))
         nics.append(azure.NetworkInterface(f"{MC_RG}/providers/Microsoft.Network/networkInterfaces/nic{i}", f"nic{i}",
-                                           "MC_rg", configs))
+                                           "MC_rg", configs, enable_ip_forwarding=True))  # AKS node NICs forward
         if cidr and plugin == "kubenet":
             routes.append(azure.Route(f"{name}____{cidr.replace('/', '')}", cidr, "VirtualAppliance", ip))
         for j in range(pods_per_node):

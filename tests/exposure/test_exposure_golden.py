@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.golden import check_golden
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 ACC03 = SCENARIOS / "explain_exposure_acceptance03"
@@ -52,11 +53,7 @@ def _acceptance03() -> None:
 
 
 def _golden(name: str, text: str, scenario: Path, update: bool) -> None:
-    path = scenario / "expected" / name
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    assert text == path.read_text(), name
+    check_golden(scenario / "expected" / name, text, update)
 
 
 def _agrees_with_curl() -> None:

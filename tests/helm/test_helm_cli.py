@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.cloud_provider.golden import check_golden
 from tests.conftest import Result, run_cli
+from tests.golden import SCENARIOS, check_golden_json
 
 Run = Callable[..., Result]
 SEED_INSTALL = ["helm", "install", "nginx-ingress", "ingress-nginx/ingress-nginx", "--namespace", "ingress-basic",
@@ -95,9 +95,9 @@ def test_seed_install_upgrade_uninstall(cluster: Run, update_golden: bool) -> No
     after = {"objects": helm_objects(), "secrets": release_secrets(),
              "publicIPs": json.loads(ok("az", "network", "public-ip", "list", "-g", "MC_rg_aks_eastus",
                                         "--query", "[].name"))}
-    check_golden("helm_ingress_nginx/install.json", installed, update_golden)
-    check_golden("helm_ingress_nginx/upgrade.json", upgraded, update_golden)
-    check_golden("helm_ingress_nginx/uninstall.json", after, update_golden)
+    check_golden_json(SCENARIOS / "helm_ingress_nginx/install.json", installed, update_golden)
+    check_golden_json(SCENARIOS / "helm_ingress_nginx/upgrade.json", upgraded, update_golden)
+    check_golden_json(SCENARIOS / "helm_ingress_nginx/uninstall.json", after, update_golden)
 
 
 ERRORS: list[tuple[list[str], str]] = [

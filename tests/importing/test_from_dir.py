@@ -37,7 +37,9 @@ def test_matrix_from_dir_reads_typed_pod_list(home: Path) -> None:
     assert "node-problem-probe-" in r.out and "[Node]" not in r.out  # a mirror pod is a pod of its own
 
 
-CNP = {"apiVersion": "cilium.io/v2", "kind": "CiliumNetworkPolicy", "metadata": {"name": "l7", "namespace": "p"}}
+CNP = {"apiVersion": "cilium.io/v2", "kind": "CiliumNetworkPolicy", "metadata": {"name": "l7", "namespace": "p"},
+       "spec": {"endpointSelector": {}, "ingressDeny": [{"fromEntities": ["world"]}]}}
+CNP_L4 = {**CNP, "spec": {"endpointSelector": {}, "ingress": [{"fromEntities": ["cluster"]}]}}
 ANP = {"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy", "metadata": {"name": "a"}}
 CALICO = {"apiVersion": "projectcalico.org/v3", "kind": "GlobalNetworkPolicy", "metadata": {"name": "g"}}
 K8S_NP = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "n", "namespace": "p"}}
@@ -46,8 +48,9 @@ K8S_NP = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metada
 @pytest.mark.parametrize(("doc", "engine", "want"), [
     pytest.param(CNP, "calico", "CiliumNetworkPolicy p/l7: not enforced: this cluster's engine is Calico",
                  id="cilium-policy-on-calico"),
-    pytest.param(CNP, "cilium", "CiliumNetworkPolicy p/l7: enforced by Cilium on this cluster but not evaluated",
-                 id="cilium-policy-on-cilium"),
+    pytest.param(CNP, "cilium", "CiliumNetworkPolicy p/l7: enforced by Cilium on this cluster but not evaluated by "
+                 "aksnet (it uses ingressDeny)", id="cilium-deny-policy-on-cilium"),
+    pytest.param(CNP_L4, "cilium", None, id="cilium-l4-policy-on-cilium-is-evaluated"),
     pytest.param(CALICO, "azure", "GlobalNetworkPolicy g: not enforced: this cluster's engine is Azure NPM",
                  id="calico-policy-on-npm"),
     pytest.param(ANP, "cilium", "AdminNetworkPolicy a: not evaluated by aksnet", id="admin-network-policy"),

@@ -40,6 +40,11 @@ def test_summary_names_every_file_and_nothing_missing(imported: Result) -> None:
     assert "az/vmss-nics.json: 3 networkInterfaces" in out
     assert "kubectl/workloads.json: 12 Deployment, 12 ReplicaSet, 6 DaemonSet" in out
     assert "missing:" not in out
+    read = out.split("\nread: ", 1)[1].splitlines()[0]
+    assert read.startswith("1 managedClusters, 2 loadBalancers, 4 networkInterfaces, 3 networkSecurityGroups, "
+                           "3 publicIPAddresses, 1 virtualMachines, 1 virtualMachineScaleSets, 1 virtualNetworks, "
+                           "3 virtualMachineScaleSets/virtualMachines"), read
+    assert "subscription 6d4f1c3a-8b2e-4a7d-9e51-0c3b7f2a9d84 is the workspace's emulated subscription" in out
 
 
 def test_pods_keep_their_real_ips_and_nodes(imported: Result) -> None:

@@ -52,7 +52,8 @@ def test_real_nginx_agrees_with_engine(scenario: Path, tmp_path: Path) -> None:
         Path(path).write_text(text)
     conf = tmp_path / "nginx.conf"
     conf.write_text(
-        render_nginx_conf(view, prefix=str(tmp_path), cert_dir=str(certs), listen_address="127.0.0.1", user="root")
+        render_nginx_conf(view, prefix=str(tmp_path), cert_dir=str(certs), listen_address="127.0.0.1",
+                          user="nobody nogroup")
     )
     endpoints = {}
     for s in view.servers:

@@ -14,6 +14,7 @@ import yaml
 
 from aksnet.dataplane.nginx_conf import render_nginx_conf
 from aksnet.engine.ingress import ControllerConfig, ControllerView, IngressDecision, controller_view
+from tests.golden import check_golden
 from tests.ingress.build import cluster, load_yaml
 from tests.ingress.helpers import request
 
@@ -100,8 +101,5 @@ def test_scenario(scenario: Path, update_golden: bool) -> None:
     text = json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     conf = render_nginx_conf(view, prefix="/run/aksnet/ingress", cert_dir="/run/aksnet/ingress/certs")
     golden, golden_conf = scenario / "decisions.json", scenario / "nginx.conf"
-    if update_golden or not golden.exists():
-        golden.write_text(text)
-        golden_conf.write_text(conf)
-    assert text == golden.read_text(), f"decisions differ from {golden} (run pytest --update-golden to accept)"
-    assert conf == golden_conf.read_text(), f"nginx.conf differs from {golden_conf}"
+    check_golden(golden, text, update_golden)
+    check_golden(golden_conf, conf, update_golden)

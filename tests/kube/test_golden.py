@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.golden import check_golden
 from tests.kube.helpers import kubectl, setup_cluster
 
 GOLDEN = Path(__file__).resolve().parent.parent / "scenarios" / "kube_get_describe"
@@ -85,8 +86,4 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden(outputs: dict[str, str], name: str, update_golden: bool) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if update_golden or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(outputs[name])
-    assert outputs[name] == path.read_text()
+    check_golden(GOLDEN / f"{name}.txt", outputs[name], update_golden)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.golden import check_golden
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "matrix_formats"
 A, B = str(SCENARIO / "input_a"), str(SCENARIO / "input_b")
@@ -46,11 +47,7 @@ def test_explain_pair_denied_exit_code(home: Path) -> None:
 def test_golden(golden: str, args: list[str], update_golden: bool, home: Path) -> None:
     r = run_cli(*args)
     assert r.code == 0, r.err
-    path = SCENARIO / "expected" / golden
-    if update_golden:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(r.out)
-    assert r.out == path.read_text()
+    check_golden(SCENARIO / "expected" / golden, r.out, update_golden)
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [

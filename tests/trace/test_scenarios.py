@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.golden import check_golden
 from tests.trace import worlds
 from tests.trace.world import World
 
@@ -104,6 +105,36 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
                                                    "443"], 2),
     "trace_curl_self_signed_without_k": (worlds.ingress, ["curl", *RESOLVE, "https://myapp.example.com/"], 60),
     "trace_curl_unresolved": (worlds.kubenet, ["curl", "--from", P0, "http://nope/"], 6),
+    # the DNS lookup is a flow: UDP 53 to kube-dns/CoreDNS (and CoreDNS on to Azure DNS) meets policies and NSGs
+    "trace_dns_lookup_denied_by_egress_policy": (worlds.dns_egress, ["trace", worlds.CLIENT, "kubernetes.default",
+                                                                     "--port", "443"], 1),
+    "trace_curl_lookup_timeout": (worlds.dns_egress, ["curl", "--from", worlds.CLIENT, "https://kubernetes.default/"],
+                                  6),
+    "trace_dns_from_pod_timeout": (worlds.dns_egress, ["dns", "kubernetes.default", "--from", "client"], 1),
+    "trace_dns_lookup_allowed": (lambda: worlds.dns_egress(allow_dns=True),
+                                 ["trace", worlds.CLIENT, "web", "--port", "80"], 0),
+    "trace_dns_coredns_forward_denied": (lambda: worlds.dns_egress(allow_dns=True, coredns_egress_denied=True),
+                                         ["trace", worlds.CLIENT, FQDN, "--port", "443"], 1),
+    "trace_dns_coredns_forward_azure_dns": (lambda: worlds.dns_egress(allow_dns=True),
+                                            ["trace", worlds.CLIENT, FQDN, "--port", "443"], 0),
+    "trace_dns_vm_custom_dns_unreachable": (lambda: worlds.dns_egress(custom_dns=True),
+                                            ["trace", "vm/testvm", FQDN, "--port", "443"], 1),
+    # virtual appliances forward only with IP forwarding on their NIC; their own NSG judges what they receive
+    "trace_appliance_forwarding_disabled": (lambda: worlds.appliance(forwarding=False, return_route="nva"),
+                                            ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 1),
+    "trace_appliance_nsg_denies": (lambda: worlds.appliance(return_route="nva", nva_denies_http=True),
+                                   ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 1),
+    "trace_appliance_symmetric_reply": (lambda: worlds.appliance(return_route="nva"),
+                                        ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 0),
+    # a connection is delivered only if the reply gets back: asymmetric appliance paths and next hop None break it
+    "trace_appliance_asymmetric_reply": (worlds.appliance, ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 1),
+    "trace_reply_next_hop_none": (lambda: worlds.appliance(return_route="none"),
+                                  ["trace", "vm/testvm", "vm/appvm", "--port", "22"], 1),
+    "trace_lb_reply_through_udr_firewall": (worlds.lb_behind_firewall_udr,
+                                            ["trace", "internet", worlds.LB_IP, "--port", "80"], 1),
+    # pods answer on every port a Service targets at them (nginx without containerPort behind a Service on 80)
+    "trace_service_target_port_without_container_port": (lambda: worlds.dns_egress(allow_dns=True, web_ports=False),
+                                                         ["trace", worlds.CLIENT, "web", "--port", "80"], 0),
     "trace_curl_refused": (worlds.kubenet, ["curl", "--from", P0, "http://web:81/"], 7),
     "trace_curl_timeout": (worlds.kubenet, ["curl", f"http://{worlds.LB_IP}/"], 28),
     "trace_egress_udr_firewall": (lambda: worlds.egress_variants("udr"),
@@ -164,9 +195,4 @@ def test_scenario(name: str, home: Path, update_golden: bool) -> None:
         outputs["expected.json"] = jtext
     folder = ROOT / name
     for fname, got in outputs.items():
-        path = folder / fname
-        if update_golden:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(got)
-        assert path.exists(), f"missing golden {path}: run pytest --update-golden"
-        assert got == path.read_text(), f"{name}/{fname} differs from the golden file"
+        check_golden(folder / fname, got, update_golden)

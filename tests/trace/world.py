@@ -131,7 +131,7 @@ class World:
         return pid
 
     def nic(self, rg: str, name: str, subnet_id: str, ips: list[str], nsg_id: str | None = None,
-            public_ip_id: str | None = None, vm_id: str | None = None) -> str:
+            public_ip_id: str | None = None, vm_id: str | None = None, ip_forwarding: bool = True) -> str:
         nid = resource_id(rg, NET, "networkInterfaces", name)
         configs = []
         for i, ip in enumerate(ips):
@@ -140,7 +140,7 @@ class World:
                 props["publicIPAddress"] = {"id": public_ip_id}
             configs.append({"id": f"{nid}/ipConfigurations/ipconfig{i + 1}", "name": f"ipconfig{i + 1}",
                             "properties": props})
-        props2: Doc = {"ipConfigurations": configs, "enableIPForwarding": True}
+        props2: Doc = {"ipConfigurations": configs, "enableIPForwarding": ip_forwarding}
         if nsg_id:
             props2["networkSecurityGroup"] = {"id": nsg_id}
         if vm_id:
@@ -150,10 +150,13 @@ class World:
             "properties": props2}))
         return nid
 
-    def vm(self, rg: str, name: str, subnet_id: str, ip: str, public_ip: str | None = None) -> str:
+    def vm(self, rg: str, name: str, subnet_id: str, ip: str, public_ip: str | None = None,
+           ip_forwarding: bool = False, nsg_id: str | None = None) -> str:
+        """A VM (az vm create's default: IP forwarding off on its NIC)."""
         vm_id = resource_id(rg, "Microsoft.Compute", "virtualMachines", name)
         pip = self.public_ip(rg, f"{name}PublicIP", public_ip) if public_ip else None
-        nic = self.nic(rg, f"{name}VMNic", subnet_id, [ip], public_ip_id=pip, vm_id=vm_id)
+        nic = self.nic(rg, f"{name}VMNic", subnet_id, [ip], public_ip_id=pip, vm_id=vm_id, ip_forwarding=ip_forwarding,
+                       nsg_id=nsg_id)
         self.arm.append(("microsoft.compute/virtualmachines", {
             "id": vm_id, "name": name, "type": "Microsoft.Compute/virtualMachines", "resourceGroup": rg,
             "properties": {"networkProfile": {"networkInterfaces": [{"id": nic}]}}}))
@@ -327,8 +330,8 @@ class World:
             "spec": spec, "status": status}))
 
     def endpoint_slice(self, ns: str, service: str, endpoints: list[tuple[str, str, str]],
-                       ports: list[tuple[int, str | None]]) -> None:
-        """endpoints: (ip, node, pod name)."""
+                       ports: list[tuple[int, str | None]] | list[tuple[int, str | None, str]]) -> None:
+        """endpoints: (ip, node, pod name); ports: (port, name[, protocol TCP])."""
         self.k8s.append(("k8s:discovery.k8s.io/EndpointSlice", f"{ns}/{service}-abcde", {
             "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
             "metadata": {"name": f"{service}-abcde", "namespace": ns,
@@ -336,7 +339,8 @@ class World:
             "endpoints": [{"addresses": [ip], "conditions": {"ready": True, "serving": True, "terminating": False},
                            "nodeName": node, "targetRef": {"kind": "Pod", "namespace": ns, "name": pod}}
                           for ip, node, pod in endpoints],
-            "ports": [{"port": p, "protocol": "TCP", **({"name": n} if n else {})} for p, n in ports]}))
+            "ports": [{"port": p[0], "protocol": p[2] if len(p) > 2 else "TCP", **({"name": p[1]} if p[1] else {})}
+                      for p in ports]}))
 
     def network_policy(self, ns: str, name: str, spec: Doc) -> None:
         self.k8s.append(("k8s:networking.k8s.io/NetworkPolicy", f"{ns}/{name}", {
@@ -360,7 +364,7 @@ class World:
                 continue
             match = [p for p in pods if p["metadata"]["namespace"] == ns
                      and all(p["metadata"]["labels"].get(a) == b for a, b in sel.items())]
-            ports: list[tuple[int, str | None]] = []
+            ports: list[tuple[int, str | None, str]] = []
             for sp in svc["spec"]["ports"]:
                 tp = sp.get("targetPort", sp["port"])
                 if isinstance(tp, str):
@@ -368,7 +372,7 @@ class World:
                     if not cps:
                         continue
                     tp = cps[0]["containerPort"]
-                ports.append((int(tp), sp.get("name")))
+                ports.append((int(tp), sp.get("name"), sp.get("protocol", "TCP")))
             self.endpoint_slice(ns, name, [(p["status"]["podIP"], p["spec"]["nodeName"], p["metadata"]["name"])
                                            for p in match], ports)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.trace.world import World
+from tests.trace.world import Doc, World
 
 RG = "aks-rg"
 MC = "MC_aks-rg_aks-cluster_eastus"
@@ -239,7 +239,7 @@ def egress_variants(kind: str) -> World:
         w._vnets[vid]["properties"]["subnets"].append(
             {"id": f"{vid}/subnets/AzureFirewallSubnet", "name": "AzureFirewallSubnet",
              "properties": {"addressPrefix": "10.200.0.0/26"}})
-        w.vm(RG, "fw", f"{vid}/subnets/AzureFirewallSubnet", "10.200.0.4", public_ip=FW_PUBLIC_IP)
+        w.vm(RG, "fw", f"{vid}/subnets/AzureFirewallSubnet", "10.200.0.4", public_ip=FW_PUBLIC_IP, ip_forwarding=True)
         rt = next(d["id"] for k, d in w.arm if k == "microsoft.network/routetables")
         w.route(rt, "default-to-firewall", "0.0.0.0/0", "VirtualAppliance", "10.200.0.4")
         mc = next(d for k, d in w.arm if k == "microsoft.containerservice/managedclusters")
@@ -308,4 +308,81 @@ def kubenet_pending() -> World:
         "spec": {"containers": [{"name": "app", "image": "nginx", "ports": [{"containerPort": 80}]}]},
         "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
                                                        "reason": "Unschedulable"}]}}))
+    return w
+
+
+CLIENT = "pod/client"
+CUSTOM_DNS_IP = "10.100.0.250"
+
+
+def dns_egress(allow_dns: bool = False, coredns_egress_denied: bool = False, web_ports: bool = True,
+               custom_dns: bool = False) -> World:
+    """Acceptance 01's cluster (Calico) plus the pod default/client under an egress policy that allows only
+    TCP 443 (and, with ``allow_dns``, TCP 80 and UDP/TCP 53 to kube-system); ``coredns_egress_denied``: a policy
+    in kube-system that isolates CoreDNS for egress (its forwards upstream are dropped); ``web_ports=False``: the
+    web pods declare no containerPort (nginx without ``ports:``) and answer on the Service's targetPort;
+    ``custom_dns``: the VNet names a custom DNS server that no NIC holds."""
+    w = kubenet(policy="calico")
+    if not web_ports:
+        for _kind, _key, doc in w.k8s:
+            if doc.get("kind") == "Pod" and doc["metadata"]["labels"].get("app") == "web":
+                doc["spec"]["containers"][0]["ports"] = []
+    if custom_dns:
+        vnet = next(d for kind, d in w.arm if kind == "microsoft.network/virtualnetworks")
+        vnet["properties"]["dhcpOptions"] = {"dnsServers": [CUSTOM_DNS_IP]}
+    w.service("default", "kubernetes", None, [{"port": 443, "targetPort": 443, "protocol": "TCP",
+                                               "name": "https"}], "10.32.0.1")
+    w.pod("default", "client", NODE1, N1_IP, "10.244.1.20", {"app": "client"}, [])
+    ports: list[Doc] = [{"protocol": "TCP", "port": 443}]
+    egress: list[Doc] = [{"ports": ports}]
+    if allow_dns:
+        ports.append({"protocol": "TCP", "port": 80})
+        egress.append({"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}],
+                       "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]})
+    w.network_policy("default", "client-egress-https-only", {
+        "podSelector": {"matchLabels": {"app": "client"}}, "policyTypes": ["Egress"], "egress": egress})
+    if coredns_egress_denied:
+        w.network_policy("kube-system", "coredns-no-egress", {
+            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}, "policyTypes": ["Egress"]})
+    return w
+
+
+NVA_IP, APPVM_IP = "10.102.0.4", "10.103.0.4"
+
+
+def appliance(forwarding: bool = True, return_route: str | None = None, nva_denies_http: bool = False) -> World:
+    """Acceptance 01's VNet plus a virtual appliance VM ``nva`` (10.102.0.4, subnet nva-subnet) and a VM
+    ``appvm`` (10.103.0.4, subnet apps-subnet); the cluster subnet's route table sends 10.103.0.0/24 to the
+    appliance. ``forwarding``: IP forwarding on the appliance's NIC; ``return_route``: a route table on
+    apps-subnet for 10.100.0.0/16 — ``"nva"`` (back through the appliance) or ``"none"`` (next hop None);
+    ``nva_denies_http``: an NSG on the appliance's NIC denies TCP 80 inbound."""
+    w = kubenet()
+    vid = next(d["id"] for k, d in w.arm if k == "microsoft.network/virtualnetworks")
+    for name, prefix in (("nva-subnet", "10.102.0.0/24"), ("apps-subnet", "10.103.0.0/24")):
+        w._vnets[vid]["properties"]["subnets"].append(
+            {"id": f"{vid}/subnets/{name}", "name": name, "properties": {"addressPrefix": prefix}})
+    nva_nsg = None
+    if nva_denies_http:
+        nva_nsg = w.nsg(RG, "nva-nsg")
+        w.nsg_rule(nva_nsg, "deny-http", 100, "Inbound", "Deny", "Tcp", "*", "*", "80")
+    w.vm(RG, "nva", w.subnet_id(vid, "nva-subnet"), NVA_IP, ip_forwarding=forwarding, nsg_id=nva_nsg)
+    w.vm(RG, "appvm", w.subnet_id(vid, "apps-subnet"), APPVM_IP)
+    rt = next(d["id"] for k, d in w.arm if k == "microsoft.network/routetables")
+    w.route(rt, "to-apps", "10.103.0.0/24", "VirtualAppliance", NVA_IP)
+    if return_route:
+        apps_rt = w.route_table(RG, "apps-rt")
+        if return_route == "nva":
+            w.route(apps_rt, "to-aks", "10.100.0.0/16", "VirtualAppliance", NVA_IP)
+        else:
+            w.route(apps_rt, "to-aks", "10.100.0.0/16", "None")
+        w.associate(w.subnet_id(vid, "apps-subnet"), rt_id=apps_rt)
+    return w
+
+
+def lb_behind_firewall_udr() -> World:
+    """The UDR egress world (0.0.0.0/0 → the firewall on the cluster subnet) with the user's NSG allowing HTTP
+    from the internet to the public load balancer: the replies follow the default route to the firewall."""
+    w = egress_variants("udr")
+    nsg = next(d["id"] for k, d in w.arm if k == "microsoft.network/networksecuritygroups" and d["name"] == "aks-nsg")
+    w.nsg_rule(nsg, "allow-http", 100, "Inbound", "Allow", "Tcp", "Internet", "*", "80")
     return w

@@ -15,10 +15,11 @@ import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, dns_hop, parse_sources, resolve_for
+from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, ingress
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, UNRESOLVED, Hop, Site, Walk
+from aksnet.engine.lookup import lookup, timeout_reason
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import k8s
@@ -169,10 +170,13 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     elif _is_ip(url.host):
         addr = url.host
     else:
-        res = resolve_for(topo, site, url.host)
-        pre = (dns_hop(res),)
-        if not res.found:
-            w = Walk("unresolved", res.record, site, "", url.port, "TCP", pre)
+        found = lookup(walker, site, url.host)
+        pre = found.hops
+        res = found.resolution
+        if found.failure is not None or not res.found:
+            # a lookup that timed out ends like NXDOMAIN for curl (getaddrinfo fails), only later
+            why = timeout_reason(found.failure.dst_ip, found.failure) if found.failure is not None else res.record
+            w = Walk("unresolved", why, site, "", url.port, "TCP", pre)
             return CurlResult(6, f"curl: (6) Could not resolve host: {url.host}", legs=(w,))
         addr = res.ips[0]
     walk = walker.walk(site, addr, url.port, "TCP", pre)

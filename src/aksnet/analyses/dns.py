@@ -14,7 +14,10 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aksnet.engine import coredns
+from aksnet.engine import coredns, lookup
+from aksnet.engine.addressing import Topology
+from aksnet.engine.flow import Site
+from aksnet.engine.walk import Walker
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState, Twin
 
@@ -31,6 +34,7 @@ class DnsReport:
     namespace: str
     resolv_conf: str
     answer: coredns.DnsAnswer
+    timed_out: str | None = None  # why the asking pod's query got no answer (the lookup is a flow; None: answered)
 
 
 def _cluster_vnet(cluster: ClusterState) -> str | None:
@@ -113,7 +117,20 @@ def ask(twin: Twin, cluster: ClusterState, name: str, qtype: str = "A", from_pod
     with contextlib.suppress(ValueError):
         query, qt = ipaddress.ip_address(name).reverse_pointer + ".", "PTR"
     answer = coredns.resolve(cluster, query, qt, search=search, upstream=table, cluster_dns=not probe.host_network)
-    return DnsReport(name, qt, pod.key if pod else None, ns, coredns.pod_resolv_conf(cluster, probe), answer)
+    timed_out = query_failure(twin, cluster, pod, query) if pod is not None else None
+    return DnsReport(name, qt, pod.key if pod else None, ns, coredns.pod_resolv_conf(cluster, probe), answer, timed_out)
+
+
+def query_failure(twin: Twin, cluster: ClusterState, pod: k8s.Pod, name: str) -> str | None:
+    """The pod's query walked as a flow (egress NetworkPolicy, NSGs, routes to kube-dns/CoreDNS and CoreDNS's
+    forward upstream, ``engine.lookup``): why it gets no answer, or None when it does."""
+    topo = Topology.build(twin, cluster.cluster.id if cluster.cluster else None)
+    node = topo.nodes.get(pod.node_name or "")
+    ip = pod.pod_ip or (node.internal_ip if node is not None and pod.host_network else "")
+    if not ip:
+        return f"pod {pod.key} has no IP address (phase {pod.phase}): it sends nothing"
+    found = lookup.lookup(Walker(topo), Site("pod", ip, pod.key, pod=pod, node=node), name)
+    return lookup.timeout_reason(found.failure.dst_ip, found.failure) if found.failure is not None else None
 
 
 def report_json(report: DnsReport) -> dict[str, object]:
@@ -124,4 +141,6 @@ def report_json(report: DnsReport) -> dict[str, object]:
         "answer": [{"name": r.name, "type": r.rtype, "ttl": r.ttl, "data": r.data} for r in a.answer],
         "additional": [{"name": r.name, "type": r.rtype, "ttl": r.ttl, "data": r.data} for r in a.additional],
         "tried": [{"name": n, "rcode": rc} for n, rc in a.tried],
+        "timedOut": report.timed_out is not None,
+        **({"reason": report.timed_out} if report.timed_out else {}),
     }

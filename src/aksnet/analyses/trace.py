@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from aksnet.engine import resolve
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
+from aksnet.engine.lookup import lookup, timeout_reason
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import azure, k8s
+from aksnet.model.ids import id_key
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 # The client address used for ``internet`` without an address: TEST-NET-2 (RFC 5737), documented.
@@ -293,30 +295,10 @@ def _instance_public_ips(topo: Topology, nic: azure.NetworkInterface) -> tuple[s
     """The public IPs associated with a NIC's IP configurations (what the internet reaches a VM by)."""
     out = []
     for c in nic.ip_configurations:
-        pip = topo.public_ips.get((c.public_ip_id or "").lower())
+        pip = topo.public_ips.get(id_key(c.public_ip_id))
         if pip is not None and pip.ip_address:
             out.append(pip.ip_address)
     return tuple(out)
-
-
-def resolve_for(topo: Topology, site: Site, name: str) -> resolve.Resolution:
-    """The name as the source sees it."""
-    if site.kind == "pod" and site.pod is not None and not site.pod.host_network:
-        node = site.node
-        sub = topo.subnet_of_ip(node.internal_ip) if node else None
-        vnet = topo.vnet_of_subnet.get(sub.id.lower()) if sub else None
-        return resolve.resolve_for_pod(topo, site.pod.namespace, vnet, name)
-    if site.kind in ("pod", "node", "vm"):
-        sub = topo.subnet_of_ip(site.ip)
-        vnet = topo.vnet_of_subnet.get(sub.id.lower()) if sub else None
-        return resolve.resolve_for_vnet_host(topo, vnet, name)
-    return resolve.resolve_public(topo, name)
-
-
-def dns_hop(res: resolve.Resolution) -> Hop:
-    if res.found:
-        return Hop("DNS", "resolve", f"{res.server}: {res.record} → {', '.join(res.ips)}")
-    return Hop("DNS", "drop", f"{res.server}: {res.record}")
 
 
 def _without_address(site: Site, pod: k8s.Pod, dst_ip: str, port: int, protocol: str, what: str) -> Walk:
@@ -332,12 +314,16 @@ def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
     if not site.ip and site.pod is not None:
         return [_without_address(site, site.pod, "", target.port, protocol, "sends nothing")]
     if target.kind == "dns":
-        res = (resolved or {}).get(target.name) or resolve_for(walker.topo, site, target.name)
-        hop = dns_hop(res)
+        found = lookup(walker, site, target.name, (resolved or {}).get(target.name))
+        if found.failure is not None:
+            server = found.failure.dst_ip
+            return [Walk(UNRESOLVED, f"could not resolve {target.name}: {timeout_reason(server, found.failure)}",
+                         site, "", target.port, protocol, found.hops)]
+        res = found.resolution
         if not res.found:
             return [Walk(UNRESOLVED, f"could not resolve {target.name} ({res.record})", site, "", target.port,
-                         protocol, (hop,))]
-        return [walker.walk(site, res.ips[0], target.port, protocol, (hop,))]
+                         protocol, found.hops)]
+        return [walker.walk(site, res.ips[0], target.port, protocol, found.hops)]
     if target.kind == "service" and not target.ips:
         return [Walk("refused", f"service {target.name} has no ready endpoints", site, "", target.port, protocol,
                      (Hop("DNS", "drop", f"headless service {target.name} has no ready endpoints"),))]

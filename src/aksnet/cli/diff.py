@@ -21,6 +21,7 @@ from pathlib import Path
 
 from aksnet.analyses.diff import diff_matrices
 from aksnet.analyses.matrix import MatrixResult, compute_matrix
+from aksnet.cli.diff_answers import QUESTIONS, diff_question
 from aksnet.cli.matrix import FORMATS, RENDERERS, ArgParser, load_dir, load_workspace_cluster, print_warnings
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import UsageError
@@ -61,6 +62,9 @@ def run(argv: list[str]) -> int:
                         "(kubectl apply -f PATH; repeatable)")
     p.add_argument("--az", metavar="FILE", help="what-if: B is A with the az commands of FILE (one per line, "
                    "'az …'; # comments) run on a copy")
+    p.add_argument("--question", choices=sorted(QUESTIONS),
+                   help="compare this analysis' answers instead of connectivity: rows added, removed and changed "
+                        "(output txt, json, csv or md)")
     args = p.parse_args(argv)
     if args.apply or args.az:
         if args.b is not None:
@@ -139,6 +143,10 @@ def _matrix(path_text: str | None, engine: str | None, path: bool) -> MatrixResu
 
 
 def _diff(args: argparse.Namespace, a: str | None, b: str | None) -> int:
+    if args.question:
+        sys.stdout.write(diff_question(args.question, args.output, a, b, args.engine1 or args.engine,
+                                       args.engine2 or args.engine))
+        return 0
     ref1 = _matrix(a, args.engine1 or args.engine, args.path)
     ref2 = _matrix(b, args.engine2 or args.engine, args.path)
     d = diff_matrices(ref1, ref2)

@@ -1,6 +1,8 @@
 """``aksnet dns NAME [--from POD] [--type A|AAAA|SRV|CNAME|PTR|TXT] [-n NS] [-o text|json] [--resolv-conf]``:
 cluster DNS as a pod sees it, printed like ``nslookup`` (Server/Address, Name/Address lines, ``** server can't
-find x: NXDOMAIN``). Exit 0 with an answer, 1 for NXDOMAIN or no answer, 2 for bad input.
+find x: NXDOMAIN``). With ``--from`` the query is walked as a flow from that pod: when egress NetworkPolicy,
+an NSG or a route drops it, nslookup's ``;; connection timed out; no servers could be reached``. Exit 0 with an
+answer, 1 for NXDOMAIN, no answer or a timeout, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from aksnet.engine.coredns import DnsAnswer
 from aksnet.errors import UsageError
 from aksnet.io.twin_snapshot import load_twin_cached as load_twin
 from aksnet.twin import kubeconfig
+
+TIMED_OUT = ";; connection timed out; no servers could be reached"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +82,7 @@ def run(argv: list[str]) -> int:
     else:
         if args.resolv_conf:
             print(report.resolv_conf)
-        print(render_nslookup(report.answer, args.name))
+        # the query never came back (dropped on its way): nslookup's and dig's words after their retries
+        print(TIMED_OUT if report.timed_out else render_nslookup(report.answer, args.name))
     sys.stdout.flush()
-    return 0 if report.answer.found else 1
+    return 0 if report.answer.found and not report.timed_out else 1

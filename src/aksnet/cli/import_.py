@@ -8,6 +8,7 @@ imported."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,10 +20,22 @@ from aksnet.twin.import_dump import ImportSummary
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="aksnet import", description="Read plain files into the workspace.")
-    p.add_argument("dir", help="directory written by 'aksnet export', azure/ + clusters/ + kubeconfig, or a real "
-                              "cluster's dump (scripts/dump-cluster.sh)")
+    p = argparse.ArgumentParser(prog="aksnet import", description="Read plain files (or, with --live, a real "
+                                "cluster) into the workspace.")
+    p.add_argument("dir", nargs="?", help="directory written by 'aksnet export', azure/ + clusters/ + kubeconfig, "
+                   "or a real cluster's dump (scripts/dump-cluster.sh)")
     p.add_argument("--force", action="store_true", help="replace the contents of a non-empty workspace")
+    live = p.add_argument_group("live import (read-only, needs the live extra: pip install 'aksnet[live]')")
+    live.add_argument("--live", action="store_true", help="read the cluster itself instead of DIR: Azure through the "
+                      "Azure SDK (DefaultAzureCredential), Kubernetes through the kubeconfig")
+    live.add_argument("-g", "--resource-group", help="the cluster's resource group")
+    live.add_argument("-n", "--name", help="the AKS cluster")
+    live.add_argument("--subscription", default=os.environ.get("AZURE_SUBSCRIPTION_ID"),
+                      help="subscription ID (default: $AZURE_SUBSCRIPTION_ID)")
+    live.add_argument("--context", help="kubeconfig context (default: the current one)")
+    live.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+    live.add_argument("--arm-endpoint", help="Azure Resource Manager endpoint of a sovereign cloud (default: "
+                      "https://management.azure.com)")
     return p
 
 
@@ -36,7 +49,12 @@ def read_files(root: Path) -> dict[str, str]:
 
 
 def run(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.live:
+        return _import_live(parser, args)
+    if args.dir is None:
+        parser.error("the following arguments are required: dir (or --live)")
     root = Path(args.dir)
     if not root.is_dir():
         print(f"aksnet import: {root} is not a directory", file=sys.stderr)
@@ -95,5 +113,27 @@ def _import_dump(root: Path, force: bool) -> int:
             return 1
         summary = import_dump(tx, dump)
     print(f"imported the dump in {root}")
+    print_summary(summary, dump.problems, dump.files)
+    return 1 if dump.problems else 0
+
+
+def _import_live(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from aksnet.io.live import LiveTarget, read_live
+    from aksnet.twin.import_dump import import_dump
+
+    if args.dir is not None:
+        parser.error("--live reads the cluster itself: give no DIR")
+    missing = [f for f, v in (("--resource-group", args.resource_group), ("--name", args.name),
+                              ("--subscription", args.subscription)) if not v]
+    if missing:
+        parser.error(f"--live needs {', '.join(missing)}")
+    target = LiveTarget(args.subscription, args.resource_group, args.name, args.context, args.kubeconfig,
+                        args.arm_endpoint)
+    dump = read_live(target)
+    with command_transaction() as tx:
+        if _refuse_non_empty(tx, args.force):
+            return 1
+        summary = import_dump(tx, dump)
+    print(f"imported {args.resource_group}/{args.name} (live, read-only)")
     print_summary(summary, dump.problems, dump.files)
     return 1 if dump.problems else 0

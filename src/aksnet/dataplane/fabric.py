@@ -25,6 +25,7 @@ from aksnet.dataplane.spec import RouteSpec, Routing, RuleSpec
 from aksnet.engine import load_balancer, routing, snat
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
+from aksnet.model.ids import id_key
 
 if TYPE_CHECKING:
     from aksnet.dataplane.plan import Host
@@ -92,10 +93,10 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
             for link, hs, _ in h.nics:
                 if hs.id.lower() == sid:
                     rules.append(RuleSpec(1000, table, iif=link))
-        vnet = topo.vnet_of_subnet.get(sid)
+        vnet = topo.vnet_of_subnet.get(id_key(sid))
         if vnet is None:
             continue
-        rt = topo.route_tables.get((s.route_table_id or "").lower())
+        rt = topo.route_tables.get(id_key(s.route_table_id))
         peered = [v for v in topo.vnets.values()
                   if any(p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
         for er in routing.effective_routes(vnet, rt, peered):
@@ -148,7 +149,7 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int]) -> None
                 continue
             ip = fe.private_ip
             if fe.public_ip_id:
-                pip = topo.public_ips.get(fe.public_ip_id.lower())
+                pip = topo.public_ips.get(id_key(fe.public_ip_id))
                 ip = pip.ip_address if pip else None
             if not ip:
                 continue
@@ -182,7 +183,7 @@ def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: st
         for nic in h.nic_objs:
             for c in nic.ip_configurations:
                 if c.public_ip_id:
-                    pip = topo.public_ips.get(c.public_ip_id.lower())
+                    pip = topo.public_ips.get(id_key(c.public_ip_id))
                     if pip and pip.ip_address:
                         t.rule("dnat", n.match(n.payload("ip", "daddr"), pip.ip_address),
                                {"dnat": {"addr": c.private_ip}}, comment=f"instance public IP {pip.name}")
@@ -212,7 +213,7 @@ def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Se
     def chain_of(nsg_id: str | None, direction: str, vnet: azure.VirtualNetwork) -> str | None:
         if not nsg_id:
             return None
-        nsg = topo.nsgs.get(nsg_id.lower())
+        nsg = topo.nsgs.get(id_key(nsg_id))
         if nsg is None:
             return None
         key = (nsg.id.lower(), direction, vnet.id.lower())
@@ -222,7 +223,7 @@ def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Se
 
     for h in hosts:
         for i, (link, subnet, _) in enumerate(h.nics):
-            vnet = topo.vnet_of_subnet.get(subnet.id.lower())
+            vnet = topo.vnet_of_subnet.get(id_key(subnet.id))
             if vnet is None:
                 continue
             nic_nsg = h.nic_objs[i].nsg_id if i < len(h.nic_objs) else None
@@ -254,7 +255,7 @@ def apiserver_filter(topo: Topology, mc: azure.ManagedCluster) -> n.Table:
     ranges = [r for r in mc.authorized_ip_ranges if r and r != "0.0.0.0/32"]
     if mc.authorized_ip_ranges:
         outbound = [p.ip_address for pid in mc.network_profile.effective_outbound_ip_ids
-                    if (p := topo.public_ips.get(pid.lower())) and p.ip_address]
+                    if (p := topo.public_ips.get(id_key(pid))) and p.ip_address]
         allowed = nsg_nft.collapse([*ranges, *outbound])
         if allowed:
             t.rule("input", n.match(n.payload("ip", "saddr"), n.anon_set([n.prefix(c) for c in allowed]), "!="),

@@ -26,6 +26,7 @@ from aksnet.dataplane import nft as n
 from aksnet.engine import kube_proxy
 from aksnet.engine.addressing import Topology
 from aksnet.model import k8s
+from aksnet.model.ids import id_key
 from aksnet.rules.ietf import LOOPBACK
 
 MASQ_BIT = 0x4000
@@ -235,7 +236,7 @@ def masq_table(topo: Topology, node: k8s.Node, flavour: str) -> n.Table:
                    comment=f"{flavour}: SNAT to the node IP outside the pod CIDR")
     elif flavour == "azure":
         hit = topo.subnet_of_ip(node.internal_ip)
-        vnet = topo.vnet_of_subnet.get(hit.id.lower()) if hit else None
+        vnet = topo.vnet_of_subnet.get(id_key(hit.id)) if hit else None
         prefixes = list(vnet.address_prefixes) if vnet else []
         exprs = [out, n.match(n.meta("iifname"), "pv*")]
         if prefixes:

@@ -302,8 +302,9 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
     if loc.backend is None:
         body.append("return 404;")
         return [head + " {", *[f"    {x}" for x in body], "}"]
-    if loc.needs_rewrite:
-        body.append(f"rewrite {_q('(?i)' + loc.path)} {_rewrite_target(a.rewrite_target)} break;")
+    # "rewrite … break" ends the rewrite module's directives (set, if, return) of the location: it comes last
+    target = _rewrite_target(a.rewrite_target)
+    rewrite = [f"rewrite {_q('(?i)' + loc.path)} {target} break;"] if loc.needs_rewrite else []
     b = loc.backend
     alts = view.canaries.get(b.upstream_name, ())
     proto = {"HTTPS": "https://", "GRPC": "grpc://", "GRPCS": "grpcs://", "AUTO_HTTP": "$scheme://"}.get(
@@ -313,13 +314,13 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
     if b.external_name is not None:
         body += [f"# ExternalName {_comment(b.external_name)}: not reproduced by the data plane", "return 502;"]
     elif alts:
-        body += _canary_lines(b.upstream_name, alts[0], defined)
+        body += _canary_lines(b.upstream_name, alts[0], defined) + rewrite
         body += _proxy_headers(view, loc, "grpc_set_header" if grpc else "proxy_set_header")
         body += _upstream_tls(a.backend_protocol)
         body.append(f"{'grpc_pass' if grpc else 'proxy_pass'} {proto}$aksnet_upstream;")
     elif b.upstream_name not in defined and loc.fallback is not None:
         ns, _, name = (loc.ingress or "/").partition("/")
-        body += [f"# {_comment(b.error)}: default-backend {loc.fallback.service_key}"]
+        body += [f"# {_comment(b.error)}: default-backend {loc.fallback.service_key}", *rewrite]
         body += _proxy_headers(view, loc, "proxy_set_header")
         body += [
             "proxy_set_header X-Code 503;",
@@ -334,13 +335,14 @@ def _location(view: ControllerView, server: Server, loc: Location, defined: set[
         body += [f"# {_comment(b.error)}", "return 503;"]
     elif a.backend_protocol == "FCGI":
         body += [
+            *rewrite,
             f"fastcgi_pass {b.upstream_name};",
             "fastcgi_param REQUEST_METHOD $request_method;",
             "fastcgi_param REQUEST_URI $request_uri;",
             "fastcgi_param QUERY_STRING $query_string;",
         ]
     else:
-        body += _proxy_headers(view, loc, "grpc_set_header" if grpc else "proxy_set_header")
+        body += rewrite + _proxy_headers(view, loc, "grpc_set_header" if grpc else "proxy_set_header")
         body += _upstream_tls(a.backend_protocol)
         body.append(f"{'grpc_pass' if grpc else 'proxy_pass'} {proto}{b.upstream_name};")
     return [head + " {", *[f"    {x}" for x in body], "}"]

@@ -26,6 +26,7 @@ from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
+from aksnet.model.ids import id_key
 from aksnet.model.twin import Twin
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
@@ -38,6 +39,7 @@ ROUTER_SYSCTLS = (("net.ipv4.ip_forward", "1"), ("net.ipv4.conf.all.rp_filter", 
                   ("net.ipv4.conf.default.rp_filter", "0"), *_NO_ICMP_LIMIT)
 INGRESS_CONTROLLER_PORTS = (80, 443)
 NGINX_PLACEHOLDER = "@DATAPLANE@"
+NO_CLUSTER_NOTE = "no AKS cluster in the workspace: only VNets, VMs and the internet are built"
 
 
 @dataclass
@@ -85,9 +87,9 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         subnet = None
         if nic is not None:
             node_nics.add(nic.id.lower())
-            subnet = topo.subnets.get(nic.ip_configurations[0].subnet_id.lower())
+            subnet = topo.subnets.get(id_key(nic.ip_configurations[0].subnet_id))
         if subnet is None and cluster is not None and cluster.agent_pools:
-            subnet = topo.subnets.get(cluster.agent_pools[0].vnet_subnet_id.lower())
+            subnet = topo.subnets.get(id_key(cluster.agent_pools[0].vnet_subnet_id))
         if subnet is None or not node.internal_ip:
             continue
         ns = tn.node_ns(tag, node.name)
@@ -109,13 +111,13 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         nics = []
         objs = []
         for i, nid in enumerate(vm.nic_ids):
-            nic = topo.nics.get(nid.lower())
+            nic = topo.nics.get(id_key(nid))
             if nic is None or nic.id.lower() in node_nics:
                 continue
             by_subnet: dict[str, list[str]] = {}
             for c in nic.ip_configurations:
                 by_subnet.setdefault(c.subnet_id.lower(), []).append(c.private_ip)
-            sid = nic.ip_configurations[0].subnet_id.lower()
+            sid = id_key(nic.ip_configurations[0].subnet_id)
             subnet = topo.subnets.get(sid)
             if subnet is None:
                 continue
@@ -126,7 +128,7 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
             hosts.append(Host(f"vm/{vm.name}", ns, "vm", nics, vm=vm, nic_objs=objs,
                               identity=(("vm", vm.name), ("vm_ip", ip0))))
     for pe in sorted(topo.twin.private_endpoints, key=lambda p: p.id.lower()):
-        subnet = topo.subnets.get(pe.subnet_id.lower())
+        subnet = topo.subnets.get(id_key(pe.subnet_id))
         if subnet is None or not pe.private_ip:
             continue
         ns = tn.pe_ns(tag, pe.id, pe.name)
@@ -209,26 +211,65 @@ def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpe
     return NginxSpec(unit.netns, pod.key, conf, files)
 
 
+@dataclass
+class _Parts:
+    """What the planner accumulates, in the order apply creates it."""
+
+    units: list[Unit] = field(default_factory=list)
+    listeners: list[Listener] = field(default_factory=list)
+    nft_specs: list[NftSpec] = field(default_factory=list)
+    resolv: list[tuple[str, str]] = field(default_factory=list)
+    nginx: list[NginxSpec] = field(default_factory=list)
+
+    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...]) -> None:
+        """A host that answers on every port: an echo listener and an echo table without exclusions."""
+        self.listeners.append(Listener(netns, identity))
+        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), ())])))
+
+
 def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
                internet_hosts: Sequence[str] = (), balance: str = "first", with_nginx: bool = True) -> Plan:
     """The whole data plane for the VNets, VMs and one cluster (the focused one) of ``twin``."""
     topo = Topology.build(twin, cluster_id)
     cluster = topo.cluster
     flavour = cluster.plugin_flavour if cluster else "kubenet"
-    notes: list[str] = []
     vnet, inet = tn.vnet_ns(tag), tn.internet_ns(tag)
     inet_link = names.link_name("vi", inet)
-    units: list[Unit] = [
+    parts = _Parts(units=_router_units(vnet, inet, inet_link))
+    hosts = collect_hosts(topo, tag)
+    node_units = _host_units(parts, hosts, flavour, vnet)
+    _pod_parts(parts, topo, _pod_units(topo, tag, node_units, flavour), with_nginx)
+    _node_listeners(parts, topo, node_units)
+    inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
+    inet_host_links = _internet_hosts(parts, tag, inet, inet_ips)
+    inet_host_links += _apiserver_units(topo, tag, inet, parts.units, parts.listeners, parts.nft_specs)
+    clients = sorted({*inet_ips, *(nd.internal_ip for nd in topo.nodes.values() if nd.internal_ip),
+                      *(p.pod_ip for p in topo.state.pods if p.pod_ip),
+                      *(ip for h in hosts for _, _, nic_ips in h.nics for ip in nic_ips)}, key=ipaddress.IPv4Address)
+    _node_rulesets(parts, topo, node_units, flavour, balance, clients)
+    routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
+    parts.nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
+    notes = () if cluster is not None else (NO_CLUSTER_NOTE,)
+    return Plan(tag=tag, units=tuple(parts.units), routing=routing, nft=tuple(parts.nft_specs),
+                listeners=tuple(parts.listeners), dns_records=_dns_records(topo), resolv=tuple(parts.resolv),
+                nginx=tuple(parts.nginx), notes=notes)
+
+
+def _router_units(vnet: str, inet: str, inet_link: str) -> list[Unit]:
+    """The VNet fabric and the internet router it uplinks to."""
+    return [
         Unit("azure/vnet", vnet, "vnet", sysctls=ROUTER_SYSCTLS, labels=(("role", "VNet fabric"),)),
         Unit("azure/internet", inet, "internet", parent=vnet, sysctls=ROUTER_SYSCTLS,
              uplinks=(Veth(name=inet_link, peer_name="up0", addrs=(Addr(tn.VNET_INET_VNET_IP, 30),),
                            peer_addrs=(Addr(tn.VNET_INET_INET_IP, 30),)),),
              labels=(("role", "internet router"),)),
     ]
-    hosts = collect_hosts(topo, tag)
+
+
+def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -> dict[str, Unit]:
+    """One unit per node and VM on the VNet fabric (kubenet nodes get the cbr0 bridge); VMs echo on every
+    port. Returns the node units by node name."""
     node_units: dict[str, Unit] = {}
-    listeners: list[Listener] = []
-    nft_specs: list[NftSpec] = []
     for h in hosts:
         bridges: tuple[Bridge, ...] = ()
         sysctls: tuple[tuple[str, str], ...] = NODE_SYSCTLS if h.kind == "node" else _NO_ICMP_LIMIT
@@ -240,18 +281,20 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
         ips = ",".join(ip for _, _, nic_ips in h.nics for ip in nic_ips)
         u = Unit(h.key, h.netns, h.kind, parent=vnet, uplinks=_host_uplinks(h), bridges=bridges, sysctls=sysctls,
                  labels=((h.kind, h.key.split("/", 1)[1]), ("ip", ips)))
-        units.append(u)
+        parts.units.append(u)
         if h.kind == "node" and h.node is not None:
             node_units[h.node.name] = u
         else:
-            listeners.append(Listener(h.netns, h.identity))
-            nft_specs.append(NftSpec(h.netns, *n.combine(h.netns, [_echo_table((), ())])))
-    pods = _pod_units(topo, tag, node_units, flavour)
+            parts.echo_host(h.netns, h.identity)
+    return node_units
+
+
+def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod]], with_nginx: bool) -> None:
+    """Pod units with their echo listener and table; CoreDNS pods keep port 53 for the DNS answerer and
+    ingress controller pods 80/443 for nginx; every pod gets the cluster's resolv.conf."""
     dns_ips = _coredns_pod_ips(topo)
-    resolv: list[tuple[str, str]] = []
-    nginx: list[NginxSpec] = []
     for unit, pod in pods:
-        units.append(unit)
+        parts.units.append(unit)
         excl_tcp: tuple[int, ...] = ()
         excl_udp: tuple[int, ...] = ()
         dns_ip = pod.pod_ip if pod.pod_ip in dns_ips else None
@@ -260,62 +303,62 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
         kind = ingress.controller_of_pod(pod) if with_nginx else None
         spec = _nginx_spec(topo, unit, pod, kind) if kind else None
         if spec is not None:
-            nginx.append(spec)
+            parts.nginx.append(spec)
             excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
         declared = [(cp.container_port, cp.protocol.upper()) for cp in pod.ports]
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
-        listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
-                                  udp_ports=udp))
-        nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns, [_echo_table(excl_tcp, excl_udp, declared)])))
+        parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
+                                        udp_ports=udp))
+        parts.nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns,
+                                                               [_echo_table(excl_tcp, excl_udp, declared)])))
         if topo.state.cluster is not None:
-            resolv.append((unit.netns, coredns.pod_resolv_conf(topo.state, pod)))
-    # nodes answer where the twin's nodes do (sshd 22, kubelet 10250); hostNetwork pods on their ports
+            parts.resolv.append((unit.netns, coredns.pod_resolv_conf(topo.state, pod)))
+
+
+def _node_listeners(parts: _Parts, topo: Topology, node_units: dict[str, Unit]) -> None:
+    """Nodes answer where the twin's nodes do (sshd 22, kubelet 10250); hostNetwork pods on their ports."""
     for name, u in sorted(node_units.items()):
-        listeners.append(Listener(u.netns, (("node", name), ("node_ip", topo.nodes[name].internal_ip)),
-                                  tcp_ports=tuple(sorted(walk.NODE_LISTENERS)), catch_all=False))
+        parts.listeners.append(Listener(u.netns, (("node", name), ("node_ip", topo.nodes[name].internal_ip)),
+                                        tcp_ports=tuple(sorted(walk.NODE_LISTENERS)), catch_all=False))
     for pod in sorted(topo.state.pods, key=lambda p: p.key):
         if pod.host_network and pod.node_name in node_units:
             ports = tuple(sorted({cp.container_port for cp in pod.ports if cp.protocol.upper() == "TCP"}
                                  - set(walk.NODE_LISTENERS) - {tn.ECHO_PORT}))
             if ports:
-                listeners.append(Listener(node_units[pod.node_name].netns,
-                                          (("pod", pod.key), ("pod_ip", pod.host_ip or "")), tcp_ports=ports,
-                                          catch_all=False))
-    # internet hosts and public API servers hang off the internet router
-    inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
-    inet_host_links: list[tuple[str, str]] = []
+                parts.listeners.append(Listener(node_units[pod.node_name].netns,
+                                                (("pod", pod.key), ("pod_ip", pod.host_ip or "")), tcp_ports=ports,
+                                                catch_all=False))
+
+
+def _internet_hosts(parts: _Parts, tag: str, inet: str, inet_ips: Sequence[str]) -> list[tuple[str, str]]:
+    """Internet hosts hang off the internet router and echo on every port; returns (IP, link) pairs."""
+    links: list[tuple[str, str]] = []
     for ip in inet_ips:
         ns = tn.inet_host_ns(tag, ip)
         link = names.link_name("ih", ns)
-        inet_host_links.append((ip, link))
-        units.append(Unit(f"internet/{ip}", ns, "inethost", parent=inet, uplinks=(_inet_veth(link, ip),),
-                          sysctls=_NO_ICMP_LIMIT,
-                          labels=(("internet", ip),)))
-        listeners.append(Listener(ns, (("internet_host", ip),)))
-        nft_specs.append(NftSpec(ns, *n.combine(ns, [_echo_table((), ())])))
-    api_links = _apiserver_units(topo, tag, inet, units, listeners, nft_specs)
-    inet_host_links += api_links
-    # node rulesets: kube-proxy, ip-masq-agent, NetworkPolicy
-    clients = sorted({*inet_ips, *(nd.internal_ip for nd in topo.nodes.values() if nd.internal_ip),
-                      *(p.pod_ip for p in topo.state.pods if p.pod_ip),
-                      *(ip for h in hosts for _, _, nic_ips in h.nics for ip in nic_ips)}, key=ipaddress.IPv4Address)
+        links.append((ip, link))
+        parts.units.append(Unit(f"internet/{ip}", ns, "inethost", parent=inet, uplinks=(_inet_veth(link, ip),),
+                                sysctls=_NO_ICMP_LIMIT, labels=(("internet", ip),)))
+        parts.echo_host(ns, (("internet_host", ip),))
+    return links
+
+
+def _node_rulesets(parts: _Parts, topo: Topology, node_units: dict[str, Unit], flavour: str, balance: str,
+                   clients: Sequence[str]) -> None:
+    """Each node's nftables: kube-proxy, ip-masq-agent, NetworkPolicy."""
     for name, u in node_units.items():
         node = topo.nodes[name]
         tables = [kubeproxy_nft.build(topo, node, balance=balance, clients=clients),
                   kubeproxy_nft.masq_table(topo, node, flavour),
                   netpol_nft.build(topo, node)]
-        nft_specs.append(NftSpec(u.netns, *n.combine(u.netns, tables)))
-    routing, fabric_nft, public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
-    nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
-    del public_ips
-    records: dict[str, list[str]] = {}
-    if topo.state.cluster is not None:
-        for name, recs in sorted(coredns.cluster_records(topo.state).items()):
-            records[name] = [r.text() for r in recs]
-    if cluster is None:
-        notes.append("no AKS cluster in the workspace: only VNets, VMs and the internet are built")
-    return Plan(tag=tag, units=tuple(units), routing=routing, nft=tuple(nft_specs), listeners=tuple(listeners),
-                dns_records=records, resolv=tuple(resolv), nginx=tuple(nginx), notes=tuple(notes))
+        parts.nft_specs.append(NftSpec(u.netns, *n.combine(u.netns, tables)))
+
+
+def _dns_records(topo: Topology) -> dict[str, list[str]]:
+    """The cluster zone the data plane's DNS answerer serves (CoreDNS's records of the twin)."""
+    if topo.state.cluster is None:
+        return {}
+    return {name: [r.text() for r in recs] for name, recs in sorted(coredns.cluster_records(topo.state).items())}
 
 
 def _inet_veth(link: str, ip: str) -> Veth:

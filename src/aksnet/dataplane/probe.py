@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from aksnet.analyses import trace as trace_mod
 from aksnet.dataplane import nsenter
 from aksnet.dataplane import topo_names as tn
+from aksnet.engine import lookup
 from aksnet.engine.addressing import Topology
 from aksnet.engine.walk import Site
 from aksnet.errors import UsageError
@@ -166,8 +167,9 @@ def send(flow: Flow, payload: bytes | None = None) -> ProbeResult:
     return send_many([flow], payload=payload)[0]
 
 
-def dns_query(netns: str, server: str, name: str) -> list[str]:
-    """A real A query from inside ``netns`` to ``server``:53 (the kube-dns ClusterIP for pods)."""
+def dns_query(netns: str, server: str, name: str) -> list[str] | None:
+    """A real A query from inside ``netns`` to ``server``:53 (the kube-dns ClusterIP for pods): the addresses of
+    the answer, or None when no answer came back (the query was dropped or refused: the resolver times out)."""
     from dnslib import QTYPE, DNSRecord
 
     q = DNSRecord.question(name, "A")
@@ -178,7 +180,7 @@ def dns_query(netns: str, server: str, name: str) -> list[str]:
         s.sendto(bytes(q.pack()), (server, 53))
         data, _ = s.recvfrom(65536)
     except OSError:
-        return []
+        return None
     finally:
         s.close()
     reply = DNSRecord.parse(data)
@@ -239,8 +241,10 @@ def _resolve(topo: Topology, ns: str, site: Site, name: str) -> list[str]:
         server = coredns.dns_server(topo.state)
         for cand in coredns.candidates(name, search):
             ips = dns_query(ns, server, cand)
+            if ips is None:  # no answer: the lookup fails (NetworkPolicy, NSG or route dropped the query)
+                return []
             if ips:
                 return ips
-        res = trace_mod.resolve_for(topo, site, name)  # names CoreDNS forwards to Azure DNS
+        res = lookup.resolve_for(topo, site, name)  # names CoreDNS forwards to Azure DNS
         return list(res.ips)
-    return list(trace_mod.resolve_for(topo, site, name).ips)
+    return list(lookup.resolve_for(topo, site, name).ips)

@@ -19,6 +19,7 @@ from aksnet.analyses import trace as trace_mod
 from aksnet.dataplane import probe
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
+from aksnet.model.ids import id_key
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 
@@ -100,7 +101,7 @@ def checks_for(topo: Topology, exhaustive: bool = False) -> list[Check]:
                 out.append(Check(f"pod/{src.namespace}/{src.name}", str(svc.cluster_ip), sp.port,
                                  sp.protocol.upper()))
     vms = sorted((v for v in topo.twin.vms if not any(
-        (nic := topo.nics.get(nid.lower())) is not None and nic.primary_ip in topo.node_by_ip for nid in v.nic_ids)),
+        (nic := topo.nics.get(id_key(nid))) is not None and nic.primary_ip in topo.node_by_ip for nid in v.nic_ids)),
         key=lambda v: v.name)
     for svc in services:
         for sp in svc.ports:

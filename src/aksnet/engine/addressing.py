@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aksnet.model import azure, k8s
+from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.rules.azure import in_internet_tag
 
@@ -47,17 +48,19 @@ class Topology:
 
     twin: Twin
     state: ClusterState
-    subnets: dict[str, azure.Subnet] = field(default_factory=dict)
-    vnet_of_subnet: dict[str, azure.VirtualNetwork] = field(default_factory=dict)
-    vnets: dict[str, azure.VirtualNetwork] = field(default_factory=dict)
-    nsgs: dict[str, azure.NetworkSecurityGroup] = field(default_factory=dict)
-    route_tables: dict[str, azure.RouteTable] = field(default_factory=dict)
-    public_ips: dict[str, azure.PublicIPAddress] = field(default_factory=dict)
+    subnets: dict[IdKey, azure.Subnet] = field(default_factory=dict)
+    vnet_of_subnet: dict[IdKey, azure.VirtualNetwork] = field(default_factory=dict)
+    vnets: dict[IdKey, azure.VirtualNetwork] = field(default_factory=dict)
+    nsgs: dict[IdKey, azure.NetworkSecurityGroup] = field(default_factory=dict)
+    route_tables: dict[IdKey, azure.RouteTable] = field(default_factory=dict)
+    public_ips: dict[IdKey, azure.PublicIPAddress] = field(default_factory=dict)
     public_ip_by_address: dict[str, azure.PublicIPAddress] = field(default_factory=dict)
-    nat_gateways: dict[str, azure.NatGateway] = field(default_factory=dict)
-    nics: dict[str, azure.NetworkInterface] = field(default_factory=dict)
+    nat_gateways: dict[IdKey, azure.NatGateway] = field(default_factory=dict)
+    nics: dict[IdKey, azure.NetworkInterface] = field(default_factory=dict)
+    # an address → the NIC holding it, preferring the focused cluster's VNets (unpeered VNets may overlap)
     nic_by_ip: dict[str, tuple[azure.NetworkInterface, azure.NicIPConfiguration]] = field(default_factory=dict)
-    vm_by_nic: dict[str, azure.VirtualMachine] = field(default_factory=dict)
+    nics_at: dict[str, list[tuple[azure.NetworkInterface, azure.NicIPConfiguration]]] = field(default_factory=dict)
+    vm_by_nic: dict[IdKey, azure.VirtualMachine] = field(default_factory=dict)
     vms_by_name: dict[str, list[azure.VirtualMachine]] = field(default_factory=dict)
     frontend_by_ip: dict[str, tuple[azure.LoadBalancer, azure.FrontendIPConfiguration]] = field(default_factory=dict)
     private_endpoint_by_ip: dict[str, azure.PrivateEndpoint] = field(default_factory=dict)
@@ -84,33 +87,35 @@ class Topology:
         state = _pick_cluster(twin.clusters, cluster_id)
         t = cls(twin=twin, state=state)
         for v in twin.vnets:
-            t.vnets[v.id.lower()] = v
+            t.vnets[id_key(v.id)] = v
             for s in v.subnets:
-                t.subnets[s.id.lower()] = s
-                t.vnet_of_subnet[s.id.lower()] = v
-        t.nsgs = {n.id.lower(): n for n in twin.nsgs}
-        t.route_tables = {r.id.lower(): r for r in twin.route_tables}
-        t.public_ips = {p.id.lower(): p for p in twin.public_ips}
+                t.subnets[id_key(s.id)] = s
+                t.vnet_of_subnet[id_key(s.id)] = v
+        t.nsgs = {id_key(n.id): n for n in twin.nsgs}
+        t.route_tables = {id_key(r.id): r for r in twin.route_tables}
+        t.public_ips = {id_key(p.id): p for p in twin.public_ips}
         t.public_ip_by_address = {p.ip_address: p for p in twin.public_ips if p.ip_address}
-        t.nat_gateways = {n.id.lower(): n for n in twin.nat_gateways}
-        for nic in twin.nics:
-            t.nics[nic.id.lower()] = nic
+        t.nat_gateways = {id_key(n.id): n for n in twin.nat_gateways}
+        home = t.cluster_vnet_ids()
+        for nic in sorted(twin.nics, key=lambda n: t.vnet_id_of_nic(n) not in home):
+            t.nics[id_key(nic.id)] = nic
             for c in nic.ip_configurations:
                 t.nic_by_ip.setdefault(c.private_ip, (nic, c))
+                t.nics_at.setdefault(c.private_ip, []).append((nic, c))
         for vm in twin.vms:
             t.vms_by_name.setdefault(vm.name.lower(), []).append(vm)
             for nid in vm.nic_ids:
-                t.vm_by_nic[nid.lower()] = vm
+                t.vm_by_nic[id_key(nid)] = vm
         for nic in twin.nics:
-            if nic.owner_id and nic.id.lower() not in t.vm_by_nic:
-                owner = next((v for v in twin.vms if v.id.lower() == nic.owner_id.lower()), None)
+            if nic.owner_id and id_key(nic.id) not in t.vm_by_nic:
+                owner = next((v for v in twin.vms if id_key(v.id) == id_key(nic.owner_id)), None)
                 if owner:
-                    t.vm_by_nic[nic.id.lower()] = owner
+                    t.vm_by_nic[id_key(nic.id)] = owner
         for lb in twin.load_balancers:
             for f in lb.frontends:
                 ip = f.private_ip
-                if f.public_ip_id and f.public_ip_id.lower() in t.public_ips:
-                    ip = t.public_ips[f.public_ip_id.lower()].ip_address
+                if f.public_ip_id and id_key(f.public_ip_id) in t.public_ips:
+                    ip = t.public_ips[id_key(f.public_ip_id)].ip_address
                 if ip:
                     t.frontend_by_ip.setdefault(ip, (lb, f))
         t.private_endpoint_by_ip = {p.private_ip: p for p in twin.private_endpoints}
@@ -141,6 +146,51 @@ class Topology:
         for es in s.endpoint_slices:
             self.slices_by_service.setdefault(f"{es.namespace}/{es.service_name}", []).append(es)
 
+    # -- VNets: separate worlds -------------------------------------------------------------------------
+    def vnet_id_of_nic(self, nic: azure.NetworkInterface) -> IdKey:
+        """The (lower-case) ID of the VNet the NIC's first IP configuration is in ("" if unknown)."""
+        sid = id_key(nic.ip_configurations[0].subnet_id if nic.ip_configurations else None)
+        v = self.vnet_of_subnet.get(sid)
+        return id_key(v.id if v else None)
+
+    def cluster_vnet_ids(self) -> set[IdKey]:
+        """The VNets of the focused cluster's node pools (and pod subnets)."""
+        mc = self.cluster
+        out: set[IdKey] = set()
+        for a in mc.agent_pools if mc else ():
+            for sid in (a.vnet_subnet_id, a.pod_subnet_id):
+                v = self.vnet_of_subnet.get(id_key(sid))
+                if v is not None:
+                    out.add(id_key(v.id))
+        return out
+
+    def reachable_vnet_ids(self, vnet: azure.VirtualNetwork) -> set[IdKey]:
+        """The VNets whose addresses a packet in ``vnet`` can reach: the VNet and its Connected peerings that
+        allow VNet access. Unpeered VNets never see each other's NICs, NSGs or routes, even with the same
+        address space (learn.microsoft.com/azure/virtual-network/virtual-networks-overview: a VNet is
+        isolated; virtual-network-peering-overview)."""
+        out = {id_key(vnet.id)}
+        for p in vnet.peerings:
+            if p.state.lower() == "connected" and p.allow_virtual_network_access:
+                out.add(id_key(p.remote_vnet_id))
+        return out
+
+    def nic_in(self, ip: str, vnet_ids: set[IdKey]) -> tuple[azure.NetworkInterface, azure.NicIPConfiguration] | None:
+        """The NIC that holds ``ip`` within ``vnet_ids`` (None: no NIC there holds it)."""
+        for nic, c in self.nics_at.get(ip, ()):
+            if self.vnet_of_subnet.get(id_key(c.subnet_id)) is not None and \
+                    id_key(self.vnet_of_subnet[id_key(c.subnet_id)].id) in vnet_ids:
+                return nic, c
+        return None
+
+    def node_of_nic(self, nic: azure.NetworkInterface) -> k8s.Node | None:
+        """The focused cluster's node behind ``nic`` (None: a VM, or a node of another cluster)."""
+        node = self.node_by_ip.get(nic.primary_ip)
+        if node is None:
+            return None
+        mine = self.nic_of_node(node)
+        return node if mine is not None and id_key(mine.id) == id_key(nic.id) else None
+
     # -- look-ups ------------------------------------------------------------------------------------
     def vm_named(self, name: str) -> azure.VirtualMachine | None:
         found = self.vms_by_name.get(name.lower(), [])
@@ -148,7 +198,7 @@ class Topology:
 
     def nic_of_vm(self, vm: azure.VirtualMachine) -> azure.NetworkInterface | None:
         for nid in vm.nic_ids:
-            nic = self.nics.get(nid.lower())
+            nic = self.nics.get(id_key(nid))
             if nic is not None and nic.ip_configurations:
                 return nic
         return None
@@ -160,13 +210,13 @@ class Topology:
     def subnet_of_ip(self, ip: str) -> azure.Subnet | None:
         hit = self.nic_by_ip.get(ip)
         if hit:
-            return self.subnets.get(hit[1].subnet_id.lower())
+            return self.subnets.get(id_key(hit[1].subnet_id))
         pe = self.private_endpoint_by_ip.get(ip)
         if pe:
-            return self.subnets.get(pe.subnet_id.lower())
+            return self.subnets.get(id_key(pe.subnet_id))
         fe = self.frontend_by_ip.get(ip)
         if fe and fe[1].subnet_id:
-            return self.subnets.get(fe[1].subnet_id.lower())
+            return self.subnets.get(id_key(fe[1].subnet_id))
         addr = ipaddress.IPv4Address(ip)
         for s in self.subnets.values():
             if any(addr in ipaddress.IPv4Network(p, strict=False) for p in s.address_prefixes):
@@ -187,19 +237,19 @@ class Topology:
             return Owner("node", ip, n.name, node=n, nic=hit[0] if hit else None, cluster=self.cluster)
         if ip in self.frontend_by_ip:
             lb, f = self.frontend_by_ip[ip]
-            pip = self.public_ips.get((f.public_ip_id or "").lower())
+            pip = self.public_ips.get(id_key(f.public_ip_id))
             return Owner("lb-frontend", ip, f"{lb.name}/{f.name}", lb=lb, frontend=f, public_ip=pip)
         if ip in self.private_endpoint_by_ip:
             pe = self.private_endpoint_by_ip[ip]
             mc = next((c.cluster for c in self.twin.clusters
-                       if c.cluster and pe.target_id and c.cluster.id.lower() == pe.target_id.lower()), None)
+                       if c.cluster and pe.target_id and id_key(c.cluster.id) == id_key(pe.target_id)), None)
             return Owner("private-endpoint", ip, pe.name, private_endpoint=pe, cluster=mc)
         if ip in self.api_public_ip:
             mc = self.api_public_ip[ip]
             return Owner("apiserver", ip, mc.fqdn or mc.name, cluster=mc)
         if ip in self.nic_by_ip:
             nic, _ = self.nic_by_ip[ip]
-            vm = self.vm_by_nic.get(nic.id.lower())
+            vm = self.vm_by_nic.get(id_key(nic.id))
             return Owner("vm", ip, vm.name if vm else nic.name, vm=vm, nic=nic)
         if ip in self.public_ip_by_address:
             pip = self.public_ip_by_address[ip]
@@ -217,7 +267,7 @@ class Topology:
             return None
         for nic in self.nics.values():
             for c in nic.ip_configurations:
-                if c.public_ip_id and c.public_ip_id.lower() == pip.id.lower():
+                if c.public_ip_id and id_key(c.public_ip_id) == id_key(pip.id):
                     return nic, c
         return None
 
@@ -231,6 +281,6 @@ def _pick_cluster(clusters: Iterable[ClusterState], cluster_id: str | None) -> C
     cs = list(clusters)
     if cluster_id:
         for c in cs:
-            if c.cluster and c.cluster.id.lower() == cluster_id.lower():
+            if c.cluster and id_key(c.cluster.id) == id_key(cluster_id):
                 return c
     return cs[0] if cs else ClusterState(cluster=None)

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aksnet.model import k8s
+from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState
 from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
@@ -273,7 +274,7 @@ def node_search_domain(cluster: ClusterState) -> str | None:
     mc = cluster.cluster
     if mc is None or not mc.agent_pools:
         return None
-    vnet = mc.agent_pools[0].vnet_subnet_id.lower().split("/subnets/")[0]
+    vnet = id_key(mc.agent_pools[0].vnet_subnet_id).split("/subnets/")[0]
     digest = hashlib.sha256(vnet.encode()).digest()
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
     label = "".join(alphabet[b % 36] for b in digest[:26])

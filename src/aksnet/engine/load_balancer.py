@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from aksnet.engine import kube_proxy, nsg
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure, k8s
+from aksnet.model.ids import id_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ def _service_for(topo: Topology, frontend_ip: str, port: int,
 def forward(topo: Topology, lb: azure.LoadBalancer, frontend: azure.FrontendIPConfiguration, frontend_ip: str,
             port: int, protocol: str) -> LbDecision:
     """Pick the rule and a healthy backend for a packet to ``frontend_ip:port``."""
-    rule = next((r for r in lb.rules if r.frontend_id.lower() == frontend.id.lower()
+    rule = next((r for r in lb.rules if id_key(r.frontend_id) == id_key(frontend.id)
                  and _proto_ok(r.protocol, protocol) and (r.frontend_port == port or r.frontend_port == 0)), None)
     if rule is None:
         return LbDecision(False, f"{lb.name}: no load-balancing rule on frontend {frontend.name} for "
@@ -97,7 +98,7 @@ def pool_health(topo: Topology, lb: azure.LoadBalancer, rule: azure.LoadBalancin
                 protocol: str) -> PoolHealth:
     """Members of ``rule``'s pool and the healthy ones: kube-proxy must answer the probe (per
     ``externalTrafficPolicy``) and the member's subnet and NIC NSGs must let the probe in."""
-    pool = next((p for p in lb.backend_pools if p.id.lower() == rule.backend_pool_id.lower()), None)
+    pool = next((p for p in lb.backend_pools if id_key(p.id) == id_key(rule.backend_pool_id)), None)
     members = list(pool.ip_addresses) if pool else []
     svc_hit = _service_for(topo, frontend_ip, port, protocol)
     probe = next((p for p in lb.probes if p.name == rule.probe_name), None)
@@ -139,13 +140,13 @@ def _probe_denied_by(topo: Topology, member_ip: str, port: int, cache: _ProbeCac
     if hit is None:
         return None
     nic, cfg = hit
-    sid = cfg.subnet_id.lower()
+    sid = id_key(cfg.subnet_id)
     subnet, vnet = topo.subnets.get(sid), topo.vnet_of_subnet.get(sid)
-    sub_nsg = topo.nsgs.get((subnet.nsg_id or "").lower()) if subnet else None
-    nic_nsg = topo.nsgs.get((nic.nsg_id or "").lower())
+    sub_nsg = topo.nsgs.get(id_key(subnet.nsg_id)) if subnet else None
+    nic_nsg = topo.nsgs.get(id_key(nic.nsg_id))
     if sub_nsg is None and nic_nsg is None:
         return None
-    key = vnet.id.lower() if vnet else ""
+    key = id_key(vnet.id) if vnet else ""
     if key not in cache.tags:
         cache.tags[key] = nsg.TagContext.of(list(vnet.address_prefixes) if vnet else [])
     return nsg.health_probe_verdict(sub_nsg, nic_nsg, member_ip, port, cache.tags[key], cache.rules)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from aksnet.model import azure
 from aksnet.model.addr import parse_port_range
+from aksnet.model.ids import id_key
 from aksnet.rules import azure as azure_rules
 from aksnet.rules.azure import HOST_VIP as AZURE_LOAD_BALANCER_IP
 from aksnet.rules.azure import PLATFORM_IPS
@@ -182,7 +183,7 @@ def health_probe_verdict(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg:
     for group in (subnet_nsg, nic_nsg):
         if group is None:
             continue
-        key = (group.id.lower(), port)
+        key = (id_key(group.id), port)
         rules = rules_cache.get(key) if rules_cache is not None else None
         if rules is None:
             rules = probe_rules(group, port)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
+from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
 CLUSTER_ZONE = "cluster.local"
@@ -29,6 +30,7 @@ class Resolution:
     ips: tuple[str, ...]
     server: str  # who answered (or failed)
     record: str  # the record that answered, e.g. "A web.default.svc.cluster.local"
+    forwarded: bool = False  # CoreDNS forwarded a query of this lookup to its upstream (a name outside the zone)
 
     @property
     def found(self) -> bool:
@@ -54,7 +56,7 @@ def resolve_private(topo: Topology, vnet: azure.VirtualNetwork | None, fqdn: str
         zname = z.name.lower()
         if not (name == zname or name.endswith("." + zname)):
             continue
-        if not any(v.lower() == vnet.id.lower() for v in z.linked_vnet_ids):
+        if not any(id_key(v) == id_key(vnet.id) for v in z.linked_vnet_ids):
             continue
         rel = "@" if name == zname else name[: -len(zname) - 1]
         ips = z.a_records.get(rel) or next((v for k, v in z.a_records.items() if k.lower() == rel), ())
@@ -63,10 +65,10 @@ def resolve_private(topo: Topology, vnet: azure.VirtualNetwork | None, fqdn: str
         mc = cs.cluster
         if mc is None or not mc.private_fqdn or mc.private_fqdn.lower() != name:
             continue
-        pe = next((p for p in topo.twin.private_endpoints if p.target_id.lower() == mc.id.lower()), None)
-        cvnets = {topo.vnet_of_subnet[a.vnet_subnet_id.lower()].id.lower() for a in mc.agent_pools
-                  if a.vnet_subnet_id.lower() in topo.vnet_of_subnet}
-        if pe and vnet.id.lower() in cvnets:
+        pe = next((p for p in topo.twin.private_endpoints if id_key(p.target_id) == id_key(mc.id)), None)
+        cvnets = {id_key(topo.vnet_of_subnet[id_key(a.vnet_subnet_id)].id) for a in mc.agent_pools
+                  if id_key(a.vnet_subnet_id) in topo.vnet_of_subnet}
+        if pe and id_key(vnet.id) in cvnets:
             return Resolution(fqdn, (pe.private_ip,), f"Azure DNS {AZURE_DNS} (private zone of {mc.name})",
                               f"A {name}")
     return None
@@ -81,7 +83,7 @@ def resolve_public(topo: Topology, fqdn: str) -> Resolution:
         if mc is None or not mc.fqdn or mc.fqdn.lower() != name:
             continue
         if mc.enable_private_cluster:
-            pe = next((p for p in topo.twin.private_endpoints if p.target_id.lower() == mc.id.lower()), None)
+            pe = next((p for p in topo.twin.private_endpoints if id_key(p.target_id) == id_key(mc.id)), None)
             if pe:
                 return Resolution(fqdn, (pe.private_ip,), PUBLIC_DNS, f"A {name} (private cluster)")
         elif mc.api_server_public_ip:
@@ -120,11 +122,12 @@ def resolve_for_pod(topo: Topology, namespace: str, vnet: azure.VirtualNetwork |
     search = coredns.pod_search_domains(topo.state, namespace)
     ans = coredns.resolve(topo.state, name, "A", search, upstream=upstream_table(topo, vnet))
     server = f"CoreDNS {ans.server}" if ans.server else "CoreDNS"
+    forwarded = any(not coredns.in_zone(q) for q, _ in ans.tried) or (bool(ans.addresses) and not ans.authoritative)
     if ans.addresses:
         via = "" if ans.authoritative else f" → Azure DNS {AZURE_DNS}"
-        return Resolution(name, ans.addresses, server + via, f"A {ans.name}")
+        return Resolution(name, ans.addresses, server + via, f"A {ans.name}", forwarded)
     tried = ", ".join(f"{q} {rc}" for q, rc in ans.tried)
-    return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})")
+    return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})", forwarded)
 
 
 def resolve_for_vnet_host(topo: Topology, vnet: azure.VirtualNetwork | None, name: str) -> Resolution:

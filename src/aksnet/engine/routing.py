@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aksnet.model import azure
+from aksnet.model.ids import id_key
 from aksnet.rules.azure import SYSTEM_ROUTE_NONE_PREFIXES as RESERVED_NONE
 
 _SOURCE_RANK = {"User": 0, "Fabric": 1, "Default": 2}
@@ -48,7 +49,7 @@ def system_routes(vnet: azure.VirtualNetwork, peered: Sequence[azure.VirtualNetw
         if peering.state.lower() != "connected":  # Initiated/Disconnected peerings carry no traffic
             continue
         prefixes = peering.remote_address_prefixes or next(
-            (v.address_prefixes for v in peered if v.id.lower() == peering.remote_vnet_id.lower()), ())
+            (v.address_prefixes for v in peered if id_key(v.id) == id_key(peering.remote_vnet_id)), ())
         routes += [EffectiveRoute(p, "VNetPeering", name=f"peering {peering.name}") for p in prefixes]
     vnet_nets = [ipaddress.IPv4Network(p, strict=False) for p in vnet.address_prefixes]
     for r in RESERVED_NONE:

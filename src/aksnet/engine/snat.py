@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure, k8s
+from aksnet.model.ids import id_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,35 +107,35 @@ def internet_egress(topo: Topology, private_ip: str, subnet: azure.Subnet | None
                     cluster: azure.ManagedCluster | None) -> EgressDecision:
     """Egress precedence: NAT gateway on the subnet > instance public IP > LB outbound rule > default access."""
     if subnet is not None and subnet.nat_gateway_id:
-        ng = topo.nat_gateways.get(subnet.nat_gateway_id.lower())
+        ng = topo.nat_gateways.get(id_key(subnet.nat_gateway_id))
         if ng and ng.public_ip_ids:
-            pip = topo.public_ips.get(ng.public_ip_ids[0].lower())
+            pip = topo.public_ips.get(id_key(ng.public_ip_ids[0]))
             if pip and pip.ip_address:
                 return EgressDecision(pip.ip_address, f"NAT gateway {ng.name}: SNAT to {pip.ip_address}")
     if nic_config is not None and nic_config.public_ip_id:
-        pip = topo.public_ips.get(nic_config.public_ip_id.lower())
+        pip = topo.public_ips.get(id_key(nic_config.public_ip_id))
         if pip and pip.ip_address:
             return EgressDecision(pip.ip_address, f"instance public IP {pip.name}: SNAT to {pip.ip_address}")
     if cluster is not None:
         ot = cluster.network_profile.outbound_type
         if ot == "loadBalancer":
             for pid in cluster.network_profile.effective_outbound_ip_ids:
-                pip = topo.public_ips.get(pid.lower())
+                pip = topo.public_ips.get(id_key(pid))
                 if pip and pip.ip_address:
                     return EgressDecision(pip.ip_address, f"load balancer kubernetes/aksOutboundRule: SNAT to "
                                                           f"outbound IP {pip.name} {pip.ip_address}")
             for lb in topo.twin.load_balancers:
                 for o in lb.outbound_rules:
                     for fid in o.frontend_ids:
-                        f = next((x for x in lb.frontends if x.id.lower() == fid.lower()), None)
-                        pip = topo.public_ips.get((f.public_ip_id or "").lower()) if f else None
+                        f = next((x for x in lb.frontends if id_key(x.id) == id_key(fid)), None)
+                        pip = topo.public_ips.get(id_key(f.public_ip_id)) if f else None
                         if pip and pip.ip_address:
                             return EgressDecision(pip.ip_address, f"load balancer {lb.name}/{o.name}: SNAT to "
                                                                   f"{pip.ip_address}")
             return EgressDecision(None, "outbound type loadBalancer but no outbound public IP is provisioned")
         if ot in ("managedNATGateway", "userAssignedNATGateway"):
             for pid in cluster.network_profile.effective_outbound_ip_ids:
-                pip = topo.public_ips.get(pid.lower())
+                pip = topo.public_ips.get(id_key(pid))
                 if pip and pip.ip_address:
                     return EgressDecision(pip.ip_address, f"NAT gateway ({ot}): SNAT to {pip.ip_address}")
             return EgressDecision(None, f"outbound type {ot} but the subnet has no NAT gateway with a public IP")

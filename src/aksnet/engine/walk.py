@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, routing, snat
-from aksnet.engine.addressing import Topology
+from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, returns, routing, snat
+from aksnet.engine.addressing import Owner, Topology
 from aksnet.engine.flow import (
     DELIVERED,
     DROPPED,
@@ -35,6 +35,9 @@ from aksnet.engine.flow import (
 from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
+from aksnet.model.ids import IdKey, id_key
+from aksnet.rules.azure import HOST_VIP
+from aksnet.rules.ietf import DNS_PORT
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
 __all__ = ["DELIVERED", "DROPPED", "EPHEMERAL_PORT", "REFUSED", "UNRESOLVED", "Backend", "Hop", "Packet", "Site",
@@ -64,6 +67,7 @@ class _State:
     # the flow reached the pod through an LB/NodePort with externalTrafficPolicy=Cluster (NPM's exemption)
     via_etp_cluster: bool = False
     protocol: str = "TCP"  # the flow's protocol (no hop translates it): the delivered packet shows it
+    appliances: list[str] = field(default_factory=list)  # virtual appliances (VMs) that forwarded the request
 
 
 class Walker:
@@ -80,6 +84,7 @@ class Walker:
             cluster and (cluster.network_profile.network_dataplane or "").lower() == "cilium")
         self._routes_cache: dict[tuple[str, bool], list[routing.EffectiveRoute]] = {}
         self._tags_cache: dict[str, nsg.TagContext] = {}
+        self._targeted: dict[tuple[str, int, str], str] | None = None
 
     # -- public --------------------------------------------------------------------------------------
     def walk(self, src: Site, dst_ip: str, dst_port: int, protocol: str = "TCP",
@@ -100,8 +105,12 @@ class Walker:
             else:
                 self._on_internet(st, pkt)
         except _Stop as stop:
-            return Walk(stop.verdict, stop.reason, src, dst_ip, dst_port, protocol.upper(), tuple(st.hops), owner,
-                        st.backend)
+            verdict, reason, backend = stop.verdict, stop.reason, st.backend
+            if verdict == DELIVERED and backend is not None:
+                lost = returns.check_reply(self, src, pkt, backend, st.appliances, st.hops)
+                if lost is not None:
+                    verdict, reason, backend = DROPPED, lost, None
+            return Walk(verdict, reason, src, dst_ip, dst_port, protocol.upper(), tuple(st.hops), owner, backend)
         raise AssertionError("a walk always ends in _Stop")  # pragma: no cover
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -151,19 +160,23 @@ class Walker:
         if not side.allowed:
             raise _Stop(DROPPED, f"{direction.lower()} NetworkPolicy at {subject.key}: {side.reason}")
 
+    def subnet_of_nic(self, nic: azure.NetworkInterface) -> azure.Subnet | None:
+        """The subnet of the NIC's first IP configuration."""
+        return self._vnet_of_nic(nic)[0]
+
     def _vnet_of_nic(self, nic: azure.NetworkInterface) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
-        sid = nic.ip_configurations[0].subnet_id.lower() if nic.ip_configurations else ""
+        sid = id_key(nic.ip_configurations[0].subnet_id if nic.ip_configurations else None)
         return self.topo.subnets.get(sid), self.topo.vnet_of_subnet.get(sid)
 
     def tags_for(self, vnet: azure.VirtualNetwork) -> nsg.TagContext:
         """VirtualNetwork tag: VNet space, peered spaces, UDR prefixes, and an overlay cluster's pod CIDR."""
-        key = vnet.id.lower()
+        key = id_key(vnet.id)
         if key not in self._tags_cache:
             prefixes = list(vnet.address_prefixes)
             for p in vnet.peerings:  # only Connected peerings that allow VNet access join the tag
                 if p.state.lower() == "connected" and p.allow_virtual_network_access:
                     prefixes += p.remote_address_prefixes
-            rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
+            rts = {id_key(s.route_table_id) for s in vnet.subnets if s.route_table_id}
             prefixes += routing.udr_prefixes(t for i, t in self.topo.route_tables.items() if i in rts)
             if self.flavour == "overlay":
                 prefixes += self.pod_cidrs
@@ -171,12 +184,12 @@ class Walker:
         return self._tags_cache[key]
 
     def routes_for(self, subnet: azure.Subnet, cluster_member: bool) -> list[routing.EffectiveRoute]:
-        key = (subnet.id.lower(), cluster_member)
+        key = (id_key(subnet.id), cluster_member)
         if key not in self._routes_cache:
-            vnet = self.topo.vnet_of_subnet[subnet.id.lower()]
-            rt = self.topo.route_tables.get((subnet.route_table_id or "").lower())
+            vnet = self.topo.vnet_of_subnet[id_key(subnet.id)]
+            rt = self.topo.route_tables.get(id_key(subnet.route_table_id))
             peered = [v for v in self.topo.vnets.values() if any(
-                p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
+                id_key(p.remote_vnet_id) == id_key(v.id) for p in vnet.peerings)]
             fabric: list[routing.EffectiveRoute] = []
             if cluster_member and self.flavour == "overlay":
                 fabric = [routing.EffectiveRoute(n.pod_cidr, "VirtualAppliance", "Fabric", f"overlay {n.name}",
@@ -187,8 +200,8 @@ class Walker:
 
     def _nsgs(self, nic: azure.NetworkInterface, subnet: azure.Subnet | None
               ) -> tuple[azure.NetworkSecurityGroup | None, azure.NetworkSecurityGroup | None]:
-        sub = self.topo.nsgs.get((subnet.nsg_id or "").lower()) if subnet else None
-        return sub, self.topo.nsgs.get((nic.nsg_id or "").lower())
+        sub = self.topo.nsgs.get(id_key(subnet.nsg_id)) if subnet else None
+        return sub, self.topo.nsgs.get(id_key(nic.nsg_id))
 
     def _nsg_check(self, st: _State, direction: str, nic: azure.NetworkInterface, subnet: azure.Subnet | None,
                    vnet: azure.VirtualNetwork | None, pkt: Packet) -> None:
@@ -272,7 +285,7 @@ class Walker:
             return
         if pod is not None and not pod.host_network and pod.pod_ip:
             vnet = self.topo.vnet_of_subnet.get(
-                (self.topo.subnet_of_ip(node.internal_ip) or azure.Subnet("", "", "", ())).id.lower())
+                id_key((self.topo.subnet_of_ip(node.internal_ip) or azure.Subnet("", "", "", ())).id))
             sn = snat.pod_source(self.flavour, pod.pod_ip, node.internal_ip, pkt.dst_ip, self.pod_cidrs,
                                  vnet.address_prefixes if vnet else (), self.non_masquerade)
             if sn.translated:
@@ -328,13 +341,33 @@ class Walker:
             rule = f"pod {pod.key} is {pod.phase}{'' if pod.ready else ', not ready'}: nothing answers"
             self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
             raise _Stop(REFUSED, rule)
-        if port is None:
-            rule = f"pod {pod.key} declares no containerPort {pkt.dst_port}/{pkt.protocol}: connection refused"
-            self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
-            raise _Stop(REFUSED, rule)
-        cname = f" (container {port.container})" if port.container else ""
-        self._deliver(st, Backend("pod", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod),
-                      f"containerPort {port.container_port}/{port.protocol}{cname} accepts the connection")
+        backend = Backend("pod", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod)
+        if port is not None:
+            cname = f" (container {port.container})" if port.container else ""
+            self._deliver(st, backend, f"containerPort {port.container_port}/{port.protocol}{cname} accepts the "
+                                       "connection")
+        service = self._service_target_ports().get((pod.pod_ip or "", pkt.dst_port, pkt.protocol))
+        if service is not None:
+            # containerPort is informational (the container listens wherever its process binds); a Service whose
+            # targetPort is this port tells us the workload serves it, as the echo backend does in the data plane
+            self._deliver(st, backend, f"Service {service} targets port {pkt.dst_port}/{pkt.protocol} at the pod "
+                                       "(not a declared containerPort): the container listens there")
+        rule = f"pod {pod.key} declares no containerPort {pkt.dst_port}/{pkt.protocol} and no Service targets it: " \
+               "connection refused"
+        self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
+        raise _Stop(REFUSED, rule)
+
+    def _service_target_ports(self) -> dict[tuple[str, int, str], str]:
+        """(pod IP, port, protocol) → the first Service (namespace/name) whose EndpointSlices send that port to
+        the pod: the pod's answering ports beyond its declared containerPorts."""
+        if self._targeted is None:
+            self._targeted = {}
+            for key, slices in sorted(self.topo.slices_by_service.items()):
+                for es in slices:
+                    for ep in es.endpoints:
+                        for p in es.ports:
+                            self._targeted.setdefault((ep.ip, p.port, p.protocol.upper()), key)
+        return self._targeted
 
     def _deliver(self, st: _State, backend: Backend, rule: str) -> None:
         self._hop(st, f"{backend.kind} {backend.name}", "deliver", rule,
@@ -348,7 +381,12 @@ class Walker:
         """A packet leaving a NIC: route selection, NSG outbound, then the next hop. A pod-subnet pod's packet
         (source = its own address in the pod subnet) leaves through the pod subnet: its routes and NSG."""
         self._stage(st)
-        subnet, vnet = self._pod_subnet(pkt.src_ip) if node is not None else (None, None)
+        if pkt.dst_ip == HOST_VIP and pkt.dst_port == DNS_PORT:
+            # the platform address is served by the host of every VM: it never enters the VNet's routes or NSGs
+            self._deliver(st, Backend("azure-dns", "Azure DNS", HOST_VIP, DNS_PORT, pkt.src_ip),
+                          f"Azure DNS {HOST_VIP} answers (a platform address the host of {nic.name} serves; "
+                          "not subject to UDRs or the default NSG rules)")
+        subnet, vnet = self.pod_subnet(pkt.src_ip) if node is not None else (None, None)
         if subnet is None:
             subnet, vnet = self._vnet_of_nic(nic)
         if subnet is None or vnet is None:
@@ -364,16 +402,18 @@ class Walker:
         if hop == "Internet":
             self._egress_internet(st, nic, subnet, pkt, node is not None)
         elif hop in ("VnetLocal", "VNetPeering"):
-            self._in_vnet(st, pkt, pkt.dst_ip, via_udr=False)
+            self._in_vnet(st, pkt, pkt.dst_ip, via_udr=False, vnet=vnet)
         elif hop == "VirtualAppliance":
-            self._in_vnet(st, pkt, route.next_hop_ip or "", via_udr=True)
+            self._in_vnet(st, pkt, route.next_hop_ip or "", via_udr=True, vnet=vnet)
         else:
             self._drop(st, f"route ({subnet.name})",
                        f"next hop {hop} ({route.describe()}) leads out of the emulated networks", pkt)
 
-    def _in_vnet(self, st: _State, pkt: Packet, target: str, via_udr: bool) -> None:
-        """The VNet fabric delivers ``pkt`` to whoever holds ``target`` (the destination or a next hop)."""
-        owner = self.topo.owner(target)
+    def _in_vnet(self, st: _State, pkt: Packet, target: str, via_udr: bool, vnet: azure.VirtualNetwork) -> None:
+        """The VNet fabric delivers ``pkt`` to whoever holds ``target`` (the destination or a next hop) within
+        ``vnet`` and its peerings: other VNets are separate worlds even when their address spaces overlap."""
+        scope = self.topo.reachable_vnet_ids(vnet)
+        owner = self._owner_in(target, scope)
         if owner.kind == "pod" and owner.pod is not None and not via_udr:
             if self.flavour in ("kubenet", "overlay"):
                 self._drop(st, "VNet", f"no NIC in the VNet holds {target}: {self.flavour} pod addresses are "
@@ -382,7 +422,7 @@ class Walker:
             nic = self.topo.nic_of_node(node) if node else None
             if node is None or nic is None:
                 raise _Stop(DROPPED, f"pod {owner.pod.key} has no node NIC in the twin")
-            pod_subnet, pod_vnet = self._pod_subnet(target)
+            pod_subnet, pod_vnet = self.pod_subnet(target)
             if pod_subnet is not None:
                 self._nsg_check(st, "Inbound", nic, pod_subnet, pod_vnet, pkt)
             else:
@@ -400,30 +440,53 @@ class Walker:
                 raise _Stop(DROPPED, d.rule)
             self._deliver(st, Backend("apiserver", owner.cluster.name if owner.cluster else owner.name,
                                       pkt.dst_ip, pkt.dst_port, pkt.src_ip), "kube-apiserver answers")
-        hit = self.topo.nic_by_ip.get(target)
+        hit = self.topo.nic_in(target, scope)
         if hit is None:
             self._drop(st, "VNet", f"no NIC in the VNet holds {target}: nothing answers (timeout)", pkt)
         nic = hit[0]
+        if pkt.dst_ip not in {c.private_ip for c in nic.ip_configurations} and not nic.enable_ip_forwarding:
+            self._drop(st, f"NIC {nic.name}", f"next hop {target}: IP forwarding is disabled on {nic.name}, so Azure "
+                                              f"does not hand it packets addressed to {pkt.dst_ip} (az network nic "
+                                              "update --ip-forwarding true)", pkt)
         self._into_nic(st, nic, pkt)
-        node = self.topo.node_by_ip.get(nic.primary_ip)
+        node = self.topo.node_of_nic(nic)
         if node is not None:
             self._arrive_node(st, node, pkt, external=True)
             return
         if via_udr and target != pkt.dst_ip:
-            self._hop(st, f"appliance {nic.name}", "forward", f"virtual appliance {target} forwards the packet",
-                      pkt)
+            self._hop(st, f"appliance {nic.name}", "forward", f"virtual appliance {target} forwards the packet "
+                                                              "(IP forwarding enabled on its NIC)", pkt)
+            st.appliances.append(target)
             self._leave_nic(st, nic, pkt, None, vm=True)
             return
-        vm = self.topo.vm_by_nic.get(nic.id.lower())
+        vm = self.topo.vm_by_nic.get(id_key(nic.id))
         self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
 
-    def _pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
+    def _owner_in(self, ip: str, scope: set[IdKey]) -> Owner:
+        """``topo.owner`` limited to the VNets of ``scope``: a pod, private frontend or private endpoint of a VNet
+        outside it is not there (an unpeered VNet with the same addresses)."""
+        owner = self.topo.owner(ip)
+        where: str | None = None
+        if owner.kind == "pod" and owner.node is not None:
+            nic = self.topo.nic_of_node(owner.node)
+            where = self.topo.vnet_id_of_nic(nic) if nic else ""
+        elif owner.kind == "lb-frontend" and owner.frontend is not None and owner.public_ip is None:
+            v = self.topo.vnet_of_subnet.get(id_key(owner.frontend.subnet_id))
+            where = id_key(v.id) if v else ""
+        elif owner.kind == "private-endpoint" and owner.private_endpoint is not None:
+            v = self.topo.vnet_of_subnet.get(id_key(owner.private_endpoint.subnet_id))
+            where = id_key(v.id) if v else ""
+        if where is not None and where not in scope:
+            return Owner("unknown", ip, ip)
+        return owner
+
+    def pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
         """For Azure CNI pod subnet (dynamic IP): the pod subnet holding a pod address; else (None, None)."""
         if self.flavour != "podsubnet" or ip not in self.topo.pod_by_ip:
             return None, None
         sub = self.topo.subnet_of_ip(ip)
-        return (sub, self.topo.vnet_of_subnet.get(sub.id.lower())) if sub else (None, None)
+        return (sub, self.topo.vnet_of_subnet.get(id_key(sub.id))) if sub else (None, None)
 
     def _into_nic(self, st: _State, nic: azure.NetworkInterface, pkt: Packet) -> None:
         subnet, vnet = self._vnet_of_nic(nic)
@@ -442,11 +505,11 @@ class Walker:
         if hit is None:
             raise _Stop(DROPPED, f"backend {d.member_ip} has no NIC in the twin")
         self._into_nic(st, hit[0], new)
-        node = self.topo.node_by_ip.get(d.member_ip)
+        node = self.topo.node_of_nic(hit[0])
         if node is not None:
             self._arrive_node(st, node, new, external=True)
             return
-        vm = self.topo.vm_by_nic.get(hit[0].id.lower())
+        vm = self.topo.vm_by_nic.get(id_key(hit[0].id))
         self._deliver(st, Backend("vm", vm.name if vm else hit[0].name, d.member_ip, new.dst_port, new.src_ip),
                       "backend VM: the echo agent answers")
 
@@ -473,7 +536,7 @@ class Walker:
             return
         if owner.kind == "apiserver" and owner.cluster is not None:
             outbound = [p.ip_address for pid in owner.cluster.network_profile.effective_outbound_ip_ids
-                        if (p := self.topo.public_ips.get(pid.lower())) is not None]
+                        if (p := self.topo.public_ips.get(id_key(pid))) is not None]
             d = apiserver.check_public(owner.cluster, pkt.src_ip, pkt.dst_port, pkt.protocol, outbound)
             self._hop(st, f"API server {owner.name}", "allow" if d.allowed else "drop", d.rule, pkt)
             if not d.allowed:
@@ -487,11 +550,11 @@ class Walker:
             self._hop(st, f"public IP {owner.name}", "dnat", f"instance public IP → {config.private_ip} "
                                                              f"({nic.name})", new)
             self._into_nic(st, nic, new)
-            node = self.topo.node_by_ip.get(config.private_ip)
+            node = self.topo.node_of_nic(nic)
             if node is not None:
                 self._arrive_node(st, node, new, external=True)
                 return
-            vm = self.topo.vm_by_nic.get(nic.id.lower())
+            vm = self.topo.vm_by_nic.get(id_key(nic.id))
             self._deliver(st, Backend("vm", vm.name if vm else nic.name, config.private_ip, new.dst_port,
                                       new.src_ip), f"VM {vm.name if vm else nic.name}: the echo agent answers")
         if owner.kind == "public-ip":

@@ -162,6 +162,7 @@ def virtual_network(doc: Doc) -> azure.VirtualNetwork:
         address_prefixes=_strs((p.get("addressSpace") or {}).get("addressPrefixes")),
         subnets=tuple(subnet(s, vid) for s in p.get("subnets") or ()),
         peerings=tuple(vnet_peering(x) for x in p.get("virtualNetworkPeerings") or ()),
+        dns_servers=_strs((p.get("dhcpOptions") or {}).get("dnsServers")),
     )
 
 

@@ -165,23 +165,34 @@ def read_dump(root: Path) -> Dump:
             dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {line}"
                                  f"{getattr(exc, 'problem', None) or exc}")
             continue
-        counts: dict[str, int] = {}
-        for doc in (d for raw in raws for d in _objects(raw)):
-            if doc.get("id") and doc.get("type") and not doc.get("apiVersion"):
-                typ = str(doc["type"]).lower()
-                dump.arm.setdefault(typ, []).append(arm_rest_shape(doc))
-                label = str(doc["type"]).rsplit("/", 1)[-1]
-            elif "apiVersion" in doc or "kind" in doc or "metadata" in doc:
-                problem = _k8s_problem(doc, rel)
-                if problem is not None:
-                    dump.problems.append(problem)
-                    continue
-                dump.k8s.append(doc)
-                label = str(doc["kind"])
-            else:
+        add_source(dump, rel, raws)
+    return finish(dump)
+
+
+def add_source(dump: Dump, source: str, raws: Iterable[Any]) -> None:
+    """The objects of one source (a file, or one request of a live import), recognised by content: Azure
+    resources by ``id`` and ``type``, Kubernetes objects by ``apiVersion``/``kind``/``metadata``."""
+    counts: dict[str, int] = {}
+    for doc in (d for raw in raws for d in _objects(raw)):
+        if doc.get("id") and doc.get("type") and not doc.get("apiVersion"):
+            typ = str(doc["type"]).lower()
+            dump.arm.setdefault(typ, []).append(arm_rest_shape(doc))
+            label = str(doc["type"]).split("/", 1)[-1]  # virtualNetworks, virtualMachineScaleSets/virtualMachines
+        elif "apiVersion" in doc or "kind" in doc or "metadata" in doc:
+            problem = _k8s_problem(doc, source)
+            if problem is not None:
+                dump.problems.append(problem)
                 continue
-            counts[label] = counts.get(label, 0) + 1
-        dump.files[rel] = _describe(counts) if counts else "nothing recognised"
+            dump.k8s.append(doc)
+            label = str(doc["kind"])
+        else:
+            continue
+        counts[label] = counts.get(label, 0) + 1
+    dump.files[source] = _describe(counts) if counts else "nothing recognised"
+
+
+def finish(dump: Dump) -> Dump:
+    """After the last source: one document per resource, VMSS instances derived from their NICs."""
     _deduplicate(dump)
     _vmss_instances(dump)
     return dump

@@ -16,7 +16,7 @@ from aksnet.errors import KubeError
 from aksnet.io import k8s_model
 from aksnet.io.dump import Dump, read_dump
 from aksnet.io.manifests import manifest_files, parse_text
-from aksnet.io.policy_kinds import is_kubernetes_network_policy, policy_warnings
+from aksnet.io.policy_kinds import engine_policies, is_kubernetes_network_policy
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState
 
@@ -53,7 +53,10 @@ def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upst
         by_kind.setdefault(str(d.get("kind", "")), []).append(d)
     namespaces = {n.name: n for n in (k8s_model.namespace(d) for d in by_kind.get("Namespace", ()))}
     pods = tuple(k8s_model.workload_pods(docs))
-    policies = tuple(k8s_model.network_policy(d, i) for i, d in enumerate(by_kind.get("NetworkPolicy", ())))
+    extra, warnings = engine_policies(docs, engine, {str((d.get("metadata") or {}).get("name")) for d in
+                                                     by_kind.get("Namespace", ())} | {p.namespace for p in pods})
+    policies = tuple(k8s_model.network_policy(d, i) for i, d in enumerate([*by_kind.get("NetworkPolicy", ()),
+                                                                              *extra]))
     services = tuple(k8s_model.service(d, i) for i, d in enumerate(by_kind.get("Service", ())))
     ingresses = tuple(k8s_model.ingress(d, i) for i, d in enumerate(by_kind.get("Ingress", ())))
     used = {p.namespace for p in pods} | {p.namespace for p in policies} | {s.namespace for s in services} | {"default"}
@@ -72,7 +75,7 @@ def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upst
         secrets=tuple(k8s_model.secret(d) for d in by_kind.get("Secret", ())),
         config_maps=tuple(k8s_model.config_map(d) for d in by_kind.get("ConfigMap", ())),
         policy_engine=engine,
-        ignored_policies=policy_warnings(docs, engine),
+        ignored_policies=warnings,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from aksnet.errors import AksnetError
 from aksnet.io import arm_model as arm
 from aksnet.io import k8s_model, manifest_dir
-from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, other_policy_engine, policy_warnings
+from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, engine_policies, other_policy_engine
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.store import Transaction
@@ -103,6 +103,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
     for name in sorted({p.namespace for p in pods} | {"default"}):
         namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
     slices = tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ()))
+    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster), namespaces)
     if cluster is not None and not cluster.enable_private_cluster:
         api_ip = _kubernetes_endpoint(slices, docs.get("Endpoints", ()))
         if api_ip:
@@ -114,13 +115,14 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         pods=tuple(pods),
         services=tuple(k8s_model.service(d, i) for i, d in enumerate(docs.get("Service", ()))),
         endpoint_slices=slices,
-        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
+        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate([*docs.get("NetworkPolicy", ()),
+                                                                                      *extra_policies])),
         ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
         config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
         policy_engine=_policy_engine(cluster),
-        ignored_policies=policy_warnings(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster)),
+        ignored_policies=policy_notes,
     )
 
 

@@ -87,6 +87,7 @@ class VirtualNetwork:
     address_prefixes: tuple[str, ...]
     subnets: tuple[Subnet, ...] = ()
     peerings: tuple[VnetPeering, ...] = ()
+    dns_servers: tuple[str, ...] = ()  # dhcpOptions.dnsServers: custom DNS servers (empty: Azure DNS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,3 +21,11 @@ NOT_GLOBALLY_REACHABLE = (*RFC1918, SHARED_ADDRESS_SPACE, LINK_LOCAL, LOOPBACK, 
                           RESERVED_FUTURE_USE)
 
 TEST_NET_2 = "198.51.100.0/24"  # documentation range, https://www.rfc-editor.org/rfc/rfc5737
+
+# DNS queries go to port 53, over UDP first (TCP for truncated answers). https://www.rfc-editor.org/rfc/rfc1035
+# https://www.rfc-editor.org/rfc/rfc7766
+DNS_PORT = 53
+# glibc's stub resolver without resolv.conf options: 5 s per try, 2 tries per nameserver (RES_TIMEOUT,
+# RES_DFLRETRY). https://man7.org/linux/man-pages/man5/resolv.conf.5.html
+RESOLVER_TIMEOUT_S = 5
+RESOLVER_ATTEMPTS = 2

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import WorkspaceError
+from aksnet.model.ids import id_key
 from aksnet.store.private import FILE_MODE, create_private_file, make_private_dir
 
 SCHEMA_VERSION = "1"
@@ -89,13 +90,13 @@ class Transaction:
     # -- documents -------------------------------------------------------------------------------
     def get(self, kind: str, key: str, scope: str = "") -> Doc | None:
         row = self._conn.execute(
-            "SELECT body FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+            "SELECT body FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, id_key(key))
         ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
     def exists(self, kind: str, key: str, scope: str = "") -> bool:
         row = self._conn.execute(
-            "SELECT 1 FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+            "SELECT 1 FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, id_key(key))
         ).fetchone()
         return row is not None
 
@@ -111,7 +112,7 @@ class Transaction:
             args.append(scope)
         if key_prefix:
             sql += " AND key >= ? AND key < ?"
-            p = key_prefix.lower()
+            p = id_key(key_prefix)
             args += [p, p + "\uffff"]
         sql += " ORDER BY seq"
         return [(k, dict(json.loads(b))) for k, b in self._conn.execute(sql, args)]
@@ -123,7 +124,7 @@ class Transaction:
         """Create or replace; a replaced document keeps its creation sequence number."""
         self._require_writable()
         body = json.dumps(doc, separators=(",", ":"), sort_keys=False)
-        k = key.lower()
+        k = id_key(key)
         cur = self._conn.execute(
             "UPDATE objects SET body=? WHERE kind=? AND scope=? AND key=?", (body, kind, scope, k)
         )
@@ -153,7 +154,7 @@ class Transaction:
         self._conn.executemany(
             "INSERT INTO objects (kind, scope, key, seq, body) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(kind, scope, key) DO UPDATE SET body=excluded.body",
-            ((kind, scope, key.lower(), start + i + 1, json.dumps(doc, separators=(",", ":")))
+            ((kind, scope, id_key(key), start + i + 1, json.dumps(doc, separators=(",", ":")))
              for i, (kind, key, doc) in enumerate(rows)),
         )
         self.changed = True
@@ -161,7 +162,7 @@ class Transaction:
     def delete(self, kind: str, key: str, scope: str = "") -> bool:
         self._require_writable()
         cur = self._conn.execute(
-            "DELETE FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+            "DELETE FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, id_key(key))
         )
         self.changed = self.changed or cur.rowcount > 0
         return cur.rowcount > 0
@@ -175,7 +176,7 @@ class Transaction:
 
     def creation_seq(self, kind: str, key: str, scope: str = "") -> int | None:
         row = self._conn.execute(
-            "SELECT seq FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, key.lower())
+            "SELECT seq FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, id_key(key))
         ).fetchone()
         return None if row is None else int(row[0])
 

@@ -143,10 +143,10 @@ def import_dump(tx: Transaction, dump: Dump) -> ImportSummary:
     for kind, docs in dump.arm.items():
         for d in docs:
             tx.put(kind, str(d["id"]), d)
+        summary.arm_counts[str(docs[0].get("type", kind)).split("/", 1)[-1]] = len(docs)
     for rg in _resource_groups(dump):
         if not tx.exists(KIND_GROUP, str(rg["id"])):
             tx.put(KIND_GROUP, str(rg["id"]), rg)
-        summary.arm_counts[str(docs[0].get("type", kind)).rsplit("/", 1)[-1]] = len(docs)
     for d in dump.k8s:
         meta = d["metadata"]
         tx.put(k8s_kind(str(d["apiVersion"]), str(d["kind"])), k8s_key(meta.get("namespace"), str(meta["name"])), d,

@@ -45,7 +45,7 @@ _GROUPS = {
     "network nat gateway": "Commands to manage NAT gateways.",
     "network lb": "Manage and configure load balancers (read-only here: AKS creates them).",
     **{f"network lb {g}": summary for g, (_, summary) in cmd_network_lb.CHILDREN.items()},
-    "network nic": "Manage network interfaces (read-only here: VMs and AKS create them).",
+    "network nic": "Manage network interfaces (VMs and AKS create them; update sets IP forwarding and the NSG).",
 }
 
 

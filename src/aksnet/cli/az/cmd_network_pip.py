@@ -1,5 +1,6 @@
 """``az network public-ip create|show|list|delete``, ``az network nat gateway create|show|list|delete`` and the
-read-only views ``az network lb show|list`` and ``az network nic show|list`` (what AKS and VMs create)."""
+read-only views ``az network lb show|list``, ``az network nic show|list`` (what AKS and VMs create) and
+``az network nic update`` (IP forwarding, NSG)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
-from aksnet.cli.az.cmd_network_common import az_view, ids_of, one_or_many, require, resolve_id
+from aksnet.cli.az.cmd_network_common import az_view, ids_of, one_or_many, parse_flag, require, resolve_id
 from aksnet.cli.az.params import parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
@@ -118,6 +119,26 @@ def nic_list(resource_group_name: str | None = None) -> Any:
         return az_view(net.list_nics(tx, resource_group_name))
 
 
+def nic_update(resource_group_name: str | None = None, name: str | None = None, ids: list[str] | None = None,
+               ip_forwarding: str | None = None, network_security_group: str | None = None) -> Any:
+    """Update a network interface: IP forwarding (``--ip-forwarding true`` for a virtual appliance) and its NSG
+    (a name or ID; ``""`` detaches it)."""
+    require(ids, resource_group_name=resource_group_name, name=name)
+    forwarding = parse_flag(ip_forwarding, "--ip-forwarding") if ip_forwarding is not None else None
+    with command_transaction() as tx:
+        out = []
+        for t in ids_of(ids) if ids else [net.nic_id(str(resource_group_name), str(name))]:
+            doc = net.get_nic(tx, t)
+            if network_security_group is not None:
+                nsg = resolve_id(network_security_group, resource_group_name or t.split("/")[4], net.nsg_id) \
+                    if network_security_group else None
+                doc = net.set_nic_nsg(tx, t, nsg)
+            if forwarding is not None:
+                doc = net.set_nic_ip_forwarding(tx, t, forwarding)
+            out.append(az_view(doc))
+        return one_or_many(out, ids)
+
+
 def _pip_table(result: Any) -> Any:
     rows = result if isinstance(result, list) else [result]
     return [{"Name": r["name"], "ResourceGroup": r.get("resourceGroup"), "Location": r.get("location"),
@@ -143,6 +164,7 @@ def load_command_table(loader: Any) -> None:
     with CommandGroup(loader, "network nic", _MOD) as g:
         g.command("show", "nic_show")
         g.command("list", "nic_list")
+        g.command("update", "nic_update")
 
 
 def load_arguments(loader: Any, command: str) -> None:
@@ -164,6 +186,12 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("dns_name", options_list=["--dns-name"],
                    help="Globally unique DNS entry: <label>.<location>.cloudapp.azure.com.")
         c.argument("version", options_list=["--version"], choices=["IPv4", "IPv6"], help="IP address type.")
+    with ArgumentsContext(loader, "network nic update") as c:
+        c.argument("ip_forwarding", options_list=["--ip-forwarding"], nargs="?", const="true",
+                   help="Indicates whether IP forwarding is enabled on this network interface. Allowed values: "
+                        "false, true.")
+        c.argument("network_security_group", options_list=["--network-security-group"],
+                   help="Name or ID of an existing network security group ('' to detach).")
     with ArgumentsContext(loader, "network nat gateway") as c:
         c.argument("public_ip_addresses", options_list=["--public-ip-addresses"], nargs="+",
                    help="Space-separated list of public IP addresses (names or IDs).")

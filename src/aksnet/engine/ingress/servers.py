@@ -107,138 +107,170 @@ def build_servers(
 ) -> ServerSet:
     """Compile the served Ingresses (oldest first) into nginx servers and locations."""
     warnings: list[str] = []
+    parsed = _parse_all(ingresses, config, warnings)
+    primaries = [ing for ing in ingresses if not parsed[ing.key].canary.enabled]
+    canary_ings = [ing for ing in ingresses if parsed[ing.key].canary.enabled]
+    no_anns = parse_annotations({}, config)
+    servers: dict[str, _Building] = {CATCH_ALL: _Building(CATCH_ALL, [_default_location(None, no_anns, None)])}
+    for ing in primaries:
+        _create_servers(ing, parsed[ing.key], servers, services, slices)
+    for ing in primaries:
+        _add_aliases_and_certificates(ing, parsed[ing.key], servers, secrets, config, warnings)
+    for ing in primaries:
+        _merge_paths(ing, parsed[ing.key], servers, services, slices, warnings)
+    canaries = _merge_canaries(canary_ings, parsed, servers, services, slices, warnings)
+    built = [_finish(servers[name]) for name in sorted(servers)]
+    return ServerSet(tuple(built), canaries, _www_redirects(built, warnings), tuple(warnings))
+
+
+def _parse_all(
+    ingresses: Sequence[k8s.Ingress], config: ControllerConfig, warnings: list[str]
+) -> dict[str, IngressAnnotations]:
+    """Every Ingress's annotations, by "ns/name"; their warnings are reported once, here."""
     parsed = {ing.key: parse_annotations(ing.annotations, config) for ing in ingresses}
     for ing in ingresses:
         warnings.extend(f"Ingress {ing.key}: {w}" for w in parsed[ing.key].warnings)
-    no_anns = parse_annotations({}, config)
-    servers: dict[str, _Building] = {CATCH_ALL: _Building(CATCH_ALL, [_default_location(None, no_anns, None)])}
+    return parsed
 
-    # createServers: default locations, catch-all backends, aliases and TLS.
-    for ing in ingresses:
-        anns = parsed[ing.key]
-        if anns.canary.enabled:
-            continue
-        default_up: ResolvedBackend | None = None
-        if ing.default_backend is not None and ing.default_backend.service_name:
-            default_up = resolve_backend(ing.namespace, ing.default_backend, services, slices)
-            root = servers[CATCH_ALL].locations[0]
-            if not ing.rules and root.is_default_backend:
-                # "defines a backend but no rule. Using it to configure the catch-all server"
-                servers[CATCH_ALL].locations[0] = replace(
-                    _default_location(
-                        ing, replace(anns, redirect_url="", redirect_code=0, rewrite_target=""), default_up
-                    ),
-                    ingress_path_type="defaultBackend",
-                )
-                servers[CATCH_ALL].ingresses.append(ing.key)
-        for rule in ing.rules:
-            host = (rule.host or CATCH_ALL).lower()
-            if host in servers:
-                continue
-            loc = _default_location(ing, anns, default_up)
-            if default_up is not None:
-                loc = replace(loc, ingress_path_type="defaultBackend")
-            servers[host] = _Building(host, [loc])
-    for ing in ingresses:
-        anns = parsed[ing.key]
-        if anns.canary.enabled:
-            continue
-        for rule in ing.rules:
-            host = (rule.host or CATCH_ALL).lower()
-            srv = servers[host]
-            # createServers: the first Ingress (oldest) that sets server-alias for a host sets them all
-            if anns.server_alias and srv.aliases_from is None:
-                srv.aliases_from = ing.key
-                for alias in anns.server_alias:
-                    if alias in servers or alias == host:
-                        warnings.append(f"Ingress {ing.key}: Conflicting hostname ({host}) and alias ({alias}). "
-                                        "Removing alias to avoid conflicts.")
-                    elif alias not in srv.aliases:
-                        srv.aliases.append(alias)
-            elif anns.server_alias and srv.aliases_from != ing.key:
-                warnings.append(f'Ingress {ing.key}: Aliases already configured for server "{host}" '
-                                f"(Ingress {srv.aliases_from}), skipping")
-            if srv.certificate is None:
-                cert, step = server_certificate(host, ing, secrets, config)
-                if cert is not None:
-                    srv.certificate, srv.certificate_step = cert, step
-                    if cert.reason != "spec.tls" and step is not None:
-                        warnings.append(f"Ingress {ing.key}: {step.what}")
 
-    # getBackendServers: merge every path of every Ingress into its host's server.
-    canary_ings: list[k8s.Ingress] = []
-    for ing in ingresses:
-        anns = parsed[ing.key]
-        if anns.canary.enabled:
-            canary_ings.append(ing)
-            continue
-        for rule in ing.rules:
-            host = (rule.host or CATCH_ALL).lower()
-            srv = servers.get(host) or servers[CATCH_ALL]
-            for p in rule.paths:
-                if not p.backend.service_name:
-                    warnings.append(f"Ingress {ing.key} path {p.path}: no service backend, using the default backend")
-                    continue
-                path = p.path or ROOT
-                ptype = nginx_path_type(p.path_type)
-                up = resolve_backend(ing.namespace, p.backend, services, slices, anns.service_upstream)
-                fallback = None
-                if anns.default_backend and not up.endpoints and up.external_name is None:
-                    fallback = resolve_custom_default_backend(ing.namespace, anns.default_backend, services, slices)
-                new = Location(
-                    path=path,
-                    path_type=ptype,
-                    ingress_path=path,
-                    ingress_path_type=p.path_type,
-                    ingress=ing.key,
-                    rule_host=rule.host,
-                    backend=up,
-                    annotations=anns,
-                    fallback=fallback,
-                )
-                add = True
-                for i, loc in enumerate(srv.locations):
-                    if loc.path != path:
-                        continue
-                    if loc.path_type != ptype:
-                        break  # same path with another pathType: allowed
-                    add = False
-                    if not loc.is_default_backend and loc.ingress_path_type != "defaultBackend":
-                        warnings.append(
-                            f'Location "{path}" already configured for server "{host}" with upstream '
-                            f'"{loc.backend.upstream_name if loc.backend else "upstream-default-backend"}" '
-                            f"(Ingress {loc.ingress}): Ingress {ing.key} skipped for this path (oldest wins)"
-                        )
-                        break
-                    srv.locations[i] = new
-                    break
-                if add:
-                    srv.locations.append(new)
-                if ing.key not in srv.ingresses:
-                    srv.ingresses.append(ing.key)
+def _host(rule: k8s.IngressRule) -> str:
+    return (rule.host or CATCH_ALL).lower()
 
-    canaries = _merge_canaries(canary_ings, parsed, servers, services, slices, warnings)
 
-    built: list[Server] = []
-    for name in sorted(servers):
-        b = servers[name]
-        locs = split_prefix_locations(sort_locations(b.locations))
-        regex, why = enforce_regex(locs)
-        if regex:
-            locs = [replace(loc, regex=True) for loc in locs]
-        built.append(
-            Server(
-                hostname=name,
-                locations=tuple(locs),
-                regex=regex,
-                regex_reason=why,
-                certificate=b.certificate,
-                certificate_step=b.certificate_step,
-                aliases=tuple(b.aliases),
-                ingresses=tuple(b.ingresses),
+def _create_servers(
+    ing: k8s.Ingress,
+    anns: IngressAnnotations,
+    servers: dict[str, _Building],
+    services: Mapping[str, k8s.Service],
+    slices: Mapping[str, Sequence[k8s.EndpointSlice]],
+) -> None:
+    """createServers: the catch-all server's backend and one server per new host with its default location."""
+    default_up: ResolvedBackend | None = None
+    if ing.default_backend is not None and ing.default_backend.service_name:
+        default_up = resolve_backend(ing.namespace, ing.default_backend, services, slices)
+        root = servers[CATCH_ALL].locations[0]
+        if not ing.rules and root.is_default_backend:
+            # "defines a backend but no rule. Using it to configure the catch-all server"
+            servers[CATCH_ALL].locations[0] = replace(
+                _default_location(ing, replace(anns, redirect_url="", redirect_code=0, rewrite_target=""), default_up),
+                ingress_path_type="defaultBackend",
             )
-        )
-    return ServerSet(tuple(built), canaries, _www_redirects(built, warnings), tuple(warnings))
+            servers[CATCH_ALL].ingresses.append(ing.key)
+    for rule in ing.rules:
+        host = _host(rule)
+        if host in servers:
+            continue
+        loc = _default_location(ing, anns, default_up)
+        if default_up is not None:
+            loc = replace(loc, ingress_path_type="defaultBackend")
+        servers[host] = _Building(host, [loc])
+
+
+def _add_aliases_and_certificates(
+    ing: k8s.Ingress,
+    anns: IngressAnnotations,
+    servers: dict[str, _Building],
+    secrets: Mapping[str, k8s.Secret],
+    config: ControllerConfig,
+    warnings: list[str],
+) -> None:
+    """createServers, second pass: server-alias (the oldest Ingress that sets it for a host sets them all)
+    and the certificate (the oldest Ingress with one for the host)."""
+    for rule in ing.rules:
+        host = _host(rule)
+        srv = servers[host]
+        if anns.server_alias and srv.aliases_from is None:
+            srv.aliases_from = ing.key
+            for alias in anns.server_alias:
+                if alias in servers or alias == host:
+                    warnings.append(f"Ingress {ing.key}: Conflicting hostname ({host}) and alias ({alias}). "
+                                    "Removing alias to avoid conflicts.")
+                elif alias not in srv.aliases:
+                    srv.aliases.append(alias)
+        elif anns.server_alias and srv.aliases_from != ing.key:
+            warnings.append(f'Ingress {ing.key}: Aliases already configured for server "{host}" '
+                            f"(Ingress {srv.aliases_from}), skipping")
+        if srv.certificate is None:
+            cert, step = server_certificate(host, ing, secrets, config)
+            if cert is not None:
+                srv.certificate, srv.certificate_step = cert, step
+                if cert.reason != "spec.tls" and step is not None:
+                    warnings.append(f"Ingress {ing.key}: {step.what}")
+
+
+def _merge_paths(
+    ing: k8s.Ingress,
+    anns: IngressAnnotations,
+    servers: dict[str, _Building],
+    services: Mapping[str, k8s.Service],
+    slices: Mapping[str, Sequence[k8s.EndpointSlice]],
+    warnings: list[str],
+) -> None:
+    """getBackendServers: every path of the Ingress becomes a location of its host's server."""
+    for rule in ing.rules:
+        host = _host(rule)
+        srv = servers.get(host) or servers[CATCH_ALL]
+        for p in rule.paths:
+            if not p.backend.service_name:
+                warnings.append(f"Ingress {ing.key} path {p.path}: no service backend, using the default backend")
+                continue
+            path = p.path or ROOT
+            up = resolve_backend(ing.namespace, p.backend, services, slices, anns.service_upstream)
+            fallback = None
+            if anns.default_backend and not up.endpoints and up.external_name is None:
+                fallback = resolve_custom_default_backend(ing.namespace, anns.default_backend, services, slices)
+            new = Location(
+                path=path,
+                path_type=nginx_path_type(p.path_type),
+                ingress_path=path,
+                ingress_path_type=p.path_type,
+                ingress=ing.key,
+                rule_host=rule.host,
+                backend=up,
+                annotations=anns,
+                fallback=fallback,
+            )
+            _merge_location(srv, new, host, warnings)
+            if ing.key not in srv.ingresses:
+                srv.ingresses.append(ing.key)
+
+
+def _merge_location(srv: _Building, new: Location, host: str, warnings: list[str]) -> None:
+    """The same path and pathType as an existing location: the oldest Ingress wins, except over the
+    server's default location, which the path replaces; another pathType is a location of its own."""
+    for i, loc in enumerate(srv.locations):
+        if loc.path != new.path:
+            continue
+        if loc.path_type != new.path_type:
+            break  # same path with another pathType: allowed
+        if not loc.is_default_backend and loc.ingress_path_type != "defaultBackend":
+            warnings.append(
+                f'Location "{new.path}" already configured for server "{host}" with upstream '
+                f'"{loc.backend.upstream_name if loc.backend else "upstream-default-backend"}" '
+                f"(Ingress {loc.ingress}): Ingress {new.ingress} skipped for this path (oldest wins)"
+            )
+            return
+        srv.locations[i] = new
+        return
+    srv.locations.append(new)
+
+
+def _finish(b: _Building) -> Server:
+    """Sort and split the locations, and switch the whole server to regex locations where needed."""
+    locs = split_prefix_locations(sort_locations(b.locations))
+    regex, why = enforce_regex(locs)
+    if regex:
+        locs = [replace(loc, regex=True) for loc in locs]
+    return Server(
+        hostname=b.hostname,
+        locations=tuple(locs),
+        regex=regex,
+        regex_reason=why,
+        certificate=b.certificate,
+        certificate_step=b.certificate_step,
+        aliases=tuple(b.aliases),
+        ingresses=tuple(b.ingresses),
+    )
 
 
 def _www_redirects(servers: Sequence[Server], warnings: list[str]) -> dict[str, Server]:
@@ -278,7 +310,7 @@ def _merge_canaries(
     for ing in canary_ings:
         anns = parsed[ing.key]
         for rule in ing.rules:
-            host = (rule.host or CATCH_ALL).lower()
+            host = _host(rule)
             srv = servers.get(host)
             for p in rule.paths:
                 if not p.backend.service_name:

@@ -232,50 +232,88 @@ def _validate_cluster_ips(spec: Doc, svc_type: str) -> list[Cause]:
 
 
 def validate_service(doc: Doc) -> list[Cause]:
-    """Every ``ValidateService`` error of a defaulted Service document (empty list: valid)."""
+    """Every ``ValidateService`` error of a defaulted Service document (empty list: valid), in the order
+    kubernetes/kubernetes pkg/apis/core/validation/validation.go reports them."""
     meta = doc.get("metadata") or {}
     spec = doc.get("spec") or {}
-    errs: list[Cause] = []
-    name = str(meta.get("name") or "")
-    if not name:
-        errs.append(required("metadata.name"))
-    elif not _DNS1035_LABEL.match(name) or len(name) > 63:
-        errs.append(invalid("metadata.name", name, MSG_DNS1035_LABEL))
+    errs = _validate_name(str(meta.get("name") or ""))
     svc_type = spec.get("type", "ClusterIP")
     if svc_type not in SERVICE_TYPES:
         errs.append(unsupported("spec.type", svc_type, SERVICE_TYPES))
         return errs
     headless = spec.get("clusterIP") == "None"
     errs += _validate_cluster_ips(spec, svc_type)
-    if svc_type == "ExternalName":
-        ext = str(spec.get("externalName") or "")
-        if not ext:
-            errs.append(required("spec.externalName"))
-        elif not _DNS1123_SUBDOMAIN.match(ext[:-1] if ext.endswith(".") else ext) or len(ext) > 253:
-            errs.append(invalid("spec.externalName", ext, MSG_DNS1123_SUBDOMAIN))
+    errs += _validate_external_name(spec, svc_type)
     errs += _validate_ports(spec, svc_type, headless)
+    errs += _validate_session_affinity(spec)
+    errs += _validate_external_ips(spec)
+    errs += _validate_load_balancer_fields(spec, svc_type)
+    errs += _validate_traffic_policies(spec, svc_type)
+    if spec.get("loadBalancerClass") is not None and svc_type != "LoadBalancer":
+        errs.append(forbidden("spec.loadBalancerClass", MSG_ONLY_LB))
+    return errs
+
+
+def _validate_name(name: str) -> list[Cause]:
+    """A Service name is a DNS-1035 label (ValidateServiceName)."""
+    if not name:
+        return [required("metadata.name")]
+    if not _DNS1035_LABEL.match(name) or len(name) > 63:
+        return [invalid("metadata.name", name, MSG_DNS1035_LABEL)]
+    return []
+
+
+def _validate_external_name(spec: Doc, svc_type: str) -> list[Cause]:
+    """ExternalName Services need a DNS-1123 subdomain (a trailing dot allowed)."""
+    if svc_type != "ExternalName":
+        return []
+    ext = str(spec.get("externalName") or "")
+    if not ext:
+        return [required("spec.externalName")]
+    if not _DNS1123_SUBDOMAIN.match(ext[:-1] if ext.endswith(".") else ext) or len(ext) > 253:
+        return [invalid("spec.externalName", ext, MSG_DNS1123_SUBDOMAIN)]
+    return []
+
+
+def _validate_session_affinity(spec: Doc) -> list[Cause]:
+    """sessionAffinity ClientIP|None; ClientIP's timeout in (0, 86400]; no config with None."""
     affinity = spec.get("sessionAffinity", "None")
     if affinity not in ("ClientIP", "None"):
-        errs.append(unsupported("spec.sessionAffinity", affinity, ("ClientIP", "None")))
-    elif affinity == "None" and spec.get("sessionAffinityConfig"):
-        errs.append(forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None"))
-    elif affinity == "ClientIP":
-        timeout = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get("timeoutSeconds")
-        if not isinstance(timeout, int) or not 0 < timeout <= MAX_CLIENT_IP_TIMEOUT:
-            errs.append(invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout or 0,
-                                MSG_AFFINITY_TIMEOUT))
-    for i, ip in enumerate(spec.get("externalIPs") or []):
-        if not isinstance(ip, str) or not _is_ip(ip):
-            errs.append(invalid(f"spec.externalIPs[{i}]", str(ip), MSG_VALID_IP))
+        return [unsupported("spec.sessionAffinity", affinity, ("ClientIP", "None"))]
+    if affinity == "None":
+        if spec.get("sessionAffinityConfig"):
+            return [forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None")]
+        return []
+    timeout = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get("timeoutSeconds")
+    if not isinstance(timeout, int) or not 0 < timeout <= MAX_CLIENT_IP_TIMEOUT:
+        return [invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout or 0, MSG_AFFINITY_TIMEOUT)]
+    return []
+
+
+def _validate_external_ips(spec: Doc) -> list[Cause]:
+    return [invalid(f"spec.externalIPs[{i}]", str(ip), MSG_VALID_IP)
+            for i, ip in enumerate(spec.get("externalIPs") or []) if not isinstance(ip, str) or not _is_ip(ip)]
+
+
+def _validate_load_balancer_fields(spec: Doc, svc_type: str) -> list[Cause]:
+    """loadBalancerSourceRanges (CIDRs) and allocateLoadBalancerNodePorts only on LoadBalancer Services."""
+    errs: list[Cause] = []
     if spec.get("loadBalancerSourceRanges"):
         if svc_type != "LoadBalancer":
             errs.append(forbidden("spec.LoadBalancerSourceRanges", MSG_ONLY_LB))
         else:
-            for i, r in enumerate(spec["loadBalancerSourceRanges"]):
-                if not isinstance(r, str) or not _is_cidr(r.strip()):
-                    errs.append(invalid(f"spec.loadBalancerSourceRanges[{i}]", str(r), MSG_VALID_CIDR))
+            errs += [invalid(f"spec.loadBalancerSourceRanges[{i}]", str(r), MSG_VALID_CIDR)
+                     for i, r in enumerate(spec["loadBalancerSourceRanges"])
+                     if not isinstance(r, str) or not _is_cidr(r.strip())]
     if "allocateLoadBalancerNodePorts" in spec and svc_type != "LoadBalancer":
         errs.append(forbidden("spec.allocateLoadBalancerNodePorts", MSG_ONLY_LB))
+    return errs
+
+
+def _validate_traffic_policies(spec: Doc, svc_type: str) -> list[Cause]:
+    """externalTrafficPolicy only on externally reachable Services; internalTrafficPolicy Cluster|Local;
+    healthCheckNodePort only with LoadBalancer + ETP Local, and a valid port."""
+    errs: list[Cause] = []
     etp = spec.get("externalTrafficPolicy")
     external = svc_type in ("NodePort", "LoadBalancer") or bool(spec.get("externalIPs"))
     if etp is not None:
@@ -291,9 +329,6 @@ def validate_service(doc: Doc) -> list[Cause]:
         errs.append(invalid("spec.healthCheckNodePort", hc, MSG_HC_ONLY))
     elif hc and (not isinstance(hc, int) or not 1 <= hc <= 65535):
         errs.append(invalid("spec.healthCheckNodePort", hc, MSG_PORT_RANGE))
-    lb_class = spec.get("loadBalancerClass")
-    if lb_class is not None and svc_type != "LoadBalancer":
-        errs.append(forbidden("spec.loadBalancerClass", MSG_ONLY_LB))
     return errs
 
 

@@ -44,6 +44,7 @@ from aksnet.twin.network.nic import (
     list_nics,
     nic_id,
     private_ips,
+    set_nic_ip_forwarding,
     set_nic_nsg,
 )
 from aksnet.twin.network.nsg import (
@@ -167,6 +168,7 @@ __all__ = [
     "put_load_balancer",
     "release_public_address",
     "route_table_id",
+    "set_nic_ip_forwarding",
     "set_nic_nsg",
     "set_public_ip_dns_label",
     "subnet_id",

@@ -176,6 +176,16 @@ def set_nic_nsg(tx: Transaction, nic_id: str, nsg_id: str | None) -> Doc:
     return doc
 
 
+def set_nic_ip_forwarding(tx: Transaction, nic_id: str, enabled: bool) -> Doc:
+    """``enableIPForwarding``: whether Azure hands the NIC packets addressed to other IPs (a virtual appliance
+    needs it to forward; learn.microsoft.com/azure/virtual-network/virtual-network-network-interface)."""
+    doc = get_nic(tx, nic_id)
+    doc["properties"]["enableIPForwarding"] = bool(enabled)
+    touch(tx, doc)
+    tx.put(KIND_NIC, doc["id"], doc)
+    return doc
+
+
 def attach_nic_to_vm(tx: Transaction, nic_id: str, vm_id: str | None, primary: bool = True) -> Doc:
     """Set (or clear) ``properties.virtualMachine`` of the NIC, as ARM shows it once a VM uses it."""
     doc = get_nic(tx, nic_id)

@@ -86,7 +86,8 @@ def _next_hop_type(value: str) -> str:
 def upsert_route(tx: Transaction, route_table_id: str, name: str, address_prefix: str, next_hop_type: str,
                  next_hop_ip_address: str | None = None) -> Doc:
     """Create or replace route ``name``. Enforces the 400-route limit (``RouteTableRoutesLimitReached``),
-    the prefix format, and the VirtualAppliance ⇔ next-hop-IP rule. Returns the route (ARM shape)."""
+    the prefix format, the VirtualAppliance ⇔ next-hop-IP rule and one route per address prefix
+    (``RouteConflict``). Returns the route (ARM shape)."""
     doc = get_route_table(tx, route_table_id)
     validate_name(name)
     rid = f"{doc['id']}/routes/{name}"
@@ -113,6 +114,13 @@ def upsert_route(tx: Transaction, route_table_id: str, name: str, address_prefix
         )
     routes = doc["properties"].setdefault("routes", [])
     existing = next((i for i, r in enumerate(routes) if r["name"].lower() == name.lower()), None)
+    clash = next((r for r in routes if r["name"].lower() != name.lower()
+                  and _same_prefix(r["properties"].get("addressPrefix", ""), address_prefix)), None)
+    if clash is not None:
+        # ARM's words (kubernetes-sigs/cloud-provider-azure#657): two kubenet clusters sharing one route table
+        # with the same pod CIDR hit this when the second cluster writes its node routes
+        raise AzureError("RouteConflict", f"Route: {name} conflicts with Route: {clash['name']}. Routes cannot have "
+                                          "the same AddressPrefix.")
     if existing is None and len(routes) >= MAX_ROUTES:
         raise AzureError(
             "RouteTableRoutesLimitReached",
@@ -133,6 +141,14 @@ def upsert_route(tx: Transaction, route_table_id: str, name: str, address_prefix
     touch(tx, doc)
     tx.put(KIND_ROUTE_TABLE, doc["id"], doc)
     return copy.deepcopy(route)
+
+
+def _same_prefix(a: str, b: str) -> bool:
+    """The same destination: equal networks for CIDRs, equal names (case-insensitive) for service tags."""
+    try:
+        return ipaddress.ip_network(a, strict=False) == ipaddress.ip_network(b, strict=False)
+    except ValueError:
+        return a.lower() == b.lower()
 
 
 def get_route(tx: Transaction, route_table_id: str, name: str) -> Doc:
