@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import time
 from collections.abc import Sequence
@@ -127,8 +128,9 @@ async def _send(flow: Flow, payload: bytes, timeout: float) -> ProbeResult:
                            time.monotonic() - t0)
     except TimeoutError:
         return ProbeResult(flow, False, "timed out", (), time.monotonic() - t0)
-    except OSError as exc:
-        return ProbeResult(flow, False, exc.strerror or str(exc), (), time.monotonic() - t0)
+    except OSError as exc:  # asyncio words a failed connect its own way: report the errno as the kernel says it
+        detail = os.strerror(exc.errno) if exc.errno else str(exc)
+        return ProbeResult(flow, False, detail, (), time.monotonic() - t0)
     finally:
         s.close()
 
