@@ -77,3 +77,19 @@ def built(home: Path, twin: Twin, **kw: Any) -> Iterator[tuple[str, Plan]]:
         assert our_netns(tag) == [], "down left namespaces behind"
         if (home / "dataplane").exists():
             shutil.rmtree(home / "dataplane", ignore_errors=True)
+
+
+def up_verify_down() -> None:
+    """``aksnet up``, then ``aksnet verify`` must find real packets and trace agreeing (at least one check); the
+    data plane is taken down whatever happens."""
+    from tests.conftest import run_cli
+
+    try:
+        up = run_cli("up")
+        assert up.code == 0, up.err
+        r = run_cli("verify", "-o", "json")
+        report = json.loads(r.out)
+        assert r.code == 0, json.dumps(report, indent=1)[:4000]
+        assert report["checks"] > 0
+    finally:
+        run_cli("down")

@@ -132,6 +132,8 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
                                   ["trace", "vm/testvm", "vm/appvm", "--port", "22"], 1),
     "trace_lb_reply_through_udr_firewall": (worlds.lb_behind_firewall_udr,
                                             ["trace", "internet", worlds.LB_IP, "--port", "80"], 1),
+    # NSG rules with source port ranges: trace says which of the client's source ports pass
+    "trace_nsg_source_port_range": (worlds.source_port_rule, ["trace", "vm/testvm", "10.244.1.2", "--port", "80"], 0),
     # pods answer on every port a Service targets at them (nginx without containerPort behind a Service on 80)
     "trace_service_target_port_without_container_port": (lambda: worlds.dns_egress(allow_dns=True, web_ports=False),
                                                          ["trace", worlds.CLIENT, "web", "--port", "80"], 0),

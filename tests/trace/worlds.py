@@ -386,3 +386,14 @@ def lb_behind_firewall_udr() -> World:
     nsg = next(d["id"] for k, d in w.arm if k == "microsoft.network/networksecuritygroups" and d["name"] == "aks-nsg")
     w.nsg_rule(nsg, "allow-http", 100, "Inbound", "Allow", "Tcp", "Internet", "*", "80")
     return w
+
+
+def source_port_rule() -> World:
+    """Acceptance 01's cluster with a rule on the user's subnet NSG that denies TCP 80 from source ports
+    50000-60999 (above AllowVnetInBound): whether a connection passes depends on the port the client picks."""
+    w = kubenet()
+    nsg = next(d["id"] for k, d in w.arm if k == "microsoft.network/networksecuritygroups" and d["name"] == "aks-nsg")
+    w.nsg_rule(nsg, "deny-high-source-ports", 100, "Inbound", "Deny", "Tcp", "*", "*", "80")
+    rule = next(r for r in w._nsgs[nsg]["properties"]["securityRules"] if r["name"] == "deny-high-source-ports")
+    rule["properties"]["sourcePortRange"] = "50000-60999"
+    return w

@@ -15,8 +15,10 @@ Three kinds of exposure, each verified by walking a real flow through the path e
   deciding policy.
 
 Client addresses: ``internet/198.51.100.10`` (trace's default) unless ``loadBalancerSourceRanges`` or an
-allowlist exclude it, then the first address of the first public range; the VNet client is the first VM (by
-name) that is not a node. Pure: twin in, :class:`ExposureReport` out; never prints.
+allowlist exclude it, then the first address of the first public range; a public frontend is also walked from
+every internet source range the NSGs on the nodes or ``loadBalancerSourceRanges`` distinguish (its first
+address), and from any other address (``source_classes``). The VNet client is the first VM (by name) that is not
+a node. Pure: twin in, :class:`ExposureReport` out; never prints.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import Site, Walk
 from aksnet.engine.ingress import ControllerView, Exposure, controller_of_pod
 from aksnet.engine.walk import Walker
-from aksnet.model import k8s
+from aksnet.model import azure, k8s
+from aksnet.model.ids import IdKey, id_key
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 REACHABLE, BLOCKED, UNTESTED = "reachable", "blocked", "untested"
@@ -55,13 +58,17 @@ class FrontendExposure:
     target: str = ""  # the pod and port the walk reached
     pods: tuple[str, ...] = ()  # "ns/name[Pod]" the Service selects
     outside: str = ""  # with source ranges: what happens to an internet client outside them
+    # every internet source range the NSGs or loadBalancerSourceRanges distinguish: (range, client, status, rule)
+    by_source: tuple[tuple[str, str, str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"scope": self.scope, "kind": self.kind, "service": self.service, "address": self.address,
                 "port": self.port, "protocol": self.protocol, "via": self.via, "workloads": list(self.workloads),
                 "status": self.status, "client": self.client, "rule": self.rule,
                 "loadBalancerSourceRanges": list(self.source_ranges), "reached": self.target,
-                "outsideSourceRanges": self.outside or None}
+                "outsideSourceRanges": self.outside or None,
+                "bySourceRange": [{"range": r, "client": c, "status": st, "rule": rule}
+                                  for r, c, st, rule in self.by_source]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +181,42 @@ def internet_client(ranges: tuple[str, ...]) -> str:
     return DEFAULT_INTERNET_CLIENT
 
 
+def _first_public(prefix: str) -> str | None:
+    """The first usable address of a public range (the network address itself for a /31 or /32)."""
+    try:
+        net = ipaddress.IPv4Network(prefix.strip(), strict=False)
+    except ValueError:
+        return None  # a service tag (Internet, AzureLoadBalancer …) or "*": no range of its own
+    host = str(net.network_address + (1 if net.num_addresses > 2 else 0))
+    return host if is_internet_address(host) else None
+
+
+def source_classes(topo: Topology, svc: k8s.Service) -> list[tuple[str, str]]:
+    """(range, client) for every internet source range that can be treated differently on the way to ``svc``'s
+    public frontend: ``loadBalancerSourceRanges`` and the public source prefixes of the inbound rules of the
+    NSGs on the cluster's nodes (subnet and NIC), each tested from its first address, then every other
+    address (trace's internet client). Ranges are listed in the order found, duplicates dropped."""
+    prefixes = list(svc.load_balancer_source_ranges)
+    groups: dict[IdKey, azure.NetworkSecurityGroup] = {}
+    for node in sorted(topo.nodes.values(), key=lambda n: n.name):
+        nic = topo.nic_of_node(node)
+        subnet = topo.subnet_of_ip(node.internal_ip)
+        for gid in ((subnet.nsg_id if subnet else None), (nic.nsg_id if nic else None)):
+            g = topo.nsgs.get(id_key(gid))
+            if g is not None:
+                groups.setdefault(id_key(g.id), g)
+    for g in groups.values():
+        prefixes += [p for r in g.rules if r.direction.lower() == "inbound" for p in r.source_prefixes]
+    out: list[tuple[str, str]] = []
+    for p in prefixes:
+        client = _first_public(p)
+        if client is not None and all(c != client for _, c in out):
+            out.append((p.strip(), client))
+    if out and all(c != DEFAULT_INTERNET_CLIENT for _, c in out):
+        out.append(("any other address", DEFAULT_INTERNET_CLIENT))
+    return out
+
+
 def deciding_rule(walk: Walk) -> str:
     """The hop that decided a walk: the blocking hop when it was not delivered, else the first inbound NSG
     decision (the rule that admitted the flow into the VNet), else the walk's reason."""
@@ -230,9 +273,14 @@ def _frontend_entries(topo: Topology, walker: Walker, sources: _Sources, svc: k8
             if public and site.ip != DEFAULT_INTERNET_CLIENT:
                 o = walker.walk(sources.internet(), ip, sp.port, sp.protocol)
                 outside = f"{REACHABLE if o.delivered else BLOCKED} from {DEFAULT_INTERNET_CLIENT} — {deciding_rule(o)}"
+            by_source: list[tuple[str, str, str, str]] = []
+            for label, client in source_classes(topo, svc) if public else ():
+                c = walker.walk(Site("internet", client, f"internet/{client}"), ip, sp.port, sp.protocol)
+                by_source.append((label, client, REACHABLE if c.delivered else BLOCKED, deciding_rule(c)))
             out.append(FrontendExposure(scope, "load balancer", svc.key, ip, sp.port, sp.protocol, via, wl,
                                         REACHABLE if w.delivered else BLOCKED, site.name, deciding_rule(w),
-                                        svc.load_balancer_source_ranges, _target(w), pn, outside))
+                                        svc.load_balancer_source_ranges, _target(w), pn, outside,
+                                        tuple(by_source)))
     return out
 
 

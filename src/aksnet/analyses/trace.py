@@ -331,14 +331,19 @@ def walk_to(walker: Walker, site: Site, target: Target, protocol: str,
         return [walker.walk(site, ip, target.port, protocol) if ip else
                 _without_address(site, pod, "", target.port, protocol, "cannot be reached")
                 for pod, ip in zip(target.pods, target.ips, strict=True)]
-    ips = target.ips[:1]
+    return [walker.walk(site, ip, target.port, protocol) for ip in addresses_for(site, target)]
+
+
+def addresses_for(site: Site, target: Target) -> tuple[str, ...]:
+    """The address a source uses for a target that is not a DNS name or a workload's pods (trace and the data
+    plane's probe agree on it): the target's first address; for VMs and internet clients a Service's load
+    balancer address (a ClusterIP means nothing outside the cluster); for internet clients a VM's or node's
+    instance public IP (a private address is not routable on the internet)."""
     if target.kind == "service" and site.kind in ("vm", "internet") and target.load_balancer_ips:
-        # a ClusterIP means nothing outside the cluster: VMs and internet clients use the Service's LB address
-        ips = target.load_balancer_ips[:1]
-    elif target.kind in ("vm", "node") and site.kind == "internet" and target.load_balancer_ips:
-        # a private address is not routable on the internet: the client uses the instance public IP
-        ips = target.load_balancer_ips[:1]
-    return [walker.walk(site, ip, target.port, protocol) for ip in ips]
+        return target.load_balancer_ips[:1]
+    if target.kind in ("vm", "node") and site.kind == "internet" and target.load_balancer_ips:
+        return target.load_balancer_ips[:1]
+    return target.ips[:1]
 
 
 def trace(topo: Topology, source: str, destination: str, port: int | None = None, protocol: str = "TCP",

@@ -227,7 +227,7 @@ def plan_flows(topo: Topology, tag: str, source: str, destination: str, port: in
             unresolved.append(site.name)
             continue
         else:
-            dst_ips = target.ips if target.pods else target.ips[:1]
+            dst_ips = target.ips if target.pods else trace_mod.addresses_for(site, target)
         for ip in dst_ips:
             if topo.owner(ip).kind == "internet":
                 inet.add(ip)

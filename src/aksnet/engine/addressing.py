@@ -148,7 +148,7 @@ class Topology:
 
     # -- VNets: separate worlds -------------------------------------------------------------------------
     def vnet_id_of_nic(self, nic: azure.NetworkInterface) -> IdKey:
-        """The (lower-case) ID of the VNet the NIC's first IP configuration is in ("" if unknown)."""
+        """The ID key of the VNet the NIC's first IP configuration is in (the empty key if unknown)."""
         sid = id_key(nic.ip_configurations[0].subnet_id if nic.ip_configurations else None)
         v = self.vnet_of_subnet.get(sid)
         return id_key(v.id if v else None)
@@ -182,6 +182,24 @@ class Topology:
                     id_key(self.vnet_of_subnet[id_key(c.subnet_id)].id) in vnet_ids:
                 return nic, c
         return None
+
+    def owner_in(self, ip: str, scope: set[IdKey]) -> Owner:
+        """:meth:`owner` limited to the VNets of ``scope``: a pod, private frontend or private endpoint of a VNet
+        outside it is not there (an unpeered VNet with the same addresses)."""
+        owner = self.owner(ip)
+        where: IdKey | None = None
+        if owner.kind == "pod" and owner.node is not None:
+            nic = self.nic_of_node(owner.node)
+            where = self.vnet_id_of_nic(nic) if nic else id_key(None)
+        elif owner.kind == "lb-frontend" and owner.frontend is not None and owner.public_ip is None:
+            v = self.vnet_of_subnet.get(id_key(owner.frontend.subnet_id))
+            where = id_key(v.id if v else None)
+        elif owner.kind == "private-endpoint" and owner.private_endpoint is not None:
+            v = self.vnet_of_subnet.get(id_key(owner.private_endpoint.subnet_id))
+            where = id_key(v.id if v else None)
+        if where is not None and where not in scope:
+            return Owner("unknown", ip, ip)
+        return owner
 
     def node_of_nic(self, nic: azure.NetworkInterface) -> k8s.Node | None:
         """The focused cluster's node behind ``nic`` (None: a VM, or a node of another cluster)."""

@@ -12,6 +12,7 @@ This module must not route or translate packets.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -139,6 +140,55 @@ def evaluate_path(direction: str, subnet_nsg: azure.NetworkSecurityGroup | None,
         if not d.allowed:
             break
     return out
+
+
+def filters_source_ports(nsg: azure.NetworkSecurityGroup | None) -> bool:
+    """Whether any rule of ``nsg`` names source ports (most rules say ``*``)."""
+    return nsg is not None and any(p.strip() not in ("*", "") for r in nsg.rules for p in r.source_ports)
+
+
+def source_port_split(direction: str, subnet_nsg: azure.NetworkSecurityGroup | None,
+                      nic_nsg: azure.NetworkSecurityGroup | None, src_ip: str, dst_ip: str, dst_port: int,
+                      protocol: str, tags: TagContext, ports: tuple[int, int]) -> list[tuple[int, int, bool]]:
+    """Which of the client's possible source ports (``ports``, inclusive) pass both NSGs: segments (first, last,
+    allowed), split at every source port boundary the rules name and merged where the verdict is the same. A
+    rule's ``sourcePortRanges`` match the connection's source port like any other field (NSG overview,
+    "Security rules")."""
+    lo, hi = ports
+    bounds = {lo, hi + 1}
+    for group in (subnet_nsg, nic_nsg):
+        for rule in ordered_rules(group, direction) if group is not None else ():
+            for text in rule.source_ports:
+                try:
+                    r = parse_port_range(text)
+                except ValueError:
+                    continue
+                bounds.update(b for b in (r.start, r.end + 1) if lo < b <= hi)
+    edges = sorted(bounds)
+    out: list[tuple[int, int, bool]] = []
+    for first, nxt in itertools.pairwise(edges):
+        ok = all(d.allowed for _, d in evaluate_path(direction, subnet_nsg, nic_nsg, src_ip, first, dst_ip, dst_port,
+                                                     protocol, tags))
+        if out and out[-1][2] == ok:
+            out[-1] = (out[-1][0], nxt - 1, ok)
+        else:
+            out.append((first, nxt - 1, ok))
+    return out
+
+
+def source_ports_note(direction: str, subnet_nsg: azure.NetworkSecurityGroup | None,
+                      nic_nsg: azure.NetworkSecurityGroup | None, src_ip: str, src_port: int, dst_ip: str,
+                      dst_port: int, protocol: str, tags: TagContext, ports: tuple[int, int]) -> str:
+    """What a trace adds when the NSGs' verdict depends on the source port: which of the client's ports pass
+    (the walk itself uses one, ``src_port``); "" when every port gets the same verdict."""
+    if not (filters_source_ports(subnet_nsg) or filters_source_ports(nic_nsg)):
+        return ""
+    split = source_port_split(direction, subnet_nsg, nic_nsg, src_ip, dst_ip, dst_port, protocol, tags, ports)
+    if len(split) < 2:
+        return ""
+    passing = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b, ok in split if ok) or "none"
+    return (f"; of the client's source ports {ports[0]}-{ports[1]} (Linux ip_local_port_range, one picked per "
+            f"connection) only {passing} pass; this trace uses {src_port}")
 
 
 def _probe_source_matches(prefix: str) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, returns, routing, snat
-from aksnet.engine.addressing import Owner, Topology
+from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import (
     DELIVERED,
     DROPPED,
@@ -35,8 +35,9 @@ from aksnet.engine.flow import (
 from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
-from aksnet.model.ids import IdKey, id_key
+from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP
+from aksnet.rules.emulation import LINUX_EPHEMERAL_PORTS
 from aksnet.rules.ietf import DNS_PORT
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
@@ -208,13 +209,17 @@ class Walker:
         sub_nsg, nic_nsg = self._nsgs(nic, subnet)
         if vnet is None or (sub_nsg is None and nic_nsg is None):
             return
+        tags = self.tags_for(vnet)
         results = nsg.evaluate_path(direction, sub_nsg, nic_nsg, pkt.src_ip, pkt.src_port, pkt.dst_ip,
-                                    pkt.dst_port, pkt.protocol, self.tags_for(vnet))
-        for level, d in results:
+                                    pkt.dst_port, pkt.protocol, tags)
+        ports = nsg.source_ports_note(direction, sub_nsg, nic_nsg, pkt.src_ip, pkt.src_port, pkt.dst_ip, pkt.dst_port,
+                                      pkt.protocol, tags, LINUX_EPHEMERAL_PORTS)
+        for i, (level, d) in enumerate(results):
             where = f"NSG {direction.lower()} ({level} {d.nsg.name if d.nsg else '?'})"
-            self._hop(st, where, "allow" if d.allowed else "deny", d.describe(), pkt)
+            rule = d.describe() + (ports if i == len(results) - 1 else "")
+            self._hop(st, where, "allow" if d.allowed else "deny", rule, pkt)
             if not d.allowed:
-                raise _Stop(DROPPED, f"{where}: {d.describe()}")
+                raise _Stop(DROPPED, f"{where}: {rule}")
 
     # -- on a node ------------------------------------------------------------------------------------
     def _from_host(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:
@@ -413,7 +418,7 @@ class Walker:
         """The VNet fabric delivers ``pkt`` to whoever holds ``target`` (the destination or a next hop) within
         ``vnet`` and its peerings: other VNets are separate worlds even when their address spaces overlap."""
         scope = self.topo.reachable_vnet_ids(vnet)
-        owner = self._owner_in(target, scope)
+        owner = self.topo.owner_in(target, scope)
         if owner.kind == "pod" and owner.pod is not None and not via_udr:
             if self.flavour in ("kubenet", "overlay"):
                 self._drop(st, "VNet", f"no NIC in the VNet holds {target}: {self.flavour} pod addresses are "
@@ -462,24 +467,6 @@ class Walker:
         vm = self.topo.vm_by_nic.get(id_key(nic.id))
         self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
-
-    def _owner_in(self, ip: str, scope: set[IdKey]) -> Owner:
-        """``topo.owner`` limited to the VNets of ``scope``: a pod, private frontend or private endpoint of a VNet
-        outside it is not there (an unpeered VNet with the same addresses)."""
-        owner = self.topo.owner(ip)
-        where: str | None = None
-        if owner.kind == "pod" and owner.node is not None:
-            nic = self.topo.nic_of_node(owner.node)
-            where = self.topo.vnet_id_of_nic(nic) if nic else ""
-        elif owner.kind == "lb-frontend" and owner.frontend is not None and owner.public_ip is None:
-            v = self.topo.vnet_of_subnet.get(id_key(owner.frontend.subnet_id))
-            where = id_key(v.id) if v else ""
-        elif owner.kind == "private-endpoint" and owner.private_endpoint is not None:
-            v = self.topo.vnet_of_subnet.get(id_key(owner.private_endpoint.subnet_id))
-            where = id_key(v.id) if v else ""
-        if where is not None and where not in scope:
-            return Owner("unknown", ip, ip)
-        return owner
 
     def pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
         """For Azure CNI pod subnet (dynamic IP): the pod subnet holding a pod address; else (None, None)."""

@@ -18,6 +18,12 @@ def _frontend(f: FrontendExposure) -> list[str]:
         lines.append(f"    loadBalancerSourceRanges: {', '.join(f.source_ranges)}")
     if f.outside:
         lines.append(f"    outside the ranges: {f.outside}")
+    if len({(status, rule) for _, _, status, rule in f.by_source}) == 1:
+        ranges = ", ".join(label for label, *_ in f.by_source)
+        lines.append(f"    the same from every source range the NSGs and source ranges distinguish ({ranges})")
+    else:
+        for label, client, status, rule in f.by_source:
+            lines.append(f"    from {label} ({client}): {status} — {rule}")
     return lines
 
 

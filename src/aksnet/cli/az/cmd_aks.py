@@ -103,8 +103,24 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
         ssh_public_key=_ssh_key(ssh_key_value, generate_ssh_keys, no_ssh_key))
     with command_transaction() as tx:
         result = create_cluster(tx, req)
+        _check_bootstrap(tx, result.cluster)
     _warn(result.warnings)
     return None if no_wait else _view(result.cluster)
+
+
+def _check_bootstrap(tx: Any, cluster: dict[str, Any]) -> None:
+    """A UDR-routed cluster's nodes must reach mcr.microsoft.com:443 through its default route while they
+    provision, or AKS fails the create (VMExtensionProvisioningError, exit status 50); the transaction is rolled
+    back so the workspace stays as it was."""
+    from aksnet.analyses.bootstrap import blocked_bootstrap, provisioning_error
+    from aksnet.errors import AzureError
+    from aksnet.io.twin_loader import load_twin
+
+    if (cluster.get("properties", {}).get("networkProfile") or {}).get("outboundType") != "userDefinedRouting":
+        return
+    blocked = blocked_bootstrap(load_twin(tx), str(cluster["id"]))
+    if blocked is not None:
+        raise AzureError("VMExtensionProvisioningError", provisioning_error(*blocked))
 
 
 def aks_show(resource_group_name: str, name: str) -> Any:
