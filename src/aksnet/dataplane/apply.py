@@ -124,10 +124,11 @@ def create_units(plan: Plan, state: State) -> list[str]:
         return []
     state.intend_netns([u.netns for u in new])
     netlink.create_netns_batch([u.netns for u in new])
-    for u in new:
-        netlink.build_unit(u)
-        state.units_built([UnitRecord(u.key, u.netns, u.digest, u.parent,
-                                      tuple(v.name for v in u.uplinks) if u.parent else ())])
+    with netlink.parent_sockets() as parents:
+        for u in new:
+            netlink.build_unit(u, parents)
+            state.units_built([UnitRecord(u.key, u.netns, u.digest, u.parent,
+                                          tuple(v.name for v in u.uplinks) if u.parent else ())])
     return [u.key for u in new]
 
 

@@ -116,13 +116,6 @@ def teardown_orphans() -> DownReport:
     return cleanup.down_orphans()
 
 
-def is_up(home: Path) -> bool:
-    """This workspace's own data plane is up (a lost workspace's ledger at the same path does not count)."""
-    state = record.read(tag_of(home))
-    header = state.header
-    return header is not None and header.identity == journal.workspace_identity(home, create=False)
-
-
 def own_state(home: Path) -> State:
     """This workspace's ledger; raises when the data plane is down or belongs to a lost workspace."""
     state = record.read(tag_of(home))
