@@ -37,7 +37,8 @@ class ArgParser(argparse.ArgumentParser):
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from-dir", metavar="DIR", help="analyse a directory of plain manifests instead of the workspace")
+    p.add_argument("--from-dir", metavar="DIR", help="analyse a directory of manifests or kubectl "
+                   "output (read as aksnet import reads a dump) instead of the workspace")
     p.add_argument("--engine", choices=ENGINES,
                    help="network policy engine profile (default: the cluster's networkPolicy; upstream for --from-dir)")
     p.add_argument("--context", help="kubeconfig context of the workspace cluster (default: current context)")
