@@ -48,3 +48,40 @@ def test_identity_errors(home: Path, args: tuple[str, ...], code: int, err: str)
     _ok("az", "group", "create", "-n", "rg", "-l", "eastus")
     r = run_cli("az", *args)
     assert r.code == code and r.err.startswith(err), r.err
+
+
+def test_private_dns_link_makes_a_private_cluster_resolvable_from_a_peered_vnet(home: Path) -> None:
+    """learn.microsoft.com/azure/aks/private-clusters: a peered VNet needs a link to the cluster's zone."""
+    _ok("az", "group", "create", "-n", "rg", "-l", "eastus")
+    _ok("az", "aks", "create", "-g", "rg", "-n", "p", "--enable-private-cluster", "--node-count", "1")
+    _ok("az", "network", "vnet", "create", "-g", "rg", "-n", "peer", "--address-prefixes", "172.16.0.0/16",
+        "--subnet-name", "s", "--subnet-prefixes", "172.16.0.0/24")
+    mc = "MC_rg_p_eastus"
+    zone = json.loads(_ok("az", "network", "private-dns", "zone", "list", "-g", mc, "--query", "[0].name"))
+    aks_vnet = json.loads(_ok("az", "network", "vnet", "list", "-g", mc, "--query", "[0].id"))
+    peer = json.loads(_ok("az", "network", "vnet", "show", "-g", "rg", "-n", "peer", "--query", "id"))
+    _ok("az", "network", "vnet", "peering", "create", "-g", "rg", "--vnet-name", "peer", "-n", "a", "--remote-vnet",
+        aks_vnet)
+    _ok("az", "network", "vnet", "peering", "create", "-g", mc, "--vnet-name", aks_vnet.rsplit("/", 1)[-1], "-n", "b",
+        "--remote-vnet", peer)
+    _ok("az", "vm", "create", "-g", "rg", "-n", "jump", "--image", "Ubuntu2204", "--vnet-name", "peer", "--subnet", "s",
+        "--generate-ssh-keys")
+    fqdn = json.loads(_ok("az", "aks", "show", "-g", "rg", "-n", "p", "--query", "privateFqdn"))
+    assert "UNRESOLVED" in run_cli("trace", "vm/jump", fqdn, "--port", "443").out
+    link = json.loads(_ok("az", "network", "private-dns", "link", "vnet", "create", "-g", mc, "-z", zone, "-n", "l",
+                          "-v", peer, "-e", "false"))
+    assert link["virtualNetwork"]["id"] == peer and link["registrationEnabled"] is False
+    assert "DELIVERED" in run_cli("trace", "vm/jump", fqdn, "--port", "443").out
+    again = run_cli("az", "network", "private-dns", "link", "vnet", "create", "-g", mc, "-z", zone, "-n", "l2", "-v",
+                    peer)
+    assert again.code == 1 and "(Conflict)" in again.err
+    assert json.loads(_ok("az", "network", "private-dns", "zone", "show", "-g", mc, "-n", zone, "--query",
+                          "numberOfVirtualNetworkLinks")) == 2
+
+
+def test_private_dns_zone_create(home: Path) -> None:
+    _ok("az", "group", "create", "-n", "rg", "-l", "eastus")
+    zone = json.loads(_ok("az", "network", "private-dns", "zone", "create", "-g", "rg", "-n", "contoso.internal"))
+    assert (zone["name"], zone["location"], zone["numberOfRecordSets"]) == ("contoso.internal", "global", 1)
+    r = run_cli("az", "network", "private-dns", "zone", "create", "-g", "rg", "-n", "contoso.internal")
+    assert r.code == 1 and "(PreconditionFailed)" in r.err

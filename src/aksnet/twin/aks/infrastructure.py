@@ -26,6 +26,7 @@ from aksnet.twin.aks.defaults import (
     OUTBOUND_RULE_IDLE_TIMEOUT,
 )
 from aksnet.twin.arm import KIND_GROUP, Doc, deterministic_uuid, etag
+from aksnet.twin.network import private
 
 LB_NAME = "kubernetes"  # cloud-provider-azure: the cluster name "kubernetes" [CPA getAzureLoadBalancerName]
 BACKEND_POOL = "kubernetes"
@@ -239,7 +240,7 @@ def create_private_endpoint(tx: Transaction, *, node_rg: str, location: str, clu
     if zone == "system":
         zone_name = private_fqdn.split(".", 1)[1]
         zone_id = network.network_id(node_rg, "privateDnsZones", zone_name)
-        _put_zone(tx, zone_id, zone_name)
+        private.put_zone(tx, zone_id, zone_name, record_sets=2)
     else:
         zone_id = zone_setting
         parsed = parse_resource_id(zone_id)
@@ -251,17 +252,6 @@ def create_private_endpoint(tx: Transaction, *, node_rg: str, location: str, clu
     _put_record(tx, zone_id, label, ip)
     _put_link(tx, zone_id, vnet_id)
     return pe_id, ip
-
-
-def _put_zone(tx: Transaction, zone_id: str, zone_name: str) -> None:
-    tx.put(names.KIND_PRIVATE_DNS_ZONE, zone_id, {
-        "id": zone_id, "name": zone_name, "type": "Microsoft.Network/privateDnsZones", "location": "global",
-        "etag": deterministic_uuid("zone-etag", zone_id.lower()),
-        "properties": {"provisioningState": "Succeeded", "maxNumberOfRecordSets": 25000,
-                       "maxNumberOfVirtualNetworkLinks": 1000,
-                       "maxNumberOfVirtualNetworkLinksWithRegistration": 100, "numberOfRecordSets": 2,
-                       "numberOfVirtualNetworkLinks": 1, "numberOfVirtualNetworkLinksWithRegistration": 0},
-    })
 
 
 def _put_record(tx: Transaction, zone_id: str, label: str, ip: str) -> None:
@@ -277,13 +267,7 @@ def _put_record(tx: Transaction, zone_id: str, label: str, ip: str) -> None:
 
 def _put_link(tx: Transaction, zone_id: str, vnet_id: str) -> None:
     link_name = deterministic_uuid("link", zone_id.lower(), vnet_id.lower()).replace("-", "")[:24]
-    rid = f"{zone_id}/virtualNetworkLinks/{link_name}"
-    tx.put(names.KIND_PRIVATE_DNS_LINK, rid, {
-        "id": rid, "name": link_name, "type": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
-        "location": "global", "etag": deterministic_uuid("link-etag", rid.lower()),
-        "properties": {"provisioningState": "Succeeded", "registrationEnabled": False,
-                       "virtualNetwork": {"id": vnet_id}, "virtualNetworkLinkState": "Completed"},
-    })
+    private.put_vnet_link(tx, zone_id, link_name, vnet_id)
 
 
 def cluster_resource_id(resource_group: str, name: str) -> str:
