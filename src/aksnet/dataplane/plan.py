@@ -167,15 +167,19 @@ def _pod_units(topo: Topology, tag: str, node_units: dict[str, Unit], flavour: s
 
 
 def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
-                only: Sequence[tuple[int, str]] | None = None) -> n.Table:
+                only: Sequence[tuple[int, str]] | None = None, local_only: bool = False) -> n.Table:
     """The echo agent answers in this namespace: on every TCP/UDP port (VMs, internet hosts, as the twin's
     VMs and internet hosts accept any port) or only on ``only`` (a pod's declared TCP containerPorts: the
     twin refuses other ports), by redirecting them to the agent's one port. A pod's declared UDP ports get
-    real sockets instead (the agent could not tell the original port of a redirected datagram)."""
+    real sockets instead (the agent could not tell the original port of a redirected datagram). ``local_only``
+    (VMs): only packets addressed to the host itself, so a virtual appliance forwards (or, without IP
+    forwarding, drops) what a route sends through it instead of answering it."""
     t = n.Table("ip", "aksnet-echo")
     t.chain("prerouting", hook="prerouting", ctype="nat", prio=-100)
     for proto, excl in (("tcp", excluded_tcp), ("udp", excluded_udp)):
         exprs = [n.match(n.meta("l4proto"), proto)]
+        if local_only:
+            exprs.append(n.match(n.fib_daddr_type(), "local"))
         if only is None:
             ports = sorted(set(excl) | {tn.ECHO_PORT})
             exprs.append(n.match(n.payload("th", "dport"), n.anon_set(ports), "!="))
@@ -221,10 +225,11 @@ class _Parts:
     resolv: list[tuple[str, str]] = field(default_factory=list)
     nginx: list[NginxSpec] = field(default_factory=list)
 
-    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...]) -> None:
-        """A host that answers on every port: an echo listener and an echo table without exclusions."""
+    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False) -> None:
+        """A host that answers on every port: an echo listener and an echo table without exclusions
+        (``local_only``: for its own addresses only)."""
         self.listeners.append(Listener(netns, identity))
-        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), ())])))
+        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), (), local_only=local_only)])))
 
 
 def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
@@ -285,7 +290,7 @@ def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -
         if h.kind == "node" and h.node is not None:
             node_units[h.node.name] = u
         else:
-            parts.echo_host(h.netns, h.identity)
+            parts.echo_host(h.netns, h.identity, local_only=True)
     return node_units
 
 
