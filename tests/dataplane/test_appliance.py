@@ -11,52 +11,43 @@ from pathlib import Path
 
 import pytest
 
-from aksnet.dataplane import names
 from tests.conftest import run_cli
-from tests.dataplane.realnet import our_netns, requires_dataplane
+from tests.dataplane.realnet import brought_down, cli_ok, requires_dataplane
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 
 
-def _ok(*args: str) -> str:
-    r = run_cli(*args)
-    assert r.code == 0, (args, r.out, r.err)
-    return r.out
-
-
 @pytest.fixture
 def appliance(home: Path) -> Iterator[Path]:
-    _ok("az", "group", "create", "-n", "rg", "-l", "eastus")
-    _ok("az", "network", "vnet", "create", "-g", "rg", "-n", "vnet", "--address-prefixes", "10.0.0.0/8",
+    cli_ok("az", "group", "create", "-n", "rg", "-l", "eastus")
+    cli_ok("az", "network", "vnet", "create", "-g", "rg", "-n", "vnet", "--address-prefixes", "10.0.0.0/8",
         "--subnet-name", "clients", "--subnet-prefixes", "10.1.0.0/24")
     for name, prefix in (("nva", "10.2.0.0/24"), ("apps", "10.3.0.0/24")):
-        _ok("az", "network", "vnet", "subnet", "create", "-g", "rg", "--vnet-name", "vnet", "-n", name,
+        cli_ok("az", "network", "vnet", "subnet", "create", "-g", "rg", "--vnet-name", "vnet", "-n", name,
             "--address-prefixes", prefix)
     for vm, subnet, ip in (("client", "clients", "10.1.0.4"), ("nva", "nva", "10.2.0.4"), ("app", "apps", "10.3.0.4")):
-        _ok("az", "vm", "create", "-g", "rg", "-n", vm, "--image", "Ubuntu2204", "--vnet-name", "vnet", "--subnet",
+        cli_ok("az", "vm", "create", "-g", "rg", "-n", vm, "--image", "Ubuntu2204", "--vnet-name", "vnet", "--subnet",
             subnet, "--private-ip-address", ip, "--nsg", "", "--public-ip-address", "", "--generate-ssh-keys")
     for table, subnet, prefix in (("to-apps", "clients", "10.3.0.0/24"), ("to-clients", "apps", "10.1.0.0/24")):
-        _ok("az", "network", "route-table", "create", "-g", "rg", "-n", table)
-        _ok("az", "network", "route-table", "route", "create", "-g", "rg", "--route-table-name", table, "-n", "via-nva",
-            "--address-prefix", prefix, "--next-hop-type", "VirtualAppliance", "--next-hop-ip-address", "10.2.0.4")
-        _ok("az", "network", "vnet", "subnet", "update", "-g", "rg", "--vnet-name", "vnet", "-n", subnet,
+        cli_ok("az", "network", "route-table", "create", "-g", "rg", "-n", table)
+        cli_ok("az", "network", "route-table", "route", "create", "-g", "rg", "--route-table-name", table, "-n",
+               "via-nva", "--address-prefix", prefix, "--next-hop-type", "VirtualAppliance", "--next-hop-ip-address",
+               "10.2.0.4")
+        cli_ok("az", "network", "vnet", "subnet", "update", "-g", "rg", "--vnet-name", "vnet", "-n", subnet,
             "--route-table", table)
-    try:
+    with brought_down(home):
         yield home
-    finally:
-        run_cli("down")
-        assert our_netns(names.workspace_tag(home)) == []
 
 
 def test_appliance_forwards_only_with_ip_forwarding(appliance: Path) -> None:
     flow = ("vm/client", "vm/app", "--port", "80")
     assert run_cli("trace", *flow).code == 1  # dropped at the appliance's NIC
-    _ok("up")
+    cli_ok("up")
     assert run_cli("probe", *flow).code == 1
-    _ok("az", "network", "nic", "update", "-g", "rg", "-n", "nvaVMNic", "--ip-forwarding", "true")
-    _ok("up")
-    twin = json.loads(_ok("trace", *flow, "-o", "json"))
+    cli_ok("az", "network", "nic", "update", "-g", "rg", "-n", "nvaVMNic", "--ip-forwarding", "true")
+    cli_ok("up")
+    twin = json.loads(cli_ok("trace", *flow, "-o", "json"))
     assert twin["verdict"] == "delivered" and twin["backend"]["name"] == "app"
     assert any(h["component"] == "appliance nvaVMNic" for h in twin["hops"])
-    kernel = json.loads(_ok("probe", *flow, "-o", "json"))
+    kernel = json.loads(cli_ok("probe", *flow, "-o", "json"))
     assert kernel["verdict"] == "delivered" and "vm=app" in kernel["probes"][0]["answer"], kernel
