@@ -21,7 +21,7 @@ from aksnet.dataplane import fabric, kubeproxy_nft, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
-from aksnet.engine import coredns, ingress, walk
+from aksnet.engine import coredns, ingress, kube_proxy, walk
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
@@ -295,9 +295,13 @@ def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -
 
 
 def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod]], with_nginx: bool) -> None:
-    """Pod units with their echo listener and table; CoreDNS pods keep port 53 for the DNS answerer and
-    ingress controller pods 80/443 for nginx; every pod gets the cluster's resolv.conf."""
+    """Pod units with their echo listener and table on the declared containerPorts and the ports Services target
+    at the pod; CoreDNS pods keep port 53 for the DNS answerer and ingress controller pods 80/443 for nginx;
+    every pod gets the cluster's resolv.conf."""
     dns_ips = _coredns_pod_ips(topo)
+    targeted: dict[str, set[tuple[int, str]]] = {}  # ports Services send to a pod: it answers there too
+    for ip, port, proto in kube_proxy.target_ports(topo):
+        targeted.setdefault(ip, set()).add((port, proto))
     for unit, pod in pods:
         parts.units.append(unit)
         excl_tcp: tuple[int, ...] = ()
@@ -310,7 +314,8 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         if spec is not None:
             parts.nginx.append(spec)
             excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
-        declared = [(cp.container_port, cp.protocol.upper()) for cp in pod.ports]
+        declared = sorted({(cp.container_port, cp.protocol.upper()) for cp in pod.ports}
+                          | targeted.get(pod.pod_ip or "", set()))
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
         parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
                                         udp_ports=udp))

@@ -5,7 +5,8 @@ at the source pod → same-node bridge, or: SNAT per plugin → the subnet's eff
 routes, overlay fabric) → NSG outbound (NIC then subnet) → across the VNet / to the internet (outbound SNAT)
 → at the destination: load balancer (frontend → rule → pool → probe), NSG inbound (subnet then NIC),
 kube-proxy on the receiving node (external traffic policies, masquerade), ingress NetworkPolicy at the
-destination pod → delivery: a declared container port answers (the echo backend), anything else is refused.
+destination pod → delivery: a declared container port or a port a Service targets at the pod answers (the echo
+backend), anything else is refused.
 NSGs and the NetworkPolicy enforcers are stateful, so they allow the reply of a delivered flow; its route
 back is checked by ``aksnet.engine.returns`` (next hop None, asymmetric paths through appliances). Addresses
 resolve within the sending VNet and its peerings; a virtual appliance forwards only with IP forwarding on.
