@@ -13,12 +13,10 @@ import sys
 
 from aksnet.analyses import dns as dns_q
 from aksnet.cli.common import command_transaction
-from aksnet.engine.coredns import DnsAnswer
 from aksnet.errors import UsageError
 from aksnet.io.twin_snapshot import load_twin_cached as load_twin
+from aksnet.render.dns_text import TIMED_OUT, render_nslookup
 from aksnet.twin import kubeconfig
-
-TIMED_OUT = ";; connection timed out; no servers could be reached"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,31 +35,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resolv-conf", action="store_true", help="also print the pod's /etc/resolv.conf")
     p.add_argument("--context", default=None, help="kubeconfig context (default: the current one)")
     return p
-
-
-def render_nslookup(answer: DnsAnswer, question: str) -> str:
-    """nslookup's layout for one answer."""
-    lines = [f"Server:\t\t{answer.server}", f"Address:\t{answer.server}#53", ""]
-    if answer.rcode == "NXDOMAIN":
-        lines.append(f"** server can't find {question}: NXDOMAIN")
-        return "\n".join(lines)
-    if not answer.answer:
-        lines.append(f"*** Can't find {question}: No answer")
-        return "\n".join(lines)
-    if not answer.authoritative:
-        lines.append("Non-authoritative answer:")
-    for r in answer.answer:
-        if r.rtype in ("A", "AAAA"):
-            lines += [f"Name:\t{r.name}", f"Address: {r.data}"]
-        elif r.rtype == "CNAME":
-            lines.append(f"{r.name}\tcanonical name = {r.data}")
-        elif r.rtype == "SRV":
-            lines.append(f"{r.name}\tservice = {r.data}")
-        elif r.rtype == "PTR":
-            lines.append(f"{r.name}\tname = {r.data}")
-        elif r.rtype == "TXT":
-            lines.append(f"{r.name}\ttext = {r.data}")
-    return "\n".join(lines)
 
 
 def run(argv: list[str]) -> int:

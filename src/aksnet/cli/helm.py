@@ -374,6 +374,9 @@ def _globals_last(argv: list[str]) -> list[str]:
     return rest[:depth] + lead + rest[depth:]
 
 
+UNREACHABLE = "Unable to connect to the server: "
+
+
 def run(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)
@@ -406,5 +409,9 @@ def run(argv: list[str]) -> int:
         text = text[len("error: "):] if text.startswith("error: ") else text
         if "current-context" in text or ("context" in text and "does not exist" in text):
             text = f"Kubernetes cluster unreachable: {text}"
+        elif text.startswith(UNREACHABLE):  # a deleted cluster: helm asks the API server for /version first
+            reason = text[len(UNREACHABLE):]
+            host = reason.split("lookup ", 1)[-1].split(":", 1)[0]
+            text = f'Kubernetes cluster unreachable: Get "https://{host}:443/version": {reason}'
         print(f"Error: {text}", file=sys.stderr)
         return 1

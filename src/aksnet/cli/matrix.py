@@ -8,14 +8,17 @@ through ``aksnet.io.manifest_dir``. Usage errors exit 2 (argparse style, raised 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
-from aksnet.analyses.matrix import MatrixResult, compute_matrix
+from aksnet.analyses.matrix import stream_matrix
 from aksnet.engine.netpol.profiles import ENGINES
-from aksnet.errors import KubeError, UsageError
+from aksnet.errors import AksnetError, KubeError, UsageError
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
@@ -23,6 +26,7 @@ from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md
 RENDERERS: dict[str, ModuleType] = {"txt": connlist_txt, "json": connlist_json, "csv": connlist_csv,
                                     "md": connlist_md, "dot": connlist_dot}
 FORMATS = tuple(RENDERERS)
+CHUNK_CHARS = 1 << 20  # characters per write() of the output (tests inject a small one)
 
 
 class ArgParser(argparse.ArgumentParser):
@@ -113,8 +117,21 @@ def load_cluster(args: argparse.Namespace) -> ClusterState:
     return replace(cs, policy_engine=args.engine) if args.engine else cs
 
 
-def render(result: MatrixResult, fmt: str) -> str:
-    return str(RENDERERS[fmt].render_connlist(result))
+def write_chunks(chunks: Iterable[str], out: TextIO | None = None) -> None:
+    """Write the output piece by piece (each piece one ``write()``, flushed), so that its size is bounded by
+    neither memory nor a single system call. A failed write (disk full, closed pipe) is an error: exit 1
+    with the reason, never a silently truncated output with exit 0."""
+    stream = out if out is not None else sys.stdout
+    try:
+        for chunk in chunks:
+            stream.write(chunk)
+            stream.flush()
+    except OSError as exc:
+        if stream is sys.stdout:
+            with contextlib.suppress(OSError, ValueError):  # nothing more reaches a failed stdout at exit either
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = exc.strerror or str(exc)
+        raise AksnetError(f"error: writing the output failed: {reason}") from exc
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -166,7 +183,7 @@ def run(argv: list[str]) -> int:
     if args.path:
         from dataclasses import replace
 
-        from aksnet.analyses.matrix import walk_path_plugin
+        from aksnet.analyses.matrix_path import walk_path_plugin
 
         if args.from_dir:
             raise UsageError("error: --path needs a workspace cluster (Azure resources); it cannot be combined "
@@ -175,17 +192,17 @@ def run(argv: list[str]) -> int:
         if args.engine:
             cluster = replace(cluster, policy_engine=args.engine)
         plugin = walk_path_plugin(twin, cluster)
-        result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
-                                namespace=args.namespace, focus=args.focus, extra_peers=plugin.extra_peers,
-                                path=plugin.filter, extra_targets=plugin.targets)
+        result = stream_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
+                               namespace=args.namespace, focus=args.focus, extra_peers=plugin.extra_peers,
+                               path=plugin.filter, extra_targets=plugin.targets)
         result.routes = ingress_rows(twin, cluster, args.pods, args.namespace, args.focus)
     else:
         cluster = load_cluster(args)
-        result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
-                                namespace=args.namespace, focus=args.focus)
+        result = stream_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
+                               namespace=args.namespace, focus=args.focus)
     print_warnings(result.warnings)
     if not result.enforced:
         print_warnings([f"network policy engine '{result.engine}': NetworkPolicy objects are stored but not "
                         "enforced; every pod can reach every pod"])
-    sys.stdout.write(render(result, args.output))
+    write_chunks(RENDERERS[args.output].render_chunks(result, CHUNK_CHARS))
     return report_source(cluster, 0)

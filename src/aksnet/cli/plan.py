@@ -58,7 +58,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanInput:
     """A cluster that does not exist yet, from ``az aks create`` flags (az's and the RP's rules apply)."""
     from aksnet.model.addr import parse_ipv4_network
-    from aksnet.twin.aks import capacity, context
+    from aksnet.twin.aks import capacity, context, validation_rp
     from aksnet.twin.aks.resolve import resolve_spec
     from aksnet.twin.aks.spec import ClusterRequest
 
@@ -73,6 +73,10 @@ def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanIn
                          max_count=ns.max_count)
     try:
         spec = resolve_spec(req, tx.meta_get("aks.default_network_plugin") if tx else None)
+        # the RP's hard limits answer at once: 1,000 nodes per pool, maxPods 10-250 (kubenet's 400-node limit
+        # stays a note: plan is for exploring)
+        validation_rp.check_count(spec.node_count)
+        validation_rp.check_max_pods(spec.max_pods, spec.node_count)
     except (AzCliError, AzureError) as exc:
         raise UsageError(f"aksnet plan: {exc.render()}") from None
     subnet_prefix, used = None, 0

@@ -30,6 +30,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from aksnet.rules.kubernetes import CLUSTER_DOMAIN
+
 SO_ORIGINAL_DST = 80
 IP_RECVORIGDSTADDR = 20
 HTTP_METHODS = (b"GET ", b"POST ", b"PUT ", b"HEAD ", b"DELETE ", b"PATCH ", b"OPTIONS ")
@@ -161,7 +163,7 @@ class DnsAnswerer:
         if m and qtype == "A":
             reply.add_answer(*RR.fromZone(f"{name}. 30 IN A {'.'.join(m.groups())}"))
             return bytes(reply.pack())
-        if name.endswith("cluster.local") or name.endswith("in-addr.arpa"):
+        if name.endswith(CLUSTER_DOMAIN) or name.endswith("in-addr.arpa"):
             reply.header.rcode = RCODE.NXDOMAIN
             return bytes(reply.pack())
         if name in self.upstream and qtype == "A":

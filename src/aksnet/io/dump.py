@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from aksnet.io.manifests import typed_list_item
+from aksnet.io.manifests import MAX_DEPTH, nesting_depth, typed_list_item
 
 Doc = dict[str, Any]
 
@@ -151,10 +151,18 @@ def read_dump(root: Path) -> Dump:
         manifest = path.suffix in MANIFEST_SUFFIXES
         try:
             raws = _parse(path.read_text(encoding="utf-8"))
+            if any(nesting_depth(raw) > MAX_DEPTH for raw in raws):
+                raise RecursionError
         except (OSError, UnicodeDecodeError) as exc:
             if manifest:
                 dump.problems.append(f"error: error reading {rel}: {exc}")
             dump.files[rel] = "not readable text"
+            continue
+        except (RecursionError, ValueError) as exc:  # hostile nesting; a number JSON cannot convert
+            why = f"exceeded max depth of {MAX_DEPTH}" if isinstance(exc, RecursionError) else str(exc)
+            if manifest:
+                dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {why}")
+            dump.files[rel] = "neither JSON nor YAML"
             continue
         except yaml.YAMLError as exc:
             if not manifest:

@@ -15,7 +15,7 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.io import k8s_model
 from aksnet.io.dump import Dump, read_dump
-from aksnet.io.manifests import manifest_files, parse_text
+from aksnet.io.manifests import manifest_files, parse_text, read_manifest_file
 from aksnet.io.policy_kinds import engine_policies, is_kubernetes_network_policy
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState
@@ -28,11 +28,7 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
         raise KubeError(f'error: the path "{path}" does not exist')
     out: list[dict[str, Any]] = []
     for f in manifest_files(path, recursive=True):
-        try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise KubeError(f"error: error reading {f}: {exc}") from exc
-        out.extend(d.body for d in parse_text(text, str(f)))
+        out.extend(d.body for d in parse_text(read_manifest_file(f), str(f)))
     return out
 
 

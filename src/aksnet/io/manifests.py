@@ -1,12 +1,15 @@
 """Reading Kubernetes manifests: YAML (multi-document) or JSON, from a file, a directory or stdin.
 
 Uses libyaml's safe loader when available (fast), and expands ``kind: List``/``*List`` documents into
-their items, as kubectl does. Errors name the file (and line for YAML syntax errors) in kubectl's style;
+their items, as kubectl does. Hostile input stops here with kubectl's parse errors: bytes that are not
+UTF-8 (or UTF-16 with a BOM), and documents nested deeper than :data:`MAX_DEPTH`.
+Errors name the file (and line for YAML syntax errors) in kubectl's style;
 a syntax error anywhere means nothing is returned (kubectl applies nothing from a file it cannot parse).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Iterable
@@ -24,6 +27,9 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+# How deeply a manifest may nest. go-yaml and Go's encoding/json stop at 10,000; aksnet stops far earlier,
+# because Python code walks documents recursively (no Kubernetes object nests more than a few dozen levels).
+MAX_DEPTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,53 @@ class SourceDocument:
     body: dict[str, Any]
 
 
+def _yaml_error(source: str, problem: str) -> KubeError:
+    return KubeError(f"error: error parsing {source}: error converting YAML to JSON: yaml: {problem}")
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Manifest bytes → text as go-yaml reads them: UTF-8 (a BOM dropped) or UTF-16 with a BOM; other bytes
+    are go-yaml's ``invalid leading UTF-8 octet``."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _yaml_error(source, "invalid Unicode character") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _yaml_error(source, "invalid leading UTF-8 octet") from None
+
+
+def read_manifest_file(path: Path) -> str:
+    """The text of one manifest file (kubectl's read errors, go-yaml's encoding rules)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KubeError(f"error: open {path}: {(exc.strerror or str(exc)).lower()}") from exc
+    return decode_text(data, str(path))
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply lists and maps nest in ``value`` (iteratively: a hostile document must not exhaust the
+    stack)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict):
+            items: Iterable[Any] = v.values()
+        elif isinstance(v, list):
+            items = v
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((item, depth + 1) for item in items)
+    return deepest
+
+
 def parse_text(text: str, source: str) -> list[SourceDocument]:
     """All objects in one YAML/JSON text; ``kind: List`` expanded; empty documents skipped."""
     try:
@@ -42,6 +95,12 @@ def parse_text(text: str, source: str) -> list[SourceDocument]:
             raw_docs: Iterable[Any] = [json.loads(text)]
         else:
             raw_docs = list(yaml.load_all(text, Loader=_Loader))
+    except RecursionError:
+        raise _yaml_error(source, f"exceeded max depth of {MAX_DEPTH}") from None
+    except ValueError as exc:  # a JSON number too large to convert, a NUL in libyaml's input
+        if isinstance(exc, json.JSONDecodeError):
+            raise KubeError(f"error: error parsing {source}: {exc.msg} at line {exc.lineno}") from exc
+        raise _yaml_error(source, str(exc)) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"
@@ -53,6 +112,8 @@ def parse_text(text: str, source: str) -> list[SourceDocument]:
         raise KubeError(f"error: error parsing {source}: {exc.msg} at line {exc.lineno}") from exc
     out: list[SourceDocument] = []
     for raw in raw_docs:
+        if nesting_depth(raw) > MAX_DEPTH:
+            raise _yaml_error(source, f"exceeded max depth of {MAX_DEPTH}")
         for doc in _expand(raw, source):
             out.append(SourceDocument(source, len(out), doc))
     return out
@@ -61,7 +122,7 @@ def parse_text(text: str, source: str) -> list[SourceDocument]:
 def _looks_json(text: str) -> bool:
     try:
         json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return False
     return True
 
@@ -109,8 +170,10 @@ def manifest_files(path: Path, recursive: bool = False) -> list[Path]:
 def load_path(spec: str, recursive: bool = False) -> list[SourceDocument]:
     """Objects from ``-f SPEC``: a file, a directory, or ``-`` for stdin."""
     if spec == "-":
-        return parse_text(sys.stdin.read(), "STDIN")
+        stdin = getattr(sys.stdin, "buffer", None)
+        text = decode_text(stdin.read(), "STDIN") if stdin is not None else sys.stdin.read()
+        return parse_text(text, "STDIN")
     out: list[SourceDocument] = []
     for f in manifest_files(Path(spec), recursive):
-        out.extend(parse_text(f.read_text(encoding="utf-8"), str(f)))
+        out.extend(parse_text(read_manifest_file(f), str(f)))
     return out

@@ -32,7 +32,10 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
 
 def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     """Run every controller of the cluster once, in order, then write the object cache back (controllers
-    share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``)."""
+    share one per-command cache of the cluster's documents, ``aksnet.twin.kube.objects``). A cluster that no
+    longer exists (``az aks delete``, ``az group delete``) has no controllers: nothing of it is re-created."""
+    if not tx.exists(objects.KIND_CLUSTER, cluster_id):
+        return
     # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep the
     # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
     # apply, az …) are stored as given (the object cache is still written back).

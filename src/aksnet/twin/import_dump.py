@@ -20,6 +20,7 @@ from aksnet.io.arm_ids import parse_resource_id
 from aksnet.io.dump import Dump
 from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.account import SUBSCRIPTION_ID
+from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.store import Transaction
 from aksnet.twin import kubeconfig
 from aksnet.twin.kube_store import k8s_key, k8s_kind
@@ -78,7 +79,7 @@ def missing_data(dump: Dump, cluster: dict[str, Any]) -> list[str]:
     lb_services = [d for d in dump.k8s if d.get("kind") == "Service"
                    and (d.get("spec") or {}).get("type") == "LoadBalancer"]
     lbs = {str(d.get("name", "")).lower() for d in dump.arm_of("microsoft.network/loadbalancers")}
-    internal = "service.beta.kubernetes.io/azure-load-balancer-internal"
+    internal = LB_INTERNAL_ANNOTATION
     for name, wanted in (("kubernetes", [s for s in lb_services if ((s.get("metadata") or {}).get("annotations")
                                                                     or {}).get(internal) != "true"]),
                          ("kubernetes-internal", [s for s in lb_services if ((s.get("metadata") or {})

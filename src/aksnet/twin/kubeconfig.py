@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from aksnet.errors import KubeError
+from aksnet.io.arm_model import KIND_MANAGED_CLUSTER
 from aksnet.store import Transaction
 
 META_KEY = "kubeconfig"
@@ -71,20 +72,54 @@ def merge_context(config: dict[str, Any], context_name: str, cluster: dict[str, 
 
 
 def current_cluster_id(tx: Transaction, context: str | None = None) -> str:
-    """The managed cluster resource ID behind ``context`` (default: the current context)."""
-    config = load(tx)
-    name = context or config.get("current-context") or ""
+    """The managed cluster resource ID behind ``context`` (default: the current context) of the workspace
+    kubeconfig."""
+    return cluster_id_behind(tx, load(tx), context, hint=True)
+
+
+def named_entry(config: dict[str, Any], section: str, name: str) -> dict[str, Any] | None:
+    entries = config.get(section)
+    for e in entries if isinstance(entries, list) else []:
+        if isinstance(e, dict) and e.get("name") == name:
+            return e
+    return None
+
+
+def cluster_id_behind(tx: Transaction, config: dict[str, Any], context: str | None = None,
+                      hint: bool = False) -> str:
+    """The managed cluster resource ID behind ``context`` of ``config``, refused as kubectl is refused when
+    the cluster is gone: after ``az aks delete``/``az group delete`` the API server's FQDN no longer
+    resolves, so kubectl prints ``Unable to connect to the server: dial tcp: lookup <fqdn>: no such host``
+    (exit 1) and nothing of the deleted cluster can be read or re-created."""
+    name = context or str(config.get("current-context") or "")
     if not name:
-        raise KubeError(
-            "error: current-context is not set. Run 'aksnet az aks get-credentials -g RG -n CLUSTER' first."
-        )
-    ctx = next((c for c in config.get("contexts", []) if c["name"] == name), None)
+        raise KubeError("error: current-context is not set"
+                        + (". Run 'aksnet az aks get-credentials -g RG -n CLUSTER' first." if hint else ""))
+    ctx = named_entry(config, "contexts", name)
     if ctx is None:
         raise KubeError(f'error: context "{name}" does not exist')
-    cluster = next((c for c in config.get("clusters", []) if c["name"] == ctx["context"]["cluster"]), None)
+    body = ctx.get("context")
+    cname = body.get("cluster") if isinstance(body, dict) else None
+    cluster = named_entry(config, "clusters", str(cname))
     if cluster is None:
-        raise KubeError(f'error: cluster "{ctx["context"]["cluster"]}" of context "{name}" does not exist')
-    for ext in cluster["cluster"].get("extensions", []):
-        if ext.get("name") == EXTENSION:
-            return str(ext["extension"]["clusterResourceId"])
-    raise KubeError(f'error: context "{name}" does not point to an aksnet cluster')
+        raise KubeError(f'error: cluster "{cname}" of context "{name}" does not exist')
+    raw = cluster.get("cluster")
+    inner: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    server = str(inner.get("server") or "")
+    cid = ""
+    exts = inner.get("extensions")
+    for ext in exts if isinstance(exts, list) else []:
+        if isinstance(ext, dict) and ext.get("name") == EXTENSION and isinstance(ext.get("extension"), dict):
+            cid = str(ext["extension"].get("clusterResourceId") or "")
+    if not cid or not tx.exists(KIND_MANAGED_CLUSTER, cid):
+        raise KubeError(f"Unable to connect to the server: dial tcp: lookup {server_host(server)}: no such host")
+    return cid
+
+
+def server_host(server: str) -> str:
+    """The host of a kubeconfig ``server`` URL (``https://x.hcp.eastus.azmk8s.io:443`` → the FQDN)."""
+    rest = server.split("://", 1)[-1]
+    host = rest.split("/", 1)[0]
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if ":" in host else host

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import yaml
@@ -41,8 +42,11 @@ def run_run(argv: list[str]) -> int:
     if p.get("labels"):
         labels = dict(kv.split("=", 1) for kv in (p.get("labels") or "").split(",") if "=" in kv)
     c: Doc = {"name": name, "image": image, "resources": {}}
-    if p.get("port"):
-        c["ports"] = [{"containerPort": int(p.get("port") or 0)}]
+    if p.get("port"):  # kubectl run's --port is a string flag, converted with strconv.Atoi
+        port = str(p.get("port"))
+        if not re.fullmatch(r"[+-]?[0-9]+", port):
+            raise KubeError(f'error: strconv.Atoi: parsing "{port}": invalid syntax')
+        c["ports"] = [{"containerPort": int(port)}]
     if p.get("image-pull-policy"):
         c["imagePullPolicy"] = p.get("image-pull-policy")
     if p.all("env"):
@@ -172,7 +176,9 @@ def run_replace(argv: list[str]) -> int:
             try:
                 rt = s.api.resolve(d.body, d.source)
                 body = copy.deepcopy(d.body)
-                meta = body.setdefault("metadata", {})
+                body.setdefault("metadata", {})
+                s.api.decode_manifest(rt, body, d.source, "replacing")  # the same checks as apply/create
+                meta = body["metadata"]
                 if rt.namespaced:
                     meta.setdefault("namespace", s.namespace)
                 outcome = s.api.replace(body)

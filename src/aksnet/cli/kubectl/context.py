@@ -21,6 +21,8 @@ def load_config(tx: Transaction, path: str | None) -> dict[str, Any]:
         raise KubeError(f"error: stat {path}: no such file or directory")
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KubeError(f'error: error loading config file "{path}": {exc}') from exc
     except yaml.YAMLError as exc:
         raise KubeError(f"error: error loading config file \"{path}\": yaml: {exc}") from exc
     if not isinstance(data, dict):
@@ -29,26 +31,11 @@ def load_config(tx: Transaction, path: str | None) -> dict[str, Any]:
 
 
 def cluster_id(tx: Transaction, context: str | None, path: str | None) -> str:
-    """The managed cluster resource ID behind the chosen context."""
+    """The managed cluster resource ID behind the chosen context (kubectl's connection error when the
+    cluster was deleted or the context names no aksnet cluster)."""
     if path is None:
         return kubeconfig.current_cluster_id(tx, context)
-    config = load_config(tx, path)
-    name = context or config.get("current-context") or ""
-    if not name:
-        raise KubeError("error: current-context is not set")
-    ctx = next((c for c in config.get("contexts") or [] if c.get("name") == name), None)
-    if ctx is None:
-        raise KubeError(f'error: context "{name}" does not exist')
-    cname = (ctx.get("context") or {}).get("cluster")
-    cluster = next((c for c in config.get("clusters") or [] if c.get("name") == cname), None)
-    if cluster is None:
-        raise KubeError(f'error: cluster "{cname}" of context "{name}" does not exist')
-    for ext in (cluster.get("cluster") or {}).get("extensions") or []:
-        if ext.get("name") == kubeconfig.EXTENSION:
-            return str(ext["extension"]["clusterResourceId"])
-    server = (cluster.get("cluster") or {}).get("server", "")
-    raise KubeError(f"Unable to connect to the server: dial tcp: lookup {server}: no such host "
-                    "(the context does not point to an aksnet cluster)")
+    return kubeconfig.cluster_id_behind(tx, load_config(tx, path), context)
 
 
 def default_namespace(tx: Transaction, context: str | None, path: str | None) -> str:
@@ -57,6 +44,6 @@ def default_namespace(tx: Transaction, context: str | None, path: str | None) ->
         config = load_config(tx, path)
     except KubeError:
         return "default"
-    name = context or config.get("current-context") or ""
-    ctx = next((c for c in config.get("contexts") or [] if c.get("name") == name), None)
-    return str(((ctx or {}).get("context") or {}).get("namespace") or "default")
+    name = context or str(config.get("current-context") or "")
+    body = (kubeconfig.named_entry(config, "contexts", name) or {}).get("context")
+    return str((body if isinstance(body, dict) else {}).get("namespace") or "default")

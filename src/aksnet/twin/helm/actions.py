@@ -126,6 +126,7 @@ def _put(api: ApiServer, doc: Doc, namespace: str) -> None:
         body = copy.deepcopy(doc)
         body["metadata"] = {**{k: v for k, v in live["metadata"].items()
                                if k in ("uid", "resourceVersion", "creationTimestamp")}, **body["metadata"]}
+        api.decode_manifest(rt, body, None)  # an upgrade's PUT is decoded as strictly as the install's POST
         api.replace(body)
 
 
@@ -145,7 +146,14 @@ def _wrap(verb: str, exc: AksnetError) -> HelmError:
 def _deploy(tx: Transaction, cluster_id: str, api: ApiServer, chart: ChartRef, name: str, namespace: str,
             config: Doc, version: int, previous: Release | None, verb: str) -> Release:
     values = coalesce(chart.module.DEFAULTS, config)
-    docs = _annotate(chart.module.render(name, namespace, chart.version, values), name, namespace)
+    try:
+        docs = _annotate(chart.module.render(name, namespace, chart.version, values), name, namespace)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # a value of the wrong shape (a scalar where the chart walks a map or list): Go templates stop with
+        # "executing … can't evaluate field …" and helm prints it as the failure
+        chart_name = getattr(chart.module, "NAME", "chart")
+        raise _wrap(verb, AksnetError(f"template: {chart_name}: executing the chart's templates: a value has "
+                                      f"the wrong type ({type(exc).__name__}: {exc})")) from None
     if previous is None:
         _check_ownership(api, docs, name, namespace)
     now = clock.timestamp()

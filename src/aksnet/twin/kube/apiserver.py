@@ -20,7 +20,7 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import defaults, ingress_webhook, naming, objects, schema, services, validation
+from aksnet.twin.kube import defaults, ingress_webhook, limits, naming, objects, schema, services, validation
 from aksnet.twin.kube.apply_merge import (
     LAST_APPLIED,
     ordered,
@@ -50,9 +50,16 @@ class ApiError(KubeError):
 
     def with_source(self, verb: str, source: str) -> ApiError:
         """kubectl's ``error when creating "f.yaml": …`` context (Invalid errors print without it)."""
-        if self.reason == "Invalid":
+        if self.reason == "Invalid" or self.status_message.startswith("error when "):
             return self
         return ApiError(self.reason, f'error when {verb} "{source}": {self.status_message}')
+
+
+def check_request_size(doc: Doc) -> None:
+    """kube-apiserver's ``--max-request-body-bytes`` (3 MiB): a larger body is a 413."""
+    too_large = limits.request_too_large(doc)
+    if too_large:
+        raise ApiError("RequestEntityTooLarge", too_large)
 
 
 def not_found(rt: ResourceType, name: str) -> ApiError:
@@ -129,6 +136,18 @@ class ApiServer:
                 f'unknown field "{u}"' for u in unknown))
         if not isinstance(doc.get("metadata"), dict):
             raise ApiError("BadRequest", head + "metadata: Required value")
+        schema.drop_nulls(doc, rt.schema)
+
+    def decode_manifest(self, rt: ResourceType, body: Doc, source: str | None, verb: str = "creating") -> None:
+        """What the API server does with a request body before anything else: the size limit, then strict
+        decoding (errors carry kubectl's ``error when <verb> "<file>"`` context)."""
+        try:
+            check_request_size(body)
+            self.decode(rt, body)
+        except ApiError as exc:
+            if source is None:
+                raise
+            raise exc.with_source(verb, source) from None
 
     # -- reading -----------------------------------------------------------------------------------
     def get(self, rt: ResourceType, namespace: str | None, name: str) -> Doc:
@@ -166,12 +185,7 @@ class ApiServer:
         rt = self.resolve(doc, source or "STDIN")
         body = copy.deepcopy(doc)
         body.pop("status", None)
-        try:
-            self.decode(rt, body)
-        except ApiError as exc:
-            if source is None:
-                raise
-            raise exc.with_source("creating", source) from None
+        self.decode_manifest(rt, body, source)
         meta = body["metadata"]
         if rt.namespaced:
             ns = meta.get("namespace") or default_namespace
@@ -293,6 +307,7 @@ class ApiServer:
         src = source or "STDIN"
         if live is None:
             try:
+                check_request_size(body)  # the body kubectl sends carries the last-applied annotation
                 return Outcome(rt, self._create_prepared(rt, body), "created")
             except ApiError as exc:
                 raise exc.with_source("creating", src) from None
@@ -312,6 +327,8 @@ class ApiServer:
         rt = schema.BY_STORE_KIND[f"k8s:{doc['apiVersion'].rsplit('/', 1)[0] if '/' in doc['apiVersion'] else 'core'}"
                                   f"/{doc['kind']}"]
         meta = doc["metadata"]
+        if not meta.get("name"):
+            raise KubeError("error: resource name may not be empty")
         live = self.find(rt, meta.get("namespace"), meta["name"])
         if live is None:
             raise not_found(rt, meta["name"])

@@ -93,7 +93,8 @@ SERVICE_PORT = S("ServicePort", name=STR, protocol=STR, appProtocol=STR, port=I3
 SERVICE_SPEC = S(
     "ServiceSpec", ports=[SERVICE_PORT], selector=STRMAP, clusterIP=STR, clusterIPs=[STR], type=STR,
     externalIPs=[STR], sessionAffinity=STR, loadBalancerIP=STR, loadBalancerSourceRanges=[STR], externalName=STR,
-    externalTrafficPolicy=STR, healthCheckNodePort=I32, publishNotReadyAddresses=BOOL, sessionAffinityConfig=ANY,
+    externalTrafficPolicy=STR, healthCheckNodePort=I32, publishNotReadyAddresses=BOOL,
+    sessionAffinityConfig=S("SessionAffinityConfig", clientIP=S("ClientIPConfig", timeoutSeconds=I32)),
     ipFamilies=[STR], ipFamilyPolicy=STR, allocateLoadBalancerNodePorts=BOOL, loadBalancerClass=STR,
     internalTrafficPolicy=STR, trafficDistribution=STR,
 )
@@ -310,3 +311,39 @@ def _check(value: Any, node: Any, parent: Struct, path: str, go_path: str, unkno
                     return
     if not ok:
         type_errors.append(_type_error(value, parent, go_path, node))
+
+
+# -- Go's zero values --------------------------------------------------------------------------------
+def drop_nulls(doc: dict[str, Any], schema: Struct) -> None:
+    """What Go's decoder makes of JSON ``null``: a null field keeps its zero value, so it disappears from
+    the object the API server stores (``spec: null`` is an empty spec, which validation then judges); a null
+    item of a list or map becomes the item type's zero value. Call after :func:`decode_errors` found none."""
+    _zero_struct(doc, schema)
+
+
+def _zero_struct(value: dict[str, Any], node: Struct) -> None:
+    for key in list(value):
+        sub = value[key]
+        if sub is None:
+            del value[key]
+        elif key in node.fields:
+            _zero(sub, node.fields[key])
+
+
+def _zero(value: Any, node: Any) -> None:
+    if isinstance(node, Struct) and isinstance(value, dict):
+        _zero_struct(value, node)
+    elif isinstance(node, list) and isinstance(value, list):
+        item = node[0]
+        for i, v in enumerate(value):
+            if v is None:
+                value[i] = {} if isinstance(item, Struct) or item in (ANY, STRMAP) else _SCALAR_ZERO.get(item, "")
+            else:
+                _zero(v, item)
+    elif node == STRMAP and isinstance(value, dict):
+        for k, v in value.items():
+            if v is None:
+                value[k] = ""
+
+
+_SCALAR_ZERO: dict[str, Any] = {STR: "", I32: 0, I64: 0, BOOL: False, INTSTR: 0}

@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+from aksnet.twin.kube import limits
 from aksnet.twin.kube.validation_common import (
     CONFIG_KEY,
     DNS1123_LABEL,
@@ -228,6 +229,7 @@ def validate_secret(doc: Doc) -> list[str]:
     errs = validate_metadata(doc.get("metadata") or {}, False)
     data = doc.get("data") or {}
     errs += validate_data_keys(data, "data")
+    errs += limits.secret_size_errors(doc)
     if doc.get("type") == "kubernetes.io/tls":
         for key in ("tls.crt", "tls.key"):
             if key not in data:
@@ -238,6 +240,7 @@ def validate_secret(doc: Doc) -> list[str]:
 def validate_configmap(doc: Doc) -> list[str]:
     errs = validate_metadata(doc.get("metadata") or {}, False)
     errs += validate_data_keys(doc.get("data"), "data")
+    errs += limits.configmap_size_errors(doc)
     return errs
 
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from aksnet.errors import KubeError, KubeInvalid
+from aksnet.twin.kube.limits import annotation_size_errors
 
 Doc = dict[str, Any]
 
@@ -152,7 +153,7 @@ def validate_annotations(annotations: Any, path: str) -> list[str]:
     if isinstance(annotations, dict):
         for k in annotations:
             errs += validate_label_key(str(k), path)
-    return errs
+    return errs + annotation_size_errors(annotations, path)
 
 
 def validate_metadata(meta: Doc, name_is_label: bool) -> list[str]:

@@ -6,7 +6,8 @@ Rules (kube-controller-manager): a Deployment owns one ReplicaSet per pod templa
 older ones are scaled to 0 and kept up to ``revisionHistoryLimit``). ReplicaSet pods are
 ``<rs>-<5 chars>``, StatefulSet pods ``<sts>-<ordinal>``, DaemonSet pods ``<ds>-<5 chars>`` pinned to their
 node with node affinity, Job pods ``<job>-<5 chars>``. Scale-down removes pending pods first, then the
-newest. Status is written by :mod:`aksnet.twin.kube.status` after scheduling. Must not pick nodes or IPs.
+newest. A ReplicaSet or Job creates or deletes at most :data:`BURST_REPLICAS` pods per sync.
+Status is written by :mod:`aksnet.twin.kube.status` after scheduling. Must not pick nodes or IPs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.validation import selector_matches
 
 Doc = dict[str, Any]
+
+# Pods a ReplicaSet (or Job) controller creates or deletes in one sync: kube-controller-manager's
+# ``BurstReplicas`` (pkg/controller/replicaset/replica_set.go) and the Job controller's
+# ``MaxPodCreateDeletePerSync`` are both 500. One aksnet command is one sync, so scaling to 100,000 replicas
+# costs 500 pods per command (the rest follow in later syncs, as they do on a real cluster over minutes).
+BURST_REPLICAS = 500
 
 RT_POD = schema.BY_KIND["Pod"]
 RT_RS = schema.BY_KIND["ReplicaSet"]
@@ -143,12 +150,12 @@ def reconcile_replicaset(objs: ClusterObjects, rs: Doc) -> None:
     if have < want:
         hash_label = (rs["metadata"].get("labels") or {}).get("pod-template-hash")
         extra = {"pod-template-hash": hash_label} if hash_label else {}
-        for _ in range(want - have):
+        for _ in range(min(want - have, BURST_REPLICAS)):
             pname = _unique_name(objs, name, uid, ns)
             _new_pod(objs, rs, pname, extra)
             _emit(objs, rs, "SuccessfulCreate", f"Created pod: {pname}", "replicaset-controller")
     elif have > want:
-        for pod in sorted(pods, key=_scale_down_order)[: have - want]:
+        for pod in sorted(pods, key=_scale_down_order)[: min(have - want, BURST_REPLICAS)]:
             delete_pod(objs, pod)
             _emit(objs, rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}", "replicaset-controller")
 
@@ -159,9 +166,23 @@ def _template_for_hash(template: Doc) -> Doc:
             "spec": template.get("spec") or {}}
 
 
-def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc]) -> None:
+def replicasets_by_owner(replicasets: list[Doc]) -> dict[str, list[Doc]]:
+    """ReplicaSets grouped by their controller's uid (one pass, so that each Deployment finds its own in O(1))."""
+    out: dict[str, list[Doc]] = {}
+    for rs in replicasets:
+        owner = controller_uid(rs)
+        if owner is not None:
+            out.setdefault(owner, []).append(rs)
+    return out
+
+
+def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc],
+                         by_owner: dict[str, list[Doc]] | None = None) -> None:
     """DeploymentController: the ReplicaSet of the current template takes every replica (the rollout is
-    instant in the twin), older ReplicaSets are scaled to 0 and pruned to revisionHistoryLimit."""
+    instant in the twin), older ReplicaSets are scaled to 0 and pruned to revisionHistoryLimit. ``by_owner``
+    (:func:`replicasets_by_owner` of ``replicasets``) is kept up to date with them."""
+    if by_owner is None:
+        by_owner = replicasets_by_owner(replicasets)
     uid = dep["metadata"]["uid"]
     ns = dep["metadata"]["namespace"]
     name = dep["metadata"]["name"]
@@ -169,7 +190,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc])
     template = spec.get("template") or {}
     h = naming.compute_hash(_template_for_hash(template))
     rs_name = f"{name}-{h}"
-    owned = [rs for rs in replicasets if controller_uid(rs) == uid]
+    owned = list(by_owner.get(uid, ()))
     current = next((rs for rs in owned if rs["metadata"]["name"] == rs_name), None)
     replicas = 0 if spec.get("paused") and current is None else int(spec.get("replicas", 1))
     revisions = [int((rs["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision", "0"))
@@ -192,6 +213,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc])
         }
         current = apiserver.create_owned(objs, RT_RS, rs)
         replicasets.append(current)
+        by_owner.setdefault(uid, []).append(current)
         _emit(objs, dep, "ScalingReplicaSet", f"Scaled up replica set {rs_name} from 0 to {replicas}",
               "deployment-controller")
     elif int(current["spec"].get("replicas", 0)) != replicas:
@@ -227,6 +249,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc])
         for pod in list(pods_by_owner(objs).get(rs["metadata"]["uid"], [])):
             delete_pod(objs, pod)
         replicasets.remove(rs)
+        by_owner[uid].remove(rs)
 
 
 def _surge(spec: Doc, replicas: int) -> int:
@@ -323,7 +346,7 @@ def reconcile_job(objs: ClusterObjects, job: Doc) -> None:
     want = min(int(spec.get("parallelism", 1)), int(spec.get("completions", 1) or 1))
     pods = pods_by_owner(objs).get(uid, [])
     name = job["metadata"]["name"]
-    for _ in range(want - len(pods)):
+    for _ in range(min(want - len(pods), BURST_REPLICAS)):
         pname = _unique_name(objs, name, uid, job["metadata"]["namespace"])
         _new_pod(objs, job, pname, {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
                                     "controller-uid": uid, "job-name": name})
@@ -348,8 +371,9 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
     objs = objects.open_objects(tx, cluster_id)
     collect_pods_of_gone_nodes(objs)
     replicasets = objs.docs(RT_RS.store_kind)
+    by_owner = replicasets_by_owner(replicasets)
     for dep in objs.docs(RT_DEPLOY.store_kind):
-        reconcile_deployment(objs, dep, replicasets)
+        reconcile_deployment(objs, dep, replicasets, by_owner)
     live_owners = {d["metadata"]["uid"] for d in objs.docs(RT_DEPLOY.store_kind)}
     for rs in list(replicasets):
         owner = controller_uid(rs)

@@ -18,6 +18,8 @@ import base64
 import copy
 from typing import Any
 
+from aksnet.rules.ingress_nginx import CONTROLLER_CLASS
+
 Values = dict[str, Any]
 Doc = dict[str, Any]
 
@@ -44,7 +46,7 @@ DEFAULTS: Values = {
         "minAvailable": 1,
         "ingressClass": "nginx",
         "ingressClassResource": {"name": "nginx", "enabled": True, "default": False,
-                                 "controllerValue": "k8s.io/ingress-nginx", "parameters": {}},
+                                 "controllerValue": CONTROLLER_CLASS, "parameters": {}},
         "ingressClassByName": False,
         "watchIngressWithoutClass": False,
         "allowSnippetAnnotations": False,
@@ -178,10 +180,10 @@ def _controller_pod(release: str, version: str, full: str, values: Values) -> Do
     c = values["controller"]
     app = VERSIONS.get(version, VERSIONS[LATEST])
     img = c["image"]
-    ports = [{"name": "http", "containerPort": int(c["containerPort"]["http"]), "protocol": "TCP"},
-             {"name": "https", "containerPort": int(c["containerPort"]["https"]), "protocol": "TCP"}]
+    ports = [{"name": "http", "containerPort": _value(c["containerPort"]["http"]), "protocol": "TCP"},
+             {"name": "https", "containerPort": _value(c["containerPort"]["https"]), "protocol": "TCP"}]
     if c["admissionWebhooks"].get("enabled"):
-        ports.append({"name": "webhook", "containerPort": int(c["admissionWebhooks"]["port"]), "protocol": "TCP"})
+        ports.append({"name": "webhook", "containerPort": _value(c["admissionWebhooks"]["port"]), "protocol": "TCP"})
     container: Doc = {
         "name": "controller",
         "image": f"{img['registry']}/{img['image']}:v{img.get('tag') or app}",
@@ -215,7 +217,7 @@ def _controller_pod(release: str, version: str, full: str, values: Values) -> Do
         spec["affinity"] = copy.deepcopy(c["affinity"])
     spec["serviceAccountName"] = _service_account(full, values)
     spec["automountServiceAccountToken"] = bool(values["serviceAccount"].get("automountServiceAccountToken", True))
-    spec["terminationGracePeriodSeconds"] = int(c.get("terminationGracePeriodSeconds", 300))
+    spec["terminationGracePeriodSeconds"] = _value(c.get("terminationGracePeriodSeconds", 300))
     if c["admissionWebhooks"].get("enabled"):
         container["volumeMounts"] = [{"name": "webhook-cert", "mountPath": "/usr/local/certificates/",
                                       "readOnly": True}]
@@ -241,12 +243,12 @@ def _controller_service(release: str, version: str, namespace: str, full: str, v
     for key in ("http", "https"):
         if not s.get("enableHttp" if key == "http" else "enableHttps", True):
             continue
-        p: Doc = {"name": key, "port": int(s["ports"][key]), "protocol": "TCP", "targetPort": s["targetPorts"][key]}
+        p: Doc = {"name": key, "port": _value(s["ports"][key]), "protocol": "TCP", "targetPort": s["targetPorts"][key]}
         if s.get("appProtocol"):
             p["appProtocol"] = key
         np_ = (s.get("nodePorts") or {}).get(key)
         if np_ not in ("", None) and s.get("type") in ("NodePort", "LoadBalancer"):
-            p["nodePort"] = int(np_)
+            p["nodePort"] = _value(np_)
         ports.append(p)
     annotations = dict(s.get("annotations") or {})
     name = f"{full}-{c['name']}"
@@ -290,13 +292,13 @@ def _default_backend(release: str, version: str, namespace: str, full: str, valu
             "securityContext": {"capabilities": {"drop": ["ALL"]}, "runAsUser": 65534, "runAsGroup": 65534,
                                 "runAsNonRoot": True, "allowPrivilegeEscalation": False,
                                 "readOnlyRootFilesystem": True},
-            "livenessProbe": {"httpGet": {"path": "/healthz", "port": int(b["port"]), "scheme": "HTTP"},
+            "livenessProbe": {"httpGet": {"path": "/healthz", "port": _value(b["port"]), "scheme": "HTTP"},
                               "initialDelaySeconds": 30, "periodSeconds": 10, "timeoutSeconds": 5,
                               "successThreshold": 1, "failureThreshold": 3},
-            "readinessProbe": {"httpGet": {"path": "/healthz", "port": int(b["port"]), "scheme": "HTTP"},
+            "readinessProbe": {"httpGet": {"path": "/healthz", "port": _value(b["port"]), "scheme": "HTTP"},
                                "initialDelaySeconds": 0, "periodSeconds": 5, "timeoutSeconds": 5,
                                "successThreshold": 1, "failureThreshold": 6},
-            "ports": [{"name": "http", "containerPort": int(b["port"]), "protocol": "TCP"}],
+            "ports": [{"name": "http", "containerPort": _value(b["port"]), "protocol": "TCP"}],
             "resources": copy.deepcopy(b.get("resources") or {}),
         }],
         "serviceAccountName": f"{full}-backend",
@@ -314,14 +316,23 @@ def _default_backend(release: str, version: str, namespace: str, full: str, valu
         {"apiVersion": "v1", "kind": "Service", "metadata": _meta(name, namespace, labels,
                                                                   b["service"].get("annotations")),
          "spec": {"type": b["service"].get("type", "ClusterIP"),
-                  "ports": [{"name": "http", "port": int(b["service"]["servicePort"]), "protocol": "TCP",
+                  "ports": [{"name": "http", "port": _value(b["service"]["servicePort"]), "protocol": "TCP",
                              "targetPort": "http"}],
                   "selector": _selector(release, values, "default-backend")}},
         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(name, namespace, labels),
          "spec": {"selector": {"matchLabels": _selector(release, values, "default-backend")},
-                  "replicas": int(b.get("replicaCount", 1)), "revisionHistoryLimit": 10,
+                  "replicas": _value(b.get("replicaCount", 1)), "revisionHistoryLimit": 10,
                   "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec}}},
     ]
+
+
+def _value(v: Any) -> Any:
+    """A value as a Go template renders it into YAML: integers (and integer strings from ``--set``) stay
+    numbers, anything else is left as it is for the API server's strict decoding to refuse (``json: cannot
+    unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32``)."""
+    if isinstance(v, str) and v.strip().lstrip("+-").isdigit():
+        return int(v)
+    return v
 
 
 def render(release: str, namespace: str, version: str, values: Values) -> list[Doc]:
@@ -352,7 +363,7 @@ def render(release: str, namespace: str, version: str, values: Values) -> list[D
                     "metadata": _meta(f"{full}-{c['name']}-admission", namespace, labels,
                                       wh["service"].get("annotations")),
                     "spec": {"type": wh["service"].get("type", "ClusterIP"),
-                             "ports": [{"name": "https-webhook", "port": int(wh["service"]["servicePort"]),
+                             "ports": [{"name": "https-webhook", "port": _value(wh["service"]["servicePort"]),
                                         "targetPort": "webhook", "appProtocol": "https"}],
                              "selector": _selector(release, values, "controller")}})
     if values["defaultBackend"].get("enabled"):
@@ -362,7 +373,7 @@ def render(release: str, namespace: str, version: str, values: Values) -> list[D
     for kind in kinds.get(str(c.get("kind", "Deployment")), ["Deployment"]):
         spec: Doc = {"selector": {"matchLabels": _selector(release, values, "controller")}}
         if kind == "Deployment":
-            spec["replicas"] = int(c.get("replicaCount", 1))
+            spec["replicas"] = _value(c.get("replicaCount", 1))
         spec.update({"revisionHistoryLimit": 10, "minReadySeconds": 0, "template": pod})
         out.append({"apiVersion": "apps/v1", "kind": kind, "metadata": _meta(f"{full}-{c['name']}", namespace, labels),
                     "spec": copy.deepcopy(spec)})
@@ -371,7 +382,7 @@ def render(release: str, namespace: str, version: str, values: Values) -> list[D
         ann = {"ingressclass.kubernetes.io/is-default-class": "true"} if icr.get("default") else None
         ic: Doc = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
                    "metadata": _meta(str(icr.get("name") or "nginx"), None, labels, ann),
-                   "spec": {"controller": str(icr.get("controllerValue") or "k8s.io/ingress-nginx")}}
+                   "spec": {"controller": str(icr.get("controllerValue") or CONTROLLER_CLASS)}}
         if icr.get("parameters"):
             ic["spec"]["parameters"] = copy.deepcopy(icr["parameters"])
         out.append(ic)
