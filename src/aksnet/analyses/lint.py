@@ -18,6 +18,7 @@ from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
 from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
+from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
@@ -43,20 +44,20 @@ class Finding:
 class _Net:
     """Look-ups over the Azure side of the twin."""
 
-    subnets: dict[str, tuple[azure.VirtualNetwork, azure.Subnet]]
-    nsgs: dict[str, azure.NetworkSecurityGroup]
-    route_tables: dict[str, azure.RouteTable]
+    subnets: dict[IdKey, tuple[azure.VirtualNetwork, azure.Subnet]]
+    nsgs: dict[IdKey, azure.NetworkSecurityGroup]
+    route_tables: dict[IdKey, azure.RouteTable]
     nic_by_ip: dict[str, azure.NetworkInterface]
 
     @staticmethod
     def of(twin: Twin) -> _Net:
-        subnets = {s.id.lower(): (v, s) for v in twin.vnets for s in v.subnets}
+        subnets = {id_key(s.id): (v, s) for v in twin.vnets for s in v.subnets}
         nic_by_ip = {c.private_ip: n for n in twin.nics for c in n.ip_configurations}
-        return _Net(subnets, {n.id.lower(): n for n in twin.nsgs}, {r.id.lower(): r for r in twin.route_tables},
+        return _Net(subnets, {id_key(n.id): n for n in twin.nsgs}, {id_key(r.id): r for r in twin.route_tables},
                     nic_by_ip)
 
     def nsg(self, nsg_id: str | None) -> azure.NetworkSecurityGroup | None:
-        return self.nsgs.get(nsg_id.lower()) if nsg_id else None
+        return self.nsgs.get(id_key(nsg_id)) if nsg_id else None
 
 
 def _cluster_name(state: ClusterState) -> str:
@@ -73,11 +74,11 @@ def check_kubenet_routes(twin: Twin, state: ClusterState) -> list[Finding]:
     net = _Net.of(twin)
     out: list[Finding] = []
     for pool in mc.agent_pools:
-        entry = net.subnets.get(pool.vnet_subnet_id.lower())
+        entry = net.subnets.get(id_key(pool.vnet_subnet_id))
         if entry is None:
             continue
         vnet, subnet = entry
-        table = net.route_tables.get(subnet.route_table_id.lower()) if subnet.route_table_id else None
+        table = net.route_tables.get(id_key(subnet.route_table_id)) if subnet.route_table_id else None
         if table is None and subnet.route_table_id:
             continue  # associated, but its routes are not in the input (``--from-dir`` with only vnet show)
         if table is None:
@@ -116,7 +117,7 @@ def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
         nic = net.nic_by_ip.get(dst.internal_ip)
         subnet_id = next((c.subnet_id for c in nic.ip_configurations if c.private_ip == dst.internal_ip), None) \
             if nic else None
-        entry = net.subnets.get(subnet_id.lower()) if subnet_id else None
+        entry = net.subnets.get(id_key(subnet_id)) if subnet_id else None
         subnet_nsg = net.nsg(entry[1].nsg_id) if entry else None
         nic_nsg = net.nsg(nic.nsg_id) if nic else None
         for src_ip, port, what, code in (
@@ -346,7 +347,7 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
 def lint(twin: Twin, cluster_id: str | None = None) -> list[Finding]:
     """Every finding for the clusters of the twin (or only ``cluster_id``), most severe first."""
     states = [s for s in twin.clusters
-              if cluster_id is None or (s.cluster is not None and s.cluster.id.lower() == cluster_id.lower())]
+              if cluster_id is None or (s.cluster is not None and id_key(s.cluster.id) == id_key(cluster_id))]
     findings = [f for s in states for check in CHECKS for f in check(twin, s)]
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(_dedupe(findings), key=lambda f: (order[f.severity], f.code, f.resource, f.message))

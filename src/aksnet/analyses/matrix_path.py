@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from aksnet.analyses.matrix import Connection, ExtraPeer, ExtraTargets, MatrixPeer, PathFilter, workload_key
 from aksnet.engine.netpol.conns import NONE, ConnSet, conns, union_all
+from aksnet.model.ids import id_key
 from aksnet.model.k8s import Pod
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT as INTERNET_PEER_IP
@@ -102,7 +103,7 @@ def walk_path_plugin(twin: Twin, cluster: ClusterState) -> PathPlugin:
 
     frontends = []
     for ip, (lb, fe) in sorted(topo.frontend_by_ip.items()):
-        ports = [(proto, r.frontend_port) for r in lb.rules if r.frontend_id.lower() == fe.id.lower()
+        ports = [(proto, r.frontend_port) for r in lb.rules if id_key(r.frontend_id) == id_key(fe.id)
                  for proto in (("TCP", "UDP") if r.protocol.upper() == "ALL" else (r.protocol.upper(),))]
         if ports:
             frontends.append((MatrixPeer(f"lb/{lb.name}/{fe.name}[{ip}]", "extra"), ip, sorted(set(ports))))

@@ -26,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
                 "Ingress backends and secrets that do not exist, public exposure.")
     p.add_argument("--context", help="kubeconfig context of the cluster (default: current context)")
     p.add_argument("--all", action="store_true", help="every cluster of the workspace")
-    p.add_argument("--from-dir", type=Path, help="a directory of manifests and ARM JSON instead of the workspace")
+    p.add_argument("--from-dir", type=Path, help="a directory of manifests, az/kubectl output or a real cluster's dump "
+                   "(read as aksnet import reads it) instead of the workspace")
     p.add_argument("-o", "--output", default="text", choices=("text", "json"))
     p.add_argument("--fail-on", default="warning", choices=("error", "warning", "info", "never"))
     return p

@@ -37,7 +37,8 @@ class ArgParser(argparse.ArgumentParser):
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from-dir", metavar="DIR", help="analyse a directory of plain manifests instead of the workspace")
+    p.add_argument("--from-dir", metavar="DIR", help="analyse a directory of manifests or kubectl "
+                   "output (read as aksnet import reads a dump) instead of the workspace")
     p.add_argument("--engine", choices=ENGINES,
                    help="network policy engine profile (default: the cluster's networkPolicy; upstream for --from-dir)")
     p.add_argument("--context", help="kubeconfig context of the workspace cluster (default: current context)")
@@ -76,22 +77,13 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
 
     from aksnet.analyses.matrix import paused_gc
     from aksnet.io.manifest_dir import cluster_state_from_documents, read_directory
-    from aksnet.io.policy_kinds import is_kubernetes_network_policy
-    from aksnet.twin.kube import validation
+    from aksnet.twin.import_dump import split_invalid
 
     with paused_gc():
         dump = read_directory(path)
-    problems = list(dump.problems)
-    docs = []
-    for d in dump.k8s:
-        if is_kubernetes_network_policy(d):
-            errs = validation.validate("NetworkPolicy", d)
-            if errs:
-                err = validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
-                problems.append(err.render())
-                continue
-        docs.append(d)
-    return replace(cluster_state_from_documents(docs, engine or "upstream"), problems=tuple(problems))
+    docs, invalid = split_invalid(dump.k8s)
+    return replace(cluster_state_from_documents(docs, engine or "upstream"),
+                   problems=(*dump.problems, *invalid))
 
 
 def report_source(cluster: ClusterState, code: int) -> int:

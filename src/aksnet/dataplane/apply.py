@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -21,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aksnet.dataplane import agent_ctl, netlink, nft, proc
+from aksnet.dataplane.cleanup import ETC_NETNS, dataplane_dir, remove_recorded_path
 from aksnet.dataplane.plan import NGINX_PLACEHOLDER
 from aksnet.dataplane.record import State, TablesRecord, UnitRecord
 from aksnet.dataplane.spec import Plan, digest_of
 from aksnet.errors import DataplaneError
-
-ETC_NETNS = Path("/etc/netns")
 
 
 @dataclass
@@ -38,11 +36,6 @@ class ApplyReport:
     agent_restarted: bool = False
     nginx: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def dataplane_dir(home: Path) -> Path:
-    """The workspace's own data plane files (agent configuration, NGINX prefixes, TLS key, identity)."""
-    return home / "dataplane"
 
 
 def apply_plan(home: Path, plan: Plan, state: State) -> ApplyReport:
@@ -124,10 +117,11 @@ def create_units(plan: Plan, state: State) -> list[str]:
         return []
     state.intend_netns([u.netns for u in new])
     netlink.create_netns_batch([u.netns for u in new])
-    for u in new:
-        netlink.build_unit(u)
-        state.units_built([UnitRecord(u.key, u.netns, u.digest, u.parent,
-                                      tuple(v.name for v in u.uplinks) if u.parent else ())])
+    with netlink.parent_sockets() as parents:
+        for u in new:
+            netlink.build_unit(u, parents)
+            state.units_built([UnitRecord(u.key, u.netns, u.digest, u.parent,
+                                          tuple(v.name for v in u.uplinks) if u.parent else ())])
     return [u.key for u in new]
 
 
@@ -184,14 +178,6 @@ def _remove_resolv(state: State, ns: str) -> None:
     d = _resolv_dir(ns)
     if str(d) in state.paths:
         remove_recorded_path(state, str(d))
-
-
-def remove_recorded_path(state: State, path: str) -> None:
-    """Remove a recorded ``/etc/netns/<our ns>`` directory (nothing else is ever removed this way)."""
-    p = Path(path)
-    if p.parent == ETC_NETNS and p.name.startswith(f"aksnet-{state.tag}-") and p.is_dir() and not p.is_symlink():
-        shutil.rmtree(p)
-    state.forget_path(path)
 
 
 NGINX = "/usr/sbin/nginx"

@@ -444,7 +444,7 @@ def render_nginx_conf(
 
     ``listen_address`` (e.g. the controller pod's IP) restricts the listeners; default: every address.
     ``user``: the worker processes' user and group (``nobody nogroup`` in the data plane; the master stays
-    root, as in ingress-nginx's image, to bind the ports and read the certificates). Every file nginx writes
+    root to bind the ports and read the certificates). Every file nginx writes
     (pid, logs, temp paths) is under ``prefix``; the workers never open files (no temp files).
     """
     listen = f"{listen_address}:" if listen_address else ""

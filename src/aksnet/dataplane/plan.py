@@ -191,7 +191,7 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
 
 
 # NGINX's worker processes run as this user and group (Debian's unprivileged nobody/nogroup); the master
-# process stays root to bind the listeners and read the certificates, like the controller image's nginx
+# process stays root to bind the listeners and read the 0600 certificates (the chart runs the controller as uid 101)
 NGINX_USER = "nobody nogroup"
 
 
