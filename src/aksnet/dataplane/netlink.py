@@ -17,9 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pyroute2 import IPRoute, netns
-from pyroute2.netlink.exceptions import NetlinkError
-
 from aksnet.dataplane import nsenter, rtnl
 from aksnet.dataplane.spec import Addr, RouteSpec, RuleSpec, Unit, Veth
 from aksnet.errors import DataplaneError
@@ -62,13 +59,15 @@ def create_netns_batch(names: list[str]) -> None:
 
 def remove_netns(name: str) -> None:
     if netns_exists(name):
-        netns.remove(name)
+        nsenter.remove_named(name)
 
 
 def delete_links(ns: str, links: list[str]) -> None:
     """Delete links of ours in ``ns`` at once (a removed namespace's veths are otherwise reaped later)."""
     if not links or not netns_exists(ns):
         return
+    from pyroute2.netlink.exceptions import NetlinkError
+
     with ipr(ns) as ip:
         for name in links:
             found = ip.link_lookup(ifname=name)
@@ -83,6 +82,8 @@ def ipr(ns: str) -> Iterator[Any]:
         raise DataplaneError("refusing a netlink operation in the host namespace")
     # open the netlink socket inside the namespace (setns in this thread): no helper process per call,
     # and the socket stays bound to that namespace after we return
+    from pyroute2 import IPRoute  # imported on use: it costs ~1 s of start-up to every command
+
     with nsenter.netns(ns):
         ip = IPRoute()
     try:
@@ -99,6 +100,8 @@ def _index(ip: Any, name: str) -> int:
 
 
 def add_route(ip: Any, r: RouteSpec) -> None:
+    from pyroute2.netlink.exceptions import NetlinkError
+
     kw: dict[str, Any] = {"table": r.table, "type": _RT_TYPES[r.type]}
     kw["dst"] = r.dst if r.dst != "default" else "0.0.0.0/0"
     if r.gateway:
@@ -217,6 +220,8 @@ def build_unit(unit: Unit, opened: dict[str, rtnl.Rtnl]) -> None:
 def replace_routing(ns: str, rules: tuple[RuleSpec, ...], routes: tuple[RouteSpec, ...],
                     old_tables: set[int]) -> None:
     """Replace the policy rules (priority < 32000) and the given non-main tables of ``ns``."""
+    from pyroute2.netlink.exceptions import NetlinkError
+
     with ipr(ns) as ip:
         for rule in ip.get_rules(family=2):
             prio = rule.get_attr("FRA_PRIORITY") or 0
