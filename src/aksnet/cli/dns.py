@@ -15,6 +15,7 @@ from aksnet.analyses import dns as dns_q
 from aksnet.cli.common import command_transaction
 from aksnet.errors import UsageError
 from aksnet.io.twin_snapshot import load_twin_cached as load_twin
+from aksnet.model.ids import same_id
 from aksnet.render.dns_text import TIMED_OUT, render_nslookup
 from aksnet.twin import kubeconfig
 
@@ -42,7 +43,7 @@ def run(argv: list[str]) -> int:
     with command_transaction(write=False) as tx:
         cluster_id = kubeconfig.current_cluster_id(tx, args.context)
         twin = load_twin(tx)
-    cluster = next((c for c in twin.clusters if c.cluster is not None and c.cluster.id.lower() == cluster_id.lower()),
+    cluster = next((c for c in twin.clusters if c.cluster is not None and same_id(c.cluster.id, cluster_id)),
                    None)
     if cluster is None:
         raise UsageError(f"aksnet dns: the cluster {cluster_id} of the current context is not in the workspace")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from aksnet.errors import AksnetError, UsageError
+from aksnet.model.ids import same_id
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,6 +73,6 @@ def run(argv: list[str]) -> int:
         limit = SEVERITIES.index(args.fail_on)
         code = 1 if any(SEVERITIES.index(f.severity) <= limit for f in findings) else 0
     for cs in twin.clusters:
-        if cluster_id is None or (cs.cluster is not None and cs.cluster.id.lower() == cluster_id.lower()):
+        if cluster_id is None or (cs.cluster is not None and same_id(cs.cluster.id, cluster_id)):
             code = report_source(cs, code)
     return code

@@ -19,6 +19,7 @@ from typing import NoReturn, TextIO
 from aksnet.analyses.matrix import stream_matrix
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import AksnetError, KubeError, UsageError
+from aksnet.model.ids import same_id
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
@@ -61,10 +62,10 @@ def load_workspace_twin(home: Path | None = None, context: str | None = None) ->
         raise KubeError(f"error: no aksnet workspace at {where}: create a cluster with 'aksnet az aks create' "
                         "or use --from-dir DIR")
     with command_transaction(write=False, home=where) as tx:
-        cluster_id = current_cluster_id(tx, context).lower()
+        cluster_id = current_cluster_id(tx, context)
         twin = load_twin(tx)
     for cs in twin.clusters:
-        if cs.cluster is not None and cs.cluster.id.lower() == cluster_id:
+        if cs.cluster is not None and same_id(cs.cluster.id, cluster_id):
             return twin, cs
     raise KubeError(f"error: the cluster {cluster_id} of the current context does not exist any more")
 

@@ -21,7 +21,7 @@ from aksnet.dataplane import fabric, kubeproxy_nft, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
-from aksnet.engine import coredns, ingress, walk
+from aksnet.engine import coredns, ingress, kube_proxy, walk
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
@@ -86,7 +86,7 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         nic = topo.nic_of_node(node)
         subnet = None
         if nic is not None:
-            node_nics.add(nic.id.lower())
+            node_nics.add(id_key(nic.id))
             subnet = topo.subnets.get(id_key(nic.ip_configurations[0].subnet_id))
         if subnet is None and cluster is not None and cluster.agent_pools:
             subnet = topo.subnets.get(id_key(cluster.agent_pools[0].vnet_subnet_id))
@@ -106,17 +106,17 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         elif flavour == "overlay" and node.pod_cidr:
             h.pod_cidr = node.pod_cidr
         hosts.append(h)
-    for vm in sorted(topo.twin.vms, key=lambda v: (v.name, v.id.lower())):
+    for vm in sorted(topo.twin.vms, key=lambda v: (v.name, id_key(v.id))):
         ns = tn.vm_ns(tag, vm.name, vm.id)
         nics = []
         objs = []
         for i, nid in enumerate(vm.nic_ids):
             nic = topo.nics.get(id_key(nid))
-            if nic is None or nic.id.lower() in node_nics:
+            if nic is None or id_key(nic.id) in node_nics:
                 continue
             by_subnet: dict[str, list[str]] = {}
             for c in nic.ip_configurations:
-                by_subnet.setdefault(c.subnet_id.lower(), []).append(c.private_ip)
+                by_subnet.setdefault(id_key(c.subnet_id), []).append(c.private_ip)
             sid = id_key(nic.ip_configurations[0].subnet_id)
             subnet = topo.subnets.get(sid)
             if subnet is None:
@@ -127,7 +127,7 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
             ip0 = nics[0][2][0]
             hosts.append(Host(f"vm/{vm.name}", ns, "vm", nics, vm=vm, nic_objs=objs,
                               identity=(("vm", vm.name), ("vm_ip", ip0))))
-    for pe in sorted(topo.twin.private_endpoints, key=lambda p: p.id.lower()):
+    for pe in sorted(topo.twin.private_endpoints, key=lambda p: id_key(p.id)):
         subnet = topo.subnets.get(id_key(pe.subnet_id))
         if subnet is None or not pe.private_ip:
             continue
@@ -167,15 +167,19 @@ def _pod_units(topo: Topology, tag: str, node_units: dict[str, Unit], flavour: s
 
 
 def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
-                only: Sequence[tuple[int, str]] | None = None) -> n.Table:
+                only: Sequence[tuple[int, str]] | None = None, local_only: bool = False) -> n.Table:
     """The echo agent answers in this namespace: on every TCP/UDP port (VMs, internet hosts, as the twin's
     VMs and internet hosts accept any port) or only on ``only`` (a pod's declared TCP containerPorts: the
     twin refuses other ports), by redirecting them to the agent's one port. A pod's declared UDP ports get
-    real sockets instead (the agent could not tell the original port of a redirected datagram)."""
+    real sockets instead (the agent could not tell the original port of a redirected datagram). ``local_only``
+    (VMs): only packets addressed to the host itself, so a virtual appliance forwards (or, without IP
+    forwarding, drops) what a route sends through it instead of answering it."""
     t = n.Table("ip", "aksnet-echo")
     t.chain("prerouting", hook="prerouting", ctype="nat", prio=-100)
     for proto, excl in (("tcp", excluded_tcp), ("udp", excluded_udp)):
         exprs = [n.match(n.meta("l4proto"), proto)]
+        if local_only:
+            exprs.append(n.match(n.fib_daddr_type(), "local"))
         if only is None:
             ports = sorted(set(excl) | {tn.ECHO_PORT})
             exprs.append(n.match(n.payload("th", "dport"), n.anon_set(ports), "!="))
@@ -221,10 +225,11 @@ class _Parts:
     resolv: list[tuple[str, str]] = field(default_factory=list)
     nginx: list[NginxSpec] = field(default_factory=list)
 
-    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...]) -> None:
-        """A host that answers on every port: an echo listener and an echo table without exclusions."""
+    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False) -> None:
+        """A host that answers on every port: an echo listener and an echo table without exclusions
+        (``local_only``: for its own addresses only)."""
         self.listeners.append(Listener(netns, identity))
-        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), ())])))
+        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), (), local_only=local_only)])))
 
 
 def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
@@ -285,14 +290,18 @@ def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -
         if h.kind == "node" and h.node is not None:
             node_units[h.node.name] = u
         else:
-            parts.echo_host(h.netns, h.identity)
+            parts.echo_host(h.netns, h.identity, local_only=True)
     return node_units
 
 
 def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod]], with_nginx: bool) -> None:
-    """Pod units with their echo listener and table; CoreDNS pods keep port 53 for the DNS answerer and
-    ingress controller pods 80/443 for nginx; every pod gets the cluster's resolv.conf."""
+    """Pod units with their echo listener and table on the declared containerPorts and the ports Services target
+    at the pod; CoreDNS pods keep port 53 for the DNS answerer and ingress controller pods 80/443 for nginx;
+    every pod gets the cluster's resolv.conf."""
     dns_ips = _coredns_pod_ips(topo)
+    targeted: dict[str, set[tuple[int, str]]] = {}  # ports Services send to a pod: it answers there too
+    for ip, port, proto in kube_proxy.target_ports(topo):
+        targeted.setdefault(ip, set()).add((port, proto))
     for unit, pod in pods:
         parts.units.append(unit)
         excl_tcp: tuple[int, ...] = ()
@@ -305,7 +314,8 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         if spec is not None:
             parts.nginx.append(spec)
             excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
-        declared = [(cp.container_port, cp.protocol.upper()) for cp in pod.ports]
+        declared = sorted({(cp.container_port, cp.protocol.upper()) for cp in pod.ports}
+                          | targeted.get(pod.pod_ip or "", set()))
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
         parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
                                         udp_ports=udp))
@@ -382,7 +392,7 @@ def _apiserver_units(topo: Topology, tag: str, inet: str, units: list[Unit], lis
                      nft_specs: list[NftSpec]) -> list[tuple[str, str]]:
     """Public API servers: a host on the internet that answers TCP 443 only from the allowed addresses."""
     links = []
-    for mc in sorted(topo.api_public_ip.values(), key=lambda c: c.id.lower()):
+    for mc in sorted(topo.api_public_ip.values(), key=lambda c: id_key(c.id)):
         ip = mc.api_server_public_ip
         if not ip or mc.enable_private_cluster:
             continue

@@ -22,7 +22,7 @@ MIN_PODS_PER_POOL = 30  # maxPods 10 only when the pool has room for 30 pods (ip
 DEFAULT_MAX_SURGE = "10%"
 
 # Kubenet writes one UDR per node into a route table that holds at most 400 routes.
-# https://learn.microsoft.com/azure/aks/configure-kubenet#limitations--considerations-for-kubenet
+# https://learn.microsoft.com/azure/aks/configure-kubenet
 KUBENET_MAX_NODES = azure.MAX_ROUTES_PER_ROUTE_TABLE
 MAX_NODES_PER_POOL = 1000
 MAX_NODES_PER_CLUSTER = 5000
