@@ -88,3 +88,7 @@ AKS_CONTROLLERS = (ISTIO_CONTROLLER, ALB_CONTROLLER)
 # Listener protocols whose default route kind is HTTPRoute (Listener.AllowedRoutes.Kinds defaults).
 HTTP_PROTOCOLS = ("HTTP", "HTTPS")
 TLS_SECRET_TYPE = "kubernetes.io/tls"
+# The status defaults of the GatewayClass and Gateway CRDs: conditions Unknown until a controller writes them.
+PENDING_CONDITION = {"lastTransitionTime": "1970-01-01T00:00:00Z", "message": "Waiting for controller",
+                     "reason": "Pending", "status": "Unknown"}
+PENDING_CONDITION_TYPES = {"GatewayClass": ("Accepted",), "Gateway": ("Accepted", "Programmed")}

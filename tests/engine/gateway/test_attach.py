@@ -30,10 +30,11 @@ CLASS = GatewayClass("istio", gateway_api.ISTIO_CONTROLLER)
 HTTP = Listener("http", "HTTP", 80, hostname="*.example.com", namespaces=RouteNamespaces("All"))
 GW = Gateway("infra", "gw", "istio", (HTTP,))
 PARENT = ObjectRef(gateway_api.GROUP, "Gateway", "gw", namespace="infra")
+WEB = ObjectRef("", "Service", "web", port=80)
 
 
 def _route(ns: str = "app", hosts: tuple[str, ...] = ("app.example.com",), parent: ObjectRef = PARENT,
-           backend: ObjectRef = ObjectRef("", "Service", "web", port=80)) -> HTTPRoute:
+           backend: ObjectRef = WEB) -> HTTPRoute:
     return HTTPRoute(ns, "r", (parent,), hosts, (RouteRule((RouteMatch(),), (), (BackendRef(backend),)),))
 
 
