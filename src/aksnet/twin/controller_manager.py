@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aksnet.io.twin_loader import IMPORTED_META
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
 from aksnet.twin.kube import bootstrap, endpoints, objects, pod_ipam, scheduler, status, workloads
@@ -39,7 +40,7 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep the
     # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
     # apply, az …) are stored as given (the object cache is still written back).
-    imported = tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None
+    imported = tx.meta_get(IMPORTED_META + id_key(cluster_id)) is not None
     with objects.collector_paused():
         for reconcile in () if imported else CONTROLLERS:
             reconcile(tx, cluster_id)

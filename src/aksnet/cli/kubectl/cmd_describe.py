@@ -263,13 +263,13 @@ def run_describe(argv: list[str]) -> int:
     failed = False
     chunks: list[str] = []
     with open_session(p, write=False) as s:
-        for rt, names in parse_targets(p.args):
+        for rt, names in parse_targets(p.args, s.api.types):
             docs = _docs(s, rt, names, p)
             if docs is None:
                 failed = True
                 continue
             for d in docs:
-                chunks.append(DESCRIBERS.get(rt.kind, describe_generic)(s, d))
+                chunks.append((describe_generic if rt.custom else DESCRIBERS.get(rt.kind, describe_generic))(s, d))
     sys.stdout.write("\n\n".join(c.rstrip("\n") for c in chunks) + ("\n" if chunks else ""))
     return 1 if failed else 0
 
