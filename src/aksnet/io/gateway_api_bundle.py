@@ -24,7 +24,11 @@ def _schema(facts: CrdFacts) -> Doc:
     props: Doc = {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"},
                   "spec": _FREE}
     if facts.status:
-        props["status"] = _FREE
+        props["status"] = dict(_FREE)
+        pending = gateway_api.PENDING_CONDITION_TYPES.get(facts.kind)
+        if pending:
+            props["status"]["default"] = {"conditions": [{**gateway_api.PENDING_CONDITION, "type": t}
+                                                         for t in pending]}
     return {"openAPIV3Schema": {"type": "object", "required": ["spec"], "properties": props}}
 
 

@@ -77,3 +77,18 @@ STANDARD_CRDS: tuple[CrdFacts, ...] = (
 def release_url(version: str = BUNDLE_VERSION) -> str:
     """The URL of a release's standard-channel install manifest."""
     return f"{RELEASE_URL_PREFIX}{version}/{STANDARD_INSTALL}"
+
+# Gateway API implementations AKS offers, by the controllerName their GatewayClass carries:
+# the Istio add-on's (class "istio"): https://learn.microsoft.com/azure/aks/istio-gateway-api
+# Application Gateway for Containers' ALB controller (class "azure-alb-external"):
+# https://learn.microsoft.com/azure/application-gateway/for-containers/quickstart-deploy-application-gateway-for-containers-alb-controller
+ISTIO_CONTROLLER = "istio.io/gateway-controller"
+ALB_CONTROLLER = "alb.networking.azure.io/alb-controller"
+AKS_CONTROLLERS = (ISTIO_CONTROLLER, ALB_CONTROLLER)
+# Listener protocols whose default route kind is HTTPRoute (Listener.AllowedRoutes.Kinds defaults).
+HTTP_PROTOCOLS = ("HTTP", "HTTPS")
+TLS_SECRET_TYPE = "kubernetes.io/tls"
+# The status defaults of the GatewayClass and Gateway CRDs: conditions Unknown until a controller writes them.
+PENDING_CONDITION = {"lastTransitionTime": "1970-01-01T00:00:00Z", "message": "Waiting for controller",
+                     "reason": "Pending", "status": "Unknown"}
+PENDING_CONDITION_TYPES = {"GatewayClass": ("Accepted",), "Gateway": ("Accepted", "Programmed")}

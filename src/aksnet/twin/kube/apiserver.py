@@ -239,6 +239,11 @@ class ApiServer:
                 errs += crd.validate_crd_update(doc, old)
         if errs:
             raise validation.invalid_error(rt.kind, doc["metadata"].get("name", ""), errs)
+        if rt.custom and old is None and rt.defaults_json:
+            # structural schema defaulting of absent top-level fields (a status default is how Gateway API CRDs
+            # show "Waiting for controller" until a controller writes status)
+            for field, value in json.loads(rt.defaults_json).items():
+                doc.setdefault(field, value)
         if not rt.custom:
             doc.setdefault("spec", {}).setdefault("names", {}).setdefault(
                 "singular", str(doc["spec"]["names"].get("kind", "")).lower())

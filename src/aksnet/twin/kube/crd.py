@@ -10,6 +10,7 @@ Must not store anything or print; the API server (``aksnet.twin.kube.apiserver``
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -184,12 +185,15 @@ def custom_types(crds: Iterable[Doc]) -> tuple[ResourceType, ...]:
             columns = tuple((str(c.get("name", "")), str(c.get("type", "")), str(c.get("jsonPath", "")),
                              int(c.get("priority") or 0))
                             for c in v.get("additionalPrinterColumns") or [])
+            openapi = (v.get("schema") or {}).get("openAPIV3Schema") or {}
+            defaults = {k: p["default"] for k, p in (openapi.get("properties") or {}).items()
+                        if isinstance(p, dict) and "default" in p}
             out.append(ResourceType(
                 kind=str(names["kind"]), group=str(spec["group"]), version=str(v["name"]),
                 plural=str(names["plural"]), namespaced=spec.get("scope") == "Namespaced",
                 short_names=tuple(names.get("shortNames") or ()),
-                schema=_object_schema(str(names["kind"]), (v.get("schema") or {}).get("openAPIV3Schema") or {}),
-                custom=True, stored_version=preferred, columns=columns,
+                schema=_object_schema(str(names["kind"]), openapi), custom=True, stored_version=preferred,
+                columns=columns, defaults_json=json.dumps(defaults, sort_keys=True) if defaults else "",
             ))
     return tuple(out)
 

@@ -156,6 +156,7 @@ class ResourceType:
     custom: bool = False
     stored_version: str = ""
     columns: tuple[tuple[str, str, str, int], ...] = ()
+    defaults_json: str = ""  # the schema's defaults of top-level fields (JSON object), applied on create
 
     @property
     def api_version(self) -> str:
