@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from aksnet.cli.kubectl import flags, jsonpath, output, tables
+from aksnet.cli.kubectl import flags, gotemplate, jsonpath, output, tables
 from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import err, open_session
 from aksnet.errors import KubeError
@@ -106,10 +106,18 @@ def _print(groups: list[tuple[ResourceType, list[Doc]]], p: flags.Parsed, fmt: s
             sys.stdout.write(output.to_json(root))
         elif kind == "yaml":
             sys.stdout.write(output.to_yaml(root))
+        elif kind == "jsonpath-as-json":
+            sys.stdout.write(jsonpath.render_as_json(fmt.split("=", 1)[1] if fmt else "", root))
         else:
             template = fmt.split("=", 1)[1] if fmt else ""
             text = jsonpath.render(template, root)
             sys.stdout.write(text)
+        return
+    if kind == "go-template":
+        root = docs[0] if single and docs else output.as_list(docs)
+        if single and not docs:
+            return
+        sys.stdout.write(gotemplate.render(fmt.split("=", 1)[1] if fmt else "", root))
         return
     if not docs:
         if not by_name:
