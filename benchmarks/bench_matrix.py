@@ -35,8 +35,10 @@ from aksnet.io.manifest_dir import cluster_state_from_documents, load_manifest_d
 from aksnet.render.connlist_txt import render_connlist
 
 
-def generate(workloads: int, namespaces: int, policies: int, replicas: int = 1) -> list[dict[str, Any]]:
-    """A deterministic synthetic cluster as Kubernetes documents (pods included when replicas > 1)."""
+def generate(workloads: int, namespaces: int, policies: int, replicas: int = 1, nodes: int = 50,
+             with_pods: bool = True) -> list[dict[str, Any]]:
+    """A deterministic synthetic cluster as Kubernetes documents (pods included when replicas > 1 and
+    ``with_pods``; without, a workspace's controllers make them)."""
     docs: list[dict[str, Any]] = []
     for i in range(namespaces):
         docs.append({"apiVersion": "v1", "kind": "Namespace",
@@ -49,13 +51,14 @@ def generate(workloads: int, namespaces: int, policies: int, replicas: int = 1) 
         docs.append({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": f"w{j}", "namespace": ns},
                      "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": f"w{j}"}},
                               "template": {"metadata": {"labels": labels},
-                                           "spec": {"containers": [{"name": "c", "ports": ports}]}}}})
-        for r in range(replicas if replicas > 1 else 0):
+                                           "spec": {"containers": [{"name": "c", "image": "nginx:1.27",
+                                                                    "ports": ports}]}}}})
+        for r in range(replicas if replicas > 1 and with_pods else 0):
             k = j * replicas + r
             docs.append({"apiVersion": "v1", "kind": "Pod",
                          "metadata": {"name": f"w{j}-abc-{r}", "namespace": ns, "labels": labels,
                                       "ownerReferences": [{"kind": "Deployment", "name": f"w{j}", "controller": True}]},
-                         "spec": {"nodeName": f"node{k % 50}", "containers": [{"name": "c", "ports": ports}]},
+                         "spec": {"nodeName": f"node{k % nodes}", "containers": [{"name": "c", "ports": ports}]},
                          "status": {"phase": "Running", "podIP": f"10.{k // 65536 + 1}.{k // 256 % 256}.{k % 256}"}})
     for k in range(policies):
         ns = f"ns{k % namespaces}"

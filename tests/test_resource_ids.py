@@ -1,5 +1,5 @@
-"""ARM resource IDs compare through one normalisation (``aksnet.model.ids``); the store and the engine never
-lower-case an ID themselves."""
+"""ARM resource IDs compare through one normalisation (``aksnet.model.ids``); the store, the engine and the
+analyses never lower-case an ID themselves."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_same_id(a: str | None, b: str | None, same: bool) -> None:
 _ID_LOWER = re.compile(r"(\bid|_id|\bnid|\bpid|\bfid)\)?\.lower\(\)")
 
 
-@pytest.mark.parametrize("package", ["engine", "store"])
+@pytest.mark.parametrize("package", ["engine", "store", "analyses"])
 def test_no_private_id_normalisation(package: str) -> None:
     found = [f"{p.relative_to(SRC)}:{i}: {line.strip()}" for p in sorted((SRC / package).rglob("*.py"))
              for i, line in enumerate(p.read_text().splitlines(), 1) if _ID_LOWER.search(line)]

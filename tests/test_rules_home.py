@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from aksnet.rules import aks, azure, emulation, ietf, kubernetes
+from aksnet.rules import aks, azure, emulation, ietf, ingress_nginx, kubernetes
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "aksnet"
 RULES = SRC / "rules"
@@ -28,6 +28,14 @@ GUARDED_STRINGS: dict[str, str] = {
     **{r: "aksnet.rules.ietf (NOT_GLOBALLY_REACHABLE / RFC1918 / …)" for r in ietf.NOT_GLOBALLY_REACHABLE
        if r != "10.0.0.0/8"},  # 10.0.0.0/8 is also a common user CIDR (VNet address space): guarded by tuples
     **{name: "aksnet.rules.azure.DEFAULT_SECURITY_RULES" for name, *_ in azure.DEFAULT_SECURITY_RULES},
+    ingress_nginx.CONTROLLER_CLASS: "aksnet.rules.ingress_nginx.CONTROLLER_CLASS",
+    ingress_nginx.ANNOTATION_PREFIX: "aksnet.rules.ingress_nginx.ANNOTATION_PREFIX",
+    ingress_nginx.FAKE_CERTIFICATE_CN: "aksnet.rules.ingress_nginx.FAKE_CERTIFICATE_CN",
+    aks.APP_ROUTING_CLASS: "aksnet.rules.aks.APP_ROUTING_CLASS",
+    aks.APP_ROUTING_CONTROLLER: "aksnet.rules.aks.APP_ROUTING_CONTROLLER",
+    aks.LB_INTERNAL_ANNOTATION: "aksnet.rules.aks.LB_INTERNAL_ANNOTATION",
+    kubernetes.CLUSTER_DOMAIN: "aksnet.rules.kubernetes.CLUSTER_DOMAIN",
+    kubernetes.LEGACY_INGRESS_CLASS_ANNOTATION: "aksnet.rules.kubernetes.LEGACY_INGRESS_CLASS_ANNOTATION",
 }
 # (integer, pattern of the name it is bound to) → the rule's home
 GUARDED_NUMBERS: tuple[tuple[int, str, str], ...] = (
@@ -40,6 +48,7 @@ GUARDED_NUMBERS: tuple[tuple[int, str, str], ...] = (
     (aks.MAX_NODES_PER_POOL, r"max_nodes|max_count", "aksnet.rules.aks.MAX_NODES_PER_POOL"),
     (aks.MAX_NODES_PER_CLUSTER, r"max_nodes", "aksnet.rules.aks.MAX_NODES_PER_CLUSTER"),
     (azure.NSG_MIN_PRIORITY, r"priority", "aksnet.rules.azure.NSG_MIN_PRIORITY"),
+    (kubernetes.KUBE_PROXY_HEALTHZ_PORT, r"port|healthz|probe", "aksnet.rules.kubernetes.KUBE_PROXY_HEALTHZ_PORT"),
 )
 
 

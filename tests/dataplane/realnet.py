@@ -93,3 +93,24 @@ def up_verify_down() -> None:
         assert report["checks"] > 0
     finally:
         run_cli("down")
+
+
+def cli_ok(*args: str) -> str:
+    """Run an aksnet command in-process and return its output; fail the test on a non-zero exit."""
+    from tests.conftest import run_cli
+
+    r = run_cli(*args)
+    assert r.code == 0, (args, r.out, r.err)
+    return r.out
+
+
+@contextmanager
+def brought_down(home: Path) -> Iterator[Path]:
+    """Yield ``home``; afterwards ``aksnet down`` and check that none of its namespaces is left."""
+    from tests.conftest import run_cli
+
+    try:
+        yield home
+    finally:
+        run_cli("down")
+        assert our_netns(names.workspace_tag(home)) == []

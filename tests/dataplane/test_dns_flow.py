@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from aksnet.dataplane import names
 from tests.conftest import run_cli
-from tests.dataplane.realnet import our_netns, requires_dataplane
+from tests.dataplane.realnet import brought_down, cli_ok, requires_dataplane
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 
@@ -31,40 +30,31 @@ WITH_DNS = HTTPS_ONLY + """  - to: [{namespaceSelector: {matchLabels: {kubernete
 """
 
 
-def _ok(*args: str) -> str:
-    r = run_cli(*args)
-    assert r.code == 0, (args, r.out, r.err)
-    return r.out
-
-
 @pytest.fixture
 def cluster(home: Path) -> Iterator[Path]:
-    _ok("az", "group", "create", "-n", "rg", "-l", "eastus")
-    _ok("az", "network", "vnet", "create", "-g", "rg", "-n", "vnet", "--address-prefixes", "10.0.0.0/8",
+    cli_ok("az", "group", "create", "-n", "rg", "-l", "eastus")
+    cli_ok("az", "network", "vnet", "create", "-g", "rg", "-n", "vnet", "--address-prefixes", "10.0.0.0/8",
         "--subnet-name", "aks", "--subnet-prefixes", "10.100.0.0/16")
-    sid = _ok("az", "network", "vnet", "subnet", "show", "-g", "rg", "--vnet-name", "vnet", "-n", "aks", "--query",
+    sid = cli_ok("az", "network", "vnet", "subnet", "show", "-g", "rg", "--vnet-name", "vnet", "-n", "aks", "--query",
               "id", "-o", "tsv").strip()
-    _ok("az", "aks", "create", "-g", "rg", "-n", "aks", "--vnet-subnet-id", sid, "--network-plugin", "azure",
+    cli_ok("az", "aks", "create", "-g", "rg", "-n", "aks", "--vnet-subnet-id", sid, "--network-plugin", "azure",
         "--network-policy", "calico", "--service-cidr", "10.32.0.0/16", "--dns-service-ip", "10.32.0.10",
         "--node-count", "2", "--generate-ssh-keys")
-    _ok("az", "aks", "get-credentials", "-g", "rg", "-n", "aks")
-    _ok("kubectl", "create", "deployment", "client", "--image=nginx")
-    try:
+    cli_ok("az", "aks", "get-credentials", "-g", "rg", "-n", "aks")
+    cli_ok("kubectl", "create", "deployment", "client", "--image=nginx")
+    with brought_down(home):
         yield home
-    finally:
-        run_cli("down")
-        assert our_netns(names.workspace_tag(home)) == []
 
 
 def _apply(home: Path, text: str) -> None:
     path = home / "policy.yaml"
     path.write_text(text)
-    _ok("kubectl", "apply", "-f", str(path))
+    cli_ok("kubectl", "apply", "-f", str(path))
 
 
 def test_lookup_blocked_by_egress_policy_in_twin_and_kernel(cluster: Path) -> None:
     _apply(cluster, HTTPS_ONLY)
-    pod = json.loads(_ok("kubectl", "get", "pods", "-l", "app=client", "-o", "json"))["items"][0]["metadata"]["name"]
+    pod = json.loads(cli_ok("kubectl", "get", "pods", "-l", "app=client", "-o", "json"))["items"][0]["metadata"]["name"]
     twin = run_cli("trace", f"pod/{pod}", "kubernetes.default", "--port", "443", "-o", "json")
     doc = json.loads(twin.out)
     assert twin.code == 1 and doc["verdict"] == "unresolved"
@@ -72,13 +62,13 @@ def test_lookup_blocked_by_egress_policy_in_twin_and_kernel(cluster: Path) -> No
                for h in doc["hops"])
     assert run_cli("dns", "kubernetes.default", "--from", pod).out.strip() == \
         ";; connection timed out; no servers could be reached"
-    _ok("up")
+    cli_ok("up")
     kernel = run_cli("probe", f"pod/{pod}", "kubernetes.default", "--port", "443", "-o", "json")
     assert kernel.code == 1, kernel.out
     v = run_cli("verify")
     assert v.code == 0 and " 0 disagree" in v.out, v.out
     # the same pod, UDP 53 to kube-system allowed: the real query is answered, the name resolves
     _apply(cluster, WITH_DNS)
-    _ok("up")
-    assert "10.32.0.1" in _ok("exec", f"pod/{pod}", "--", "getent", "hosts", "kubernetes.default")
-    assert "DNS query" in _ok("trace", f"pod/{pod}", "kubernetes.default", "--port", "443").splitlines()[1]
+    cli_ok("up")
+    assert "10.32.0.1" in cli_ok("exec", f"pod/{pod}", "--", "getent", "hosts", "kubernetes.default")
+    assert "DNS query" in cli_ok("trace", f"pod/{pod}", "kubernetes.default", "--port", "443").splitlines()[1]

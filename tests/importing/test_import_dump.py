@@ -167,8 +167,12 @@ def test_invalid_objects_reported_rest_imported(home: Path, tmp_path: Path) -> N
     shutil.copytree(DUMP, d)
     (d / "kubectl" / "broken.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n")
     (d / "kubectl" / "garbage.yaml").write_text("a: [1, 2\n")
+    (d / "kubectl" / "bad-policy.yaml").write_text(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: production}\n"
+        "spec:\n  podSelector: {}\n  ingress:\n  - ports:\n    - {protocol: TCP, port: 70000}\n")
     r = run_cli("import", str(d))
     assert r.code == 1
+    assert 'The NetworkPolicy "bad" is invalid' in r.err
     assert 'error: error validating "kubectl/broken.yaml": error validating data: [metadata.name not set]' in r.err
     assert "error: error parsing kubectl/garbage.yaml: error converting YAML to JSON: yaml: line" in r.err
     assert run_cli("trace", "deploy/production/frontend", "deploy/production/backend", "--port", "8080").code == 0

@@ -271,3 +271,24 @@ def test_risk_level_medium_denies_high_risk_annotations(chart_home: Path, tmp_pa
     _, r = _apply(docs, tmp_path)
     assert r.code == 1 and r.err.strip().endswith(
         "denied the request: annotation group Aliases contains risky annotation based on ingress configuration")
+
+
+NEWLINE_NAMES = [
+    ("service-name", {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web\n"},
+                      "spec": {"ports": [{"port": 80}]}}, 'The Service "web'),
+    ("ingress-host", ingress_doc("nl", [rule("a.example.com\n", ("/", "Prefix", "web"))]),
+     'The Ingress "nl" is invalid: spec.rules[0].host: Invalid value:'),
+    ("backend-name", ingress_doc("nl", [rule("a.example.com", ("/", "Prefix", "web\n"))]),
+     'The Ingress "nl" is invalid: spec.rules[0].http.paths[0].backend.service.name: Invalid value:'),
+]
+
+
+@pytest.mark.parametrize(("doc", "message"), [n[1:] for n in NEWLINE_NAMES], ids=[n[0] for n in NEWLINE_NAMES])
+def test_names_with_a_trailing_newline_are_invalid(doc: dict[str, Any], message: str, chart_home: Path,
+                                                    tmp_path: Path) -> None:
+    """Kubernetes' name regexps are Go's, anchored at the end of the text: a trailing newline (which Python's
+    ``$`` lets through) never reaches an upstream or server name."""
+    f = tmp_path / "nl.yaml"
+    f.write_text(json.dumps(doc) + "\n")
+    r = run_cli("kubectl", "apply", "-f", str(f))
+    assert r.code == 1 and r.err.startswith(message), r.err

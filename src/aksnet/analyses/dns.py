@@ -19,6 +19,7 @@ from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Site
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
+from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
 
 
@@ -41,7 +42,7 @@ def _cluster_vnet(cluster: ClusterState) -> str | None:
     mc = cluster.cluster
     if mc is None or not mc.agent_pools:
         return None
-    return mc.agent_pools[0].vnet_subnet_id.lower().split("/subnets/")[0] or None
+    return id_key(mc.agent_pools[0].vnet_subnet_id).split("/subnets/")[0] or None
 
 
 def upstream_table(twin: Twin, cluster: ClusterState) -> dict[str, tuple[str, ...]]:
@@ -60,7 +61,7 @@ def upstream_table(twin: Twin, cluster: ClusterState) -> dict[str, tuple[str, ..
         mc = cs.cluster
         if mc is None:
             continue
-        pe = next((p for p in twin.private_endpoints if p.target_id.lower() == mc.id.lower()), None)
+        pe = next((p for p in twin.private_endpoints if id_key(p.target_id) == id_key(mc.id)), None)
         if mc.fqdn:
             add(mc.fqdn, pe.private_ip if (mc.enable_private_cluster and pe) else mc.api_server_public_ip)
         if mc.private_fqdn and pe and cs is cluster:

@@ -27,6 +27,7 @@ from aksnet.engine import nsg as nsg_engine
 from aksnet.engine import routing
 from aksnet.errors import AzureError
 from aksnet.model import azure
+from aksnet.model.ids import id_key
 from aksnet.model.twin import Twin
 from aksnet.rules import azure as azure_rules
 
@@ -37,36 +38,36 @@ class _Context:
     """The NIC, its subnet and VNet, and the resources around them, looked up once."""
 
     def __init__(self, twin: Twin, nic_id: str) -> None:
-        nic = next((n for n in twin.nics if n.id.lower() == nic_id.lower()), None)
+        nic = next((n for n in twin.nics if id_key(n.id) == id_key(nic_id)), None)
         if nic is None or not nic.ip_configurations:
             raise AzureError("NotFound", f"Resource {nic_id} not found.")
         self.twin = twin
         self.nic = nic
-        sid = nic.ip_configurations[0].subnet_id.lower()
-        found = [(s, v) for v in twin.vnets for s in v.subnets if s.id.lower() == sid]
+        sid = id_key(nic.ip_configurations[0].subnet_id)
+        found = [(s, v) for v in twin.vnets for s in v.subnets if id_key(s.id) == sid]
         if not found:
             raise AzureError("NotFound", f"Resource {nic.ip_configurations[0].subnet_id} not found.")
         self.subnet, self.vnet = found[0]
         self.route_table = next((t for t in twin.route_tables
-                                 if t.id.lower() == (self.subnet.route_table_id or "").lower()), None)
+                                 if id_key(t.id) == id_key(self.subnet.route_table_id)), None)
 
     def attached(self) -> bool:
         """Effective routes and rules exist only for a NIC in use by a VM or a VMSS instance."""
         if self.nic.owner_id:
             return True
-        return any(self.nic.id.lower() in (i.lower() for i in vm.nic_ids) for vm in self.twin.vms)
+        return any(id_key(self.nic.id) in (id_key(i) for i in vm.nic_ids) for vm in self.twin.vms)
 
     def connected_peerings(self) -> list[azure.VnetPeering]:
         return [p for p in self.vnet.peerings if p.state.lower() == "connected"]
 
     def peered(self) -> list[azure.VirtualNetwork]:
-        ids = {p.remote_vnet_id.lower() for p in self.connected_peerings()}
-        return [v for v in self.twin.vnets if v.id.lower() in ids]
+        ids = {id_key(p.remote_vnet_id) for p in self.connected_peerings()}
+        return [v for v in self.twin.vnets if id_key(v.id) in ids]
 
     def nsg(self, nsg_id: str | None) -> azure.NetworkSecurityGroup | None:
         if not nsg_id:
             return None
-        return next((g for g in self.twin.nsgs if g.id.lower() == nsg_id.lower()), None)
+        return next((g for g in self.twin.nsgs if id_key(g.id) == id_key(nsg_id)), None)
 
 
 def _not_attached(nic: azure.NetworkInterface) -> AzureError:
@@ -143,8 +144,8 @@ def tag_map(ctx: _Context) -> dict[str, list[str]]:
     for p in ctx.connected_peerings():
         if p.allow_virtual_network_access:
             vnet_space += list(p.remote_address_prefixes)
-    rts = {s.route_table_id.lower() for s in ctx.vnet.subnets if s.route_table_id}
-    vnet_space += routing.udr_prefixes(t for t in ctx.twin.route_tables if t.id.lower() in rts)
+    rts = {id_key(s.route_table_id) for s in ctx.vnet.subnets if s.route_table_id}
+    vnet_space += routing.udr_prefixes(t for t in ctx.twin.route_tables if id_key(t.id) in rts)
     vnet_tag = [*dict.fromkeys(_net_str(p) for p in vnet_space), AZURE_PLATFORM]
     return {"VirtualNetwork": vnet_tag, "AzureLoadBalancer": [AZURE_PLATFORM], "Internet": _internet(vnet_space)}
 

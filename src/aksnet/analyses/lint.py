@@ -18,8 +18,11 @@ from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
 from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
+from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
+from aksnet.rules.kubernetes import KUBE_PROXY_HEALTHZ_PORT
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -41,20 +44,20 @@ class Finding:
 class _Net:
     """Look-ups over the Azure side of the twin."""
 
-    subnets: dict[str, tuple[azure.VirtualNetwork, azure.Subnet]]
-    nsgs: dict[str, azure.NetworkSecurityGroup]
-    route_tables: dict[str, azure.RouteTable]
+    subnets: dict[IdKey, tuple[azure.VirtualNetwork, azure.Subnet]]
+    nsgs: dict[IdKey, azure.NetworkSecurityGroup]
+    route_tables: dict[IdKey, azure.RouteTable]
     nic_by_ip: dict[str, azure.NetworkInterface]
 
     @staticmethod
     def of(twin: Twin) -> _Net:
-        subnets = {s.id.lower(): (v, s) for v in twin.vnets for s in v.subnets}
+        subnets = {id_key(s.id): (v, s) for v in twin.vnets for s in v.subnets}
         nic_by_ip = {c.private_ip: n for n in twin.nics for c in n.ip_configurations}
-        return _Net(subnets, {n.id.lower(): n for n in twin.nsgs}, {r.id.lower(): r for r in twin.route_tables},
+        return _Net(subnets, {id_key(n.id): n for n in twin.nsgs}, {id_key(r.id): r for r in twin.route_tables},
                     nic_by_ip)
 
     def nsg(self, nsg_id: str | None) -> azure.NetworkSecurityGroup | None:
-        return self.nsgs.get(nsg_id.lower()) if nsg_id else None
+        return self.nsgs.get(id_key(nsg_id)) if nsg_id else None
 
 
 def _cluster_name(state: ClusterState) -> str:
@@ -71,11 +74,11 @@ def check_kubenet_routes(twin: Twin, state: ClusterState) -> list[Finding]:
     net = _Net.of(twin)
     out: list[Finding] = []
     for pool in mc.agent_pools:
-        entry = net.subnets.get(pool.vnet_subnet_id.lower())
+        entry = net.subnets.get(id_key(pool.vnet_subnet_id))
         if entry is None:
             continue
         vnet, subnet = entry
-        table = net.route_tables.get(subnet.route_table_id.lower()) if subnet.route_table_id else None
+        table = net.route_tables.get(id_key(subnet.route_table_id)) if subnet.route_table_id else None
         if table is None and subnet.route_table_id:
             continue  # associated, but its routes are not in the input (``--from-dir`` with only vnet show)
         if table is None:
@@ -114,11 +117,11 @@ def check_nsg_aks_traffic(twin: Twin, state: ClusterState) -> list[Finding]:
         nic = net.nic_by_ip.get(dst.internal_ip)
         subnet_id = next((c.subnet_id for c in nic.ip_configurations if c.private_ip == dst.internal_ip), None) \
             if nic else None
-        entry = net.subnets.get(subnet_id.lower()) if subnet_id else None
+        entry = net.subnets.get(id_key(subnet_id)) if subnet_id else None
         subnet_nsg = net.nsg(entry[1].nsg_id) if entry else None
         nic_nsg = net.nsg(nic.nsg_id) if nic else None
         for src_ip, port, what, code in (
-            (AZURE_LB_PROBE_SOURCE, 10256, "Azure load balancer health probes", "AKSNET011"),
+            (AZURE_LB_PROBE_SOURCE, KUBE_PROXY_HEALTHZ_PORT, "Azure load balancer health probes", "AKSNET011"),
             *[(n.internal_ip, 10250, f"node {n.name}", "AKSNET010") for n in nodes if n is not dst][:1],
         ):
             if src_ip == AZURE_LB_PROBE_SOURCE:
@@ -151,7 +154,7 @@ def _probe_ports(state: ClusterState) -> list[int]:
         if svc.external_traffic_policy == "Local" and svc.health_check_node_port:
             ports.append(svc.health_check_node_port)
         ports += [p.node_port for p in svc.ports if p.node_port and p.protocol == "TCP"]
-    return sorted(set(ports)) or [10256]
+    return sorted(set(ports)) or [KUBE_PROXY_HEALTHZ_PORT]
 
 
 def _denies_probe(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg: azure.NetworkSecurityGroup | None,
@@ -238,7 +241,7 @@ def check_services(twin: Twin, state: ClusterState) -> list[Finding]:
                 out.append(Finding("warning", "AKSNET031", res,
                                    f"port {sp.port}/{sp.protocol} targets {tp}, which no selected pod declares as a "
                                    "containerPort", "Kubernetes Service targetPort"))
-        internal = svc.annotations.get("service.beta.kubernetes.io/azure-load-balancer-internal", "").lower() == "true"
+        internal = svc.annotations.get(LB_INTERNAL_ANNOTATION, "").lower() == "true"
         if svc.type == "LoadBalancer" and not internal and not svc.load_balancer_source_ranges and not (
                 svc.annotations.get("service.beta.kubernetes.io/azure-allowed-ip-ranges")
                 or svc.annotations.get("service.beta.kubernetes.io/azure-allowed-service-tags")):
@@ -344,7 +347,7 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
 def lint(twin: Twin, cluster_id: str | None = None) -> list[Finding]:
     """Every finding for the clusters of the twin (or only ``cluster_id``), most severe first."""
     states = [s for s in twin.clusters
-              if cluster_id is None or (s.cluster is not None and s.cluster.id.lower() == cluster_id.lower())]
+              if cluster_id is None or (s.cluster is not None and id_key(s.cluster.id) == id_key(cluster_id))]
     findings = [f for s in states for check in CHECKS for f in check(twin, s)]
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(_dedupe(findings), key=lambda f: (order[f.severity], f.code, f.resource, f.message))

@@ -1,32 +1,37 @@
 """``aksnet matrix``: who can open connections to whom, at workload or pod level.
 
 Follows netpol-analyzer's connlist conventions (np-guard/netpol-analyzer pkg/netpol/connlist@e54a334): peers
-``ns/name[Kind]`` (Kind = the
-top owner, ``Pod`` if none), addresses outside the cluster as the disjoint IPv4 ranges induced by all
-ipBlocks (``a.b.c.d-e.f.g.h[External]``), self-pairs and address→address pairs omitted, pairs without
-connections omitted, lines sorted by source then destination. By default connections towards a pod are
-limited to the container ports its pods declare (pods that declare none keep every allowed port);
+``ns/name[Kind]`` (Kind = the top owner, ``Pod`` if none), addresses outside the cluster as the disjoint IPv4
+ranges induced by all ipBlocks (``a.b.c.d-e.f.g.h[External]``), self-pairs and address→address pairs omitted,
+pairs without connections omitted, lines sorted by source then destination. By default connections towards a
+pod are limited to the container ports its pods declare (pods that declare none keep every allowed port);
 ``all_ports`` gives the full allowed ranges, as netpol-analyzer prints them.
 
-Non-policy hops (NSGs, routes, load balancers) and non-policy peers plug in through ``extra_peers`` (extra
-sources: internet hosts, VNet VMs), ``path`` (a ``PathFilter`` receives each pair and the policy-allowed
-ConnSet and returns what the whole path allows) and ``extra_targets`` (LB frontends). ``walk_path_plugin``
-builds all three from the path engine (``aksnet.engine.walk``). Pure: model in, MatrixResult out.
+The connections are produced lazily, source by source, already in output order (:meth:`MatrixStream.line_blocks`):
+memory grows with the number of classes and workloads, never with the number of output lines. ``--namespace``
+and ``--focus`` are applied before the class matrix is built (only the rows and columns of the kept classes
+are expanded). Non-policy hops (NSGs, routes, load balancers) and non-policy peers plug in through
+``extra_peers`` (extra sources: internet hosts, VMs), ``path`` (a ``PathFilter`` receives each pair and the
+policy-allowed ConnSet and returns what the whole path allows) and ``extra_targets`` (LB frontends);
+``aksnet.analyses.matrix_path.walk_path_plugin`` builds all three from the path engine. Pure: model in,
+MatrixResult / MatrixStream out.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator, Sequence
+import heapq
+import ipaddress
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
 from aksnet.model.k8s import Pod
-from aksnet.model.twin import ClusterState, Twin
-from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT as INTERNET_PEER_IP
+from aksnet.model.twin import ClusterState
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,7 @@ class MatrixPeer:
 # One line of the connectivity list: (source, destination, connections). A plain tuple, because the
 # matrix creates up to millions of them.
 Connection = tuple[MatrixPeer, MatrixPeer, ConnSet]
+Line = tuple[str, str, str]
 
 
 def connection_json(c: Connection) -> dict[str, str]:
@@ -53,8 +59,8 @@ def connection_json(c: Connection) -> dict[str, str]:
 PathFilter = Callable[[MatrixPeer, MatrixPeer, ConnSet], ConnSet]
 
 
-# (the source peers the filters keep) → connections towards targets that are not policy peers (LB frontends)
-ExtraTargets = Callable[[Sequence[MatrixPeer]], list[Connection]]
+# (one source peer the filters keep) → its connections towards targets that are not policy peers (LB frontends)
+ExtraTargets = Callable[[MatrixPeer], list[Connection]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,33 @@ class ExtraPeer:
 
     name: str
     ip: str
+
+
+BLOCK = 4096  # lines per block when blocks are not one source row each
+
+
+class _Texts(dict[ConnSet, str]):
+    """ConnSet → its text, made on first use (a few distinct sets, millions of lines)."""
+
+    def __missing__(self, c: ConnSet) -> str:
+        t = self[c] = str(c)
+        return t
+
+
+def _line_blocks(rows: Iterable[list[Connection]], routes: Sequence[Line]) -> Iterator[list[Line]]:
+    """Connections, given as rows in output order, as blocks of text lines (one block per row), with the extra
+    ``routes`` rows merged in order (then in blocks of :data:`BLOCK` lines)."""
+    text = _Texts()
+
+    def lines(row: list[Connection]) -> list[Line]:
+        return [(s.name, d.name, text[c]) for s, d, c in row]
+
+    if not routes:
+        yield from (lines(row) for row in rows)
+        return
+    merged = heapq.merge((ln for row in rows for ln in lines(row)), sorted(routes), key=lambda r: (r[0], r[1]))
+    while block := list(itertools.islice(merged, BLOCK)):
+        yield block
 
 
 @dataclass(slots=True)
@@ -74,20 +107,18 @@ class MatrixResult:
     peers: list[MatrixPeer] = field(default_factory=list)
     # Rows that are not NetworkPolicy connections: (source, destination, text), e.g. ``matrix --path``'s
     # ``internet => ns/app[Deployment] : via ingress nginx https://host/path (TCP 443)``.
-    routes: list[tuple[str, str, str]] = field(default_factory=list)
+    routes: list[Line] = field(default_factory=list)
 
-    def lines(self) -> list[tuple[str, str, str]]:
+    def lines(self) -> list[Line]:
         """Every row as (source, destination, connection text), sorted by source then destination."""
-        text = {c: str(c) for c in {c for _, _, c in self.connections}}
-        rows = [(s.name, d.name, text[c]) for s, d, c in self.connections]
-        if self.routes:
-            rows = sorted(rows + self.routes, key=lambda r: (r[0], r[1]))
-        return rows
+        return [ln for block in self.line_blocks() for ln in block]
+
+    def line_blocks(self) -> Iterator[list[Line]]:
+        rows = (self.connections[i:i + BLOCK] for i in range(0, len(self.connections), BLOCK))
+        return _line_blocks(rows, self.routes)
 
     def to_json(self) -> list[dict[str, str]]:
-        if self.routes:
-            return [{"src": s, "dst": d, "conn": c} for s, d, c in self.lines()]
-        return [connection_json(c) for c in self.connections]
+        return [{"src": s, "dst": d, "conn": c} for s, d, c in self.lines()]
 
 
 def workload_key(pod: Pod) -> tuple[str, str, str]:
@@ -103,12 +134,30 @@ def declared_conns(pods: Sequence[Pod]) -> ConnSet:
     return ALL if c.is_empty else c
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building up to millions of acyclic tuples: its generational
+    scans would otherwise cost more than the matrix itself (measured 3x). The previous state is restored."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+# -- groups: the rows and columns of the output ---------------------------------------------------------
+
 @dataclass(slots=True)
 class _Group:
     peer: MatrixPeer
     classes: list[int]
     pods: list[Pod]
     declared: ConnSet = ALL
+    node: str | None = None  # the one node every member runs on (own-node rules), else None
+    single: int = -1  # the one class of the group, else -1
+    is_pod: bool = False  # a workload or a pod (a destination of every source), not an address or extra peer
 
 
 def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
@@ -120,7 +169,8 @@ def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
             g = groups.get(key)
             if g is None:
                 name = f"{p.namespace}/{p.name}[Pod]" if by_pod else f"{wk[0]}/{wk[2]}[{wk[1]}]"
-                g = _Group(MatrixPeer(name, "pod" if by_pod else "workload", p.namespace, f"{wk[0]}/{wk[2]}"), [], [])
+                g = _Group(MatrixPeer(name, "pod" if by_pod else "workload", p.namespace, f"{wk[0]}/{wk[2]}"), [], [],
+                           is_pod=True)
                 groups[key] = g
             if cls.index not in g.classes:
                 g.classes.append(cls.index)
@@ -128,6 +178,8 @@ def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
     out = list(groups.values())
     for g in out:
         g.declared = declared_conns(g.pods)
+        nodes = {p.node_name for p in g.pods}
+        g.node = nodes.pop() if len(nodes) == 1 else None
     for cls in cm.classes:
         if cls.kind == "external":
             out.append(_Group(MatrixPeer(f"{cls.range_text}[External]", "external"), [cls.index], []))
@@ -135,8 +187,6 @@ def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
 
 
 def _external_class(cm: ClassMatrix, ip: str) -> PeerClass | None:
-    import ipaddress
-
     try:
         value = int(ipaddress.IPv4Address(ip))
     except ValueError:
@@ -156,200 +206,192 @@ def _matches_focus(peer: MatrixPeer, focus: str) -> bool:
     return focus in (base, name, wl_name, peer.workload)
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building up to millions of acyclic tuples: its generational
-    scans would otherwise cost more than the matrix itself (measured 3x). The previous state is restored."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+def _pod_kept(p: Pod, by_pod: bool, namespace: str | None, focus: str | None) -> bool:
+    """Whether the row/column of ``p``'s group survives ``--namespace``/``--focus`` (as ``_matches_focus``)."""
+    if namespace is not None and p.namespace != namespace:
+        return False
+    if focus is None:
+        return True
+    wk = workload_key(p)
+    names = {f"{wk[0]}/{wk[2]}", wk[2]}
+    if by_pod:
+        names |= {f"{p.namespace}/{p.name}", p.name}
+    return focus in names
+
+
+# -- the expansion: class matrix → one row of connections per source group -------------------------------
+
+class _Expansion:
+    """The class matrix expanded to groups, one source at a time, in output order."""
+
+    def __init__(self, cm: ClassMatrix, groups: list[_Group], keep: list[bool], all_ports: bool,
+                 path: PathFilter | None, extra_targets: ExtraTargets | None) -> None:
+        self.cm = cm
+        self.groups = groups
+        self.keep = keep
+        self.all_ports = all_ports
+        self.path = path
+        self.extra_targets = extra_targets
+        self.pod_targets = [g for g in groups if g.is_pod]
+        self.kept_all = [g for g, k in zip(groups, keep) if k]
+        self.kept_pods = [g for g in self.kept_all if g.is_pod]
+        self.declared_memo: dict[tuple[ConnSet, ConnSet], ConnSet] = {}
+
+    def targets(self, si: int) -> list[_Group]:
+        s = self.groups[si]
+        if self.keep[si]:
+            return self.groups if s.is_pod else self.pod_targets
+        return self.kept_all if s.is_pod else self.kept_pods
+
+    def declared(self, c: ConnSet, d: _Group) -> ConnSet:
+        key = (c, d.declared)
+        hit = self.declared_memo.get(key)
+        if hit is None:
+            hit = self.declared_memo[key] = c & d.declared
+        return hit
+
+    def pair(self, s: _Group, d: _Group) -> ConnSet:
+        """What every member of ``s`` may open towards every member of ``d`` (policies, own-node rules, declared
+        ports, then the path filter)."""
+        cm, rows = self.cm, self.cm.rows
+        same_node = s.node is not None and s.node == d.node
+        c = ALL
+        for sc in s.classes:
+            row = rows[sc]
+            for dc in d.classes:
+                if not (same_node and cm.own_node_all(sc, dc)):
+                    c = c & row[dc]
+        if c is NONE:
+            return c
+        if not self.all_ports and d.is_pod:
+            c = self.declared(c, d)
+        if self.path is not None and c is not NONE:
+            c = self.path(s.peer, d.peer, c)
+        return c
+
+    def row(self, si: int) -> list[Connection]:
+        """The connections of source ``si``, sorted by destination."""
+        s = self.groups[si]
+        targets = self.targets(si)
+        if s.single >= 0 and self.path is None:
+            out = self._single_row(s, targets)
+        else:
+            out = [(s.peer, d.peer, c) for d in targets if d is not s and (c := self.pair(s, d)) is not NONE]
+        if self.extra_targets is not None and self.keep[si] and s.peer.kind != "external":
+            out.extend(self.extra_targets(s.peer))
+            out.sort(key=lambda x: x[1].name)
+        return out
+
+    def _single_row(self, s: _Group, targets: list[_Group]) -> list[Connection]:
+        """The common case, kept tight: one class for the source, no path filter."""
+        cm = self.cm
+        row = cm.rows[s.single]
+        speer, snode = s.peer, s.node
+        out: list[Connection] = []
+        append = out.append
+        for d in targets:
+            if d.single < 0:
+                if (c := self.pair(s, d)) is not NONE:
+                    append((speer, d.peer, c))
+                continue
+            c = row[d.single]
+            if d is s:
+                continue
+            if snode is not None and c is not ALL and d.node == snode and cm.own_node_all(s.single, d.single):
+                c = ALL
+            if c is NONE:
+                continue
+            if not self.all_ports and d.is_pod:
+                c = self.declared(c, d)
+                if c is NONE:
+                    continue
+            append((speer, d.peer, c))
+        return out
+
+    def rows(self) -> Iterator[list[Connection]]:
+        for si in range(len(self.groups)):
+            row = self.row(si)
+            if row:
+                yield row
+
+
+@dataclass(slots=True)
+class MatrixStream:
+    """A matrix whose connections are produced on demand, in output order (``connections()`` may be iterated
+    more than once: each pass recomputes)."""
+
+    engine: str
+    enforced: bool
+    warnings: list[str]
+    peers: list[MatrixPeer]
+    expansion: _Expansion
+    routes: list[Line] = field(default_factory=list)
+
+    def connections(self) -> Iterator[Connection]:
+        for row in self.rows():
+            yield from row
+
+    def rows(self) -> Iterator[list[Connection]]:
+        """The connections one source at a time, in output order."""
+        with paused_gc():
+            yield from self.expansion.rows()
+
+    def line_blocks(self) -> Iterator[list[Line]]:
+        """The output lines as (source, destination, connection text), one block of lines at a time."""
+        return _line_blocks(self.rows(), self.routes)
+
+    def result(self) -> MatrixResult:
+        """Everything at once (tests, diff and explain: small matrices)."""
+        return MatrixResult(self.engine, self.enforced, list(self.connections()), self.warnings, self.peers,
+                            self.routes)
+
+
+def _warnings(cm: ClassMatrix, groups: list[_Group], namespace: str | None) -> list[str]:
+    warnings = list(cm.warnings)
+    for g in groups:
+        if g.peer.kind == "workload" and len({cm.classes[i].label_key for i in g.classes}) > 1:
+            warnings.append(f"pods of {g.peer.name} differ in what policies see (labels, named ports or IPs); "
+                            "showing what all of them allow — use --pods for each pod")
+    if namespace is not None and not any(g.peer.namespace == namespace for g in groups):
+        warnings.append(f"no pods in namespace {namespace!r}")
+    return warnings
+
+
+def stream_matrix(cluster: ClusterState, engine: str | None = None, *, pods: bool = False,
+                  all_ports: bool = False, namespace: str | None = None, focus: str | None = None,
+                  extra_peers: Sequence[ExtraPeer] = (), path: PathFilter | None = None,
+                  extra_targets: ExtraTargets | None = None) -> MatrixStream:
+    """The connectivity list of ``cluster``, to be consumed lazily (see the module docstring)."""
+    filtered = namespace is not None or focus is not None
+    with paused_gc():
+        keep_class = None
+        if filtered:
+            def keep_class(cls: PeerClass) -> bool:
+                return any(_pod_kept(p, pods, namespace, focus) for p in cls.pods)
+        cm = connectivity(cluster, engine, keep=keep_class)
+        groups = _groups(cm, pods)
+    for ep in extra_peers:
+        cls = _external_class(cm, ep.ip)
+        if cls is not None:
+            groups.append(_Group(MatrixPeer(ep.name, "extra"), [cls.index], [], declared=ALL))
+    for g in groups:
+        g.single = g.classes[0] if len(g.classes) == 1 else -1
+    if focus is not None and not any(_matches_focus(g.peer, focus) for g in groups):
+        raise UsageError(f"error: workload {focus!r} not found")
+    warnings = _warnings(cm, groups, namespace)
+    groups.sort(key=lambda g: g.peer.name)  # iterate in output order: no sort of the (large) result
+    keep = [True] * len(groups)
+    if filtered:
+        keep = [(namespace is None or g.peer.namespace == namespace) and
+                (focus is None or _matches_focus(g.peer, focus)) for g in groups]
+    expansion = _Expansion(cm, groups, keep, all_ports, path, extra_targets)
+    return MatrixStream(cm.profile.name, cm.profile.enforces, warnings, [g.peer for g in groups], expansion)
 
 
 def compute_matrix(cluster: ClusterState, engine: str | None = None, *, pods: bool = False,
                    all_ports: bool = False, namespace: str | None = None, focus: str | None = None,
                    extra_peers: Sequence[ExtraPeer] = (), path: PathFilter | None = None,
                    extra_targets: ExtraTargets | None = None) -> MatrixResult:
-    """The connectivity list of ``cluster`` (see the module docstring for the conventions)."""
-    with paused_gc():
-        return _compute_matrix(cluster, engine, pods, all_ports, namespace, focus, extra_peers, path,
-                               extra_targets)
-
-
-def _compute_matrix(cluster: ClusterState, engine: str | None, pods: bool, all_ports: bool,
-                    namespace: str | None, focus: str | None, extra_peers: Sequence[ExtraPeer],
-                    path: PathFilter | None, extra_targets: ExtraTargets | None) -> MatrixResult:
-    cm = connectivity(cluster, engine)
-    groups = _groups(cm, pods)
-    for ep in extra_peers:
-        cls = _external_class(cm, ep.ip)
-        if cls is not None:
-            groups.append(_Group(MatrixPeer(ep.name, "extra"), [cls.index], [], declared=ALL))
-    warnings = list(cm.warnings)
-    for g in groups:
-        if g.peer.kind == "workload" and len({cm.classes[i].label_key for i in g.classes}) > 1:
-            warnings.append(f"pods of {g.peer.name} differ in what policies see (labels, named ports or IPs); "
-                            "showing what all of them allow — use --pods for each pod")
-    if focus is not None and not any(_matches_focus(g.peer, focus) for g in groups):
-        raise UsageError(f"error: workload {focus!r} not found")
-    if namespace is not None and not any(g.peer.namespace == namespace for g in groups):
-        warnings.append(f"no pods in namespace {namespace!r}")
-    groups.sort(key=lambda g: g.peer.name)  # iterate in output order: no sort of the (large) result
-    rows = cm.rows
-    out: list[Connection] = []
-    is_pod = [g.peer.kind in ("workload", "pod") for g in groups]
-    keep = [True] * len(groups)
-    if namespace is not None or focus is not None:
-        keep = [(namespace is None or g.peer.namespace == namespace) and
-                (focus is None or _matches_focus(g.peer, focus)) for g in groups]
-    pod_targets = [(i, g) for i, g in enumerate(groups) if is_pod[i]]
-    all_targets = list(enumerate(groups))
-    single_pod = [(g.classes[0], g.peer) for i, g in pod_targets if len(g.classes) == 1]
-    single_all = [(g.classes[0], g.peer) for i, g in all_targets if len(g.classes) == 1]
-    has_multi = any(len(g.classes) > 1 for g in groups)
-    declared_memo: dict[tuple[ConnSet, ConnSet], ConnSet] = {}
-    for si, s in enumerate(groups):
-        targets = all_targets if is_pod[si] else pod_targets
-        if not keep[si]:
-            targets = [(i, g) for i, g in targets if keep[i]]
-        if len(s.classes) == 1 and path is None:
-            row = rows[s.classes[0]]
-            speer = s.peer
-            if all_ports:
-                if keep[si]:
-                    single = single_all if is_pod[si] else single_pod
-                else:
-                    single = [(g.classes[0], g.peer) for _, g in targets if len(g.classes) == 1]
-                out.extend([(speer, dp, c) for dc, dp in single
-                            if (c := row[dc]) is not NONE and dp is not speer])
-            else:
-                for di, d in targets:
-                    if di == si or len(d.classes) != 1:
-                        continue
-                    c = row[d.classes[0]]
-                    if c is not NONE and is_pod[di]:
-                        key = (c, d.declared)
-                        hit = declared_memo.get(key)
-                        if hit is None:
-                            hit = declared_memo[key] = c & d.declared
-                        c = hit
-                    if c is not NONE:
-                        out.append((speer, d.peer, c))
-            multi = [(di, d) for di, d in targets if di != si and len(d.classes) > 1] if has_multi else []
-        else:
-            multi = [(di, d) for di, d in targets if di != si]
-        for di, d in multi:
-            c = ALL
-            for sc in s.classes:
-                for dc in d.classes:
-                    c = c & rows[sc][dc]
-            if c is NONE:
-                continue
-            if not all_ports and is_pod[di]:
-                key = (c, d.declared)
-                hit = declared_memo.get(key)
-                if hit is None:
-                    hit = declared_memo[key] = c & d.declared
-                c = hit
-            if path is not None:
-                c = path(s.peer, d.peer, c)
-            if c is not NONE:
-                out.append((s.peer, d.peer, c))
-    if extra_targets is not None:
-        out.extend(extra_targets([g.peer for i, g in enumerate(groups) if keep[i] and g.peer.kind != "external"]))
-    if len(out) > 1 and (extra_targets is not None or any(len(g.classes) > 1 for g in groups)):
-        out.sort(key=lambda x: (x[0].name, x[1].name))
-    return MatrixResult(cm.profile.name, cm.profile.enforces, out, warnings, [g.peer for g in groups])
-
-
-# -- the path engine plugged in (aksnet matrix --path) ---------------------------------------------------
-
-
-
-@dataclass(slots=True)
-class PathPlugin:
-    """What the path engine adds to a matrix: a filter for every pair, extra source peers (the internet,
-    VMs) and extra targets (load balancer frontends, reached on their rules' frontend ports)."""
-
-    filter: PathFilter
-    extra_peers: list[ExtraPeer]
-    targets: ExtraTargets
-
-
-def walk_path_plugin(twin: Twin, cluster: ClusterState) -> PathPlugin:
-    """Walk pairs through path engine (``aksnet.engine.walk``): routes, NSGs, kube-proxy, SNAT and the
-    NetworkPolicy hops, from one representative of the source to one pod of the destination, on every
-    destination container port the policies allow (only a declared container port can answer); pairs whose
-    destination is not a pod keep the policy answer. Adds the ``internet`` client that ``aksnet trace
-    internet`` uses and every VM that is not a node as sources, and every load balancer frontend (on each
-    load-balancing rule's frontend port and protocol) as a target."""
-    from aksnet.engine.addressing import Topology
-    from aksnet.engine.walk import Site, Walker
-
-    topo = Topology.build(twin, cluster.cluster.id if cluster.cluster else None)
-    topo.state = cluster  # walk with the cluster as given (its policy_engine may come from --engine)
-    walker = Walker(topo)
-    by_name: dict[str, list[Pod]] = {}
-    for p in cluster.pods:
-        wk = workload_key(p)
-        by_name.setdefault(f"{wk[0]}/{wk[2]}[{wk[1]}]", []).append(p)
-        by_name.setdefault(f"{p.namespace}/{p.name}[Pod]", []).append(p)
-    node_ips = {n.internal_ip for n in topo.nodes.values()}
-    vm_sites: dict[str, Site] = {}
-    for vm in twin.vms:
-        nic = topo.nic_of_vm(vm)
-        if nic is not None and nic.primary_ip and nic.primary_ip not in node_ips:
-            vm_sites[f"vm/{vm.name}"] = Site("vm", nic.primary_ip, vm.name, vm=vm, nic=nic)
-
-    def rep(name: str) -> Pod | None:
-        return next((p for p in by_name.get(name, ()) if p.pod_ip and p.node_name), None)
-
-    def site(peer: MatrixPeer) -> Site | None:
-        if peer.kind == "extra":
-            if peer.name.startswith("internet/"):
-                return Site("internet", INTERNET_PEER_IP, peer.name)
-            return vm_sites.get(peer.name)
-        pod = rep(peer.name)
-        if pod is None or pod.pod_ip is None:
-            return None
-        node = topo.nodes.get(pod.node_name or "")
-        return Site("pod", pod.pod_ip, pod.key, pod=pod, node=node) if node is not None else None
-
-    def path(src: MatrixPeer, dst: MatrixPeer, allowed: ConnSet) -> ConnSet:
-        dpod = rep(dst.name) if dst.kind in ("workload", "pod") else None
-        s = site(src)
-        if dpod is None or dpod.pod_ip is None or s is None:
-            return allowed
-        out = NONE
-        for cp in dpod.ports:
-            if allowed.allows(cp.protocol, cp.container_port) and \
-                    walker.walk(s, dpod.pod_ip, cp.container_port, cp.protocol).delivered:
-                out = out | conns(cp.protocol, cp.container_port)
-        return out
-
-    frontends = []
-    for ip, (lb, fe) in sorted(topo.frontend_by_ip.items()):
-        ports = [(proto, r.frontend_port) for r in lb.rules if r.frontend_id.lower() == fe.id.lower()
-                 for proto in (("TCP", "UDP") if r.protocol.upper() == "ALL" else (r.protocol.upper(),))]
-        if ports:
-            frontends.append((MatrixPeer(f"lb/{lb.name}/{fe.name}[{ip}]", "extra"), ip, sorted(set(ports))))
-
-    def targets(sources: Sequence[MatrixPeer]) -> list[Connection]:
-        out: list[Connection] = []
-        for src in sources:
-            s = site(src)
-            if s is None:
-                continue
-            for peer, ip, ports in frontends:
-                c = union_all(conns(proto, port) for proto, port in ports
-                              if walker.walk(s, ip, port, proto).delivered)
-                if c is not NONE:
-                    out.append((src, peer, c))
-        return out
-
-    extra = [ExtraPeer(f"internet/{INTERNET_PEER_IP}", INTERNET_PEER_IP)]
-    extra += [ExtraPeer(name, st.ip) for name, st in sorted(vm_sites.items())]
-    return PathPlugin(path, extra, targets)
+    """The connectivity list of ``cluster`` at once (see the module docstring for the conventions)."""
+    return stream_matrix(cluster, engine, pods=pods, all_ports=all_ports, namespace=namespace, focus=focus,
+                         extra_peers=extra_peers, path=path, extra_targets=extra_targets).result()

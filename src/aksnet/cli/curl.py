@@ -67,28 +67,14 @@ def run(argv: list[str]) -> int:
     req = CurlRequest(args.url, args.source, args.method.upper() if args.method else None, parse_headers(args.header),
                       args.insecure, tuple(args.resolve), args.namespace)
     res = curl(topo, req)
+    from aksnet.render import curl_text
+
     if args.verbose:
-        for i, leg in enumerate(res.legs):
-            sys.stderr.write(f"* [aksnet] {leg.source.name} ({leg.source.ip}) → {leg.dst_ip}:{leg.dst_port}\n")
-            for h in leg.hops:
-                sys.stderr.write(f"* [aksnet]   {h.component}: {h.decision.upper()} {h.rule}\n")
-            if i == 0:  # the controller's decisions come between the client's leg and the upstream legs
-                for h in res.ingress_hops:
-                    sys.stderr.write(f"* [aksnet] {h.component}: {h.decision.upper()} {h.rule}\n")
-        for h in res.final_hops:
-            sys.stderr.write(f"* [aksnet] {h.component}: {h.decision.upper()} {h.rule}\n")
-        for n in res.notes:
-            sys.stderr.write(f"* [aksnet] {n}\n")
+        sys.stderr.write(curl_text.render_verbose(res))
     if res.error is not None:
         sys.stderr.write(res.error + "\n")
         return res.exit_code
-    if args.include:
-        sys.stdout.write(res.status_line + "\n")
-        for k, v in res.response_headers:
-            sys.stdout.write(f"{k}: {v}\n")
-        sys.stdout.write("\n")
-    if res.body:
-        sys.stdout.write(res.body + "\n")
+    sys.stdout.write(curl_text.render_response(res, include=args.include))
     return res.exit_code
 
 

@@ -131,7 +131,7 @@ def _matrix(path_text: str | None, engine: str | None, path: bool) -> MatrixResu
     NSGs and kube-proxy, the internet and VMs as sources and load balancer frontends as targets (matrix --path)."""
     if not path:
         return compute_matrix(_load(path_text, engine), all_ports=True)
-    from aksnet.analyses.matrix import walk_path_plugin
+    from aksnet.analyses.matrix_path import walk_path_plugin
     from aksnet.cli.matrix import load_workspace_twin
 
     twin, cluster = load_workspace_twin(home=Path(path_text) if path_text is not None else None)

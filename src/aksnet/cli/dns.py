@@ -13,12 +13,11 @@ import sys
 
 from aksnet.analyses import dns as dns_q
 from aksnet.cli.common import command_transaction
-from aksnet.engine.coredns import DnsAnswer
 from aksnet.errors import UsageError
 from aksnet.io.twin_snapshot import load_twin_cached as load_twin
+from aksnet.model.ids import same_id
+from aksnet.render.dns_text import TIMED_OUT, render_nslookup
 from aksnet.twin import kubeconfig
-
-TIMED_OUT = ";; connection timed out; no servers could be reached"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,37 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def render_nslookup(answer: DnsAnswer, question: str) -> str:
-    """nslookup's layout for one answer."""
-    lines = [f"Server:\t\t{answer.server}", f"Address:\t{answer.server}#53", ""]
-    if answer.rcode == "NXDOMAIN":
-        lines.append(f"** server can't find {question}: NXDOMAIN")
-        return "\n".join(lines)
-    if not answer.answer:
-        lines.append(f"*** Can't find {question}: No answer")
-        return "\n".join(lines)
-    if not answer.authoritative:
-        lines.append("Non-authoritative answer:")
-    for r in answer.answer:
-        if r.rtype in ("A", "AAAA"):
-            lines += [f"Name:\t{r.name}", f"Address: {r.data}"]
-        elif r.rtype == "CNAME":
-            lines.append(f"{r.name}\tcanonical name = {r.data}")
-        elif r.rtype == "SRV":
-            lines.append(f"{r.name}\tservice = {r.data}")
-        elif r.rtype == "PTR":
-            lines.append(f"{r.name}\tname = {r.data}")
-        elif r.rtype == "TXT":
-            lines.append(f"{r.name}\ttext = {r.data}")
-    return "\n".join(lines)
-
-
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     with command_transaction(write=False) as tx:
         cluster_id = kubeconfig.current_cluster_id(tx, args.context)
         twin = load_twin(tx)
-    cluster = next((c for c in twin.clusters if c.cluster is not None and c.cluster.id.lower() == cluster_id.lower()),
+    cluster = next((c for c in twin.clusters if c.cluster is not None and same_id(c.cluster.id, cluster_id)),
                    None)
     if cluster is None:
         raise UsageError(f"aksnet dns: the cluster {cluster_id} of the current context is not in the workspace")

@@ -12,7 +12,7 @@ import json
 import sys
 from dataclasses import replace
 
-from aksnet.analyses.explain import Explanation, explain, explanation_text, find_target
+from aksnet.analyses.explain import Explanation, explain, find_target
 from aksnet.analyses.exposure import ExposureReport
 from aksnet.cli.matrix import (
     ArgParser,
@@ -25,6 +25,7 @@ from aksnet.cli.matrix import (
 from aksnet.engine.netpol import PolicyPeer, policy_verdict
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.render.explain_text import explanation_text, verdict_text
 
 
 def _peer(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, PolicyPeer]:
@@ -58,13 +59,7 @@ def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
     if args.output == "json":
         sys.stdout.write(json.dumps(v.to_json(), indent=2) + "\n")
     else:
-        word = "allowed" if v.allowed else "denied"
-        lines = [f"{src_name} => {dst_name} {v.protocol} {v.port}: {word} (engine {v.engine})"]
-        lines += [f"  note: {n}" for n in v.notes]
-        if v.enforced:
-            for side in (v.egress, v.ingress):
-                lines.append(f"  {side.direction}: {'allowed' if side.allowed else 'denied'} — {side.reason}")
-        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.write(verdict_text(src_name, dst_name, v))
     return 0 if v.allowed else 1
 
 

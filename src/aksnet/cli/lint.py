@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from aksnet.errors import AksnetError, UsageError
+from aksnet.model.ids import same_id
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
                 "Ingress backends and secrets that do not exist, public exposure.")
     p.add_argument("--context", help="kubeconfig context of the cluster (default: current context)")
     p.add_argument("--all", action="store_true", help="every cluster of the workspace")
-    p.add_argument("--from-dir", type=Path, help="a directory of manifests and ARM JSON instead of the workspace")
+    p.add_argument("--from-dir", type=Path, help="a directory of manifests, az/kubectl output or a real cluster's dump "
+                   "(read as aksnet import reads it) instead of the workspace")
     p.add_argument("-o", "--output", default="text", choices=("text", "json"))
     p.add_argument("--fail-on", default="warning", choices=("error", "warning", "info", "never"))
     return p
@@ -71,6 +73,6 @@ def run(argv: list[str]) -> int:
         limit = SEVERITIES.index(args.fail_on)
         code = 1 if any(SEVERITIES.index(f.severity) <= limit for f in findings) else 0
     for cs in twin.clusters:
-        if cluster_id is None or (cs.cluster is not None and cs.cluster.id.lower() == cluster_id.lower()):
+        if cluster_id is None or (cs.cluster is not None and same_id(cs.cluster.id, cluster_id)):
             code = report_source(cs, code)
     return code

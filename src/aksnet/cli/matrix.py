@@ -8,14 +8,18 @@ through ``aksnet.io.manifest_dir``. Usage errors exit 2 (argparse style, raised 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
-from aksnet.analyses.matrix import MatrixResult, compute_matrix
+from aksnet.analyses.matrix import stream_matrix
 from aksnet.engine.netpol.profiles import ENGINES
-from aksnet.errors import KubeError, UsageError
+from aksnet.errors import AksnetError, KubeError, UsageError
+from aksnet.model.ids import same_id
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
@@ -23,6 +27,7 @@ from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md
 RENDERERS: dict[str, ModuleType] = {"txt": connlist_txt, "json": connlist_json, "csv": connlist_csv,
                                     "md": connlist_md, "dot": connlist_dot}
 FORMATS = tuple(RENDERERS)
+CHUNK_CHARS = 1 << 20  # characters per write() of the output (tests inject a small one)
 
 
 class ArgParser(argparse.ArgumentParser):
@@ -33,7 +38,8 @@ class ArgParser(argparse.ArgumentParser):
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from-dir", metavar="DIR", help="analyse a directory of plain manifests instead of the workspace")
+    p.add_argument("--from-dir", metavar="DIR", help="analyse a directory of manifests or kubectl "
+                   "output (read as aksnet import reads a dump) instead of the workspace")
     p.add_argument("--engine", choices=ENGINES,
                    help="network policy engine profile (default: the cluster's networkPolicy; upstream for --from-dir)")
     p.add_argument("--context", help="kubeconfig context of the workspace cluster (default: current context)")
@@ -56,10 +62,10 @@ def load_workspace_twin(home: Path | None = None, context: str | None = None) ->
         raise KubeError(f"error: no aksnet workspace at {where}: create a cluster with 'aksnet az aks create' "
                         "or use --from-dir DIR")
     with command_transaction(write=False, home=where) as tx:
-        cluster_id = current_cluster_id(tx, context).lower()
+        cluster_id = current_cluster_id(tx, context)
         twin = load_twin(tx)
     for cs in twin.clusters:
-        if cs.cluster is not None and cs.cluster.id.lower() == cluster_id:
+        if cs.cluster is not None and same_id(cs.cluster.id, cluster_id):
             return twin, cs
     raise KubeError(f"error: the cluster {cluster_id} of the current context does not exist any more")
 
@@ -72,22 +78,13 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
 
     from aksnet.analyses.matrix import paused_gc
     from aksnet.io.manifest_dir import cluster_state_from_documents, read_directory
-    from aksnet.io.policy_kinds import is_kubernetes_network_policy
-    from aksnet.twin.kube import validation
+    from aksnet.twin.import_dump import split_invalid
 
     with paused_gc():
         dump = read_directory(path)
-    problems = list(dump.problems)
-    docs = []
-    for d in dump.k8s:
-        if is_kubernetes_network_policy(d):
-            errs = validation.validate("NetworkPolicy", d)
-            if errs:
-                err = validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
-                problems.append(err.render())
-                continue
-        docs.append(d)
-    return replace(cluster_state_from_documents(docs, engine or "upstream"), problems=tuple(problems))
+    docs, invalid = split_invalid(dump.k8s)
+    return replace(cluster_state_from_documents(docs, engine or "upstream"),
+                   problems=(*dump.problems, *invalid))
 
 
 def report_source(cluster: ClusterState, code: int) -> int:
@@ -113,8 +110,21 @@ def load_cluster(args: argparse.Namespace) -> ClusterState:
     return replace(cs, policy_engine=args.engine) if args.engine else cs
 
 
-def render(result: MatrixResult, fmt: str) -> str:
-    return str(RENDERERS[fmt].render_connlist(result))
+def write_chunks(chunks: Iterable[str], out: TextIO | None = None) -> None:
+    """Write the output piece by piece (each piece one ``write()``, flushed), so that its size is bounded by
+    neither memory nor a single system call. A failed write (disk full, closed pipe) is an error: exit 1
+    with the reason, never a silently truncated output with exit 0."""
+    stream = out if out is not None else sys.stdout
+    try:
+        for chunk in chunks:
+            stream.write(chunk)
+            stream.flush()
+    except OSError as exc:
+        if stream is sys.stdout:
+            with contextlib.suppress(OSError, ValueError):  # nothing more reaches a failed stdout at exit either
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = exc.strerror or str(exc)
+        raise AksnetError(f"error: writing the output failed: {reason}") from exc
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -166,7 +176,7 @@ def run(argv: list[str]) -> int:
     if args.path:
         from dataclasses import replace
 
-        from aksnet.analyses.matrix import walk_path_plugin
+        from aksnet.analyses.matrix_path import walk_path_plugin
 
         if args.from_dir:
             raise UsageError("error: --path needs a workspace cluster (Azure resources); it cannot be combined "
@@ -175,17 +185,17 @@ def run(argv: list[str]) -> int:
         if args.engine:
             cluster = replace(cluster, policy_engine=args.engine)
         plugin = walk_path_plugin(twin, cluster)
-        result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
-                                namespace=args.namespace, focus=args.focus, extra_peers=plugin.extra_peers,
-                                path=plugin.filter, extra_targets=plugin.targets)
+        result = stream_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
+                               namespace=args.namespace, focus=args.focus, extra_peers=plugin.extra_peers,
+                               path=plugin.filter, extra_targets=plugin.targets)
         result.routes = ingress_rows(twin, cluster, args.pods, args.namespace, args.focus)
     else:
         cluster = load_cluster(args)
-        result = compute_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
-                                namespace=args.namespace, focus=args.focus)
+        result = stream_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
+                               namespace=args.namespace, focus=args.focus)
     print_warnings(result.warnings)
     if not result.enforced:
         print_warnings([f"network policy engine '{result.engine}': NetworkPolicy objects are stored but not "
                         "enforced; every pod can reach every pod"])
-    sys.stdout.write(render(result, args.output))
+    write_chunks(RENDERERS[args.output].render_chunks(result, CHUNK_CHARS))
     return report_source(cluster, 0)

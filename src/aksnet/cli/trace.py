@@ -25,7 +25,8 @@ class _Parser(argparse.ArgumentParser):
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--context", help="kubeconfig context of the workspace cluster (default: current context)")
-    p.add_argument("--from-dir", type=Path, help="a directory of manifests and ARM JSON instead of the workspace")
+    p.add_argument("--from-dir", type=Path, help="a directory of manifests, az/kubectl output or a real cluster's dump "
+                   "(read as aksnet import reads it) instead of the workspace")
 
 
 def load_topology(context: str | None, from_dir: Path | None) -> object:

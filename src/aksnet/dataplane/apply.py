@@ -5,28 +5,21 @@ what the agent and NGINX serve; a unit whose digest changed is removed and rebui
 hanging off it (its pods, for a node), everything else stays. Namespaces are made in one batch (recorded
 first, with one journal write), nft tables of a namespace made in this run are applied without the
 delete-and-replace idiom (deleting a table with base chains waits for an RCU grace period), routing of the
-routers is replaced whenever a unit under them was (re)created, the agent reloads only what changed.
+routers is replaced whenever a unit under them was (re)created, the agent reloads only what changed
+(``agent_ctl``), NGINX runs per ingress controller pod (``nginx_ctl``).
 Every namespace, path and process is recorded in the ledger before it is made.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import signal
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aksnet.dataplane import agent_ctl, netlink, nft, proc
-from aksnet.dataplane.plan import NGINX_PLACEHOLDER
+from aksnet.dataplane import agent_ctl, netlink, nft, nginx_ctl
+from aksnet.dataplane.cleanup import ETC_NETNS, dataplane_dir, remove_recorded_path
 from aksnet.dataplane.record import State, TablesRecord, UnitRecord
-from aksnet.dataplane.spec import Plan, digest_of
-from aksnet.errors import DataplaneError
-
-ETC_NETNS = Path("/etc/netns")
+from aksnet.dataplane.spec import Plan
 
 
 @dataclass
@@ -40,11 +33,6 @@ class ApplyReport:
     seconds: float = 0.0
 
 
-def dataplane_dir(home: Path) -> Path:
-    """The workspace's own data plane files (agent configuration, NGINX prefixes, TLS key, identity)."""
-    return home / "dataplane"
-
-
 def apply_plan(home: Path, plan: Plan, state: State) -> ApplyReport:
     t0 = time.monotonic()
     rep = ApplyReport()
@@ -56,7 +44,7 @@ def apply_plan(home: Path, plan: Plan, state: State) -> ApplyReport:
     rep.nft_applied = apply_nft(plan, state, fresh)
     _write_resolv(state, plan)
     rep.agent_restarted = agent_ctl.ensure(dataplane_dir(home), plan, state)
-    rep.nginx = _ensure_nginx(home, plan, state, recreated=fresh)
+    rep.nginx = nginx_ctl.ensure(dataplane_dir(home), plan, state, recreated=fresh)
     state.compact()
     rep.seconds = time.monotonic() - t0
     return rep
@@ -124,10 +112,11 @@ def create_units(plan: Plan, state: State) -> list[str]:
         return []
     state.intend_netns([u.netns for u in new])
     netlink.create_netns_batch([u.netns for u in new])
-    for u in new:
-        netlink.build_unit(u)
-        state.units_built([UnitRecord(u.key, u.netns, u.digest, u.parent,
-                                      tuple(v.name for v in u.uplinks) if u.parent else ())])
+    with netlink.parent_sockets() as parents:
+        for u in new:
+            netlink.build_unit(u, parents)
+            state.units_built([UnitRecord(u.key, u.netns, u.digest, u.parent,
+                                          tuple(v.name for v in u.uplinks) if u.parent else ())])
     return [u.key for u in new]
 
 
@@ -184,65 +173,3 @@ def _remove_resolv(state: State, ns: str) -> None:
     d = _resolv_dir(ns)
     if str(d) in state.paths:
         remove_recorded_path(state, str(d))
-
-
-def remove_recorded_path(state: State, path: str) -> None:
-    """Remove a recorded ``/etc/netns/<our ns>`` directory (nothing else is ever removed this way)."""
-    p = Path(path)
-    if p.parent == ETC_NETNS and p.name.startswith(f"aksnet-{state.tag}-") and p.is_dir() and not p.is_symlink():
-        shutil.rmtree(p)
-    state.forget_path(path)
-
-
-NGINX = "/usr/sbin/nginx"
-IP = "/usr/sbin/ip"
-
-
-def _ensure_nginx(home: Path, plan: Plan, state: State, recreated: set[str]) -> list[str]:
-    """Run (or reload) real NGINX in every ingress controller pod's namespace, never in the host's."""
-    d = dataplane_dir(home)
-    wanted = {spec.netns: spec for spec in plan.nginx}
-    for rec in [p for p in state.processes if p.role == "nginx"]:
-        if rec.netns not in wanted or rec.netns in recreated or not proc.alive(rec):
-            proc.stop(state, rec)
-            state.set_digest(f"nginx/{rec.netns}", None)
-    touched: list[str] = []
-    for ns, spec in sorted(wanted.items()):
-        if not ns or not netlink.netns_exists(ns):
-            raise DataplaneError(f"refusing to start nginx outside a data plane namespace ({ns!r})")
-        conf_text = spec.conf.replace(NGINX_PLACEHOLDER, str(d))
-        files = [(path.replace(NGINX_PLACEHOLDER, str(d)), text) for path, text in spec.files]
-        digest = digest_of(conf_text + json.dumps(files))
-        key = f"nginx/{ns}"
-        running = [p for p in state.processes if p.role == "nginx" and p.netns == ns]
-        if running and state.digest(key) == digest:
-            continue
-        prefix = d / "nginx" / ns
-        (prefix / "certs").mkdir(parents=True, exist_ok=True, mode=0o700)
-        for path, text in files:
-            Path(path).write_text(text)
-            Path(path).chmod(0o600)
-        conf = prefix / "nginx.conf"
-        conf.write_text(conf_text)
-        # -e: nginx's error log before the configuration is read (else the compiled-in /var/log/nginx/error.log)
-        check = subprocess.run([IP, "netns", "exec", ns, NGINX, "-t", "-q", "-e", str(prefix / "error.log"),
-                                "-c", str(conf), "-p", str(prefix)],
-                               capture_output=True, text=True, check=False)
-        if check.returncode != 0:
-            raise DataplaneError(f"nginx rejected the configuration for {spec.key}: {check.stderr.strip()[:1500]}")
-        if running:
-            pid = proc.live_pid(running[0])
-            if pid is not None:
-                os.kill(pid, signal.SIGHUP)
-        else:
-            argv = [IP, "netns", "exec", ns, NGINX, "-e", str(prefix / "error.log"), "-c", str(conf),
-                    "-p", str(prefix), "-g", "daemon off;"]
-            rec = proc.spawn(state, "nginx", spec.key, argv, prefix / "nginx.pid", prefix / "stderr.log", netns=ns)
-            deadline = time.monotonic() + 5
-            while not (prefix / "nginx.pid").exists():
-                if time.monotonic() > deadline or not proc.alive(rec):
-                    raise DataplaneError(f"nginx did not start for {spec.key}; see {prefix / 'error.log'}")
-                time.sleep(0.02)
-        state.set_digest(key, digest)
-        touched.append(spec.key)
-    return touched

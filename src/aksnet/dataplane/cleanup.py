@@ -18,8 +18,23 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aksnet.dataplane import apply, journal, names, netlink, proc
+from aksnet.dataplane import journal, names, netlink, proc
 from aksnet.dataplane.record import State
+
+ETC_NETNS = Path("/etc/netns")
+
+
+def dataplane_dir(home: Path) -> Path:
+    """The workspace's own data plane files (agent configuration, NGINX prefixes, TLS key, identity)."""
+    return home / "dataplane"
+
+
+def remove_recorded_path(state: State, path: str) -> None:
+    """Remove a recorded ``/etc/netns/<our ns>`` directory (nothing else is ever removed this way)."""
+    p = Path(path)
+    if p.parent == ETC_NETNS and p.name.startswith(f"aksnet-{state.tag}-") and p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p)
+    state.forget_path(path)
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,7 @@ def _remove_recorded(state: State, rep: DownReport, strict: bool) -> None:
         gone.append(ns)
     state.forget_netns(gone)
     for path in state.paths:
-        apply.remove_recorded_path(state, path)
+        remove_recorded_path(state, path)
         rep.paths.append(path)
 
 
@@ -110,7 +125,7 @@ def down(home: Path, tag: str) -> DownReport:
 def remove_workspace_files(home: Path) -> None:
     """The workspace's own data plane files (agent configuration and logs, NGINX prefixes, TLS key); the
     workspace's identity stays."""
-    d = apply.dataplane_dir(home)
+    d = dataplane_dir(home)
     for sub in ("nginx", "tls"):
         if (d / sub).is_dir() and not (d / sub).is_symlink():
             shutil.rmtree(d / sub)

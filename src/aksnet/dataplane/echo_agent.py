@@ -10,7 +10,9 @@ format of DESIGN.md: one ``key=value`` per line (``pod=NS/NAME``, ``pod_ip``, ``
 and for HTTP ``method``, ``host``, ``request_uri``, ``header.<name>``). A TCP connection whose first byte
 is a TLS handshake (0x16) is answered over TLS with the self-signed certificate ``up`` made (dataplane.tls):
 backends that terminate TLS themselves, as the twin's ``curl -k https://…`` assumes. Run as
-``python -m aksnet.dataplane.echo_agent CONFIG``; it writes its pid file and a ready file itself.
+``python -m aksnet.dataplane.echo_agent CONFIG``; it writes its pid file and a ready file (``ready
+<generation>``) itself. On SIGHUP it re-reads CONFIG and opens or closes only the sockets of namespaces whose
+listener changed or whose namespace was recreated (``agent_ctl``), then writes the new generation.
 It must never open a socket in the host's namespace.
 """
 
@@ -29,6 +31,8 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any
+
+from aksnet.rules.kubernetes import CLUSTER_DOMAIN
 
 SO_ORIGINAL_DST = 80
 IP_RECVORIGDSTADDR = 20
@@ -161,7 +165,7 @@ class DnsAnswerer:
         if m and qtype == "A":
             reply.add_answer(*RR.fromZone(f"{name}. 30 IN A {'.'.join(m.groups())}"))
             return bytes(reply.pack())
-        if name.endswith("cluster.local") or name.endswith("in-addr.arpa"):
+        if name.endswith(CLUSTER_DOMAIN) or name.endswith("in-addr.arpa"):
             reply.header.rcode = RCODE.NXDOMAIN
             return bytes(reply.pack())
         if name in self.upstream and qtype == "A":

@@ -138,8 +138,10 @@ class Journal:
         j = cls(directory)
         try:
             raw = j.path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return j
+        except PermissionError:
+            raise DataplaneError(f"cannot read the data plane's ledger {j.path}: it is root's (run as root)") from None
         for line in raw.split(b"\n"):
             if not line:
                 continue

@@ -9,6 +9,7 @@ never gains an interface. Callers record namespaces in the ledger before calling
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import os
 import subprocess
@@ -16,10 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pyroute2 import IPRoute, netns
-from pyroute2.netlink.exceptions import NetlinkError
-
-from aksnet.dataplane import nsenter
+from aksnet.dataplane import nsenter, rtnl
 from aksnet.dataplane.spec import Addr, RouteSpec, RuleSpec, Unit, Veth
 from aksnet.errors import DataplaneError
 
@@ -61,13 +59,15 @@ def create_netns_batch(names: list[str]) -> None:
 
 def remove_netns(name: str) -> None:
     if netns_exists(name):
-        netns.remove(name)
+        nsenter.remove_named(name)
 
 
 def delete_links(ns: str, links: list[str]) -> None:
     """Delete links of ours in ``ns`` at once (a removed namespace's veths are otherwise reaped later)."""
     if not links or not netns_exists(ns):
         return
+    from pyroute2.netlink.exceptions import NetlinkError
+
     with ipr(ns) as ip:
         for name in links:
             found = ip.link_lookup(ifname=name)
@@ -82,6 +82,8 @@ def ipr(ns: str) -> Iterator[Any]:
         raise DataplaneError("refusing a netlink operation in the host namespace")
     # open the netlink socket inside the namespace (setns in this thread): no helper process per call,
     # and the socket stays bound to that namespace after we return
+    from pyroute2 import IPRoute  # imported on use: it costs ~1 s of start-up to every command
+
     with nsenter.netns(ns):
         ip = IPRoute()
     try:
@@ -97,12 +99,9 @@ def _index(ip: Any, name: str) -> int:
     return int(found[0])
 
 
-def _add_addrs(ip: Any, idx: int, addrs: tuple[Addr, ...]) -> None:
-    for a in addrs:
-        ip.addr("add", index=idx, address=a.ip, prefixlen=a.prefixlen, scope=_SCOPES[a.scope])
-
-
 def add_route(ip: Any, r: RouteSpec) -> None:
+    from pyroute2.netlink.exceptions import NetlinkError
+
     kw: dict[str, Any] = {"table": r.table, "type": _RT_TYPES[r.type]}
     kw["dst"] = r.dst if r.dst != "default" else "0.0.0.0/0"
     if r.gateway:
@@ -146,66 +145,83 @@ def write_sysctls(ns: str, sysctls: tuple[tuple[str, str], ...]) -> None:
                 path.write_text(value)
 
 
-def _create_veth(unit: Unit, v: Veth) -> None:
-    assert unit.parent is not None
-    with ipr(unit.parent) as p:
+def _route_req(r: RouteSpec, index_of: Any) -> rtnl.Request:
+    return rtnl.route(r.dst, gateway=r.gateway, oif=index_of(r.dev) if r.dev else None, table=r.table,
+                      rtype=r.type, scope=r.scope, src=r.src, onlink=r.onlink)
+
+
+def _addr_reqs(index: int, addrs: tuple[Addr, ...]) -> list[rtnl.Request]:
+    return [rtnl.address(index, a.ip, a.prefixlen, a.scope) for a in addrs]
+
+
+def _create_veth(parent: rtnl.Rtnl, unit: Unit, v: Veth, child: rtnl.Rtnl) -> None:
+    """The veth pair in the parent (its peer created straight in the unit's namespace), then both sides'
+    addresses and routes: one batch per side."""
+    fd = os.open(NETNS_DIR / unit.netns, os.O_RDONLY)
+    try:
+        master = parent.index(v.master) if v.master else None
         try:
-            p.link("add", ifname=v.name, kind="veth", peer={"ifname": v.peer_name, "net_ns_fd": unit.netns})
-        except NetlinkError as exc:
-            if exc.code != 17:
+            parent.run([rtnl.veth(v.name, v.peer_name, fd, master)])
+        except rtnl.NetlinkFailure as exc:
+            if exc.code != errno.EEXIST:
                 raise
             # our own link of a namespace just removed, not reaped yet by the kernel: remove it and retry
-            p.link("del", index=_index(p, v.name))
-            p.link("add", ifname=v.name, kind="veth", peer={"ifname": v.peer_name, "net_ns_fd": unit.netns})
-        idx = _index(p, v.name)
-        if v.master:
-            p.link("set", index=idx, master=_index(p, v.master))
-        _add_addrs(p, idx, v.addrs)
-        p.link("set", index=idx, state="up")
-        if v.hairpin:
-            p.brport("set", index=idx, mode=1)
+            delete_links(unit.parent or "", [v.name])
+            parent.run([rtnl.veth(v.name, v.peer_name, fd, master)])
+    finally:
+        os.close(fd)
+    idx = parent.index(v.name)
+    parent.run(_addr_reqs(idx, v.addrs) + ([rtnl.hairpin(idx)] if v.hairpin else []))
     if v.proxy_arp:
-        write_sysctls(unit.parent, ((f"net.ipv4.conf.{v.name}.proxy_arp", "1"),))
-    with ipr(unit.netns) as c:
-        cidx = _index(c, v.peer_name)
-        _add_addrs(c, cidx, v.peer_addrs)
-        c.link("set", index=cidx, state="up")
-        if v.drop_peer_prefix_route:
-            for a in v.peer_addrs:
-                if a.prefixlen < 32:
-                    with contextlib.suppress(NetlinkError):
-                        net = ipaddress.IPv4Network(f"{a.ip}/{a.prefixlen}", strict=False)
-                        c.route("del", dst=str(net), oif=cidx, table=254, scope=253, proto=2)
-        for r in v.peer_routes:
-            add_route(c, r)
+        write_sysctls(unit.parent or "", ((f"net.ipv4.conf.{v.name}.proxy_arp", "1"),))
+    cidx = child.index(v.peer_name)
+    reqs = [*_addr_reqs(cidx, v.peer_addrs), rtnl.link_up(cidx)]
+    if v.drop_peer_prefix_route:
+        for a in v.peer_addrs:
+            if a.prefixlen < 32:
+                net = ipaddress.IPv4Network(f"{a.ip}/{a.prefixlen}", strict=False)
+                reqs.append(rtnl.route(str(net), oif=cidx, table=254, scope="link", proto=rtnl.RTPROT_KERNEL,
+                                       delete=True))
+    names = {v.peer_name: cidx}
+    reqs += [_route_req(r, lambda d: names.get(d) or child.index(d)) for r in v.peer_routes]
+    child.run(reqs)
     if v.routes:
-        with ipr(unit.parent) as p:
-            for r in v.routes:
-                add_route(p, r)
+        parent.run([_route_req(r, lambda d: idx if d == v.name else parent.index(d)) for r in v.routes])
 
 
-def build_unit(unit: Unit) -> None:
+@contextlib.contextmanager
+def parent_sockets() -> Iterator[dict[str, rtnl.Rtnl]]:
+    """One netlink socket per parent namespace, kept across units (a node's serves all its pods)."""
+    opened: dict[str, rtnl.Rtnl] = {}
+    try:
+        yield opened
+    finally:
+        for p in opened.values():
+            p.sock.close()
+
+
+def build_unit(unit: Unit, opened: dict[str, rtnl.Rtnl]) -> None:
     """Create the unit's namespace content (the namespace itself must exist already)."""
-    with ipr(unit.netns) as ip:
-        ip.link("set", index=_index(ip, "lo"), state="up")
-        _add_addrs(ip, _index(ip, "lo"), unit.loopback)
-        for b in unit.bridges:
-            ip.link("add", ifname=b.name, kind="bridge")
-            idx = _index(ip, b.name)
-            _add_addrs(ip, idx, b.addrs)
-            ip.link("set", index=idx, state="up")
-    write_sysctls(unit.netns, unit.sysctls)
-    for v in unit.uplinks:
-        _create_veth(unit, v)
-    if unit.routes:
-        with ipr(unit.netns) as ip:
-            for r in unit.routes:
-                add_route(ip, r)
+    with rtnl.Rtnl(unit.netns) as child:
+        child.run([rtnl.link_up(1), *_addr_reqs(1, unit.loopback), *(rtnl.bridge(b.name) for b in unit.bridges)])
+        child.run([r for b in unit.bridges for r in _addr_reqs(child.index(b.name), b.addrs)])
+        write_sysctls(unit.netns, unit.sysctls)
+        if unit.uplinks:
+            assert unit.parent is not None
+            parent = opened.get(unit.parent)
+            if parent is None:
+                parent = opened[unit.parent] = rtnl.Rtnl(unit.parent)
+            for v in unit.uplinks:
+                _create_veth(parent, unit, v, child)
+        if unit.routes:
+            child.run([_route_req(r, child.index) for r in unit.routes])
 
 
 def replace_routing(ns: str, rules: tuple[RuleSpec, ...], routes: tuple[RouteSpec, ...],
                     old_tables: set[int]) -> None:
     """Replace the policy rules (priority < 32000) and the given non-main tables of ``ns``."""
+    from pyroute2.netlink.exceptions import NetlinkError
+
     with ipr(ns) as ip:
         for rule in ip.get_rules(family=2):
             prio = rule.get_attr("FRA_PRIORITY") or 0

@@ -70,21 +70,75 @@ def _ip(i: int) -> str:
     return str(ipaddress.IPv4Address(i))
 
 
-def _chain_rules(t: n.Table, chain: str, field: str, subject: Endpoint, peers: list[Endpoint],
+def _ip_key(ip: str) -> tuple[int, ...]:
+    """Sort key of a dotted IPv4 address (numeric order, without building an IPv4Address per element)."""
+    return tuple(int(x) for x in ip.split("."))
+
+
+class SideMemo:
+    """``side(cluster, subject, peer, …).allowed`` per (subject class, peer class): endpoints alike for every
+    selector and port rule get the same answer (their addresses count only when some policy has an ipBlock),
+    so a node's chains cost classes², not pods²."""
+
+    def __init__(self, policies: tuple[k8s.NetworkPolicy, ...]) -> None:
+        self.by_ip = any(peer.ip_block is not None for p in policies for r in (*p.ingress, *p.egress)
+                         for peer in r.peers)
+        self.cache: dict[tuple[Any, ...], ConnSet] = {}
+        self.keys: dict[int, tuple[Endpoint, tuple[Any, ...]]] = {}
+        self.rank: dict[str, tuple[int, ...]] = {}
+
+    def sorted_ips(self, ips: list[str]) -> list[str]:
+        rank = self.rank
+        for ip in ips:
+            if ip not in rank:
+                rank[ip] = _ip_key(ip)
+        return sorted(set(ips), key=rank.__getitem__)
+
+    def key(self, e: Endpoint) -> tuple[Any, ...]:
+        got = self.keys.get(id(e))
+        if got is not None and got[0] is e:
+            return got[1]
+        k = self._key(e)
+        self.keys[id(e)] = (e, k)
+        return k
+
+    def _key(self, e: Endpoint) -> tuple[Any, ...]:
+        pod = e.pod
+        pod_key = None if pod is None else (pod.namespace, tuple(sorted(pod.labels.items())),
+                                           tuple(sorted((c.container_port, c.protocol, c.name or "")
+                                                        for c in pod.ports)))
+        return (e.kind, e.node, pod_key, e.ip if self.by_ip or pod is None else None)
+
+    def classes(self, peers: list[Endpoint]) -> list[tuple[Endpoint, list[str]]]:
+        """Peers with an address grouped by class: (a representative, every address of the class)."""
+        out: dict[tuple[Any, ...], tuple[Endpoint, list[str]]] = {}
+        for e in peers:
+            if e.ip is not None:
+                out.setdefault(self.key(e), (e, []))[1].append(e.ip)
+        return list(out.values())
+
+    def allowed(self, side: SideFn, cluster: Any, subject: Endpoint, peer: Endpoint, profile: EngineProfile,
+                labels: dict[str, Any]) -> ConnSet:
+        k = (side, self.key(subject), self.key(peer))
+        got = self.cache.get(k)
+        if got is None:
+            got = self.cache[k] = side(cluster, subject, peer, profile, labels).allowed
+        return got
+
+
+def _chain_rules(t: n.Table, chain: str, field: str, subject: Endpoint, peers: list[tuple[Endpoint, list[str]]],
                  atoms: list[tuple[int, int]], side: SideFn, cluster: Any, profile: EngineProfile,
-                 labels: dict[str, Any], bypass: list[dict[str, Any]]) -> None:
+                 labels: dict[str, Any], bypass: list[dict[str, Any]], memo: SideMemo) -> None:
     t.chain(chain)
     for b in bypass:
         t.rule(chain, *b["exprs"], n.RETURN, comment=b["comment"])
     groups: dict[ConnSet, list[str]] = {}
-    for peer in peers:
-        if peer.ip is None:
-            continue
-        if peer.ip == subject.ip:
-            allowed = ALL  # a pod cannot block access to itself
-        else:
-            allowed = side(cluster, subject, peer, profile, labels).allowed
-        groups.setdefault(allowed, []).append(peer.ip)
+    for rep, ips in peers:
+        allowed = memo.allowed(side, cluster, subject, rep, profile, labels)
+        if subject.ip in ips:
+            groups.setdefault(ALL, []).append(subject.ip)  # a pod cannot block access to itself
+            ips = [ip for ip in ips if ip != subject.ip]
+        groups.setdefault(allowed, []).extend(ips)
     addr = n.payload("ip", field)
     known: list[str] = []
     for conns, ips in sorted(groups.items(), key=lambda kv: str(kv[0])):
@@ -92,13 +146,13 @@ def _chain_rules(t: n.Table, chain: str, field: str, subject: Endpoint, peers: l
         if conns.is_empty:
             continue
         for m in conn_matches(conns):
-            t.rule(chain, n.match(addr, n.anon_set(sorted(set(ips), key=ipaddress.IPv4Address))), *m, n.RETURN)
+            t.rule(chain, n.match(addr, n.anon_set(memo.sorted_ips(ips))), *m, n.RETURN)
     if known:
-        t.rule(chain, n.match(addr, n.anon_set(sorted(set(known), key=ipaddress.IPv4Address))), n.reject_fast("inet"))
+        t.rule(chain, n.match(addr, n.anon_set(memo.sorted_ips(known))), n.reject_fast("inet"))
     agroups: dict[ConnSet, list[tuple[int, int]]] = {}
     for lo, hi in atoms:
         ext = Endpoint("external", _ip(lo))
-        agroups.setdefault(side(cluster, subject, ext, profile, labels).allowed, []).append((lo, hi))
+        agroups.setdefault(memo.allowed(side, cluster, subject, ext, profile, labels), []).append((lo, hi))
     for conns, ranges in sorted(agroups.items(), key=lambda kv: str(kv[0])):
         if conns.is_empty:
             continue
@@ -156,6 +210,8 @@ def build(topo: Topology, node: k8s.Node) -> n.Table:
     in_map: list[list[Any]] = []
     out_map: list[list[Any]] = []
     bypass = _bypass(topo, profile)
+    memo = SideMemo(cluster.network_policies)
+    peer_classes = memo.classes(peers)
     for p in sorted(pods, key=lambda x: x.key):
         if p.node_name != node.name or not p.pod_ip:
             continue
@@ -163,11 +219,13 @@ def build(topo: Topology, node: k8s.Node) -> n.Table:
         h = names.short_hash(p.key, 10)
         if any(evaluate.selects(pol, p, evaluate.INGRESS) for pol in cluster.network_policies):
             chain = f"pod-in-{h}"
-            _chain_rules(t, chain, "saddr", me, peers, atoms, evaluate.ingress_side, cluster, profile, labels, bypass)
+            _chain_rules(t, chain, "saddr", me, peer_classes, atoms, evaluate.ingress_side, cluster, profile, labels,
+                         bypass, memo)
             in_map.append([p.pod_ip, n.jump(chain)])
         if any(evaluate.selects(pol, p, evaluate.EGRESS) for pol in cluster.network_policies):
             chain = f"pod-out-{h}"
-            _chain_rules(t, chain, "daddr", me, peers, atoms, evaluate.egress_side, cluster, profile, labels, [])
+            _chain_rules(t, chain, "daddr", me, peer_classes, atoms, evaluate.egress_side, cluster, profile, labels,
+                         [], memo)
             out_map.append([p.pod_ip, n.jump(chain)])
     ingress = {"vmap": {"key": n.payload("ip", "daddr"), "data": {"set": in_map}}}
     egress = {"vmap": {"key": n.payload("ip", "saddr"), "data": {"set": out_map}}}

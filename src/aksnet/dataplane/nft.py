@@ -41,6 +41,11 @@ def ct(key: str, direction: str | None = None) -> Expr:
     return {"ct": d}
 
 
+def fib_daddr_type() -> Expr:
+    """``fib daddr type``: the kind of route the destination address has here (``local``: one of our own)."""
+    return {"fib": {"result": "type", "flags": ["daddr"]}}
+
+
 def match(left: Any, right: Any, op: str = "==") -> Expr:
     return {"match": {"op": op, "left": left, "right": right}}
 

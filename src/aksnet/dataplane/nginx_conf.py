@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from aksnet.engine.ingress import ControllerView, TLSCertificate
 from aksnet.engine.ingress.locations import Location
 from aksnet.engine.ingress.servers import CATCH_ALL, CanaryBackend, Server
+from aksnet.rules.ingress_nginx import FAKE_CERTIFICATE_CN
 
 FAKE_CERT_NAME = "default-fake-certificate"
 
@@ -88,7 +89,7 @@ def fake_certificate() -> tuple[str, str]:
 
     seed = int.from_bytes(hashlib.sha256(b"aksnet ingress-nginx fake certificate").digest(), "big")
     key = ec.derive_private_key(seed % (2**255), ec.SECP256R1())
-    return self_signed(key, "Acme Co", "Kubernetes Ingress Controller Fake Certificate", "ingress.local",
+    return self_signed(key, "Acme Co", FAKE_CERTIFICATE_CN, "ingress.local",
                        datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC), 3650, serial=0x5EED)
 
 
@@ -443,7 +444,7 @@ def render_nginx_conf(
 
     ``listen_address`` (e.g. the controller pod's IP) restricts the listeners; default: every address.
     ``user``: the worker processes' user and group (``nobody nogroup`` in the data plane; the master stays
-    root, as in ingress-nginx's image, to bind the ports and read the certificates). Every file nginx writes
+    root to bind the ports and read the certificates). Every file nginx writes
     (pid, logs, temp paths) is under ``prefix``; the workers never open files (no temp files).
     """
     listen = f"{listen_address}:" if listen_address else ""

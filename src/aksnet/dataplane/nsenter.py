@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
+_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 
 
 def _setns(fd: int) -> None:
@@ -79,6 +81,23 @@ def create_named(names: list[str]) -> None:
     t.join()
     if errors:
         raise errors[0]
+
+
+MNT_DETACH = 2
+
+
+def remove_named(name: str) -> None:
+    """``ip netns delete``: detach the bind mount and remove the file (the namespace goes when nothing else
+    holds it)."""
+    if not name or "/" in name or name in (".", ".."):
+        raise ValueError(f"bad namespace name {name!r}")
+    target = f"{NETNS_RUN_DIR}/{name}"
+    if _libc.umount2(target.encode(), MNT_DETACH) != 0:
+        err = ctypes.get_errno()
+        if err not in (errno.EINVAL, errno.ENOENT):
+            raise OSError(err, f"umount {target}: {os.strerror(err)}")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from aksnet.dataplane import fabric, kubeproxy_nft, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
-from aksnet.engine import coredns, ingress, walk
+from aksnet.engine import coredns, ingress, kube_proxy, walk
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
@@ -167,15 +167,19 @@ def _pod_units(topo: Topology, tag: str, node_units: dict[str, Unit], flavour: s
 
 
 def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
-                only: Sequence[tuple[int, str]] | None = None) -> n.Table:
+                only: Sequence[tuple[int, str]] | None = None, local_only: bool = False) -> n.Table:
     """The echo agent answers in this namespace: on every TCP/UDP port (VMs, internet hosts, as the twin's
     VMs and internet hosts accept any port) or only on ``only`` (a pod's declared TCP containerPorts: the
     twin refuses other ports), by redirecting them to the agent's one port. A pod's declared UDP ports get
-    real sockets instead (the agent could not tell the original port of a redirected datagram)."""
+    real sockets instead (the agent could not tell the original port of a redirected datagram). ``local_only``
+    (VMs): only packets addressed to the host itself, so a virtual appliance forwards (or, without IP
+    forwarding, drops) what a route sends through it instead of answering it."""
     t = n.Table("ip", "aksnet-echo")
     t.chain("prerouting", hook="prerouting", ctype="nat", prio=-100)
     for proto, excl in (("tcp", excluded_tcp), ("udp", excluded_udp)):
         exprs = [n.match(n.meta("l4proto"), proto)]
+        if local_only:
+            exprs.append(n.match(n.fib_daddr_type(), "local"))
         if only is None:
             ports = sorted(set(excl) | {tn.ECHO_PORT})
             exprs.append(n.match(n.payload("th", "dport"), n.anon_set(ports), "!="))
@@ -191,7 +195,7 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
 
 
 # NGINX's worker processes run as this user and group (Debian's unprivileged nobody/nogroup); the master
-# process stays root to bind the listeners and read the certificates, like the controller image's nginx
+# process stays root to bind the listeners and read the 0600 certificates (the chart runs the controller as uid 101)
 NGINX_USER = "nobody nogroup"
 
 
@@ -221,10 +225,11 @@ class _Parts:
     resolv: list[tuple[str, str]] = field(default_factory=list)
     nginx: list[NginxSpec] = field(default_factory=list)
 
-    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...]) -> None:
-        """A host that answers on every port: an echo listener and an echo table without exclusions."""
+    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False) -> None:
+        """A host that answers on every port: an echo listener and an echo table without exclusions
+        (``local_only``: for its own addresses only)."""
         self.listeners.append(Listener(netns, identity))
-        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), ())])))
+        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), (), local_only=local_only)])))
 
 
 def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
@@ -285,14 +290,18 @@ def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -
         if h.kind == "node" and h.node is not None:
             node_units[h.node.name] = u
         else:
-            parts.echo_host(h.netns, h.identity)
+            parts.echo_host(h.netns, h.identity, local_only=True)
     return node_units
 
 
 def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod]], with_nginx: bool) -> None:
-    """Pod units with their echo listener and table; CoreDNS pods keep port 53 for the DNS answerer and
-    ingress controller pods 80/443 for nginx; every pod gets the cluster's resolv.conf."""
+    """Pod units with their echo listener and table on the declared containerPorts and the ports Services target
+    at the pod; CoreDNS pods keep port 53 for the DNS answerer and ingress controller pods 80/443 for nginx;
+    every pod gets the cluster's resolv.conf."""
     dns_ips = _coredns_pod_ips(topo)
+    targeted: dict[str, set[tuple[int, str]]] = {}  # ports Services send to a pod: it answers there too
+    for ip, port, proto in kube_proxy.target_ports(topo):
+        targeted.setdefault(ip, set()).add((port, proto))
     for unit, pod in pods:
         parts.units.append(unit)
         excl_tcp: tuple[int, ...] = ()
@@ -305,7 +314,8 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         if spec is not None:
             parts.nginx.append(spec)
             excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
-        declared = [(cp.container_port, cp.protocol.upper()) for cp in pod.ports]
+        declared = sorted({(cp.container_port, cp.protocol.upper()) for cp in pod.ports}
+                          | targeted.get(pod.pod_ip or "", set()))
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
         parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
                                         udp_ports=udp))

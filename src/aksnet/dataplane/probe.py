@@ -5,15 +5,18 @@ Sources and destinations are parsed exactly as ``aksnet trace`` parses them
 flow; DNS names are resolved as the source sees them (pods: a real DNS query to the cluster DNS ClusterIP
 from inside the pod; others: the twin's Azure/public DNS answer). A TCP flow is delivered when the
 three-way handshake completes (then the echo's answer is read); a UDP flow when the echo answers. Sockets
-are created inside the namespace (setns per worker thread), never in the host's.
+are created inside the namespace (setns, then back), never in the host's; many probes wait together in one
+event loop, and those that load the echo agent stay within its budget (:class:`Budget`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import socket
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from aksnet.analyses import trace as trace_mod
@@ -75,54 +78,95 @@ def _payload(flow: Flow) -> bytes:
     return b"AKSNET-PROBE\r\n"
 
 
-def send(flow: Flow, payload: bytes | None = None) -> ProbeResult:
-    """One real probe (blocking; run it in its own thread: setns is per thread)."""
+@dataclass(frozen=True)
+class Budget:
+    """How many probes may be in flight at once: ``answered`` towards the echo agent (flows expected to be
+    answered: each costs the one agent process an accept, a thread and an answer) and ``total`` (flows
+    expected to be dropped wait out their timeout without touching the agent, so many can wait together)."""
+
+    answered: int = 8
+    total: int = 512
+
+
+def _socket(flow: Flow) -> socket.socket:
+    with nsenter.netns(flow.netns):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if flow.protocol == "TCP" else socket.SOCK_DGRAM)
+    s.setblocking(False)
+    return s
+
+
+async def _read_echo(loop: asyncio.AbstractEventLoop, s: socket.socket, timeout: float) -> bytes:
+    data = b""
+    with contextlib.suppress(OSError, TimeoutError):
+        while len(data) < 65536:
+            chunk = await asyncio.wait_for(loop.sock_recv(s, 4096), timeout)
+            if not chunk:
+                break
+            data += chunk
+    return data
+
+
+async def _send(flow: Flow, payload: bytes, timeout: float) -> ProbeResult:
     t0 = time.monotonic()
-    payload = _payload(flow) if payload is None else payload
+    loop = asyncio.get_running_loop()
     try:
-        with nsenter.netns(flow.netns):
-            kind = socket.SOCK_STREAM if flow.protocol == "TCP" else socket.SOCK_DGRAM
-            s = socket.socket(socket.AF_INET, kind)
+        s = _socket(flow)
     except OSError as exc:
-        return ProbeResult(flow, False, f"source namespace unavailable: {exc.strerror}", (),
-                           time.monotonic() - t0)
+        return ProbeResult(flow, False, f"source namespace unavailable: {exc.strerror}", (), time.monotonic() - t0)
     try:
+        await asyncio.wait_for(loop.sock_connect(s, (flow.dst_ip, flow.port)), timeout)
         if flow.protocol == "TCP":
-            s.settimeout(TCP_TIMEOUT)
-            s.connect((flow.dst_ip, flow.port))
-            lines: tuple[str, ...] = ()
-            try:
-                s.sendall(payload)
-                s.settimeout(1.0)
-                data = b""
-                while len(data) < 65536:
-                    chunk = s.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                lines = tuple(data.decode(errors="replace").splitlines())
-            except OSError:
-                pass
-            return ProbeResult(flow, True, "connected", lines, time.monotonic() - t0)
-        s.settimeout(UDP_TIMEOUT)
-        s.connect((flow.dst_ip, flow.port))  # connected: an ICMP port unreachable surfaces as ECONNREFUSED
-        s.send(payload)
-        data = s.recv(65536)
+            with contextlib.suppress(OSError):
+                await loop.sock_sendall(s, payload)
+            data = await _read_echo(loop, s, timeout)
+            return ProbeResult(flow, True, "connected", tuple(data.decode(errors="replace").splitlines()),
+                               time.monotonic() - t0)
+        # connected UDP: an ICMP port unreachable surfaces as ECONNREFUSED
+        await loop.sock_sendall(s, payload)
+        data = await asyncio.wait_for(loop.sock_recv(s, 65536), timeout * UDP_TIMEOUT / TCP_TIMEOUT)
         return ProbeResult(flow, True, "answered", tuple(data.decode(errors="replace").splitlines()),
                            time.monotonic() - t0)
     except TimeoutError:
         return ProbeResult(flow, False, "timed out", (), time.monotonic() - t0)
-    except OSError as exc:
-        return ProbeResult(flow, False, exc.strerror or str(exc), (), time.monotonic() - t0)
+    except OSError as exc:  # asyncio words a failed connect its own way: report the errno as the kernel says it
+        detail = os.strerror(exc.errno) if exc.errno else str(exc)
+        return ProbeResult(flow, False, detail, (), time.monotonic() - t0)
     finally:
         s.close()
 
 
-def send_many(flows: Sequence[Flow], workers: int = 48) -> list[ProbeResult]:
+async def _send_all(flows: Sequence[Flow], expect: Sequence[bool], budget: Budget, timeout: float,
+                    payload: bytes | None) -> list[ProbeResult]:
+    answered = asyncio.Semaphore(max(1, budget.answered))
+    total = asyncio.Semaphore(max(1, budget.total))
+
+    async def one(flow: Flow, answer_expected: bool) -> ProbeResult:
+        async with total:
+            body = _payload(flow) if payload is None else payload
+            if answer_expected:
+                async with answered:
+                    return await _send(flow, body, timeout)
+            return await _send(flow, body, timeout)
+
+    return list(await asyncio.gather(*(one(f, e) for f, e in zip(flows, expect))))
+
+
+def send_many(flows: Sequence[Flow], workers: int | None = None, expect: Sequence[bool] | None = None,
+              timeout: float = TCP_TIMEOUT, payload: bytes | None = None) -> list[ProbeResult]:
+    """Probe ``flows`` concurrently from one event loop (sockets created inside each source namespace).
+    ``expect`` (the twin's verdict per flow) lets flows expected to be dropped wait in large numbers while
+    those expected to be answered stay within the agent's budget; without it every flow counts as answered.
+    ``workers`` caps everything (1: one at a time, in order)."""
     if not flows:
         return []
-    with ThreadPoolExecutor(max_workers=min(workers, len(flows))) as pool:
-        return list(pool.map(send, flows))
+    budget = Budget() if workers is None else Budget(min(workers, Budget.answered), workers)
+    return asyncio.run(_send_all(flows, list(expect) if expect is not None else [True] * len(flows), budget,
+                                 timeout, payload))
+
+
+def send(flow: Flow, payload: bytes | None = None) -> ProbeResult:
+    """One real probe."""
+    return send_many([flow], payload=payload)[0]
 
 
 def dns_query(netns: str, server: str, name: str) -> list[str] | None:

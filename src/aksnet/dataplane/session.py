@@ -12,17 +12,20 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aksnet.dataplane import apply, cleanup, journal, names, netlink, probe, record
+from aksnet.dataplane import cleanup, journal, names, netlink, record
 from aksnet.dataplane.cleanup import DownReport, Orphan
-from aksnet.dataplane.plan import build_plan
 from aksnet.dataplane.record import State
-from aksnet.dataplane.spec import Plan
-from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError, DataplaneError, UsageError
-from aksnet.model.twin import Twin
 from aksnet.store import Workspace
 from aksnet.store.workspace import DB_NAME
+
+if TYPE_CHECKING:  # the planner, the prober and the engine load on use: down and status need none of them
+    from aksnet.dataplane import apply, probe
+    from aksnet.dataplane.spec import Plan
+    from aksnet.engine.addressing import Topology
+    from aksnet.model.twin import Twin
 
 
 def check_privileges() -> None:
@@ -91,6 +94,9 @@ def _refuse_foreign(home: Path, state: State) -> None:
 
 def up(home: Path, resource_group: str | None = None, cluster: str | None = None,
        extra_internet: tuple[str, ...] = ()) -> UpResult:
+    from aksnet.dataplane import apply
+    from aksnet.dataplane.plan import build_plan
+
     check_privileges()
     twin, cluster_id = load(home, resource_group, cluster)
     tag = tag_of(home)
@@ -116,13 +122,6 @@ def teardown_orphans() -> DownReport:
     return cleanup.down_orphans()
 
 
-def is_up(home: Path) -> bool:
-    """This workspace's own data plane is up (a lost workspace's ledger at the same path does not count)."""
-    state = record.read(tag_of(home))
-    header = state.header
-    return header is not None and header.identity == journal.workspace_identity(home, create=False)
-
-
 def own_state(home: Path) -> State:
     """This workspace's ledger; raises when the data plane is down or belongs to a lost workspace."""
     state = record.read(tag_of(home))
@@ -134,6 +133,8 @@ def own_state(home: Path) -> State:
 
 def own_topology(home: Path) -> tuple[Topology, str, State]:
     """The twin's topology of the cluster this workspace's data plane was built for, its tag and ledger."""
+    from aksnet.engine.addressing import Topology
+
     state = own_state(home)
     twin, cluster_id = load(home)
     return Topology.build(twin, cluster_id or state.setting("cluster_id")), state.tag, state
@@ -173,6 +174,8 @@ def status(home: Path) -> Status:
 
 def probe_flow(home: Path, source: str, destination: str, port: int | None, protocol: str,
                namespace: str) -> tuple[probe.Planned, list[probe.ProbeResult]]:
+    from aksnet.dataplane import probe
+
     check_privileges()
     topo, tag, state = own_topology(home)
     planned = probe.plan_flows(topo, tag, source, destination, port, protocol, namespace)
@@ -188,6 +191,7 @@ def exec_argv(home: Path, target: str, namespace: str, command: list[str]) -> li
         raise UsageError("error: you must specify a command after --")
     topo, tag, _ = own_topology(home)
     from aksnet.analyses import trace as trace_mod
+    from aksnet.dataplane import probe
 
     site = trace_mod.parse_sources(topo, target, namespace)[0]
     ns = probe.site_netns(tag, site, topo)

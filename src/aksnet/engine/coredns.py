@@ -27,8 +27,8 @@ from aksnet.model import k8s
 from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState
 from aksnet.rules.azure import HOST_VIP as AZURE_DNS
+from aksnet.rules.kubernetes import CLUSTER_DOMAIN as ZONE
 
-ZONE = "cluster.local"
 TTL = 30  # AKS/kubeadm Corefile ``ttl 30`` (the plugin's own default is 5)
 SCHEMA_VERSION = "1.0.1"
 NDOTS = 5

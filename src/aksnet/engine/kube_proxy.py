@@ -187,3 +187,15 @@ def nodes_passing_probe(topo: Topology, svc: k8s.Service, port: k8s.ServicePort,
     if svc.external_traffic_policy == "Local":
         return [n for n in node_names if usable_backends(topo, svc, port, n, True)]
     return list(node_names) if usable_backends(topo, svc, port, None, False) else []
+
+
+def target_ports(topo: Topology) -> dict[tuple[str, int, str], str]:
+    """(pod IP, port, protocol) → the first Service (namespace/name) whose EndpointSlices send that port to the
+    pod: the ports a pod answers on beyond its declared containerPorts (containerPort is informational)."""
+    out: dict[tuple[str, int, str], str] = {}
+    for key, slices in sorted(topo.slices_by_service.items()):
+        for es in slices:
+            for ep in es.endpoints:
+                for p in es.ports:
+                    out.setdefault((ep.ip, p.port, p.protocol.upper()), key)
+    return out

@@ -20,7 +20,6 @@ from aksnet.model import azure
 from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP as AZURE_DNS
 
-CLUSTER_ZONE = "cluster.local"
 PUBLIC_DNS = "public DNS"
 
 

@@ -113,7 +113,7 @@ def check_reply(walker: Walker, source: Site, request: Packet, backend: Backend,
         if source.kind == "internet" and dst_ip == source.ip:
             pkt = Packet(request.dst_ip, request.dst_port, dst_ip, request.src_port, request.protocol)
         where = f"reply: route ({at.subnet.name})"
-        route = routing.select_route(walker.routes_for(at.subnet, at.cluster_member), dst_ip)
+        route = routing.select_route(walker.view.routes_for(at.subnet, at.cluster_member), dst_ip)
         if route is None or route.next_hop_type == "None":
             rule = f"{route.describe() if route else 'no route'}: next hop None drops the reply"
             hops.append(Hop(where, "drop", rule, pkt))

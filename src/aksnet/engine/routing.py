@@ -72,17 +72,31 @@ def effective_routes(vnet: azure.VirtualNetwork, route_table: azure.RouteTable |
     return [*user, *fabric, *routes]
 
 
+_PREFIXES: dict[str, tuple[int, int, int]] = {}
+
+
+def prefix_ints(prefix: str) -> tuple[int, int, int]:
+    """An IPv4 prefix as (network, mask, length) integers, parsed once per distinct text."""
+    hit = _PREFIXES.get(prefix)
+    if hit is None:
+        net = ipaddress.IPv4Network(prefix, strict=False)
+        hit = _PREFIXES[prefix] = (int(net.network_address), int(net.netmask), net.prefixlen)
+    return hit
+
+
 def select_route(routes: Sequence[EffectiveRoute], dst_ip: str) -> EffectiveRoute | None:
-    """Longest prefix match; on equal prefixes a user route wins over a system one (UDR overview)."""
-    ip = ipaddress.IPv4Address(dst_ip)
+    """Longest prefix match; on equal prefixes a user route wins over a system one (UDR overview). Prefixes are
+    compared as integers (:func:`prefix_ints`), not parsed per look-up."""
+    ip = int(ipaddress.IPv4Address(dst_ip))
     best: EffectiveRoute | None = None
+    best_len = -1
     for r in routes:
-        net = r.network
-        if ip not in net:
+        net, mask, length = prefix_ints(r.prefix)
+        if ip & mask != net:
             continue
-        if best is None or net.prefixlen > best.network.prefixlen or (
-                net.prefixlen == best.network.prefixlen and _SOURCE_RANK[r.source] < _SOURCE_RANK[best.source]):
-            best = r
+        if length > best_len or (length == best_len and best is not None and
+                                 _SOURCE_RANK[r.source] < _SOURCE_RANK[best.source]):
+            best, best_len = r, length
     return best
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure, k8s
+from aksnet.model.addr import bridge_address
 from aksnet.model.ids import id_key
 
 
@@ -142,3 +143,13 @@ def internet_egress(topo: Topology, private_ip: str, subnet: azure.Subnet | None
         return EgressDecision(None, f"outbound type {ot}: no internet egress path")
     ip = default_outbound_ip(private_ip)
     return EgressDecision(ip, f"default outbound access: SNAT to {ip} (emulated platform address)")
+
+
+def masquerade_to_local_pod(flavour: str, node: k8s.Node) -> tuple[str, str]:
+    """The address MASQUERADE picks for a packet leaving towards a pod on ``node`` (kube-proxy's
+    KUBE-POSTROUTING), and what it is: the primary address of the outgoing interface. kubenet: the ``cbr0``
+    bridge, which holds the first address of the node's pod CIDR (e.g. 10.244.0.1); Azure CNI and overlay: the
+    pod's host-side veth has no address of its own, so the kernel falls back to the node IP."""
+    if flavour == "kubenet" and node.pod_cidr:
+        return bridge_address(node.pod_cidr), "the cbr0 bridge address"
+    return node.internal_ip, "node IP"

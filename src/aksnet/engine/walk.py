@@ -5,8 +5,11 @@ at the source pod → same-node bridge, or: SNAT per plugin → the subnet's eff
 routes, overlay fabric) → NSG outbound (NIC then subnet) → across the VNet / to the internet (outbound SNAT)
 → at the destination: load balancer (frontend → rule → pool → probe), NSG inbound (subnet then NIC),
 kube-proxy on the receiving node (external traffic policies, masquerade), ingress NetworkPolicy at the
-destination pod → delivery: a declared container port answers (the echo backend), anything else is refused.
-NSGs and the NetworkPolicy enforcers are stateful, so return traffic of a delivered flow is allowed.
+destination pod → delivery: a declared container port or a port a Service targets at the pod answers (the echo
+backend), anything else is refused.
+NSGs and the NetworkPolicy enforcers are stateful, so they allow the reply of a delivered flow; its route
+back is checked by ``aksnet.engine.returns`` (next hop None, asymmetric paths through appliances). Addresses
+resolve within the sending VNet and its peerings; a virtual appliance forwards only with IP forwarding on.
 
 The walk is pure: it reads a :class:`Topology` and returns a :class:`Walk`; it never prints.
 Each component's rule lives in its own module (nsg, routing, kube_proxy, load_balancer, snat, apiserver);
@@ -33,8 +36,8 @@ from aksnet.engine.flow import (
     Walk,
 )
 from aksnet.engine.netpol import get_profile, policy_verdict
+from aksnet.engine.vnet_view import VnetView
 from aksnet.model import azure, k8s
-from aksnet.model.addr import bridge_address
 from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP
 from aksnet.rules.emulation import LINUX_EPHEMERAL_PORTS
@@ -83,8 +86,7 @@ class Walker:
         # Azure CNI powered by Cilium replaces kube-proxy with Cilium's eBPF service handling
         self.kube_proxy_replacement = (topo.state.policy_engine or "").lower() == "cilium" or bool(
             cluster and (cluster.network_profile.network_dataplane or "").lower() == "cilium")
-        self._routes_cache: dict[tuple[str, bool], list[routing.EffectiveRoute]] = {}
-        self._tags_cache: dict[str, nsg.TagContext] = {}
+        self.view = VnetView(topo, self.flavour, self.pod_cidrs)  # tags and effective routes, cached
         self._targeted: dict[tuple[str, int, str], str] | None = None
 
     # -- public --------------------------------------------------------------------------------------
@@ -169,36 +171,6 @@ class Walker:
         sid = id_key(nic.ip_configurations[0].subnet_id if nic.ip_configurations else None)
         return self.topo.subnets.get(sid), self.topo.vnet_of_subnet.get(sid)
 
-    def tags_for(self, vnet: azure.VirtualNetwork) -> nsg.TagContext:
-        """VirtualNetwork tag: VNet space, peered spaces, UDR prefixes, and an overlay cluster's pod CIDR."""
-        key = id_key(vnet.id)
-        if key not in self._tags_cache:
-            prefixes = list(vnet.address_prefixes)
-            for p in vnet.peerings:  # only Connected peerings that allow VNet access join the tag
-                if p.state.lower() == "connected" and p.allow_virtual_network_access:
-                    prefixes += p.remote_address_prefixes
-            rts = {id_key(s.route_table_id) for s in vnet.subnets if s.route_table_id}
-            prefixes += routing.udr_prefixes(t for i, t in self.topo.route_tables.items() if i in rts)
-            if self.flavour == "overlay":
-                prefixes += self.pod_cidrs
-            self._tags_cache[key] = nsg.TagContext.of(prefixes)
-        return self._tags_cache[key]
-
-    def routes_for(self, subnet: azure.Subnet, cluster_member: bool) -> list[routing.EffectiveRoute]:
-        key = (id_key(subnet.id), cluster_member)
-        if key not in self._routes_cache:
-            vnet = self.topo.vnet_of_subnet[id_key(subnet.id)]
-            rt = self.topo.route_tables.get(id_key(subnet.route_table_id))
-            peered = [v for v in self.topo.vnets.values() if any(
-                id_key(p.remote_vnet_id) == id_key(v.id) for p in vnet.peerings)]
-            fabric: list[routing.EffectiveRoute] = []
-            if cluster_member and self.flavour == "overlay":
-                fabric = [routing.EffectiveRoute(n.pod_cidr, "VirtualAppliance", "Fabric", f"overlay {n.name}",
-                                                 n.internal_ip)
-                          for n in self.topo.nodes.values() if n.pod_cidr]
-            self._routes_cache[key] = routing.effective_routes(vnet, rt, peered, fabric)
-        return self._routes_cache[key]
-
     def _nsgs(self, nic: azure.NetworkInterface, subnet: azure.Subnet | None
               ) -> tuple[azure.NetworkSecurityGroup | None, azure.NetworkSecurityGroup | None]:
         sub = self.topo.nsgs.get(id_key(subnet.nsg_id)) if subnet else None
@@ -209,7 +181,7 @@ class Walker:
         sub_nsg, nic_nsg = self._nsgs(nic, subnet)
         if vnet is None or (sub_nsg is None and nic_nsg is None):
             return
-        tags = self.tags_for(vnet)
+        tags = self.view.tags_for(vnet)
         results = nsg.evaluate_path(direction, sub_nsg, nic_nsg, pkt.src_ip, pkt.src_port, pkt.dst_ip,
                                     pkt.dst_port, pkt.protocol, tags)
         ports = nsg.source_ports_note(direction, sub_nsg, nic_nsg, pkt.src_ip, pkt.src_port, pkt.dst_ip, pkt.dst_port,
@@ -247,7 +219,7 @@ class Walker:
         self._hop(st, comp, "dnat", kp.rule, new)
         if new.dst_ip == new.src_ip:
             # marked in the endpoint chain, masqueraded in postrouting: the filter hooks still see the pod itself
-            masq_ip, towards = self._masquerade_to_local_pod(node)
+            masq_ip, towards = snat.masquerade_to_local_pod(self.flavour, node)
             st.pending_masq = (masq_ip, f"KUBE-SEP hairpin: the pod reaches itself through the Service; "
                                         f"KUBE-POSTROUTING: MASQUERADE to {towards} {masq_ip} (postrouting, after "
                                         "the NetworkPolicy filter)")
@@ -259,7 +231,7 @@ class Walker:
                 self._hop(st, comp, "pass", "Cilium eBPF NodePort (kube-proxy replacement): the endpoint is local, "
                                             "delivered without SNAT (client address kept)", new)
             elif local:
-                masq_ip, towards = self._masquerade_to_local_pod(node)
+                masq_ip, towards = snat.masquerade_to_local_pod(self.flavour, node)
                 st.pending_masq = (masq_ip, f"KUBE-POSTROUTING: MASQUERADE to {towards} {masq_ip} "
                                             "(externalTrafficPolicy=Cluster; postrouting, after the "
                                             "NetworkPolicy filter)")
@@ -268,15 +240,6 @@ class Walker:
                 self._hop(st, comp, "snat", f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
                                             "(externalTrafficPolicy=Cluster)", new)
         return new
-
-    def _masquerade_to_local_pod(self, node: k8s.Node) -> tuple[str, str]:
-        """The address MASQUERADE picks for a packet leaving towards a pod on ``node``: the primary address of
-        the outgoing interface. kubenet: the ``cbr0`` bridge, which holds the first address of the node's pod
-        CIDR (e.g. 10.244.0.1); Azure CNI and overlay: the pod's host-side veth has no address of its own, so
-        the kernel falls back to the node IP."""
-        if self.flavour == "kubenet" and node.pod_cidr:
-            return bridge_address(node.pod_cidr), "the cbr0 bridge address"
-        return node.internal_ip, "node IP"
 
     def _route_from_node(self, st: _State, node: k8s.Node, pod: k8s.Pod | None, pkt: Packet) -> None:
         owner = self.topo.owner(pkt.dst_ip)
@@ -351,7 +314,9 @@ class Walker:
             cname = f" (container {port.container})" if port.container else ""
             self._deliver(st, backend, f"containerPort {port.container_port}/{port.protocol}{cname} accepts the "
                                        "connection")
-        service = self._service_target_ports().get((pod.pod_ip or "", pkt.dst_port, pkt.protocol))
+        if self._targeted is None:
+            self._targeted = kube_proxy.target_ports(self.topo)
+        service = self._targeted.get((pod.pod_ip or "", pkt.dst_port, pkt.protocol))
         if service is not None:
             # containerPort is informational (the container listens wherever its process binds); a Service whose
             # targetPort is this port tells us the workload serves it, as the echo backend does in the data plane
@@ -361,18 +326,6 @@ class Walker:
                "connection refused"
         self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
         raise _Stop(REFUSED, rule)
-
-    def _service_target_ports(self) -> dict[tuple[str, int, str], str]:
-        """(pod IP, port, protocol) → the first Service (namespace/name) whose EndpointSlices send that port to
-        the pod: the pod's answering ports beyond its declared containerPorts."""
-        if self._targeted is None:
-            self._targeted = {}
-            for key, slices in sorted(self.topo.slices_by_service.items()):
-                for es in slices:
-                    for ep in es.endpoints:
-                        for p in es.ports:
-                            self._targeted.setdefault((ep.ip, p.port, p.protocol.upper()), key)
-        return self._targeted
 
     def _deliver(self, st: _State, backend: Backend, rule: str) -> None:
         self._hop(st, f"{backend.kind} {backend.name}", "deliver", rule,
@@ -396,7 +349,7 @@ class Walker:
             subnet, vnet = self._vnet_of_nic(nic)
         if subnet is None or vnet is None:
             raise _Stop(DROPPED, f"NIC {nic.name} is not in a known subnet")
-        route = routing.select_route(self.routes_for(subnet, node is not None), pkt.dst_ip)
+        route = routing.select_route(self.view.routes_for(subnet, node is not None), pkt.dst_ip)
         if route is None or route.next_hop_type == "None":
             rule = route.describe() if route else "no route"
             self._hop(st, f"route ({subnet.name})", "drop", f"{rule}: next hop None drops the packet", pkt)

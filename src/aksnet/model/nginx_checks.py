@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from aksnet.model import k8s
+from aksnet.rules.ingress_nginx import ANNOTATION_PREFIX as PREFIX
 
-PREFIX = "nginx.ingress.kubernetes.io/"
 WEBHOOK_NAME = "validate.nginx.ingress.kubernetes.io"
 
 # validators.go character classes (Go regexps are ASCII; matched with re.fullmatch so that a

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from aksnet.analyses.diff import DiffResult
-from aksnet.analyses.matrix import MatrixResult
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
 
 
-def render_connlist(result: MatrixResult) -> str:
+def _csv_line(fields: list[str]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["src", "dst", "conn"])
-    for s, d, c in result.lines():
-        w.writerow([s, d, c])
+    csv.writer(buf, lineterminator="\n").writerow(fields)
     return buf.getvalue()
+
+
+def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+    def lines() -> Iterator[str]:
+        yield "src,dst,conn\n"
+        for s, d, c in (ln for block in result.line_blocks() for ln in block):
+            yield _csv_line([s, d, c])
+
+    return chunked(lines(), chunk_chars)
+
+
+def render_connlist(result: ConnLines) -> str:
+    return "".join(render_chunks(result))
 
 
 def render_diff(diff: DiffResult) -> str:

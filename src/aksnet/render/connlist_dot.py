@@ -7,9 +7,10 @@ magenta), as netpol-analyzer's diff dot output does. Pure."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from aksnet.analyses.diff import DiffResult
-from aksnet.analyses.matrix import MatrixResult
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
 
 # ``ns/name[Kind]``: a workload or pod, drawn inside its namespace; anything else is outside the cluster
 _WORKLOAD = re.compile(r"^[^/\[\]]+/[^/\[\]]+\[[A-Za-z]+\]$")
@@ -37,15 +38,25 @@ def _node_lines(names: set[str]) -> list[str]:
     return out
 
 
-def render_connlist(result: MatrixResult) -> str:
-    rows = result.lines()
-    names = {s for s, _, _ in rows} | {d for _, d, _ in rows}
-    lines = ["digraph {", *_node_lines(names)]
-    for s, d, c in rows:
-        lines.append(f"\t\"{s}\" -> \"{d}\" [label=\"{c}\" color=\"gold2\" "
-                     "fontcolor=\"darkgreen\"]")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+    """Two passes over the rows: the peers first (graphviz wants the nodes in their subgraphs), then edges."""
+    def lines() -> Iterator[str]:
+        names: set[str] = set()
+        for s, d, _ in (ln for block in result.line_blocks() for ln in block):
+            names.add(s)
+            names.add(d)
+        yield "digraph {\n"
+        for n in _node_lines(names):
+            yield n + "\n"
+        for s, d, c in (ln for block in result.line_blocks() for ln in block):
+            yield f"\t\"{s}\" -> \"{d}\" [label=\"{c}\" color=\"gold2\" fontcolor=\"darkgreen\"]\n"
+        yield "}\n"
+
+    return chunked(lines(), chunk_chars)
+
+
+def render_connlist(result: ConnLines) -> str:
+    return "".join(render_chunks(result))
 
 
 def render_diff(diff: DiffResult) -> str:

@@ -3,8 +3,10 @@ dashed separator and one row per connection; diffs with the diff columns. Pure."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from aksnet.analyses.diff import DiffResult
-from aksnet.analyses.matrix import MatrixResult
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -13,8 +15,17 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_connlist(result: MatrixResult) -> str:
-    return _table(["src", "dst", "conn"], [[s, d, c] for s, d, c in result.lines()])
+def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+    def lines() -> Iterator[str]:
+        yield _table(["src", "dst", "conn"], [])
+        for s, d, c in (ln for block in result.line_blocks() for ln in block):
+            yield f"| {s} | {d} | {c} |\n"
+
+    return chunked(lines(), chunk_chars)
+
+
+def render_connlist(result: ConnLines) -> str:
+    return "".join(render_chunks(result))
 
 
 def render_diff(diff: DiffResult) -> str:

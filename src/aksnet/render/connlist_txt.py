@@ -6,18 +6,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from aksnet.analyses.diff import DiffResult
-from aksnet.analyses.matrix import MatrixResult
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
 
 
-def render_connlist(result: MatrixResult) -> str:
-    if result.routes:
-        return "".join(f"{s} => {d} : {c}\n" for s, d, c in result.lines())
-    if not result.connections:
-        return ""
-    # ConnSets are interned (identity hash), so one text per distinct set, looked up in C.
-    text = {c: str(c) for c in {c for _, _, c in result.connections}}
-    return "\n".join([f"{s.name} => {d.name} : {text[c]}" for s, d, c in result.connections]) + "\n"
+def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+    blocks = ("".join([f"{s} => {d} : {c}\n" for s, d, c in block]) for block in result.line_blocks())
+    return chunked(blocks, chunk_chars)
+
+
+def render_connlist(result: ConnLines) -> str:
+    return "".join(render_chunks(result))
 
 
 def render_diff(diff: DiffResult) -> str:

@@ -18,7 +18,7 @@ MAX_MAX_PODS = 250
 MIN_PODS_PER_POOL = 30  # maxPods 10 only when the pool has room for 30 pods (ip-address-planning)
 
 # Kubenet writes one UDR per node into a route table that holds at most 400 routes.
-# https://learn.microsoft.com/azure/aks/configure-kubenet#limitations--considerations-for-kubenet
+# https://learn.microsoft.com/azure/aks/configure-kubenet
 KUBENET_MAX_NODES = azure.MAX_ROUTES_PER_ROUTE_TABLE
 MAX_NODES_PER_POOL = 1000
 MAX_NODES_PER_CLUSTER = 5000
@@ -27,6 +27,15 @@ MAX_NODES_PER_CLUSTER = 5000
 # https://learn.microsoft.com/azure/aks/concepts-network-cni-overview,
 # https://learn.microsoft.com/azure/aks/configure-kubenet
 RESERVED_RANGES = (ietf.LINK_LOCAL, "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
+
+# The application routing add-on's IngressClass and controller.
+# https://learn.microsoft.com/azure/aks/app-routing
+APP_ROUTING_CLASS = "webapprouting.kubernetes.azure.com"
+APP_ROUTING_CONTROLLER = "webapprouting.kubernetes.azure.com/nginx"
+
+# cloud-provider-azure: a LoadBalancer Service with this annotation "true" gets an internal load balancer.
+# https://learn.microsoft.com/azure/aks/internal-lb
+LB_INTERNAL_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal"
 
 # Node bootstrap: the vmssCSE extension checks outbound TCP 443 to mcr.microsoft.com and fails with exit status
 # 50 (OutboundConnFailVMExtensionError) when it cannot connect.

@@ -20,6 +20,7 @@ from aksnet.io.arm_ids import parse_resource_id
 from aksnet.io.dump import Dump
 from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.account import SUBSCRIPTION_ID
+from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.store import Transaction
 from aksnet.twin import kubeconfig
 from aksnet.twin.kube_store import k8s_key, k8s_kind
@@ -78,7 +79,7 @@ def missing_data(dump: Dump, cluster: dict[str, Any]) -> list[str]:
     lb_services = [d for d in dump.k8s if d.get("kind") == "Service"
                    and (d.get("spec") or {}).get("type") == "LoadBalancer"]
     lbs = {str(d.get("name", "")).lower() for d in dump.arm_of("microsoft.network/loadbalancers")}
-    internal = "service.beta.kubernetes.io/azure-load-balancer-internal"
+    internal = LB_INTERNAL_ANNOTATION
     for name, wanted in (("kubernetes", [s for s in lb_services if ((s.get("metadata") or {}).get("annotations")
                                                                     or {}).get(internal) != "true"]),
                          ("kubernetes-internal", [s for s in lb_services if ((s.get("metadata") or {})
@@ -123,6 +124,24 @@ def _references(dump: Dump) -> list[tuple[str, str, str]]:
     return list(refs.values())
 
 
+def split_invalid(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(valid objects, kubectl's errors for the others): NetworkPolicies validated as the API server validates
+    them (``kubectl apply`` would refuse those), the rest kept as read."""
+    from aksnet.io.policy_kinds import is_kubernetes_network_policy
+    from aksnet.twin.kube import validation
+
+    valid, problems = [], []
+    for d in docs:
+        if is_kubernetes_network_policy(d):
+            errs = validation.validate("NetworkPolicy", d)
+            if errs:
+                err = validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
+                problems.append(err.render())
+                continue
+        valid.append(d)
+    return valid, problems
+
+
 def import_dump(tx: Transaction, dump: Dump) -> ImportSummary:
     """Store the dump in the (empty) workspace of ``tx``; the summary says what was read and what is missing."""
     clusters = dump.arm_of(KIND_CLUSTER)
@@ -147,7 +166,9 @@ def import_dump(tx: Transaction, dump: Dump) -> ImportSummary:
     for rg in _resource_groups(dump):
         if not tx.exists(KIND_GROUP, str(rg["id"])):
             tx.put(KIND_GROUP, str(rg["id"]), rg)
-    for d in dump.k8s:
+    objects, invalid = split_invalid(dump.k8s)
+    dump.problems.extend(invalid)
+    for d in objects:
         meta = d["metadata"]
         tx.put(k8s_kind(str(d["apiVersion"]), str(d["kind"])), k8s_key(meta.get("namespace"), str(meta["name"])), d,
                cluster_id)

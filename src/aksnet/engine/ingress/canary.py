@@ -17,8 +17,9 @@ from collections.abc import Mapping
 
 from aksnet.engine.ingress.model import Step
 from aksnet.engine.ingress.servers import CanaryBackend
+from aksnet.rules.ingress_nginx import ANNOTATION_PREFIX
 
-RULE = "nginx.ingress.kubernetes.io/canary"
+RULE = f"{ANNOTATION_PREFIX}canary"
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:

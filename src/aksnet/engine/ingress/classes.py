@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from aksnet.engine.ingress.model import ControllerConfig, IgnoredIngress, Step
 from aksnet.model import k8s
+from aksnet.rules.kubernetes import LEGACY_INGRESS_CLASS_ANNOTATION as LEGACY_CLASS_ANNOTATION
 
-LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 
 

@@ -11,20 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aksnet.model.nginx_checks import CheckConfig
+from aksnet.rules import aks as aks_rules
+from aksnet.rules import ingress_nginx as nginx_rules
 
 # The certificate every ingress-nginx controller generates at start and serves when no Secret
 # matches (internal/net/ssl/ssl.go: GetFakeSSLCert, Organization "Acme Co",
 # CommonName "Kubernetes Ingress Controller Fake Certificate").
-FAKE_CERT_CN = "Kubernetes Ingress Controller Fake Certificate"
+FAKE_CERT_CN = nginx_rules.FAKE_CERTIFICATE_CN
 FAKE_CERT = "default-fake-certificate"
 
-# Controllers (IngressClass spec.controller) and the IngressClass names they install.
-NGINX_CONTROLLER = "k8s.io/ingress-nginx"
-APPROUTING_CONTROLLER = "webapprouting.kubernetes.azure.com/nginx"
+# Controllers (IngressClass spec.controller) and the IngressClass names they install (aksnet.rules).
+NGINX_CONTROLLER = nginx_rules.CONTROLLER_CLASS
+APPROUTING_CONTROLLER = aks_rules.APP_ROUTING_CONTROLLER
 NGINX_CLASS = "nginx"
-APPROUTING_CLASS = "webapprouting.kubernetes.azure.com"
+APPROUTING_CLASS = aks_rules.APP_ROUTING_CLASS
 
-ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/"
+ANNOTATION_PREFIX = nginx_rules.ANNOTATION_PREFIX
 
 
 @dataclass(frozen=True, slots=True)

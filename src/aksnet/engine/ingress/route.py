@@ -211,6 +211,13 @@ def _in_location(
     if ssl is not None:
         ans.steps.append(ssl[2])
         return ans.done(REDIRECT, ssl[0], location_header=ssl[1])
+    if rwstep is not None and loc.annotations.rewrite_target.startswith(("http://", "https://")):
+        # ngx_http_rewrite_module: a replacement starting with http:// or https:// ends processing with a 302
+        # (in the rewrite phase, before allow/deny)
+        target = request_uri(new_uri, new_args)
+        ans.step(f"rewrite-target is an absolute URL: nginx redirects to {target}",
+                 f"{ANNOTATION_PREFIX}rewrite-target")
+        return ans.done(REDIRECT, 302, location_header=target)
     allowed, astep = check_access(loc, fv.remote_addr)
     if astep is not None:
         ans.steps.append(astep)

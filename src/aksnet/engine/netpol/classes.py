@@ -1,22 +1,23 @@
 """All-pairs NetworkPolicy connectivity through equivalence classes — never pods × pods × policies.
 
-Pods that no policy can tell apart share a class: same namespace (hence namespace labels), same pod
-labels, same named container ports, same set of ipBlocks containing their IP (only when the engine
-matches ipBlocks against pods), and — only when host-network endpoints exist, because the own-node rules
-then matter — the same node. hostNetwork pods are node-address classes; addresses outside the cluster
-are split into the disjoint IPv4 ranges induced by every ipBlock boundary, as netpol-analyzer does
-(np-guard/netpol-analyzer pkg/netpol/connlist@e54a334). Rules are evaluated once per class with indexed selectors
-(``selectors``): each
-direction yields a partition of peer classes into regions with one connection set each; the pair result
-is egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns`` for every pair (tested).
-Pure: model objects in, ClassMatrix out; output expansion to workloads/pods lives in analyses.matrix.
+Pods that no policy can tell apart share a class: same namespace (hence namespace labels), same pod labels,
+same named container ports, same set of ipBlocks containing their IP (only when the engine matches ipBlocks
+against pods). hostNetwork pods are node-address classes, one per node; the own-node rules (a pod's traffic to
+and from its own node, allowed by some engines whatever the policies say) are not in the class matrix but
+applied per pair by :meth:`ClassMatrix.pod_conn`, so nodes never split pod classes. Addresses outside the
+cluster are split into the disjoint IPv4 ranges induced by every ipBlock boundary, as netpol-analyzer does
+(np-guard/netpol-analyzer pkg/netpol/connlist@e54a334). Rules are evaluated once per class with indexed
+selectors (``selectors``): each direction yields a partition of peer classes into regions with one connection
+set each; the pair result is egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns``
+for every pair (tested). Pure: model objects in, ClassMatrix out; output expansion to workloads/pods lives in
+analyses.matrix.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import itertools
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
 from aksnet.engine.netpol.caveats import engine_caveats
@@ -24,12 +25,14 @@ from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, port_conns
 from aksnet.engine.netpol.peers import Endpoint, namespace_labels
 from aksnet.engine.netpol.profiles import EngineProfile, get_profile
-from aksnet.engine.netpol.selectors import LabelIndex, indices_of
+from aksnet.engine.netpol.selectors import LabelIndex, bits_of, indices_of
 from aksnet.model.k8s import IPBlock, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
 from aksnet.model.twin import ClusterState
 
 IPV4_END = 1 << 32
 NamedPorts = frozenset[tuple[str, str, int]]
+# One source class's ConnSet per destination class: a list, or (rows outside a focus) a dict of the kept ones
+Row = list[ConnSet] | dict[int, ConnSet]
 
 
 def _ip_int(ip: str | None) -> int | None:
@@ -49,7 +52,8 @@ def int_to_ip(value: int) -> str:
 @dataclass(slots=True)
 class PeerClass:
     """One equivalence class. ``kind``: pod | node | external. ``pods`` are the members (pod and node
-    classes); ``ip_range`` the inclusive IPv4 interval of an external class."""
+    classes); ``node`` the node of a node class; ``ip_range`` the inclusive IPv4 interval of an external
+    class."""
 
     index: int
     kind: str
@@ -60,8 +64,8 @@ class PeerClass:
     ip: str | None = None
     pods: list[Pod] = field(default_factory=list)
     ip_range: tuple[int, int] | None = None
-    # The class key without the node: pods of one workload that differ only here are told apart only
-    # by the own-node rules (hostNetwork peers), not by their labels, ports or addresses.
+    # What the policies see of the members (labels, named ports, ipBlocks): pods of one workload with
+    # different keys are treated differently by some policy.
     label_key: Hashable = None
 
     @property
@@ -74,19 +78,35 @@ class PeerClass:
         if self.kind == "external":
             return Endpoint("external", self.ip)
         rep = self.pods[0]
-        return Endpoint(self.kind, self.ip, rep, self.node)
+        return Endpoint(self.kind, self.ip, rep, self.node or rep.node_name)
 
 
 @dataclass(slots=True)
 class ClassMatrix:
-    """The result: classes and, per source class, the ConnSet towards every destination class."""
+    """The result: classes and, per source class, the ConnSet towards every destination class (what the
+    policies allow, before the own-node rules: see :meth:`pod_conn`)."""
 
     profile: EngineProfile
     classes: list[PeerClass]
-    rows: list[list[ConnSet]]
+    rows: list[Row]
     warnings: list[str] = field(default_factory=list)
 
     def conn(self, src: int, dst: int) -> ConnSet:
+        return self.rows[src][dst]
+
+    def own_node_all(self, src: int, dst: int) -> bool:
+        """Whether a member of ``src`` and one of ``dst`` on the same node may open every connection whatever
+        the policies say: a pod towards its own node's host-network endpoints (the engine's egress rule),
+        or a host-network endpoint towards a pod on its node (the engine's ingress rule)."""
+        s, d = self.classes[src].kind, self.classes[dst].kind
+        return ((s == "pod" and d == "node" and self.profile.egress_to_local_node_allowed) or
+                (s == "node" and d == "pod" and self.profile.ingress_from_local_node_allowed))
+
+    def pod_conn(self, src: int, src_node: str | None, dst: int, dst_node: str | None) -> ConnSet:
+        """What a member of class ``src`` on ``src_node`` may open towards a member of ``dst`` on
+        ``dst_node``: the class answer, or everything under the own-node rules (:meth:`own_node_all`)."""
+        if src_node is not None and src_node == dst_node and self.own_node_all(src, dst):
+            return ALL
         return self.rows[src][dst]
 
 
@@ -161,10 +181,6 @@ class _Builder:
         self.all_bits = (1 << n) - 1
         self.index = LabelIndex([c.namespace if c.kind == "pod" else None for c in self.classes],
                                 [c.labels if c.kind == "pod" else None for c in self.classes], self.ns_labels)
-        self.node_bits: dict[str, int] = {}
-        for c in self.classes:
-            if c.kind == "node" and c.node:
-                self.node_bits[c.node] = self.node_bits.get(c.node, 0) | (1 << c.index)
         self.portmap_groups: dict[NamedPorts, int] = {}
         for c in self.classes:
             if c.kind == "pod":
@@ -219,7 +235,6 @@ class _Builder:
 
     def _build_classes(self) -> None:
         pods = [p for p in self.cluster.pods if p.phase not in ("Succeeded", "Failed")]
-        node_matters = any(p.host_network for p in pods)
         ref_keys, ref_names = self._referenced()
         node_ip = {n.name: n.internal_ip for n in self.cluster.nodes}
         keyed: dict[Hashable, PeerClass] = {}
@@ -239,13 +254,12 @@ class _Builder:
                 named = frozenset((cp.name, cp.protocol.upper(), cp.container_port) for cp in p.ports
                                   if cp.name in ref_names)
                 labels = {k: v for k, v in p.labels.items() if k in ref_keys}
-                label_key = ("pod", p.namespace, frozenset(labels.items()), named, sig)
-                key = (*label_key, p.node_name if node_matters else None)
+                key = label_key = ("pod", p.namespace, frozenset(labels.items()), named, sig)
                 kind = "pod"
             cls = keyed.get(key)
             if cls is None:
                 cls = PeerClass(len(self.classes), kind, p.namespace if kind == "pod" else None,
-                                labels if kind == "pod" else None, named, p.node_name, ip,
+                                labels if kind == "pod" else None, named, p.node_name if kind == "node" else None, ip,
                                 label_key=label_key)
                 keyed[key] = cls
                 self.classes.append(cls)
@@ -322,16 +336,17 @@ class _Builder:
                     eg[i].extend((pol.namespace, k, r) for k, r in enumerate(pol.egress))
         return ing, eg
 
-    def expand(self, regions: list[tuple[int, ConnSet]]) -> list[ConnSet]:
+    def expand(self, regions: list[tuple[int, ConnSet]], mask: int) -> list[ConnSet]:
+        """The regions as one ConnSet per class; only the classes in ``mask`` are filled in."""
         arr = [NONE] * self.n
         for bits, c in regions:
             if c is NONE:
                 continue
-            for i in indices_of(bits):
+            for i in indices_of(bits & mask):
                 arr[i] = c
         return arr
 
-    def egress_row(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]]) -> list[ConnSet]:
+    def egress_row(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
         regions: list[tuple[int, ConnSet]] = [(self.all_bits, NONE)]
         for ns, _, rule in rules:
             bits = self.rule_bits(rule, ns)
@@ -351,11 +366,9 @@ class _Builder:
                         c = union_all(_named_conns(p, portmap) for p in named)
                         if not c.is_empty:
                             regions = _refine(regions, sub, c)
-        if self.profile.egress_to_local_node_allowed and cls.node in self.node_bits:
-            regions = _refine(regions, self.node_bits[cls.node], ALL)
-        return self.expand(regions)
+        return self.expand(regions, mask)
 
-    def ingress_col(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]]) -> list[ConnSet]:
+    def ingress_col(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
         regions: list[tuple[int, ConnSet]] = [(self.all_bits, NONE)]
         rep = cls.pods[0]
         for ns, _, rule in rules:
@@ -365,15 +378,16 @@ class _Builder:
             c = ALL if not rule.ports else union_all(port_conns(p, rep, self.profile) for p in rule.ports)
             if not c.is_empty:
                 regions = _refine(regions, bits, c)
-        if self.profile.ingress_from_local_node_allowed and cls.node in self.node_bits:
-            regions = _refine(regions, self.node_bits[cls.node], ALL)
-        return self.expand(regions)
+        return self.expand(regions, mask)
 
 
-def connectivity(cluster: ClusterState, engine: str | None = None) -> ClassMatrix:
+def connectivity(cluster: ClusterState, engine: str | None = None,
+                 keep: Callable[[PeerClass], bool] | None = None) -> ClassMatrix:
     """Every class pair's allowed connections under ``engine`` (default: the cluster's engine).
 
-    With an engine that does not enforce (``none``) every pair gets All Connections."""
+    With an engine that does not enforce (``none``) every pair gets All Connections. With ``keep``, only the
+    pairs with a kept class on at least one side are computed (``matrix --namespace/--focus``): the rows of
+    the other classes hold only their kept columns (a dict by class index instead of a list)."""
     profile = get_profile(engine if engine is not None else cluster.policy_engine)
     b = _Builder(cluster, profile)
     b.warnings.extend(engine_caveats(cluster, profile))
@@ -381,17 +395,32 @@ def connectivity(cluster: ClusterState, engine: str | None = None) -> ClassMatri
     if not profile.enforces:
         row = [ALL] * n
         return ClassMatrix(profile, b.classes, [row for _ in range(n)], b.warnings)
+    kept = b.all_bits if keep is None else bits_of(c.index for c in b.classes if keep(c))
+    kept_idx = indices_of(kept)
     ing_rules, eg_rules = b.targets()
     cols: list[list[ConnSet] | None] = [None] * n
     for cls in b.classes:
         if b.iso_in >> cls.index & 1:
-            cols[cls.index] = b.ingress_col(cls, ing_rules[cls.index])
-    rows: list[list[ConnSet]] = []
+            cols[cls.index] = b.ingress_col(cls, ing_rules[cls.index], b.all_bits if kept >> cls.index & 1 else kept)
+    rows: list[Row] = []
     for cls in b.classes:
         s = cls.index
-        eg = b.egress_row(cls, eg_rules[s]) if b.iso_eg >> s & 1 else None
-        if eg is None:
-            rows.append([ALL if col is None else col[s] for col in cols])
-        else:
-            rows.append([e if col is None else e & col[s] for e, col in zip(eg, cols)])
+        full = kept >> s & 1
+        eg = b.egress_row(cls, eg_rules[s], b.all_bits if full else kept) if b.iso_eg >> s & 1 else None
+        rows.append(_combine(s, eg, cols, None if full else kept_idx))
     return ClassMatrix(profile, b.classes, rows, b.warnings)
+
+
+def _combine(s: int, eg: list[ConnSet] | None, cols: list[list[ConnSet] | None], only: list[int] | None) -> Row:
+    """Source class ``s``'s row: its egress (``None``: not isolated) ∩ each destination's ingress column
+    (``None``: not isolated); ``only`` the destinations to fill in (a dict then), else all of them."""
+    if only is not None:
+        out: dict[int, ConnSet] = {}
+        for d in only:
+            col = cols[d]
+            e = ALL if eg is None else eg[d]
+            out[d] = e if col is None else e & col[s]
+        return out
+    if eg is None:
+        return [ALL if col is None else col[s] for col in cols]
+    return [e if col is None else e & col[s] for e, col in zip(eg, cols)]

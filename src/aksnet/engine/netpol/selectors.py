@@ -29,9 +29,17 @@ def bits_of(indices: Iterable[int]) -> int:
 
 
 def indices_of(bits: int) -> list[int]:
-    """The set bits of ``bits`` in increasing order."""
+    """The set bits of ``bits`` in increasing order: a scan of the binary digits when they are dense, one
+    step per set bit (lowest first) when they are sparse (a focus, a selector matching a few classes)."""
     if not bits:
         return []
+    if bits.bit_count() * 16 < bits.bit_length():
+        out = []
+        while bits:
+            low = bits & -bits
+            out.append(low.bit_length() - 1)
+            bits ^= low
+        return out
     s = bin(bits)[:1:-1]  # reversed binary digits, least significant first
     return [i for i, ch in enumerate(s) if ch == "1"]
 

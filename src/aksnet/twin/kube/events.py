@@ -16,14 +16,23 @@ from aksnet.twin.kube_store import KIND_EVENT
 Doc = dict[str, Any]
 
 
-def _index(objs: ClusterObjects) -> dict[tuple[str, str, str], Doc]:
-    idx: dict[tuple[str, str, str], Doc] | None = objs.extra.get("events")
+def _prefix(meta: Doc) -> str:
+    """The key range of an object's events: they are named ``<object name>.<counter>`` in its namespace."""
+    return f"{meta.get('namespace') or 'default'}/{meta.get('name', '')}."
+
+
+def _index(objs: ClusterObjects, meta: Doc) -> dict[tuple[str, str, str], Doc]:
+    """The (uid, reason, message) → Event index of the events about one object, read once per command from
+    that object's key range (never every event of the cluster)."""
+    per_object: dict[str, dict[tuple[str, str, str], Doc]] = objs.extra.setdefault("events", {})
+    prefix = _prefix(meta)
+    idx = per_object.get(prefix)
     if idx is None:
         idx = {}
-        for ev in objs.docs(KIND_EVENT):
+        for ev in objs.with_prefix(KIND_EVENT, prefix):
             io = ev.get("involvedObject") or {}
             idx[(str(io.get("uid", "")), str(ev.get("reason", "")), str(ev.get("message", "")))] = ev
-        objs.extra["events"] = idx
+        per_object[prefix] = idx
     return idx
 
 
@@ -32,7 +41,7 @@ def record(objs: ClusterObjects, involved: Doc, reason: str, message: str, type_
     """Record (or count again) an event about ``involved``."""
     meta = involved["metadata"]
     uid = str(meta.get("uid", ""))
-    idx = _index(objs)
+    idx = _index(objs, meta)
     now = objs.timestamp()
     existing = idx.get((uid, reason, message))
     if existing is not None:
@@ -78,7 +87,6 @@ def for_object(objs: ClusterObjects, involved: Doc) -> list[Doc]:
     ``<object name>.<counter>`` in the object's namespace (``record``), so only that key range is read."""
     meta = involved.get("metadata") or {}
     uid = str(meta.get("uid", ""))
-    prefix = f"{meta.get('namespace') or 'default'}/{meta.get('name', '')}."
-    evs = [e for e in objs.with_prefix(KIND_EVENT, prefix) if (e.get("involvedObject") or {}).get("uid") == uid]
+    evs = [e for e in objs.with_prefix(KIND_EVENT, _prefix(meta)) if (e.get("involvedObject") or {}).get("uid") == uid]
     evs.sort(key=lambda e: (e.get("firstTimestamp") or "", e["metadata"].get("resourceVersion", "")))
     return evs

@@ -19,11 +19,12 @@ from typing import Any
 
 from aksnet.io import k8s_model
 from aksnet.model import nginx_checks
+from aksnet.rules.ingress_nginx import CONTROLLER_CLASS
+from aksnet.rules.kubernetes import LEGACY_INGRESS_CLASS_ANNOTATION as LEGACY_CLASS_ANNOTATION
 from aksnet.twin.kube import schema
 from aksnet.twin.kube.objects import ClusterObjects
 
 Doc = dict[str, Any]
-LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 
 
@@ -62,7 +63,7 @@ def webhook_controllers(objs: ClusterObjects) -> Iterator[WebhookController]:
                 continue
             yield WebhookController(
                 deployment=f"{ns}/{meta.get('name')}",
-                controller_class=f.get("controller-class") or "k8s.io/ingress-nginx",
+                controller_class=f.get("controller-class") or CONTROLLER_CLASS,
                 ingress_class=f.get("ingress-class") or "nginx",
                 configmap=(f.get("configmap") or "").replace("$(POD_NAMESPACE)", ns),
                 watch_without_class=f.get("watch-ingress-without-class", "false") == "true",

@@ -13,6 +13,7 @@ Must not know any Kubernetes rule beyond where documents live (``aksnet.twin.kub
 
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import weakref
@@ -41,6 +42,7 @@ class ClusterObjects:
         self._kinds: dict[str, dict[str, Doc]] = {}
         # documents read by key before their kind was loaded (a single-object get reads one row, not the kind)
         self._single: dict[tuple[str, str], Doc | None] = {}
+        self._single_keys: dict[str, list[str]] = {}  # per kind, the keys in _single, sorted (prefix ranges)
         self._dirty: dict[tuple[str, str], None] = {}
         self._deleted: dict[tuple[str, str], None] = {}
         self._rv: int | None = None
@@ -79,8 +81,13 @@ class ClusterObjects:
         if table is not None:
             return table.get(k)
         if (kind, k) not in self._single:
-            self._single[(kind, k)] = self.tx.get(kind, k, self.scope)
+            self._remember(kind, k, self.tx.get(kind, k, self.scope))
         return self._single[(kind, k)]
+
+    def _remember(self, kind: str, key: str, doc: Doc | None) -> None:
+        if (kind, key) not in self._single:
+            bisect.insort(self._single_keys.setdefault(kind, []), key)
+        self._single[(kind, key)] = doc
 
     def with_prefix(self, kind: str, prefix: str) -> list[Doc]:
         """The documents of ``kind`` whose key starts with ``prefix``, oldest first, without loading the kind
@@ -90,12 +97,16 @@ class ClusterObjects:
         if table is not None:
             return [d for k, d in table.items() if k.startswith(p)]
         found = dict(self.tx.items(kind, self.scope, p))
-        for (k, key), doc in self._single.items():
-            if k == kind and key.startswith(p):
-                if doc is None:
-                    found.pop(key, None)
-                else:
-                    found[key] = doc
+        keys = self._single_keys.get(kind, [])
+        i = bisect.bisect_left(keys, p)
+        while i < len(keys) and keys[i].startswith(p):
+            key = keys[i]
+            i += 1
+            doc = self._single[(kind, key)]
+            if doc is None:
+                found.pop(key, None)
+            else:
+                found[key] = doc
         return list(found.values())
 
     def count(self, kind: str) -> int:
@@ -112,7 +123,7 @@ class ClusterObjects:
         k = key.lower()
         table = self._kinds.get(kind)
         if table is None:
-            self._single[(kind, k)] = doc  # a write by key does not load the kind
+            self._remember(kind, k, doc)  # a write by key does not load the kind
         else:
             table[k] = doc
         self._dirty[(kind, k)] = None
@@ -128,7 +139,7 @@ class ClusterObjects:
         if table is None:
             if self.get(kind, k) is None:
                 return False
-            self._single[(kind, k)] = None
+            self._remember(kind, k, None)
         elif k not in table:
             return False
         else:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from aksnet.twin.kube.services_validation import MSG_DNS1035_LABEL
 from aksnet.twin.kube.validation_common import (
+    DNS1035_LABEL,
     DNS1123_SUBDOMAIN,
     MSG_DNS1123_SUBDOMAIN,
     MSG_PORT_RANGE,
@@ -107,8 +109,12 @@ def _validate_backend(b: Any, path: str) -> list[str]:
         return [invalid(path, "", "resource or service backend is required")]
     errs: list[str] = []
     if isinstance(svc, dict):
-        if not svc.get("name"):
+        name = svc.get("name")
+        if not name:
             errs.append(required(f"{path}.service.name"))
+        elif not DNS1035_LABEL.match(str(name)) or len(str(name)) > 63:
+            # apivalidation.ValidateServiceName: a DNS-1035 label (the name becomes the upstream's name)
+            errs.append(invalid(f"{path}.service.name", name, MSG_DNS1035_LABEL))
         port = svc.get("port") or {}
         if port.get("name") and port.get("number"):
             errs.append(invalid(f"{path}.service.port", "", "cannot set both port name & port number"))

@@ -166,9 +166,23 @@ def _template_for_hash(template: Doc) -> Doc:
             "spec": template.get("spec") or {}}
 
 
-def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc]) -> None:
+def replicasets_by_owner(replicasets: list[Doc]) -> dict[str, list[Doc]]:
+    """ReplicaSets grouped by their controller's uid (one pass, so that each Deployment finds its own in O(1))."""
+    out: dict[str, list[Doc]] = {}
+    for rs in replicasets:
+        owner = controller_uid(rs)
+        if owner is not None:
+            out.setdefault(owner, []).append(rs)
+    return out
+
+
+def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc],
+                         by_owner: dict[str, list[Doc]] | None = None) -> None:
     """DeploymentController: the ReplicaSet of the current template takes every replica (the rollout is
-    instant in the twin), older ReplicaSets are scaled to 0 and pruned to revisionHistoryLimit."""
+    instant in the twin), older ReplicaSets are scaled to 0 and pruned to revisionHistoryLimit. ``by_owner``
+    (:func:`replicasets_by_owner` of ``replicasets``) is kept up to date with them."""
+    if by_owner is None:
+        by_owner = replicasets_by_owner(replicasets)
     uid = dep["metadata"]["uid"]
     ns = dep["metadata"]["namespace"]
     name = dep["metadata"]["name"]
@@ -176,7 +190,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc])
     template = spec.get("template") or {}
     h = naming.compute_hash(_template_for_hash(template))
     rs_name = f"{name}-{h}"
-    owned = [rs for rs in replicasets if controller_uid(rs) == uid]
+    owned = list(by_owner.get(uid, ()))
     current = next((rs for rs in owned if rs["metadata"]["name"] == rs_name), None)
     replicas = 0 if spec.get("paused") and current is None else int(spec.get("replicas", 1))
     revisions = [int((rs["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision", "0"))
@@ -199,6 +213,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc])
         }
         current = apiserver.create_owned(objs, RT_RS, rs)
         replicasets.append(current)
+        by_owner.setdefault(uid, []).append(current)
         _emit(objs, dep, "ScalingReplicaSet", f"Scaled up replica set {rs_name} from 0 to {replicas}",
               "deployment-controller")
     elif int(current["spec"].get("replicas", 0)) != replicas:
@@ -234,6 +249,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc])
         for pod in list(pods_by_owner(objs).get(rs["metadata"]["uid"], [])):
             delete_pod(objs, pod)
         replicasets.remove(rs)
+        by_owner[uid].remove(rs)
 
 
 def _surge(spec: Doc, replicas: int) -> int:
@@ -355,8 +371,9 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
     objs = objects.open_objects(tx, cluster_id)
     collect_pods_of_gone_nodes(objs)
     replicasets = objs.docs(RT_RS.store_kind)
+    by_owner = replicasets_by_owner(replicasets)
     for dep in objs.docs(RT_DEPLOY.store_kind):
-        reconcile_deployment(objs, dep, replicasets)
+        reconcile_deployment(objs, dep, replicasets, by_owner)
     live_owners = {d["metadata"]["uid"] for d in objs.docs(RT_DEPLOY.store_kind)}
     for rs in list(replicasets):
         owner = controller_uid(rs)

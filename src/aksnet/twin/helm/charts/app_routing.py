@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksnet.rules.aks import APP_ROUTING_CLASS as INGRESS_CLASS
+from aksnet.rules.aks import APP_ROUTING_CONTROLLER as CONTROLLER
+from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.store import Transaction
 from aksnet.twin.controller_manager import reconcile_cluster
 from aksnet.twin.kube import objects
@@ -25,11 +28,9 @@ Doc = dict[str, Any]
 
 NAMESPACE = "app-routing-system"
 RESOURCE = "nginx"
-INGRESS_CLASS = "webapprouting.kubernetes.azure.com"
 # The operator's default NginxIngressController uses "webapprouting.kubernetes.azure.com/nginx"; the team
 # contract (and aksnet.engine.ingress.model.APPROUTING_CONTROLLER) uses the value below. Change both together
 # (docs/fidelity.md).
-CONTROLLER = "webapprouting.kubernetes.azure.com/nginx"
 IMAGE = "mcr.microsoft.com/oss/kubernetes/ingress/nginx-ingress-controller:v1.11.5"
 NGINX_MODES = ("AnnotationControlled", "External", "Internal", "None")
 MIN_REPLICAS = 2
@@ -49,7 +50,7 @@ def render(nginx_mode: str = "External") -> list[Doc]:
     if nginx_mode == "None":
         return [ns]
     meta = {"namespace": NAMESPACE, "labels": dict(COMPONENT_LABELS)}
-    svc_ann = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"} if nginx_mode == "Internal" else {}
+    svc_ann = {LB_INTERNAL_ANNOTATION: "true"} if nginx_mode == "Internal" else {}
     service: Doc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": RESOURCE, **meta},
                     "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": dict(POD_SELECTOR),
                              "ports": [{"name": "http", "port": 80, "targetPort": "http"},

@@ -18,6 +18,8 @@ import base64
 import copy
 from typing import Any
 
+from aksnet.rules.ingress_nginx import CONTROLLER_CLASS
+
 Values = dict[str, Any]
 Doc = dict[str, Any]
 
@@ -44,7 +46,7 @@ DEFAULTS: Values = {
         "minAvailable": 1,
         "ingressClass": "nginx",
         "ingressClassResource": {"name": "nginx", "enabled": True, "default": False,
-                                 "controllerValue": "k8s.io/ingress-nginx", "parameters": {}},
+                                 "controllerValue": CONTROLLER_CLASS, "parameters": {}},
         "ingressClassByName": False,
         "watchIngressWithoutClass": False,
         "allowSnippetAnnotations": False,
@@ -380,7 +382,7 @@ def render(release: str, namespace: str, version: str, values: Values) -> list[D
         ann = {"ingressclass.kubernetes.io/is-default-class": "true"} if icr.get("default") else None
         ic: Doc = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
                    "metadata": _meta(str(icr.get("name") or "nginx"), None, labels, ann),
-                   "spec": {"controller": str(icr.get("controllerValue") or "k8s.io/ingress-nginx")}}
+                   "spec": {"controller": str(icr.get("controllerValue") or CONTROLLER_CLASS)}}
         if icr.get("parameters"):
             ic["spec"]["parameters"] = copy.deepcopy(icr["parameters"])
         out.append(ic)

@@ -1,0 +1,46 @@
+"""Output in bounded pieces: text lines joined into chunks of about ``chunk_chars`` characters each, so that
+a matrix of millions of lines is never one string (memory independent of the output's size, and no single
+``write()`` large enough for the kernel to cut short). Also the shape every connlist renderer streams from.
+Pure: strings in, strings out; writing is the CLI's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from aksnet.analyses.matrix import Line
+
+CHUNK_CHARS = 1 << 20  # about 1 MiB of text per chunk
+
+
+class ConnLines(Protocol):
+    """A connectivity list (``MatrixResult``, or ``MatrixStream`` computed while it is written)."""
+
+    def line_blocks(self) -> Iterator[list[Line]]: ...
+
+
+def chunked(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+    """``lines`` (texts ending in a newline: one line or a block of them) as chunks that each end at the first
+    line end at or past ``chunk_chars`` characters (the last one shorter): a chunk is never longer than
+    ``chunk_chars`` plus one line, whatever the blocks' sizes, and no line is split."""
+    buf: list[str] = []
+    size = 0
+    for text in lines:
+        buf.append(text)
+        size += len(text)
+        if size < chunk_chars:
+            continue
+        joined = "".join(buf)
+        start = 0
+        while len(joined) - start >= chunk_chars:
+            cut = joined.find("\n", start + chunk_chars - 1)
+            if cut < 0:
+                break
+            yield joined[start:cut + 1]
+            start = cut + 1
+        rest = joined[start:]
+        buf = [rest] if rest else []
+        size = len(rest)
+    if buf:
+        yield "".join(buf)

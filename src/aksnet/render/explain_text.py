@@ -1,0 +1,55 @@
+"""``aksnet explain`` as text: a workload's isolation, policies and rules, who reaches it and whom it reaches;
+the verdict of one pair (``--to``). Pure: strings out of analysis results."""
+
+from __future__ import annotations
+
+from aksnet.analyses.explain import Explanation
+from aksnet.engine.netpol import PolicyVerdict
+from aksnet.engine.netpol.profiles import get_profile
+
+
+def explanation_text(e: Explanation) -> str:
+    """The words: per direction, isolation, policies and rules; then who reaches it and whom it reaches."""
+    lines = [f"{e.target}: {len(e.pods)} pod(s); engine {e.engine} ({e.engine_title})"]
+    lines += [f"note: {n}" for n in e.notes]
+    for d, verb in ((e.ingress, "lets in"), (e.egress, "lets out")):
+        word = d.direction
+        if not d.isolated and e.host_network:
+            lines.append(f"{word}: not subject to NetworkPolicy (hostNetwork: policies never select it)")
+            continue
+        if not d.isolated:
+            lines.append(f"{word}: not isolated — no NetworkPolicy with policyTypes {word} selects it; "
+                         f"everything is allowed")
+            continue
+        lines.append(f"{word}: isolated by {len(d.policies)} policy(ies); allowed = the union of their rules")
+        profile = get_profile(e.engine)
+        if word == "Ingress" and profile.ingress_from_local_node_allowed:
+            lines.append("  always allowed: traffic from the pod's own node (kubelet probes, hostNetwork pods)")
+        if word == "Egress" and profile.egress_to_local_node_allowed:
+            lines.append(f"  always allowed by engine {e.engine}: traffic to the pod's own node")
+        for p in d.policies:
+            lines.append(f"  {p.name} (podSelector {p.pod_selector}):")
+            if not p.rules:
+                lines.append(f"    no {word.lower()} rules: {verb} nothing")
+            for r in p.rules:
+                lines.append(f"    {word.lower()} rule #{r.index} {verb} {r.text}")
+                if r.matches:
+                    lines.append(f"      matches now: {', '.join(r.matches)}")
+    ins = [c for c in e.connectivity.connections if c[1].name == e.target]
+    outs = [c for c in e.connectivity.connections if c[0].name == e.target]
+    lines.append(f"reachable from ({len(ins)}):")
+    lines += [f"  {s.name} : {c}" for s, _, c in ins]
+    lines.append(f"can reach ({len(outs)}):")
+    lines += [f"  {d.name} : {c}" for _, d, c in outs]
+    return "\n".join(lines) + "\n"
+
+
+def verdict_text(src_name: str, dst_name: str, v: PolicyVerdict) -> str:
+    """One pair's verdict: the decision, the engine's notes, then each enforced direction's reason."""
+    word = "allowed" if v.allowed else "denied"
+    lines = [f"{src_name} => {dst_name} {v.protocol} {v.port}: {word} (engine {v.engine})"]
+    lines += [f"  note: {n}" for n in v.notes]
+    if v.enforced:
+        for side in (v.egress, v.ingress):
+            lines.append(f"  {side.direction}: {'allowed' if side.allowed else 'denied'} — {side.reason}")
+    return "\n".join(lines) + "\n"
