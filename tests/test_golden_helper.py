@@ -32,3 +32,13 @@ def test_check_golden(tmp_path: Path, existing: str | None, update: bool, fails:
     assert (path.read_text() if path.exists() else None) == golden_after
     beside = actual_path(path)
     assert (beside.read_text() if beside.exists() else None) == actual_after
+
+
+def test_every_golden_site_uses_the_helper() -> None:
+    """A test that takes ``update_golden`` compares through tests/golden.py (no private write-if-missing)."""
+    tests = Path(__file__).resolve().parent
+    own = {tests / "conftest.py", tests / "golden.py", Path(__file__).resolve()}
+    private = [str(p.relative_to(tests)) for p in sorted(tests.rglob("*.py"))
+               if p not in own and "update_golden" in (text := p.read_text())
+               and ("check_golden" not in text or "if update_golden" in text)]
+    assert not private, "golden sites outside tests/golden.py: " + ", ".join(private)

@@ -71,6 +71,8 @@ ROWS = [
     Row("rewrite-target-escape", "rewrite-target", "/x; return 200 pwned;", benign=None),
     Row("rewrite-target-inject", "rewrite-target", "/x" + INJECT, benign=None),
     Row("rewrite-target-variable", "rewrite-target", "/$1/$host", benign="/$1/x", extra={"use-regex": "true"}),
+    # nginx's captures are $1…$9: "$0" would be an unknown variable (nginx -t fails), so it stays literal
+    Row("rewrite-target-dollar-zero", "rewrite-target", "/$0", benign="/x", extra={"use-regex": "true"}),
     Row("app-root-inject", "app-root", "/x" + INJECT, benign=None),
     Row("app-root-variable", "app-root", "/start$uri", benign="/start"),
     Row("use-regex-garbage", "use-regex", "true; return 200", benign=None),

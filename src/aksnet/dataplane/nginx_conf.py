@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import warnings
 from collections.abc import Mapping
 
 from aksnet.engine.ingress import ControllerView, TLSCertificate
-from aksnet.engine.ingress.locations import Location
+from aksnet.engine.ingress.locations import Location, compile_location_regex
 from aksnet.engine.ingress.servers import CATCH_ALL, CanaryBackend, Server
 from aksnet.rules.ingress_nginx import FAKE_CERTIFICATE_CN
 
@@ -60,7 +61,7 @@ def _comment(text: str) -> str:
 def _rewrite_target(target: str) -> str:
     """rewrite's replacement: ``$1``…``$9`` stay captures, any other ``$`` is literal (the twin's reading)."""
     quoted = '"' + escape(target) + '"'
-    return re.sub(r"\$(?![0-9])", lambda _m: DOLLAR_VAR, quoted)
+    return re.sub(r"\$(?![1-9])", lambda _m: DOLLAR_VAR, quoted)
 
 
 def cert_basename(cert: TLSCertificate) -> str:
@@ -217,12 +218,25 @@ def _canary_lines(primary: str, alt: CanaryBackend, defined: set[str]) -> list[s
             value = _q(c.header_value, interpolated=True)
             lines.append(f"if ({var} = {value}) {{ set $aksnet_upstream {canary_up}; }}")
         elif c.header_pattern:
-            lines.append(f"if ({var} ~ {_q(c.header_pattern)}) {{ set $aksnet_upstream {canary_up}; }}")
+            if _compiles(c.header_pattern):  # the engine's choice for a pattern that does not compile: mainline
+                lines.append(f"if ({var} ~ {_q(c.header_pattern)}) {{ set $aksnet_upstream {canary_up}; }}")
         else:
             lines.append(f"if ({var} = always) {{ set $aksnet_upstream {canary_up}; }}")
             lines.append(f"if ({var} = never) {{ set $aksnet_upstream {main_up}; }}")
     lines.append("if ($aksnet_upstream = aksnet_empty) { return 503; }")
     return lines
+
+
+def _compiles(pattern: str) -> bool:
+    """A regex NGINX can compile: the validators let any regex characters through, and a pattern PCRE refuses
+    would fail the whole configuration (``nginx -t``); Python's re stands in for PCRE, as in the engine."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def _cookie_var(name: str) -> str:
@@ -409,6 +423,9 @@ def _server(
                     "        stub_status on;", "    }"]
     for loc in s.locations:
         key = loc.nginx
+        if loc.regex and compile_location_regex(loc.path) is None:
+            out.append(f"    # location {_comment(key)} of Ingress {loc.ingress} left out: its regex does not compile")
+            continue
         if key in seen and not loc.regex:
             out.append(f"    # duplicate location {_comment(key)} from Ingress {loc.ingress} skipped (the first wins)")
             continue

@@ -86,7 +86,7 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         nic = topo.nic_of_node(node)
         subnet = None
         if nic is not None:
-            node_nics.add(nic.id.lower())
+            node_nics.add(id_key(nic.id))
             subnet = topo.subnets.get(id_key(nic.ip_configurations[0].subnet_id))
         if subnet is None and cluster is not None and cluster.agent_pools:
             subnet = topo.subnets.get(id_key(cluster.agent_pools[0].vnet_subnet_id))
@@ -106,17 +106,17 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
         elif flavour == "overlay" and node.pod_cidr:
             h.pod_cidr = node.pod_cidr
         hosts.append(h)
-    for vm in sorted(topo.twin.vms, key=lambda v: (v.name, v.id.lower())):
+    for vm in sorted(topo.twin.vms, key=lambda v: (v.name, id_key(v.id))):
         ns = tn.vm_ns(tag, vm.name, vm.id)
         nics = []
         objs = []
         for i, nid in enumerate(vm.nic_ids):
             nic = topo.nics.get(id_key(nid))
-            if nic is None or nic.id.lower() in node_nics:
+            if nic is None or id_key(nic.id) in node_nics:
                 continue
             by_subnet: dict[str, list[str]] = {}
             for c in nic.ip_configurations:
-                by_subnet.setdefault(c.subnet_id.lower(), []).append(c.private_ip)
+                by_subnet.setdefault(id_key(c.subnet_id), []).append(c.private_ip)
             sid = id_key(nic.ip_configurations[0].subnet_id)
             subnet = topo.subnets.get(sid)
             if subnet is None:
@@ -127,7 +127,7 @@ def collect_hosts(topo: Topology, tag: str) -> list[Host]:
             ip0 = nics[0][2][0]
             hosts.append(Host(f"vm/{vm.name}", ns, "vm", nics, vm=vm, nic_objs=objs,
                               identity=(("vm", vm.name), ("vm_ip", ip0))))
-    for pe in sorted(topo.twin.private_endpoints, key=lambda p: p.id.lower()):
+    for pe in sorted(topo.twin.private_endpoints, key=lambda p: id_key(p.id)):
         subnet = topo.subnets.get(id_key(pe.subnet_id))
         if subnet is None or not pe.private_ip:
             continue
@@ -392,7 +392,7 @@ def _apiserver_units(topo: Topology, tag: str, inet: str, units: list[Unit], lis
                      nft_specs: list[NftSpec]) -> list[tuple[str, str]]:
     """Public API servers: a host on the internet that answers TCP 443 only from the allowed addresses."""
     links = []
-    for mc in sorted(topo.api_public_ip.values(), key=lambda c: c.id.lower()):
+    for mc in sorted(topo.api_public_ip.values(), key=lambda c: id_key(c.id)):
         ip = mc.api_server_public_ip
         if not ip or mc.enable_private_cluster:
             continue

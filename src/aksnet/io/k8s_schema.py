@@ -126,6 +126,18 @@ NODE_SPEC = S("NodeSpec", podCIDR=STR, podCIDRs=[STR], providerID=STR, unschedul
               taints=[S("Taint", key=STR, value=STR, effect=STR, timeAdded=ANY)], configSource=ANY, externalID=STR)
 
 
+CRD_COLUMN = S("CustomResourceColumnDefinition", name=STR, type=STR, format=STR, description=STR, priority=I32,
+                jsonPath=STR)
+CRD_SPEC = S(
+    "CustomResourceDefinitionSpec", group=STR, scope=STR, conversion=ANY, preserveUnknownFields=BOOL,
+    names=S("CustomResourceDefinitionNames", plural=STR, singular=STR, shortNames=[STR], kind=STR, listKind=STR,
+            categories=[STR]),
+    versions=[S("CustomResourceDefinitionVersion", name=STR, served=BOOL, storage=BOOL, deprecated=BOOL,
+                deprecationWarning=STR, schema=ANY, subresources=ANY, additionalPrinterColumns=[CRD_COLUMN],
+                selectableFields=[ANY])],
+)
+
+
 def _top(go_name: str, **fields: Any) -> Struct:
     return S(go_name, apiVersion=STR, kind=STR, metadata=OBJECT_META, **fields)
 
@@ -142,10 +154,22 @@ class ResourceType:
     namespaced: bool
     short_names: tuple[str, ...]
     schema: Struct
+    # custom resources (from a CustomResourceDefinition): the version objects are stored and returned in,
+    # and the CRD's additionalPrinterColumns as (header, type, JSONPath, priority)
+    custom: bool = False
+    stored_version: str = ""
+    columns: tuple[tuple[str, str, str, int], ...] = ()
+    defaults_json: str = ""  # the schema's defaults of top-level fields (JSON object), applied on create
 
     @property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def stored_api_version(self) -> str:
+        """The apiVersion the API server stamps on what it stores and returns (a CRD's storage version)."""
+        version = self.stored_version or self.version
+        return f"{self.group}/{version}" if self.group else version
 
     @property
     def store_kind(self) -> str:
@@ -202,6 +226,8 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     _rt("Ingress", "networking.k8s.io", "ingresses", True, ("ing",), _top("Ingress", spec=INGRESS_SPEC, status=ANY)),
     _rt("IngressClass", "networking.k8s.io", "ingressclasses", False, (),
         _top("IngressClass", spec=INGRESSCLASS_SPEC)),
+    _rt("CustomResourceDefinition", "apiextensions.k8s.io", "customresourcedefinitions", False, ("crd", "crds"),
+        _top("CustomResourceDefinition", spec=CRD_SPEC, status=ANY)),
 )
 
 BY_GVK: dict[tuple[str, str], ResourceType] = {(rt.api_version, rt.kind): rt for rt in RESOURCE_TYPES}
@@ -209,21 +235,60 @@ BY_STORE_KIND: dict[str, ResourceType] = {rt.store_kind: rt for rt in RESOURCE_T
 BY_KIND: dict[str, ResourceType] = {rt.kind: rt for rt in RESOURCE_TYPES}
 
 
+@dataclass(frozen=True)
+class Registry:
+    """The types one cluster's API server serves: the built-in ones, then those of its established
+    CustomResourceDefinitions (one entry per served version; the preferred version first)."""
+
+    types: tuple[ResourceType, ...]
+
+    def lookup_gvk(self, api_version: str, kind: str) -> ResourceType | None:
+        """The type behind ``apiVersion``/``kind`` of a manifest, or None (kubectl: no matches for kind)."""
+        for rt in self.types:
+            if rt.kind == kind and rt.api_version == api_version:
+                return rt
+        return None
+
+    def lookup_resource(self, name: str) -> ResourceType | None:
+        """The type behind a ``kubectl get NAME`` argument: plural, singular, short name, ``plural.group`` or
+        ``plural.version.group``; built-in types win over custom ones, as in kubectl's discovery order."""
+        n = name.lower()
+        for rt in self.types:
+            if n in {rt.plural, rt.singular, *rt.short_names, rt.kind.lower()}:
+                return rt
+            if rt.group and n in {f"{rt.plural}.{rt.group}", f"{rt.singular}.{rt.group}",
+                                  f"{rt.plural}.{rt.version}.{rt.group}"}:
+                return rt
+        return None
+
+    def by_store_kind(self, store_kind: str) -> ResourceType | None:
+        for rt in self.types:
+            if rt.store_kind == store_kind:
+                return rt
+        return None
+
+    def preferred(self) -> list[ResourceType]:
+        """One type per resource (its preferred version), as ``kubectl api-resources`` lists them."""
+        seen: set[str] = set()
+        out = []
+        for rt in self.types:
+            if rt.store_kind not in seen:
+                seen.add(rt.store_kind)
+                out.append(rt)
+        return out
+
+
+BUILTIN = Registry(RESOURCE_TYPES)
+
+
 def lookup_gvk(api_version: str, kind: str) -> ResourceType | None:
-    """The type behind ``apiVersion``/``kind`` of a manifest, or None (kubectl: no matches for kind)."""
+    """A built-in type behind ``apiVersion``/``kind``, or None."""
     return BY_GVK.get((api_version, kind))
 
 
 def lookup_resource(name: str) -> ResourceType | None:
-    """The type behind a ``kubectl get NAME`` argument: plural, singular, short name, or ``plural.group``."""
-    n = name.lower()
-    for rt in RESOURCE_TYPES:
-        names = {rt.plural, rt.singular, *rt.short_names, rt.kind.lower()}
-        if n in names:
-            return rt
-        if rt.group and n in {f"{rt.plural}.{rt.group}", f"{rt.singular}.{rt.group}"}:
-            return rt
-    return None
+    """A built-in type behind a ``kubectl get NAME`` argument, or None."""
+    return BUILTIN.lookup_resource(name)
 
 
 # -- strict decoding -------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aksnet.io.twin_loader import IMPORTED_META
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
-from aksnet.twin.kube import bootstrap, endpoints, objects, pod_ipam, scheduler, status, workloads
+from aksnet.twin.kube import bootstrap, endpoints, ingress_status, objects, pod_ipam, scheduler, status, workloads
 
 # Order matters: objects a later controller reads are made by an earlier one.
 CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
@@ -27,6 +28,7 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     status.reconcile,  # workload status (ready/available replicas) after scheduling and IPAM
     endpoints.reconcile,  # EndpointSlices and Endpoints
     cloud_provider.reconcile,  # Azure load balancers, public IPs, NSG rules, kubenet routes
+    ingress_status.reconcile,  # Ingress status.loadBalancer from the ingress controllers' published Services
 )
 
 
@@ -39,7 +41,7 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     # An imported cluster (aksnet import of a real dump) is observed state, not desired state: its pods keep the
     # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
     # apply, az …) are stored as given (the object cache is still written back).
-    imported = tx.meta_get(IMPORTED_META + cluster_id.lower()) is not None
+    imported = tx.meta_get(IMPORTED_META + id_key(cluster_id)) is not None
     with objects.collector_paused():
         for reconcile in () if imported else CONTROLLERS:
             reconcile(tx, cluster_id)

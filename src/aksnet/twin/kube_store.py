@@ -2,11 +2,13 @@
 
 kind  = ``k8s:<group>/<Kind>`` with group ``core`` for the core API (``k8s:core/Pod``, ``k8s:apps/Deployment``,
         ``k8s:networking.k8s.io/NetworkPolicy``, ``k8s:discovery.k8s.io/EndpointSlice``)
-scope = the managed cluster's resource ID, lower-cased
+scope = the managed cluster's resource ID as :func:`aksnet.model.ids.id_key` normalises it
 key   = ``<namespace>/<name>`` for namespaced objects, ``<name>`` for cluster-scoped ones
 """
 
 from __future__ import annotations
+
+from aksnet.model.ids import id_key
 
 
 def k8s_kind(api_version: str, kind: str) -> str:
@@ -19,7 +21,7 @@ def k8s_key(namespace: str | None, name: str) -> str:
 
 
 def cluster_scope(cluster_id: str) -> str:
-    return cluster_id.lower()
+    return id_key(cluster_id)
 
 
 KIND_NAMESPACE = "k8s:core/Namespace"

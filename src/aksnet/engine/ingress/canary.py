@@ -13,6 +13,7 @@ Session affinity to a canary is not emulated. Must not resolve endpoints.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 
 from aksnet.engine.ingress.model import Step
@@ -45,7 +46,10 @@ def choose_canary(alt: CanaryBackend, headers: Mapping[str, str], roll: int | No
                     )
             elif c.header_pattern:
                 try:
-                    if re.search(c.header_pattern, value):
+                    with warnings.catch_warnings():  # FutureWarnings about PCRE-compatible syntax
+                        warnings.simplefilter("ignore")
+                        matched = re.search(c.header_pattern, value) is not None
+                    if matched:
                         return True, Step(
                             f"header {c.header}: {value} matches canary-by-header-pattern", f"{RULE}-by-header-pattern"
                         )

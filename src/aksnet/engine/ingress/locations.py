@@ -20,6 +20,7 @@ matching prefix — except that a prefix/exact location named ``<uri>/`` served 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -121,7 +122,9 @@ def compile_location_regex(path: str) -> re.Pattern[str] | None:
     """``~* "^<path>"`` as a Python pattern (PCRE and Python agree on the syntax ingress paths use)."""
     if path not in _REGEX_CACHE:
         try:
-            _REGEX_CACHE[path] = re.compile("^" + path, re.IGNORECASE)
+            with warnings.catch_warnings():  # Python's FutureWarnings about PCRE-compatible syntax
+                warnings.simplefilter("ignore")
+                _REGEX_CACHE[path] = re.compile("^" + path, re.IGNORECASE)
         except re.error:
             _REGEX_CACHE[path] = None
     return _REGEX_CACHE[path]

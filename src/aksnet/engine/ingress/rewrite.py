@@ -15,7 +15,7 @@ import re
 from aksnet.engine.ingress.locations import Location
 from aksnet.engine.ingress.model import ANNOTATION_PREFIX, Step
 
-_VAR = re.compile(r"\$(\d)|\$\{(\d)\}")
+_VAR = re.compile(r"\$([1-9])|\$\{([1-9])\}")  # nginx's captures; any other "$" stays literal
 
 
 def expand_target(target: str, m: re.Match[str]) -> str:
