@@ -142,3 +142,15 @@ def test_gateway_api_needs_its_crds(cluster: str, tmp_path: Path) -> None:
 def test_other_urls_are_not_read(cluster: str) -> None:
     r = kubectl("apply", "-f", "https://example.com/x.yaml")
     assert r.code == 1 and "aksnet reads no network" in r.err
+
+
+def test_label_and_namespace_delete_reach_custom_resources(cluster: str, tmp_path: Path) -> None:
+    kubectl("apply", "-f", _write(tmp_path, "crd.yaml", CRD % {"plural": "crontabs", "scope": "Namespaced"}))
+    kubectl("create", "namespace", "jobs")
+    assert kubectl("apply", "-n", "jobs", "-f", _write(tmp_path, "cr.yaml", CR % {"extra": ""})).code == 0
+    r = kubectl("label", "-n", "jobs", "ct", "my-new-cron-object", "tier=batch")
+    assert r.out == "crontab.stable.example.com/my-new-cron-object labeled\n", r.err
+    assert kubectl("get", "ct", "-n", "jobs", "-l", "tier=batch", "-o", "name").out == (
+        "crontab.stable.example.com/my-new-cron-object\n")
+    kubectl("delete", "namespace", "jobs")
+    assert kubectl("get", "ct", "-A").err == "No resources found\n"

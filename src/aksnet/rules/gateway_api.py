@@ -23,6 +23,11 @@ API_APPROVED = ("api-approved.kubernetes.io", "https://github.com/kubernetes-sig
 RELEASE_URL_PREFIX = "https://github.com/kubernetes-sigs/gateway-api/releases/download/"
 STANDARD_INSTALL = "standard-install.yaml"
 CATEGORY = "gateway-api"
+# The managed installation: ``az aks create|update --enable-gateway-api`` sets
+# properties.ingressProfile.gatewayAPI.installation to Standard (Disabled by default), and AKS then installs
+# and manages the standard-channel CRDs: https://learn.microsoft.com/azure/aks/managed-gateway-api
+MANAGED_INSTALLATION_STANDARD = "Standard"
+MANAGED_INSTALLATION_DISABLED = "Disabled"
 
 
 @dataclass(frozen=True)

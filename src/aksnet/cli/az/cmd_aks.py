@@ -163,15 +163,22 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                load_balancer_outbound_ips: str | None = None,
                nat_gateway_managed_outbound_ip_count: int | None = None, outbound_type: str | None = None,
                network_policy: str | None = None, tags: list[str] | None = None, yes: bool = False,
-               no_wait: bool = False, disable_public_fqdn: bool = False, enable_public_fqdn: bool = False) -> Any:
+               no_wait: bool = False, disable_public_fqdn: bool = False, enable_public_fqdn: bool = False,
+               enable_gateway_api: bool = False, disable_gateway_api: bool = False) -> Any:
     """Update a managed Kubernetes cluster.
 
     Outbound: --load-balancer-managed-outbound-ip-count or --load-balancer-outbound-ips (loadBalancer),
     --nat-gateway-managed-outbound-ip-count (managedNATGateway), --outbound-type to migrate: managed VNet
     loadBalancer <-> managedNATGateway; BYO subnet loadBalancer <-> userAssignedNATGateway <-> userDefinedRouting.
-    The egress IP changes with the outbound type.
+    The egress IP changes with the outbound type. --enable-gateway-api installs the managed Gateway API CRDs
+    (standard channel).
     """
     from aksnet.twin.aks.update import update_cluster
+
+    if enable_gateway_api and disable_gateway_api:
+        raise AzCliError("MutuallyExclusiveArgumentError",
+                         "Cannot specify --enable-gateway-api and --disable-gateway-api at the same time.")
+    gateway_api = True if enable_gateway_api else (False if disable_gateway_api else None)
 
     with command_transaction() as tx:
         doc = update_cluster(tx, resource_group_name, name,
@@ -180,7 +187,8 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                              load_balancer_outbound_ips=load_balancer_outbound_ips,
                              nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
                              outbound_type=outbound_type, network_policy=network_policy, tags=parse_tags(tags),
-                             public_fqdn=True if enable_public_fqdn else (False if disable_public_fqdn else None))
+                             public_fqdn=True if enable_public_fqdn else (False if disable_public_fqdn else None),
+                             gateway_api=gateway_api)
     return None if no_wait else _view(doc)
 
 
@@ -407,6 +415,9 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("enable_app_routing", action="store_true",
                    help="Enable the application routing add-on (managed NGINX ingress).")
         c.argument("enable_private_cluster", action="store_true", help="Private API server.")
+        c.argument("enable_gateway_api", action="store_true",
+                   help="Install the managed Gateway API CRDs (standard channel).")
+        c.argument("disable_gateway_api", action="store_true", help="Stop managing the Gateway API CRDs.")
         c.argument("disable_public_fqdn", action="store_true", help="No public FQDN for a private cluster.")
         c.argument("enable_public_fqdn", action="store_true",
                    help="Give a private cluster its public FQDN back (aks update).")
