@@ -76,3 +76,9 @@ def run_cli(*args: str, stdin: str | None = None) -> Result:
 def aksnet(home: Path) -> object:
     """``aksnet("az", "group", "list")`` → Result, in a fresh workspace."""
     return run_cli
+
+
+def az_error_head(err: str) -> str:
+    """The first line of what az printed for an error, with its newline: a resource provider's error adds
+    ``Code:``, ``Message:`` (and ``Target:``) lines after ``ERROR: (Code) Message``."""
+    return err.split("\n", 1)[0] + "\n" if err else err

@@ -100,6 +100,32 @@ def test_malformed_flags(cluster: Path, argv: tuple[str, ...], message: str) -> 
     assert _dump() == before
 
 
+@pytest.mark.parametrize(("verb", "body", "message"), [
+    pytest.param(("matrix", "--from-dir"), b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n"
+                 b"spec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n"
+                 b"        backend:\n          service: x\n",
+                 'Error from server (BadRequest): error when creating "obj.yaml": Ingress in version "v1" cannot be '
+                 "handled as a Ingress: " + UNMARSHAL.format(
+                     what="string", field="IngressBackend.spec.rules.http.paths.backend.service",
+                     go="v1.IngressServiceBackend"), id="from-dir-ingress-backend-scalar"),
+    pytest.param(("helm", "install", "i", "ingress-nginx/ingress-nginx", "-f"), b"\xa3\xcd\x06[k{}",
+                 "Error: failed to parse {src}: error converting YAML to JSON: yaml: invalid leading UTF-8 octet",
+                 id="helm-values-not-utf8"),
+])
+def test_fuzz_finds(cluster: Path, tmp_path: Path, verb: tuple[str, ...], body: bytes, message: str) -> None:
+    """Crashes the fuzz property found: a wrongly typed object in a --from-dir directory, a values file that is
+    not UTF-8."""
+    d = tmp_path / "dir"
+    d.mkdir()
+    src = d / "obj.yaml"
+    src.write_bytes(body)
+    before = _dump()
+    r = run_cli(*verb, str(d if verb[0] == "matrix" else src))
+    assert "Traceback" not in r.err
+    assert message.replace("{src}", str(src)) in r.out + r.err, r.out + r.err
+    assert _dump() == before
+
+
 def test_stdin_not_utf8(cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
     import sys

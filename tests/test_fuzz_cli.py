@@ -21,14 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from aksnet.store.workspace import DB_NAME, Workspace
 from tests.conftest import aksnet_home, run_cli
 
 _CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-_COMMON = {"deadline": None, "database": None, "derandomize": False,
+# no shrinking: a command line is already small, and shrinking against a workspace costs minutes
+_COMMON: dict[str, Any] = {"deadline": None, "database": None, "derandomize": False, "report_multiple_bugs": False,
+           "phases": (Phase.explicit, Phase.reuse, Phase.generate),
            "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.data_too_large]}
 settings.register_profile("aksnet-fuzz-ci", max_examples=int(os.environ.get("AKSNET_FUZZ_EXAMPLES", 5000)), **_COMMON)
@@ -52,7 +54,7 @@ SETUP = (
 )
 
 # -- values ------------------------------------------------------------------------------------------------
-_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 _WORDS = st.sampled_from(["", "x", "web", "http", "two", "-1", "0", "1", "80", "65536", "100000", "2147483648",
                           "1.5", "true", "null", "~", "[]", "{}", "a=b", "10.0.0.0/8", "::1", "..", "ÿ", "*",
                           "kube-system", "default", "TCP", "UDP", "ClusterIP", "LoadBalancer", "None"])
@@ -169,80 +171,123 @@ HELM_KEYS = ["controller.replicaCount", "controller.service.type", "controller.s
              "controller.admissionWebhooks.enabled"]
 
 
+Argv = list[str]
+
+
+def _az(w: st.DrawFn) -> Argv:
+    a = _WORD_ARGS
+    pick = w(st.integers(0, 10))
+    if pick == 0:
+        argv = ["az", "aks", "scale", "-g", "rg", "-n", "aks", "--node-count", w(a)]
+    elif pick == 1:
+        argv = ["az", "aks", "create", "-g", "rg", "-n", w(a), "--node-count", w(a), "--max-pods", w(a)]
+    elif pick == 2:
+        argv = ["az", "aks", "create", "-g", "rg", "-n", "a2", "--network-plugin", w(a), "--pod-cidr", w(a),
+                "--service-cidr", w(a), "--dns-service-ip", w(a)]
+    elif pick == 3:
+        argv = ["az", "aks", "nodepool", "add", "-g", "rg", "--cluster-name", "aks", "-n", w(a), "--node-count",
+                w(a)]
+    elif pick == 4:
+        argv = ["az", "aks", "show", "-g", w(a), "-n", w(a), "--query", w(a)]
+    elif pick == 5:
+        argv = ["az", "network", "vnet", "create", "-g", "rg", "-n", w(a), "--address-prefixes", w(a),
+                "--subnet-name", w(a), "--subnet-prefixes", w(a)]
+    elif pick == 6:
+        argv = ["az", "network", "nsg", "rule", "create", "-g", "rg", "--nsg-name", w(a), "-n", w(a), "--priority",
+                w(a), "--destination-port-ranges", w(a)]
+    elif pick == 7:
+        argv = ["az", "network", "public-ip", "create", "-g", "rg", "-n", w(a), "--sku", w(a)]
+    elif pick == 8:
+        argv = ["az", "vm", "create", "-g", "rg", "-n", w(a), "--image", w(a), "--admin-password", w(a)]
+    elif pick == 9:
+        argv = ["az", "group", "create", "-n", w(a), "-l", w(a)]
+    else:
+        argv = ["az", "aks", "update", "-g", "rg", "-n", "aks", "--api-server-authorized-ip-ranges", w(a)]
+    out = w(st.sampled_from([[], ["-o", "none"], ["-o", "json"], ["-o", "?"]]))
+    return argv + (["-o", w(a)] if out == ["-o", "?"] else out)
+
+
+PATCHES = st.sampled_from(['{"spec":null}', '{"spec":{"ports":"x"}}', '{"spec":{"type":7}}', "[", "{}"])
+
+
+def _kubectl(w: st.DrawFn, manifest: str) -> Argv:
+    a = _WORD_ARGS
+    pick = w(st.integers(0, 19))
+    table: list[Any] = [
+        lambda: ["kubectl", "apply", "-f", manifest],
+        lambda: ["kubectl", "create", "-f", manifest],
+        lambda: ["kubectl", "replace", "-f", manifest],
+        lambda: ["kubectl", "apply", "-f", manifest, "--dry-run=server"],
+        lambda: ["kubectl", "run", w(a), "--image=nginx", f"--port={w(a)}"],
+        lambda: ["kubectl", "create", "deployment", w(a), "--image=nginx", f"--replicas={w(a)}", f"--port={w(a)}"],
+        lambda: ["kubectl", "scale", "deployment", "web", f"--replicas={w(a)}"],
+        lambda: ["kubectl", "expose", "deployment", "web", f"--port={w(a)}", f"--target-port={w(a)}",
+                 f"--type={w(a)}", f"--name={w(a)}"],
+        lambda: ["kubectl", "create", "service", w(a), w(a), f"--tcp={w(a)}"],
+        lambda: ["kubectl", "label", "deployment", "web", w(_kv("a"))],
+        lambda: ["kubectl", "annotate", "service", "web", w(_kv("a"))],
+        lambda: ["kubectl", "get", w(a), "-o", w(st.sampled_from(["json", "yaml", "wide", "name"]) | a)],
+        lambda: ["kubectl", "get", "pods", "-o", f"jsonpath={w(a)}"],
+        lambda: ["kubectl", "delete", w(a), w(a)],
+        lambda: ["kubectl", "create", "namespace", w(a)],
+        lambda: ["kubectl", "create", "secret", "tls", w(a), "--cert", manifest, "--key", manifest],
+        lambda: ["kubectl", "create", "configmap", w(a), f"--from-literal={w(_kv('k'))}"],
+        lambda: ["kubectl", "patch", "service", "web", "-p", w(PATCHES | a)],
+        lambda: ["kubectl", "set", "image", "deployment/web", w(_kv("nginx"))],
+        lambda: ["kubectl", "config", "use-context", w(a)],
+    ]
+    return list(table[pick]())
+
+
+def _helm(w: st.DrawFn, manifest: str) -> Argv:
+    a = _WORD_ARGS
+    pick = w(st.integers(0, 4))
+    if pick <= 1:
+        sets = w(st.lists(st.tuples(st.sampled_from(HELM_KEYS), a), min_size=1, max_size=3))
+        flags = [x for k, v in sets for x in ("--set", f"{k}={v}")]
+        if pick == 0:
+            return ["helm", "install", "ing", "ingress-nginx/ingress-nginx", "-n", "ingress-basic",
+                    "--create-namespace", *flags]
+        return ["helm", "upgrade", "--install", "ing", "ingress-nginx/ingress-nginx", *flags]
+    if pick == 2:
+        return ["helm", "install", w(a), "ingress-nginx/ingress-nginx", "-f", manifest]
+    if pick == 3:
+        return ["helm", "uninstall", w(a)]
+    return ["helm", "list", "-o", w(a)]
+
+
+ENDS = st.sampled_from(["pod/default/web", "deploy/web", "svc/default/web", "internet", "node/x", "vm/x",
+                        "10.244.0.5", "svc/default/web:80", "http://a.example.com/", "internet/1.2.3.4"])
+
+
 @st.composite
-def command_lines(draw: st.DrawFn, manifest_path: Path, dir_path: Path) -> list[str]:
+def command_lines(draw: st.DrawFn, manifest_path: Path, dir_path: Path) -> Argv:
     w = draw
+    a = _WORD_ARGS
     tool = w(st.sampled_from(["az", "az", "kubectl", "kubectl", "kubectl", "kubectl", "helm", "trace", "matrix",
                               "lint", "plan", "fromdir"]))
-    arg = _WORD_ARGS
     if tool == "az":
-        return w(st.sampled_from([
-            ["az", "aks", "scale", "-g", "rg", "-n", "aks", "--node-count", w(arg)],
-            ["az", "aks", "create", "-g", "rg", "-n", w(arg), "--node-count", w(arg), "--max-pods", w(arg)],
-            ["az", "aks", "create", "-g", "rg", "-n", "a2", "--network-plugin", w(arg), "--pod-cidr", w(arg),
-             "--service-cidr", w(arg), "--dns-service-ip", w(arg)],
-            ["az", "aks", "nodepool", "add", "-g", "rg", "--cluster-name", "aks", "-n", w(arg), "--node-count", w(arg)],
-            ["az", "aks", "show", "-g", w(arg), "-n", w(arg), "--query", w(arg)],
-            ["az", "network", "vnet", "create", "-g", "rg", "-n", w(arg), "--address-prefixes", w(arg),
-             "--subnet-name", w(arg), "--subnet-prefixes", w(arg)],
-            ["az", "network", "nsg", "rule", "create", "-g", "rg", "--nsg-name", w(arg), "-n", w(arg),
-             "--priority", w(arg), "--destination-port-ranges", w(arg)],
-            ["az", "network", "public-ip", "create", "-g", "rg", "-n", w(arg), "--sku", w(arg)],
-            ["az", "vm", "create", "-g", "rg", "-n", w(arg), "--image", w(arg), "--admin-password", w(arg)],
-            ["az", "group", "create", "-n", w(arg), "-l", w(arg)],
-            ["az", "aks", "update", "-g", "rg", "-n", "aks", "--api-server-authorized-ip-ranges", w(arg)],
-        ])) + w(st.sampled_from([[], ["-o", "none"], ["-o", "json"], ["-o", w(arg)]]))
+        return _az(w)
     if tool == "kubectl":
-        return w(st.sampled_from([
-            ["kubectl", "apply", "-f", str(manifest_path)],
-            ["kubectl", "create", "-f", str(manifest_path)],
-            ["kubectl", "replace", "-f", str(manifest_path)],
-            ["kubectl", "apply", "-f", str(manifest_path), "--dry-run=server"],
-            ["kubectl", "run", w(arg), "--image=nginx", f"--port={w(arg)}"],
-            ["kubectl", "create", "deployment", w(arg), "--image=nginx", f"--replicas={w(arg)}", f"--port={w(arg)}"],
-            ["kubectl", "scale", "deployment", "web", f"--replicas={w(arg)}"],
-            ["kubectl", "expose", "deployment", "web", f"--port={w(arg)}", f"--target-port={w(arg)}",
-             f"--type={w(arg)}", f"--name={w(arg)}"],
-            ["kubectl", "create", "service", w(arg), w(arg), f"--tcp={w(arg)}"],
-            ["kubectl", "label", "deployment", "web", w(_kv("a"))],
-            ["kubectl", "annotate", "service", "web", w(_kv("a"))],
-            ["kubectl", "get", w(arg), "-o", w(st.sampled_from(["json", "yaml", "wide", "name"]) | arg)],
-            ["kubectl", "get", "pods", "-o", f"jsonpath={w(arg)}"],
-            ["kubectl", "delete", w(arg), w(arg)],
-            ["kubectl", "create", "namespace", w(arg)],
-            ["kubectl", "create", "secret", "tls", w(arg), "--cert", str(manifest_path), "--key", str(manifest_path)],
-            ["kubectl", "create", "configmap", w(arg), f"--from-literal={w(_kv('k'))}"],
-            ["kubectl", "patch", "service", "web", "-p", w(st.sampled_from(['{"spec":null}', '{"spec":{"ports":"x"}}',
-                                                                           '{"spec":{"type":7}}', "[", "{}"]) | arg)],
-            ["kubectl", "set", "image", "deployment/web", w(_kv("nginx"))],
-            ["kubectl", "config", "use-context", w(arg)],
-        ]))
+        return _kubectl(w, str(manifest_path))
     if tool == "helm":
-        sets = w(st.lists(st.tuples(st.sampled_from(HELM_KEYS), arg), min_size=1, max_size=3))
-        flags = [x for k, v in sets for x in ("--set", f"{k}={v}")]
-        return w(st.sampled_from([
-            ["helm", "install", "ing", "ingress-nginx/ingress-nginx", "-n", "ingress-basic", "--create-namespace",
-             *flags],
-            ["helm", "upgrade", "--install", "ing", "ingress-nginx/ingress-nginx", *flags],
-            ["helm", "install", w(arg), "ingress-nginx/ingress-nginx", "-f", str(manifest_path)],
-            ["helm", "uninstall", w(arg)],
-            ["helm", "list", "-o", w(arg)],
-        ]))
+        return _helm(w, str(manifest_path))
     if tool == "trace":
-        ends = st.sampled_from(["pod/default/web", "deploy/web", "svc/default/web", "internet", "node/x", "vm/x",
-                                "10.244.0.5", "svc/default/web:80", "http://a.example.com/", "internet/1.2.3.4"]) | arg
-        return ["trace", w(ends), w(ends), "--port", w(arg), *w(st.sampled_from([[], ["--protocol", w(arg)],
-                                                                                 ["-o", "json"]]))]
+        extra = w(st.sampled_from([[], ["--protocol", "?"], ["-o", "json"]]))
+        return ["trace", w(ENDS | a), w(ENDS | a), "--port", w(a),
+                *(["--protocol", w(a)] if extra == ["--protocol", "?"] else extra)]
     if tool == "matrix":
-        return ["matrix", "-o", w(st.sampled_from(["text", "json", "csv", "md", "dot"]) | arg)]
+        return ["matrix", "-o", w(st.sampled_from(["text", "json", "csv", "md", "dot"]) | a)]
     if tool == "lint":
-        return ["lint", *w(st.sampled_from([[], ["--context", w(arg)], ["-o", w(arg)]]))]
+        pick = w(st.integers(0, 2))
+        return ["lint", *([] if pick == 0 else ["--context", w(a)] if pick == 1 else ["-o", w(a)])]
     if tool == "plan":
-        return ["plan", "--node-count", w(arg), "--max-pods", w(arg), "--network-plugin",
-                w(st.sampled_from(["azure", "kubenet", "none"]) | arg)]
-    return w(st.sampled_from([["matrix", "--from-dir", str(dir_path)], ["lint", "--from-dir", str(dir_path)],
-                              ["trace", "--from-dir", str(dir_path), "pod/default/p", "internet", "--port", "80"],
-                              ["explain", "--from-dir", str(dir_path), "pod/default/p"]]))
+        return ["plan", "--node-count", w(a), "--max-pods", w(a), "--network-plugin",
+                w(st.sampled_from(["azure", "kubenet", "none"]) | a)]
+    d = str(dir_path)
+    return w(st.sampled_from([["matrix", "--from-dir", d], ["lint", "--from-dir", d],
+                              ["trace", "--from-dir", d, "pod/default/p", "internet", "--port", "80"],
+                              ["explain", "--from-dir", d, "pod/default/p"]]))
 
 
 # -- the property -----------------------------------------------------------------------------------------

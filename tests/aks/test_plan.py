@@ -4,6 +4,7 @@ plan of an existing cluster."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,29 @@ from tests.conftest import run_cli
 from tests.golden import check_golden
 
 
-def test_fifty_nodes_azure_cni_needs_1581_and_a_21(home: Path) -> None:
+def _rows(text: str) -> dict[str, str]:
+    """The key/value rows of ``plan``'s text tables (keys and values are separated by two or more spaces)."""
+    pairs = (re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in text.splitlines() if line.startswith("  "))
+    return {p[0]: p[1] for p in pairs if len(p) == 2}
+
+
+def test_fifty_nodes_azure_cni_needs_1705_and_a_21(home: Path) -> None:
+    # AKS's worked example counts one surge node, (50 + 1) × 31 = 1,581; today's default surge is 10%, 5 nodes
     r = run_cli("plan", "--network-plugin", "azure", "--node-count", "50", "--max-pods", "30")
     assert r.code == 0, r.err
-    assert "addresses needed (nodes + surge)   1,581" in r.out
-    assert "smallest subnet that fits          /21" in r.out
+    rows = _rows(r.out)
+    assert rows["addresses needed (nodes + surge)"] == "1,705"
+    assert rows["AKS planning formula (one surge node)"] == "1,581"
+    assert rows["smallest subnet that fits"].startswith("/21 ")
     assert not home.exists()  # a hypothetical plan needs no workspace and writes none
+
+
+def test_explicit_surge_of_one_gives_the_docs_1581(home: Path) -> None:
+    r = run_cli("plan", "--network-plugin", "azure", "--node-count", "50", "--max-pods", "30", "--max-surge", "1")
+    assert r.code == 0, r.err
+    rows = _rows(r.out)
+    assert rows["addresses needed (nodes + surge)"] == "1,581"
+    assert "AKS planning formula (one surge node)" not in rows
 
 
 def test_slash_24_holds_8_nodes_at_30_pods(home: Path) -> None:
@@ -41,6 +59,8 @@ CAPACITY = [
     ("usable-29", capacity.usable("10.0.0.0/29"), 3),
     ("surge-percent", capacity.surge_nodes(10, "33%"), 4),
     ("surge-int", capacity.surge_nodes(10, "1"), 1),
+    ("surge-default-10-percent", capacity.surge_nodes(3), 1),
+    ("surge-default-50-nodes", capacity.surge_nodes(50), 5),
     ("cni-formula", capacity.node_subnet_required("azure", 50, 30, 1), 1581),
     ("cni-plus-10", capacity.node_subnet_required("azure", 60, 30, 1), 1891),
     ("kubenet-one-per-node", capacity.node_subnet_required("kubenet", 50, 110, 1), 51),

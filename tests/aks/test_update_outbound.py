@@ -13,7 +13,7 @@ import pytest
 from aksnet.model.account import SUBSCRIPTION_ID
 from aksnet.twin.aks import validation_cli as cli
 from aksnet.twin.aks.update import MSG_NOTHING
-from tests.conftest import run_cli
+from tests.conftest import az_error_head, run_cli
 
 RG = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/aks-rg"
 SUBNET = f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aks-subnet"
@@ -118,7 +118,7 @@ def test_update_rule(home: Path, byo: bool, prep: list[str], flags: str, message
         _az(line)
     before = _dump(home)
     r = run_cli("az", "aks", "update", "-g", "aks-rg", "-n", "c", *flags.split())
-    assert (r.code, r.err) == (1, message + "\n")
+    assert (r.code, az_error_head(r.err)) == (1, message + "\n")
     assert _dump(home) == before
 
 

@@ -34,7 +34,7 @@ CLI_RULES = [
     ("policy-lowercase", {"network_plugin": "azure", "network_policy": "Azure"}, AzCliError,
      "--network-policy should be provided in lowercase"),
     ("plugin-enum", {"network_plugin": "flannel"}, AzCliError,
-     "argument --network-plugin: invalid choice: 'flannel' (choose from 'azure', 'kubenet', 'none')"),
+     "'flannel' is not a valid value for '--network-plugin'. Allowed values: azure, kubenet, none."),
     ("pod-subnet-needs-azure", {"network_plugin": "kubenet", "pod_subnet_id": SUBNET}, AzCliError,
      "--pod-subnet-id requires azure network-plugin"),
     ("vnet-subnet-id-invalid", {"vnet_subnet_id": "aks-subnet"}, AzCliError,
@@ -244,11 +244,13 @@ def _seed_network() -> str:
 E2E = [
     ("rp-error", ["--network-plugin", "kubenet", "--network-policy", "azure"], 1,
      "ERROR: (NetworkPolicyAzureNotSupportedForKubenet) NetworkPolicy azure is not supported for network plugin "
-     "kubenet\n"),
+     "kubenet\nCode: NetworkPolicyAzureNotSupportedForKubenet\nMessage: NetworkPolicy azure is not supported for "
+     "network plugin kubenet\nTarget: networkProfile.networkPolicy\n"),
     ("cli-error", ["--network-plugin", "azure", "--pod-cidr", "10.244.0.0/16"], 1,
      f"ERROR: {cli.MSG_POD_CIDR_NEEDS_OVERLAY}\n"),
     ("usage-error", ["--network-plugin", "flannel"], 2,
-     "ERROR: argument --network-plugin: invalid choice: 'flannel' (choose from 'azure', 'kubenet', 'none')\n"),
+     "ERROR: az aks create: 'flannel' is not a valid value for '--network-plugin'. Allowed values: azure, kubenet, "
+     "none.\n"),
 ]
 
 

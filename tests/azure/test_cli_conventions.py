@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 
 import pytest
 
-from tests.azure.helpers import base, ok
+from tests.azure.helpers import az, base, ok
 from tests.conftest import run_cli
 
 COMMANDS = [
@@ -82,3 +83,49 @@ def test_show_of_missing_resource_exits_3(home: Path, line: str) -> None:
     base()
     r = run_cli("az", *line.split())
     assert r.code == 3 and r.err.startswith("ERROR: ("), r.err
+
+
+UPDATES = [
+    ("route-table-bgp", ["network route-table update -g rg -n rt --disable-bgp-route-propagation true"],
+     "network route-table show -g rg -n rt --query disableBgpRoutePropagation", True),
+    ("route-next-hop", ["network route-table route create -g rg --route-table-name rt -n r --address-prefix "
+                        "0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address 10.0.0.4",
+                        "network route-table route update -g rg --route-table-name rt -n r --next-hop-type internet"],
+     "network route-table route show -g rg --route-table-name rt -n r --query [nextHopType,nextHopIpAddress]",
+     ["Internet", None]),
+    ("nat-idle-and-ips", ["network public-ip create -g rg -n ip1",
+                          "network nat gateway update -g rg -n ng --idle-timeout 10 --public-ip-addresses ip1"],
+     "network nat gateway show -g rg -n ng --query [idleTimeoutInMinutes,length(publicIpAddresses)]", [10, 1]),
+    ("subnet-null-detaches", ["network vnet subnet update -g rg --vnet-name vnet -n s1 --nsg nsg --route-table rt "
+                              "--nat-gateway ng",
+                              "network vnet subnet update -g rg --vnet-name vnet -n s1 --nsg null --route-table null "
+                              "--nat-gateway null"],
+     "network vnet subnet show -g rg --vnet-name vnet -n s1 --query [networkSecurityGroup,routeTable,natGateway]",
+     [None, None, None]),
+    ("nic-ip-forwarding", ["vm create -g rg -n vm1 --image Ubuntu2204 --generate-ssh-keys --vnet-name vnet "
+                           "--subnet s1",
+                           "network nic update -g rg -n vm1VMNic --ip-forwarding true --network-security-group null"],
+     "network nic show -g rg -n vm1VMNic --query [enableIPForwarding,networkSecurityGroup]", [True, None]),
+]
+
+
+@pytest.mark.parametrize(("steps", "query", "expected"), [u[1:] for u in UPDATES], ids=[u[0] for u in UPDATES])
+def test_update_commands(home: Path, steps: list[str], query: str, expected: object) -> None:
+    base()
+    ok("network nat gateway create -g rg -n ng")
+    for step in steps:
+        ok(step)
+    assert json.loads(run_cli("az", *shlex.split(query)).out) == expected
+
+
+@pytest.mark.parametrize(("line", "err"), [
+    ("network public-ip create -g rg -n ip --version ipv9",
+     "ERROR: az network public-ip create: 'ipv9' is not a valid value for '--version'. Allowed values: IPv4, IPv6.\n"),
+    ("network nsg rule create -g rg --nsg-name nsg -n r --priority 100 --access Alow",
+     "ERROR: az network nsg rule create: 'Alow' is not a valid value for '--access'. Allowed values: Allow, Deny.\n"
+     "Did you mean 'Allow' ?\n"),
+], ids=["pip-version", "nsg-access-typo"])
+def test_enum_errors_in_az_words(home: Path, line: str, err: str) -> None:
+    base()
+    r = az(line)
+    assert (r.code, r.err) == (2, err)

@@ -69,7 +69,8 @@ def test_peering_errors_change_nothing(home: Path, line: str, code: str) -> None
     setup()
     before = snapshot(home)
     r = az(line)
-    assert r.code == (3 if " show " in line else 1) and f"({code})" in r.err  # az: show exits 3 when missing
+    not_found = code in ("ResourceNotFound", "NotFound")
+    assert r.code == (3 if not_found else 1) and f"({code})" in r.err  # az: every 404 exits 3
     assert snapshot(home) == before
 
 

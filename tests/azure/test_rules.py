@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.azure.helpers import az, base, ok, snapshot
+from tests.conftest import az_error_head
 
 SUB = "/subscriptions/00000000-0000-4000-8000-00000000a5e7"
 RG = f"{SUB}/resourceGroups/rg/providers/Microsoft.Network"
@@ -119,7 +120,8 @@ def test_rule(home: Path, line: str, message: str) -> None:
     base()
     before = snapshot(home)
     r = az(line)
-    assert r.code == (3 if " show " in f" {line} " else 1), (r.code, r.err)  # az: show exits 3 when missing
+    not_found = any(f"({c})" in message for c in ("ResourceNotFound", "ResourceGroupNotFound", "NotFound"))
+    assert r.code == (3 if not_found else 1), (r.code, r.err)  # az: every 404 exits 3
     assert r.err.startswith(message), r.err
     assert snapshot(home) == before, "a failed command must leave the workspace unchanged"
 
@@ -129,7 +131,7 @@ def test_security_rule_conflict(home: Path) -> None:
     ok("network nsg rule create -g rg --nsg-name nsg -n allow-http --priority 100 --protocol Tcp "
        "--destination-port-ranges 80")
     r = az("network nsg rule create -g rg --nsg-name nsg -n allow-ssh --priority 100 --destination-port-ranges 22")
-    assert r.err.strip() == (
+    assert az_error_head(r.err).strip() == (
         "ERROR: (SecurityRuleConflict) Security rule allow-ssh conflicts with rule allow-http. Rules cannot have the "
         "same Priority and Direction. To learn more, see aka.ms/nsgrules.")
     # the same priority in the other direction is fine
@@ -140,7 +142,7 @@ def test_in_use_errors(home: Path) -> None:
     base()
     ok("network vnet subnet update -g rg --vnet-name vnet -n s1 --network-security-group nsg --route-table rt")
     r = az("network nsg delete -g rg -n nsg")
-    assert r.err.strip() == (
+    assert az_error_head(r.err).strip() == (
         f"ERROR: (InUseNetworkSecurityGroupCannotBeDeleted) Network security group {RG}/networkSecurityGroups/nsg "
         f"cannot be deleted because it is in use by the following resources: {RG}/virtualNetworks/vnet/subnets/s1. "
         "In order to delete the Network security group, remove the association with the resource(s). To learn more, "
@@ -150,7 +152,7 @@ def test_in_use_errors(home: Path) -> None:
                             "deleted because it is in use by the following resources:")
     ok("vm create -g rg -n vm1 --image Ubuntu2204 --generate-ssh-keys --vnet-name vnet --subnet s1")
     r = az("network vnet subnet delete -g rg --vnet-name vnet -n s1")
-    assert r.err.strip() == (
+    assert az_error_head(r.err).strip() == (
         f"ERROR: (InUseSubnetCannotBeDeleted) Subnet s1 is in use by {RG}/networkInterfaces/vm1VMNic/ipConfigurations/"
         "ipconfigvm1 and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. "
         "See aka.ms/deletesubnet.")

@@ -92,6 +92,8 @@ def test_orphans_leave_live_workspaces_alone(tmp_path: Path, run_dir: Path, monk
     shutil.rmtree(lost)
     monkeypatch.setenv("AKSNET_HOME", str(live))
     live_ns = our_netns(names.workspace_tag(live))
+    seen = run_cli("verify")  # the live workspace verifies its own data plane and reports the lost one
+    assert seen.code == 0 and f"deleted workspace ({lost.resolve()})" in seen.err, seen.err
     assert "1 lost workspaces" in _ok("down", "--orphans")
     assert our_netns(names.workspace_tag(lost)) == [] and our_netns(names.workspace_tag(live)) == live_ns
     assert " 0 disagree" in _ok("verify")

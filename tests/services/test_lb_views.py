@@ -52,4 +52,4 @@ def test_lb_child_not_found(cluster: None) -> None:
     r = run_cli("az", "network", "lb", "rule", "show", "-g", MC, "--lb-name", "kubernetes", "-n", "nope")
     assert r.code == 3 and "loadBalancingRules/nope not found" in r.err
     r = run_cli("az", "network", "lb", "probe", "list", "-g", MC, "--lb-name", "nope")
-    assert r.code == 1 and "Microsoft.Network/loadBalancers/nope" in r.err
+    assert r.code == 3 and "Microsoft.Network/loadBalancers/nope" in r.err  # az: every 404 exits 3

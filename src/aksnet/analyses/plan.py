@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aksnet.rules.aks import KUBENET_MAX_NODES, MAX_NODES_PER_POOL
+from aksnet.rules.aks import DEFAULT_MAX_SURGE, KUBENET_MAX_NODES, MAX_NODES_PER_POOL
 from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES
 from aksnet.twin.aks import capacity
 
@@ -23,7 +23,7 @@ class PoolInput:
     name: str
     node_count: int
     max_pods: int
-    max_surge: str = "1"
+    max_surge: str = DEFAULT_MAX_SURGE
     subnet_prefix: str | None = None  # None: hypothetical, recommend a size
     subnet_used_by_others: int = 0  # addresses held by anything outside this pool
     subnet_used_by_pool: int = 0  # addresses this pool's nodes hold now (existing clusters)
@@ -66,6 +66,9 @@ class PoolPlan:
     pod_subnet_prefix: str | None = None
     pod_subnet_required: int = 0
     subnet_room: int | None = None  # usable minus what others hold: what the pool may occupy
+    # AKS's planning formula counts one surge node, (N + 1) × per-node addresses (concepts-network-ip-address-
+    # planning); shown next to ``required`` when the pool's maxSurge (default 10%) gives another surge
+    required_one_surge: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,7 @@ def plan_pool(flavour: str, p: PoolInput) -> PoolPlan:
         subnet_used=used, subnet_free=free, fits=fits, max_nodes_subnet=max_nodes,
         max_nodes_subnet_with_surge=max_surge_nodes, pod_subnet_prefix=p.pod_subnet_prefix,
         pod_subnet_required=capacity.pod_subnet_required(nodes + surge) if flavour == "podsubnet" else 0,
-        subnet_room=room,
+        subnet_room=room, required_one_surge=capacity.node_subnet_required(flavour, nodes, p.max_pods, 1),
     )
 
 

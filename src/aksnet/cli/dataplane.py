@@ -192,6 +192,9 @@ def _verify(argv: list[str]) -> int:
         print(json.dumps(verify.report_json(rep), indent=2))
     else:
         sys.stdout.write(verify.report_text(rep))
+    from aksnet.dataplane import session
+
+    _warn_orphans(session.other_orphans(_home()))  # type: ignore[arg-type]
     return 0 if not rep.disagreements and not rep.url_disagreements else 1
 
 

@@ -11,6 +11,7 @@ import sys
 
 from aksnet.analyses.plan import PlanInput, PoolInput, plan
 from aksnet.errors import AzCliError, AzureError, UsageError
+from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.store import Transaction
 
 USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json]"
@@ -113,7 +114,8 @@ def existing_input(tx: Transaction, resource_group: str, name: str) -> PlanInput
         alloc = subnet_ipam.allocations(tx, sub["id"])
         others = sum(1 for owner in alloc.values() if not owner.lower().startswith(mine))
         items.append(PoolInput(p["name"], int(p["count"]), int(p["maxPods"]),
-                               str((p.get("upgradeSettings") or {}).get("maxSurge") or "1"), prefix, others,
+                               str((p.get("upgradeSettings") or {}).get("maxSurge") or DEFAULT_MAX_SURGE),
+                               prefix, others,
                                len(alloc) - others, p.get("podSubnetId"), p.get("maxCount")))
     np_ = props["networkProfile"]
     other_routes = 0

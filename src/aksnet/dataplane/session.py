@@ -110,7 +110,13 @@ def up(home: Path, resource_group: str | None = None, cluster: str | None = None
         state.set_setting("internet_hosts", list(hosts))
         state.set_setting("cluster_id", cluster_id)
         report = apply.apply_plan(home, plan, state)
-    return UpResult(plan, report, [o for o in cleanup.find_orphans() if o.tag != tag])
+    return UpResult(plan, report, other_orphans(home))
+
+
+def other_orphans(home: Path) -> list[Orphan]:
+    """Lost workspaces' data planes on this host other than at this workspace's path (reported, left alone)."""
+    tag = tag_of(home)
+    return [o for o in cleanup.find_orphans() if o.tag != tag]
 
 
 def teardown(home: Path) -> DownReport:

@@ -14,6 +14,7 @@ from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model import azure
+from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS
 
 Doc = Mapping[str, Any]
@@ -408,7 +409,7 @@ def agent_pool(doc: Doc) -> azure.AgentPool:
         os_type=str(p.get("osType", "Linux")),
         vm_size=str(p.get("vmSize", "Standard_DS2_v2")),
         pod_subnet_id=str(p["podSubnetId"]) if p.get("podSubnetId") else None,
-        max_surge=str((p.get("upgradeSettings") or {}).get("maxSurge") or "1"),
+        max_surge=str((p.get("upgradeSettings") or {}).get("maxSurge") or DEFAULT_MAX_SURGE),
         enable_auto_scaling=bool(p.get("enableAutoScaling", False)),
         min_count=p.get("minCount"),
         max_count=p.get("maxCount"),

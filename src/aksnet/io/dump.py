@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from aksnet.io import k8s_schema
 from aksnet.io.manifests import MAX_DEPTH, nesting_depth, typed_list_item
 
 Doc = dict[str, Any]
@@ -125,9 +126,24 @@ def _k8s_problem(doc: Doc, where: str) -> str | None:
     meta = doc.get("metadata")
     if not isinstance(meta, dict) or not meta.get("name"):
         missing.append("metadata.name not set")
-    if not missing:
+    if missing:
+        return f'error: error validating "{where}": error validating data: [{", ".join(missing)}]'
+    return _decode_problem(doc, where)
+
+
+def _decode_problem(doc: Doc, where: str) -> str | None:
+    """The API server's strict decoding of a known kind: a value of the wrong JSON type is refused with its
+    text (unknown fields are let through: a real cluster's dump may be newer than aksnet's field tables); JSON
+    nulls become Go zero values, as the server stores them."""
+    rt = k8s_schema.lookup_gvk(str(doc.get("apiVersion")), str(doc.get("kind")))
+    if rt is None:
         return None
-    return f'error: error validating "{where}": error validating data: [{", ".join(missing)}]'
+    _, type_error = k8s_schema.decode_errors(doc, rt.schema)
+    if type_error is not None:
+        return (f'Error from server (BadRequest): error when creating "{where}": {rt.kind} in version '
+                f'"{rt.version}" cannot be handled as a {rt.kind}: {type_error}')
+    k8s_schema.drop_nulls(doc, rt.schema)
+    return None
 
 
 def _describe(counts: dict[str, int]) -> str:

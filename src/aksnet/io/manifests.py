@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from aksnet.errors import KubeError
+from aksnet.io import gateway_api_bundle
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -168,7 +169,14 @@ def manifest_files(path: Path, recursive: bool = False) -> list[Path]:
 
 
 def load_path(spec: str, recursive: bool = False) -> list[SourceDocument]:
-    """Objects from ``-f SPEC``: a file, a directory, or ``-`` for stdin."""
+    """Objects from ``-f SPEC``: a file, a directory, ``-`` for stdin, or the Gateway API release URL (its
+    CRDs are built in; any other URL fails: aksnet reads no network)."""
+    if spec.startswith(("http://", "https://")):
+        known = gateway_api_bundle.release_documents(spec)
+        if known is None:
+            raise KubeError(f'error: unable to read URL "{spec}": aksnet reads no network; download the file and '
+                            "pass its path")
+        return [SourceDocument(spec, i, d) for i, d in enumerate(known)]
     if spec == "-":
         stdin = getattr(sys.stdin, "buffer", None)
         text = decode_text(stdin.read(), "STDIN") if stdin is not None else sys.stdin.read()

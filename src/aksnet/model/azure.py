@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from aksnet.rules.aks import DEFAULT_MAX_SURGE
+
 
 def same_id(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.lower() == b.lower()
@@ -237,7 +239,7 @@ class AgentPool:
     os_type: str = "Linux"
     vm_size: str = "Standard_DS2_v2"
     pod_subnet_id: str | None = None
-    max_surge: str = "1"
+    max_surge: str = DEFAULT_MAX_SURGE
     enable_auto_scaling: bool = False
     min_count: int | None = None
     max_count: int | None = None

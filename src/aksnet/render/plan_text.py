@@ -17,6 +17,7 @@ def _pool_rows(flavour: str, p: PoolPlan) -> list[tuple[str, str]]:
         ("pod IPs reserved in the subnet", _n(p.pod_ips_in_subnet)),
         ("upgrade surge", f"{p.surge_nodes} node(s), {p.surge_ips:,} address(es)"),
         ("addresses needed (nodes + surge)", _n(p.required)),
+        *([("AKS planning formula (one surge node)", _n(p.required_one_surge))] if p.surge_nodes != 1 else []),
         ("addresses pre-allocated at create", _n(p.required_at_create)),
         ("Azure-reserved per subnet", "5"),
         ("smallest subnet that fits", f"/{p.recommended_prefix} ({2 ** (32 - p.recommended_prefix) - 5:,} usable)"),

@@ -17,6 +17,10 @@ MIN_MAX_PODS = 10
 MAX_MAX_PODS = 250
 MIN_PODS_PER_POOL = 30  # maxPods 10 only when the pool has room for 30 pods (ip-address-planning)
 
+# A node pool's upgrade surge when none is set: 10% of the pool, rounded up.
+# https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling ("Customize node surge upgrade")
+DEFAULT_MAX_SURGE = "10%"
+
 # Kubenet writes one UDR per node into a route table that holds at most 400 routes.
 # https://learn.microsoft.com/azure/aks/configure-kubenet
 KUBENET_MAX_NODES = azure.MAX_ROUTES_PER_ROUTE_TABLE

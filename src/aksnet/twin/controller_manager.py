@@ -17,7 +17,7 @@ from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
-from aksnet.twin.kube import bootstrap, endpoints, objects, pod_ipam, scheduler, status, workloads
+from aksnet.twin.kube import bootstrap, endpoints, ingress_status, objects, pod_ipam, scheduler, status, workloads
 
 # Order matters: objects a later controller reads are made by an earlier one.
 CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
@@ -28,6 +28,7 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     status.reconcile,  # workload status (ready/available replicas) after scheduling and IPAM
     endpoints.reconcile,  # EndpointSlices and Endpoints
     cloud_provider.reconcile,  # Azure load balancers, public IPs, NSG rules, kubenet routes
+    ingress_status.reconcile,  # Ingress status.loadBalancer from the ingress controllers' published Services
 )
 
 

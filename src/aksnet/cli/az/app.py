@@ -19,12 +19,14 @@ from knack.help import CLIHelp
 from knack.log import CLILogging
 from knack.parser import CLICommandParser
 
+from aksnet.cli.az.params import invalid_enum_message
+from aksnet.cli.az.unemulated import screen, typo_hint
 from aksnet.errors import AksnetError, AzureError
 from aksnet.store import default_home
 from aksnet.store.private import create_private_file, make_private_dir
 
 # top-level az groups; ``config`` is ``az config set aks.default_network_plugin=…`` (a workspace setting)
-GROUPS = ("account", "group", "network", "vm", "aks", "config")
+GROUPS = ("account", "group", "network", "vm", "aks", "config", "identity", "role")
 
 
 def _group_modules(group: str) -> tuple[Any, ...]:
@@ -48,9 +50,13 @@ def _group_modules(group: str) -> tuple[Any, ...]:
 
             return (cmd_vm,)
         case "aks":
-            from aksnet.cli.az import cmd_aks, cmd_aks_approuting
+            from aksnet.cli.az import cmd_aks, cmd_aks_approuting, cmd_aks_invoke
 
-            return (cmd_aks, cmd_aks_approuting)
+            return (cmd_aks, cmd_aks_approuting, cmd_aks_invoke)
+        case "identity" | "role":
+            from aksnet.cli.az import cmd_identity
+
+            return (cmd_identity,)
         case "config":
             from aksnet.cli.az import cmd_aks
 
@@ -89,16 +95,26 @@ def only_show_errors() -> bool:
 NOT_FOUND_CODES = ("ResourceNotFound", "ResourceGroupNotFound", "ParentResourceNotFound", "NotFound")
 
 
-class AzCli(CLI):  # type: ignore[misc]
-    show_command = False  # set by invoke: ``show`` commands exit 3 on a missing resource, as az's do
+def render_azure_error(ex: AzureError) -> str:
+    """A resource provider's error as az prints it (azure-core's ODataV4 format): ``(Code) Message``, then
+    ``Code:``, ``Message:`` and, when the RP names one, ``Target:``."""
+    lines = [f"({ex.code}) {ex.message}", f"Code: {ex.code}", f"Message: {ex.message}"]
+    if ex.target:
+        lines.append(f"Target: {ex.target}")
+    return "\n".join(lines)
 
+
+class AzCli(CLI):  # type: ignore[misc]
     def exception_handler(self, ex: BaseException) -> int:
         if isinstance(ex, BrokenPipeError):  # `aksnet az … | head`
             return 0
+        if isinstance(ex, AzureError):
+            print(f"ERROR: {render_azure_error(ex)}", file=sys.stderr)
+            if ex.code in NOT_FOUND_CODES:
+                return 3  # azure-cli maps every HTTP 404 to ResourceNotFoundError, whose exit code is 3
+            return int(ex.exit_code)
         if isinstance(ex, AksnetError):
             print(f"ERROR: {ex.render()}", file=sys.stderr)
-            if self.show_command and isinstance(ex, AzureError) and ex.code in NOT_FOUND_CODES:
-                return 3  # azure-cli: "'show' commands ... fail with exit code of 3 upon a missing resource"
             return int(ex.exit_code)
         return int(super().exception_handler(ex))
 
@@ -108,6 +124,32 @@ class AzParser(CLICommandParser):  # type: ignore[misc]
 
     def error(self, message: str) -> None:
         print(f"ERROR: {message}", file=sys.stderr)
+        if message.startswith("unrecognized arguments: "):
+            hint = self._typo_hint(message.split(": ", 1)[1].split()[0])
+            if hint:
+                print(f"Did you mean '{hint}' ?", file=sys.stderr)
+        sys.exit(2)
+
+    def _typo_hint(self, unknown: str) -> str | None:
+        """The closest flag of the command being parsed (knack keeps one subparser per command group)."""
+        words = _ARGV.get()
+        cmd = []
+        for w in words:
+            if w.startswith("-"):
+                break
+            cmd.append(w)
+        group = getattr(self, "subparsers", {}).get(tuple(cmd[:-1]))
+        parser = group.choices.get(cmd[-1]) if group is not None and cmd else None
+        known = list(parser._option_string_actions) if parser is not None else []
+        return typo_hint(unknown, known)
+
+    def _check_value(self, action: Any, value: Any) -> None:
+        """An enum flag's value outside its choices in az's words; command names keep knack's handling."""
+        if action.choices is None or value in action.choices or not action.option_strings:
+            super()._check_value(action, value)
+            return
+        lines = invalid_enum_message(self.prog, str(value), action.option_strings[0], list(action.choices))
+        print("ERROR: " + "\n".join(lines), file=sys.stderr)
         sys.exit(2)
 
 
@@ -191,7 +233,17 @@ def az_config_dir() -> str:
     return str(default_home() / "az")
 
 
+_ARGV: ContextVar[tuple[str, ...]] = ContextVar("aksnet_az_argv", default=())
+
+
 def invoke(argv: list[str]) -> int:
+    screened = screen(argv)
+    for note in screened.notes:
+        print(note, file=sys.stderr)
+    if screened.refusal:
+        print(f"ERROR: {screened.refusal}", file=sys.stderr)
+        return 2
+    argv = screened.argv
     knack_cli_logger = logging.getLogger("cli.knack.cli")
     if not any(isinstance(f, _RedactSecrets) for f in knack_cli_logger.filters):
         knack_cli_logger.addFilter(_RedactSecrets())
@@ -205,12 +257,12 @@ def invoke(argv: list[str]) -> int:
         config_dir=az_config_dir(),
         config_env_var_prefix="AKSNET_AZ",
     )
-    words = [a for a in argv if not a.startswith("-")]
-    cli.show_command = "show" in words[:4]
     quiet = "--only-show-errors" in argv
     cli.only_show_errors = quiet  # knack's deprecation warnings read it (its logging sets it only once per process)
     token = _ONLY_SHOW_ERRORS.set(quiet)
+    argv_token = _ARGV.set(tuple(argv))
     try:
         return int(cli.invoke(argv, out_file=sys.stdout))
     finally:
+        _ARGV.reset(argv_token)
         _ONLY_SHOW_ERRORS.reset(token)

@@ -1,13 +1,14 @@
 """``az aks create/show/list/update/scale/delete/get-credentials`` and ``az aks nodepool add/list/show/scale/
 delete``: parse az's flags, call the AKS resource provider (:mod:`aksnet.twin.aks`), print what az prints.
 
-The network plugin used when ``--network-plugin`` is omitted is kubenet (the seeds' az); set
-``AKSNET_AKS_DEFAULT_NETWORK_PLUGIN=overlay`` (or ``aksnet az config set aks.default_network_plugin=overlay``)
-for current AKS's Azure CNI Overlay. SSH key flags are accepted; key files are never read.
+The network plugin used when ``--network-plugin`` is omitted is today's AKS default, Azure CNI Overlay;
+``AKSNET_AKS_DEFAULT_NETWORK_PLUGIN=kubenet`` (or ``aksnet az config set aks.default_network_plugin=kubenet``)
+chooses the older default. SSH key flags are accepted; key files are never read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,12 @@ from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
 from aksnet.cli.az.cmd_network_common import az_view
-from aksnet.cli.az.params import parse_tags
+from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.store import default_home
 from aksnet.store.private import loose_mode, write_private_text
+from aksnet.twin.aks.validation_cli import NETWORK_DATAPLANES, NETWORK_PLUGIN_MODES, NETWORK_PLUGINS
 
 _MOD = "aksnet.cli.az.cmd_aks#{}"
 
@@ -70,7 +72,11 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                outbound_type: str | None = None, load_balancer_sku: str | None = None,
                load_balancer_managed_outbound_ip_count: int | None = None,
                load_balancer_outbound_ips: str | None = None,
-               nat_gateway_managed_outbound_ip_count: int | None = None, enable_private_cluster: bool = False,
+               nat_gateway_managed_outbound_ip_count: int | None = None,
+               load_balancer_outbound_ports: int | None = None, load_balancer_idle_timeout: int | None = None,
+               nat_gateway_idle_timeout: int | None = None, enable_app_routing: bool = False,
+               assign_identity: str | None = None, enable_managed_identity: bool = False,
+               enable_private_cluster: bool = False,
                private_dns_zone: str | None = None, disable_public_fqdn: bool = False,
                api_server_authorized_ip_ranges: str | None = None, dns_name_prefix: str | None = None,
                kubernetes_version: str | None = None, node_vm_size: str | None = None, max_surge: str | None = None,
@@ -79,8 +85,8 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False) -> Any:
     """Create a new managed Kubernetes cluster.
 
-    --network-plugin defaults to kubenet; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN (kubenet|overlay|azure|none) or
-    'aksnet az config set aks.default_network_plugin=overlay' choose another default.
+    Without --network-plugin AKS gives Azure CNI Overlay; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN
+    (kubenet|overlay|azure|none) or 'aksnet az config set aks.default_network_plugin=kubenet' choose another.
     """
     from aksnet.twin.aks.create import create_cluster
     from aksnet.twin.aks.spec import ClusterRequest
@@ -95,6 +101,9 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
         load_balancer_managed_outbound_ip_count=load_balancer_managed_outbound_ip_count,
         load_balancer_outbound_ips=load_balancer_outbound_ips,
         nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
+        load_balancer_outbound_ports=load_balancer_outbound_ports,
+        load_balancer_idle_timeout=load_balancer_idle_timeout,
+        nat_gateway_idle_timeout=nat_gateway_idle_timeout, assign_identity=assign_identity,
         enable_private_cluster=enable_private_cluster, private_dns_zone=private_dns_zone,
         disable_public_fqdn=disable_public_fqdn, api_server_authorized_ip_ranges=api_server_authorized_ip_ranges,
         dns_name_prefix=dns_name_prefix, kubernetes_version=kubernetes_version, vm_size=node_vm_size,
@@ -104,6 +113,10 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
     with command_transaction() as tx:
         result = create_cluster(tx, req)
         _check_bootstrap(tx, result.cluster)
+        if enable_app_routing:
+            from aksnet.cli.az.cmd_aks_approuting import enable_app_routing as add_app_routing
+
+            result = dataclasses.replace(result, cluster=add_app_routing(tx, result.cluster))
     _warn(result.warnings)
     return None if no_wait else _view(result.cluster)
 
@@ -150,15 +163,22 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                load_balancer_outbound_ips: str | None = None,
                nat_gateway_managed_outbound_ip_count: int | None = None, outbound_type: str | None = None,
                network_policy: str | None = None, tags: list[str] | None = None, yes: bool = False,
-               no_wait: bool = False) -> Any:
+               no_wait: bool = False, disable_public_fqdn: bool = False, enable_public_fqdn: bool = False,
+               enable_gateway_api: bool = False, disable_gateway_api: bool = False) -> Any:
     """Update a managed Kubernetes cluster.
 
     Outbound: --load-balancer-managed-outbound-ip-count or --load-balancer-outbound-ips (loadBalancer),
     --nat-gateway-managed-outbound-ip-count (managedNATGateway), --outbound-type to migrate: managed VNet
     loadBalancer <-> managedNATGateway; BYO subnet loadBalancer <-> userAssignedNATGateway <-> userDefinedRouting.
-    The egress IP changes with the outbound type.
+    The egress IP changes with the outbound type. --enable-gateway-api installs the managed Gateway API CRDs
+    (standard channel).
     """
     from aksnet.twin.aks.update import update_cluster
+
+    if enable_gateway_api and disable_gateway_api:
+        raise AzCliError("MutuallyExclusiveArgumentError",
+                         "Cannot specify --enable-gateway-api and --disable-gateway-api at the same time.")
+    gateway_api = True if enable_gateway_api else (False if disable_gateway_api else None)
 
     with command_transaction() as tx:
         doc = update_cluster(tx, resource_group_name, name,
@@ -166,7 +186,9 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                              load_balancer_managed_outbound_ip_count=load_balancer_managed_outbound_ip_count,
                              load_balancer_outbound_ips=load_balancer_outbound_ips,
                              nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
-                             outbound_type=outbound_type, network_policy=network_policy, tags=parse_tags(tags))
+                             outbound_type=outbound_type, network_policy=network_policy, tags=parse_tags(tags),
+                             public_fqdn=True if enable_public_fqdn else (False if disable_public_fqdn else None),
+                             gateway_api=gateway_api)
     return None if no_wait else _view(doc)
 
 
@@ -370,20 +392,35 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("max_pods", options_list=["--max-pods", "-m"], type=int,
                    help='Maximum pods per node. Defaults by plugin: 30 "azure", 110 "kubenet", 250 overlay/none.')
         c.argument("nodepool_name", options_list=["--nodepool-name"], help="Node pool name, up to 12 alphanumerics.")
-        c.argument("network_plugin", help="One of kubenet, azure, none. Default kubenet (see "
-                                          "AKSNET_AKS_DEFAULT_NETWORK_PLUGIN / az config set "
-                                          "aks.default_network_plugin).")
-        c.argument("network_plugin_mode", help="The only mode is overlay (with --network-plugin azure).")
+        c.argument("network_plugin", **enum_arg(NETWORK_PLUGINS),
+                   help="One of azure, kubenet, none. Default: Azure CNI Overlay (see "
+                        "AKSNET_AKS_DEFAULT_NETWORK_PLUGIN / az config set aks.default_network_plugin).")
+        c.argument("network_plugin_mode", **enum_arg(NETWORK_PLUGIN_MODES),
+                   help="The only mode is overlay (with --network-plugin azure).")
         c.argument("network_policy", help="One of azure, calico, cilium, none.")
-        c.argument("network_dataplane", help="One of azure, cilium.")
+        c.argument("network_dataplane", **enum_arg(NETWORK_DATAPLANES), help="One of azure, cilium.")
         c.argument("outbound_type", help="One of loadBalancer, managedNATGateway, userAssignedNATGateway, "
                                          "userDefinedRouting, none.")
         c.argument("load_balancer_sku", help="One of standard (default), basic.")
         c.argument("load_balancer_managed_outbound_ip_count", type=int, help="Managed outbound IPs (1-100).")
         c.argument("load_balancer_outbound_ips", help="Comma-separated public IP resource IDs.")
         c.argument("nat_gateway_managed_outbound_ip_count", type=int, help="NAT gateway outbound IPs (1-16).")
+        c.argument("load_balancer_outbound_ports", type=int,
+                   help="SNAT ports per node on the outbound rule (a multiple of 8, 0-64000; default: by pool size).")
+        c.argument("load_balancer_idle_timeout", type=int, help="Outbound rule idle timeout in minutes (4-100, 30).")
+        c.argument("nat_gateway_idle_timeout", type=int, help="Managed NAT gateway idle timeout in minutes (4-120, 4).")
+        c.argument("assign_identity", help="Resource ID of a user-assigned identity for the control plane.")
+        c.argument("enable_managed_identity", action="store_true",
+                   help="Use a managed identity (the default; without --assign-identity a system-assigned one).")
+        c.argument("enable_app_routing", action="store_true",
+                   help="Enable the application routing add-on (managed NGINX ingress).")
         c.argument("enable_private_cluster", action="store_true", help="Private API server.")
+        c.argument("enable_gateway_api", action="store_true",
+                   help="Install the managed Gateway API CRDs (standard channel).")
+        c.argument("disable_gateway_api", action="store_true", help="Stop managing the Gateway API CRDs.")
         c.argument("disable_public_fqdn", action="store_true", help="No public FQDN for a private cluster.")
+        c.argument("enable_public_fqdn", action="store_true",
+                   help="Give a private cluster its public FQDN back (aks update).")
         c.argument("private_dns_zone", help="One of system (default), none, or a private DNS zone resource ID.")
         c.argument("api_server_authorized_ip_ranges", help='Comma-separated IPv4 CIDRs; "" disables.')
         c.argument("docker_bridge_address", deprecate_info=c.deprecate(target="--docker-bridge-address", hide=True),
@@ -408,7 +445,7 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("dns_name_prefix", options_list=["--dns-name-prefix", "-p"], help="Prefix of the API FQDN.")
         c.argument("kubernetes_version", options_list=["--kubernetes-version", "-k"],
                    help="Version of Kubernetes (default 1.30.6).")
-        c.argument("max_surge", help="Extra nodes during upgrades: an integer or a percentage (default 1).")
+        c.argument("max_surge", help="Extra nodes during upgrades: an integer or a percentage (default 10%).")
         c.argument("enable_cluster_autoscaler", options_list=["--enable-cluster-autoscaler", "-e"],
                    action="store_true", help="Enable the cluster autoscaler (needs --min-count and --max-count).")
         c.argument("min_count", type=int, help="Autoscaler minimum node count [0,1000].")
@@ -421,6 +458,6 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("node_taints", help="The node taints for the node pool, e.g. "
                    "'sku=gpu:NoSchedule,key2=v2:NoExecute'.")
     with ArgumentsContext(loader, "config set") as c:
-        c.positional("key_value", nargs="+", help="key=value pairs, e.g. aks.default_network_plugin=overlay.")
+        c.positional("key_value", nargs="+", help="key=value pairs, e.g. aks.default_network_plugin=kubenet.")
     with ArgumentsContext(loader, "config get") as c:
         c.positional("key", nargs="?", help="The configuration key.")

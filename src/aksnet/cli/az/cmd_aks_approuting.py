@@ -18,6 +18,7 @@ from aksnet.cli.az.cmd_network_common import az_view
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.store import Transaction
+from aksnet.twin.aks.validation_cli import validate_enum
 from aksnet.twin.arm import etag
 from aksnet.twin.helm.charts import app_routing
 
@@ -63,12 +64,7 @@ def _set(tx: Transaction, doc: dict[str, Any], enabled: bool, nginx: str | None)
 def _mode(nginx: str | None) -> str | None:
     if nginx is None:
         return None
-    for m in app_routing.NGINX_MODES:
-        if m.lower() == nginx.lower():
-            return m
-    raise AzCliError("InvalidArgumentValueError",
-                     f"argument --nginx: invalid choice: '{nginx}' (choose from "
-                     + ", ".join(f"'{m}'" for m in app_routing.NGINX_MODES) + ")", 2)
+    return validate_enum(nginx, app_routing.NGINX_MODES, "--nginx")
 
 
 def approuting_enable(resource_group_name: str, name: str, enable_kv: bool = False,
@@ -76,12 +72,18 @@ def approuting_enable(resource_group_name: str, name: str, enable_kv: bool = Fal
     """Enable the app routing add-on."""
     mode = _mode(nginx)
     with command_transaction() as tx:
-        doc = _cluster(tx, resource_group_name, name)
-        if _profile(doc).get("enabled"):
-            raise AzCliError("CLIError", "App Routing is already enabled.")
-        doc = _set(tx, doc, True, mode)
-        app_routing.apply(tx, doc["id"], "External" if mode in (None, "AnnotationControlled") else mode)
+        doc = enable_app_routing(tx, _cluster(tx, resource_group_name, name), mode)
     return az_view(doc)
+
+
+def enable_app_routing(tx: Transaction, doc: dict[str, Any], mode: str | None = None) -> dict[str, Any]:
+    """The add-on on a cluster document (``az aks approuting enable`` and ``az aks create --enable-app-routing``):
+    the ingress profile, then the controller in ``app-routing-system``."""
+    if _profile(doc).get("enabled"):
+        raise AzCliError("CLIError", "App Routing is already enabled.")
+    doc = _set(tx, doc, True, mode)
+    app_routing.apply(tx, doc["id"], "External" if mode in (None, "AnnotationControlled") else mode)
+    return doc
 
 
 def approuting_disable(resource_group_name: str, name: str, yes: bool = False) -> Any:

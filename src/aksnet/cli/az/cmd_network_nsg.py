@@ -8,7 +8,7 @@ from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
 from aksnet.cli.az.cmd_network_common import az_view, ids_of, nsg_rule_table, one_or_many, require
-from aksnet.cli.az.params import parse_tags
+from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.twin import network as net
@@ -155,12 +155,12 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("name", options_list=["--name", "-n"], help="Name of the network security group rule.")
         c.argument("priority", options_list=["--priority"],
                    help="Rule priority, between 100 (highest priority) and 4096 (lowest priority).")
-        c.argument("access", options_list=["--access"], choices=["Allow", "Deny"], type=_enum(["Allow", "Deny"]),
+        c.argument("access", options_list=["--access"], **enum_arg(["Allow", "Deny"]),
                    help="Allow or deny access.")
-        c.argument("direction", options_list=["--direction"], choices=["Inbound", "Outbound"],
-                   type=_enum(["Inbound", "Outbound"]), help="Direction of traffic to match.")
+        c.argument("direction", options_list=["--direction"], **enum_arg(["Inbound", "Outbound"]),
+                   help="Direction of traffic to match.")
         protocols = ["*", "Ah", "Esp", "Icmp", "Tcp", "Udp"]
-        c.argument("protocol", options_list=["--protocol"], choices=protocols, type=_enum(protocols),
+        c.argument("protocol", options_list=["--protocol"], **enum_arg(protocols),
                    help="Network protocol this rule applies to.")
         c.argument("source_address_prefixes", options_list=["--source-address-prefixes"], nargs="+",
                    help="Space-separated list of CIDR prefixes or IP ranges, or a service tag. Default: *.")
@@ -174,13 +174,3 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("include_default", options_list=["--include-default"], action="store_true",
                    help="Include default security rules in the output.")
 
-
-def _enum(allowed: list[str]) -> Any:
-    """az's case-insensitive enum arguments (``get_enum_type``)."""
-    def convert(value: str) -> str:
-        for a in allowed:
-            if a.lower() == value.lower():
-                return a
-        return value
-
-    return convert

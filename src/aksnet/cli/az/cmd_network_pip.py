@@ -10,7 +10,7 @@ from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
 from aksnet.cli.az.cmd_network_common import az_view, ids_of, one_or_many, parse_flag, require, resolve_id
-from aksnet.cli.az.params import parse_tags
+from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.twin import network as net
@@ -22,11 +22,7 @@ def pip_create(resource_group_name: str, name: str, location: str | None = None,
                allocation_method: str | None = None, dns_name: str | None = None, tags: list[str] | None = None,
                zone: list[str] | None = None, idle_timeout: str = "4", version: str = "IPv4") -> Any:
     """Create a public IP address."""
-    try:
-        idle = int(idle_timeout)
-    except ValueError:
-        raise AzCliError("InvalidArgumentValueError", f"argument --idle-timeout: invalid int value: '{idle_timeout}'",
-                         2) from None
+    idle = _int_arg(idle_timeout, "--idle-timeout")
     with command_transaction() as tx:
         doc = net.create_public_ip(tx, resource_group_name, name, location=location, sku=sku,
                                    allocation_method=allocation_method, dns_label=dns_name, tags=parse_tags(tags),
@@ -61,6 +57,13 @@ def pip_delete(resource_group_name: str | None = None, name: str | None = None, 
             net.delete_public_ip(tx, t)
 
 
+def _int_arg(value: str, flag: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise AzCliError("InvalidArgumentValueError", f"argument {flag}: invalid int value: '{value}'", 2) from None
+
+
 def nat_create(resource_group_name: str, name: str, location: str | None = None,
                public_ip_addresses: list[str] | None = None, idle_timeout: str = "4",
                tags: list[str] | None = None, zone: list[str] | None = None) -> Any:
@@ -74,6 +77,18 @@ def nat_create(resource_group_name: str, name: str, location: str | None = None,
         pips = [resolve_id(p, resource_group_name, net.public_ip_id) for p in (public_ip_addresses or []) if p]
         doc = net.create_nat_gateway(tx, resource_group_name, name, location=location, public_ip_ids=pips,
                                      idle_timeout=idle, tags=parse_tags(tags), zones=zone)
+        return az_view(doc)
+
+
+def nat_update(resource_group_name: str, name: str, public_ip_addresses: list[str] | None = None,
+               idle_timeout: str | None = None, tags: list[str] | None = None) -> Any:
+    """Update a NAT gateway (``--public-ip-addresses`` replaces the list)."""
+    idle = None if idle_timeout is None else _int_arg(idle_timeout, "--idle-timeout")
+    with command_transaction() as tx:
+        pips = None if public_ip_addresses is None else [
+            resolve_id(p, resource_group_name, net.public_ip_id) for p in public_ip_addresses if p and p != "null"]
+        doc = net.update_nat_gateway(tx, net.nat_gateway_id(resource_group_name, name), idle_timeout=idle,
+                                     public_ip_ids=pips, tags=parse_tags(tags))
         return az_view(doc)
 
 
@@ -122,7 +137,7 @@ def nic_list(resource_group_name: str | None = None) -> Any:
 def nic_update(resource_group_name: str | None = None, name: str | None = None, ids: list[str] | None = None,
                ip_forwarding: str | None = None, network_security_group: str | None = None) -> Any:
     """Update a network interface: IP forwarding (``--ip-forwarding true`` for a virtual appliance) and its NSG
-    (a name or ID; ``""`` detaches it)."""
+    (a name or ID; ``null`` or ``""`` detaches it)."""
     require(ids, resource_group_name=resource_group_name, name=name)
     forwarding = parse_flag(ip_forwarding, "--ip-forwarding") if ip_forwarding is not None else None
     with command_transaction() as tx:
@@ -131,7 +146,7 @@ def nic_update(resource_group_name: str | None = None, name: str | None = None, 
             doc = net.get_nic(tx, t)
             if network_security_group is not None:
                 nsg = resolve_id(network_security_group, resource_group_name or t.split("/")[4], net.nsg_id) \
-                    if network_security_group else None
+                    if network_security_group not in ("", "null") else None
                 doc = net.set_nic_nsg(tx, t, nsg)
             if forwarding is not None:
                 doc = net.set_nic_ip_forwarding(tx, t, forwarding)
@@ -157,6 +172,7 @@ def load_command_table(loader: Any) -> None:
         g.command("create", "nat_create")
         g.command("show", "nat_show")
         g.command("list", "nat_list")
+        g.command("update", "nat_update")
         g.command("delete", "nat_delete")
     with CommandGroup(loader, "network lb", _MOD) as g:
         g.command("show", "lb_show")
@@ -178,20 +194,19 @@ def load_arguments(loader: Any, command: str) -> None:
             c.argument("zone", options_list=["--zone", "-z"], nargs="+", help="Availability zone(s).")
             c.argument("idle_timeout", options_list=["--idle-timeout"], help="Idle timeout in minutes.")
     with ArgumentsContext(loader, "network public-ip") as c:
-        c.argument("sku", options_list=["--sku"], choices=["Basic", "Standard"],
-                   type=lambda v: "Basic" if v.lower() == "basic" else ("Standard" if v.lower() == "standard" else v),
+        c.argument("sku", options_list=["--sku"], **enum_arg(["Basic", "Standard"]),
                    help="Name of a public IP address SKU. Default: Standard.")
-        c.argument("allocation_method", options_list=["--allocation-method"], choices=["Static", "Dynamic"],
-                   type=lambda v: v.capitalize(), help="IP address allocation method.")
+        c.argument("allocation_method", options_list=["--allocation-method"], **enum_arg(["Static", "Dynamic"]),
+                   help="IP address allocation method.")
         c.argument("dns_name", options_list=["--dns-name"],
                    help="Globally unique DNS entry: <label>.<location>.cloudapp.azure.com.")
-        c.argument("version", options_list=["--version"], choices=["IPv4", "IPv6"], help="IP address type.")
+        c.argument("version", options_list=["--version"], **enum_arg(["IPv4", "IPv6"]), help="IP address type.")
     with ArgumentsContext(loader, "network nic update") as c:
         c.argument("ip_forwarding", options_list=["--ip-forwarding"], nargs="?", const="true",
                    help="Indicates whether IP forwarding is enabled on this network interface. Allowed values: "
                         "false, true.")
         c.argument("network_security_group", options_list=["--network-security-group"],
-                   help="Name or ID of an existing network security group ('' to detach).")
+                   help="Name or ID of an existing network security group (null to detach).")
     with ArgumentsContext(loader, "network nat gateway") as c:
         c.argument("public_ip_addresses", options_list=["--public-ip-addresses"], nargs="+",
                    help="Space-separated list of public IP addresses (names or IDs).")

@@ -62,6 +62,25 @@ def link_show(resource_group_name: str, zone_name: str, name: str) -> Any:
         return az_view(private.get_vnet_link(tx, zid, name))
 
 
+def zone_create(resource_group_name: str, name: str, tags: list[str] | None = None) -> Any:
+    """Create a Private DNS zone."""
+    with command_transaction() as tx:
+        return az_view(private.create_private_dns_zone(tx, resource_group_name, name))
+
+
+def link_create(resource_group_name: str, zone_name: str, name: str, virtual_network: str,
+                registration_enabled: str = "false") -> Any:
+    """Link a virtual network to a Private DNS zone (its VMs and pods then resolve the zone's names)."""
+    from aksnet.cli.az.cmd_network_common import parse_flag, resolve_id
+    from aksnet.twin import network
+
+    enabled = bool(parse_flag(registration_enabled, "--registration-enabled"))
+    with command_transaction() as tx:
+        vnet_id = resolve_id(virtual_network, resource_group_name, network.vnet_id)
+        zid = private.private_dns_zone_id(resource_group_name, zone_name)
+        return az_view(private.create_vnet_link(tx, zid, name, vnet_id, enabled))
+
+
 def link_list(resource_group_name: str, zone_name: str) -> Any:
     """List the virtual network links to the specified Private DNS zone."""
     with command_transaction(write=False) as tx:
@@ -91,12 +110,14 @@ def load_command_table(loader: Any) -> None:
         g.command("show", "pe_show")
         g.command("list", "pe_list")
     with CommandGroup(loader, "network private-dns zone", _MOD) as g:
+        g.command("create", "zone_create", table_transformer=_zone_table)
         g.command("show", "zone_show", table_transformer=_zone_table)
         g.command("list", "zone_list", table_transformer=_zone_table)
     with CommandGroup(loader, "network private-dns record-set a", _MOD) as g:
         g.command("show", "a_show", table_transformer=_record_table)
         g.command("list", "a_list", table_transformer=_record_table)
     with CommandGroup(loader, "network private-dns link vnet", _MOD) as g:
+        g.command("create", "link_create")
         g.command("show", "link_show")
         g.command("list", "link_list")
 
@@ -115,3 +136,10 @@ def load_arguments(loader: Any, command: str) -> None:
         with ArgumentsContext(loader, scope) as c:
             c.argument("zone_name", options_list=["--zone-name", "-z"], help="The name of the Private DNS zone.")
             c.argument("name", options_list=["--name", "-n"], help=f"The name of {what}.")
+    with ArgumentsContext(loader, "network private-dns zone") as c:
+        c.argument("tags", options_list=["--tags"], nargs="*", help="Space-separated tags: key[=value].")
+    with ArgumentsContext(loader, "network private-dns link vnet") as c:
+        c.argument("virtual_network", options_list=["--virtual-network", "-v"],
+                   help="Name or ID of the virtual network.")
+        c.argument("registration_enabled", options_list=["--registration-enabled", "-e"],
+                   help="Auto-register the VNet's virtual machines (true/false).")

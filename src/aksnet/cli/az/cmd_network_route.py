@@ -9,7 +9,7 @@ from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
 from aksnet.cli.az.cmd_network_common import az_view, ids_of, one_or_many, parse_flag, require
-from aksnet.cli.az.params import parse_tags
+from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.twin import network as net
 
@@ -23,6 +23,15 @@ def rt_create(resource_group_name: str, name: str, location: str | None = None,
     with command_transaction() as tx:
         flag = parse_flag(disable_bgp_route_propagation, "--disable-bgp-route-propagation") or False
         return az_view(net.create_route_table(tx, resource_group_name, name, location=location,
+                                              disable_bgp_route_propagation=flag, tags=parse_tags(tags)))
+
+
+def rt_update(resource_group_name: str, name: str, disable_bgp_route_propagation: str | None = None,
+              tags: list[str] | None = None) -> Any:
+    """Update a route table."""
+    with command_transaction() as tx:
+        flag = parse_flag(disable_bgp_route_propagation, "--disable-bgp-route-propagation")
+        return az_view(net.update_route_table(tx, net.route_table_id(resource_group_name, name),
                                               disable_bgp_route_propagation=flag, tags=parse_tags(tags)))
 
 
@@ -54,6 +63,15 @@ def route_create(resource_group_name: str, route_table_name: str, name: str, add
     with command_transaction() as tx:
         return az_view(net.upsert_route(tx, net.route_table_id(resource_group_name, route_table_name), name,
                                         address_prefix, next_hop_type, next_hop_ip_address))
+
+
+def route_update(resource_group_name: str, route_table_name: str, name: str, address_prefix: str | None = None,
+                 next_hop_type: str | None = None, next_hop_ip_address: str | None = None) -> Any:
+    """Update a route in a route table."""
+    with command_transaction() as tx:
+        return az_view(net.update_route(tx, net.route_table_id(resource_group_name, route_table_name), name,
+                                        address_prefix=address_prefix, next_hop_type=next_hop_type,
+                                        next_hop_ip_address=next_hop_ip_address))
 
 
 def route_show(resource_group_name: str | None = None, route_table_name: str | None = None, name: str | None = None,
@@ -89,11 +107,13 @@ def load_command_table(loader: Any) -> None:
         g.command("create", "rt_create")
         g.command("show", "rt_show")
         g.command("list", "rt_list")
+        g.command("update", "rt_update")
         g.command("delete", "rt_delete")
     with CommandGroup(loader, "network route-table route", _MOD) as g:
         g.command("create", "route_create")
         g.command("show", "route_show")
         g.command("list", "route_list")
+        g.command("update", "route_update")
         g.command("delete", "route_delete")
 
 
@@ -111,8 +131,7 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("name", options_list=["--name", "-n"], help="Name of the route.")
         c.argument("address_prefix", options_list=["--address-prefix"],
                    help="The destination CIDR to which the route applies.")
-        c.argument("next_hop_type", options_list=["--next-hop-type"], choices=NEXT_HOPS,
-                   type=lambda v: next((h for h in NEXT_HOPS if h.lower() == v.lower()), v),
+        c.argument("next_hop_type", options_list=["--next-hop-type"], **enum_arg(NEXT_HOPS),
                    help="The type of Azure hop the packet should be sent to.")
         c.argument("next_hop_ip_address", options_list=["--next-hop-ip-address"],
                    help="The IP address packets should be forwarded to when using the VirtualAppliance hop type.")

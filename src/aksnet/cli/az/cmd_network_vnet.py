@@ -64,10 +64,11 @@ def vnet_delete(resource_group_name: str | None = None, name: str | None = None,
 
 
 def _ref(value: str | None, rg: str, builder: Any) -> RefArg:
-    """NAME|ID; ``""`` detaches; absent leaves it unchanged."""
+    """NAME|ID; ``null`` (az's AAZ keyword for a nullable argument) or ``""`` detaches; absent leaves it
+    unchanged."""
     if value is None:
         return UNCHANGED
-    if value == "":
+    if value in ("", "null"):
         return None
     return resolve_id(value, rg, builder)
 
@@ -112,7 +113,7 @@ def subnet_update(resource_group_name: str, vnet_name: str, name: str, address_p
                   nat_gateway: str | None = None, delegations: list[str] | None = None,
                   private_endpoint_network_policies: str | None = None,
                   private_link_service_network_policies: str | None = None) -> Any:
-    """Update a subnet (``""`` detaches an NSG, route table or NAT gateway)."""
+    """Update a subnet (``null`` detaches an NSG, route table or NAT gateway)."""
     with command_transaction() as tx:
         rg = resource_group_name
         doc = net.update_subnet(
@@ -170,9 +171,9 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("address_prefixes", options_list=["--address-prefixes", "--address-prefix"], nargs="+",
                    help="Space-separated list of address prefixes in CIDR format.")
         c.argument("network_security_group", options_list=["--network-security-group", "--nsg"],
-                   help='Name or ID of a network security group (NSG); "" to detach.')
-        c.argument("route_table", options_list=["--route-table"], help='Name or ID of a route table; "" to detach.')
-        c.argument("nat_gateway", options_list=["--nat-gateway"], help='Name or ID of a NAT gateway; "" to detach.')
+                   help='Name or ID of a network security group (NSG); null to detach.')
+        c.argument("route_table", options_list=["--route-table"], help='Name or ID of a route table; null to detach.')
+        c.argument("nat_gateway", options_list=["--nat-gateway"], help='Name or ID of a NAT gateway; null to detach.')
         c.argument("delegations", options_list=["--delegations"], nargs="*",
                    help="Space-separated list of services to whom the subnet should be delegated.")
         c.argument("private_endpoint_network_policies",

@@ -9,7 +9,7 @@ from knack.arguments import ArgumentsContext
 from knack.commands import CommandGroup
 
 from aksnet.cli.az.cmd_network_common import az_view, ids_of, one_or_many, require
-from aksnet.cli.az.params import parse_tags
+from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.twin import compute
@@ -144,7 +144,8 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("size", options_list=["--size"], help="The VM size to be created.")
         c.argument("admin_username", options_list=["--admin-username"], help="Username for the VM.")
         c.argument("admin_password", options_list=["--admin-password"], help="Password for the VM.")
-        c.argument("authentication_type", options_list=["--authentication-type"], choices=["all", "password", "ssh"],
+        c.argument("authentication_type", options_list=["--authentication-type"],
+                   **enum_arg(["all", "password", "ssh"]),
                    help="Type of authentication to use with the VM.")
         c.argument("generate_ssh_keys", options_list=["--generate-ssh-keys"], action="store_true",
                    help="Generate SSH public and private key files if missing (emulated; ~/.ssh is not touched).")
@@ -161,15 +162,15 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("public_ip_address", options_list=["--public-ip-address"],
                    help='Name of the public IP address when creating one (default) or referencing an existing one. '
                         'Can also reference an existing public IP by ID or specify "" for None.')
-        c.argument("public_ip_sku", options_list=["--public-ip-sku"], choices=["Basic", "Standard"],
+        c.argument("public_ip_sku", options_list=["--public-ip-sku"], **enum_arg(["Basic", "Standard"]),
                    help="Public IP SKU.")
         c.argument("public_ip_address_dns_name", options_list=["--public-ip-address-dns-name"],
                    help="Globally unique DNS name for a newly created public IP.")
         c.argument("nsg", options_list=["--nsg"],
                    help='The name to use when creating a new NSG (default) or referencing an existing one. '
                         'Can also reference an existing NSG by ID or specify "" for none.')
-        c.argument("nsg_rule", options_list=["--nsg-rule"], choices=["NONE", "RDP", "SSH"],
-                   type=lambda v: v.upper(), help="NSG rule to create when creating a new NSG.")
+        c.argument("nsg_rule", options_list=["--nsg-rule"], **enum_arg(["NONE", "RDP", "SSH"]),
+                   help="NSG rule to create when creating a new NSG.")
         c.argument("nics", options_list=["--nics"], nargs="+", help="Names or IDs of existing NICs to attach.")
         c.argument("tags", options_list=["--tags"], nargs="*", help="Space-separated tags: key[=value].")
         c.argument("zone", options_list=["--zone", "-z"], help="Availability zone into which to provision.")

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+from typing import Any
+
+from knack.arguments import CaseInsensitiveList
+
 from aksnet.errors import AzCliError
 
 
@@ -27,3 +33,24 @@ def parse_bool(value: str | bool | None, flag: str) -> bool | None:
     if v in ("false", "no", "0", "n", "f"):
         return False
     raise AzCliError("InvalidArgumentValueError", f"argument {flag}: invalid value '{value}'", 2)
+
+
+def enum_arg(allowed: Sequence[str]) -> dict[str, Any]:
+    """Keyword arguments for an az enum flag (azure-cli ``get_enum_type``): choices compared without case and
+    the value handed on in the enum's own spelling (``--protocol tcp`` → ``Tcp``)."""
+    choices = list(allowed)
+
+    def canonical(value: str) -> str:
+        return next((a for a in choices if a.lower() == value.lower()), value)
+
+    return {"choices": CaseInsensitiveList(choices), "type": canonical}
+
+
+def invalid_enum_message(prog: str, value: str, flag: str, allowed: Sequence[str]) -> list[str]:
+    """az's lines for a value outside an enum (azure-cli core ``AzCliCommandParser._check_value``): the error,
+    then its recommendation when one choice is close (difflib, cutoff 0.7)."""
+    lines = [f"{prog}: '{value}' is not a valid value for '{flag}'. Allowed values: {', '.join(allowed)}."]
+    close = difflib.get_close_matches(value, list(allowed), cutoff=0.7)
+    if close:
+        lines.append(f"Did you mean '{close[0]}' ?")
+    return lines

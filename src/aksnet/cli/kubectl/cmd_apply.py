@@ -137,7 +137,7 @@ def run_delete(argv: list[str]) -> int:
                 raise KubeError("error: You must provide one or more resources by argument or filename.\n"
                                 "Example resource specifications include:\n   '-f rsrc.yaml'\n"
                                 "   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
-            specs = parse_targets(p.args)
+            specs = parse_targets(p.args, s.api.types)
             for rt, names in specs:
                 if names:
                     targets.extend((rt, s.namespace, n) for n in names)

@@ -1,6 +1,6 @@
 """``kubectl create`` (namespace, deployment, service clusterip|nodeport|loadbalancer|externalname, secret
-tls|generic, configmap, ``-f``) and ``kubectl expose``: the objects kubectl's generators build, sent through
-the API server like any manifest."""
+tls|generic, configmap, job, cronjob, ingress, ``-f``) and ``kubectl expose``: the objects kubectl's generators
+build, sent through the API server like any manifest."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.cli.kubectl import flags, output
+from aksnet.cli.kubectl.create_ingress import INGRESS_VALUES, build_ingress
 from aksnet.cli.kubectl.resources import resource_type
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.errors import KubeError
@@ -28,6 +29,7 @@ CREATE_VALUES = {
     "cert": ("--cert",), "key": ("--key",), "from-literal": ("--from-literal",), "from-file": ("--from-file",),
     "type": ("--type",), "filename": ("-f", "--filename"), "output": ("-o", "--output"), "dry-run": ("--dry-run",),
     "from-env-file": ("--from-env-file",), "schedule": ("--schedule",), "restart": ("--restart",),
+    **INGRESS_VALUES,
 }
 CREATE_BOOLS = {"recursive": ("-R", "--recursive"), "save-config": ("--save-config",)}
 
@@ -45,7 +47,7 @@ def run_create(argv: list[str]) -> int:
     what, rest = p.args[0], p.args[1:]
     builders = {"namespace": _namespace, "ns": _namespace, "deployment": _deployment, "deploy": _deployment,
                 "service": _service, "svc": _service, "secret": _secret, "configmap": _configmap, "cm": _configmap,
-                "job": _job, "cronjob": _cronjob, "cj": _cronjob}
+                "job": _job, "cronjob": _cronjob, "cj": _cronjob, "ingress": _ingress, "ing": _ingress}
     if what not in builders:
         raise KubeError(f'error: unknown command "{what}" for "kubectl create"\nDid you mean this?\n\tdeployment')
     doc = builders[what](rest, p)
@@ -104,6 +106,8 @@ def print_dry_run(doc: Doc, p: flags.Parsed, server: bool = False) -> None:
             tmpl.setdefault("metadata", {})["creationTimestamp"] = None
         if body.get("kind") in ("Deployment", "Service", "Pod", "StatefulSet", "DaemonSet", "Job"):
             body.setdefault("status", {})
+        if body.get("kind") == "Ingress":
+            body.setdefault("status", {"loadBalancer": {}})
     if fmt == "yaml":
         sys.stdout.write(output.to_yaml(body))
     elif fmt == "json":
@@ -340,6 +344,11 @@ def _secret(rest: list[str], p: flags.Parsed) -> Doc:
     raise KubeError(f'error: unknown command "{kind}" for "kubectl create secret"')
 
 
+def _ingress(rest: list[str], p: flags.Parsed) -> Doc:
+    return build_ingress(_one_name(rest, "ingress"), p.all("rule"), p.get("class"), p.get("default-backend"),
+                         p.all("annotation"))
+
+
 def _configmap(rest: list[str], p: flags.Parsed) -> Doc:
     name = _one_name(rest, "configmap")
     data = _data_from_flags(p)
@@ -385,47 +394,46 @@ def run_expose(argv: list[str]) -> int:
     return 0
 
 
-def build_service(obj: Doc, p: flags.Parsed, s: Session) -> Doc:
-    """kubectl expose's generator: selector, ports and labels introspected from the exposed object."""
+def _introspect(obj: Doc) -> tuple[dict[str, str], list[Doc], Doc]:
+    """What kubectl expose reads from the exposed object (``polymorphichelpers``' MapBasedSelectorForObject,
+    PortsForObject, ProtocolsForObject): its selector, the ports of a Service, the pod template's spec."""
     kind = obj["kind"]
     if kind == "Service":
-        selector = dict(obj["spec"].get("selector") or {})
-        ports_src = [{"port": pp.get("port"), "protocol": pp.get("protocol", "TCP"), "name": pp.get("name")}
-                     for pp in obj["spec"].get("ports") or []]
-        tmpl_spec: Doc = {}
-    elif kind == "Pod":
-        selector = dict(obj["metadata"].get("labels") or {})
-        tmpl_spec = obj.get("spec") or {}
-        ports_src = []
-    else:
-        sel = obj["spec"].get("selector") or {}
-        if sel.get("matchExpressions"):
-            raise KubeError("error: couldn't retrieve selectors via --selector flag or introspection: "
-                            "expressions are not supported for this object")
-        selector = dict(sel.get("matchLabels") or {})
-        tmpl_spec = (obj["spec"].get("template") or {}).get("spec") or {}
-        ports_src = []
-    if p.get("selector"):
-        selector = dict(kv.split("=", 1) for kv in (p.get("selector") or "").split(",") if "=" in kv)
-    if not selector:
-        raise KubeError("error: couldn't retrieve selectors via --selector flag or introspection: the "
-                        f"{kind.lower()} has no labels")
+        ports = [{"port": pp.get("port"), "protocol": pp.get("protocol", "TCP"), "name": pp.get("name")}
+                 for pp in obj["spec"].get("ports") or []]
+        return dict(obj["spec"].get("selector") or {}), ports, {}
+    if kind == "Pod":
+        return dict(obj["metadata"].get("labels") or {}), [], obj.get("spec") or {}
+    sel = obj["spec"].get("selector") or {}
+    if sel.get("matchExpressions"):
+        raise KubeError("error: couldn't retrieve selectors via --selector flag or introspection: "
+                        "expressions are not supported for this object")
+    return dict(sel.get("matchLabels") or {}), [], (obj["spec"].get("template") or {}).get("spec") or {}
+
+
+def _key_values(text: str | None) -> dict[str, str]:
+    return dict(kv.split("=", 1) for kv in (text or "").split(",") if "=" in kv)
+
+
+def _expose_ports(p: flags.Parsed, ports_src: list[Doc], tmpl_spec: Doc) -> list[Doc]:
+    """``--port`` (comma-separated, named ``port-N`` when several) or the introspected ports (a Service's, else
+    the containers'), each with ``--protocol`` and ``--target-port`` (default: the port)."""
     protocol = p.get("protocol")
     ports: list[Doc] = []
     if p.get("port"):
-        for i, part in enumerate((p.get("port") or "").split(",")):
+        parts = (p.get("port") or "").split(",")
+        for i, part in enumerate(parts):
             try:
                 num = int(part)
             except ValueError:
                 raise KubeError(f'error: invalid argument "{part}" for "--port" flag') from None
             ports.append({"port": num, "protocol": protocol or "TCP"})
-            if len((p.get("port") or "").split(",")) > 1:
+            if len(parts) > 1:
                 ports[-1]["name"] = f"port-{i + 1}"
     else:
         if not ports_src:
-            for c in tmpl_spec.get("containers") or []:
-                for cp in c.get("ports") or []:
-                    ports_src.append({"port": cp.get("containerPort"), "protocol": cp.get("protocol", "TCP")})
+            ports_src = [{"port": cp.get("containerPort"), "protocol": cp.get("protocol", "TCP")}
+                         for c in tmpl_spec.get("containers") or [] for cp in c.get("ports") or []]
         if not ports_src:
             raise KubeError("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for "
                             "help and examples")
@@ -436,14 +444,13 @@ def build_service(obj: Doc, p: flags.Parsed, s: Session) -> Doc:
             ports.append(port)
     target = p.get("target-port")
     for port in ports:
-        if target is not None:
-            port["targetPort"] = int(target) if target.isdigit() else target
-        else:
-            port["targetPort"] = port["port"]
-    labels = dict(obj["metadata"].get("labels") or {})
-    if p.get("labels"):
-        labels = dict(kv.split("=", 1) for kv in (p.get("labels") or "").split(",") if "=" in kv)
-    spec: Doc = {"ports": ports, "selector": selector}
+        port["targetPort"] = (int(target) if target.isdigit() else target) if target is not None else port["port"]
+    return ports
+
+
+def _expose_spec_options(p: flags.Parsed, spec: Doc) -> None:
+    """``--type`` (case-insensitive), ``--external-ip``, ``--load-balancer-ip``, ``--cluster-ip``,
+    ``--session-affinity`` onto the Service spec."""
     if p.get("type"):
         types = {t.lower(): t for t in ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")}
         t = types.get((p.get("type") or "").lower())
@@ -452,12 +459,24 @@ def build_service(obj: Doc, p: flags.Parsed, s: Session) -> Doc:
         spec["type"] = t
     if p.get("external-ip"):
         spec["externalIPs"] = (p.get("external-ip") or "").split(",")
-    if p.get("load-balancer-ip"):
-        spec["loadBalancerIP"] = p.get("load-balancer-ip")
-    if p.get("cluster-ip"):
-        spec["clusterIP"] = p.get("cluster-ip")
-    if p.get("session-affinity"):
-        spec["sessionAffinity"] = p.get("session-affinity")
+    for flag, field in (("load-balancer-ip", "loadBalancerIP"), ("cluster-ip", "clusterIP"),
+                        ("session-affinity", "sessionAffinity")):
+        if p.get(flag):
+            spec[field] = p.get(flag)
+
+
+def build_service(obj: Doc, p: flags.Parsed, s: Session) -> Doc:
+    """kubectl expose's generator: selector, ports and labels introspected from the exposed object."""
+    selector, ports_src, tmpl_spec = _introspect(obj)
+    if p.get("selector"):
+        selector = _key_values(p.get("selector"))
+    if not selector:
+        raise KubeError("error: couldn't retrieve selectors via --selector flag or introspection: the "
+                        f"{obj['kind'].lower()} has no labels")
+    ports = _expose_ports(p, ports_src, tmpl_spec)
+    labels = _key_values(p.get("labels")) if p.get("labels") else dict(obj["metadata"].get("labels") or {})
+    spec: Doc = {"ports": ports, "selector": selector}
+    _expose_spec_options(p, spec)
     meta: Doc = {"name": p.get("name") or obj["metadata"]["name"]}
     if labels:
         meta["labels"] = labels

@@ -19,11 +19,11 @@ from aksnet.cli.kubectl.describe_base import (
 )
 from aksnet.cli.kubectl.describe_cluster import (
     describe_generic,
-    describe_ingress,
     describe_namespace,
     describe_node,
     describe_service,
 )
+from aksnet.cli.kubectl.describe_network import describe_endpoints, describe_ingress, describe_network_policy
 from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.cli.kubectl.tables import NONE, selector_text
@@ -249,7 +249,8 @@ def describe_workload(s: Session, d: Doc) -> str:
 DESCRIBERS = {"Pod": describe_pod, "Deployment": describe_deployment, "ReplicaSet": describe_workload,
               "DaemonSet": describe_workload, "StatefulSet": describe_workload, "Job": describe_workload,
               "Service": describe_service, "Node": describe_node, "Namespace": describe_namespace,
-              "Ingress": describe_ingress}
+              "Ingress": describe_ingress, "NetworkPolicy": describe_network_policy,
+              "Endpoints": describe_endpoints}
 
 DESCRIBE_VALUES = {"selector": ("-l", "--selector"), "filename": ("-f", "--filename")}
 DESCRIBE_BOOLS = {"show-events": ("--show-events",)}
@@ -263,13 +264,13 @@ def run_describe(argv: list[str]) -> int:
     failed = False
     chunks: list[str] = []
     with open_session(p, write=False) as s:
-        for rt, names in parse_targets(p.args):
+        for rt, names in parse_targets(p.args, s.api.types):
             docs = _docs(s, rt, names, p)
             if docs is None:
                 failed = True
                 continue
             for d in docs:
-                chunks.append(DESCRIBERS.get(rt.kind, describe_generic)(s, d))
+                chunks.append((describe_generic if rt.custom else DESCRIBERS.get(rt.kind, describe_generic))(s, d))
     sys.stdout.write("\n\n".join(c.rstrip("\n") for c in chunks) + ("\n" if chunks else ""))
     return 1 if failed else 0
 

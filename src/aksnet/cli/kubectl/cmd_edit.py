@@ -27,7 +27,7 @@ EDIT_BOOLS = {"overwrite": ("--overwrite",), "all": ("--all",), "list": ("--list
 
 def _objects(s: Session, p: flags.Parsed, args: list[str]) -> list[tuple[ResourceType, Doc]]:
     out = []
-    for rt, names in parse_targets(args):
+    for rt, names in parse_targets(args, s.api.types):
         ns = s.namespace if rt.namespaced else None
         if names:
             for n in names:

@@ -7,11 +7,10 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from aksnet.cli.kubectl import flags, jsonpath, output, tables
+from aksnet.cli.kubectl import flags, gotemplate, jsonpath, output, tables
 from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import err, open_session
 from aksnet.errors import KubeError
-from aksnet.twin.kube import schema
 from aksnet.twin.kube.apiserver import ApiError
 from aksnet.twin.kube.schema import ResourceType
 from aksnet.twin.kube.selectors import parse_field_selector
@@ -49,12 +48,12 @@ def run_get(argv: list[str]) -> int:
                         "complete list of supported resources.\n\nerror: Required resource not specified.\n"
                         "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. "
                         "kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
-    targets = parse_targets(p.args)
     sort_by = p.get("sort-by")
     failed = False
     groups: list[tuple[ResourceType, list[Doc]]] = []
-    single = len(targets) == 1 and len(targets[0][1]) == 1
     with open_session(p, write=False) as s:
+        targets = parse_targets(p.args, s.api.types)
+        single = len(targets) == 1 and len(targets[0][1]) == 1
         for rt, names in targets:
             field_match = (parse_field_selector(p.get("field-selector") or "", rt.kind, rt.plural)
                            if p.get("field-selector") else None)
@@ -107,10 +106,18 @@ def _print(groups: list[tuple[ResourceType, list[Doc]]], p: flags.Parsed, fmt: s
             sys.stdout.write(output.to_json(root))
         elif kind == "yaml":
             sys.stdout.write(output.to_yaml(root))
+        elif kind == "jsonpath-as-json":
+            sys.stdout.write(jsonpath.render_as_json(fmt.split("=", 1)[1] if fmt else "", root))
         else:
             template = fmt.split("=", 1)[1] if fmt else ""
             text = jsonpath.render(template, root)
             sys.stdout.write(text)
+        return
+    if kind == "go-template":
+        root = docs[0] if single and docs else output.as_list(docs)
+        if single and not docs:
+            return
+        sys.stdout.write(gotemplate.render(fmt.split("=", 1)[1] if fmt else "", root))
         return
     if not docs:
         if not by_name:
@@ -138,7 +145,9 @@ def _print(groups: list[tuple[ResourceType, list[Doc]]], p: flags.Parsed, fmt: s
 
 
 def _table(rt: ResourceType, docs: list[Doc], p: flags.Parsed, wide: bool, with_ns: bool, prefix: bool) -> str:
-    if rt.kind not in tables.TABLES:
+    if rt.custom:
+        heads, rows = tables.custom_resource_table(rt.columns, docs, wide)
+    elif rt.kind not in tables.TABLES:
         heads = ["NAME", "AGE"]
         rows = [[d["metadata"]["name"], tables._age(d)] for d in docs]
     else:
@@ -166,9 +175,11 @@ def _table(rt: ResourceType, docs: list[Doc], p: flags.Parsed, wide: bool, with_
 
 
 def run_api_resources(argv: list[str]) -> int:
-    flags.parse(argv, {"output": ("-o", "--output")}, {"namespaced": ("--namespaced",)}, "api-resources")
+    p = flags.parse(argv, {"output": ("-o", "--output")}, {"namespaced": ("--namespaced",)}, "api-resources")
     rows = [["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]]
-    for rt in sorted(schema.RESOURCE_TYPES, key=lambda r: (r.group, r.plural)):
+    with open_session(p, write=False) as s:
+        types = s.api.types.preferred()
+    for rt in sorted(types, key=lambda r: (r.group, r.plural)):
         rows.append([rt.plural, ",".join(rt.short_names), rt.api_version, str(rt.namespaced).lower(), rt.kind])
     sys.stdout.write(tables.tabulate(rows))
     return 0

@@ -147,7 +147,7 @@ def run_patch(argv: list[str]) -> int:
     if ptype not in ("strategic", "merge", "json"):
         raise KubeError(f'error: --type must be one of [json merge strategic], not "{ptype}"')
     with open_session(p, write=True) as s:
-        for rt, names in parse_targets(p.args):
+        for rt, names in parse_targets(p.args, s.api.types):
             for name in names:
                 live = s.api.get(rt, s.namespace if rt.namespaced else None, name)
                 body = copy.deepcopy(live)

@@ -172,39 +172,6 @@ def describe_namespace(s: Session, ns: Doc) -> str:
     return o.render()
 
 
-def describe_ingress(s: Session, ing: Doc) -> str:
-    o = Out()
-    meta, spec = ing["metadata"], ing.get("spec") or {}
-    o.field("Name", meta["name"])
-    o.multi("Labels", kv_list(meta.get("labels")))
-    o.field("Namespace", meta["namespace"])
-    ingress = ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
-    o.field("Address", ",".join(str(i.get("ip") or i.get("hostname")) for i in ingress))
-    o.field("Ingress Class", spec.get("ingressClassName") or NONE)
-    db = spec.get("defaultBackend")
-    o.field("Default backend", _backend(db) if db else NONE)
-    if spec.get("tls"):
-        o.text("TLS:")
-        for t in spec["tls"]:
-            o.text(f"{t.get('secretName', '')} terminates {','.join(t.get('hosts') or [])}", 2)
-    o.text("Rules:")
-    o.text("Host               Path  Backends", 2)
-    o.text("----               ----  --------", 2)
-    for r in spec.get("rules") or []:
-        o.text(r.get("host") or "*", 2)
-        for p in (r.get("http") or {}).get("paths") or []:
-            o.text(f"{'':19}{p.get('path', '/')}   {_backend(p.get('backend') or {})}", 2)
-    o.multi("Annotations", annotation_list(meta))
-    events_section(o, s, ing)
-    return o.render()
-
-
-def _backend(b: Doc) -> str:
-    svc = b.get("service") or {}
-    port = svc.get("port") or {}
-    return f"{svc.get('name')}:{port.get('number') or port.get('name')}"
-
-
 def describe_generic(s: Session, doc: Doc) -> str:
     from aksnet.cli.kubectl.output import to_yaml
 

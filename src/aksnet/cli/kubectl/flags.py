@@ -57,8 +57,9 @@ def parse(argv: list[str], values: Mapping[str, tuple[str, ...]], bools: Mapping
             out.args.append(a)
             continue
         name, eq, inline = a.partition("=")
-        if not eq and not a.startswith("--") and len(a) > 2 and a[:2] in vmap:
-            name, inline, eq = a[:2], a[2:], "="
+        if not a.startswith("--") and len(a) > 2 and a[:2] in vmap:
+            # pflag's shorthand: -lapp=web and -l=app=web both give "app=web" (parseSingleShortArg)
+            name, inline, eq = a[:2], a[3:] if a[2] == "=" else a[2:], "="
         if name in vmap:
             if eq:
                 value = inline

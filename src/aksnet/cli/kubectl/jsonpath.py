@@ -372,6 +372,49 @@ def format_value(v: Any) -> str:
     return str(v)
 
 
+def go_value(v: Any) -> str:
+    """A value as Go's ``fmt`` ``%v`` prints the decoded JSON (custom-columns, go-template): maps as
+    ``map[k:v ...]`` with sorted keys, slices as ``[a b]``, whole floats without a point, null as ``<nil>``."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "<nil>"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dict):
+        return "map[" + " ".join(f"{k}:{go_value(v[k])}" for k in sorted(v)) + "]"
+    if isinstance(v, list):
+        return "[" + " ".join(go_value(x) for x in v) + "]"
+    return str(v)
+
+
+def values(template: str, root: Any) -> list[Any]:
+    """Every value the template's expressions yield, in order (texts and ranges left out): what
+    ``-o jsonpath-as-json`` and custom-columns collect."""
+    out: list[Any] = []
+    for node in parse_template(template):
+        if isinstance(node, Range):
+            for item in evaluate(node.path, root, template):
+                out.extend(values_of_body(node.body, item, template))
+        elif not isinstance(node, Text):
+            out.extend(evaluate(node, root, template))
+    return out
+
+
+def values_of_body(body: list[Any], cur: Any, template: str) -> list[Any]:
+    out: list[Any] = []
+    for node in body:
+        if not isinstance(node, (Text, Range)):
+            out.extend(evaluate(node, cur, template))
+    return out
+
+
+def render_as_json(template: str, root: Any) -> str:
+    """``-o jsonpath-as-json``: the results as one JSON array, indented four spaces (kubectl's JSONPath
+    ``EnableJSONOutput``)."""
+    return json.dumps(values(template, root), indent=4, ensure_ascii=False) + "\n"
+
+
 def render(template: str, root: Any) -> str:
     """Execute a kubectl JSONPath template against ``root``."""
     nodes = parse_template(template)

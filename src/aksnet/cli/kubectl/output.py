@@ -1,6 +1,7 @@
 """kubectl's non-table output formats: ``-o json`` (4-space indent, sorted keys), ``-o yaml`` (sigs.k8s.io/
 yaml style: sorted keys, ambiguous strings double-quoted, multi-line strings as literal blocks), ``-o name``,
-``-o jsonpath=…`` and ``-o custom-columns=…``. Pure functions of documents."""
+``-o jsonpath=…``, ``-o jsonpath-as-json=…`` and ``-o custom-columns=…`` (each column's results joined with
+commas, values as Go's ``%v`` prints them: ``map[k:v]``, ``[a b]``). Pure functions of documents."""
 
 from __future__ import annotations
 
@@ -29,12 +30,18 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# Strings go-yaml v2 (which sigs.k8s.io/yaml uses) quotes because YAML 1.1 reads them as booleans; PyYAML's
+# resolver leaves y/n and their cases out (go-yaml resolve.go, the YAML 1.1 bool table).
+YAML11_BOOLS = frozenset({"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+                          "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"})
+
+
 def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     resolved = dumper.resolve(yaml.ScalarNode, data, (True, False))  # type: ignore[no-untyped-call]
     special = (not data or data != data.strip() or data[0] in "!&*-:?{}[],#|>@`\"'%" or ": " in data
-               or " #" in data or data.endswith(":"))
+               or " #" in data or data.endswith(":") or data in YAML11_BOOLS)
     if resolved != "tag:yaml.org,2002:str" or special:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
@@ -65,7 +72,7 @@ def custom_columns(spec: str, docs: list[Doc], no_headers: bool) -> str:
     for d in docs:
         row = []
         for _, tmpl in cols:
-            value = jsonpath.render(tmpl, d)
-            row.append(value if value else "<none>")
+            values = jsonpath.values(tmpl, d)
+            row.append(",".join(jsonpath.go_value(v) for v in values) if values else "<none>")
         rows.append(row)
     return tabulate(rows)

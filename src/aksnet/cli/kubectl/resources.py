@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from aksnet.errors import KubeError
 from aksnet.twin.kube import schema
-from aksnet.twin.kube.schema import ResourceType
+from aksnet.twin.kube.schema import Registry, ResourceType
 from aksnet.twin.kube.selectors import Matcher, SelectorError, parse_label_selector
 
 ALL = ("Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob")
 
 
-def resource_type(name: str) -> ResourceType:
-    rt = schema.lookup_resource(name)
+def resource_type(name: str, types: Registry = schema.BUILTIN) -> ResourceType:
+    """The type ``name`` names among ``types`` (a session's ``api.types`` also knows its cluster's CRDs)."""
+    rt = types.lookup_resource(name)
     if rt is None:
         raise KubeError(f'error: the server doesn\'t have a resource type "{name}"')
     return rt
 
 
-def parse_targets(args: list[str]) -> list[tuple[ResourceType, list[str]]]:
+def parse_targets(args: list[str], types: Registry = schema.BUILTIN) -> list[tuple[ResourceType, list[str]]]:
     """[(type, names)]; an empty name list means every object of the type."""
     if not args:
         return []
@@ -30,18 +31,18 @@ def parse_targets(args: list[str]) -> list[tuple[ResourceType, list[str]]]:
                                 "passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
                                 "instead of 'kubectl get resource resource/<resource_name>'")
             t, _, n = a.partition("/")
-            out.append((resource_type(t), [n]))
+            out.append((resource_type(t, types), [n]))
         return out
-    types: list[ResourceType] = []
+    found: list[ResourceType] = []
     for t in args[0].split(","):
         if t == "all":
-            types.extend(schema.BY_KIND[k] for k in ALL)
+            found.extend(schema.BY_KIND[k] for k in ALL)
         elif t:
-            types.append(resource_type(t))
+            found.append(resource_type(t, types))
     names = args[1:]
-    if names and len(types) > 1:
+    if names and len(found) > 1:
         raise KubeError("error: arguments in resource/name form must have a single resource and name")
-    return [(rt, list(names)) for rt in types]
+    return [(rt, list(names)) for rt in found]
 
 
 def label_matcher(text: str | None, rt: ResourceType, field_selector: str = "") -> Matcher | None:

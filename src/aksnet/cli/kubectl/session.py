@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from aksnet.cli.common import command_transaction
-from aksnet.cli.kubectl import context
+from aksnet.cli.kubectl import context, gateway_controller
 from aksnet.cli.kubectl.flags import Parsed
 from aksnet.store import Transaction
 from aksnet.twin.controller_manager import reconcile_cluster
@@ -41,6 +41,7 @@ def open_session(p: Parsed, write: bool) -> Iterator[Session]:
         api = ApiServer(tx, cid)
         yield Session(tx, cid, api, ns, explicit, p.flag("all-namespaces"))
         if write:
+            gateway_controller.refresh(api)
             reconcile_cluster(tx, cid)
         else:
             api.close()

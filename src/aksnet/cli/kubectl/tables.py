@@ -7,9 +7,11 @@ Must not read the workspace: rows are pure functions of documents (and the clock
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from aksnet.cli.kubectl import jsonpath
 from aksnet.twin.kube.clock import age
 
 Doc = dict[str, Any]
@@ -356,3 +358,37 @@ def headers(kind: str, wide: bool) -> list[str]:
 
 def row(kind: str, doc: Doc, wide: bool) -> Row:
     return TABLES[kind][2](doc, wide)
+
+
+# -- custom resources ----------------------------------------------------------------------------------
+def custom_resource_table(columns: tuple[tuple[str, str, str, int], ...], docs: list[Doc],
+                          wide: bool) -> tuple[Row, list[Row]]:
+    """A custom resource's table (apiextensions-apiserver ``tableconvertor``): NAME, then the CRD's
+    additionalPrinterColumns (priority > 0 only with ``-o wide``); without columns NAME and AGE. A date is
+    shown as an age, a list or map as JSON, several JSONPath results joined with commas, nothing as empty."""
+    cols = [c for c in columns if wide or c[3] == 0] or [("Age", "date", ".metadata.creationTimestamp", 0)]
+    heads = ["NAME", *(c[0].upper() for c in cols)]
+    rows = []
+    for d in docs:
+        row = [str(_meta(d).get("name", ""))]
+        for _, kind, path, _ in cols:
+            tmpl = "{" + path + "}"
+            values = jsonpath.evaluate(jsonpath.parse_path(path, tmpl), d, tmpl)
+            row.append(_cell(kind, values))
+        rows.append(row)
+    return heads, rows
+
+
+def _cell(kind: str, values: list[Any]) -> str:
+    if not values or values == [None]:
+        return ""
+    if len(values) > 1:
+        return ",".join(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")) for v in values)
+    v = values[0]
+    if kind == "date" and isinstance(v, str):
+        return age(v)
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, separators=(",", ":"))
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)

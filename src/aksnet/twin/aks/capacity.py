@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from aksnet.model.addr import parse_ipv4_network
-from aksnet.rules.aks import KUBENET_MAX_NODES
+from aksnet.rules.aks import DEFAULT_MAX_SURGE, KUBENET_MAX_NODES
 from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES as AZURE_RESERVED
 from aksnet.rules.azure import subnet_usable_count
 from aksnet.twin.aks.defaults import NODE_CIDR_MASK, POD_SUBNET_BATCH
@@ -26,10 +26,10 @@ def usable(prefix: str) -> int:
     return subnet_usable_count(parse_ipv4_network(prefix, strict=False).num_addresses)
 
 
-def surge_nodes(count: int, max_surge: str = "1") -> int:
+def surge_nodes(count: int, max_surge: str = DEFAULT_MAX_SURGE) -> int:
     """Extra nodes during an upgrade: an integer, or a percentage of the pool rounded up; at least 0
     [AKS upgrade-aks-node-pools-rolling.md]."""
-    s = (max_surge or "1").strip()
+    s = (max_surge or DEFAULT_MAX_SURGE).strip()
     if s.endswith("%"):
         return math.ceil(count * float(s[:-1]) / 100)
     return int(s)

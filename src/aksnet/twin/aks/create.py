@@ -16,7 +16,12 @@ from aksnet.errors import AzCliError, AzureError
 from aksnet.model.account import TENANT_ID
 from aksnet.store import Transaction
 from aksnet.twin.aks import context, infrastructure, names, pools, validation_rp
-from aksnet.twin.aks.defaults import DEFAULT_KUBERNETES_VERSION, DEFAULT_PLUGIN_SETTING, DEFAULT_VM_SIZE
+from aksnet.twin.aks.defaults import (
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_PLUGIN_SETTING,
+    DEFAULT_VM_SIZE,
+    OUTBOUND_RULE_IDLE_TIMEOUT,
+)
 from aksnet.twin.aks.resolve import resolve_spec
 from aksnet.twin.aks.spec import ClusterRequest, ClusterSpec, VnetContext
 from aksnet.twin.arm import Doc, deterministic_uuid, etag, get_group
@@ -111,6 +116,7 @@ def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     lb_profile, nat_profile = _outbound(tx, req, spec, node_rg, location, vctx)
     dns_prefix = req.dns_name_prefix or names.default_dns_prefix(req.resource_group, req.name)
     doc = _cluster_doc(req, spec, cid, location, node_rg, version, dns_prefix, vctx, lb_profile, nat_profile)
+    doc["identity"] = _identity(tx, req, cid)
     doc["etag"] = etag(tx)
     if spec.private:
         doc["properties"]["privateFqdn"] = names.private_fqdn(dns_prefix, req.resource_group, req.name, location)
@@ -144,19 +150,39 @@ def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
             ids = infrastructure.create_managed_outbound_ips(
                 tx, node_rg, location, req.resource_group, req.name, spec.managed_outbound_ip_count,
                 "aks-slb-managed-outbound-ip", sku)
-        infrastructure.create_load_balancer(tx, node_rg, location, ids, sku)
+        infrastructure.create_load_balancer(
+            tx, node_rg, location, ids, sku, outbound_ports=spec.lb_outbound_ports or 0,
+            idle_timeout=spec.lb_idle_timeout or OUTBOUND_RULE_IDLE_TIMEOUT)
         if sku == "Basic":
             return None, None  # loadBalancerProfile exists for the Standard SKU only
-        return load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids), None
+        profile = load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids)
+        profile["allocatedOutboundPorts"] = spec.lb_outbound_ports
+        profile["idleTimeoutInMinutes"] = spec.lb_idle_timeout
+        return profile, None
     if spec.outbound_type == "managedNATGateway":
         ids = infrastructure.create_managed_outbound_ips(
             tx, node_rg, location, req.resource_group, req.name, spec.nat_gateway_ip_count,
             "aks-nat-gateway-managed-outbound-ip")
-        infrastructure.create_nat_gateway(tx, node_rg, location, ids, vctx.subnet_id)
+        infrastructure.create_nat_gateway(tx, node_rg, location, ids, vctx.subnet_id, spec.nat_idle_timeout or 4)
         return None, {"effectiveOutboundIPs": [{"id": i, "resourceGroup": node_rg} for i in ids],
-                      "idleTimeoutInMinutes": 4,
+                      "idleTimeoutInMinutes": spec.nat_idle_timeout or 4,
                       "managedOutboundIpProfile": {"count": spec.nat_gateway_ip_count}}
     return None, None
+
+
+def _identity(tx: Transaction, req: ClusterRequest, cid: str) -> dict[str, Any]:
+    """The cluster identity: system-assigned, or with ``--assign-identity`` the user-assigned identity (which
+    must exist), shown with its client and principal IDs (learn.microsoft.com/azure/aks/use-managed-identity)."""
+    if not req.assign_identity:
+        return {"principalId": deterministic_uuid("principal", cid.lower()), "tenantId": TENANT_ID,
+                "type": "SystemAssigned", "userAssignedIdentities": None}
+    from aksnet.twin import identity
+
+    doc = identity.get_identity(tx, req.assign_identity)
+    props = doc["properties"]
+    return {"principalId": None, "tenantId": TENANT_ID, "type": "UserAssigned",
+            "userAssignedIdentities": {doc["id"]: {"clientId": props["clientId"],
+                                                   "principalId": props["principalId"]}}}
 
 
 def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effective: list[str]) -> dict[str, Any]:
@@ -225,8 +251,7 @@ def _cluster_doc(req: ClusterRequest, spec: ClusterSpec, cid: str, location: str
     return {
         "id": cid, "location": location, "name": req.name, "type": names.TYPE_MANAGED_CLUSTER,
         "tags": req.tags or None,
-        "identity": {"principalId": deterministic_uuid("principal", cid.lower()), "tenantId": TENANT_ID,
-                     "type": "SystemAssigned", "userAssignedIdentities": None},
+        "identity": None,  # filled by create_cluster (a user-assigned identity is looked up)
         "sku": {"name": "Base", "tier": "Free"},
         "properties": {
             "provisioningState": "Succeeded", "powerState": {"code": "Running"},

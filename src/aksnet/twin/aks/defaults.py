@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from aksnet.errors import AzCliError
-from aksnet.rules.aks import DEFAULT_MAX_PODS
+from aksnet.rules.aks import DEFAULT_MAX_PODS, DEFAULT_MAX_SURGE
 from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS
 
 DEFAULT_POD_CIDR = "10.244.0.0/16"  # kubenet and overlay [CLI-D docstrings; AKS azure-cni-overlay.md]
@@ -21,7 +21,7 @@ DEFAULT_KUBERNETES_VERSION = "1.30.6"
 DEFAULT_VM_SIZE = "Standard_DS2_v2"
 DEFAULT_NODEPOOL_NAME = "nodepool1"
 DEFAULT_NODE_COUNT = 3
-DEFAULT_MAX_SURGE = "1"  # "AKS configures upgrades to surge with one extra node by default"
+__all__ = ["DEFAULT_MAX_SURGE"]  # re-exported for resolve: the default itself lives in aksnet.rules.aks
 MANAGED_VNET_PREFIX = "10.224.0.0/12"  # aks-vnet-<digits>
 MANAGED_SUBNET_PREFIX = "10.224.0.0/16"  # aks-subnet
 MANAGED_SUBNET_NAME = "aks-subnet"
@@ -33,8 +33,10 @@ POD_SUBNET_BATCH = 16  # dynamic pod-subnet IPs are handed to nodes in batches o
 MAX_MANAGED_OUTBOUND_IPS = 100
 MAX_NAT_GATEWAY_IPS = 16
 
-# The plugin used when ``--network-plugin`` is omitted. The seeds (older CLI help) say kubenet; current AKS
-# says Azure CNI Overlay. aksnet defaults to kubenet; a workspace setting or environment variable chooses.
+# The plugin used when ``--network-plugin`` is omitted: az sends no networkPlugin and today's AKS resource
+# provider picks Azure CNI Overlay ("If you don't specify --network-plugin, AKS defaults to Azure CNI Overlay",
+# https://learn.microsoft.com/azure/aks/azure-cni-overlay). The seeds (older CLI help) say kubenet, but every
+# seed walkthrough names its plugin. A workspace setting or environment variable chooses another default.
 DEFAULT_PLUGIN_SETTING = "aks.default_network_plugin"
 DEFAULT_PLUGIN_ENV = "AKSNET_AKS_DEFAULT_NETWORK_PLUGIN"
 DEFAULT_PLUGIN_CHOICES = ("kubenet", "overlay", "azure", "none")
@@ -65,8 +67,8 @@ def check_default_plugin(value: str) -> str:
 
 def default_network_plugin(setting: str | None) -> tuple[str, str | None]:
     """(plugin, mode) used when ``--network-plugin`` is omitted: ``$AKSNET_AKS_DEFAULT_NETWORK_PLUGIN`` wins,
-    then the workspace setting ``aks.default_network_plugin``, then kubenet."""
-    value = os.environ.get(DEFAULT_PLUGIN_ENV) or setting or "kubenet"
+    then the workspace setting ``aks.default_network_plugin``, then AKS's own default, Azure CNI Overlay."""
+    value = os.environ.get(DEFAULT_PLUGIN_ENV) or setting or "overlay"
     v = check_default_plugin(value)
     if v == "overlay":
         return "azure", "overlay"

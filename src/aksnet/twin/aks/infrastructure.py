@@ -26,6 +26,7 @@ from aksnet.twin.aks.defaults import (
     OUTBOUND_RULE_IDLE_TIMEOUT,
 )
 from aksnet.twin.arm import KIND_GROUP, Doc, deterministic_uuid, etag
+from aksnet.twin.network import private
 
 LB_NAME = "kubernetes"  # cloud-provider-azure: the cluster name "kubernetes" [CPA getAzureLoadBalancerName]
 BACKEND_POOL = "kubernetes"
@@ -112,7 +113,8 @@ def is_managed_outbound_ip(pip: Doc | None, kind: str | None = None) -> bool:
 
 
 def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_ip_ids: list[str],
-                         sku: str = "Standard") -> str:
+                         sku: str = "Standard", *, outbound_ports: int = 0,
+                         idle_timeout: int = OUTBOUND_RULE_IDLE_TIMEOUT) -> str:
     """The public Standard LB ``kubernetes``: backend pools ``kubernetes`` and ``aksOutboundBackendPool``, one
     frontend per outbound IP (named after the IP), outbound rule ``aksOutboundRule`` (All, TCP reset, idle 30,
     ports 0) [learn.microsoft.com/azure/aks/load-balancer-standard]. A Basic LB has no outbound rules (Standard
@@ -127,7 +129,7 @@ def create_load_balancer(tx: Transaction, node_rg: str, location: str, outbound_
         "outboundRules": [],
     }
     if frontends and sku == "Standard":
-        props["outboundRules"] = [outbound_rule(lb_id, outbound_ip_ids)]
+        props["outboundRules"] = [outbound_rule(lb_id, outbound_ip_ids, outbound_ports, idle_timeout)]
     network.put_load_balancer(tx, {"id": lb_id, "name": LB_NAME, "location": location,
                                    "sku": {"name": sku, "tier": "Regional"}, "properties": props})
     return lb_id
@@ -139,12 +141,14 @@ def outbound_frontend(public_ip_id: str) -> Doc:
             "properties": {"privateIPAllocationMethod": "Dynamic", "publicIPAddress": {"id": public_ip_id}}}
 
 
-def outbound_rule(lb_id: str, outbound_ip_ids: list[str]) -> Doc:
-    """``aksOutboundRule``: All protocols, TCP reset, idle 30 minutes, ports 0 (default allocation), over
+def outbound_rule(lb_id: str, outbound_ip_ids: list[str], outbound_ports: int = 0,
+                  idle_timeout: int = OUTBOUND_RULE_IDLE_TIMEOUT) -> Doc:
+    """``aksOutboundRule``: All protocols, TCP reset, idle 30 minutes and ports 0 (default allocation) unless
+    ``--load-balancer-idle-timeout``/``--load-balancer-outbound-ports`` say otherwise, over
     ``aksOutboundBackendPool``,
     one frontend per outbound IP (named after the IP) [learn.microsoft.com/azure/aks/load-balancer-standard]."""
     return {"name": OUTBOUND_RULE, "properties": {
-        "allocatedOutboundPorts": 0, "enableTcpReset": True, "idleTimeoutInMinutes": OUTBOUND_RULE_IDLE_TIMEOUT,
+        "allocatedOutboundPorts": outbound_ports, "enableTcpReset": True, "idleTimeoutInMinutes": idle_timeout,
         "protocol": "All", "backendAddressPool": {"id": f"{lb_id}/backendAddressPools/{OUTBOUND_POOL}"},
         "frontendIPConfigurations": [{"id": f"{lb_id}/frontendIPConfigurations/{pid.rsplit('/', 1)[-1]}"}
                                      for pid in outbound_ip_ids],
@@ -189,10 +193,11 @@ def set_outbound_ips(tx: Transaction, lb_id: str, outbound_ip_ids: list[str]) ->
 
 
 def create_nat_gateway(tx: Transaction, node_rg: str, location: str, outbound_ip_ids: list[str],
-                       subnet_id: str) -> str:
-    """managedNATGateway: a NAT gateway with the managed IPs, attached to the managed subnet."""
+                       subnet_id: str, idle_timeout: int = 4) -> str:
+    """managedNATGateway: a NAT gateway with the managed IPs (idle timeout 4 minutes unless
+    ``--nat-gateway-idle-timeout``), attached to the managed subnet."""
     doc = network.create_nat_gateway(tx, node_rg, NAT_GATEWAY_NAME, location=location,
-                                     public_ip_ids=outbound_ip_ids)
+                                     public_ip_ids=outbound_ip_ids, idle_timeout=idle_timeout)
     network.associate_subnet(tx, subnet_id, nat_gateway_id=doc["id"])
     return str(doc["id"])
 
@@ -235,7 +240,7 @@ def create_private_endpoint(tx: Transaction, *, node_rg: str, location: str, clu
     if zone == "system":
         zone_name = private_fqdn.split(".", 1)[1]
         zone_id = network.network_id(node_rg, "privateDnsZones", zone_name)
-        _put_zone(tx, zone_id, zone_name)
+        private.put_zone(tx, zone_id, zone_name, record_sets=2)
     else:
         zone_id = zone_setting
         parsed = parse_resource_id(zone_id)
@@ -247,17 +252,6 @@ def create_private_endpoint(tx: Transaction, *, node_rg: str, location: str, clu
     _put_record(tx, zone_id, label, ip)
     _put_link(tx, zone_id, vnet_id)
     return pe_id, ip
-
-
-def _put_zone(tx: Transaction, zone_id: str, zone_name: str) -> None:
-    tx.put(names.KIND_PRIVATE_DNS_ZONE, zone_id, {
-        "id": zone_id, "name": zone_name, "type": "Microsoft.Network/privateDnsZones", "location": "global",
-        "etag": deterministic_uuid("zone-etag", zone_id.lower()),
-        "properties": {"provisioningState": "Succeeded", "maxNumberOfRecordSets": 25000,
-                       "maxNumberOfVirtualNetworkLinks": 1000,
-                       "maxNumberOfVirtualNetworkLinksWithRegistration": 100, "numberOfRecordSets": 2,
-                       "numberOfVirtualNetworkLinks": 1, "numberOfVirtualNetworkLinksWithRegistration": 0},
-    })
 
 
 def _put_record(tx: Transaction, zone_id: str, label: str, ip: str) -> None:
@@ -273,13 +267,7 @@ def _put_record(tx: Transaction, zone_id: str, label: str, ip: str) -> None:
 
 def _put_link(tx: Transaction, zone_id: str, vnet_id: str) -> None:
     link_name = deterministic_uuid("link", zone_id.lower(), vnet_id.lower()).replace("-", "")[:24]
-    rid = f"{zone_id}/virtualNetworkLinks/{link_name}"
-    tx.put(names.KIND_PRIVATE_DNS_LINK, rid, {
-        "id": rid, "name": link_name, "type": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
-        "location": "global", "etag": deterministic_uuid("link-etag", rid.lower()),
-        "properties": {"provisioningState": "Succeeded", "registrationEnabled": False,
-                       "virtualNetwork": {"id": vnet_id}, "virtualNetworkLinkState": "Completed"},
-    })
+    private.put_vnet_link(tx, zone_id, link_name, vnet_id)
 
 
 def cluster_resource_id(resource_group: str, name: str) -> str:

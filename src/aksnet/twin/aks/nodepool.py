@@ -12,7 +12,7 @@ from aksnet.errors import AzCliError, AzureError
 from aksnet.store import Transaction
 from aksnet.twin.aks import context, pools, validation_cli
 from aksnet.twin.aks.create import finish, pool_profile
-from aksnet.twin.aks.defaults import DEFAULT_NODE_COUNT, DEFAULT_VM_SIZE, default_max_pods
+from aksnet.twin.aks.defaults import DEFAULT_MAX_SURGE, DEFAULT_NODE_COUNT, DEFAULT_VM_SIZE, default_max_pods
 from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
 from aksnet.twin.aks.scale import check_capacity, set_pool_count
 from aksnet.twin.arm import Doc, etag
@@ -65,7 +65,7 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     validation_cli.validate_nodepool_name(name)
     validation_cli.validate_subnet_id(vnet_subnet_id, "--vnet-subnet-id")
     validation_cli.validate_subnet_id(pod_subnet_id, "--pod-subnet-id")
-    surge = validation_cli.validate_max_surge(max_surge) or "1"
+    surge = validation_cli.validate_max_surge(max_surge) or DEFAULT_MAX_SURGE
     profiles = cluster["properties"]["agentPoolProfiles"]
     if any(p["name"] == name for p in profiles):
         raise AzCliError("ClientRequestError",
@@ -75,10 +75,7 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     if len(profiles) >= MAX_AGENT_POOLS:
         raise AzureError("InvalidParameter", f"A cluster can have at most {MAX_AGENT_POOLS} agent pools.",
                          "agentPoolProfiles")
-    mode_v = {"system": "System", "user": "User"}.get(mode.lower())
-    if mode_v is None:
-        raise AzCliError("InvalidArgumentValueError",
-                         f"argument --mode: invalid choice: '{mode}' (choose from 'System', 'User')", 2)
+    mode_v = validation_cli.validate_enum(mode, ("System", "User"), "--mode") or "User"
     fl = pools.cluster_flavour(cluster)
     np_ = cluster["properties"]["networkProfile"]
     if pod_subnet_id and np_["networkPlugin"] != "azure":

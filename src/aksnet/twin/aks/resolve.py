@@ -24,21 +24,13 @@ from aksnet.twin.aks.defaults import (
 from aksnet.twin.aks.spec import ClusterRequest, ClusterSpec
 
 
-def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None) -> ClusterSpec:
-    """Apply az's client-side rules and AKS's defaults; raise AzCliError/AzureError on the first violation."""
-    plugin = cli.validate_enum(req.network_plugin, cli.NETWORK_PLUGINS, "--network-plugin")
-    mode = cli.validate_enum(req.network_plugin_mode, cli.NETWORK_PLUGIN_MODES, "--network-plugin-mode")
-    policy = cli.validate_network_policy(req.network_policy)
-    dataplane = cli.validate_enum(req.network_dataplane, cli.NETWORK_DATAPLANES, "--network-dataplane")
-    sku = cli.validate_load_balancer_sku(req.load_balancer_sku) or "standard"
-    outbound = cli.validate_outbound_type(req.outbound_type) or "loadBalancer"
-    cli.validate_subnet_id(req.vnet_subnet_id, "--vnet-subnet-id")
-    cli.validate_subnet_id(req.pod_subnet_id, "--pod-subnet-id")
-    cli.validate_cidr_format(req.pod_cidr, "pod_cidr")
-    cli.validate_cidr_format(req.service_cidr, "service_cidr")
-    cli.validate_dns_ip_format(req.dns_service_ip)
-    cli.validate_dns_prefix(req.dns_name_prefix)
-    if policy is not None and plugin is None:
+def _plugin_and_mode(req: ClusterRequest, plugin: str | None, mode: str | None, policy: str | None,
+                     default_plugin_setting: str | None) -> tuple[str, str | None]:
+    """The network plugin and mode after az's plugin rules (managed_cluster_decorator ``_get_network_plugin``):
+    pod/service CIDR, DNS service IP or a policy need an explicit plugin (RequiredArgumentMissingError); only
+    a bare create gets AKS's default; a pod CIDR needs overlay or kubenet; a pod subnet needs azure; overlay
+    needs azure and no pod subnet (the RP's InvalidNetworkPluginMode)."""
+    if plugin is None and (policy is not None or req.pod_cidr or req.service_cidr or req.dns_service_ip):
         raise AzCliError("RequiredArgumentMissingError", cli.MSG_POLICY_NEEDS_PLUGIN)
     if plugin is None:
         plugin, default_mode = default_network_plugin(default_plugin_setting)
@@ -55,16 +47,37 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
         raise AzureError("InvalidNetworkPluginMode",
                          "Network plugin mode overlay can't be used with a pod subnet (podSubnetID).",
                          "networkProfile.networkPluginMode")
+    return plugin, mode
+
+
+def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None) -> ClusterSpec:
+    """Apply az's client-side rules and AKS's defaults; raise AzCliError/AzureError on the first violation."""
+    plugin = cli.validate_enum(req.network_plugin, cli.NETWORK_PLUGINS, "--network-plugin")
+    mode = cli.validate_enum(req.network_plugin_mode, cli.NETWORK_PLUGIN_MODES, "--network-plugin-mode")
+    policy = cli.validate_network_policy(req.network_policy)
+    dataplane = cli.validate_enum(req.network_dataplane, cli.NETWORK_DATAPLANES, "--network-dataplane")
+    sku = cli.validate_load_balancer_sku(req.load_balancer_sku) or "standard"
+    outbound = cli.validate_outbound_type(req.outbound_type) or "loadBalancer"
+    cli.validate_subnet_id(req.vnet_subnet_id, "--vnet-subnet-id")
+    cli.validate_subnet_id(req.pod_subnet_id, "--pod-subnet-id")
+    cli.validate_cidr_format(req.pod_cidr, "pod_cidr")
+    cli.validate_cidr_format(req.service_cidr, "service_cidr")
+    cli.validate_dns_ip_format(req.dns_service_ip)
+    cli.validate_dns_prefix(req.dns_name_prefix)
+    plugin, mode = _plugin_and_mode(req, plugin, mode, policy, default_plugin_setting)
     ranges = cli.validate_ip_ranges(req.api_server_authorized_ip_ranges)
     cli.validate_private_cluster(req.enable_private_cluster, sku, req.disable_public_fqdn, req.private_dns_zone,
                                  ranges)
     outbound_ips = cli.validate_outbound_ips(req.load_balancer_outbound_ips)
     cli.validate_managed_ip_count(req.load_balancer_managed_outbound_ip_count)
     cli.validate_nat_ip_count(req.nat_gateway_managed_outbound_ip_count)
+    cli.validate_outbound_tuning(req.load_balancer_outbound_ports, req.load_balancer_idle_timeout,
+                                 req.nat_gateway_idle_timeout)
     cli.validate_outbound_combination(
         outbound, sku, req.vnet_subnet_id,
-        lb_ip_flags=req.load_balancer_managed_outbound_ip_count is not None or bool(outbound_ips),
-        nat_flags=req.nat_gateway_managed_outbound_ip_count is not None)
+        lb_ip_flags=req.load_balancer_managed_outbound_ip_count is not None or bool(outbound_ips)
+        or req.load_balancer_outbound_ports is not None or req.load_balancer_idle_timeout is not None,
+        nat_flags=req.nat_gateway_managed_outbound_ip_count is not None or req.nat_gateway_idle_timeout is not None)
     if req.load_balancer_managed_outbound_ip_count is not None and outbound_ips:
         raise AzCliError("MutuallyExclusiveArgumentError",
                          "Please specify only one of --load-balancer-managed-outbound-ip-count, "
@@ -73,6 +86,8 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
     surge = cli.validate_max_surge(req.max_surge) or DEFAULT_MAX_SURGE
     count = DEFAULT_NODE_COUNT if req.node_count is None else req.node_count
     cli.validate_autoscaler(req.enable_cluster_autoscaler, count, req.min_count, req.max_count)
+    if dataplane == "cilium" and policy is None:
+        policy = "cilium"  # az sets networkPolicy cilium with the Cilium dataplane (managed_cluster_decorator)
     fl = flavour(plugin, mode, req.pod_subnet_id)
     pod_cidr = req.pod_cidr or (DEFAULT_POD_CIDR if fl in ("kubenet", "overlay") else None)
     if fl in ("azure", "podsubnet"):
@@ -95,4 +110,6 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
         disable_public_fqdn=req.disable_public_fqdn,
         min_count=req.min_count if req.enable_cluster_autoscaler else None,
         max_count=req.max_count if req.enable_cluster_autoscaler else None,
+        lb_outbound_ports=req.load_balancer_outbound_ports, lb_idle_timeout=req.load_balancer_idle_timeout,
+        nat_idle_timeout=req.nat_gateway_idle_timeout,
     )

@@ -33,6 +33,10 @@ class ClusterRequest:
     load_balancer_managed_outbound_ip_count: int | None = None
     load_balancer_outbound_ips: str | None = None
     nat_gateway_managed_outbound_ip_count: int | None = None
+    load_balancer_outbound_ports: int | None = None
+    load_balancer_idle_timeout: int | None = None
+    nat_gateway_idle_timeout: int | None = None
+    assign_identity: str | None = None  # a user-assigned identity's resource ID (--assign-identity)
     enable_private_cluster: bool = False
     private_dns_zone: str | None = None
     disable_public_fqdn: bool = False
@@ -75,6 +79,9 @@ class ClusterSpec:
     disable_public_fqdn: bool = False
     min_count: int | None = None  # cluster autoscaler bounds (None: autoscaler off)
     max_count: int | None = None
+    lb_outbound_ports: int | None = None  # None: the default allocation (shown as null, rule ports 0)
+    lb_idle_timeout: int | None = None  # None: 30 minutes on the outbound rule
+    nat_idle_timeout: int | None = None  # None: 4 minutes
     warnings: tuple[str, ...] = field(default=())
 
     @property

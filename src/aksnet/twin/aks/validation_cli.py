@@ -87,13 +87,14 @@ def _err(message: str, kind: str = "InvalidArgumentValueError", exit_code: int =
 
 
 def validate_enum(value: str | None, allowed: Sequence[str], flag: str) -> str | None:
-    """az's enum arguments (``get_enum_type``): case-insensitive; a usage error (exit 2) otherwise."""
+    """az's enum arguments (``get_enum_type``): case-insensitive; a usage error (exit 2) otherwise, in the words
+    of azure-cli core's ``AzCliCommandParser._check_value`` (the az front end adds the command name)."""
     if value is None:
         return None
     for a in allowed:
         if a.lower() == value.lower():
             return a
-    raise _err(f"argument {flag}: invalid choice: '{value}' (choose from {', '.join(repr(a) for a in allowed)})",
+    raise _err(f"'{value}' is not a valid value for '{flag}'. Allowed values: {', '.join(allowed)}.",
                "InvalidArgumentValueError", 2)
 
 
@@ -104,6 +105,21 @@ def validate_network_policy(value: str | None) -> str | None:
     if value != value.lower():
         raise _err(MSG_POLICY_LOWERCASE)
     return validate_enum(value, NETWORK_POLICIES, "--network-policy")
+
+
+def validate_outbound_tuning(outbound_ports: int | None, lb_idle: int | None, nat_idle: int | None) -> None:
+    """azure-cli acs ``_validators``: ``validate_load_balancer_outbound_ports`` (a multiple of 8 in
+    [0, 64000]), ``validate_load_balancer_idle_timeout`` ([4, 100]) and the NAT gateway's idle timeout
+    ([4, 120], the range its help states)."""
+    if outbound_ports is not None:
+        if outbound_ports % 8 != 0:
+            raise _err("--load-balancer-allocated-ports must be a multiple of 8")
+        if not 0 <= outbound_ports <= 64000:
+            raise _err("--load-balancer-allocated-ports must be in the range [0,64000]")
+    if lb_idle is not None and not 4 <= lb_idle <= 100:
+        raise _err("--load-balancer-idle-timeout must be in the range [4,100]")
+    if nat_idle is not None and not 4 <= nat_idle <= 120:
+        raise _err("--nat-gateway-idle-timeout must be in the range [4,120]")
 
 
 def validate_subnet_id(value: str | None, flag: str) -> str | None:

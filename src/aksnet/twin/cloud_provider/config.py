@@ -46,6 +46,7 @@ INTERNAL_LB = CLUSTER_NAME + "-internal"
 BACKEND_POOL = CLUSTER_NAME
 TAG_SERVICE = "k8s-azure-service"
 TAG_CLUSTER = "k8s-azure-cluster-name"
+TAG_DNS_LABEL_SERVICE = "k8s-azure-dns-label-service"  # the Service that set the DNS label of a user-created IP
 RULE_PREFIX = "k8s-azure-lb"
 MIN_PRIORITY = 500
 MAX_PRIORITY = 4096

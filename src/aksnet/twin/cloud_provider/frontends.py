@@ -29,6 +29,7 @@ from aksnet.twin.cloud_provider.config import (
     INTERNAL_LB,
     PUBLIC_LB,
     TAG_CLUSTER,
+    TAG_DNS_LABEL_SERVICE,
     TAG_SERVICE,
     ConfigError,
     ServiceLB,
@@ -116,6 +117,8 @@ def _public_frontend(tx: Transaction, info: ClusterInfo, svc: ServiceLB, plan: F
         _check_unused(pip, info)
         if _is_managed(pip):
             _want(plan, rg, str(pip["name"]), svc)
+        elif svc.dns_label is not None:
+            _label_user_pip(tx, pip, svc)
         return pid.lower(), pid
     name = svc.pip_name or svc.managed_pip_name
     pid = pip_mod.public_ip_id(rg, name)
@@ -123,11 +126,37 @@ def _public_frontend(tx: Transaction, info: ClusterInfo, svc: ServiceLB, plan: F
     if existing is None or _is_managed(existing) or pid.lower() in plan.public_ips:
         _want(plan, rg, name, svc)
     elif svc.dns_label is not None:
-        raise ConfigError(f"{svc.key}: the DNS label annotation cannot be applied to the user-created public IP "
-                          f"{name}")
+        _label_user_pip(tx, existing, svc)
     if existing is not None:
         _check_unused(existing, info)
     return pid.lower(), str(existing["id"]) if existing is not None else pid
+
+
+def _label_user_pip(tx: Transaction, pip: Doc, svc: ServiceLB) -> None:
+    """``azure-dns-label-name`` on a public IP the user created (named by ``azure-pip-name`` or
+    ``loadBalancerIP``): cloud-provider-azure's ``reconcileDNSSettings`` sets the label when the IP has none (and
+    records the Service in the ``k8s-azure-dns-label-service`` tag), keeps an equal one, refuses a different
+    label or a label another Service set, and clears it for an empty annotation
+    (kubernetes-sigs/cloud-provider-azure pkg/provider/azure_loadbalancer.go)."""
+    tags = pip.setdefault("tags", {})
+    owner = tags.get(TAG_DNS_LABEL_SERVICE)
+    name = str(pip["name"])
+    if owner and owner.lower() != svc.key.lower():
+        raise ConfigError(f"ensurePublicIPExists for service({svc.key}): pip({name}) - there is an existing service "
+                          f"{owner} consuming the DNS label on the public IP, so the service cannot set the DNS label "
+                          "annotation with this value")
+    current = ((pip.get("properties") or {}).get("dnsSettings") or {}).get("domainNameLabel")
+    if not svc.dns_label:
+        if current:
+            tags.pop(TAG_DNS_LABEL_SERVICE, None)
+            pip_mod.set_public_ip_dns_label(tx, pip, "")
+        return
+    if current and current.lower() != svc.dns_label.lower():
+        raise ConfigError(f"ensurePublicIPExists for service({svc.key}): pip({name}) - there is an existing DNS label "
+                          f"{current} on the public IP")
+    if not current:
+        tags[TAG_DNS_LABEL_SERVICE] = svc.key
+        pip_mod.set_public_ip_dns_label(tx, pip, svc.dns_label)
 
 
 def _check_unused(pip: Doc, info: ClusterInfo) -> None:

@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from aksnet.errors import AksnetError
+from aksnet.errors import AksnetError, KubeError
+from aksnet.io.manifests import MAX_DEPTH, decode_text, nesting_depth
 
 Values = dict[str, Any]
 
@@ -139,13 +140,21 @@ def parse_set(expr: str, base: Values | None = None, string: bool = False) -> Va
 def load_values_file(path: str) -> Values:
     """``-f FILE``: a YAML mapping (helm: ``failed to parse FILE: …`` for anything else)."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except OSError:
         raise HelmError(f"open {path}: no such file or directory") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = yaml.safe_load(decode_text(raw, path))
+        if nesting_depth(data) > MAX_DEPTH:
+            raise RecursionError
+    except KubeError as exc:  # not UTF-8: go-yaml's text, as helm prints it
+        text = exc.render().split("error converting YAML to JSON: ", 1)[-1]
+        raise HelmError(f"failed to parse {path}: error converting YAML to JSON: {text}") from None
+    except RecursionError:
+        raise HelmError(f"failed to parse {path}: error converting YAML to JSON: yaml: exceeded max depth of "
+                        f"{MAX_DEPTH}") from None
+    except (yaml.YAMLError, ValueError) as exc:
         raise HelmError(f"failed to parse {path}: error converting YAML to JSON: {exc}") from None
     if data is None:
         return {}

@@ -20,7 +20,7 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import defaults, ingress_webhook, limits, naming, objects, schema, services, validation
+from aksnet.twin.kube import crd, defaults, ingress_webhook, limits, naming, objects, schema, services, validation
 from aksnet.twin.kube.apply_merge import (
     LAST_APPLIED,
     ordered,
@@ -35,7 +35,7 @@ from aksnet.twin.kube.schema import ResourceType
 Doc = dict[str, Any]
 
 GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
-                              "NetworkPolicy", "Ingress", "IngressClass", "Pod"})
+                              "NetworkPolicy", "Ingress", "IngressClass", "Pod", "CustomResourceDefinition"})
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
@@ -109,6 +109,9 @@ class ApiServer:
         self.tx = tx
         self.cluster_id = cluster_id
         self.objs: ClusterObjects = objects.open_objects(tx, cluster_id)
+        # the types this command can name: built-in ones and those of the CRDs established before it began
+        # (kubectl maps every manifest before it sends any, so a CR cannot ride along with its CRD)
+        self.types: schema.Registry = crd.registry(self.objs.docs(crd.STORE_KIND))
 
     # -- decoding ----------------------------------------------------------------------------------
     def resolve(self, doc: Doc, source: str) -> ResourceType:
@@ -120,7 +123,7 @@ class ApiServer:
                 + (f"[{', '.join(m + ' not set' for m in missing)}]" if len(missing) > 1 else f"{missing[0]} not set")
                 + "; if you choose to ignore these errors, turn validation off with --validate=false"
             )
-        rt = schema.lookup_gvk(str(doc["apiVersion"]), str(doc["kind"]))
+        rt = self.types.lookup_gvk(str(doc["apiVersion"]), str(doc["kind"]))
         if rt is None:
             raise mapping_not_found(doc, source)
         return rt
@@ -209,6 +212,8 @@ class ApiServer:
         if rt.kind == "Node" and old is None:
             raise ApiError("Forbidden", 'nodes is forbidden: nodes register themselves; add nodes with '
                                         '"az aks scale" or "az aks nodepool add"')
+        if rt.custom or rt.kind == "CustomResourceDefinition":
+            return self._admit_extension(rt, doc, old)
         if rt.kind == "Service":
             return self._admit_service(doc, old)
         defaults.apply_defaults(rt.kind, doc)
@@ -224,6 +229,39 @@ class ApiServer:
                 raise ApiError("BadRequest", denied)
         return doc
 
+    def _admit_extension(self, rt: ResourceType, doc: Doc, old: Doc | None) -> Doc:
+        """A custom resource (metadata rules only: its schema's value rules are not checked) or a CRD (its own
+        validation, then the naming controller's status)."""
+        errs = validation.validate_metadata(doc.get("metadata") or {}, False)
+        if not rt.custom:
+            errs += crd.validate_crd(doc)
+            if old is not None:
+                errs += crd.validate_crd_update(doc, old)
+        if errs:
+            raise validation.invalid_error(rt.kind, doc["metadata"].get("name", ""), errs)
+        if rt.custom and old is None and rt.defaults_json:
+            # structural schema defaulting of absent top-level fields (a status default is how Gateway API CRDs
+            # show "Waiting for controller" until a controller writes status)
+            for field, value in json.loads(rt.defaults_json).items():
+                doc.setdefault(field, value)
+        if not rt.custom:
+            doc.setdefault("spec", {}).setdefault("names", {}).setdefault(
+                "singular", str(doc["spec"]["names"].get("kind", "")).lower())
+            doc["status"] = crd.established_status(doc, self._crd_names(doc))
+        return doc
+
+    def _crd_names(self, doc: Doc) -> dict[str, str]:
+        """Names served in ``doc``'s group by other CRDs: name → the CRD serving it."""
+        taken: dict[str, str] = {}
+        for other in self.objs.docs(crd.STORE_KIND):
+            if other["spec"].get("group") != doc["spec"].get("group"):
+                continue
+            names = (other.get("status") or {}).get("acceptedNames") or {}
+            for n in (names.get("plural"), names.get("singular"), *(names.get("shortNames") or [])):
+                if n:
+                    taken[n] = other["metadata"]["name"]
+        return taken
+
     def _admit_service(self, doc: Doc, old: Doc | None) -> Doc:
         admitted: Doc = services.admit_service(self.tx, self.cluster_id, doc, old)
         return admitted
@@ -234,7 +272,7 @@ class ApiServer:
         if old is None:
             meta["uid"] = deterministic_uuid("k8s-uid", self.objs.scope, rt.store_kind, doc_key(rt, doc), rv)
             meta["creationTimestamp"] = self.objs.timestamp()
-            if rt.kind in GENERATION_KINDS:
+            if rt.kind in GENERATION_KINDS or rt.custom:
                 meta["generation"] = 1
         else:
             om = old["metadata"]
@@ -243,13 +281,13 @@ class ApiServer:
                     meta[k] = om[k]
             meta["uid"] = om["uid"]
             meta["creationTimestamp"] = om["creationTimestamp"]
-            if rt.kind in GENERATION_KINDS:
+            if rt.kind in GENERATION_KINDS or rt.custom:
                 gen = int(om.get("generation", 1))
                 meta["generation"] = gen + 1 if doc.get("spec") != old.get("spec") else gen
             if "status" in old and "status" not in doc:
                 doc["status"] = old["status"]
         meta["resourceVersion"] = rv
-        doc["apiVersion"], doc["kind"] = rt.api_version, rt.kind
+        doc["apiVersion"], doc["kind"] = rt.stored_api_version, rt.kind
 
     def store(self, rt: ResourceType, doc: Doc, old: Doc | None = None) -> Doc:
         """Write an already admitted document with fresh server metadata."""
@@ -324,8 +362,11 @@ class ApiServer:
 
     def replace(self, doc: Doc) -> Outcome:
         """PUT of a complete object (label, annotate, scale, edits by other controllers)."""
-        rt = schema.BY_STORE_KIND[f"k8s:{doc['apiVersion'].rsplit('/', 1)[0] if '/' in doc['apiVersion'] else 'core'}"
-                                  f"/{doc['kind']}"]
+        found = self.types.by_store_kind(
+            f"k8s:{doc['apiVersion'].rsplit('/', 1)[0] if '/' in doc['apiVersion'] else 'core'}/{doc['kind']}")
+        if found is None:
+            raise mapping_not_found(doc, "STDIN")
+        rt = found
         meta = doc["metadata"]
         if not meta.get("name"):
             raise KubeError("error: resource name may not be empty")
@@ -338,7 +379,7 @@ class ApiServer:
         if rt.kind == "Node":
             body.setdefault("status", copy.deepcopy(live.get("status")))
         admitted = self._admit(rt, body, live)
-        if "status" in live and rt.kind != "Node":
+        if "status" in live and rt.kind not in ("Node", "CustomResourceDefinition"):
             admitted["status"] = copy.deepcopy(live["status"])
         if same_object(admitted, live):
             return Outcome(rt, live, "unchanged")
@@ -354,8 +395,12 @@ class ApiServer:
             raise ApiError("Forbidden", 'nodes is forbidden: remove nodes with "az aks scale" or "az aks '
                                         'nodepool delete"')
         self._remove(rt, doc, orphan)
+        if rt.kind == "CustomResourceDefinition" and not rt.custom:
+            for other in crd.custom_types([doc])[:1]:
+                for d in list(self.objs.docs(other.store_kind)):
+                    self._remove(other, d)
         if rt.kind == "Namespace":
-            for other in schema.RESOURCE_TYPES:
+            for other in self.types.preferred():
                 if other.namespaced:
                     for d in list(self.objs.docs(other.store_kind)):
                         if d["metadata"].get("namespace") == name:
@@ -365,7 +410,7 @@ class ApiServer:
     def _remove(self, rt: ResourceType, doc: Doc, orphan: bool = False) -> None:
         if not self.objs.delete(rt.store_kind, doc_key(rt, doc)):
             return
-        if rt.kind == "Service":
+        if rt.kind == "Service" and not rt.custom:
             services.release_service(self.tx, self.cluster_id, doc)
         uid = doc["metadata"].get("uid")
         if uid and rt.kind in ("ReplicaSet", "DaemonSet", "Job"):

@@ -17,6 +17,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from aksnet.io import gateway_api_bundle
+from aksnet.rules import gateway_api
 from aksnet.store import Transaction
 from aksnet.twin.kube import apiserver, netinfo, schema
 from aksnet.twin.kube.apiserver import ApiServer
@@ -196,3 +198,18 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
         if api.find(rt, doc["metadata"]["namespace"], doc["metadata"]["name"]) is None:
             api.create(doc)
     ensure_service_accounts(api)
+    ensure_gateway_api_crds(api, cluster)
+
+
+def ensure_gateway_api_crds(api: ApiServer, cluster: dict[str, Any]) -> None:
+    """The managed Gateway API installation: with ``ingressProfile.gatewayAPI.installation`` Standard, AKS
+    installs the standard channel's CRDs and puts back any that was deleted (learn.microsoft.com/azure/aks/
+    managed-gateway-api); CRDs a user installed already are kept as they are."""
+    installation = (((cluster.get("properties") or {}).get("ingressProfile") or {}).get("gatewayAPI") or {}).get(
+        "installation")
+    if installation != gateway_api.MANAGED_INSTALLATION_STANDARD:
+        return
+    rt = schema.BY_KIND["CustomResourceDefinition"]
+    for doc in gateway_api_bundle.standard_install():
+        if api.find(rt, None, doc["metadata"]["name"]) is None:
+            api.create(doc)

@@ -35,6 +35,7 @@ from aksnet.twin.network.nat_gateway import (
     get_nat_gateway,
     list_nat_gateways,
     nat_gateway_id,
+    update_nat_gateway,
 )
 from aksnet.twin.network.nic import (
     attach_nic_to_vm,
@@ -84,6 +85,8 @@ from aksnet.twin.network.route_table import (
     get_route_table,
     list_route_tables,
     route_table_id,
+    update_route,
+    update_route_table,
     upsert_route,
 )
 from aksnet.twin.network.subnet import (
@@ -174,7 +177,10 @@ __all__ = [
     "subnet_id",
     "subnet_ipv4_prefix",
     "sync_peering",
+    "update_nat_gateway",
     "update_peering",
+    "update_route",
+    "update_route_table",
     "update_subnet",
     "update_vnet",
     "upsert_route",

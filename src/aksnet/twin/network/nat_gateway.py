@@ -25,6 +25,7 @@ from aksnet.twin.network.common import (
     ref,
     ref_ids,
     resolve_location,
+    set_tags,
     touch,
     validate_name,
 )
@@ -66,7 +67,15 @@ def create_nat_gateway(tx: Transaction, resource_group: str, name: str, *, locat
     doc["sku"] = {"name": "Standard"}
     if zones:
         doc["zones"] = list(zones)
-    pips = []
+    pips = [ref(p) for p in _attach_ips(tx, rid, public_ip_ids)]
+    doc["properties"].update({"idleTimeoutInMinutes": int(idle_timeout), "publicIpAddresses": pips})
+    tx.put(KIND_NAT_GATEWAY, rid, doc)
+    return doc
+
+
+def _attach_ips(tx: Transaction, rid: str, public_ip_ids: Sequence[str]) -> list[str]:
+    """Attach Standard public IPs to NAT gateway ``rid`` (Basic ones refused); their IDs as stored."""
+    out = []
     for pid in public_ip_ids:
         pip = pip_mod.get_public_ip(tx, pid)
         if pip.get("sku", {}).get("name") != "Standard":
@@ -75,8 +84,33 @@ def create_nat_gateway(tx: Transaction, resource_group: str, name: str, *, locat
                 f"NAT gateway {rid} cannot use public IP {pip['id']} because it is of Basic SKU.",
             )
         pip_mod.attach_public_ip(tx, pip["id"], "natGateway", rid)
-        pips.append(ref(pip["id"]))
-    doc["properties"].update({"idleTimeoutInMinutes": int(idle_timeout), "publicIpAddresses": pips})
+        out.append(pip["id"])
+    return out
+
+
+def update_nat_gateway(tx: Transaction, nat_gateway_id: str, *, idle_timeout: int | None = None,
+                       public_ip_ids: Sequence[str] | None = None, tags: dict[str, str] | None = None) -> Doc:
+    """``az network nat gateway update``: idle timeout (4–120) and the public IPs (replaced as a whole: the
+    old ones are released, the new ones attached, at most 16, Standard only)."""
+    doc = get_nat_gateway(tx, nat_gateway_id)
+    rid = doc["id"]
+    props = doc["properties"]
+    if idle_timeout is not None:
+        if not 4 <= int(idle_timeout) <= 120:
+            raise AzureError("InvalidIdleTimeoutInMinutes",
+                             f"Idle timeout {idle_timeout} of NAT gateway {rid} is out of the range [4, 120] minutes.")
+        props["idleTimeoutInMinutes"] = int(idle_timeout)
+    if public_ip_ids is not None:
+        if len(public_ip_ids) > MAX_PUBLIC_IPS:
+            raise AzureError("NatGatewayCannotHaveMoreThan16PublicIpAddresses",
+                             f"NAT gateway {rid} cannot have more than {MAX_PUBLIC_IPS} public IP addresses.")
+        for old in ref_ids(props.get("publicIpAddresses")):
+            if tx.get(KIND_PUBLIC_IP, old) is not None:
+                pip_mod.attach_public_ip(tx, old, "natGateway", None)
+        props["publicIpAddresses"] = [ref(p) for p in _attach_ips(tx, rid, public_ip_ids)]
+    if tags is not None:
+        set_tags(doc, tags)
+    touch(tx, doc)
     tx.put(KIND_NAT_GATEWAY, rid, doc)
     return doc
 

@@ -72,6 +72,31 @@ def create_route_table(tx: Transaction, resource_group: str, name: str, *, locat
     return doc
 
 
+def update_route_table(tx: Transaction, route_table_id: str, *, disable_bgp_route_propagation: bool | None = None,
+                       tags: dict[str, str] | None = None) -> Doc:
+    """``az network route-table update``: BGP route propagation and tags; the routes stay."""
+    doc = get_route_table(tx, route_table_id)
+    if disable_bgp_route_propagation is not None:
+        doc["properties"]["disableBgpRoutePropagation"] = disable_bgp_route_propagation
+    if tags is not None:
+        set_tags(doc, tags)
+    touch(tx, doc)
+    tx.put(KIND_ROUTE_TABLE, doc["id"], doc)
+    return doc
+
+
+def update_route(tx: Transaction, route_table_id: str, name: str, *, address_prefix: str | None = None,
+                 next_hop_type: str | None = None, next_hop_ip_address: str | None = None) -> Doc:
+    """``az network route-table route update``: the given fields over the stored route, checked as at create
+    (a next hop other than VirtualAppliance drops the stored next-hop IP, as az's generic update sends it)."""
+    current = get_route(tx, route_table_id, name)["properties"]
+    hop = next_hop_type or current["nextHopType"]
+    ip = next_hop_ip_address if next_hop_ip_address is not None else current.get("nextHopIpAddress")
+    if next_hop_type is not None and _next_hop_type(hop) != "VirtualAppliance" and next_hop_ip_address is None:
+        ip = None
+    return upsert_route(tx, route_table_id, name, address_prefix or current["addressPrefix"], hop, ip or None)
+
+
 def _next_hop_type(value: str) -> str:
     for t in NEXT_HOP_TYPES:
         if t.lower() == (value or "").lower():

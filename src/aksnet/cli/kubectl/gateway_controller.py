@@ -1,0 +1,37 @@
+"""The Gateway API controller's status writes after a kubectl command changed a cluster: it decodes the
+cluster's Gateway API objects (``aksnet.io.gateway_model``), asks ``aksnet.analyses.gateway_status`` for the
+status each handled object gets, and stores it through the status subresource. It lives here, not among the
+twin's controllers, because the semantics are the engine's and the twin sits below the engine. Must not decide
+anything itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aksnet.analyses.gateway_status import running_controllers, statuses
+from aksnet.io import gateway_model
+from aksnet.rules import gateway_api
+from aksnet.twin.kube import schema
+from aksnet.twin.kube.apiserver import ApiServer, write_status
+
+KINDS = ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant")
+
+
+def refresh(api: ApiServer) -> None:
+    """Write the status of every GatewayClass, Gateway and HTTPRoute a running controller handles."""
+    types = {k: api.types.by_store_kind(f"k8s:{gateway_api.GROUP}/{k}") for k in KINDS}
+    if not any(types[k] for k in ("GatewayClass", "Gateway", "HTTPRoute")):
+        return
+    docs: dict[str, list[dict[str, Any]]] = {k: api.list(rt) if rt else [] for k, rt in types.items()}
+    world = gateway_model.world(docs["GatewayClass"], docs["Gateway"], docs["HTTPRoute"], docs["ReferenceGrant"],
+                                api.list(schema.BY_KIND["Namespace"]), api.list(schema.BY_KIND["Service"]),
+                                api.list(schema.BY_KIND["Secret"]))
+    by_key = {(k, d["metadata"].get("namespace", ""), d["metadata"]["name"]): d
+              for k in ("GatewayClass", "Gateway", "HTTPRoute") for d in docs[k]}
+    generations = {key: int(d["metadata"].get("generation", 1)) for key, d in by_key.items()}
+    previous = {key: d.get("status") or {} for key, d in by_key.items()}
+    for key, status in statuses(world, running_controllers(), generations, previous, api.objs.timestamp()).items():
+        rt, doc = types[key[0]], by_key.get(key)
+        if rt is not None and doc is not None:
+            write_status(api.objs, rt, doc, status)

@@ -1,0 +1,179 @@
+"""Gateway API documents (as the API server stores them) → ``aksnet.model.gateway``, with the defaults the
+CRDs' schemas give (a match without path is PathPrefix ``/``, a backendRef weighs 1, a parentRef is a
+Gateway, allowedRoutes.namespaces.from is Same). Decides no semantics.
+
+Source: kubernetes-sigs/gateway-api v1.2.1 ``apis/v1/*_types.go`` (``+kubebuilder:default`` markers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from aksnet.model.gateway import (
+    BackendRef,
+    Filter,
+    Gateway,
+    GatewayClass,
+    GatewayWorld,
+    GrantFrom,
+    GrantTo,
+    HeaderChange,
+    HeaderMatch,
+    HTTPRoute,
+    Listener,
+    ObjectRef,
+    PathModifier,
+    ReferenceGrant,
+    RouteMatch,
+    RouteNamespaces,
+    RouteRule,
+)
+from aksnet.rules import gateway_api
+
+Doc = dict[str, Any]
+
+
+def _d(value: Any) -> Doc:
+    return value if isinstance(value, dict) else {}
+
+
+def _l(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def object_ref(raw: Doc, group: str, kind: str) -> ObjectRef:
+    """A reference with the schema's group and kind defaults."""
+    return ObjectRef(group=str(raw.get("group", group)), kind=str(raw.get("kind", kind)), name=str(raw.get("name", "")),
+                     namespace=str(raw.get("namespace") or ""), section_name=str(raw.get("sectionName") or ""),
+                     port=_int(raw.get("port")))
+
+
+def gateway_class(doc: Doc) -> GatewayClass:
+    meta = _d(doc.get("metadata"))
+    return GatewayClass(str(meta.get("name", "")), str(_d(doc.get("spec")).get("controllerName", "")),
+                        str(meta.get("creationTimestamp", "")))
+
+
+def _namespaces(raw: Doc) -> RouteNamespaces:
+    sel = _d(raw.get("selector"))
+    return RouteNamespaces(
+        from_=str(raw.get("from", "Same")),
+        match_labels=tuple(sorted((str(k), str(v)) for k, v in _d(sel.get("matchLabels")).items())),
+        match_expressions=tuple((str(e.get("key", "")), str(e.get("operator", "")),
+                                 tuple(str(v) for v in _l(e.get("values"))))
+                                for e in _l(sel.get("matchExpressions")) if isinstance(e, dict)),
+    )
+
+
+def listener(raw: Doc) -> Listener:
+    tls = _d(raw.get("tls"))
+    allowed = _d(raw.get("allowedRoutes"))
+    return Listener(
+        name=str(raw.get("name", "")), protocol=str(raw.get("protocol", "")), port=_int(raw.get("port")) or 0,
+        hostname=str(raw.get("hostname") or ""),
+        tls_mode=str(tls.get("mode", "Terminate")) if tls else "",
+        certificate_refs=tuple(object_ref(_d(r), "", "Secret") for r in _l(tls.get("certificateRefs"))),
+        namespaces=_namespaces(_d(allowed.get("namespaces"))),
+        kinds=tuple((str(_d(k).get("group", gateway_api.GROUP)), str(_d(k).get("kind", "")))
+                    for k in _l(allowed.get("kinds"))),
+    )
+
+
+def gateway(doc: Doc) -> Gateway:
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    return Gateway(str(meta.get("namespace", "")), str(meta.get("name", "")), str(spec.get("gatewayClassName", "")),
+                   tuple(listener(_d(raw)) for raw in _l(spec.get("listeners"))),
+                   str(meta.get("creationTimestamp", "")))
+
+
+def _header_change(raw: Doc) -> HeaderChange:
+    def pairs(key: str) -> tuple[tuple[str, str], ...]:
+        return tuple((str(_d(h).get("name", "")), str(_d(h).get("value", ""))) for h in _l(raw.get(key)))
+
+    return HeaderChange(pairs("set"), pairs("add"), tuple(str(n) for n in _l(raw.get("remove"))))
+
+
+def route_filter(raw: Doc) -> Filter:
+    kind = str(raw.get("type", ""))
+    if kind in ("RequestHeaderModifier", "ResponseHeaderModifier"):
+        key = kind[0].lower() + kind[1:]
+        return Filter(kind, headers=_header_change(_d(raw.get(key))))
+    if kind in ("RequestRedirect", "URLRewrite"):
+        body = _d(raw.get("requestRedirect" if kind == "RequestRedirect" else "urlRewrite"))
+        path = _d(body.get("path"))
+        modifier = None
+        if path:
+            ptype = str(path.get("type", ""))
+            value = path.get("replaceFullPath" if ptype == "ReplaceFullPath" else "replacePrefixMatch", "")
+            modifier = PathModifier(ptype, str(value))
+        return Filter(kind, scheme=str(body.get("scheme") or ""), hostname=str(body.get("hostname") or ""),
+                      path=modifier, port=_int(body.get("port")), status_code=_int(body.get("statusCode")) or 302)
+    if kind == "RequestMirror":
+        return Filter(kind, backend=object_ref(_d(_d(raw.get("requestMirror")).get("backendRef")), "", "Service"))
+    return Filter(kind)
+
+
+def _match(raw: Doc) -> RouteMatch:
+    path = _d(raw.get("path"))
+
+    def hm(key: str) -> tuple[HeaderMatch, ...]:
+        return tuple(HeaderMatch(str(_d(h).get("name", "")), str(_d(h).get("value", "")),
+                                 str(_d(h).get("type", "Exact"))) for h in _l(raw.get(key)))
+
+    return RouteMatch(path_type=str(path.get("type", "PathPrefix")), path=str(path.get("value", "/")),
+                      method=str(raw.get("method") or ""), headers=hm("headers"), query=hm("queryParams"))
+
+
+def _backend(raw: Doc) -> BackendRef:
+    weight = _int(raw.get("weight"))
+    return BackendRef(object_ref(raw, "", "Service"), 1 if weight is None else weight,
+                      tuple(route_filter(_d(f)) for f in _l(raw.get("filters"))))
+
+
+def _rule(raw: Doc) -> RouteRule:
+    matches = tuple(_match(_d(m)) for m in _l(raw.get("matches"))) or (RouteMatch(),)
+    backends = tuple(_backend(_d(b)) for b in _l(raw.get("backendRefs")))
+    return RouteRule(matches, tuple(route_filter(_d(f)) for f in _l(raw.get("filters"))), backends,
+                     str(raw.get("name") or ""))
+
+
+def http_route(doc: Doc) -> HTTPRoute:
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    rules = tuple(_rule(_d(r)) for r in _l(spec.get("rules"))) or (RouteRule((RouteMatch(),)),)
+    return HTTPRoute(str(meta.get("namespace", "")), str(meta.get("name", "")),
+                     tuple(object_ref(_d(p), gateway_api.GROUP, "Gateway") for p in _l(spec.get("parentRefs"))),
+                     tuple(str(h) for h in _l(spec.get("hostnames"))), rules, str(meta.get("creationTimestamp", "")))
+
+
+def reference_grant(doc: Doc) -> ReferenceGrant:
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    return ReferenceGrant(
+        str(meta.get("namespace", "")), str(meta.get("name", "")),
+        tuple(GrantFrom(str(_d(f).get("group", "")), str(_d(f).get("kind", "")), str(_d(f).get("namespace", "")))
+              for f in _l(spec.get("from"))),
+        tuple(GrantTo(str(_d(t).get("group", "")), str(_d(t).get("kind", "")), str(_d(t).get("name") or ""))
+              for t in _l(spec.get("to"))),
+    )
+
+
+def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc], grants: Iterable[Doc],
+          namespaces: Iterable[Doc], services: Iterable[Doc], secrets: Iterable[Doc]) -> GatewayWorld:
+    """One cluster's Gateway API objects and what they refer to."""
+    return GatewayWorld(
+        classes=tuple(gateway_class(d) for d in classes),
+        gateways=tuple(gateway(d) for d in gateways),
+        routes=tuple(http_route(d) for d in routes),
+        grants=tuple(reference_grant(d) for d in grants),
+        namespace_labels=tuple((str(_d(n.get("metadata")).get("name", "")), tuple(sorted(
+            (str(k), str(v)) for k, v in _d(_d(n.get("metadata")).get("labels")).items()))) for n in namespaces),
+        services=tuple((str(_d(s.get("metadata")).get("namespace", "")), str(_d(s.get("metadata")).get("name", "")),
+                        tuple(p for p in (_int(_d(port).get("port")) for port in _l(_d(s.get("spec")).get("ports")))
+                              if p is not None)) for s in services),
+        secrets=tuple((str(_d(s.get("metadata")).get("namespace", "")), str(_d(s.get("metadata")).get("name", "")),
+                       str(s.get("type", "Opaque"))) for s in secrets),
+    )

@@ -1,0 +1,168 @@
+"""Gateway API objects (gateway.networking.k8s.io) as frozen dataclasses: GatewayClass, Gateway with its
+listeners, HTTPRoute with its rules, matches, filters and backendRefs, and ReferenceGrant. Defaults of the
+CRDs' schemas are applied by the decoder (``aksnet.io.gateway_model``). Stdlib only; no semantics.
+
+Source: kubernetes-sigs/gateway-api v1.2.1 ``apis/v1/gateway_types.go``, ``httproute_types.go``,
+``shared_types.go``, ``apis/v1beta1/referencegrant_types.go``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """A reference by group, kind, namespace (empty: the referrer's) and name, as parentRefs, backendRefs and
+    certificateRefs are."""
+
+    group: str
+    kind: str
+    name: str
+    namespace: str = ""
+    section_name: str = ""
+    port: int | None = None
+
+
+@dataclass(frozen=True)
+class GatewayClass:
+    name: str
+    controller_name: str
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class RouteNamespaces:
+    """allowedRoutes.namespaces: ``from`` Same, All or Selector (``selector``: matchLabels, and matchExpressions
+    as (key, operator, values))."""
+
+    from_: str = "Same"
+    match_labels: tuple[tuple[str, str], ...] = ()
+    match_expressions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Listener:
+    name: str
+    protocol: str
+    port: int
+    hostname: str = ""
+    tls_mode: str = ""
+    certificate_refs: tuple[ObjectRef, ...] = ()
+    namespaces: RouteNamespaces = field(default_factory=RouteNamespaces)
+    kinds: tuple[tuple[str, str], ...] = ()  # allowedRoutes.kinds as (group, kind); empty: the protocol's
+
+
+@dataclass(frozen=True)
+class Gateway:
+    namespace: str
+    name: str
+    class_name: str
+    listeners: tuple[Listener, ...]
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    name: str
+    value: str
+    type: str = "Exact"
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    path_type: str = "PathPrefix"
+    path: str = "/"
+    method: str = ""
+    headers: tuple[HeaderMatch, ...] = ()
+    query: tuple[HeaderMatch, ...] = ()
+
+
+@dataclass(frozen=True)
+class HeaderChange:
+    """RequestHeaderModifier/ResponseHeaderModifier: set and add as (name, value), remove as names."""
+
+    set: tuple[tuple[str, str], ...] = ()
+    add: tuple[tuple[str, str], ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PathModifier:
+    type: str  # ReplaceFullPath | ReplacePrefixMatch
+    value: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One HTTPRouteFilter; the field of its type is set."""
+
+    type: str
+    headers: HeaderChange | None = None
+    scheme: str = ""
+    hostname: str = ""
+    path: PathModifier | None = None
+    port: int | None = None
+    status_code: int = 302
+    backend: ObjectRef | None = None  # RequestMirror
+
+
+@dataclass(frozen=True)
+class BackendRef:
+    ref: ObjectRef
+    weight: int = 1
+    filters: tuple[Filter, ...] = ()
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    matches: tuple[RouteMatch, ...]
+    filters: tuple[Filter, ...] = ()
+    backends: tuple[BackendRef, ...] = ()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class HTTPRoute:
+    namespace: str
+    name: str
+    parent_refs: tuple[ObjectRef, ...]
+    hostnames: tuple[str, ...]
+    rules: tuple[RouteRule, ...]
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class GrantFrom:
+    group: str
+    kind: str
+    namespace: str
+
+
+@dataclass(frozen=True)
+class GrantTo:
+    group: str
+    kind: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ReferenceGrant:
+    namespace: str
+    name: str
+    from_: tuple[GrantFrom, ...]
+    to: tuple[GrantTo, ...]
+
+
+@dataclass(frozen=True)
+class GatewayWorld:
+    """Everything the Gateway API semantics need of one cluster: its Gateway API objects, the labels of its
+    namespaces, the Services (namespace, name) → ports, and the Secrets (namespace, name) → type."""
+
+    classes: tuple[GatewayClass, ...] = ()
+    gateways: tuple[Gateway, ...] = ()
+    routes: tuple[HTTPRoute, ...] = ()
+    grants: tuple[ReferenceGrant, ...] = ()
+    namespace_labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    services: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
+    secrets: tuple[tuple[str, str, str], ...] = ()
