@@ -15,6 +15,7 @@ from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.rules import istio
+from aksnet.rules.kubernetes import CLUSTER_DOMAIN
 from aksnet.store import Transaction
 from aksnet.twin.arm import etag
 from aksnet.twin.controller_manager import reconcile_cluster
@@ -76,7 +77,7 @@ def render(revision: str) -> list[Doc]:
                                "spec": {"serviceAccountName": f"istiod-{revision}", "containers": [{
                                    "name": "discovery", "image": f"mcr.microsoft.com/oss/istio/pilot:{version}",
                                    "args": ["discovery", "--monitoringAddr=:15014", "--log_output_level=default:info",
-                                            "--domain", "cluster.local", "--keepaliveMaxServerConnectionAge", "30m"],
+                                            "--domain", CLUSTER_DOMAIN, "--keepaliveMaxServerConnectionAge", "30m"],
                                    "env": [{"name": "REVISION", "value": revision}],
                                    "ports": [{"containerPort": p, "name": n, "protocol": "TCP"} for p, n in (
                                        (8080, "http-debug"), (15010, "grpc-xds"), (15012, "tls-xds"),

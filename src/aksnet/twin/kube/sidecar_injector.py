@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from aksnet.rules import istio
+from aksnet.rules.kubernetes import CLUSTER_DOMAIN
 from aksnet.twin.kube import schema
 from aksnet.twin.kube.objects import ClusterObjects
 
@@ -55,7 +56,7 @@ def _proxy(revision: str) -> Doc:
     return {
         "name": istio.PROXY_CONTAINER,
         "image": f"mcr.microsoft.com/oss/istio/proxyv2:{version}-distroless",
-        "args": ["proxy", "sidecar", "--domain", "$(POD_NAMESPACE).svc.cluster.local", "--proxyLogLevel=warning",
+        "args": ["proxy", "sidecar", "--domain", f"$(POD_NAMESPACE).svc.{CLUSTER_DOMAIN}", "--proxyLogLevel=warning",
                  "--proxyComponentLogLevel=misc:error", "--log_output_level=default:info"],
         "env": [{"name": "PILOT_CERT_PROVIDER", "value": "istiod"},
                 {"name": "CA_ADDR", "value": f"{istio.istiod_name(revision)}.{istio.SYSTEM_NAMESPACE}.svc:15012"},
