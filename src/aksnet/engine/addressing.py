@@ -78,6 +78,7 @@ class Topology:
     host_network_pods: dict[str, list[k8s.Pod]] = field(default_factory=dict)  # node name → hostNetwork pods
     api_public_ip: dict[str, azure.ManagedCluster] = field(default_factory=dict)
     firewall_by_ip: dict[str, AzureFirewall] = field(default_factory=dict)  # private IP → Azure Firewall
+    firewall_by_public_ip: dict[str, AzureFirewall] = field(default_factory=dict)
 
     @property
     def cluster(self) -> azure.ManagedCluster | None:
@@ -99,6 +100,7 @@ class Topology:
         t.public_ip_by_address = {p.ip_address: p for p in twin.public_ips if p.ip_address}
         t.nat_gateways = {id_key(n.id): n for n in twin.nat_gateways}
         t.firewall_by_ip = {f.private_ip: f for f in twin.firewalls if f.private_ip}
+        t.firewall_by_public_ip = {ip: f for f in twin.firewalls for ip in f.public_ips}
         home = t.cluster_vnet_ids()
         for nic in sorted(twin.nics, key=lambda n: t.vnet_id_of_nic(n) not in home):
             t.nics[id_key(nic.id)] = nic
@@ -186,11 +188,15 @@ class Topology:
                 return nic, c
         return None
 
+    def firewall_vnet(self, fw: AzureFirewall) -> azure.VirtualNetwork | None:
+        """The VNet of the firewall's AzureFirewallSubnet."""
+        sid = next((c.subnet_id for c in fw.ip_configurations if c.subnet_id), None)
+        return self.vnet_of_subnet.get(id_key(sid)) if sid else None
+
     def firewall_in(self, ip: str, vnet_ids: set[IdKey]) -> AzureFirewall | None:
         """The Azure Firewall whose private IP is ``ip`` within ``vnet_ids`` (its AzureFirewallSubnet's VNet)."""
         fw = self.firewall_by_ip.get(ip)
-        sid = next((c.subnet_id for c in fw.ip_configurations if c.subnet_id), None) if fw else None
-        vnet = self.vnet_of_subnet.get(id_key(sid)) if sid else None
+        vnet = self.firewall_vnet(fw) if fw else None
         return fw if vnet is not None and id_key(vnet.id) in vnet_ids else None
 
     def owner_in(self, ip: str, scope: set[IdKey]) -> Owner:

@@ -47,3 +47,20 @@ def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str 
                else f"to a destination outside the private ranges, from the firewall's public IP {src}")
         hops.append(Hop(where, "snat", f"SNAT {pkt.src_ip} → {src}: {why}", out))
     return Step(tuple(hops), FORWARD, out, v.text)
+
+
+def inbound(firewall: AzureFirewall, pkt: Packet) -> Step:
+    """A flow from the internet to a public IP of the firewall: the first matching DNAT rule translates the
+    destination and the firewall SNATs the source to its private IP, so the reply comes back through it; no
+    DNAT rule → dropped [https://learn.microsoft.com/azure/firewall/tutorial-firewall-dnat;
+    https://learn.microsoft.com/azure/firewall/rule-processing]."""
+    where = f"Azure Firewall {firewall.name}"
+    d = engine.dnat(firewall, pkt.src_ip, pkt.dst_ip, pkt.dst_port, pkt.protocol)
+    if d is None:
+        rule = f"no DNAT rule matched {pkt.dst_ip}:{pkt.dst_port}/{pkt.protocol}: Azure Firewall denies by default"
+        return Step((Hop(where, "drop", rule, pkt),), DROP, pkt, f"{where}: {rule}")
+    translated = replace(pkt, dst_ip=d.address, dst_port=d.port)
+    out = replace(translated, src_ip=firewall.private_ip or pkt.src_ip)
+    return Step((Hop(where, "dnat", d.text, translated),
+                 Hop(where, "snat", f"SNAT {pkt.src_ip} → {out.src_ip}: DNATed traffic leaves from the firewall's "
+                                    "private IP (the reply returns through the firewall)", out)), FORWARD, out, d.text)

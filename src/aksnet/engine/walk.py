@@ -403,7 +403,7 @@ class Walker:
                                       pkt.dst_ip, pkt.dst_port, pkt.src_ip), "kube-apiserver answers")
         firewall = self.topo.firewall_in(target, scope)
         if firewall is not None:
-            self._firewall(st, firewall, pkt, vnet)
+            self._firewall(st, firewall, pkt)
             return
         hit = self.topo.nic_in(target, scope)
         if hit is None:
@@ -428,10 +428,13 @@ class Walker:
         self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
 
-    def _firewall(self, st: _State, firewall: AzureFirewall, pkt: Packet, vnet: azure.VirtualNetwork) -> None:
-        """Azure Firewall as a UDR's next hop: its rules decide; allowed flows leave SNATed (``firewall_hop``)."""
+    def _firewall(self, st: _State, firewall: AzureFirewall, pkt: Packet, inbound: bool = False) -> None:
+        """Azure Firewall as a UDR's next hop (its rules decide; allowed flows leave SNATed) or, ``inbound``, as
+        the owner of a public IP the internet sends to (DNAT rules) — ``firewall_hop``."""
         self._stage(st)
-        step = firewall_hop.through(firewall, pkt, st.host, st.scheme)
+        vnet = self.topo.firewall_vnet(firewall)
+        step = (firewall_hop.inbound(firewall, pkt) if inbound
+                else firewall_hop.through(firewall, pkt, st.host, st.scheme))
         st.hops.extend(step.hops)
         st.appliances.append(firewall.private_ip or "")
         if step.outcome == firewall_hop.ANSWER:
@@ -441,6 +444,8 @@ class Walker:
             raise _Stop(DROPPED, step.reason)
         if is_internet_address(step.packet.dst_ip):
             self._on_internet(st, step.packet)
+        elif vnet is None:
+            raise _Stop(DROPPED, f"Azure Firewall {firewall.name} is not in a known VNet")
         else:
             self._in_vnet(st, step.packet, step.packet.dst_ip, via_udr=False, vnet=vnet)
 
@@ -506,6 +511,10 @@ class Walker:
                 raise _Stop(DROPPED, d.rule)
             self._deliver(st, Backend("apiserver", owner.cluster.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                           "kube-apiserver answers")
+        firewall = self.topo.firewall_by_public_ip.get(pkt.dst_ip)
+        if firewall is not None:
+            self._firewall(st, firewall, pkt, inbound=True)
+            return
         nic_hit = self.topo.nic_with_public_ip(pkt.dst_ip)
         if nic_hit is not None:
             nic, config = nic_hit
