@@ -106,6 +106,9 @@ def test_enable_disable(home: Path) -> None:
     assert deploy["status"]["readyReplicas"] == 2
     assert "istiod-asm-1-27" in ok("kubectl", "get", "svc", "-n", "aks-istio-system")
     ok("az", "aks", "mesh", "enable", "-g", "rg", "-n", "aks", "-o", "none")  # idempotent
+    ups = json.loads(ok("az", "aks", "mesh", "get-upgrades", "-g", "rg", "-n", "aks"))
+    assert ups["type"] == "Microsoft.ContainerService/managedClusters/meshUpgradeProfiles"
+    assert ups["properties"]["revision"] == "asm-1-27" and ups["properties"]["upgrades"] == ["asm-1-28"]
     r = run_cli("az", "aks", "mesh", "enable", "-g", "rg", "-n", "aks", "--revision", "asm-1-28")
     assert r.code == 1 and "az aks mesh upgrade" in r.err
     prof = json.loads(ok("az", "aks", "mesh", "disable", "-g", "rg", "-n", "aks", "--yes",
@@ -121,6 +124,7 @@ def test_enable_disable(home: Path) -> None:
     pytest.param(["az", "aks", "mesh", "disable"], "no tty available. Use --yes", id="disable-no-tty"),
     pytest.param(["az", "aks", "mesh", "enable-ingress-gateway", "--ingress-gateway-type", "external"],
                  "Istio has not been enabled", id="gateway-without-mesh"),
+    pytest.param(["az", "aks", "mesh", "get-upgrades"], "Istio has not been enabled", id="upgrades-without-mesh"),
     pytest.param(["az", "aks", "mesh", "enable-ingress-gateway", "--ingress-gateway-type", "public"],
                  "'public' is not a valid value for '--ingress-gateway-type'", id="gateway-bad-type"),
     pytest.param(["az", "aks", "mesh", "enable-ingress-gateway"], "--ingress-gateway-type", id="gateway-type-missing"),

@@ -1,5 +1,5 @@
-"""``az aks mesh enable|disable|get-revisions|enable-ingress-gateway|disable-ingress-gateway``: the Istio-based
-service mesh add-on.
+"""``az aks mesh enable|disable|get-revisions|get-upgrades|enable-ingress-gateway|disable-ingress-gateway``: the
+Istio-based service mesh add-on.
 
 Command names, arguments and messages follow azure-cli's ``acs`` module (``aks_mesh_enable``,
 ``aks_mesh_disable``, ``aks_mesh_get_revisions``, ``aks_mesh_enable_ingress_gateway`` in custom.py; https://learn.microsoft.com/cli/azure/aks/mesh);
@@ -71,6 +71,12 @@ def mesh_disable_ingress_gateway(resource_group_name: str, name: str, ingress_ga
     return az_view(doc)
 
 
+def mesh_get_upgrades(resource_group_name: str, name: str) -> Any:
+    """The revisions the cluster's mesh can be upgraded to."""
+    with command_transaction(write=False) as tx:
+        return mesh.upgrade_profile(get_cluster(tx, resource_group_name, name))
+
+
 def mesh_get_revisions(location: str | None = None) -> Any:
     """The add-on revisions available in a location, with their upgrades and compatible Kubernetes versions."""
     return mesh.revisions_profile(SUBSCRIPTION_ID, normalize_location(require_location(location)))
@@ -81,6 +87,7 @@ def load_command_table(loader: Any) -> None:
         g.command("enable", "mesh_enable")
         g.command("disable", "mesh_disable")
         g.command("get-revisions", "mesh_get_revisions")
+        g.command("get-upgrades", "mesh_get_upgrades")
         g.command("enable-ingress-gateway", "mesh_enable_ingress_gateway")
         g.command("disable-ingress-gateway", "mesh_disable_ingress_gateway")
 

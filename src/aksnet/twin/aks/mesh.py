@@ -157,3 +157,23 @@ def revisions_profile(subscription: str, location: str) -> Doc:
         "systemData": None,
         "type": "Microsoft.ContainerService/locations/meshRevisionProfiles",
     }
+
+
+def upgrade_profile(cluster: Doc) -> Doc:
+    """``az aks mesh get-upgrades``: the cluster's ``meshUpgradeProfiles/istio`` (the installed revision, the
+    revisions it may be upgraded to and their compatible Kubernetes versions; ARM API
+    ``ManagedClusters_GetMeshUpgradeProfile``)."""
+    revisions = enabled_revisions(cluster)
+    if not revisions:
+        raise AzCliError("ArgumentUsageError", NOT_ENABLED)
+    current = revisions[0]
+    ups = istio.upgrades(current)
+    return {
+        "id": f"{cluster['id']}/meshUpgradeProfiles/istio",
+        "name": "istio",
+        "properties": {
+            "compatibleWith": [{"name": "kubernetes", "versions": list(istio.BY_NAME[current].kubernetes)}],
+            "revision": current, "upgrades": ups},
+        "systemData": None,
+        "type": "Microsoft.ContainerService/managedClusters/meshUpgradeProfiles",
+    }
