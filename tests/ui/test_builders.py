@@ -105,3 +105,21 @@ def test_trace_page_names_each_hop_rule() -> None:
 def test_inline_svg_drops_the_prolog() -> None:
     svg = '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "x" "y">\n<!-- Generated -->\n<svg/>'
     assert inline_svg(svg) == "<svg/>"
+
+
+@pytest.mark.parametrize(("labels", "namespace", "cls", "drawn"), [
+    pytest.param({"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller"},
+                 "ingress-nginx", "nginx", True, id="helm-chart-controller"),
+    pytest.param({"app": "nginx"}, "app-routing-system", "webapprouting.kubernetes.azure.com", True,
+                 id="app-routing-add-on"),
+    pytest.param({"app": "nginx"}, "default", "nginx", False, id="an-ordinary-nginx-pod"),
+])
+def test_ingress_controller_runs_as_its_pods(labels: dict[str, str], namespace: str, cls: str, drawn: bool) -> None:
+    from aksnet.engine.ingress.model import APPROUTING_CONTROLLER, NGINX_CONTROLLER
+
+    controller = APPROUTING_CONTROLLER if namespace == "app-routing-system" else NGINX_CONTROLLER
+    pod = k8s.Pod(namespace, "ctrl-0", labels, pod_ip="10.0.0.5")
+    twin = Twin(clusters=(ClusterState(None, pods=(pod,), ingress_classes=(k8s.IngressClass(cls, controller),)),))
+    dot = topology_dot.render(twin)
+    assert (f'-> "pod {namespace}/ctrl-0" [label="runs as"' in dot) is drawn
+    assert f'"ingress controller {cls} ({controller})" [label=' in dot

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aksnet.engine.ingress.view import controller_of_pod
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render.dot_escape import label_lines, quote
 
 INTERNET = "Internet"
-# the pods of an ingress controller: ingress-nginx's Helm chart labels, and the application routing add-on's
-# ``app-routing-system/nginx`` (https://github.com/kubernetes/ingress-nginx/blob/controller-v1.12.1/charts/
-# ingress-nginx/templates/_helpers.tpl; https://learn.microsoft.com/azure/aks/app-routing)
-_CONTROLLER_LABELS = {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller"}
 
 
 def _node(name: str, label: tuple[str, ...], shape: str, color: str, indent: str) -> str:
@@ -165,9 +162,8 @@ def _kube(cs: ClusterState, subnets: Mapping[str, str], frontends: Mapping[str, 
     for ic in sorted(cs.ingress_classes, key=lambda x: x.name):
         ctrl = f"ingress controller {ic.name} ({ic.controller})"
         lines.append(_node(ctrl, (f"ingress controller {ic.name}", ic.controller), "doubleoctagon", "#7f6000", "\t\t"))
-        for p in cs.pods:
-            if all(p.labels.get(k) == v for k, v in _CONTROLLER_LABELS.items()) or (
-                    p.namespace == "app-routing-system" and p.labels.get("app") == "nginx"):
+        for p in cs.pods:  # the controller's own pods (ingress-nginx's chart labels, the add-on's pods)
+            if controller_of_pod(p) == ic.controller:
                 edges.append(_edge(ctrl, f"pod {p.key}", "runs as"))
     lines.append("\t}")
 
