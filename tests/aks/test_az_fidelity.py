@@ -128,3 +128,24 @@ def test_outbound_rule_and_nat_gateway_carry_the_tuning(home: Path) -> None:
         "--nat-gateway-idle-timeout", "7")
     assert json.loads(_ok("az", "network", "nat", "gateway", "list", "-g", "MC_rg_n_eastus", "--query",
                           "[].idleTimeoutInMinutes")) == [7]
+
+
+@pytest.mark.parametrize(("create", "update", "code", "expected"), [
+    (("--enable-private-cluster",), ("--disable-public-fqdn",), 0, [None, False]),
+    (("--enable-private-cluster", "--disable-public-fqdn"), ("--enable-public-fqdn",), 0, ["fqdn", True]),
+    ((), ("--disable-public-fqdn",), 1, "ERROR: --disable-public-fqdn can only be used for private cluster\n"),
+    (("--enable-private-cluster", "--private-dns-zone", "none"), ("--disable-public-fqdn",), 1,
+     "ERROR: --disable-public-fqdn cannot be applied for none mode private dns zone cluster\n"),
+], ids=["disable", "enable-again", "public-cluster", "none-zone"])
+def test_update_public_fqdn(home: Path, create: tuple[str, ...], update: tuple[str, ...], code: int,
+                            expected: object) -> None:
+    _group()
+    _ok("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", *create)
+    r = run_cli("az", "aks", "update", "-g", "rg", "-n", "c", *update, "--query",
+                "[fqdn, apiServerAccessProfile.enablePrivateClusterPublicFqdn]")
+    assert r.code == code, r.err
+    if code:
+        assert r.err == expected
+        return
+    got = json.loads(r.out)
+    assert [("fqdn" if got[0] and got[0].endswith(".hcp.eastus.azmk8s.io") else got[0]), got[1]] == expected

@@ -78,3 +78,21 @@ def test_route_table_not_associated_means_no_pod_routes() -> None:
     udr = [r for r in with_rt.routes if r.dst.startswith("10.244.") and r.gateway]
     assert len(udr) == 2
     assert not [r for r in without.routes if r.dst.startswith("10.244.")]
+
+
+def _empty_sets(doc: Any) -> int:
+    """Anonymous sets with no element anywhere in an nft JSON document (nft refuses them: 'Invalid RHS')."""
+    if isinstance(doc, dict):
+        return int(doc.get("set") == []) + sum(_empty_sets(v) for k, v in doc.items() if k != "set" or v)
+    if isinstance(doc, list):
+        return sum(_empty_sets(v) for v in doc)
+    return 0
+
+
+@pytest.mark.parametrize(("nodes", "pods_per_node"), [(1, 1), (2, 1), (2, 2)],
+                         ids=["lone-pod", "one-pod-per-node", "two-pods-per-node"])
+def test_policy_chains_have_no_empty_sets(nodes: int, pods_per_node: int) -> None:
+    """A pod whose peer class is itself alone, with no other peer allowed the same, leaves no empty address
+    set behind."""
+    plan = build_plan(kubenet_twin(nodes=nodes, pods_per_node=pods_per_node, policies=(deny_web_policy(),)), TAG)
+    assert sum(_empty_sets(s.document) for s in plan.nft) == 0

@@ -55,6 +55,8 @@ Available Commands:
   install     install a chart
   list        list releases
   repo        add, list, remove, update chart repositories
+  search      search for a keyword in charts (search repo)
+  show        show information of a chart (show values, show chart)
   status      display the status of the named release
   template    locally render templates
   uninstall   uninstall a release
@@ -69,7 +71,7 @@ Built-in charts: ingress-nginx/ingress-nginx (repository https://kubernetes.gith
 
 
 COMMANDS = {"repo", "install", "i", "upgrade", "uninstall", "delete", "del", "un", "list", "ls", "status", "history",
-            "hist", "template", "version", "get"}
+            "hist", "template", "version", "get", "show", "inspect", "search"}
 # positional arguments each command takes (cobra's "requires at most N arguments")
 MAX_ARGS = {"install": 2, "i": 2, "upgrade": 2, "template": 2, "status": 1, "history": 1, "hist": 1, "list": 0,
             "ls": 0, "version": 0}
@@ -173,6 +175,19 @@ def _parser() -> argparse.ArgumentParser:
     gv.add_argument("-a", "--all", action="store_true")
     gv.add_argument("--revision", type=int, default=None)
     _common(gv)
+    show = sub.add_parser("show", aliases=["inspect"], add_help=False)
+    ssub = show.add_subparsers(dest="show_cmd", parser_class=_Parser)
+    for what in ("values", "chart"):
+        sp = ssub.add_parser(what, add_help=False)
+        sp.add_argument("chart")
+        sp.add_argument("--version", default=None)
+        _common(sp)
+    search = sub.add_parser("search", add_help=False)
+    srch = search.add_subparsers(dest="search_cmd", parser_class=_Parser)
+    sr = srch.add_parser("repo", add_help=False)
+    sr.add_argument("keyword", nargs="?")
+    sr.add_argument("-l", "--versions", action="store_true")
+    _common(sr)
     gm = gsub.add_parser("manifest", add_help=False)
     gm.add_argument("release")
     gm.add_argument("--revision", type=int, default=None)
@@ -251,6 +266,16 @@ def _run(args: argparse.Namespace) -> int:
         else:
             _emit(_release_json(rel), args.output)
         return 0
+    if args.cmd in ("show", "inspect"):
+        from aksnet.cli.helm_show import show
+
+        return show(args.show_cmd or "", args.chart, args.version)
+    if args.cmd == "search":
+        from aksnet.cli.helm_show import search_repo
+
+        if args.search_cmd != "repo":
+            raise HelmError(f'unknown command "{args.search_cmd}" for "helm search"')
+        return search_repo(args.keyword, args.versions)
     if args.cmd == "version":
         print(HELM_VERSION if args.short else
               f'version.BuildInfo{{Version:"{HELM_VERSION}", GitCommit:"", GitTreeState:"clean", GoVersion:"aksnet"}}')

@@ -138,7 +138,8 @@ def _chain_rules(t: n.Table, chain: str, field: str, subject: Endpoint, peers: l
         if subject.ip in ips:
             groups.setdefault(ALL, []).append(subject.ip)  # a pod cannot block access to itself
             ips = [ip for ip in ips if ip != subject.ip]
-        groups.setdefault(allowed, []).extend(ips)
+        if ips:  # a class of the subject alone leaves nothing: nft refuses an empty anonymous set
+            groups.setdefault(allowed, []).extend(ips)
     addr = n.payload("ip", field)
     known: list[str] = []
     for conns, ips in sorted(groups.items(), key=lambda kv: str(kv[0])):

@@ -163,7 +163,8 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                load_balancer_outbound_ips: str | None = None,
                nat_gateway_managed_outbound_ip_count: int | None = None, outbound_type: str | None = None,
                network_policy: str | None = None, tags: list[str] | None = None, yes: bool = False,
-               no_wait: bool = False, enable_gateway_api: bool = False, disable_gateway_api: bool = False) -> Any:
+               no_wait: bool = False, disable_public_fqdn: bool = False, enable_public_fqdn: bool = False,
+               enable_gateway_api: bool = False, disable_gateway_api: bool = False) -> Any:
     """Update a managed Kubernetes cluster.
 
     Outbound: --load-balancer-managed-outbound-ip-count or --load-balancer-outbound-ips (loadBalancer),
@@ -186,6 +187,7 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                              load_balancer_outbound_ips=load_balancer_outbound_ips,
                              nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
                              outbound_type=outbound_type, network_policy=network_policy, tags=parse_tags(tags),
+                             public_fqdn=True if enable_public_fqdn else (False if disable_public_fqdn else None),
                              gateway_api=gateway_api)
     return None if no_wait else _view(doc)
 
@@ -417,6 +419,8 @@ def load_arguments(loader: Any, command: str) -> None:
                    help="Install the managed Gateway API CRDs (standard channel).")
         c.argument("disable_gateway_api", action="store_true", help="Stop managing the Gateway API CRDs.")
         c.argument("disable_public_fqdn", action="store_true", help="No public FQDN for a private cluster.")
+        c.argument("enable_public_fqdn", action="store_true",
+                   help="Give a private cluster its public FQDN back (aks update).")
         c.argument("private_dns_zone", help="One of system (default), none, or a private DNS zone resource ID.")
         c.argument("api_server_authorized_ip_ranges", help='Comma-separated IPv4 CIDRs; "" disables.')
         c.argument("docker_bridge_address", deprecate_info=c.deprecate(target="--docker-bridge-address", hide=True),

@@ -3,7 +3,8 @@
 tables and routes; ``cmd_network_pip``: public IPs, NAT gateways, and the read-only lb/nic views;
 ``cmd_network_lb``: the load balancers' frontends, rules, probes and pools; ``cmd_network_peering``: VNet
 peerings; ``cmd_network_effective``: effective routes and NSGs of a NIC and IP availability;
-``cmd_network_private``: read-only private endpoint and private DNS views)."""
+``cmd_network_private``: read-only private endpoint and private DNS views; ``cmd_network_firewall``: Azure
+Firewall and its classic rules)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from aksnet.cli.az import (
     cmd_network_effective,
+    cmd_network_firewall,
     cmd_network_lb,
     cmd_network_nsg,
     cmd_network_peering,
@@ -21,7 +23,7 @@ from aksnet.cli.az import (
 )
 
 _MODULES = (cmd_network_vnet, cmd_network_nsg, cmd_network_route, cmd_network_pip, cmd_network_lb,
-            cmd_network_peering, cmd_network_effective, cmd_network_private)
+            cmd_network_peering, cmd_network_effective, cmd_network_private, cmd_network_firewall)
 
 # az's short summaries of the command groups (``az network -h``).
 _GROUPS = {
@@ -45,6 +47,11 @@ _GROUPS = {
     "network nat gateway": "Commands to manage NAT gateways.",
     "network lb": "Manage and configure load balancers (read-only here: AKS creates them).",
     **{f"network lb {g}": summary for g, (_, summary) in cmd_network_lb.CHILDREN.items()},
+    "network firewall": "Manage and configure Azure Firewalls.",
+    "network firewall ip-config": "Manage and configure Azure Firewall IP configurations.",
+    "network firewall network-rule": "Manage and configure Azure Firewall network rules.",
+    "network firewall application-rule": "Manage and configure Azure Firewall application rules.",
+    "network firewall nat-rule": "Manage and configure Azure Firewall NAT rules.",
     "network nic": "Manage network interfaces (VMs and AKS create them; update sets IP forwarding and the NSG).",
 }
 

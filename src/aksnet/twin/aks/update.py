@@ -20,7 +20,8 @@ from aksnet.twin.arm import Doc, etag
 # options aksnet's ``az aks update`` takes, in az's order.
 UPDATE_OPTIONS = ("--load-balancer-managed-outbound-ip-count", "--load-balancer-outbound-ips",
                   "--nat-gateway-managed-outbound-ip-count", "--api-server-authorized-ip-ranges", "--tags",
-                  "--outbound-type", "--network-policy", "--enable-gateway-api", "--disable-gateway-api")
+                  "--outbound-type", "--network-policy", "--disable-public-fqdn", "--enable-public-fqdn",
+                  "--enable-gateway-api", "--disable-gateway-api")
 MSG_NOTHING = "Please specify one or more of {}.".format(" or ".join(f'"{o}"' for o in UPDATE_OPTIONS))
 
 
@@ -28,13 +29,15 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
                    None, load_balancer_managed_outbound_ip_count: int | None = None,
                    load_balancer_outbound_ips: str | None = None, nat_gateway_managed_outbound_ip_count: int | None =
                    None, outbound_type: str | None = None, network_policy: str | None = None,
-                   tags: dict[str, str] | None = None, gateway_api: bool | None = None) -> Doc:
+                   tags: dict[str, str] | None = None, public_fqdn: bool | None = None,
+                   gateway_api: bool | None = None) -> Doc:
     """Validate every flag (az's checks, then the RP's against the stored cluster), then apply them all."""
     ranges = validation_cli.validate_ip_ranges(api_server_authorized_ip_ranges)
     egress = outbound.parse_update(outbound_type, load_balancer_managed_outbound_ip_count,
                                    load_balancer_outbound_ips, nat_gateway_managed_outbound_ip_count)
     policy = validation_cli.validate_network_policy(network_policy)
-    if ranges is None and not egress.given and policy is None and tags is None and gateway_api is None:
+    if (ranges is None and not egress.given and policy is None and tags is None and public_fqdn is None
+            and gateway_api is None):
         raise AzCliError("RequiredArgumentMissingError", MSG_NOTHING)
     cluster = context.get_cluster(tx, resource_group, name)
     props = cluster["properties"]
@@ -52,6 +55,8 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
                             "enablePrivateClusterPublicFqdn": None, "privateDnsZone": None}
         api["authorizedIpRanges"] = list(ranges) or None
         props["apiServerAccessProfile"] = api
+    if public_fqdn is not None:
+        _set_public_fqdn(cluster, public_fqdn)
     if egress.given:
         outbound.apply(tx, cluster, egress)
     if policy is not None:
@@ -67,6 +72,32 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
     tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
     finish(tx, cluster["id"])
     return cluster
+
+
+def _set_public_fqdn(cluster: Doc, enable: bool) -> None:
+    """``--disable-public-fqdn``/``--enable-public-fqdn`` of a private cluster: the public FQDN (a CNAME to the
+    private one) goes or comes back; az refuses both on a public cluster and the disable on a cluster whose
+    private DNS zone is ``none`` (azure-cli acs managed_cluster_decorator; learn.microsoft.com/azure/aks/
+    private-clusters, "Disable a public FQDN on an existing cluster")."""
+    from aksnet.twin.aks import names
+
+    props = cluster["properties"]
+    api = props.get("apiServerAccessProfile") or {}
+    flag = "--enable-public-fqdn" if enable else "--disable-public-fqdn"
+    if not api.get("enablePrivateCluster"):
+        raise AzCliError("InvalidArgumentValueError", f"{flag} can only be used for private cluster")
+    if not enable and str(api.get("privateDnsZone") or "").lower() == "none":
+        raise AzCliError("InvalidArgumentValueError",
+                         "--disable-public-fqdn cannot be applied for none mode private dns zone cluster")
+    api["enablePrivateClusterPublicFqdn"] = enable
+    if enable:
+        location = cluster["location"]
+        rg, name = cluster["id"].split("/")[4], cluster["name"]
+        props["fqdn"] = names.public_fqdn(props["dnsPrefix"], rg, name, location)
+        props["azurePortalFqdn"] = props["fqdn"].replace(".hcp.", ".portal.hcp.")
+    else:
+        props["fqdn"] = None
+        props["azurePortalFqdn"] = None
 
 
 def _set_policy(cluster: Doc, policy: str) -> None:

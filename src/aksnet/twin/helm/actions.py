@@ -63,7 +63,7 @@ def resolve_chart(tx: Transaction, ref: str, version: str | None, verb: str) -> 
     return ChartRef(module, v)
 
 
-def _chart_metadata(chart: ChartRef) -> Doc:
+def chart_metadata(chart: ChartRef) -> Doc:
     m = chart.module
     return {"name": m.NAME, "home": "https://github.com/kubernetes/ingress-nginx",
             "sources": ["https://github.com/kubernetes/ingress-nginx"], "version": chart.version,
@@ -178,7 +178,7 @@ def _deploy(tx: Transaction, cluster_id: str, api: ApiServer, chart: ChartRef, n
         "info": {"first_deployed": first, "last_deployed": now, "deleted": "",
                  "description": "Install complete" if previous is None else "Upgrade complete",
                  "status": "deployed", "notes": chart.module.notes(name, namespace, values)},
-        "chart": {"metadata": _chart_metadata(chart), "lock": None, "templates": [],
+        "chart": {"metadata": chart_metadata(chart), "lock": None, "templates": [],
                   "values": copy.deepcopy(chart.module.DEFAULTS), "schema": None, "files": []},
         "config": config,
         "manifest": _manifest(chart, docs),
