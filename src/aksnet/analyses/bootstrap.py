@@ -40,7 +40,8 @@ def blocked_bootstrap(twin: Twin, cluster_id: str) -> tuple[str, Walk] | None:
             continue
         seen.add(where)
         site = Site("node", node.internal_ip, node.name, node=node, nic=nic)
-        w = walker.walk(site, INTERNET_ENDPOINT_STANDIN, CSE_OUTBOUND_CHECK_PORT)
+        w = walker.walk(site, INTERNET_ENDPOINT_STANDIN, CSE_OUTBOUND_CHECK_PORT, host=CSE_OUTBOUND_CHECK_HOST,
+                        scheme="https")
         if not w.delivered:
             return node.name, w
     return None

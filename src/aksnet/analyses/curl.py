@@ -23,6 +23,7 @@ from aksnet.engine.lookup import lookup, timeout_reason
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import k8s
+from aksnet.rules.azure_firewall import DENY_BODY, DENY_REASON, DENY_STATUS
 
 # The kernel gives up on an unanswered SYN after tcp_syn_retries=6 before curl's 300 s timeout; Debian 12's curl
 # 7.88.1 then prints "Failed to connect to H port P after 135058 ms: Couldn't connect to server" and exits 28
@@ -31,7 +32,7 @@ TIMEOUT_MS = 135000
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect", 308: "Permanent Redirect",
            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
-           504: "Gateway Time-out"}
+           504: "Gateway Time-out", DENY_STATUS: DENY_REASON}
 IPV6_UNSUPPORTED = "error: IPv6 addresses are not emulated: aksnet models the IPv4 networks of AKS only"
 
 
@@ -179,9 +180,14 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
             w = Walk("unresolved", why, site, "", url.port, "TCP", pre)
             return CurlResult(6, f"curl: (6) Could not resolve host: {url.host}", legs=(w,))
         addr = res.ips[0]
-    walk = walker.walk(site, addr, url.port, "TCP", pre)
+    walk = walker.walk(site, addr, url.port, "TCP", pre, host=None if _is_ip(url.host) else url.host,
+                       scheme=url.scheme)
     if walk.verdict != DELIVERED or walk.backend is None:
         return _fail(walk, url, (walk,))
+    if walk.backend.kind == "azure-firewall":  # an application rule denied the request: the firewall answers
+        return CurlResult(0, None, DENY_STATUS, (("Content-Type", "text/plain"),
+                                                 ("Content-Length", str(len(DENY_BODY)))),
+                          DENY_BODY, (walk,), answered_by="azure-firewall")
     if url.scheme == "https" and not req.insecure:
         return CurlResult(60, f"curl: (60) SSL certificate problem: {_verify_problem(topo, walk, url)}\n"
                               "More details here: https://curl.se/docs/sslcerts.html\n\n"
@@ -321,6 +327,10 @@ def _combined_walk(res: CurlResult) -> Walk:
     if res.answered_by == "backend":
         return Walk(DELIVERED, f"the backend answered {res.status_line}",
                     first.source, first.dst_ip, first.dst_port, "TCP", tuple(hops), first.destination, last.backend)
+    if res.answered_by == "azure-firewall":
+        return Walk(ANSWERED, f"Azure Firewall {last.backend.name if last.backend else ''} answered "
+                              f"{res.status_line}: {res.body}", first.source, first.dst_ip, first.dst_port, "TCP",
+                    tuple(hops), first.destination)
     if res.answered_by == "ingress-nginx":
         status = res.status or 0
         location = dict(res.response_headers).get("Location")

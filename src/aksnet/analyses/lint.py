@@ -22,6 +22,7 @@ from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules import istio
 from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
 from aksnet.rules.kubernetes import KUBE_PROXY_HEALTHZ_PORT
@@ -182,7 +183,8 @@ def check_policy_engine(twin: Twin, state: ClusterState) -> list[Finding]:
 
 def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Finding]:
     """Application namespaces whose pods no NetworkPolicy selects accept traffic from everywhere."""
-    system = {"kube-system", "kube-public", "kube-node-lease", "gatekeeper-system", "app-routing-system"}
+    system = {"kube-system", "kube-public", "kube-node-lease", "gatekeeper-system", "app-routing-system",
+              istio.SYSTEM_NAMESPACE, istio.INGRESS_NAMESPACE}
     out = []
     for ns in sorted({p.namespace for p in state.pods if not p.host_network} - system):
         pods = [p for p in state.pods if p.namespace == ns and not p.host_network]
@@ -352,10 +354,36 @@ def check_node_bootstrap(twin: Twin, state: ClusterState) -> list[Finding]:
 
 
 Check = Callable[[Twin, ClusterState], list[Finding]]
+def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Sidecar injection labels the AKS service mesh add-on does not act on: ``istio-injection`` (the add-on
+    injects only by ``istio.io/rev=asm-1-NN``; a namespace with ``istio-injection`` is not injected even when it
+    also has ``istio.io/rev``) and ``istio.io/rev`` naming a revision whose istiod is not installed
+    (https://learn.microsoft.com/azure/aks/istio-deploy-addon)."""
+    installed = sorted({p.labels[istio.REVISION_LABEL] for p in state.pods
+                        if p.namespace == istio.SYSTEM_NAMESPACE and istio.REVISION_LABEL in p.labels})
+    if not installed:
+        return []
+    source = "learn.microsoft.com/azure/aks/istio-deploy-addon (sidecar injection)"
+    out = []
+    for ns in state.namespaces:
+        rev = ns.labels.get(istio.REVISION_LABEL)
+        if istio.INJECTION_LABEL in ns.labels:
+            out.append(Finding("warning", "AKSNET080", f"namespace {ns.name}",
+                               f"namespace {ns.name} is labelled {istio.INJECTION_LABEL}="
+                               f"{ns.labels[istio.INJECTION_LABEL]}, which the AKS service mesh add-on does not "
+                               f"honour: its pods get no sidecar; label it {istio.REVISION_LABEL}={installed[0]} "
+                               f"and remove {istio.INJECTION_LABEL}", source))
+        elif rev is not None and rev not in installed:
+            out.append(Finding("warning", "AKSNET081", f"namespace {ns.name}",
+                               f"namespace {ns.name} is labelled {istio.REVISION_LABEL}={rev}, but the mesh runs "
+                               f"revision {', '.join(installed)}: its pods get no sidecar", source))
+    return out
+
+
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
-    check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_api_server, check_pending_pods,
-    check_node_bootstrap,
+    check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_api_server,
+    check_pending_pods, check_node_bootstrap, check_mesh_injection_labels,
 )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aksnet.model import azure, k8s
+from aksnet.model.firewall import AzureFirewall
 from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.rules.azure import in_internet_tag
@@ -76,6 +77,7 @@ class Topology:
     pods_by_namespace: dict[str, list[k8s.Pod]] = field(default_factory=dict)
     host_network_pods: dict[str, list[k8s.Pod]] = field(default_factory=dict)  # node name → hostNetwork pods
     api_public_ip: dict[str, azure.ManagedCluster] = field(default_factory=dict)
+    firewall_by_ip: dict[str, AzureFirewall] = field(default_factory=dict)  # private IP → Azure Firewall
 
     @property
     def cluster(self) -> azure.ManagedCluster | None:
@@ -96,6 +98,7 @@ class Topology:
         t.public_ips = {id_key(p.id): p for p in twin.public_ips}
         t.public_ip_by_address = {p.ip_address: p for p in twin.public_ips if p.ip_address}
         t.nat_gateways = {id_key(n.id): n for n in twin.nat_gateways}
+        t.firewall_by_ip = {f.private_ip: f for f in twin.firewalls if f.private_ip}
         home = t.cluster_vnet_ids()
         for nic in sorted(twin.nics, key=lambda n: t.vnet_id_of_nic(n) not in home):
             t.nics[id_key(nic.id)] = nic
@@ -182,6 +185,13 @@ class Topology:
                     id_key(self.vnet_of_subnet[id_key(c.subnet_id)].id) in vnet_ids:
                 return nic, c
         return None
+
+    def firewall_in(self, ip: str, vnet_ids: set[IdKey]) -> AzureFirewall | None:
+        """The Azure Firewall whose private IP is ``ip`` within ``vnet_ids`` (its AzureFirewallSubnet's VNet)."""
+        fw = self.firewall_by_ip.get(ip)
+        sid = next((c.subnet_id for c in fw.ip_configurations if c.subnet_id), None) if fw else None
+        vnet = self.vnet_of_subnet.get(id_key(sid)) if sid else None
+        return fw if vnet is not None and id_key(vnet.id) in vnet_ids else None
 
     def owner_in(self, ip: str, scope: set[IdKey]) -> Owner:
         """:meth:`owner` limited to the VNets of ``scope``: a pod, private frontend or private endpoint of a VNet

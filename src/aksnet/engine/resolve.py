@@ -19,6 +19,7 @@ from aksnet.engine.addressing import Topology
 from aksnet.model import azure
 from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP as AZURE_DNS
+from aksnet.rules.emulation import NAMED_INTERNET_HOSTS
 
 PUBLIC_DNS = "public DNS"
 
@@ -90,6 +91,8 @@ def resolve_public(topo: Topology, fqdn: str) -> Resolution:
     for pip in topo.twin.public_ips:
         if pip.fqdn and pip.fqdn.lower() == name and pip.ip_address:
             return Resolution(fqdn, (pip.ip_address,), PUBLIC_DNS, f"A {name} (public IP {pip.name})")
+    if name in NAMED_INTERNET_HOSTS:
+        return Resolution(fqdn, (NAMED_INTERNET_HOSTS[name],), PUBLIC_DNS, f"A {name} (internet host)")
     return Resolution(fqdn, (), PUBLIC_DNS, f"NXDOMAIN {name}")
 
 
@@ -100,6 +103,7 @@ def upstream_table(topo: Topology, vnet: azure.VirtualNetwork | None) -> dict[st
     names = [c.cluster.fqdn for c in topo.twin.clusters if c.cluster and c.cluster.fqdn]
     names += [c.cluster.private_fqdn for c in topo.twin.clusters if c.cluster and c.cluster.private_fqdn]
     names += [p.fqdn for p in topo.twin.public_ips if p.fqdn]
+    names += list(NAMED_INTERNET_HOSTS)
     for z in topo.twin.private_dns_zones:
         names += [z.name if rel == "@" else f"{rel}.{z.name}" for rel in z.a_records]
     for n in names:

@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, kube_proxy, load_balancer, nsg, returns, routing, snat
-from aksnet.engine.addressing import Topology
+from aksnet.engine import apiserver, firewall_hop, kube_proxy, load_balancer, nsg, returns, routing, snat
+from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import (
     DELIVERED,
     DROPPED,
@@ -38,6 +38,7 @@ from aksnet.engine.flow import (
 from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.engine.vnet_view import VnetView
 from aksnet.model import azure, k8s
+from aksnet.model.firewall import AzureFirewall
 from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP
 from aksnet.rules.emulation import LINUX_EPHEMERAL_PORTS
@@ -72,6 +73,8 @@ class _State:
     via_etp_cluster: bool = False
     protocol: str = "TCP"  # the flow's protocol (no hop translates it): the delivered packet shows it
     appliances: list[str] = field(default_factory=list)  # virtual appliances (VMs) that forwarded the request
+    host: str | None = None  # the HTTP Host / TLS SNI of a URL request (Azure Firewall's application rules)
+    scheme: str | None = None  # http | https for a URL request
 
 
 class Walker:
@@ -91,8 +94,8 @@ class Walker:
 
     # -- public --------------------------------------------------------------------------------------
     def walk(self, src: Site, dst_ip: str, dst_port: int, protocol: str = "TCP",
-             pre_hops: tuple[Hop, ...] = ()) -> Walk:
-        st = _State(list(pre_hops), protocol=protocol.upper())
+             pre_hops: tuple[Hop, ...] = (), host: str | None = None, scheme: str | None = None) -> Walk:
+        st = _State(list(pre_hops), protocol=protocol.upper(), host=host, scheme=scheme)
         pkt = Packet(src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
         owner = self.topo.owner(dst_ip)
         try:
@@ -398,6 +401,10 @@ class Walker:
                 raise _Stop(DROPPED, d.rule)
             self._deliver(st, Backend("apiserver", owner.cluster.name if owner.cluster else owner.name,
                                       pkt.dst_ip, pkt.dst_port, pkt.src_ip), "kube-apiserver answers")
+        firewall = self.topo.firewall_in(target, scope)
+        if firewall is not None:
+            self._firewall(st, firewall, pkt, vnet)
+            return
         hit = self.topo.nic_in(target, scope)
         if hit is None:
             self._drop(st, "VNet", f"no NIC in the VNet holds {target}: nothing answers (timeout)", pkt)
@@ -420,6 +427,22 @@ class Walker:
         vm = self.topo.vm_by_nic.get(id_key(nic.id))
         self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
+
+    def _firewall(self, st: _State, firewall: AzureFirewall, pkt: Packet, vnet: azure.VirtualNetwork) -> None:
+        """Azure Firewall as a UDR's next hop: its rules decide; allowed flows leave SNATed (``firewall_hop``)."""
+        self._stage(st)
+        step = firewall_hop.through(firewall, pkt, st.host, st.scheme)
+        st.hops.extend(step.hops)
+        st.appliances.append(firewall.private_ip or "")
+        if step.outcome == firewall_hop.ANSWER:
+            st.backend = Backend("azure-firewall", firewall.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip)
+            raise _Stop(DELIVERED, step.reason)
+        if step.outcome == firewall_hop.DROP:
+            raise _Stop(DROPPED, step.reason)
+        if is_internet_address(step.packet.dst_ip):
+            self._on_internet(st, step.packet)
+        else:
+            self._in_vnet(st, step.packet, step.packet.dst_ip, via_udr=False, vnet=vnet)
 
     def pod_subnet(self, ip: str) -> tuple[azure.Subnet | None, azure.VirtualNetwork | None]:
         """For Azure CNI pod subnet (dynamic IP): the pod subnet holding a pod address; else (None, None)."""

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
+from aksnet.io import arm_firewall, gateway_model, k8s_model, manifest_dir
 from aksnet.io import arm_model as arm
-from aksnet.io import gateway_model, k8s_model, manifest_dir
 from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, engine_policies, other_policy_engine
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
@@ -166,6 +166,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
             links.setdefault(zone, []).append(target)
     peps = tuple(p for p in (arm.private_endpoint(d, nic_ips) for d in arm_docs.get(arm.KIND_PRIVATE_ENDPOINT, ()))
                  if p is not None)
+    pip_addresses = {str(d.get("id", "")).lower(): str((d.get("properties") or {}).get("ipAddress") or "")
+                     for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())}
     return Twin(
         subscription_id=subscription_id,
         vnets=tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ())),
@@ -181,13 +183,15 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
             arm.private_dns_zone(d, records.get(str(d.get("id", "")).lower()),
                                  tuple(links.get(str(d.get("id", "")).lower(), ())))
             for d in arm_docs.get(arm.KIND_PRIVATE_DNS_ZONE, ())),
+        firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses)
+                        for d in arm_docs.get(arm_firewall.KIND_FIREWALL, ())),
         clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
     )
 
 
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
               arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
-              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM)
+              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL)
 
 
 def load_twin(tx: Transaction) -> Twin:

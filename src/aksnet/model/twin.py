@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aksnet.model import azure, k8s
+from aksnet.model import azure, firewall, k8s
 from aksnet.model.gateway import GatewayWorld
 
 
@@ -53,4 +53,5 @@ class Twin:
     load_balancers: tuple[azure.LoadBalancer, ...] = ()
     private_endpoints: tuple[azure.PrivateEndpoint, ...] = ()
     private_dns_zones: tuple[azure.PrivateDnsZone, ...] = ()
+    firewalls: tuple[firewall.AzureFirewall, ...] = ()
     clusters: tuple[ClusterState, ...] = field(default_factory=tuple)

@@ -37,7 +37,7 @@ def render_http(h: HttpOutcome) -> list[str]:
         lines.append(f"     {h.status_line}")
         shown = ("Location", "Strict-Transport-Security")
         lines += [f"     {k}: {v}" for k, v in h.response_headers if k in shown]
-    if h.answered_by == "backend":
+    if h.answered_by in ("backend", "azure-firewall"):
         lines += [f"     | {line}" for line in h.body.splitlines()]
     lines += [f"     note: {n}" for n in h.notes]
     return lines

@@ -43,6 +43,7 @@ PROCESSING_ORDER = ("DNAT", "Network", "Application")
 # https://learn.microsoft.com/azure/firewall/firewall-faq (denied HTTP requests) and
 # https://learn.microsoft.com/azure/firewall/firewall-known-issues
 DENY_STATUS = 470
+DENY_REASON = "status code 470"  # the status line's reason phrase: "HTTP/1.1 470 status code 470"
 DENY_BODY = "Action: Deny. Reason: No rule matched. Proceeding with default action."
 
 # "Azure Firewall doesn't SNAT with network rules when the destination IP address is in a private IP address

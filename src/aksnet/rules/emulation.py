@@ -16,3 +16,21 @@ INTERNET_ENDPOINT_STANDIN = "203.0.113.80"
 # picked from net.ipv4.ip_local_port_range, 32768–60999 by default.
 # https://www.kernel.org/doc/html/latest/networking/ip-sysctl.html (ip_local_port_range)
 LINUX_EPHEMERAL_PORTS = (32768, 60999)
+
+# Internet hosts the emulation knows by name: the AKS egress endpoints Microsoft lists
+# (https://learn.microsoft.com/azure/aks/outbound-rules-control-egress) and RFC 2606's example names, each standing
+# in at its own TEST-NET-3 address (https://www.rfc-editor.org/rfc/rfc5737) so that traces tell them apart. Other
+# public names stay NXDOMAIN.
+NAMED_INTERNET_HOSTS = {
+    "example.com": "203.0.113.10",
+    "www.example.com": "203.0.113.11",
+    "mcr.microsoft.com": "203.0.113.20",
+    "eastus.data.mcr.microsoft.com": "203.0.113.21",
+    "mcr-0001.mcr-msedge.net": "203.0.113.22",
+    "management.azure.com": "203.0.113.23",
+    "login.microsoftonline.com": "203.0.113.24",
+    "packages.microsoft.com": "203.0.113.25",
+    "acs-mirror.azureedge.net": "203.0.113.26",
+    "packages.aks.azure.com": "203.0.113.27",
+    "ghcr.io": "203.0.113.30",
+}

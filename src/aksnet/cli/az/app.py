@@ -50,9 +50,9 @@ def _group_modules(group: str) -> tuple[Any, ...]:
 
             return (cmd_vm,)
         case "aks":
-            from aksnet.cli.az import cmd_aks, cmd_aks_approuting, cmd_aks_invoke
+            from aksnet.cli.az import cmd_aks, cmd_aks_approuting, cmd_aks_invoke, cmd_aks_mesh
 
-            return (cmd_aks, cmd_aks_approuting, cmd_aks_invoke)
+            return (cmd_aks, cmd_aks_approuting, cmd_aks_invoke, cmd_aks_mesh)
         case "identity" | "role":
             from aksnet.cli.az import cmd_identity
 

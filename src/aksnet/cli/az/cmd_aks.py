@@ -46,10 +46,10 @@ def _warn(lines: Any) -> None:
         print(f"WARNING: {w}", file=sys.stderr)
 
 
-def _confirm() -> None:
+def _confirm(prompt: str = "Are you sure you want to perform this operation?") -> None:
     if not sys.stdin.isatty():
         raise AzCliError("NoTTYError", "Unable to prompt for confirmation as no tty available. Use --yes.")
-    answer = input("Are you sure you want to perform this operation? (y/n): ")
+    answer = input(f"{prompt} (y/n): ")
     if answer.strip().lower() not in ("y", "yes"):
         raise AzCliError("ManualInterrupt", "Operation cancelled.")
 
@@ -75,6 +75,7 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                nat_gateway_managed_outbound_ip_count: int | None = None,
                load_balancer_outbound_ports: int | None = None, load_balancer_idle_timeout: int | None = None,
                nat_gateway_idle_timeout: int | None = None, enable_app_routing: bool = False,
+               enable_azure_service_mesh: bool = False, revision: str | None = None,
                assign_identity: str | None = None, enable_managed_identity: bool = False,
                enable_private_cluster: bool = False,
                private_dns_zone: str | None = None, disable_public_fqdn: bool = False,
@@ -91,6 +92,9 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
     from aksnet.twin.aks.create import create_cluster
     from aksnet.twin.aks.spec import ClusterRequest
 
+    if revision and not enable_azure_service_mesh:
+        raise AzCliError("RequiredArgumentMissingError",
+                         "--revision can only be used together with --enable-azure-service-mesh.")
     req = ClusterRequest(
         resource_group=resource_group_name, name=name, location=location, vnet_subnet_id=vnet_subnet_id,
         pod_subnet_id=pod_subnet_id, pod_cidr=pod_cidr, service_cidr=service_cidr, dns_service_ip=dns_service_ip,
@@ -117,6 +121,10 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
             from aksnet.cli.az.cmd_aks_approuting import enable_app_routing as add_app_routing
 
             result = dataclasses.replace(result, cluster=add_app_routing(tx, result.cluster))
+        if enable_azure_service_mesh:
+            from aksnet.twin.aks import mesh
+
+            result = dataclasses.replace(result, cluster=mesh.enable(tx, result.cluster, revision))
     _warn(result.warnings)
     return None if no_wait else _view(result.cluster)
 
@@ -414,6 +422,10 @@ def load_arguments(loader: Any, command: str) -> None:
                    help="Use a managed identity (the default; without --assign-identity a system-assigned one).")
         c.argument("enable_app_routing", action="store_true",
                    help="Enable the application routing add-on (managed NGINX ingress).")
+        c.argument("enable_azure_service_mesh", options_list=["--enable-azure-service-mesh", "--enable-asm"],
+                   action="store_true", help="Enable the Istio-based service mesh add-on.")
+        c.argument("revision", options_list=["--revision"],
+                   help="Azure Service Mesh revision to install with --enable-azure-service-mesh (asm-1-NN).")
         c.argument("enable_private_cluster", action="store_true", help="Private API server.")
         c.argument("enable_gateway_api", action="store_true",
                    help="Install the managed Gateway API CRDs (standard channel).")

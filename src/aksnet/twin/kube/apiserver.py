@@ -20,7 +20,18 @@ from typing import Any
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid
-from aksnet.twin.kube import crd, defaults, ingress_webhook, limits, naming, objects, schema, services, validation
+from aksnet.twin.kube import (
+    crd,
+    defaults,
+    ingress_webhook,
+    limits,
+    naming,
+    objects,
+    schema,
+    services,
+    sidecar_injector,
+    validation,
+)
 from aksnet.twin.kube.apply_merge import (
     LAST_APPLIED,
     ordered,
@@ -216,6 +227,8 @@ class ApiServer:
             return self._admit_extension(rt, doc, old)
         if rt.kind == "Service":
             return self._admit_service(doc, old)
+        if rt.kind == "Pod" and old is None:
+            sidecar_injector.inject(self.objs, doc)  # mutating admission (istiod's webhook, when installed)
         defaults.apply_defaults(rt.kind, doc)
         errs = validation.validate(rt.kind, doc)
         if old is not None:
@@ -451,7 +464,10 @@ class ApiServer:
 
 
 def create_owned(objs: ClusterObjects, rt: ResourceType, doc: Doc) -> Doc:
-    """Store an object a controller makes (no decoding or validation: controllers make valid objects)."""
+    """Store an object a controller makes (no decoding or validation: controllers make valid objects; a pod
+    still passes the mutating sidecar injector, as every pod creation does)."""
+    if rt.kind == "Pod":
+        sidecar_injector.inject(objs, doc)
     defaults.apply_defaults(rt.kind, doc)
     meta = doc["metadata"]
     rv = objs.next_resource_version()

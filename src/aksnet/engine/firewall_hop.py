@@ -1,0 +1,49 @@
+"""The Azure Firewall hop of a walked flow: the verdict of ``aksnet.engine.firewall`` turned into trace hops
+and what happens next (forward with SNAT, drop, or the firewall's own HTTP 470 answer).
+
+Composes the firewall's rules with the flow records of ``aksnet.engine.flow``; the walk calls it when a UDR's
+next hop (VirtualAppliance) is a firewall's private IP. Pure; never prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from aksnet.engine import firewall as engine
+from aksnet.engine.flow import Hop, Packet
+from aksnet.model.firewall import AzureFirewall
+from aksnet.rules.azure_firewall import DENY_STATUS
+
+FORWARD = "forward"
+DROP = "drop"
+ANSWER = "answer"  # the firewall answers the HTTP request itself (470)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    hops: tuple[Hop, ...]
+    outcome: str  # FORWARD | DROP | ANSWER
+    packet: Packet  # what leaves the firewall (SNATed) when forwarded
+    reason: str
+
+
+def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str | None) -> Step:
+    """Azure Firewall's rule processing for ``pkt`` (``host``: the HTTP Host / TLS SNI, ``scheme``: http or
+    https when the flow is a URL request) [https://learn.microsoft.com/azure/firewall/rule-processing]."""
+    where = f"Azure Firewall {firewall.name}"
+    v = engine.evaluate(firewall, pkt.src_ip, pkt.dst_ip, pkt.dst_port, pkt.protocol, host)
+    if not v.allowed:
+        if scheme == "http" and host and pkt.protocol == "TCP":
+            rule = f"{v.text}; the firewall answers HTTP {DENY_STATUS}"
+            return Step((Hop(where, "deny", rule, pkt),), ANSWER, pkt, rule)
+        return Step((Hop(where, "drop", v.text, pkt),), DROP, pkt, f"{where}: {v.text}")
+    hops = [Hop(where, "allow", v.text, pkt)]
+    src = engine.snat_source(firewall, v, pkt.dst_ip)
+    out = pkt
+    if src is not None:
+        out = replace(pkt, src_ip=src)
+        private = engine.is_private(firewall, pkt.dst_ip)
+        why = ("application rules always SNAT (to the firewall's private IP)" if private
+               else f"to a destination outside the private ranges, from the firewall's public IP {src}")
+        hops.append(Hop(where, "snat", f"SNAT {pkt.src_ip} → {src}: {why}", out))
+    return Step(tuple(hops), FORWARD, out, v.text)
