@@ -116,6 +116,17 @@ def test_ui_serves_the_page_on_loopback_rebuilt_per_request(demo_home: Path) -> 
             assert run_cli("kubectl", "create", "deployment", "late", "--image=nginx").code == 0
         with urllib.request.urlopen(url.group(0) + "topology.dot", timeout=60) as resp:
             assert "Deployment late" in resp.read().decode()  # read live from the workspace on each request
+        q = "trace?from=internet&to=svc/default/web&port=80"
+        with urllib.request.urlopen(url.group(0) + q, timeout=60) as resp:
+            trace_page = resp.read().decode()
+        assert "DELIVERED" in trace_page and "KUBE-SVC default/web:80" in trace_page and "<svg" in trace_page
+        for bad, words in (("trace?from=internet&to=svc/default/nope&port=80", "nope"),
+                           ("trace?from=internet&to=%3Cscript%3E&port=x", "is not a number")):
+            with pytest.raises(urllib.error.HTTPError, match="400") as err:
+                urllib.request.urlopen(url.group(0) + bad, timeout=60)
+            body = err.value.read().decode()
+            err.value.close()
+            assert words in body and "<script" not in body, body
         with pytest.raises(urllib.error.HTTPError, match="404") as err:
             urllib.request.urlopen(url.group(0) + "../etc/passwd", timeout=60)
         err.value.close()

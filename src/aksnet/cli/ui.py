@@ -3,7 +3,8 @@
 ``--export DIR`` writes a static site that opens from disk with no network: ``index.html`` (the topology drawn
 as SVG by Graphviz's ``dot``, plus every resource listed by name), ``topology.svg`` and ``topology.dot``.
 Without it, serves the same page on 127.0.0.1 only (stdlib ``http.server``), rebuilt from the workspace on
-every request. The pure builders are in ``aksnet.render.topology_dot``/``topology_html``; this module runs
+every request, and a trace view (``/trace?from=FROM&to=TO&port=N&namespace=NS``: trace's own page).
+The pure builders are in ``aksnet.render.topology_dot``/``topology_html``; this module runs
 Graphviz (Debian's ``graphviz`` package) and does the file and socket work.
 """
 
@@ -39,7 +40,8 @@ def graphviz_svg(dot: str) -> str:
     return done.stdout
 
 
-def topology_files(context: str | None, from_dir: Path | None) -> dict[str, str]:
+def topology_files(context: str | None, from_dir: Path | None,
+                   nav: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     """The site's files (name → text), built from the workspace (or directory) now."""
     from aksnet.cli.trace import load_topology
     from aksnet.engine.addressing import Topology
@@ -49,7 +51,35 @@ def topology_files(context: str | None, from_dir: Path | None) -> dict[str, str]
     assert isinstance(topo, Topology)
     dot = topology_dot.render(topo.twin)
     svg = graphviz_svg(dot)
-    return {"index.html": topology_html.render(topo.twin, svg), "topology.svg": svg, "topology.dot": dot}
+    return {"index.html": topology_html.render(topo.twin, svg, nav), "topology.svg": svg, "topology.dot": dot}
+
+
+NAV = (("/", "topology"), ("/trace", "trace"))
+
+
+def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[int, str]:
+    """The live trace view: the form, and with ``from`` and ``to`` the trace's page (status, HTML)."""
+    from urllib.parse import parse_qs
+
+    from aksnet.analyses.trace import trace
+    from aksnet.cli.trace import load_topology
+    from aksnet.engine.addressing import Topology
+    from aksnet.render import trace_dot, trace_html
+
+    values = {k: v[0] for k, v in parse_qs(query).items()}
+    if not values.get("from") or not values.get("to"):
+        return 200, trace_html.form(values, nav=NAV)
+    try:
+        port = int(values["port"]) if values.get("port") else None
+        topo = load_topology(context, from_dir)
+        assert isinstance(topo, Topology)
+        result = trace(topo, values["from"], values["to"], port, "TCP", values.get("namespace") or "default")
+    except ValueError:
+        return 400, trace_html.form(values, f"port: {values.get('port')!r} is not a number", NAV)
+    except AksnetError as exc:
+        return 400, trace_html.form(values, str(exc), NAV)
+    svg = graphviz_svg(trace_dot.render(result))
+    return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values))
 
 
 def _serve(port: int, context: str | None, from_dir: Path | None) -> int:
@@ -59,18 +89,22 @@ def _serve(port: int, context: str | None, from_dir: Path | None) -> int:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            name = self.path.split("?", 1)[0].lstrip("/") or "index.html"
+            name, _, query = self.path.partition("?")
+            name = name.lstrip("/") or "index.html"
             try:
-                files = topology_files(context, from_dir)
+                if name == "trace":
+                    self._send(*trace_page(query, context, from_dir), "text/html; charset=utf-8")
+                    return
+                files = topology_files(context, from_dir, NAV)
             except AksnetError as exc:
-                self._send(500, "text/plain; charset=utf-8", str(exc))
+                self._send(500, str(exc), "text/plain; charset=utf-8")
                 return
             if name not in files:
-                self._send(404, "text/plain; charset=utf-8", f"not found: {name}")
+                self._send(404, f"not found: {name}", "text/plain; charset=utf-8")
                 return
-            self._send(200, types[Path(name).suffix], files[name])
+            self._send(200, files[name], types[Path(name).suffix])
 
-        def _send(self, status: int, ctype: str, text: str) -> None:
+        def _send(self, status: int, text: str, ctype: str) -> None:
             body = text.encode()
             self.send_response(status)
             self.send_header("Content-Type", ctype)

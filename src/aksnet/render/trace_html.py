@@ -9,9 +9,10 @@ from aksnet.analyses.trace import TraceResult
 from aksnet.render.html_page import esc, inline_svg, page
 
 
-def render(result: TraceResult, svg: str) -> str:
-    """The page; ``svg`` is Graphviz's rendering of the trace's DOT (trusted: Graphviz escapes its text)."""
-    parts = [f"<p>verdict: <strong class=\"{esc(result.verdict.lower())}\">{esc(result.verdict.upper())}"
+def render(result: TraceResult, svg: str, nav: tuple[tuple[str, str], ...] = (), before: str = "") -> str:
+    """The page; ``svg`` is Graphviz's rendering of the trace's DOT (trusted: Graphviz escapes its text);
+    ``before`` is HTML put first (the live UI's form)."""
+    parts = [before, f"<p>verdict: <strong class=\"{esc(result.verdict.lower())}\">{esc(result.verdict.upper())}"
              f"</strong> ({esc(result.protocol)})</p>", f'<figure aria-label="trace path">{inline_svg(svg)}</figure>']
     for i, w in enumerate(result.walks, 1):
         dst = f"{w.dst_ip or result.target.name}:{w.dst_port}/{w.protocol}"
@@ -31,4 +32,18 @@ def render(result: TraceResult, svg: str) -> str:
                          f"{esc(b.client_ip)}; the reply retraces this path in reverse (connection tracking is "
                          "stateful), undoing each NAT</p>")
     title = f"aksnet trace {result.source_text} → {result.target.name}"
-    return page(title, "\n".join(parts))
+    return page(title, "\n".join(parts), nav)
+
+
+def form_html(values: dict[str, str], error: str = "") -> str:
+    """The live UI's trace form (GET ``/trace?from=…&to=…&port=…``), with the last values and any error."""
+    fields = "".join(
+        f'<label>{esc(label)} <input name="{key}" value="{esc(values.get(key, ""))}" aria-label="{esc(label)}">'
+        "</label> " for key, label in (("from", "FROM"), ("to", "TO"), ("port", "port"), ("namespace", "namespace")))
+    err = f'<p class="deny" role="alert">{esc(error)}</p>' if error else ""
+    return f'<form action="/trace" method="get">{fields}<button>trace</button></form>{err}'
+
+
+def form(values: dict[str, str], error: str = "", nav: tuple[tuple[str, str], ...] = ()) -> str:
+    """The form alone as a page."""
+    return page("aksnet trace", form_html(values, error), nav)
