@@ -12,6 +12,8 @@ command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     made_policy=0
@@ -23,7 +25,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
     [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
   else
-    echo "setup: not root or no apt-get: skipping ${need_apt[*]} (the data plane needs them; analyses do not)" >&2
+    echo "setup: not root or no apt-get: skipping ${need_apt[*]} (the data plane needs the network tools, aksnet ui needs graphviz, its browser tests need chromium; analyses need none)" >&2
   fi
 fi
 

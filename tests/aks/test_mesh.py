@@ -106,6 +106,9 @@ def test_enable_disable(home: Path) -> None:
     assert deploy["status"]["readyReplicas"] == 2
     assert "istiod-asm-1-27" in ok("kubectl", "get", "svc", "-n", "aks-istio-system")
     ok("az", "aks", "mesh", "enable", "-g", "rg", "-n", "aks", "-o", "none")  # idempotent
+    ups = json.loads(ok("az", "aks", "mesh", "get-upgrades", "-g", "rg", "-n", "aks"))
+    assert ups["type"] == "Microsoft.ContainerService/managedClusters/meshUpgradeProfiles"
+    assert ups["properties"]["revision"] == "asm-1-27" and ups["properties"]["upgrades"] == ["asm-1-28"]
     r = run_cli("az", "aks", "mesh", "enable", "-g", "rg", "-n", "aks", "--revision", "asm-1-28")
     assert r.code == 1 and "az aks mesh upgrade" in r.err
     prof = json.loads(ok("az", "aks", "mesh", "disable", "-g", "rg", "-n", "aks", "--yes",
@@ -119,6 +122,12 @@ def test_enable_disable(home: Path) -> None:
                  id="unknown-revision"),
     pytest.param(["az", "aks", "mesh", "disable", "--yes"], "Istio has not been enabled", id="disable-not-enabled"),
     pytest.param(["az", "aks", "mesh", "disable"], "no tty available. Use --yes", id="disable-no-tty"),
+    pytest.param(["az", "aks", "mesh", "enable-ingress-gateway", "--ingress-gateway-type", "external"],
+                 "Istio has not been enabled", id="gateway-without-mesh"),
+    pytest.param(["az", "aks", "mesh", "get-upgrades"], "Istio has not been enabled", id="upgrades-without-mesh"),
+    pytest.param(["az", "aks", "mesh", "enable-ingress-gateway", "--ingress-gateway-type", "public"],
+                 "'public' is not a valid value for '--ingress-gateway-type'", id="gateway-bad-type"),
+    pytest.param(["az", "aks", "mesh", "enable-ingress-gateway"], "--ingress-gateway-type", id="gateway-type-missing"),
     pytest.param(["az", "aks", "create", "-n", "aks2", "--revision", "asm-1-27", "--generate-ssh-keys"],
                  "--revision can only be used together with --enable-azure-service-mesh", id="create-revision-alone"),
 ])
@@ -147,3 +156,33 @@ def test_get_revisions(home: Path) -> None:
     assert revs["asm-1-26"]["upgrades"] == ["asm-1-27", "asm-1-28"] and revs["asm-1-28"]["upgrades"] == []
     r = run_cli("az", "aks", "mesh", "get-revisions")
     assert r.code == 2 and "--location/-l" in r.err
+
+
+# --ingress-gateway-type → the Service's annotations and whether its frontend IP is private (internal LB)
+GATEWAYS = [
+    pytest.param("external", {}, False, id="external"),
+    pytest.param("internal", {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}, True,
+                 id="internal"),
+]
+
+
+@pytest.mark.parametrize(("kind", "annotations", "private"), GATEWAYS)
+def test_ingress_gateway(home: Path, kind: str, annotations: dict[str, str], private: bool) -> None:
+    _cluster("--enable-azure-service-mesh")
+    prof = json.loads(ok("az", "aks", "mesh", "enable-ingress-gateway", "-g", "rg", "-n", "aks",
+                         "--ingress-gateway-type", kind, "--query", "serviceMeshProfile.istio.components"))
+    assert prof["ingressGateways"] == [{"enabled": True, "mode": kind.capitalize()}]
+    name = f"aks-istio-ingressgateway-{kind}"
+    svc = json.loads(ok("kubectl", "get", "svc", name, "-n", "aks-istio-ingress", "-o", "json"))
+    assert svc["spec"]["type"] == "LoadBalancer"
+    assert svc["spec"]["selector"] == {"app": name, "istio": name}
+    assert (svc["metadata"].get("annotations") or {}) == annotations
+    assert [p["port"] for p in svc["spec"]["ports"]] == [15021, 80, 443]
+    ip = svc["status"]["loadBalancer"]["ingress"][0]["ip"]
+    assert ip.startswith("10.") is private
+    deploy = json.loads(ok("kubectl", "get", "deploy", f"{name}-asm-1-27", "-n", "aks-istio-ingress", "-o", "json"))
+    assert deploy["status"]["readyReplicas"] == 2
+    prof = json.loads(ok("az", "aks", "mesh", "disable-ingress-gateway", "-g", "rg", "-n", "aks",
+                         "--ingress-gateway-type", kind, "--yes", "--query", "serviceMeshProfile.istio.components"))
+    assert prof["ingressGateways"] == [{"enabled": False, "mode": kind.capitalize()}]
+    assert name not in ok("kubectl", "get", "svc,deploy", "-n", "aks-istio-ingress")

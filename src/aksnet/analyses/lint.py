@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from aksnet.analyses.bootstrap import TROUBLESHOOT_URL, blocked_bootstrap
 from aksnet.analyses.explain import selector_text
+from aksnet.analyses.gateway_status import running_controllers
 from aksnet.engine import nsg as nsg_engine
+from aksnet.engine.gateway.attach import route_states
 from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
 from aksnet.engine.ingress.model import ANNOTATION_PREFIX
 from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
@@ -290,6 +292,30 @@ def check_ingresses(twin: Twin, state: ClusterState) -> list[Finding]:
     return out
 
 
+def check_gateway_routes(twin: Twin, state: ClusterState) -> list[Finding]:
+    """HTTPRoutes a Gateway does not accept, and backendRefs that do not resolve (a Service that does not exist,
+    or one in another namespace without a ReferenceGrant) [gateway-api v1.2.1 shared_types.go RouteConditionType]."""
+    out: list[Finding] = []
+    for ps in route_states(state.gateway, running_controllers()):
+        res = f"httproute {ps.route.namespace}/{ps.route.name}"
+        parent = f"{ps.parent.namespace or ps.route.namespace}/{ps.parent.name}"
+        for c in ps.conditions:
+            if c.status == "True":
+                continue
+            if c.type == "Accepted":
+                out.append(Finding("warning", "AKSNET044", res, f"not accepted by Gateway {parent} ({c.reason}): "
+                                   f"{c.message}; no request reaches its rules there",
+                                   "Gateway API: RouteConditionType Accepted"))
+            elif c.reason == "RefNotPermitted":
+                out.append(Finding("warning", "AKSNET045", res, f"{c.message}: add a ReferenceGrant in the "
+                                   "backend's namespace; requests to that backend get 500",
+                                   "Gateway API: ReferenceGrant"))
+            else:
+                out.append(Finding("warning", "AKSNET046", res, f"{c.message} ({c.reason}): requests to that "
+                                   "backend get 500", "Gateway API: RouteConditionType ResolvedRefs"))
+    return out
+
+
 def check_api_server(twin: Twin, state: ClusterState) -> list[Finding]:
     """A public API server open to every address [AKS api-server-authorized-ip-ranges]."""
     mc = state.cluster
@@ -356,8 +382,8 @@ def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding
 
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
-    check_policy_selectors, check_services, check_ingresses, check_api_server, check_pending_pods,
-    check_node_bootstrap, check_mesh_injection_labels,
+    check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_api_server,
+    check_pending_pods, check_node_bootstrap, check_mesh_injection_labels,
 )
 
 

@@ -33,6 +33,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "exec": ("aksnet.cli.dataplane", "run a command inside a pod, VM or internet host namespace"),
     "probe": ("aksnet.cli.dataplane", "send real packets for one flow (trace's arguments and exit codes)"),
     "verify": ("aksnet.cli.dataplane", "probe every flow of the matrix and list disagreements with trace"),
+    "ui": ("aksnet.cli.ui", "the topology drawn as a page: served on 127.0.0.1, or a static site (--export)"),
     "demo": ("aksnet.cli.demo", "build the seeds' walkthrough in a throwaway workspace and show it"),
 }
 
@@ -85,6 +86,9 @@ def _module(verb: str) -> ModuleType:
         case "trace":
             from aksnet.cli import trace
             return trace
+        case "ui":
+            from aksnet.cli import ui
+            return ui
     raise KeyError(verb)
 
 

@@ -1,4 +1,4 @@
-"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json] [--engine E] [--context C]
+"""``aksnet trace FROM TO [--port N] [--protocol P] [-n NS] [-o text|json|html|svg] [--engine E] [--context C]
 [--from-dir DIR]``.
 
 Parses options, loads the twin (workspace, focused on the current kubeconfig context's cluster, or a plain
@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", "-p", type=int, help="destination port")
     p.add_argument("--protocol", default="TCP", type=str.upper, choices=("TCP", "UDP", "SCTP"))
     p.add_argument("-n", "--namespace", default="default")
-    p.add_argument("-o", "--output", default="text", choices=("text", "json"))
+    p.add_argument("-o", "--output", default="text", choices=("text", "json", "html", "svg"),
+                   help="html: one self-contained page (path drawn by Graphviz, each hop's rule); svg: the drawing")
     p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR",
                    help="URL destinations: use ADDR for HOST:PORT instead of DNS, as curl --resolve")
     p.add_argument("-H", "--header", action="append", default=[], metavar="'K: V'",
@@ -104,7 +105,14 @@ def run(argv: list[str]) -> int:
         result = trace_url(topo, req)
     else:
         result = trace(topo, args.source, args.destination, args.port, args.protocol, args.namespace)
-    out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
+    if args.output in ("html", "svg"):
+        from aksnet.cli.ui import graphviz_svg
+        from aksnet.render import trace_dot, trace_html
+
+        svg = graphviz_svg(trace_dot.render(result))
+        out = svg.rstrip("\n") if args.output == "svg" else trace_html.render(result, svg).rstrip("\n")
+    else:
+        out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")
     from aksnet.analyses.unknowns import unknown_reasons
     from aksnet.cli.matrix import report_source

@@ -7,7 +7,7 @@ Source: kubernetes-sigs/gateway-api v1.2.1 ``apis/v1/*_types.go`` (``+kubebuilde
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aksnet.model.gateway import (
@@ -31,11 +31,11 @@ from aksnet.model.gateway import (
 )
 from aksnet.rules import gateway_api
 
-Doc = dict[str, Any]
+Doc = Mapping[str, Any]
 
 
 def _d(value: Any) -> Doc:
-    return value if isinstance(value, dict) else {}
+    return value if isinstance(value, Mapping) else {}
 
 
 def _l(value: Any) -> list[Any]:

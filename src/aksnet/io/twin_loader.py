@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
-from aksnet.io import arm_firewall, k8s_model, manifest_dir
+from aksnet.io import arm_firewall, gateway_model, k8s_model, manifest_dir
 from aksnet.io import arm_model as arm
 from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, engine_policies, other_policy_engine
 from aksnet.model import azure, k8s
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules import gateway_api
 from aksnet.store import Transaction
 
 Doc = Mapping[str, Any]
@@ -32,6 +33,7 @@ K8S_KINDS = {
     "IngressClass": "k8s:networking.k8s.io/IngressClass", "Endpoints": "k8s:core/Endpoints",
     "Secret": "k8s:core/Secret",
     "ConfigMap": "k8s:core/ConfigMap", "ReplicaSet": "k8s:apps/ReplicaSet", "Job": "k8s:batch/Job",
+    **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant")},
 }
 # Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
 OTHER_POLICIES = "_other_policies"
@@ -121,6 +123,8 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
         config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
+        gateway=gateway_model.world(*(docs.get(k, ()) for k in ("GatewayClass", "Gateway", "HTTPRoute",
+                                                                 "ReferenceGrant", "Namespace", "Service", "Secret"))),
         policy_engine=_policy_engine(cluster),
         ignored_policies=policy_notes,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aksnet.model import azure, firewall, k8s
+from aksnet.model.gateway import GatewayWorld
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ class ClusterState:
     ingress_classes: tuple[k8s.IngressClass, ...] = ()
     secrets: tuple[k8s.Secret, ...] = ()
     config_maps: tuple[k8s.ConfigMap, ...] = ()
+    # Gateway API objects (GatewayClass, Gateway, HTTPRoute, ReferenceGrant) and what they refer to
+    gateway: GatewayWorld = field(default_factory=GatewayWorld)
     # The network policy engine profile: azure | calico | cilium | none | upstream.
     policy_engine: str = "upstream"
     # What an imported dump lacks ("the dump has no Node objects (kubectl get nodes -o json)", …): answers that

@@ -1,7 +1,8 @@
-"""``az aks mesh enable|disable|get-revisions``: the Istio-based service mesh add-on.
+"""``az aks mesh enable|disable|get-revisions|get-upgrades|enable-ingress-gateway|disable-ingress-gateway``: the
+Istio-based service mesh add-on.
 
 Command names, arguments and messages follow azure-cli's ``acs`` module (``aks_mesh_enable``,
-``aks_mesh_disable``, ``aks_mesh_get_revisions`` in custom.py; https://learn.microsoft.com/cli/azure/aks/mesh);
+``aks_mesh_disable``, ``aks_mesh_get_revisions``, ``aks_mesh_enable_ingress_gateway`` in custom.py; https://learn.microsoft.com/cli/azure/aks/mesh);
 the resource provider's side is :mod:`aksnet.twin.aks.mesh`.
 """
 
@@ -15,9 +16,11 @@ from knack.commands import CommandGroup
 from aksnet.cli.az.cmd_aks import _confirm
 from aksnet.cli.az.cmd_network_common import az_view
 from aksnet.cli.common import command_transaction
+from aksnet.errors import AzCliError
 from aksnet.model.account import SUBSCRIPTION_ID
-from aksnet.twin.aks import mesh
+from aksnet.twin.aks import mesh, mesh_gateway
 from aksnet.twin.aks.context import get_cluster
+from aksnet.twin.aks.validation_cli import validate_enum
 from aksnet.twin.resources import normalize_location, require_location
 
 _MOD = "aksnet.cli.az.cmd_aks_mesh#{}"
@@ -41,6 +44,39 @@ def mesh_disable(resource_group_name: str, name: str, yes: bool = False) -> Any:
     return az_view(doc)
 
 
+def _gateway_mode(ingress_gateway_type: str | None) -> str:
+    if not ingress_gateway_type:
+        raise AzCliError("RequiredArgumentMissingError",
+                         "the following arguments are required: --ingress-gateway-type", 2)
+    value = validate_enum(ingress_gateway_type, tuple(mesh_gateway.MODES), "--ingress-gateway-type")
+    return mesh_gateway.MODES[str(value)]
+
+
+def mesh_enable_ingress_gateway(resource_group_name: str, name: str, ingress_gateway_type: str | None = None) -> Any:
+    """Enable an Azure Service Mesh ingress gateway (external or internal)."""
+    mode = _gateway_mode(ingress_gateway_type)
+    with command_transaction() as tx:
+        doc = mesh_gateway.enable(tx, get_cluster(tx, resource_group_name, name), mode)
+    return az_view(doc)
+
+
+def mesh_disable_ingress_gateway(resource_group_name: str, name: str, ingress_gateway_type: str | None = None,
+                                 yes: bool = False) -> Any:
+    """Disable an Azure Service Mesh ingress gateway."""
+    mode = _gateway_mode(ingress_gateway_type)
+    if not yes:
+        _confirm()
+    with command_transaction() as tx:
+        doc = mesh_gateway.disable(tx, get_cluster(tx, resource_group_name, name), mode)
+    return az_view(doc)
+
+
+def mesh_get_upgrades(resource_group_name: str, name: str) -> Any:
+    """The revisions the cluster's mesh can be upgraded to."""
+    with command_transaction(write=False) as tx:
+        return mesh.upgrade_profile(get_cluster(tx, resource_group_name, name))
+
+
 def mesh_get_revisions(location: str | None = None) -> Any:
     """The add-on revisions available in a location, with their upgrades and compatible Kubernetes versions."""
     return mesh.revisions_profile(SUBSCRIPTION_ID, normalize_location(require_location(location)))
@@ -51,6 +87,9 @@ def load_command_table(loader: Any) -> None:
         g.command("enable", "mesh_enable")
         g.command("disable", "mesh_disable")
         g.command("get-revisions", "mesh_get_revisions")
+        g.command("get-upgrades", "mesh_get_upgrades")
+        g.command("enable-ingress-gateway", "mesh_enable_ingress_gateway")
+        g.command("disable-ingress-gateway", "mesh_disable_ingress_gateway")
 
 
 def load_arguments(loader: Any, command: str) -> None:
@@ -61,3 +100,5 @@ def load_arguments(loader: Any, command: str) -> None:
                    help="Azure Service Mesh revision to install (asm-1-NN; see az aks mesh get-revisions).")
         c.argument("yes", options_list=["--yes", "-y"], action="store_true", help="Do not prompt for confirmation.")
         c.argument("location", options_list=["--location", "-l"], help="Location.")
+        c.argument("ingress_gateway_type", options_list=["--ingress-gateway-type"],
+                   help="Ingress gateway type: external (public load balancer) or internal (internal load balancer).")

@@ -6,7 +6,7 @@ revision's control plane: namespace ``aks-istio-system`` with the ``istiod-asm-1
 of namespaces labelled ``istio.io/rev=asm-1-NN`` are injected (:mod:`aksnet.twin.kube.sidecar_injector`).
 ``disable`` sets ``mode: Disabled`` and removes the namespace (already injected pods keep their sidecar until
 they are re-created, as on AKS). The revision list, names and images are :mod:`aksnet.rules.istio`.
-Ingress gateways and upgrades are not here yet. Nothing here prints.
+Ingress gateways are :mod:`.mesh_gateway`; upgrades are not emulated yet. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def render(revision: str) -> list[Doc]:
     ]
 
 
-def _set_profile(tx: Transaction, cluster: Doc, mesh: Doc) -> Doc:
+def set_profile(tx: Transaction, cluster: Doc, mesh: Doc) -> Doc:
     cluster.setdefault("properties", {})["serviceMeshProfile"] = mesh
     cluster["etag"] = etag(tx)
     tx.put(KIND_CLUSTER, cluster["id"], cluster)
@@ -108,28 +108,39 @@ def enable(tx: Transaction, cluster: Doc, revision: str | None) -> Doc:
     components = old_istio.get("components") or {"ingressGateways": None, "egressGateways": None}
     mesh = {"mode": istio.MODE_ISTIO, "istio": {"certificateAuthority": old_istio.get("certificateAuthority"),
                                                 "components": components, "revisions": [wanted]}}
-    cluster = _set_profile(tx, cluster, mesh)
-    api = ApiServer(tx, cluster["id"])
-    for d in render(wanted):
+    cluster = set_profile(tx, cluster, mesh)
+    install(tx, cluster["id"], render(wanted))
+    return cluster
+
+
+def install(tx: Transaction, cluster_id: str, docs: list[Doc]) -> None:
+    """Create the add-on's objects that do not exist yet (through the API server), then run the controllers."""
+    api = ApiServer(tx, cluster_id)
+    for d in docs:
         rt = BY_KIND[d["kind"]]
         if api.find(rt, d["metadata"].get("namespace") if rt.namespaced else None, d["metadata"]["name"]) is None:
-            api.create(d, default_namespace=istio.SYSTEM_NAMESPACE)
-    reconcile_cluster(tx, cluster["id"])
-    objects.flush(tx, cluster["id"])
-    return cluster
+            api.create(d)
+    reconcile_cluster(tx, cluster_id)
+    objects.flush(tx, cluster_id)
+
+
+def uninstall(tx: Transaction, cluster_id: str, keys: list[tuple[str, str | None, str]]) -> None:
+    """Delete the add-on's objects (kind, namespace, name) that exist, then run the controllers."""
+    api = ApiServer(tx, cluster_id)
+    for kind, ns, name in keys:
+        if api.find(BY_KIND[kind], ns, name) is not None:
+            api.delete(BY_KIND[kind], ns, name)
+    reconcile_cluster(tx, cluster_id)
+    objects.flush(tx, cluster_id)
 
 
 def disable(tx: Transaction, cluster: Doc) -> Doc:
     """``az aks mesh disable``: ``mode: Disabled``; the control plane's namespace goes."""
     if not enabled_revisions(cluster):
         raise AzCliError("ArgumentUsageError", NOT_ENABLED)
-    cluster = _set_profile(tx, cluster, {"mode": istio.MODE_DISABLED, "istio": None})
-    api = ApiServer(tx, cluster["id"])
-    for ns in (istio.INGRESS_NAMESPACE, istio.SYSTEM_NAMESPACE):
-        if api.find(BY_KIND["Namespace"], None, ns) is not None:
-            api.delete(BY_KIND["Namespace"], None, ns)
-    reconcile_cluster(tx, cluster["id"])
-    objects.flush(tx, cluster["id"])
+    cluster = set_profile(tx, cluster, {"mode": istio.MODE_DISABLED, "istio": None})
+    uninstall(tx, cluster["id"], [("Namespace", None, istio.INGRESS_NAMESPACE),
+                                  ("Namespace", None, istio.SYSTEM_NAMESPACE)])
     return cluster
 
 
@@ -145,4 +156,24 @@ def revisions_profile(subscription: str, location: str) -> Doc:
              "upgrades": istio.upgrades(r.name)} for r in istio.REVISIONS]},
         "systemData": None,
         "type": "Microsoft.ContainerService/locations/meshRevisionProfiles",
+    }
+
+
+def upgrade_profile(cluster: Doc) -> Doc:
+    """``az aks mesh get-upgrades``: the cluster's ``meshUpgradeProfiles/istio`` (the installed revision, the
+    revisions it may be upgraded to and their compatible Kubernetes versions; ARM API
+    ``ManagedClusters_GetMeshUpgradeProfile``)."""
+    revisions = enabled_revisions(cluster)
+    if not revisions:
+        raise AzCliError("ArgumentUsageError", NOT_ENABLED)
+    current = revisions[0]
+    ups = istio.upgrades(current)
+    return {
+        "id": f"{cluster['id']}/meshUpgradeProfiles/istio",
+        "name": "istio",
+        "properties": {
+            "compatibleWith": [{"name": "kubernetes", "versions": list(istio.BY_NAME[current].kubernetes)}],
+            "revision": current, "upgrades": ups},
+        "systemData": None,
+        "type": "Microsoft.ContainerService/managedClusters/meshUpgradeProfiles",
     }

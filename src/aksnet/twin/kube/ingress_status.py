@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from aksnet.rules.ingress_nginx import CONTROLLER_CLASS
+from aksnet.rules.kubernetes import LEGACY_INGRESS_CLASS_ANNOTATION
 from aksnet.store import Transaction
 from aksnet.twin.kube import apiserver, objects, schema
 from aksnet.twin.kube.objects import ClusterObjects
@@ -23,9 +25,9 @@ from aksnet.twin.kube.status import pod_ready
 
 Doc = dict[str, Any]
 
-DEFAULT_CONTROLLER_CLASS = "k8s.io/ingress-nginx"
-DEFAULT_INGRESS_CLASS = "nginx"
-LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+DEFAULT_CONTROLLER_CLASS = CONTROLLER_CLASS
+DEFAULT_INGRESS_CLASS = "nginx"  # ingress-nginx's --ingress-class default (docs/user-guide/cli-arguments.md)
+LEGACY_CLASS_ANNOTATION = LEGACY_INGRESS_CLASS_ANNOTATION
 
 
 @dataclass(frozen=True)
