@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
-from aksnet.engine import echo, ingress
+from aksnet.engine import echo, firewall_hop, ingress
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.lookup import lookup, timeout_reason
@@ -133,6 +133,8 @@ def _nginx_page(status: int) -> str:
 
 
 def _fail(walk: Walk, url: _Url, legs: tuple[Walk, ...]) -> CurlResult:
+    if walk.hops and walk.hops[-1].decision == firewall_hop.RESET:
+        return CurlResult(35, "curl: (35) Recv failure: Connection reset by peer", legs=legs)
     if walk.verdict == REFUSED:
         return CurlResult(7, f"curl: (7) Failed to connect to {url.host} port {url.port} after 0 ms: "
                              "Couldn't connect to server", legs=legs)

@@ -17,6 +17,7 @@ from aksnet.rules.azure_firewall import DENY_STATUS
 FORWARD = "forward"
 DROP = "drop"
 ANSWER = "answer"  # the firewall answers the HTTP request itself (470)
+RESET = "reset"  # the hop decision of a denied TLS connection: the firewall resets it after the ClientHello
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,9 @@ def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str 
         if scheme == "http" and host and pkt.protocol == "TCP":
             rule = f"{v.text}; the firewall answers HTTP {DENY_STATUS}"
             return Step((Hop(where, "deny", rule, pkt),), ANSWER, pkt, rule)
+        if scheme == "https" and host and pkt.protocol == "TCP":
+            rule = f"{v.text}; the firewall resets the TLS connection (judged by its SNI)"
+            return Step((Hop(where, RESET, rule, pkt),), DROP, pkt, f"{where}: {rule}")
         return Step((Hop(where, "drop", v.text, pkt),), DROP, pkt, f"{where}: {v.text}")
     hops = [Hop(where, "allow", v.text, pkt)]
     src = engine.snat_source(firewall, v, pkt.dst_ip)
