@@ -1,6 +1,7 @@
 """``aksnet explain [POD|WORKLOAD] [--to PEER --port N] [--exposure]``: which policies select a pod or workload
 and what each rule allows (text or JSON); with ``--to``, the NetworkPolicy verdict for one flow and the rules
-deciding it (exit 0 allowed, 1 denied, like ``aksnet trace``); with ``--exposure`` (workspace only), what the
+deciding it (exit 0 allowed, 1 denied, like ``aksnet trace``; 2 unknown: a denial on an imported dump that lacks the
+Pods, Nodes or Namespaces the policies select); with ``--exposure`` (workspace only), what the
 cluster exposes to the internet and the VNet (load balancers, node ports, ingress routes). On a workspace
 cluster a workload's explanation ends with its own exposure."""
 
@@ -60,6 +61,13 @@ def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
         sys.stdout.write(json.dumps(v.to_json(), indent=2) + "\n")
     else:
         sys.stdout.write(verdict_text(src_name, dst_name, v))
+    from aksnet.analyses.unknowns import policy_unknown_reasons, unknown_lines
+
+    reasons = policy_unknown_reasons(cluster, v.allowed)
+    if reasons:  # a denial for want of the pods, nodes or namespace labels the dump lacks: unknown (exit 2)
+        for line in unknown_lines(reasons, "denied", "verdict"):
+            print(line, file=sys.stderr)
+        return 2
     return 0 if v.allowed else 1
 
 
