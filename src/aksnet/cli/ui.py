@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from aksnet.analyses.trace import TraceResult
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError, UsageError
 
@@ -61,6 +62,14 @@ def topology_files(context: str | None, from_dir: Path | None,
     return {"index.html": topology_html.render(topo.twin, svg, nav), "topology.svg": svg, "topology.dot": dot}
 
 
+def trace_svgs(topo: Topology, result: TraceResult) -> tuple[str, str]:
+    """The trace's own drawing and the topology with the deciding flow's path on it (Graphviz SVGs)."""
+    from aksnet.render import trace_dot, trace_topology
+
+    path = trace_topology.render(topo.twin, result.deciding) if result.walks else ""
+    return graphviz_svg(trace_dot.render(result)), graphviz_svg(path) if path else ""
+
+
 def matrix_page(context: str | None, from_dir: Path | None, nav: tuple[tuple[str, str], ...], live: bool) -> str:
     """The matrix view: live, cells link to the trace view; exported, each cell carries its trace."""
     from aksnet.analyses.matrix_cells import matrix_grid
@@ -86,7 +95,7 @@ def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[
     from urllib.parse import parse_qs
 
     from aksnet.analyses.trace import trace
-    from aksnet.render import trace_dot, trace_html
+    from aksnet.render import trace_html
 
     values = {k: v[0] for k, v in parse_qs(query).items()}
     if not values.get("from") or not values.get("to"):
@@ -100,8 +109,8 @@ def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[
         return 400, trace_html.form(values, f"port: {values.get('port')!r} is not a number", NAV)
     except AksnetError as exc:
         return 400, trace_html.form(values, str(exc), NAV)
-    svg = graphviz_svg(trace_dot.render(result))
-    return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values))
+    svg, on_topology = trace_svgs(topo, result)
+    return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values), topology_svg=on_topology)
 
 
 def _serve(port: int, context: str | None, from_dir: Path | None) -> int:
