@@ -72,7 +72,7 @@ def run(argv: list[str]) -> int:
     if args.verbose:
         sys.stderr.write(curl_text.render_verbose(res))
     if res.error is not None:
-        sys.stderr.write(res.error + "\n")
+        sys.stderr.write(curl_text.render_error(res))
         return res.exit_code
     sys.stdout.write(curl_text.render_response(res, include=args.include))
     return res.exit_code
