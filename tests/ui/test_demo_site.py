@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import aksnet_home, run_cli
 from tests.golden import SCENARIOS, check_golden
-from tests.ui.demo_site import build_demo_workspace, export_site
+from tests.ui.demo_site import SEED_NAMES, build_demo_workspace, export_site
 
 CHROMIUM = shutil.which("chromium")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -68,6 +68,7 @@ def test_chromium_shows_every_resource_by_name(demo_home: Path, tmp_path: Path) 
     assert len(names) > 30  # the demo: VNet, subnet, NSGs, route table, VMs, LB, cluster, nodes, pods, Services
     missing = [(k, n) for k, n in names if not any(n in t for t in titles) and n not in svg]
     assert not missing, missing
+    assert [n for n in SEED_NAMES if not any(n in t for t in titles)] == []  # the seeds' cluster, as demo left it
     assert console == []
 
 

@@ -2,7 +2,8 @@
 cluster DNS as a pod sees it, printed like ``nslookup`` (Server/Address, Name/Address lines, ``** server can't
 find x: NXDOMAIN``). With ``--from`` the query is walked as a flow from that pod: when egress NetworkPolicy,
 an NSG or a route drops it, nslookup's ``;; connection timed out; no servers could be reached``. Exit 0 with an
-answer, 1 for NXDOMAIN, no answer or a timeout, 2 for bad input.
+answer, 1 for NXDOMAIN, no answer or a timeout, 2 for bad input or an unknown answer (an imported dump lacks
+data the answer depends on: ``unknown: …`` lines, as ``aksnet trace``).
 """
 
 from __future__ import annotations
@@ -53,4 +54,13 @@ def run(argv: list[str]) -> int:
     sys.stdout.write(dns_json.render(report) if args.output == "json" else
                      dns_text.render(report, resolv_conf=args.resolv_conf))
     sys.stdout.flush()
-    return 0 if report.response.found and not report.timed_out else 1
+    answered = report.response.found and not report.timed_out
+    from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
+
+    reasons = unknown_reasons(cluster, answered)
+    if reasons:  # an imported dump lacks what the answer depends on: unknown (exit 2), as aksnet trace
+        for line in unknown_lines(reasons, "answered" if answered else
+                                  ("timed out" if report.timed_out else "no answer")):
+            print(line, file=sys.stderr)
+        return 2
+    return 0 if answered else 1

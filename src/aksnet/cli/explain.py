@@ -1,6 +1,7 @@
 """``aksnet explain [POD|WORKLOAD] [--to PEER --port N] [--exposure]``: which policies select a pod or workload
 and what each rule allows (text or JSON); with ``--to``, the NetworkPolicy verdict for one flow and the rules
-deciding it (exit 0 allowed, 1 denied, like ``aksnet trace``); with ``--exposure`` (workspace only), what the
+deciding it (exit 0 allowed, 1 denied, like ``aksnet trace``; 2 unknown: a denial on an imported dump that lacks the
+Pods, Nodes or Namespaces the policies select); with ``--exposure`` (workspace only), what the
 cluster exposes to the internet and the VNet (load balancers, node ports, ingress routes). On a workspace
 cluster a workload's explanation ends with its own exposure."""
 
@@ -45,6 +46,13 @@ def _load(args: argparse.Namespace) -> tuple[Twin | None, ClusterState]:
 def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
     pair = explain_pair(cluster, args.target, args.to, args.port, args.protocol, args.namespace, args.engine or None)
     sys.stdout.write(explain_json.render_pair(pair) if args.output == "json" else explain_text.verdict_text(pair))
+    from aksnet.analyses.unknowns import policy_unknown_reasons, unknown_lines
+
+    reasons = policy_unknown_reasons(cluster, pair.verdict.allowed)
+    if reasons:  # a denial for want of the pods, nodes or namespace labels the dump lacks: unknown (exit 2)
+        for line in unknown_lines(reasons, "denied", "verdict"):
+            print(line, file=sys.stderr)
+        return 2
     return 0 if pair.verdict.allowed else 1
 
 

@@ -114,7 +114,7 @@ def run(argv: list[str]) -> int:
     else:
         out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")
-    from aksnet.analyses.unknowns import unknown_reasons
+    from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
     from aksnet.cli.matrix import report_source
 
     reasons = unknown_reasons(topo.state, result.delivered)
@@ -122,8 +122,7 @@ def run(argv: list[str]) -> int:
         reasons += ("the directory has objects that could not be read (above)",)
     if reasons:
         # an imported dump lacks data this verdict depends on: unknown (exit 2), never a guessed verdict
-        for r in reasons:
-            print(f"unknown: {r}", file=sys.stderr)
-        print(f"unknown: the verdict above ({result.verdict}) depends on data the dump does not hold", file=sys.stderr)
+        for line in unknown_lines(reasons, result.verdict, "verdict"):
+            print(line, file=sys.stderr)
         return 2
     return 0 if result.delivered else 1
