@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from aksnet.analyses import curl_gateway
+from aksnet.analyses.answer import Answer
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress
 from aksnet.engine.addressing import Topology
@@ -79,6 +80,20 @@ class CurlResult:
     def status_line(self) -> str:
         reasons = REASONS if self.proxy == "ingress-nginx" else {**REASONS, **STANDARD_REASONS}
         return f"HTTP/1.1 {self.status} {reasons.get(self.status or 0, '')}".rstrip()
+
+    def answer(self) -> Answer:
+        """One row per hop of the request's way (keyed by step and position): the client's leg, ingress-nginx's
+        decisions, the upstream legs, nginx's own answer; then what curl reports (step ``curl``)."""
+        steps: list[tuple[str, tuple[Hop, ...]]] = [("leg 1", self.legs[0].hops)] if self.legs else []
+        steps += [("ingress-nginx", self.ingress_hops)] if self.ingress_hops else []
+        steps += [(f"leg {n}", leg.hops) for n, leg in enumerate(self.legs[1:], 2)]
+        steps += [("ingress-nginx answer", self.final_hops)] if self.final_hops else []
+        rows = [(step, f"{i:02d}", h.component, h.decision, h.rule) for step, hops in steps
+                for i, h in enumerate(hops, 1)]
+        said = self.error if self.error is not None else self.status_line
+        rows.append(("curl", "=>", self.answered_by, f"exit {self.exit_code}", said))
+        return Answer("curl", ("Step", "Hop", "Component", "Decision", "Rule"), ("Step", "Hop"), tuple(rows),
+                      self.notes)
 
 
 @dataclass(frozen=True, slots=True)
