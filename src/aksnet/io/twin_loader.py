@@ -170,6 +170,7 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
                  if p is not None)
     pip_addresses = {str(d.get("id", "")).lower(): str((d.get("properties") or {}).get("ipAddress") or "")
                      for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())}
+    policies = {str(d.get("id", "")).lower(): d for d in arm_docs.get(arm_firewall.KIND_POLICY, ())}
     return Twin(
         subscription_id=subscription_id,
         vnets=tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ())),
@@ -185,7 +186,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
             arm.private_dns_zone(d, records.get(str(d.get("id", "")).lower()),
                                  tuple(links.get(str(d.get("id", "")).lower(), ())))
             for d in arm_docs.get(arm.KIND_PRIVATE_DNS_ZONE, ())),
-        firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses)
+        firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses, policies,
+                                                    arm_docs.get(arm_firewall.KIND_POLICY_GROUP, ()))
                         for d in arm_docs.get(arm_firewall.KIND_FIREWALL, ())),
         clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
     )
@@ -193,7 +195,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
 
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
               arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
-              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL)
+              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL,
+              arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP)
 
 
 def load_twin(tx: Transaction) -> Twin:
