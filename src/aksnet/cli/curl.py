@@ -79,7 +79,7 @@ def run(argv: list[str]) -> int:
     if args.verbose:
         sys.stderr.write(curl_text.render_verbose(res))
     if res.error is not None:
-        sys.stderr.write(res.error + "\n")
+        sys.stderr.write(curl_text.render_error(res))
     else:
         sys.stdout.write(curl_text.render_response(res, include=args.include))
     return _unknown(topo.state, res) or res.exit_code
