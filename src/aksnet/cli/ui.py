@@ -2,7 +2,8 @@
 
 ``--export DIR`` writes a static site that opens from disk with no network: ``index.html`` (the topology drawn
 as SVG by Graphviz's ``dot``, plus every resource listed by name), ``topology.svg``, ``topology.dot`` and
-``matrix.html`` (the workload heat map, each cell carrying its trace). Without it, serves the same pages on
+``matrix.html`` (the workload heat map, each cell carrying its trace) and ``ip-plan.html`` (the subnet maps:
+used, Azure-reserved, free; each cluster's ``aksnet plan``). Without it, serves the same pages on
 127.0.0.1 only (stdlib ``http.server``), rebuilt from the workspace on every request, with a trace view
 (``/trace?from=FROM&to=TO&port=N&protocol=P&namespace=NS``) that the matrix's cells link to.
 The pure builders are in ``aksnet.render.topology_dot``/``topology_html``; this module runs
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from aksnet.analyses.plan import Plan
 from aksnet.analyses.trace import TraceResult
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError, UsageError
@@ -79,15 +81,38 @@ def matrix_page(context: str | None, from_dir: Path | None, nav: tuple[tuple[str
     return matrix_html.render(grid, nav, live=live)
 
 
+def cluster_plans(topo: Topology, from_dir: Path | None) -> list[Plan]:
+    """``aksnet plan -g RG -n NAME`` of every AKS cluster of the workspace (none for a directory)."""
+    from aksnet.analyses.plan import plan
+    from aksnet.cli.common import command_transaction
+    from aksnet.cli.plan import existing_input
+
+    if from_dir is not None:
+        return []
+    clusters = [cs.cluster for cs in topo.twin.clusters if cs.cluster is not None]
+    with command_transaction(write=False) as tx:
+        return [plan(existing_input(tx, c.resource_group, c.name)) for c in clusters]
+
+
+def ip_plan_page(context: str | None, from_dir: Path | None, nav: tuple[tuple[str, str], ...]) -> str:
+    """The IP plan view: the subnet maps and each cluster's plan."""
+    from aksnet.analyses.ip_map import subnet_maps
+    from aksnet.render import ip_plan_html
+
+    topo = _topology(context, from_dir)
+    return ip_plan_html.render(subnet_maps(topo.twin), cluster_plans(topo, from_dir), nav)
+
+
 def site_files(context: str | None, from_dir: Path | None) -> dict[str, str]:
     """``--export``: every page of the static site, linked by relative names."""
     files = topology_files(context, from_dir, EXPORT_NAV)
     files["matrix.html"] = matrix_page(context, from_dir, EXPORT_NAV, live=False)
+    files["ip-plan.html"] = ip_plan_page(context, from_dir, EXPORT_NAV)
     return files
 
 
-NAV = (("/", "topology"), ("/trace", "trace"), ("/matrix", "matrix"))
-EXPORT_NAV = (("index.html", "topology"), ("matrix.html", "matrix"))
+NAV = (("/", "topology"), ("/trace", "trace"), ("/matrix", "matrix"), ("/ip-plan", "IP plan"))
+EXPORT_NAV = (("index.html", "topology"), ("matrix.html", "matrix"), ("ip-plan.html", "IP plan"))
 
 
 def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[int, str]:
@@ -129,6 +154,9 @@ def _serve(port: int, context: str | None, from_dir: Path | None) -> int:
                 if name == "matrix":
                     self._send(200, matrix_page(context, from_dir, NAV, live=True), "text/html; charset=utf-8")
                     return
+                if name == "ip-plan":
+                    self._send(200, ip_plan_page(context, from_dir, NAV), "text/html; charset=utf-8")
+                    return
                 files = topology_files(context, from_dir, NAV)
             except AksnetError as exc:
                 self._send(500, str(exc), "text/plain; charset=utf-8")
@@ -165,8 +193,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="aksnet ui", description="The workspace's topology as a page: served on 127.0.0.1, or "
                 "written as a static site with --export (opens from disk, no network). Needs Graphviz's dot.")
-    p.add_argument("--export", type=Path, metavar="DIR", help="write index.html, topology.svg, topology.dot and "
-                   "matrix.html into DIR (created if missing) instead of serving")
+    p.add_argument("--export", type=Path, metavar="DIR", help="write index.html, topology.svg, topology.dot, "
+                   "matrix.html and ip-plan.html into DIR (created if missing) instead of serving")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})")
     add_source_options(p)
     return p

@@ -106,7 +106,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
     for name in sorted({p.namespace for p in pods} | {"default"}):
         namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
     slices = tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ()))
-    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster), namespaces)
+    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster))
     if cluster is not None and not cluster.enable_private_cluster:
         api_ip = _kubernetes_endpoint(slices, docs.get("Endpoints", ()))
         if api_ip:
@@ -118,8 +118,8 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         pods=tuple(pods),
         services=tuple(k8s_model.service(d, i) for i, d in enumerate(docs.get("Service", ()))),
         endpoint_slices=slices,
-        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate([*docs.get("NetworkPolicy", ()),
-                                                                                      *extra_policies])),
+        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
+        engine_policies=tuple(extra_policies),
         ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
