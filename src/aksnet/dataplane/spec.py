@@ -141,6 +141,7 @@ class Plan:
     nft: tuple[NftSpec, ...] = ()
     listeners: tuple[Listener, ...] = ()
     dns_records: dict[str, Any] = field(default_factory=dict)
+    dns_upstream: dict[str, list[str]] = field(default_factory=dict)  # what CoreDNS's upstream (Azure DNS) answers
     resolv: tuple[tuple[str, str], ...] = ()  # netns → resolv.conf text
     nginx: tuple[NginxSpec, ...] = ()
     notes: tuple[str, ...] = ()  # what the plan could not build, said plainly
@@ -150,7 +151,8 @@ class Plan:
 
     @property
     def agent_digest(self) -> str:
-        return digest_of(repr(self.listeners) + json.dumps(self.dns_records, sort_keys=True))
+        return digest_of(repr(self.listeners) + json.dumps(self.dns_records, sort_keys=True)
+                         + json.dumps(self.dns_upstream, sort_keys=True))
 
 
 def digest_of(text: str) -> str:

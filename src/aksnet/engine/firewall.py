@@ -199,6 +199,14 @@ def evaluate(firewall: fw.AzureFirewall, src_ip: str, dst_ip: str, dst_port: int
     return verdict
 
 
+def proxied_ports(firewall: fw.AzureFirewall, src_ip: str) -> set[int]:
+    """The TCP ports on which application rules (HTTP/HTTPS) listen for ``src_ip``: the firewall proxies those
+    connections, so it completes the TCP handshake itself and judges the first bytes (Host/SNI)."""
+    return {port for c in firewall.application_rule_collections for r in c.rules
+            if _in_addresses(src_ip, r.source_addresses) for proto, port in r.protocols
+            if proto.lower() in ("http", "https")}
+
+
 def threat_intel(firewall: fw.AzureFirewall) -> str:
     """What threat-intelligence filtering does here (mode Off, Alert — the default — or Deny): the workspace holds
     no address or name of Microsoft's threat feed, so it only reports the mode.
