@@ -11,6 +11,7 @@ from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model import firewall as fw
+from aksnet.model.ids import IdKey, id_key
 from aksnet.rules.azure_firewall import DEFAULT_SKU_NAME, DEFAULT_SKU_TIER, DEFAULT_THREAT_INTEL_MODE
 
 KIND_FIREWALL = "microsoft.network/azurefirewalls"
@@ -54,8 +55,8 @@ def _nat_rule(r: Mapping[str, Any]) -> fw.NatRule:
                       opt("translatedAddress"), opt("translatedPort"), opt("translatedFqdn"))
 
 
-def azure_firewall(doc: Mapping[str, Any], public_addresses: Mapping[str, str]) -> fw.AzureFirewall:
-    """One firewall; ``public_addresses``: public IP resource ID (lower-case) → its address."""
+def azure_firewall(doc: Mapping[str, Any], public_addresses: Mapping[IdKey, str]) -> fw.AzureFirewall:
+    """One firewall; ``public_addresses``: ``id_key`` of a public IP resource ID → its address."""
     p = _props(doc)
     sku = p.get("sku") or {}
     extra = p.get("additionalProperties") or {}
@@ -66,7 +67,7 @@ def azure_firewall(doc: Mapping[str, Any], public_addresses: Mapping[str, str]) 
         configs.append(fw.FirewallIpConfiguration(
             str(c.get("name", "")), str(cp["privateIPAddress"]) if cp.get("privateIPAddress") else None,
             str((cp.get("subnet") or {}).get("id", "")) or None,
-            public_addresses.get(pip_id.lower()) if pip_id else None, pip_id))
+            public_addresses.get(id_key(pip_id)) if pip_id else None, pip_id))
     parsed = parse_resource_id(str(doc.get("id", "")))
     ranges = tuple(r.strip() for r in str(extra.get(_PRIVATE_RANGES, "")).split(",") if r.strip())
     return fw.AzureFirewall(
