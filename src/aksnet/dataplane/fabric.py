@@ -41,6 +41,20 @@ def _vnet_space(topo: Topology, vnet: azure.VirtualNetwork, pod_cidrs: Sequence[
     return nsg_nft.collapse(prefixes)
 
 
+def _overlay_pod_cidrs(topo: Topology) -> list[str]:
+    cluster = topo.cluster
+    if cluster is None or cluster.plugin_flavour != "overlay" or not cluster.network_profile.pod_cidr:
+        return []
+    return [cluster.network_profile.pod_cidr]
+
+
+def host_vnet_space(topo: Topology, h: Host) -> list[str]:
+    """What is not internet for host ``h``: its first NIC's VNet with its peerings, UDR prefixes and the
+    overlay pod CIDR (the VirtualNetwork service tag of its NSGs)."""
+    vnet = topo.vnet_of_subnet.get(id_key(h.nics[0][1].id)) if h.nics else None
+    return _vnet_space(topo, vnet, _overlay_pod_cidrs(topo)) if vnet is not None else []
+
+
 def _owner_link(hosts: Sequence[Host], ip: str) -> str | None:
     for h in hosts:
         for link, _, ips in h.nics:
@@ -55,10 +69,7 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
           inet_host_links: Sequence[tuple[str, str]]) -> tuple[tuple[Routing, ...], list[n.Table], list[str]]:
     """(routing of the vnet and internet namespaces, the fabric's nft tables, public IPs routed to the VNet)."""
     vnet_ns = tn.vnet_ns(tag)
-    cluster = topo.cluster
-    flavour = cluster.plugin_flavour if cluster else "kubenet"
-    pod_cidrs = [cluster.network_profile.pod_cidr] if cluster and flavour == "overlay" and \
-        cluster.network_profile.pod_cidr else []
+    pod_cidrs = _overlay_pod_cidrs(topo)
     rules: list[RuleSpec] = [RuleSpec(30000, tn.FABRIC_TABLE)]
     routes: list[RouteSpec] = []
     # fabric table: where every address in the VNet lives

@@ -24,11 +24,16 @@ from aksnet.dataplane import nsenter
 from aksnet.dataplane import topo_names as tn
 from aksnet.engine import lookup
 from aksnet.engine.addressing import Topology
+from aksnet.engine.flow import EPHEMERAL_PORT
 from aksnet.engine.walk import Site
 from aksnet.errors import UsageError
 
 TCP_TIMEOUT = 1.0  # within one machine a handshake takes milliseconds; silence means dropped
 UDP_TIMEOUT = 0.8
+# every listener of the data plane answers what the probe sends (echo agent, DNS answerer, NGINX's 400): a
+# connection whose handshake completed without an answer lost its request on the way (a stateful appliance
+# that saw only half of it drops the client's ACK and data), so it is not delivered
+NO_ANSWER = "connected, but no answer"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,15 @@ class Flow:
     dst_ip: str
     port: int
     protocol: str
+    src_port: int = 0  # 0: the kernel picks one from ip_local_port_range
+
+
+def pinned_source_port(topo: Topology) -> int:
+    """The source port probes bind: the twin's (``EPHEMERAL_PORT``) when an NSG rule of the twin names source
+    ports, so a probe and its trace send the same packet (the kernel would pick any port of
+    ip_local_port_range, which such a rule judges differently); else 0 (the kernel picks)."""
+    pinned = any(p.strip() not in ("*", "0-65535") for g in topo.twin.nsgs for r in g.rules for p in r.source_ports)
+    return EPHEMERAL_PORT if pinned else 0
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,13 @@ def _socket(flow: Flow) -> socket.socket:
     with nsenter.netns(flow.netns):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if flow.protocol == "TCP" else socket.SOCK_DGRAM)
     s.setblocking(False)
+    if flow.src_port:  # several probes to different destinations share it: each 4-tuple stays unique
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", flow.src_port))
+        except OSError:
+            s.close()
+            raise
     return s
 
 
@@ -119,6 +140,8 @@ async def _send(flow: Flow, payload: bytes, timeout: float) -> ProbeResult:
             with contextlib.suppress(OSError):
                 await loop.sock_sendall(s, payload)
             data = await _read_echo(loop, s, timeout)
+            if not data:  # the handshake's last ACK or the request never reached the server (e.g. asymmetric path)
+                return ProbeResult(flow, False, NO_ANSWER, (), time.monotonic() - t0)
             return ProbeResult(flow, True, "connected", tuple(data.decode(errors="replace").splitlines()),
                                time.monotonic() - t0)
         # connected UDP: an ICMP port unreachable surfaces as ECONNREFUSED
@@ -215,6 +238,7 @@ def plan_flows(topo: Topology, tag: str, source: str, destination: str, port: in
     flows: list[Flow] = []
     unresolved: list[str] = []
     inet: set[str] = {s.ip for s in sites if s.kind == "internet"}
+    sport = pinned_source_port(topo)
     for site in sites:
         ns = site_netns(tag, site, topo)
         if target.kind == "dns":
@@ -231,7 +255,7 @@ def plan_flows(topo: Topology, tag: str, source: str, destination: str, port: in
         for ip in dst_ips:
             if topo.owner(ip).kind == "internet":
                 inet.add(ip)
-            flows.append(Flow(ns, site.name, ip, target.port, proto))
+            flows.append(Flow(ns, site.name, ip, target.port, proto, sport))
     return Planned(tuple(flows), tuple(unresolved), tuple(sorted(inet)))
 
 
