@@ -73,8 +73,9 @@ def _backend_host(walker: Walker, backend: Backend) -> _Host | None:
         return _node_host(walker, node) if node else None
     if backend.kind == "vm":
         hit = topo.nic_by_ip.get(backend.ip)
-        subnet = walker.subnet_of_nic(hit[0]) if hit else None
-        return _Host(hit[0], subnet, False) if hit and subnet else None
+        nic = backend.nic or (hit[0] if hit else None)  # the NIC that answered: the same address may be in many VNets
+        subnet = walker.subnet_of_nic(nic) if nic else None
+        return _Host(nic, subnet, False) if nic and subnet else None
     return None  # the API server, Azure DNS and internet hosts answer outside the VNets' routes
 
 
