@@ -1,9 +1,10 @@
 """``aksnet ui [--port N] [--export DIR] [--context C] [--from-dir DIR]``: the workspace as pages a person looks at.
 
 ``--export DIR`` writes a static site that opens from disk with no network: ``index.html`` (the topology drawn
-as SVG by Graphviz's ``dot``, plus every resource listed by name), ``topology.svg`` and ``topology.dot``.
-Without it, serves the same page on 127.0.0.1 only (stdlib ``http.server``), rebuilt from the workspace on
-every request, and a trace view (``/trace?from=FROM&to=TO&port=N&namespace=NS``: trace's own page).
+as SVG by Graphviz's ``dot``, plus every resource listed by name), ``topology.svg``, ``topology.dot`` and
+``matrix.html`` (the workload heat map, each cell carrying its trace). Without it, serves the same pages on
+127.0.0.1 only (stdlib ``http.server``), rebuilt from the workspace on every request, with a trace view
+(``/trace?from=FROM&to=TO&port=N&protocol=P&namespace=NS``) that the matrix's cells link to.
 The pure builders are in ``aksnet.render.topology_dot``/``topology_html``; this module runs
 Graphviz (Debian's ``graphviz`` package) and does the file and socket work.
 """
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from aksnet.analyses.trace import TraceResult
+from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError, UsageError
 
 DEFAULT_PORT = 8765
@@ -40,21 +43,51 @@ def graphviz_svg(dot: str) -> str:
     return done.stdout
 
 
-def topology_files(context: str | None, from_dir: Path | None,
-                   nav: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
-    """The site's files (name → text), built from the workspace (or directory) now."""
+def _topology(context: str | None, from_dir: Path | None) -> Topology:
     from aksnet.cli.trace import load_topology
-    from aksnet.engine.addressing import Topology
-    from aksnet.render import topology_dot, topology_html
 
     topo = load_topology(context, from_dir)
     assert isinstance(topo, Topology)
+    return topo
+
+
+def topology_files(context: str | None, from_dir: Path | None,
+                   nav: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    """The topology's files (name → text), built from the workspace (or directory) now."""
+    from aksnet.render import topology_dot, topology_html
+
+    topo = _topology(context, from_dir)
     dot = topology_dot.render(topo.twin)
     svg = graphviz_svg(dot)
     return {"index.html": topology_html.render(topo.twin, svg, nav), "topology.svg": svg, "topology.dot": dot}
 
 
-NAV = (("/", "topology"), ("/trace", "trace"))
+def trace_svgs(topo: Topology, result: TraceResult) -> tuple[str, str]:
+    """The trace's own drawing and the topology with the deciding flow's path on it (Graphviz SVGs)."""
+    from aksnet.render import trace_dot, trace_topology
+
+    path = trace_topology.render(topo.twin, result.deciding) if result.walks else ""
+    return graphviz_svg(trace_dot.render(result)), graphviz_svg(path) if path else ""
+
+
+def matrix_page(context: str | None, from_dir: Path | None, nav: tuple[tuple[str, str], ...], live: bool) -> str:
+    """The matrix view: live, cells link to the trace view; exported, each cell carries its trace."""
+    from aksnet.analyses.matrix_cells import matrix_grid
+    from aksnet.render import matrix_html
+
+    grid = matrix_grid(_topology(context, from_dir), with_traces=False if live else None)
+    return matrix_html.render(grid, nav, live=live)
+
+
+def site_files(context: str | None, from_dir: Path | None) -> dict[str, str]:
+    """``--export``: every page of the static site, linked by relative names."""
+    files = topology_files(context, from_dir, EXPORT_NAV)
+    files["matrix.html"] = matrix_page(context, from_dir, EXPORT_NAV, live=False)
+    return files
+
+
+NAV = (("/", "topology"), ("/trace", "trace"), ("/matrix", "matrix"))
+EXPORT_NAV = (("index.html", "topology"), ("matrix.html", "matrix"))
 
 
 def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[int, str]:
@@ -62,24 +95,22 @@ def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[
     from urllib.parse import parse_qs
 
     from aksnet.analyses.trace import trace
-    from aksnet.cli.trace import load_topology
-    from aksnet.engine.addressing import Topology
-    from aksnet.render import trace_dot, trace_html
+    from aksnet.render import trace_html
 
     values = {k: v[0] for k, v in parse_qs(query).items()}
     if not values.get("from") or not values.get("to"):
         return 200, trace_html.form(values, nav=NAV)
     try:
         port = int(values["port"]) if values.get("port") else None
-        topo = load_topology(context, from_dir)
-        assert isinstance(topo, Topology)
-        result = trace(topo, values["from"], values["to"], port, "TCP", values.get("namespace") or "default")
+        topo = _topology(context, from_dir)
+        result = trace(topo, values["from"], values["to"], port, values.get("protocol") or "TCP",
+                       values.get("namespace") or "default")
     except ValueError:
         return 400, trace_html.form(values, f"port: {values.get('port')!r} is not a number", NAV)
     except AksnetError as exc:
         return 400, trace_html.form(values, str(exc), NAV)
-    svg = graphviz_svg(trace_dot.render(result))
-    return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values))
+    svg, on_topology = trace_svgs(topo, result)
+    return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values), topology_svg=on_topology)
 
 
 def _serve(port: int, context: str | None, from_dir: Path | None) -> int:
@@ -94,6 +125,9 @@ def _serve(port: int, context: str | None, from_dir: Path | None) -> int:
             try:
                 if name == "trace":
                     self._send(*trace_page(query, context, from_dir), "text/html; charset=utf-8")
+                    return
+                if name == "matrix":
+                    self._send(200, matrix_page(context, from_dir, NAV, live=True), "text/html; charset=utf-8")
                     return
                 files = topology_files(context, from_dir, NAV)
             except AksnetError as exc:
@@ -131,8 +165,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="aksnet ui", description="The workspace's topology as a page: served on 127.0.0.1, or "
                 "written as a static site with --export (opens from disk, no network). Needs Graphviz's dot.")
-    p.add_argument("--export", type=Path, metavar="DIR", help="write index.html, topology.svg and topology.dot "
-                   "into DIR (created if missing) instead of serving")
+    p.add_argument("--export", type=Path, metavar="DIR", help="write index.html, topology.svg, topology.dot and "
+                   "matrix.html into DIR (created if missing) instead of serving")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})")
     add_source_options(p)
     return p
@@ -144,7 +178,7 @@ def run(argv: list[str]) -> int:
         raise UsageError(f"aksnet ui: error: argument --port: {args.port} is not a port (0-65535)")
     if args.export is None:
         return _serve(args.port, args.context, args.from_dir)
-    files = topology_files(args.context, args.from_dir)
+    files = site_files(args.context, args.from_dir)
     if args.export.exists() and not args.export.is_dir():
         raise UsageError(f"aksnet ui: error: --export {args.export}: not a directory")
     args.export.mkdir(parents=True, exist_ok=True)

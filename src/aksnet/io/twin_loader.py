@@ -33,7 +33,8 @@ K8S_KINDS = {
     "IngressClass": "k8s:networking.k8s.io/IngressClass", "Endpoints": "k8s:core/Endpoints",
     "Secret": "k8s:core/Secret",
     "ConfigMap": "k8s:core/ConfigMap", "ReplicaSet": "k8s:apps/ReplicaSet", "Job": "k8s:batch/Job",
-    **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant")},
+    **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant",
+                                                                 "GRPCRoute")},
 }
 # Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
 OTHER_POLICIES = "_other_policies"
@@ -124,7 +125,8 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
         config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
         gateway=gateway_model.world(*(docs.get(k, ()) for k in ("GatewayClass", "Gateway", "HTTPRoute",
-                                                                 "ReferenceGrant", "Namespace", "Service", "Secret"))),
+                                                                 "ReferenceGrant", "Namespace", "Service", "Secret",
+                                                                 "GRPCRoute"))),
         policy_engine=_policy_engine(cluster),
         ignored_policies=policy_notes,
     )

@@ -28,6 +28,8 @@ def inline_svg(svg: str) -> str:
 def page(title: str, body: str, nav: tuple[tuple[str, str], ...] = ()) -> str:
     """A complete HTML5 document; ``body`` is HTML already escaped by its builder, ``nav`` (href, text) links."""
     links = "".join(f'<a href="{esc(h)}">{esc(t)}</a>' for h, t in nav)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{esc(title)}</title>\n'
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<link rel="icon" href="data:,">\n'  # no favicon request: nothing fetched, no 404 in the console
+            f"<title>{esc(title)}</title>\n"
             f"<style>{_CSS}</style>\n</head>\n<body>\n" + (f"<nav>{links}</nav>\n" if links else "")
             + f"<h1>{esc(title)}</h1>\n{body}\n</body>\n</html>\n")

@@ -83,7 +83,8 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                kubernetes_version: str | None = None, node_vm_size: str | None = None, max_surge: str | None = None,
                enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
                tags: list[str] | None = None, generate_ssh_keys: bool = False, ssh_key_value: str | None = None,
-               no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False) -> Any:
+               no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False,
+               enable_gateway_api: bool = False) -> Any:
     """Create a new managed Kubernetes cluster.
 
     Without --network-plugin AKS gives Azure CNI Overlay; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN
@@ -125,6 +126,10 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
             from aksnet.twin.aks import mesh
 
             result = dataclasses.replace(result, cluster=mesh.enable(tx, result.cluster, revision))
+        if enable_gateway_api:
+            from aksnet.twin.aks.update import enable_gateway_api_on_create
+
+            result = dataclasses.replace(result, cluster=enable_gateway_api_on_create(tx, result.cluster))
     _warn(result.warnings)
     return None if no_wait else _view(result.cluster)
 

@@ -64,10 +64,7 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
     if tags is not None:
         cluster["tags"] = tags or None
     if gateway_api is not None:
-        ingress = props.get("ingressProfile") or {}
-        ingress["gatewayAPI"] = {"installation": gateway_api_rules.MANAGED_INSTALLATION_STANDARD if gateway_api
-                                 else gateway_api_rules.MANAGED_INSTALLATION_DISABLED}
-        props["ingressProfile"] = ingress
+        set_gateway_api(cluster, gateway_api)
     cluster["etag"] = etag(tx)
     tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
     finish(tx, cluster["id"])
@@ -121,3 +118,23 @@ def _set_policy(cluster: Doc, policy: str) -> None:
                         managed_outbound_ip_count=1)
     validation_rp.check_network_policy(probe)
     np_["networkPolicy"] = policy
+
+
+def set_gateway_api(cluster: Doc, enabled: bool) -> None:
+    """``--enable-gateway-api`` / ``--disable-gateway-api`` (aks create and update):
+    ``properties.ingressProfile.gatewayAPI.installation`` Standard or Disabled; the bootstrap controller then
+    installs the standard channel's CRDs (https://learn.microsoft.com/azure/aks/managed-gateway-api)."""
+    props = cluster.setdefault("properties", {})
+    ingress = props.get("ingressProfile") or {}
+    ingress["gatewayAPI"] = {"installation": gateway_api_rules.MANAGED_INSTALLATION_STANDARD if enabled
+                             else gateway_api_rules.MANAGED_INSTALLATION_DISABLED}
+    props["ingressProfile"] = ingress
+
+
+def enable_gateway_api_on_create(tx: Transaction, cluster: Doc) -> Doc:
+    """``az aks create --enable-gateway-api``: the new cluster with the managed Gateway API installation, its
+    CRDs installed by the controllers."""
+    set_gateway_api(cluster, True)
+    tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
+    finish(tx, cluster["id"])
+    return cluster
