@@ -4,8 +4,11 @@ Routing (virtual-networks-udr-overview,
 learn.microsoft.com/azure/virtual-network/network-security-groups-overview): every host link has an ``iif`` rule
 selecting its
 subnet's table, which holds the subnet's effective routes from ``aksnet.engine.routing`` (VnetLocal and
-peering → ``throw`` to the fabric table of host /32s; Internet → the internet router; None and unknown
-next hops → ``unreachable``; VirtualAppliance → the appliance's link). Overlay nodes reach the cluster's
+peering → ``throw`` to the sending VNet's fabric table of host /32s; Internet → the internet router; None and
+unknown next hops → ``unreachable``; VirtualAppliance → the appliance's link). Each VNet is a routing domain of
+its own: its fabric table holds its hosts and its peerings' only (learn.microsoft.com/azure/virtual-network/
+virtual-networks-overview: VNets are isolated), and a connection's VNet rides in its conntrack mark so replies
+from the internet and instance public IP flows route into it. Overlay nodes reach the cluster's
 pod CIDR through the fabric (AKS overlay routing domain), VMs do not. Load balancer frontends keep their
 IP (floating IP, AKS's default): a new flow to frontend:port is marked for the chosen healthy member and a
 fwmark rule routes it to that member's link (the member is the first healthy one, as ``engine.load_balancer``
