@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import socket
 import time
@@ -27,6 +28,7 @@ from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import EPHEMERAL_PORT
 from aksnet.engine.walk import Site
 from aksnet.errors import UsageError
+from aksnet.model.addr import parse_port_range
 
 TCP_TIMEOUT = 1.0  # within one machine a handshake takes milliseconds; silence means dropped
 UDP_TIMEOUT = 0.8
@@ -46,12 +48,30 @@ class Flow:
     src_port: int = 0  # 0: the kernel picks one from ip_local_port_range
 
 
-def pinned_source_port(topo: Topology) -> int:
-    """The source port probes bind: the twin's (``EPHEMERAL_PORT``) when an NSG rule of the twin names source
-    ports, so a probe and its trace send the same packet (the kernel would pick any port of
-    ip_local_port_range, which such a rule judges differently); else 0 (the kernel picks)."""
-    pinned = any(p.strip() not in ("*", "0-65535") for g in topo.twin.nsgs for r in g.rules for p in r.source_ports)
-    return EPHEMERAL_PORT if pinned else 0
+LOCAL_PORTS = (32768, 60999)  # Linux's default net.ipv4.ip_local_port_range
+
+
+def source_ports(topo: Topology, count: int) -> list[int]:
+    """The source port of each of ``count`` probes. When an NSG rule of the twin names source ports, a port the
+    rules judge as they judge the twin's (``EPHEMERAL_PORT``: no range of any rule starts or ends between
+    them), a different one per probe (flows that meet at one endpoint after a DNAT must not share a 4-tuple);
+    else 0 (the kernel picks from ip_local_port_range)."""
+    edges: set[int] = set()
+    for g in topo.twin.nsgs:
+        for r in g.rules:
+            for text in r.source_ports:
+                try:
+                    pr = parse_port_range(text)
+                except ValueError:
+                    continue
+                if (pr.start, pr.end) != (0, 65535):
+                    edges |= {pr.start, pr.end + 1}
+    if not edges:
+        return [0] * count
+    lo = max([LOCAL_PORTS[0], *(e for e in edges if e <= EPHEMERAL_PORT)])
+    hi = min([LOCAL_PORTS[1] + 1, *(e for e in edges if e > EPHEMERAL_PORT)]) - 1
+    span = hi - lo + 1
+    return [lo + (EPHEMERAL_PORT - lo + i) % span for i in range(count)]
 
 
 @dataclass(frozen=True)
@@ -106,7 +126,7 @@ def _socket(flow: Flow) -> socket.socket:
     with nsenter.netns(flow.netns):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if flow.protocol == "TCP" else socket.SOCK_DGRAM)
     s.setblocking(False)
-    if flow.src_port:  # several probes to different destinations share it: each 4-tuple stays unique
+    if flow.src_port:  # a retry may bind the port of a connection still closing
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("0.0.0.0", flow.src_port))
@@ -238,7 +258,6 @@ def plan_flows(topo: Topology, tag: str, source: str, destination: str, port: in
     flows: list[Flow] = []
     unresolved: list[str] = []
     inet: set[str] = {s.ip for s in sites if s.kind == "internet"}
-    sport = pinned_source_port(topo)
     for site in sites:
         ns = site_netns(tag, site, topo)
         if target.kind == "dns":
@@ -255,7 +274,9 @@ def plan_flows(topo: Topology, tag: str, source: str, destination: str, port: in
         for ip in dst_ips:
             if topo.owner(ip).kind == "internet":
                 inet.add(ip)
-            flows.append(Flow(ns, site.name, ip, target.port, proto, sport))
+            flows.append(Flow(ns, site.name, ip, target.port, proto))
+    ports = source_ports(topo, len(flows))
+    flows = [dataclasses.replace(f, src_port=p) for f, p in zip(flows, ports, strict=True)]
     return Planned(tuple(flows), tuple(unresolved), tuple(sorted(inet)))
 
 

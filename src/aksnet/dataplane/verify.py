@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,6 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
     flows: list[probe.Flow] = []
     traced: list[tuple[Check, bool, str, list[str], str]] = []
     t0 = time.monotonic()
-    sport = probe.pinned_source_port(topo)
     for c in checks:
         try:
             tr = trace_mod.trace(topo, c.source, c.destination, c.port, c.protocol)
@@ -139,8 +138,8 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
         w = tr.deciding
         hops = [f"{h.component}: {h.decision} ({h.rule})" for h in w.hops]
         traced.append((c, tr.delivered, w.reason, hops, _expected_identity(topo, w)))
-        flows.append(probe.Flow(probe.site_netns(tag, site, topo), c.source, c.destination, c.port, c.protocol,
-                                sport))
+        flows.append(probe.Flow(probe.site_netns(tag, site, topo), c.source, c.destination, c.port, c.protocol))
+    flows = [replace(f, src_port=p) for f, p in zip(flows, probe.source_ports(topo, len(flows)), strict=True)]
     rep.seconds_trace = time.monotonic() - t0
     t1 = time.monotonic()
     results = probe_with_retries(flows, [t[1] for t in traced], rep)
