@@ -106,11 +106,14 @@ def run(argv: list[str]) -> int:
     else:
         result = trace(topo, args.source, args.destination, args.port, args.protocol, args.namespace)
     if args.output in ("html", "svg"):
-        from aksnet.cli.ui import graphviz_svg
+        from aksnet.cli.ui import graphviz_svg, trace_svgs
         from aksnet.render import trace_dot, trace_html
 
-        svg = graphviz_svg(trace_dot.render(result))
-        out = svg.rstrip("\n") if args.output == "svg" else trace_html.render(result, svg).rstrip("\n")
+        if args.output == "svg":
+            out = graphviz_svg(trace_dot.render(result)).rstrip("\n")
+        else:
+            svg, on_topology = trace_svgs(topo, result)
+            out = trace_html.render(result, svg, topology_svg=on_topology).rstrip("\n")
     else:
         out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")

@@ -425,7 +425,7 @@ class Walker:
             self._leave_nic(st, nic, pkt, None, vm=True)
             return
         vm = self.topo.vm_by_nic.get(id_key(nic.id))
-        self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
+        self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip, nic=nic),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
 
     def _firewall(self, st: _State, firewall: AzureFirewall, pkt: Packet, inbound: bool = False) -> None:
@@ -434,7 +434,7 @@ class Walker:
         self._stage(st)
         vnet = self.topo.firewall_vnet(firewall)
         step = (firewall_hop.inbound(firewall, pkt) if inbound
-                else firewall_hop.through(firewall, pkt, st.host, st.scheme))
+                else firewall_hop.through(firewall, pkt, st.host, st.scheme, firewall_hop.context(self.topo)))
         st.hops.extend(step.hops)
         st.appliances.append(firewall.private_ip or "")
         if step.outcome == firewall_hop.ANSWER:

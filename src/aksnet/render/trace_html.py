@@ -11,11 +11,17 @@ from aksnet.render.hop_table import walk_html
 from aksnet.render.html_page import esc, inline_svg, page
 
 
-def render(result: TraceResult, svg: str, nav: tuple[tuple[str, str], ...] = (), before: str = "") -> str:
-    """The page; ``svg`` is Graphviz's rendering of the trace's DOT (trusted: Graphviz escapes its text);
-    ``before`` is HTML put first (the live UI's form)."""
+def render(result: TraceResult, svg: str, nav: tuple[tuple[str, str], ...] = (), before: str = "",
+           topology_svg: str = "") -> str:
+    """The page; ``svg`` is Graphviz's rendering of the trace's DOT, ``topology_svg`` that of the topology with the
+    deciding flow's path drawn on it (:mod:`aksnet.render.trace_topology`; both trusted: Graphviz escapes its
+    text); ``before`` is HTML put first (the live UI's form)."""
     parts = [before, f"<p>verdict: <strong class=\"{esc(result.verdict.lower())}\">{esc(result.verdict.upper())}"
              f"</strong> ({esc(result.protocol)})</p>", f'<figure aria-label="trace path">{inline_svg(svg)}</figure>']
+    if topology_svg:
+        parts.append('<h2>the path on the topology</h2><figure aria-label="the path on the topology">'
+                     f"{inline_svg(topology_svg)}<figcaption>the deciding flow (the first not delivered, else the "
+                     "first): its resources framed in red, its steps as red edges</figcaption></figure>")
     for i, w in enumerate(result.walks, 1):
         dst = f"{w.dst_ip or result.target.name}:{w.dst_port}/{w.protocol}"
         parts.append(f"<h2>flow {i}: {esc(w.source.name)} ({esc(w.source.ip or 'no IP')}) → "
