@@ -66,7 +66,7 @@ def run(argv: list[str]) -> int:
         sys.stdout.write(json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
     else:
         sys.stdout.write(lint_text.render(findings) + "\n")
-    from aksnet.cli.matrix import report_source
+    from aksnet.cli.common import report_source
 
     code = 0
     if args.fail_on != "never":
