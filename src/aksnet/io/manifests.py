@@ -65,23 +65,26 @@ def read_manifest_file(path: Path) -> str:
 
 
 def nesting_depth(value: Any) -> int:
-    """How deeply lists and maps nest in ``value`` (iteratively: a hostile document must not exhaust the
-    stack)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        v, depth = stack.pop()
-        if isinstance(v, dict):
-            items: Iterable[Any] = v.values()
-        elif isinstance(v, list):
-            items = v
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            return deepest
-        stack.extend((item, depth + 1) for item in items)
-    return deepest
+    """How deeply lists and maps nest in ``value`` (level by level, iteratively: a hostile document must not
+    exhaust the stack; counting stops past :data:`MAX_DEPTH`)."""
+    depth = 0
+    level = [value]
+    while True:
+        below: list[Any] = []
+        container = False
+        for v in level:
+            if isinstance(v, dict):
+                below.extend(v.values())
+                container = True
+            elif isinstance(v, list):
+                below.extend(v)
+                container = True
+        if not container:
+            return depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            return depth
+        level = below
 
 
 def parse_text(text: str, source: str) -> list[SourceDocument]:
