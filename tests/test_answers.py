@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from aksnet.analyses.answer import Answer, diff_answers
-from aksnet.analyses.answers import lint_answer
-from aksnet.analyses.lint import Finding
+from aksnet.analyses.lint import Finding, LintReport
 from aksnet.render import answer_csv, answer_json, answer_md, answer_txt
 from tests.conftest import run_cli
 from tests.golden import SCENARIOS, check_golden
@@ -67,7 +66,7 @@ def test_renderers(renderer: object, want: str) -> None:
 
 def test_lint_answer_keys_findings() -> None:
     f = Finding("warning", "AKSNET001", "ns/x", "no endpoints", "kubernetes.io")
-    a = lint_answer([f])
+    a = LintReport((f,)).answer()
     assert a.key == ("Code", "Resource", "Message")
     assert a.by_key() == {("AKSNET001", "ns/x", "no endpoints"): ("AKSNET001", "ns/x", "no endpoints", "warning",
                                                                   "kubernetes.io")}
@@ -99,3 +98,62 @@ def test_diff_question_refuses_dot(home: Path) -> None:
     assert run_cli("import", str(DUMP)).code == 0
     r = run_cli("diff", "--question", "lint", "-o", "dot", str(home), str(home))
     assert r.code == 2 and "render as txt, json, csv, md" in r.err
+
+
+WHATIF = SCENARIOS / "diff_question_whatif"
+SCALE = "az aks nodepool scale -g prod-rg --cluster-name prod-aks -n nodepool1 --node-count 5\n"
+POLICY = ["--apply", str(WHATIF / "frontend-egress-and-cache.yaml")]
+
+
+@pytest.mark.parametrize(("name", "args", "az"), [
+    pytest.param("trace-nsg.txt", ["--question", "trace", "--from", "internet", "--to",
+                                   "svc/ingress-basic/ingress-nginx-controller:443"], DROP_WEB, id="trace-nsg"),
+    pytest.param("trace-unchanged.txt", ["--question", "trace", "--from", "deploy/production/frontend", "--to",
+                                         "svc/production/api-service:80"], DROP_WEB, id="trace-unchanged"),
+    pytest.param("curl-nsg.csv", ["--question", "curl", "--to", "http://20.81.0.3/", "-o", "csv"], DROP_WEB,
+                 id="curl-nsg"),
+    pytest.param("plan-scale.txt", ["--question", "plan"], SCALE, id="plan-scale"),
+    pytest.param("plan-scale.json", ["--question", "plan", "-o", "json"], SCALE, id="plan-scale-json"),
+    pytest.param("explain-policy.txt", ["--question", "explain", "--from", "deploy/production/frontend", *POLICY],
+                 None, id="explain-workload"),
+    pytest.param("explain-pair.md", ["--question", "explain", "--from", "deploy/production/frontend", "--to",
+                                     "deploy/production/backend", "--port", "8080", "-o", "md", *POLICY], None,
+                 id="explain-pair"),
+    pytest.param("dns-service.md", ["--question", "dns", "--from", "deploy/production/frontend", "--to", "cache",
+                                    "-o", "md", *POLICY], None, id="dns-new-service"),
+])
+def test_diff_question_every_analysis(home: Path, tmp_path: Path, name: str, args: list[str], az: str | None,
+                                      update_golden: bool) -> None:
+    """Every analysis asked of the imported cluster and of a what-if copy (an NSG rule dropped, the pool scaled,
+    an egress policy and a Service applied): the rows that changed."""
+    assert run_cli("import", str(DUMP)).code == 0
+    if az is not None:
+        (tmp_path / "change.az").write_text(az)
+        args = [*args, "--az", str(tmp_path / "change.az")]
+    before = (home / "workspace.db").read_bytes()
+    r = run_cli("diff", *args)
+    assert r.code == 0, r.err
+    check_golden(WHATIF / name, r.out, update_golden)
+    assert (home / "workspace.db").read_bytes() == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    pytest.param(["--question", "trace", "--to", "internet"], "--question trace needs --from", id="trace-no-from"),
+    pytest.param(["--question", "curl"], "--question curl needs --to URL", id="curl-no-url"),
+    pytest.param(["--question", "explain"], "needs --from POD|WORKLOAD", id="explain-no-target"),
+    pytest.param(["--question", "dns", "--to", "x", "--from", "nosuchpod"], 'pods "nosuchpod" not found',
+                 id="dns-unknown-pod"),
+    pytest.param(["--from", "internet"], "--from, --to and --port go with --question", id="from-without-question"),
+])
+def test_diff_question_bad_input(home: Path, args: list[str], message: str) -> None:
+    assert run_cli("import", str(DUMP)).code == 0
+    before = (home / "workspace.db").read_bytes()
+    r = run_cli("diff", *args, str(home), str(home))
+    assert r.code == 2 and message in r.err, r.err
+    assert (home / "workspace.db").read_bytes() == before
+
+
+def test_diff_question_plan_needs_workspaces(tmp_path: Path) -> None:
+    manifests = WHATIF
+    r = run_cli("diff", "--question", "plan", str(manifests), str(manifests))
+    assert r.code == 2 and "--question plan needs workspaces" in r.err, r.err

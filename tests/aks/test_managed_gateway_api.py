@@ -51,3 +51,15 @@ def test_enable_and_disable_together_is_an_error(cluster: None) -> None:
     r = run_cli("az", "aks", "update", "-g", "rg", "-n", "c", "--enable-gateway-api", "--disable-gateway-api")
     assert r.code != 0 and "--enable-gateway-api and --disable-gateway-api" in r.err
     assert _crds() == []
+
+
+@pytest.mark.parametrize(("flag", "installation", "crds"), [
+    ("--enable-gateway-api", "Standard", 5),
+    ("", None, 0),
+], ids=["create-with-flag", "create-without"])
+def test_create_with_the_managed_installation(home: Path, flag: str, installation: str | None, crds: int) -> None:
+    _az("group create -n rg -l eastus")
+    out = json.loads(_az(f"aks create -g rg -n c --node-count 1 {flag}".strip()))
+    assert ((out.get("ingressProfile") or {}).get("gatewayAPI") or {}).get("installation") == installation
+    _az("aks get-credentials -g rg -n c")
+    assert len(_crds()) == crds

@@ -184,3 +184,52 @@ def test_refuses_a_dump_without_cluster(home: Path, tmp_path: Path) -> None:
     r = run_cli("import", str(d))
     assert r.code == 2 and "no managed cluster (az aks show -o json)" in r.err
     assert not (home / "workspace.db").exists()
+
+
+# Every analysis that answers about one flow says "unknown" (exit 2) when the dump lacks data its answer depends
+# on, never a false refusal, timeout or denial; explain's NetworkPolicy verdict depends only on Pods, Nodes and
+# Namespaces, so a dump without NICs or an LB leaves it standing (exit 1).
+BACKEND = "http://backend-service.production:8080/"  # production/api may not reach it (NetworkPolicy)
+UNKNOWN_ROWS = [
+    pytest.param(("kubectl/nodes.json",), "the dump has no Node objects",
+                 {"curl": 2, "curl-ingress": 2, "dns": 2, "explain": 2}, id="nodes"),
+    pytest.param(("az/vmss-nics.json", "az/nics.json"), "the dump has no NICs of the nodes",
+                 {"curl": 2, "curl-ingress": 2, "dns": 2, "explain": 1}, id="nics"),
+    pytest.param(("az/lb-list-node-rg.json",), "the dump has no load balancer 'kubernetes'",
+                 {"curl": 2, "curl-ingress": 2, "dns": 2, "explain": 1}, id="lb"),
+]
+
+
+@pytest.mark.parametrize(("remove", "missing", "codes"), UNKNOWN_ROWS)
+def test_curl_dns_explain_answer_unknown(home: Path, tmp_path: Path, remove: tuple[str, ...], missing: str,
+                                         codes: dict[str, int]) -> None:
+    d = tmp_path / "dump"
+    shutil.copytree(DUMP, d)
+    for f in remove:
+        (d / f).unlink()
+    assert run_cli("import", str(d)).code == 0
+    ip = ingress_ip()
+    commands = {
+        "curl": ("curl", "--from", "deploy/production/api", BACKEND),
+        "curl-ingress": ("curl", "-k", "--resolve", f"{INGRESS_HOST}:443:{ip}", f"https://{INGRESS_HOST}/api/users"),
+        "dns": ("dns", "--from", "deploy/production/frontend", "no-such-service.production.svc.cluster.local"),
+        "explain": ("explain", "deploy/production/frontend", "--to", "deploy/production/backend", "--port", "9090"),
+    }
+    for name, args in commands.items():
+        r = run_cli(*args)
+        assert r.code == codes[name], (name, r.out, r.err)
+        if codes[name] == 2:
+            assert f"unknown: {missing}" in r.err and "depends on data the dump does not hold" in r.err, (name, r.err)
+        else:
+            assert "unknown:" not in r.err, (name, r.err)
+
+
+def test_complete_dump_answers_are_known(imported: Result) -> None:
+    """The same questions on the complete dump: curl's own exit codes, no 'unknown'."""
+    r = run_cli("curl", "--from", "deploy/production/api", BACKEND)
+    assert r.code == 28 and "unknown:" not in r.err, r.err
+    ip = ingress_ip()
+    r = run_cli("curl", "-k", "--resolve", f"{INGRESS_HOST}:443:{ip}", f"https://{INGRESS_HOST}/api/users")
+    assert r.code == 0 and "unknown:" not in r.err, r.err
+    r = run_cli("dns", "--from", "deploy/production/frontend", "no-such-service.production.svc.cluster.local")
+    assert r.code == 1 and "NXDOMAIN" in r.out and "unknown:" not in r.err, r.out + r.err

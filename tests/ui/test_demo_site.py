@@ -8,28 +8,19 @@ import html
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import aksnet_home, run_cli
 from tests.golden import SCENARIOS, check_golden
-from tests.ui.demo_site import build_demo_workspace, export_site
+from tests.ui.demo_site import SEED_NAMES, export_site
 
 CHROMIUM = shutil.which("chromium")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz's dot is not installed (scripts/setup.sh installs it as root)")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None,
                                     reason="Debian's chromium is not installed (scripts/setup.sh installs it as root)")
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    home = tmp_path_factory.mktemp("ui") / "aksnet-home"
-    with aksnet_home(home):
-        build_demo_workspace()
-        yield home
 
 
 def _dump_dom(page: Path) -> tuple[str, list[str]]:
@@ -68,6 +59,7 @@ def test_chromium_shows_every_resource_by_name(demo_home: Path, tmp_path: Path) 
     assert len(names) > 30  # the demo: VNet, subnet, NSGs, route table, VMs, LB, cluster, nodes, pods, Services
     missing = [(k, n) for k, n in names if not any(n in t for t in titles) and n not in svg]
     assert not missing, missing
+    assert [n for n in SEED_NAMES if not any(n in t for t in titles)] == []  # the seeds' cluster, as demo left it
     assert console == []
 
 
@@ -96,42 +88,31 @@ def test_console_check_sees_an_error(tmp_path: Path) -> None:
 
 
 @needs_dot
-def test_ui_serves_the_page_on_loopback_rebuilt_per_request(demo_home: Path) -> None:
-    import os
-    import sys
+def test_ui_serves_the_page_on_loopback_rebuilt_per_request(demo_home: Path, served: str) -> None:
     import urllib.request
 
-    env = {**os.environ, "AKSNET_HOME": str(demo_home)}
-    proc = subprocess.Popen([sys.executable, "-m", "aksnet", "ui", "--port", "0"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    with urllib.request.urlopen(served, timeout=60) as resp:
+        page = resp.read().decode()
+    assert "<svg" in page and "Service default/web" in page
+    with aksnet_home(demo_home):
+        assert run_cli("kubectl", "create", "deployment", "late", "--image=nginx").code == 0
     try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        url = re.search(r"http://127\.0\.0\.1:\d+/", first)
-        assert url, first
-        with urllib.request.urlopen(url.group(0), timeout=60) as resp:
-            page = resp.read().decode()
-        assert "<svg" in page and "Service default/web" in page
-        with aksnet_home(demo_home):
-            assert run_cli("kubectl", "create", "deployment", "late", "--image=nginx").code == 0
-        with urllib.request.urlopen(url.group(0) + "topology.dot", timeout=60) as resp:
+        with urllib.request.urlopen(served + "topology.dot", timeout=60) as resp:
             assert "Deployment late" in resp.read().decode()  # read live from the workspace on each request
-        q = "trace?from=internet&to=svc/default/web&port=80"
-        with urllib.request.urlopen(url.group(0) + q, timeout=60) as resp:
-            trace_page = resp.read().decode()
-        assert "DELIVERED" in trace_page and "KUBE-SVC default/web:80" in trace_page and "<svg" in trace_page
-        for bad, words in (("trace?from=internet&to=svc/default/nope&port=80", "nope"),
-                           ("trace?from=internet&to=%3Cscript%3E&port=x", "is not a number")):
-            with pytest.raises(urllib.error.HTTPError, match="400") as err:
-                urllib.request.urlopen(url.group(0) + bad, timeout=60)
-            body = err.value.read().decode()
-            err.value.close()
-            assert words in body and "<script" not in body, body
-        with pytest.raises(urllib.error.HTTPError, match="404") as err:
-            urllib.request.urlopen(url.group(0) + "../etc/passwd", timeout=60)
-        err.value.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        with aksnet_home(demo_home):
+            assert run_cli("kubectl", "delete", "deployment", "late").code == 0
+    q = "trace?from=internet&to=svc/default/web&port=80"
+    with urllib.request.urlopen(served + q, timeout=60) as resp:
+        trace_page = resp.read().decode()
+    assert "DELIVERED" in trace_page and "KUBE-SVC default/web:80" in trace_page and "<svg" in trace_page
+    for bad, words in (("trace?from=internet&to=svc/default/nope&port=80", "nope"),
+                       ("trace?from=internet&to=%3Cscript%3E&port=x", "is not a number")):
+        with pytest.raises(urllib.error.HTTPError, match="400") as err:
+            urllib.request.urlopen(served + bad, timeout=60)
+        body = err.value.read().decode()
+        err.value.close()
+        assert words in body and "<script" not in body, body
+    with pytest.raises(urllib.error.HTTPError, match="404") as err:
+        urllib.request.urlopen(served + "../etc/passwd", timeout=60)
+    err.value.close()

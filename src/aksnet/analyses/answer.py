@@ -1,15 +1,19 @@
 """One result shape for every analysis: a keyed table (batfish's answer frames, pybatfish ``answer().frame()``).
 
-An :class:`Answer` names its question, its columns and which of them form the key of a row; rows are tuples
-of strings in column order. The render layer turns any answer into text, JSON, CSV or Markdown
-(``aksnet.render.answer_*``), and :func:`diff_answers` compares two answers of the same question row by row
-(batfish's differential questions: the same question asked of a reference and a candidate snapshot). Pure:
-this module never reads the workspace and never prints.
+Every analysis returns its own typed result (``TraceResult``, ``MatrixResult``, ``Explanation``,
+``PairExplanation``, ``ExposureReport``, ``LintReport``, ``Plan``, ``DnsReport``, ``CurlResult``) and each of them
+is a :class:`Result`: ``result.answer()`` gives the same facts as an :class:`Answer`, which names its question,
+its columns and which of them form the key of a row; rows are tuples of strings in column order. The render
+layer turns any result into text, JSON, CSV or Markdown (``aksnet.render.answer_*``; the question's own text,
+JSON, DOT and HTML renderers keep their tools' layouts), and :func:`diff_answers` compares two answers of the
+same question row by row (batfish's differential questions: the same question asked of a reference and a
+candidate snapshot). Pure: this module never reads the workspace and never prints.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 KEY_PRESENCE = "KeyPresence"  # the column diff_answers adds, as batfish's differential answers name it
@@ -52,6 +56,18 @@ class Answer:
                 row = tuple(a if i in keys else f"{a}; {b}" for i, (a, b) in enumerate(zip(out[k], row, strict=True)))
             out[k] = row
         return out
+
+
+@runtime_checkable
+class Result(Protocol):
+    """An analysis' typed result: it states its facts as one keyed table."""
+
+    def answer(self) -> Answer: ...
+
+
+def cell(value: object) -> str:
+    """A table cell: ``None`` is empty, everything else its ``str``."""
+    return "" if value is None else str(value)
 
 
 def diff_answers(reference: Answer, candidate: Answer) -> Answer:

@@ -15,6 +15,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from aksnet.analyses import curl_gateway
+from aksnet.analyses.answer import Answer
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress
 from aksnet.engine.addressing import Topology
@@ -33,6 +35,8 @@ REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Re
            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
            504: "Gateway Time-out", DENY_STATUS: DENY_REASON}
+# Envoy (a Gateway's proxy) uses the standard reason phrases where nginx has its own
+STANDARD_REASONS = {503: "Service Unavailable", 504: "Gateway Timeout"}
 IPV6_UNSUPPORTED = "error: IPv6 addresses are not emulated: aksnet models the IPv4 networks of AKS only"
 
 
@@ -69,10 +73,27 @@ class CurlResult:
     ingress_hops: tuple[Hop, ...] = ()
     answered_by: str = ""  # "backend", "ingress-nginx" or "" (no HTTP answer)
     final_hops: tuple[Hop, ...] = ()  # ingress-nginx's answer after the upstream legs failed (502/504)
+    proxy: str = "ingress-nginx"  # the layer-7 proxy that routed (a Gateway's component name for Gateway API)
+    proxy_pod: str = "the controller pod"  # what the upstream legs start from, in the connect hops
 
     @property
     def status_line(self) -> str:
-        return f"HTTP/1.1 {self.status} {REASONS.get(self.status or 0, '')}".rstrip()
+        reasons = REASONS if self.proxy == "ingress-nginx" else {**REASONS, **STANDARD_REASONS}
+        return f"HTTP/1.1 {self.status} {reasons.get(self.status or 0, '')}".rstrip()
+
+    def answer(self) -> Answer:
+        """One row per hop of the request's way (keyed by step and position): the client's leg, ingress-nginx's
+        decisions, the upstream legs, nginx's own answer; then what curl reports (step ``curl``)."""
+        steps: list[tuple[str, tuple[Hop, ...]]] = [("leg 1", self.legs[0].hops)] if self.legs else []
+        steps += [("ingress-nginx", self.ingress_hops)] if self.ingress_hops else []
+        steps += [(f"leg {n}", leg.hops) for n, leg in enumerate(self.legs[1:], 2)]
+        steps += [("ingress-nginx answer", self.final_hops)] if self.final_hops else []
+        rows = [(step, f"{i:02d}", h.component, h.decision, h.rule) for step, hops in steps
+                for i, h in enumerate(hops, 1)]
+        said = self.error if self.error is not None else self.status_line
+        rows.append(("curl", "=>", self.answered_by, f"exit {self.exit_code}", said))
+        return Answer("curl", ("Step", "Hop", "Component", "Decision", "Rule"), ("Step", "Hop"), tuple(rows),
+                      self.notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +225,27 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
                 '  "message": "Unauthorized",\n  "reason": "Unauthorized",\n  "code": 401\n}')
         return CurlResult(0, None, 401, (("Content-Type", "application/json"),
                                          ("Content-Length", str(len(body) + 1))), body, (walk,), answered_by="backend")
+    gateway = curl_gateway.gateway_of_pod(topo, b.pod) if b.kind == "pod" and b.pod is not None else None
+    if gateway is not None:
+        return _gateway_result(curl_gateway.through_gateway(topo, walker, walk, gateway, url.scheme,
+                                                            headers.get("host", ""), url.request_uri, method, headers),
+                               url)
     controller = ingress.controller_of_pod(b.pod) if b.kind == "pod" and b.pod is not None else None
     if controller is not None and b.pod is not None and b.port in (80, 443):
         return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)
     seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
     return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (walk,))
+
+
+def _gateway_result(ans: curl_gateway.ProxyAnswer, url: _Url) -> CurlResult:
+    """A Gateway proxy's answer as curl prints it (Envoy's lower-case response header names); a refused TLS
+    handshake is curl's exit 35."""
+    if ans.status == 0:
+        return CurlResult(35, f"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {url.host}:"
+                              f"{url.port} ", None, (), "", ans.legs, (), ans.hops, ans.answered_by, (), ans.component,
+                          "the Gateway pod")
+    return CurlResult(0, None, ans.status, ans.headers, ans.body, ans.legs, (), ans.hops, ans.answered_by,
+                      ans.final_hops, ans.component, "the Gateway pod")
 
 
 def _verify_problem(topo: Topology, walk: Walk, url: _Url) -> str:
@@ -321,8 +358,8 @@ def _combined_walk(res: CurlResult) -> Walk:
     first = res.legs[0]
     hops: list[Hop] = [*first.hops, *res.ingress_hops]
     for leg in res.legs[1:]:
-        hops.append(Hop("ingress-nginx", "connect", f"upstream {leg.dst_ip}:{leg.dst_port} from the controller pod "
-                                                    f"{leg.source.name} ({leg.source.ip})"))
+        hops.append(Hop(res.proxy, "connect", f"upstream {leg.dst_ip}:{leg.dst_port} from {res.proxy_pod} "
+                                              f"{leg.source.name} ({leg.source.ip})"))
         hops.extend(leg.hops)
     hops.extend(res.final_hops)
     last = res.legs[-1]
@@ -333,12 +370,15 @@ def _combined_walk(res: CurlResult) -> Walk:
         return Walk(ANSWERED, f"Azure Firewall {last.backend.name if last.backend else ''} answered "
                               f"{res.status_line}: {res.body}", first.source, first.dst_ip, first.dst_port, "TCP",
                     tuple(hops), first.destination)
-    if res.answered_by == "ingress-nginx":
+    if res.answered_by == res.proxy and res.status is None:
+        return Walk(REFUSED, f"{res.proxy} closed the TLS handshake ({res.error.strip() if res.error else ''})",
+                    first.source, first.dst_ip, first.dst_port, "TCP", tuple(hops), first.destination)
+    if res.answered_by == res.proxy:
         status = res.status or 0
-        location = dict(res.response_headers).get("Location")
-        why = f"ingress-nginx answered {res.status_line}" + (f" (Location: {location})" if location else "")
-        if status in (502, 504) and len(res.legs) > 1:
-            verdict = REFUSED if status == 502 else DROPPED
+        location = {k.lower(): v for k, v in res.response_headers}.get("location")
+        why = f"{res.proxy} answered {res.status_line}" + (f" (Location: {location})" if location else "")
+        if status in (502, 503, 504) and len(res.legs) > 1:
+            verdict = REFUSED if status == 502 or (status == 503 and last.verdict == REFUSED) else DROPPED
             return Walk(verdict, f"{why}: {last.reason}", first.source, first.dst_ip, first.dst_port, "TCP",
                         tuple(hops), first.destination)
         return Walk(ANSWERED, why, first.source, first.dst_ip, first.dst_port, "TCP", tuple(hops), first.destination)

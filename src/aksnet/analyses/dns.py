@@ -14,6 +14,7 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from aksnet.analyses.answer import Answer, cell
 from aksnet.engine import coredns, lookup
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Site
@@ -34,8 +35,19 @@ class DnsReport:
     pod: str | None  # namespace/name of the asking pod, None: a pod of the namespace
     namespace: str
     resolv_conf: str
-    answer: coredns.DnsAnswer
+    response: coredns.DnsAnswer
     timed_out: str | None = None  # why the asking pod's query got no answer (the lookup is a flow; None: answered)
+
+    def answer(self) -> Answer:
+        """The outcome (section ``status``), then one row per answer and additional record, keyed by section,
+        name and type (records of one name and type share a row)."""
+        a = self.response
+        outcome = f"timed out: {self.timed_out}" if self.timed_out else a.rcode
+        rows = [("status", self.question, self.qtype, outcome, "")]
+        rows += [(section, r.name, r.rtype, r.data, cell(r.ttl)) for section, records in
+                 (("answer", a.answer), ("additional", a.additional)) for r in records]
+        return Answer("dns", ("Section", "Name", "Type", "Data", "TTL"), ("Section", "Name", "Type"), tuple(rows),
+                      (f"server {a.server}", *(f"tried {n}: {rc}" for n, rc in a.tried)))
 
 
 def _cluster_vnet(cluster: ClusterState) -> str | None:
@@ -132,16 +144,3 @@ def query_failure(twin: Twin, cluster: ClusterState, pod: k8s.Pod, name: str) ->
         return f"pod {pod.key} has no IP address (phase {pod.phase}): it sends nothing"
     found = lookup.lookup(Walker(topo), Site("pod", ip, pod.key, pod=pod, node=node), name)
     return lookup.timeout_reason(found.failure.dst_ip, found.failure) if found.failure is not None else None
-
-
-def report_json(report: DnsReport) -> dict[str, object]:
-    a = report.answer
-    return {
-        "question": report.question, "type": report.qtype, "pod": report.pod, "namespace": report.namespace,
-        "server": a.server, "rcode": a.rcode, "name": a.name, "authoritative": a.authoritative,
-        "answer": [{"name": r.name, "type": r.rtype, "ttl": r.ttl, "data": r.data} for r in a.answer],
-        "additional": [{"name": r.name, "type": r.rtype, "ttl": r.ttl, "data": r.data} for r in a.additional],
-        "tried": [{"name": n, "rcode": rc} for n, rc in a.tried],
-        "timedOut": report.timed_out is not None,
-        **({"reason": report.timed_out} if report.timed_out else {}),
-    }

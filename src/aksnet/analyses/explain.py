@@ -8,12 +8,14 @@ are two projections of one ``Explanation``. Pure.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from aksnet.analyses.answer import Answer
 from aksnet.analyses.matrix import MatrixResult, compute_matrix, connection_json, workload_key
-from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, rule_peers_match, selects
-from aksnet.engine.netpol.peers import Endpoint, namespace_labels
+from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, PolicyVerdict, policy_verdict, rule_peers_match, selects
+from aksnet.engine.netpol.peers import Endpoint, PolicyPeer, namespace_labels
 from aksnet.engine.netpol.profiles import get_profile
 from aksnet.errors import UsageError
 from aksnet.model.k8s import LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
@@ -114,6 +116,43 @@ class Explanation:
                 "canReach": [connection_json(c) for c in self.connectivity.connections if c[0].name == self.target],
                 "notes": self.notes}
 
+    def answer(self) -> Answer:
+        """Per direction whether it is isolated and what each policy rule allows (section Ingress/Egress, keyed
+        by policy and rule), then who reaches the target and whom it reaches (keyed by peer)."""
+        rows: list[tuple[str, str, str]] = []
+        for d in (self.ingress, self.egress):
+            rows.append((d.direction, "isolated", f"by {len(d.policies)} policy(ies)" if d.isolated else "no"))
+            for p in d.policies:
+                if not p.rules:
+                    rows.append((d.direction, p.name, f"no {d.direction.lower()} rules (podSelector "
+                                                      f"{p.pod_selector})"))
+                rows += [(d.direction, f"{p.name} rule #{r.index}",
+                          r.text + (f"; matches now: {', '.join(r.matches)}" if r.matches else ""))
+                         for r in p.rules]
+        rows += [("reachable from", s.name, str(c)) for s, d, c in self.connectivity.connections
+                 if d.name == self.target]
+        rows += [("can reach", d.name, str(c)) for s, d, c in self.connectivity.connections if s.name == self.target]
+        notes = (f"{self.target}: {len(self.pods)} pod(s); engine {self.engine} ({self.engine_title})", *self.notes)
+        return Answer("explain", ("Section", "Subject", "Detail"), ("Section", "Subject"), tuple(rows), notes)
+
+
+@dataclass(frozen=True, slots=True)
+class PairExplanation:
+    """``aksnet explain A --to B``: the NetworkPolicy verdict for one flow, with the names the user gave."""
+
+    source: str
+    destination: str
+    verdict: PolicyVerdict
+
+    def answer(self) -> Answer:
+        """One row: the flow, its decision and each direction's reason."""
+        v = self.verdict
+        sides = [("allowed" if s.allowed else "denied") + f" — {s.reason}" if v.enforced else "not enforced"
+                 for s in (v.egress, v.ingress)]
+        row = (self.source, self.destination, v.protocol, str(v.port), "allowed" if v.allowed else "denied", *sides)
+        return Answer("explain", ("Source", "Destination", "Protocol", "Port", "Verdict", "Egress", "Ingress"),
+                      ("Source", "Destination", "Protocol", "Port"), (row,), (f"engine {v.engine}", *v.notes))
+
 
 # kubernetes.io/docs/concepts/services-networking/network-policies: outside what a static analysis can know,
 # so said once wherever a policy isolates a pod
@@ -198,3 +237,22 @@ def explain(cluster: ClusterState, ref: str, namespace: str | None = None, engin
         notes.append(TIMING_CAVEAT)
     return Explanation(target, [p.key for p in pods], profile.name, profile.title, profile.enforces,
                        ingress, egress, result, notes, rep.host_network)
+
+
+def _peer(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, PolicyPeer]:
+    """An IP address as itself; otherwise the first pod of the workload or pod ``ref``."""
+    try:
+        return ref, str(ipaddress.ip_address(ref))
+    except ValueError:
+        name, pods = find_target(cluster, ref, namespace)
+        return name, pods[0]
+
+
+def explain_pair(cluster: ClusterState, source: str, destination: str, port: int, protocol: str = "TCP",
+                 namespace: str | None = None, engine: str | None = None) -> PairExplanation:
+    """The NetworkPolicy verdict for ``source`` → ``destination`` (workloads, pods or IP addresses) on
+    ``protocol``/``port`` (kubernetes.io/docs/concepts/services-networking/network-policies: a connection is
+    allowed when the source's egress and the destination's ingress both allow it)."""
+    src_name, src = _peer(cluster, source, namespace)
+    dst_name, dst = _peer(cluster, destination, namespace)
+    return PairExplanation(src_name, dst_name, policy_verdict(cluster, src, dst, port, protocol, engine))

@@ -27,6 +27,7 @@ import ipaddress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from aksnet.analyses.answer import Answer
 from aksnet.analyses.matrix import workload_key
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import Site, Walk
@@ -128,6 +129,17 @@ class ExposureReport:
         return {"internet": [f.to_json() for f in self.frontends if f.scope == "internet"],
                 "vnet": [f.to_json() for f in self.frontends if f.scope == "vnet"],
                 "ingress": [i.to_json() for i in self.ingresses], "notes": self.notes}
+
+    def answer(self) -> Answer:
+        """One row per exposed frontend or node port and per ingress route, keyed by where it is reached
+        (scope, address, port, protocol, URL)."""
+        rows = [("frontend", f.scope, f.address, str(f.port), f.protocol, "", f.service, ", ".join(f.workloads),
+                 f.status, f.rule) for f in self.frontends]
+        rows += [("ingress", "internet", i.address, str(i.port), "TCP", i.url, i.service or "",
+                  ", ".join(b.workload for b in i.backends), i.status, i.rule) for i in self.ingresses]
+        return Answer("exposure", ("Kind", "Scope", "Address", "Port", "Protocol", "URL", "Service", "Workloads",
+                                   "Status", "Rule"),
+                      ("Kind", "Scope", "Address", "Port", "Protocol", "URL"), tuple(rows), tuple(self.notes))
 
     def for_workload(self, workload: str, pods: tuple[str, ...] = ()) -> ExposureReport:
         """The entries that lead to ``workload`` ("ns/name[Kind]") or to one of ``pods`` ("ns/name[Pod]")."""

@@ -45,8 +45,11 @@ def _parent_ref(ref: ObjectRef) -> Doc:
 
 
 def statuses(world: GatewayWorld, controllers: tuple[str, ...], generations: Mapping[Key, int],
-             previous: Mapping[Key, Doc], now: str) -> dict[Key, Doc]:
-    """The status documents of every GatewayClass, Gateway and HTTPRoute a running controller handles."""
+             previous: Mapping[Key, Doc], now: str,
+             addresses: Mapping[tuple[str, str], tuple[str, ...]] | None = None) -> dict[Key, Doc]:
+    """The status documents of every GatewayClass, Gateway and HTTPRoute a running controller handles;
+    ``addresses`` are each Gateway's (namespace, name) published addresses (its Service's load-balancer IPs,
+    or the FQDN of its Application Gateway for Containers frontend), written as ``status.addresses``."""
     out: dict[Key, Doc] = {}
 
     def prev(key: Key, *path: str) -> Any:
@@ -66,7 +69,9 @@ def statuses(world: GatewayWorld, controllers: tuple[str, ...], generations: Map
         key = ("Gateway", gs.gateway.namespace, gs.gateway.name)
         gen = generations.get(key, 1)
         old_listeners = {entry.get("name"): entry for entry in prev(key, "listeners") or [] if isinstance(entry, dict)}
+        published = (addresses or {}).get((gs.gateway.namespace, gs.gateway.name), ())
         out[key] = {
+            **({"addresses": [{"type": _address_type(a), "value": a} for a in published]} if published else {}),
             "conditions": _conditions(gs.conditions, gen, now, prev(key, "conditions")),
             "listeners": [{
                 "attachedRoutes": ls.attached_routes,
@@ -78,7 +83,7 @@ def statuses(world: GatewayWorld, controllers: tuple[str, ...], generations: Map
         }
     parents: dict[Key, list[Doc]] = {}
     for ps in route_states(world, controllers):
-        key = ("HTTPRoute", ps.route.namespace, ps.route.name)
+        key = (ps.route.kind, ps.route.namespace, ps.route.name)
         old = next((p for p in prev(key, "parents") or [] if isinstance(p, dict)
                     and p.get("parentRef") == _parent_ref(ps.parent)), {})
         parents.setdefault(key, []).append({
@@ -89,6 +94,11 @@ def statuses(world: GatewayWorld, controllers: tuple[str, ...], generations: Map
     for key, entries in parents.items():
         out[key] = {"parents": entries}
     return out
+
+
+def _address_type(value: str) -> str:
+    """GatewayStatusAddress.type: IPAddress for an IP, Hostname for a DNS name."""
+    return "IPAddress" if value.replace(".", "").isdigit() else "Hostname"
 
 
 def running_controllers() -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from aksnet.analyses.answer import Answer
 from aksnet.analyses.bootstrap import TROUBLESHOOT_URL, blocked_bootstrap
 from aksnet.analyses.explain import selector_text
 from aksnet.analyses.gateway_status import running_controllers
@@ -41,6 +42,19 @@ class Finding:
     def as_dict(self) -> dict[str, str]:
         return {"severity": self.severity, "code": self.code, "resource": self.resource,
                 "message": self.message, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    """``aksnet lint``'s result: the findings, in the order the checks found them."""
+
+    findings: tuple[Finding, ...]
+
+    def answer(self) -> Answer:
+        """One row per finding, keyed by code, resource and message."""
+        rows = tuple((f.code, f.resource, f.message, f.severity, f.source) for f in self.findings)
+        return Answer("lint", ("Code", "Resource", "Message", "Severity", "Source"), ("Code", "Resource", "Message"),
+                      rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from aksnet.analyses.answer import Answer
 from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
@@ -119,6 +120,11 @@ class MatrixResult:
 
     def to_json(self) -> list[dict[str, str]]:
         return [{"src": s, "dst": d, "conn": c} for s, d, c in self.lines()]
+
+    def answer(self) -> Answer:
+        """One row per (source, destination) with the connections allowed."""
+        return Answer("matrix", ("Source", "Destination", "Connections"), ("Source", "Destination"),
+                      tuple(self.lines()), tuple(self.warnings))
 
 
 def workload_key(pod: Pod) -> tuple[str, str, str]:

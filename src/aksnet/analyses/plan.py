@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aksnet.analyses.answer import Answer, cell
 from aksnet.rules.aks import DEFAULT_MAX_SURGE, KUBENET_MAX_NODES, MAX_NODES_PER_POOL
 from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES
 from aksnet.twin.aks import capacity
@@ -88,6 +89,15 @@ class Plan:
     azure_reserved_per_subnet: int = SUBNET_RESERVED_ADDRESSES
     max_nodes_limit: int = MAX_NODES_PER_POOL
     notes: tuple[str, ...] = field(default=())
+
+    def answer(self) -> Answer:
+        """One row per node pool with its address needs, keyed by pool name."""
+        rows = tuple((p.name, cell(p.node_count), cell(p.max_count), cell(p.max_pods), cell(p.surge_nodes),
+                      cell(p.required), cell(p.subnet_prefix), cell(p.subnet_usable), cell(p.subnet_free),
+                      cell(p.fits), cell(p.max_nodes_subnet)) for p in self.pools)
+        return Answer("plan", ("Pool", "Nodes", "MaxCount", "MaxPods", "SurgeNodes", "Required", "Subnet",
+                               "SubnetUsable", "SubnetFree", "Fits", "MaxNodesInSubnet"), ("Pool",), rows,
+                      self.notes)
 
 
 def plan_pool(flavour: str, p: PoolInput) -> PoolPlan:

@@ -14,6 +14,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from aksnet.analyses.answer import Answer
 from aksnet.engine import resolve
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
@@ -89,6 +90,20 @@ class TraceResult:
     def deciding(self) -> Walk:
         """The walk that decides the verdict: the first one not delivered, else the first one."""
         return next((w for w in self.walks if not w.delivered), self.walks[0])
+
+    def answer(self) -> Answer:
+        """One row per hop of each flow (keyed by the flow and the hop's position), then the flow's verdict
+        (hop ``=>``) and, for a URL, what the client got (hop ``http``)."""
+        rows: list[tuple[str, ...]] = []
+        for n, w in enumerate(self.walks):
+            flow = f"{w.source.name} → {self.target.name} ({w.dst_ip or self.target.name}:{w.dst_port}/{w.protocol})"
+            rows += [(flow, f"{i:02d}", h.component, h.decision, h.rule) for i, h in enumerate(w.hops, 1)]
+            rows.append((flow, "=>", "verdict", w.verdict, w.reason))
+            if n < len(self.http):
+                h = self.http[n]
+                rows.append((flow, "http", h.answered_by, h.status_line, h.error or "; ".join(h.notes)))
+        return Answer("trace", ("Flow", "Hop", "Component", "Decision", "Rule"), ("Flow", "Hop"), tuple(rows),
+                      (f"verdict: {self.verdict}",))
 
 
 def _not_found(kind: str, name: str) -> UsageError:

@@ -5,16 +5,22 @@ would: the body (with ``-i`` the status line and headers first), ``-v`` lines on
 ``*`` lines), errors as ``curl: (N) …`` with curl's exit code. The default FROM is ``internet`` (client
 198.51.100.10, TEST-NET-2). With ``--dataplane`` the same request is sent by the real curl from inside the
 source's network namespace of the data plane ``aksnet up`` built
-(``aksnet.dataplane.dpcurl.curl``); its stdout, stderr and exit code are passed through unchanged.
+(``aksnet.dataplane.dpcurl.curl``); its stdout, stderr and exit code are passed through unchanged. On an imported
+dump that lacks data the answer depends on (``aksnet.analyses.unknowns``), curl's output is followed by
+``unknown: …`` lines and the exit code is 2, as ``aksnet trace`` does.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from aksnet.errors import UsageError
+
+if TYPE_CHECKING:
+    from aksnet.analyses.curl import CurlResult
+    from aksnet.model.twin import ClusterState
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,7 +30,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="aksnet curl", description="An HTTP(S) request through the twin; prints what the echo "
-                "backend answers. Exit codes as curl: 6 could not resolve, 7 refused, 28 timed out. With "
+                "backend answers. Exit codes as curl: 6 could not resolve, 7 refused, 28 timed out; 2 unknown (an "
+                "imported dump lacks data the answer depends on). With "
                 "--dataplane the real curl sends it through the data plane built by 'aksnet up' (root).")
     p.add_argument("url", metavar="URL")
     p.add_argument("--from", dest="source", metavar="FROM", help="where the request starts (default: internet)")
@@ -72,10 +79,26 @@ def run(argv: list[str]) -> int:
     if args.verbose:
         sys.stderr.write(curl_text.render_verbose(res))
     if res.error is not None:
-        sys.stderr.write(res.error + "\n")
-        return res.exit_code
-    sys.stdout.write(curl_text.render_response(res, include=args.include))
-    return res.exit_code
+        sys.stderr.write(curl_text.render_error(res))
+    else:
+        sys.stdout.write(curl_text.render_response(res, include=args.include))
+    return _unknown(topo.state, res) or res.exit_code
+
+
+def _unknown(state: ClusterState, res: CurlResult) -> int:
+    """An imported dump that lacks data the answer depends on: ``unknown: …`` lines on stderr and exit 2 (as
+    ``aksnet trace``), never a guessed refusal or timeout. Delivered means the backend answered: an error or a
+    5xx of the ingress controller (no upstream reached) is not."""
+    from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
+
+    delivered = res.error is None and (res.status or 0) < 500
+    reasons = unknown_reasons(state, delivered)
+    if not reasons:
+        return 0
+    answer = res.error.splitlines()[0] if res.error is not None else res.status_line
+    for line in unknown_lines(reasons, answer):
+        sys.stderr.write(line + "\n")
+    return 2
 
 
 def _run_dataplane(args: argparse.Namespace) -> int:

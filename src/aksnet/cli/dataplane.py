@@ -145,7 +145,7 @@ def _exec(argv: list[str]) -> int:
 
 def _probe(argv: list[str]) -> int:
     p = _Parser(prog="aksnet probe", description="Send real packets for one flow. Exit 0 delivered, 1 not "
-                "delivered, 2 bad input.")
+                "delivered, 2 bad input or unknown (an imported dump lacks data the verdict depends on).")
     p.add_argument("source", metavar="FROM")
     p.add_argument("destination", metavar="TO")
     p.add_argument("--port", "-p", type=int)
@@ -174,7 +174,19 @@ def _probe(argv: list[str]) -> int:
                   f"{'delivered' if r.delivered else 'not delivered'} ({r.detail}, {r.seconds:.2f}s)")
             for line in r.answer[:12]:
                 print(f"    {line}")
-    return 0 if delivered else 1
+    return _probe_unknown(delivered) or (0 if delivered else 1)
+
+
+def _probe_unknown(delivered: bool) -> int:
+    """The data plane is built from the twin: on an imported dump that lacks data, a probe's answer is as unknown
+    as trace's (``unknown: …`` lines, exit 2)."""
+    from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
+    from aksnet.cli.matrix import load_workspace_twin
+
+    reasons = unknown_reasons(load_workspace_twin(_home())[1], delivered)  # type: ignore[arg-type]
+    for line in unknown_lines(reasons, "delivered" if delivered else "not delivered", "verdict") if reasons else ():
+        print(line, file=sys.stderr)
+    return 2 if reasons else 0
 
 
 def _verify(argv: list[str]) -> int:

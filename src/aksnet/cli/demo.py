@@ -1,6 +1,9 @@
-"""``aksnet demo``: the seeds' walkthrough in a throwaway workspace (never the user's), and what a new user
-should see first: the commands, the resources AKS built, the nodes with their IPs and pod CIDRs, the routes
-AKS wrote, and the IP plan.
+"""``aksnet demo``: the seeds' walkthrough, and what a new user should see first: the commands, the resources AKS
+built, the nodes with their IPs and pod CIDRs, the routes AKS wrote, and the IP plan.
+
+The demo builds its cluster in the workspace (``$AKSNET_HOME``, else ``./.aksnet``) when that workspace does
+not exist yet, so that ``aksnet ui`` afterwards shows the seeds' cluster; an existing workspace is never
+touched: the demo then runs in a throwaway one and says so.
 
 The demo is a list of sections (:data:`SECTIONS`); each is a function of a :class:`Demo` that runs commands
 and prints. Later sections (traces, matrix) are added to the list. Exit 0 when every step succeeded.
@@ -12,6 +15,7 @@ import contextlib
 import io
 import os
 import shlex
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -166,7 +170,7 @@ def section_matrix(d: Demo) -> None:
 
 
 def section_next(d: Demo) -> None:
-    d.heading("Try it in your own workspace (./.aksnet, or $AKSNET_HOME)")
+    d.heading("Try it in a workspace of your own (a new directory: export AKSNET_HOME=$PWD/my-workspace)")
     for line in ("aksnet az group create --name aks-rg --location eastus",
                  "aksnet az aks create -g aks-rg -n aks-cluster --network-plugin azure --network-plugin-mode overlay "
                  "--node-count 2",
@@ -185,30 +189,51 @@ SECTIONS: list[Callable[[Demo], None]] = [section_build, section_resources, sect
                                           section_next]
 
 
+def _build(demo: Demo) -> int:
+    try:
+        for section in SECTIONS:
+            section(demo)
+    except DemoFailed as exc:
+        print(f"aksnet demo: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run(argv: list[str]) -> int:
+    from aksnet.store.workspace import default_home
+
     if argv and argv[0] in ("-h", "--help"):
-        print("usage: aksnet demo\n\nBuilds seed 001's kubenet walkthrough in a temporary workspace (your own "
-              "workspace is not touched) and shows the resources, nodes, routes, IP plan, pod IPs, traces "
-              "(pod to pod, pod to VM, internet to a LoadBalancer through the NSG), the connectivity matrix and "
-              "lint findings.")
+        print("usage: aksnet demo\n\nBuilds seed 001's kubenet walkthrough and shows the resources, nodes, routes, "
+              "IP plan, pod IPs, traces (pod to pod, pod to VM, internet to a LoadBalancer through the NSG), the "
+              "connectivity matrix and lint findings. The cluster stays in the workspace ($AKSNET_HOME, else "
+              "./.aksnet) when that workspace does not exist yet, so 'aksnet ui' shows it next; an existing "
+              "workspace is not touched (the demo then runs in a throwaway workspace).")
         return 0
     if argv:
         print(f"aksnet demo: unexpected arguments: {' '.join(argv)}", file=sys.stderr)
         return 2
+    home = default_home()
+    if not home.exists():
+        demo = Demo()
+        demo.say(f"aksnet demo (building in the new workspace {home})")
+        code = _build(demo)
+        if code != 0:  # a failed demo leaves no half-built workspace behind (the directory was not there)
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            demo.heading("See it: the seeds' cluster stays in this workspace")
+            demo.say("  aksnet ui                        # http://127.0.0.1:8765/: topology, trace, matrix, IP plan")
+            demo.say("  aksnet ui --export site/         # the same pages as files: open site/index.html")
+        return code
     old = os.environ.get("AKSNET_HOME")
     with tempfile.TemporaryDirectory(prefix="aksnet-demo-") as tmp:
         os.environ["AKSNET_HOME"] = str(Path(tmp) / "workspace")
         demo = Demo()
-        demo.say(f"aksnet demo (throwaway workspace {tmp}; your workspace is untouched)")
+        demo.say(f"aksnet demo (your workspace {home} exists and is untouched: this runs in the throwaway "
+                 f"workspace {tmp}; run it with AKSNET_HOME set to a new directory to keep the cluster)")
         try:
-            for section in SECTIONS:
-                section(demo)
-        except DemoFailed as exc:
-            print(f"aksnet demo: {exc}", file=sys.stderr)
-            return 1
+            return _build(demo)
         finally:
             if old is None:
                 os.environ.pop("AKSNET_HOME", None)
             else:
                 os.environ["AKSNET_HOME"] = old
-    return 0

@@ -22,7 +22,7 @@ from pathlib import Path
 from aksnet.analyses.diff import diff_matrices
 from aksnet.analyses.matrix import MatrixResult, compute_matrix
 from aksnet.cli.common import print_warnings
-from aksnet.cli.diff_answers import QUESTIONS, diff_question
+from aksnet.cli.diff_answers import QUESTIONS, Params, diff_question
 from aksnet.cli.matrix import FORMATS, RENDERERS, ArgParser, load_dir, load_workspace_cluster
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import UsageError
@@ -65,7 +65,17 @@ def run(argv: list[str]) -> int:
                    "'az …'; # comments) run on a copy")
     p.add_argument("--question", choices=sorted(QUESTIONS),
                    help="compare this analysis' answers instead of connectivity: rows added, removed and changed "
-                        "(output txt, json, csv or md)")
+                        "(output txt, json, csv or md); trace takes --from and --to (a URL too), explain --from "
+                        "(and --to for one flow), curl --to URL, dns --to NAME, plan two workspaces")
+    p.add_argument("--from", dest="q_from", metavar="FROM",
+                   help="--question trace|curl|dns: where the flow starts; explain: the pod or workload")
+    p.add_argument("--to", dest="q_to", metavar="TO", help="--question trace|explain: the destination; curl: the "
+                   "URL; dns: the name")
+    p.add_argument("--port", type=int, help="--question trace|explain: destination port (explain: default 80)")
+    p.add_argument("--protocol", default="TCP", type=str.upper, choices=("TCP", "UDP", "SCTP"),
+                   help="--question trace|explain: protocol (default TCP)")
+    p.add_argument("-n", "--namespace", default="default", help="--question trace|curl|dns|explain: namespace of "
+                   "names without one (default: default)")
     args = p.parse_args(argv)
     if args.apply or args.az:
         if args.b is not None:
@@ -145,9 +155,12 @@ def _matrix(path_text: str | None, engine: str | None, path: bool) -> MatrixResu
 
 def _diff(args: argparse.Namespace, a: str | None, b: str | None) -> int:
     if args.question:
+        params = Params(args.q_from, args.q_to, args.port, args.protocol, args.namespace)
         sys.stdout.write(diff_question(args.question, args.output, a, b, args.engine1 or args.engine,
-                                       args.engine2 or args.engine))
+                                       args.engine2 or args.engine, params))
         return 0
+    if args.q_from or args.q_to or args.port is not None:
+        raise UsageError("error: --from, --to and --port go with --question")
     ref1 = _matrix(a, args.engine1 or args.engine, args.path)
     ref2 = _matrix(b, args.engine2 or args.engine, args.path)
     d = diff_matrices(ref1, ref2)

@@ -2,13 +2,13 @@
 cluster DNS as a pod sees it, printed like ``nslookup`` (Server/Address, Name/Address lines, ``** server can't
 find x: NXDOMAIN``). With ``--from`` the query is walked as a flow from that pod: when egress NetworkPolicy,
 an NSG or a route drops it, nslookup's ``;; connection timed out; no servers could be reached``. Exit 0 with an
-answer, 1 for NXDOMAIN, no answer or a timeout, 2 for bad input.
+answer, 1 for NXDOMAIN, no answer or a timeout, 2 for bad input or an unknown answer (an imported dump lacks
+data the answer depends on: ``unknown: …`` lines, as ``aksnet trace``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from aksnet.analyses import dns as dns_q
@@ -16,7 +16,7 @@ from aksnet.cli.common import command_transaction
 from aksnet.errors import UsageError
 from aksnet.io.twin_snapshot import load_twin_cached as load_twin
 from aksnet.model.ids import same_id
-from aksnet.render.dns_text import TIMED_OUT, render_nslookup
+from aksnet.render import dns_json, dns_text
 from aksnet.twin import kubeconfig
 
 
@@ -51,12 +51,16 @@ def run(argv: list[str]) -> int:
         report = dns_q.ask(twin, cluster, args.name, args.qtype, args.from_pod, args.namespace)
     except dns_q.DnsQuestionError as exc:
         raise UsageError(f"aksnet dns: {exc}") from None
-    if args.output == "json":
-        print(json.dumps(dns_q.report_json(report), indent=2))
-    else:
-        if args.resolv_conf:
-            print(report.resolv_conf)
-        # the query never came back (dropped on its way): nslookup's and dig's words after their retries
-        print(TIMED_OUT if report.timed_out else render_nslookup(report.answer, args.name))
+    sys.stdout.write(dns_json.render(report) if args.output == "json" else
+                     dns_text.render(report, resolv_conf=args.resolv_conf))
     sys.stdout.flush()
-    return 0 if report.answer.found and not report.timed_out else 1
+    answered = report.response.found and not report.timed_out
+    from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
+
+    reasons = unknown_reasons(cluster, answered)
+    if reasons:  # an imported dump lacks what the answer depends on: unknown (exit 2), as aksnet trace
+        for line in unknown_lines(reasons, "answered" if answered else
+                                  ("timed out" if report.timed_out else "no answer")):
+            print(line, file=sys.stderr)
+        return 2
+    return 0 if answered else 1

@@ -1,36 +1,27 @@
 """``aksnet explain [POD|WORKLOAD] [--to PEER --port N] [--exposure]``: which policies select a pod or workload
 and what each rule allows (text or JSON); with ``--to``, the NetworkPolicy verdict for one flow and the rules
-deciding it (exit 0 allowed, 1 denied, like ``aksnet trace``); with ``--exposure`` (workspace only), what the
+deciding it (exit 0 allowed, 1 denied, like ``aksnet trace``; 2 unknown: a denial on an imported dump that lacks the
+Pods, Nodes or Namespaces the policies select); with ``--exposure`` (workspace only), what the
 cluster exposes to the internet and the VNet (load balancers, node ports, ingress routes). On a workspace
 cluster a workload's explanation ends with its own exposure."""
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import json
 import sys
 from dataclasses import replace
 
-from aksnet.analyses.explain import Explanation, explain, find_target
+from aksnet.analyses.explain import Explanation, explain, explain_pair, find_target
 from aksnet.analyses.exposure import ExposureReport
 from aksnet.cli.common import print_warnings, report_source
 from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, load_workspace_twin
-from aksnet.engine.netpol import PolicyPeer, policy_verdict
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.render.explain_text import explanation_text, verdict_text
+from aksnet.render import explain_json, explain_text, exposure_text
 
 
-def _peer(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, PolicyPeer]:
-    try:
-        return ref, str(ipaddress.ip_address(ref))
-    except ValueError:
-        name, pods = find_target(cluster, ref, namespace)
-        return name, pods[0]
-
-
-def _exposure(twin: Twin, cluster: ClusterState) -> ExposureReport:
+def exposure(twin: Twin, cluster: ClusterState) -> ExposureReport:
+    """What the cluster exposes, judged with its policy engine (``cluster.policy_engine``)."""
     from aksnet.analyses.exposure import compute_exposure
     from aksnet.engine.addressing import Topology
 
@@ -47,35 +38,30 @@ def _load(args: argparse.Namespace) -> tuple[Twin | None, ClusterState]:
 
 
 def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
-    src_name, src = _peer(cluster, args.target, args.namespace)
-    dst_name, dst = _peer(cluster, args.to, args.namespace)
-    v = policy_verdict(cluster, src, dst, args.port, args.protocol, args.engine or None)
-    if args.output == "json":
-        sys.stdout.write(json.dumps(v.to_json(), indent=2) + "\n")
-    else:
-        sys.stdout.write(verdict_text(src_name, dst_name, v))
-    return 0 if v.allowed else 1
+    pair = explain_pair(cluster, args.target, args.to, args.port, args.protocol, args.namespace, args.engine or None)
+    sys.stdout.write(explain_json.render_pair(pair) if args.output == "json" else explain_text.verdict_text(pair))
+    from aksnet.analyses.unknowns import policy_unknown_reasons, unknown_lines
+
+    reasons = policy_unknown_reasons(cluster, pair.verdict.allowed)
+    if reasons:  # a denial for want of the pods, nodes or namespace labels the dump lacks: unknown (exit 2)
+        for line in unknown_lines(reasons, "denied", "verdict"):
+            print(line, file=sys.stderr)
+        return 2
+    return 0 if pair.verdict.allowed else 1
 
 
 def _workload(args: argparse.Namespace, twin: Twin | None, cluster: ClusterState) -> int:
-    from aksnet.render.exposure_text import render_exposure
-
     e: Explanation = explain(cluster, args.target, args.namespace, args.engine or None)
     print_warnings(e.connectivity.warnings)
     exposed = None
     if twin is not None:
-        exposed = _exposure(twin, cluster).for_workload(e.target, tuple(f"{p}[Pod]" for p in e.pods))
+        exposed = exposure(twin, cluster).for_workload(e.target, tuple(f"{p}[Pod]" for p in e.pods))
     if args.output == "json":
-        doc = e.to_json()
-        if exposed is not None:
-            doc["exposure"] = exposed.to_json()
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(explain_json.render_workload(e, exposed))
     else:
-        text = explanation_text(e)
-        if exposed is not None:
-            text += "".join(f"  {line}\n" if not line.startswith("exposed") else f"{line}\n"
-                            for line in render_exposure(exposed).splitlines())
-        sys.stdout.write(text)
+        text = explain_text.explanation_text(e)
+        sys.stdout.write(text if exposed is None else
+                         explain_text.with_exposure(text, exposure_text.render_exposure(exposed)))
     return 0
 
 
@@ -99,8 +85,6 @@ def parser() -> ArgParser:
 
 
 def run(argv: list[str]) -> int:
-    from aksnet.render.exposure_text import render_exposure
-
     p = parser()
     args = p.parse_args(argv)
     if args.exposure:
@@ -111,14 +95,12 @@ def run(argv: list[str]) -> int:
             raise UsageError("error: --exposure cannot be combined with --to")
         twin, cluster = _load(args)
         assert twin is not None
-        report = _exposure(twin, cluster)
+        report = exposure(twin, cluster)
         if args.target:
             name, pods = find_target(cluster, args.target, args.namespace)
             report = report.for_workload(name, tuple(f"{x.key}[Pod]" for x in pods))
-        if args.output == "json":
-            sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
-        else:
-            sys.stdout.write(render_exposure(report))
+        sys.stdout.write(explain_json.render_exposure(report) if args.output == "json" else
+                         exposure_text.render_exposure(report))
         return 0
     if not args.target:
         p.error("the following arguments are required: POD|WORKLOAD (or use --exposure)")

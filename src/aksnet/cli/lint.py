@@ -7,7 +7,6 @@ when a finding at or above ``--fail-on`` (default: warning) exists, 0 otherwise,
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -36,10 +35,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    from aksnet.analyses.lint import SEVERITIES, lint
+    from aksnet.analyses.lint import SEVERITIES, LintReport, lint
     from aksnet.io.twin_loader import load_twin_from_dir
     from aksnet.io.twin_snapshot import load_twin_cached as load_twin
-    from aksnet.render import lint_text
+    from aksnet.render import lint_json, lint_text
 
     cluster_id: str | None = None
     if args.from_dir is not None:
@@ -61,11 +60,9 @@ def run(argv: list[str]) -> int:
                     if args.context:
                         raise
             twin = load_twin(tx)
-    findings = lint(twin, cluster_id)
-    if args.output == "json":
-        sys.stdout.write(json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
-    else:
-        sys.stdout.write(lint_text.render(findings) + "\n")
+    report = LintReport(tuple(lint(twin, cluster_id)))
+    findings = report.findings
+    sys.stdout.write(lint_json.render(report) if args.output == "json" else lint_text.render(findings) + "\n")
     from aksnet.cli.common import report_source
 
     code = 0

@@ -27,7 +27,7 @@ from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md
 # -o format → the render module (one per format) that writes connlists and diffs
 RENDERERS: dict[str, ModuleType] = {"txt": connlist_txt, "json": connlist_json, "csv": connlist_csv,
                                     "md": connlist_md, "dot": connlist_dot}
-FORMATS = tuple(RENDERERS)
+FORMATS = (*RENDERERS, "html")  # html: the heat map page, each cell with its trace (aksnet.render.matrix_html)
 CHUNK_CHARS = 1 << 20  # characters per write() of the output (tests inject a small one)
 
 
@@ -157,8 +157,32 @@ def parser() -> ArgParser:
     return p
 
 
+def _html(args: argparse.Namespace) -> int:
+    """``-o html``: the workload heat map as one page; each cell carries its trace (up to 40 workloads)."""
+    from dataclasses import replace
+
+    from aksnet.analyses.matrix_cells import matrix_grid
+    from aksnet.cli.trace import load_topology
+    from aksnet.engine.addressing import Topology
+    from aksnet.render import matrix_html
+
+    if args.pods or args.focus or args.all_ports or args.path:
+        raise UsageError("error: -o html draws the workload matrix: it cannot be combined with --pods, --focus, "
+                         "--all-ports or --path")
+    topo = load_topology(args.context, Path(args.from_dir) if args.from_dir else None)
+    assert isinstance(topo, Topology)
+    if args.engine:
+        topo.state = replace(topo.state, policy_engine=args.engine)
+    grid = matrix_grid(topo, args.namespace)
+    print_warnings(list(grid.warnings))
+    write_chunks([matrix_html.render(grid)])
+    return report_source(topo.state, 0)
+
+
 def run(argv: list[str]) -> int:
     args = parser().parse_args(argv)
+    if args.output == "html":
+        return _html(args)
     if args.path:
         from dataclasses import replace
 

@@ -106,15 +106,18 @@ def run(argv: list[str]) -> int:
     else:
         result = trace(topo, args.source, args.destination, args.port, args.protocol, args.namespace)
     if args.output in ("html", "svg"):
-        from aksnet.cli.ui import graphviz_svg
+        from aksnet.cli.ui import graphviz_svg, trace_svgs
         from aksnet.render import trace_dot, trace_html
 
-        svg = graphviz_svg(trace_dot.render(result))
-        out = svg.rstrip("\n") if args.output == "svg" else trace_html.render(result, svg).rstrip("\n")
+        if args.output == "svg":
+            out = graphviz_svg(trace_dot.render(result)).rstrip("\n")
+        else:
+            svg, on_topology = trace_svgs(topo, result)
+            out = trace_html.render(result, svg, topology_svg=on_topology).rstrip("\n")
     else:
         out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")
-    from aksnet.analyses.unknowns import unknown_reasons
+    from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
     from aksnet.cli.common import report_source
 
     reasons = unknown_reasons(topo.state, result.delivered)
@@ -122,8 +125,7 @@ def run(argv: list[str]) -> int:
         reasons += ("the directory has objects that could not be read (above)",)
     if reasons:
         # an imported dump lacks data this verdict depends on: unknown (exit 2), never a guessed verdict
-        for r in reasons:
-            print(f"unknown: {r}", file=sys.stderr)
-        print(f"unknown: the verdict above ({result.verdict}) depends on data the dump does not hold", file=sys.stderr)
+        for line in unknown_lines(reasons, result.verdict, "verdict"):
+            print(line, file=sys.stderr)
         return 2
     return 0 if result.delivered else 1

@@ -13,6 +13,7 @@ from aksnet.model import azure, k8s
 EPHEMERAL_PORT = 49152  # the client's source port (deterministic; the first IANA dynamic port)
 
 DELIVERED, DROPPED, REFUSED, UNRESOLVED = "delivered", "dropped", "refused", "unresolved"
+REPLY = "reply: "  # the component prefix of the hops of a reply path that differs from the request's
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,11 @@ class Backend:
     port: int
     client_ip: str
     pod: k8s.Pod | None = None
+
+
+def is_reply(hop: Hop) -> bool:
+    """A hop of the reply's own path (:mod:`aksnet.engine.returns` adds them when it differs)."""
+    return hop.component.startswith(REPLY)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from aksnet.engine import routing
 from aksnet.engine.addressing import is_internet_address
-from aksnet.engine.flow import EPHEMERAL_PORT, Backend, Hop, Packet, Site
+from aksnet.engine.flow import EPHEMERAL_PORT, REPLY, Backend, Hop, Packet, Site
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
 
@@ -112,7 +112,7 @@ def check_reply(walker: Walker, source: Site, request: Packet, backend: Backend,
         pkt = Packet(src_ip, backend.port, dst_ip, EPHEMERAL_PORT, request.protocol)
         if source.kind == "internet" and dst_ip == source.ip:
             pkt = Packet(request.dst_ip, request.dst_port, dst_ip, request.src_port, request.protocol)
-        where = f"reply: route ({at.subnet.name})"
+        where = f"{REPLY}route ({at.subnet.name})"
         route = routing.select_route(walker.view.routes_for(at.subnet, at.cluster_member), dst_ip)
         if route is None or route.next_hop_type == "None":
             rule = f"{route.describe() if route else 'no route'}: next hop None drops the reply"

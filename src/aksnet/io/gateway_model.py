@@ -7,6 +7,7 @@ Source: kubernetes-sigs/gateway-api v1.2.1 ``apis/v1/*_types.go`` (``+kubebuilde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -150,6 +151,39 @@ def http_route(doc: Doc) -> HTTPRoute:
                      tuple(str(h) for h in _l(spec.get("hostnames"))), rules, str(meta.get("creationTimestamp", "")))
 
 
+def _grpc_match(raw: Doc) -> RouteMatch:
+    """A GRPCRouteMatch as the HTTP/2 request it matches: the method match becomes the path ``/service/method``
+    (Exact), ``/service/`` (service only) or a regular expression (method only, or type RegularExpression);
+    headers match as in HTTPRoute."""
+    method = _d(raw.get("method"))
+    service, name = str(method.get("service") or ""), str(method.get("method") or "")
+    headers = tuple(HeaderMatch(str(_d(h).get("name", "")), str(_d(h).get("value", "")),
+                                str(_d(h).get("type", "Exact"))) for h in _l(raw.get("headers")))
+    if str(method.get("type", "Exact")) == "RegularExpression":
+        return RouteMatch("RegularExpression", f"/{service or '[^/]+'}/{name or '[^/]+'}", headers=headers)
+    if service and name:
+        return RouteMatch("Exact", f"/{service}/{name}", headers=headers)
+    if service:
+        return RouteMatch("PathPrefix", f"/{service}/", headers=headers)
+    if name:
+        return RouteMatch("RegularExpression", f"/[^/]+/{re.escape(name)}", headers=headers)
+    return RouteMatch(headers=headers)
+
+
+def grpc_route(doc: Doc) -> HTTPRoute:
+    """A GRPCRoute (gateway.networking.k8s.io/v1): rules with method and header matches, filters and
+    backendRefs, decoded as the HTTP/2 requests gRPC sends (``POST /<service>/<method>``)."""
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    rules = tuple(RouteRule(tuple(_grpc_match(_d(m)) for m in _l(_d(r).get("matches"))) or (RouteMatch(),),
+                            tuple(route_filter(_d(f)) for f in _l(_d(r).get("filters"))),
+                            tuple(_backend(_d(b)) for b in _l(_d(r).get("backendRefs"))), str(_d(r).get("name") or ""))
+                  for r in _l(spec.get("rules"))) or (RouteRule((RouteMatch(),)),)
+    return HTTPRoute(str(meta.get("namespace", "")), str(meta.get("name", "")),
+                     tuple(object_ref(_d(p), gateway_api.GROUP, "Gateway") for p in _l(spec.get("parentRefs"))),
+                     tuple(str(h) for h in _l(spec.get("hostnames"))), rules, str(meta.get("creationTimestamp", "")),
+                     grpc=True)
+
+
 def reference_grant(doc: Doc) -> ReferenceGrant:
     meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
     return ReferenceGrant(
@@ -162,12 +196,13 @@ def reference_grant(doc: Doc) -> ReferenceGrant:
 
 
 def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc], grants: Iterable[Doc],
-          namespaces: Iterable[Doc], services: Iterable[Doc], secrets: Iterable[Doc]) -> GatewayWorld:
+          namespaces: Iterable[Doc], services: Iterable[Doc], secrets: Iterable[Doc],
+          grpc_routes: Iterable[Doc] = ()) -> GatewayWorld:
     """One cluster's Gateway API objects and what they refer to."""
     return GatewayWorld(
         classes=tuple(gateway_class(d) for d in classes),
         gateways=tuple(gateway(d) for d in gateways),
-        routes=tuple(http_route(d) for d in routes),
+        routes=(*(http_route(d) for d in routes), *(grpc_route(d) for d in grpc_routes)),
         grants=tuple(reference_grant(d) for d in grants),
         namespace_labels=tuple((str(_d(n.get("metadata")).get("name", "")), tuple(sorted(
             (str(k), str(v)) for k, v in _d(_d(n.get("metadata")).get("labels")).items()))) for n in namespaces),

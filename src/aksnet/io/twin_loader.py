@@ -33,7 +33,8 @@ K8S_KINDS = {
     "IngressClass": "k8s:networking.k8s.io/IngressClass", "Endpoints": "k8s:core/Endpoints",
     "Secret": "k8s:core/Secret",
     "ConfigMap": "k8s:core/ConfigMap", "ReplicaSet": "k8s:apps/ReplicaSet", "Job": "k8s:batch/Job",
-    **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant")},
+    **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant",
+                                                                 "GRPCRoute")},
 }
 # Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
 OTHER_POLICIES = "_other_policies"
@@ -105,7 +106,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
     for name in sorted({p.namespace for p in pods} | {"default"}):
         namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
     slices = tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ()))
-    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster), namespaces)
+    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster))
     if cluster is not None and not cluster.enable_private_cluster:
         api_ip = _kubernetes_endpoint(slices, docs.get("Endpoints", ()))
         if api_ip:
@@ -117,14 +118,15 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         pods=tuple(pods),
         services=tuple(k8s_model.service(d, i) for i, d in enumerate(docs.get("Service", ()))),
         endpoint_slices=slices,
-        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate([*docs.get("NetworkPolicy", ()),
-                                                                                      *extra_policies])),
+        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
+        engine_policies=tuple(extra_policies),
         ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
         config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
         gateway=gateway_model.world(*(docs.get(k, ()) for k in ("GatewayClass", "Gateway", "HTTPRoute",
-                                                                 "ReferenceGrant", "Namespace", "Service", "Secret"))),
+                                                                 "ReferenceGrant", "Namespace", "Service", "Secret",
+                                                                 "GRPCRoute"))),
         policy_engine=_policy_engine(cluster),
         ignored_policies=policy_notes,
     )
@@ -168,6 +170,7 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
                  if p is not None)
     pip_addresses = {str(d.get("id", "")).lower(): str((d.get("properties") or {}).get("ipAddress") or "")
                      for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())}
+    policies = {str(d.get("id", "")).lower(): d for d in arm_docs.get(arm_firewall.KIND_POLICY, ())}
     return Twin(
         subscription_id=subscription_id,
         vnets=tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ())),
@@ -183,7 +186,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
             arm.private_dns_zone(d, records.get(str(d.get("id", "")).lower()),
                                  tuple(links.get(str(d.get("id", "")).lower(), ())))
             for d in arm_docs.get(arm.KIND_PRIVATE_DNS_ZONE, ())),
-        firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses)
+        firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses, policies,
+                                                    arm_docs.get(arm_firewall.KIND_POLICY_GROUP, ()))
                         for d in arm_docs.get(arm_firewall.KIND_FIREWALL, ())),
         clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
     )
@@ -191,7 +195,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
 
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
               arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
-              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL)
+              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL,
+              arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP)
 
 
 def load_twin(tx: Transaction) -> Twin:

@@ -130,6 +130,12 @@ class HTTPRoute:
     hostnames: tuple[str, ...]
     rules: tuple[RouteRule, ...]
     created: str = ""
+    # a GRPCRoute, decoded into the HTTP/2 request it matches (method matches as paths ``/service/method``)
+    grpc: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "GRPCRoute" if self.grpc else "HTTPRoute"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from aksnet.analyses.answer import Answer
+from aksnet.analyses.answer import Answer, Result
 
 
 def render_answer(answer: Answer) -> str:
@@ -15,3 +15,8 @@ def render_answer(answer: Answer) -> str:
     w.writerow(answer.columns)
     w.writerows(answer.rows)
     return buf.getvalue()
+
+
+def render(result: Result) -> str:
+    """Any analysis' result, through its answer."""
+    return render_answer(result.answer())

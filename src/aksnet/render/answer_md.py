@@ -3,7 +3,7 @@ Pure: a string out."""
 
 from __future__ import annotations
 
-from aksnet.analyses.answer import Answer
+from aksnet.analyses.answer import Answer, Result
 
 
 def _cell(v: str) -> str:
@@ -15,3 +15,8 @@ def render_answer(answer: Answer) -> str:
     lines += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in answer.rows]
     lines += [f"- {n}" for n in answer.notes]
     return "\n".join(lines) + "\n"
+
+
+def render(result: Result) -> str:
+    """Any analysis' result, through its answer."""
+    return render_answer(result.answer())

@@ -3,7 +3,7 @@ Pure: a string out."""
 
 from __future__ import annotations
 
-from aksnet.analyses.answer import Answer
+from aksnet.analyses.answer import Answer, Result
 
 
 def render_answer(answer: Answer) -> str:
@@ -15,3 +15,8 @@ def render_answer(answer: Answer) -> str:
         lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in answer.rows]
         body = "\n".join(lines) + "\n"
     return body + "".join(f"note: {n}\n" for n in answer.notes)
+
+
+def render(result: Result) -> str:
+    """Any analysis' result, through its answer."""
+    return render_answer(result.answer())

@@ -28,3 +28,8 @@ def render_response(res: CurlResult, include: bool) -> str:
     if res.body:
         out += res.body + "\n"
     return out
+
+
+def render_error(res: CurlResult) -> str:
+    """curl's message for a failed transfer (``curl: (N) …``), for stderr; empty when the transfer worked."""
+    return "" if res.error is None else res.error + "\n"

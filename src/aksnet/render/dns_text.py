@@ -3,6 +3,7 @@ NXDOMAIN``), and nslookup's words when the query never came back. Pure: strings 
 
 from __future__ import annotations
 
+from aksnet.analyses.dns import DnsReport
 from aksnet.engine.coredns import DnsAnswer
 
 TIMED_OUT = ";; connection timed out; no servers could be reached"
@@ -31,3 +32,10 @@ def render_nslookup(answer: DnsAnswer, question: str) -> str:
         elif r.rtype == "TXT":
             lines.append(f"{r.name}\ttext = {r.data}")
     return "\n".join(lines)
+
+
+def render(report: DnsReport, resolv_conf: bool = False) -> str:
+    """What ``aksnet dns`` prints: the pod's resolv.conf when asked, then nslookup's answer, or nslookup's and
+    dig's words when the query never came back (dropped on its way, after their retries)."""
+    head = f"{report.resolv_conf}\n" if resolv_conf else ""
+    return head + (TIMED_OUT if report.timed_out else render_nslookup(report.response, report.question)) + "\n"

@@ -3,8 +3,7 @@ the verdict of one pair (``--to``). Pure: strings out of analysis results."""
 
 from __future__ import annotations
 
-from aksnet.analyses.explain import Explanation
-from aksnet.engine.netpol import PolicyVerdict
+from aksnet.analyses.explain import Explanation, PairExplanation
 from aksnet.engine.netpol.profiles import get_profile
 
 
@@ -44,10 +43,17 @@ def explanation_text(e: Explanation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def verdict_text(src_name: str, dst_name: str, v: PolicyVerdict) -> str:
+def with_exposure(text: str, exposure_text: str) -> str:
+    """A workload's explanation followed by its exposure (``exposed …`` heads flush left, the rest indented)."""
+    return text + "".join(f"  {line}\n" if not line.startswith("exposed") else f"{line}\n"
+                          for line in exposure_text.splitlines())
+
+
+def verdict_text(pair: PairExplanation) -> str:
     """One pair's verdict: the decision, the engine's notes, then each enforced direction's reason."""
+    v = pair.verdict
     word = "allowed" if v.allowed else "denied"
-    lines = [f"{src_name} => {dst_name} {v.protocol} {v.port}: {word} (engine {v.engine})"]
+    lines = [f"{pair.source} => {pair.destination} {v.protocol} {v.port}: {word} (engine {v.engine})"]
     lines += [f"  note: {n}" for n in v.notes]
     if v.enforced:
         for side in (v.egress, v.ingress):

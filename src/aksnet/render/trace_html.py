@@ -1,36 +1,32 @@
 """``aksnet trace -o html``: one self-contained page with the path drawn (Graphviz SVG made by the CLI from
 :mod:`aksnet.render.trace_dot`) and a table per flow: each hop's component, decision, the rule by name and
-the packet after NAT, then the verdict and what the backend sees. Pure: escapes every name, runs nothing.
+the packet after NAT, then the verdict, what the backend sees and the reply path when it differs. Pure:
+escapes every name, runs nothing.
 """
 
 from __future__ import annotations
 
 from aksnet.analyses.trace import TraceResult
+from aksnet.render.hop_table import walk_html
 from aksnet.render.html_page import esc, inline_svg, page
 
 
-def render(result: TraceResult, svg: str, nav: tuple[tuple[str, str], ...] = (), before: str = "") -> str:
-    """The page; ``svg`` is Graphviz's rendering of the trace's DOT (trusted: Graphviz escapes its text);
-    ``before`` is HTML put first (the live UI's form)."""
+def render(result: TraceResult, svg: str, nav: tuple[tuple[str, str], ...] = (), before: str = "",
+           topology_svg: str = "") -> str:
+    """The page; ``svg`` is Graphviz's rendering of the trace's DOT, ``topology_svg`` that of the topology with the
+    deciding flow's path drawn on it (:mod:`aksnet.render.trace_topology`; both trusted: Graphviz escapes its
+    text); ``before`` is HTML put first (the live UI's form)."""
     parts = [before, f"<p>verdict: <strong class=\"{esc(result.verdict.lower())}\">{esc(result.verdict.upper())}"
              f"</strong> ({esc(result.protocol)})</p>", f'<figure aria-label="trace path">{inline_svg(svg)}</figure>']
+    if topology_svg:
+        parts.append('<h2>the path on the topology</h2><figure aria-label="the path on the topology">'
+                     f"{inline_svg(topology_svg)}<figcaption>the deciding flow (the first not delivered, else the "
+                     "first): its resources framed in red, its steps as red edges</figcaption></figure>")
     for i, w in enumerate(result.walks, 1):
         dst = f"{w.dst_ip or result.target.name}:{w.dst_port}/{w.protocol}"
         parts.append(f"<h2>flow {i}: {esc(w.source.name)} ({esc(w.source.ip or 'no IP')}) → "
                      f"{esc(result.target.name)} ({esc(dst)})</h2>")
-        rows = "".join(
-            f"<tr><td>{n}</td><td>{esc(h.component)}</td><td class=\"{esc(h.decision.lower())}\">"
-            f"{esc(h.decision.upper())}</td><td>{esc(h.rule)}</td><td>{esc(h.packet or '')}</td></tr>"
-            for n, h in enumerate(w.hops, 1))
-        parts.append("<table><thead><tr><th>#</th><th>component</th><th>decision</th><th>rule</th>"
-                     f"<th>packet</th></tr></thead><tbody>{rows}</tbody></table>")
-        parts.append(f"<p>⇒ <strong class=\"{esc(w.verdict.lower())}\">{esc(w.verdict.upper())}</strong>: "
-                     f"{esc(w.reason)}</p>")
-        if w.backend is not None:
-            b = w.backend
-            parts.append(f"<p>reply: backend {esc(b.kind)} {esc(b.name)} {esc(b.ip)}:{b.port} sees client "
-                         f"{esc(b.client_ip)}; the reply retraces this path in reverse (connection tracking is "
-                         "stateful), undoing each NAT</p>")
+        parts.append(walk_html(w))
     title = f"aksnet trace {result.source_text} → {result.target.name}"
     return page(title, "\n".join(parts), nav)
 
@@ -39,7 +35,8 @@ def form_html(values: dict[str, str], error: str = "") -> str:
     """The live UI's trace form (GET ``/trace?from=…&to=…&port=…``), with the last values and any error."""
     fields = "".join(
         f'<label>{esc(label)} <input name="{key}" value="{esc(values.get(key, ""))}" aria-label="{esc(label)}">'
-        "</label> " for key, label in (("from", "FROM"), ("to", "TO"), ("port", "port"), ("namespace", "namespace")))
+        "</label> " for key, label in (("from", "FROM"), ("to", "TO"), ("port", "port"), ("protocol", "protocol"),
+                                            ("namespace", "namespace")))
     err = f'<p class="deny" role="alert">{esc(error)}</p>' if error else ""
     return f'<form action="/trace" method="get">{fields}<button>trace</button></form>{err}'
 

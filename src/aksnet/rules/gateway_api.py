@@ -97,3 +97,22 @@ TLS_SECRET_TYPE = "kubernetes.io/tls"
 PENDING_CONDITION = {"lastTransitionTime": "1970-01-01T00:00:00Z", "message": "Waiting for controller",
                      "reason": "Pending", "status": "Unknown"}
 PENDING_CONDITION_TYPES = {"GatewayClass": ("Accepted",), "Gateway": ("Accepted", "Programmed")}
+
+# Istio's automated deployment of a Gateway of class ``istio``: a Deployment and a LoadBalancer Service named
+# ``<gateway>-<class>`` in the Gateway's namespace, pods labelled with the Gateway's name, a ``status-port`` 15021
+# and one Service port per distinct listener port (the proxy listens on the listener port itself), the Service's
+# address copied into the Gateway's ``status.addresses``:
+# https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/#automated-deployment
+ISTIO_CLASS = "istio"
+GATEWAY_NAME_LABEL = f"{GROUP}/gateway-name"
+ISTIO_STATUS_PORT = 15021
+ISTIO_MANAGED_LABEL = ("gateway.istio.io/managed", "istio.io-gateway-controller")
+# Envoy's own answers (the proxy Istio deploys): no route → 404 with an empty body; a rule whose backends all
+# failed to resolve or weigh 0 → 500; every upstream connect attempt failed → 503 with Envoy's body; Istio's
+# default retry policy retries connect failures twice (3 attempts):
+# https://istio.io/latest/docs/concepts/traffic-management/#retries
+ENVOY_NO_HEALTHY_UPSTREAM = "no healthy upstream"
+ENVOY_CONNECT_FAILURE = ("upstream connect error or disconnect/reset before headers. reset reason: remote connection "
+                         "failure, transport failure reason: delayed connect error: 111")
+ENVOY_CONNECT_TIMEOUT = "upstream connect error or disconnect/reset before headers. reset reason: connection timeout"
+ISTIO_ATTEMPTS = 3

@@ -17,11 +17,22 @@ from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
-from aksnet.twin.kube import bootstrap, endpoints, ingress_status, objects, pod_ipam, scheduler, status, workloads
+from aksnet.twin.kube import (
+    bootstrap,
+    endpoints,
+    gateway_deployer,
+    ingress_status,
+    objects,
+    pod_ipam,
+    scheduler,
+    status,
+    workloads,
+)
 
 # Order matters: objects a later controller reads are made by an earlier one.
 CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     bootstrap.reconcile,  # namespaces, kubernetes/kube-dns Services, system workloads
+    gateway_deployer.reconcile,  # Istio-class Gateways → their Deployment and LoadBalancer Service
     workloads.reconcile,  # Deployment → ReplicaSet → Pods, StatefulSet, DaemonSet, Job, CronJob
     scheduler.reconcile,  # Pending pods → nodes (maxPods, selectors, taints)
     pod_ipam.reconcile,  # pod IPs per network plugin

@@ -12,26 +12,44 @@ from typing import Any
 from aksnet.analyses.gateway_status import running_controllers, statuses
 from aksnet.io import gateway_model
 from aksnet.rules import gateway_api
-from aksnet.twin.kube import schema
+from aksnet.twin.kube import gateway_deployer, schema
 from aksnet.twin.kube.apiserver import ApiServer, write_status
 
-KINDS = ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant")
+KINDS = ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant", "GRPCRoute")
 
 
 def refresh(api: ApiServer) -> None:
     """Write the status of every GatewayClass, Gateway and HTTPRoute a running controller handles."""
     types = {k: api.types.by_store_kind(f"k8s:{gateway_api.GROUP}/{k}") for k in KINDS}
-    if not any(types[k] for k in ("GatewayClass", "Gateway", "HTTPRoute")):
+    if not any(types[k] for k in ("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute")):
         return
     docs: dict[str, list[dict[str, Any]]] = {k: api.list(rt) if rt else [] for k, rt in types.items()}
     world = gateway_model.world(docs["GatewayClass"], docs["Gateway"], docs["HTTPRoute"], docs["ReferenceGrant"],
                                 api.list(schema.BY_KIND["Namespace"]), api.list(schema.BY_KIND["Service"]),
-                                api.list(schema.BY_KIND["Secret"]))
+                                api.list(schema.BY_KIND["Secret"]), docs["GRPCRoute"])
     by_key = {(k, d["metadata"].get("namespace", ""), d["metadata"]["name"]): d
-              for k in ("GatewayClass", "Gateway", "HTTPRoute") for d in docs[k]}
+              for k in ("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute") for d in docs[k]}
     generations = {key: int(d["metadata"].get("generation", 1)) for key, d in by_key.items()}
     previous = {key: d.get("status") or {} for key, d in by_key.items()}
-    for key, status in statuses(world, running_controllers(), generations, previous, api.objs.timestamp()).items():
+    addresses = published_addresses(api, docs["Gateway"])
+    for key, status in statuses(world, running_controllers(), generations, previous, api.objs.timestamp(),
+                                addresses).items():
         rt, doc = types[key[0]], by_key.get(key)
         if rt is not None and doc is not None:
             write_status(api.objs, rt, doc, status)
+
+
+def published_addresses(api: ApiServer, gateways: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each Istio-deployed Gateway's address: the load-balancer IPs of its ``<gateway>-<class>`` Service."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    rt = schema.BY_KIND["Service"]
+    for gw in gateways:
+        meta, cls = gw["metadata"], (gw.get("spec") or {}).get("gatewayClassName", "")
+        svc = api.find(rt, meta.get("namespace"), gateway_deployer.deployed_name(meta["name"], str(cls)))
+        if svc is None or (svc["metadata"].get("labels") or {}).get(gateway_deployer.MANAGED_KEY) is None:
+            continue
+        ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+        ips = tuple(str(i["ip"]) for i in ingress if isinstance(i, dict) and i.get("ip"))
+        if ips:
+            out[(meta.get("namespace", ""), meta["name"])] = ips
+    return out

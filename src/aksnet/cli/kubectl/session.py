@@ -41,8 +41,11 @@ def open_session(p: Parsed, write: bool) -> Iterator[Session]:
         api = ApiServer(tx, cid)
         yield Session(tx, cid, api, ns, explicit, p.flag("all-namespaces"))
         if write:
-            gateway_controller.refresh(api)
+            # the Gateway API status follows the controllers (a Gateway's address is its Service's frontend)
             reconcile_cluster(tx, cid)
+            after = ApiServer(tx, cid)
+            gateway_controller.refresh(after)
+            after.close()
         else:
             api.close()
 

@@ -18,6 +18,9 @@ from aksnet.model.gateway import Gateway, GatewayClass, GatewayWorld, HTTPRoute,
 from aksnet.rules import gateway_api
 
 ROUTE_KIND = (gateway_api.GROUP, "HTTPRoute")
+# The route kinds an HTTP/HTTPS listener supports (AKS's implementations, Istio and Application Gateway for
+# Containers, serve both)
+ROUTE_KINDS = (ROUTE_KIND, (gateway_api.GROUP, "GRPCRoute"))
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,8 @@ def _class_of(world: GatewayWorld, gw: Gateway, controllers: tuple[str, ...]) ->
 
 def _default_kinds(listener: Listener) -> tuple[tuple[str, str], ...]:
     if listener.kinds:
-        return tuple(k for k in listener.kinds if k == ROUTE_KIND)
-    return (ROUTE_KIND,) if listener.protocol in gateway_api.HTTP_PROTOCOLS else ()
+        return tuple(k for k in listener.kinds if k in ROUTE_KINDS)
+    return ROUTE_KINDS if listener.protocol in gateway_api.HTTP_PROTOCOLS else ()
 
 
 def grant_allows(world: GatewayWorld, from_group: str, from_kind: str, from_ns: str, to: ObjectRef) -> bool:
@@ -187,7 +190,7 @@ def _attach(world: GatewayWorld, route: HTTPRoute, ref: ObjectRef, gw: Gateway,
     if not candidates:
         return Condition("Accepted", "False", "NoMatchingParent",
                          "no listener matches the parentRef's sectionName and port"), ()
-    allowed = [lst for lst in candidates if ROUTE_KIND in _default_kinds(lst)
+    allowed = [lst for lst in candidates if (gateway_api.GROUP, route.kind) in _default_kinds(lst)
                and _namespace_allowed(world, gw, lst, route.namespace)]
     if not allowed:
         return Condition("Accepted", "False", "NotAllowedByListeners",
@@ -213,7 +216,7 @@ def resolved_refs(world: GatewayWorld, route: HTTPRoute) -> Condition:
         ns = ref.namespace or route.namespace
         if (ref.group, ref.kind) != ("", "Service"):
             return Condition("ResolvedRefs", "False", "InvalidKind", f"backendRef kind {ref.kind} is not supported")
-        if ns != route.namespace and not grant_allows(world, gateway_api.GROUP, "HTTPRoute", route.namespace,
+        if ns != route.namespace and not grant_allows(world, gateway_api.GROUP, route.kind, route.namespace,
                                                        ObjectRef("", "Service", ref.name, ns)):
             return Condition("ResolvedRefs", "False", "RefNotPermitted",
                              f"no ReferenceGrant allows a reference to Service {ns}/{ref.name}")

@@ -1,0 +1,146 @@
+"""``curl`` through a Gateway API Gateway deployed in the cluster (Istio's automated deployment): the request has
+reached a pod of the Gateway's ``<gateway>-istio`` Deployment; ``aksnet.engine.gateway.route`` picks the
+listener, the route rule, runs its filters and picks the weighted backendRef; the Service's ready endpoints are
+then tried from the Gateway pod (Envoy connects to endpoint IPs directly, so the backend's NetworkPolicies see the
+Gateway pod's address), at most three attempts (Istio's default retry on connect failures). Envoy's own answers:
+404 with an empty body when no route matches, 500 for a backend that does not resolve, 503 ``no healthy
+upstream`` without ready endpoints, 503 ``upstream connect error …`` when every attempt failed.
+
+The headers Envoy adds on the way to the backend: ``x-forwarded-for`` (the client address the Gateway pod saw),
+``x-forwarded-proto``, ``x-request-id`` (stable here; random in Envoy) and ``x-envoy-attempt-count``.
+Source: https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_conn_man/headers,
+https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/. Pure; never prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from aksnet.analyses.gateway_status import running_controllers
+from aksnet.engine import echo
+from aksnet.engine.addressing import Topology
+from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
+from aksnet.engine.gateway.route import GatewayDecision, GatewayRequest, request_id, route
+from aksnet.engine.ingress.backend import resolve_backend
+from aksnet.engine.walk import Walker
+from aksnet.model import k8s
+from aksnet.model.gateway import Gateway, HeaderChange
+from aksnet.rules import gateway_api
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyAnswer:
+    """What the Gateway's proxy did: the HTTP answer, the legs after the client's (proxy → endpoint), its
+    decisions as hops, and who answered (``backend`` or the proxy itself)."""
+
+    component: str
+    status: int  # 0: no HTTP answer (the TLS handshake was refused)
+    headers: tuple[tuple[str, str], ...]
+    body: str
+    legs: tuple[Walk, ...]
+    hops: tuple[Hop, ...]
+    answered_by: str
+    final_hops: tuple[Hop, ...] = ()
+
+
+def gateway_of_pod(topo: Topology, pod: k8s.Pod) -> Gateway | None:
+    """The Gateway whose Istio-deployed proxy ``pod`` is (the pod carries the Gateway's name label and Istio's
+    managed label), or None."""
+    name = pod.labels.get(gateway_api.GATEWAY_NAME_LABEL)
+    key, value = gateway_api.ISTIO_MANAGED_LABEL
+    if not name or pod.labels.get(key) != value:
+        return None
+    return next((g for g in topo.state.gateway.gateways if g.namespace == pod.namespace and g.name == name), None)
+
+
+def component_name(gw: Gateway) -> str:
+    return f"Gateway {gw.namespace}/{gw.name} (istio)"
+
+
+def _response_headers(change: HeaderChange | None) -> tuple[tuple[str, str], ...]:
+    if change is None:
+        return ()
+    out = {k.lower(): (k, v) for k, v in (*change.set, *change.add)}
+    for name in change.remove:
+        out.pop(name.lower(), None)
+    return tuple(out.values())
+
+
+def _answer(component: str, decision: GatewayDecision, hops: tuple[Hop, ...], legs: tuple[Walk, ...],
+            body: str = "", final: tuple[Hop, ...] = ()) -> ProxyAnswer:
+    status = decision.status or 503
+    headers: tuple[tuple[str, str], ...] = (("content-length", str(len(body))),)
+    if body:
+        headers = (("content-type", "text/plain"), *headers)
+    if decision.location:
+        headers = (("location", decision.location), *headers)
+    headers = (*headers, *_response_headers(decision.response_headers), ("server", "istio-envoy"))
+    return ProxyAnswer(component, status, headers, body, legs, hops, component, final)
+
+
+def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, scheme: str, host_header: str,
+                    request_uri: str, method: str, headers: dict[str, str]) -> ProxyAnswer:
+    """Route the request on the Gateway, then walk Gateway pod → endpoint (see the module docstring)."""
+    assert first.backend is not None and first.backend.pod is not None
+    component = component_name(gw)
+    path, _, query = request_uri.partition("?")
+    host = host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
+    req = GatewayRequest(scheme, host.lower(), first.backend.port, path, query, method,
+                         tuple((k, v) for k, v in headers.items() if k != "host"))
+    decision = route(topo.state.gateway, running_controllers(), gw, req)
+    last = len(decision.steps) - 1
+    hops = tuple(Hop(component, "proxy" if decision.status is None and i == last else
+                     ("respond" if i == last else "route"), s) for i, s in enumerate(decision.steps))
+    legs: tuple[Walk, ...] = (first,)
+    if decision.reset:
+        return ProxyAnswer(component, 0, (), "", legs, hops, component)
+    if decision.status is not None or decision.backend is None:
+        return _answer(component, decision, hops, legs)
+    ns, name, port = decision.backend
+    resolved = resolve_backend(ns, k8s.IngressBackend(name, port), _services(topo), _slices(topo))
+    if not resolved.endpoints:
+        final = Hop(component, "respond", f"{resolved.error or 'no ready endpoint'}: 503 "
+                                          f"{gateway_api.ENVOY_NO_HEALTHY_UPSTREAM}")
+        return _answer(component, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
+                       hops, legs, gateway_api.ENVOY_NO_HEALTHY_UPSTREAM, (final,))
+    pod = first.backend.pod
+    site = Site("pod", pod.pod_ip or first.backend.ip, pod.key, pod=pod, node=topo.nodes.get(pod.node_name or ""))
+    eps = resolved.endpoints
+    start = int(hashlib.sha256(f"{host}{request_uri}".encode()).hexdigest()[:8], 16) % len(eps)
+    order = [eps[(start + i) % len(eps)] for i in range(min(len(eps), gateway_api.ISTIO_ATTEMPTS))]
+    timed_out = False
+    for attempt, ep in enumerate(order, 1):
+        leg = walker.walk(site, ep.ip, ep.port, "TCP")
+        legs = (*legs, leg)
+        if leg.verdict == DELIVERED and leg.backend is not None:
+            b = leg.backend
+            up = dict(decision.headers)
+            up["host"] = decision.host if ":" not in host_header or decision.host != host else host_header
+            up["x-forwarded-for"] = first.backend.client_ip
+            up["x-forwarded-proto"] = scheme
+            up["x-request-id"] = request_id(req, first.backend.client_ip)
+            up["x-envoy-attempt-count"] = str(attempt)
+            uri = decision.path + (f"?{decision.query}" if decision.query else "")
+            seen = echo.HttpSeen(method, up["host"], uri, up)
+            body = "\n".join(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen))
+            headers_out = (("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(body) + 1)),
+                           *_response_headers(decision.response_headers), ("server", "istio-envoy"))
+            return ProxyAnswer(component, 200, headers_out, body, legs, hops, "backend")
+        timed_out = timed_out or leg.verdict != REFUSED
+    text = gateway_api.ENVOY_CONNECT_TIMEOUT if timed_out else gateway_api.ENVOY_CONNECT_FAILURE
+    final = Hop(component, "respond", f"all {gateway_api.ISTIO_ATTEMPTS} attempts failed (Istio's default retries, "
+                                      f"over {len(order)} endpoint(s)): 503 {text}")
+    return _answer(component, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
+                   hops, legs, text, (final,))
+
+
+def _services(topo: Topology) -> dict[str, k8s.Service]:
+    return {s.key: s for s in topo.state.services}
+
+
+def _slices(topo: Topology) -> dict[str, list[k8s.EndpointSlice]]:
+    out: dict[str, list[k8s.EndpointSlice]] = {}
+    for sl in topo.state.endpoint_slices:
+        out.setdefault(f"{sl.namespace}/{sl.service_name}", []).append(sl)
+    return out
