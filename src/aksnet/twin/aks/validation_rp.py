@@ -154,6 +154,23 @@ def check_pod_cidr(spec: ClusterSpec, vnet: VnetContext | None) -> list[str]:
     ]
 
 
+AVAILABILITY_ZONES = ("1", "2", "3")
+
+
+def validate_zones(zones: Sequence[str] | None, location: str, pool: str) -> list[str] | None:
+    """``--zones``: AKS's zones are 1, 2 and 3 (the RP's ``AvailabilityZoneNotSupported`` otherwise, wording
+    after the RP's message) [learn.microsoft.com/azure/aks/availability-zones]."""
+    if not zones:
+        return None
+    bad = [z for z in zones if z not in AVAILABILITY_ZONES]
+    if bad:
+        raise AzureError("AvailabilityZoneNotSupported",
+                         f"The zone(s) '{','.join(bad)}' for resource '{pool}' is not supported. The supported zones "
+                         f"for location '{location}' are '{','.join(AVAILABILITY_ZONES)}'",
+                         "agentPoolProfile.availabilityZones")
+    return list(dict.fromkeys(zones))
+
+
 def check_max_pods(max_pods: int, count: int) -> None:
     """maxPods 10–250 for every plugin; 10 only when the pool has room for 30 pods [AKS ip-address-planning]."""
     if not MIN_MAX_PODS <= max_pods <= MAX_MAX_PODS:
