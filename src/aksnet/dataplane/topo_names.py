@@ -19,6 +19,14 @@ LOCAL_TABLE = 199  # the fabric's own packets (ICMP errors, rejects)
 SUBNET_TABLE_BASE = 1000
 BACKEND_TABLE_BASE = 2000
 BACKEND_MARK_BASE = 0x100
+VNET_FABRIC_BASE = 100000  # one fabric table per VNet (its hosts and its peerings'), above any backend table
+MEMBER_MARK_MASK = 0xFFFF  # ct mark bits of a load balancer member
+VNET_MARK_MASK = 0xFF0000  # ct mark bits of the VNet a connection entered the fabric from
+
+
+def vnet_mark(index: int) -> int:
+    """The mark of the ``index``-th VNet of the fabric (sorted by ID)."""
+    return (index + 1) << 16
 
 
 def vnet_ns(tag: str) -> str:

@@ -153,10 +153,14 @@ def _describe(counts: dict[str, int]) -> str:
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+SKIPPED = "skipped: not .json, .yaml or .yml (the files kubectl apply -f DIR reads)"
+
+
 def read_dump(root: Path) -> Dump:
-    """Every regular file under ``root`` (sorted, recursively; hidden files skipped), recognised by content.
-    ``root`` may be a single file. A file that is neither JSON nor YAML is a problem when its name says it should
-    be (``.json``/``.yaml``/``.yml``), else it is listed as not recognised (a README beside the dump)."""
+    """Every ``.json``/``.yaml``/``.yml`` file under ``root`` (sorted, recursively; hidden files skipped),
+    recognised by content: the files ``kubectl apply -f DIR`` reads (k8s.io/cli-runtime resource visitor:
+    FileExtensions), other files are listed as skipped. ``root`` may be a single file, read whatever its name, as
+    kubectl reads a file named with ``-f``. A manifest file that is neither JSON nor YAML is a problem."""
     dump = Dump()
     paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
     base = root.parent if root.is_file() else root
@@ -164,26 +168,23 @@ def read_dump(root: Path) -> Dump:
         rel = path.relative_to(base).as_posix()
         if any(part.startswith(".") for part in path.relative_to(base).parts):
             continue
-        manifest = path.suffix in MANIFEST_SUFFIXES
+        if path.suffix not in MANIFEST_SUFFIXES and path != root:
+            dump.files[rel] = SKIPPED
+            continue
         try:
             raws = _parse(path.read_text(encoding="utf-8"))
             if any(nesting_depth(raw) > MAX_DEPTH for raw in raws):
                 raise RecursionError
         except (OSError, UnicodeDecodeError) as exc:
-            if manifest:
-                dump.problems.append(f"error: error reading {rel}: {exc}")
+            dump.problems.append(f"error: error reading {rel}: {exc}")
             dump.files[rel] = "not readable text"
             continue
         except (RecursionError, ValueError) as exc:  # hostile nesting; a number JSON cannot convert
             why = f"exceeded max depth of {MAX_DEPTH}" if isinstance(exc, RecursionError) else str(exc)
-            if manifest:
-                dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {why}")
+            dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {why}")
             dump.files[rel] = "neither JSON nor YAML"
             continue
         except yaml.YAMLError as exc:
-            if not manifest:
-                dump.files[rel] = "neither JSON nor YAML"
-                continue
             mark = getattr(exc, "problem_mark", None)
             line = f"line {mark.line + 1}: " if mark is not None else ""
             dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {line}"
