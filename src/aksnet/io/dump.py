@@ -24,16 +24,11 @@ from typing import Any
 
 import yaml
 
-from aksnet.io import k8s_schema
+from aksnet.io import k8s_schema, yaml_load
 from aksnet.io.manifests import MAX_DEPTH, nesting_depth, typed_list_item
 from aksnet.model.ids import id_key
 
 Doc = dict[str, Any]
-
-try:
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 # ARM's top-level resource envelope (everything else of an az-flattened document belongs in ``properties``):
 # https://learn.microsoft.com/rest/api/virtualnetwork/virtual-networks/get (Resource: id, name, type, location,
@@ -103,7 +98,7 @@ def _parse(text: str) -> list[Any]:
             return [json.loads(text)]
         except json.JSONDecodeError:
             pass  # YAML flow style is also valid YAML: let the YAML parser say what is wrong
-    return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+    return [d for d in yaml_load.load_all(text) if d is not None]
 
 
 def _objects(raw: Any) -> Iterable[Doc]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
-from aksnet.io import arm_firewall, gateway_model, k8s_model, manifest_dir
+from aksnet.io import arm_firewall, gateway_model, k8s_model
 from aksnet.io import arm_model as arm
 from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, engine_policies, other_policy_engine
 from aksnet.model import azure, k8s
@@ -229,6 +229,8 @@ def load_twin_from_dir(path: Path) -> Twin:
     ``apiVersion`` and ``kind`` a Kubernetes object of one cluster (the single managed cluster found, or an
     unnamed one); workloads without pods get one representative pod each. Unreadable objects are in the
     cluster's ``problems``."""
+    from aksnet.io import manifest_dir  # YAML and the dump reader: only for directories (start-up of trace …)
+
     if not path.is_dir():
         raise AksnetError(f"error: the path \"{path}\" is not a directory")
     dump = manifest_dir.read_directory(path)
