@@ -272,6 +272,12 @@ EVERY_ANALYSIS = [
     pytest.param(("explain", "deploy/kube-system/coredns", "--to", "deploy/production/backend", "--port", "8080"),
                  0, "allowed by AdminNetworkPolicy kube-system-to-backend ingress rule #0", id="explain-to"),
     pytest.param(("explain", "deploy/production/backend"), 0, "production/backend", id="explain-workload"),
+    pytest.param(("explain", "deploy/production/api"), 0,
+                 "egress rule #0 denies all ports and protocols with addresses in 203.0.113.0/24",
+                 id="explain-workload-calico-policy"),
+    pytest.param(("explain", "deploy/production/backend"), 0,
+                 "AdminNetworkPolicy kube-system-to-backend (podSelector tier adminnetworkpolicy, order 20; {} in "
+                 "namespaces matching kubernetes.io/metadata.name=production)", id="explain-workload-admin-policy"),
     pytest.param(("lint", "--fail-on", "never"), 0, "AKSNET050", id="lint"),
     pytest.param(("dns", "--from", "deploy/production/frontend", "kube-dns.kube-system.svc.cluster.local"), 0,
                  "10.0.0.10", id="dns"),
