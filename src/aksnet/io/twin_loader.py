@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
-from aksnet.io import arm_firewall, gateway_model, k8s_model, manifest_dir
+from aksnet.io import arm_alb, arm_firewall, gateway_model, k8s_model, manifest_dir
 from aksnet.io import arm_model as arm
 from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, engine_policies, other_policy_engine
 from aksnet.model import azure, k8s
@@ -170,14 +170,17 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
                  if p is not None)
     pip_addresses = {str(d.get("id", "")).lower(): str((d.get("properties") or {}).get("ipAddress") or "")
                      for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())}
+    vnets = tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ()))
+    prefixes = {s.id.lower(): s.address_prefixes[0] for v in vnets for s in v.subnets if s.address_prefixes}
+    controllers = arm_alb.traffic_controllers(arm_docs, prefixes)
     return Twin(
         subscription_id=subscription_id,
-        vnets=tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ())),
+        vnets=vnets,
         nsgs=tuple(arm.network_security_group(d) for d in arm_docs.get(arm.KIND_NSG, ())),
         route_tables=tuple(arm.route_table(d) for d in arm_docs.get(arm.KIND_ROUTE_TABLE, ())),
         public_ips=tuple(arm.public_ip(d) for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())),
         nat_gateways=tuple(arm.nat_gateway(d) for d in arm_docs.get(arm.KIND_NAT_GATEWAY, ())),
-        nics=nics,
+        nics=(*nics, *arm_alb.proxy_nics(controllers)),
         vms=vms,
         load_balancers=tuple(arm.load_balancer(d, ipconfig_ips) for d in arm_docs.get(arm.KIND_LB, ())),
         private_endpoints=peps,
@@ -187,13 +190,15 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
             for d in arm_docs.get(arm.KIND_PRIVATE_DNS_ZONE, ())),
         firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses)
                         for d in arm_docs.get(arm_firewall.KIND_FIREWALL, ())),
+        traffic_controllers=controllers,
         clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
     )
 
 
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
               arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
-              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL)
+              arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL,
+              *arm_alb.KINDS)
 
 
 def load_twin(tx: Transaction) -> Twin:
