@@ -4,6 +4,8 @@ https://learn.microsoft.com/azure/firewall/rule-processing and .../snat-private-
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from aksnet.engine import firewall as engine
@@ -98,3 +100,67 @@ def test_private_ranges_override() -> None:
     verdict = engine.Verdict(True, engine.NETWORK, "c", "r", "")
     assert engine.snat_source(custom, verdict, "203.0.113.5") is None
     assert engine.snat_source(custom, verdict, "8.8.8.8") == "20.1.2.3"
+
+
+# Firewall Policy: DNAT → network → application whatever the group priorities; parent policy first, then groups by
+# priority, then collections by priority; service tags and network-rule FQDNs (DNS proxy only).
+def _group(name: str, order: tuple[int, int], *colls: fw.NetworkRuleCollection) -> tuple[fw.NetworkRuleCollection, ...]:
+    return tuple(fw.NetworkRuleCollection(c.name, c.priority, c.action, c.rules, name, order) for c in colls)
+
+
+POLICY = fw.AzureFirewall(
+    id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/azureFirewalls/pfw", name="pfw",
+    resource_group="rg", dns_proxy=True, policy="pol",
+    network_rule_collections=(
+        *_group("late", (1, 300), fw.NetworkRuleCollection("allow-all-udp", 100, "Allow", (
+            fw.NetworkRule("udp", ("UDP",), ("*",), ("*",), ("*",)),))),
+        *_group("early", (1, 200), fw.NetworkRuleCollection("deny-ntp", 500, "Deny", (
+            fw.NetworkRule("ntp", ("UDP",), ("*",), ("*",), ("123",)),))),
+        *_group("parent", (0, 65000), fw.NetworkRuleCollection("parent-dns", 65000, "Allow", (
+            fw.NetworkRule("dns", ("UDP",), ("*",), ("*",), ("53",)),))),
+        *_group("tags", (1, 400), fw.NetworkRuleCollection("aks", 100, "Allow", (
+            fw.NetworkRule("apitcp", ("TCP",), ("*",), ("AzureCloud.eastus",), ("9000",)),
+            fw.NetworkRule("docker", ("TCP",), ("*",), (), ("443",), ("registry-1.docker.io",)),))),
+    ),
+    application_rule_collections=(
+        fw.ApplicationRuleCollection("deny-mcr", 100, "Deny", (
+            fw.ApplicationRule("mcr", (("Https", 443),), ("*",), ("mcr.microsoft.com",)),), "first", (1, 100)),
+    ),
+)
+CTX = engine.Context({"azurecloud.eastus": ("20.62.0.9",), "azurecloud": ("20.62.0.9", "40.1.0.1")},
+                     {"registry-1.docker.io": "203.0.113.33"}.get)
+
+POLICY_CASES = [
+    ("parent-policy-first", "10.0.0.4", "8.8.8.8", 53, "UDP", None, True, "parent-dns"),
+    ("group-priority-before-collection-priority", "10.0.0.4", "8.8.8.8", 123, "UDP", None, False, "deny-ntp"),
+    ("later-group-matches", "10.0.0.4", "8.8.8.8", 1194, "UDP", None, True, "allow-all-udp"),
+    ("service-tag-region", "10.0.0.4", "20.62.0.9", 9000, "TCP", None, True, "aks"),
+    ("service-tag-other-region", "10.0.0.4", "40.1.0.1", 9000, "TCP", None, False, None),
+    ("network-fqdn-dns-proxy", "10.0.0.4", "203.0.113.33", 443, "TCP", None, True, "aks"),
+    ("network-fqdn-other-address", "10.0.0.4", "203.0.113.34", 443, "TCP", None, False, None),
+    ("network-before-application-across-groups", "10.0.0.4", "203.0.113.33", 443, "TCP", "mcr.microsoft.com", True,
+     "aks"),
+    ("application-group-deny", "10.0.0.4", "203.0.113.20", 443, "TCP", "mcr.microsoft.com", False, "deny-mcr"),
+]
+
+
+@pytest.mark.parametrize(("src", "dst", "port", "proto", "host", "allowed", "collection"),
+                         [c[1:] for c in POLICY_CASES], ids=[c[0] for c in POLICY_CASES])
+def test_policy_processing(src: str, dst: str, port: int, proto: str, host: str | None, allowed: bool,
+                           collection: str | None) -> None:
+    v = engine.evaluate(POLICY, src, dst, port, proto, host, CTX)
+    assert (v.allowed, v.collection) == (allowed, collection), v.text
+
+
+def test_network_fqdn_needs_dns_proxy() -> None:
+    without = replace(POLICY, dns_proxy=False)
+    assert engine.evaluate(POLICY, "10.0.0.4", "203.0.113.33", 443, "TCP", None, CTX).allowed
+    assert not engine.evaluate(without, "10.0.0.4", "203.0.113.33", 443, "TCP", None, CTX).allowed
+
+
+@pytest.mark.parametrize(("mode", "text"), [("Off", "threat intelligence Off"),
+                                            ("Alert", "threat intelligence Alert: no threat-feed match to alert on"),
+                                            ("Deny", "threat intelligence Deny: no threat-feed match to deny")],
+                         ids=["off", "alert", "deny"])
+def test_threat_intel_reported(mode: str, text: str) -> None:
+    assert engine.threat_intel(replace(POLICY, threat_intel_mode=mode)) == text

@@ -48,12 +48,19 @@ K8S_NP = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metada
 @pytest.mark.parametrize(("doc", "engine", "want"), [
     pytest.param(CNP, "calico", "CiliumNetworkPolicy p/l7: not enforced: this cluster's engine is Calico",
                  id="cilium-policy-on-calico"),
-    pytest.param(CNP, "cilium", "CiliumNetworkPolicy p/l7: enforced by Cilium on this cluster but not evaluated by "
-                 "aksnet (it uses ingressDeny)", id="cilium-deny-policy-on-cilium"),
+    pytest.param(CNP, "cilium", None, id="cilium-deny-policy-on-cilium-is-evaluated"),
     pytest.param(CNP_L4, "cilium", None, id="cilium-l4-policy-on-cilium-is-evaluated"),
+    pytest.param({**CNP, "spec": {"endpointSelector": {}, "egress": [{"toFQDNs": [{"matchName": "x.example"}]}]}},
+                 "cilium", "CiliumNetworkPolicy p/l7: enforced by Cilium on this cluster but not evaluated by "
+                 "aksnet (it uses toFQDNs)", id="cilium-fqdn-policy-not-evaluated"),
     pytest.param(CALICO, "azure", "GlobalNetworkPolicy g: not enforced: this cluster's engine is Azure NPM",
                  id="calico-policy-on-npm"),
-    pytest.param(ANP, "cilium", "AdminNetworkPolicy a: not evaluated by aksnet", id="admin-network-policy"),
+    pytest.param(ANP, "cilium", "AdminNetworkPolicy a: not enforced: this cluster's engine is Cilium, which ignores "
+                 "policy.networking.k8s.io policies", id="admin-network-policy-on-cilium"),
+    pytest.param(ANP, "azure", "AdminNetworkPolicy a: not enforced: this cluster's engine is Azure NPM",
+                 id="admin-network-policy-on-npm"),
+    pytest.param({**ANP, "spec": {"priority": 1, "subject": {"namespaces": {}}}}, "calico",
+                 "AdminNetworkPolicy a: evaluated as Calico enforces it", id="admin-network-policy-on-calico"),
     pytest.param(K8S_NP, "calico", None, id="kubernetes-policy-no-warning"),
 ])
 def test_policy_kinds_of_other_engines_are_never_silent(doc: dict[str, object], engine: str,

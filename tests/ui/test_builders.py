@@ -123,3 +123,32 @@ def test_ingress_controller_runs_as_its_pods(labels: dict[str, str], namespace: 
     dot = topology_dot.render(twin)
     assert (f'-> "pod {namespace}/ctrl-0" [label="runs as"' in dot) is drawn
     assert f'"ingress controller {cls} ({controller})" [label=' in dot
+
+
+def _gateway_twin() -> Twin:
+    from aksnet.model import gateway as g
+    from aksnet.rules.gateway_api import GATEWAY_NAME_LABEL
+
+    gw = g.Gateway("web", EVIL, "istio", (g.Listener("http", "HTTP", 80),))
+    route = g.HTTPRoute("web", "shop", (g.ObjectRef("gateway.networking.k8s.io", "Gateway", EVIL),), ("shop.example",),
+                        (g.RouteRule((g.RouteMatch(),), backends=(g.BackendRef(g.ObjectRef("", "Service", "api")),)),))
+    services = (k8s.Service("web", "gw-istio", labels={GATEWAY_NAME_LABEL: EVIL}), k8s.Service("web", "api"))
+    pod = k8s.Pod("web", "gw-istio-0", {GATEWAY_NAME_LABEL: EVIL}, pod_ip="10.0.0.5")
+    world = g.GatewayWorld(gateways=(gw,), routes=(route,))
+    return Twin(clusters=(ClusterState(None, pods=(pod,), services=services, gateway=world),))
+
+
+@pytest.mark.parametrize("edge", [
+    pytest.param(f'"Gateway web/{quote(EVIL)[1:-1]}" -> "Service web/gw-istio" [label="implemented by"',
+                 id="gateway-implemented-by-its-service"),
+    pytest.param(f'"Gateway web/{quote(EVIL)[1:-1]}" -> "pod web/gw-istio-0" [label="runs as"', id="its-pods"),
+    pytest.param(f'"Gateway web/{quote(EVIL)[1:-1]}" -> "HTTPRoute web/shop" [label="routes by"', id="its-routes"),
+    pytest.param('"HTTPRoute web/shop" -> "Service web/api" [label="routes to"', id="route-backend"),
+])
+def test_topology_draws_gateways(edge: str) -> None:
+    assert edge in topology_dot.render(_gateway_twin())
+
+
+def test_resource_names_list_gateways_and_routes() -> None:
+    names = topology_html.resource_names(_gateway_twin())
+    assert ("Gateway", f"web/{EVIL}") in names and ("HTTPRoute", "web/shop") in names

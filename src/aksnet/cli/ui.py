@@ -2,11 +2,12 @@
 
 ``--export DIR`` writes a static site that opens from disk with no network: ``index.html`` (the topology drawn
 as SVG by Graphviz's ``dot``, plus every resource listed by name), ``topology.svg``, ``topology.dot`` and
-``matrix.html`` (the workload heat map, each cell carrying its trace). Without it, serves the same pages on
+``matrix.html`` (the workload heat map, each cell carrying its trace) and ``ip-plan.html`` (the subnet maps:
+used, Azure-reserved, free; each cluster's ``aksnet plan``). Without it, serves the same pages on
 127.0.0.1 only (stdlib ``http.server``), rebuilt from the workspace on every request, with a trace view
 (``/trace?from=FROM&to=TO&port=N&protocol=P&namespace=NS``) that the matrix's cells link to.
-The pure builders are in ``aksnet.render.topology_dot``/``topology_html``; this module runs
-Graphviz (Debian's ``graphviz`` package) and does the file and socket work.
+The pure builders are in ``aksnet.render``; this module builds the pages (running Graphviz, Debian's
+``graphviz`` package) and writes the export; :mod:`aksnet.cli.ui_server` serves them.
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from aksnet.analyses.plan import Plan
 from aksnet.analyses.trace import TraceResult
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError, UsageError
 
 DEFAULT_PORT = 8765
 LOOPBACK = "127.0.0.1"
+Progress = Callable[[str, int, int], None]  # (what, done, total): a served page's progress reports
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,13 +54,20 @@ def _topology(context: str | None, from_dir: Path | None) -> Topology:
     return topo
 
 
-def topology_files(context: str | None, from_dir: Path | None,
-                   nav: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+def _quiet(what: str, done: int, total: int) -> None:
+    """No progress reports (the CLI's exports)."""
+
+
+def topology_files(context: str | None, from_dir: Path | None, nav: tuple[tuple[str, str], ...] = (),
+                   progress: Progress = _quiet) -> dict[str, str]:
     """The topology's files (name → text), built from the workspace (or directory) now."""
     from aksnet.render import topology_dot, topology_html
 
+    progress("reading the workspace", 0, 3)
     topo = _topology(context, from_dir)
+    progress("drawing the resources", 1, 3)
     dot = topology_dot.render(topo.twin)
+    progress(f"laying out {dot.count(' [label=')} nodes and edges with Graphviz", 2, 3)
     svg = graphviz_svg(dot)
     return {"index.html": topology_html.render(topo.twin, svg, nav), "topology.svg": svg, "topology.dot": dot}
 
@@ -70,24 +80,56 @@ def trace_svgs(topo: Topology, result: TraceResult) -> tuple[str, str]:
     return graphviz_svg(trace_dot.render(result)), graphviz_svg(path) if path else ""
 
 
-def matrix_page(context: str | None, from_dir: Path | None, nav: tuple[tuple[str, str], ...], live: bool) -> str:
+def matrix_page(context: str | None, from_dir: Path | None, nav: tuple[tuple[str, str], ...], live: bool,
+                progress: Progress = _quiet) -> str:
     """The matrix view: live, cells link to the trace view; exported, each cell carries its trace."""
     from aksnet.analyses.matrix_cells import matrix_grid
     from aksnet.render import matrix_html
 
-    grid = matrix_grid(_topology(context, from_dir), with_traces=False if live else None)
+    progress("reading the workspace", 0, 1)
+    topo = _topology(context, from_dir)
+    grid = matrix_grid(topo, with_traces=False if live else None,
+                       progress=lambda done, total: progress("workload pairs", done, total))
     return matrix_html.render(grid, nav, live=live)
+
+
+def cluster_plans(topo: Topology, from_dir: Path | None) -> list[Plan]:
+    """``aksnet plan -g RG -n NAME`` of every AKS cluster of the workspace (none for a directory)."""
+    from aksnet.analyses.plan import plan
+    from aksnet.cli.common import command_transaction
+    from aksnet.cli.plan import existing_input
+
+    if from_dir is not None:
+        return []
+    clusters = [cs.cluster for cs in topo.twin.clusters if cs.cluster is not None]
+    with command_transaction(write=False) as tx:
+        return [plan(existing_input(tx, c.resource_group, c.name)) for c in clusters]
+
+
+def ip_plan_page(context: str | None, from_dir: Path | None, nav: tuple[tuple[str, str], ...],
+                 progress: Progress = _quiet) -> str:
+    """The IP plan view: the subnet maps and each cluster's plan."""
+    from aksnet.analyses.ip_map import subnet_maps
+    from aksnet.render import ip_plan_html
+
+    progress("reading the workspace", 0, 3)
+    topo = _topology(context, from_dir)
+    progress("mapping the subnets", 1, 3)
+    maps = subnet_maps(topo.twin)
+    progress("planning the clusters", 2, 3)
+    return ip_plan_html.render(maps, cluster_plans(topo, from_dir), nav)
 
 
 def site_files(context: str | None, from_dir: Path | None) -> dict[str, str]:
     """``--export``: every page of the static site, linked by relative names."""
     files = topology_files(context, from_dir, EXPORT_NAV)
     files["matrix.html"] = matrix_page(context, from_dir, EXPORT_NAV, live=False)
+    files["ip-plan.html"] = ip_plan_page(context, from_dir, EXPORT_NAV)
     return files
 
 
-NAV = (("/", "topology"), ("/trace", "trace"), ("/matrix", "matrix"))
-EXPORT_NAV = (("index.html", "topology"), ("matrix.html", "matrix"))
+NAV = (("/", "topology"), ("/trace", "trace"), ("/matrix", "matrix"), ("/ip-plan", "IP plan"))
+EXPORT_NAV = (("index.html", "topology"), ("matrix.html", "matrix"), ("ip-plan.html", "IP plan"))
 
 
 def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[int, str]:
@@ -113,60 +155,13 @@ def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[
     return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values), topology_svg=on_topology)
 
 
-def _serve(port: int, context: str | None, from_dir: Path | None) -> int:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    types = {".html": "text/html; charset=utf-8", ".svg": "image/svg+xml", ".dot": "text/vnd.graphviz"}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            name, _, query = self.path.partition("?")
-            name = name.lstrip("/") or "index.html"
-            try:
-                if name == "trace":
-                    self._send(*trace_page(query, context, from_dir), "text/html; charset=utf-8")
-                    return
-                if name == "matrix":
-                    self._send(200, matrix_page(context, from_dir, NAV, live=True), "text/html; charset=utf-8")
-                    return
-                files = topology_files(context, from_dir, NAV)
-            except AksnetError as exc:
-                self._send(500, str(exc), "text/plain; charset=utf-8")
-                return
-            if name not in files:
-                self._send(404, f"not found: {name}", "text/plain; charset=utf-8")
-                return
-            self._send(200, files[name], types[Path(name).suffix])
-
-        def _send(self, status: int, text: str, ctype: str) -> None:
-            body = text.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            print(f"{self.address_string()} {format % args}", file=sys.stderr)
-
-    server = ThreadingHTTPServer((LOOPBACK, port), Handler)
-    print(f"aksnet ui: serving http://{LOOPBACK}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
-
-
 def _parser() -> argparse.ArgumentParser:
     from aksnet.cli.trace import add_source_options
 
     p = _Parser(prog="aksnet ui", description="The workspace's topology as a page: served on 127.0.0.1, or "
                 "written as a static site with --export (opens from disk, no network). Needs Graphviz's dot.")
-    p.add_argument("--export", type=Path, metavar="DIR", help="write index.html, topology.svg, topology.dot and "
-                   "matrix.html into DIR (created if missing) instead of serving")
+    p.add_argument("--export", type=Path, metavar="DIR", help="write index.html, topology.svg, topology.dot, "
+                   "matrix.html and ip-plan.html into DIR (created if missing) instead of serving")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})")
     add_source_options(p)
     return p
@@ -177,7 +172,9 @@ def run(argv: list[str]) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"aksnet ui: error: argument --port: {args.port} is not a port (0-65535)")
     if args.export is None:
-        return _serve(args.port, args.context, args.from_dir)
+        from aksnet.cli.ui_server import serve
+
+        return serve(args.port, args.context, args.from_dir)
     files = site_files(args.context, args.from_dir)
     if args.export.exists() and not args.export.is_dir():
         raise UsageError(f"aksnet ui: error: --export {args.export}: not a directory")

@@ -47,21 +47,21 @@ def conn_matches(c: ConnSet) -> list[list[dict[str, Any]]]:
     return out
 
 
-def external_atoms(policies: tuple[k8s.NetworkPolicy, ...]) -> list[tuple[int, int]]:
-    """The disjoint address ranges induced by every ipBlock cidr and except (plus the whole space)."""
+def external_atoms(policies: tuple[k8s.NetworkPolicy, ...], extra: list[k8s.IPBlock] | None = None
+                   ) -> list[tuple[int, int]]:
+    """The disjoint address ranges induced by every ipBlock cidr and except, and by ``extra`` blocks (the engine's
+    own policies' nets), plus the whole space."""
     points = {0, 2**32}
-    for p in policies:
-        for rule in (*p.ingress, *p.egress):
-            for peer in rule.peers:
-                if peer.ip_block is None:
-                    continue
-                for c in (peer.ip_block.cidr, *peer.ip_block.except_):
-                    try:
-                        net = ipaddress.ip_network(c, strict=False)
-                    except ValueError:
-                        continue
-                    if isinstance(net, ipaddress.IPv4Network):
-                        points |= {int(net.network_address), int(net.broadcast_address) + 1}
+    blocks = [peer.ip_block for p in policies for rule in (*p.ingress, *p.egress) for peer in rule.peers
+              if peer.ip_block is not None] + list(extra or ())
+    for block in blocks:
+        for c in (block.cidr, *block.except_):
+            try:
+                net = ipaddress.ip_network(c, strict=False)
+            except ValueError:
+                continue
+            if isinstance(net, ipaddress.IPv4Network):
+                points |= {int(net.network_address), int(net.broadcast_address) + 1}
     pts = sorted(points)
     return [(pts[i], pts[i + 1] - 1) for i in range(len(pts) - 1)]
 
@@ -80,9 +80,9 @@ class SideMemo:
     selector and port rule get the same answer (their addresses count only when some policy has an ipBlock),
     so a node's chains cost classes², not pods²."""
 
-    def __init__(self, policies: tuple[k8s.NetworkPolicy, ...]) -> None:
-        self.by_ip = any(peer.ip_block is not None for p in policies for r in (*p.ingress, *p.egress)
-                         for peer in r.peers)
+    def __init__(self, policies: tuple[k8s.NetworkPolicy, ...], by_ip: bool = False) -> None:
+        self.by_ip = by_ip or any(peer.ip_block is not None for p in policies for r in (*p.ingress, *p.egress)
+                                  for peer in r.peers)
         self.cache: dict[tuple[Any, ...], ConnSet] = {}
         self.keys: dict[int, tuple[Endpoint, tuple[Any, ...]]] = {}
         self.rank: dict[str, tuple[int, ...]] = {}
@@ -201,29 +201,31 @@ def build(topo: Topology, node: k8s.Node) -> n.Table:
     for name, hook in (("forward", "forward"), ("input", "input"), ("output", "output")):
         t.chain(name, hook=hook, ctype="filter", prio=0)
         t.rule(name, n.match(n.ct("state"), n.anon_set(["established", "related"]), "in"), n.ACCEPT)
-    if not profile.enforces or not cluster.network_policies:
+    own = [p for p in cluster.engine_policies if p.engine == profile.name]
+    if not profile.enforces or not (cluster.network_policies or own):
         return t
     labels = namespace_labels(cluster)
     pods = [p for p in cluster.pods if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")]
     peers = [Endpoint("pod", p.pod_ip, p, p.node_name) for p in pods]
     peers += [Endpoint("node", nd.internal_ip, None, nd.name) for nd in cluster.nodes if nd.internal_ip]
-    atoms = external_atoms(cluster.network_policies)
+    blocks = evaluate.engine_blocks(cluster, profile)
+    atoms = external_atoms(cluster.network_policies, blocks)
     in_map: list[list[Any]] = []
     out_map: list[list[Any]] = []
     bypass = _bypass(topo, profile)
-    memo = SideMemo(cluster.network_policies)
+    memo = SideMemo(cluster.network_policies, by_ip=bool(blocks))
     peer_classes = memo.classes(peers)
     for p in sorted(pods, key=lambda x: x.key):
         if p.node_name != node.name or not p.pod_ip:
             continue
         me = Endpoint("pod", p.pod_ip, p, p.node_name)
         h = names.short_hash(p.key, 10)
-        if any(evaluate.selects(pol, p, evaluate.INGRESS) for pol in cluster.network_policies):
+        if evaluate.policed(cluster, p, evaluate.INGRESS, profile, labels):
             chain = f"pod-in-{h}"
             _chain_rules(t, chain, "saddr", me, peer_classes, atoms, evaluate.ingress_side, cluster, profile, labels,
                          bypass, memo)
             in_map.append([p.pod_ip, n.jump(chain)])
-        if any(evaluate.selects(pol, p, evaluate.EGRESS) for pol in cluster.network_policies):
+        if evaluate.policed(cluster, p, evaluate.EGRESS, profile, labels):
             chain = f"pod-out-{h}"
             _chain_rules(t, chain, "daddr", me, peer_classes, atoms, evaluate.egress_side, cluster, profile, labels,
                          [], memo)

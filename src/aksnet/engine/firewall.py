@@ -1,10 +1,14 @@
 """Azure Firewall's rule processing as a pure function of :class:`aksnet.model.firewall.AzureFirewall`.
 
 Rules [https://learn.microsoft.com/azure/firewall/rule-processing]: DNAT rules first (inbound to a public
-IP of the firewall), then network rules, then application rules; within a type, collections in priority
-order (lowest number first); the first matching rule decides (its collection's action); nothing matched →
-default deny. Application rules judge TCP flows by the HTTP Host header or the TLS SNI on the rule's
-protocol ports. SNAT [https://learn.microsoft.com/azure/firewall/snat-private-range]: network-rule traffic to
+IP of the firewall), then network rules, then application rules, whatever the rule collection group and collection
+priorities; within a type, a Firewall Policy's parent policy first, then rule collection groups by priority, then
+collections by priority (lowest number first); the first matching rule decides (its collection's action); nothing
+matched → default deny. Network rules name destinations by address, service tag (``AzureCloud.<region>``,
+resolved by the caller into ``Context.tags``) or FQDN (resolved through the firewall's DNS proxy,
+https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules). Application rules judge TCP flows by the
+HTTP Host header or the TLS SNI on the rule's protocol ports.
+SNAT [https://learn.microsoft.com/azure/firewall/snat-private-range]: network-rule traffic to
 a destination outside the private ranges leaves from a public IP of the firewall; application-rule traffic
 is always SNATed (to the firewall's private IP, then to its public IP on the internet).
 
@@ -16,8 +20,8 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from aksnet.model import firewall as fw
 from aksnet.rules.azure_firewall import DEFAULT_PRIVATE_RANGES, fqdn_tag
@@ -53,8 +57,25 @@ class Dnat:
     text: str
 
 
-def _in_addresses(ip: str, entries: Sequence[str]) -> bool:
-    """An address matches ``*``, an equal IP or a CIDR holding it (service tags are not matched)."""
+def _no_name(_: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the firewall knows beyond its rules: ``tags``: service tag (lower-case) → the addresses it holds in
+    the workspace; ``resolve``: the firewall's DNS (name → address or None)."""
+
+    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    resolve: Callable[[str], str | None] = _no_name
+
+
+NO_CONTEXT = Context()
+
+
+def _in_addresses(ip: str, entries: Sequence[str], tags: Mapping[str, tuple[str, ...]] | None = None) -> bool:
+    """An address matches ``*``, an equal IP, a CIDR holding it, or a service tag (``AzureCloud.eastus``) whose
+    addresses in ``tags`` hold it."""
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
@@ -66,8 +87,19 @@ def _in_addresses(ip: str, entries: Sequence[str]) -> bool:
             if addr in ipaddress.ip_network(e, strict=False):
                 return True
         except ValueError:
-            continue
+            if tags and ip in tags.get(e.lower(), ()):
+                return True
     return False
+
+
+def _order(coll: fw.NetworkRuleCollection | fw.ApplicationRuleCollection | fw.NatRuleCollection
+           ) -> tuple[int, int, int]:
+    return (*coll.group_order, coll.priority)
+
+
+def _where(coll: fw.NetworkRuleCollection | fw.ApplicationRuleCollection | fw.NatRuleCollection, kind: str) -> str:
+    group = f"rule collection group {coll.group} (priority {coll.group_order[1]}), " if coll.group else ""
+    return f"{group}{kind} rule collection {coll.name} (priority {coll.priority})"
 
 
 def _in_ports(port: int, entries: Sequence[str]) -> bool:
@@ -102,27 +134,40 @@ def _host_matches(host: str, rule: fw.ApplicationRule) -> bool:
 def dnat(firewall: fw.AzureFirewall, src_ip: str, dst_ip: str, dst_port: int, protocol: str) -> Dnat | None:
     """The DNAT rule (NAT collections by priority, first match) translating a flow to a public IP of the
     firewall, or None."""
-    for coll in sorted(firewall.nat_rule_collections, key=lambda c: c.priority):
+    for coll in sorted(firewall.nat_rule_collections, key=_order):
         for r in coll.rules:
             if (_protocol_ok(protocol, r.protocols) and _in_addresses(src_ip, r.source_addresses or ("*",))
                     and _in_addresses(dst_ip, r.destination_addresses) and _in_ports(dst_port, r.destination_ports)
                     and r.translated_address and r.translated_port and r.translated_port.isdigit()):
-                text = (f"NAT rule collection {coll.name} (priority {coll.priority}), rule {r.name}: DNAT "
+                text = (f"{_where(coll, 'NAT')}, rule {r.name}: DNAT "
                         f"{dst_ip}:{dst_port} → {r.translated_address}:{r.translated_port}")
                 return Dnat(coll.name, r.name, r.translated_address, int(r.translated_port), text)
     return None
 
 
-def _network(firewall: fw.AzureFirewall, src_ip: str, dst_ip: str, dst_port: int, protocol: str) -> Verdict | None:
-    for coll in sorted(firewall.network_rule_collections, key=lambda c: c.priority):
+def _fqdn_destination(firewall: fw.AzureFirewall, rule: fw.NetworkRule, dst_ip: str, ctx: Context) -> str | None:
+    """The destination FQDN of a network rule that ``dst_ip`` is, resolved by the firewall's DNS proxy; None
+    without DNS proxy (the firewall's own answer may differ from the client's, so such rules cannot match
+    reliably: https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules)."""
+    if not firewall.dns_proxy:
+        return None
+    return next((f for f in rule.destination_fqdns if ctx.resolve(f.lower().rstrip(".")) == dst_ip), None)
+
+
+def _network(firewall: fw.AzureFirewall, src_ip: str, dst_ip: str, dst_port: int, protocol: str,
+             ctx: Context) -> Verdict | None:
+    for coll in sorted(firewall.network_rule_collections, key=_order):
         for r in coll.rules:
-            if (_protocol_ok(protocol, r.protocols) and _in_addresses(src_ip, r.source_addresses)
-                    and _in_addresses(dst_ip, r.destination_addresses)
+            if not (_protocol_ok(protocol, r.protocols) and _in_addresses(src_ip, r.source_addresses, ctx.tags)
                     and (protocol.upper() == "ICMP" or _in_ports(dst_port, r.destination_ports))):
+                continue
+            fqdn = None if _in_addresses(dst_ip, r.destination_addresses, ctx.tags) else \
+                _fqdn_destination(firewall, r, dst_ip, ctx)
+            if fqdn is not None or _in_addresses(dst_ip, r.destination_addresses, ctx.tags):
                 allowed = coll.action.lower() == "allow"
+                via = f" ({dst_ip} is {fqdn}, resolved by the firewall's DNS proxy)" if fqdn else ""
                 return Verdict(allowed, NETWORK, coll.name, r.name,
-                               f"network rule collection {coll.name} (priority {coll.priority}), rule {r.name}: "
-                               f"{coll.action}")
+                               f"{_where(coll, 'network')}, rule {r.name}: {coll.action}{via}")
     return None
 
 
@@ -130,22 +175,21 @@ def _application(firewall: fw.AzureFirewall, src_ip: str, dst_port: int, protoco
                  host: str | None) -> Verdict | None:
     if protocol.upper() != "TCP" or not host:
         return None
-    for coll in sorted(firewall.application_rule_collections, key=lambda c: c.priority):
+    for coll in sorted(firewall.application_rule_collections, key=_order):
         for r in coll.rules:
             if (any(port == dst_port for _, port in r.protocols) and _in_addresses(src_ip, r.source_addresses)
                     and _host_matches(host, r)):
                 allowed = coll.action.lower() == "allow"
                 return Verdict(allowed, APPLICATION, coll.name, r.name,
-                               f"application rule collection {coll.name} (priority {coll.priority}), rule {r.name}: "
-                               f"{coll.action} {host}")
+                               f"{_where(coll, 'application')}, rule {r.name}: {coll.action} {host}")
     return None
 
 
 def evaluate(firewall: fw.AzureFirewall, src_ip: str, dst_ip: str, dst_port: int, protocol: str,
-             host: str | None = None) -> Verdict:
+             host: str | None = None, ctx: Context = NO_CONTEXT) -> Verdict:
     """Network rules, then application rules (``host``: the HTTP Host or TLS SNI the client sends, None when
     the flow carries no name), first match; no match → Azure Firewall's default deny."""
-    verdict = _network(firewall, src_ip, dst_ip, dst_port, protocol)
+    verdict = _network(firewall, src_ip, dst_ip, dst_port, protocol, ctx)
     if verdict is None:
         verdict = _application(firewall, src_ip, dst_port, protocol, host)
     if verdict is None:
@@ -153,6 +197,15 @@ def evaluate(firewall: fw.AzureFirewall, src_ip: str, dst_ip: str, dst_port: int
         verdict = Verdict(False, DEFAULT, None, None,
                           f"no rule matched{what}: Azure Firewall denies by default")
     return verdict
+
+
+def threat_intel(firewall: fw.AzureFirewall) -> str:
+    """What threat-intelligence filtering does here (mode Off, Alert — the default — or Deny): the workspace holds
+    no address or name of Microsoft's threat feed, so it only reports the mode.
+    https://learn.microsoft.com/azure/firewall/threat-intel"""
+    mode = firewall.threat_intel_mode
+    effect = {"alert": ": no threat-feed match to alert on", "deny": ": no threat-feed match to deny"}
+    return f"threat intelligence {mode}{effect.get(mode.lower(), '')}"
 
 
 def is_private(firewall: fw.AzureFirewall, ip: str) -> bool:

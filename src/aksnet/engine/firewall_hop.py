@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from aksnet.engine import firewall as engine
+from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Hop, Packet
+from aksnet.engine.resolve import resolve_public
 from aksnet.model.firewall import AzureFirewall
 from aksnet.rules.azure_firewall import DENY_STATUS
 
@@ -28,11 +30,41 @@ class Step:
     reason: str
 
 
-def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str | None) -> Step:
+AZURE_CLOUD = "azurecloud"
+
+
+def service_tags(topo: Topology) -> dict[str, tuple[str, ...]]:
+    """The addresses of the workspace each service tag holds: ``AzureCloud`` every Azure public IP and public API
+    server address, ``AzureCloud.<region>`` those of one region (tags compare case-insensitively).
+    https://learn.microsoft.com/azure/virtual-network/service-tags-overview (AzureCloud, regional tags)"""
+    by_region: dict[str, list[str]] = {}
+    for pip in topo.twin.public_ips:
+        if pip.ip_address:
+            by_region.setdefault(pip.location.lower(), []).append(pip.ip_address)
+    for cs in topo.twin.clusters:
+        mc = cs.cluster
+        if mc is not None and mc.api_server_public_ip:
+            by_region.setdefault(mc.location.lower(), []).append(mc.api_server_public_ip)
+    tags = {f"{AZURE_CLOUD}.{region}": tuple(ips) for region, ips in by_region.items() if region}
+    tags[AZURE_CLOUD] = tuple(ip for ips in by_region.values() for ip in ips)
+    return tags
+
+
+def context(topo: Topology) -> engine.Context:
+    """The firewall's view of the workspace: service tags and its DNS (Azure DNS's public answers)."""
+    def resolve(name: str) -> str | None:
+        answer = resolve_public(topo, name)
+        return answer.ips[0] if answer.ips else None
+
+    return engine.Context(service_tags(topo), resolve)
+
+
+def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str | None,
+            ctx: engine.Context = engine.NO_CONTEXT) -> Step:
     """Azure Firewall's rule processing for ``pkt`` (``host``: the HTTP Host / TLS SNI, ``scheme``: http or
     https when the flow is a URL request) [https://learn.microsoft.com/azure/firewall/rule-processing]."""
     where = f"Azure Firewall {firewall.name}"
-    v = engine.evaluate(firewall, pkt.src_ip, pkt.dst_ip, pkt.dst_port, pkt.protocol, host)
+    v = engine.evaluate(firewall, pkt.src_ip, pkt.dst_ip, pkt.dst_port, pkt.protocol, host, ctx)
     if not v.allowed:
         if scheme == "http" and host and pkt.protocol == "TCP":
             rule = f"{v.text}; the firewall answers HTTP {DENY_STATUS}"
@@ -41,7 +73,7 @@ def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str 
             rule = f"{v.text}; the firewall resets the TLS connection (judged by its SNI)"
             return Step((Hop(where, RESET, rule, pkt),), DROP, pkt, f"{where}: {rule}")
         return Step((Hop(where, "drop", v.text, pkt),), DROP, pkt, f"{where}: {v.text}")
-    hops = [Hop(where, "allow", v.text, pkt)]
+    hops = [Hop(where, "allow", f"{v.text}; {engine.threat_intel(firewall)}", pkt)]
     src = engine.snat_source(firewall, v, pkt.dst_ip)
     out = pkt
     if src is not None:

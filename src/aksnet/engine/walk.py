@@ -434,7 +434,7 @@ class Walker:
         self._stage(st)
         vnet = self.topo.firewall_vnet(firewall)
         step = (firewall_hop.inbound(firewall, pkt) if inbound
-                else firewall_hop.through(firewall, pkt, st.host, st.scheme))
+                else firewall_hop.through(firewall, pkt, st.host, st.scheme, firewall_hop.context(self.topo)))
         st.hops.extend(step.hops)
         st.appliances.append(firewall.private_ip or "")
         if step.outcome == firewall_hop.ANSWER:

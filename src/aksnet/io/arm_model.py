@@ -180,6 +180,7 @@ def public_ip(doc: Doc) -> azure.PublicIPAddress:
         fqdn=str(dns["fqdn"]) if dns.get("fqdn") else None,
         sku=str(sku.get("name", "Standard")) if isinstance(sku, Mapping) else "Standard",
         tags=dict(doc.get("tags") or {}),
+        location=str(doc.get("location", "")),
     )
 
 

@@ -1,161 +1,166 @@
 """Calico NetworkPolicy and GlobalNetworkPolicy (``projectcalico.org/v3``, or ``crd.projectcalico.org/v1`` as
-stored) → Kubernetes NetworkPolicy documents, where the translation is exact
-(https://docs.tigera.io/calico/latest/reference/resources/networkpolicy, .../globalnetworkpolicy).
+stored) and Calico's Tiers → :class:`EnginePolicy` objects evaluated as Calico does
+(:mod:`aksnet.engine.netpol.engine_rules`); sources: https://docs.tigera.io/calico/latest/reference/resources/
+networkpolicy, .../globalnetworkpolicy, .../tier.
 
-Calico evaluates the policies of a tier in ``order``; a rule's ``Allow`` or ``Deny`` ends the evaluation, and
-an endpoint that some policy of the tier selects is dropped at the end of the tier when nothing matched. The
-Kubernetes NetworkPolicies are in the ``default`` tier too. So a ``default``-tier Calico policy whose rules are
-all ``Allow`` (``Log`` rules do not decide) adds exactly what a NetworkPolicy with the same selectors adds, in
-whatever order: that is the translation. ``Deny``/``Pass`` rules, other tiers, ``not*`` matches, service
-accounts, HTTP matches, ICMP and host-endpoint settings (``preDNAT``, ``doNotTrack``, ``applyOnForward``) make the
-object untranslatable: it stays a warning.
-
-Selector expressions (https://docs.tigera.io/calico/latest/reference/resources/networkpolicy#selectors):
-``all()``, ``has(k)``, ``!has(k)``, ``k == 'v'``, ``k != 'v'``, ``k in {'a', 'b'}``, ``k not in {…}``, joined
-with ``&&``; anything else (``||``, parentheses, ``contains``, ``starts with``) is untranslatable. Reads
-documents only.
+Read: ``tier`` (its order and ``defaultAction`` from the Tier objects; ``default`` when unset), ``order``,
+``selector`` and a global policy's ``namespaceSelector`` (Calico's selector expressions,
+:class:`aksnet.model.calico_selector.CalicoSelector`), ``types`` (default: Ingress, plus Egress when there are
+egress rules), and per rule ``action`` (Allow, Deny, Pass, Log), ``protocol``/``notProtocol`` (names or numbers;
+ICMP rules cover no TCP/UDP/SCTP connection), ``ipVersion`` (6: no IPv4 traffic), the peer side's ``selector``
+(in a namespaced policy: its own namespace unless ``namespaceSelector`` is given), ``namespaceSelector``,
+``nets``, ``notSelector``, ``notNets``, the destination's ``ports``/``notPorts`` (numbers, ``lo:hi`` ranges,
+named ports) and the subject side's ``selector``/``nets``. Policies for host endpoints only (``preDNAT``,
+``doNotTrack``) do not apply to pods: a note says so. Source ports, service accounts, services, HTTP matches and
+``serviceAccountSelector`` leave the object unevaluated with a warning. Reads documents only.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aksnet.io.cilium_policy import Untranslatable
+from aksnet.model.calico_selector import CalicoSelector
+from aksnet.model.engine_policy import DEFAULT_TIER_ORDER, EnginePeer, EnginePolicy, EngineRule
+from aksnet.model.k8s import IPBlock, NetworkPolicyPort
 
 Doc = Mapping[str, Any]
 
-_TERM = re.compile(
-    r"""^\s*(?:
-        (?P<all>all\(\s*\))
-      | (?P<neg>!)?\s*has\(\s*(?P<has>[\w./-]+)\s*\)
-      | (?P<key>[\w./-]+)\s*(?P<op>==|!=|not\s+in|in)\s*(?P<val>'[^']*'|"[^"]*"|\{[^}]*\})
-    )\s*$""", re.VERBOSE)
 _PROTOCOLS = {"TCP": "TCP", "UDP": "UDP", "SCTP": "SCTP", "6": "TCP", "17": "UDP", "132": "SCTP"}
-_RULE_SIDES = {"selector", "namespaceSelector", "nets", "ports"}
+_OTHER_PROTOCOLS = {"ICMP", "ICMPV6", "UDPLITE", "1", "58", "136"}
+_SIDE_KEYS = {"selector", "notSelector", "namespaceSelector", "nets", "notNets", "ports", "notPorts"}
+# Tier name → (order, default action); the default tier unless a Tier object says otherwise.
+Tiers = Mapping[str, tuple[float | None, str]]
+DEFAULT_TIERS: dict[str, tuple[float | None, str]] = {"default": (DEFAULT_TIER_ORDER, "Deny")}
 
 
-def _unquote(v: str) -> str:
-    return v[1:-1]
+def parse_selector(expr: Any) -> CalicoSelector:
+    try:
+        return CalicoSelector.parse(None if expr is None else str(expr))
+    except ValueError as exc:
+        raise Untranslatable(f"an invalid selector ({exc})") from None
 
 
-def selector(expr: str | None) -> dict[str, Any]:
-    """A Calico selector expression → a Kubernetes label selector (raises :class:`Untranslatable`)."""
-    text = (expr or "").strip()
-    if not text or text == "all()":
-        return {}
-    labels: dict[str, str] = {}
-    exprs: list[dict[str, Any]] = []
-    for part in text.split("&&"):
-        m = _TERM.match(part)
-        if m is None:
-            raise Untranslatable(f"the selector '{text}'")
-        if m.group("all"):
-            continue
-        if m.group("has"):
-            exprs.append({"key": m.group("has"), "operator": "DoesNotExist" if m.group("neg") else "Exists"})
-            continue
-        key, op, val = m.group("key"), re.sub(r"\s+", " ", m.group("op")), m.group("val")
-        if op in ("==", "!=") and val.startswith("{"):
-            raise Untranslatable(f"the selector '{text}'")
-        if op == "==":
-            labels[key] = _unquote(val)
-        elif op == "!=":
-            exprs.append({"key": key, "operator": "NotIn", "values": [_unquote(val)]})
-        else:
-            if not val.startswith("{"):
-                raise Untranslatable(f"the selector '{text}'")
-            values = [_unquote(v.strip()) for v in val[1:-1].split(",") if v.strip()]
-            exprs.append({"key": key, "operator": "In" if op == "in" else "NotIn", "values": values})
-    out: dict[str, Any] = {}
-    if labels:
-        out["matchLabels"] = labels
-    if exprs:
-        out["matchExpressions"] = exprs
+def tiers(docs: Iterable[Doc]) -> dict[str, tuple[float | None, str]]:
+    """The Tier objects' orders and default actions (``defaultAction`` unset: Deny)."""
+    out = dict(DEFAULT_TIERS)
+    for d in docs:
+        spec = d.get("spec") or {}
+        order = spec.get("order")
+        out[str((d.get("metadata") or {}).get("name", ""))] = (
+            float(order) if order is not None else None, str(spec.get("defaultAction") or "Deny"))
     return out
 
 
-def _ports(values: Iterable[Any], protocol: str | None) -> list[dict[str, Any]]:
-    if protocol is None:
-        raise Untranslatable("ports without a protocol")
+def _ports(values: Iterable[Any], protocols: tuple[str, ...] | None) -> tuple[NetworkPolicyPort, ...]:
+    if not protocols or any(p not in ("TCP", "UDP", "SCTP") for p in protocols) or len(protocols) != 1:
+        raise Untranslatable("ports without protocol TCP, UDP or SCTP (Calico refuses such a rule)")
     out = []
     for v in values:
         text = str(v)
         if ":" in text:
             lo, hi = text.split(":", 1)
-            out.append({"protocol": protocol, "port": int(lo), "endPort": int(hi)})
+            out.append(NetworkPolicyPort(protocols[0], int(lo), int(hi)))
         else:
-            out.append({"protocol": protocol, "port": int(text) if text.isdigit() else text})
-    return out
+            out.append(NetworkPolicyPort(protocols[0], int(text) if text.isdigit() else text))
+    return tuple(out)
 
 
-def _rule(rule: Doc, direction: str, global_: bool) -> dict[str, Any] | None:
-    action = str(rule.get("action", ""))
-    if action == "Log":
+def _protocols(rule: Doc) -> tuple[str, ...] | None:
+    def one(raw: Any) -> str:
+        text = str(raw).upper()
+        if text in _PROTOCOLS:
+            return _PROTOCOLS[text]
+        if text in _OTHER_PROTOCOLS or text.isdigit():
+            return text
+        raise Untranslatable(f"protocol {raw}")
+
+    if rule.get("protocol") is not None:
+        return (one(rule["protocol"]),)
+    if rule.get("notProtocol") is not None:
+        out = one(rule["notProtocol"])
+        return tuple(p for p in ("SCTP", "TCP", "UDP") if p != out)
+    return None
+
+
+def _peer(side: Doc, namespace: str | None) -> EnginePeer | None:
+    """The positive match of an entity rule (None: it matches every peer)."""
+    sel = parse_selector(side["selector"]) if side.get("selector") else None
+    ns_sel = parse_selector(side["namespaceSelector"]) if side.get("namespaceSelector") else None
+    nets = tuple(IPBlock(str(n)) for n in side.get("nets") or ())
+    if sel is None and ns_sel is None and not nets:
         return None
-    if action != "Allow":
-        raise Untranslatable(f"a {action or 'missing'} action")
-    extra = set(rule) - {"action", "protocol", "source", "destination", "ipVersion", "metadata"}
+    scope = namespace if sel is not None and ns_sel is None else None
+    return EnginePeer(selector=sel, namespace=scope, namespace_selector=ns_sel, nets=nets)
+
+
+def _not_peers(side: Doc, namespace: str | None) -> tuple[EnginePeer, ...]:
+    out = []
+    if side.get("notSelector"):
+        ns_sel = parse_selector(side["namespaceSelector"]) if side.get("namespaceSelector") else None
+        out.append(EnginePeer(selector=parse_selector(side["notSelector"]),
+                              namespace=namespace if ns_sel is None else None, namespace_selector=ns_sel))
+    if side.get("notNets"):
+        out.append(EnginePeer(nets=tuple(IPBlock(str(n)) for n in side["notNets"])))
+    return tuple(out)
+
+
+def _rule(rule: Doc, direction: str, namespace: str | None) -> EngineRule | None:
+    action = str(rule.get("action", ""))
+    if action not in ("Allow", "Deny", "Pass", "Log"):
+        raise Untranslatable(f"the action '{action or 'missing'}'")
+    extra = set(rule) - {"action", "protocol", "notProtocol", "source", "destination", "ipVersion", "metadata",
+                         "icmp", "notICMP"}
     if extra:
         raise Untranslatable(", ".join(sorted(extra)))
-    raw_proto = rule.get("protocol")
-    proto = _PROTOCOLS.get(str(raw_proto).upper()) if raw_proto is not None else None
-    if raw_proto is not None and proto is None:
-        raise Untranslatable(f"protocol {raw_proto}")
-    peer_side, own_side = ("source", "destination") if direction == "ingress" else ("destination", "source")
-    peer = rule.get(peer_side) or {}
-    own = rule.get(own_side) or {}
+    if str(rule.get("ipVersion", "4")) == "6":
+        return None  # IPv6 only: no connection of the (IPv4) twin
+    protocols = _protocols(rule)
+    peer_side, own_side = ("source", "destination") if direction == "Ingress" else ("destination", "source")
+    peer: Doc = rule.get(peer_side) or {}
+    own: Doc = rule.get(own_side) or {}
     for side in (peer, own):
-        extra = set(side) - _RULE_SIDES
+        extra = set(side) - _SIDE_KEYS
         if extra:
             raise Untranslatable(", ".join(sorted(extra)))
-    if set(own) - {"ports"}:
-        raise Untranslatable(f"a {own_side} selector in an {direction} rule")
-    ports_from = own.get("ports") if direction == "ingress" else peer.get("ports")
-    if direction == "ingress" and peer.get("ports"):
+    if (rule.get("source") or {}).get("ports") or (rule.get("source") or {}).get("notPorts"):
         raise Untranslatable("source ports")
-    if direction == "egress" and own.get("ports"):
-        raise Untranslatable("source ports")
-    out: dict[str, Any] = {}
-    peers: list[dict[str, Any]] = []
-    if "selector" in peer or "namespaceSelector" in peer:
-        p: dict[str, Any] = {"podSelector": selector(peer.get("selector"))}
-        if "namespaceSelector" in peer:
-            p["namespaceSelector"] = selector(peer["namespaceSelector"])
-        elif global_:
-            p["namespaceSelector"] = {}
-        peers.append(p)
-    if peer.get("nets"):
-        if peers:
-            raise Untranslatable("nets together with a selector")
-        peers += [{"ipBlock": {"cidr": str(n)}} for n in peer["nets"]]
-    if peers:
-        out["from" if direction == "ingress" else "to"] = peers
-    if ports_from:
-        out["ports"] = _ports(ports_from, proto)
-    elif proto is not None:
-        out["ports"] = [{"protocol": proto}]
-    return out
+    if own.get("notSelector") or own.get("notNets") or own.get("namespaceSelector"):
+        raise Untranslatable(f"{own_side} notSelector/notNets/namespaceSelector on the policy's own end")
+    dest: Doc = rule.get("destination") or {}
+    ports = _ports(dest["ports"], protocols) if dest.get("ports") else ()
+    not_ports = _ports(dest["notPorts"], protocols) if dest.get("notPorts") else ()
+    positive = _peer(peer, namespace)
+    subject = _peer({k: v for k, v in own.items() if k in ("selector", "nets")}, namespace)
+    return EngineRule(action, (positive,) if positive is not None else (), _not_peers(peer, namespace), protocols,
+                      ports, not_ports, subject)
 
 
-def translate(doc: Doc, namespaces: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The NetworkPolicy documents equivalent to a Calico policy, and notes; raises :class:`Untranslatable`."""
+def translate(doc: Doc, tier_table: Tiers | None = None) -> tuple[list[EnginePolicy], list[str]]:
+    """The policy a Calico object amounts to (none for a host-endpoint-only policy), and notes; raises
+    :class:`Untranslatable`."""
     global_ = doc.get("kind") == "GlobalNetworkPolicy"
     meta = doc.get("metadata") or {}
     spec = doc.get("spec") or {}
+    if spec.get("serviceAccountSelector"):
+        raise Untranslatable("serviceAccountSelector")
+    if spec.get("preDNAT") or spec.get("doNotTrack"):
+        return [], ["it applies to host endpoints only (preDNAT/doNotTrack): no effect on pods"]
+    namespace = None if global_ else str(meta.get("namespace") or "default")
     tier = str(spec.get("tier") or "default")
-    if tier != "default":
-        raise Untranslatable(f"tier '{tier}'")
-    for flag in ("preDNAT", "doNotTrack", "applyOnForward", "serviceAccountSelector", "namespaceSelector"):
-        if spec.get(flag):
-            raise Untranslatable(flag)
-    pod_selector = selector(spec.get("selector"))
-    types = list(spec.get("types") or (["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]))
-    body = {"podSelector": pod_selector, "policyTypes": types,
-            "ingress": [r for r in (_rule(x, "ingress", global_) for x in spec.get("ingress") or ()) if r is not None],
-            "egress": [r for r in (_rule(x, "egress", global_) for x in spec.get("egress") or ()) if r is not None]}
-    targets = sorted(namespaces) if global_ else [str(meta.get("namespace") or "default")]
+    table = tier_table if tier_table is not None else DEFAULT_TIERS
+    notes = []
+    if tier not in table:
+        notes.append(f"its tier '{tier}' is not in the dump: ordered after every other tier, default action Deny")
+    tier_order, tier_default = table.get(tier, (None, "Deny"))
+    types = tuple(spec.get("types") or (["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]))
+    ing = [r for r in (_rule(x, "Ingress", namespace) for x in spec.get("ingress") or ()) if r is not None]
+    eg = [r for r in (_rule(x, "Egress", namespace) for x in spec.get("egress") or ()) if r is not None]
     name = str(meta.get("name", ""))
-    return [{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-             "metadata": {"name": f"calico:{name}", "namespace": ns}, "spec": body} for ns in targets], []
+    key = f"GlobalNetworkPolicy {name}" if global_ else f"Calico NetworkPolicy {namespace}/{name}"
+    order = spec.get("order")
+    return [EnginePolicy("calico", key, parse_selector(spec.get("selector")), namespace,
+                         parse_selector(spec["namespaceSelector"]) if global_ and spec.get("namespaceSelector")
+                         else None, types, tuple(ing), tuple(eg), tier, tier_order, tier_default,
+                         float(order) if order is not None else None)], notes

@@ -49,10 +49,8 @@ def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upst
         by_kind.setdefault(str(d.get("kind", "")), []).append(d)
     namespaces = {n.name: n for n in (k8s_model.namespace(d) for d in by_kind.get("Namespace", ()))}
     pods = tuple(k8s_model.workload_pods(docs))
-    extra, warnings = engine_policies(docs, engine, {str((d.get("metadata") or {}).get("name")) for d in
-                                                     by_kind.get("Namespace", ())} | {p.namespace for p in pods})
-    policies = tuple(k8s_model.network_policy(d, i) for i, d in enumerate([*by_kind.get("NetworkPolicy", ()),
-                                                                              *extra]))
+    extra, warnings = engine_policies(docs, engine)
+    policies = tuple(k8s_model.network_policy(d, i) for i, d in enumerate(by_kind.get("NetworkPolicy", ())))
     services = tuple(k8s_model.service(d, i) for i, d in enumerate(by_kind.get("Service", ())))
     ingresses = tuple(k8s_model.ingress(d, i) for i, d in enumerate(by_kind.get("Ingress", ())))
     used = {p.namespace for p in pods} | {p.namespace for p in policies} | {s.namespace for s in services} | {"default"}
@@ -72,6 +70,7 @@ def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upst
         config_maps=tuple(k8s_model.config_map(d) for d in by_kind.get("ConfigMap", ())),
         policy_engine=engine,
         ignored_policies=warnings,
+        engine_policies=tuple(extra),
     )
 
 

@@ -2,21 +2,24 @@
 
 AdminNetworkPolicy and BaselineAdminNetworkPolicy (``policy.networking.k8s.io``, the SIG Network API:
 https://network-policy-api.sigs.k8s.io/), Cilium's CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy
-(``cilium.io``: https://docs.cilium.io/en/stable/network/kubernetes/policy/) and Calico's NetworkPolicy and
-GlobalNetworkPolicy (``projectcalico.org``/``crd.projectcalico.org``:
+(``cilium.io``: https://docs.cilium.io/en/stable/network/kubernetes/policy/) and Calico's NetworkPolicy,
+GlobalNetworkPolicy and Tier (``projectcalico.org``/``crd.projectcalico.org``:
 https://docs.tigera.io/calico/latest/reference/resources/networkpolicy). Each engine enforces only its own
 kinds: Cilium's on Azure CNI powered by Cilium, Calico's on a cluster with ``--network-policy calico``
-(https://learn.microsoft.com/azure/aks/use-network-policies). aksnet evaluates Kubernetes NetworkPolicy, and
-Cilium's policies on a Cilium cluster and Calico's on a Calico cluster where they translate exactly
-(:mod:`aksnet.io.cilium_policy`, :mod:`aksnet.io.calico_policy`);
-:func:`engine_policies` says, for every other policy object, which engine ignores it or that aksnet does not
-evaluate it although the cluster's engine enforces it. Reads documents only.
+(https://learn.microsoft.com/azure/aks/use-network-policies); of the AKS engines only Calico enforces
+AdminNetworkPolicy (Calico 3.29) and BaselineAdminNetworkPolicy (3.30), as tiers of its own — Azure NPM and
+Cilium ignore them. :func:`engine_policies` turns the kinds the cluster's engine enforces into
+:class:`aksnet.model.engine_policy.EnginePolicy` objects (:mod:`aksnet.io.cilium_policy`,
+:mod:`aksnet.io.calico_policy`, :mod:`aksnet.io.admin_policy`) and says, for every other policy object, which
+engine ignores it, or that aksnet does not evaluate a feature it uses. Reads documents only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from aksnet.model.engine_policy import EnginePolicy
 
 # (API group, kind) → the engine that enforces it ("" for the SIG Network API, whose support varies by engine).
 OTHER_POLICY_KINDS: dict[tuple[str, str], str] = {
@@ -28,6 +31,8 @@ OTHER_POLICY_KINDS: dict[tuple[str, str], str] = {
     ("projectcalico.org", "GlobalNetworkPolicy"): "calico",
     ("crd.projectcalico.org", "NetworkPolicy"): "calico",
     ("crd.projectcalico.org", "GlobalNetworkPolicy"): "calico",
+    ("projectcalico.org", "Tier"): "calico",
+    ("crd.projectcalico.org", "Tier"): "calico",
 }
 ENGINE_NAMES = {"azure": "Azure NPM", "calico": "Calico", "cilium": "Cilium", "none": "no network policy engine",
                 "upstream": "the Kubernetes NetworkPolicy API alone"}
@@ -54,42 +59,47 @@ def policy_warnings(docs: Iterable[Mapping[str, Any]], engine: str) -> tuple[str
     return engine_policies(docs, engine, ())[1]
 
 
-def engine_policies(docs: Iterable[Mapping[str, Any]], engine: str, namespaces: Iterable[str]
-                    ) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-    """(NetworkPolicy documents that the engine's own policies amount to, warnings). Cilium's policies on a
-    Cilium cluster and Calico's on a Calico cluster are evaluated through their exact translation; every other
-    policy object of another kind is a warning: ignored by this engine, or not evaluated by aksnet."""
-    from aksnet.io.calico_policy import translate as calico_translate
-    from aksnet.io.cilium_policy import Untranslatable, translate
+def engine_policies(docs: Iterable[Mapping[str, Any]], engine: str, namespaces: Iterable[str] = ()
+                    ) -> tuple[list[EnginePolicy], tuple[str, ...]]:
+    """(the engine's own policies that this cluster enforces, warnings). Every policy object of another kind is a
+    warning when this engine ignores it or uses something aksnet does not evaluate; a Calico Tier only orders
+    Calico's policies."""
+    from aksnet.io import admin_policy, calico_policy, cilium_policy
+    from aksnet.io.cilium_policy import Untranslatable
 
-    namespaces = tuple(namespaces)
-    translated: list[dict[str, Any]] = []
-    out = []
+    docs = list(docs)
+    tiers = calico_policy.tiers(d for d in docs if d.get("kind") == "Tier" and other_policy_engine(d) == "calico")
+    out: list[EnginePolicy] = []
+    warnings = []
+    here = ENGINE_NAMES.get(engine, engine)
     for d in docs:
         owner = other_policy_engine(d)
-        if owner is None:
+        if owner is None or d.get("kind") == "Tier":
             continue
         meta = d.get("metadata") or {}
         ns = meta.get("namespace")
         name = f"{d.get('kind')} {ns + '/' if ns else ''}{meta.get('name', '')}"
-        here = ENGINE_NAMES.get(engine, engine)
-        if owner and owner != engine:
-            out.append(f"{name}: not enforced: this cluster's engine is {here}, which ignores {api_group(d)} "
-                       f"policies (only {ENGINE_NAMES[owner]} enforces them)")
-        elif owner in ("cilium", "calico"):
-            try:
-                policies, notes = (translate if owner == "cilium" else calico_translate)(d, namespaces)
-            except Untranslatable as exc:
-                out.append(f"{name}: enforced by {here} on this cluster but not evaluated by aksnet (it uses {exc}): "
-                           "verdicts for the pods it selects may differ from the cluster's")
-                continue
-            translated += policies
-            for note in notes:
-                out.append(f"{name}: evaluated as its L3/L4 rules; {note}")
-        elif owner:
-            out.append(f"{name}: enforced by {here} on this cluster but not evaluated by aksnet (it evaluates "
-                       "Kubernetes NetworkPolicy only): verdicts for the pods it selects may differ from the cluster's")
-        else:
-            out.append(f"{name}: not evaluated by aksnet (it evaluates Kubernetes NetworkPolicy only); whether "
-                       f"{here} enforces it depends on its version: verdicts for the pods it selects may differ")
-    return translated, tuple(out)
+        if owner == "" and engine != "calico":
+            warnings.append(f"{name}: not enforced: this cluster's engine is {here}, which ignores "
+                            f"{api_group(d)} policies (of the AKS engines only Calico enforces them)")
+            continue
+        if owner not in ("", engine):
+            warnings.append(f"{name}: not enforced: this cluster's engine is {here}, which ignores {api_group(d)} "
+                            f"policies (only {ENGINE_NAMES[owner]} enforces them)")
+            continue
+        try:
+            if owner == "cilium":
+                policies, notes = cilium_policy.translate(d)
+            elif owner == "calico":
+                policies, notes = calico_policy.translate(d, tiers)
+            else:
+                policies, notes = admin_policy.translate(d), [
+                    "evaluated as Calico enforces it (AdminNetworkPolicy from Calico 3.29, BaselineAdminNetworkPolicy "
+                    "from 3.30; an older Calico ignores it)"]
+        except (Untranslatable, ValueError, TypeError) as exc:
+            warnings.append(f"{name}: enforced by {here} on this cluster but not evaluated by aksnet (it uses {exc}): "
+                            "verdicts for the pods it selects may differ from the cluster's")
+            continue
+        out += policies
+        warnings += [f"{name}: {note}" for note in notes]
+    return out, tuple(warnings)

@@ -106,7 +106,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
     for name in sorted({p.namespace for p in pods} | {"default"}):
         namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
     slices = tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ()))
-    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster), namespaces)
+    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster))
     if cluster is not None and not cluster.enable_private_cluster:
         api_ip = _kubernetes_endpoint(slices, docs.get("Endpoints", ()))
         if api_ip:
@@ -118,8 +118,8 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         pods=tuple(pods),
         services=tuple(k8s_model.service(d, i) for i, d in enumerate(docs.get("Service", ()))),
         endpoint_slices=slices,
-        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate([*docs.get("NetworkPolicy", ()),
-                                                                                      *extra_policies])),
+        network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
+        engine_policies=tuple(extra_policies),
         ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
@@ -173,6 +173,7 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
     vnets = tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ()))
     prefixes = {s.id.lower(): s.address_prefixes[0] for v in vnets for s in v.subnets if s.address_prefixes}
     controllers = arm_alb.traffic_controllers(arm_docs, prefixes)
+    policies = {str(d.get("id", "")).lower(): d for d in arm_docs.get(arm_firewall.KIND_POLICY, ())}
     return Twin(
         subscription_id=subscription_id,
         vnets=vnets,
@@ -188,7 +189,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
             arm.private_dns_zone(d, records.get(str(d.get("id", "")).lower()),
                                  tuple(links.get(str(d.get("id", "")).lower(), ())))
             for d in arm_docs.get(arm.KIND_PRIVATE_DNS_ZONE, ())),
-        firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses)
+        firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses, policies,
+                                                    arm_docs.get(arm_firewall.KIND_POLICY_GROUP, ()))
                         for d in arm_docs.get(arm_firewall.KIND_FIREWALL, ())),
         traffic_controllers=controllers,
         clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
@@ -198,7 +200,7 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
               arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
               arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL,
-              *arm_alb.KINDS)
+              arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP, *arm_alb.KINDS)
 
 
 def load_twin(tx: Transaction) -> Twin:

@@ -101,6 +101,7 @@ class PublicIPAddress:
     fqdn: str | None = None
     sku: str = "Standard"
     tags: Mapping[str, str] = field(default_factory=dict)
+    location: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Azure Firewall (``Microsoft.Network/azureFirewalls``) as the engines see it: IP configurations and the
-classic rule collections (NAT, network, application), parsed from ARM JSON in ``aksnet.io.arm_model``.
+rule collections (NAT, network, application) — classic ones or those of its Firewall Policy's rule collection
+groups — parsed from ARM JSON in ``aksnet.io.arm_firewall``.
 
 Plain frozen data: no evaluation here (that is ``aksnet.engine.firewall``).
 """
@@ -57,6 +58,8 @@ class NetworkRuleCollection:
     priority: int
     action: str  # Allow | Deny
     rules: tuple[NetworkRule, ...] = ()
+    group: str | None = None  # the Firewall Policy rule collection group holding it (None: a classic collection)
+    group_order: tuple[int, int] = (0, 0)  # (0 parent policy | 1 own policy, the group's priority)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,8 @@ class ApplicationRuleCollection:
     priority: int
     action: str  # Allow | Deny
     rules: tuple[ApplicationRule, ...] = ()
+    group: str | None = None
+    group_order: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,8 @@ class NatRuleCollection:
     priority: int
     action: str  # Dnat | Snat
     rules: tuple[NatRule, ...] = ()
+    group: str | None = None
+    group_order: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,8 @@ class AzureFirewall:
     application_rule_collections: tuple[ApplicationRuleCollection, ...] = ()
     nat_rule_collections: tuple[NatRuleCollection, ...] = ()
     private_ranges: tuple[str, ...] = ()  # SNAT exemption ("IANAPrivateRanges" expands to the defaults)
+    policy: str | None = None  # the Firewall Policy's name when the rules come from one
+    location: str = ""
 
     @property
     def private_ip(self) -> str | None:

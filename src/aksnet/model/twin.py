@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aksnet.model import azure, firewall, k8s
+from aksnet.model import azure, engine_policy, firewall, k8s
 from aksnet.model.alb import TrafficController
 from aksnet.model.gateway import GatewayWorld
 
@@ -39,6 +39,9 @@ class ClusterState:
     ignored_policies: tuple[str, ...] = ()
     # Objects of the source directory that could not be read, in kubectl apply's words (the rest is analysed).
     problems: tuple[str, ...] = ()
+    # Calico's and Cilium's own policies (and AdminNetworkPolicies on Calico), evaluated by the engine that
+    # enforces them (aksnet.engine.netpol.engine_rules) together with the NetworkPolicies.
+    engine_policies: tuple[engine_policy.EnginePolicy, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The workspace's topology as Graphviz DOT, for ``aksnet ui``: the internet, VNets with their subnets (each with
 its NSG and route table), peerings, VMs, load balancers with their frontends, and each AKS cluster with its
-nodes grouped by pool, pods grouped by namespace and workload, Services and ingress controllers.
+nodes grouped by pool, pods grouped by namespace and workload, Services, ingress controllers, Gateway API Gateways
+and the routes attached to them.
 
 Every node's DOT name is its readable name (Graphviz writes it as the SVG ``<title>``) and every edge has a
 text label, so a screen reader and a test find each element by name. Names come from manifests: all go
@@ -13,8 +14,10 @@ from collections.abc import Mapping
 
 from aksnet.engine.ingress.view import controller_of_pod
 from aksnet.model import azure, k8s
+from aksnet.model.gateway import Gateway
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render.dot_escape import label_lines, quote
+from aksnet.rules.gateway_api import GATEWAY_NAME_LABEL
 
 INTERNET = "Internet"
 
@@ -165,7 +168,42 @@ def _kube(cs: ClusterState, subnets: Mapping[str, str], frontends: Mapping[str, 
         for p in cs.pods:  # the controller's own pods (ingress-nginx's chart labels, the add-on's pods)
             if controller_of_pod(p) == ic.controller:
                 edges.append(_edge(ctrl, f"pod {p.key}", "runs as"))
+    _gateways(cs, lines, edges)
     lines.append("\t}")
+
+
+def gateway_name(g: Gateway) -> str:
+    return f"Gateway {g.namespace}/{g.name}"
+
+
+def _gateways(cs: ClusterState, lines: list[str], edges: list[str]) -> None:
+    """Gateway API Gateways (their class and listeners) with the Service and pods that implement them (labelled
+    ``gateway.networking.k8s.io/gateway-name``, https://gateway-api.sigs.k8s.io/geps/gep-1762/), and the
+    HTTPRoutes/GRPCRoutes attached to them with the Services they route to."""
+    gw = cs.gateway
+    names = {(g.namespace, g.name): gateway_name(g) for g in gw.gateways}
+    for g in sorted(gw.gateways, key=lambda x: (x.namespace, x.name)):
+        node = gateway_name(g)
+        listeners = ", ".join(f"{li.name} {li.protocol}/{li.port}" for li in g.listeners)
+        lines.append(_node(node, (node, f"class {g.class_name}", listeners), "doubleoctagon", "#7f6000", "\t\t"))
+        for s in cs.services:
+            if s.namespace == g.namespace and s.labels.get(GATEWAY_NAME_LABEL) == g.name:
+                edges.append(_edge(node, f"Service {s.namespace}/{s.name}", "implemented by"))
+        for p in cs.pods:
+            if p.namespace == g.namespace and p.labels.get(GATEWAY_NAME_LABEL) == g.name:
+                edges.append(_edge(node, f"pod {p.key}", "runs as"))
+    services = {(s.namespace, s.name) for s in cs.services}
+    for r in sorted(gw.routes, key=lambda x: (x.namespace, x.name)):
+        node = f"{r.kind} {r.namespace}/{r.name}"
+        lines.append(_node(node, (node, *r.hostnames[:3]), "note", "#7f6000", "\t\t"))
+        for ref in r.parent_refs:
+            parent = names.get((ref.namespace or r.namespace, ref.name))
+            if ref.kind == "Gateway" and parent is not None:
+                edges.append(_edge(parent, node, "routes by"))
+        backends = {(b.ref.namespace or r.namespace, b.ref.name) for rule in r.rules for b in rule.backends
+                    if b.ref.kind == "Service"}
+        for ns, name in sorted(backends & services):
+            edges.append(_edge(node, f"Service {ns}/{name}", "routes to"))
 
 
 def render(twin: Twin) -> str:

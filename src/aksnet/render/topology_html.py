@@ -21,6 +21,8 @@ def resource_names(twin: Twin) -> list[tuple[str, str]]:
         out += [("node", n.name) for n in cs.nodes] + [("pod", p.key) for p in cs.pods]
         out += [("Service", f"{s.namespace}/{s.name}") for s in cs.services]
         out += [("ingress controller", ic.name) for ic in cs.ingress_classes]
+        out += [("Gateway", f"{g.namespace}/{g.name}") for g in cs.gateway.gateways]
+        out += [(r.kind, f"{r.namespace}/{r.name}") for r in cs.gateway.routes]
     return out
 
 

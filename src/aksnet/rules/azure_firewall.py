@@ -31,6 +31,16 @@ NETWORK_RULE_PROTOCOLS = ("Any", "ICMP", "TCP", "UDP")
 NAT_RULE_PROTOCOLS = ("TCP", "UDP")
 RULE_ACTIONS = ("Allow", "Deny")
 NAT_ACTIONS = ("Dnat", "Snat")
+# Firewall Policy: its SKU tier (default Standard), the rule types of a filter collection and the actions of
+# filter and NAT collections. https://learn.microsoft.com/azure/firewall/policy-rule-sets;
+# azure-cli-extensions src/azure-firewall/azext_firewall/_params.py (--rule-type, --action, --ip-protocols)
+POLICY_SKU_TIERS = ("Basic", "Standard", "Premium")
+DEFAULT_POLICY_TIER = "Standard"
+POLICY_RULE_TYPES = ("ApplicationRule", "NetworkRule", "NatRule")
+POLICY_FILTER_ACTIONS = ("Allow", "Deny")
+POLICY_NAT_ACTIONS = ("DNAT", "SNAT")
+POLICY_IP_PROTOCOLS = ("TCP", "UDP", "Any", "ICMP")
+POLICY_APPLICATION_PROTOCOLS = ("Http", "Https")
 # Collection priority: 100 (highest) … 65000. https://learn.microsoft.com/azure/firewall/rule-processing
 COLLECTION_PRIORITY_RANGE = (100, 65000)
 

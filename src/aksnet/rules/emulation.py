@@ -33,4 +33,9 @@ NAMED_INTERNET_HOSTS = {
     "acs-mirror.azureedge.net": "203.0.113.26",
     "packages.aks.azure.com": "203.0.113.27",
     "ghcr.io": "203.0.113.30",
+    "pkg-containers.githubusercontent.com": "203.0.113.31",
+    "docker.io": "203.0.113.32",
+    "registry-1.docker.io": "203.0.113.33",
+    "production.cloudflare.docker.com": "203.0.113.34",
+    "ntp.ubuntu.com": "203.0.113.40",
 }

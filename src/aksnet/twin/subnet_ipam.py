@@ -75,6 +75,31 @@ def allocate(tx: Transaction, subnet_id: str, prefix: str, owner: str, count: in
     return out
 
 
+def allocate_blocks(tx: Transaction, subnet_id: str, prefix: str, owner: str, blocks: int, size: int = 16) -> list[str]:
+    """Take ``blocks`` aligned blocks of ``size`` addresses (a /28 for 16), lowest first, each wholly free and
+    outside Azure's reserved addresses, for ``owner`` (raises ``SubnetIsFull``): AKS's static block allocation
+    of pod IPs [learn.microsoft.com/azure/aks/configure-azure-cni-static-block-allocation]."""
+    alloc = allocations(tx, subnet_id)
+    net = parse_ipv4_network(prefix, strict=False)
+    out: list[str] = []
+    taken = 0
+    if blocks > 0 and net.num_addresses >= size:
+        for block in net.subnets(new_prefix=32 - (size - 1).bit_length()):
+            ips = [str(a) for a in block]
+            if any(ip in alloc or is_reserved(prefix, ip) for ip in ips):
+                continue
+            out += ips
+            taken += 1
+            if taken == blocks:
+                break
+    if taken < blocks:
+        raise subnet_is_full(subnet_id.rsplit("/", 1)[-1], prefix, blocks * size)
+    for s in out:
+        alloc[s] = owner
+    _save(tx, subnet_id, alloc)
+    return out
+
+
 def allocate_static(tx: Transaction, subnet_id: str, prefix: str, owner: str, ip: str) -> str:
     """Take exactly ``ip`` for ``owner``; Azure's errors when it is outside, reserved or taken."""
     net = parse_ipv4_network(prefix, strict=False)

@@ -22,7 +22,12 @@ from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.store import default_home
 from aksnet.store.private import loose_mode, write_private_text
-from aksnet.twin.aks.validation_cli import NETWORK_DATAPLANES, NETWORK_PLUGIN_MODES, NETWORK_PLUGINS
+from aksnet.twin.aks.validation_cli import (
+    NETWORK_DATAPLANES,
+    NETWORK_PLUGIN_MODES,
+    NETWORK_PLUGINS,
+    POD_IP_ALLOCATION_MODES,
+)
 
 _MOD = "aksnet.cli.az.cmd_aks#{}"
 
@@ -64,7 +69,8 @@ def _ssh_key(ssh_key_value: str | None, generate_ssh_keys: bool, no_ssh_key: boo
 
 
 def aks_create(resource_group_name: str, name: str, location: str | None = None, vnet_subnet_id: str | None = None,
-               pod_subnet_id: str | None = None, pod_cidr: str | None = None, service_cidr: str | None = None,
+               pod_subnet_id: str | None = None, pod_ip_allocation_mode: str | None = None,
+               pod_cidr: str | None = None, service_cidr: str | None = None,
                dns_service_ip: str | None = None, docker_bridge_address: str | None = None,
                node_count: int | None = None, max_pods: int | None = None, nodepool_name: str | None = None,
                network_plugin: str | None = None, network_plugin_mode: str | None = None,
@@ -98,7 +104,8 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                          "--revision can only be used together with --enable-azure-service-mesh.")
     req = ClusterRequest(
         resource_group=resource_group_name, name=name, location=location, vnet_subnet_id=vnet_subnet_id,
-        pod_subnet_id=pod_subnet_id, pod_cidr=pod_cidr, service_cidr=service_cidr, dns_service_ip=dns_service_ip,
+        pod_subnet_id=pod_subnet_id, pod_ip_allocation_mode=pod_ip_allocation_mode, pod_cidr=pod_cidr,
+        service_cidr=service_cidr, dns_service_ip=dns_service_ip,
         docker_bridge_address=docker_bridge_address, node_count=node_count, max_pods=max_pods,
         nodepool_name=nodepool_name, network_plugin=network_plugin, network_plugin_mode=network_plugin_mode,
         network_policy=network_policy, network_dataplane=network_dataplane, outbound_type=outbound_type,
@@ -177,14 +184,17 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                nat_gateway_managed_outbound_ip_count: int | None = None, outbound_type: str | None = None,
                network_policy: str | None = None, tags: list[str] | None = None, yes: bool = False,
                no_wait: bool = False, disable_public_fqdn: bool = False, enable_public_fqdn: bool = False,
-               enable_gateway_api: bool = False, disable_gateway_api: bool = False) -> Any:
+               enable_gateway_api: bool = False, disable_gateway_api: bool = False,
+               network_plugin: str | None = None, network_plugin_mode: str | None = None,
+               pod_cidr: str | None = None) -> Any:
     """Update a managed Kubernetes cluster.
 
     Outbound: --load-balancer-managed-outbound-ip-count or --load-balancer-outbound-ips (loadBalancer),
     --nat-gateway-managed-outbound-ip-count (managedNATGateway), --outbound-type to migrate: managed VNet
     loadBalancer <-> managedNATGateway; BYO subnet loadBalancer <-> userAssignedNATGateway <-> userDefinedRouting.
     The egress IP changes with the outbound type. --enable-gateway-api installs the managed Gateway API CRDs
-    (standard channel).
+    (standard channel). --network-plugin-mode overlay migrates a kubenet (with --network-plugin azure) or Azure
+    CNI (with --pod-cidr) cluster to Azure CNI Overlay: nodes are re-imaged and pods get overlay IPs (one way).
     """
     from aksnet.twin.aks.update import update_cluster
 
@@ -201,7 +211,8 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                              nat_gateway_managed_outbound_ip_count=nat_gateway_managed_outbound_ip_count,
                              outbound_type=outbound_type, network_policy=network_policy, tags=parse_tags(tags),
                              public_fqdn=True if enable_public_fqdn else (False if disable_public_fqdn else None),
-                             gateway_api=gateway_api)
+                             gateway_api=gateway_api, network_plugin=network_plugin,
+                             network_plugin_mode=network_plugin_mode, pod_cidr=pod_cidr)
     return None if no_wait else _view(doc)
 
 
@@ -283,7 +294,8 @@ def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str
                  max_pods: int | None = None, vnet_subnet_id: str | None = None, pod_subnet_id: str | None = None,
                  mode: str = "User", node_vm_size: str | None = None, max_surge: str | None = None,
                  enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
-                 labels: list[str] | None = None, node_taints: str | None = None, no_wait: bool = False) -> Any:
+                 labels: list[str] | None = None, node_taints: str | None = None, no_wait: bool = False,
+                 pod_ip_allocation_mode: str | None = None) -> Any:
     """Add a node pool to the managed Kubernetes cluster."""
     from aksnet.twin.aks import nodepool
 
@@ -292,7 +304,8 @@ def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str
                                 max_pods=max_pods, vnet_subnet_id=vnet_subnet_id, pod_subnet_id=pod_subnet_id,
                                 mode=mode, vm_size=node_vm_size, max_surge=max_surge,
                                 enable_cluster_autoscaler=enable_cluster_autoscaler, min_count=min_count,
-                                max_count=max_count, node_labels=parse_tags(labels), node_taints=node_taints)
+                                max_count=max_count, node_labels=parse_tags(labels), node_taints=node_taints,
+                                pod_ip_allocation_mode=pod_ip_allocation_mode)
     return None if no_wait else out
 
 
@@ -456,6 +469,9 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("vnet_subnet_id", help="Resource ID of an existing subnet for the nodes (default: a managed VNet "
                                           "aks-vnet-<digits> 10.224.0.0/12).")
         c.argument("pod_subnet_id", help="Resource ID of a subnet for pod IPs (Azure CNI, dynamic allocation).")
+        c.argument("pod_ip_allocation_mode", **enum_arg(POD_IP_ALLOCATION_MODES),
+                   help="With --pod-subnet-id: DynamicIndividual (batches of 16 IPs) or StaticBlock (each node "
+                        "holds ceil(maxPods/16) /28 blocks).")
         c.argument("pod_cidr", help="CIDR for pod IPs with kubenet or overlay (default 10.244.0.0/16).")
         c.argument("service_cidr", help="CIDR for service cluster IPs (default 10.0.0.0/16).")
         c.argument("dns_service_ip", help="The kube-dns service IP, inside --service-cidr (default 10.0.0.10).")

@@ -28,6 +28,7 @@ from aksnet.rules.azure_firewall import (
 )
 from aksnet.twin import network as net
 from aksnet.twin.network import firewall as fwnet
+from aksnet.twin.network.firewall_policy import policy_id
 
 _MOD = "aksnet.cli.az.cmd_network_firewall#{}"
 
@@ -36,13 +37,15 @@ def fw_create(resource_group_name: str, name: str, location: str | None = None, 
               tier: str = DEFAULT_SKU_TIER, threat_intel_mode: str = DEFAULT_THREAT_INTEL_MODE,
               enable_dns_proxy: str | None = None, private_ranges: list[str] | None = None,
               tags: list[str] | None = None, zones: list[str] | None = None, vnet_name: str | None = None,
-              conf_name: str | None = None, public_ip: str | None = None) -> Any:
+              conf_name: str | None = None, public_ip: str | None = None, firewall_policy: str | None = None) -> Any:
     """Create an Azure Firewall."""
     with command_transaction() as tx:
         dns_proxy = parse_flag(enable_dns_proxy, "--enable-dns-proxy")
+        policy = resolve_id(firewall_policy, resource_group_name, policy_id) if firewall_policy else None
         doc = fwnet.create_firewall(tx, resource_group_name, name, location=location, sku=sku, tier=tier,
                                     threat_intel_mode=threat_intel_mode, dns_proxy=dns_proxy,
-                                    private_ranges=private_ranges, tags=parse_tags(tags), zones=zones)
+                                    private_ranges=private_ranges, tags=parse_tags(tags), zones=zones,
+                                    policy=policy)
         if vnet_name or public_ip:
             if not (vnet_name and public_ip and conf_name):
                 raise AzCliError("RequiredArgumentMissingError",
@@ -112,15 +115,17 @@ def network_rule_create(resource_group_name: str, firewall_name: str, collection
     return _rule("network", resource_group_name, firewall_name, collection_name, rule, priority, action)
 
 
-def _app_protocols(values: list[str]) -> list[dict[str, Any]]:
-    """``--protocols Http=80 Https=443`` (a missing port takes the protocol's default)."""
+def app_protocols(values: list[str], *allowed: str) -> list[dict[str, Any]]:
+    """``--protocols Http=80 Https=443`` (a missing port takes the protocol's default; ``allowed``: the protocols
+    the command takes, all of Http, Https, Mssql when empty)."""
+    kinds = allowed or tuple(APPLICATION_PROTOCOL_PORTS)
     out = []
     for v in values:
         kind, _, port = v.partition("=")
-        canon = next((p for p in APPLICATION_PROTOCOL_PORTS if p.lower() == kind.strip().lower()), None)
+        canon = next((p for p in kinds if p.lower() == kind.strip().lower()), None)
         if canon is None or (port and not port.strip().isdigit()):
             raise AzCliError("InvalidArgumentValueError", f"usage error: --protocols: '{v}' is not PROTOCOL=PORT "
-                             f"with PROTOCOL one of {', '.join(APPLICATION_PROTOCOL_PORTS)}", 2)
+                             f"with PROTOCOL one of {', '.join(kinds)}", 2)
         out.append({"protocolType": canon, "port": int(port) if port else APPLICATION_PROTOCOL_PORTS[canon]})
     return out
 
@@ -134,7 +139,7 @@ def application_rule_create(resource_group_name: str, firewall_name: str, collec
     if bool(target_fqdns) == bool(fqdn_tags):
         raise AzCliError("MutuallyExclusiveArgumentError",
                          "usage error: specify either --target-fqdns or --fqdn-tags, not both", 2)
-    rule: dict[str, Any] = {"name": name, "description": description, "protocols": _app_protocols(protocols),
+    rule: dict[str, Any] = {"name": name, "description": description, "protocols": app_protocols(protocols),
                             "sourceAddresses": source_addresses or [], "targetFqdns": target_fqdns or [],
                             "fqdnTags": fqdn_tags or [], "sourceIpGroups": []}
     return _rule("application", resource_group_name, firewall_name, collection_name, rule, priority, action)
@@ -192,6 +197,8 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("vnet_name", options_list=["--vnet-name"],
                    help="The virtual network (VNet) name. It should contain one subnet called \"AzureFirewallSubnet\".")
         c.argument("conf_name", options_list=["--conf-name"], help="Name of the IP configuration.")
+        c.argument("firewall_policy", options_list=["--firewall-policy", "--policy"],
+                   help="Name or ID of the firewallPolicy associated with this azure firewall.")
         c.argument("public_ip", options_list=["--public-ip"], help="Name or ID of the public IP to use.")
         c.argument("public_ip_address", options_list=["--public-ip-address"],
                    help="Name or ID of the existing public IP address to associate with the configuration.")

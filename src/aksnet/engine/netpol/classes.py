@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 
 from aksnet.engine.netpol.caveats import engine_caveats
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
-from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, port_conns
+from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, engine_blocks, port_conns
 from aksnet.engine.netpol.peers import Endpoint, namespace_labels
 from aksnet.engine.netpol.profiles import EngineProfile, get_profile
 from aksnet.engine.netpol.selectors import LabelIndex, bits_of, indices_of
+from aksnet.model.calico_selector import CalicoSelector
+from aksnet.model.engine_policy import EnginePolicy
 from aksnet.model.k8s import IPBlock, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
 from aksnet.model.twin import ClusterState
 
@@ -165,12 +167,25 @@ def _refine(regions: list[tuple[int, ConnSet]], bits: int, c: ConnSet) -> list[t
     return out
 
 
+def _engine_pols(cluster: ClusterState, profile: EngineProfile) -> list[EnginePolicy]:
+    return [p for p in cluster.engine_policies if p.engine == profile.name]
+
+
+def _selector_keys(sel: LabelSelector | CalicoSelector) -> set[str]:
+    if isinstance(sel, CalicoSelector):
+        return set(sel.keys)
+    return set(sel.match_labels) | {r.key for r in sel.match_expressions}
+
+
 class _Builder:
     def __init__(self, cluster: ClusterState, profile: EngineProfile) -> None:
         self.cluster = cluster
         self.profile = profile
         self.warnings: list[str] = []
         self.ns_labels = namespace_labels(cluster)
+        # Cilium's host/remote-node entities tell a pod's own node from the others: classes are per node then
+        self.by_node = any(e in ("host", "remote-node") for pol in _engine_pols(cluster, profile)
+                           for r in (*pol.ingress, *pol.egress) for peer in r.peers for e in peer.entities)
         self.blocks: list[IPBlock] = []
         self.block_ranges: list[list[tuple[int, int]]] = []
         self._collect_blocks()
@@ -207,6 +222,12 @@ class _Builder:
                     seen[key] = len(self.blocks)
                     self.blocks.append(b)
                     self.block_ranges.append(ranges)
+        for b in engine_blocks(self.cluster, self.profile):
+            key = (b.cidr, b.except_)
+            if key not in seen:
+                seen[key] = len(self.blocks)
+                self.blocks.append(b)
+                self.block_ranges.append(_block_ranges(b) or [])
 
     def _block_sig(self, ip: str | None, allowed: bool) -> tuple[int, ...]:
         if not allowed:
@@ -231,6 +252,13 @@ class _Builder:
                 for peer in rule.peers:
                     add(peer.pod_selector)
                 names.update(p.port for p in rule.ports if isinstance(p.port, str))
+        for epol in _engine_pols(self.cluster, self.profile):
+            keys.update(_selector_keys(epol.selector))
+            for erule in (*epol.ingress, *epol.egress):
+                for epeer in (*erule.peers, *erule.not_peers, *((erule.subject,) if erule.subject else ())):
+                    if epeer.selector is not None:
+                        keys.update(_selector_keys(epeer.selector))
+                names.update(p.port for p in (*erule.ports, *erule.not_ports) if isinstance(p.port, str))
         return keys, names
 
     def _build_classes(self) -> None:
@@ -254,7 +282,8 @@ class _Builder:
                 named = frozenset((cp.name, cp.protocol.upper(), cp.container_port) for cp in p.ports
                                   if cp.name in ref_names)
                 labels = {k: v for k, v in p.labels.items() if k in ref_keys}
-                key = label_key = ("pod", p.namespace, frozenset(labels.items()), named, sig)
+                key = label_key = ("pod", p.namespace, frozenset(labels.items()), named, sig,
+                                   p.node_name if self.by_node else None)
                 kind = "pod"
             cls = keyed.get(key)
             if cls is None:
@@ -397,6 +426,8 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
         return ClassMatrix(profile, b.classes, [row for _ in range(n)], b.warnings)
     kept = b.all_bits if keep is None else bits_of(c.index for c in b.classes if keep(c))
     kept_idx = indices_of(kept)
+    if _engine_pols(cluster, profile):
+        return ClassMatrix(profile, b.classes, _pairwise(b, kept, kept_idx), b.warnings)
     ing_rules, eg_rules = b.targets()
     cols: list[list[ConnSet] | None] = [None] * n
     for cls in b.classes:
@@ -424,3 +455,23 @@ def _combine(s: int, eg: list[ConnSet] | None, cols: list[list[ConnSet] | None],
     if eg is None:
         return [ALL if col is None else col[s] for col in cols]
     return [e if col is None else e & col[s] for e, col in zip(eg, cols)]
+
+
+def _pairwise(b: _Builder, kept: int, kept_idx: list[int]) -> list[Row]:
+    """Every class pair evaluated on representatives, as ``evaluate.pair_conns`` does (the engines' own
+    policies order and deny, which the region refinement above cannot express); the own-node rules stay with
+    :meth:`ClassMatrix.pod_conn`."""
+    from dataclasses import replace
+
+    from aksnet.engine.netpol.evaluate import egress_side, ingress_side
+
+    profile = replace(b.profile, egress_to_local_node_allowed=False, ingress_from_local_node_allowed=False)
+    eps = [c.endpoint() for c in b.classes]
+    rows: list[Row] = []
+    for s_cls in b.classes:
+        src = eps[s_cls.index]
+        targets = range(b.n) if kept >> s_cls.index & 1 else kept_idx
+        cells = {d: egress_side(b.cluster, src, eps[d], profile, b.ns_labels).allowed &
+                 ingress_side(b.cluster, eps[d], src, profile, b.ns_labels).allowed for d in targets}
+        rows.append([cells[d] for d in range(b.n)] if kept >> s_cls.index & 1 else cells)
+    return rows

@@ -26,7 +26,7 @@ from typing import Any
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.engine.netpol.peers import Endpoint, PolicyPeer, cluster_index, ip_in_block, namespace_labels, resolve
 from aksnet.engine.netpol.profiles import EngineProfile, get_profile
-from aksnet.model.k8s import NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
+from aksnet.model.k8s import IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
 from aksnet.model.twin import ClusterState
 
 INGRESS = "Ingress"
@@ -42,6 +42,8 @@ class RuleRef:
     index: int
 
     def __str__(self) -> str:
+        if self.index < 0:  # not a rule: what an engine does with what its policies leave undecided
+            return self.policy
         return f"{self.policy} {self.direction} rule #{self.index}"
 
 
@@ -201,20 +203,33 @@ class SideConns:
     selecting: tuple[str, ...]
     rules: tuple[tuple[RuleRef, ConnSet], ...]
     local_node: bool = False
+    # the engine's own rules that deny (or pass on) some connections, in the order they decided
+    denied: tuple[tuple[RuleRef, ConnSet], ...] = ()
 
 
 def ingress_side(cluster: ClusterState, dst: Endpoint, src: Endpoint, profile: EngineProfile,
                  ns_labels: dict[str, Any] | None = None) -> SideConns:
-    """What the destination's ingress policies allow from ``src`` (a non-pod destination: everything)."""
+    """What the destination's ingress policies allow from ``src`` (a non-pod destination: everything), the
+    engine's own policies included (:mod:`aksnet.engine.netpol.engine_rules`)."""
     if dst.kind != "pod" or dst.pod is None:
         return SideConns(False, ALL, (), ())
     labels = ns_labels if ns_labels is not None else namespace_labels(cluster)
+    side = _ingress_k8s(cluster, dst, src, profile, labels)
+    if cluster.engine_policies and not side.local_node:
+        return _with_engine(cluster, INGRESS, dst, src, profile, labels, side)
+    return side
+
+
+def _ingress_k8s(cluster: ClusterState, dst: Endpoint, src: Endpoint, profile: EngineProfile,
+                 labels: dict[str, Any]) -> SideConns:
+    assert dst.pod is not None
     pod = dst.pod
     pols = [p for p in cluster.network_policies if selects(p, pod, INGRESS)]
-    if not pols:
+    local = src.kind == "node" and src.node is not None and src.node == pod.node_name and \
+        profile.ingress_from_local_node_allowed
+    if not pols and not (local and _engine_selects(cluster, pod, INGRESS, profile, labels)):
         return SideConns(False, ALL, (), ())
-    if src.kind == "node" and src.node is not None and src.node == pod.node_name and \
-            profile.ingress_from_local_node_allowed:
+    if local:
         return SideConns(True, ALL, tuple(p.key for p in pols), (), local_node=True)
     rules: list[tuple[RuleRef, ConnSet]] = []
     for p in pols:
@@ -228,16 +243,27 @@ def ingress_side(cluster: ClusterState, dst: Endpoint, src: Endpoint, profile: E
 
 def egress_side(cluster: ClusterState, src: Endpoint, dst: Endpoint, profile: EngineProfile,
                 ns_labels: dict[str, Any] | None = None) -> SideConns:
-    """What the source's egress policies allow towards ``dst`` (a non-pod source: everything)."""
+    """What the source's egress policies allow towards ``dst`` (a non-pod source: everything), the engine's own
+    policies included (:mod:`aksnet.engine.netpol.engine_rules`)."""
     if src.kind != "pod" or src.pod is None:
         return SideConns(False, ALL, (), ())
     labels = ns_labels if ns_labels is not None else namespace_labels(cluster)
+    side = _egress_k8s(cluster, src, dst, profile, labels)
+    if cluster.engine_policies and not side.local_node:
+        return _with_engine(cluster, EGRESS, src, dst, profile, labels, side)
+    return side
+
+
+def _egress_k8s(cluster: ClusterState, src: Endpoint, dst: Endpoint, profile: EngineProfile,
+                labels: dict[str, Any]) -> SideConns:
+    assert src.pod is not None
     pod = src.pod
     pols = [p for p in cluster.network_policies if selects(p, pod, EGRESS)]
-    if not pols:
+    local = dst.kind == "node" and dst.node is not None and dst.node == pod.node_name and \
+        profile.egress_to_local_node_allowed
+    if not pols and not (local and _engine_selects(cluster, pod, EGRESS, profile, labels)):
         return SideConns(False, ALL, (), ())
-    if dst.kind == "node" and dst.node is not None and dst.node == pod.node_name and \
-            profile.egress_to_local_node_allowed:
+    if local:
         return SideConns(True, ALL, tuple(p.key for p in pols), (), local_node=True)
     target = _dst_pod(dst)
     rules: list[tuple[RuleRef, ConnSet]] = []
@@ -248,6 +274,58 @@ def egress_side(cluster: ClusterState, src: Endpoint, dst: Endpoint, profile: En
                 if not c.is_empty:
                     rules.append((RuleRef(p.key, "egress", i), c))
     return SideConns(True, union_all(c for _, c in rules), tuple(p.key for p in pols), tuple(rules))
+
+
+def _engine_pols(cluster: ClusterState, pod: Pod, direction: str, profile: EngineProfile,
+                 labels: dict[str, Any]) -> list[Any]:
+    from aksnet.engine.netpol import engine_rules
+
+    return [p for p in cluster.engine_policies
+            if p.engine == profile.name and engine_rules.selects(p, pod, direction, labels)]
+
+
+def _engine_selects(cluster: ClusterState, pod: Pod, direction: str, profile: EngineProfile,
+                    labels: dict[str, Any]) -> bool:
+    return bool(cluster.engine_policies) and bool(_engine_pols(cluster, pod, direction, profile, labels))
+
+
+def policed(cluster: ClusterState, pod: Pod, direction: str, profile: EngineProfile, labels: dict[str, Any]) -> bool:
+    """Some policy (a NetworkPolicy or one of the engine's own) applies to ``pod`` for ``direction``: only then
+    can its side deny anything (the data plane builds a chain for it)."""
+    return any(selects(p, pod, direction) for p in cluster.network_policies) or \
+        _engine_selects(cluster, pod, direction, profile, labels)
+
+
+def engine_blocks(cluster: ClusterState, profile: EngineProfile) -> list[IPBlock]:
+    """The address blocks the engine's own policies test (they split the outside addresses into ranges)."""
+    return [b for pol in cluster.engine_policies if pol.engine == profile.name for r in (*pol.ingress, *pol.egress)
+            for peer in (*r.peers, *r.not_peers, *((r.subject,) if r.subject else ())) for b in peer.nets]
+
+
+def _with_engine(cluster: ClusterState, direction: str, subject: Endpoint, peer: Endpoint, profile: EngineProfile,
+                 labels: dict[str, Any], side: SideConns) -> SideConns:
+    """The NetworkPolicy side combined with the engine's own policies that select the subject."""
+    from aksnet.engine.netpol import engine_rules
+
+    assert subject.pod is not None
+    pols = _engine_pols(cluster, subject.pod, direction, profile, labels)
+    if not pols:
+        return side
+    if profile.name == "calico":
+        by_policy: dict[str, list[engine_rules.Decision]] = {k: [] for k in side.selecting}
+        for ref, c in side.rules:
+            by_policy.setdefault(ref.policy, []).append(engine_rules.Decision(ref, "Allow", c))
+        res = engine_rules.calico_side(pols, list(by_policy.items()), direction, subject, peer, cluster, labels,
+                                       profile)
+    else:
+        res = engine_rules.cilium_side(pols, side.isolated, side.allowed,
+                                       [engine_rules.Decision(r, "Allow", c) for r, c in side.rules],
+                                       direction, subject, peer, cluster, labels, profile)
+    allow = tuple((d.ref, d.conns & res.allowed) for d in res.decisions
+                  if d.action == "Allow" and not (d.conns & res.allowed).is_empty)
+    deny = tuple((d.ref, d.conns) for d in res.decisions if d.action in ("Deny", "Pass"))
+    return SideConns(res.isolated, res.allowed, tuple(dict.fromkeys((*side.selecting, *res.applied))), allow,
+                     denied=deny)
 
 
 # -- the public verdict -----------------------------------------------------------------------------
@@ -276,6 +354,15 @@ def _side_verdict(direction: str, subject: Endpoint, other: Endpoint, side: Side
         return DirectionVerdict(word, True, subj, True, side.selecting, hits,
                                 "allowed by " + ", ".join(str(h) for h in hits))
     peer = other.label
+    if side.allowed.allows(protocol, port):  # the engine's policies apply but leave the default (allow) alone
+        return DirectionVerdict(word, True, subj, True, side.selecting, (),
+                                f"selected by {sel}; no rule denies {protocol} {port} and none puts {word} in "
+                                "default-deny")
+    deniers = [ref for ref, c in side.denied if c.allows(protocol, port)]
+    if deniers:  # the last one decided (a Pass hands the flow on to the next tier)
+        return DirectionVerdict(word, False, subj, True, side.selecting, (),
+                                f"selected by {sel}; denied by {deniers[-1]}" +
+                                ("" if len(deniers) == 1 else f" (after {', '.join(map(str, deniers[:-1]))})"))
     if side.rules:
         why = (f"selected by {sel}; {word} rules match {peer} but allow only {side.allowed}, "
                f"not {protocol} {port}")

@@ -208,7 +208,8 @@ def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effect
 def pool_profile(name: str, count: int, max_pods: int, vm_size: str, subnet_id: str, pod_subnet_id: str | None,
                  version: str, mode: str, max_surge: str, min_count: int | None = None,
                  max_count: int | None = None, node_labels: dict[str, str] | None = None,
-                 node_taints: list[str] | None = None) -> dict[str, Any]:
+                 node_taints: list[str] | None = None,
+                 pod_ip_allocation_mode: str | None = None) -> dict[str, Any]:
     """One entry of ``agentPoolProfiles`` as az shows it."""
     return {
         "availabilityZones": None, "count": count, "currentOrchestratorVersion": version,
@@ -218,7 +219,8 @@ def pool_profile(name: str, count: int, max_pods: int, vm_size: str, subnet_id: 
         "nodeImageVersion": "AKSUbuntu-2204gen2containerd-202411.12.0", "nodeLabels": node_labels or None,
         "nodeTaints": node_taints or None,
         "orchestratorVersion": version, "osDiskSizeGb": 128, "osDiskType": "Managed", "osSku": "Ubuntu",
-        "osType": "Linux", "podSubnetId": pod_subnet_id, "powerState": {"code": "Running"},
+        "osType": "Linux", "podIpAllocationMode": pod_ip_allocation_mode, "podSubnetId": pod_subnet_id,
+        "powerState": {"code": "Running"},
         "provisioningState": "Succeeded", "scaleSetPriority": None, "type": "VirtualMachineScaleSets",
         "upgradeSettings": {"maxSurge": max_surge}, "vmSize": vm_size, "vnetSubnetId": subnet_id,
     }
@@ -246,7 +248,7 @@ def _cluster_doc(req: ClusterRequest, spec: ClusterSpec, cid: str, location: str
     }
     pool = pool_profile(spec.nodepool_name, spec.node_count, spec.max_pods, req.vm_size or DEFAULT_VM_SIZE,
                         vctx.subnet_id, req.pod_subnet_id, version, "System", spec.max_surge, spec.min_count,
-                        spec.max_count)
+                        spec.max_count, pod_ip_allocation_mode=req.pod_ip_allocation_mode)
     ssh = req.ssh_public_key
     return {
         "id": cid, "location": location, "name": req.name, "type": names.TYPE_MANAGED_CLUSTER,

@@ -14,6 +14,7 @@ from aksnet.twin.aks import context, pools, validation_cli
 from aksnet.twin.aks.create import finish, pool_profile
 from aksnet.twin.aks.defaults import DEFAULT_MAX_SURGE, DEFAULT_NODE_COUNT, DEFAULT_VM_SIZE, default_max_pods
 from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
+from aksnet.twin.aks.resolve import check_pod_ip_allocation_mode
 from aksnet.twin.aks.scale import check_capacity, set_pool_count
 from aksnet.twin.arm import Doc, etag
 
@@ -58,7 +59,7 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
              mode: str = "User", vm_size: str | None = None, max_surge: str | None = None,
              enable_cluster_autoscaler: bool = False, min_count: int | None = None,
              max_count: int | None = None, node_labels: dict[str, str] | None = None,
-             node_taints: str | None = None) -> dict[str, Any]:
+             node_taints: str | None = None, pod_ip_allocation_mode: str | None = None) -> dict[str, Any]:
     """``az aks nodepool add``."""
     taints = validation_cli.validate_node_taints(node_taints)
     cluster = context.get_cluster(tx, resource_group, cluster_name)
@@ -83,6 +84,7 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     if fl == "podsubnet" and not pod_subnet_id:
         pod_subnet_id = next((p.get("podSubnetId") for p in profiles if p.get("podSubnetId")), None)
     pool_flavour = "podsubnet" if pod_subnet_id else fl
+    alloc_mode = check_pod_ip_allocation_mode(pod_ip_allocation_mode, pod_subnet_id)
     subnet = vnet_subnet_id or profiles[0]["vnetSubnetId"]
     if fl == "kubenet" and subnet.lower() != str(profiles[0]["vnetSubnetId"]).lower():
         first_vnet = str(profiles[0]["vnetSubnetId"]).lower().rsplit("/subnets/", 1)[0]
@@ -97,7 +99,7 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     pods = max_pods if max_pods is not None else default_max_pods(pool_flavour)
     version = cluster["properties"]["kubernetesVersion"]
     pool = pool_profile(name, 0, pods, vm_size or DEFAULT_VM_SIZE, subnet, pod_subnet_id, version, mode_v, surge,
-                        min_count, max_count, node_labels, taints)
+                        min_count, max_count, node_labels, taints, pod_ip_allocation_mode=alloc_mode)
     context.subnet_context(tx, subnet)
     check_capacity(tx, cluster, pool, count)
     profiles.append(pool)

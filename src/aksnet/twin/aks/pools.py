@@ -17,6 +17,7 @@ from aksnet.twin.aks.defaults import POD_SUBNET_BATCH, flavour
 from aksnet.twin.arm import Doc
 
 Pool = dict[str, Any]
+STATIC_BLOCK = "StaticBlock"  # agentPoolProfile.podIpAllocationMode: the node holds /28 blocks, never grows
 
 
 def cluster_flavour(cluster: Doc) -> str:
@@ -95,8 +96,14 @@ def grow_pool(tx: Transaction, cluster: Doc, pool: Pool, add: int) -> None:
     batches = None
     if pool.get("podSubnetId"):
         psub = network.get_subnet(tx, pool["podSubnetId"])
-        batches = subnet_ipam.allocate_many(tx, psub["id"], network.subnet_ipv4_prefix(psub),
-                                            [(f"{i.id}/podipbatch", POD_SUBNET_BATCH) for i in created])
+        prefix = network.subnet_ipv4_prefix(psub)
+        if pool.get("podIpAllocationMode") == STATIC_BLOCK:
+            blocks = -(-int(pool["maxPods"]) // POD_SUBNET_BATCH)  # ceil(maxPods / 16) /28 blocks per node
+            batches = [subnet_ipam.allocate_blocks(tx, psub["id"], prefix, f"{i.id}/podipbatch", blocks)
+                       for i in created]
+        else:
+            batches = subnet_ipam.allocate_many(tx, psub["id"], prefix,
+                                                [(f"{i.id}/podipbatch", POD_SUBNET_BATCH) for i in created])
     nodes.register_nodes(tx, cluster["id"], instances=created, pool=pool["name"], mode=pool.get("mode", "System"),
                          node_rg=p.node_resource_group, location=p.location, vm_size=pool["vmSize"],
                          max_pods=int(pool["maxPods"]), pod_cidrs=pod_cidrs,

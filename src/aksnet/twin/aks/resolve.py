@@ -50,6 +50,17 @@ def _plugin_and_mode(req: ClusterRequest, plugin: str | None, mode: str | None, 
     return plugin, mode
 
 
+def check_pod_ip_allocation_mode(mode: str | None, pod_subnet_id: str | None) -> str | None:
+    """``--pod-ip-allocation-mode``: az's enum; StaticBlock (and DynamicIndividual) only with a pod subnet
+    [learn.microsoft.com/azure/aks/configure-azure-cni-static-block-allocation, prerequisites]."""
+    value = cli.validate_enum(mode, cli.POD_IP_ALLOCATION_MODES, "--pod-ip-allocation-mode")
+    if value is not None and not pod_subnet_id:
+        raise AzureError("InvalidParameter", cli.MSG_STATIC_BLOCK_NEEDS_POD_SUBNET if value == "StaticBlock" else
+                         f"Pod IP allocation mode {value} requires a pod subnet (--pod-subnet-id).",
+                         "agentPoolProfile.podIPAllocationMode")
+    return value
+
+
 def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None) -> ClusterSpec:
     """Apply az's client-side rules and AKS's defaults; raise AzCliError/AzureError on the first violation."""
     plugin = cli.validate_enum(req.network_plugin, cli.NETWORK_PLUGINS, "--network-plugin")
@@ -60,6 +71,7 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
     outbound = cli.validate_outbound_type(req.outbound_type) or "loadBalancer"
     cli.validate_subnet_id(req.vnet_subnet_id, "--vnet-subnet-id")
     cli.validate_subnet_id(req.pod_subnet_id, "--pod-subnet-id")
+    check_pod_ip_allocation_mode(req.pod_ip_allocation_mode, req.pod_subnet_id)
     cli.validate_cidr_format(req.pod_cidr, "pod_cidr")
     cli.validate_cidr_format(req.service_cidr, "service_cidr")
     cli.validate_dns_ip_format(req.dns_service_ip)

@@ -17,6 +17,7 @@ class ClusterRequest:
     location: str | None = None
     vnet_subnet_id: str | None = None
     pod_subnet_id: str | None = None
+    pod_ip_allocation_mode: str | None = None  # DynamicIndividual | StaticBlock (with a pod subnet)
     pod_cidr: str | None = None
     service_cidr: str | None = None
     dns_service_ip: str | None = None

@@ -11,7 +11,7 @@ from aksnet.errors import AzCliError, AzureError
 from aksnet.rules import gateway_api as gateway_api_rules
 from aksnet.rules.aks import DEFAULT_MAX_PODS
 from aksnet.store import Transaction
-from aksnet.twin.aks import context, outbound, validation_cli, validation_rp
+from aksnet.twin.aks import context, outbound, overlay_upgrade, validation_cli, validation_rp
 from aksnet.twin.aks.create import finish
 from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
 from aksnet.twin.arm import Doc, etag
@@ -21,7 +21,8 @@ from aksnet.twin.arm import Doc, etag
 UPDATE_OPTIONS = ("--load-balancer-managed-outbound-ip-count", "--load-balancer-outbound-ips",
                   "--nat-gateway-managed-outbound-ip-count", "--api-server-authorized-ip-ranges", "--tags",
                   "--outbound-type", "--network-policy", "--disable-public-fqdn", "--enable-public-fqdn",
-                  "--enable-gateway-api", "--disable-gateway-api")
+                  "--enable-gateway-api", "--disable-gateway-api", "--network-plugin", "--network-plugin-mode",
+                  "--pod-cidr")
 MSG_NOTHING = "Please specify one or more of {}.".format(" or ".join(f'"{o}"' for o in UPDATE_OPTIONS))
 
 
@@ -30,16 +31,18 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
                    load_balancer_outbound_ips: str | None = None, nat_gateway_managed_outbound_ip_count: int | None =
                    None, outbound_type: str | None = None, network_policy: str | None = None,
                    tags: dict[str, str] | None = None, public_fqdn: bool | None = None,
-                   gateway_api: bool | None = None) -> Doc:
+                   gateway_api: bool | None = None, network_plugin: str | None = None,
+                   network_plugin_mode: str | None = None, pod_cidr: str | None = None) -> Doc:
     """Validate every flag (az's checks, then the RP's against the stored cluster), then apply them all."""
     ranges = validation_cli.validate_ip_ranges(api_server_authorized_ip_ranges)
     egress = outbound.parse_update(outbound_type, load_balancer_managed_outbound_ip_count,
                                    load_balancer_outbound_ips, nat_gateway_managed_outbound_ip_count)
     policy = validation_cli.validate_network_policy(network_policy)
     if (ranges is None and not egress.given and policy is None and tags is None and public_fqdn is None
-            and gateway_api is None):
+            and gateway_api is None and network_plugin is None and network_plugin_mode is None and pod_cidr is None):
         raise AzCliError("RequiredArgumentMissingError", MSG_NOTHING)
     cluster = context.get_cluster(tx, resource_group, name)
+    overlay_cidr = _overlay_plan(tx, cluster, network_plugin, network_plugin_mode, pod_cidr)
     props = cluster["properties"]
     np_ = props["networkProfile"]
     api = props.get("apiServerAccessProfile") or {}
@@ -63,12 +66,36 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
         _set_policy(cluster, policy)
     if tags is not None:
         cluster["tags"] = tags or None
+    if overlay_cidr is not None:
+        overlay_upgrade.migrate(tx, cluster, overlay_cidr)
     if gateway_api is not None:
         set_gateway_api(cluster, gateway_api)
     cluster["etag"] = etag(tx)
     tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
     finish(tx, cluster["id"])
     return cluster
+
+
+def _overlay_plan(tx: Transaction, cluster: Doc, network_plugin: str | None, network_plugin_mode: str | None,
+                  pod_cidr: str | None) -> str | None:
+    """The pod CIDR of an IPAM migration to Azure CNI Overlay, or None. Without ``--network-plugin-mode overlay``
+    the plugin and pod CIDR of an existing cluster can't change (az passes them on; the RP refuses)."""
+    np_ = cluster["properties"]["networkProfile"]
+    validation_cli.validate_cidr_format(pod_cidr, "pod_cidr")
+    if network_plugin_mode is None and (np_.get("networkPluginMode") or "") != "overlay":
+        if network_plugin is not None and network_plugin.lower() != np_["networkPlugin"]:
+            raise AzureError("InvalidParameter", f"Changing the network plugin from {np_['networkPlugin']} to "
+                             f"{network_plugin} is only supported to Azure CNI Overlay (add --network-plugin-mode "
+                             "overlay).", "networkProfile.networkPlugin")
+        if pod_cidr is not None and pod_cidr != np_.get("podCidr"):
+            raise AzureError("InvalidParameter", "The pod CIDR of a cluster can only be set when updating it to "
+                             "Azure CNI Overlay (--network-plugin-mode overlay).", "networkProfile.podCidr")
+        return None
+    if network_plugin is not None and network_plugin.lower() != "azure":
+        raise AzureError("InvalidParameter", f"Network plugin mode overlay requires network plugin azure, not "
+                         f"{network_plugin}.", "networkProfile.networkPlugin")
+    return overlay_upgrade.plan_overlay(cluster, network_plugin, pod_cidr,
+                                        overlay_upgrade.node_vnet_prefixes(tx, cluster))
 
 
 def _set_public_fqdn(cluster: Doc, enable: bool) -> None:

@@ -23,6 +23,10 @@ NETWORK_PLUGINS = ("azure", "kubenet", "none")
 NETWORK_PLUGIN_MODES = ("overlay",)
 NETWORK_POLICIES = ("azure", "calico", "cilium", "none")
 NETWORK_DATAPLANES = ("azure", "cilium")
+# agentPoolProfile.podIpAllocationMode (azure-cli acs _consts CONST_NETWORK_POD_IP_ALLOCATION_MODE_*)
+POD_IP_ALLOCATION_MODES = ("DynamicIndividual", "StaticBlock")
+MSG_STATIC_BLOCK_NEEDS_POD_SUBNET = ("Pod IP allocation mode StaticBlock requires a pod subnet (--pod-subnet-id): "
+                                     "the node's /28 blocks come from it.")
 LOAD_BALANCER_SKUS = ("basic", "standard")
 OUTBOUND_TYPES = ("loadBalancer", "managedNATGateway", "userAssignedNATGateway", "userDefinedRouting", "none")
 

@@ -8,6 +8,8 @@
 - Azure CNI with a pod subnet (dynamic): the node holds batches of 16 addresses from the pod subnet
   (``aksnet.twin.subnet_ipam``) and asks for another batch when fewer than 8 are free
   [learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet, concepts-network-azure-cni-pod-subnet.md].
+  With ``podIpAllocationMode: StaticBlock`` the node holds ceil(maxPods/16) /28 blocks from its creation and
+  never asks for more [learn.microsoft.com/azure/aks/configure-azure-cni-static-block-allocation].
 - hostNetwork pods: the node IP.
 
 Fills ``status.podIP/podIPs/hostIP/hostIPs`` and turns a bound pod Running and Ready (no runtime exists;
@@ -167,8 +169,10 @@ class Allocator:
             return netinfo.node_ip(node)
         pool = self._pool_for(node)
         ip = pool.take()
-        subnet_id = netinfo.pool_of(self.cluster, node).get("podSubnetId")
-        if self.mode == "nodesubnet" and subnet_id and (ip is None or pool.free() < LOW_WATERMARK):
+        agent_pool = netinfo.pool_of(self.cluster, node)
+        subnet_id = agent_pool.get("podSubnetId")
+        static = agent_pool.get("podIpAllocationMode") == "StaticBlock"  # its /28 blocks are all it gets
+        if self.mode == "nodesubnet" and subnet_id and not static and (ip is None or pool.free() < LOW_WATERMARK):
             try:
                 ips = self._grow(node, str(subnet_id), list(pool.candidates))
             except AksnetError:

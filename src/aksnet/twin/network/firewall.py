@@ -24,6 +24,7 @@ from aksnet.rules.azure_firewall import (
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.arm import Doc, get_group
+from aksnet.twin.network import firewall_policy as policy_mod
 from aksnet.twin.network import public_ip as pip_mod
 from aksnet.twin.network import subnet as subnet_mod
 from aksnet.twin.network.common import (
@@ -69,9 +70,10 @@ def list_firewalls(tx: Transaction, resource_group: str | None = None) -> list[D
 def create_firewall(tx: Transaction, resource_group: str, name: str, *, location: str | None = None,
                     sku: str, tier: str, threat_intel_mode: str, dns_proxy: bool | None = None,
                     private_ranges: Sequence[str] | None = None, tags: dict[str, str] | None = None,
-                    zones: Sequence[str] | None = None) -> Doc:
+                    zones: Sequence[str] | None = None, policy: str | None = None) -> Doc:
     """``az network firewall create``: a firewall with no IP configuration and no rules yet (an existing one
-    keeps its IP configurations and rules and takes the new settings, as ARM's PUT through az does)."""
+    keeps its IP configurations and rules and takes the new settings, as ARM's PUT through az does); with
+    ``policy`` its rules and DNS/threat-intelligence settings come from that Firewall Policy."""
     location = resolve_location(tx, resource_group, location)
     validate_name(name)
     rid = firewall_id(resource_group, name)
@@ -92,9 +94,21 @@ def create_firewall(tx: Transaction, resource_group: str, name: str, *, location
     props["additionalProperties"] = extra
     if zones:
         doc["zones"] = list(zones)
+    if policy is not None:
+        if any(props.get(f) for f, _ in COLLECTIONS.values()):
+            raise _classic_and_policy(rid)
+        props["firewallPolicy"] = ref(policy_mod.attach_firewall(tx, policy, rid)["id"])
     touch(tx, doc)
     tx.put(KIND_FIREWALL, rid, doc)
     return doc
+
+
+def _classic_and_policy(fw_id: str) -> AzureError:
+    """A firewall takes its rules either from classic rule collections or from a Firewall Policy, never both.
+    https://learn.microsoft.com/azure/firewall/policy-rule-sets (ours: ARM's code is not public)"""
+    return AzureError("AzureFirewallPolicyAndClassicRulesConflict",
+                      f"Azure Firewall {fw_id} is associated with a Firewall Policy; its rules are managed in the "
+                      "policy (az network firewall policy rule-collection-group …), not as classic rule collections.")
 
 
 def delete_firewall(tx: Transaction, fw_id: str) -> bool:
@@ -104,6 +118,8 @@ def delete_firewall(tx: Transaction, fw_id: str) -> bool:
         return False
     for cfg in doc["properties"].get("ipConfigurations", []):
         _release_config(tx, cfg)
+    if doc["properties"].get("firewallPolicy"):
+        policy_mod.detach_firewall(tx, doc["properties"]["firewallPolicy"]["id"], doc["id"])
     tx.delete(KIND_FIREWALL, doc["id"])
     return True
 
@@ -186,6 +202,8 @@ def upsert_rule(tx: Transaction, fw_id: str, kind: str, collection: str, rule: d
     """``az network firewall network-rule|application-rule|nat-rule create``: add (or replace, by name) a rule
     in ``collection``; a new collection needs ``--priority`` and ``--action`` (azure-firewall's usage error)."""
     doc = get_firewall(tx, fw_id)
+    if doc["properties"].get("firewallPolicy"):
+        raise _classic_and_policy(doc["id"])
     field, child_type = COLLECTIONS[kind]
     validate_name(collection)
     validate_name(str(rule["name"]))
