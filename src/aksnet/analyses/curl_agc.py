@@ -22,6 +22,7 @@ from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, Backend, Hop, Site, 
 from aksnet.engine.walk import Walker
 from aksnet.model.alb import AlbFrontend, TrafficController
 from aksnet.model.gateway import Gateway
+from aksnet.model.ids import same_id
 from aksnet.rules import alb, gateway_api
 
 ATTEMPTS = 3  # as Envoy-based proxies retry connect failures (ours: AGC's retry budget is not documented)
@@ -44,7 +45,7 @@ def bound_gateways(topo: Topology, tc: TrafficController, fe: AlbFrontend) -> li
     for gw in world.gateways:
         ann = dict(gw.annotations)
         frontends = [v for t, v in gw.addresses if t == alb.ADDRESS_TYPE_FRONTEND]
-        if gw.class_name in classes and ann.get(alb.ANNOTATION_ALB_ID, "").lower() == tc.id.lower() \
+        if gw.class_name in classes and same_id(ann.get(alb.ANNOTATION_ALB_ID, ""), tc.id) \
                 and fe.name in frontends:
             out.append(gw)
     return out
@@ -71,7 +72,7 @@ def through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...]
     if assoc is None:
         why = f"{tc.name} has no association: its proxies reach no subnet"
         return Walk(DROPPED, why, site, fe.ip, port, "TCP", (*hops, Hop(component, "drop", why)))
-    nic = next((n for n in topo.twin.nics if n.id.lower() == f"{assoc.id}/proxy".lower()), None)
+    nic = next((n for n in topo.twin.nics if same_id(n.id, f"{assoc.id}/proxy")), None)
     proxy_site = Site("vm", assoc.proxy_ip, f"{tc.name}/{assoc.name}", nic=nic)
     proxy = Proxy(component, proxy_site, site.ip, alb.SERVER_HEADER, ATTEMPTS, attempt_header=False)
     return through_gateway(topo, walker, first, gws[0], scheme, host_header, request_uri, method, headers, proxy)
