@@ -79,3 +79,15 @@ def test_exported_ip_plan_in_chromium(demo_home: Path, tmp_path: Path) -> None:
         assert "IP plan for aks-rg/aks-cluster (network plugin: kubenet)" in body
         assert "addresses needed (nodes + surge)" in body and "addresses needed (nodes + surge)" in plan.out
         assert b.errors == []
+
+
+@needs_dot
+@needs_browser
+def test_screenshots_script_writes_every_view(tmp_path: Path) -> None:
+    from tests.ui.screenshots import VIEWS, take
+
+    shots = take(tmp_path)
+    assert [p.name for p in shots] == list(VIEWS)
+    for p in shots:
+        data = p.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, p

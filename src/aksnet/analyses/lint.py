@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from aksnet.analyses.answer import Answer
 from aksnet.analyses.bootstrap import TROUBLESHOOT_URL, blocked_bootstrap
+from aksnet.analyses.egress_required import blocked_endpoints
 from aksnet.analyses.explain import selector_text
 from aksnet.analyses.gateway_status import running_controllers
 from aksnet.engine import nsg as nsg_engine
@@ -23,8 +24,8 @@ from aksnet.engine.routing import effective_routes, select_route, udr_prefixes
 from aksnet.model import azure, k8s
 from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.rules import istio
-from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
+from aksnet.rules import aks_egress, istio
+from aksnet.rules.aks import CSE_OUTBOUND_CHECK_HOST, LB_INTERNAL_ANNOTATION
 from aksnet.rules.azure import HOST_VIP as AZURE_LB_PROBE_SOURCE
 from aksnet.rules.kubernetes import KUBE_PROXY_HEALTHZ_PORT
 
@@ -203,12 +204,26 @@ def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Findin
     for ns in sorted({p.namespace for p in state.pods if not p.host_network} - system):
         pods = [p for p in state.pods if p.namespace == ns and not p.host_network]
         policies = [n for n in state.network_policies if n.namespace == ns and "Ingress" in n.policy_types]
-        if not any(n.pod_selector.matches(p.labels) for n in policies for p in pods):
+        if not any(n.pod_selector.matches(p.labels) for n in policies for p in pods) and \
+                not _engine_policed(state, pods):
             out.append(Finding("info", "AKSNET021", f"namespace {ns}",
                                f"no ingress NetworkPolicy selects any of the {len(pods)} pods in namespace {ns}: "
                                "they accept connections from every pod and every address that reaches them",
                                "Kubernetes NetworkPolicy: pods are non-isolated until a policy selects them"))
     return out
+
+
+def _engine_policed(state: ClusterState, pods: list[k8s.Pod]) -> bool:
+    """One of the engine's own policies (Calico's, an AdminNetworkPolicy on Calico, Cilium's) applies to one of
+    ``pods`` for ingress."""
+    if not state.engine_policies:
+        return False
+    from aksnet.engine.netpol.evaluate import policed
+    from aksnet.engine.netpol.peers import namespace_labels
+    from aksnet.engine.netpol.profiles import get_profile
+
+    profile, labels = get_profile(state.policy_engine), namespace_labels(state)
+    return any(policed(state, p, "Ingress", profile, labels) for p in pods)
 
 
 def check_policy_selectors(twin: Twin, state: ClusterState) -> list[Finding]:
@@ -367,6 +382,33 @@ def check_node_bootstrap(twin: Twin, state: ClusterState) -> list[Finding]:
                     TROUBLESHOOT_URL)]
 
 
+def check_required_egress(twin: Twin, state: ClusterState) -> list[Finding]:
+    """AKS's required outbound endpoints the nodes cannot reach (``rules.aks_egress``): FQDN rules are errors
+    (nodes cannot pull images, authenticate or reach the API server); the UDP 1194 / TCP 9000 tunnel, NTP and the
+    API server's address are warnings (needed only without konnectivity-agent, by nodes older than March 2021, or
+    by pods that call the API server by address). Each names the endpoint, what blocks it and the Azure Firewall
+    article's rule for it. When the path itself is broken before any firewall (AKSNET070), it stays silent."""
+    mc = state.cluster
+    if mc is None or mc.network_profile.outbound_type in ("none", "block"):
+        return []
+    bootstrap = blocked_bootstrap(twin, mc.id)
+    if bootstrap is not None and not any(h.component.startswith("Azure Firewall ") for h in bootstrap[1].hops):
+        return []  # the egress path itself is broken (AKSNET070 says where), not a firewall rule
+    endpoints = tuple(e for e in aks_egress.required(mc.enable_private_cluster, tunnel=True)
+                      if e.destination != CSE_OUTBOUND_CHECK_HOST)  # mcr.microsoft.com: AKSNET070's
+    out = []
+    for b in blocked_endpoints(twin, mc.id, endpoints):
+        e = b.endpoint
+        soft = e.tunnel or e.port == 123 or e.destination == aks_egress.API_SERVER_IP
+        rule = f"; the article's rule '{e.article_rule}' allows it" if e.article_rule else ""
+        dest = e.destination.replace(aks_egress.REGION, mc.location)
+        out.append(Finding("warning" if soft else "error", "AKSNET071" if soft else "AKSNET072",
+                           f"cluster {mc.name}",
+                           f"required egress {e.protocol}:{e.port} to {dest} ({b.name}) is blocked from node "
+                           f"{b.node}: {b.walk.reason} — needed for {e.purpose}{rule}", aks_egress.SOURCE))
+    return out
+
+
 Check = Callable[[Twin, ClusterState], list[Finding]]
 def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding]:
     """Sidecar injection labels the AKS service mesh add-on does not act on: ``istio-injection`` (the add-on
@@ -397,7 +439,7 @@ def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
     check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_api_server,
-    check_pending_pods, check_node_bootstrap, check_mesh_injection_labels,
+    check_pending_pods, check_node_bootstrap, check_required_egress, check_mesh_injection_labels,
 )
 
 

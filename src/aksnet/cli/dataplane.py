@@ -182,8 +182,13 @@ def _probe_unknown(delivered: bool) -> int:
     as trace's (``unknown: …`` lines, exit 2)."""
     from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
     from aksnet.cli.matrix import load_workspace_twin
+    from aksnet.errors import KubeError
 
-    reasons = unknown_reasons(load_workspace_twin(_home())[1], delivered)  # type: ignore[arg-type]
+    try:
+        state = load_workspace_twin(_home())[1]  # type: ignore[arg-type]
+    except KubeError:  # no cluster (VNets and VMs only, as the data plane builds them): no imported dump either
+        return 0
+    reasons = unknown_reasons(state, delivered)
     for line in unknown_lines(reasons, "delivered" if delivered else "not delivered", "verdict") if reasons else ():
         print(line, file=sys.stderr)
     return 2 if reasons else 0

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from aksnet.analyses.diff import diff_matrices
 from aksnet.analyses.matrix import MatrixResult, compute_matrix
+from aksnet.cli.common import print_warnings
 from aksnet.cli.diff_answers import QUESTIONS, Params, diff_question
-from aksnet.cli.matrix import FORMATS, RENDERERS, ArgParser, load_dir, load_workspace_cluster, print_warnings
+from aksnet.cli.matrix import FORMATS, RENDERERS, ArgParser, load_dir, load_workspace_cluster
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState

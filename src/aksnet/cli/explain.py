@@ -13,14 +13,8 @@ from dataclasses import replace
 
 from aksnet.analyses.explain import Explanation, explain, explain_pair, find_target
 from aksnet.analyses.exposure import ExposureReport
-from aksnet.cli.matrix import (
-    ArgParser,
-    add_source_options,
-    load_cluster,
-    load_workspace_twin,
-    print_warnings,
-    report_source,
-)
+from aksnet.cli.common import print_warnings, report_source
+from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, load_workspace_twin
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render import explain_json, explain_text, exposure_text

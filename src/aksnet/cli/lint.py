@@ -63,7 +63,7 @@ def run(argv: list[str]) -> int:
     report = LintReport(tuple(lint(twin, cluster_id)))
     findings = report.findings
     sys.stdout.write(lint_json.render(report) if args.output == "json" else lint_text.render(findings) + "\n")
-    from aksnet.cli.matrix import report_source
+    from aksnet.cli.common import report_source
 
     code = 0
     if args.fail_on != "never":

@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import NoReturn, TextIO
 
 from aksnet.analyses.matrix import stream_matrix
+from aksnet.cli.common import print_warnings, report_source
 from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import AksnetError, KubeError, UsageError
 from aksnet.model.ids import same_id
@@ -87,16 +88,6 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
                    problems=(*dump.problems, *invalid))
 
 
-def report_source(cluster: ClusterState, code: int) -> int:
-    """After an analysis: the policy objects of other kinds and what an imported dump lacks (warnings), and the
-    objects of the directory that could not be read (kubectl's errors); those make the exit code non-zero, as
-    ``kubectl apply`` does."""
-    print_warnings(list(cluster.ignored_policies) + [f"answers may be incomplete: {u}" for u in cluster.unknowns])
-    for p in cluster.problems:
-        print(p, file=sys.stderr)
-    return code or (1 if cluster.problems else 0)
-
-
 def load_cluster(args: argparse.Namespace) -> ClusterState:
     """``--from-dir DIR`` (engine default upstream) or the workspace cluster (engine from networkProfile)."""
     from dataclasses import replace
@@ -125,11 +116,6 @@ def write_chunks(chunks: Iterable[str], out: TextIO | None = None) -> None:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         reason = exc.strerror or str(exc)
         raise AksnetError(f"error: writing the output failed: {reason}") from exc
-
-
-def print_warnings(warnings: list[str]) -> None:
-    for w in dict.fromkeys(warnings):
-        print(f"warning: {w}", file=sys.stderr)
 
 
 def ingress_rows(twin: Twin, cluster: ClusterState, pods: bool, namespace: str | None, focus: str | None

@@ -11,6 +11,7 @@ import sys
 
 from aksnet.analyses.plan import PlanInput, PoolInput, plan
 from aksnet.errors import AzCliError, AzureError, UsageError
+from aksnet.model.ids import id_key
 from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.store import Transaction
 
@@ -110,9 +111,9 @@ def existing_input(tx: Transaction, resource_group: str, name: str) -> PlanInput
     for p in props["agentPoolProfiles"]:
         sub = network.get_subnet(tx, p["vnetSubnetId"])
         prefix = network.subnet_ipv4_prefix(sub)
-        mine = vmss.vmss_id(props["nodeResourceGroup"], p["name"], digits).lower()
+        mine = id_key(vmss.vmss_id(props["nodeResourceGroup"], p["name"], digits))
         alloc = subnet_ipam.allocations(tx, sub["id"])
-        others = sum(1 for owner in alloc.values() if not owner.lower().startswith(mine))
+        others = sum(1 for owner in alloc.values() if not id_key(owner).startswith(mine))
         items.append(PoolInput(p["name"], int(p["count"]), int(p["maxPods"]),
                                str((p.get("upgradeSettings") or {}).get("maxSurge") or DEFAULT_MAX_SURGE),
                                prefix, others,

@@ -118,7 +118,7 @@ def run(argv: list[str]) -> int:
         out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")
     from aksnet.analyses.unknowns import unknown_lines, unknown_reasons
-    from aksnet.cli.matrix import report_source
+    from aksnet.cli.common import report_source
 
     reasons = unknown_reasons(topo.state, result.delivered)
     if report_source(topo.state, 0):

@@ -4,8 +4,11 @@ Routing (virtual-networks-udr-overview,
 learn.microsoft.com/azure/virtual-network/network-security-groups-overview): every host link has an ``iif`` rule
 selecting its
 subnet's table, which holds the subnet's effective routes from ``aksnet.engine.routing`` (VnetLocal and
-peering → ``throw`` to the fabric table of host /32s; Internet → the internet router; None and unknown
-next hops → ``unreachable``; VirtualAppliance → the appliance's link). Overlay nodes reach the cluster's
+peering → ``throw`` to the sending VNet's fabric table of host /32s; Internet → the internet router; None and
+unknown next hops → ``unreachable``; VirtualAppliance → the appliance's link). Each VNet is a routing domain of
+its own: its fabric table holds its hosts and its peerings' only (learn.microsoft.com/azure/virtual-network/
+virtual-networks-overview: VNets are isolated), and a connection's VNet rides in its conntrack mark so replies
+from the internet and instance public IP flows route into it. Overlay nodes reach the cluster's
 pod CIDR through the fabric (AKS overlay routing domain), VMs do not. Load balancer frontends keep their
 IP (floating IP, AKS's default): a new flow to frontend:port is marked for the chosen healthy member and a
 fwmark rule routes it to that member's link (the member is the first healthy one, as ``engine.load_balancer``
@@ -14,6 +17,7 @@ chooses). Outbound SNAT per host follows ``engine.snat.internet_egress``. Pure: 
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -25,7 +29,7 @@ from aksnet.dataplane.spec import RouteSpec, Routing, RuleSpec
 from aksnet.engine import load_balancer, routing, snat
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
-from aksnet.model.ids import id_key
+from aksnet.model.ids import id_key, same_id
 
 if TYPE_CHECKING:
     from aksnet.dataplane.plan import Host
@@ -35,10 +39,45 @@ def _vnet_space(topo: Topology, vnet: azure.VirtualNetwork, pod_cidrs: Sequence[
     prefixes = list(vnet.address_prefixes)
     for p in vnet.peerings:
         prefixes += p.remote_address_prefixes
-    rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
+    rts = {id_key(s.route_table_id) for s in vnet.subnets if s.route_table_id}
     prefixes += routing.udr_prefixes(t for i, t in topo.route_tables.items() if i in rts)
     prefixes += pod_cidrs
     return nsg_nft.collapse(prefixes)
+
+
+def _overlay_pod_cidrs(topo: Topology) -> list[str]:
+    cluster = topo.cluster
+    if cluster is None or cluster.plugin_flavour != "overlay" or not cluster.network_profile.pod_cidr:
+        return []
+    return [cluster.network_profile.pod_cidr]
+
+
+def host_vnet_space(topo: Topology, h: Host) -> list[str]:
+    """What is not internet for host ``h``: its first NIC's VNet with its peerings, UDR prefixes and the
+    overlay pod CIDR (the VirtualNetwork service tag of its NSGs)."""
+    vnet = topo.vnet_of_subnet.get(id_key(h.nics[0][1].id)) if h.nics else None
+    return _vnet_space(topo, vnet, _overlay_pod_cidrs(topo)) if vnet is not None else []
+
+
+def _vnet_key(topo: Topology, subnet: azure.Subnet) -> str:
+    vnet = topo.vnet_of_subnet.get(id_key(subnet.id))
+    return str(id_key(vnet.id)) if vnet is not None else ""
+
+
+def _reachable(topo: Topology, key: str) -> set[str]:
+    vnet = next((v for v in topo.vnets.values() if str(id_key(v.id)) == key), None)
+    return {str(k) for k in topo.reachable_vnet_ids(vnet)} if vnet is not None else {key}
+
+
+def _in_table(routes: Sequence[RouteSpec], table: int) -> list[RouteSpec]:
+    """``routes`` placed in ``table``, the first one per destination."""
+    seen: set[str] = set()
+    out = []
+    for r in routes:
+        if r.dst not in seen:
+            seen.add(r.dst)
+            out.append(dataclasses.replace(r, table=table))
+    return out
 
 
 def _owner_link(hosts: Sequence[Host], ip: str) -> str | None:
@@ -55,28 +94,44 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
           inet_host_links: Sequence[tuple[str, str]]) -> tuple[tuple[Routing, ...], list[n.Table], list[str]]:
     """(routing of the vnet and internet namespaces, the fabric's nft tables, public IPs routed to the VNet)."""
     vnet_ns = tn.vnet_ns(tag)
-    cluster = topo.cluster
-    flavour = cluster.plugin_flavour if cluster else "kubenet"
-    pod_cidrs = [cluster.network_profile.pod_cidr] if cluster and flavour == "overlay" and \
-        cluster.network_profile.pod_cidr else []
+    pod_cidrs = _overlay_pod_cidrs(topo)
     rules: list[RuleSpec] = [RuleSpec(30000, tn.FABRIC_TABLE)]
     routes: list[RouteSpec] = []
-    # fabric table: where every address in the VNet lives
+    # where every address lives, per VNet: a host's NIC addresses, and its pods behind its first NIC
+    by_vnet: dict[str, list[RouteSpec]] = {}
+    links_of: dict[str, list[str]] = {}
     for h in hosts:
-        for link, _, ips in h.nics:
-            routes += [RouteSpec(f"{ip}/32", dev=link, table=tn.FABRIC_TABLE, scope="link") for ip in ips]
-        # pod addresses live behind the node: route them via the node's own address
+        for link, subnet, ips in h.nics:
+            key = _vnet_key(topo, subnet)
+            links_of.setdefault(key, []).append(link)
+            by_vnet.setdefault(key, []).extend(RouteSpec(f"{ip}/32", dev=link, scope="link") for ip in ips)
         node_ip = h.nics[0][2][0]
-        routes += [RouteSpec(f"{ip}/32", gateway=node_ip, dev=h.nics[0][0], table=tn.FABRIC_TABLE, onlink=True)
-                   for ip in h.extra_ips]
+        first = by_vnet.setdefault(_vnet_key(topo, h.nics[0][1]), [])
+        first += [RouteSpec(f"{ip}/32", gateway=node_ip, dev=h.nics[0][0], onlink=True) for ip in h.extra_ips]
         if h.pod_cidr:
-            routes.append(RouteSpec(h.pod_cidr, gateway=node_ip, dev=h.nics[0][0], table=tn.FABRIC_TABLE,
-                                    onlink=True))
-            for pc in pod_cidrs:
-                rules.append(RuleSpec(900, tn.FABRIC_TABLE, iif=h.nics[0][0], dst=pc))
+            first.append(RouteSpec(h.pod_cidr, gateway=node_ip, dev=h.nics[0][0], onlink=True))
+    # the fabric table (packets from the internet, the fabric's own replies): every address, the first VNet's
+    # when unpeered VNets overlap; each VNet's own fabric table: its hosts and its peerings' only, so VNets
+    # are separate routing domains even with the same address space (virtual-networks-overview)
+    everything = [r for key in sorted(by_vnet) for r in by_vnet[key]]
+    routes += _in_table(everything, tn.FABRIC_TABLE)
+    routes += _in_table(everything, tn.LOCAL_TABLE)
+    link_marks: dict[str, int] = {}
+    for i, key in enumerate(sorted(links_of)):
+        table = tn.VNET_FABRIC_BASE + i
+        # replies from the internet (un-SNATed) and flows to an instance public IP (DNATed) find their VNet by
+        # the mark their connection got where it entered the fabric
+        mark = tn.vnet_mark(i)
+        link_marks.update((link, mark) for link in links_of[key])
+        rules.append(RuleSpec(150, table, iif=inet_link, fwmark=mark))
+        scope = [key, *sorted(k for k in _reachable(topo, key) if k != key)]
+        routes += _in_table([r for k in scope for r in by_vnet.get(k, [])], table)
+        routes.append(RouteSpec("default", table=table, type="unreachable"))
+        rules += [RuleSpec(20000, table, iif=link) for link in links_of[key]]
+        for h in hosts:
+            if h.pod_cidr and h.nics[0][0] in links_of[key]:
+                rules += [RuleSpec(900, table, iif=h.nics[0][0], dst=pc) for pc in pod_cidrs]
     # replies the fabric itself makes (ICMP unreachable, NSG rejects) reach hosts and the internet
-    routes += [RouteSpec(r.dst, r.gateway, r.dev, tn.LOCAL_TABLE, r.type, r.scope, r.src, r.onlink)
-               for r in routes if r.table == tn.FABRIC_TABLE]
     routes.append(RouteSpec("default", gateway=tn.VNET_INET_INET_IP, dev=inet_link, table=tn.LOCAL_TABLE,
                             onlink=True))
     rules.append(RuleSpec(500, tn.LOCAL_TABLE, iif="lo"))
@@ -85,22 +140,24 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
     subnets: dict[str, azure.Subnet] = {}
     for h in hosts:
         for _, s, _ in h.nics:
-            subnets.setdefault(s.id.lower(), s)
+            subnets.setdefault(id_key(s.id), s)
     for i, sid in enumerate(sorted(subnets)):
         table = tn.SUBNET_TABLE_BASE + i
         s = subnets[sid]
         for h in hosts:
             for link, hs, _ in h.nics:
-                if hs.id.lower() == sid:
+                if id_key(hs.id) == sid:
                     rules.append(RuleSpec(1000, table, iif=link))
         vnet = topo.vnet_of_subnet.get(id_key(sid))
         if vnet is None:
             continue
         rt = topo.route_tables.get(id_key(s.route_table_id))
         peered = [v for v in topo.vnets.values()
-                  if any(p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
+                  if any(same_id(p.remote_vnet_id, v.id) for p in vnet.peerings)]
+        reach = _reachable(topo, str(id_key(vnet.id)))
+        near = [h for h in hosts if any(_vnet_key(topo, hs) in reach for _, hs, _ in h.nics)]
         for er in routing.effective_routes(vnet, rt, peered):
-            routes.append(_route_of(er, table, hosts, inet_link))
+            routes.append(_route_of(er, table, near, inet_link))
     # load balancer frontends (floating IP): mark → per-member table
     table_nft = n.Table("ip", "aksnet-fabric")
     member_marks: dict[str, int] = {}
@@ -112,8 +169,8 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
         routes.append(RouteSpec("default", gateway=h.nics[0][2][0], dev=h.nics[0][0],
                                 table=tn.BACKEND_TABLE_BASE + i, onlink=True))
     public_ips = sorted({p.ip_address for p in topo.twin.public_ips if p.ip_address}, key=ipaddress.IPv4Address)
-    _lb_chains(topo, table_nft, member_marks)
-    _nat_chains(topo, hosts, table_nft, inet_link, public_ips)
+    _lb_chains(topo, table_nft, member_marks, inet_link, link_marks)
+    _nat_chains(topo, hosts, table_nft, inet_link, public_ips, link_marks)
     _nsg_chains(topo, hosts, table_nft, pod_cidrs)
     vnet_routing = Routing(vnet_ns, tuple(rules), tuple(routes))
     inet_routes = [RouteSpec(f"{ip}/32", gateway=tn.VNET_INET_VNET_IP, dev="up0", table=tn.FABRIC_TABLE, onlink=True)
@@ -138,13 +195,16 @@ def _route_of(er: routing.EffectiveRoute, table: int, hosts: Sequence[Host], ine
     return RouteSpec(er.prefix, table=table, type="unreachable")
 
 
-def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int]) -> None:
+def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int], inet_link: str,
+               link_marks: dict[str, int]) -> None:
+    """Load balancer rules mark a new flow to a frontend for its member (ct mark, low bits); a new flow from a
+    host gets its VNet's bits, so its replies from the internet route within that VNet."""
     t.chain("lb-prerouting", hook="prerouting", ctype="filter", prio=-150)
     elems: list[list[Any]] = []
     node_of_ip = {nd.internal_ip: nd.name for nd in topo.nodes.values()}
-    for lb in sorted(topo.twin.load_balancers, key=lambda x: x.id.lower()):
+    for lb in sorted(topo.twin.load_balancers, key=lambda x: id_key(x.id)):
         for rule in lb.rules:
-            fe = next((f for f in lb.frontends if f.id.lower() == rule.frontend_id.lower()), None)
+            fe = next((f for f in lb.frontends if same_id(f.id, rule.frontend_id)), None)
             if fe is None:
                 continue
             ip = fe.private_ip
@@ -157,7 +217,7 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int]) -> None
             for proto in protos:
                 # the same judgement as trace: kube-proxy answers the probe and the member's NSGs admit it
                 healthy = load_balancer.pool_health(topo, lb, rule, ip, rule.frontend_port, proto).healthy
-                chain = f"lbr-{names.short_hash(f'{lb.id}/{rule.name}/{proto}'.lower(), 10)}"
+                chain = f"lbr-{names.short_hash(id_key(f'{lb.id}/{rule.name}/{proto}'), 10)}"
                 t.chain(chain)
                 member = next((m for m in healthy if m in member_marks), None)
                 if member is None:
@@ -170,11 +230,23 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int]) -> None
         t.rule("lb-prerouting", n.match(n.ct("state"), "new"),
                {"vmap": {"key": {"concat": [n.payload("ip", "daddr"), n.meta("l4proto"), n.payload("th", "dport")]},
                          "data": {"set": elems}}})
-    t.rule("lb-prerouting", n.match(n.ct("direction"), "original"), n.match(n.ct("mark"), 0, "!="),
+    for mark in sorted(set(link_marks.values())):
+        links = sorted(k for k, v in link_marks.items() if v == mark)
+        t.rule("lb-prerouting", n.match(n.ct("state"), "new"), n.match(n.meta("iifname"), n.anon_set(links)),
+               {"mangle": {"key": n.ct("mark"), "value": {"|": [n.ct("mark"), mark]}}}, comment="the VNet it entered")
+    inet = n.match(n.meta("iifname"), inet_link)
+    lb_bits = {"&": [n.ct("mark"), tn.MEMBER_MARK_MASK]}
+    vnet_bits = {"&": [n.ct("mark"), tn.VNET_MARK_MASK]}
+    t.rule("lb-prerouting", n.match(n.ct("direction"), "original"), n.match(n.meta("iifname"), inet_link, "!="),
+           n.match(lb_bits, 0, "!="), {"mangle": {"key": n.meta("mark"), "value": lb_bits}})
+    t.rule("lb-prerouting", n.match(n.ct("direction"), "original"), inet, n.match(n.ct("mark"), 0, "!="),
            {"mangle": {"key": n.meta("mark"), "value": n.ct("mark")}})
+    t.rule("lb-prerouting", n.match(n.ct("direction"), "reply"), inet, n.match(vnet_bits, 0, "!="),
+           {"mangle": {"key": n.meta("mark"), "value": vnet_bits}})
 
 
-def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: str, public_ips: list[str]) -> None:
+def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: str, public_ips: list[str],
+                link_marks: dict[str, int]) -> None:
     t.chain("dnat", hook="prerouting", ctype="nat", prio=-100)
     t.chain("snat", hook="postrouting", ctype="nat", prio=100)
     t.chain("egress", hook="forward", ctype="filter", prio=-10)
@@ -185,19 +257,23 @@ def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: st
                 if c.public_ip_id:
                     pip = topo.public_ips.get(id_key(c.public_ip_id))
                     if pip and pip.ip_address:
+                        mark = link_marks.get(h.nics[0][0], 0)
                         t.rule("dnat", n.match(n.payload("ip", "daddr"), pip.ip_address),
+                               {"mangle": {"key": n.ct("mark"), "value": {"|": [n.ct("mark"), mark]}}},
+                               {"mangle": {"key": n.meta("mark"), "value": mark}},
                                {"dnat": {"addr": c.private_ip}}, comment=f"instance public IP {pip.name}")
-        for _, subnet, ips in h.nics:
+        for link, subnet, ips in h.nics:
             for ip in ips:
-                nic_cfg = topo.nic_by_ip.get(ip)
-                dec = snat.internet_egress(topo, ip, subnet, nic_cfg[1] if nic_cfg else None,
+                nic_cfg = next((c for nic in h.nic_objs for c in nic.ip_configurations if c.private_ip == ip), None)
+                dec = snat.internet_egress(topo, ip, subnet, nic_cfg,
                                            cluster if h.kind == "node" else None)
                 out = n.match(n.meta("oifname"), inet_link)
-                src = n.match(n.payload("ip", "saddr"), ip)
+                # the host's own link too: unpeered VNets may hold the same address
+                src = n.match(n.payload("ip", "saddr"), ip), n.match(n.meta("iifname"), link)
                 if dec.public_ip is None:
-                    t.rule("egress", out, src, n.reject_fast(), comment=dec.rule[:120])
+                    t.rule("egress", out, *src, n.reject_fast(), comment=dec.rule[:120])
                 else:
-                    t.rule("snat", out, src, {"snat": {"addr": dec.public_ip}}, comment=dec.rule[:120])
+                    t.rule("snat", out, *src, {"snat": {"addr": dec.public_ip}}, comment=dec.rule[:120])
                     if dec.public_ip not in public_ips:
                         public_ips.append(dec.public_ip)
 
@@ -216,7 +292,7 @@ def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Se
         nsg = topo.nsgs.get(id_key(nsg_id))
         if nsg is None:
             return None
-        key = (nsg.id.lower(), direction, vnet.id.lower())
+        key = (id_key(nsg.id), direction, id_key(vnet.id))
         if key not in made:
             made[key] = nsg_nft.add_nsg_chain(t, nsg, direction, vnet.id, _vnet_space(topo, vnet, pod_cidrs))
         return made[key]

@@ -17,7 +17,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aksnet.dataplane import fabric, kubeproxy_nft, names, netpol_nft
+from aksnet.dataplane import appliance_nft, fabric, kubeproxy_nft, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
@@ -225,11 +225,13 @@ class _Parts:
     resolv: list[tuple[str, str]] = field(default_factory=list)
     nginx: list[NginxSpec] = field(default_factory=list)
 
-    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False) -> None:
+    def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False,
+                  extra: Sequence[n.Table] = ()) -> None:
         """A host that answers on every port: an echo listener and an echo table without exclusions
-        (``local_only``: for its own addresses only)."""
+        (``local_only``: for its own addresses only), with ``extra`` tables in the same namespace."""
         self.listeners.append(Listener(netns, identity))
-        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), (), local_only=local_only)])))
+        self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), (), local_only=local_only),
+                                                                 *extra])))
 
 
 def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
@@ -242,7 +244,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     inet_link = names.link_name("vi", inet)
     parts = _Parts(units=_router_units(vnet, inet, inet_link))
     hosts = collect_hosts(topo, tag)
-    node_units = _host_units(parts, hosts, flavour, vnet)
+    node_units = _host_units(parts, topo, hosts, flavour, vnet)
     _pod_parts(parts, topo, _pod_units(topo, tag, node_units, flavour), with_nginx)
     _node_listeners(parts, topo, node_units)
     inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
@@ -271,9 +273,10 @@ def _router_units(vnet: str, inet: str, inet_link: str) -> list[Unit]:
     ]
 
 
-def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -> dict[str, Unit]:
+def _host_units(parts: _Parts, topo: Topology, hosts: Sequence[Host], flavour: str, vnet: str) -> dict[str, Unit]:
     """One unit per node and VM on the VNet fabric (kubenet nodes get the cbr0 bridge); VMs echo on every
-    port. Returns the node units by node name."""
+    port, and a VM whose NIC forwards is a stateful appliance (``appliance_nft``). Returns the node units by
+    node name."""
     node_units: dict[str, Unit] = {}
     for h in hosts:
         bridges: tuple[Bridge, ...] = ()
@@ -281,7 +284,8 @@ def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -
         if h.kind == "node" and flavour == "kubenet" and h.node is not None and h.node.pod_cidr:
             net = ipaddress.IPv4Network(h.node.pod_cidr, strict=False)
             bridges = (Bridge("cbr0", (Addr(bridge_address(h.node.pod_cidr), net.prefixlen),)),)
-        if h.kind == "vm" and any(nic.enable_ip_forwarding for nic in h.nic_objs):
+        forwards = h.kind == "vm" and any(nic.enable_ip_forwarding for nic in h.nic_objs)
+        if forwards:
             sysctls = ROUTER_SYSCTLS
         ips = ",".join(ip for _, _, nic_ips in h.nics for ip in nic_ips)
         u = Unit(h.key, h.netns, h.kind, parent=vnet, uplinks=_host_uplinks(h), bridges=bridges, sysctls=sysctls,
@@ -290,7 +294,9 @@ def _host_units(parts: _Parts, hosts: Sequence[Host], flavour: str, vnet: str) -
         if h.kind == "node" and h.node is not None:
             node_units[h.node.name] = u
         else:
-            parts.echo_host(h.netns, h.identity, local_only=True)
+            own = [ip for _, _, nic_ips in h.nics for ip in nic_ips]
+            extra = [appliance_nft.build(own, fabric.host_vnet_space(topo, h))] if forwards else []
+            parts.echo_host(h.netns, h.identity, local_only=True, extra=extra)
     return node_units
 
 

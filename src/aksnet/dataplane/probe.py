@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import socket
 import time
@@ -24,11 +25,17 @@ from aksnet.dataplane import nsenter
 from aksnet.dataplane import topo_names as tn
 from aksnet.engine import lookup
 from aksnet.engine.addressing import Topology
+from aksnet.engine.flow import EPHEMERAL_PORT
 from aksnet.engine.walk import Site
 from aksnet.errors import UsageError
+from aksnet.model.addr import parse_port_range
 
 TCP_TIMEOUT = 1.0  # within one machine a handshake takes milliseconds; silence means dropped
 UDP_TIMEOUT = 0.8
+# every listener of the data plane answers what the probe sends (echo agent, DNS answerer, NGINX's 400): a
+# connection whose handshake completed without an answer lost its request on the way (a stateful appliance
+# that saw only half of it drops the client's ACK and data), so it is not delivered
+NO_ANSWER = "connected, but no answer"
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,33 @@ class Flow:
     dst_ip: str
     port: int
     protocol: str
+    src_port: int = 0  # 0: the kernel picks one from ip_local_port_range
+
+
+LOCAL_PORTS = (32768, 60999)  # Linux's default net.ipv4.ip_local_port_range
+
+
+def source_ports(topo: Topology, count: int) -> list[int]:
+    """The source port of each of ``count`` probes. When an NSG rule of the twin names source ports, a port the
+    rules judge as they judge the twin's (``EPHEMERAL_PORT``: no range of any rule starts or ends between
+    them), a different one per probe (flows that meet at one endpoint after a DNAT must not share a 4-tuple);
+    else 0 (the kernel picks from ip_local_port_range)."""
+    edges: set[int] = set()
+    for g in topo.twin.nsgs:
+        for r in g.rules:
+            for text in r.source_ports:
+                try:
+                    pr = parse_port_range(text)
+                except ValueError:
+                    continue
+                if (pr.start, pr.end) != (0, 65535):
+                    edges |= {pr.start, pr.end + 1}
+    if not edges:
+        return [0] * count
+    lo = max([LOCAL_PORTS[0], *(e for e in edges if e <= EPHEMERAL_PORT)])
+    hi = min([LOCAL_PORTS[1] + 1, *(e for e in edges if e > EPHEMERAL_PORT)]) - 1
+    span = hi - lo + 1
+    return [lo + (EPHEMERAL_PORT - lo + i) % span for i in range(count)]
 
 
 @dataclass(frozen=True)
@@ -92,6 +126,13 @@ def _socket(flow: Flow) -> socket.socket:
     with nsenter.netns(flow.netns):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if flow.protocol == "TCP" else socket.SOCK_DGRAM)
     s.setblocking(False)
+    if flow.src_port:  # a retry may bind the port of a connection still closing
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", flow.src_port))
+        except OSError:
+            s.close()
+            raise
     return s
 
 
@@ -119,6 +160,8 @@ async def _send(flow: Flow, payload: bytes, timeout: float) -> ProbeResult:
             with contextlib.suppress(OSError):
                 await loop.sock_sendall(s, payload)
             data = await _read_echo(loop, s, timeout)
+            if not data:  # the handshake's last ACK or the request never reached the server (e.g. asymmetric path)
+                return ProbeResult(flow, False, NO_ANSWER, (), time.monotonic() - t0)
             return ProbeResult(flow, True, "connected", tuple(data.decode(errors="replace").splitlines()),
                                time.monotonic() - t0)
         # connected UDP: an ICMP port unreachable surfaces as ECONNREFUSED
@@ -232,6 +275,8 @@ def plan_flows(topo: Topology, tag: str, source: str, destination: str, port: in
             if topo.owner(ip).kind == "internet":
                 inet.add(ip)
             flows.append(Flow(ns, site.name, ip, target.port, proto))
+    ports = source_ports(topo, len(flows))
+    flows = [dataclasses.replace(f, src_port=p) for f, p in zip(flows, ports, strict=True)]
     return Planned(tuple(flows), tuple(unresolved), tuple(sorted(inet)))
 
 

@@ -5,6 +5,7 @@ API servers and private endpoints, plus the fixed addresses of the emulated fabr
 from __future__ import annotations
 
 from aksnet.dataplane import names
+from aksnet.model.ids import id_key
 
 # Transfer network between the VNet fabric and the internet router (link-local: never a customer range;
 # 169.254.0.0/16 is reserved for every AKS range, learn.microsoft.com/azure/aks/concepts-network-ip-address-planning).
@@ -19,6 +20,14 @@ LOCAL_TABLE = 199  # the fabric's own packets (ICMP errors, rejects)
 SUBNET_TABLE_BASE = 1000
 BACKEND_TABLE_BASE = 2000
 BACKEND_MARK_BASE = 0x100
+VNET_FABRIC_BASE = 100000  # one fabric table per VNet (its hosts and its peerings'), above any backend table
+MEMBER_MARK_MASK = 0xFFFF  # ct mark bits of a load balancer member
+VNET_MARK_MASK = 0xFF0000  # ct mark bits of the VNet a connection entered the fabric from
+
+
+def vnet_mark(index: int) -> int:
+    """The mark of the ``index``-th VNet of the fabric (sorted by ID)."""
+    return (index + 1) << 16
 
 
 def vnet_ns(tag: str) -> str:
@@ -38,7 +47,7 @@ def pod_ns(tag: str, namespace: str, pod: str) -> str:
 
 
 def vm_ns(tag: str, vm_name: str, vm_id: str) -> str:
-    return names.netns_name(tag, "vm", f"{vm_name}-{names.short_hash(vm_id.lower(), 4)}")
+    return names.netns_name(tag, "vm", f"{vm_name}-{names.short_hash(id_key(vm_id), 4)}")
 
 
 def inet_host_ns(tag: str, ip: str) -> str:
@@ -46,9 +55,9 @@ def inet_host_ns(tag: str, ip: str) -> str:
 
 
 def apiserver_ns(tag: str, cluster_id: str) -> str:
-    return names.netns_name(tag, "apiserver", names.short_hash(cluster_id.lower(), 8))
+    return names.netns_name(tag, "apiserver", names.short_hash(id_key(cluster_id), 8))
 
 
 def pe_ns(tag: str, pe_id: str, pe_name: str) -> str:
-    return names.netns_name(tag, "pe", f"{pe_name}-{names.short_hash(pe_id.lower(), 4)}")
+    return names.netns_name(tag, "pe", f"{pe_name}-{names.short_hash(id_key(pe_id), 4)}")
 

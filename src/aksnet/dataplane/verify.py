@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,7 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
         hops = [f"{h.component}: {h.decision} ({h.rule})" for h in w.hops]
         traced.append((c, tr.delivered, w.reason, hops, _expected_identity(topo, w)))
         flows.append(probe.Flow(probe.site_netns(tag, site, topo), c.source, c.destination, c.port, c.protocol))
+    flows = [replace(f, src_port=p) for f, p in zip(flows, probe.source_ports(topo, len(flows)), strict=True)]
     rep.seconds_trace = time.monotonic() - t0
     t1 = time.monotonic()
     results = probe_with_retries(flows, [t[1] for t in traced], rep)
@@ -172,7 +173,8 @@ def _expected_identity(topo: Topology, walk: Walk) -> str:
 RETRIES = 2
 RETRY_TIMEOUT = 3.0  # covers two SYN retransmissions (1 s, then 2 s: RFC 6298's initial RTO and its doubling)
 RETRY_BUDGET = probe.Budget(answered=4, total=4)
-TRANSIENT = ("timed out", os.strerror(errno.EHOSTUNREACH))  # what a loaded kernel may answer for a while
+# what a loaded kernel may answer for a while
+TRANSIENT = ("timed out", os.strerror(errno.EHOSTUNREACH), probe.NO_ANSWER)
 
 
 def probe_with_retries(flows: list[probe.Flow], expect: list[bool], rep: VerifyReport) -> list[probe.ProbeResult]:

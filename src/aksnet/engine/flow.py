@@ -63,6 +63,7 @@ class Backend:
     port: int
     client_ip: str
     pod: k8s.Pod | None = None
+    nic: azure.NetworkInterface | None = None  # a VM's NIC that answered (addresses repeat across VNets)
 
 
 def is_reply(hop: Hop) -> bool:

@@ -1,8 +1,8 @@
 """Return paths: a connection is delivered only if the reply gets back to the client.
 
 The reply leaves the host that answered (the backend's node or VM NIC) towards the address the backend saw,
-chosen by that host's own effective routes (the UDRs of its subnet), and, for an internet client whose
-packets a node SNATed (externalTrafficPolicy=Cluster), leaves that node again towards the client. NSGs,
+chosen by that host's own effective routes (the UDRs of its subnet), and, for a client whose packets a node
+SNATed (externalTrafficPolicy=Cluster, a NodePort from a VM), leaves that node again towards the client. NSGs,
 kube-proxy and the policy engines are stateful (the reply of an allowed flow passes them), so what can break
 the reply is routing: a route with next hop ``None`` drops it, and a virtual appliance breaks asymmetric paths:
 a reply routed to an appliance that never saw the request, or a request that went through an appliance while
@@ -73,8 +73,9 @@ def _backend_host(walker: Walker, backend: Backend) -> _Host | None:
         return _node_host(walker, node) if node else None
     if backend.kind == "vm":
         hit = topo.nic_by_ip.get(backend.ip)
-        subnet = walker.subnet_of_nic(hit[0]) if hit else None
-        return _Host(hit[0], subnet, False) if hit and subnet else None
+        nic = backend.nic or (hit[0] if hit else None)  # the NIC that answered: the same address may be in many VNets
+        subnet = walker.subnet_of_nic(nic) if nic else None
+        return _Host(nic, subnet, False) if nic and subnet else None
     return None  # the API server, Azure DNS and internet hosts answer outside the VNets' routes
 
 
@@ -103,10 +104,10 @@ def check_reply(walker: Walker, source: Site, request: Packet, backend: Backend,
     legs: list[tuple[_Host, str, str]] = []
     if not _local(walker, host, backend.client_ip):
         legs.append((host, backend.ip, backend.client_ip))
-    if source.kind == "internet" and backend.client_ip != source.ip and not is_internet_address(backend.client_ip):
+    if backend.client_ip != source.ip and not is_internet_address(backend.client_ip):
         node = walker.topo.node_by_ip.get(backend.client_ip) or host.node  # the node that SNATed the client
         edge = _node_host(walker, node) if node is not None else None
-        if edge is not None:
+        if edge is not None and not _local(walker, edge, source.ip):
             legs.append((edge, edge.nic.primary_ip, source.ip))
     for leg, (at, src_ip, dst_ip) in enumerate(legs):
         pkt = Packet(src_ip, backend.port, dst_ip, EPHEMERAL_PORT, request.protocol)

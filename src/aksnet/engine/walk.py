@@ -425,7 +425,7 @@ class Walker:
             self._leave_nic(st, nic, pkt, None, vm=True)
             return
         vm = self.topo.vm_by_nic.get(id_key(nic.id))
-        self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
+        self._deliver(st, Backend("vm", vm.name if vm else nic.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip, nic=nic),
                       f"VM {vm.name if vm else nic.name}: the echo agent answers on every port")
 
     def _firewall(self, st: _State, firewall: AzureFirewall, pkt: Packet, inbound: bool = False) -> None:

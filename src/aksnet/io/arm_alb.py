@@ -12,6 +12,7 @@ from typing import Any
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model.alb import AlbAssociation, AlbFrontend, TrafficController
 from aksnet.model.azure import NetworkInterface, NicIPConfiguration
+from aksnet.model.ids import IdKey, id_key
 from aksnet.rules import alb
 
 KINDS = (alb.KIND_TRAFFIC_CONTROLLER, alb.KIND_FRONTEND, alb.KIND_ASSOCIATION)
@@ -23,24 +24,24 @@ def _props(doc: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def traffic_controllers(docs: Mapping[str, Sequence[Mapping[str, Any]]],
-                        subnet_prefixes: Mapping[str, str]) -> tuple[TrafficController, ...]:
+                        subnet_prefixes: Mapping[IdKey, str]) -> tuple[TrafficController, ...]:
     """Every traffic controller with its frontends and the associations whose subnet is known."""
-    frontends = {str(d.get("id", "")).lower(): d for d in docs.get(alb.KIND_FRONTEND, ())}
-    associations = {str(d.get("id", "")).lower(): d for d in docs.get(alb.KIND_ASSOCIATION, ())}
+    frontends = {id_key(str(d.get("id", ""))): d for d in docs.get(alb.KIND_FRONTEND, ())}
+    associations = {id_key(str(d.get("id", ""))): d for d in docs.get(alb.KIND_ASSOCIATION, ())}
     out = []
     for d in docs.get(alb.KIND_TRAFFIC_CONTROLLER, ()):
         props = _props(d)
         fes = []
         for r in props.get("frontends") or ():
-            fe = frontends.get(str(r.get("id", "")).lower())
+            fe = frontends.get(id_key(str(r.get("id", ""))))
             if fe is not None:
                 fes.append(AlbFrontend(str(fe["id"]), str(fe.get("name", "")), str(_props(fe).get("fqdn", "")),
                                        alb.frontend_address(str(fe["id"]))))
         assocs = []
         for r in props.get("associations") or ():
-            a = associations.get(str(r.get("id", "")).lower())
+            a = associations.get(id_key(str(r.get("id", ""))))
             sid = str((_props(a).get("subnet") or {}).get("id", "")) if a is not None else ""
-            prefix = subnet_prefixes.get(sid.lower())
+            prefix = subnet_prefixes.get(id_key(sid))
             if a is not None and prefix:
                 assocs.append(AlbAssociation(str(a["id"]), str(a.get("name", "")), sid, alb.proxy_address(prefix)))
         parsed = parse_resource_id(str(d.get("id", "")))

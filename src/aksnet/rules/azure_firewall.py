@@ -6,7 +6,7 @@ Each constant names its learn.microsoft.com source. Stdlib only; evaluation live
 
 from __future__ import annotations
 
-from aksnet.rules import ietf
+from aksnet.rules import aks_egress, ietf
 
 # "The subnet must be named AzureFirewallSubnet", size /26 (the firewall needs more addresses as it scales).
 # https://learn.microsoft.com/azure/firewall/firewall-faq#why-does-azure-firewall-need-a--26-subnet-size
@@ -28,7 +28,9 @@ DEFAULT_THREAT_INTEL_MODE = "Alert"
 APPLICATION_PROTOCOL_PORTS = {"Http": 80, "Https": 443, "Mssql": 1433}
 # Network rule protocols. https://learn.microsoft.com/cli/azure/network/firewall/network-rule
 NETWORK_RULE_PROTOCOLS = ("Any", "ICMP", "TCP", "UDP")
-NAT_RULE_PROTOCOLS = ("TCP", "UDP")
+# NAT rules take the same protocol enum as network rules (azure-cli-extensions src/azure-firewall/azext_firewall/
+# _params.py: AzureFirewallNetworkRuleProtocol for network-rule and nat-rule); the AKS article uses ``Any``.
+NAT_RULE_PROTOCOLS = NETWORK_RULE_PROTOCOLS
 RULE_ACTIONS = ("Allow", "Deny")
 NAT_ACTIONS = ("Dnat", "Snat")
 # Firewall Policy: its SKU tier (default Standard), the rule types of a filter collection and the actions of
@@ -66,17 +68,8 @@ DEFAULT_PRIVATE_RANGES = (*ietf.RFC1918, ietf.SHARED_ADDRESS_SPACE)
 # (https://learn.microsoft.com/azure/firewall/fqdn-tags). ``*.hcp.<location>.azmk8s.io`` stands for every
 # region's API server FQDN, so the tag matches ``*.azmk8s.io`` below ``hcp``.
 AKS_FQDN_TAG = "AzureKubernetesService"
-AKS_REQUIRED_FQDNS = (
-    "*.hcp.*.azmk8s.io",
-    "mcr.microsoft.com",
-    "*.data.mcr.microsoft.com",
-    "mcr-0001.mcr-msedge.net",
-    "management.azure.com",
-    "login.microsoftonline.com",
-    "packages.microsoft.com",
-    "acs-mirror.azureedge.net",
-    "packages.aks.azure.com",
-)
+AKS_REQUIRED_FQDNS = tuple(e.destination.replace(aks_egress.REGION, "*") for e in aks_egress.ENDPOINTS
+                           if e.need == aks_egress.REQUIRED and not e.network)
 FQDN_TAGS = {AKS_FQDN_TAG: AKS_REQUIRED_FQDNS}
 
 

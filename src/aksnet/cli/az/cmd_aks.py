@@ -20,6 +20,7 @@ from aksnet.cli.az.cmd_network_common import az_view
 from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
+from aksnet.model.ids import id_key
 from aksnet.store import default_home
 from aksnet.store.private import loose_mode, write_private_text
 from aksnet.twin.aks.validation_cli import (
@@ -70,6 +71,8 @@ def _ssh_key(ssh_key_value: str | None, generate_ssh_keys: bool, no_ssh_key: boo
 
 def aks_create(resource_group_name: str, name: str, location: str | None = None, vnet_subnet_id: str | None = None,
                pod_subnet_id: str | None = None, pod_ip_allocation_mode: str | None = None,
+               zones: list[str] | None = None, vm_set_type: str | None = None,
+               nodepool_labels: list[str] | None = None, nodepool_taints: str | None = None,
                pod_cidr: str | None = None, service_cidr: str | None = None,
                dns_service_ip: str | None = None, docker_bridge_address: str | None = None,
                node_count: int | None = None, max_pods: int | None = None, nodepool_name: str | None = None,
@@ -105,6 +108,8 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
     req = ClusterRequest(
         resource_group=resource_group_name, name=name, location=location, vnet_subnet_id=vnet_subnet_id,
         pod_subnet_id=pod_subnet_id, pod_ip_allocation_mode=pod_ip_allocation_mode, pod_cidr=pod_cidr,
+        zones=tuple(zones) if zones else None, vm_set_type=vm_set_type, nodepool_labels=parse_tags(nodepool_labels),
+        nodepool_taints=nodepool_taints,
         service_cidr=service_cidr, dns_service_ip=dns_service_ip,
         docker_bridge_address=docker_bridge_address, node_count=node_count, max_pods=max_pods,
         nodepool_name=nodepool_name, network_plugin=network_plugin, network_plugin_mode=network_plugin_mode,
@@ -174,7 +179,7 @@ def aks_list(resource_group_name: str | None = None) -> Any:
         if resource_group_name:
             get_group(tx, resource_group_name)
             prefix = f"/resourcegroups/{resource_group_name.lower()}/"
-            docs = [d for d in docs if prefix in d["id"].lower()]
+            docs = [d for d in docs if prefix in id_key(d["id"])]
     return [_view(d) for d in docs]
 
 
@@ -295,7 +300,7 @@ def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str
                  mode: str = "User", node_vm_size: str | None = None, max_surge: str | None = None,
                  enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
                  labels: list[str] | None = None, node_taints: str | None = None, no_wait: bool = False,
-                 pod_ip_allocation_mode: str | None = None) -> Any:
+                 pod_ip_allocation_mode: str | None = None, zones: list[str] | None = None) -> Any:
     """Add a node pool to the managed Kubernetes cluster."""
     from aksnet.twin.aks import nodepool
 
@@ -305,7 +310,7 @@ def nodepool_add(resource_group_name: str, cluster_name: str, nodepool_name: str
                                 mode=mode, vm_size=node_vm_size, max_surge=max_surge,
                                 enable_cluster_autoscaler=enable_cluster_autoscaler, min_count=min_count,
                                 max_count=max_count, node_labels=parse_tags(labels), node_taints=node_taints,
-                                pod_ip_allocation_mode=pod_ip_allocation_mode)
+                                pod_ip_allocation_mode=pod_ip_allocation_mode, zones=zones)
     return None if no_wait else out
 
 
@@ -469,6 +474,12 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("vnet_subnet_id", help="Resource ID of an existing subnet for the nodes (default: a managed VNet "
                                           "aks-vnet-<digits> 10.224.0.0/12).")
         c.argument("pod_subnet_id", help="Resource ID of a subnet for pod IPs (Azure CNI, dynamic allocation).")
+        c.argument("zones", options_list=["--zones", "-z"], nargs="+",
+                   help="Space-separated availability zones (1 2 3) the pool's nodes are spread over.")
+        c.argument("vm_set_type", help="VirtualMachineScaleSets (the only one emulated), AvailabilitySet, "
+                                       "VirtualMachines.")
+        c.argument("nodepool_labels", nargs="*", help="Node labels of the first pool: space-separated key=value.")
+        c.argument("nodepool_taints", help="Node taints of the first pool, e.g. 'sku=gpu:NoSchedule'.")
         c.argument("pod_ip_allocation_mode", **enum_arg(POD_IP_ALLOCATION_MODES),
                    help="With --pod-subnet-id: DynamicIndividual (batches of 16 IPs) or StaticBlock (each node "
                         "holds ceil(maxPods/16) /28 blocks).")

@@ -27,7 +27,9 @@ RUN_BOOLS = {"rm": ("--rm",), "stdin": ("-i", "--stdin"), "tty": ("-t", "--tty")
 
 
 def run_run(argv: list[str]) -> int:
-    """kubectl run NAME --image=IMAGE: a Pod labelled run=NAME."""
+    """kubectl run NAME --image=IMAGE: a Pod labelled run=NAME; with ``--expose`` also a ClusterIP Service of
+    the same name selecting the pod's labels on ``--port``, created (and printed) before the pod as kubectl's
+    ``generateService`` does (kubernetes/kubectl pkg/cmd/run/run.go)."""
     p = flags.parse(argv, RUN_VALUES, RUN_BOOLS, "run")
     if len(p.args) != 1:
         raise KubeError("error: NAME is required for run\nSee 'kubectl run -h' for help and examples")
@@ -61,18 +63,36 @@ def run_run(argv: list[str]) -> int:
                 "spec": {"containers": [c], "dnsPolicy": "ClusterFirst", "restartPolicy": restart}}
     if p.get("overrides"):
         _merge(doc, json.loads(p.get("overrides") or "{}"))
+    docs = [_exposing_service(name, labels, p), doc] if p.flag("expose") else [doc]
     mode = dry_run(p)
     if mode == "client":
-        print_dry_run(doc, p)
+        for k, d in enumerate(docs):
+            if k and (p.get("output") or "") in ("yaml", "yml"):
+                print("---")
+            print_dry_run(d, p)
         return 0
     if mode == "server":
         with server_dry_run(p) as s:
-            print_dry_run(s.api.create(doc, s.namespace).doc, p, server=True)
+            for d in docs:
+                print_dry_run(s.api.create(d, s.namespace).doc, p, server=True)
         return 0
     with open_session(p, write=True) as s:
-        outcome = s.api.create(doc, s.namespace)
-        print(outcome.ref if p.get("output") == "name" else f"{outcome.ref} created")
+        for d in docs:
+            outcome = s.api.create(d, s.namespace)
+            print(outcome.ref if p.get("output") == "name" else f"{outcome.ref} created")
     return 0
+
+
+def _exposing_service(name: str, labels: dict[str, str], p: Any) -> Doc:
+    """The Service ``kubectl run --expose`` makes: ``--port`` is required (kubectl's usage error otherwise)."""
+    port = p.get("port")
+    if not port:
+        raise KubeError("error: --port must be set when exposing a service\n"
+                        "See 'kubectl run -h' for help and examples")
+    number = int(str(port))
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+            "spec": {"ports": [{"port": number, "protocol": "TCP", "targetPort": number}],
+                     "selector": dict(labels)}}
 
 
 def _merge(target: Doc, patch: Doc, by_name: bool = False) -> Doc:

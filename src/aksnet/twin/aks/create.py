@@ -14,8 +14,9 @@ from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.model.account import TENANT_ID
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
-from aksnet.twin.aks import context, infrastructure, names, pools, validation_rp
+from aksnet.twin.aks import context, infrastructure, names, pools, validation_cli, validation_rp
 from aksnet.twin.aks.defaults import (
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_PLUGIN_SETTING,
@@ -174,7 +175,7 @@ def _identity(tx: Transaction, req: ClusterRequest, cid: str) -> dict[str, Any]:
     """The cluster identity: system-assigned, or with ``--assign-identity`` the user-assigned identity (which
     must exist), shown with its client and principal IDs (learn.microsoft.com/azure/aks/use-managed-identity)."""
     if not req.assign_identity:
-        return {"principalId": deterministic_uuid("principal", cid.lower()), "tenantId": TENANT_ID,
+        return {"principalId": deterministic_uuid("principal", id_key(cid)), "tenantId": TENANT_ID,
                 "type": "SystemAssigned", "userAssignedIdentities": None}
     from aksnet.twin import identity
 
@@ -209,10 +210,11 @@ def pool_profile(name: str, count: int, max_pods: int, vm_size: str, subnet_id: 
                  version: str, mode: str, max_surge: str, min_count: int | None = None,
                  max_count: int | None = None, node_labels: dict[str, str] | None = None,
                  node_taints: list[str] | None = None,
-                 pod_ip_allocation_mode: str | None = None) -> dict[str, Any]:
+                 pod_ip_allocation_mode: str | None = None, zones: list[str] | None = None,
+                 vm_set_type: str = "VirtualMachineScaleSets") -> dict[str, Any]:
     """One entry of ``agentPoolProfiles`` as az shows it."""
     return {
-        "availabilityZones": None, "count": count, "currentOrchestratorVersion": version,
+        "availabilityZones": zones or None, "count": count, "currentOrchestratorVersion": version,
         "enableAutoScaling": max_count is not None, "enableEncryptionAtHost": False, "enableFips": False,
         "enableNodePublicIp": False, "enableUltraSsd": False, "kubeletDiskType": "OS", "maxCount": max_count,
         "maxPods": max_pods, "minCount": min_count, "mode": mode, "name": name,
@@ -221,7 +223,7 @@ def pool_profile(name: str, count: int, max_pods: int, vm_size: str, subnet_id: 
         "orchestratorVersion": version, "osDiskSizeGb": 128, "osDiskType": "Managed", "osSku": "Ubuntu",
         "osType": "Linux", "podIpAllocationMode": pod_ip_allocation_mode, "podSubnetId": pod_subnet_id,
         "powerState": {"code": "Running"},
-        "provisioningState": "Succeeded", "scaleSetPriority": None, "type": "VirtualMachineScaleSets",
+        "provisioningState": "Succeeded", "scaleSetPriority": None, "type": vm_set_type,
         "upgradeSettings": {"maxSurge": max_surge}, "vmSize": vm_size, "vnetSubnetId": subnet_id,
     }
 
@@ -248,7 +250,11 @@ def _cluster_doc(req: ClusterRequest, spec: ClusterSpec, cid: str, location: str
     }
     pool = pool_profile(spec.nodepool_name, spec.node_count, spec.max_pods, req.vm_size or DEFAULT_VM_SIZE,
                         vctx.subnet_id, req.pod_subnet_id, version, "System", spec.max_surge, spec.min_count,
-                        spec.max_count, pod_ip_allocation_mode=req.pod_ip_allocation_mode)
+                        spec.max_count, node_labels=req.nodepool_labels,
+                        node_taints=validation_cli.validate_node_taints(req.nodepool_taints),
+                        pod_ip_allocation_mode=req.pod_ip_allocation_mode,
+                        zones=validation_rp.validate_zones(req.zones, location, spec.nodepool_name),
+                        vm_set_type=validation_cli.validate_vm_set_type(req.vm_set_type))
     ssh = req.ssh_public_key
     return {
         "id": cid, "location": location, "name": req.name, "type": names.TYPE_MANAGED_CLUSTER,

@@ -9,8 +9,9 @@ import re
 from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
-from aksnet.twin.aks import context, pools, validation_cli
+from aksnet.twin.aks import context, pools, validation_cli, validation_rp
 from aksnet.twin.aks.create import finish, pool_profile
 from aksnet.twin.aks.defaults import DEFAULT_MAX_SURGE, DEFAULT_NODE_COUNT, DEFAULT_VM_SIZE, default_max_pods
 from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
@@ -59,7 +60,8 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
              mode: str = "User", vm_size: str | None = None, max_surge: str | None = None,
              enable_cluster_autoscaler: bool = False, min_count: int | None = None,
              max_count: int | None = None, node_labels: dict[str, str] | None = None,
-             node_taints: str | None = None, pod_ip_allocation_mode: str | None = None) -> dict[str, Any]:
+             node_taints: str | None = None, pod_ip_allocation_mode: str | None = None,
+             zones: list[str] | None = None) -> dict[str, Any]:
     """``az aks nodepool add``."""
     taints = validation_cli.validate_node_taints(node_taints)
     cluster = context.get_cluster(tx, resource_group, cluster_name)
@@ -86,9 +88,9 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     pool_flavour = "podsubnet" if pod_subnet_id else fl
     alloc_mode = check_pod_ip_allocation_mode(pod_ip_allocation_mode, pod_subnet_id)
     subnet = vnet_subnet_id or profiles[0]["vnetSubnetId"]
-    if fl == "kubenet" and subnet.lower() != str(profiles[0]["vnetSubnetId"]).lower():
-        first_vnet = str(profiles[0]["vnetSubnetId"]).lower().rsplit("/subnets/", 1)[0]
-        if subnet.lower().rsplit("/subnets/", 1)[0] != first_vnet:
+    if fl == "kubenet" and not same_id(subnet, str(profiles[0]["vnetSubnetId"])):
+        first_vnet = id_key(str(profiles[0]["vnetSubnetId"])).rsplit("/subnets/", 1)[0]
+        if id_key(subnet).rsplit("/subnets/", 1)[0] != first_vnet:
             raise AzureError("InvalidParameter",
                              "All agent pools of a kubenet cluster must use subnets of the same virtual network.",
                              "agentPoolProfile.vnetSubnetID")
@@ -99,7 +101,8 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     pods = max_pods if max_pods is not None else default_max_pods(pool_flavour)
     version = cluster["properties"]["kubernetesVersion"]
     pool = pool_profile(name, 0, pods, vm_size or DEFAULT_VM_SIZE, subnet, pod_subnet_id, version, mode_v, surge,
-                        min_count, max_count, node_labels, taints, pod_ip_allocation_mode=alloc_mode)
+                        min_count, max_count, node_labels, taints, pod_ip_allocation_mode=alloc_mode,
+                        zones=validation_rp.validate_zones(zones, cluster["location"], name))
     context.subnet_context(tx, subnet)
     check_capacity(tx, cluster, pool, count)
     profiles.append(pool)

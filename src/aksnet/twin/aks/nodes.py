@@ -14,6 +14,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.aks.defaults import NODE_CIDR_MASK
 from aksnet.twin.aks.vmss import Instance
@@ -49,9 +50,12 @@ def node_pod_cidrs(pod_cidr: str, used: Iterable[str], count: int) -> list[str]:
 def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: str, vm_size: str, max_pods: int,
                   provider_id: str, ip: str, pod_cidr: str | None, kubernetes_version: str, uid_seed: str,
                   resource_version: str, extra_annotations: dict[str, str] | None = None,
-                  node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None) -> Doc:
+                  node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None,
+                  zone: str | None = None) -> Doc:
     """A Node as kubelet on an AKS Ubuntu node registers it, with the pool's ``nodeLabels`` and
-    ``nodeTaints`` (``key=value:Effect``)."""
+    ``nodeTaints`` (``key=value:Effect``); in an availability zone its zone labels are ``<location>-<zone>``,
+    else ``0`` (the fault domain) [learn.microsoft.com/azure/aks/availability-zones, "Verify node
+    distribution across zones"]."""
     cpu, mem, cpu_alloc, mem_alloc = _VM_RESOURCES.get(vm_size.lower(), _VM_RESOURCES["standard_ds2_v2"])
     labels = {
         "agentpool": pool,
@@ -59,7 +63,7 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
         "beta.kubernetes.io/instance-type": vm_size,
         "beta.kubernetes.io/os": "linux",
         "failure-domain.beta.kubernetes.io/region": location,
-        "failure-domain.beta.kubernetes.io/zone": "0",
+        "failure-domain.beta.kubernetes.io/zone": f"{location}-{zone}" if zone else "0",
         "kubernetes.azure.com/agentpool": pool,
         "kubernetes.azure.com/cluster": node_rg,
         "kubernetes.azure.com/mode": mode.lower(),
@@ -72,7 +76,7 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
         "node-role.kubernetes.io/agent": "",
         "node.kubernetes.io/instance-type": vm_size,
         "topology.kubernetes.io/region": location,
-        "topology.kubernetes.io/zone": "0",
+        "topology.kubernetes.io/zone": f"{location}-{zone}" if zone else "0",
     }
     labels.update(node_labels or {})
     now = clock.timestamp()
@@ -123,8 +127,10 @@ def parse_taint(text: str) -> Doc:
 def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance], pool: str, mode: str,
                    node_rg: str, location: str, vm_size: str, max_pods: int, pod_cidrs: list[str | None],
                    kubernetes_version: str, pod_subnet_ips: list[list[str]] | None = None,
-                   node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None) -> list[Doc]:
-    """Write one Node per instance (kubelet registration)."""
+                   node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None,
+                   zones: list[str] | None = None) -> list[Doc]:
+    """Write one Node per instance (kubelet registration); a zonal pool spreads its instances over its zones
+    by instance number."""
     objs = open_objects(tx, cluster_id)
     out = []
     for k, inst in enumerate(instances):
@@ -134,9 +140,9 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
         doc = node_document(
             name=inst.name, pool=pool, mode=mode, node_rg=node_rg, location=location, vm_size=vm_size,
             max_pods=max_pods, provider_id=f"azure://{inst.id}", ip=inst.ip, pod_cidr=pod_cidrs[k],
-            kubernetes_version=kubernetes_version, uid_seed=inst.id.lower(),
+            kubernetes_version=kubernetes_version, uid_seed=id_key(inst.id),
             resource_version=objs.next_resource_version(), extra_annotations=extra, node_labels=node_labels,
-            node_taints=node_taints)
+            node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None)
         objs.put(KIND_NODE, inst.name, doc)
         out.append(doc)
     return out

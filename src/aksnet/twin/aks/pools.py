@@ -108,7 +108,8 @@ def grow_pool(tx: Transaction, cluster: Doc, pool: Pool, add: int) -> None:
                          node_rg=p.node_resource_group, location=p.location, vm_size=pool["vmSize"],
                          max_pods=int(pool["maxPods"]), pod_cidrs=pod_cidrs,
                          kubernetes_version=cluster["properties"]["kubernetesVersion"], pod_subnet_ips=batches,
-                         node_labels=pool.get("nodeLabels"), node_taints=pool.get("nodeTaints"))
+                         node_labels=pool.get("nodeLabels"), node_taints=pool.get("nodeTaints"),
+                         zones=pool.get("availabilityZones"))
     if p.backend_pool_ids:
         lb = lb_id_of(cluster)
         assert lb is not None

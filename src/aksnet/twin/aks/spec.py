@@ -18,6 +18,10 @@ class ClusterRequest:
     vnet_subnet_id: str | None = None
     pod_subnet_id: str | None = None
     pod_ip_allocation_mode: str | None = None  # DynamicIndividual | StaticBlock (with a pod subnet)
+    zones: tuple[str, ...] | None = None  # --zones: availability zones of the first pool
+    vm_set_type: str | None = None  # --vm-set-type (VirtualMachineScaleSets is the one emulated)
+    nodepool_labels: dict[str, str] | None = None  # --nodepool-labels of the first pool
+    nodepool_taints: str | None = None  # --nodepool-taints of the first pool (az's comma-separated text)
     pod_cidr: str | None = None
     service_cidr: str | None = None
     dns_service_ip: str | None = None

@@ -316,6 +316,25 @@ def validate_private_cluster(private: bool, sku: str, disable_public_fqdn: bool,
 _TAINT = re.compile(r"^[a-zA-Z\d][\w\-\.\/]{0,252}=[a-zA-Z\d][\w\-\.]{0,62}:(NoSchedule|PreferNoSchedule|NoExecute)$")
 
 
+VM_SET_TYPES = ("VirtualMachineScaleSets", "AvailabilitySet", "VirtualMachines")
+
+
+def validate_vm_set_type(value: str | None) -> str:
+    """``--vm-set-type`` as az's ``validate_vm_set_type`` checks it (case-insensitive); only scale sets are
+    emulated: the other two place nodes differently (availability set with a Basic LB, single VMs), so they are
+    refused with aksnet's note."""
+    if not value:
+        return "VirtualMachineScaleSets"
+    match = next((t for t in VM_SET_TYPES if t.lower() == value.lower()), None)
+    if match is None:
+        raise _err("--vm-set-type can only be VirtualMachineScaleSets or AvailabilitySet or VirtualMachines",
+                   "CLIError")
+    if match != "VirtualMachineScaleSets":
+        raise _err(f"aksnet: '--vm-set-type {value}' is an az option value that aksnet does not emulate (it changes "
+                   "networking, so the command is refused); see docs/fidelity.md")
+    return match
+
+
 def validate_node_taints(text: str | None) -> list[str]:
     """``--node-taints a=b:NoSchedule,c=d:NoExecute`` as az's validate_nodepool_taints checks it."""
     out = []

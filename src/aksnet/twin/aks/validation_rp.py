@@ -18,6 +18,7 @@ from typing import Any
 
 from aksnet.errors import AzureError
 from aksnet.model.addr import parse_ipv4_network
+from aksnet.model.ids import same_id
 from aksnet.rules.aks import (
     KUBENET_MAX_NODES,
     MAX_MAX_PODS,
@@ -154,6 +155,23 @@ def check_pod_cidr(spec: ClusterSpec, vnet: VnetContext | None) -> list[str]:
     ]
 
 
+AVAILABILITY_ZONES = ("1", "2", "3")
+
+
+def validate_zones(zones: Sequence[str] | None, location: str, pool: str) -> list[str] | None:
+    """``--zones``: AKS's zones are 1, 2 and 3 (the RP's ``AvailabilityZoneNotSupported`` otherwise, wording
+    after the RP's message) [learn.microsoft.com/azure/aks/availability-zones]."""
+    if not zones:
+        return None
+    bad = [z for z in zones if z not in AVAILABILITY_ZONES]
+    if bad:
+        raise AzureError("AvailabilityZoneNotSupported",
+                         f"The zone(s) '{','.join(bad)}' for resource '{pool}' is not supported. The supported zones "
+                         f"for location '{location}' are '{','.join(AVAILABILITY_ZONES)}'",
+                         "agentPoolProfile.availabilityZones")
+    return list(dict.fromkeys(zones))
+
+
 def check_max_pods(max_pods: int, count: int) -> None:
     """maxPods 10–250 for every plugin; 10 only when the pool has room for 30 pods [AKS ip-address-planning]."""
     if not MIN_MAX_PODS <= max_pods <= MAX_MAX_PODS:
@@ -228,11 +246,11 @@ def check_node_subnet_capacity(flavour: str, nodes: int, max_pods: int, vnet: Vn
 def check_pod_subnet(pod_subnet: VnetContext, node_subnet: VnetContext, nodes: int, other_nodes: int = 0) -> None:
     """Dynamic pod subnet: 16 addresses per node at start-up;
     not the node subnet itself [learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet]."""
-    if pod_subnet.subnet_id.lower() == node_subnet.subnet_id.lower():
+    if same_id(pod_subnet.subnet_id, node_subnet.subnet_id):
         raise AzureError("InvalidPodSubnet",
                          "The pod subnet must be different from the node subnet (vnetSubnetID).",
                          "agentPoolProfile.podSubnetID")
-    if pod_subnet.vnet_id.lower() != node_subnet.vnet_id.lower():
+    if not same_id(pod_subnet.vnet_id, node_subnet.vnet_id):
         raise AzureError("InvalidPodSubnet",
                          "The pod subnet must be in the same virtual network as the node subnet.",
                          "agentPoolProfile.podSubnetID")
