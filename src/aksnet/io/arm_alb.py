@@ -35,8 +35,8 @@ def traffic_controllers(docs: Mapping[str, Sequence[Mapping[str, Any]]],
         for r in props.get("frontends") or ():
             fe = frontends.get(id_key(str(r.get("id", ""))))
             if fe is not None:
-                fes.append(AlbFrontend(str(fe["id"]), str(fe.get("name", "")), str(_props(fe).get("fqdn", "")),
-                                       alb.frontend_address(str(fe["id"]))))
+                fqdn = str(_props(fe).get("fqdn", ""))
+                fes.append(AlbFrontend(str(fe["id"]), str(fe.get("name", "")), fqdn, alb.frontend_address(fqdn)))
         assocs = []
         for r in props.get("associations") or ():
             a = associations.get(id_key(str(r.get("id", ""))))

@@ -61,8 +61,8 @@ def proxy_address(prefix: str) -> str:
     return str(ipaddress.ip_network(prefix, strict=False).network_address + 4)
 
 
-def frontend_address(frontend_id: str) -> str:
+def frontend_address(frontend_fqdn: str) -> str:
     """The public address a frontend's FQDN resolves to: Azure-owned and outside every emulated pool (ours:
-    stable per frontend ID, in 4.150.0.0/16)."""
-    h = hashlib.sha256(frontend_id.lower().encode()).digest()
+    stable per FQDN, in 4.150.0.0/16)."""
+    h = hashlib.sha256(frontend_fqdn.encode()).digest()
     return f"4.150.{h[0]}.{h[1] % 253 + 1}"

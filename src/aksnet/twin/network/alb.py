@@ -16,6 +16,7 @@ import ipaddress
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import group_id
+from aksnet.model.ids import id_key, same_id
 from aksnet.rules import alb
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
@@ -37,7 +38,7 @@ def traffic_controller_id(resource_group: str, name: str) -> str:
 
 def frontend_fqdn(frontend_id: str) -> str:
     """``<16 characters>.fz<NN>.alb.azure.com``, stable per frontend ID."""
-    h = hashlib.sha256(frontend_id.lower().encode()).hexdigest()
+    h = hashlib.sha256(id_key(frontend_id).encode()).hexdigest()
     label = "".join(chr(ord("a") + int(c, 16) % 26) if i % 3 else c for i, c in enumerate(h[:16]))
     return f"{label}.fz{int(h[16:18], 16) % 90 + 10}.{alb.FRONTEND_DNS_SUFFIX}"
 
@@ -75,7 +76,7 @@ def create_traffic_controller(tx: Transaction, resource_group: str, name: str, l
     rid = traffic_controller_id(resource_group, name)
     doc = tx.get(alb.KIND_TRAFFIC_CONTROLLER, rid)
     if doc is None:
-        endpoint = deterministic_uuid("alb-config", rid.lower()).replace("-", "")
+        endpoint = deterministic_uuid("alb-config", id_key(rid)).replace("-", "")
         doc = _doc(tx, rid, alb.TYPE_TRAFFIC_CONTROLLER, location, {
             "associations": [], "configurationEndpoints": [f"{endpoint}.{alb.CONFIGURATION_DNS_SUFFIX}"],
             "frontends": []})
@@ -98,7 +99,7 @@ def delete_traffic_controller(tx: Transaction, rid: str) -> bool:
 
 def _kind_of_child(child_id: str) -> tuple[str, str, str]:
     """(kind, type, field of the parent) of a frontend or association ID."""
-    if "/frontends/" in child_id.lower():
+    if "/frontends/" in id_key(child_id):
         return alb.KIND_FRONTEND, alb.TYPE_FRONTEND, "frontends"
     return alb.KIND_ASSOCIATION, alb.TYPE_ASSOCIATION, "associations"
 
@@ -119,7 +120,7 @@ def list_children(tx: Transaction, parent_id: str, field: str) -> list[Doc]:
 
 
 def _attach(tx: Transaction, parent: Doc, field: str, child: Doc) -> None:
-    refs = [r for r in parent["properties"].get(field, []) if r["id"].lower() != child["id"].lower()]
+    refs = [r for r in parent["properties"].get(field, []) if not same_id(r["id"], child["id"])]
     parent["properties"][field] = [*refs, ref(child["id"])]
     parent["etag"] = new_etag(tx)
     tx.put(alb.KIND_TRAFFIC_CONTROLLER, parent["id"], parent)
@@ -156,7 +157,7 @@ def _check_subnet(tx: Transaction, subnet_id: str, association_id: str) -> Doc:
                          f"for Containers association: it must be a /{alb.ASSOCIATION_MAX_PREFIX} or larger.")
     for other in tx.list(alb.KIND_ASSOCIATION):
         theirs = other["properties"].get("subnet", {}).get("id", "")
-        if theirs.lower() == subnet_id.lower() and other["id"].lower() != association_id.lower():
+        if same_id(theirs, subnet_id) and not same_id(other["id"], association_id):
             raise AzureError("SubnetAlreadyAssociated",
                              f"Subnet {subnet_id} is already used by association {other['id']}.")
     return subnet
@@ -196,6 +197,6 @@ def delete_child(tx: Transaction, child_id: str) -> bool:
     parent = tx.get(alb.KIND_TRAFFIC_CONTROLLER, child_id.rsplit("/", 2)[0])
     if parent is not None:
         parent["properties"][field] = [r for r in parent["properties"].get(field, [])
-                                       if r["id"].lower() != child_id.lower()]
+                                       if not same_id(r["id"], child_id)]
         tx.put(alb.KIND_TRAFFIC_CONTROLLER, parent["id"], parent)
     return True
