@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 
 from aksnet.analyses.answer import Result
 from aksnet.analyses.explain import Explanation, explain, explain_pair, find_target
@@ -37,7 +36,7 @@ def _load(args: argparse.Namespace) -> tuple[Twin | None, ClusterState]:
     if args.from_dir:
         return None, load_cluster(args)
     twin, cluster = load_workspace_twin(context=args.context)
-    return twin, (replace(cluster, policy_engine=args.engine) if args.engine else cluster)
+    return twin, (cluster.with_engine(args.engine) if args.engine else cluster)
 
 
 def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:

@@ -94,9 +94,8 @@ def run(argv: list[str]) -> int:
     topo = load_topology(args.context, args.from_dir)
     assert isinstance(topo, Topology)
     if args.engine:
-        from dataclasses import replace
 
-        topo.state = replace(topo.state, policy_engine=args.engine)
+        topo.state = topo.state.with_engine(args.engine)
     if is_url:
         from aksnet.analyses.curl import CurlRequest, trace_url
         from aksnet.cli.curl import parse_headers
