@@ -292,7 +292,8 @@ def _host_units(parts: _Parts, topo: Topology, hosts: Sequence[Host], flavour: s
             sysctls = ROUTER_SYSCTLS
         ips = ",".join(ip for _, _, nic_ips in h.nics for ip in nic_ips)
         # Azure DNS: the host of every NIC answers 168.63.129.16 (what-is-ip-address-168-63-129-16)
-        loopback = (Addr(HOST_VIP, 32),) if h.kind in ("node", "vm") else ()
+        # scope host: never picked as the source of what the host sends (MASQUERADE, unbound sockets)
+        loopback = (Addr(HOST_VIP, 32, "host"),) if h.kind in ("node", "vm") else ()
         u = Unit(h.key, h.netns, h.kind, parent=vnet, uplinks=_host_uplinks(h), bridges=bridges, sysctls=sysctls,
                  loopback=loopback, labels=((h.kind, h.key.split("/", 1)[1]), ("ip", ips)))
         parts.units.append(u)

@@ -16,7 +16,7 @@ MAIN_TABLE = 254
 class Addr:
     ip: str
     prefixlen: int
-    scope: str = "universe"  # universe | link
+    scope: str = "universe"  # universe | link | host
 
     def __str__(self) -> str:
         return f"{self.ip}/{self.prefixlen}"
