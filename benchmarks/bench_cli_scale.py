@@ -7,7 +7,8 @@ Sections (``--only`` picks some; all by default):
             run decodes the workspace and writes the twin snapshot; then the median of warm runs),
             ``kubectl get pod NAME`` and ``kubectl describe pod NAME``; the trace's own time inside its process
             (imports excluded). Targets: 10,000-pod / 100-pod ≤ 3× for trace and get; trace < 100 ms in-process.
-``writes``  ``kubectl scale`` and ``az aks nodepool add`` on both workspaces (ratio printed, no target).
+``writes``  ``kubectl apply -f`` of one NetworkPolicy, ``kubectl scale`` and ``az aks nodepool add`` on both
+            workspaces (10,000-pod / 100-pod ratios printed, no target).
 ``matrix``  the 10,000-pod workspace's ``aksnet matrix`` against ``aksnet matrix --from-dir`` of the same objects
             exported with ``kubectl get -o yaml`` (outputs compared byte for byte) and against the floor: a
             process that only parses those files with libyaml. Target: workspace ≤ 3× files.
@@ -117,8 +118,14 @@ def reads_and_writes(root: Path, sections: set[str]) -> None:
             pool = f"p{int(time.time()) % 100000}"
             f["nodepool"] = ws.timed(home, "az", "aks", "nodepool", "add", "-g", "bench-rg", "--cluster-name",
                                      "bench", "-n", pool[:12], "--node-count", "1", runs=1)
-            print(f"[writes] {label}-pod workspace ({ws.load()}): kubectl scale {fmt(f['scale'])}; "
-                  f"az aks nodepool add {fmt(f['nodepool'])}")
+            one = root / f"one-{label}.yaml"
+            stamp = int(time.time() * 1000) % 10**9
+            one.write_text(f"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: one-{stamp}\n"
+                           "  namespace: ns1\nspec:\n  podSelector: {matchLabels: {app: w1}}\n"
+                           "  policyTypes: [Ingress]\n")
+            f["apply"] = ws.timed(home, "kubectl", "apply", "-f", str(one), runs=1)
+            print(f"[writes] {label}-pod workspace ({ws.load()}): kubectl apply -f (one NetworkPolicy) "
+                  f"{fmt(f['apply'])}; kubectl scale {fmt(f['scale'])}; az aks nodepool add {fmt(f['nodepool'])}")
     small, big = figures["100"], figures["10k"]
     if "reads" in sections:
         for key, name in (("trace", "trace"), ("get", "kubectl get pod NAME"), ("describe", "describe pod NAME")):
@@ -130,8 +137,10 @@ def reads_and_writes(root: Path, sections: set[str]) -> None:
         print(f"[reads] one trace in-process at 10,000 pods: {ms:.0f} ms CPU, {big['trace-inproc'].wall * 1000:.0f} ms "
               f"wall (target < 100 ms) {check(ms < 100, f'trace in-process {ms:.0f} ms CPU')}")
     if "writes" in sections:
-        print(f"[writes] 10,000 / 100 pods (CPU): scale {big['scale'].cpu / small['scale'].cpu:.1f}x, "
-              f"nodepool add {big['nodepool'].cpu / small['nodepool'].cpu:.1f}x (no target: the controllers "
+        print(f"[writes] 10,000 / 100 pods (CPU): apply one object {big['apply'].cpu / small['apply'].cpu:.1f}x "
+              f"({small['apply'].cpu:.2f} s → {big['apply'].cpu:.2f} s), "
+              f"scale {big['scale'].cpu / small['scale'].cpu:.1f}x, "
+              f"nodepool add {big['nodepool'].cpu / small['nodepool'].cpu:.1f}x (no target yet: the controllers "
               "reconcile the whole cluster once per command)")
 
 

@@ -52,7 +52,7 @@ k get configmaps -A -l app.kubernetes.io/name=ingress-nginx -o json > ingress-ng
 # Policy kinds of other engines, when their CRDs are installed (an absent kind is skipped).
 for kind in adminnetworkpolicies.policy.networking.k8s.io baselineadminnetworkpolicies.policy.networking.k8s.io \
             ciliumnetworkpolicies.cilium.io ciliumclusterwidenetworkpolicies.cilium.io \
-            networkpolicies.crd.projectcalico.org globalnetworkpolicies.crd.projectcalico.org; do
+            networkpolicies.crd.projectcalico.org globalnetworkpolicies.crd.projectcalico.org tiers.crd.projectcalico.org; do
   k get "$kind" -A -o json > "policies-$kind.json" 2>/dev/null || rm -f "policies-$kind.json"
 done
 echo "dumped $rg/$name into $PWD; next: aksnet import $PWD"

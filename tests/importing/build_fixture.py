@@ -7,8 +7,9 @@ TLS Ingress, a jumpbox VM. The files are what az and kubectl print for the comma
 flattened JSON or YAML; ``kubectl get -A -o json|yaml`` Lists; and, as the API server and ``kubectl get --raw``
 return them, typed lists whose items carry no kind/apiVersion), under free file names. ``az vmss list`` and
 ``az vmss nic list`` are printed with az's flattening of the stored documents. Extra objects a real cluster has
-and the emulation does not make are added: a static pod's mirror pod (owner: its Node) and a
-CiliumNetworkPolicy that this Calico cluster ignores.
+and the emulation does not make are added: a static pod's mirror pod (owner: its Node), a
+CiliumNetworkPolicy that this Calico cluster ignores, and the policies Calico enforces beside NetworkPolicy (a
+Tier with a GlobalNetworkPolicy, an AdminNetworkPolicy).
 """
 
 from __future__ import annotations
@@ -142,6 +143,39 @@ def dump(home: Path) -> None:
                                          "toPorts": [{"ports": [{"port": "80", "protocol": "TCP"}]}]}]}}]})
 
 
+# The cluster's engine is Calico: a tier of its own that keeps production away from a blocked address range (and
+# passes everything else on to the NetworkPolicies), and an AdminNetworkPolicy (Calico enforces it before
+# NetworkPolicy) that lets kube-system reach production's backend on 8080 despite deny-all-ingress; as the API
+# server returns them (typed lists of the CRD-stored kinds, and a List).
+CALICO_TIERS = {"apiVersion": "crd.projectcalico.org/v1", "kind": "TierList", "metadata": {"resourceVersion": "9120"},
+                "items": [{"metadata": {"name": "security", "uid": "5b0c7f4e-2d7a-4f0e-8a51-1e2f3a4b5c6d"},
+                           "spec": {"order": 100}}]}
+CALICO_POLICIES = {
+    "apiVersion": "crd.projectcalico.org/v1", "kind": "GlobalNetworkPolicyList",
+    "metadata": {"resourceVersion": "9121"},
+    "items": [{"metadata": {"name": "security.block-partner-range", "uid": "8d2e4f60-1a3b-4c5d-9e7f-0a1b2c3d4e5f"},
+               "spec": {"tier": "security", "order": 10, "selector": "projectcalico.org/namespace == 'production'",
+                        "types": ["Egress"],
+                        "egress": [{"action": "Deny", "destination": {"nets": ["203.0.113.0/24"]}},
+                                   {"action": "Pass"}]}}]}
+ADMIN_POLICIES = {
+    "apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""},
+    "items": [{"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy",
+               "metadata": {"name": "kube-system-to-backend"},
+               "spec": {"priority": 20,
+                        "subject": {"namespaces": {"matchLabels": {"kubernetes.io/metadata.name": "production"}}},
+                        "ingress": [{"name": "allow-kube-system", "action": "Allow",
+                                     "from": [{"namespaces": {"matchLabels": {
+                                         "kubernetes.io/metadata.name": "kube-system"}}}],
+                                     "ports": [{"portNumber": {"protocol": "TCP", "port": 8080}}]}]}}]}
+
+
+def write_engine_policies() -> None:
+    write("kubectl/calico-tiers.json", CALICO_TIERS)
+    write("kubectl/calico-globalnetworkpolicies.json", CALICO_POLICIES)
+    write("kubectl/adminnetworkpolicies.yaml", ADMIN_POLICIES)
+
+
 def main() -> None:
     from aksnet.model.account import SUBSCRIPTION_ID
 
@@ -151,6 +185,7 @@ def main() -> None:
         home.mkdir()
         build(home)
         dump(home)
+    write_engine_policies()
     for f in OUT.rglob("*.*"):
         f.write_text(f.read_text().replace(SUBSCRIPTION_ID, SUBSCRIPTION))
 

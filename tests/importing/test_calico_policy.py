@@ -243,3 +243,22 @@ spec:
             "ref2: TCP 5432") in r.out
     m = run_cli("matrix", "--from-dir", str(d), "--engine", "azure")
     assert "warning: NetworkPolicy prod/db-from-web: not enforced: this cluster's engine is Azure NPM" in m.err
+
+
+@pytest.mark.parametrize(("policies", "unprotected"), [
+    pytest.param([], True, id="no-policy"),
+    pytest.param([gnp("dev-ingress", {"selector": "projectcalico.org/namespace == 'dev'", "ingress": [
+        {"action": "Deny", "source": {"nets": ["203.0.113.0/24"]}}, {"action": "Pass"}]})], False,
+                 id="calico-policy-applies"),
+    pytest.param([anp("dev", 5, {"subject": {"namespaces": {"matchLabels": {"env": "dev"}}}, "ingress": [
+        {"name": "d", "action": "Deny", "from": [{"namespaces": {"matchLabels": {"env": "prod"}}}]}]})], False,
+                 id="admin-policy-applies"),
+])
+def test_lint_unprotected_namespace_counts_engine_policies(policies: list[Doc], unprotected: bool) -> None:
+    """AKSNET021 (no ingress policy in a namespace) knows the engine's own policies."""
+    from aksnet.analyses.lint import check_unprotected_namespaces
+    from aksnet.model.twin import Twin
+
+    state = cluster(policies, "calico")
+    found = [f for f in check_unprotected_namespaces(Twin(), state) if f.resource == "namespace dev"]
+    assert bool(found) is unprotected

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aksnet.io.manifests import parse_text
 from aksnet.io.policy_kinds import policy_warnings
@@ -91,3 +92,72 @@ def test_invalid_objects_reported_rest_analysed(home: Path, tmp_path: Path) -> N
     t = run_cli("trace", "--from-dir", str(d), "deploy/production/frontend", "deploy/production/backend",
                 "--port", "8080")
     assert t.code == 2 and "could not be read" in t.err
+
+
+POD_YAML = ("apiVersion: v1\nkind: Pod\nmetadata: {name: NAME, namespace: default, labels: {app: NAME}}\n"
+            "spec: {containers: [{name: c, image: x}]}\nstatus: {podIP: IP}\n")
+
+
+@pytest.mark.parametrize(("name", "read"), [
+    pytest.param("pod.yaml", True, id="yaml"),
+    pytest.param("pod.yml", True, id="yml"),
+    pytest.param("pod.json", True, id="json"),
+    pytest.param("sub/pod.yaml", True, id="subdirectory"),
+    pytest.param("pod.txt", False, id="txt"),
+    pytest.param("pod.YAML", False, id="upper-case-extension"),
+    pytest.param("pod", False, id="no-extension"),
+    pytest.param("pod.yaml.bak", False, id="backup"),
+])
+def test_only_the_files_kubectl_apply_reads(home: Path, tmp_path: Path, name: str, read: bool) -> None:
+    """``kubectl apply -f DIR`` reads .json, .yaml and .yml files only (k8s.io/cli-runtime FileExtensions, case
+    sensitive); --from-dir and import alike; import's summary names each skipped file."""
+    import json
+
+    from aksnet.io.dump import SKIPPED
+    from aksnet.io.manifest_dir import load_manifest_dir
+
+    d = tmp_path / "dir"
+    (d / name).parent.mkdir(parents=True)
+    (d / "base.yaml").write_text(POD_YAML.replace("NAME", "base").replace("IP", "10.244.0.4"))
+    doc = yaml.safe_load(POD_YAML.replace("NAME", "other").replace("IP", "10.244.0.5"))
+    (d / name).write_text(json.dumps(doc) if name.endswith(".json") else yaml.safe_dump(doc))
+    pods = {p.name for p in load_manifest_dir(d).pods}
+    assert ("other" in pods) is read and "base" in pods
+    r = run_cli("matrix", "--from-dir", str(d))
+    assert r.code == 0 and ("default/other[Pod]" in r.out) is read, r.out + r.err
+    from aksnet.io.dump import read_dump
+
+    assert (read_dump(d).files[name] == SKIPPED) is not read
+
+
+def test_import_summary_names_skipped_files(home: Path, tmp_path: Path) -> None:
+    d = tmp_path / "dump"
+    shutil.copytree(DUMP, d)
+    (d / "README.md").write_text("# how this dump was taken\n")
+    (d / "kubectl" / "pods.json.orig").write_text("{}")
+    r = run_cli("import", str(d))
+    assert r.code == 0, r.err
+    assert "  README.md: skipped: not .json, .yaml or .yml" in r.out
+    assert "  kubectl/pods.json.orig: skipped: not .json, .yaml or .yml" in r.out
+
+
+@pytest.mark.parametrize(("args", "code", "out"), [
+    pytest.param(("matrix",), 1, "production/frontend[Deployment] => production/backend[Deployment] : TCP 8080",
+                 id="matrix"),
+    pytest.param(("explain", "deploy/production/backend"), 1, "production/backend", id="explain"),
+    pytest.param(("explain", "deploy/production/frontend", "--to", "deploy/production/backend", "--port", "8080"),
+                 1, "allowed", id="explain-to"),
+    pytest.param(("lint", "--fail-on", "never"), 1, "AKSNET", id="lint"),
+    pytest.param(("trace", "deploy/production/frontend", "deploy/production/backend", "--port", "8080"), 2,
+                 "DELIVERED", id="trace-unknown"),
+])
+def test_invalid_objects_reported_by_every_analysis(home: Path, tmp_path: Path, args: tuple[str, ...], code: int,
+                                                    out: str) -> None:
+    """kubectl apply's errors for the objects it cannot read, the analysis of the valid rest, a non-zero exit."""
+    d = tmp_path / "dir"
+    shutil.copytree(DUMP / "kubectl", d)
+    (d / "nameless.json").write_text('{"apiVersion": "v1", "kind": "Pod", "metadata": {}}')
+    r = run_cli(*args[:1], "--from-dir", str(d), *args[1:])
+    assert r.code == code, r.out + r.err
+    assert 'error: error validating "nameless.json": error validating data: [metadata.name not set]' in r.err
+    assert out in r.out, r.out

@@ -233,3 +233,88 @@ def test_complete_dump_answers_are_known(imported: Result) -> None:
     assert r.code == 0 and "unknown:" not in r.err, r.err
     r = run_cli("dns", "--from", "deploy/production/frontend", "no-such-service.production.svc.cluster.local")
     assert r.code == 1 and "NXDOMAIN" in r.out and "unknown:" not in r.err, r.out + r.err
+
+
+OPEN_API_TO_BACKEND = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-api-to-backend, namespace: production}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: api}}}]
+    ports: [{protocol: TCP, port: 8080}]
+"""
+
+# Every analysis on the realistic dump (3 nodes, system pods, two apps, NetworkPolicies, Calico's tier and
+# GlobalNetworkPolicy, an AdminNetworkPolicy, LBs, ingress; kind: List and typed lists): (args, exit code, a line
+# or words its output must hold). ``{ingress}`` is the ingress controller's public IP, ``{dir}`` a scratch
+# directory holding open.yaml. The data plane (``aksnet up`` + ``verify`` on this dump) is
+# tests/dataplane/test_imported_cluster.py.
+EVERY_ANALYSIS = [
+    pytest.param(("trace", "deploy/production/frontend", "deploy/production/backend", "--port", "8080"), 0,
+                 "flows delivered: delivered", id="trace-networkpolicy-allows"),
+    pytest.param(("trace", "deploy/production/api", "internet/203.0.113.9", "--port", "443"), 1,
+                 "denied by GlobalNetworkPolicy security.block-partner-range egress rule #0",
+                 id="trace-calico-tier-denies"),
+    pytest.param(("trace", "deploy/production/api", "internet/93.184.216.34", "--port", "443"), 0,
+                 "flows delivered: delivered", id="trace-calico-pass-then-allowed"),
+    pytest.param(("trace", "deploy/kube-system/coredns", "deploy/production/backend", "--port", "8080"), 0,
+                 "flows delivered: delivered", id="trace-admin-policy-allows-over-deny-all"),
+    pytest.param(("trace", "deploy/kube-system/coredns", "deploy/production/backend", "--port", "9090"), 1,
+                 "flows delivered: dropped", id="trace-admin-policy-port-only"),
+    pytest.param(("curl", "-k", "--resolve", f"{INGRESS_HOST}:443:{{ingress}}", "--from", "internet/203.0.113.7",
+                  f"https://{INGRESS_HOST}/api/users"), 0, "pod=production/api-", id="curl-through-ingress"),
+    pytest.param(("curl", "--from", "deploy/production/api", BACKEND), 28, "", id="curl-policy-timeout"),
+    pytest.param(("matrix",), 0, "kube-system/coredns[Deployment] => production/backend[Deployment] : TCP 8080",
+                 id="matrix-admin-policy"),
+    pytest.param(("matrix",), 0, "production/api[Deployment] => 203.0.114.0-255.255.255.255[External] : "
+                 "All Connections", id="matrix-calico-nets-split-addresses"),
+    pytest.param(("explain", "deploy/kube-system/coredns", "--to", "deploy/production/backend", "--port", "8080"),
+                 0, "allowed by AdminNetworkPolicy kube-system-to-backend ingress rule #0", id="explain-to"),
+    pytest.param(("explain", "deploy/production/backend"), 0, "production/backend", id="explain-workload"),
+    pytest.param(("explain", "deploy/production/api"), 0,
+                 "egress rule #0 denies all ports and protocols with addresses in 203.0.113.0/24",
+                 id="explain-workload-calico-policy"),
+    pytest.param(("explain", "deploy/production/backend"), 0,
+                 "AdminNetworkPolicy kube-system-to-backend (podSelector tier adminnetworkpolicy, order 20; {} in "
+                 "namespaces matching kubernetes.io/metadata.name=production)", id="explain-workload-admin-policy"),
+    pytest.param(("lint", "--fail-on", "never"), 0, "AKSNET050", id="lint"),
+    pytest.param(("dns", "--from", "deploy/production/frontend", "kube-dns.kube-system.svc.cluster.local"), 0,
+                 "10.0.0.10", id="dns"),
+    pytest.param(("plan", "-g", "prod-rg", "-n", "prod-aks"), 0, "10.224.0.0/16", id="plan"),
+    pytest.param(("diff", "--apply", "{dir}/open.yaml"), 0,
+                 "diff-type: added, source: production/api[Deployment], destination: production/backend[Deployment]",
+                 id="diff-what-if"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "want"), EVERY_ANALYSIS)
+def test_every_analysis_on_the_imported_dump(imported: Result, tmp_path: Path, args: tuple[str, ...], code: int,
+                                             want: str) -> None:
+    (tmp_path / "open.yaml").write_text(OPEN_API_TO_BACKEND)
+    ip = ingress_ip() if any("{ingress}" in a for a in args) else ""
+    r = run_cli(*(a.format(ingress=ip, dir=tmp_path) for a in args))
+    assert r.code == code, r.out + r.err
+    assert want in r.out, r.out
+    assert "unknown:" not in r.err, r.err
+
+
+@pytest.mark.parametrize(("engine", "flow", "code", "warning"), [
+    pytest.param("calico", ("deploy/production/frontend", "deploy/production/api", "--port", "80"), 1,
+                 "CiliumNetworkPolicy production/api-l7: not enforced: this cluster's engine is Calico",
+                 id="calico-ignores-cilium-policy"),
+    pytest.param("cilium", ("deploy/kube-system/coredns", "deploy/production/backend", "--port", "8080"), 1,
+                 "AdminNetworkPolicy kube-system-to-backend: not enforced: this cluster's engine is Cilium",
+                 id="cilium-ignores-admin-policy"),
+    pytest.param("cilium", ("deploy/production/api", "internet/203.0.113.9", "--port", "443"), 0,
+                 "GlobalNetworkPolicy security.block-partner-range: not enforced: this cluster's engine is Cilium",
+                 id="cilium-ignores-calico-policy"),
+])
+def test_engine_override_judges_with_that_engines_policies(imported: Result, engine: str, flow: tuple[str, ...],
+                                                          code: int, warning: str) -> None:
+    """``--engine`` on an imported cluster: the chosen engine's own policies are evaluated, the others named."""
+    r = run_cli("trace", "--engine", engine, *flow)
+    assert r.code == code, r.out + r.err
+    assert f"warning: {warning}" in r.err, r.err
+    m = run_cli("matrix", "--engine", engine)
+    assert f"warning: {warning}" in m.err, m.err

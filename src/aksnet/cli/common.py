@@ -1,13 +1,19 @@
-"""What every front end shares: the command transaction, and printing library errors in a tool's style."""
+"""What every front end shares: the command transaction, and printing library errors in a tool's style
+(warnings, and what a directory or an imported dump could not say)."""
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aksnet.store import Transaction, Workspace, default_home
 from aksnet.store.workspace import DB_NAME
+
+if TYPE_CHECKING:
+    from aksnet.model.twin import ClusterState
 
 
 @contextlib.contextmanager
@@ -32,3 +38,18 @@ def command_transaction(write: bool = True, home: Path | None = None) -> Iterato
                     home.rmdir()
         raise
     ws.close()
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for w in dict.fromkeys(warnings):
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def report_source(cluster: ClusterState, code: int) -> int:
+    """After an analysis: the policy objects of other kinds and what an imported dump lacks (warnings), and the
+    objects of the directory that could not be read (kubectl's errors); those make the exit code non-zero, as
+    ``kubectl apply`` does."""
+    print_warnings(list(cluster.ignored_policies) + [f"answers may be incomplete: {u}" for u in cluster.unknowns])
+    for p in cluster.problems:
+        print(p, file=sys.stderr)
+    return code or (1 if cluster.problems else 0)

@@ -29,7 +29,7 @@ from aksnet.dataplane.spec import RouteSpec, Routing, RuleSpec
 from aksnet.engine import load_balancer, routing, snat
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
-from aksnet.model.ids import id_key
+from aksnet.model.ids import id_key, same_id
 
 if TYPE_CHECKING:
     from aksnet.dataplane.plan import Host
@@ -39,7 +39,7 @@ def _vnet_space(topo: Topology, vnet: azure.VirtualNetwork, pod_cidrs: Sequence[
     prefixes = list(vnet.address_prefixes)
     for p in vnet.peerings:
         prefixes += p.remote_address_prefixes
-    rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
+    rts = {id_key(s.route_table_id) for s in vnet.subnets if s.route_table_id}
     prefixes += routing.udr_prefixes(t for i, t in topo.route_tables.items() if i in rts)
     prefixes += pod_cidrs
     return nsg_nft.collapse(prefixes)
@@ -140,20 +140,20 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
     subnets: dict[str, azure.Subnet] = {}
     for h in hosts:
         for _, s, _ in h.nics:
-            subnets.setdefault(s.id.lower(), s)
+            subnets.setdefault(id_key(s.id), s)
     for i, sid in enumerate(sorted(subnets)):
         table = tn.SUBNET_TABLE_BASE + i
         s = subnets[sid]
         for h in hosts:
             for link, hs, _ in h.nics:
-                if hs.id.lower() == sid:
+                if id_key(hs.id) == sid:
                     rules.append(RuleSpec(1000, table, iif=link))
         vnet = topo.vnet_of_subnet.get(id_key(sid))
         if vnet is None:
             continue
         rt = topo.route_tables.get(id_key(s.route_table_id))
         peered = [v for v in topo.vnets.values()
-                  if any(p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
+                  if any(same_id(p.remote_vnet_id, v.id) for p in vnet.peerings)]
         reach = _reachable(topo, str(id_key(vnet.id)))
         near = [h for h in hosts if any(_vnet_key(topo, hs) in reach for _, hs, _ in h.nics)]
         for er in routing.effective_routes(vnet, rt, peered):
@@ -202,9 +202,9 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int], inet_li
     t.chain("lb-prerouting", hook="prerouting", ctype="filter", prio=-150)
     elems: list[list[Any]] = []
     node_of_ip = {nd.internal_ip: nd.name for nd in topo.nodes.values()}
-    for lb in sorted(topo.twin.load_balancers, key=lambda x: x.id.lower()):
+    for lb in sorted(topo.twin.load_balancers, key=lambda x: id_key(x.id)):
         for rule in lb.rules:
-            fe = next((f for f in lb.frontends if f.id.lower() == rule.frontend_id.lower()), None)
+            fe = next((f for f in lb.frontends if same_id(f.id, rule.frontend_id)), None)
             if fe is None:
                 continue
             ip = fe.private_ip
@@ -217,7 +217,7 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int], inet_li
             for proto in protos:
                 # the same judgement as trace: kube-proxy answers the probe and the member's NSGs admit it
                 healthy = load_balancer.pool_health(topo, lb, rule, ip, rule.frontend_port, proto).healthy
-                chain = f"lbr-{names.short_hash(f'{lb.id}/{rule.name}/{proto}'.lower(), 10)}"
+                chain = f"lbr-{names.short_hash(id_key(f'{lb.id}/{rule.name}/{proto}'), 10)}"
                 t.chain(chain)
                 member = next((m for m in healthy if m in member_marks), None)
                 if member is None:
@@ -292,7 +292,7 @@ def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Se
         nsg = topo.nsgs.get(id_key(nsg_id))
         if nsg is None:
             return None
-        key = (nsg.id.lower(), direction, vnet.id.lower())
+        key = (id_key(nsg.id), direction, id_key(vnet.id))
         if key not in made:
             made[key] = nsg_nft.add_nsg_chain(t, nsg, direction, vnet.id, _vnet_space(topo, vnet, pod_cidrs))
         return made[key]

@@ -24,15 +24,11 @@ from typing import Any
 
 import yaml
 
-from aksnet.io import k8s_schema
+from aksnet.io import k8s_schema, yaml_load
 from aksnet.io.manifests import MAX_DEPTH, nesting_depth, typed_list_item
+from aksnet.model.ids import id_key
 
 Doc = dict[str, Any]
-
-try:
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 # ARM's top-level resource envelope (everything else of an az-flattened document belongs in ``properties``):
 # https://learn.microsoft.com/rest/api/virtualnetwork/virtual-networks/get (Resource: id, name, type, location,
@@ -102,7 +98,7 @@ def _parse(text: str) -> list[Any]:
             return [json.loads(text)]
         except json.JSONDecodeError:
             pass  # YAML flow style is also valid YAML: let the YAML parser say what is wrong
-    return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+    return [d for d in yaml_load.load_all(text) if d is not None]
 
 
 def _objects(raw: Any) -> Iterable[Doc]:
@@ -153,10 +149,14 @@ def _describe(counts: dict[str, int]) -> str:
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+SKIPPED = "skipped: not .json, .yaml or .yml (the files kubectl apply -f DIR reads)"
+
+
 def read_dump(root: Path) -> Dump:
-    """Every regular file under ``root`` (sorted, recursively; hidden files skipped), recognised by content.
-    ``root`` may be a single file. A file that is neither JSON nor YAML is a problem when its name says it should
-    be (``.json``/``.yaml``/``.yml``), else it is listed as not recognised (a README beside the dump)."""
+    """Every ``.json``/``.yaml``/``.yml`` file under ``root`` (sorted, recursively; hidden files skipped),
+    recognised by content: the files ``kubectl apply -f DIR`` reads (k8s.io/cli-runtime resource visitor:
+    FileExtensions), other files are listed as skipped. ``root`` may be a single file, read whatever its name, as
+    kubectl reads a file named with ``-f``. A manifest file that is neither JSON nor YAML is a problem."""
     dump = Dump()
     paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
     base = root.parent if root.is_file() else root
@@ -164,26 +164,23 @@ def read_dump(root: Path) -> Dump:
         rel = path.relative_to(base).as_posix()
         if any(part.startswith(".") for part in path.relative_to(base).parts):
             continue
-        manifest = path.suffix in MANIFEST_SUFFIXES
+        if path.suffix not in MANIFEST_SUFFIXES and path != root:
+            dump.files[rel] = SKIPPED
+            continue
         try:
             raws = _parse(path.read_text(encoding="utf-8"))
             if any(nesting_depth(raw) > MAX_DEPTH for raw in raws):
                 raise RecursionError
         except (OSError, UnicodeDecodeError) as exc:
-            if manifest:
-                dump.problems.append(f"error: error reading {rel}: {exc}")
+            dump.problems.append(f"error: error reading {rel}: {exc}")
             dump.files[rel] = "not readable text"
             continue
         except (RecursionError, ValueError) as exc:  # hostile nesting; a number JSON cannot convert
             why = f"exceeded max depth of {MAX_DEPTH}" if isinstance(exc, RecursionError) else str(exc)
-            if manifest:
-                dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {why}")
+            dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {why}")
             dump.files[rel] = "neither JSON nor YAML"
             continue
         except yaml.YAMLError as exc:
-            if not manifest:
-                dump.files[rel] = "neither JSON nor YAML"
-                continue
             mark = getattr(exc, "problem_mark", None)
             line = f"line {mark.line + 1}: " if mark is not None else ""
             dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {line}"
@@ -226,7 +223,7 @@ def _deduplicate(dump: Dump) -> None:
     """One document per resource ID or Kubernetes object (a resource listed by two commands of the dump, e.g.
     the NSGs of a group dumped twice): the last file read wins."""
     for kind, docs in dump.arm.items():
-        dump.arm[kind] = list({str(d["id"]).lower(): d for d in docs}.values())
+        dump.arm[kind] = list({id_key(str(d["id"])): d for d in docs}.values())
     dump.k8s = list({(str(d.get("apiVersion")), str(d.get("kind")), str(d["metadata"].get("namespace") or ""),
                       str(d["metadata"]["name"])): d for d in dump.k8s}.values())
 
@@ -235,13 +232,13 @@ def _vmss_instances(dump: Dump) -> None:
     """``az vmss nic list`` names each NIC's scale-set instance (``virtualMachine.id``); the instance documents
     (``az vmss list-instances``) are derived from them when the dump lacks them, as the loader needs only an
     instance's NICs."""
-    have = {str(d.get("id", "")).lower() for d in dump.arm_of(KIND_VMSS_VM)}
+    have = {id_key(str(d.get("id", ""))) for d in dump.arm_of(KIND_VMSS_VM)}
     made: dict[str, Doc] = {}
     for nic in dump.arm_of(KIND_NIC):
         vm = ((nic.get("properties") or {}).get("virtualMachine") or {}).get("id")
-        if not vm or "/virtualmachinescalesets/" not in str(vm).lower() or str(vm).lower() in have:
+        if not vm or "/virtualmachinescalesets/" not in id_key(str(vm)) or id_key(str(vm)) in have:
             continue
-        inst = made.setdefault(str(vm).lower(), {
+        inst = made.setdefault(id_key(str(vm)), {
             "id": str(vm), "name": str(vm).rsplit("/", 1)[-1], "type": "Microsoft.Compute/virtualMachineScaleSets/"
             "virtualMachines", "properties": {"networkProfile": {"networkInterfaces": []}}})
         inst["properties"]["networkProfile"]["networkInterfaces"].append({"id": nic["id"]})

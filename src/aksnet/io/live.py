@@ -35,7 +35,7 @@ KUBE_LISTS: tuple[tuple[str, bool], ...] = (
     ("/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies", True),
     ("/apis/cilium.io/v2/ciliumnetworkpolicies", True), ("/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies", True),
     ("/apis/crd.projectcalico.org/v1/networkpolicies", True),
-    ("/apis/crd.projectcalico.org/v1/globalnetworkpolicies", True),
+    ("/apis/crd.projectcalico.org/v1/globalnetworkpolicies", True), ("/apis/crd.projectcalico.org/v1/tiers", True),
 )
 
 

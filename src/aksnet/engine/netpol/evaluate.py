@@ -203,7 +203,7 @@ class SideConns:
     selecting: tuple[str, ...]
     rules: tuple[tuple[RuleRef, ConnSet], ...]
     local_node: bool = False
-    # the engine's own rules that deny (or pass on) some connections, in the order they decided
+    # the engine's own rules that deny some connections
     denied: tuple[tuple[RuleRef, ConnSet], ...] = ()
 
 
@@ -323,7 +323,7 @@ def _with_engine(cluster: ClusterState, direction: str, subject: Endpoint, peer:
                                        direction, subject, peer, cluster, labels, profile)
     allow = tuple((d.ref, d.conns & res.allowed) for d in res.decisions
                   if d.action == "Allow" and not (d.conns & res.allowed).is_empty)
-    deny = tuple((d.ref, d.conns) for d in res.decisions if d.action in ("Deny", "Pass"))
+    deny = tuple((d.ref, d.conns) for d in res.decisions if d.action == "Deny")
     return SideConns(res.isolated, res.allowed, tuple(dict.fromkeys((*side.selecting, *res.applied))), allow,
                      denied=deny)
 
@@ -359,10 +359,9 @@ def _side_verdict(direction: str, subject: Endpoint, other: Endpoint, side: Side
                                 f"selected by {sel}; no rule denies {protocol} {port} and none puts {word} in "
                                 "default-deny")
     deniers = [ref for ref, c in side.denied if c.allows(protocol, port)]
-    if deniers:  # the last one decided (a Pass hands the flow on to the next tier)
+    if deniers:
         return DirectionVerdict(word, False, subj, True, side.selecting, (),
-                                f"selected by {sel}; denied by {deniers[-1]}" +
-                                ("" if len(deniers) == 1 else f" (after {', '.join(map(str, deniers[:-1]))})"))
+                                f"selected by {sel}; denied by {', '.join(map(str, deniers))}")
     if side.rules:
         why = (f"selected by {sel}; {word} rules match {peer} but allow only {side.allowed}, "
                f"not {protocol} {port}")
