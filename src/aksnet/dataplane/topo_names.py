@@ -64,4 +64,4 @@ def pe_ns(tag: str, pe_id: str, pe_name: str) -> str:
 
 
 def firewall_ns(tag: str, fw_id: str, fw_name: str) -> str:
-    return names.netns_name(tag, "fw", f"{fw_name}-{names.short_hash(fw_id.lower(), 4)}")
+    return names.netns_name(tag, "fw", f"{fw_name}-{names.short_hash(id_key(fw_id), 4)}")
