@@ -297,3 +297,24 @@ def test_every_analysis_on_the_imported_dump(imported: Result, tmp_path: Path, a
     assert r.code == code, r.out + r.err
     assert want in r.out, r.out
     assert "unknown:" not in r.err, r.err
+
+
+@pytest.mark.parametrize(("engine", "flow", "code", "warning"), [
+    pytest.param("calico", ("deploy/production/frontend", "deploy/production/api", "--port", "80"), 1,
+                 "CiliumNetworkPolicy production/api-l7: not enforced: this cluster's engine is Calico",
+                 id="calico-ignores-cilium-policy"),
+    pytest.param("cilium", ("deploy/kube-system/coredns", "deploy/production/backend", "--port", "8080"), 1,
+                 "AdminNetworkPolicy kube-system-to-backend: not enforced: this cluster's engine is Cilium",
+                 id="cilium-ignores-admin-policy"),
+    pytest.param("cilium", ("deploy/production/api", "internet/203.0.113.9", "--port", "443"), 0,
+                 "GlobalNetworkPolicy security.block-partner-range: not enforced: this cluster's engine is Cilium",
+                 id="cilium-ignores-calico-policy"),
+])
+def test_engine_override_judges_with_that_engines_policies(imported: Result, engine: str, flow: tuple[str, ...],
+                                                          code: int, warning: str) -> None:
+    """``--engine`` on an imported cluster: the chosen engine's own policies are evaluated, the others named."""
+    r = run_cli("trace", "--engine", engine, *flow)
+    assert r.code == code, r.out + r.err
+    assert f"warning: {warning}" in r.err, r.err
+    m = run_cli("matrix", "--engine", engine)
+    assert f"warning: {warning}" in m.err, m.err

@@ -15,7 +15,7 @@ from aksnet.model.ids import id_key
 from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.store import Transaction
 
-USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json]"
+USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json|csv|md]"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--outbound-type")
     p.add_argument("--load-balancer-managed-outbound-ip-count", type=int)
     p.add_argument("--nat-gateway-managed-outbound-ip-count", type=int)
-    p.add_argument("-o", "--output", choices=("text", "json", "table"), default="text")
+    p.add_argument("-o", "--output", choices=("text", "json", "table", "csv", "md"), default="text",
+                   help="csv, md: one row per node pool")
     return p
 
 
@@ -148,6 +149,10 @@ def run(argv: list[str]) -> int:
         from aksnet.render import plan_json
 
         sys.stdout.write(plan_json.render(result))
+    elif ns.output in ("csv", "md"):
+        from aksnet.render import answer_csv, answer_md
+
+        sys.stdout.write((answer_csv if ns.output == "csv" else answer_md).render(result))
     else:
         from aksnet.render import plan_text
 

@@ -17,7 +17,7 @@ from typing import Any
 from aksnet.errors import AksnetError
 from aksnet.io import arm_firewall, gateway_model, k8s_model
 from aksnet.io import arm_model as arm
-from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, engine_policies, other_policy_engine
+from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, every_engine, other_policy_engine
 from aksnet.model import azure, k8s
 from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
@@ -107,7 +107,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
     for name in sorted({p.namespace for p in pods} | {"default"}):
         namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
     slices = tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ()))
-    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster))
+    extra_policies, policy_notes, notes = every_engine(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster))
     if cluster is not None and not cluster.enable_private_cluster:
         api_ip = _kubernetes_endpoint(slices, docs.get("Endpoints", ()))
         if api_ip:
@@ -121,6 +121,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         endpoint_slices=slices,
         network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
         engine_policies=tuple(extra_policies),
+        engine_notes=notes,
         ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),

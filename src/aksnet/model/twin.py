@@ -6,7 +6,7 @@ Indexes (IP → owner, selectors) are built by the engines, not stored here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aksnet.model import azure, engine_policy, firewall, k8s
 from aksnet.model.gateway import GatewayWorld
@@ -41,6 +41,14 @@ class ClusterState:
     # Calico's and Cilium's own policies (and AdminNetworkPolicies on Calico), evaluated by the engine that
     # enforces them (aksnet.engine.netpol.engine_rules) together with the NetworkPolicies.
     engine_policies: tuple[engine_policy.EnginePolicy, ...] = ()
+    # The warnings about other policy kinds for every engine (engine, warnings): ``--engine`` swaps them in.
+    engine_notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def with_engine(self, engine: str) -> ClusterState:
+        """The same cluster judged by another policy engine (``--engine``): the engine's own policies of every
+        engine are kept (each engine evaluates only its own), the warnings follow the engine."""
+        notes = dict(self.engine_notes)
+        return replace(self, policy_engine=engine, ignored_policies=notes.get(engine.lower(), self.ignored_policies))
 
 
 @dataclass(frozen=True, slots=True)
