@@ -1,8 +1,8 @@
 """The real kubectl 1.32 formats the same objects as aksnet: ``get -o yaml|jsonpath|jsonpath-as-json|
 custom-columns|go-template|name`` and ``describe`` of Service, NetworkPolicy, Ingress, Endpoints, EndpointSlice
-and IngressClass, each compared byte for byte. aksnet's objects are served to kubectl by a read-only fake API server on 127.0.0.1
-(tests/kube/fake_apiserver.py); these outputs are formatted on kubectl's side, so the server cannot shape
-them. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or ``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
+and IngressClass, each compared byte for byte. aksnet's objects are served to kubectl by a read-only fake API
+server on 127.0.0.1 (tests/kube/fake_apiserver.py); these outputs are formatted on kubectl's side, so the server
+cannot shape them. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or ``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
 
 from __future__ import annotations
 
