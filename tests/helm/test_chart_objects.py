@@ -41,6 +41,8 @@ OBJECTS = [
      [("PodDisruptionBudget", "ing-ingress-nginx-controller")], []),
     ("daemonset-no-pdb", ("controller.kind=DaemonSet", "controller.replicaCount=3"), [],
      [("PodDisruptionBudget", "ing-ingress-nginx-controller")]),
+    ("replicas-not-a-number-no-pdb", ("controller.replicaCount=two",), [],
+     [("PodDisruptionBudget", "ing-ingress-nginx-controller")]),
     ("rbac-off", ("rbac.create=false",), [], [("ClusterRole", "ing-ingress-nginx"), ("Role", "ing-ingress-nginx")]),
     ("rbac-scope", ("rbac.scope=true",), [("Role", "ing-ingress-nginx")], [("ClusterRole", "ing-ingress-nginx")]),
     ("webhook-off", ("controller.admissionWebhooks.enabled=false",), [],

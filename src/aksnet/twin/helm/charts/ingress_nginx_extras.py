@@ -190,6 +190,16 @@ def hook_jobs(release: str, version: str, namespace: str, full: str, values: bas
     ]
 
 
+def _sprig_int(value: Any) -> int:
+    """sprig's ``int``: a number or numeric string as an integer, anything else 0 (``"two" | int`` is 0)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return int(value)
+    text = str(value).strip()
+    return int(text) if text.lstrip("+-").isdigit() else 0
+
+
 def pod_disruption_budget(release: str, version: str, namespace: str, full: str, values: base.Values) -> list[Doc]:
     """A Deployment controller with more than one replica (the autoscaler's minReplicas when it is on) gets a
     PodDisruptionBudget: ``minAvailable`` unless ``maxUnavailable`` is set."""
@@ -203,7 +213,7 @@ def pod_disruption_budget(release: str, version: str, namespace: str, full: str,
         replicas = auto.get("minReplicas", 1)
     elif keda.get("enabled") and not auto.get("enabled"):
         replicas = keda.get("minReplicas", 1)
-    if int(base._value(replicas) or 0) <= 1:
+    if _sprig_int(replicas) <= 1:
         return []
     spec: Doc = {"selector": {"matchLabels": base._selector(release, values, "controller")}}
     if c.get("minAvailable") and "maxUnavailable" not in c:
