@@ -266,6 +266,7 @@ def _run(args: argparse.Namespace) -> int:
                 elif args.generate_name:
                     raise HelmError("INSTALLATION FAILED: cannot set --generate-name and also specify a name")
                 rel = actions.install(tx, cid, release, chart, ns, values, args.version, args.create_namespace)
+            _refresh_gateway_status(tx, cid)
             _warn_values(tx, args.chart or args.release, values, args.version)
         if args.output == "table":
             if args.cmd == "upgrade" and rel.version > 1:
@@ -298,6 +299,7 @@ def _run(args: argparse.Namespace) -> int:
         with command_transaction() as tx:
             cid = _cluster(tx, args.kube_context)
             msgs = [actions.uninstall(tx, cid, r, ns, args.keep_history) for r in args.releases]
+            _refresh_gateway_status(tx, cid)
         print("\n".join(msgs))
         return 0
     with command_transaction(write=False) as tx:
@@ -449,3 +451,13 @@ def run(argv: list[str]) -> int:
             text = f'Kubernetes cluster unreachable: Get "https://{host}:443/version": {reason}'
         print(f"Error: {text}", file=sys.stderr)
         return 1
+
+
+def _refresh_gateway_status(tx: Any, cluster_id: str) -> None:
+    """A chart can start a Gateway API controller (the ALB Controller): its classes' status follows at once."""
+    from aksnet.cli.kubectl import gateway_controller
+    from aksnet.twin.kube.apiserver import ApiServer
+
+    api = ApiServer(tx, cluster_id)
+    gateway_controller.refresh(api)
+    api.close()

@@ -46,6 +46,12 @@ class ChartRef:
 def resolve_chart(tx: Transaction, ref: str, version: str | None, verb: str) -> ChartRef:
     """``<repo>/<chart>`` → the built-in chart and version (helm's lookup errors otherwise)."""
     fail = "INSTALLATION FAILED" if verb == "install" else "UPGRADE FAILED"
+    if ref.startswith("oci://"):
+        registry, _, chart_name = ref.rpartition("/")
+        oci = charts.find_chart(registry, chart_name)
+        if oci is None or (version or oci.LATEST).lstrip("v") not in oci.VERSIONS:
+            raise HelmError(f"{fail}: {ref.removeprefix('oci://')}:{version or 'latest'}: not found")
+        return ChartRef(oci, (version or oci.LATEST).lstrip("v"))
     if "/" not in ref:
         raise HelmError(f"{fail}: non-absolute URLs should be in form of repo_name/path_to_chart, got: {ref}")
     repo, name = ref.split("/", 1)
@@ -65,7 +71,7 @@ def resolve_chart(tx: Transaction, ref: str, version: str | None, verb: str) -> 
 
 def chart_metadata(chart: ChartRef) -> Doc:
     m = chart.module
-    return {"name": m.NAME, "home": "https://github.com/kubernetes/ingress-nginx",
+    return {"name": m.NAME, "home": getattr(m, "HOME", "https://github.com/kubernetes/ingress-nginx"),
             "sources": ["https://github.com/kubernetes/ingress-nginx"], "version": chart.version,
             "description": m.DESCRIPTION, "keywords": ["ingress", "nginx"], "apiVersion": "v2",
             "appVersion": m.VERSIONS[chart.version], "kubeVersion": ">=1.21.0-0"}
@@ -163,6 +169,10 @@ def _deploy(tx: Transaction, cluster_id: str, api: ApiServer, chart: ChartRef, n
         _check_ownership(api, docs, name, namespace)
     now = clock.timestamp()
     try:
+        crd_rt = BY_KIND["CustomResourceDefinition"]
+        for crd in getattr(chart.module, "crds", lambda _v: [])(chart.version):  # crds/: created once, kept
+            if api.find(crd_rt, None, crd["metadata"]["name"]) is None:
+                api.create(crd)
         for hook in chart.module.hook_objects(name, namespace, chart.version, values):
             if api.find(BY_KIND[hook["kind"]], namespace, hook["metadata"]["name"]) is None:
                 api.create(hook, default_namespace=namespace)
