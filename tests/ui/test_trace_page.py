@@ -96,3 +96,24 @@ def test_reply_path_shown_when_it_differs(home: Path, tmp_path: Path) -> None:
         assert "appliance nvaVMNic" in request and "reply:" not in request
         assert "VM nva" in _figure(b.page.content())
         assert b.errors == []
+
+
+@needs_dot
+@needs_browser
+def test_served_trace_form_offers_the_workspace_endpoints(demo_home: Path, served: str) -> None:
+    with browser() as b:
+        b.page.goto(served)
+        b.page.get_by_role("link", name="trace").click()
+        options = b.page.locator("datalist#endpoints option")
+        values = [options.nth(i).get_attribute("value") for i in range(options.count())]
+        for endpoint in ("internet", "deploy/default/web", "ds/kube-system/kube-proxy", "svc/default/web",
+                         "vm/testvm", "node/aks-nodepool1-67915021-vmss000000"):
+            assert endpoint in values
+        b.page.get_by_label("FROM", exact=True).fill("internet")
+        b.page.get_by_label("TO", exact=True).fill("svc/default/web")
+        b.page.get_by_label("port", exact=True).fill("80")
+        b.page.get_by_role("button", name="trace").click()
+        request = b.page.get_by_role("table", name="request path").first.inner_text()
+        assert "KUBE-SVC default/web:80" in request and "aks-nsg/allow-http" in request
+        assert "the path on the topology" in b.page.inner_text("body")
+        assert b.errors == []

@@ -133,33 +133,38 @@ EXPORT_NAV = (("index.html", "topology"), ("matrix.html", "matrix"), ("ip-plan.h
 
 
 def trace_page(query: str, context: str | None, from_dir: Path | None) -> tuple[int, str]:
-    """The live trace view: the form, and with ``from`` and ``to`` the trace's page (status, HTML)."""
+    """The live trace view: the form (FROM and TO offer the workspace's endpoints), and with ``from`` and ``to``
+    the trace's page (status, HTML)."""
     from urllib.parse import parse_qs
 
+    from aksnet.analyses.endpoints import trace_endpoints
     from aksnet.analyses.trace import trace
     from aksnet.render import trace_html
 
     values = {k: v[0] for k, v in parse_qs(query).items()}
+    topo = _topology(context, from_dir)
+    choices = tuple(trace_endpoints(topo))
     if not values.get("from") or not values.get("to"):
-        return 200, trace_html.form(values, nav=NAV)
+        return 200, trace_html.form(values, nav=NAV, choices=choices)
     try:
         port = int(values["port"]) if values.get("port") else None
-        topo = _topology(context, from_dir)
         result = trace(topo, values["from"], values["to"], port, values.get("protocol") or "TCP",
                        values.get("namespace") or "default")
     except ValueError:
-        return 400, trace_html.form(values, f"port: {values.get('port')!r} is not a number", NAV)
+        return 400, trace_html.form(values, f"port: {values.get('port')!r} is not a number", NAV, choices)
     except AksnetError as exc:
-        return 400, trace_html.form(values, str(exc), NAV)
+        return 400, trace_html.form(values, str(exc), NAV, choices)
     svg, on_topology = trace_svgs(topo, result)
-    return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values), topology_svg=on_topology)
+    return 200, trace_html.render(result, svg, NAV, before=trace_html.form_html(values, choices=choices),
+                                  topology_svg=on_topology)
 
 
 def _parser() -> argparse.ArgumentParser:
     from aksnet.cli.trace import add_source_options
 
-    p = _Parser(prog="aksnet ui", description="The workspace's topology as a page: served on 127.0.0.1, or "
-                "written as a static site with --export (opens from disk, no network). Needs Graphviz's dot.")
+    p = _Parser(prog="aksnet ui", description="The workspace as pages (topology, trace, matrix, IP plan): "
+                "served on 127.0.0.1, or written as a static site with --export (opens from disk, no network). "
+                "Needs Graphviz's dot.")
     p.add_argument("--export", type=Path, metavar="DIR", help="write index.html, topology.svg, topology.dot, "
                    "matrix.html and ip-plan.html into DIR (created if missing) instead of serving")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})")

@@ -31,16 +31,22 @@ def render(result: TraceResult, svg: str, nav: tuple[tuple[str, str], ...] = (),
     return page(title, "\n".join(parts), nav)
 
 
-def form_html(values: dict[str, str], error: str = "") -> str:
-    """The live UI's trace form (GET ``/trace?from=…&to=…&port=…``), with the last values and any error."""
+def form_html(values: dict[str, str], error: str = "", choices: tuple[str, ...] = ()) -> str:
+    """The live UI's trace form (GET ``/trace?from=…&to=…&port=…``), with the last values, any error, and
+    ``choices`` (the workspace's endpoints) offered in FROM and TO."""
+    picks = {"from", "to"} if choices else set()
     fields = "".join(
-        f'<label>{esc(label)} <input name="{key}" value="{esc(values.get(key, ""))}" aria-label="{esc(label)}">'
-        "</label> " for key, label in (("from", "FROM"), ("to", "TO"), ("port", "port"), ("protocol", "protocol"),
-                                            ("namespace", "namespace")))
+        f'<label>{esc(label)} <input name="{key}" value="{esc(values.get(key, ""))}" aria-label="{esc(label)}"'
+        + (' list="endpoints"' if key in picks else "") + "></label> "
+        for key, label in (("from", "FROM"), ("to", "TO"), ("port", "port"), ("protocol", "protocol"),
+                           ("namespace", "namespace")))
+    options = "".join(f'<option value="{esc(c)}"></option>' for c in choices)
+    datalist = f'<datalist id="endpoints">{options}</datalist>' if choices else ""
     err = f'<p class="deny" role="alert">{esc(error)}</p>' if error else ""
-    return f'<form action="/trace" method="get">{fields}<button>trace</button></form>{err}'
+    return f'<form action="/trace" method="get">{fields}{datalist}<button>trace</button></form>{err}'
 
 
-def form(values: dict[str, str], error: str = "", nav: tuple[tuple[str, str], ...] = ()) -> str:
+def form(values: dict[str, str], error: str = "", nav: tuple[tuple[str, str], ...] = (),
+         choices: tuple[str, ...] = ()) -> str:
     """The form alone as a page."""
-    return page("aksnet trace", form_html(values, error), nav)
+    return page("aksnet trace", form_html(values, error, choices), nav)
