@@ -233,9 +233,10 @@ class Transaction:
         mean equal contents (caches of decoded documents are keyed by it)."""
         return f"{self.meta_get(WORKSPACE_ID_KEY, '')}:{self.meta_get(GENERATION_KEY, '0')}"
 
-    def committed_generation(self) -> str:
-        """The generation the workspace will have once this transaction, which changed something, commits."""
-        return f"{self.meta_get(WORKSPACE_ID_KEY, '')}:{int(self.meta_get(GENERATION_KEY, '0') or '0') + 1}"
+    def generation_count(self) -> int:
+        """How many committed commands have changed this workspace (the count in :meth:`generation`; one more
+        once this transaction commits, if it changed something)."""
+        return int(self.meta_get(GENERATION_KEY, "0") or "0")
 
     def next_seq(self) -> int:
         """A workspace-wide, strictly increasing counter (creation order, resourceVersion, …)."""

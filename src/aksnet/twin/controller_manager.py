@@ -65,7 +65,7 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     imported = tx.meta_get(IMPORTED_META + id_key(cluster_id)) is not None
     converged = _CONVERGED_META + id_key(cluster_id)
     if imported or (objects.changed_kinds(tx, cluster_id) <= UNWATCHED_KINDS
-                    and tx.meta_get(converged) == tx.generation()):
+                    and tx.meta_get(converged) == str(tx.generation_count())):
         objects.flush(tx, cluster_id)
         return
     with objects.collector_paused():
@@ -73,4 +73,4 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
             reconcile(tx, cluster_id)
         objects.flush(tx, cluster_id)
     if tx.changed:
-        tx.meta_set(converged, tx.committed_generation())
+        tx.meta_set(converged, str(tx.generation_count() + 1))  # the generation this command commits
