@@ -204,12 +204,26 @@ def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Findin
     for ns in sorted({p.namespace for p in state.pods if not p.host_network} - system):
         pods = [p for p in state.pods if p.namespace == ns and not p.host_network]
         policies = [n for n in state.network_policies if n.namespace == ns and "Ingress" in n.policy_types]
-        if not any(n.pod_selector.matches(p.labels) for n in policies for p in pods):
+        if not any(n.pod_selector.matches(p.labels) for n in policies for p in pods) and \
+                not _engine_policed(state, pods):
             out.append(Finding("info", "AKSNET021", f"namespace {ns}",
                                f"no ingress NetworkPolicy selects any of the {len(pods)} pods in namespace {ns}: "
                                "they accept connections from every pod and every address that reaches them",
                                "Kubernetes NetworkPolicy: pods are non-isolated until a policy selects them"))
     return out
+
+
+def _engine_policed(state: ClusterState, pods: list[k8s.Pod]) -> bool:
+    """One of the engine's own policies (Calico's, an AdminNetworkPolicy on Calico, Cilium's) applies to one of
+    ``pods`` for ingress."""
+    if not state.engine_policies:
+        return False
+    from aksnet.engine.netpol.evaluate import policed
+    from aksnet.engine.netpol.peers import namespace_labels
+    from aksnet.engine.netpol.profiles import get_profile
+
+    profile, labels = get_profile(state.policy_engine), namespace_labels(state)
+    return any(policed(state, p, "Ingress", profile, labels) for p in pods)
 
 
 def check_policy_selectors(twin: Twin, state: ClusterState) -> list[Finding]:

@@ -21,13 +21,14 @@ from aksnet.dataplane import appliance_nft, fabric, kubeproxy_nft, names, netpol
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
-from aksnet.engine import coredns, ingress, kube_proxy, walk
+from aksnet.engine import coredns, ingress, kube_proxy, lookup, resolve, walk
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
 from aksnet.model.ids import id_key
 from aksnet.model.twin import Twin
+from aksnet.rules.azure import HOST_VIP
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 # Rejects answer with ICMP errors; the kernel's ICMP rate limits would turn a burst of probes into timeouts.
@@ -224,12 +225,14 @@ class _Parts:
     nft_specs: list[NftSpec] = field(default_factory=list)
     resolv: list[tuple[str, str]] = field(default_factory=list)
     nginx: list[NginxSpec] = field(default_factory=list)
+    azure_dns: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)  # per VNet
 
     def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False,
-                  extra: Sequence[n.Table] = ()) -> None:
+                  extra: Sequence[n.Table] = (), azure_dns: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
         """A host that answers on every port: an echo listener and an echo table without exclusions
-        (``local_only``: for its own addresses only), with ``extra`` tables in the same namespace."""
-        self.listeners.append(Listener(netns, identity))
+        (``local_only``: for its own addresses only), with ``extra`` tables in the same namespace and
+        ``azure_dns`` answered on 168.63.129.16:53."""
+        self.listeners.append(Listener(netns, identity, azure_dns=azure_dns))
         self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), (), local_only=local_only),
                                                                  *extra])))
 
@@ -288,15 +291,21 @@ def _host_units(parts: _Parts, topo: Topology, hosts: Sequence[Host], flavour: s
         if forwards:
             sysctls = ROUTER_SYSCTLS
         ips = ",".join(ip for _, _, nic_ips in h.nics for ip in nic_ips)
+        # Azure DNS: the host of every NIC answers 168.63.129.16 (what-is-ip-address-168-63-129-16)
+        # scope host: never picked as the source of what the host sends (MASQUERADE, unbound sockets)
+        loopback = (Addr(HOST_VIP, 32, "host"),) if h.kind in ("node", "vm") else ()
         u = Unit(h.key, h.netns, h.kind, parent=vnet, uplinks=_host_uplinks(h), bridges=bridges, sysctls=sysctls,
-                 labels=((h.kind, h.key.split("/", 1)[1]), ("ip", ips)))
+                 loopback=loopback, labels=((h.kind, h.key.split("/", 1)[1]), ("ip", ips)))
         parts.units.append(u)
+        if h.kind in ("node", "vm"):
+            parts.resolv.append((h.netns, f"nameserver {lookup.vnet_resolver(topo, h.nics[0][2][0])[0]}\n"))
         if h.kind == "node" and h.node is not None:
             node_units[h.node.name] = u
         else:
             own = [ip for _, _, nic_ips in h.nics for ip in nic_ips]
             extra = [appliance_nft.build(own, fabric.host_vnet_space(topo, h))] if forwards else []
-            parts.echo_host(h.netns, h.identity, local_only=True, extra=extra)
+            table = azure_dns_table(parts, topo, h.nics[0][2][0]) if h.kind == "vm" else ()
+            parts.echo_host(h.netns, h.identity, local_only=True, extra=extra, azure_dns=table)
     return node_units
 
 
@@ -323,8 +332,10 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         declared = sorted({(cp.container_port, cp.protocol.upper()) for cp in pod.ports}
                           | targeted.get(pod.pod_ip or "", set()))
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
+        node = topo.nodes.get(pod.node_name or "")
+        upstream = lookup.vnet_resolver(topo, node.internal_ip)[0] if dns_ip and node is not None else None
         parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
-                                        udp_ports=udp))
+                                        udp_ports=udp, dns_upstream=upstream))
         parts.nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns,
                                                                [_echo_table(excl_tcp, excl_udp, declared)])))
         if topo.state.cluster is not None:
@@ -334,8 +345,10 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
 def _node_listeners(parts: _Parts, topo: Topology, node_units: dict[str, Unit]) -> None:
     """Nodes answer where the twin's nodes do (sshd 22, kubelet 10250); hostNetwork pods on their ports."""
     for name, u in sorted(node_units.items()):
-        parts.listeners.append(Listener(u.netns, (("node", name), ("node_ip", topo.nodes[name].internal_ip)),
-                                        tcp_ports=tuple(sorted(walk.NODE_LISTENERS)), catch_all=False))
+        node_ip = topo.nodes[name].internal_ip
+        parts.listeners.append(Listener(u.netns, (("node", name), ("node_ip", node_ip)),
+                                        tcp_ports=tuple(sorted(walk.NODE_LISTENERS)), catch_all=False,
+                                        azure_dns=azure_dns_table(parts, topo, node_ip)))
     for pod in sorted(topo.state.pods, key=lambda p: p.key):
         if pod.host_network and pod.node_name in node_units:
             ports = tuple(sorted({cp.container_port for cp in pod.ports if cp.protocol.upper() == "TCP"}
@@ -375,6 +388,16 @@ def _dns_records(topo: Topology) -> dict[str, list[str]]:
     if topo.state.cluster is None:
         return {}
     return {name: [r.text() for r in recs] for name, recs in sorted(coredns.cluster_records(topo.state).items())}
+
+
+def azure_dns_table(parts: _Parts, topo: Topology, host_ip: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What Azure DNS answers a host of the VNet holding ``host_ip`` (its linked private zones, then public
+    names: ``engine.resolve.upstream_table``), as (name, addresses) pairs; one table per VNet per plan."""
+    vnet = lookup.vnet_of_ip(topo, host_ip)
+    key = vnet.id.lower() if vnet else ""
+    if key not in parts.azure_dns:
+        parts.azure_dns[key] = tuple(sorted(resolve.upstream_table(topo, vnet).items()))
+    return parts.azure_dns[key]
 
 
 def _inet_veth(link: str, ip: str) -> Veth:

@@ -16,7 +16,7 @@ from typing import Any
 from aksnet.errors import AzureError
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import frontends as fe_mod
-from aksnet.twin.cloud_provider import lb_rules, security_rules
+from aksnet.twin.cloud_provider import lb_rules, private_link, security_rules
 from aksnet.twin.cloud_provider.cluster_info import ClusterInfo, cluster_info, node_nics
 from aksnet.twin.cloud_provider.config import (
     INTERNAL_LB,
@@ -140,6 +140,7 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
                     errors[owner] = exc.render()
             lbs[lb_name] = None
     fe_mod.delete_orphan_public_ips(tx, info, plan)
+    private_link.reconcile(tx, info, docs, plan, errors)
     addresses: dict[str, str] = {}
     for key, fe in plan.by_service.items():
         if key in errors:
