@@ -80,6 +80,11 @@ def chart_metadata(chart: ChartRef) -> Doc:
 def _manifest(chart: ChartRef, docs: list[Doc]) -> str:
     parts = []
     for d in docs:
+        source = getattr(chart.module, "template_of", None)
+        if source is not None:
+            parts.append(f"---\n# Source: {chart.module.NAME}/templates/{source(d)}\n"
+                         + yaml.safe_dump(d, sort_keys=False, default_flow_style=False))
+            continue
         tpl = _TEMPLATE.get(d["kind"], f"{d['kind'].lower()}.yaml")
         if d["kind"] == "Service" and d["metadata"]["name"].endswith("-admission"):
             tpl = "controller-service-webhook.yaml"
@@ -211,7 +216,16 @@ def template(tx: Transaction, name: str, chart_ref: str, namespace: str, user: D
     """``helm template``: the manifest the release would get, without touching the cluster."""
     chart = resolve_chart(tx, chart_ref, version, "install")
     values = coalesce(chart.module.DEFAULTS, user)
-    return _manifest(chart, chart.module.render(name, namespace, chart.version, values))
+    hooks = getattr(chart.module, "hooks", None)
+    docs = chart.module.render(name, namespace, chart.version, values)
+    return _manifest(chart, docs + (hooks(name, namespace, chart.version, values) if hooks else []))
+
+
+def value_warnings(tx: Transaction, chart_ref: str, user: Doc, version: str | None = None) -> list[str]:
+    """Lines naming the user's values the chart does not have or aksnet does not emulate."""
+    chart = resolve_chart(tx, chart_ref, version, "install")
+    check = getattr(chart.module, "value_warnings", None)
+    return list(check(user)) if check else []
 
 
 def install(tx: Transaction, cluster_id: str, name: str, chart_ref: str, namespace: str, user: Doc,
