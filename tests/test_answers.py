@@ -157,3 +157,28 @@ def test_diff_question_plan_needs_workspaces(tmp_path: Path) -> None:
     manifests = WHATIF
     r = run_cli("diff", "--question", "plan", str(manifests), str(manifests))
     assert r.code == 2 and "--question plan needs workspaces" in r.err, r.err
+
+
+@pytest.mark.parametrize(("args", "code", "header"), [
+    pytest.param(["trace", "internet", "svc/ingress-basic/ingress-nginx-controller:443", "-o", "csv"], 0,
+                 "Flow,Hop,Component,Decision,Rule", id="trace-csv"),
+    pytest.param(["trace", "deploy/production/frontend", "svc/production/api-service:80", "-o", "md"], 1,
+                 "| Flow | Hop | Component | Decision | Rule |", id="trace-md-dropped"),
+    pytest.param(["plan", "-g", "prod-rg", "-n", "prod-aks", "-o", "csv"], 0,
+                 "Pool,Nodes,MaxCount,MaxPods,SurgeNodes,Required,Subnet,SubnetUsable,SubnetFree,Fits,MaxNodesInSubnet",
+                 id="plan-csv"),
+    pytest.param(["lint", "-o", "csv"], 1, "Code,Resource,Message,Severity,Source", id="lint-csv"),
+    pytest.param(["explain", "deploy/production/api", "-o", "csv"], 0, "Section,Subject,Detail", id="explain-csv"),
+    pytest.param(["explain", "deploy/production/frontend", "--to", "deploy/production/backend", "--port", "8080",
+                  "-o", "md"], 0, "| Source | Destination | Protocol | Port | Verdict | Egress | Ingress |",
+                 id="explain-pair-md"),
+    pytest.param(["explain", "--exposure", "-o", "csv"], 0,
+                 "Kind,Scope,Address,Port,Protocol,URL,Service,Workloads,Status,Rule", id="exposure-csv"),
+])
+def test_every_analysis_renders_as_a_table(home: Path, args: list[str], code: int, header: str) -> None:
+    """``-o csv|md``: the analysis' typed result through its answer, with the command's usual exit code."""
+    assert run_cli("import", str(DUMP)).code == 0
+    r = run_cli(*args)
+    assert r.code == code, r.err
+    lines = r.out.splitlines()
+    assert lines[0] == header and len(lines) > 1

@@ -121,6 +121,12 @@ ROWS = [
                  [("prod/web", "prod/db", 5432, False)], id="icmp-rule-allows-no-tcp"),
     pytest.param([gnp("udp-not", {"selector": DB, "ingress": [{"action": "Allow", "notProtocol": "UDP"}]})],
                  [("prod/web", "prod/db", 5432, True)], id="not-protocol"),
+    pytest.param([gnp("egress-only", {"selector": "app == 'web'", "egress": [{"action": "Allow"}]})],
+                 [("dev/tool", "prod/web", 80, True)], id="unset-types-egress-rules-only"),
+    pytest.param([gnp("both", {"selector": "app == 'web'", "ingress": [{"action": "Allow", "source": {
+        "selector": "app == 'db'"}}], "egress": [{"action": "Allow"}]})],
+                 [("dev/tool", "prod/web", 80, False), ("prod/db", "prod/web", 80, True)],
+                 id="unset-types-both-directions"),
     pytest.param([gnp("ns-selector", {"selector": "all()", "namespaceSelector": "env == 'dev'", "types": ["Egress"],
                                       "egress": [{"action": "Deny"}]})],
                  [("dev/tool", "prod/db", 5432, False), ("prod/web", "prod/db", 5432, True)],
@@ -243,3 +249,22 @@ spec:
             "ref2: TCP 5432") in r.out
     m = run_cli("matrix", "--from-dir", str(d), "--engine", "azure")
     assert "warning: NetworkPolicy prod/db-from-web: not enforced: this cluster's engine is Azure NPM" in m.err
+
+
+@pytest.mark.parametrize(("policies", "unprotected"), [
+    pytest.param([], True, id="no-policy"),
+    pytest.param([gnp("dev-ingress", {"selector": "projectcalico.org/namespace == 'dev'", "ingress": [
+        {"action": "Deny", "source": {"nets": ["203.0.113.0/24"]}}, {"action": "Pass"}]})], False,
+                 id="calico-policy-applies"),
+    pytest.param([anp("dev", 5, {"subject": {"namespaces": {"matchLabels": {"env": "dev"}}}, "ingress": [
+        {"name": "d", "action": "Deny", "from": [{"namespaces": {"matchLabels": {"env": "prod"}}}]}]})], False,
+                 id="admin-policy-applies"),
+])
+def test_lint_unprotected_namespace_counts_engine_policies(policies: list[Doc], unprotected: bool) -> None:
+    """AKSNET021 (no ingress policy in a namespace) knows the engine's own policies."""
+    from aksnet.analyses.lint import check_unprotected_namespaces
+    from aksnet.model.twin import Twin
+
+    state = cluster(policies, "calico")
+    found = [f for f in check_unprotected_namespaces(Twin(), state) if f.resource == "namespace dev"]
+    assert bool(found) is unprotected

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Result, run_cli
+from tests.importing.test_diff_whatif import OPEN_API
 
 DUMP = Path(__file__).resolve().parent / "dump"
 
@@ -235,15 +236,6 @@ def test_complete_dump_answers_are_known(imported: Result) -> None:
     assert r.code == 1 and "NXDOMAIN" in r.out and "unknown:" not in r.err, r.out + r.err
 
 
-OPEN_API_TO_BACKEND = """apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: allow-api-to-backend, namespace: production}
-spec:
-  podSelector: {matchLabels: {app: backend}}
-  ingress:
-  - from: [{podSelector: {matchLabels: {app: api}}}]
-    ports: [{protocol: TCP, port: 8080}]
-"""
 
 # Every analysis on the realistic dump (3 nodes, system pods, two apps, NetworkPolicies, Calico's tier and
 # GlobalNetworkPolicy, an AdminNetworkPolicy, LBs, ingress; kind: List and typed lists): (args, exit code, a line
@@ -272,6 +264,12 @@ EVERY_ANALYSIS = [
     pytest.param(("explain", "deploy/kube-system/coredns", "--to", "deploy/production/backend", "--port", "8080"),
                  0, "allowed by AdminNetworkPolicy kube-system-to-backend ingress rule #0", id="explain-to"),
     pytest.param(("explain", "deploy/production/backend"), 0, "production/backend", id="explain-workload"),
+    pytest.param(("explain", "deploy/production/api"), 0,
+                 "egress rule #0 denies all ports and protocols with addresses in 203.0.113.0/24",
+                 id="explain-workload-calico-policy"),
+    pytest.param(("explain", "deploy/production/backend"), 0,
+                 "AdminNetworkPolicy kube-system-to-backend (podSelector tier adminnetworkpolicy, order 20; {} in "
+                 "namespaces matching kubernetes.io/metadata.name=production)", id="explain-workload-admin-policy"),
     pytest.param(("lint", "--fail-on", "never"), 0, "AKSNET050", id="lint"),
     pytest.param(("dns", "--from", "deploy/production/frontend", "kube-dns.kube-system.svc.cluster.local"), 0,
                  "10.0.0.10", id="dns"),
@@ -285,9 +283,30 @@ EVERY_ANALYSIS = [
 @pytest.mark.parametrize(("args", "code", "want"), EVERY_ANALYSIS)
 def test_every_analysis_on_the_imported_dump(imported: Result, tmp_path: Path, args: tuple[str, ...], code: int,
                                              want: str) -> None:
-    (tmp_path / "open.yaml").write_text(OPEN_API_TO_BACKEND)
+    (tmp_path / "open.yaml").write_text(OPEN_API)
     ip = ingress_ip() if any("{ingress}" in a for a in args) else ""
     r = run_cli(*(a.format(ingress=ip, dir=tmp_path) for a in args))
     assert r.code == code, r.out + r.err
     assert want in r.out, r.out
     assert "unknown:" not in r.err, r.err
+
+
+@pytest.mark.parametrize(("engine", "flow", "code", "warning"), [
+    pytest.param("calico", ("deploy/production/frontend", "deploy/production/api", "--port", "80"), 1,
+                 "CiliumNetworkPolicy production/api-l7: not enforced: this cluster's engine is Calico",
+                 id="calico-ignores-cilium-policy"),
+    pytest.param("cilium", ("deploy/kube-system/coredns", "deploy/production/backend", "--port", "8080"), 1,
+                 "AdminNetworkPolicy kube-system-to-backend: not enforced: this cluster's engine is Cilium",
+                 id="cilium-ignores-admin-policy"),
+    pytest.param("cilium", ("deploy/production/api", "internet/203.0.113.9", "--port", "443"), 0,
+                 "GlobalNetworkPolicy security.block-partner-range: not enforced: this cluster's engine is Cilium",
+                 id="cilium-ignores-calico-policy"),
+])
+def test_engine_override_judges_with_that_engines_policies(imported: Result, engine: str, flow: tuple[str, ...],
+                                                          code: int, warning: str) -> None:
+    """``--engine`` on an imported cluster: the chosen engine's own policies are evaluated, the others named."""
+    r = run_cli("trace", "--engine", engine, *flow)
+    assert r.code == code, r.out + r.err
+    assert f"warning: {warning}" in r.err, r.err
+    m = run_cli("matrix", "--engine", engine)
+    assert f"warning: {warning}" in m.err, m.err

@@ -15,6 +15,7 @@ from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Site, Walk
 from aksnet.engine.walk import Walker
 from aksnet.model import azure
+from aksnet.model.ids import same_id
 from aksnet.model.twin import Twin
 from aksnet.rules import aks_egress
 from aksnet.rules.emulation import INTERNET_ENDPOINT_STANDIN, NAMED_INTERNET_HOSTS
@@ -52,8 +53,7 @@ def _reached(w: Walk, e: aks_egress.Endpoint) -> bool:
 def blocked_endpoints(twin: Twin, cluster_id: str, endpoints: tuple[aks_egress.Endpoint, ...]) -> list[Blocked]:
     """The endpoints of ``endpoints`` the cluster's first node cannot reach, each with its walk."""
     topo = Topology.build(twin, cluster_id)
-    mc = next((c.cluster for c in twin.clusters if c.cluster is not None and c.cluster.id.lower() ==
-               cluster_id.lower()), None)
+    mc = next((c.cluster for c in twin.clusters if c.cluster is not None and same_id(c.cluster.id, cluster_id)), None)
     node = next((n for n in sorted(topo.nodes.values(), key=lambda n: n.name) if topo.nic_of_node(n) is not None),
                 None)
     if mc is None or node is None:

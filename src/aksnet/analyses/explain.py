@@ -67,6 +67,7 @@ class RuleExplanation:
     peers: list[str]
     ports: list[str]
     matches: list[str]
+    action: str | None = None  # an engine's own rule: Allow, Deny, Pass or Log (None: a NetworkPolicy rule)
 
     @property
     def text(self) -> str:
@@ -106,8 +107,9 @@ class Explanation:
         def d(x: DirectionExplanation) -> dict[str, Any]:
             return {"isolated": x.isolated, "policies": [
                 {"name": p.name, "podSelector": p.pod_selector,
-                 "rules": [{"index": r.index, "peers": r.peers, "ports": r.ports, "description": r.text,
-                            "matches": r.matches} for r in p.rules]} for p in x.policies]}
+                 "rules": [{"index": r.index, **({"action": r.action} if r.action else {}), "peers": r.peers,
+                            "ports": r.ports, "description": r.text, "matches": r.matches} for r in p.rules]}
+                for p in x.policies]}
 
         return {"target": self.target, "pods": self.pods, "engine": self.engine, "enforced": self.enforced,
                 "ingress": d(self.ingress), "egress": d(self.egress),
@@ -127,7 +129,8 @@ class Explanation:
                     rows.append((d.direction, p.name, f"no {d.direction.lower()} rules (podSelector "
                                                       f"{p.pod_selector})"))
                 rows += [(d.direction, f"{p.name} rule #{r.index}",
-                          r.text + (f"; matches now: {', '.join(r.matches)}" if r.matches else ""))
+                          ("" if r.action in (None, "Allow") else f"{r.action}: ") + r.text +
+                          (f"; matches now: {', '.join(r.matches)}" if r.matches else ""))
                          for r in p.rules]
         rows += [("reachable from", s.name, str(c)) for s, d, c in self.connectivity.connections
                  if d.name == self.target]
@@ -196,7 +199,10 @@ def _direction(cluster: ClusterState, pod: Pod, direction: str, peers: list[tupl
     profile = get_profile(engine)
     labels = namespace_labels(cluster)
     pols = [p for p in cluster.network_policies if selects(p, pod, direction)]
-    out = DirectionExplanation(direction, bool(pols))
+    from aksnet.analyses import explain_engine
+
+    own = explain_engine.policies(cluster, pod, direction, profile.name, peers, labels)
+    out = DirectionExplanation(direction, bool(pols) or bool(own), own)
     for pol in pols:
         rules_in: tuple[NetworkPolicyRule, ...] = pol.ingress if direction == INGRESS else pol.egress
         rules = []

@@ -16,6 +16,7 @@ import ipaddress
 from collections import Counter
 from dataclasses import dataclass
 
+from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import Twin
 from aksnet.rules.azure import SUBNET_FIRST_USABLE_OFFSET
 
@@ -55,22 +56,22 @@ class SubnetMap:
         return self.size - self.reserved - len(self.used)
 
 
-def _owners(twin: Twin) -> dict[str, dict[str, str]]:
-    """subnet id (lower case) → address → who holds it."""
-    out: dict[str, dict[str, str]] = {}
-    nic_vm = {nid.lower(): vm.name for vm in twin.vms for nid in vm.nic_ids}
+def _owners(twin: Twin) -> dict[IdKey, dict[str, str]]:
+    """subnet id → address → who holds it."""
+    out: dict[IdKey, dict[str, str]] = {}
+    nic_vm = {id_key(nid): vm.name for vm in twin.vms for nid in vm.nic_ids}
     for nic in twin.nics:
-        vm = nic_vm.get(nic.id.lower())
+        vm = nic_vm.get(id_key(nic.id))
         who = f"NIC {nic.name}" + (f" (VM {vm})" if vm else "")
         for ipc in nic.ip_configurations:
-            out.setdefault(ipc.subnet_id.lower(), {}).setdefault(ipc.private_ip, f"{who} {ipc.name}")
+            out.setdefault(id_key(ipc.subnet_id), {}).setdefault(ipc.private_ip, f"{who} {ipc.name}")
     for lb in twin.load_balancers:
         for fe in lb.frontends:
             if fe.subnet_id and fe.private_ip:
-                out.setdefault(fe.subnet_id.lower(), {}).setdefault(fe.private_ip,
+                out.setdefault(id_key(fe.subnet_id), {}).setdefault(fe.private_ip,
                                                                     f"load balancer {lb.name} frontend {fe.name}")
     for pe in twin.private_endpoints:
-        out.setdefault(pe.subnet_id.lower(), {}).setdefault(pe.private_ip, f"private endpoint {pe.name}")
+        out.setdefault(id_key(pe.subnet_id), {}).setdefault(pe.private_ip, f"private endpoint {pe.name}")
     return out
 
 
@@ -95,7 +96,7 @@ def subnet_maps(twin: Twin) -> list[SubnetMap]:
     out: list[SubnetMap] = []
     for v in sorted(twin.vnets, key=lambda x: x.name):
         for s in sorted(v.subnets, key=lambda x: x.name):
-            held = dict(owners.get(s.id.lower(), {}))
+            held = dict(owners.get(id_key(s.id), {}))
             for prefix in s.address_prefixes:
                 net = ipaddress.IPv4Network(prefix, strict=False)
                 mine = {ip: who for ip, who in held.items() if ipaddress.IPv4Address(ip) in net}

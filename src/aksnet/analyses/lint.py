@@ -16,6 +16,7 @@ from aksnet.analyses.bootstrap import TROUBLESHOOT_URL, blocked_bootstrap
 from aksnet.analyses.egress_required import blocked_endpoints
 from aksnet.analyses.explain import selector_text
 from aksnet.analyses.gateway_status import running_controllers
+from aksnet.analyses.lint_gateway import gateway_backend_problems
 from aksnet.engine import nsg as nsg_engine
 from aksnet.engine.gateway.attach import route_states
 from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
@@ -204,12 +205,26 @@ def check_unprotected_namespaces(twin: Twin, state: ClusterState) -> list[Findin
     for ns in sorted({p.namespace for p in state.pods if not p.host_network} - system):
         pods = [p for p in state.pods if p.namespace == ns and not p.host_network]
         policies = [n for n in state.network_policies if n.namespace == ns and "Ingress" in n.policy_types]
-        if not any(n.pod_selector.matches(p.labels) for n in policies for p in pods):
+        if not any(n.pod_selector.matches(p.labels) for n in policies for p in pods) and \
+                not _engine_policed(state, pods):
             out.append(Finding("info", "AKSNET021", f"namespace {ns}",
                                f"no ingress NetworkPolicy selects any of the {len(pods)} pods in namespace {ns}: "
                                "they accept connections from every pod and every address that reaches them",
                                "Kubernetes NetworkPolicy: pods are non-isolated until a policy selects them"))
     return out
+
+
+def _engine_policed(state: ClusterState, pods: list[k8s.Pod]) -> bool:
+    """One of the engine's own policies (Calico's, an AdminNetworkPolicy on Calico, Cilium's) applies to one of
+    ``pods`` for ingress."""
+    if not state.engine_policies:
+        return False
+    from aksnet.engine.netpol.evaluate import policed
+    from aksnet.engine.netpol.peers import namespace_labels
+    from aksnet.engine.netpol.profiles import get_profile
+
+    profile, labels = get_profile(state.policy_engine), namespace_labels(state)
+    return any(policed(state, p, "Ingress", profile, labels) for p in pods)
 
 
 def check_policy_selectors(twin: Twin, state: ClusterState) -> list[Finding]:
@@ -331,6 +346,13 @@ def check_gateway_routes(twin: Twin, state: ClusterState) -> list[Finding]:
     return out
 
 
+def check_gateway_backends(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Gateway backends without ready endpoints, and AGC associations that cannot reach a backend
+    (``aksnet.analyses.lint_gateway``)."""
+    return [Finding("warning", code, res, message, source)
+            for code, res, message, source in gateway_backend_problems(twin, state)]
+
+
 def check_api_server(twin: Twin, state: ClusterState) -> list[Finding]:
     """A public API server open to every address [AKS api-server-authorized-ip-ranges]."""
     mc = state.cluster
@@ -424,7 +446,8 @@ def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding
 
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
-    check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_api_server,
+    check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_gateway_backends,
+    check_api_server,
     check_pending_pods, check_node_bootstrap, check_required_egress, check_mesh_injection_labels,
 )
 

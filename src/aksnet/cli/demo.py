@@ -21,6 +21,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from aksnet.model.ids import id_key
+
 SUBNET = ("/subscriptions/{sub}/resourceGroups/aks-rg/providers/Microsoft.Network/virtualNetworks/"
           "vNet_aks_useast/subnets/aks-subnet")
 
@@ -94,7 +96,7 @@ def section_resources(d: Demo) -> None:
     from aksnet.cli.common import command_transaction
     from aksnet.io.arm_ids import group_id
 
-    prefix = group_id("MC_aks-rg_aks-cluster_eastus").lower() + "/"
+    prefix = id_key(group_id("MC_aks-rg_aks-cluster_eastus")) + "/"
     with command_transaction(write=False) as tx:
         rows = []
         for kind in sorted(tx.kinds("")):

@@ -16,7 +16,6 @@ import shlex
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from aksnet.analyses.diff import diff_matrices
@@ -34,13 +33,13 @@ def _load(path_text: str | None, engine: str | None) -> ClusterState:
 
     if path_text is None:
         cs = load_workspace_cluster()
-        return replace(cs, policy_engine=engine) if engine else cs
+        return cs.with_engine(engine) if engine else cs
     path = Path(path_text)
     if not path.exists():
         raise UsageError(f'error: the path "{path_text}" does not exist')
     if (path / DB_NAME).exists():
         cs = load_workspace_cluster(home=path)
-        return replace(cs, policy_engine=engine) if engine else cs
+        return cs.with_engine(engine) if engine else cs
     return load_dir(path, engine)
 
 
@@ -147,7 +146,7 @@ def _matrix(path_text: str | None, engine: str | None, path: bool) -> MatrixResu
 
     twin, cluster = load_workspace_twin(home=Path(path_text) if path_text is not None else None)
     if engine:
-        cluster = replace(cluster, policy_engine=engine)
+        cluster = cluster.with_engine(engine)
     plugin = walk_path_plugin(twin, cluster)
     return compute_matrix(cluster, engine, all_ports=True, extra_peers=plugin.extra_peers, path=plugin.filter,
                           extra_targets=plugin.targets)

@@ -8,7 +8,7 @@ the differential answer goes through the generic answer renderers (txt, json, cs
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -159,7 +159,7 @@ def snapshot(path_text: str | None, engine: str | None) -> Snapshot:
         if not twin.clusters:
             raise UsageError(f'error: the directory "{path_text}" holds no cluster')
         cluster, home = twin.clusters[0], None
-    return Snapshot(twin, replace(cluster, policy_engine=engine) if engine else cluster, home)
+    return Snapshot(twin, cluster.with_engine(engine) if engine else cluster, home)
 
 
 def diff_question(question: str, output: str, a: str | None, b: str | None, engine_a: str | None,

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 
+from aksnet.analyses.answer import Result
 from aksnet.analyses.explain import Explanation, explain, explain_pair, find_target
 from aksnet.analyses.exposure import ExposureReport
 from aksnet.cli.common import print_warnings, report_source
 from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, load_workspace_twin
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.render import explain_json, explain_text, exposure_text
+from aksnet.render import answer_csv, answer_md, explain_json, explain_text, exposure_text
+
+TABLES = {"csv": answer_csv, "md": answer_md}  # -o csv|md: any result as its answer's table
 
 
 def exposure(twin: Twin, cluster: ClusterState) -> ExposureReport:
@@ -34,12 +36,13 @@ def _load(args: argparse.Namespace) -> tuple[Twin | None, ClusterState]:
     if args.from_dir:
         return None, load_cluster(args)
     twin, cluster = load_workspace_twin(context=args.context)
-    return twin, (replace(cluster, policy_engine=args.engine) if args.engine else cluster)
+    return twin, (cluster.with_engine(args.engine) if args.engine else cluster)
 
 
 def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
     pair = explain_pair(cluster, args.target, args.to, args.port, args.protocol, args.namespace, args.engine or None)
-    sys.stdout.write(explain_json.render_pair(pair) if args.output == "json" else explain_text.verdict_text(pair))
+    sys.stdout.write(_table(args.output, pair) or (explain_json.render_pair(pair) if args.output == "json" else
+                                                   explain_text.verdict_text(pair)))
     from aksnet.analyses.unknowns import policy_unknown_reasons, unknown_lines
 
     reasons = policy_unknown_reasons(cluster, pair.verdict.allowed)
@@ -50,13 +53,20 @@ def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
     return 0 if pair.verdict.allowed else 1
 
 
+def _table(output: str, result: Result) -> str:
+    """The result as a CSV or Markdown table for ``-o csv|md``; empty for the other formats."""
+    return str(TABLES[output].render(result)) if output in TABLES else ""
+
+
 def _workload(args: argparse.Namespace, twin: Twin | None, cluster: ClusterState) -> int:
     e: Explanation = explain(cluster, args.target, args.namespace, args.engine or None)
     print_warnings(e.connectivity.warnings)
     exposed = None
     if twin is not None:
         exposed = exposure(twin, cluster).for_workload(e.target, tuple(f"{p}[Pod]" for p in e.pods))
-    if args.output == "json":
+    if args.output in TABLES:
+        sys.stdout.write(_table(args.output, e))
+    elif args.output == "json":
         sys.stdout.write(explain_json.render_workload(e, exposed))
     else:
         text = explain_text.explanation_text(e)
@@ -79,7 +89,8 @@ def parser() -> ArgParser:
                    help="what the cluster exposes (workspace only): load balancer frontends and node ports with "
                         "the NSG rule that admits or blocks them, and every ingress route with the workloads it "
                         "reaches or the NetworkPolicy that blocks the controller")
-    p.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    p.add_argument("-o", "--output", choices=("text", "json", "csv", "md"), default="text",
+                   help="csv, md: the answer as a table (rules and reach; the pair's verdict; the exposure)")
     add_source_options(p)
     return p
 
@@ -99,8 +110,8 @@ def run(argv: list[str]) -> int:
         if args.target:
             name, pods = find_target(cluster, args.target, args.namespace)
             report = report.for_workload(name, tuple(f"{x.key}[Pod]" for x in pods))
-        sys.stdout.write(explain_json.render_exposure(report) if args.output == "json" else
-                         exposure_text.render_exposure(report))
+        sys.stdout.write(_table(args.output, report) or (explain_json.render_exposure(report) if args.output == "json"
+                                                         else exposure_text.render_exposure(report)))
         return 0
     if not args.target:
         p.error("the following arguments are required: POD|WORKLOAD (or use --exposure)")

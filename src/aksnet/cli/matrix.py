@@ -90,7 +90,6 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
 
 def load_cluster(args: argparse.Namespace) -> ClusterState:
     """``--from-dir DIR`` (engine default upstream) or the workspace cluster (engine from networkProfile)."""
-    from dataclasses import replace
 
     if args.from_dir:
         path = Path(args.from_dir)
@@ -98,7 +97,7 @@ def load_cluster(args: argparse.Namespace) -> ClusterState:
             raise UsageError(f"error: --from-dir {args.from_dir}: not a directory")
         return load_dir(path, args.engine)
     cs = load_workspace_cluster(context=args.context)
-    return replace(cs, policy_engine=args.engine) if args.engine else cs
+    return cs.with_engine(args.engine) if args.engine else cs
 
 
 def write_chunks(chunks: Iterable[str], out: TextIO | None = None) -> None:
@@ -159,7 +158,6 @@ def parser() -> ArgParser:
 
 def _html(args: argparse.Namespace) -> int:
     """``-o html``: the workload heat map as one page; each cell carries its trace (up to 40 workloads)."""
-    from dataclasses import replace
 
     from aksnet.analyses.matrix_cells import matrix_grid
     from aksnet.cli.trace import load_topology
@@ -172,7 +170,7 @@ def _html(args: argparse.Namespace) -> int:
     topo = load_topology(args.context, Path(args.from_dir) if args.from_dir else None)
     assert isinstance(topo, Topology)
     if args.engine:
-        topo.state = replace(topo.state, policy_engine=args.engine)
+        topo.state = topo.state.with_engine(args.engine)
     grid = matrix_grid(topo, args.namespace)
     print_warnings(list(grid.warnings))
     write_chunks([matrix_html.render(grid)])
@@ -184,7 +182,6 @@ def run(argv: list[str]) -> int:
     if args.output == "html":
         return _html(args)
     if args.path:
-        from dataclasses import replace
 
         from aksnet.analyses.matrix_path import walk_path_plugin
 
@@ -193,7 +190,7 @@ def run(argv: list[str]) -> int:
                              "with --from-dir")
         twin, cluster = load_workspace_twin(context=args.context)
         if args.engine:
-            cluster = replace(cluster, policy_engine=args.engine)
+            cluster = cluster.with_engine(args.engine)
         plugin = walk_path_plugin(twin, cluster)
         result = stream_matrix(cluster, args.engine or None, pods=args.pods, all_ports=args.all_ports,
                                namespace=args.namespace, focus=args.focus, extra_peers=plugin.extra_peers,

@@ -11,10 +11,11 @@ import sys
 
 from aksnet.analyses.plan import PlanInput, PoolInput, plan
 from aksnet.errors import AzCliError, AzureError, UsageError
+from aksnet.model.ids import id_key
 from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.store import Transaction
 
-USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json]"
+USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json|csv|md]"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--outbound-type")
     p.add_argument("--load-balancer-managed-outbound-ip-count", type=int)
     p.add_argument("--nat-gateway-managed-outbound-ip-count", type=int)
-    p.add_argument("-o", "--output", choices=("text", "json", "table"), default="text")
+    p.add_argument("-o", "--output", choices=("text", "json", "table", "csv", "md"), default="text",
+                   help="csv, md: one row per node pool")
     return p
 
 
@@ -110,9 +112,9 @@ def existing_input(tx: Transaction, resource_group: str, name: str) -> PlanInput
     for p in props["agentPoolProfiles"]:
         sub = network.get_subnet(tx, p["vnetSubnetId"])
         prefix = network.subnet_ipv4_prefix(sub)
-        mine = vmss.vmss_id(props["nodeResourceGroup"], p["name"], digits).lower()
+        mine = id_key(vmss.vmss_id(props["nodeResourceGroup"], p["name"], digits))
         alloc = subnet_ipam.allocations(tx, sub["id"])
-        others = sum(1 for owner in alloc.values() if not owner.lower().startswith(mine))
+        others = sum(1 for owner in alloc.values() if not id_key(owner).startswith(mine))
         items.append(PoolInput(p["name"], int(p["count"]), int(p["maxPods"]),
                                str((p.get("upgradeSettings") or {}).get("maxSurge") or DEFAULT_MAX_SURGE),
                                prefix, others,
@@ -147,6 +149,10 @@ def run(argv: list[str]) -> int:
         from aksnet.render import plan_json
 
         sys.stdout.write(plan_json.render(result))
+    elif ns.output in ("csv", "md"):
+        from aksnet.render import answer_csv, answer_md
+
+        sys.stdout.write((answer_csv if ns.output == "csv" else answer_md).render(result))
     else:
         from aksnet.render import plan_text
 

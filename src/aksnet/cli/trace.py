@@ -65,8 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", "-p", type=int, help="destination port")
     p.add_argument("--protocol", default="TCP", type=str.upper, choices=("TCP", "UDP", "SCTP"))
     p.add_argument("-n", "--namespace", default="default")
-    p.add_argument("-o", "--output", default="text", choices=("text", "json", "html", "svg"),
-                   help="html: one self-contained page (path drawn by Graphviz, each hop's rule); svg: the drawing")
+    p.add_argument("-o", "--output", default="text", choices=("text", "json", "html", "svg", "csv", "md"),
+                   help="html: one self-contained page (path drawn by Graphviz, each hop's rule); svg: the drawing; "
+                        "csv, md: the hops as a table (flow, hop, component, decision, rule)")
     p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR",
                    help="URL destinations: use ADDR for HOST:PORT instead of DNS, as curl --resolve")
     p.add_argument("-H", "--header", action="append", default=[], metavar="'K: V'",
@@ -93,9 +94,8 @@ def run(argv: list[str]) -> int:
     topo = load_topology(args.context, args.from_dir)
     assert isinstance(topo, Topology)
     if args.engine:
-        from dataclasses import replace
 
-        topo.state = replace(topo.state, policy_engine=args.engine)
+        topo.state = topo.state.with_engine(args.engine)
     if is_url:
         from aksnet.analyses.curl import CurlRequest, trace_url
         from aksnet.cli.curl import parse_headers
@@ -114,6 +114,10 @@ def run(argv: list[str]) -> int:
         else:
             svg, on_topology = trace_svgs(topo, result)
             out = trace_html.render(result, svg, topology_svg=on_topology).rstrip("\n")
+    elif args.output in ("csv", "md"):
+        from aksnet.render import answer_csv, answer_md
+
+        out = (answer_csv if args.output == "csv" else answer_md).render(result).rstrip("\n")
     else:
         out = trace_json.render(result) if args.output == "json" else trace_text.render(result)
     sys.stdout.write(out + "\n")

@@ -29,7 +29,7 @@ from aksnet.dataplane.spec import RouteSpec, Routing, RuleSpec
 from aksnet.engine import load_balancer, routing, snat
 from aksnet.engine.addressing import Topology
 from aksnet.model import azure
-from aksnet.model.ids import id_key
+from aksnet.model.ids import id_key, same_id
 
 if TYPE_CHECKING:
     from aksnet.dataplane.plan import Host
@@ -39,7 +39,7 @@ def _vnet_space(topo: Topology, vnet: azure.VirtualNetwork, pod_cidrs: Sequence[
     prefixes = list(vnet.address_prefixes)
     for p in vnet.peerings:
         prefixes += p.remote_address_prefixes
-    rts = {s.route_table_id.lower() for s in vnet.subnets if s.route_table_id}
+    rts = {id_key(s.route_table_id) for s in vnet.subnets if s.route_table_id}
     prefixes += routing.udr_prefixes(t for i, t in topo.route_tables.items() if i in rts)
     prefixes += pod_cidrs
     return nsg_nft.collapse(prefixes)
@@ -97,7 +97,29 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
     pod_cidrs = _overlay_pod_cidrs(topo)
     rules: list[RuleSpec] = [RuleSpec(30000, tn.FABRIC_TABLE)]
     routes: list[RouteSpec] = []
-    # where every address lives, per VNet: a host's NIC addresses, and its pods behind its first NIC
+    by_vnet, links_of = _addresses(topo, hosts)
+    link_marks = _vnet_domains(topo, hosts, by_vnet, links_of, pod_cidrs, inet_link, rules, routes)
+    _subnet_tables(topo, hosts, inet_link, rules, routes)
+    # load balancer frontends (floating IP): mark → per-member table
+    table_nft = n.Table("ip", "aksnet-fabric")
+    member_marks = _member_tables(hosts, rules, routes)
+    public_ips = sorted({p.ip_address for p in topo.twin.public_ips if p.ip_address}, key=ipaddress.IPv4Address)
+    _lb_chains(topo, table_nft, member_marks, inet_link, link_marks)
+    _nat_chains(topo, hosts, table_nft, inet_link, public_ips, link_marks)
+    _nsg_chains(topo, hosts, table_nft, pod_cidrs)
+    vnet_routing = Routing(vnet_ns, tuple(rules), tuple(routes))
+    inet_routes = [RouteSpec(f"{ip}/32", gateway=tn.VNET_INET_VNET_IP, dev="up0", table=tn.FABRIC_TABLE, onlink=True)
+                   for ip in public_ips if ip not in {x for x, _ in inet_host_links}]
+    inet_routes += [RouteSpec(f"{ip}/32", dev=link, table=tn.FABRIC_TABLE, scope="link")
+                    for ip, link in inet_host_links]
+    inet_routes.append(RouteSpec("default", table=tn.FABRIC_TABLE, type="unreachable"))
+    inet_routing = Routing(tn.internet_ns(tag), (RuleSpec(30000, tn.FABRIC_TABLE),), tuple(inet_routes))
+    return (vnet_routing, inet_routing), [table_nft], public_ips
+
+
+def _addresses(topo: Topology, hosts: Sequence[Host]) -> tuple[dict[str, list[RouteSpec]], dict[str, list[str]]]:
+    """Where every address lives, per VNet: a host's NIC addresses, and its pods behind its first NIC; and each
+    VNet's host links."""
     by_vnet: dict[str, list[RouteSpec]] = {}
     links_of: dict[str, list[str]] = {}
     for h in hosts:
@@ -110,6 +132,14 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
         first += [RouteSpec(f"{ip}/32", gateway=node_ip, dev=h.nics[0][0], onlink=True) for ip in h.extra_ips]
         if h.pod_cidr:
             first.append(RouteSpec(h.pod_cidr, gateway=node_ip, dev=h.nics[0][0], onlink=True))
+    return by_vnet, links_of
+
+
+def _vnet_domains(topo: Topology, hosts: Sequence[Host], by_vnet: dict[str, list[RouteSpec]],
+                  links_of: dict[str, list[str]], pod_cidrs: Sequence[str], inet_link: str, rules: list[RuleSpec],
+                  routes: list[RouteSpec]) -> dict[str, int]:
+    """The fabric's tables and rules per VNet (appended to ``rules``/``routes``); returns each host link's VNet
+    mark."""
     # the fabric table (packets from the internet, the fabric's own replies): every address, the first VNet's
     # when unpeered VNets overlap; each VNet's own fabric table: its hosts and its peerings' only, so VNets
     # are separate routing domains even with the same address space (virtual-networks-overview)
@@ -136,30 +166,38 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
                             onlink=True))
     rules.append(RuleSpec(500, tn.LOCAL_TABLE, iif="lo"))
     routes.append(RouteSpec("default", table=tn.FABRIC_TABLE, type="unreachable"))
-    # one table per subnet with its effective routes
+    return link_marks
+
+
+def _subnet_tables(topo: Topology, hosts: Sequence[Host], inet_link: str, rules: list[RuleSpec],
+                   routes: list[RouteSpec]) -> None:
+    """One table per subnet with its effective routes (appended to ``rules``/``routes``)."""
     subnets: dict[str, azure.Subnet] = {}
     for h in hosts:
         for _, s, _ in h.nics:
-            subnets.setdefault(s.id.lower(), s)
+            subnets.setdefault(id_key(s.id), s)
     for i, sid in enumerate(sorted(subnets)):
         table = tn.SUBNET_TABLE_BASE + i
         s = subnets[sid]
         for h in hosts:
             for link, hs, _ in h.nics:
-                if hs.id.lower() == sid:
+                if id_key(hs.id) == sid:
                     rules.append(RuleSpec(1000, table, iif=link))
         vnet = topo.vnet_of_subnet.get(id_key(sid))
         if vnet is None:
             continue
         rt = topo.route_tables.get(id_key(s.route_table_id))
         peered = [v for v in topo.vnets.values()
-                  if any(p.remote_vnet_id.lower() == v.id.lower() for p in vnet.peerings)]
+                  if any(same_id(p.remote_vnet_id, v.id) for p in vnet.peerings)]
         reach = _reachable(topo, str(id_key(vnet.id)))
         near = [h for h in hosts if any(_vnet_key(topo, hs) in reach for _, hs, _ in h.nics)]
         for er in routing.effective_routes(vnet, rt, peered):
             routes.append(_route_of(er, table, near, inet_link))
-    # load balancer frontends (floating IP): mark → per-member table
-    table_nft = n.Table("ip", "aksnet-fabric")
+
+
+def _member_tables(hosts: Sequence[Host], rules: list[RuleSpec], routes: list[RouteSpec]) -> dict[str, int]:
+    """One mark and table per load balancer member (a node): flows marked for it route to it; returns the marks
+    by the node's address."""
     member_marks: dict[str, int] = {}
     node_hosts = [h for h in hosts if h.kind == "node"]
     for i, h in enumerate(node_hosts):
@@ -168,18 +206,7 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
         rules.append(RuleSpec(100, tn.BACKEND_TABLE_BASE + i, fwmark=mark))
         routes.append(RouteSpec("default", gateway=h.nics[0][2][0], dev=h.nics[0][0],
                                 table=tn.BACKEND_TABLE_BASE + i, onlink=True))
-    public_ips = sorted({p.ip_address for p in topo.twin.public_ips if p.ip_address}, key=ipaddress.IPv4Address)
-    _lb_chains(topo, table_nft, member_marks, inet_link, link_marks)
-    _nat_chains(topo, hosts, table_nft, inet_link, public_ips, link_marks)
-    _nsg_chains(topo, hosts, table_nft, pod_cidrs)
-    vnet_routing = Routing(vnet_ns, tuple(rules), tuple(routes))
-    inet_routes = [RouteSpec(f"{ip}/32", gateway=tn.VNET_INET_VNET_IP, dev="up0", table=tn.FABRIC_TABLE, onlink=True)
-                   for ip in public_ips if ip not in {x for x, _ in inet_host_links}]
-    inet_routes += [RouteSpec(f"{ip}/32", dev=link, table=tn.FABRIC_TABLE, scope="link")
-                    for ip, link in inet_host_links]
-    inet_routes.append(RouteSpec("default", table=tn.FABRIC_TABLE, type="unreachable"))
-    inet_routing = Routing(tn.internet_ns(tag), (RuleSpec(30000, tn.FABRIC_TABLE),), tuple(inet_routes))
-    return (vnet_routing, inet_routing), [table_nft], public_ips
+    return member_marks
 
 
 def _route_of(er: routing.EffectiveRoute, table: int, hosts: Sequence[Host], inet_link: str) -> RouteSpec:
@@ -202,9 +229,9 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int], inet_li
     t.chain("lb-prerouting", hook="prerouting", ctype="filter", prio=-150)
     elems: list[list[Any]] = []
     node_of_ip = {nd.internal_ip: nd.name for nd in topo.nodes.values()}
-    for lb in sorted(topo.twin.load_balancers, key=lambda x: x.id.lower()):
+    for lb in sorted(topo.twin.load_balancers, key=lambda x: id_key(x.id)):
         for rule in lb.rules:
-            fe = next((f for f in lb.frontends if f.id.lower() == rule.frontend_id.lower()), None)
+            fe = next((f for f in lb.frontends if same_id(f.id, rule.frontend_id)), None)
             if fe is None:
                 continue
             ip = fe.private_ip
@@ -217,7 +244,7 @@ def _lb_chains(topo: Topology, t: n.Table, member_marks: dict[str, int], inet_li
             for proto in protos:
                 # the same judgement as trace: kube-proxy answers the probe and the member's NSGs admit it
                 healthy = load_balancer.pool_health(topo, lb, rule, ip, rule.frontend_port, proto).healthy
-                chain = f"lbr-{names.short_hash(f'{lb.id}/{rule.name}/{proto}'.lower(), 10)}"
+                chain = f"lbr-{names.short_hash(id_key(f'{lb.id}/{rule.name}/{proto}'), 10)}"
                 t.chain(chain)
                 member = next((m for m in healthy if m in member_marks), None)
                 if member is None:
@@ -252,6 +279,9 @@ def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: st
     t.chain("egress", hook="forward", ctype="filter", prio=-10)
     cluster = topo.cluster
     for h in hosts:
+        if h.kind == "fw":
+            _firewall_nat(topo, h, t, inet_link)
+            continue
         for nic in h.nic_objs:
             for c in nic.ip_configurations:
                 if c.public_ip_id:
@@ -278,6 +308,24 @@ def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: st
                         public_ips.append(dec.public_ip)
 
 
+def _firewall_nat(topo: Topology, h: Host, t: n.Table, inet_link: str) -> None:
+    """An Azure Firewall's public IP: the internet's flows to it reach its private IP (its DNAT rules match
+    there), and what it sends to the internet leaves from it (https://learn.microsoft.com/azure/firewall/
+    snat-private-range)."""
+    private = h.nics[0][2][0]
+    fw = next((f for f in topo.twin.firewalls if f.private_ip == private), None)
+    public = fw.public_ips[0] if fw and fw.public_ips else None
+    out = n.match(n.meta("oifname"), inet_link)
+    src = n.match(n.payload("ip", "saddr"), private)
+    if public is None:
+        t.rule("egress", out, src, n.reject_fast(), comment=f"Azure Firewall {fw.name if fw else private}: no "
+                                                             "public IP")
+        return
+    t.rule("dnat", n.match(n.payload("ip", "daddr"), public), {"dnat": {"addr": private}},
+           comment=f"Azure Firewall {fw.name if fw else private} public IP")
+    t.rule("snat", out, src, {"snat": {"addr": public}}, comment=f"Azure Firewall {fw.name if fw else private}")
+
+
 def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Sequence[str]) -> None:
     t.chain("forward", hook="forward", ctype="filter", prio=0)
     t.rule("forward", n.match(n.ct("state"), n.anon_set(["established", "related"]), "in"), n.ACCEPT)
@@ -292,7 +340,7 @@ def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Se
         nsg = topo.nsgs.get(id_key(nsg_id))
         if nsg is None:
             return None
-        key = (nsg.id.lower(), direction, vnet.id.lower())
+        key = (id_key(nsg.id), direction, id_key(vnet.id))
         if key not in made:
             made[key] = nsg_nft.add_nsg_chain(t, nsg, direction, vnet.id, _vnet_space(topo, vnet, pod_cidrs))
         return made[key]

@@ -21,6 +21,7 @@ from aksnet.dataplane import nft as n
 from aksnet.engine import nsg as nsg_engine
 from aksnet.model import azure
 from aksnet.model.addr import parse_port_range
+from aksnet.model.ids import id_key
 from aksnet.rules import azure as azure_rules
 
 _PROTO = {"tcp": "tcp", "udp": "udp", "icmp": "icmp"}
@@ -133,7 +134,7 @@ def rule_exprs(rule: azure.SecurityRule, vnet_space: Sequence[str]) -> list[dict
 
 
 def nsg_chain_name(nsg_id: str, direction: str, vnet_id: str) -> str:
-    return f"nsg-{direction[:2].lower()}-{names.short_hash(nsg_id.lower() + vnet_id.lower(), 10)}"
+    return f"nsg-{direction[:2].lower()}-{names.short_hash(id_key(nsg_id) + id_key(vnet_id), 10)}"
 
 
 def add_nsg_chain(table: n.Table, nsg: azure.NetworkSecurityGroup, direction: str, vnet_id: str,

@@ -5,6 +5,7 @@ API servers and private endpoints, plus the fixed addresses of the emulated fabr
 from __future__ import annotations
 
 from aksnet.dataplane import names
+from aksnet.model.ids import id_key
 
 # Transfer network between the VNet fabric and the internet router (link-local: never a customer range;
 # 169.254.0.0/16 is reserved for every AKS range, learn.microsoft.com/azure/aks/concepts-network-ip-address-planning).
@@ -46,7 +47,7 @@ def pod_ns(tag: str, namespace: str, pod: str) -> str:
 
 
 def vm_ns(tag: str, vm_name: str, vm_id: str) -> str:
-    return names.netns_name(tag, "vm", f"{vm_name}-{names.short_hash(vm_id.lower(), 4)}")
+    return names.netns_name(tag, "vm", f"{vm_name}-{names.short_hash(id_key(vm_id), 4)}")
 
 
 def inet_host_ns(tag: str, ip: str) -> str:
@@ -54,9 +55,13 @@ def inet_host_ns(tag: str, ip: str) -> str:
 
 
 def apiserver_ns(tag: str, cluster_id: str) -> str:
-    return names.netns_name(tag, "apiserver", names.short_hash(cluster_id.lower(), 8))
+    return names.netns_name(tag, "apiserver", names.short_hash(id_key(cluster_id), 8))
 
 
 def pe_ns(tag: str, pe_id: str, pe_name: str) -> str:
-    return names.netns_name(tag, "pe", f"{pe_name}-{names.short_hash(pe_id.lower(), 4)}")
+    return names.netns_name(tag, "pe", f"{pe_name}-{names.short_hash(id_key(pe_id), 4)}")
 
+
+
+def firewall_ns(tag: str, fw_id: str, fw_name: str) -> str:
+    return names.netns_name(tag, "fw", f"{fw_name}-{names.short_hash(id_key(fw_id), 4)}")

@@ -12,6 +12,7 @@ from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model import firewall as fw
+from aksnet.model.ids import IdKey, id_key
 from aksnet.rules.azure_firewall import DEFAULT_SKU_NAME, DEFAULT_SKU_TIER, DEFAULT_THREAT_INTEL_MODE
 
 KIND_FIREWALL = "microsoft.network/azurefirewalls"
@@ -71,26 +72,26 @@ class PolicyRules:
     dns_proxy: bool
 
 
-def policy_rules(policy_id: str, policies: Mapping[str, Mapping[str, Any]],
+def policy_rules(policy_id: str, policies: Mapping[IdKey, Mapping[str, Any]],
                  groups: Sequence[Mapping[str, Any]]) -> PolicyRules | None:
-    """The collections of policy ``policy_id`` (``policies``: lower-case ID → document; ``groups``: every rule
+    """The collections of policy ``policy_id`` (``policies``: ``id_key`` of an ID → document; ``groups``: every rule
     collection group document): the parent policy's groups come first, then each policy's by group priority
     [https://learn.microsoft.com/azure/firewall/rule-processing]; a filter collection's network rules go to the
     network collections and its application rules to the application ones."""
-    doc = policies.get(policy_id.lower())
+    doc = policies.get(id_key(policy_id))
     if doc is None:
         return None
     chain = [(1, doc)]
     parent = (_props(doc).get("basePolicy") or {}).get("id")
-    if parent and str(parent).lower() in policies:
-        chain.insert(0, (0, policies[str(parent).lower()]))
+    if parent and id_key(str(parent)) in policies:
+        chain.insert(0, (0, policies[id_key(str(parent))]))
     network: list[fw.NetworkRuleCollection] = []
     application: list[fw.ApplicationRuleCollection] = []
     nat: list[fw.NatRuleCollection] = []
     for level, pdoc in chain:
-        prefix = str(pdoc.get("id", "")).lower() + "/rulecollectiongroups/"
+        prefix = id_key(str(pdoc.get("id", ""))) + "/rulecollectiongroups/"
         for g in groups:
-            if not str(g.get("id", "")).lower().startswith(prefix):
+            if not id_key(str(g.get("id", ""))).startswith(prefix):
                 continue
             order = (level, int(_props(g).get("priority", 0)))
             gname = str(g.get("name", ""))
@@ -113,10 +114,10 @@ def policy_rules(policy_id: str, policies: Mapping[str, Mapping[str, Any]],
                        bool((p.get("dnsSettings") or {}).get("enableProxy")))
 
 
-def azure_firewall(doc: Mapping[str, Any], public_addresses: Mapping[str, str],
-                   policies: Mapping[str, Mapping[str, Any]] | None = None,
+def azure_firewall(doc: Mapping[str, Any], public_addresses: Mapping[IdKey, str],
+                   policies: Mapping[IdKey, Mapping[str, Any]] | None = None,
                    groups: Sequence[Mapping[str, Any]] = ()) -> fw.AzureFirewall:
-    """One firewall; ``public_addresses``: public IP resource ID (lower-case) → its address; ``policies`` and
+    """One firewall; ``public_addresses``: ``id_key`` of a public IP resource ID → its address; ``policies`` and
     ``groups``: the Firewall Policy documents its ``firewallPolicy`` may name (then its rules, threat
     intelligence mode and DNS proxy come from the policy)."""
     p = _props(doc)
@@ -128,7 +129,7 @@ def azure_firewall(doc: Mapping[str, Any], public_addresses: Mapping[str, str],
         configs.append(fw.FirewallIpConfiguration(
             str(c.get("name", "")), str(cp["privateIPAddress"]) if cp.get("privateIPAddress") else None,
             str((cp.get("subnet") or {}).get("id", "")) or None,
-            public_addresses.get(pip_id.lower()) if pip_id else None, pip_id))
+            public_addresses.get(id_key(pip_id)) if pip_id else None, pip_id))
     parsed = parse_resource_id(str(doc.get("id", "")))
     ranges = tuple(r.strip() for r in str(extra.get(_PRIVATE_RANGES, "")).split(",") if r.strip())
     policy_ref = (p.get("firewallPolicy") or {}).get("id")
@@ -141,7 +142,7 @@ def azure_firewall(doc: Mapping[str, Any], public_addresses: Mapping[str, str],
                    dns_proxy=rules.dns_proxy, policy=rules.name)
 
 
-def _classic(doc: Mapping[str, Any], public_addresses: Mapping[str, str],
+def _classic(doc: Mapping[str, Any], public_addresses: Mapping[IdKey, str],
              configs: tuple[fw.FirewallIpConfiguration, ...], ranges: tuple[str, ...],
              resource_group: str) -> fw.AzureFirewall:
     p = _props(doc)

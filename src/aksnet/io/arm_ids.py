@@ -74,7 +74,3 @@ def resource_id(resource_group: str, namespace: str, *type_name_pairs: str,
 
 def group_id(resource_group: str, subscription: str = SUBSCRIPTION_ID) -> str:
     return f"/subscriptions/{subscription}/resourceGroups/{resource_group}"
-
-
-def same_id(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.lower() == b.lower()

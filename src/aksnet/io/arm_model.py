@@ -14,6 +14,7 @@ from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model import azure
+from aksnet.model.ids import id_key
 from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS
 
@@ -265,8 +266,8 @@ def load_balancer(doc: Doc, ipconfig_ips: Mapping[str, str] | None = None) -> az
                 ips.append(str(ip))
         for ref in bp.get("backendIPConfigurations") or ():
             rid = _ref(ref)
-            if rid and rid.lower() in ipconfig_ips:
-                ips.append(ipconfig_ips[rid.lower()])
+            if rid and id_key(rid) in ipconfig_ips:
+                ips.append(ipconfig_ips[id_key(rid)])
         pools.append(azure.BackendAddressPool(
             id=str(b.get("id") or f"{lid}/backendAddressPools/{b.get('name', '')}"),
             name=str(b.get("name", "")),
@@ -344,8 +345,8 @@ def private_endpoint(doc: Doc, nic_ips: Mapping[str, str] | None = None) -> azur
     if not ip and nic_ips:
         for n in p.get("networkInterfaces") or ():
             rid = _ref(n)
-            if rid and rid.lower() in nic_ips:
-                ip = nic_ips[rid.lower()]
+            if rid and id_key(rid) in nic_ips:
+                ip = nic_ips[id_key(rid)]
                 break
     if not ip:
         return None

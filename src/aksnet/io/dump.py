@@ -26,6 +26,7 @@ import yaml
 
 from aksnet.io import k8s_schema, yaml_load
 from aksnet.io.manifests import MAX_DEPTH, nesting_depth, typed_list_item
+from aksnet.model.ids import id_key
 
 Doc = dict[str, Any]
 
@@ -222,7 +223,7 @@ def _deduplicate(dump: Dump) -> None:
     """One document per resource ID or Kubernetes object (a resource listed by two commands of the dump, e.g.
     the NSGs of a group dumped twice): the last file read wins."""
     for kind, docs in dump.arm.items():
-        dump.arm[kind] = list({str(d["id"]).lower(): d for d in docs}.values())
+        dump.arm[kind] = list({id_key(str(d["id"])): d for d in docs}.values())
     dump.k8s = list({(str(d.get("apiVersion")), str(d.get("kind")), str(d["metadata"].get("namespace") or ""),
                       str(d["metadata"]["name"])): d for d in dump.k8s}.values())
 
@@ -231,13 +232,13 @@ def _vmss_instances(dump: Dump) -> None:
     """``az vmss nic list`` names each NIC's scale-set instance (``virtualMachine.id``); the instance documents
     (``az vmss list-instances``) are derived from them when the dump lacks them, as the loader needs only an
     instance's NICs."""
-    have = {str(d.get("id", "")).lower() for d in dump.arm_of(KIND_VMSS_VM)}
+    have = {id_key(str(d.get("id", ""))) for d in dump.arm_of(KIND_VMSS_VM)}
     made: dict[str, Doc] = {}
     for nic in dump.arm_of(KIND_NIC):
         vm = ((nic.get("properties") or {}).get("virtualMachine") or {}).get("id")
-        if not vm or "/virtualmachinescalesets/" not in str(vm).lower() or str(vm).lower() in have:
+        if not vm or "/virtualmachinescalesets/" not in id_key(str(vm)) or id_key(str(vm)) in have:
             continue
-        inst = made.setdefault(str(vm).lower(), {
+        inst = made.setdefault(id_key(str(vm)), {
             "id": str(vm), "name": str(vm).rsplit("/", 1)[-1], "type": "Microsoft.Compute/virtualMachineScaleSets/"
             "virtualMachines", "properties": {"networkProfile": {"networkInterfaces": []}}})
         inst["properties"]["networkProfile"]["networkInterfaces"].append({"id": nic["id"]})

@@ -16,7 +16,7 @@ from aksnet.errors import KubeError
 from aksnet.io import k8s_model
 from aksnet.io.dump import Dump, read_dump
 from aksnet.io.manifests import manifest_files, parse_text, read_manifest_file
-from aksnet.io.policy_kinds import engine_policies, is_kubernetes_network_policy
+from aksnet.io.policy_kinds import every_engine, is_kubernetes_network_policy
 from aksnet.model import k8s
 from aksnet.model.twin import ClusterState
 
@@ -49,7 +49,7 @@ def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upst
         by_kind.setdefault(str(d.get("kind", "")), []).append(d)
     namespaces = {n.name: n for n in (k8s_model.namespace(d) for d in by_kind.get("Namespace", ()))}
     pods = tuple(k8s_model.workload_pods(docs))
-    extra, warnings = engine_policies(docs, engine)
+    extra, warnings, notes = every_engine(docs, engine)
     policies = tuple(k8s_model.network_policy(d, i) for i, d in enumerate(by_kind.get("NetworkPolicy", ())))
     services = tuple(k8s_model.service(d, i) for i, d in enumerate(by_kind.get("Service", ())))
     ingresses = tuple(k8s_model.ingress(d, i) for i, d in enumerate(by_kind.get("Ingress", ())))
@@ -71,6 +71,7 @@ def cluster_state_from_documents(docs: list[dict[str, Any]], engine: str = "upst
         policy_engine=engine,
         ignored_policies=warnings,
         engine_policies=tuple(extra),
+        engine_notes=notes,
     )
 
 

@@ -103,3 +103,16 @@ def engine_policies(docs: Iterable[Mapping[str, Any]], engine: str, namespaces: 
         out += policies
         warnings += [f"{name}: {note}" for note in notes]
     return out, tuple(warnings)
+
+
+def every_engine(docs: Iterable[Mapping[str, Any]], engine: str
+                 ) -> tuple[list[EnginePolicy], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(the own policies of every engine, the warnings for ``engine``, the warnings per engine): a cluster read
+    once can be judged by another engine (``--engine``) — each engine evaluates only its own policies."""
+    docs = list(docs)
+    policies: list[EnginePolicy] = []
+    notes: dict[str, tuple[str, ...]] = {}
+    for name in ENGINE_NAMES:
+        own, notes[name] = engine_policies(docs, name)
+        policies += [p for p in own if p.engine == name]
+    return policies, notes.get(engine, engine_policies(docs, engine)[1]), tuple(notes.items())

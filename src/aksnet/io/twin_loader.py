@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
-from aksnet.io import arm_firewall, gateway_model, k8s_model
+from aksnet.io import arm_alb, arm_firewall, gateway_model, k8s_model
 from aksnet.io import arm_model as arm
-from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, engine_policies, other_policy_engine
+from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, every_engine, other_policy_engine
 from aksnet.model import azure, k8s
+from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.rules import gateway_api
 from aksnet.store import Transaction
@@ -100,13 +101,13 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
     nodes = []
     for d in docs.get("Node", ()):
         n = k8s_model.node(d)
-        pid = str((d.get("spec") or {}).get("providerID", "")).removeprefix("azure://").lower()
+        pid = id_key(str((d.get("spec") or {}).get("providerID", "")).removeprefix("azure://"))
         nodes.append(replace(n, reserved_pod_ips=reserved.get(pid, ())) if pid in reserved else n)
     namespaces = {n.name: n for n in (k8s_model.namespace(d) for d in docs.get("Namespace", ()))}
     for name in sorted({p.namespace for p in pods} | {"default"}):
         namespaces.setdefault(name, k8s.Namespace(name, {k8s_model.NAME_LABEL: name}))
     slices = tuple(k8s_model.endpoint_slice(d) for d in docs.get("EndpointSlice", ()))
-    extra_policies, policy_notes = engine_policies(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster))
+    extra_policies, policy_notes, notes = every_engine(docs.get(OTHER_POLICIES, ()), _policy_engine(cluster))
     if cluster is not None and not cluster.enable_private_cluster:
         api_ip = _kubernetes_endpoint(slices, docs.get("Endpoints", ()))
         if api_ip:
@@ -120,6 +121,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         endpoint_slices=slices,
         network_policies=tuple(k8s_model.network_policy(d, i) for i, d in enumerate(docs.get("NetworkPolicy", ()))),
         engine_policies=tuple(extra_policies),
+        engine_notes=notes,
         ingresses=tuple(k8s_model.ingress(d, i) for i, d in enumerate(docs.get("Ingress", ()))),
         ingress_classes=tuple(k8s_model.ingress_class(d) for d in docs.get("IngressClass", ())),
         secrets=tuple(k8s_model.secret(d) for d in docs.get("Secret", ())),
@@ -141,54 +143,58 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
     nic_ips: dict[str, str] = {}
     for nic_doc, nic in zip(arm_docs.get(arm.KIND_NIC, ()), nics):
         if nic.ip_configurations:
-            nic_ips[nic.id.lower()] = nic.primary_ip
+            nic_ips[id_key(nic.id)] = nic.primary_ip
         for c in (nic_doc.get("properties") or {}).get("ipConfigurations") or ():
             ip = (c.get("properties") or {}).get("privateIPAddress")
             cid = c.get("id") or f"{nic.id}/ipConfigurations/{c.get('name')}"
             if ip:
-                ipconfig_ips[str(cid).lower()] = str(ip)
+                ipconfig_ips[id_key(str(cid))] = str(ip)
     vms = tuple(arm.virtual_machine(d) for d in [*arm_docs.get(arm.KIND_VM, ()), *arm_docs.get(arm.KIND_VMSS_VM, ())])
-    nic_by_id = {n.id.lower(): n for n in nics}
+    nic_by_id = {id_key(n.id): n for n in nics}
     reserved: dict[str, tuple[str, ...]] = {}
     for d in arm_docs.get(arm.KIND_VMSS_VM, ()):
         vm = arm.virtual_machine(d)
-        if vm.nic_ids and vm.nic_ids[0].lower() in nic_by_id:
-            secondary = nic_by_id[vm.nic_ids[0].lower()].ip_configurations[1:]
-            reserved[vm.id.lower()] = tuple(c.private_ip for c in secondary)
+        if vm.nic_ids and id_key(vm.nic_ids[0]) in nic_by_id:
+            secondary = nic_by_id[id_key(vm.nic_ids[0])].ip_configurations[1:]
+            reserved[id_key(vm.id)] = tuple(c.private_ip for c in secondary)
     records: dict[str, dict[str, tuple[str, ...]]] = {}
     for d in arm_docs.get(arm.KIND_PRIVATE_DNS_A, ()):
-        zone = str(d.get("id", "")).lower().rsplit("/a/", 1)[0]
+        zone = id_key(str(d.get("id", ""))).rsplit("/a/", 1)[0]
         name, ips = arm.a_record_set(d)
         records.setdefault(zone, {})[name] = ips
     links: dict[str, list[str]] = {}
     for d in arm_docs.get(arm.KIND_PRIVATE_DNS_LINK, ()):
-        zone = str(d.get("id", "")).lower().rsplit("/virtualnetworklinks/", 1)[0]
+        zone = id_key(str(d.get("id", ""))).rsplit("/virtualnetworklinks/", 1)[0]
         target = arm.vnet_link_target(d)
         if target:
             links.setdefault(zone, []).append(target)
     peps = tuple(p for p in (arm.private_endpoint(d, nic_ips) for d in arm_docs.get(arm.KIND_PRIVATE_ENDPOINT, ()))
                  if p is not None)
-    pip_addresses = {str(d.get("id", "")).lower(): str((d.get("properties") or {}).get("ipAddress") or "")
+    pip_addresses = {id_key(str(d.get("id", ""))): str((d.get("properties") or {}).get("ipAddress") or "")
                      for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())}
-    policies = {str(d.get("id", "")).lower(): d for d in arm_docs.get(arm_firewall.KIND_POLICY, ())}
+    vnets = tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ()))
+    prefixes = {id_key(s.id): s.address_prefixes[0] for v in vnets for s in v.subnets if s.address_prefixes}
+    controllers = arm_alb.traffic_controllers(arm_docs, prefixes)
+    policies = {id_key(str(d.get("id", ""))): d for d in arm_docs.get(arm_firewall.KIND_POLICY, ())}
     return Twin(
         subscription_id=subscription_id,
-        vnets=tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ())),
+        vnets=vnets,
         nsgs=tuple(arm.network_security_group(d) for d in arm_docs.get(arm.KIND_NSG, ())),
         route_tables=tuple(arm.route_table(d) for d in arm_docs.get(arm.KIND_ROUTE_TABLE, ())),
         public_ips=tuple(arm.public_ip(d) for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())),
         nat_gateways=tuple(arm.nat_gateway(d) for d in arm_docs.get(arm.KIND_NAT_GATEWAY, ())),
-        nics=nics,
+        nics=(*nics, *arm_alb.proxy_nics(controllers)),
         vms=vms,
         load_balancers=tuple(arm.load_balancer(d, ipconfig_ips) for d in arm_docs.get(arm.KIND_LB, ())),
         private_endpoints=peps,
         private_dns_zones=tuple(
-            arm.private_dns_zone(d, records.get(str(d.get("id", "")).lower()),
-                                 tuple(links.get(str(d.get("id", "")).lower(), ())))
+            arm.private_dns_zone(d, records.get(id_key(str(d.get("id", "")))),
+                                 tuple(links.get(id_key(str(d.get("id", ""))), ())))
             for d in arm_docs.get(arm.KIND_PRIVATE_DNS_ZONE, ())),
         firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses, policies,
                                                     arm_docs.get(arm_firewall.KIND_POLICY_GROUP, ()))
                         for d in arm_docs.get(arm_firewall.KIND_FIREWALL, ())),
+        traffic_controllers=controllers,
         clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
     )
 
@@ -196,7 +202,7 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
               arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
               arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL,
-              arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP)
+              arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP, *arm_alb.KINDS)
 
 
 def load_twin(tx: Transaction) -> Twin:
@@ -206,7 +212,7 @@ def load_twin(tx: Transaction) -> Twin:
     unknowns: dict[str, tuple[str, ...]] = {}
     for doc in tx.list(arm.KIND_MANAGED_CLUSTER):
         mc = arm.managed_cluster(doc)
-        scope = mc.id.lower()
+        scope = id_key(mc.id)
         k8s_docs = {name: list(tx.list(kind, scope)) for name, kind in K8S_KINDS.items()}
         k8s_docs[OTHER_POLICIES] = [d for kind in OTHER_POLICY_STORE_KINDS for d in tx.list(kind, scope)]
         clusters.append((mc, k8s_docs))
@@ -219,7 +225,7 @@ def load_twin(tx: Transaction) -> Twin:
     if not unknowns:
         return twin
     return replace(twin, clusters=tuple(
-        replace(c, unknowns=unknowns.get(c.cluster.id.lower(), ())) if c.cluster else c for c in twin.clusters))
+        replace(c, unknowns=unknowns.get(id_key(c.cluster.id), ())) if c.cluster else c for c in twin.clusters))
 
 
 def load_twin_from_dir(path: Path) -> Twin:

@@ -6,9 +6,10 @@ Indexes (IP → owner, selectors) are built by the engines, not stored here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aksnet.model import azure, engine_policy, firewall, k8s
+from aksnet.model.alb import TrafficController
 from aksnet.model.gateway import GatewayWorld
 
 
@@ -41,6 +42,14 @@ class ClusterState:
     # Calico's and Cilium's own policies (and AdminNetworkPolicies on Calico), evaluated by the engine that
     # enforces them (aksnet.engine.netpol.engine_rules) together with the NetworkPolicies.
     engine_policies: tuple[engine_policy.EnginePolicy, ...] = ()
+    # The warnings about other policy kinds for every engine (engine, warnings): ``--engine`` swaps them in.
+    engine_notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def with_engine(self, engine: str) -> ClusterState:
+        """The same cluster judged by another policy engine (``--engine``): the engine's own policies of every
+        engine are kept (each engine evaluates only its own), the warnings follow the engine."""
+        notes = dict(self.engine_notes)
+        return replace(self, policy_engine=engine, ignored_policies=notes.get(engine.lower(), self.ignored_policies))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,4 +66,6 @@ class Twin:
     private_endpoints: tuple[azure.PrivateEndpoint, ...] = ()
     private_dns_zones: tuple[azure.PrivateDnsZone, ...] = ()
     firewalls: tuple[firewall.AzureFirewall, ...] = ()
+    # Application Gateway for Containers (their association proxies also appear in ``nics``, in their subnets)
+    traffic_controllers: tuple[TrafficController, ...] = ()
     clusters: tuple[ClusterState, ...] = field(default_factory=tuple)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from aksnet.analyses.explain import Explanation, PairExplanation
 from aksnet.engine.netpol.profiles import get_profile
 
+# what an engine's own rule does, when it is not an allow rule
+_VERBS = {"Deny": "denies", "Pass": "passes on to the next tier", "Log": "logs"}
 
 def explanation_text(e: Explanation) -> str:
     """The words: per direction, isolation, policies and rules; then who reaches it and whom it reaches."""
@@ -20,7 +22,12 @@ def explanation_text(e: Explanation) -> str:
             lines.append(f"{word}: not isolated — no NetworkPolicy with policyTypes {word} selects it; "
                          f"everything is allowed")
             continue
-        lines.append(f"{word}: isolated by {len(d.policies)} policy(ies); allowed = the union of their rules")
+        from aksnet.analyses.explain_engine import COMBINE
+
+        own = any(" " in p.name for p in d.policies)  # the engines' own kinds ("Kind name"; ns/name has no space)
+        lines.append(f"{word}: isolated by {len(d.policies)} policy(ies); " +
+                     (COMBINE.get(e.engine, "allowed = the union of their rules") if own
+                      else "allowed = the union of their rules"))
         profile = get_profile(e.engine)
         if word == "Ingress" and profile.ingress_from_local_node_allowed:
             lines.append("  always allowed: traffic from the pod's own node (kubelet probes, hostNetwork pods)")
@@ -31,7 +38,8 @@ def explanation_text(e: Explanation) -> str:
             if not p.rules:
                 lines.append(f"    no {word.lower()} rules: {verb} nothing")
             for r in p.rules:
-                lines.append(f"    {word.lower()} rule #{r.index} {verb} {r.text}")
+                rverb = _VERBS.get(r.action or "", verb)
+                lines.append(f"    {word.lower()} rule #{r.index} {rverb} {r.text}")
                 if r.matches:
                     lines.append(f"      matches now: {', '.join(r.matches)}")
     ins = [c for c in e.connectivity.connections if c[1].name == e.target]

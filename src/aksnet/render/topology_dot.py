@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from aksnet.engine.ingress.view import controller_of_pod
 from aksnet.model import azure, k8s
 from aksnet.model.gateway import Gateway
+from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render.dot_escape import label_lines, quote
 from aksnet.rules.gateway_api import GATEWAY_NAME_LABEL
@@ -50,25 +51,25 @@ def _selects(selector: Mapping[str, str] | None, labels: Mapping[str, str]) -> b
 
 def _network(twin: Twin, lines: list[str], edges: list[str]) -> dict[str, str]:
     """VNets and subnets (clusters), NSGs and route tables; returns subnet id → node name."""
-    by_id = {v.id.lower(): v for v in twin.vnets}
-    nsgs = {n.id.lower(): n for n in twin.nsgs}
-    rts = {r.id.lower(): r for r in twin.route_tables}
+    by_id = {id_key(v.id): v for v in twin.vnets}
+    nsgs = {id_key(n.id): n for n in twin.nsgs}
+    rts = {id_key(r.id): r for r in twin.route_tables}
     subnets: dict[str, str] = {}
     for v in sorted(twin.vnets, key=lambda x: x.name):
         lines.append(_cluster(v.id, f"VNet {v.name} ({', '.join(v.address_prefixes)})", "\t"))
         lines.append(_node(vnet_name(v), (vnet_name(v), *v.address_prefixes), "box3d", "#1f4e79", "\t\t"))
         for s in sorted(v.subnets, key=lambda x: x.name):
             name = subnet_name(v.name, s)
-            subnets[s.id.lower()] = name
+            subnets[id_key(s.id)] = name
             lines.append(_node(name, (name, *s.address_prefixes), "box", "#2e75b6", "\t\t"))
             edges.append(_edge(vnet_name(v), name, "has subnet"))
-            if s.nsg_id and s.nsg_id.lower() in nsgs:
-                edges.append(_edge(name, f"NSG {nsgs[s.nsg_id.lower()].name}", "network security group"))
-            if s.route_table_id and s.route_table_id.lower() in rts:
-                edges.append(_edge(name, f"route table {rts[s.route_table_id.lower()].name}", "route table"))
+            if s.nsg_id and id_key(s.nsg_id) in nsgs:
+                edges.append(_edge(name, f"NSG {nsgs[id_key(s.nsg_id)].name}", "network security group"))
+            if s.route_table_id and id_key(s.route_table_id) in rts:
+                edges.append(_edge(name, f"route table {rts[id_key(s.route_table_id)].name}", "route table"))
         lines.append("\t}")
         for p in v.peerings:
-            remote = by_id.get(p.remote_vnet_id.lower())
+            remote = by_id.get(id_key(p.remote_vnet_id))
             if remote is not None:
                 edges.append(_edge(vnet_name(v), vnet_name(remote), f"peering {p.name} ({p.state})", "dashed"))
     for n in sorted(twin.nsgs, key=lambda x: x.name):
@@ -80,32 +81,32 @@ def _network(twin: Twin, lines: list[str], edges: list[str]) -> dict[str, str]:
 
 
 def _vms(twin: Twin, subnets: Mapping[str, str], lines: list[str], edges: list[str]) -> None:
-    nics = {n.id.lower(): n for n in twin.nics}
-    nsgs = {n.id.lower(): n.name for n in twin.nsgs}
+    nics = {id_key(n.id): n for n in twin.nics}
+    nsgs = {id_key(n.id): n.name for n in twin.nsgs}
     for vm in sorted(twin.vms, key=lambda x: x.name):
         lines.append(_node(f"VM {vm.name}", (f"VM {vm.name}",), "component", "#375623", "\t"))
         for nid in vm.nic_ids:
-            nic = nics.get(nid.lower())
+            nic = nics.get(id_key(nid))
             if nic is None:
                 continue
-            if nic.nsg_id and nic.nsg_id.lower() in nsgs:
-                edges.append(_edge(f"VM {vm.name}", f"NSG {nsgs[nic.nsg_id.lower()]}", f"NIC {nic.name} NSG"))
+            if nic.nsg_id and id_key(nic.nsg_id) in nsgs:
+                edges.append(_edge(f"VM {vm.name}", f"NSG {nsgs[id_key(nic.nsg_id)]}", f"NIC {nic.name} NSG"))
             for ipc in nic.ip_configurations:
-                if ipc.subnet_id.lower() in subnets:
-                    edges.append(_edge(f"VM {vm.name}", subnets[ipc.subnet_id.lower()],
+                if id_key(ipc.subnet_id) in subnets:
+                    edges.append(_edge(f"VM {vm.name}", subnets[id_key(ipc.subnet_id)],
                                        f"NIC {nic.name} {ipc.private_ip}"))
 
 
 def _load_balancers(twin: Twin, lines: list[str], edges: list[str]) -> dict[str, str]:
     """Load balancers (clusters) with their frontends; returns frontend name → node name."""
-    pips = {p.id.lower(): p for p in twin.public_ips}
+    pips = {id_key(p.id): p for p in twin.public_ips}
     frontends: dict[str, str] = {}
     for lb in sorted(twin.load_balancers, key=lambda x: x.name):
         lb_node = f"load balancer {lb.name}"
         lines.append(_cluster(lb.id, f"load balancer {lb.name} ({lb.sku})", "\t"))
         lines.append(_node(lb_node, (lb_node, f"{len(lb.rules)} rules"), "hexagon", "#bf9000", "\t\t"))
         for fe in lb.frontends:
-            pip = pips.get(fe.public_ip_id.lower()) if fe.public_ip_id else None
+            pip = pips.get(id_key(fe.public_ip_id)) if fe.public_ip_id else None
             ip = pip.ip_address if pip else (fe.private_ip or "")
             name = f"frontend {lb.name}/{fe.name}"
             frontends[fe.name] = name
@@ -126,7 +127,7 @@ def _kube(cs: ClusterState, subnets: Mapping[str, str], frontends: Mapping[str, 
     c = cs.cluster
     cname = c.name if c else "cluster"
     lines.append(_cluster(f"aks/{c.id if c else cname}", f"AKS cluster {cname}", "\t"))
-    pool_subnet = {a.name: a.vnet_subnet_id.lower() for a in (c.agent_pools if c else ())}
+    pool_subnet = {a.name: id_key(a.vnet_subnet_id) for a in (c.agent_pools if c else ())}
     pools: dict[str, list[k8s.Node]] = {}
     for n in cs.nodes:
         pools.setdefault(n.pool, []).append(n)

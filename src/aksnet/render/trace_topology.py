@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from aksnet.engine.flow import Hop, Walk, is_reply
+from aksnet.model.ids import id_key
 from aksnet.model.twin import Twin
 from aksnet.render import topology_dot
 from aksnet.render.dot_escape import quote
@@ -31,8 +32,8 @@ def _subnet_node(twin: Twin, name: str) -> str | None:
 
 
 def _appliance_vm(twin: Twin, nic_name: str) -> str | None:
-    nic_ids = {n.id.lower() for n in twin.nics if n.name == nic_name}
-    return next((f"VM {vm.name}" for vm in twin.vms if nic_ids & {i.lower() for i in vm.nic_ids}), None)
+    nic_ids = {id_key(n.id) for n in twin.nics if n.name == nic_name}
+    return next((f"VM {vm.name}" for vm in twin.vms if nic_ids & {id_key(i) for i in vm.nic_ids}), None)
 
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[Twin, str], str | None]], ...] = (

@@ -19,6 +19,7 @@ from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, deterministic_uuid, get_group
 from aksnet.twin.network import nic as nic_mod
@@ -260,7 +261,7 @@ def _vm_doc(rid: str, name: str, location: str, size: str, image_ref: dict[str, 
             admin_username: str, keys: list[str], nic_ids: list[str], tags: dict[str, str] | None,
             zone: str | None) -> Doc:
     rg = rid.split("/")[4]
-    disk = f"{name}_OsDisk_1_{deterministic_uuid('osdisk', rid.lower()).replace('-', '')}"
+    disk = f"{name}_OsDisk_1_{deterministic_uuid('osdisk', id_key(rid)).replace('-', '')}"
     os_profile: dict[str, Any] = {"adminUsername": admin_username, "allowExtensionOperations": True,
                                   "computerName": name, "requireGuestProvisionSignal": True, "secrets": []}
     if windows:
@@ -289,7 +290,7 @@ def _vm_doc(rid: str, name: str, location: str, size: str, image_ref: dict[str, 
                                           f"Microsoft.Compute/disks/{disk}", "storageAccountType": "Premium_LRS"},
                     "name": disk, "osType": "Windows" if windows else "Linux"},
             },
-            "vmId": deterministic_uuid("vmId", rid.lower()),
+            "vmId": deterministic_uuid("vmId", id_key(rid)),
         },
     }
     if tags:

@@ -25,6 +25,7 @@ import yaml
 
 from aksnet.errors import AksnetError
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.ids import id_key
 from aksnet.store import GENERATION_MARK_PREFIX, STORE_META, Transaction
 from aksnet.twin.kube_store import k8s_key, k8s_kind
 
@@ -183,7 +184,7 @@ def _import_plain(tx: Transaction, files: Files) -> int:
         kind = str(doc["type"]).lower()
         tx.put(kind, str(doc["id"]), doc)
         if kind == KIND_CLUSTER:
-            clusters[str(doc["name"])] = str(doc["id"]).lower()
+            clusters[str(doc["name"])] = id_key(str(doc["id"]))
         count += 1
     for path in sorted(p for p in files if p.startswith("clusters/") and p.endswith((".yaml", ".yml"))):
         cluster = path.split("/")[1]

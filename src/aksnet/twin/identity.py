@@ -15,6 +15,7 @@ from typing import Any
 
 from aksnet.errors import AzCliError, ResourceNotFound
 from aksnet.model.account import SUBSCRIPTION_ID, TENANT_ID
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin.arm import deterministic_uuid, get_group, group_location
 
@@ -52,8 +53,8 @@ def create_identity(tx: Transaction, resource_group: str, name: str, location: s
         return existing
     doc: Doc = {"id": rid, "name": name, "type": TYPE_IDENTITY,
                 "location": location or group_location(tx, resource_group), "tags": tags or {},
-                "properties": {"clientId": deterministic_uuid("client", rid.lower()),
-                               "principalId": deterministic_uuid("principal", rid.lower()), "tenantId": TENANT_ID}}
+                "properties": {"clientId": deterministic_uuid("client", id_key(rid)),
+                               "principalId": deterministic_uuid("principal", id_key(rid)), "tenantId": TENANT_ID}}
     tx.put(KIND_IDENTITY, rid, doc)
     return doc
 
@@ -83,7 +84,7 @@ def create_role_assignment(tx: Transaction, assignee: str, role: str, scope: str
     if not assignee:
         raise AzCliError("RequiredArgumentMissingError", "Cannot find user or service principal in graph database "
                                                          "for ''.")
-    guid = deterministic_uuid("role-assignment", scope.lower(), definition, assignee.lower())
+    guid = deterministic_uuid("role-assignment", id_key(scope), definition, assignee.lower())
     rid = f"{scope}/providers/{TYPE_ROLE_ASSIGNMENT}/{guid}"
     if tx.get(KIND_ROLE_ASSIGNMENT, rid) is not None:
         raise _exists()
@@ -104,5 +105,5 @@ def _exists() -> Exception:
 def list_role_assignments(tx: Transaction, scope: str | None = None, assignee: str | None = None) -> list[Doc]:
     docs = tx.list(KIND_ROLE_ASSIGNMENT)
     return [d for d in docs
-            if (scope is None or d["properties"]["scope"].lower() == scope.lower())
+            if (scope is None or same_id(d["properties"]["scope"], scope))
             and (assignee is None or d["properties"]["principalId"].lower() == assignee.lower())]

@@ -20,6 +20,7 @@ from aksnet.io.arm_ids import parse_resource_id
 from aksnet.io.dump import Dump
 from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.account import SUBSCRIPTION_ID
+from aksnet.model.ids import id_key
 from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.store import Transaction
 from aksnet.twin import kubeconfig
@@ -47,7 +48,7 @@ class ImportSummary:
 
 def imported_meta(tx: Transaction, cluster_id: str) -> dict[str, Any] | None:
     """The import record of a cluster (``missing`` …), or None for a cluster built with aksnet's commands."""
-    raw = tx.meta_get(META_PREFIX + cluster_id.lower())
+    raw = tx.meta_get(META_PREFIX + id_key(cluster_id))
     return None if raw is None else dict(json.loads(raw))
 
 
@@ -72,7 +73,7 @@ def missing_data(dump: Dump, cluster: dict[str, Any]) -> list[str]:
                       ("Namespace", "kubectl get namespaces -o json")):
         if kind not in kinds:
             out.append(f"the dump has no {kind} objects ({cmd})")
-    have = {str(d.get("id", "")).lower() for docs in dump.arm.values() for d in docs}
+    have = {id_key(str(d.get("id", ""))) for docs in dump.arm.values() for d in docs}
     if not dump.arm_of("microsoft.network/networkinterfaces"):
         out.append(f"the dump has no NICs of the nodes (az vmss nic list -g {node_rg} --vmss-name …, "
                    "az network nic list)")
@@ -89,12 +90,12 @@ def missing_data(dump: Dump, cluster: dict[str, Any]) -> list[str]:
                        f"{len(wanted)} LoadBalancer Service(s) use")
     subnets = {str(p.get("vnetSubnetId") or p.get("vnetSubnetID") or "") for p in props.get("agentPoolProfiles") or ()}
     for sid in sorted(s for s in subnets if s):
-        vnet = sid.lower().split("/subnets/")[0]
+        vnet = id_key(sid).split("/subnets/")[0]
         if vnet not in have:
             out.append(f"the dump has no virtual network {sid.split('/subnets/')[0].rsplit('/', 1)[-1]} of the node "
                        "subnet (az network vnet show)")
     for ref, what, cmd in _references(dump):
-        if ref.lower() not in have:
+        if id_key(ref) not in have:
             parsed = parse_resource_id(ref)
             name = parsed.name if parsed else ref
             out.append(f"the dump has no {what} {name} referenced by the dump ({cmd})")
@@ -111,16 +112,16 @@ def _references(dump: Dump) -> list[tuple[str, str, str]]:
                                    ("routeTable", "route table", "az network route-table list")):
                 r = _ref(sp.get(key))
                 if r:
-                    refs.setdefault(r.lower(), (r, what, cmd))
+                    refs.setdefault(id_key(r), (r, what, cmd))
     for nic in dump.arm_of("microsoft.network/networkinterfaces"):
         r = _ref(_props(nic).get("networkSecurityGroup"))
         if r:
-            refs.setdefault(r.lower(), (r, "NSG", "az network nsg list"))
+            refs.setdefault(id_key(r), (r, "NSG", "az network nsg list"))
     for lb in dump.arm_of("microsoft.network/loadbalancers"):
         for fe in _props(lb).get("frontendIPConfigurations") or ():
             r = _ref(_props(fe).get("publicIPAddress"))
             if r:
-                refs.setdefault(r.lower(), (r, "public IP", "az network public-ip list"))
+                refs.setdefault(id_key(r), (r, "public IP", "az network public-ip list"))
     return list(refs.values())
 
 
@@ -157,7 +158,7 @@ def import_dump(tx: Transaction, dump: Dump) -> ImportSummary:
     if original and original.lower() != SUBSCRIPTION_ID:
         dump = _resubscribed(dump, original)
         clusters = dump.arm_of(KIND_CLUSTER)
-    cluster_id = str(clusters[0]["id"]).lower() if clusters else ""
+    cluster_id = id_key(str(clusters[0]["id"])) if clusters else ""
     summary = ImportSummary(cluster_id, subscription=original)
     for kind, docs in dump.arm.items():
         for d in docs:

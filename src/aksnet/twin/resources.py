@@ -8,6 +8,7 @@ import re
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.io.arm_ids import group_id
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.arm import KIND_GROUP, Doc, get_group
 
@@ -90,7 +91,7 @@ def _deny_assignment(group: Doc) -> AzureError:
     from aksnet.twin.arm import deterministic_uuid
 
     gid = group["id"]
-    name = deterministic_uuid("denyassignment", gid.lower())
+    name = deterministic_uuid("denyassignment", id_key(gid))
     return AzureError(
         "DenyAssignmentAuthorizationFailed",
         f"The client '{account.USER_NAME}' with object id '{deterministic_uuid('user', account.USER_NAME)}' has "
@@ -105,16 +106,16 @@ def _doomed(tx: Transaction, group: Doc) -> list[Doc]:
     out = [group]
     i = 0
     while i < len(out):
-        prefix = out[i]["id"].lower() + "/"
+        prefix = id_key(out[i]["id"]) + "/"
         for g in tx.list(KIND_GROUP):
-            if str(g.get("managedBy") or "").lower().startswith(prefix) and all(g["id"] != d["id"] for d in out):
+            if id_key(str(g.get("managedBy") or "")).startswith(prefix) and all(g["id"] != d["id"] for d in out):
                 out.append(g)
         i += 1
     return out
 
 
 def _inside(resource_id: str, prefixes: list[str]) -> bool:
-    r = resource_id.lower()
+    r = id_key(resource_id)
     return any(r.startswith(p) for p in prefixes)
 
 
@@ -131,7 +132,7 @@ def _outside_users(tx: Transaction, prefixes: list[str]) -> list[tuple[str, str]
         for s in vnet["properties"].get("subnets", []):
             if vnet_inside:
                 owners = sorted(set(subnet_ipam.allocations(tx, s["id"]).values()))
-                out += [(o, s["id"]) for o in owners if o.lower().startswith("/subscriptions/")
+                out += [(o, s["id"]) for o in owners if id_key(o).startswith("/subscriptions/")
                         and not _inside(o, prefixes)]
                 continue
             for field in ("networkSecurityGroup", "routeTable", "natGateway"):
@@ -152,7 +153,7 @@ def delete_group(tx: Transaction, name: str, *, allow_managed: bool = False) -> 
     if not allow_managed and _managing_resource_exists(tx, group.get("managedBy")):
         raise _deny_assignment(group)
     doomed = _doomed(tx, group)
-    prefixes = [g["id"].lower() + "/" for g in doomed]
+    prefixes = [id_key(g["id"]) + "/" for g in doomed]
     users = _outside_users(tx, prefixes)
     if users:
         user, used = users[0]
@@ -174,22 +175,22 @@ def _cascade(tx: Transaction, group: Doc) -> None:
     from aksnet.twin.network.common import KIND_NIC, KIND_NSG, KIND_PUBLIC_IP, KIND_VNET, remove_ref
 
     gid = group["id"]
-    prefix = gid.lower() + "/"
+    prefix = id_key(gid) + "/"
     doomed: list[tuple[str, str]] = []
     for kind in tx.kinds(""):
         if kind == KIND_GROUP:
             continue
         for key, _doc in tx.items(kind, "", ""):
-            if key.startswith(prefix) or key == gid.lower():
+            if key.startswith(prefix) or key == id_key(gid):
                 doomed.append((kind, key))
     # Back-references held by resources outside the group, and addresses taken in outside subnets.
     for nic_key, nic in [(k, d) for k, d in tx.items(KIND_NIC) if k.startswith(prefix)]:
         for cfg in nic["properties"].get("ipConfigurations", []):
             sid = cfg["properties"]["subnet"]["id"]
-            if not sid.lower().startswith(prefix):
+            if not id_key(sid).startswith(prefix):
                 subnet_mod.remove_ip_configuration(tx, sid, nic_key)
         nsg_ref = nic["properties"].get("networkSecurityGroup", {}).get("id", "")
-        if nsg_ref and not nsg_ref.lower().startswith(prefix):
+        if nsg_ref and not id_key(nsg_ref).startswith(prefix):
             nsg = tx.get(KIND_NSG, nsg_ref)
             if nsg is not None:
                 remove_ref(nsg["properties"], "networkInterfaces", nic_key)
@@ -199,12 +200,12 @@ def _cascade(tx: Transaction, group: Doc) -> None:
             continue
         for s in vnet["properties"].get("subnets", []):
             for cfg_id in [r["id"] for r in s["properties"].get("ipConfigurations", [])]:
-                if cfg_id.lower().startswith(prefix):
+                if id_key(cfg_id).startswith(prefix):
                     subnet_mod.remove_ip_configuration(tx, s["id"], cfg_id, prefix=False)
     subnet_ipam.release_prefix(tx, prefix)
     for pip_key, pip in tx.items(KIND_PUBLIC_IP):
         used_by = pip["properties"].get("ipConfiguration", {}).get("id", "")
-        if not pip_key.startswith(prefix) and used_by.lower().startswith(prefix):
+        if not pip_key.startswith(prefix) and id_key(used_by).startswith(prefix):
             pip["properties"].pop("ipConfiguration", None)
             tx.put(KIND_PUBLIC_IP, pip_key, pip)
     for kind, key in doomed:

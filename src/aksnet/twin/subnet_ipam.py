@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from aksnet.errors import AzureError
 from aksnet.model.addr import parse_ipv4_network
+from aksnet.model.ids import id_key, same_id
 from aksnet.rules.azure import SUBNET_FIRST_USABLE_OFFSET, subnet_usable_count
 from aksnet.store import Transaction
 
@@ -119,7 +120,7 @@ def allocate_static(tx: Transaction, subnet_id: str, prefix: str, owner: str, ip
         )
     alloc = allocations(tx, subnet_id)
     holder = alloc.get(ip)
-    if holder is not None and holder.lower() != owner.lower():
+    if holder is not None and not same_id(holder, owner):
         raise AzureError(
             "PrivateIPAddressInUse",
             f"IP configuration {owner} is using the private IP address {ip} which is already allocated to "
@@ -134,8 +135,8 @@ def release(tx: Transaction, subnet_id: str, owner: str, ips: Iterable[str] | No
     """Give back the addresses of ``owner`` (all of them, or only ``ips``). Returns how many."""
     alloc = allocations(tx, subnet_id)
     wanted = None if ips is None else set(ips)
-    o = owner.lower()
-    drop = [ip for ip, who in alloc.items() if who.lower() == o and (wanted is None or ip in wanted)]
+    o = id_key(owner)
+    drop = [ip for ip, who in alloc.items() if id_key(who) == o and (wanted is None or ip in wanted)]
     for ip in drop:
         del alloc[ip]
     if drop:
@@ -146,9 +147,9 @@ def release(tx: Transaction, subnet_id: str, owner: str, ips: Iterable[str] | No
 def release_owners(tx: Transaction, subnet_id: str, owners: Iterable[str]) -> int:
     """Give back every address of any of ``owners`` (case-insensitive) in one read and one write: what
     :func:`release` does per owner, for removing hundreds of instances at once. Returns how many."""
-    wanted = {o.lower() for o in owners}
+    wanted = {id_key(o) for o in owners}
     alloc = allocations(tx, subnet_id)
-    kept = {ip: who for ip, who in alloc.items() if who.lower() not in wanted}
+    kept = {ip: who for ip, who in alloc.items() if id_key(who) not in wanted}
     if len(kept) != len(alloc):
         _save(tx, subnet_id, kept)
     return len(alloc) - len(kept)
@@ -157,10 +158,10 @@ def release_owners(tx: Transaction, subnet_id: str, owners: Iterable[str]) -> in
 def release_prefix(tx: Transaction, owner_prefix: str) -> None:
     """Give back every address of every owner whose ID starts with ``owner_prefix`` (a deleted resource
     group or cluster), in every subnet."""
-    p = owner_prefix.lower()
+    p = id_key(owner_prefix)
     for subnet_id_doc in tx.list(KIND, ""):
         alloc = dict(subnet_id_doc["allocated"])
-        kept = {ip: who for ip, who in alloc.items() if not who.lower().startswith(p)}
+        kept = {ip: who for ip, who in alloc.items() if not id_key(who).startswith(p)}
         if len(kept) != len(alloc):
             _save(tx, subnet_id_doc["subnetId"], kept)
 

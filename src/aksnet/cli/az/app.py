@@ -26,7 +26,7 @@ from aksnet.store import default_home
 from aksnet.store.private import create_private_file, make_private_dir
 
 # top-level az groups; ``config`` is ``az config set aks.default_network_plugin=…`` (a workspace setting)
-GROUPS = ("account", "group", "network", "vm", "aks", "config", "identity", "role")
+GROUPS = ("account", "group", "network", "vm", "aks", "config", "identity", "role", "extension")
 
 
 def _group_modules(group: str) -> tuple[Any, ...]:
@@ -61,6 +61,10 @@ def _group_modules(group: str) -> tuple[Any, ...]:
             from aksnet.cli.az import cmd_aks
 
             return (cmd_aks,)
+        case "extension":
+            from aksnet.cli.az import cmd_extension
+
+            return (cmd_extension,)
     raise KeyError(group)
 
 

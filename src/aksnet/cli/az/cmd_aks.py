@@ -20,6 +20,7 @@ from aksnet.cli.az.cmd_network_common import az_view
 from aksnet.cli.az.params import enum_arg, parse_tags
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
+from aksnet.model.ids import id_key
 from aksnet.store import default_home
 from aksnet.store.private import loose_mode, write_private_text
 from aksnet.twin.aks.validation_cli import (
@@ -178,7 +179,7 @@ def aks_list(resource_group_name: str | None = None) -> Any:
         if resource_group_name:
             get_group(tx, resource_group_name)
             prefix = f"/resourcegroups/{resource_group_name.lower()}/"
-            docs = [d for d in docs if prefix in d["id"].lower()]
+            docs = [d for d in docs if prefix in id_key(d["id"])]
     return [_view(d) for d in docs]
 
 

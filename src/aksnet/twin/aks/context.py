@@ -7,6 +7,7 @@ from __future__ import annotations
 from aksnet.errors import AzureError, ResourceNotFound
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model.account import SUBSCRIPTION_ID
+from aksnet.model.ids import same_id
 from aksnet.store import Transaction
 from aksnet.twin import network, subnet_ipam
 from aksnet.twin.aks import capacity, names
@@ -82,7 +83,7 @@ def clusters_using_subnet(tx: Transaction, subnet_id: str) -> list[Doc]:
     out = []
     for doc in tx.list(names.KIND_MANAGED_CLUSTER):
         for p in doc["properties"].get("agentPoolProfiles", []):
-            if str(p.get("vnetSubnetId") or "").lower() == subnet_id.lower():
+            if same_id(str(p.get("vnetSubnetId") or ""), subnet_id):
                 out.append(doc)
                 break
     return out

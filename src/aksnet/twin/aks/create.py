@@ -14,6 +14,7 @@ from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.model.account import TENANT_ID
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.aks import context, infrastructure, names, pools, validation_cli, validation_rp
 from aksnet.twin.aks.defaults import (
@@ -174,7 +175,7 @@ def _identity(tx: Transaction, req: ClusterRequest, cid: str) -> dict[str, Any]:
     """The cluster identity: system-assigned, or with ``--assign-identity`` the user-assigned identity (which
     must exist), shown with its client and principal IDs (learn.microsoft.com/azure/aks/use-managed-identity)."""
     if not req.assign_identity:
-        return {"principalId": deterministic_uuid("principal", cid.lower()), "tenantId": TENANT_ID,
+        return {"principalId": deterministic_uuid("principal", id_key(cid)), "tenantId": TENANT_ID,
                 "type": "SystemAssigned", "userAssignedIdentities": None}
     from aksnet.twin import identity
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin import kubeconfig
 from aksnet.twin.aks import context
@@ -27,7 +28,7 @@ def credentials(tx: Transaction, resource_group: str, name: str, admin: bool = F
     ctx = context_name or (f"{name}-admin" if admin else name)
     entry = kubeconfig.cluster_entry(name, server, cluster["id"])
     user_name = f"clusterAdmin_{resource_group}_{name}" if admin else f"clusterUser_{resource_group}_{name}"
-    token = deterministic_uuid("token", cluster["id"].lower(), user_name).replace("-", "")
+    token = deterministic_uuid("token", id_key(cluster["id"]), user_name).replace("-", "")
     user = {"name": user_name, "user": {"client-certificate-data": "", "client-key-data": "", "token": token}}
     return ctx, entry, user
 

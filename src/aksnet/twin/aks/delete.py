@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import group_id, parse_resource_id
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
 from aksnet.twin.aks import context, infrastructure, nodes, routes, vmss
@@ -54,6 +55,6 @@ def delete_cluster(tx: Transaction, resource_group: str, name: str) -> None:
         # the instances first, in bulk (their addresses and back-references in a BYO subnet go in one write);
         # the group's cascade then removes the rest. It ends the same, but cascading NICs one IP configuration
         # at a time rewrote a 1,000-node Azure CNI cluster's VNet 31,000 times.
-        prefix = group_id(node_rg).lower() + "/"
+        prefix = id_key(group_id(node_rg)) + "/"
         vmss.delete_instances(tx, [key for key, _ in tx.items(KIND_VMSS_VM, "", prefix)])
         resources.delete_group(tx, node_rg, allow_managed=True)

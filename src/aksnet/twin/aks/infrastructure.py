@@ -16,6 +16,7 @@ from typing import Any
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import group_id, parse_resource_id, resource_id
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
 from aksnet.twin.aks import names, validation_rp
@@ -39,7 +40,7 @@ PRIVATE_ENDPOINT_NAME = "kube-apiserver"
 def ensure_node_group(tx: Transaction, node_rg: str, location: str, cluster_id: str) -> Doc:
     """``MC_<rg>_<cluster>_<location>``, managed by the cluster; an existing group can't be reused [AKS faq]."""
     existing = tx.get(KIND_GROUP, group_id(node_rg))
-    if existing is not None and str(existing.get("managedBy") or "").lower() != cluster_id.lower():
+    if existing is not None and not same_id(str(existing.get("managedBy") or ""), cluster_id):
         raise AzureError("NodeResourceGroupAlreadyExists",
                          f"Node resource group {node_rg} already exists. Please use a new resource group name.",
                          "nodeResourceGroup")
@@ -89,14 +90,14 @@ def create_managed_outbound_ips(tx: Transaction, node_rg: str, location: str, re
     resource group. An existing managed IP of the same ``kind`` is kept (a count change keeps the first IPs);
     IDs in ``avoid`` (the IPs of the outbound configuration being replaced) and IPs of another kind are never
     reused: a new outbound configuration gets new IPs."""
-    skip = {a.lower() for a in avoid}
+    skip = {id_key(a) for a in avoid}
     ids = []
     for i in range(count):
         generation = 0
         while True:
             pid = network.public_ip_id(node_rg, names.outbound_ip_name(resource_group, name, i, generation))
             existing = tx.get(network.KIND_PUBLIC_IP, pid)
-            if pid.lower() not in skip and (existing is None or is_managed_outbound_ip(existing, kind)):
+            if id_key(pid) not in skip and (existing is None or is_managed_outbound_ip(existing, kind)):
                 break
             generation += 1
         pip = network.create_public_ip(tx, node_rg, pid.rsplit("/", 1)[-1], location=location, sku=sku,
@@ -164,12 +165,12 @@ def set_backend_members(tx: Transaction, lb_id: str, add: list[str], remove_pref
     lb = tx.get(network.KIND_LB, lb_id)
     if lb is None:
         return
-    drop = [p.lower() for p in remove_prefixes]
+    drop = [id_key(p) for p in remove_prefixes]
     for pool in lb["properties"].get("backendAddressPools", []):
         items = pool["properties"].setdefault("backendIPConfigurations", [])
-        kept = [i for i in items if not any(i["id"].lower().startswith(d) for d in drop)]
-        seen = {i["id"].lower() for i in kept}
-        kept.extend({"id": a} for a in add if a.lower() not in seen)
+        kept = [i for i in items if not any(id_key(i["id"]).startswith(d) for d in drop)]
+        seen = {id_key(i["id"]) for i in kept}
+        kept.extend({"id": a} for a in add if id_key(a) not in seen)
         pool["properties"]["backendIPConfigurations"] = kept
     lb["etag"] = etag(tx)
     tx.put(network.KIND_LB, lb_id, lb)
@@ -181,9 +182,9 @@ def set_outbound_ips(tx: Transaction, lb_id: str, outbound_ip_ids: list[str]) ->
     if lb is None:
         return
     props = lb["properties"]
-    old_outbound = {f["id"].lower() for r in props.get("outboundRules", [])
+    old_outbound = {id_key(f["id"]) for r in props.get("outboundRules", [])
                     for f in r["properties"].get("frontendIPConfigurations", [])}
-    keep = [f for f in props.get("frontendIPConfigurations", []) if f["id"].lower() not in old_outbound]
+    keep = [f for f in props.get("frontendIPConfigurations", []) if id_key(f["id"]) not in old_outbound]
     new = [outbound_frontend(pid) for pid in outbound_ip_ids]
     props["frontendIPConfigurations"] = keep + new
     for r in props.get("outboundRules", []):
@@ -209,7 +210,7 @@ def create_private_endpoint(tx: Transaction, *, node_rg: str, location: str, clu
     ``<guid>.privatelink.<location>.azmk8s.io`` in the node RG, linked to the cluster VNet, with an A record
     for the API FQDN [learn.microsoft.com/azure/aks/private-clusters]. Returns (endpoint ID, private IP)."""
     pe_id = network.network_id(node_rg, "privateEndpoints", PRIVATE_ENDPOINT_NAME)
-    nic_name = f"{PRIVATE_ENDPOINT_NAME}.nic.{deterministic_uuid('pe-nic', pe_id.lower())}"
+    nic_name = f"{PRIVATE_ENDPOINT_NAME}.nic.{deterministic_uuid('pe-nic', id_key(pe_id))}"
     nic = network.create_nic(tx, node_rg, nic_name, subnet_id, location=location)
     ip = str(nic["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"])
     nic["properties"]["privateEndpoint"] = {"id": pe_id}
@@ -219,7 +220,7 @@ def create_private_endpoint(tx: Transaction, *, node_rg: str, location: str, clu
         "location": location, "etag": etag(tx),
         "properties": {
             "provisioningState": "Succeeded",
-            "resourceGuid": deterministic_uuid("resourceGuid", pe_id.lower()),
+            "resourceGuid": deterministic_uuid("resourceGuid", id_key(pe_id)),
             "subnet": {"id": subnet_id},
             "networkInterfaces": [{"id": nic["id"]}],
             "privateLinkServiceConnections": [{
@@ -259,14 +260,14 @@ def _put_record(tx: Transaction, zone_id: str, label: str, ip: str) -> None:
     zone_name = zone_id.rsplit("/", 1)[-1]
     tx.put(names.KIND_PRIVATE_DNS_A, rid, {
         "id": rid, "name": label, "type": "Microsoft.Network/privateDnsZones/A",
-        "etag": deterministic_uuid("a-etag", rid.lower()),
+        "etag": deterministic_uuid("a-etag", id_key(rid)),
         "properties": {"fqdn": f"{label}.{zone_name}.", "ttl": 300, "isAutoRegistered": False,
                        "aRecords": [{"ipv4Address": ip}]},
     })
 
 
 def _put_link(tx: Transaction, zone_id: str, vnet_id: str) -> None:
-    link_name = deterministic_uuid("link", zone_id.lower(), vnet_id.lower()).replace("-", "")[:24]
+    link_name = deterministic_uuid("link", id_key(zone_id), id_key(vnet_id)).replace("-", "")[:24]
     private.put_vnet_link(tx, zone_id, link_name, vnet_id)
 
 

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin.aks import context, pools, validation_cli, validation_rp
 from aksnet.twin.aks.create import finish, pool_profile
@@ -87,9 +88,9 @@ def add_pool(tx: Transaction, resource_group: str, cluster_name: str, name: str,
     pool_flavour = "podsubnet" if pod_subnet_id else fl
     alloc_mode = check_pod_ip_allocation_mode(pod_ip_allocation_mode, pod_subnet_id)
     subnet = vnet_subnet_id or profiles[0]["vnetSubnetId"]
-    if fl == "kubenet" and subnet.lower() != str(profiles[0]["vnetSubnetId"]).lower():
-        first_vnet = str(profiles[0]["vnetSubnetId"]).lower().rsplit("/subnets/", 1)[0]
-        if subnet.lower().rsplit("/subnets/", 1)[0] != first_vnet:
+    if fl == "kubenet" and not same_id(subnet, str(profiles[0]["vnetSubnetId"])):
+        first_vnet = id_key(str(profiles[0]["vnetSubnetId"])).rsplit("/subnets/", 1)[0]
+        if id_key(subnet).rsplit("/subnets/", 1)[0] != first_vnet:
             raise AzureError("InvalidParameter",
                              "All agent pools of a kubenet cluster must use subnets of the same virtual network.",
                              "agentPoolProfile.vnetSubnetID")

@@ -14,6 +14,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.aks.defaults import NODE_CIDR_MASK
 from aksnet.twin.aks.vmss import Instance
@@ -139,7 +140,7 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
         doc = node_document(
             name=inst.name, pool=pool, mode=mode, node_rg=node_rg, location=location, vm_size=vm_size,
             max_pods=max_pods, provider_id=f"azure://{inst.id}", ip=inst.ip, pod_cidr=pod_cidrs[k],
-            kubernetes_version=kubernetes_version, uid_seed=inst.id.lower(),
+            kubernetes_version=kubernetes_version, uid_seed=id_key(inst.id),
             resource_version=objs.next_resource_version(), extra_annotations=extra, node_labels=node_labels,
             node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None)
         objs.put(KIND_NODE, inst.name, doc)

@@ -29,6 +29,7 @@ from typing import Any
 
 from aksnet.errors import AzCliError
 from aksnet.io.arm_ids import group_id, parse_resource_id
+from aksnet.model.ids import IdKey, id_key
 from aksnet.store import Transaction
 from aksnet.twin import network
 from aksnet.twin.aks import context, infrastructure, names, validation_cli
@@ -110,13 +111,13 @@ def _update_same_type(tx: Transaction, cluster: Doc, outbound_type: str, req: Ou
             i for i in old if not infrastructure.is_managed_outbound_ip(tx.get(network.KIND_PUBLIC_IP, i), LB_KIND)])
         lb_id = network.load_balancer_id(node_rg, infrastructure.LB_NAME)
         infrastructure.set_outbound_ips(tx, lb_id, ids)
-        _delete_managed_ips(tx, [i for i in old if i.lower() not in {x.lower() for x in ids}])
+        _delete_managed_ips(tx, [i for i in old if id_key(i) not in {id_key(x) for x in ids}])
         np_["loadBalancerProfile"] = _lb_profile(req, ids)
     if outbound_type == "managedNATGateway" and req.nat_ip_count is not None:
         old = _effective_ids(np_)
         ids = _managed_ips(tx, cluster, req.nat_ip_count, NAT_KIND, [])
         _set_nat_gateway_ips(tx, network.nat_gateway_id(node_rg, infrastructure.NAT_GATEWAY_NAME), ids)
-        _delete_managed_ips(tx, [i for i in old if i.lower() not in {x.lower() for x in ids}])
+        _delete_managed_ips(tx, [i for i in old if id_key(i) not in {id_key(x) for x in ids}])
         np_["natGatewayProfile"] = nat_profile(ids, node_rg, req.nat_ip_count)
 
 
@@ -158,12 +159,12 @@ def _tear_down_load_balancer(tx: Transaction, cluster: Doc) -> None:
     if lb is None:
         return
     props = lb["properties"]
-    outbound_fes = {f["id"].lower() for r in props.get("outboundRules", [])
+    outbound_fes = {id_key(f["id"]) for r in props.get("outboundRules", [])
                     for f in r["properties"].get("frontendIPConfigurations", [])}
-    gone = [f for f in props.get("frontendIPConfigurations", []) if f["id"].lower() in outbound_fes]
+    gone = [f for f in props.get("frontendIPConfigurations", []) if id_key(f["id"]) in outbound_fes]
     ips = [str(f["properties"]["publicIPAddress"]["id"]) for f in gone if f["properties"].get("publicIPAddress")]
     props["frontendIPConfigurations"] = [f for f in props.get("frontendIPConfigurations", [])
-                                         if f["id"].lower() not in outbound_fes]
+                                         if id_key(f["id"]) not in outbound_fes]
     props["outboundRules"] = []
     props["backendAddressPools"] = [p for p in props.get("backendAddressPools", [])
                                     if p["name"] != infrastructure.OUTBOUND_POOL]
@@ -198,9 +199,9 @@ def _set_nat_gateway_ips(tx: Transaction, nat_id: str, ids: list[str]) -> None:
     from aksnet.twin.network import public_ip as pip_mod
 
     nat = network.get_nat_gateway(tx, nat_id)
-    keep = {i.lower() for i in ids}
+    keep = {id_key(i) for i in ids}
     for ref in nat["properties"].get("publicIpAddresses") or []:
-        if ref["id"].lower() not in keep:
+        if id_key(ref["id"]) not in keep:
             pip_mod.attach_public_ip(tx, ref["id"], "natGateway", None)
     for pid in ids:
         pip_mod.attach_public_ip(tx, pid, "natGateway", nat["id"])
@@ -222,13 +223,13 @@ def _set_node_pools(tx: Transaction, cluster: Doc, lb_id: str) -> None:
     existing = {p["name"] for p in (lb or {}).get("properties", {}).get("backendAddressPools", [])}
     wanted = [f"{lb_id}/backendAddressPools/{n}" for n in (infrastructure.BACKEND_POOL, infrastructure.OUTBOUND_POOL)
               if n in existing]
-    ours = {f"{lb_id}/backendAddressPools/{n}".lower()
+    ours = {id_key(f"{lb_id}/backendAddressPools/{n}")
             for n in (infrastructure.BACKEND_POOL, infrastructure.OUTBOUND_POOL)}
-    prefix = group_id(cluster["properties"]["nodeResourceGroup"]).lower() + "/"
+    prefix = id_key(group_id(cluster["properties"]["nodeResourceGroup"])) + "/"
     members = []
     for key, nic in tx.items(network.KIND_NIC, "", prefix):
         vm = str((nic["properties"].get("virtualMachine") or {}).get("id") or "")
-        if "/virtualmachinescalesets/" not in vm.lower():
+        if "/virtualmachinescalesets/" not in id_key(vm):
             continue
         cfg = nic["properties"]["ipConfigurations"][0]
         _merge_pools(cfg["properties"], ours, wanted)
@@ -243,8 +244,8 @@ def _set_node_pools(tx: Transaction, cluster: Doc, lb_id: str) -> None:
         infrastructure.set_backend_members(tx, lb_id, members, [])
 
 
-def _merge_pools(props: dict[str, Any], ours: set[str], wanted: list[str]) -> None:
-    kept = [p for p in props.get("loadBalancerBackendAddressPools") or [] if p["id"].lower() not in ours]
+def _merge_pools(props: dict[str, Any], ours: set[IdKey], wanted: list[str]) -> None:
+    kept = [p for p in props.get("loadBalancerBackendAddressPools") or [] if id_key(p["id"]) not in ours]
     pools = kept + [{"id": w} for w in wanted]
     if pools:
         props["loadBalancerBackendAddressPools"] = pools

@@ -17,6 +17,7 @@ import ipaddress
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import same_id
 from aksnet.rules.aks import RESERVED_RANGES
 from aksnet.store import Transaction
 from aksnet.twin import network, subnet_ipam
@@ -124,7 +125,7 @@ def _drop_kubenet_routes(tx: Transaction, cluster: Doc, node_rg: str, node_names
         return
     routes.remove_routes(tx, rt_id, node_names)
     managed = network.route_table_id(node_rg, names.route_table_name(pools.digits_of(cluster)))
-    if rt_id.lower() != managed.lower():
+    if not same_id(rt_id, managed):
         return
     for pool in cluster["properties"]["agentPoolProfiles"]:
         network.associate_subnet(tx, str(pool["vnetSubnetId"]), route_table_id=None)

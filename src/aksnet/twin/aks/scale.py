@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from aksnet.errors import AzCliError, AzureError
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin.aks import capacity, context, pools, validation_rp
 from aksnet.twin.aks.create import finish
@@ -43,9 +44,9 @@ def check_capacity(tx: Transaction, cluster: Doc, pool: dict[str, object], new_c
     validation_rp.check_pod_cidr_capacity(cluster["properties"]["networkProfile"].get("podCidr")
                                           if fl in ("kubenet", "overlay") else None, others + new_capacity)
     if new_count > int(str(pool.get("count", 0))):
-        subnet = str(pool["vnetSubnetId"]).lower()
+        subnet = id_key(str(pool["vnetSubnetId"]))
         same = [p for p in cluster["properties"]["agentPoolProfiles"]
-                if p["name"] != pool["name"] and str(p["vnetSubnetId"]).lower() == subnet]
+                if p["name"] != pool["name"] and id_key(str(p["vnetSubnetId"])) == subnet]
         other = sum(capacity.node_subnet_required(fl if not p.get("podSubnetId") else "podsubnet", capacity_count(p),
                                                   int(p["maxPods"])) for p in same)
         vctx = context.subnet_context(tx, str(pool["vnetSubnetId"]))
@@ -54,8 +55,7 @@ def check_capacity(tx: Transaction, cluster: Doc, pool: dict[str, object], new_c
         if pool.get("podSubnetId"):
             pctx = context.subnet_context(tx, str(pool["podSubnetId"]), "podSubnetID")
             others = sum(int(p["count"]) for p in cluster["properties"]["agentPoolProfiles"]
-                         if p["name"] != pool["name"] and str(p.get("podSubnetId") or "").lower()
-                         == str(pool["podSubnetId"]).lower())
+                         if p["name"] != pool["name"] and same_id(p.get("podSubnetId"), str(pool["podSubnetId"])))
             validation_rp.check_pod_subnet(pctx, vctx, new_count, others)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from aksnet.errors import AzureError
 from aksnet.model.addr import parse_ipv4_network
+from aksnet.model.ids import same_id
 from aksnet.rules.aks import (
     KUBENET_MAX_NODES,
     MAX_MAX_PODS,
@@ -245,11 +246,11 @@ def check_node_subnet_capacity(flavour: str, nodes: int, max_pods: int, vnet: Vn
 def check_pod_subnet(pod_subnet: VnetContext, node_subnet: VnetContext, nodes: int, other_nodes: int = 0) -> None:
     """Dynamic pod subnet: 16 addresses per node at start-up;
     not the node subnet itself [learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet]."""
-    if pod_subnet.subnet_id.lower() == node_subnet.subnet_id.lower():
+    if same_id(pod_subnet.subnet_id, node_subnet.subnet_id):
         raise AzureError("InvalidPodSubnet",
                          "The pod subnet must be different from the node subnet (vnetSubnetID).",
                          "agentPoolProfile.podSubnetID")
-    if pod_subnet.vnet_id.lower() != node_subnet.vnet_id.lower():
+    if not same_id(pod_subnet.vnet_id, node_subnet.vnet_id):
         raise AzureError("InvalidPodSubnet",
                          "The pod subnet must be in the same virtual network as the node subnet.",
                          "agentPoolProfile.podSubnetID")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id, resource_id
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.aks import names
@@ -74,12 +75,12 @@ def ensure_vmss(tx: Transaction, p: PoolPlacement, capacity: int) -> Doc:
         doc = {
             "id": vid, "name": names.vmss_name(p.pool, p.digits), "type": TYPE_VMSS, "location": p.location,
             "tags": {"aks-managed-poolName": p.pool, "aks-managed-orchestrator": "Kubernetes",
-                     "aks-managed-createOperationID": deterministic_uuid("op", vid.lower())},
+                     "aks-managed-createOperationID": deterministic_uuid("op", id_key(vid))},
             "sku": {"name": p.vm_size, "tier": "Standard", "capacity": capacity},
             "properties": {
                 "provisioningState": "Succeeded", "orchestrationMode": "Uniform",
                 "upgradePolicy": {"mode": "Manual"}, "singlePlacementGroup": False,
-                "uniqueId": deterministic_uuid("vmss", vid.lower()),
+                "uniqueId": deterministic_uuid("vmss", id_key(vid)),
                 "virtualMachineProfile": {
                     "osProfile": {"computerNamePrefix": names.vmss_name(p.pool, p.digits),
                                   "adminUsername": "azureuser"},
@@ -116,7 +117,7 @@ def _nic_doc(p: PoolPlacement, nid: str, vm_id: str, ip: str, secondary: list[st
     configs += [_ipconfig(nid, f"ipconfig{i}", a, p.subnet_id, False, tag, ())
                 for i, a in enumerate(secondary, start=2)]
     props: dict[str, Any] = {
-        "provisioningState": "Succeeded", "resourceGuid": deterministic_uuid("resourceGuid", nid.lower()),
+        "provisioningState": "Succeeded", "resourceGuid": deterministic_uuid("resourceGuid", id_key(nid)),
         "auxiliaryMode": "None", "auxiliarySku": "None", "disableTcpStateTracking": False,
         "dnsSettings": {"appliedDnsServers": [], "dnsServers": []},
         "enableAcceleratedNetworking": False, "enableIPForwarding": True, "hostedWorkloads": [],
@@ -137,7 +138,7 @@ def _vm_doc(p: PoolPlacement, index: int, vm_id: str, nid: str, tag: str) -> Doc
         "sku": {"name": p.vm_size, "tier": "Standard"},
         "properties": {
             "provisioningState": "Succeeded", "latestModelApplied": True,
-            "vmId": deterministic_uuid("vmId", vm_id.lower()),
+            "vmId": deterministic_uuid("vmId", id_key(vm_id)),
             "hardwareProfile": {"vmSize": p.vm_size},
             "osProfile": {"computerName": name, "adminUsername": "azureuser"},
             "networkProfile": {"networkInterfaces": [{"id": nid, "properties": {"primary": True}}]},
@@ -154,10 +155,10 @@ def _add_subnet_refs(tx: Transaction, subnet_id: str, ids: list[str]) -> None:
     if vnet is None:
         return
     for s in vnet["properties"].get("subnets", []):
-        if s["id"].lower() == subnet_id.lower():
+        if same_id(s["id"], subnet_id):
             items = s["properties"].setdefault("ipConfigurations", [])
-            seen = {str(i.get("id", "")).lower() for i in items}
-            items.extend({"id": i} for i in ids if i.lower() not in seen)
+            seen = {id_key(str(i.get("id", ""))) for i in items}
+            items.extend({"id": i} for i in ids if id_key(i) not in seen)
             tx.put(KIND_VNET, vnet["id"], vnet)
             return
 
@@ -199,8 +200,8 @@ def _add_nsg_refs(tx: Transaction, nsg_id: str, nic_ids: list[str]) -> None:
     if nsg is None:
         return
     items = nsg["properties"].setdefault("networkInterfaces", [])
-    seen = {str(i.get("id", "")).lower() for i in items}
-    items.extend({"id": i} for i in nic_ids if i.lower() not in seen)
+    seen = {id_key(str(i.get("id", ""))) for i in items}
+    items.extend({"id": i} for i in nic_ids if id_key(i) not in seen)
     tx.put("microsoft.network/networksecuritygroups", nsg["id"], nsg)
 
 
@@ -222,10 +223,10 @@ def delete_instances(tx: Transaction, vm_ids: list[str]) -> None:
             nic_id = str(nic["id"])
             for sid in {c["properties"]["subnet"]["id"] for c in nic["properties"]["ipConfigurations"]}:
                 owners.setdefault(sid, set()).update({f"{nic_id}/ipConfigurations/ipconfig1", nic_id})
-                nic_refs.setdefault(sid, set()).add(nic_id.lower())
+                nic_refs.setdefault(sid, set()).add(id_key(nic_id))
             nsg_ref = (nic["properties"].get("networkSecurityGroup") or {}).get("id")
             if nsg_ref:
-                nsg_nics.setdefault(str(nsg_ref), set()).add(nic_id.lower())
+                nsg_nics.setdefault(str(nsg_ref), set()).add(id_key(nic_id))
             tx.delete(KIND_NIC, nic_id)
         tx.delete(names.KIND_VMSS_VM, vm_id)
     for sid, who in owners.items():
@@ -236,7 +237,7 @@ def delete_instances(tx: Transaction, vm_ids: list[str]) -> None:
         nsg = tx.get("microsoft.network/networksecuritygroups", nsg_id)
         if nsg is not None:
             nsg["properties"]["networkInterfaces"] = [
-                i for i in nsg["properties"].get("networkInterfaces", []) if i["id"].lower() not in ids]
+                i for i in nsg["properties"].get("networkInterfaces", []) if id_key(i["id"]) not in ids]
             tx.put("microsoft.network/networksecuritygroups", nsg["id"], nsg)
 
 
@@ -254,7 +255,7 @@ def _remove_subnet_refs(tx: Transaction, subnet_id: str, nic_ids: set[str]) -> N
         props = s.setdefault("properties", {})
         if "ipConfigurations" in props:
             props["ipConfigurations"] = [i for i in props["ipConfigurations"]
-                                         if not _under(str(i.get("id", "")).lower(), nic_ids)]
+                                         if not _under(id_key(str(i.get("id", ""))), nic_ids)]
             if not props["ipConfigurations"]:
                 del props["ipConfigurations"]
         tx.put(KIND_VNET, vnet["id"], vnet)

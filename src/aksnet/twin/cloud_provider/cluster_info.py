@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.ids import same_id
 from aksnet.store import Transaction
 from aksnet.twin.kube.netinfo import node_nic_once
 from aksnet.twin.kube.objects import ClusterObjects
@@ -88,7 +89,7 @@ def _find_nsg(tx: Transaction, nics: list[tuple[Doc, Doc]], subnet_id: str | Non
         if parsed and parsed.resource_group.lower() == node_rg.lower():
             vnet = tx.get(KIND_VNET, subnet_id.split("/subnets/")[0])
             for sub in (vnet or {}).get("properties", {}).get("subnets", []):
-                if sub["id"].lower() == subnet_id.lower():
+                if same_id(sub["id"], subnet_id):
                     nsg = (sub.get("properties") or {}).get("networkSecurityGroup")
                     if nsg and nsg.get("id"):
                         return str(nsg["id"])

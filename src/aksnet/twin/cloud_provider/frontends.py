@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.cloud_provider.cluster_info import ClusterInfo
@@ -88,7 +89,7 @@ def _existing_frontend_names(tx: Transaction, info: ClusterInfo, lb: str) -> dic
     for fe in ((doc or {}).get("properties") or {}).get("frontendIPConfigurations") or []:
         p = fe.get("properties") or {}
         if p.get("publicIPAddress"):
-            out[str(p["publicIPAddress"]["id"]).lower()] = fe["name"]
+            out[id_key(str(p["publicIPAddress"]["id"]))] = fe["name"]
         elif p.get("subnet") and str(p.get("privateIPAllocationMethod", "")).lower() == "static":
             out[f"{p['subnet']['id']}|{p.get('privateIPAddress')}".lower()] = fe["name"]
     return out
@@ -119,17 +120,17 @@ def _public_frontend(tx: Transaction, info: ClusterInfo, svc: ServiceLB, plan: F
             _want(plan, rg, str(pip["name"]), svc)
         elif svc.dns_label is not None:
             _label_user_pip(tx, pip, svc)
-        return pid.lower(), pid
+        return id_key(pid), pid
     name = svc.pip_name or svc.managed_pip_name
     pid = pip_mod.public_ip_id(rg, name)
     existing = tx.get(KIND_PUBLIC_IP, pid)
-    if existing is None or _is_managed(existing) or pid.lower() in plan.public_ips:
+    if existing is None or _is_managed(existing) or id_key(pid) in plan.public_ips:
         _want(plan, rg, name, svc)
     elif svc.dns_label is not None:
         _label_user_pip(tx, existing, svc)
     if existing is not None:
         _check_unused(existing, info)
-    return pid.lower(), str(existing["id"]) if existing is not None else pid
+    return id_key(pid), str(existing["id"]) if existing is not None else pid
 
 
 def _label_user_pip(tx: Transaction, pip: Doc, svc: ServiceLB) -> None:
@@ -163,7 +164,7 @@ def _check_unused(pip: Doc, info: ClusterInfo) -> None:
     """A public IP another resource (a VM's NIC, a NAT gateway, another LB) holds cannot be a frontend."""
     props = pip.get("properties") or {}
     user = str((props.get("ipConfiguration") or props.get("natGateway") or {}).get("id") or "")
-    ours = [lb_mod.load_balancer_id(info.node_resource_group, n).lower() + "/frontendipconfigurations/"
+    ours = [id_key(lb_mod.load_balancer_id(info.node_resource_group, n)) + "/frontendipconfigurations/"
             for n in (PUBLIC_LB, INTERNAL_LB)]
     if user and not any(user.lower().startswith(o) for o in ours):
         raise ConfigError(f"PublicIPAddressInUse: Resource {pip['id']} is referenced by the load balancer but is "
@@ -171,7 +172,7 @@ def _check_unused(pip: Doc, info: ClusterInfo) -> None:
 
 
 def _want(plan: FrontendPlan, rg: str, name: str, svc: ServiceLB) -> None:
-    want = plan.public_ips.setdefault(pip_mod.public_ip_id(rg, name).lower(), PublicIPWant(rg, name))
+    want = plan.public_ips.setdefault(id_key(pip_mod.public_ip_id(rg, name)), PublicIPWant(rg, name))
     if svc.dns_label is not None:
         if want.owners and want.dns_label not in (None, svc.dns_label):
             raise ConfigError(f"the DNS label of public IP {name} cannot be shared: it is set by Service "
@@ -190,7 +191,7 @@ def _internal_subnet(tx: Transaction, info: ClusterInfo, svc: ServiceLB) -> tupl
         sid = f"{sid.split('/subnets/')[0]}/subnets/{svc.subnet_name}"
     vnet = tx.get(KIND_VNET, sid.split("/subnets/")[0])
     for sub in ((vnet or {}).get("properties") or {}).get("subnets") or []:
-        if str(sub["id"]).lower() == sid.lower():
+        if same_id(str(sub["id"]), sid):
             return str(sub["id"]), subnet_mod.subnet_ipv4_prefix(sub)
     raise ConfigError(f"failed to get subnet: {sid.split('/subnets/')[0].rsplit('/', 1)[-1]}/"
                       f"{sid.rsplit('/', 1)[-1]}")
@@ -213,7 +214,7 @@ def _check_internal_ip(tx: Transaction, sid: str, prefix: str, ip: str, fe_id: s
         raise ConfigError(f"PrivateIPAddressInReservedRange: Private static IP address {ip} falls within "
                           f"reserved IP range of subnet prefix {prefix}.")
     holder = subnet_ipam.allocations(tx, sid).get(ip)
-    if holder is not None and holder.lower() != fe_id.lower():
+    if holder is not None and not same_id(holder, fe_id):
         raise ConfigError(f"PrivateIPAddressInUse: IP configuration {fe_id} is using the private IP address {ip} "
                           f"which is already allocated to resource {holder}.")
 
@@ -287,7 +288,7 @@ def delete_orphan_public_ips(tx: Transaction, info: ClusterInfo, plan: FrontendP
     """Delete the provider's public IPs in the node resource group that no Service uses any more (after the
     load balancers let go of them)."""
     for doc in list(tx.list(KIND_PUBLIC_IP, "", pip_mod.public_ip_id(info.node_resource_group, ""))):
-        if not _is_managed(doc) or str(doc["id"]).lower() in plan.public_ips:
+        if not _is_managed(doc) or id_key(str(doc["id"])) in plan.public_ips:
             continue
         props = doc.get("properties") or {}
         if props.get("ipConfiguration") or props.get("natGateway"):

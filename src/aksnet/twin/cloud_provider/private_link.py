@@ -20,6 +20,7 @@ import ipaddress
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import frontends as fe_mod
 from aksnet.twin.cloud_provider.cluster_info import ClusterInfo
@@ -110,7 +111,7 @@ def _ensure(tx: Transaction, info: ClusterInfo, key: str, fe: fe_mod.Frontend, a
     existing = tx.get(private_link.KIND_PLS, rid)
     if existing is not None:
         owner = ((existing.get("tags") or {}).get(TAG_OWNER) or "")
-        if private_link.frontend_of(existing).lower() != fe.id(info.node_resource_group).lower():
+        if not same_id(private_link.frontend_of(existing), fe.id(info.node_resource_group)):
             raise PLSError(f"private link service {name} already exists on another frontend")
         if owner and owner != key:
             return rid  # shared frontend: only the owner Service updates the PLS
@@ -143,7 +144,7 @@ def reconcile(tx: Transaction, info: ClusterInfo, services: list[Doc], plan: fe_
             _ensure(tx, info, key, fe, ann)
         except PLSError as exc:
             errors[key] = str(exc)
-    live = {f.id(info.node_resource_group).lower() for f in plan.frontends.values()}
+    live = {id_key(f.id(info.node_resource_group)) for f in plan.frontends.values()}
     for pls in tx.list(private_link.KIND_PLS):
         tags = pls.get("tags") or {}
         fe_id = private_link.frontend_of(pls).lower()

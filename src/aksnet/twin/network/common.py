@@ -15,6 +15,7 @@ from typing import Any
 
 from aksnet.errors import AzureError, ResourceNotFound
 from aksnet.io.arm_ids import group_id, parse_resource_id
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, deterministic_uuid, etag, get_group
 
@@ -141,7 +142,7 @@ def ref_ids(items: Iterable[dict[str, Any]] | None) -> list[str]:
 def add_ref(props: dict[str, Any], field: str, resource_id: str) -> None:
     """Add ``{"id": resource_id}`` to ``props[field]`` unless present (case-insensitive)."""
     items = props.setdefault(field, [])
-    if not any(str(i.get("id", "")).lower() == resource_id.lower() for i in items):
+    if not any(same_id(str(i.get("id", "")), resource_id) for i in items):
         items.append(ref(resource_id))
 
 
@@ -149,10 +150,10 @@ def remove_ref(props: dict[str, Any], field: str, resource_id: str, prefix: bool
     """Remove references to ``resource_id`` (or, with ``prefix``, to anything below it); drop an empty list."""
     if field not in props:
         return
-    r = resource_id.lower()
+    r = id_key(resource_id)
     props[field] = [
         i for i in props[field]
-        if not (str(i.get("id", "")).lower() == r or (prefix and str(i.get("id", "")).lower().startswith(r + "/")))
+        if not (id_key(str(i.get("id", ""))) == r or (prefix and id_key(str(i.get("id", ""))).startswith(r + "/")))
     ]
     if not props[field]:
         del props[field]
@@ -212,7 +213,7 @@ def base_doc(tx: Transaction, resource_id: str, type_name: str, location: str | 
     if location is not None:
         doc["location"] = location
     set_tags(doc, tags)
-    doc["properties"] = {"provisioningState": "Succeeded", "resourceGuid": new_guid(resource_id.lower())}
+    doc["properties"] = {"provisioningState": "Succeeded", "resourceGuid": new_guid(id_key(resource_id))}
     return doc
 
 

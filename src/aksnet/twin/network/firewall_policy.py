@@ -14,6 +14,7 @@ import copy
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import same_id
 from aksnet.rules.azure_firewall import COLLECTION_PRIORITY_RANGE, POLICY_SKU_TIERS
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
@@ -95,7 +96,7 @@ def create_policy(tx: Transaction, resource_group: str, name: str, *, location: 
         parent = get_policy(tx, base_policy)
         props["basePolicy"] = ref(parent["id"])
         children = parent["properties"].setdefault("childPolicies", [])
-        if not any(c["id"].lower() == pid.lower() for c in children):
+        if not any(same_id(c["id"], pid) for c in children):
             children.append(ref(pid))
             tx.put(KIND_POLICY, parent["id"], parent)
     touch(tx, doc)
@@ -122,7 +123,7 @@ def attach_firewall(tx: Transaction, pid: str, firewall: str) -> Doc:
     """A firewall created with ``--firewall-policy``: the policy lists it under ``firewalls``."""
     doc = get_policy(tx, pid)
     users = doc["properties"].setdefault("firewalls", [])
-    if not any(f["id"].lower() == firewall.lower() for f in users):
+    if not any(same_id(f["id"], firewall) for f in users):
         users.append(ref(firewall))
         tx.put(KIND_POLICY, doc["id"], doc)
     return doc
@@ -132,7 +133,7 @@ def detach_firewall(tx: Transaction, pid: str, firewall: str) -> None:
     doc = tx.get(KIND_POLICY, pid)
     if doc is not None:
         doc["properties"]["firewalls"] = [f for f in doc["properties"].get("firewalls") or ()
-                                          if f["id"].lower() != firewall.lower()]
+                                          if not same_id(f["id"], firewall)]
         tx.put(KIND_POLICY, doc["id"], doc)
 
 
@@ -155,7 +156,7 @@ def create_group(tx: Transaction, pid: str, name: str, priority: int) -> Doc:
     gid = group_id(policy["id"], name)
     _check_priority(priority, f"Rule collection group {gid}")
     clash = next((g for g in list_groups(tx, policy["id"])
-                  if g["properties"]["priority"] == priority and g["id"].lower() != gid.lower()), None)
+                  if g["properties"]["priority"] == priority and not same_id(g["id"], gid)), None)
     if clash is not None:
         raise AzureError("FirewallPolicyRuleCollectionGroupDuplicatePriority",
                          f"Rule collection group {gid} has the same priority {priority} as rule collection group "
@@ -182,7 +183,7 @@ def delete_group(tx: Transaction, gid: str) -> bool:
     policy = tx.get(KIND_POLICY, pid)
     if policy is not None:
         policy["properties"]["ruleCollectionGroups"] = [
-            g for g in policy["properties"].get("ruleCollectionGroups") or () if g["id"].lower() != gid.lower()]
+            g for g in policy["properties"].get("ruleCollectionGroups") or () if not same_id(g["id"], gid)]
         touch(tx, policy)
         tx.put(KIND_POLICY, policy["id"], policy)
     tx.delete(KIND_GROUP, doc["id"])

@@ -16,6 +16,7 @@ from typing import Any
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.arm import Doc, get_group
@@ -70,9 +71,9 @@ def _frontend_allocation(tx: Transaction, fe: Doc, old: Doc | None) -> None:
     props["subnet"] = {"id": sid}
     prefix = subnet_mod.subnet_ipv4_prefix(subnet)
     method = "Static" if str(props.get("privateIPAllocationMethod", "")).lower() == "static" else "Dynamic"
-    held = [ip for ip, who in subnet_ipam.allocations(tx, sid).items() if who.lower() == fe["id"].lower()]
+    held = [ip for ip, who in subnet_ipam.allocations(tx, sid).items() if same_id(who, fe["id"])]
     old_props = (old or {}).get("properties", {})
-    same_subnet = str(old_props.get("subnet", {}).get("id", "")).lower() == sid.lower()
+    same_subnet = same_id(str(old_props.get("subnet", {}).get("id", "")), sid)
     if method == "Static":
         ip = props.get("privateIPAddress")
         if not ip:
@@ -100,8 +101,7 @@ def _release_frontend(tx: Transaction, fe: Doc) -> None:
     if props.get("publicIPAddress"):
         pid = props["publicIPAddress"]["id"]
         pip = tx.get(KIND_PUBLIC_IP, pid)
-        if pip is not None and str(pip["properties"].get("ipConfiguration", {}).get("id", "")).lower() == \
-                fe["id"].lower():
+        if pip is not None and same_id(str(pip["properties"].get("ipConfiguration", {}).get("id", "")), fe["id"]):
             pip_mod.attach_public_ip(tx, pid, "ipConfiguration", None)
 
 
@@ -127,7 +127,7 @@ def put_load_balancer(tx: Transaction, doc: Doc) -> Doc:
     doc.setdefault("sku", {"name": "Standard", "tier": "Regional"})
     props: dict[str, Any] = doc.setdefault("properties", {})
     props["provisioningState"] = "Succeeded"
-    props.setdefault("resourceGuid", (old or {}).get("properties", {}).get("resourceGuid") or new_guid(rid.lower()))
+    props.setdefault("resourceGuid", (old or {}).get("properties", {}).get("resourceGuid") or new_guid(id_key(rid)))
     for child in CHILDREN:
         items = props.setdefault(child, [])
         for item in items:
@@ -135,16 +135,16 @@ def put_load_balancer(tx: Transaction, doc: Doc) -> Doc:
             item["type"] = f"{TYPE_LB}/{child}"
             item["etag"] = doc["etag"]
             item.setdefault("properties", {})["provisioningState"] = "Succeeded"
-    old_fes = {f["id"].lower(): f for f in (old or {}).get("properties", {}).get("frontendIPConfigurations", [])}
-    new_ids = {f["id"].lower() for f in props["frontendIPConfigurations"]}
+    old_fes = {id_key(f["id"]): f for f in (old or {}).get("properties", {}).get("frontendIPConfigurations", [])}
+    new_ids = {id_key(f["id"]) for f in props["frontendIPConfigurations"]}
     for fid, fe in old_fes.items():
         if fid not in new_ids:
             _release_frontend(tx, fe)
     for fe in props["frontendIPConfigurations"]:
         fp = fe["properties"]
-        prev = old_fes.get(fe["id"].lower())
+        prev = old_fes.get(id_key(fe["id"]))
         if prev is not None and prev["properties"].get("subnet") and (
-                not fp.get("subnet") or fp["subnet"]["id"].lower() != prev["properties"]["subnet"]["id"].lower()):
+                not fp.get("subnet") or not same_id(fp["subnet"]["id"], prev["properties"]["subnet"]["id"])):
             _release_frontend(tx, prev)
         if fp.get("subnet"):
             _frontend_allocation(tx, fe, prev)
@@ -155,11 +155,10 @@ def put_load_balancer(tx: Transaction, doc: Doc) -> Doc:
             pip_mod.attach_public_ip(tx, pid, "ipConfiguration", fe["id"])
         if prev is not None and prev["properties"].get("publicIPAddress") and (
                 not fp.get("publicIPAddress")
-                or fp["publicIPAddress"]["id"].lower() != prev["properties"]["publicIPAddress"]["id"].lower()):
+                or not same_id(fp["publicIPAddress"]["id"], prev["properties"]["publicIPAddress"]["id"])):
             old_pid = prev["properties"]["publicIPAddress"]["id"]
             pip = tx.get(KIND_PUBLIC_IP, old_pid)
-            if pip is not None and str(pip["properties"].get("ipConfiguration", {}).get("id", "")).lower() == \
-                    fe["id"].lower():
+            if pip is not None and same_id(str(pip["properties"].get("ipConfiguration", {}).get("id", "")), fe["id"]):
                 pip_mod.attach_public_ip(tx, old_pid, "ipConfiguration", None)
     tx.put(KIND_LB, rid, doc)
     return doc
@@ -181,6 +180,6 @@ def get_frontend(tx: Transaction, frontend_id: str) -> Doc:
     lb_id = frontend_id.rsplit("/frontendIPConfigurations/", 1)[0]
     lb = get_load_balancer(tx, lb_id)
     for fe in lb["properties"].get("frontendIPConfigurations", []):
-        if fe["id"].lower() == frontend_id.lower():
+        if same_id(fe["id"], frontend_id):
             return copy.deepcopy(fe)
     raise child_not_found(frontend_id)

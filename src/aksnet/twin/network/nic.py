@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.arm import Doc, get_group
@@ -61,7 +62,7 @@ def list_nics(tx: Transaction, resource_group: str | None = None) -> list[Doc]:
 
 def mac_address(resource_id: str) -> str:
     """A stable MAC in Azure's OUI 00-0D-3A, derived from the NIC ID."""
-    h = hashlib.sha256(resource_id.lower().encode()).hexdigest()
+    h = hashlib.sha256(id_key(resource_id).encode()).hexdigest()
     return "00-0D-3A-" + "-".join(h[i:i + 2].upper() for i in (0, 2, 4))
 
 
@@ -127,7 +128,7 @@ def create_nic(tx: Transaction, resource_group: str, name: str, subnet_id: str, 
             configs.append(_ipconfig(tx, rid, f"ipconfig{i}", addr, "Dynamic", sid, False))
     subnet_mod.add_ip_configuration(tx, sid, [c["id"] for c in configs])
     props = doc["properties"]
-    dns_suffix = f"{new_guid('dns', vnet['id'].lower())[:24]}.bx.internal.cloudapp.net"
+    dns_suffix = f"{new_guid('dns', id_key(vnet['id']))[:24]}.bx.internal.cloudapp.net"
     props.update({
         "auxiliaryMode": "None",
         "auxiliarySku": "None",
@@ -229,7 +230,7 @@ def delete_nic(tx: Transaction, nic_id: str) -> bool:
     for cfg in props.get("ipConfigurations", []):
         cp = cfg["properties"]
         sid = cp["subnet"]["id"]
-        if sid.lower() not in [s.lower() for s in subnets]:
+        if id_key(sid) not in [id_key(s) for s in subnets]:
             subnets.append(sid)
         subnet_ipam.release(tx, sid, cfg["id"])
         if cp.get("publicIPAddress") and tx.get(KIND_PUBLIC_IP, cp["publicIPAddress"]["id"]) is not None:

@@ -17,6 +17,7 @@ import ipaddress
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc
 from aksnet.twin.network.common import (
@@ -65,7 +66,7 @@ def _find(vnet: Doc, name: str) -> Doc | None:
 
 
 def _pointing_to(vnet: Doc, remote_id: str) -> Doc | None:
-    return next((p for p in _peerings(vnet) if _remote_of(p).lower() == remote_id.lower()), None)
+    return next((p for p in _peerings(vnet) if same_id(_remote_of(p), remote_id)), None)
 
 
 def _overlaps(a: list[str], b: list[str], rid: str) -> list[str]:
@@ -95,7 +96,7 @@ def _check_overlap(tx: Transaction, pid: str, local: Doc, remote: Doc) -> None:
     for first, second in ((local, remote), (remote, local)):
         for p in _peerings(second):
             third_id = _remote_of(p)
-            if third_id.lower() in (lid.lower(), rid.lower()) or p["properties"].get("peeringState") == "Disconnected":
+            if id_key(third_id) in (lid.lower(), id_key(rid)) or p["properties"].get("peeringState") == "Disconnected":
                 continue
             third = tx.get(KIND_VNET, third_id)
             if third is None:
@@ -154,7 +155,7 @@ def create_peering(tx: Transaction, vnet_id: str, name: str, remote_vnet_id: str
     rid = str(remote["id"])
     existing = _find(local, name)
     if existing is not None:
-        if _remote_of(existing).lower() != rid.lower():
+        if not same_id(_remote_of(existing), rid):
             raise AzureError(
                 "CannotChangeRemoteVirtualNetwork",
                 f"Cannot update the remote virtual network of peering {existing['id']}. Delete the peering and "
@@ -185,7 +186,7 @@ def create_peering(tx: Transaction, vnet_id: str, name: str, remote_vnet_id: str
     state = "Connected" if back is not None else "Initiated"
     space: dict[str, Any] = {"addressPrefixes": _space(remote)}
     doc = child_doc(tx, pid, TYPE_PEERING, {
-        "resourceGuid": new_guid(pid.lower()),
+        "resourceGuid": new_guid(id_key(pid)),
         "peeringState": state,
         "peeringSyncLevel": "FullyInSync",
         "remoteVirtualNetwork": {"id": rid},
@@ -300,7 +301,7 @@ def disconnect_peers_of(tx: Transaction, deleted_prefix: str) -> None:
             continue
         changed = False
         for p in _peerings(vnet):
-            target = _remote_of(p).lower()
+            target = id_key(_remote_of(p))
             if (target == pref or target.startswith(pref.rstrip("/") + "/")) and \
                     p["properties"].get("peeringState") != "Disconnected":
                 p["properties"]["peeringState"] = "Disconnected"
@@ -313,7 +314,7 @@ def resized(tx: Transaction, vnet: Doc) -> None:
     """After a peered VNet's address space changed: its own peerings are ``RemoteNotInSync`` and the peerings
     pointing to it ``LocalNotInSync`` until synced; ``remoteVirtualNetworkAddressSpace`` shows the new space
     at once (AZD update-virtual-network-peering-address-space)."""
-    vid = str(vnet["id"]).lower()
+    vid = id_key(str(vnet["id"]))
     new_space = {"addressPrefixes": _space(vnet)}
     for p in _peerings(vnet):
         if p["properties"].get("peeringState") == "Connected":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from aksnet.errors import AzureError, ResourceNotFound
 from aksnet.model.account import SUBSCRIPTION_ID
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, deterministic_uuid, get_group
 from aksnet.twin.network.common import get_resource, group_of, name_of, network_id
@@ -100,7 +101,7 @@ def put_zone(tx: Transaction, zone_id: str, zone_name: str, record_sets: int = 1
     """A private DNS zone document (global; the SOA record counts as one record set)."""
     doc: Doc = {
         "id": zone_id, "name": zone_name, "type": TYPE_PRIVATE_DNS_ZONE, "location": "global",
-        "etag": deterministic_uuid("zone-etag", zone_id.lower()),
+        "etag": deterministic_uuid("zone-etag", id_key(zone_id)),
         "properties": {"provisioningState": "Succeeded", "maxNumberOfRecordSets": 25000,
                        "maxNumberOfVirtualNetworkLinks": 1000,
                        "maxNumberOfVirtualNetworkLinksWithRegistration": 100, "numberOfRecordSets": record_sets,
@@ -115,7 +116,7 @@ def put_vnet_link(tx: Transaction, zone_id: str, link_name: str, vnet_id: str, r
     rid = f"{zone_id}/virtualNetworkLinks/{link_name}"
     doc: Doc = {
         "id": rid, "name": link_name, "type": f"{TYPE_PRIVATE_DNS_ZONE}/virtualNetworkLinks",
-        "location": "global", "etag": deterministic_uuid("link-etag", rid.lower()),
+        "location": "global", "etag": deterministic_uuid("link-etag", id_key(rid)),
         "properties": {"provisioningState": "Succeeded", "registrationEnabled": registration,
                        "virtualNetwork": {"id": vnet_id}, "virtualNetworkLinkState": "Completed"},
     }
@@ -150,7 +151,7 @@ def create_vnet_link(tx: Transaction, zone_id: str, name: str, vnet_id: str, reg
     vnet = get_vnet(tx, vnet_id)
     for link in tx.list(KIND_PRIVATE_DNS_LINK, "", f"{zone_id}/virtualNetworkLinks/"):
         linked = (link["properties"].get("virtualNetwork") or {}).get("id", "")
-        if linked.lower() == str(vnet["id"]).lower():
+        if same_id(linked, str(vnet["id"])):
             raise AzureError("Conflict", f"A virtual network cannot be linked to the same private DNS zone more "
                                          f"than once. Virtual network {vnet['id']} is already linked through "
                                          f"{link['name']}.")

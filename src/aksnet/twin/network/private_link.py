@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from aksnet.errors import AzureError
 from aksnet.model.account import SUBSCRIPTION_ID
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.arm import Doc, deterministic_uuid, etag, get_group
@@ -46,7 +47,7 @@ def list_pls(tx: Transaction, resource_group: str | None = None) -> list[Doc]:
 
 def alias(name: str, rid: str, location: str) -> str:
     """``<name>.<guid>.<location>.azure.privatelinkservice``, the name consumers connect by."""
-    return f"{name}.{deterministic_uuid('pls-alias', rid.lower())}.{location}.azure.privatelinkservice"
+    return f"{name}.{deterministic_uuid('pls-alias', id_key(rid))}.{location}.azure.privatelinkservice"
 
 
 def put_pls(tx: Transaction, *, resource_group: str, name: str, location: str, frontend_id: str, nat_subnet_id: str,
@@ -64,7 +65,7 @@ def put_pls(tx: Transaction, *, resource_group: str, name: str, location: str, f
     for k in range(ip_count):
         cname = f"{name}-ipconfig-{k}" if k else f"{name}-ipconfig-primary"
         cid = f"{rid}/ipConfigurations/{cname}"
-        held = [ip for ip, who in subnet_ipam.allocations(tx, sid).items() if who.lower() == cid.lower()]
+        held = [ip for ip, who in subnet_ipam.allocations(tx, sid).items() if same_id(who, cid)]
         want = static_ips[k] if k < len(static_ips) else None
         if held and (want is None or held[0] == want):
             ip, method = held[0], "Static" if want else "Dynamic"
@@ -77,11 +78,11 @@ def put_pls(tx: Transaction, *, resource_group: str, name: str, location: str, f
             "primary": k == 0, "privateIPAddress": ip, "privateIPAddressVersion": "IPv4",
             "privateIPAllocationMethod": method, "provisioningState": "Succeeded", "subnet": {"id": sid}}})
     if old is not None:  # addresses of NAT configurations that went away go back to their subnets
-        kept = {c["id"].lower() for c in configs}
+        kept = {id_key(c["id"]) for c in configs}
         for c in old["properties"].get("ipConfigurations") or []:
-            if c["id"].lower() not in kept:
+            if id_key(c["id"]) not in kept:
                 subnet_ipam.release(tx, c["properties"]["subnet"]["id"], c["id"])
-    nic_name = f"{name}.nic.{deterministic_uuid('pls-nic', rid.lower())}"
+    nic_name = f"{name}.nic.{deterministic_uuid('pls-nic', id_key(rid))}"
     doc: Doc = {
         "id": rid, "name": name, "type": TYPE_PLS, "location": location, "tags": tags or None,
         "etag": etag(tx),
@@ -112,7 +113,7 @@ def delete_pls(tx: Transaction, rid: str) -> None:
         if pe is None:
             continue
         for link in pe["properties"].get("privateLinkServiceConnections") or []:
-            if str(link["properties"].get("privateLinkServiceId", "")).lower() == rid.lower():
+            if same_id(str(link["properties"].get("privateLinkServiceId", "")), rid):
                 link["properties"]["privateLinkServiceConnectionState"] = {
                     "status": "Disconnected", "description": "The private link service was deleted.",
                     "actionsRequired": "None"}
@@ -128,13 +129,13 @@ def create_private_endpoint(tx: Transaction, resource_group: str, name: str, sub
     rid = private_endpoint_id(resource_group, name)
     if tx.get(KIND_PRIVATE_ENDPOINT, rid) is not None:
         return tx.get(KIND_PRIVATE_ENDPOINT, rid) or {}
-    if "/providers/microsoft.network/privatelinkservices/" not in target_id.lower():
+    if "/providers/microsoft.network/privatelinkservices/" not in id_key(target_id):
         raise AzureError("PrivateEndpointTargetNotEmulated",
                          f"aksnet emulates private endpoints to Private Link services only; {target_id} is not one "
                          "(see docs/fidelity.md).")
     pls = get_pls(tx, target_id)
     subnet, vnet = subnet_mod.subnet_and_vnet(tx, subnet_id)
-    nic_name = f"{name}.nic.{deterministic_uuid('pe-nic', rid.lower())}"
+    nic_name = f"{name}.nic.{deterministic_uuid('pe-nic', id_key(rid))}"
     nic = nic_mod.create_nic(tx, resource_group, nic_name, str(subnet["id"]), location=location or vnet["location"])
     ip = str(nic["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"])
     nic["properties"]["privateEndpoint"] = {"id": rid}
@@ -151,7 +152,7 @@ def create_private_endpoint(tx: Transaction, resource_group: str, name: str, sub
         "id": rid, "name": name, "type": TYPE_PRIVATE_ENDPOINT, "location": location or vnet["location"],
         "etag": etag(tx),
         "properties": {
-            "provisioningState": "Succeeded", "resourceGuid": deterministic_uuid("resourceGuid", rid.lower()),
+            "provisioningState": "Succeeded", "resourceGuid": deterministic_uuid("resourceGuid", id_key(rid)),
             "subnet": {"id": str(subnet["id"])}, "networkInterfaces": [{"id": nic["id"]}],
             "privateLinkServiceConnections": [] if manual else [conn],
             "manualPrivateLinkServiceConnections": [conn] if manual else [],
@@ -161,12 +162,12 @@ def create_private_endpoint(tx: Transaction, resource_group: str, name: str, sub
     }
     tx.put(KIND_PRIVATE_ENDPOINT, rid, doc)
     pls["properties"].setdefault("privateEndpointConnections", []).append({
-        "id": f"{pls['id']}/privateEndpointConnections/{name}.{deterministic_uuid('pec', rid.lower())}",
-        "name": f"{name}.{deterministic_uuid('pec', rid.lower())}",
+        "id": f"{pls['id']}/privateEndpointConnections/{name}.{deterministic_uuid('pec', id_key(rid))}",
+        "name": f"{name}.{deterministic_uuid('pec', id_key(rid))}",
         "properties": {"provisioningState": "Succeeded", "privateEndpoint": {"id": rid},
                        "privateEndpointLocation": doc["location"],
                        "privateLinkServiceConnectionState": conn["properties"]["privateLinkServiceConnectionState"],
-                       "linkIdentifier": str(int(deterministic_uuid("link", rid.lower())[:8], 16))}})
+                       "linkIdentifier": str(int(deterministic_uuid("link", id_key(rid))[:8], 16))}})
     tx.put(KIND_PLS, pls["id"], pls)
     return doc
 

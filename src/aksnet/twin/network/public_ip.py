@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import same_id
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
 from aksnet.twin.network.common import (
@@ -80,7 +81,7 @@ def _check_dns_label(tx: Transaction, label: str, location: str, rid: str) -> st
     fqdn = f"{label}.{location}.cloudapp.azure.com"
     for other in tx.list(KIND_PUBLIC_IP):
         dns = other["properties"].get("dnsSettings") or {}
-        if dns.get("fqdn") == fqdn and other["id"].lower() != rid.lower():
+        if dns.get("fqdn") == fqdn and not same_id(other["id"], rid):
             raise AzureError("DnsRecordInUse", f"DNS record {fqdn} is already used by another public IP.")
     return fqdn
 
@@ -153,7 +154,7 @@ def attach_public_ip(tx: Transaction, public_ip_id: str, field: str, user_id: st
         props.pop(field, None)
     else:
         current = public_ip_user(doc)
-        if current and current.lower() != user_id.lower():
+        if current and not same_id(current, user_id):
             raise AzureError(
                 "PublicIPAddressInUse",
                 f"Resource {doc['id']} is referenced by {user_id} but is already in use by {current}.",

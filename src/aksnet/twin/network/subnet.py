@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.arm import Doc
@@ -235,7 +236,7 @@ def _associate(tx: Transaction, vnet: Doc, subnet: Doc, field: str, target: str 
     kind, _type = _ASSOC[field]
     props = subnet["properties"]
     current = props.get(field, {}).get("id")
-    if current and target and current.lower() == target.lower():
+    if current and target and same_id(current, target):
         return
     if target:
         other = tx.get(kind, target)
@@ -295,11 +296,11 @@ def associate_subnet(tx: Transaction, subnet_id: str, *, nsg_id: RefArg = UNCHAN
 def subnet_users(tx: Transaction, subnet: Doc) -> list[str]:
     """IDs of what holds addresses in the subnet: NIC IP configurations, LB frontends, private endpoints."""
     users = ref_ids(subnet["properties"].get("ipConfigurations"))
-    seen = {u.lower() for u in users}
+    seen = {id_key(u) for u in users}
     for owner in sorted(set(subnet_ipam.allocations(tx, subnet["id"]).values())):
-        if owner.lower() not in seen:
+        if id_key(owner) not in seen:
             users.append(owner)
-            seen.add(owner.lower())
+            seen.add(id_key(owner))
     return users
 
 
@@ -343,11 +344,11 @@ def add_ip_configuration(tx: Transaction, subnet_id: str, ip_configuration_ids: 
     vnet, i = _vnet_and_index(tx, subnet_id)
     props = vnet["properties"]["subnets"][i]["properties"]
     items = props.setdefault("ipConfigurations", [])
-    seen = {str(r.get("id", "")).lower() for r in items}
+    seen = {id_key(str(r.get("id", ""))) for r in items}
     for cid in ip_configuration_ids:
-        if cid.lower() not in seen:
+        if id_key(cid) not in seen:
             items.append(ref(cid))
-            seen.add(cid.lower())
+            seen.add(id_key(cid))
     tx.put(KIND_VNET, vnet["id"], vnet)
 
 
