@@ -29,6 +29,8 @@ PARITY: dict[str, tuple[list[str], bool, str]] = {
     "trace_dns_from_pod_timeout": ([worlds.CLIENT, "kubernetes.default", "--port", "443"], False, ""),
     "trace_dns_lookup_allowed": ([worlds.CLIENT, "web", "--port", "80"], True, ""),
     "trace_dns_coredns_forward_azure_dns": ([worlds.CLIENT, FQDN, "--port", "443"], True, ""),
+    "trace_dns_coredns_forward_denied": ([worlds.CLIENT, FQDN, "--port", "443"], False, ""),
+    "trace_dns_vm_custom_dns_unreachable": (["vm/testvm", FQDN, "--port", "443"], False, ""),
     # 2. a connection is delivered only if the reply gets back
     "trace_appliance_asymmetric_reply": (["vm/testvm", "vm/appvm", "--port", "80"], False, ""),
     "trace_appliance_symmetric_reply": (["vm/testvm", "vm/appvm", "--port", "80"], True, "vm=appvm"),

@@ -5,7 +5,9 @@ then back: sockets keep the namespace they were created in, docs.pyroute2.org): 
 (every other port is redirected there by the namespace's ``aksnet-echo`` nft table, and the original port
 is read back with SO_ORIGINAL_DST / IP_ORIGDSTADDR), real UDP sockets on a pod's declared UDP ports (after a
 REDIRECT, IP_ORIGDSTADDR reports the rewritten port), real TCP listeners for hostNetwork pods, and DNS on
-the CoreDNS pod IPs (answers from the twin's CoreDNS records, engine.coredns). Every answer is the echo
+the CoreDNS pod IPs (answers from the twin's CoreDNS records, engine.coredns; names outside the cluster zone
+are forwarded with a real UDP query from the CoreDNS pod's namespace to its upstream, SERVFAIL when none
+comes back), and Azure DNS on 168.63.129.16:53 in node and VM namespaces (the VNet's answers). Every answer is the echo
 format of DESIGN.md: one ``key=value`` per line (``pod=NS/NAME``, ``pod_ip``, ``port``, ``client_ip``,
 and for HTTP ``method``, ``host``, ``request_uri``, ``header.<name>``). A TCP connection whose first byte
 is a TLS handshake (0x16) is answered over TLS with the self-signed certificate ``up`` made (dataplane.tls):
@@ -32,11 +34,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from aksnet.rules.azure import HOST_VIP
 from aksnet.rules.kubernetes import CLUSTER_DOMAIN
 
 SO_ORIGINAL_DST = 80
 IP_RECVORIGDSTADDR = 20
 HTTP_METHODS = (b"GET ", b"POST ", b"PUT ", b"HEAD ", b"DELETE ", b"PATCH ", b"OPTIONS ")
+FORWARD_TIMEOUT = 0.5  # CoreDNS's wait for its upstream here; the prober waits 0.8 s for CoreDNS
 _POD_NAME = re.compile(r"^(\d+)-(\d+)-(\d+)-(\d+)\.[^.]+\.pod\.cluster\.local$")
 
 
@@ -147,7 +151,8 @@ class DnsAnswerer:
         self.records = {k.lower().rstrip("."): v for k, v in records.items()}
         self.upstream = {k.lower().rstrip("."): v for k, v in upstream.items()}
 
-    def answer(self, packet: bytes) -> bytes:
+    def answer(self, packet: bytes, forwards: bool = False) -> bytes | None:
+        """The answer to ``packet``; None when ``forwards`` and the name is left to the upstream resolver."""
         from dnslib import QTYPE, RCODE, RR, DNSRecord
 
         req = DNSRecord.parse(packet)
@@ -168,12 +173,61 @@ class DnsAnswerer:
         if name.endswith(CLUSTER_DOMAIN) or name.endswith("in-addr.arpa"):
             reply.header.rcode = RCODE.NXDOMAIN
             return bytes(reply.pack())
+        if forwards:
+            return None
         if name in self.upstream and qtype == "A":
             for ip in self.upstream[name]:
                 reply.add_answer(*RR.fromZone(f"{name}. 30 IN A {ip}"))
             return bytes(reply.pack())
         reply.header.rcode = RCODE.NXDOMAIN
         return bytes(reply.pack())
+
+
+def table_answer(table: dict[str, list[str]], packet: bytes) -> bytes:
+    """Azure DNS: A records from the VNet's table, NXDOMAIN for other names."""
+    from dnslib import QTYPE, RCODE, RR, DNSRecord
+
+    req = DNSRecord.parse(packet)
+    reply = req.reply()
+    name = str(req.q.qname).lower().rstrip(".")
+    ips = table.get(name)
+    if ips and QTYPE[req.q.qtype] == "A":
+        for ip in ips:
+            reply.add_answer(*RR.fromZone(f"{name}. 30 IN A {ip}"))
+    elif not ips:
+        reply.header.rcode = RCODE.NXDOMAIN
+    return bytes(reply.pack())
+
+
+def servfail(packet: bytes) -> bytes:
+    from dnslib import RCODE, DNSRecord
+
+    reply = DNSRecord.parse(packet).reply()
+    reply.header.rcode = RCODE.SERVFAIL
+    return bytes(reply.pack())
+
+
+def forward(netns: str, upstream: str, packet: bytes) -> bytes:
+    """CoreDNS's ``forward . /etc/resolv.conf``: the query sent for real from the CoreDNS pod's namespace to
+    its upstream; SERVFAIL when no answer comes back (dropped by a policy, an NSG or a route)."""
+    try:
+        s = _in_netns(netns, lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+    except OSError:
+        return servfail(packet)
+    try:
+        s.settimeout(FORWARD_TIMEOUT)
+        s.sendto(packet, (upstream, 53))
+        data: bytes = s.recv(65536)
+        return data
+    except OSError:
+        return servfail(packet)
+    finally:
+        s.close()
+
+
+def _forward_and_reply(s: socket.socket, addr: Any, netns: str, upstream: str, packet: bytes) -> None:
+    with contextlib.suppress(OSError):
+        s.sendto(forward(netns, upstream, packet), addr)
 
 
 def _in_netns(ns: str, fn: Any) -> Any:
@@ -217,6 +271,8 @@ def _open_listener(lst: dict[str, Any], echo_port: int) -> list[tuple[socket.soc
         if lst.get("dns_ip"):
             socks.append((_udp_socket(lst["dns_ip"], 53, False), "dns", 53))
             socks.append((_tcp_listener(lst["dns_ip"], 53), "dnstcp", 53))
+        if lst.get("azure_dns"):
+            socks.append((_udp_socket(HOST_VIP, 53, False), "azdns", 53))
 
     try:
         _in_netns(lst["netns"], make)
@@ -264,7 +320,7 @@ class Agent:
             ident = [tuple(x) for x in lst["identity"]]
             socks = _open_listener(lst, echo_port)
             for s, kind, port in socks:
-                self.sel.register(s, selectors.EVENT_READ, (kind, port, ident))
+                self.sel.register(s, selectors.EVENT_READ, (kind, port, ident, lst))
             self.open[key] = [s for s, _, _ in socks]
         Path(cfg["readyfile"]).write_text(f"ready {int(cfg.get('generation', 0))}\n")
 
@@ -276,7 +332,7 @@ def run(config_path: Path) -> None:
     wake_r, wake_w = socket.socketpair()
     wake_r.setblocking(False)
     wake_w.setblocking(False)
-    agent.sel.register(wake_r, selectors.EVENT_READ, ("wake", 0, []))
+    agent.sel.register(wake_r, selectors.EVENT_READ, ("wake", 0, [], {}))
     reload = threading.Event()
 
     def on_hup(*_: Any) -> None:
@@ -288,7 +344,7 @@ def run(config_path: Path) -> None:
     agent.load()
     while True:
         for key, _ in agent.sel.select():
-            kind, port, ident = key.data
+            kind, port, ident, lst = key.data
             sock = key.fileobj
             assert isinstance(sock, socket.socket)
             if kind == "wake":
@@ -296,7 +352,7 @@ def run(config_path: Path) -> None:
                     sock.recv(4096)
                 continue
             try:
-                _dispatch(sock, kind, port, ident, agent.dns, agent.tls)
+                _dispatch(sock, kind, port, ident, agent.dns, agent.tls, lst)
             except OSError:
                 continue
         if reload.is_set():
@@ -305,7 +361,7 @@ def run(config_path: Path) -> None:
 
 
 def _dispatch(s: socket.socket, kind: str, port: int, ident: list[tuple[str, str]], dns: DnsAnswerer,
-              tls: ssl.SSLContext | None = None) -> None:
+              tls: ssl.SSLContext | None = None, lst: dict[str, Any] | None = None) -> None:
     if kind == "tcp":
         conn, addr = s.accept()
         conn.setblocking(True)
@@ -320,16 +376,28 @@ def _dispatch(s: socket.socket, kind: str, port: int, ident: list[tuple[str, str
         s.sendto(("\n".join(echo_lines(ident, real, addr[0], "UDP")) + "\n").encode(), addr)
     elif kind == "dns":
         data, addr = s.recvfrom(65536)
+        upstream = (lst or {}).get("dns_upstream")
         try:
-            s.sendto(dns.answer(data), addr)
+            out = dns.answer(data, forwards=bool(upstream))
+            if out is None:  # outside the cluster zone: CoreDNS forwards it, off the agent's loop
+                threading.Thread(target=_forward_and_reply, args=(s, addr, (lst or {})["netns"], upstream, data),
+                                 daemon=True).start()
+                return
+            s.sendto(out, addr)
+        except Exception:
+            return
+    elif kind == "azdns":
+        data, addr = s.recvfrom(65536)
+        try:
+            s.sendto(table_answer((lst or {}).get("azure_dns", {}), data), addr)
         except Exception:
             return
     elif kind == "dnstcp":
         conn, _ = s.accept()
-        threading.Thread(target=_serve_dns_tcp, args=(conn, dns), daemon=True).start()
+        threading.Thread(target=_serve_dns_tcp, args=(conn, dns, lst), daemon=True).start()
 
 
-def _serve_dns_tcp(conn: socket.socket, dns: DnsAnswerer) -> None:
+def _serve_dns_tcp(conn: socket.socket, dns: DnsAnswerer, lst: dict[str, Any] | None = None) -> None:
     try:
         conn.settimeout(2.0)
         head = conn.recv(2)
@@ -341,7 +409,10 @@ def _serve_dns_tcp(conn: socket.socket, dns: DnsAnswerer) -> None:
                 if not chunk:
                     break
                 data += chunk
-            out = dns.answer(data)
+            upstream = (lst or {}).get("dns_upstream")
+            out = dns.answer(data, forwards=bool(upstream))
+            if out is None:  # CoreDNS forwards over UDP (its upstream is asked as for any query)
+                out = forward((lst or {})["netns"], str(upstream), data)
             conn.sendall(struct.pack("!H", len(out)) + out)
     except Exception:
         pass

@@ -237,5 +237,6 @@ def build(topo: Topology, node: k8s.Node) -> n.Table:
         t.rule("output", ingress)
     if out_map:
         t.rule("forward", egress)
+        t.rule("input", egress)  # a pod's packets to its own node (Azure DNS on 168.63.129.16, kubelet) too
         t.rule("input", egress)
     return t

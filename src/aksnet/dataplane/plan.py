@@ -17,18 +17,19 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aksnet.dataplane import appliance_nft, fabric, kubeproxy_nft, names, netpol_nft
+from aksnet.dataplane import appliance_nft, fabric, firewall_dp, kubeproxy_nft, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
-from aksnet.engine import coredns, ingress, kube_proxy, walk
+from aksnet.engine import coredns, ingress, kube_proxy, lookup, resolve, walk
 from aksnet.engine.addressing import Topology
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
 from aksnet.model.ids import id_key
 from aksnet.model.twin import Twin
-from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
+from aksnet.rules.azure import HOST_VIP
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT, NAMED_INTERNET_HOSTS
 
 # Rejects answer with ICMP errors; the kernel's ICMP rate limits would turn a burst of probes into timeouts.
 _NO_ICMP_LIMIT = (("net.ipv4.icmp_ratelimit", "0"), ("net.ipv4.icmp_msgs_per_sec", "1000000"),
@@ -224,12 +225,14 @@ class _Parts:
     nft_specs: list[NftSpec] = field(default_factory=list)
     resolv: list[tuple[str, str]] = field(default_factory=list)
     nginx: list[NginxSpec] = field(default_factory=list)
+    azure_dns: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)  # per VNet
 
     def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False,
-                  extra: Sequence[n.Table] = ()) -> None:
+                  extra: Sequence[n.Table] = (), azure_dns: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
         """A host that answers on every port: an echo listener and an echo table without exclusions
-        (``local_only``: for its own addresses only), with ``extra`` tables in the same namespace."""
-        self.listeners.append(Listener(netns, identity))
+        (``local_only``: for its own addresses only), with ``extra`` tables in the same namespace and
+        ``azure_dns`` answered on 168.63.129.16:53."""
+        self.listeners.append(Listener(netns, identity, azure_dns=azure_dns))
         self.nft_specs.append(NftSpec(netns, *n.combine(netns, [_echo_table((), (), local_only=local_only),
                                                                  *extra])))
 
@@ -247,19 +250,46 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     node_units = _host_units(parts, topo, hosts, flavour, vnet)
     _pod_parts(parts, topo, _pod_units(topo, tag, node_units, flavour), with_nginx)
     _node_listeners(parts, topo, node_units)
-    inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
+    fw_notes = _firewall_parts(parts, topo, tag, hosts, vnet, with_nginx)
+    # egress through a firewall reaches the named internet hosts (mcr.microsoft.com …): they get namespaces
+    named = NAMED_INTERNET_HOSTS.values() if fw_notes is not None else ()
+    inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts, *named}, key=ipaddress.IPv4Address)
     inet_host_links = _internet_hosts(parts, tag, inet, inet_ips)
     inet_host_links += _apiserver_units(topo, tag, inet, parts.units, parts.listeners, parts.nft_specs)
     clients = sorted({*inet_ips, *(nd.internal_ip for nd in topo.nodes.values() if nd.internal_ip),
                       *(p.pod_ip for p in topo.state.pods if p.pod_ip),
-                      *(ip for h in hosts for _, _, nic_ips in h.nics for ip in nic_ips)}, key=ipaddress.IPv4Address)
+                      *(ip for h in hosts if h.kind != "fw" for _, _, nic_ips in h.nics for ip in nic_ips)},
+                     key=ipaddress.IPv4Address)
     _node_rulesets(parts, topo, node_units, flavour, balance, clients)
     routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
     parts.nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
-    notes = () if cluster is not None else (NO_CLUSTER_NOTE,)
+    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ())
     return Plan(tag=tag, units=tuple(parts.units), routing=routing, nft=tuple(parts.nft_specs),
                 listeners=tuple(parts.listeners), dns_records=_dns_records(topo), resolv=tuple(parts.resolv),
                 nginx=tuple(parts.nginx), notes=notes)
+
+
+def _firewall_parts(parts: _Parts, topo: Topology, tag: str, hosts: list[Host], vnet: str,
+                    with_nginx: bool) -> tuple[str, ...] | None:
+    """Azure Firewalls (``firewall_dp``): a routing namespace on the fabric each, with its nftables and its
+    application-rule proxy; they join ``hosts`` so the fabric routes to them. None when there is none."""
+    fws = firewall_dp.hosts(topo, tag)
+    if not fws:
+        return None
+    notes: tuple[str, ...] = ()
+    for fh in fws:
+        h = Host(fh.key, fh.netns, "fw", [(fh.link, fh.subnet, (fh.private_ip,))])
+        hosts.append(h)
+        parts.units.append(Unit(fh.key, fh.netns, "firewall", parent=vnet, uplinks=_host_uplinks(h),
+                                sysctls=ROUTER_SYSCTLS,
+                                labels=(("firewall", fh.firewall.name), ("ip", fh.private_ip),
+                                        ("public", ",".join(fh.public_ips)))))
+        spec, nginx, fw_notes = firewall_dp.parts(topo, fh, f"{NGINX_PLACEHOLDER}/nginx/{fh.netns}")
+        parts.nft_specs.append(spec)
+        if nginx is not None and with_nginx:
+            parts.nginx.append(nginx)
+        notes += fw_notes
+    return notes
 
 
 def _router_units(vnet: str, inet: str, inet_link: str) -> list[Unit]:
@@ -288,15 +318,21 @@ def _host_units(parts: _Parts, topo: Topology, hosts: Sequence[Host], flavour: s
         if forwards:
             sysctls = ROUTER_SYSCTLS
         ips = ",".join(ip for _, _, nic_ips in h.nics for ip in nic_ips)
+        # Azure DNS: the host of every NIC answers 168.63.129.16 (what-is-ip-address-168-63-129-16)
+        # scope host: never picked as the source of what the host sends (MASQUERADE, unbound sockets)
+        loopback = (Addr(HOST_VIP, 32, "host"),) if h.kind in ("node", "vm") else ()
         u = Unit(h.key, h.netns, h.kind, parent=vnet, uplinks=_host_uplinks(h), bridges=bridges, sysctls=sysctls,
-                 labels=((h.kind, h.key.split("/", 1)[1]), ("ip", ips)))
+                 loopback=loopback, labels=((h.kind, h.key.split("/", 1)[1]), ("ip", ips)))
         parts.units.append(u)
+        if h.kind in ("node", "vm"):
+            parts.resolv.append((h.netns, f"nameserver {lookup.vnet_resolver(topo, h.nics[0][2][0])[0]}\n"))
         if h.kind == "node" and h.node is not None:
             node_units[h.node.name] = u
         else:
             own = [ip for _, _, nic_ips in h.nics for ip in nic_ips]
             extra = [appliance_nft.build(own, fabric.host_vnet_space(topo, h))] if forwards else []
-            parts.echo_host(h.netns, h.identity, local_only=True, extra=extra)
+            table = azure_dns_table(parts, topo, h.nics[0][2][0]) if h.kind == "vm" else ()
+            parts.echo_host(h.netns, h.identity, local_only=True, extra=extra, azure_dns=table)
     return node_units
 
 
@@ -323,8 +359,10 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         declared = sorted({(cp.container_port, cp.protocol.upper()) for cp in pod.ports}
                           | targeted.get(pod.pod_ip or "", set()))
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
+        node = topo.nodes.get(pod.node_name or "")
+        upstream = lookup.vnet_resolver(topo, node.internal_ip)[0] if dns_ip and node is not None else None
         parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
-                                        udp_ports=udp))
+                                        udp_ports=udp, dns_upstream=upstream))
         parts.nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns,
                                                                [_echo_table(excl_tcp, excl_udp, declared)])))
         if topo.state.cluster is not None:
@@ -334,8 +372,10 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
 def _node_listeners(parts: _Parts, topo: Topology, node_units: dict[str, Unit]) -> None:
     """Nodes answer where the twin's nodes do (sshd 22, kubelet 10250); hostNetwork pods on their ports."""
     for name, u in sorted(node_units.items()):
-        parts.listeners.append(Listener(u.netns, (("node", name), ("node_ip", topo.nodes[name].internal_ip)),
-                                        tcp_ports=tuple(sorted(walk.NODE_LISTENERS)), catch_all=False))
+        node_ip = topo.nodes[name].internal_ip
+        parts.listeners.append(Listener(u.netns, (("node", name), ("node_ip", node_ip)),
+                                        tcp_ports=tuple(sorted(walk.NODE_LISTENERS)), catch_all=False,
+                                        azure_dns=azure_dns_table(parts, topo, node_ip)))
     for pod in sorted(topo.state.pods, key=lambda p: p.key):
         if pod.host_network and pod.node_name in node_units:
             ports = tuple(sorted({cp.container_port for cp in pod.ports if cp.protocol.upper() == "TCP"}
@@ -375,6 +415,16 @@ def _dns_records(topo: Topology) -> dict[str, list[str]]:
     if topo.state.cluster is None:
         return {}
     return {name: [r.text() for r in recs] for name, recs in sorted(coredns.cluster_records(topo.state).items())}
+
+
+def azure_dns_table(parts: _Parts, topo: Topology, host_ip: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What Azure DNS answers a host of the VNet holding ``host_ip`` (its linked private zones, then public
+    names: ``engine.resolve.upstream_table``), as (name, addresses) pairs; one table per VNet per plan."""
+    vnet = lookup.vnet_of_ip(topo, host_ip)
+    key = vnet.id.lower() if vnet else ""
+    if key not in parts.azure_dns:
+        parts.azure_dns[key] = tuple(sorted(resolve.upstream_table(topo, vnet).items()))
+    return parts.azure_dns[key]
 
 
 def _inet_veth(link: str, ip: str) -> Veth:

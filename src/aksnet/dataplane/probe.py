@@ -281,17 +281,24 @@ def plan_flows(topo: Topology, tag: str, source: str, destination: str, port: in
 
 
 def _resolve(topo: Topology, ns: str, site: Site, name: str) -> list[str]:
-    if site.kind == "pod" and site.pod is not None and not site.pod.host_network and topo.cluster is not None:
-        from aksnet.engine import coredns
+    """The source's own lookup with real queries: a pod asks the kube-dns ClusterIP (CoreDNS forwards other
+    names to its upstream for real), a node, VM or hostNetwork pod its VNet's resolver (Azure DNS on the host,
+    or the VNet's custom DNS server); an internet client gets the twin's public answer."""
+    from aksnet.engine import coredns
 
+    if site.kind == "pod" and site.pod is not None and not site.pod.host_network and topo.cluster is not None:
         search = coredns.pod_search_domains(topo.state, site.pod.namespace)
         server = coredns.dns_server(topo.state)
-        for cand in coredns.candidates(name, search):
-            ips = dns_query(ns, server, cand)
-            if ips is None:  # no answer: the lookup fails (NetworkPolicy, NSG or route dropped the query)
-                return []
-            if ips:
-                return ips
-        res = lookup.resolve_for(topo, site, name)  # names CoreDNS forwards to Azure DNS
-        return list(res.ips)
-    return list(lookup.resolve_for(topo, site, name).ips)
+        names = coredns.candidates(name, search)
+    elif site.kind in ("pod", "node", "vm") and site.ip:
+        server = lookup.vnet_resolver(topo, site.ip)[0]
+        names = [name.rstrip(".").lower()]
+    else:
+        return list(lookup.resolve_for(topo, site, name).ips)
+    for cand in names:
+        ips = dns_query(ns, server, cand)
+        if ips is None:  # no answer: the lookup fails (NetworkPolicy, NSG or route dropped the query)
+            return []
+        if ips:
+            return ips
+    return []

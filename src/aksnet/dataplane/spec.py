@@ -16,7 +16,7 @@ MAIN_TABLE = 254
 class Addr:
     ip: str
     prefixlen: int
-    scope: str = "universe"  # universe | link
+    scope: str = "universe"  # universe | link | host
 
     def __str__(self) -> str:
         return f"{self.ip}/{self.prefixlen}"
@@ -123,6 +123,8 @@ class Listener:
     catch_all: bool = True  # answer on every port (nft redirect to the agent's port)
     dns_ip: str | None = None  # serve cluster DNS on this address:53 (CoreDNS pods)
     udp_ports: tuple[int, ...] = ()  # real UDP sockets (a pod's declared UDP ports: REDIRECT would hide the port)
+    dns_upstream: str | None = None  # CoreDNS: forward names outside the cluster zone here (real UDP from the pod)
+    azure_dns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # nodes, VMs: Azure DNS on 168.63.129.16:53 answers these
 
 
 @dataclass(frozen=True)

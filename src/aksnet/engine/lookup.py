@@ -47,7 +47,8 @@ class Lookup:
         return self.answered and self.resolution.found
 
 
-def _vnet_of_ip(topo: Topology, ip: str) -> azure.VirtualNetwork | None:
+def vnet_of_ip(topo: Topology, ip: str) -> azure.VirtualNetwork | None:
+    """The VNet of the subnet holding ``ip``."""
     sub = topo.subnet_of_ip(ip)
     return topo.vnet_of_subnet.get(id_key(sub.id)) if sub else None
 
@@ -57,17 +58,17 @@ def resolve_for(topo: Topology, site: Site, name: str) -> resolve.Resolution:
     DNS for internet clients), assuming its queries get through."""
     if site.kind == "pod" and site.pod is not None and not site.pod.host_network:
         node = site.node
-        return resolve.resolve_for_pod(topo, site.pod.namespace, _vnet_of_ip(topo, node.internal_ip) if node else None,
+        return resolve.resolve_for_pod(topo, site.pod.namespace, vnet_of_ip(topo, node.internal_ip) if node else None,
                                        name)
     if site.kind in ("pod", "node", "vm"):
-        return resolve.resolve_for_vnet_host(topo, _vnet_of_ip(topo, site.ip), name)
+        return resolve.resolve_for_vnet_host(topo, vnet_of_ip(topo, site.ip), name)
     return resolve.resolve_public(topo, name)
 
 
 def vnet_resolver(topo: Topology, host_ip: str) -> tuple[str, str]:
     """The resolver a VNet host uses (what DHCP gives it): the first custom DNS server of its VNet, else Azure
     DNS; with a description."""
-    vnet = _vnet_of_ip(topo, host_ip)
+    vnet = vnet_of_ip(topo, host_ip)
     if vnet is not None and vnet.dns_servers:
         return vnet.dns_servers[0], f"custom DNS server of VNet {vnet.name}"
     return AZURE_DNS, "Azure DNS"
