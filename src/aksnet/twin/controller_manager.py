@@ -16,6 +16,7 @@ from collections.abc import Callable
 from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.ids import id_key
 from aksnet.store import Transaction
+from aksnet.twin.cloud_provider import alb_managed
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
 from aksnet.twin.kube import (
     alb_bootstrap,
@@ -42,6 +43,7 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     cloud_provider.reconcile,  # Azure load balancers, public IPs, NSG rules, kubenet routes
     ingress_status.reconcile,  # Ingress status.loadBalancer from the ingress controllers' published Services
     alb_bootstrap.reconcile,  # a running ALB Controller's GatewayClass and IngressClass azure-alb-external
+    alb_managed.reconcile,  # its managed deployments: ApplicationLoadBalancer → AGC, Gateways → frontends
 )
 
 
