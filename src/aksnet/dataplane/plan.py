@@ -421,7 +421,7 @@ def azure_dns_table(parts: _Parts, topo: Topology, host_ip: str) -> tuple[tuple[
     """What Azure DNS answers a host of the VNet holding ``host_ip`` (its linked private zones, then public
     names: ``engine.resolve.upstream_table``), as (name, addresses) pairs; one table per VNet per plan."""
     vnet = lookup.vnet_of_ip(topo, host_ip)
-    key = vnet.id.lower() if vnet else ""
+    key = id_key(vnet.id) if vnet else ""
     if key not in parts.azure_dns:
         parts.azure_dns[key] = tuple(sorted(resolve.upstream_table(topo, vnet).items()))
     return parts.azure_dns[key]
