@@ -92,7 +92,9 @@ def authorization_policy(doc: Doc, index: int = 0) -> mesh.AuthorizationPolicy:
 
 
 def sidecar(doc: Doc) -> mesh.Sidecar | None:
-    """The pod's Envoy proxy (a container named ``istio-proxy``: an injected sidecar or an ingress gateway)."""
+    """The pod's Envoy proxy (a container named ``istio-proxy``): an injected sidecar (the injector's
+    ``sidecar.istio.io/status`` annotation), else a gateway (``proxy router``: the add-on's ingress gateways and
+    the Deployments of Istio's Gateway API automated deployment)."""
     spec = _map(doc.get("spec"))
     containers = _list(spec.get("containers"))
     if not any(_map(c).get("name") == istio.PROXY_CONTAINER for c in containers):
@@ -100,10 +102,11 @@ def sidecar(doc: Doc) -> mesh.Sidecar | None:
     m = _meta(doc)
     labels = _map(m.get("labels"))
     proxy = next(_map(c) for c in containers if _map(c).get("name") == istio.PROXY_CONTAINER)
-    args = _list(proxy.get("args"))
+    injected = istio.STATUS_ANNOTATION in _map(m.get("annotations"))  # only the sidecar injector sets it
     return mesh.Sidecar(f"{m.get('namespace') or 'default'}/{m.get('name') or ''}",
                         str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"),
-                        str(labels.get(istio.REVISION_LABEL) or ""), router="router" in args)
+                        str(labels.get(istio.REVISION_LABEL) or ""),
+                        router="router" in _list(proxy.get("args")) or not injected)
 
 
 def world(peer_auths: Sequence[Doc], policies: Sequence[Doc], pods: Sequence[Doc],
