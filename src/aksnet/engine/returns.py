@@ -104,14 +104,17 @@ def check_reply(walker: Walker, source: Site, request: Packet, backend: Backend,
     legs: list[tuple[_Host, str, str]] = []
     if not _local(walker, host, backend.client_ip):
         legs.append((host, backend.ip, backend.client_ip))
-    if backend.client_ip != source.ip and not is_internet_address(backend.client_ip):
+    # a VNet client reaching a public address arrived from its own public SNAT address: the node answers that
+    # over the internet, not the client's private address
+    via_internet = source.kind != "internet" and is_internet_address(request.dst_ip)
+    if backend.client_ip != source.ip and not is_internet_address(backend.client_ip) and not via_internet:
         node = walker.topo.node_by_ip.get(backend.client_ip) or host.node  # the node that SNATed the client
         edge = _node_host(walker, node) if node is not None else None
         if edge is not None and not _local(walker, edge, source.ip):
             legs.append((edge, edge.nic.primary_ip, source.ip))
     for leg, (at, src_ip, dst_ip) in enumerate(legs):
         pkt = Packet(src_ip, backend.port, dst_ip, EPHEMERAL_PORT, request.protocol)
-        if source.kind == "internet" and dst_ip == source.ip:
+        if dst_ip == source.ip and (source.kind == "internet" or leg > 0):  # conntrack reversed DNAT and SNAT
             pkt = Packet(request.dst_ip, request.dst_port, dst_ip, request.src_port, request.protocol)
         where = f"{REPLY}route ({at.subnet.name})"
         route = routing.select_route(walker.view.routes_for(at.subnet, at.cluster_member), dst_ip)
