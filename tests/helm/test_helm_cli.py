@@ -164,15 +164,28 @@ def test_template_and_version(home: Path) -> None:
              "--set", "controller.kind=DaemonSet,defaultBackend.enabled=true")
     sources = [line for line in out.splitlines() if line.startswith("# Source:")]
     assert sources == [
+        # helm's order: by kind (install order), then by template path; the hooks last
         "# Source: ingress-nginx/templates/controller-serviceaccount.yaml",
-        "# Source: ingress-nginx/templates/controller-configmap.yaml",
-        "# Source: ingress-nginx/templates/controller-service.yaml",
-        "# Source: ingress-nginx/templates/controller-service-webhook.yaml",
         "# Source: ingress-nginx/templates/default-backend-serviceaccount.yaml",
+        "# Source: ingress-nginx/templates/controller-configmap.yaml",
+        "# Source: ingress-nginx/templates/clusterrole.yaml",
+        "# Source: ingress-nginx/templates/clusterrolebinding.yaml",
+        "# Source: ingress-nginx/templates/controller-role.yaml",
+        "# Source: ingress-nginx/templates/controller-rolebinding.yaml",
+        "# Source: ingress-nginx/templates/controller-service-webhook.yaml",
+        "# Source: ingress-nginx/templates/controller-service.yaml",
         "# Source: ingress-nginx/templates/default-backend-service.yaml",
-        "# Source: ingress-nginx/templates/default-backend-deployment.yaml",
         "# Source: ingress-nginx/templates/controller-daemonset.yaml",
+        "# Source: ingress-nginx/templates/default-backend-deployment.yaml",
         "# Source: ingress-nginx/templates/controller-ingressclass.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/validating-webhook.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/job-patch/serviceaccount.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/job-patch/clusterrole.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/job-patch/clusterrolebinding.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/job-patch/role.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/job-patch/rolebinding.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/job-patch/job-createSecret.yaml",
+        "# Source: ingress-nginx/templates/admission-webhooks/job-patch/job-patchWebhook.yaml",
     ]
     assert "--default-backend-service=$(POD_NAMESPACE)/web-ingress-nginx-defaultbackend" in out
     assert ok("helm", "version", "--short") == "v3.16.2\n"

@@ -121,6 +121,12 @@ ROWS = [
                  [("prod/web", "prod/db", 5432, False)], id="icmp-rule-allows-no-tcp"),
     pytest.param([gnp("udp-not", {"selector": DB, "ingress": [{"action": "Allow", "notProtocol": "UDP"}]})],
                  [("prod/web", "prod/db", 5432, True)], id="not-protocol"),
+    pytest.param([gnp("egress-only", {"selector": "app == 'web'", "egress": [{"action": "Allow"}]})],
+                 [("dev/tool", "prod/web", 80, True)], id="unset-types-egress-rules-only"),
+    pytest.param([gnp("both", {"selector": "app == 'web'", "ingress": [{"action": "Allow", "source": {
+        "selector": "app == 'db'"}}], "egress": [{"action": "Allow"}]})],
+                 [("dev/tool", "prod/web", 80, False), ("prod/db", "prod/web", 80, True)],
+                 id="unset-types-both-directions"),
     pytest.param([gnp("ns-selector", {"selector": "all()", "namespaceSelector": "env == 'dev'", "types": ["Egress"],
                                       "egress": [{"action": "Deny"}]})],
                  [("dev/tool", "prod/db", 5432, False), ("prod/web", "prod/db", 5432, True)],

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Result, run_cli
+from tests.importing.test_diff_whatif import OPEN_API
 
 DUMP = Path(__file__).resolve().parent / "dump"
 
@@ -235,15 +236,6 @@ def test_complete_dump_answers_are_known(imported: Result) -> None:
     assert r.code == 1 and "NXDOMAIN" in r.out and "unknown:" not in r.err, r.out + r.err
 
 
-OPEN_API_TO_BACKEND = """apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: allow-api-to-backend, namespace: production}
-spec:
-  podSelector: {matchLabels: {app: backend}}
-  ingress:
-  - from: [{podSelector: {matchLabels: {app: api}}}]
-    ports: [{protocol: TCP, port: 8080}]
-"""
 
 # Every analysis on the realistic dump (3 nodes, system pods, two apps, NetworkPolicies, Calico's tier and
 # GlobalNetworkPolicy, an AdminNetworkPolicy, LBs, ingress; kind: List and typed lists): (args, exit code, a line
@@ -291,7 +283,7 @@ EVERY_ANALYSIS = [
 @pytest.mark.parametrize(("args", "code", "want"), EVERY_ANALYSIS)
 def test_every_analysis_on_the_imported_dump(imported: Result, tmp_path: Path, args: tuple[str, ...], code: int,
                                              want: str) -> None:
-    (tmp_path / "open.yaml").write_text(OPEN_API_TO_BACKEND)
+    (tmp_path / "open.yaml").write_text(OPEN_API)
     ip = ingress_ip() if any("{ingress}" in a for a in args) else ""
     r = run_cli(*(a.format(ingress=ip, dir=tmp_path) for a in args))
     assert r.code == code, r.out + r.err

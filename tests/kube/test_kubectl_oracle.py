@@ -1,8 +1,8 @@
 """The real kubectl 1.32 formats the same objects as aksnet: ``get -o yaml|jsonpath|jsonpath-as-json|
-custom-columns|go-template|name`` and ``describe`` of Service, NetworkPolicy, Ingress and Endpoints, each
-compared byte for byte. aksnet's objects are served to kubectl by a read-only fake API server on 127.0.0.1
-(tests/kube/fake_apiserver.py); these outputs are formatted on kubectl's side, so the server cannot shape
-them. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or ``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
+custom-columns|go-template|name`` and ``describe`` of Service, NetworkPolicy, Ingress, Endpoints, EndpointSlice
+and IngressClass, each compared byte for byte. aksnet's objects are served to kubectl by a read-only fake API
+server on 127.0.0.1 (tests/kube/fake_apiserver.py); these outputs are formatted on kubectl's side, so the server
+cannot shape them. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or ``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,14 @@ spec:
       - {path: /alt, pathType: Exact, backend: {service: {name: web, port: {name: alt}}}}
       - {path: /gone, pathType: Exact, backend: {service: {name: nope, port: {number: 80}}}}
 """
+# applied after the workloads have their addresses
+INGRESS_CLASS = """apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx, annotations: {ingressclass.kubernetes.io/is-default-class: "true"}}
+spec:
+  controller: k8s.io/ingress-nginx
+  parameters: {apiGroup: k8s.example.com, kind: IngressParameters, name: external-lb}
+"""
 
 KINDS = ("pods", "services", "endpoints", "deployments", "ingresses", "networkpolicies", "endpointslices",
          "events", "nodes", "namespaces", "replicasets", "ingressclasses")
@@ -100,6 +108,8 @@ CASES = [
     ("describe-networkpolicy-deny-all", ["describe", "networkpolicy", "deny-all"]),
     ("describe-ingress", ["describe", "ingress", "web"]),
     ("describe-endpoints", ["describe", "endpoints", "web"]),
+    ("describe-endpointslice", ["describe", "endpointslices"]),
+    ("describe-ingressclass", ["describe", "ingressclass", "nginx"]),
 ]
 
 
@@ -135,6 +145,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
                 assert run_cli(*args).code == 0
             (base / "m.yaml").write_text(MANIFESTS)
             assert run_cli("kubectl", "apply", "-f", str(base / "m.yaml")).code == 0
+            (base / "ic.yaml").write_text(INGRESS_CLASS)
+            assert run_cli("kubectl", "apply", "-f", str(base / "ic.yaml")).code == 0
             objs = [o for kind in KINDS for o in json.loads(run_cli("kubectl", "get", kind, "-A", "-o", "json").out)
                     ["items"]]
             with serve(objs) as url:

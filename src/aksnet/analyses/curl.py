@@ -11,11 +11,12 @@ dropped), 60 self-signed certificate without ``-k``, 0 for any HTTP answer (curl
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aksnet.analyses import curl_gateway
+from aksnet.analyses import curl_agc, curl_gateway
 from aksnet.analyses.answer import Answer
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress
@@ -25,6 +26,7 @@ from aksnet.engine.lookup import lookup, timeout_reason
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
 from aksnet.model import k8s
+from aksnet.model.alb import AlbFrontend, TrafficController
 from aksnet.rules.azure_firewall import DENY_BODY, DENY_REASON, DENY_STATUS
 
 # The kernel gives up on an unanswered SYN after tcp_syn_retries=6 before curl's 300 s timeout; Debian 12's curl
@@ -203,6 +205,9 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
             w = Walk("unresolved", why, site, "", url.port, "TCP", pre)
             return CurlResult(6, f"curl: (6) Could not resolve host: {url.host}", legs=(w,))
         addr = res.ips[0]
+    agc = curl_agc.frontend_at(topo, addr)
+    if agc is not None:
+        return _through_agc(topo, walker, site, pre, agc, url, req)
     walk = walker.walk(site, addr, url.port, "TCP", pre, host=None if _is_ip(url.host) else url.host,
                        scheme=url.scheme)
     if walk.verdict != DELIVERED or walk.backend is None:
@@ -235,6 +240,21 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
         return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)
     seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
     return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (walk,))
+
+
+def _through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...],
+                 agc: tuple[TrafficController, AlbFrontend], url: _Url, req: CurlRequest) -> CurlResult:
+    """A request to an Application Gateway for Containers frontend (``aksnet.analyses.curl_agc``)."""
+    headers = echo.curl_headers(url.host_header, dict(req.headers))
+    got = curl_agc.through_agc(topo, walker, site, pre, *agc, url.scheme, url.port, headers.get("host", ""),
+                               url.request_uri, req.method or "GET", headers)
+    if isinstance(got, Walk):
+        return _fail(got, url, (got,))
+    if url.scheme == "https" and not req.insecure:
+        return CurlResult(60, "curl: (60) SSL certificate problem: unable to get local issuer certificate\n"
+                              "More details here: https://curl.se/docs/sslcerts.html", legs=got.legs[:1])
+    res = _gateway_result(got, url)
+    return dataclasses.replace(res, proxy_pod="the association subnet address")
 
 
 def _gateway_result(ans: curl_gateway.ProxyAnswer, url: _Url) -> CurlResult:

@@ -44,6 +44,28 @@ class ProxyAnswer:
     final_hops: tuple[Hop, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Proxy:
+    """Who runs a Gateway's data path: the hops' component name, the site its upstream connections start from,
+    the client address it saw (X-Forwarded-For), its Server header and retry budget, and whether it adds
+    Envoy's attempt count header."""
+
+    component: str
+    site: Site
+    client_ip: str
+    server: str
+    attempts: int
+    attempt_header: bool = True
+
+
+def istio_proxy(topo: Topology, gw: Gateway, first: Walk) -> Proxy:
+    """The Istio-deployed proxy pod the client's leg reached."""
+    assert first.backend is not None and first.backend.pod is not None
+    pod = first.backend.pod
+    site = Site("pod", pod.pod_ip or first.backend.ip, pod.key, pod=pod, node=topo.nodes.get(pod.node_name or ""))
+    return Proxy(component_name(gw), site, first.backend.client_ip, "istio-envoy", gateway_api.ISTIO_ATTEMPTS)
+
+
 def gateway_of_pod(topo: Topology, pod: k8s.Pod) -> Gateway | None:
     """The Gateway whose Istio-deployed proxy ``pod`` is (the pod carries the Gateway's name label and Istio's
     managed label), or None."""
@@ -67,7 +89,7 @@ def _response_headers(change: HeaderChange | None) -> tuple[tuple[str, str], ...
     return tuple(out.values())
 
 
-def _answer(component: str, decision: GatewayDecision, hops: tuple[Hop, ...], legs: tuple[Walk, ...],
+def _answer(proxy: Proxy, decision: GatewayDecision, hops: tuple[Hop, ...], legs: tuple[Walk, ...],
             body: str = "", final: tuple[Hop, ...] = ()) -> ProxyAnswer:
     status = decision.status or 503
     headers: tuple[tuple[str, str], ...] = (("content-length", str(len(body))),)
@@ -75,15 +97,17 @@ def _answer(component: str, decision: GatewayDecision, hops: tuple[Hop, ...], le
         headers = (("content-type", "text/plain"), *headers)
     if decision.location:
         headers = (("location", decision.location), *headers)
-    headers = (*headers, *_response_headers(decision.response_headers), ("server", "istio-envoy"))
-    return ProxyAnswer(component, status, headers, body, legs, hops, component, final)
+    headers = (*headers, *_response_headers(decision.response_headers), ("server", proxy.server))
+    return ProxyAnswer(proxy.component, status, headers, body, legs, hops, proxy.component, final)
 
 
 def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, scheme: str, host_header: str,
-                    request_uri: str, method: str, headers: dict[str, str]) -> ProxyAnswer:
-    """Route the request on the Gateway, then walk Gateway pod → endpoint (see the module docstring)."""
-    assert first.backend is not None and first.backend.pod is not None
-    component = component_name(gw)
+                    request_uri: str, method: str, headers: dict[str, str], proxy: Proxy | None = None) -> ProxyAnswer:
+    """Route the request on the Gateway, then walk proxy → endpoint (see the module docstring); ``proxy``
+    defaults to the Istio-deployed pod the client's leg reached."""
+    assert first.backend is not None
+    proxy = proxy or istio_proxy(topo, gw, first)
+    component = proxy.component
     path, _, query = request_uri.partition("?")
     host = host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
     req = GatewayRequest(scheme, host.lower(), first.backend.port, path, query, method,
@@ -96,19 +120,18 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     if decision.reset:
         return ProxyAnswer(component, 0, (), "", legs, hops, component)
     if decision.status is not None or decision.backend is None:
-        return _answer(component, decision, hops, legs)
+        return _answer(proxy, decision, hops, legs)
     ns, name, port = decision.backend
     resolved = resolve_backend(ns, k8s.IngressBackend(name, port), _services(topo), _slices(topo))
     if not resolved.endpoints:
         final = Hop(component, "respond", f"{resolved.error or 'no ready endpoint'}: 503 "
                                           f"{gateway_api.ENVOY_NO_HEALTHY_UPSTREAM}")
-        return _answer(component, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
+        return _answer(proxy, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
                        hops, legs, gateway_api.ENVOY_NO_HEALTHY_UPSTREAM, (final,))
-    pod = first.backend.pod
-    site = Site("pod", pod.pod_ip or first.backend.ip, pod.key, pod=pod, node=topo.nodes.get(pod.node_name or ""))
+    site = proxy.site
     eps = resolved.endpoints
     start = int(hashlib.sha256(f"{host}{request_uri}".encode()).hexdigest()[:8], 16) % len(eps)
-    order = [eps[(start + i) % len(eps)] for i in range(min(len(eps), gateway_api.ISTIO_ATTEMPTS))]
+    order = [eps[(start + i) % len(eps)] for i in range(min(len(eps), proxy.attempts))]
     timed_out = False
     for attempt, ep in enumerate(order, 1):
         leg = walker.walk(site, ep.ip, ep.port, "TCP")
@@ -117,21 +140,22 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
             b = leg.backend
             up = dict(decision.headers)
             up["host"] = decision.host if ":" not in host_header or decision.host != host else host_header
-            up["x-forwarded-for"] = first.backend.client_ip
+            up["x-forwarded-for"] = proxy.client_ip
             up["x-forwarded-proto"] = scheme
-            up["x-request-id"] = request_id(req, first.backend.client_ip)
-            up["x-envoy-attempt-count"] = str(attempt)
+            up["x-request-id"] = request_id(req, proxy.client_ip)
+            if proxy.attempt_header:
+                up["x-envoy-attempt-count"] = str(attempt)
             uri = decision.path + (f"?{decision.query}" if decision.query else "")
             seen = echo.HttpSeen(method, up["host"], uri, up)
             body = "\n".join(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen))
             headers_out = (("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(body) + 1)),
-                           *_response_headers(decision.response_headers), ("server", "istio-envoy"))
+                           *_response_headers(decision.response_headers), ("server", proxy.server))
             return ProxyAnswer(component, 200, headers_out, body, legs, hops, "backend")
         timed_out = timed_out or leg.verdict != REFUSED
     text = gateway_api.ENVOY_CONNECT_TIMEOUT if timed_out else gateway_api.ENVOY_CONNECT_FAILURE
-    final = Hop(component, "respond", f"all {gateway_api.ISTIO_ATTEMPTS} attempts failed (Istio's default retries, "
-                                      f"over {len(order)} endpoint(s)): 503 {text}")
-    return _answer(component, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
+    final = Hop(component, "respond", f"all {proxy.attempts} attempts failed (over {len(order)} endpoint(s)): "
+                                      f"503 {text}")
+    return _answer(proxy, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
                    hops, legs, text, (final,))
 
 

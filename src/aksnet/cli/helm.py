@@ -238,6 +238,13 @@ def _cluster(tx: Any, context: str | None) -> str:
     return kubeconfig.current_cluster_id(tx, context)
 
 
+def _warn_values(tx: Any, chart: str, values: dict[str, Any], version: str | None) -> None:
+    """Values the chart does not have, or aksnet does not emulate, are named on stderr (helm itself says
+    nothing about the first kind; aksnet must not let either vanish silently)."""
+    for line in actions.value_warnings(tx, chart, values, version):
+        print(line, file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
     ns = getattr(args, "namespace", None) or "default"
     if args.cmd == "repo":
@@ -259,6 +266,8 @@ def _run(args: argparse.Namespace) -> int:
                 elif args.generate_name:
                     raise HelmError("INSTALLATION FAILED: cannot set --generate-name and also specify a name")
                 rel = actions.install(tx, cid, release, chart, ns, values, args.version, args.create_namespace)
+            _refresh_gateway_status(tx, cid)
+            _warn_values(tx, args.chart or args.release, values, args.version)
         if args.output == "table":
             if args.cmd == "upgrade" and rel.version > 1:
                 print(f'Release "{rel.name}" has been upgraded. Happy Helming!')
@@ -284,11 +293,13 @@ def _run(args: argparse.Namespace) -> int:
         values = user_values(args.values, args.set, args.set_string)
         with command_transaction(write=False) as tx:
             print(actions.template(tx, args.release, args.chart, ns, values, args.version), end="")
+            _warn_values(tx, args.chart, values, args.version)
         return 0
     if args.cmd in ("uninstall", "delete", "del", "un"):
         with command_transaction() as tx:
             cid = _cluster(tx, args.kube_context)
             msgs = [actions.uninstall(tx, cid, r, ns, args.keep_history) for r in args.releases]
+            _refresh_gateway_status(tx, cid)
         print("\n".join(msgs))
         return 0
     with command_transaction(write=False) as tx:
@@ -440,3 +451,13 @@ def run(argv: list[str]) -> int:
             text = f'Kubernetes cluster unreachable: Get "https://{host}:443/version": {reason}'
         print(f"Error: {text}", file=sys.stderr)
         return 1
+
+
+def _refresh_gateway_status(tx: Any, cluster_id: str) -> None:
+    """A chart can start a Gateway API controller (the ALB Controller): its classes' status follows at once."""
+    from aksnet.cli.kubectl import gateway_controller
+    from aksnet.twin.kube.apiserver import ApiServer
+
+    api = ApiServer(tx, cluster_id)
+    gateway_controller.refresh(api)
+    api.close()

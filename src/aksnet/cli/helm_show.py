@@ -1,6 +1,6 @@
 """``helm show values|chart REPO/CHART [--version V]`` and ``helm search repo [KEYWORD] [--versions]`` for the
-built-in charts (helm v3 ``cmd/helm/show.go``, ``search_repo.go``). ``show values`` prints the values aksnet's
-chart understands (the emulated subset of the chart's values.yaml, comments not kept); ``search repo`` lists
+built-in charts (helm v3 ``cmd/helm/show.go``, ``search_repo.go``). ``show values`` prints the chart's values.yaml
+(ingress-nginx: every key and default of 4.15.1; comments not kept); ``search repo`` lists
 the charts of the added repositories in helm's table (uitable, description cut at 50 columns). Prints; the
 caller maps errors."""
 
@@ -29,8 +29,9 @@ def show(what: str, ref: str, version: str | None) -> int:
     with command_transaction(write=False) as tx:
         chart = _ref(tx, ref, version)
     if what == "values":
-        sys.stdout.write(yaml.safe_dump(chart.module.DEFAULTS, sort_keys=False, default_flow_style=False,
-                                        width=10**9))
+        shown = getattr(chart.module, "chart_values", None)  # the chart's values.yaml where aksnet has it
+        sys.stdout.write(yaml.safe_dump(shown() if shown else chart.module.DEFAULTS, sort_keys=False,
+                                        default_flow_style=False, width=10**9))
         return 0
     if what == "chart":
         sys.stdout.write(yaml.safe_dump(actions.chart_metadata(chart), sort_keys=False, width=10**9))

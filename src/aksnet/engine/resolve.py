@@ -91,6 +91,11 @@ def resolve_public(topo: Topology, fqdn: str) -> Resolution:
     for pip in topo.twin.public_ips:
         if pip.fqdn and pip.fqdn.lower() == name and pip.ip_address:
             return Resolution(fqdn, (pip.ip_address,), PUBLIC_DNS, f"A {name} (public IP {pip.name})")
+    for tc in topo.twin.traffic_controllers:
+        for fe in tc.frontends:
+            if fe.fqdn.lower() == name:
+                return Resolution(fqdn, (fe.ip,), PUBLIC_DNS,
+                                  f"A {name} (Application Gateway for Containers {tc.name} frontend {fe.name})")
     if name in NAMED_INTERNET_HOSTS:
         return Resolution(fqdn, (NAMED_INTERNET_HOSTS[name],), PUBLIC_DNS, f"A {name} (internet host)")
     return Resolution(fqdn, (), PUBLIC_DNS, f"NXDOMAIN {name}")
@@ -103,6 +108,7 @@ def upstream_table(topo: Topology, vnet: azure.VirtualNetwork | None) -> dict[st
     names = [c.cluster.fqdn for c in topo.twin.clusters if c.cluster and c.cluster.fqdn]
     names += [c.cluster.private_fqdn for c in topo.twin.clusters if c.cluster and c.cluster.private_fqdn]
     names += [p.fqdn for p in topo.twin.public_ips if p.fqdn]
+    names += [fe.fqdn for tc in topo.twin.traffic_controllers for fe in tc.frontends]
     names += list(NAMED_INTERNET_HOSTS)
     for z in topo.twin.private_dns_zones:
         names += [z.name if rel == "@" else f"{rel}.{z.name}" for rel in z.a_records]

@@ -154,7 +154,9 @@ def translate(doc: Doc, tier_table: Tiers | None = None) -> tuple[list[EnginePol
     if tier not in table:
         notes.append(f"its tier '{tier}' is not in the dump: ordered after every other tier, default action Deny")
     tier_order, tier_default = table.get(tier, (None, "Deny"))
-    types = tuple(spec.get("types") or (["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]))
+    # unset types: Ingress, plus Egress when there are egress rules, Egress alone when there are only egress rules
+    default = [t for t, key in (("Ingress", "ingress"), ("Egress", "egress")) if spec.get(key)] or ["Ingress"]
+    types = tuple(spec.get("types") or default)
     ing = [r for r in (_rule(x, "Ingress", namespace) for x in spec.get("ingress") or ()) if r is not None]
     eg = [r for r in (_rule(x, "Egress", namespace) for x in spec.get("egress") or ()) if r is not None]
     name = str(meta.get("name", ""))

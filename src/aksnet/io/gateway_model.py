@@ -89,7 +89,10 @@ def gateway(doc: Doc) -> Gateway:
     meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
     return Gateway(str(meta.get("namespace", "")), str(meta.get("name", "")), str(spec.get("gatewayClassName", "")),
                    tuple(listener(_d(raw)) for raw in _l(spec.get("listeners"))),
-                   str(meta.get("creationTimestamp", "")))
+                   str(meta.get("creationTimestamp", "")),
+                   tuple(sorted((str(k), str(v)) for k, v in _d(meta.get("annotations")).items())),
+                   tuple((str(_d(a).get("type", "IPAddress")), str(_d(a).get("value", "")))
+                         for a in _l(spec.get("addresses"))))
 
 
 def _header_change(raw: Doc) -> HeaderChange:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
-from aksnet.io import arm_firewall, gateway_model, k8s_model
+from aksnet.io import arm_alb, arm_firewall, gateway_model, k8s_model
 from aksnet.io import arm_model as arm
 from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, every_engine, other_policy_engine
 from aksnet.model import azure, k8s
@@ -172,15 +172,18 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
                  if p is not None)
     pip_addresses = {id_key(str(d.get("id", ""))): str((d.get("properties") or {}).get("ipAddress") or "")
                      for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())}
+    vnets = tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ()))
+    prefixes = {id_key(s.id): s.address_prefixes[0] for v in vnets for s in v.subnets if s.address_prefixes}
+    controllers = arm_alb.traffic_controllers(arm_docs, prefixes)
     policies = {id_key(str(d.get("id", ""))): d for d in arm_docs.get(arm_firewall.KIND_POLICY, ())}
     return Twin(
         subscription_id=subscription_id,
-        vnets=tuple(arm.virtual_network(d) for d in arm_docs.get(arm.KIND_VNET, ())),
+        vnets=vnets,
         nsgs=tuple(arm.network_security_group(d) for d in arm_docs.get(arm.KIND_NSG, ())),
         route_tables=tuple(arm.route_table(d) for d in arm_docs.get(arm.KIND_ROUTE_TABLE, ())),
         public_ips=tuple(arm.public_ip(d) for d in arm_docs.get(arm.KIND_PUBLIC_IP, ())),
         nat_gateways=tuple(arm.nat_gateway(d) for d in arm_docs.get(arm.KIND_NAT_GATEWAY, ())),
-        nics=nics,
+        nics=(*nics, *arm_alb.proxy_nics(controllers)),
         vms=vms,
         load_balancers=tuple(arm.load_balancer(d, ipconfig_ips) for d in arm_docs.get(arm.KIND_LB, ())),
         private_endpoints=peps,
@@ -191,6 +194,7 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
         firewalls=tuple(arm_firewall.azure_firewall(d, pip_addresses, policies,
                                                     arm_docs.get(arm_firewall.KIND_POLICY_GROUP, ()))
                         for d in arm_docs.get(arm_firewall.KIND_FIREWALL, ())),
+        traffic_controllers=controllers,
         clusters=tuple(build_cluster_state(c, k, reserved) for c, k in clusters),
     )
 
@@ -198,7 +202,7 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
               arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
               arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL,
-              arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP)
+              arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP, *arm_alb.KINDS)
 
 
 def load_twin(tx: Transaction) -> Twin:

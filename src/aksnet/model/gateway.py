@@ -60,6 +60,8 @@ class Gateway:
     class_name: str
     listeners: tuple[Listener, ...]
     created: str = ""
+    annotations: tuple[tuple[str, str], ...] = ()
+    addresses: tuple[tuple[str, str], ...] = ()  # spec.addresses as (type, value)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from aksnet.model import azure, engine_policy, firewall, k8s
+from aksnet.model.alb import TrafficController
 from aksnet.model.gateway import GatewayWorld
 
 
@@ -65,4 +66,6 @@ class Twin:
     private_endpoints: tuple[azure.PrivateEndpoint, ...] = ()
     private_dns_zones: tuple[azure.PrivateDnsZone, ...] = ()
     firewalls: tuple[firewall.AzureFirewall, ...] = ()
+    # Application Gateway for Containers (their association proxies also appear in ``nics``, in their subnets)
+    traffic_controllers: tuple[TrafficController, ...] = ()
     clusters: tuple[ClusterState, ...] = field(default_factory=tuple)

@@ -18,6 +18,7 @@ from aksnet.model.ids import id_key
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
 from aksnet.twin.kube import (
+    alb_bootstrap,
     bootstrap,
     endpoints,
     gateway_deployer,
@@ -40,6 +41,7 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     endpoints.reconcile,  # EndpointSlices and Endpoints
     cloud_provider.reconcile,  # Azure load balancers, public IPs, NSG rules, kubenet routes
     ingress_status.reconcile,  # Ingress status.loadBalancer from the ingress controllers' published Services
+    alb_bootstrap.reconcile,  # a running ALB Controller's GatewayClass and IngressClass azure-alb-external
 )
 
 

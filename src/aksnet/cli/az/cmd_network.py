@@ -5,13 +5,15 @@ tables and routes; ``cmd_network_pip``: public IPs, NAT gateways, and the read-o
 peerings; ``cmd_network_effective``: effective routes and NSGs of a NIC and IP availability;
 ``cmd_network_private``: read-only private endpoint and private DNS views; ``cmd_network_pls``: private link
 services and private endpoints to them; ``cmd_network_firewall``: Azure
-Firewall and its classic rules; ``cmd_network_firewall_policy``: Firewall Policy and its rule collection groups)."""
+Firewall and its classic rules; ``cmd_network_firewall_policy``: Firewall Policy and its rule collection groups;
+``cmd_network_alb``: Application Gateway for Containers)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from aksnet.cli.az import (
+    cmd_network_alb,
     cmd_network_effective,
     cmd_network_firewall,
     cmd_network_firewall_policy,
@@ -27,7 +29,7 @@ from aksnet.cli.az import (
 
 _MODULES = (cmd_network_vnet, cmd_network_nsg, cmd_network_route, cmd_network_pip, cmd_network_lb,
             cmd_network_peering, cmd_network_effective, cmd_network_private, cmd_network_pls, cmd_network_firewall,
-            cmd_network_firewall_policy)
+            cmd_network_firewall_policy, cmd_network_alb)
 
 # az's short summaries of the command groups (``az network -h``).
 _GROUPS = {
@@ -64,6 +66,9 @@ _GROUPS = {
                                                      "Group.",
     "network firewall policy rule-collection-group collection": "Manage and configure Azure Firewall Policy Rule "
                                                                 "Collections in the rule collection group.",
+    "network alb": "Manage and configure Application Gateway for Containers resources.",
+    "network alb frontend": "Manage and configure Application Gateway for Containers frontends.",
+    "network alb association": "Manage and configure Application Gateway for Containers associations.",
     "network nic": "Manage network interfaces (VMs and AKS create them; update sets IP forwarding and the NSG).",
 }
 

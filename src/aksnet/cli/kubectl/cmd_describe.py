@@ -23,6 +23,7 @@ from aksnet.cli.kubectl.describe_cluster import (
     describe_node,
     describe_service,
 )
+from aksnet.cli.kubectl.describe_discovery import describe_endpoint_slice, describe_ingress_class
 from aksnet.cli.kubectl.describe_network import describe_endpoints, describe_ingress, describe_network_policy
 from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
@@ -250,7 +251,8 @@ DESCRIBERS = {"Pod": describe_pod, "Deployment": describe_deployment, "ReplicaSe
               "DaemonSet": describe_workload, "StatefulSet": describe_workload, "Job": describe_workload,
               "Service": describe_service, "Node": describe_node, "Namespace": describe_namespace,
               "Ingress": describe_ingress, "NetworkPolicy": describe_network_policy,
-              "Endpoints": describe_endpoints}
+              "Endpoints": describe_endpoints, "EndpointSlice": describe_endpoint_slice,
+              "IngressClass": describe_ingress_class}
 
 DESCRIBE_VALUES = {"selector": ("-l", "--selector"), "filename": ("-f", "--filename")}
 DESCRIBE_BOOLS = {"show-events": ("--show-events",)}
@@ -271,7 +273,8 @@ def run_describe(argv: list[str]) -> int:
                 continue
             for d in docs:
                 chunks.append((describe_generic if rt.custom else DESCRIBERS.get(rt.kind, describe_generic))(s, d))
-    sys.stdout.write("\n\n".join(c.rstrip("\n") for c in chunks) + ("\n" if chunks else ""))
+    # kubectl prints each description after the first as "\n\n" + text (two blank lines between objects)
+    sys.stdout.write("\n\n".join(c.rstrip("\n") + "\n" for c in chunks))
     return 1 if failed else 0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from aksnet.analyses.gateway_status import running_controllers, statuses
 from aksnet.io import gateway_model
-from aksnet.rules import gateway_api
+from aksnet.rules import alb, gateway_api
 from aksnet.twin.kube import gateway_deployer, schema
 from aksnet.twin.kube.apiserver import ApiServer, write_status
 
@@ -40,11 +40,16 @@ def refresh(api: ApiServer) -> None:
 
 
 def published_addresses(api: ApiServer, gateways: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """Each Istio-deployed Gateway's address: the load-balancer IPs of its ``<gateway>-<class>`` Service."""
+    """Each Gateway's address: the load-balancer IPs of an Istio-deployed ``<gateway>-<class>`` Service, or the
+    FQDN of the Application Gateway for Containers frontend a Gateway names (alb-id + alb-frontend address)."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     rt = schema.BY_KIND["Service"]
     for gw in gateways:
         meta, cls = gw["metadata"], (gw.get("spec") or {}).get("gatewayClassName", "")
+        fqdns = _frontend_fqdns(api, gw)
+        if fqdns:
+            out[(meta.get("namespace", ""), meta["name"])] = fqdns
+            continue
         svc = api.find(rt, meta.get("namespace"), gateway_deployer.deployed_name(meta["name"], str(cls)))
         if svc is None or (svc["metadata"].get("labels") or {}).get(gateway_deployer.MANAGED_KEY) is None:
             continue
@@ -53,3 +58,15 @@ def published_addresses(api: ApiServer, gateways: list[dict[str, Any]]) -> dict[
         if ips:
             out[(meta.get("namespace", ""), meta["name"])] = ips
     return out
+
+
+def _frontend_fqdns(api: ApiServer, gw: dict[str, Any]) -> tuple[str, ...]:
+    alb_id = (gw["metadata"].get("annotations") or {}).get(alb.ANNOTATION_ALB_ID, "")
+    names = [a.get("value", "") for a in (gw.get("spec") or {}).get("addresses") or []
+             if isinstance(a, dict) and a.get("type") == alb.ADDRESS_TYPE_FRONTEND]
+    out = []
+    for name in names if alb_id else ():
+        doc = api.tx.get(alb.KIND_FRONTEND, f"{alb_id}/frontends/{name}")
+        if doc is not None:
+            out.append(str(doc["properties"].get("fqdn", "")))
+    return tuple(out)

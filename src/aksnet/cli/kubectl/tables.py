@@ -316,6 +316,35 @@ def event_row(e: Doc, wide: bool) -> Row:
     return row
 
 
+def pdb_row(p: Doc, wide: bool) -> Row:
+    spec = p.get("spec") or {}
+    return [_meta(p)["name"], str(spec.get("minAvailable", "N/A")), str(spec.get("maxUnavailable", "N/A")),
+            str((p.get("status") or {}).get("disruptionsAllowed", 0)), _age(p)]
+
+
+def role_row(r: Doc, wide: bool) -> Row:
+    return [_meta(r)["name"], str(_meta(r).get("creationTimestamp", ""))]
+
+
+def rolebinding_row(b: Doc, wide: bool) -> Row:
+    ref = b.get("roleRef") or {}
+    row = [_meta(b)["name"], f"{ref.get('kind', '')}/{ref.get('name', '')}", _age(b)]
+    if wide:
+        subjects = b.get("subjects") or []
+
+        def of(kind: str) -> str:
+            names = [(f"{s.get('namespace')}/" if kind == "ServiceAccount" else "") + str(s.get("name", ""))
+                     for s in subjects if s.get("kind") == kind]
+            return ", ".join(names)
+
+        row += [of("User"), of("Group"), of("ServiceAccount")]
+    return row
+
+
+def webhookconfig_row(w: Doc, wide: bool) -> Row:
+    return [_meta(w)["name"], str(len(w.get("webhooks") or [])), _age(w)]
+
+
 Printer = Callable[[Doc, bool], Row]
 
 TABLES: dict[str, tuple[list[str], list[str], Printer]] = {
@@ -344,6 +373,15 @@ TABLES: dict[str, tuple[list[str], list[str], Printer]] = {
     "ConfigMap": (["NAME", "DATA", "AGE"], [], configmap_row),
     "ServiceAccount": (["NAME", "SECRETS", "AGE"], [], serviceaccount_row),
     "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], ["SOURCE", "COUNT", "FIRST SEEN"], event_row),
+    # kubernetes pkg/printers/internalversion: printPodDisruptionBudget, printClusterRole(Binding), printRole(Binding),
+    # printValidatingWebhook
+    "PodDisruptionBudget": (["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], [],
+                            pdb_row),
+    "ClusterRole": (["NAME", "CREATED AT"], [], role_row),
+    "Role": (["NAME", "CREATED AT"], [], role_row),
+    "ClusterRoleBinding": (["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"], rolebinding_row),
+    "RoleBinding": (["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"], rolebinding_row),
+    "ValidatingWebhookConfiguration": (["NAME", "WEBHOOKS", "AGE"], [], webhookconfig_row),
 }
 
 

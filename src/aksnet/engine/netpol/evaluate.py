@@ -211,12 +211,17 @@ def ingress_side(cluster: ClusterState, dst: Endpoint, src: Endpoint, profile: E
                  ns_labels: dict[str, Any] | None = None) -> SideConns:
     """What the destination's ingress policies allow from ``src`` (a non-pod destination: everything), the
     engine's own policies included (:mod:`aksnet.engine.netpol.engine_rules`)."""
-    if dst.kind != "pod" or dst.pod is None:
+    return _side(cluster, INGRESS, dst, src, profile, ns_labels)
+
+
+def _side(cluster: ClusterState, direction: str, subject: Endpoint, peer: Endpoint, profile: EngineProfile,
+          ns_labels: dict[str, Any] | None) -> SideConns:
+    if subject.kind != "pod" or subject.pod is None:
         return SideConns(False, ALL, (), ())
     labels = ns_labels if ns_labels is not None else namespace_labels(cluster)
-    side = _ingress_k8s(cluster, dst, src, profile, labels)
+    side = (_ingress_k8s if direction == INGRESS else _egress_k8s)(cluster, subject, peer, profile, labels)
     if cluster.engine_policies and not side.local_node:
-        return _with_engine(cluster, INGRESS, dst, src, profile, labels, side)
+        return _with_engine(cluster, direction, subject, peer, profile, labels, side)
     return side
 
 
@@ -245,13 +250,7 @@ def egress_side(cluster: ClusterState, src: Endpoint, dst: Endpoint, profile: En
                 ns_labels: dict[str, Any] | None = None) -> SideConns:
     """What the source's egress policies allow towards ``dst`` (a non-pod source: everything), the engine's own
     policies included (:mod:`aksnet.engine.netpol.engine_rules`)."""
-    if src.kind != "pod" or src.pod is None:
-        return SideConns(False, ALL, (), ())
-    labels = ns_labels if ns_labels is not None else namespace_labels(cluster)
-    side = _egress_k8s(cluster, src, dst, profile, labels)
-    if cluster.engine_policies and not side.local_node:
-        return _with_engine(cluster, EGRESS, src, dst, profile, labels, side)
-    return side
+    return _side(cluster, EGRESS, src, dst, profile, ns_labels)
 
 
 def _egress_k8s(cluster: ClusterState, src: Endpoint, dst: Endpoint, profile: EngineProfile,

@@ -46,6 +46,12 @@ class ChartRef:
 def resolve_chart(tx: Transaction, ref: str, version: str | None, verb: str) -> ChartRef:
     """``<repo>/<chart>`` → the built-in chart and version (helm's lookup errors otherwise)."""
     fail = "INSTALLATION FAILED" if verb == "install" else "UPGRADE FAILED"
+    if ref.startswith("oci://"):
+        registry, _, chart_name = ref.rpartition("/")
+        oci = charts.find_chart(registry, chart_name)
+        if oci is None or (version or oci.LATEST).lstrip("v") not in oci.VERSIONS:
+            raise HelmError(f"{fail}: {ref.removeprefix('oci://')}:{version or 'latest'}: not found")
+        return ChartRef(oci, (version or oci.LATEST).lstrip("v"))
     if "/" not in ref:
         raise HelmError(f"{fail}: non-absolute URLs should be in form of repo_name/path_to_chart, got: {ref}")
     repo, name = ref.split("/", 1)
@@ -65,7 +71,7 @@ def resolve_chart(tx: Transaction, ref: str, version: str | None, verb: str) -> 
 
 def chart_metadata(chart: ChartRef) -> Doc:
     m = chart.module
-    return {"name": m.NAME, "home": "https://github.com/kubernetes/ingress-nginx",
+    return {"name": m.NAME, "home": getattr(m, "HOME", "https://github.com/kubernetes/ingress-nginx"),
             "sources": ["https://github.com/kubernetes/ingress-nginx"], "version": chart.version,
             "description": m.DESCRIPTION, "keywords": ["ingress", "nginx"], "apiVersion": "v2",
             "appVersion": m.VERSIONS[chart.version], "kubeVersion": ">=1.21.0-0"}
@@ -74,6 +80,11 @@ def chart_metadata(chart: ChartRef) -> Doc:
 def _manifest(chart: ChartRef, docs: list[Doc]) -> str:
     parts = []
     for d in docs:
+        source = getattr(chart.module, "template_of", None)
+        if source is not None:
+            parts.append(f"---\n# Source: {chart.module.NAME}/templates/{source(d)}\n"
+                         + yaml.safe_dump(d, sort_keys=False, default_flow_style=False))
+            continue
         tpl = _TEMPLATE.get(d["kind"], f"{d['kind'].lower()}.yaml")
         if d["kind"] == "Service" and d["metadata"]["name"].endswith("-admission"):
             tpl = "controller-service-webhook.yaml"
@@ -158,6 +169,10 @@ def _deploy(tx: Transaction, cluster_id: str, api: ApiServer, chart: ChartRef, n
         _check_ownership(api, docs, name, namespace)
     now = clock.timestamp()
     try:
+        crd_rt = BY_KIND["CustomResourceDefinition"]
+        for crd in getattr(chart.module, "crds", lambda _v: [])(chart.version):  # crds/: created once, kept
+            if api.find(crd_rt, None, crd["metadata"]["name"]) is None:
+                api.create(crd)
         for hook in chart.module.hook_objects(name, namespace, chart.version, values):
             if api.find(BY_KIND[hook["kind"]], namespace, hook["metadata"]["name"]) is None:
                 api.create(hook, default_namespace=namespace)
@@ -201,7 +216,16 @@ def template(tx: Transaction, name: str, chart_ref: str, namespace: str, user: D
     """``helm template``: the manifest the release would get, without touching the cluster."""
     chart = resolve_chart(tx, chart_ref, version, "install")
     values = coalesce(chart.module.DEFAULTS, user)
-    return _manifest(chart, chart.module.render(name, namespace, chart.version, values))
+    hooks = getattr(chart.module, "hooks", None)
+    docs = chart.module.render(name, namespace, chart.version, values)
+    return _manifest(chart, docs + (hooks(name, namespace, chart.version, values) if hooks else []))
+
+
+def value_warnings(tx: Transaction, chart_ref: str, user: Doc, version: str | None = None) -> list[str]:
+    """Lines naming the user's values the chart does not have or aksnet does not emulate."""
+    chart = resolve_chart(tx, chart_ref, version, "install")
+    check = getattr(chart.module, "value_warnings", None)
+    return list(check(user)) if check else []
 
 
 def install(tx: Transaction, cluster_id: str, name: str, chart_ref: str, namespace: str, user: Doc,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from aksnet.twin.helm.charts import ingress_nginx
+from aksnet.twin.helm.charts import alb_controller, ingress_nginx
 
 # (repository URL, chart name) → chart module (DEFAULTS, VERSIONS, LATEST, render, hook_objects, notes)
 CHARTS: dict[tuple[str, str], ModuleType] = {
     (ingress_nginx.REPO_URL, ingress_nginx.NAME): ingress_nginx,
+    (alb_controller.REPO_URL, alb_controller.NAME): alb_controller,  # an OCI registry: oci://…/alb-controller
 }
 
 # Repositories `helm repo add` accepts offline: name people use → URL, and the charts each one serves.

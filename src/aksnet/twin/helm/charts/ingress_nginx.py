@@ -19,6 +19,7 @@ import copy
 from typing import Any
 
 from aksnet.rules.ingress_nginx import CONTROLLER_CLASS
+from aksnet.twin.helm.charts.ingress_nginx_values import chart_values
 
 Values = dict[str, Any]
 Doc = dict[str, Any]
@@ -33,7 +34,7 @@ VERSIONS: dict[str, str] = {
 LATEST = next(iter(VERSIONS))
 DESCRIPTION = "Ingress controller for Kubernetes using NGINX as a reverse proxy and load balancer"
 
-DEFAULTS: Values = {
+_READ_DEFAULTS: Values = {
     "nameOverride": "",
     "fullnameOverride": "",
     "commonLabels": {},
@@ -112,6 +113,22 @@ DEFAULTS: Values = {
 }
 
 
+def _fill(target: Values, extra: Values) -> Values:
+    """Add the keys of ``extra`` that ``target`` lacks (recursively); ``target``'s own values win."""
+    for k, v in extra.items():
+        if k not in target:
+            target[k] = copy.deepcopy(v)
+        elif isinstance(v, dict) and isinstance(target[k], dict):
+            _fill(target[k], v)
+    return target
+
+
+# The chart's values.yaml (typed as the chart types them), plus the keys its templates read without declaring
+# them (``nameOverride``, ``image.registry`` …) at the defaults above.
+DEFAULTS: Values = _fill(copy.deepcopy(chart_values()), _READ_DEFAULTS)
+DEFAULT_TAG = str(DEFAULTS["controller"]["image"]["tag"])
+
+
 def fullname(release: str, values: Values) -> str:
     """``ingress-nginx.fullname``: fullnameOverride, else ``<release>-<chart name>`` (just the release name
     when it already contains the chart name), at most 63 characters."""
@@ -163,30 +180,46 @@ def _controller_args(full: str, values: Values) -> list[str]:
     if c.get("ingressClass"):
         args.append(f"--ingress-class={c['ingressClass']}")
     args.append(f"--configmap=$(POD_NAMESPACE)/{full}-{c['name']}")
+    for proto in ("tcp", "udp"):
+        if values.get(proto):
+            ns = (c.get(proto) or {}).get("configMapNamespace") or "$(POD_NAMESPACE)"
+            args.append(f"--{proto}-services-configmap={ns}/{full}-{proto}")
     if c["admissionWebhooks"].get("enabled"):
         args += [f"--validating-webhook=:{c['admissionWebhooks']['port']}",
                  "--validating-webhook-certificate=/usr/local/certificates/cert",
                  "--validating-webhook-key=/usr/local/certificates/key"]
-    if c.get("watchIngressWithoutClass"):
-        args.append("--watch-ingress-without-class=true")
     if c.get("ingressClassByName"):
         args.append("--ingress-class-by-name=true")
+    if c.get("watchIngressWithoutClass"):
+        args.append("--watch-ingress-without-class=true")
+    if (c.get("metrics") or {}).get("enabled"):
+        args.append("--enable-metrics=true")
     for k, v in sorted((c.get("extraArgs") or {}).items()):
         args.append(f"--{k}" if v in ("", None) else f"--{k}={v}")
     return args
 
 
 def _controller_pod(release: str, version: str, full: str, values: Values) -> Doc:
+    from aksnet.twin.helm.charts import ingress_nginx_extras as extras
+
     c = values["controller"]
     app = VERSIONS.get(version, VERSIONS[LATEST])
     img = c["image"]
     ports = [{"name": "http", "containerPort": _value(c["containerPort"]["http"]), "protocol": "TCP"},
              {"name": "https", "containerPort": _value(c["containerPort"]["https"]), "protocol": "TCP"}]
+    if (c.get("metrics") or {}).get("enabled"):
+        ports.append({"name": str(c["metrics"].get("portName") or "metrics"),
+                      "containerPort": _value(c["metrics"].get("port", 10254)), "protocol": "TCP"})
     if c["admissionWebhooks"].get("enabled"):
         ports.append({"name": "webhook", "containerPort": _value(c["admissionWebhooks"]["port"]), "protocol": "TCP"})
+    ports += extras.stream_ports(values, container=True)
+    tag = str(img.get("tag") or "")
+    digest = img.get("digest") if tag == DEFAULT_TAG and version == LATEST else None
+    if not tag or (tag == DEFAULT_TAG and version != LATEST):
+        tag = f"v{app}"  # an older chart version's own controller tag (its digest is not known here)
     container: Doc = {
         "name": "controller",
-        "image": f"{img['registry']}/{img['image']}:v{img.get('tag') or app}",
+        "image": f"{img['registry']}/{img['image']}:{tag}" + (f"@{digest}" if digest else ""),
         "imagePullPolicy": img.get("pullPolicy", "IfNotPresent"),
         "lifecycle": {"preStop": {"exec": {"command": ["/wait-shutdown"]}}},
         "args": _controller_args(full, values),
@@ -237,6 +270,8 @@ def _service_account(full: str, values: Values) -> str:
 
 def _controller_service(release: str, version: str, namespace: str, full: str, values: Values,
                         internal: bool = False) -> Doc:
+    from aksnet.twin.helm.charts import ingress_nginx_extras as extras
+
     c = values["controller"]
     s = c["service"]
     ports = []
@@ -250,6 +285,7 @@ def _controller_service(release: str, version: str, namespace: str, full: str, v
         if np_ not in ("", None) and s.get("type") in ("NodePort", "LoadBalancer"):
             p["nodePort"] = _value(np_)
         ports.append(p)
+    ports += extras.stream_ports(values, container=False)
     annotations = dict(s.get("annotations") or {})
     name = f"{full}-{c['name']}"
     if internal:
@@ -337,7 +373,8 @@ def _value(v: Any) -> Any:
 
 def render(release: str, namespace: str, version: str, values: Values) -> list[Doc]:
     """The objects the chart creates for ``release`` with the coalesced ``values``, in helm's install order
-    (ServiceAccount, ConfigMap, Service, Deployment/DaemonSet, IngressClass)."""
+    (PodDisruptionBudget, ServiceAccount, ConfigMap, ClusterRole(Binding), Role(Binding), Service,
+    Deployment/DaemonSet, IngressClass, then kinds helm does not order: ValidatingWebhookConfiguration)."""
     full = fullname(release, values)
     c = values["controller"]
     labels = _labels(release, version, values, "controller")
@@ -386,7 +423,20 @@ def render(release: str, namespace: str, version: str, values: Values) -> list[D
         if icr.get("parameters"):
             ic["spec"]["parameters"] = copy.deepcopy(icr["parameters"])
         out.append(ic)
-    return out
+    from aksnet.twin.helm.charts import ingress_nginx_extras as extras
+
+    for part in (extras.rbac, extras.validating_webhook, extras.pod_disruption_budget, extras.metrics_service,
+                 extras.port_configmaps):
+        out += part(release, version, namespace, full, values)
+    # helm sorts by kind (its install order), then by template path (releaseutil.SortManifests)
+    return sorted(out, key=lambda d: (extras.install_rank(d["kind"]), extras.template_of(d)))
+
+
+def hooks(release: str, namespace: str, version: str, values: Values) -> list[Doc]:
+    """The chart's hook manifests (``helm template`` prints them after the others)."""
+    from aksnet.twin.helm.charts import ingress_nginx_extras as extras
+
+    return extras.hook_jobs(release, version, namespace, fullname(release, values), values)
 
 
 def hook_objects(release: str, namespace: str, version: str, values: Values) -> list[Doc]:
@@ -451,3 +501,17 @@ def notes(release: str, namespace: str, values: Values) -> str:
         "    tls.key: <base64 encoded key>\n"
         "  type: kubernetes.io/tls\n"
     )
+
+
+def value_warnings(user: Values) -> list[str]:
+    """The user's values the chart does not have, or aksnet does not emulate (one line each)."""
+    from aksnet.twin.helm.charts import ingress_nginx_values
+
+    return ingress_nginx_values.warnings(user)
+
+
+def template_of(doc: Doc) -> str:
+    """The chart template an object comes from (``# Source:`` lines of ``helm template``)."""
+    from aksnet.twin.helm.charts import ingress_nginx_extras as extras
+
+    return extras.template_of(doc)
