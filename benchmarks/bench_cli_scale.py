@@ -220,7 +220,7 @@ def nca(root: Path) -> None:
             for _ in range(3)]
     t_ours = min(runs, key=lambda t: t.cpu)
     load_ours = ws.load()
-    out = d / "nca_out.txt"
+    out = root / "nca_out.txt"  # beside the input, never in it (a kept directory is read again next run)
     cmd = [sys.executable, "-m", "nca", "--connectivity", str(d), "-r", str(d), "-o", "txt_no_fw_rules", "-f", str(out)]
     code, wall, cpu, _, err = ws.run_measured(cmd, dict(os.environ))
     if code != 0 or not out.exists():

@@ -172,6 +172,8 @@ def test_diff_question_plan_needs_workspaces(tmp_path: Path) -> None:
     pytest.param(["explain", "deploy/production/frontend", "--to", "deploy/production/backend", "--port", "8080",
                   "-o", "md"], 0, "| Source | Destination | Protocol | Port | Verdict | Egress | Ingress |",
                  id="explain-pair-md"),
+    pytest.param(["dns", "frontend-service.production", "--from", "deploy/production/frontend", "-o", "csv"], 0,
+                 "Section,Name,Type,Data,TTL", id="dns-csv"),
     pytest.param(["explain", "--exposure", "-o", "csv"], 0,
                  "Kind,Scope,Address,Port,Protocol,URL,Service,Workloads,Status,Rule", id="exposure-csv"),
 ])

@@ -94,8 +94,9 @@ CASES = [
      "was not found."),
     ("new-collection-needs-priority",
      "network firewall network-rule create -g rg -f fw -c c1 -n r --protocols TCP --source-addresses '*' "
-     "--destination-addresses '*' --destination-ports 80", 2,
-     "ERROR: usage error: --priority and --action are required when creating a new collection."),
+     "--destination-addresses '*' --destination-ports 80", 1,
+     "ERROR: usage error: --collection-name EXISTING_NAME | --collection-name NEW_NAME --priority INT --action "
+     "ACTION"),
     ("priority-out-of-range",
      "network firewall network-rule create -g rg -f fw -c c1 -n r --protocols TCP --source-addresses '*' "
      "--destination-addresses '*' --destination-ports 80 --priority 99 --action Allow", 1,

@@ -155,7 +155,10 @@ def test_policy_processing(src: str, dst: str, port: int, proto: str, host: str 
 def test_network_fqdn_needs_dns_proxy() -> None:
     without = replace(POLICY, dns_proxy=False)
     assert engine.evaluate(POLICY, "10.0.0.4", "203.0.113.33", 443, "TCP", None, CTX).allowed
-    assert not engine.evaluate(without, "10.0.0.4", "203.0.113.33", 443, "TCP", None, CTX).allowed
+    v = engine.evaluate(without, "10.0.0.4", "203.0.113.33", 443, "TCP", None, CTX)
+    assert not v.allowed
+    assert "network rule aks/docker names registry-1.docker.io, but FQDNs in network rules match reliably only with " \
+           "the firewall's DNS proxy" in v.text, v.text
 
 
 @pytest.mark.parametrize(("mode", "text"), [("Off", "threat intelligence Off"),

@@ -45,8 +45,11 @@ def bound_gateways(topo: Topology, tc: TrafficController, fe: AlbFrontend) -> li
     for gw in world.gateways:
         ann = dict(gw.annotations)
         frontends = [v for t, v in gw.addresses if t == alb.ADDRESS_TYPE_FRONTEND]
-        if gw.class_name in classes and same_id(ann.get(alb.ANNOTATION_ALB_ID, ""), tc.id) \
-                and fe.name in frontends:
+        byo = same_id(ann.get(alb.ANNOTATION_ALB_ID, ""), tc.id) and fe.name in frontends
+        ns, name = ann.get(alb.ANNOTATION_ALB_NAMESPACE), ann.get(alb.ANNOTATION_ALB_NAME)
+        managed = bool(ns and name) and tc.name == alb.managed_traffic_controller(str(ns), str(name)) \
+            and fe.name == alb.managed_frontend(gw.namespace, gw.name)
+        if gw.class_name in classes and (byo or managed):
             out.append(gw)
     return out
 

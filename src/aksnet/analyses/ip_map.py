@@ -16,7 +16,7 @@ import ipaddress
 from collections import Counter
 from dataclasses import dataclass
 
-from aksnet.model.ids import id_key
+from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import Twin
 from aksnet.rules.azure import SUBNET_FIRST_USABLE_OFFSET
 
@@ -56,9 +56,9 @@ class SubnetMap:
         return self.size - self.reserved - len(self.used)
 
 
-def _owners(twin: Twin) -> dict[str, dict[str, str]]:
-    """subnet id (lower case) → address → who holds it."""
-    out: dict[str, dict[str, str]] = {}
+def _owners(twin: Twin) -> dict[IdKey, dict[str, str]]:
+    """subnet id → address → who holds it."""
+    out: dict[IdKey, dict[str, str]] = {}
     nic_vm = {id_key(nid): vm.name for vm in twin.vms for nid in vm.nic_ids}
     for nic in twin.nics:
         vm = nic_vm.get(id_key(nic.id))

@@ -16,6 +16,7 @@ from aksnet.analyses.bootstrap import TROUBLESHOOT_URL, blocked_bootstrap
 from aksnet.analyses.egress_required import blocked_endpoints
 from aksnet.analyses.explain import selector_text
 from aksnet.analyses.gateway_status import running_controllers
+from aksnet.analyses.lint_gateway import gateway_backend_problems
 from aksnet.engine import nsg as nsg_engine
 from aksnet.engine.gateway.attach import route_states
 from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
@@ -345,6 +346,13 @@ def check_gateway_routes(twin: Twin, state: ClusterState) -> list[Finding]:
     return out
 
 
+def check_gateway_backends(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Gateway backends without ready endpoints, and AGC associations that cannot reach a backend
+    (``aksnet.analyses.lint_gateway``)."""
+    return [Finding("warning", code, res, message, source)
+            for code, res, message, source in gateway_backend_problems(twin, state)]
+
+
 def check_api_server(twin: Twin, state: ClusterState) -> list[Finding]:
     """A public API server open to every address [AKS api-server-authorized-ip-ranges]."""
     mc = state.cluster
@@ -438,7 +446,8 @@ def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding
 
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
-    check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_api_server,
+    check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_gateway_backends,
+    check_api_server,
     check_pending_pods, check_node_bootstrap, check_required_egress, check_mesh_injection_labels,
 )
 

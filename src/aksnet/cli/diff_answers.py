@@ -11,11 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from aksnet.analyses.answer import Result, diff_answers
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.render import answer_csv, answer_json, answer_md, answer_txt
+
+if TYPE_CHECKING:
+    from aksnet.engine.addressing import Topology
 
 ANSWER_RENDERERS: dict[str, ModuleType] = {"txt": answer_txt, "json": answer_json, "csv": answer_csv,
                                            "md": answer_md}
@@ -47,7 +51,7 @@ def _need(question: str, *pairs: tuple[str, object]) -> None:
         raise UsageError(f"error: --question {question} needs {' and '.join(missing)}")
 
 
-def _topology(s: Snapshot) -> object:
+def _topology(s: Snapshot) -> Topology:
     from aksnet.engine.addressing import Topology
 
     topo = Topology.build(s.twin, s.cluster.cluster.id if s.cluster.cluster else None)
@@ -63,11 +67,8 @@ def _lint(s: Snapshot, q: Params) -> Result:
 
 def _exposure(s: Snapshot, q: Params) -> Result:
     from aksnet.analyses.exposure import compute_exposure
-    from aksnet.engine.addressing import Topology
 
-    topo = _topology(s)
-    assert isinstance(topo, Topology)
-    return compute_exposure(topo)
+    return compute_exposure(_topology(s))
 
 
 def _matrix(s: Snapshot, q: Params) -> Result:
@@ -79,12 +80,10 @@ def _matrix(s: Snapshot, q: Params) -> Result:
 def _trace(s: Snapshot, q: Params) -> Result:
     from aksnet.analyses.curl import CurlRequest, trace_url
     from aksnet.analyses.trace import trace
-    from aksnet.engine.addressing import Topology
 
     _need("trace", ("--from", q.source), ("--to", q.to))
     assert q.source is not None and q.to is not None
     topo = _topology(s)
-    assert isinstance(topo, Topology)
     if "://" in q.to:
         return trace_url(topo, CurlRequest(q.to, q.source, None, (), True, (), q.namespace))
     return trace(topo, q.source, q.to, q.port, q.protocol, q.namespace)
@@ -92,13 +91,10 @@ def _trace(s: Snapshot, q: Params) -> Result:
 
 def _curl(s: Snapshot, q: Params) -> Result:
     from aksnet.analyses.curl import CurlRequest, curl
-    from aksnet.engine.addressing import Topology
 
     _need("curl", ("--to URL", q.to))
     assert q.to is not None
-    topo = _topology(s)
-    assert isinstance(topo, Topology)
-    return curl(topo, CurlRequest(q.to, q.source, None, (), True, (), q.namespace))
+    return curl(_topology(s), CurlRequest(q.to, q.source, None, (), True, (), q.namespace))
 
 
 def _explain(s: Snapshot, q: Params) -> Result:

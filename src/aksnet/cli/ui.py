@@ -1,7 +1,7 @@
 """``aksnet ui [--port N] [--export DIR] [--context C] [--from-dir DIR]``: the workspace as pages a person looks at.
 
 ``--export DIR`` writes a static site that opens from disk with no network: ``index.html`` (the topology drawn
-as SVG by Graphviz's ``dot``, plus every resource listed by name), ``topology.svg``, ``topology.dot`` and
+as SVG by Graphviz's ``dot``, plus every resource listed by name), ``topology.svg``, ``topology.dot``,
 ``matrix.html`` (the workload heat map, each cell carrying its trace) and ``ip-plan.html`` (the subnet maps:
 used, Azure-reserved, free; each cluster's ``aksnet plan``). Without it, serves the same pages on
 127.0.0.1 only (stdlib ``http.server``), rebuilt from the workspace on every request, with a trace view

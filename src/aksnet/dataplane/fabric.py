@@ -279,6 +279,9 @@ def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: st
     t.chain("egress", hook="forward", ctype="filter", prio=-10)
     cluster = topo.cluster
     for h in hosts:
+        if h.kind == "fw":
+            _firewall_nat(topo, h, t, inet_link)
+            continue
         for nic in h.nic_objs:
             for c in nic.ip_configurations:
                 if c.public_ip_id:
@@ -303,6 +306,24 @@ def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: st
                     t.rule("snat", out, *src, {"snat": {"addr": dec.public_ip}}, comment=dec.rule[:120])
                     if dec.public_ip not in public_ips:
                         public_ips.append(dec.public_ip)
+
+
+def _firewall_nat(topo: Topology, h: Host, t: n.Table, inet_link: str) -> None:
+    """An Azure Firewall's public IP: the internet's flows to it reach its private IP (its DNAT rules match
+    there), and what it sends to the internet leaves from it (https://learn.microsoft.com/azure/firewall/
+    snat-private-range)."""
+    private = h.nics[0][2][0]
+    fw = next((f for f in topo.twin.firewalls if f.private_ip == private), None)
+    public = fw.public_ips[0] if fw and fw.public_ips else None
+    out = n.match(n.meta("oifname"), inet_link)
+    src = n.match(n.payload("ip", "saddr"), private)
+    if public is None:
+        t.rule("egress", out, src, n.reject_fast(), comment=f"Azure Firewall {fw.name if fw else private}: no "
+                                                             "public IP")
+        return
+    t.rule("dnat", n.match(n.payload("ip", "daddr"), public), {"dnat": {"addr": private}},
+           comment=f"Azure Firewall {fw.name if fw else private} public IP")
+    t.rule("snat", out, src, {"snat": {"addr": public}}, comment=f"Azure Firewall {fw.name if fw else private}")
 
 
 def _nsg_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, pod_cidrs: Sequence[str]) -> None:

@@ -17,7 +17,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aksnet.dataplane import appliance_nft, fabric, kubeproxy_nft, names, netpol_nft
+from aksnet.dataplane import appliance_nft, fabric, firewall_dp, kubeproxy_nft, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
@@ -29,7 +29,7 @@ from aksnet.model.addr import bridge_address
 from aksnet.model.ids import id_key
 from aksnet.model.twin import Twin
 from aksnet.rules.azure import HOST_VIP
-from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT, NAMED_INTERNET_HOSTS
 
 # Rejects answer with ICMP errors; the kernel's ICMP rate limits would turn a burst of probes into timeouts.
 _NO_ICMP_LIMIT = (("net.ipv4.icmp_ratelimit", "0"), ("net.ipv4.icmp_msgs_per_sec", "1000000"),
@@ -250,19 +250,46 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     node_units = _host_units(parts, topo, hosts, flavour, vnet)
     _pod_parts(parts, topo, _pod_units(topo, tag, node_units, flavour), with_nginx)
     _node_listeners(parts, topo, node_units)
-    inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts}, key=ipaddress.IPv4Address)
+    fw_notes = _firewall_parts(parts, topo, tag, hosts, vnet, with_nginx)
+    # egress through a firewall reaches the named internet hosts (mcr.microsoft.com …): they get namespaces
+    named = NAMED_INTERNET_HOSTS.values() if fw_notes is not None else ()
+    inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts, *named}, key=ipaddress.IPv4Address)
     inet_host_links = _internet_hosts(parts, tag, inet, inet_ips)
     inet_host_links += _apiserver_units(topo, tag, inet, parts.units, parts.listeners, parts.nft_specs)
     clients = sorted({*inet_ips, *(nd.internal_ip for nd in topo.nodes.values() if nd.internal_ip),
                       *(p.pod_ip for p in topo.state.pods if p.pod_ip),
-                      *(ip for h in hosts for _, _, nic_ips in h.nics for ip in nic_ips)}, key=ipaddress.IPv4Address)
+                      *(ip for h in hosts if h.kind != "fw" for _, _, nic_ips in h.nics for ip in nic_ips)},
+                     key=ipaddress.IPv4Address)
     _node_rulesets(parts, topo, node_units, flavour, balance, clients)
     routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
     parts.nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
-    notes = () if cluster is not None else (NO_CLUSTER_NOTE,)
+    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ())
     return Plan(tag=tag, units=tuple(parts.units), routing=routing, nft=tuple(parts.nft_specs),
                 listeners=tuple(parts.listeners), dns_records=_dns_records(topo), resolv=tuple(parts.resolv),
                 nginx=tuple(parts.nginx), notes=notes)
+
+
+def _firewall_parts(parts: _Parts, topo: Topology, tag: str, hosts: list[Host], vnet: str,
+                    with_nginx: bool) -> tuple[str, ...] | None:
+    """Azure Firewalls (``firewall_dp``): a routing namespace on the fabric each, with its nftables and its
+    application-rule proxy; they join ``hosts`` so the fabric routes to them. None when there is none."""
+    fws = firewall_dp.hosts(topo, tag)
+    if not fws:
+        return None
+    notes: tuple[str, ...] = ()
+    for fh in fws:
+        h = Host(fh.key, fh.netns, "fw", [(fh.link, fh.subnet, (fh.private_ip,))])
+        hosts.append(h)
+        parts.units.append(Unit(fh.key, fh.netns, "firewall", parent=vnet, uplinks=_host_uplinks(h),
+                                sysctls=ROUTER_SYSCTLS,
+                                labels=(("firewall", fh.firewall.name), ("ip", fh.private_ip),
+                                        ("public", ",".join(fh.public_ips)))))
+        spec, nginx, fw_notes = firewall_dp.parts(topo, fh, f"{NGINX_PLACEHOLDER}/nginx/{fh.netns}")
+        parts.nft_specs.append(spec)
+        if nginx is not None and with_nginx:
+            parts.nginx.append(nginx)
+        notes += fw_notes
+    return notes
 
 
 def _router_units(vnet: str, inet: str, inet_link: str) -> list[Unit]:
@@ -394,7 +421,7 @@ def azure_dns_table(parts: _Parts, topo: Topology, host_ip: str) -> tuple[tuple[
     """What Azure DNS answers a host of the VNet holding ``host_ip`` (its linked private zones, then public
     names: ``engine.resolve.upstream_table``), as (name, addresses) pairs; one table per VNet per plan."""
     vnet = lookup.vnet_of_ip(topo, host_ip)
-    key = vnet.id.lower() if vnet else ""
+    key = id_key(vnet.id) if vnet else ""
     if key not in parts.azure_dns:
         parts.azure_dns[key] = tuple(sorted(resolve.upstream_table(topo, vnet).items()))
     return parts.azure_dns[key]

@@ -61,3 +61,7 @@ def apiserver_ns(tag: str, cluster_id: str) -> str:
 def pe_ns(tag: str, pe_id: str, pe_name: str) -> str:
     return names.netns_name(tag, "pe", f"{pe_name}-{names.short_hash(id_key(pe_id), 4)}")
 
+
+
+def firewall_ns(tag: str, fw_id: str, fw_name: str) -> str:
+    return names.netns_name(tag, "fw", f"{fw_name}-{names.short_hash(id_key(fw_id), 4)}")

@@ -7,7 +7,8 @@ client to every public load balancer frontend port, and VMs to internal frontend
 verdict of ``aksnet.analyses.trace`` (the twin) and of a real probe are compared, and for a flow sent to a
 pod's or VM's own address also who answered (the echo's identity line: a virtual appliance that answered a
 flow itself instead of forwarding it is a disagreement, not an agreement); every disagreement is listed with
-both explanations. The flow generator is shared with the property tests.
+both explanations; with Azure Firewalls also the flows of ``verify_firewall`` (DNAT inbound, egress to named
+internet hosts). The flow generator is shared with the property tests.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.analyses import trace as trace_mod
-from aksnet.dataplane import probe
+from aksnet.dataplane import probe, verify_firewall
 from aksnet.engine import echo
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Walk
@@ -200,11 +201,12 @@ def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyR
 
     session.check_privileges()
     topo, tag, _ = session.own_topology(home)
-    checks = checks_for(topo, exhaustive)
+    checks = checks_for(topo, exhaustive) + verify_firewall.inbound_checks(topo, Check)
     if limit:
         checks = checks[:limit]
     rep = run_checks(topo, tag, checks)
     check_ingress_urls(topo, tag, rep)
+    verify_firewall.check_egress_urls(topo, tag, rep)
     return rep
 
 
@@ -267,7 +269,8 @@ def report_text(rep: VerifyReport) -> str:
                      f"trace {'delivered' if d.trace_delivered else 'not delivered'} ({d.trace_reason})")
         lines += [f"    trace: {h}" for h in d.trace_hops]
     if rep.urls:
-        lines.append(f"ingress: {rep.urls} URLs, {len(rep.url_disagreements)} disagree")
+        lines.append(f"URLs (ingress, egress through Azure Firewall): {rep.urls}, {len(rep.url_disagreements)} "
+                     "disagree")
     for u in rep.url_disagreements:
         lines.append(f"DISAGREE {u.url}: real NGINX {u.probe}; twin {u.trace}")
     lines += [f"skipped {s}" for s in rep.skipped]

@@ -195,8 +195,30 @@ def evaluate(firewall: fw.AzureFirewall, src_ip: str, dst_ip: str, dst_port: int
     if verdict is None:
         what = f" for {host}" if host else ""
         verdict = Verdict(False, DEFAULT, None, None,
-                          f"no rule matched{what}: Azure Firewall denies by default")
+                          f"no rule matched{what}: Azure Firewall denies by default{_fqdn_hint(firewall, dst_ip, ctx)}")
     return verdict
+
+
+def _fqdn_hint(firewall: fw.AzureFirewall, dst_ip: str, ctx: Context) -> str:
+    """Why a network rule naming the destination's FQDN did not match: without DNS proxy the firewall cannot
+    match FQDNs in network rules reliably (https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules)."""
+    if firewall.dns_proxy:
+        return ""
+    for coll in firewall.network_rule_collections:
+        for r in coll.rules:
+            name = next((f for f in r.destination_fqdns if ctx.resolve(f.lower().rstrip(".")) == dst_ip), None)
+            if name:
+                return (f" (network rule {coll.name}/{r.name} names {name}, but FQDNs in network rules match reliably "
+                        "only with the firewall's DNS proxy: az network firewall update --enable-dns-proxy true)")
+    return ""
+
+
+def proxied_ports(firewall: fw.AzureFirewall, src_ip: str) -> set[int]:
+    """The TCP ports on which application rules (HTTP/HTTPS) listen for ``src_ip``: the firewall proxies those
+    connections, so it completes the TCP handshake itself and judges the first bytes (Host/SNI)."""
+    return {port for c in firewall.application_rule_collections for r in c.rules
+            if _in_addresses(src_ip, r.source_addresses) for proto, port in r.protocols
+            if proto.lower() in ("http", "https")}
 
 
 def threat_intel(firewall: fw.AzureFirewall) -> str:

@@ -72,6 +72,11 @@ def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str 
         if scheme == "https" and host and pkt.protocol == "TCP":
             rule = f"{v.text}; the firewall resets the TLS connection (judged by its SNI)"
             return Step((Hop(where, RESET, rule, pkt),), DROP, pkt, f"{where}: {rule}")
+        if scheme is None and pkt.protocol == "TCP" and pkt.dst_port in engine.proxied_ports(firewall, pkt.src_ip):
+            rule = (f"no network rule matched; application rules listen on TCP {pkt.dst_port}, so the firewall "
+                    "completes the TCP handshake itself and resets the connection when its first bytes carry no "
+                    f"allowed Host/SNI ({pkt.dst_ip} is never reached)")
+            return Step((Hop(where, RESET, rule, pkt),), DROP, pkt, f"{where}: {rule}")
         return Step((Hop(where, "drop", v.text, pkt),), DROP, pkt, f"{where}: {v.text}")
     hops = [Hop(where, "allow", f"{v.text}; {engine.threat_intel(firewall)}", pkt)]
     src = engine.snat_source(firewall, v, pkt.dst_ip)

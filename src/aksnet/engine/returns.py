@@ -93,6 +93,17 @@ def _endpoint_host(walker: Walker, hop_ip: str, dst: str) -> bool:
                                                                                         strict=False)
 
 
+def _client_as_seen(request: Packet, hops: Sequence[Hop], client_ip: str) -> str:
+    """The client's address as the frontend it connected to saw it: after the client's own outbound SNAT (a VM
+    reaching a public load balancer frontend leaves with its instance public IP or the outbound rule's address),
+    before the node's DNAT. The reply goes back to that address, so that is where its route is chosen."""
+    seen = client_ip
+    for hop in hops:
+        if hop.packet is not None and hop.packet.dst_ip == request.dst_ip:
+            seen = hop.packet.src_ip
+    return seen
+
+
 def check_reply(walker: Walker, source: Site, request: Packet, backend: Backend, appliances: Sequence[str],
                 hops: list[Hop]) -> str | None:
     """Route the reply of a delivered flow (``request``: the packet the client sent); append its hops when they
@@ -104,17 +115,15 @@ def check_reply(walker: Walker, source: Site, request: Packet, backend: Backend,
     legs: list[tuple[_Host, str, str]] = []
     if not _local(walker, host, backend.client_ip):
         legs.append((host, backend.ip, backend.client_ip))
-    # a VNet client reaching a public address arrived from its own public SNAT address: the node answers that
-    # over the internet, not the client's private address
-    via_internet = source.kind != "internet" and is_internet_address(request.dst_ip)
-    if backend.client_ip != source.ip and not is_internet_address(backend.client_ip) and not via_internet:
+    seen = _client_as_seen(request, hops, source.ip)
+    if backend.client_ip != seen and not is_internet_address(backend.client_ip):
         node = walker.topo.node_by_ip.get(backend.client_ip) or host.node  # the node that SNATed the client
         edge = _node_host(walker, node) if node is not None else None
-        if edge is not None and not _local(walker, edge, source.ip):
-            legs.append((edge, edge.nic.primary_ip, source.ip))
+        if edge is not None and not _local(walker, edge, seen):
+            legs.append((edge, edge.nic.primary_ip, seen))
     for leg, (at, src_ip, dst_ip) in enumerate(legs):
         pkt = Packet(src_ip, backend.port, dst_ip, EPHEMERAL_PORT, request.protocol)
-        if dst_ip == source.ip and (source.kind == "internet" or leg > 0):  # conntrack reversed DNAT and SNAT
+        if dst_ip == seen and (source.kind == "internet" or seen != source.ip or leg > 0):  # conntrack reversed it
             pkt = Packet(request.dst_ip, request.dst_port, dst_ip, request.src_port, request.protocol)
         where = f"{REPLY}route ({at.subnet.name})"
         route = routing.select_route(walker.view.routes_for(at.subnet, at.cluster_member), dst_ip)

@@ -18,6 +18,8 @@ def same_id(a: str | None, b: str | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class SecurityRule:
+    """One NSG security rule (Microsoft.Network securityRules): what the NSG evaluation needs of it."""
+
     name: str
     priority: int
     direction: str  # Inbound | Outbound
@@ -32,6 +34,8 @@ class SecurityRule:
 
 @dataclass(frozen=True, slots=True)
 class NetworkSecurityGroup:
+    """A network security group (Microsoft.Network/networkSecurityGroups) with its rules."""
+
     id: str
     name: str
     resource_group: str
@@ -42,6 +46,8 @@ class NetworkSecurityGroup:
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """One user-defined route of a route table (Microsoft.Network routeTables/routes)."""
+
     name: str
     address_prefix: str
     next_hop_type: str  # VirtualAppliance, VirtualNetworkGateway, VnetLocal, Internet, None
@@ -50,6 +56,8 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class RouteTable:
+    """A route table (Microsoft.Network/routeTables) with its routes."""
+
     id: str
     name: str
     resource_group: str
@@ -59,6 +67,8 @@ class RouteTable:
 
 @dataclass(frozen=True, slots=True)
 class Subnet:
+    """A virtual network's subnet: prefixes, NSG, route table, NAT gateway, delegations."""
+
     id: str
     name: str
     vnet_id: str
@@ -71,6 +81,8 @@ class Subnet:
 
 @dataclass(frozen=True, slots=True)
 class VnetPeering:
+    """One virtual network peering (Microsoft.Network virtualNetworkPeerings), as seen from its VNet."""
+
     name: str
     remote_vnet_id: str
     remote_address_prefixes: tuple[str, ...] = ()
@@ -82,6 +94,8 @@ class VnetPeering:
 
 @dataclass(frozen=True, slots=True)
 class VirtualNetwork:
+    """A virtual network (Microsoft.Network/virtualNetworks) with its subnets and peerings."""
+
     id: str
     name: str
     resource_group: str
@@ -94,6 +108,8 @@ class VirtualNetwork:
 
 @dataclass(frozen=True, slots=True)
 class PublicIPAddress:
+    """A public IP address (Microsoft.Network/publicIPAddresses)."""
+
     id: str
     name: str
     resource_group: str
@@ -106,6 +122,8 @@ class PublicIPAddress:
 
 @dataclass(frozen=True, slots=True)
 class NatGateway:
+    """A NAT gateway (Microsoft.Network/natGateways) and the public IPs it translates to."""
+
     id: str
     name: str
     public_ip_ids: tuple[str, ...] = ()
@@ -113,6 +131,8 @@ class NatGateway:
 
 @dataclass(frozen=True, slots=True)
 class NicIPConfiguration:
+    """One IP configuration of a network interface (private IP, subnet, public IP)."""
+
     name: str
     private_ip: str
     subnet_id: str
@@ -122,6 +142,8 @@ class NicIPConfiguration:
 
 @dataclass(frozen=True, slots=True)
 class NetworkInterface:
+    """A network interface (Microsoft.Network/networkInterfaces) of a VM or a scale set instance."""
+
     id: str
     name: str
     resource_group: str
@@ -140,6 +162,8 @@ class NetworkInterface:
 
 @dataclass(frozen=True, slots=True)
 class VirtualMachine:
+    """A virtual machine (Microsoft.Compute/virtualMachines) and its network interfaces."""
+
     id: str
     name: str
     resource_group: str
@@ -148,6 +172,8 @@ class VirtualMachine:
 
 @dataclass(frozen=True, slots=True)
 class FrontendIPConfiguration:
+    """A load balancer's frontend IP configuration (private IP or public IP)."""
+
     id: str
     name: str
     private_ip: str | None = None
@@ -157,6 +183,8 @@ class FrontendIPConfiguration:
 
 @dataclass(frozen=True, slots=True)
 class BackendAddressPool:
+    """A load balancer's backend address pool."""
+
     id: str
     name: str
     ip_addresses: tuple[str, ...] = ()  # node (NIC) addresses in the pool
@@ -164,6 +192,8 @@ class BackendAddressPool:
 
 @dataclass(frozen=True, slots=True)
 class Probe:
+    """A load balancer's health probe."""
+
     name: str
     protocol: str  # Tcp, Http, Https
     port: int
@@ -174,6 +204,8 @@ class Probe:
 
 @dataclass(frozen=True, slots=True)
 class LoadBalancingRule:
+    """A load balancer's load-balancing rule (frontend and port → backend pool and port)."""
+
     name: str
     frontend_id: str
     backend_pool_id: str
@@ -189,6 +221,8 @@ class LoadBalancingRule:
 
 @dataclass(frozen=True, slots=True)
 class OutboundRule:
+    """A load balancer's outbound (SNAT) rule."""
+
     name: str
     frontend_ids: tuple[str, ...]
     backend_pool_id: str
@@ -198,6 +232,8 @@ class OutboundRule:
 
 @dataclass(frozen=True, slots=True)
 class LoadBalancer:
+    """A load balancer (Microsoft.Network/loadBalancers): frontends, pools, probes and rules."""
+
     id: str
     name: str
     resource_group: str
@@ -215,6 +251,8 @@ class LoadBalancer:
 
 @dataclass(frozen=True, slots=True)
 class PrivateEndpoint:
+    """A private endpoint (Microsoft.Network/privateEndpoints): its subnet, address and target resource."""
+
     id: str
     name: str
     subnet_id: str
@@ -224,6 +262,8 @@ class PrivateEndpoint:
 
 @dataclass(frozen=True, slots=True)
 class PrivateDnsZone:
+    """A private DNS zone (Microsoft.Network/privateDnsZones) with its A records."""
+
     id: str
     name: str
     a_records: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # relative name → IPs
@@ -232,6 +272,8 @@ class PrivateDnsZone:
 
 @dataclass(frozen=True, slots=True)
 class AgentPool:
+    """One node pool of a managed cluster (agentPoolProfiles)."""
+
     name: str
     count: int
     max_pods: int
@@ -250,6 +292,8 @@ class AgentPool:
 
 @dataclass(frozen=True, slots=True)
 class NetworkProfile:
+    """A managed cluster's networkProfile (plugin, mode, policy engine, dataplane, CIDRs, outbound type)."""
+
     network_plugin: str  # kubenet, azure, none
     network_plugin_mode: str | None = None  # overlay
     network_policy: str | None = None  # azure, calico, cilium, none
@@ -265,6 +309,8 @@ class NetworkProfile:
 
 @dataclass(frozen=True, slots=True)
 class ManagedCluster:
+    """An AKS managed cluster (Microsoft.ContainerService/managedClusters): what networking needs."""
+
     id: str
     name: str
     resource_group: str

@@ -18,6 +18,8 @@ EMPTY: Labels = {}
 
 @dataclass(frozen=True, slots=True)
 class LabelSelectorRequirement:
+    """One matchExpressions element of a metav1.LabelSelector."""
+
     key: str
     operator: str  # In, NotIn, Exists, DoesNotExist
     values: tuple[str, ...] = ()
@@ -55,6 +57,8 @@ class LabelSelector:
 
 @dataclass(frozen=True, slots=True)
 class Namespace:
+    """core/v1 Namespace: its name and labels (what namespaceSelectors match)."""
+
     name: str
     labels: Labels = field(default_factory=dict)
     uid: str = ""
@@ -62,6 +66,8 @@ class Namespace:
 
 @dataclass(frozen=True, slots=True)
 class ContainerPort:
+    """core/v1 ContainerPort: a port a container declares (named ports resolve through it)."""
+
     container_port: int
     protocol: str = "TCP"
     name: str | None = None
@@ -71,6 +77,8 @@ class ContainerPort:
 
 @dataclass(frozen=True, slots=True)
 class Pod:
+    """core/v1 Pod: what the path and policy engines need of it (labels, IPs, node, ports, owner)."""
+
     namespace: str
     name: str
     labels: Labels = field(default_factory=dict)
@@ -94,6 +102,8 @@ class Pod:
 
 @dataclass(frozen=True, slots=True)
 class Taint:
+    """core/v1 Taint of a node."""
+
     key: str
     value: str = ""
     effect: str = "NoSchedule"
@@ -101,6 +111,8 @@ class Taint:
 
 @dataclass(frozen=True, slots=True)
 class Node:
+    """core/v1 Node: name, address, pod CIDR, pool, readiness, maxPods, labels and taints."""
+
     name: str
     internal_ip: str
     pod_cidr: str | None = None
@@ -116,6 +128,8 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class ServicePort:
+    """core/v1 ServicePort: port, protocol, targetPort, nodePort."""
+
     port: int
     protocol: str = "TCP"
     name: str | None = None
@@ -126,6 +140,8 @@ class ServicePort:
 
 @dataclass(frozen=True, slots=True)
 class Service:
+    """core/v1 Service: type, cluster and external addresses, ports, selector, traffic policies."""
+
     namespace: str
     name: str
     type: str = "ClusterIP"  # ClusterIP, NodePort, LoadBalancer, ExternalName
@@ -159,6 +175,8 @@ class Service:
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
+    """discovery/v1 Endpoint: one backend address of an EndpointSlice."""
+
     ip: str
     ready: bool = True
     serving: bool = True
@@ -170,6 +188,8 @@ class Endpoint:
 
 @dataclass(frozen=True, slots=True)
 class EndpointPort:
+    """discovery/v1 EndpointPort."""
+
     port: int
     protocol: str = "TCP"
     name: str | None = None
@@ -177,6 +197,8 @@ class EndpointPort:
 
 @dataclass(frozen=True, slots=True)
 class EndpointSlice:
+    """discovery/v1 EndpointSlice: a Service's backends."""
+
     namespace: str
     name: str
     service_name: str
@@ -187,6 +209,8 @@ class EndpointSlice:
 
 @dataclass(frozen=True, slots=True)
 class NetworkPolicyPort:
+    """networking/v1 NetworkPolicyPort: protocol and a port number, name or range."""
+
     protocol: str = "TCP"
     port: int | str | None = None  # None: every port; str: a named container port
     end_port: int | None = None
@@ -194,6 +218,8 @@ class NetworkPolicyPort:
 
 @dataclass(frozen=True, slots=True)
 class IPBlock:
+    """networking/v1 IPBlock: a CIDR with exceptions."""
+
     cidr: str
     except_: tuple[str, ...] = ()
 
@@ -217,6 +243,8 @@ class NetworkPolicyRule:
 
 @dataclass(frozen=True, slots=True)
 class NetworkPolicy:
+    """networking/v1 NetworkPolicy: pod selector, policy types, ingress and egress rules."""
+
     namespace: str
     name: str
     pod_selector: LabelSelector = field(default_factory=LabelSelector)
@@ -233,6 +261,8 @@ class NetworkPolicy:
 
 @dataclass(frozen=True, slots=True)
 class IngressBackend:
+    """networking/v1 IngressBackend: a Service by name and port, or a resource."""
+
     service_name: str | None = None
     service_port: int | str | None = None  # number, or port name
     resource_kind: str | None = None
@@ -241,6 +271,8 @@ class IngressBackend:
 
 @dataclass(frozen=True, slots=True)
 class IngressPath:
+    """networking/v1 HTTPIngressPath: path, pathType and backend."""
+
     path: str | None
     path_type: str  # Exact, Prefix, ImplementationSpecific
     backend: IngressBackend
@@ -248,18 +280,24 @@ class IngressPath:
 
 @dataclass(frozen=True, slots=True)
 class IngressRule:
+    """networking/v1 IngressRule: a host and its paths."""
+
     host: str | None
     paths: tuple[IngressPath, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class IngressTLS:
+    """networking/v1 IngressTLS: hosts and the Secret of their certificate."""
+
     hosts: tuple[str, ...] = ()
     secret_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Ingress:
+    """networking/v1 Ingress: class, rules, TLS, default backend, annotations, status."""
+
     namespace: str
     name: str
     ingress_class_name: str | None = None
@@ -279,6 +317,8 @@ class Ingress:
 
 @dataclass(frozen=True, slots=True)
 class IngressClass:
+    """networking/v1 IngressClass: the controller that serves it."""
+
     name: str
     controller: str
     is_default: bool = False
@@ -286,6 +326,8 @@ class IngressClass:
 
 @dataclass(frozen=True, slots=True)
 class Secret:
+    """core/v1 Secret: what ingress TLS needs of it (type, certificate and key, the data's keys)."""
+
     namespace: str
     name: str
     type: str = "Opaque"
@@ -297,6 +339,8 @@ class Secret:
 
 @dataclass(frozen=True, slots=True)
 class ConfigMap:
+    """core/v1 ConfigMap: its data (an ingress controller's configuration)."""
+
     namespace: str
     name: str
     data: Labels = field(default_factory=dict)

@@ -33,7 +33,7 @@ def _subnet_node(twin: Twin, name: str) -> str | None:
 
 def _appliance_vm(twin: Twin, nic_name: str) -> str | None:
     nic_ids = {id_key(n.id) for n in twin.nics if n.name == nic_name}
-    return next((f"VM {vm.name}" for vm in twin.vms if nic_ids & {i.lower() for i in vm.nic_ids}), None)
+    return next((f"VM {vm.name}" for vm in twin.vms if nic_ids & {id_key(i) for i in vm.nic_ids}), None)
 
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[Twin, str], str | None]], ...] = (

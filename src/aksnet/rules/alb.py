@@ -66,3 +66,19 @@ def frontend_address(frontend_fqdn: str) -> str:
     stable per FQDN, in 4.150.0.0/16)."""
     h = hashlib.sha256(frontend_fqdn.encode()).digest()
     return f"4.150.{h[0]}.{h[1] % 253 + 1}"
+
+
+def managed_name(prefix: str, *parts: str) -> str:
+    """The name the ALB Controller gives a resource it manages: ``<prefix>-<8 hex>`` of the Kubernetes object(s)
+    behind it (ours: the controller's naming is not documented beyond being generated)."""
+    return f"{prefix}-{hashlib.sha256('/'.join(parts).encode()).hexdigest()[:8]}"
+
+
+def managed_traffic_controller(namespace: str, name: str) -> str:
+    """The traffic controller an ``ApplicationLoadBalancer`` NS/NAME gets."""
+    return managed_name("alb", namespace, name)
+
+
+def managed_frontend(gateway_namespace: str, gateway_name: str) -> str:
+    """The frontend the controller makes for a Gateway that names an ``ApplicationLoadBalancer``."""
+    return managed_name("fe", gateway_namespace, gateway_name)

@@ -29,6 +29,10 @@ from aksnet.store.private import FILE_MODE, create_private_file, make_private_di
 SCHEMA_VERSION = "1"
 DB_NAME = "workspace.db"
 GENERATION_KEY = "generation"
+EVERY_KIND = "*"  # in Transaction.written_kinds: a whole scope or the workspace was cleared
+# Meta entries whose value is a generation of this workspace (what a cache or a controller last saw): meaningless
+# in any other workspace, so never exported.
+GENERATION_MARK_PREFIX = "generation-mark:"
 WORKSPACE_ID_KEY = "workspace-id"
 # Metadata the store owns (never exported, imported or cleared by a command)
 STORE_META = ("schema", GENERATION_KEY, WORKSPACE_ID_KEY)
@@ -84,6 +88,9 @@ class Transaction:
         self._conn = conn
         self.writable = writable
         self.changed = False
+        # the kinds of the documents this transaction wrote or deleted (``EVERY_KIND`` after a scope or the
+        # whole workspace was cleared): what later work in the same command may depend on
+        self.written_kinds: set[str] = set()
         # where caches derived from this workspace may be kept (its directory); None for one in memory
         self.cache_dir = cache_dir
 
@@ -134,6 +141,7 @@ class Transaction:
                 (kind, scope, k, self.next_seq(), body),
             )
         self.changed = True
+        self.written_kinds.add(kind)
 
     def put_many(self, kind: str, items: Items, scope: str = "") -> None:
         for key, doc in items:
@@ -158,6 +166,7 @@ class Transaction:
              for i, (kind, key, doc) in enumerate(rows)),
         )
         self.changed = True
+        self.written_kinds.update(kind for kind, _, _ in rows)
 
     def delete(self, kind: str, key: str, scope: str = "") -> bool:
         self._require_writable()
@@ -165,6 +174,8 @@ class Transaction:
             "DELETE FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, id_key(key))
         )
         self.changed = self.changed or cur.rowcount > 0
+        if cur.rowcount:
+            self.written_kinds.add(kind)
         return cur.rowcount > 0
 
     def delete_scope(self, scope: str) -> int:
@@ -172,6 +183,8 @@ class Transaction:
         self._require_writable()
         cur = self._conn.execute("DELETE FROM objects WHERE scope=?", (scope,))
         self.changed = self.changed or cur.rowcount > 0
+        if cur.rowcount:
+            self.written_kinds.add(EVERY_KIND)
         return cur.rowcount
 
     def creation_seq(self, kind: str, key: str, scope: str = "") -> int | None:
@@ -191,6 +204,7 @@ class Transaction:
         self._conn.execute("DELETE FROM objects")
         self._conn.execute(f"DELETE FROM meta WHERE key NOT IN ({','.join('?' * len(STORE_META))})", STORE_META)
         self.changed = True
+        self.written_kinds.add(EVERY_KIND)
 
     # -- metadata and counters -------------------------------------------------------------------
     def meta_get(self, key: str, default: str | None = None) -> str | None:
@@ -218,6 +232,11 @@ class Transaction:
         """This workspace's identity and how many committed commands have changed it: equal generations
         mean equal contents (caches of decoded documents are keyed by it)."""
         return f"{self.meta_get(WORKSPACE_ID_KEY, '')}:{self.meta_get(GENERATION_KEY, '0')}"
+
+    def generation_count(self) -> int:
+        """How many committed commands have changed this workspace (the count in :meth:`generation`; one more
+        once this transaction commits, if it changed something)."""
+        return int(self.meta_get(GENERATION_KEY, "0") or "0")
 
     def next_seq(self) -> int:
         """A workspace-wide, strictly increasing counter (creation order, resourceVersion, …)."""

@@ -5,8 +5,12 @@ Controllers never run on an imported cluster (see :func:`reconcile_cluster`).
 
 Each controller exposes ``reconcile(tx: Transaction, cluster_id: str) -> None``: it reads the cluster's
 documents, creates/updates/deletes the objects it owns and returns. Controllers are idempotent and
-deterministic: the same stored objects give the same names, IPs and ports every time. This module sits above
-``twin.kube`` and ``twin.cloud_provider`` (it imports both); nothing below it may import it.
+deterministic: the same stored objects give the same names, IPs and ports every time. So when they last
+converged on exactly the workspace this command started from (a marker holding the generation their run
+committed) and the command changed only kinds none of them reads (:data:`UNWATCHED_KINDS`, e.g. one
+NetworkPolicy applied), running them again would change nothing, and they are not run: such a write costs
+what it changed, not the cluster's size, as an informer wakes a controller only for the objects it watches.
+This module sits above ``twin.kube`` and ``twin.cloud_provider`` (it imports both); nothing below it may import it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from collections.abc import Callable
 
 from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.ids import id_key
-from aksnet.store import Transaction
+from aksnet.store import GENERATION_MARK_PREFIX, Transaction
+from aksnet.twin.cloud_provider import alb_managed
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
 from aksnet.twin.kube import (
     alb_bootstrap,
@@ -29,6 +34,7 @@ from aksnet.twin.kube import (
     status,
     workloads,
 )
+from aksnet.twin.kube_store import KIND_NETWORKPOLICY
 
 # Order matters: objects a later controller reads are made by an earlier one.
 CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
@@ -42,7 +48,13 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     cloud_provider.reconcile,  # Azure load balancers, public IPs, NSG rules, kubenet routes
     ingress_status.reconcile,  # Ingress status.loadBalancer from the ingress controllers' published Services
     alb_bootstrap.reconcile,  # a running ALB Controller's GatewayClass and IngressClass azure-alb-external
+    alb_managed.reconcile,  # its managed deployments: ApplicationLoadBalancer → AGC, Gateways → frontends
 )
+
+# Kinds no controller above reads (tests/kube/test_incremental_reconcile.py records every kind a full reconcile
+# reads and fails when one of these is among them): policies are enforced by the data path, not by a controller.
+UNWATCHED_KINDS = frozenset({KIND_NETWORKPOLICY})
+_CONVERGED_META = GENERATION_MARK_PREFIX + "controllers-converged:"
 
 
 def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
@@ -55,7 +67,14 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
     # IPs and nodes the real cluster gave them, and no controller re-derives them. Objects added later (kubectl
     # apply, az …) are stored as given (the object cache is still written back).
     imported = tx.meta_get(IMPORTED_META + id_key(cluster_id)) is not None
+    converged = _CONVERGED_META + id_key(cluster_id)
+    if imported or (objects.changed_kinds(tx, cluster_id) <= UNWATCHED_KINDS
+                    and tx.meta_get(converged) == str(tx.generation_count())):
+        objects.flush(tx, cluster_id)
+        return
     with objects.collector_paused():
-        for reconcile in () if imported else CONTROLLERS:
+        for reconcile in CONTROLLERS:
             reconcile(tx, cluster_id)
         objects.flush(tx, cluster_id)
+    if tx.changed:
+        tx.meta_set(converged, str(tx.generation_count() + 1))  # the generation this command commits

@@ -26,7 +26,7 @@ import yaml
 from aksnet.errors import AksnetError
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model.ids import id_key
-from aksnet.store import STORE_META, Transaction
+from aksnet.store import GENERATION_MARK_PREFIX, STORE_META, Transaction
 from aksnet.twin.kube_store import k8s_key, k8s_kind
 
 FORMAT = "aksnet-export"
@@ -101,7 +101,8 @@ def export_workspace(tx: Transaction) -> Files:
     kubeconfig = tx.meta_get("kubeconfig")
     if kubeconfig is not None:
         files["kubeconfig"] = yaml.safe_dump(json.loads(kubeconfig), sort_keys=False, default_flow_style=False)
-    meta = {k: v for k, v in tx.meta_items().items() if k not in _SKIP_META}
+    meta = {k: v for k, v in tx.meta_items().items()
+            if k not in _SKIP_META and not k.startswith(GENERATION_MARK_PREFIX)}
     files["aksnet/objects.json"] = _json(others)
     files["aksnet/meta.json"] = _json(meta)
     files["aksnet/manifest.json"] = _json({"format": FORMAT, "version": VERSION, "objects": manifest})

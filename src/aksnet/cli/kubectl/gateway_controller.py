@@ -61,9 +61,17 @@ def published_addresses(api: ApiServer, gateways: list[dict[str, Any]]) -> dict[
 
 
 def _frontend_fqdns(api: ApiServer, gw: dict[str, Any]) -> tuple[str, ...]:
-    alb_id = (gw["metadata"].get("annotations") or {}).get(alb.ANNOTATION_ALB_ID, "")
+    """The FQDNs of the AGC frontends a Gateway names: bring your own (alb-id + alb-frontend addresses) or
+    managed (alb-namespace/alb-name: the frontend the ALB Controller made on that resource's AGC)."""
+    ann = gw["metadata"].get("annotations") or {}
+    alb_id = ann.get(alb.ANNOTATION_ALB_ID, "")
     names = [a.get("value", "") for a in (gw.get("spec") or {}).get("addresses") or []
              if isinstance(a, dict) and a.get("type") == alb.ADDRESS_TYPE_FRONTEND]
+    ns, name = ann.get(alb.ANNOTATION_ALB_NAMESPACE), ann.get(alb.ANNOTATION_ALB_NAME)
+    if not alb_id and ns and name:
+        managed = alb.managed_traffic_controller(str(ns), str(name))
+        alb_id = next((d["id"] for d in api.tx.list(alb.KIND_TRAFFIC_CONTROLLER) if d["name"] == managed), "")
+        names = [alb.managed_frontend(gw["metadata"].get("namespace", ""), gw["metadata"]["name"])]
     out = []
     for name in names if alb_id else ():
         doc = api.tx.get(alb.KIND_FRONTEND, f"{alb_id}/frontends/{name}")

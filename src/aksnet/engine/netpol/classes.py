@@ -426,18 +426,23 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
         return ClassMatrix(profile, b.classes, [row for _ in range(n)], b.warnings)
     kept = b.all_bits if keep is None else bits_of(c.index for c in b.classes if keep(c))
     kept_idx = indices_of(kept)
-    if _engine_pols(cluster, profile):
-        return ClassMatrix(profile, b.classes, _pairwise(b, kept, kept_idx), b.warnings)
     ing_rules, eg_rules = b.targets()
+    own = _EngineSides(b)
     cols: list[list[ConnSet] | None] = [None] * n
     for cls in b.classes:
-        if b.iso_in >> cls.index & 1:
-            cols[cls.index] = b.ingress_col(cls, ing_rules[cls.index], b.all_bits if kept >> cls.index & 1 else kept)
+        mask = b.all_bits if kept >> cls.index & 1 else kept
+        if cls.index in own.ingress:
+            cols[cls.index] = own.side(cls, mask, INGRESS)
+        elif b.iso_in >> cls.index & 1:
+            cols[cls.index] = b.ingress_col(cls, ing_rules[cls.index], mask)
     rows: list[Row] = []
     for cls in b.classes:
         s = cls.index
         full = kept >> s & 1
-        eg = b.egress_row(cls, eg_rules[s], b.all_bits if full else kept) if b.iso_eg >> s & 1 else None
+        if s in own.egress:
+            eg: list[ConnSet] | None = own.side(cls, b.all_bits if full else kept, EGRESS)
+        else:
+            eg = b.egress_row(cls, eg_rules[s], b.all_bits if full else kept) if b.iso_eg >> s & 1 else None
         rows.append(_combine(s, eg, cols, None if full else kept_idx))
     return ClassMatrix(profile, b.classes, rows, b.warnings)
 
@@ -457,21 +462,36 @@ def _combine(s: int, eg: list[ConnSet] | None, cols: list[list[ConnSet] | None],
     return [e if col is None else e & col[s] for e, col in zip(eg, cols)]
 
 
-def _pairwise(b: _Builder, kept: int, kept_idx: list[int]) -> list[Row]:
-    """Every class pair evaluated on representatives, as ``evaluate.pair_conns`` does (the engines' own
-    policies order and deny, which the region refinement above cannot express); the own-node rules stay with
-    :meth:`ClassMatrix.pod_conn`."""
-    from dataclasses import replace
+class _EngineSides:
+    """The classes the engine's own policies apply to, per direction, and their sides evaluated per class pair on
+    representatives (``evaluate.ingress_side``/``egress_side``: ordered and deny rules, which the region
+    refinement cannot express); every other class keeps the NetworkPolicy regions, which the engine's policies do
+    not change. The own-node rules stay with :meth:`ClassMatrix.pod_conn`."""
 
-    from aksnet.engine.netpol.evaluate import egress_side, ingress_side
+    def __init__(self, b: _Builder) -> None:
+        from dataclasses import replace
 
-    profile = replace(b.profile, egress_to_local_node_allowed=False, ingress_from_local_node_allowed=False)
-    eps = [c.endpoint() for c in b.classes]
-    rows: list[Row] = []
-    for s_cls in b.classes:
-        src = eps[s_cls.index]
-        targets = range(b.n) if kept >> s_cls.index & 1 else kept_idx
-        cells = {d: egress_side(b.cluster, src, eps[d], profile, b.ns_labels).allowed &
-                 ingress_side(b.cluster, eps[d], src, profile, b.ns_labels).allowed for d in targets}
-        rows.append([cells[d] for d in range(b.n)] if kept >> s_cls.index & 1 else cells)
-    return rows
+        from aksnet.engine.netpol import engine_rules
+
+        self.b = b
+        pols = _engine_pols(b.cluster, b.profile)
+        self.profile = replace(b.profile, egress_to_local_node_allowed=False, ingress_from_local_node_allowed=False)
+        self.eps = [c.endpoint() for c in b.classes] if pols else []
+
+        def selected(direction: str) -> set[int]:
+            return {c.index for c in b.classes if c.kind == "pod" and
+                    any(engine_rules.selects(p, c.pods[0], direction, b.ns_labels) for p in pols)}
+
+        self.ingress = selected(INGRESS) if pols else set()
+        self.egress = selected(EGRESS) if pols else set()
+
+    def side(self, cls: PeerClass, mask: int, direction: str) -> list[ConnSet]:
+        """``cls``'s egress row or ingress column: one ConnSet per class, filled in for the classes in ``mask``."""
+        from aksnet.engine.netpol.evaluate import egress_side, ingress_side
+
+        fn = ingress_side if direction == INGRESS else egress_side
+        me = self.eps[cls.index]
+        out = [NONE] * self.b.n
+        for i in indices_of(mask):
+            out[i] = fn(self.b.cluster, me, self.eps[i], self.profile, self.b.ns_labels).allowed
+        return out

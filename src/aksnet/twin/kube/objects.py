@@ -213,6 +213,10 @@ class ClusterObjects:
     def dirty(self) -> bool:
         return bool(self._dirty or self._deleted)
 
+    def pending_kinds(self) -> set[str]:
+        """The kinds of the changed and deleted documents not written back yet."""
+        return {kind for kind, _ in self._dirty} | {kind for kind, _ in self._deleted}
+
 
 _OPEN: weakref.WeakKeyDictionary[Transaction, dict[str, ClusterObjects]] = weakref.WeakKeyDictionary()
 
@@ -236,6 +240,13 @@ def flush(tx: Transaction, cluster_id: str) -> None:
     objs = per_tx.pop(cluster_scope(cluster_id), None)
     if objs is not None:
         objs.flush()
+
+
+def changed_kinds(tx: Transaction, cluster_id: str) -> set[str]:
+    """The kinds this command has changed so far: written to the workspace, or pending in the cluster's cache."""
+    per_tx = _OPEN.get(tx)
+    objs = per_tx.get(cluster_scope(cluster_id)) if per_tx else None
+    return tx.written_kinds | (objs.pending_kinds() if objs is not None else set())
 
 
 def flush_dirty(tx: Transaction, cluster_id: str) -> None:

@@ -120,6 +120,8 @@ def list_children(tx: Transaction, parent_id: str, field: str) -> list[Doc]:
 
 
 def _attach(tx: Transaction, parent: Doc, field: str, child: Doc) -> None:
+    if any(same_id(r["id"], child["id"]) for r in parent["properties"].get(field, [])):
+        return
     refs = [r for r in parent["properties"].get(field, []) if not same_id(r["id"], child["id"])]
     parent["properties"][field] = [*refs, ref(child["id"])]
     parent["etag"] = new_etag(tx)

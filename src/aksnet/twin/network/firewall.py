@@ -211,8 +211,10 @@ def upsert_rule(tx: Transaction, fw_id: str, kind: str, collection: str, rule: d
     coll = next((c for c in colls if c["name"].lower() == collection.lower()), None)
     if coll is None:
         if priority is None or action is None:
-            raise AzCliError("RequiredArgumentMissingError",
-                             "usage error: --priority and --action are required when creating a new collection.", 2)
+            # the extension warns "Rule collection 'NAME' does not exist and needs to be created." first
+            # (azure-cli-extensions issues #741, #6483 quote both lines)
+            raise AzCliError("CLIError", "usage error: --collection-name EXISTING_NAME | --collection-name NEW_NAME "
+                                         "--priority INT --action ACTION")
         lo, hi = COLLECTION_PRIORITY_RANGE
         cid = f"{doc['id']}/{field}/{collection}"
         if not lo <= priority <= hi:
