@@ -35,6 +35,8 @@ PARITY: dict[str, tuple[list[str], bool, str]] = {
     "trace_appliance_asymmetric_reply": (["vm/testvm", "vm/appvm", "--port", "80"], False, ""),
     "trace_appliance_symmetric_reply": (["vm/testvm", "vm/appvm", "--port", "80"], True, "vm=appvm"),
     "trace_reply_next_hop_none": (["vm/testvm", "vm/appvm", "--port", "22"], False, ""),
+    "trace_appliance_nodeport_reply_symmetric": (["vm/appvm", worlds.N1_IP, "--port", "30080"], True, ""),
+    "trace_appliance_nodeport_reply_asymmetric": (["vm/appvm", worlds.N1_IP, "--port", "30080"], False, ""),
     "trace_lb_reply_through_udr_firewall": (["internet", worlds.LB_IP, "--port", "80"], False, ""),
     "trace_egress_udr_firewall": ([P0, "93.184.216.34", "--port", "80"], True, ""),
     # 3. virtual appliances forward only with IP forwarding; their own NSG judges what they receive

@@ -128,6 +128,11 @@ SCENARIOS: dict[str, tuple[Callable[[], World], list[str], int]] = {
                                         ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 0),
     # a connection is delivered only if the reply gets back: asymmetric appliance paths and next hop None break it
     "trace_appliance_asymmetric_reply": (worlds.appliance, ["trace", "vm/testvm", "vm/appvm", "--port", "80"], 1),
+    # a NodePort from a VM: the node SNATs, so the reply leaves that node towards the VM by its subnet's routes
+    "trace_appliance_nodeport_reply_symmetric": (lambda: worlds.appliance(return_route="nva"),
+                                                 ["trace", "vm/appvm", worlds.N1_IP, "--port", "30080"], 0),
+    "trace_appliance_nodeport_reply_asymmetric": (worlds.appliance,
+                                                  ["trace", "vm/appvm", worlds.N1_IP, "--port", "30080"], 1),
     "trace_reply_next_hop_none": (lambda: worlds.appliance(return_route="none"),
                                   ["trace", "vm/testvm", "vm/appvm", "--port", "22"], 1),
     "trace_lb_reply_through_udr_firewall": (worlds.lb_behind_firewall_udr,

@@ -50,8 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--connections-per-node", type=int, metavar="N",
                    help="a stated load: concurrent outbound connections per node to one destination IP and port; "
                    "plan says whether SNAT exhausts")
-    p.add_argument("-o", "--output", choices=("text", "json", "table", "csv", "md"), default="text",
-                   help="csv, md: one row per node pool")
+    p.add_argument("-o", "--output", choices=("text", "json", "table", "csv", "md", "html"), default="text",
+                   help="csv, md, html: one row per node pool")
     return p
 
 
@@ -162,10 +162,10 @@ def run(argv: list[str]) -> int:
         from aksnet.render import plan_json
 
         sys.stdout.write(plan_json.render(result))
-    elif ns.output in ("csv", "md"):
-        from aksnet.render import answer_csv, answer_md
+    elif ns.output in ("csv", "md", "html"):
+        from aksnet.render.answer_table import TABLES
 
-        sys.stdout.write((answer_csv if ns.output == "csv" else answer_md).render(result))
+        sys.stdout.write(TABLES[ns.output].render(result))
     else:
         from aksnet.render import plan_text
 

@@ -123,7 +123,7 @@ def check_reply(walker: Walker, source: Site, request: Packet, backend: Backend,
             legs.append((edge, edge.nic.primary_ip, seen))
     for leg, (at, src_ip, dst_ip) in enumerate(legs):
         pkt = Packet(src_ip, backend.port, dst_ip, EPHEMERAL_PORT, request.protocol)
-        if dst_ip == seen and (source.kind == "internet" or seen != source.ip):
+        if dst_ip == seen and (source.kind == "internet" or seen != source.ip or leg > 0):  # conntrack reversed it
             pkt = Packet(request.dst_ip, request.dst_port, dst_ip, request.src_port, request.protocol)
         where = f"{REPLY}route ({at.subnet.name})"
         route = routing.select_route(walker.view.routes_for(at.subnet, at.cluster_member), dst_ip)

@@ -41,7 +41,7 @@ def peering_create(resource_group_name: str, vnet_name: str, name: str, remote_v
         remote_id = resolve_id(remote_vnet, resource_group_name, net.vnet_id)
         doc = net.create_peering(
             tx, net.vnet_id(resource_group_name, vnet_name), name, remote_id,
-            allow_virtual_network_access=True if access is None else access,
+            allow_virtual_network_access=bool(access),
             allow_forwarded_traffic=bool(fwd), allow_gateway_transit=bool(transit),
             use_remote_gateways=bool(remote_gw))
         return az_view(doc)
@@ -121,7 +121,7 @@ def load_arguments(loader: Any, command: str) -> None:
                    help="Resource ID or name of the remote VNet.")
         c.argument("allow_vnet_access", options_list=["--allow-vnet-access"], nargs="?", const="true",
                    help="Allows access from the local VNet to the remote VNet. Allowed values: false, true. "
-                        "Default: true.")
+                        "Default: false (as az sends it).")
         c.argument("allow_forwarded_traffic", options_list=["--allow-forwarded-traffic"], nargs="?", const="true",
                    help="Allows forwarded traffic from the local VNet to the remote VNet. Allowed values: false, "
                         "true.")
