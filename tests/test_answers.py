@@ -3,13 +3,14 @@ every answer goes through, and ``aksnet diff --question`` on a what-if change of
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from aksnet.analyses.answer import Answer, diff_answers
 from aksnet.analyses.lint import Finding, LintReport
-from aksnet.render import answer_csv, answer_json, answer_md, answer_txt
+from aksnet.render import answer_csv, answer_html, answer_json, answer_md, answer_txt
 from tests.conftest import run_cli
 from tests.golden import SCENARIOS, check_golden
 
@@ -184,3 +185,81 @@ def test_every_analysis_renders_as_a_table(home: Path, args: list[str], code: in
     assert r.code == code, r.err
     lines = r.out.splitlines()
     assert lines[0] == header and len(lines) > 1
+
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+class _Tags(HTMLParser):
+    """The tags of a page, with their attributes, and its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _tags(page: str) -> _Tags:
+    t = _Tags()
+    t.feed(page)
+    return t
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param(Answer(SCRIPT, COLS, ("Src",), ()), id="question"),
+    pytest.param(Answer("matrix", (SCRIPT, "Dst", "Conn"), ("Dst",), (("a", "b", "c"),)), id="column"),
+    pytest.param(Answer("matrix", COLS, ("Src",), ((SCRIPT, "b", "c"),)), id="key-cell"),
+    pytest.param(Answer("matrix", COLS, ("Src",), (("a", "b", SCRIPT),)), id="value-cell"),
+    pytest.param(Answer("matrix", COLS, ("Src",), (), (SCRIPT,)), id="note"),
+    pytest.param(LintReport((Finding("warning", "AKSNET001", f"ns/{SCRIPT}", "no endpoints", "k8s"),)).answer(),
+                 id="lint-resource"),
+])
+def test_html_escapes(answer: Answer) -> None:
+    """A name from a manifest is text on the page, never markup: no <script> element, the text intact."""
+    page = answer_html.render_answer(answer)
+    t = _tags(page)
+    assert "script" not in {tag for tag, _ in t.tags}
+    assert "<script" not in page and SCRIPT in "".join(t.text)
+
+
+def test_html_table_markup() -> None:
+    """One self-contained page: a caption, column headers scoped to columns, key cells scoped to rows, no link or
+    source fetched from anywhere."""
+    t = _tags(answer_html.render_answer(SAMPLE))
+    tags = [tag for tag, _ in t.tags]
+    assert tags.count("table") == 1 and tags.count("caption") == 1
+    scopes = [a.get("scope") for tag, a in t.tags if tag == "th"]
+    assert scopes == ["col", "col", "col", "row", "row"]
+    assert not [a for _, a in t.tags if any(k in a and "://" in str(a[k]) for k in ("src", "href"))]
+    assert "matrix: 1 row" in "".join(t.text) and "engine azure" in "".join(t.text)
+
+
+@pytest.mark.parametrize(("args", "code", "caption"), [
+    pytest.param(["explain", "deploy/production/api"], 0, "explain", id="explain"),
+    pytest.param(["explain", "deploy/production/frontend", "--to", "deploy/production/backend", "--port", "8080"], 0,
+                 "explain", id="explain-pair"),
+    pytest.param(["explain", "--exposure"], 0, "exposure", id="exposure"),
+    pytest.param(["lint"], 1, "lint", id="lint"),
+    pytest.param(["plan", "-g", "prod-rg", "-n", "prod-aks"], 0, "plan", id="plan"),
+    pytest.param(["dns", "frontend-service.production", "--from", "deploy/production/frontend"], 0, "dns", id="dns"),
+    pytest.param(["diff", "--question", "lint", "--engine1", "azure", "--engine2", "cilium"], 0, "diff of lint",
+                 id="diff-question"),
+    pytest.param(["diff", "--engine1", "azure", "--engine2", "cilium"], 0, "connectivity diff",
+                 id="diff-connectivity"),
+])
+def test_every_analysis_renders_as_html(home: Path, args: list[str], code: int, caption: str) -> None:
+    """``-o html``: the analysis' answer as one accessible table page, with the command's usual exit code."""
+    assert run_cli("import", str(DUMP)).code == 0
+    r = run_cli(*args, "-o", "html")
+    assert r.code == code, r.err
+    assert r.out.startswith("<!DOCTYPE html>") and r.out.rstrip().endswith("</html>")
+    t = _tags(r.out)
+    assert [tag for tag, _ in t.tags].count("caption") == 1
+    assert any(x.startswith(caption) for x in t.text), t.text[:12]
+    assert {a.get("scope") for tag, a in t.tags if tag == "th"} >= {"col"}

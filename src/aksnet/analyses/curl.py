@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from aksnet.analyses import curl_agc, curl_gateway
 from aksnet.analyses.answer import Answer
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
-from aksnet.engine import echo, firewall_hop, ingress
+from aksnet.engine import echo, firewall_hop, ingress, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, UNRESOLVED, Hop, Site, Walk
 from aksnet.engine.lookup import lookup, timeout_reason
@@ -28,6 +28,8 @@ from aksnet.errors import UsageError
 from aksnet.model import k8s
 from aksnet.model.alb import AlbFrontend, TrafficController
 from aksnet.rules.azure_firewall import DENY_BODY, DENY_REASON, DENY_STATUS
+from aksnet.rules.istio import PROXY_CONTAINER as ISTIO_PROXY
+from aksnet.rules.istio import RBAC_DENIED_BODY, RBAC_DENIED_STATUS
 
 # The kernel gives up on an unanswered SYN after tcp_syn_retries=6 before curl's 300 s timeout; Debian 12's curl
 # 7.88.1 then prints "Failed to connect to H port P after 135058 ms: Couldn't connect to server" and exits 28
@@ -157,6 +159,10 @@ def _nginx_page(status: int) -> str:
 
 def _fail(walk: Walk, url: _Url, legs: tuple[Walk, ...]) -> CurlResult:
     if walk.hops and walk.hops[-1].decision == firewall_hop.RESET:
+        # Azure Firewall resets a denied TLS handshake (35); an Istio sidecar resets a plaintext request to a STRICT
+        # port, or a denied TCP connection, after curl sent it (56; Istio's mtls-migration task: "exit code 56")
+        if walk.hops[-1].component.startswith(ISTIO_PROXY) and url.scheme == "http":
+            return CurlResult(56, "curl: (56) Recv failure: Connection reset by peer", legs=legs)
         return CurlResult(35, "curl: (35) Recv failure: Connection reset by peer", legs=legs)
     if walk.verdict == REFUSED:
         return CurlResult(7, f"curl: (7) Failed to connect to {url.host} port {url.port} after 0 ms: "
@@ -208,14 +214,21 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     agc = curl_agc.frontend_at(topo, addr)
     if agc is not None:
         return _through_agc(topo, walker, site, pre, agc, url, req)
+    headers = echo.curl_headers(url.host_header, dict(req.headers))
+    request = mesh.HttpRequest(req.method or "GET", url.request_uri, headers.get("host", ""),
+                               tuple(headers.items()))
     walk = walker.walk(site, addr, url.port, "TCP", pre, host=None if _is_ip(url.host) else url.host,
-                       scheme=url.scheme)
+                       scheme=url.scheme, request=request)
     if walk.verdict != DELIVERED or walk.backend is None:
         return _fail(walk, url, (walk,))
     if walk.backend.kind == "azure-firewall":  # an application rule denied the request: the firewall answers
         return CurlResult(0, None, DENY_STATUS, (("Content-Type", "text/plain"),
                                                  ("Content-Length", str(len(DENY_BODY)))),
                           DENY_BODY, (walk,), answered_by="azure-firewall")
+    if walk.backend.kind == ISTIO_PROXY:  # the destination's sidecar denied the request (AuthorizationPolicy)
+        return CurlResult(0, None, RBAC_DENIED_STATUS, (("content-length", str(len(RBAC_DENIED_BODY))),
+                                                        ("content-type", "text/plain"), ("server", "istio-envoy")),
+                          RBAC_DENIED_BODY, (walk,), answered_by=ISTIO_PROXY)
     if url.scheme == "https" and not req.insecure:
         return CurlResult(60, f"curl: (60) SSL certificate problem: {_verify_problem(topo, walk, url)}\n"
                               "More details here: https://curl.se/docs/sslcerts.html\n\n"
@@ -223,7 +236,6 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
                               "establish a secure connection to it. To learn more about this situation and\n"
                               "how to fix it, please visit the web page mentioned above.", legs=(walk,))
     method = req.method or "GET"
-    headers = echo.curl_headers(url.host_header, dict(req.headers))
     b = walk.backend
     if b.kind == "apiserver":
         body = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
@@ -386,8 +398,9 @@ def _combined_walk(res: CurlResult) -> Walk:
     if res.answered_by == "backend":
         return Walk(DELIVERED, f"the backend answered {res.status_line}",
                     first.source, first.dst_ip, first.dst_port, "TCP", tuple(hops), first.destination, last.backend)
-    if res.answered_by == "azure-firewall":
-        return Walk(ANSWERED, f"Azure Firewall {last.backend.name if last.backend else ''} answered "
+    if res.answered_by in ("azure-firewall", ISTIO_PROXY):
+        who = "Azure Firewall" if res.answered_by == "azure-firewall" else "the istio-proxy sidecar of"
+        return Walk(ANSWERED, f"{who} {last.backend.name if last.backend else ''} answered "
                               f"{res.status_line}: {res.body}", first.source, first.dst_ip, first.dst_port, "TCP",
                     tuple(hops), first.destination)
     if res.answered_by == res.proxy and res.status is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from aksnet.analyses.answer import Answer
 from aksnet.analyses.matrix import MatrixResult
 from aksnet.engine.netpol.conns import NONE, ConnSet
 
@@ -44,6 +45,12 @@ class DiffResult:
 
     def to_json(self) -> list[dict[str, str]]:
         return [e.to_json() for e in self.entries]
+
+    def answer(self) -> Answer:
+        """One row per pair whose connectivity differs (netpol-analyzer's diff columns), keyed by the pair."""
+        rows = tuple((e.src, e.dst, e.diff_type, str(e.ref1), str(e.ref2), e.info) for e in self.entries)
+        return Answer("connectivity diff", ("Source", "Destination", "DiffType", "Reference", "Candidate", "Info"),
+                      ("Source", "Destination"), rows, tuple(self.warnings))
 
 
 EXTERNAL = "[External]"

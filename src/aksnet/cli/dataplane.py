@@ -85,6 +85,11 @@ def _down(argv: list[str]) -> int:
         raise DataplaneError(f"{rep.foreign.describe()}; it is not this workspace's: run 'aksnet down --orphans'")
     print(f"data plane down: removed {len(rep.namespaces)} namespaces, {rep.processes} processes, "
           f"{len(rep.paths)} files in {rep.seconds:.2f}s")
+    old = rep.legacy
+    if old.namespaces or old.processes or old.paths or old.skipped:
+        print(f"legacy state.json: removed {len(old.namespaces)} namespaces, {old.processes} processes, "
+              f"{len(old.paths)} files" + (f"; left alone (not this workspace's, or no longer the recorded "
+                                           f"process): {', '.join(old.skipped)}" if old.skipped else ""))
     _warn_orphans(rep.orphans)
     return 0
 

@@ -1,5 +1,6 @@
 """``aksnet diff [A B]``: connectivity added, removed and changed between two workspaces (AKSNET_HOME
-directories) or two manifest directories, in netpol-analyzer's diff formats (txt, csv, md, dot, json).
+directories) or two manifest directories, in netpol-analyzer's diff formats (txt, csv, md, dot, json) or an HTML
+table.
 ``--engine1``/``--engine2`` set each side's policy engine, so ``aksnet diff --engine1 azure --engine2 cilium``
 (A and B default to the current workspace) shows what a migration from Azure NPM to Cilium changes.
 ``--apply PATH``/``--az FILE`` compare a workspace (an imported real cluster, say) with a copy of it where the
@@ -64,7 +65,7 @@ def run(argv: list[str]) -> int:
                    "'az …'; # comments) run on a copy")
     p.add_argument("--question", choices=sorted(QUESTIONS),
                    help="compare this analysis' answers instead of connectivity: rows added, removed and changed "
-                        "(output txt, json, csv or md); trace takes --from and --to (a URL too), explain --from "
+                        "(output txt, json, csv, md or html); trace takes --from and --to (a URL too), explain --from "
                         "(and --to for one flow), curl --to URL, dns --to NAME, plan two workspaces")
     p.add_argument("--from", dest="q_from", metavar="FROM",
                    help="--question trace|curl|dns: where the flow starts; explain: the pod or workload")
@@ -164,5 +165,10 @@ def _diff(args: argparse.Namespace, a: str | None, b: str | None) -> int:
     ref2 = _matrix(b, args.engine2 or args.engine, args.path)
     d = diff_matrices(ref1, ref2)
     print_warnings(d.warnings + ([] if d.entries else ["No connections diff"]))
-    sys.stdout.write(str(RENDERERS[args.output].render_diff(d)))
+    if args.output == "html":  # the differences as an accessible table page (the generic answer renderer)
+        from aksnet.render import answer_html
+
+        sys.stdout.write(answer_html.render(d))
+    else:
+        sys.stdout.write(str(RENDERERS[args.output].render_diff(d)))
     return 0

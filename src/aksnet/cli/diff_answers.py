@@ -3,26 +3,22 @@ compared row by row (batfish's differential questions: a reference and a candida
 workspaces (AKSNET_HOME directories) or directories of manifests and ARM JSON; the current workspace when
 omitted. Each question is asked of both sides with the same parameters (``--from``, ``--to``, ``--port``,
 ``--protocol``, ``-n``); every analysis result states itself as an :class:`~aksnet.analyses.answer.Answer`, and
-the differential answer goes through the generic answer renderers (txt, json, csv, md)."""
+the differential answer goes through the generic answer renderers (txt, json, csv, md, html)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from aksnet.analyses.answer import Result, diff_answers
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.render import answer_csv, answer_json, answer_md, answer_txt
+from aksnet.render.answer_table import ANSWERS as ANSWER_RENDERERS
 
 if TYPE_CHECKING:
     from aksnet.engine.addressing import Topology
-
-ANSWER_RENDERERS: dict[str, ModuleType] = {"txt": answer_txt, "json": answer_json, "csv": answer_csv,
-                                           "md": answer_md}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from aksnet.cli.common import command_transaction
 from aksnet.errors import UsageError
 from aksnet.io.twin_snapshot import load_twin_cached as load_twin
 from aksnet.model.ids import same_id
-from aksnet.render import answer_csv, answer_md, dns_json, dns_text
+from aksnet.render import dns_json, dns_text
+from aksnet.render.answer_table import TABLES
 from aksnet.twin import kubeconfig
 
 
@@ -32,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="the asking pod: POD, NS/POD, pod/[NS/]POD or deploy|sts|ds/[NS/]NAME")
     p.add_argument("--type", dest="qtype", default="A", help="A (default), AAAA, SRV, CNAME, PTR or TXT")
     p.add_argument("-n", "--namespace", default="default", help="namespace of the asking pod (default: default)")
-    p.add_argument("-o", "--output", choices=["text", "json", "csv", "md"], default="text",
-                   help="csv, md: the outcome and each record as a table")
+    p.add_argument("-o", "--output", choices=["text", "json", "csv", "md", "html"], default="text",
+                   help="csv, md, html: the outcome and each record as a table")
     p.add_argument("--resolv-conf", action="store_true", help="also print the pod's /etc/resolv.conf")
     p.add_argument("--context", default=None, help="kubeconfig context (default: the current one)")
     return p
@@ -52,8 +53,8 @@ def run(argv: list[str]) -> int:
         report = dns_q.ask(twin, cluster, args.name, args.qtype, args.from_pod, args.namespace)
     except dns_q.DnsQuestionError as exc:
         raise UsageError(f"aksnet dns: {exc}") from None
-    if args.output in ("csv", "md"):
-        sys.stdout.write((answer_csv if args.output == "csv" else answer_md).render(report))
+    if args.output in TABLES:
+        sys.stdout.write(TABLES[args.output].render(report))
     else:
         sys.stdout.write(dns_json.render(report) if args.output == "json" else
                          dns_text.render(report, resolv_conf=args.resolv_conf))

@@ -17,9 +17,8 @@ from aksnet.cli.common import print_warnings, report_source
 from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, load_workspace_twin
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.render import answer_csv, answer_md, explain_json, explain_text, exposure_text
-
-TABLES = {"csv": answer_csv, "md": answer_md}  # -o csv|md: any result as its answer's table
+from aksnet.render import explain_json, explain_text, exposure_text
+from aksnet.render.answer_table import TABLES  # -o csv|md|html: any result as its answer's table
 
 
 def exposure(twin: Twin, cluster: ClusterState) -> ExposureReport:
@@ -54,7 +53,7 @@ def _pair(args: argparse.Namespace, cluster: ClusterState) -> int:
 
 
 def _table(output: str, result: Result) -> str:
-    """The result as a CSV or Markdown table for ``-o csv|md``; empty for the other formats."""
+    """The result as a CSV, Markdown or HTML table for ``-o csv|md|html``; empty for the other formats."""
     return str(TABLES[output].render(result)) if output in TABLES else ""
 
 
@@ -89,8 +88,8 @@ def parser() -> ArgParser:
                    help="what the cluster exposes (workspace only): load balancer frontends and node ports with "
                         "the NSG rule that admits or blocks them, and every ingress route with the workloads it "
                         "reaches or the NetworkPolicy that blocks the controller")
-    p.add_argument("-o", "--output", choices=("text", "json", "csv", "md"), default="text",
-                   help="csv, md: the answer as a table (rules and reach; the pair's verdict; the exposure)")
+    p.add_argument("-o", "--output", choices=("text", "json", "csv", "md", "html"), default="text",
+                   help="csv, md, html: the answer as a table (rules and reach; the pair's verdict; the exposure)")
     add_source_options(p)
     return p
 

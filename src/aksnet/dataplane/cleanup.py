@@ -6,8 +6,9 @@ with them), ``/etc/netns/<ns>`` directories — then the ledger.
 is lost (its directory deleted, or replaced by a workspace without the identity the ledger names) is an
 orphan: every command that looks at the data plane reports it, and only ``down --orphans`` removes it —
 then only what that ledger lists, named with that ledger's tag, and its processes only when the recorded pid
-still has the recorded start time. Works after an ``up`` killed half-way, since every object was recorded
-before it was made. No pattern matching, no pattern kills.
+still has the recorded start time. A workspace's legacy ``state.json`` (from before the ledger) is read and what
+it lists removed under the same rules (:mod:`legacy`). Works after an ``up`` killed half-way, since every object
+was recorded before it was made. No pattern matching, no pattern kills.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aksnet.dataplane import journal, names, netlink, proc
+from aksnet.dataplane import journal, legacy, names, netlink, proc
 from aksnet.dataplane.record import State
 
-ETC_NETNS = Path("/etc/netns")
+ETC_NETNS = names.ETC_NETNS
 
 
 def dataplane_dir(home: Path) -> Path:
@@ -32,7 +33,7 @@ def dataplane_dir(home: Path) -> Path:
 def remove_recorded_path(state: State, path: str) -> None:
     """Remove a recorded ``/etc/netns/<our ns>`` directory (nothing else is ever removed this way)."""
     p = Path(path)
-    if p.parent == ETC_NETNS and p.name.startswith(f"aksnet-{state.tag}-") and p.is_dir() and not p.is_symlink():
+    if names.is_our_netns_dir(p, state.tag) and p.is_dir() and not p.is_symlink():
         shutil.rmtree(p)
     state.forget_path(path)
 
@@ -62,6 +63,7 @@ class DownReport:
     foreign: Orphan | None = None  # this path's ledger belongs to a lost workspace (left alone)
     orphans: list[Orphan] = field(default_factory=list)  # orphans seen (down) or removed (down --orphans)
     busy: list[str] = field(default_factory=list)  # ledgers another process holds (skipped)
+    legacy: legacy.LegacyReport = field(default_factory=legacy.LegacyReport)  # the pre-ledger state.json
 
 
 def orphan_of(state: State, directory: Path) -> Orphan | None:
@@ -116,6 +118,7 @@ def down(home: Path, tag: str) -> DownReport:
                 _remove_recorded(state, rep, strict=False)
                 state.remove()
     if rep.foreign is None:
+        rep.legacy = legacy.remove(dataplane_dir(home), tag)  # the record from before the ledger
         remove_workspace_files(home)
     rep.orphans = [o for o in find_orphans() if o.tag != tag]
     rep.seconds = time.monotonic() - t0
@@ -130,7 +133,7 @@ def remove_workspace_files(home: Path) -> None:
         if (d / sub).is_dir() and not (d / sub).is_symlink():
             shutil.rmtree(d / sub)
     for name in ("agent.json", "agent.tmp", "agent.ready", "agent.log", "agent.pid", "agent.netns.json",
-                 "state.json", "lock"):
+                 "lock"):
         with contextlib.suppress(FileNotFoundError):
             (d / name).unlink()
 

@@ -17,6 +17,14 @@ IFNAMSIZ = 15
 _SAFE = re.compile(r"[^a-z0-9.-]+")
 
 
+ETC_NETNS = Path("/etc/netns")  # ip-netns(8): per-namespace configuration files (resolv.conf)
+
+
+def is_our_netns_dir(path: Path, tag: str) -> bool:
+    """True when ``path`` is ``/etc/netns/<a namespace of this workspace>``."""
+    return path.parent == ETC_NETNS and is_ours(path.name, tag)
+
+
 def short_hash(text: str, n: int = 8) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:n]
 

@@ -94,24 +94,29 @@ def stop(state: State, rec: ProcessRecord, timeout: float = 2.0, strict: bool = 
     """Terminate a recorded process (TERM, then KILL) and forget it (``strict``: see ``_identify``)."""
     pid = _identify(rec, strict)
     if pid is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and start_time(pid) is not None:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-            if exited(pid):
-                break
-            time.sleep(0.02)
-        if start_time(pid) is not None and not exited(pid):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
+        terminate(pid, timeout)
     if not strict:
         with contextlib.suppress(FileNotFoundError):
             Path(rec.pidfile).unlink()
     state.forget_process(rec)
+
+
+def terminate(pid: int, timeout: float = 2.0) -> None:
+    """TERM, then KILL after ``timeout``; the caller has checked that ``pid`` is the process it recorded."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and start_time(pid) is not None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        if exited(pid):
+            break
+        time.sleep(0.02)
+    if start_time(pid) is not None and not exited(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def exited(pid: int) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, firewall_hop, kube_proxy, load_balancer, nsg, returns, routing, snat
+from aksnet.engine import apiserver, firewall_hop, kube_proxy, load_balancer, mesh, nsg, returns, routing, snat
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import (
     DELIVERED,
@@ -75,6 +75,8 @@ class _State:
     appliances: list[str] = field(default_factory=list)  # virtual appliances (VMs) that forwarded the request
     host: str | None = None  # the HTTP Host / TLS SNI of a URL request (Azure Firewall's application rules)
     scheme: str | None = None  # http | https for a URL request
+    client: k8s.Pod | None = None  # the pod that opened the connection (its sidecar, if any, speaks for it)
+    request: mesh.HttpRequest | None = None  # the HTTP request of a URL request (Istio's layer-7 authorization)
 
 
 class Walker:
@@ -94,8 +96,11 @@ class Walker:
 
     # -- public --------------------------------------------------------------------------------------
     def walk(self, src: Site, dst_ip: str, dst_port: int, protocol: str = "TCP",
-             pre_hops: tuple[Hop, ...] = (), host: str | None = None, scheme: str | None = None) -> Walk:
-        st = _State(list(pre_hops), protocol=protocol.upper(), host=host, scheme=scheme)
+             pre_hops: tuple[Hop, ...] = (), host: str | None = None, scheme: str | None = None,
+             request: mesh.HttpRequest | None = None) -> Walk:
+        """``request``: the HTTP request a URL request sends (default ``GET /``), judged by Istio's sidecars."""
+        st = _State(list(pre_hops), protocol=protocol.upper(), host=host, scheme=scheme, client=src.pod,
+                    request=request)
         pkt = Packet(src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
         owner = self.topo.owner(dst_ip)
         try:
@@ -306,6 +311,8 @@ class Walker:
             st.pending_masq = None
             pkt = replace(pkt, src_ip=node_ip)
             self._hop(st, f"kube-proxy ({pod.node_name})", "snat", rule, pkt)
+        if pod.phase == "Running" and pod.ready:
+            self._sidecar(st, pod, pkt)
         port = next((c for c in pod.ports if c.container_port == pkt.dst_port
                      and c.protocol.upper() == pkt.protocol), None)
         if pod.phase != "Running" or not pod.ready:
@@ -329,6 +336,26 @@ class Walker:
                "connection refused"
         self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
         raise _Stop(REFUSED, rule)
+
+    def _sidecar(self, st: _State, pod: k8s.Pod, pkt: Packet) -> None:
+        """Istio's inbound sidecar of ``pod`` (``aksnet.engine.mesh``): mutual TLS, then authorization. HTTP when a
+        Service names the port so, or when a URL request reaches a port of undeclared protocol (sniffed)."""
+        world = self.topo.state.mesh
+        if not world.sidecars or pkt.protocol != "TCP":
+            return
+        declared = mesh.port_protocol(self.topo.state.services, pod, pkt.dst_port)
+        http = declared == "HTTP" or (declared == "" and st.scheme == "http")
+        request = (st.request or mesh.HttpRequest(host=st.host or pkt.dst_ip)) if http else None
+        decision = mesh.inbound(world, pod, st.client, pkt.src_ip, pkt.dst_port, request)
+        if decision is None:
+            return
+        for component, verdict, rule in decision.hops:
+            self._hop(st, component, verdict, rule, pkt)
+        if decision.outcome == mesh.RESET:
+            raise _Stop(REFUSED, decision.reason)
+        if decision.outcome == mesh.FORBIDDEN:
+            st.backend = Backend("istio-proxy", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod)
+            raise _Stop(DELIVERED, decision.reason)
 
     def _deliver(self, st: _State, backend: Backend, rule: str) -> None:
         self._hop(st, f"{backend.kind} {backend.name}", "deliver", rule,

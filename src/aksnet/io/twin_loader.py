@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
-from aksnet.io import arm_alb, arm_firewall, gateway_model, k8s_model
+from aksnet.io import arm_alb, arm_firewall, gateway_model, k8s_model, mesh_model
 from aksnet.io import arm_model as arm
 from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, every_engine, other_policy_engine
 from aksnet.model import azure, k8s
 from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.rules import gateway_api
+from aksnet.rules import gateway_api, istio
 from aksnet.store import Transaction
 
 Doc = Mapping[str, Any]
@@ -36,6 +36,7 @@ K8S_KINDS = {
     "ConfigMap": "k8s:core/ConfigMap", "ReplicaSet": "k8s:apps/ReplicaSet", "Job": "k8s:batch/Job",
     **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant",
                                                                  "GRPCRoute")},
+    **{kind: f"k8s:{istio.SECURITY_GROUP}/{kind}" for kind in ("PeerAuthentication", "AuthorizationPolicy")},
 }
 # Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
 OTHER_POLICIES = "_other_policies"
@@ -129,6 +130,9 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         gateway=gateway_model.world(*(docs.get(k, ()) for k in ("GatewayClass", "Gateway", "HTTPRoute",
                                                                  "ReferenceGrant", "Namespace", "Service", "Secret",
                                                                  "GRPCRoute"))),
+        mesh=mesh_model.world(docs.get("PeerAuthentication", ()), docs.get("AuthorizationPolicy", ()),
+                              docs.get("Pod", ()),
+                              bool(docs.get("PeerAuthentication") or docs.get("AuthorizationPolicy"))),
         policy_engine=_policy_engine(cluster),
         ignored_policies=policy_notes,
     )

@@ -28,14 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.io.twin_loader import load_twin
-from aksnet.model import alb, azure, firewall, gateway, k8s
+from aksnet.model import alb, azure, firewall, gateway, k8s, mesh
 from aksnet.model import twin as twin_model
 from aksnet.model.twin import Twin
 from aksnet.store import Transaction
 
 SNAPSHOT_NAME = "twin.snapshot"
 _MAGIC = b"aksnet twin snapshot 1\n"
-_MODULES = (alb, azure, firewall, gateway, k8s, twin_model)
+_MODULES = (alb, azure, firewall, gateway, k8s, mesh, twin_model)
 
 
 def _model_classes() -> dict[tuple[str, str], type]:

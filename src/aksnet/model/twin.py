@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from aksnet.model import azure, engine_policy, firewall, k8s
 from aksnet.model.alb import TrafficController
 from aksnet.model.gateway import GatewayWorld
+from aksnet.model.mesh import MeshWorld
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class ClusterState:
     config_maps: tuple[k8s.ConfigMap, ...] = ()
     # Gateway API objects (GatewayClass, Gateway, HTTPRoute, ReferenceGrant) and what they refer to
     gateway: GatewayWorld = field(default_factory=GatewayWorld)
+    mesh: MeshWorld = field(default_factory=MeshWorld)  # Istio's security API and the pods in the mesh
     # The network policy engine profile: azure | calico | cilium | none | upstream.
     policy_engine: str = "upstream"
     # What an imported dump lacks ("the dump has no Node objects (kubectl get nodes -o json)", …): answers that

@@ -59,3 +59,53 @@ def upgrades(revision: str) -> list[str]:
     names = [r.name for r in REVISIONS]
     i = names.index(revision)
     return names[i + 1:i + 3]
+
+
+# -- Istio's configuration API (the add-on installs its CRDs with istiod) ------------------------------------
+@dataclass(frozen=True, slots=True)
+class CrdFact:
+    """One Istio CRD as ``manifests/charts/base/files/crd-all.gen.yaml`` (1.27) defines it: versions (the
+    storage version first), short names and printer columns (name, type, jsonPath)."""
+
+    group: str
+    kind: str
+    plural: str
+    versions: tuple[str, ...]
+    short_names: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str, str], ...] = ()
+
+
+SECURITY_GROUP = "security.istio.io"
+NETWORKING_GROUP = "networking.istio.io"
+_AGE = ("Age", "date", ".metadata.creationTimestamp")
+CRDS: tuple[CrdFact, ...] = (
+    CrdFact(SECURITY_GROUP, "AuthorizationPolicy", "authorizationpolicies", ("v1beta1", "v1"), ("ap",),
+            (("Action", "string", ".spec.action"), _AGE)),
+    CrdFact(SECURITY_GROUP, "PeerAuthentication", "peerauthentications", ("v1beta1", "v1"), ("pa",),
+            (("Mode", "string", ".spec.mtls.mode"), _AGE)),
+    CrdFact(SECURITY_GROUP, "RequestAuthentication", "requestauthentications", ("v1beta1", "v1"), ("ra",)),
+    CrdFact(NETWORKING_GROUP, "VirtualService", "virtualservices", ("v1alpha3", "v1beta1", "v1"), ("vs",),
+            (("Gateways", "string", ".spec.gateways"), ("Hosts", "string", ".spec.hosts"), _AGE)),
+    CrdFact(NETWORKING_GROUP, "DestinationRule", "destinationrules", ("v1alpha3", "v1beta1", "v1"), ("dr",),
+            (("Host", "string", ".spec.host"), _AGE)),
+    CrdFact(NETWORKING_GROUP, "Gateway", "gateways", ("v1alpha3", "v1beta1", "v1"), ("gw",)),
+    CrdFact(NETWORKING_GROUP, "ServiceEntry", "serviceentries", ("v1alpha3", "v1beta1", "v1"), ("se",),
+            (("Hosts", "string", ".spec.hosts"), ("Location", "string", ".spec.location"),
+             ("Resolution", "string", ".spec.resolution"), _AGE)),
+    CrdFact(NETWORKING_GROUP, "Sidecar", "sidecars", ("v1alpha3", "v1beta1", "v1")),
+)
+
+# meshConfig.rootNamespace of the add-on: policies there without a selector apply mesh-wide
+# (https://istio.io/latest/docs/reference/config/security/peer_authentication/; the add-on's istiod runs in
+# aks-istio-system, https://learn.microsoft.com/azure/aks/istio-meshconfig).
+ROOT_NAMESPACE = SYSTEM_NAMESPACE
+TRUST_DOMAIN = "cluster.local"  # spiffe://<trust domain>/ns/<namespace>/sa/<service account>
+# What Envoy's RBAC filter answers a denied HTTP request
+# (https://istio.io/latest/docs/tasks/security/authorization/authz-http/).
+RBAC_DENIED_STATUS = 403
+RBAC_DENIED_BODY = "RBAC: access denied"
+
+
+def principal(namespace: str, service_account: str) -> str:
+    """The workload's identity as AuthorizationPolicy's ``principals`` name it (without ``spiffe://``)."""
+    return f"{TRUST_DOMAIN}/ns/{namespace}/sa/{service_account}"

@@ -1,7 +1,8 @@
 """The Istio-based service mesh add-on on a managed cluster: ``serviceMeshProfile`` and what AKS installs.
 
 ``enable`` sets ``serviceMeshProfile`` (``mode: Istio``, ``istio.revisions: [asm-1-NN]``) and installs the
-revision's control plane: namespace ``aks-istio-system`` with the ``istiod-asm-1-NN`` Deployment and Service
+revision's control plane: Istio's CRDs (``aksnet.io.istio_crds``; ``disable`` leaves them, as AKS does), namespace
+``aks-istio-system`` with the ``istiod-asm-1-NN`` Deployment and Service
 (https://learn.microsoft.com/azure/aks/istio-deploy-addon, "Verify successful installation"); from then on pods
 of namespaces labelled ``istio.io/rev=asm-1-NN`` are injected (:mod:`aksnet.twin.kube.sidecar_injector`).
 ``disable`` sets ``mode: Disabled`` and removes the namespace (already injected pods keep their sidecar until
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
+from aksnet.io import istio_crds
 from aksnet.rules import istio
 from aksnet.rules.kubernetes import CLUSTER_DOMAIN
 from aksnet.store import Transaction
@@ -109,7 +111,7 @@ def enable(tx: Transaction, cluster: Doc, revision: str | None) -> Doc:
     mesh = {"mode": istio.MODE_ISTIO, "istio": {"certificateAuthority": old_istio.get("certificateAuthority"),
                                                 "components": components, "revisions": [wanted]}}
     cluster = set_profile(tx, cluster, mesh)
-    install(tx, cluster["id"], render(wanted))
+    install(tx, cluster["id"], [*istio_crds.crd_documents(), *render(wanted)])
     return cluster
 
 

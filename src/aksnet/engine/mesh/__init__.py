@@ -1,0 +1,79 @@
+"""The Istio service mesh at a workload's sidecar: mutual TLS (PeerAuthentication) and authorization
+(AuthorizationPolicy) for one connection or request, as the inbound Envoy of the destination pod decides.
+
+``inbound`` answers None when the destination has no sidecar (the mesh does not take part). Otherwise it gives the
+hops to show (the PeerAuthentication and the AuthorizationPolicy that decided, by name) and the outcome: ``PASS``,
+``RESET`` (a plaintext connection to a STRICT port, or a denied TCP connection: Envoy resets it) or ``FORBIDDEN``
+(a denied HTTP request: 403 ``RBAC: access denied``).
+Sources: https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/,
+https://istio.io/latest/docs/tasks/security/authorization/authz-http/, ``…/authz-tcp/``. Pure; the model only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aksnet.engine.mesh.authz import AuthzVerdict, HttpRequest, Peer, applicable, evaluate
+from aksnet.engine.mesh.peer import PeerMode, peer_mode, selects
+from aksnet.engine.mesh.protocol import port_protocol
+from aksnet.model import k8s, mesh
+from aksnet.rules import istio
+
+__all__ = ["FORBIDDEN", "PASS", "RESET", "AuthzVerdict", "HttpRequest", "Inbound", "Peer", "PeerMode", "applicable",
+           "evaluate", "in_mesh", "inbound", "peer_mode", "port_protocol", "selects"]
+
+PASS, RESET, FORBIDDEN = "pass", "reset", "forbidden"
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    outcome: str
+    hops: tuple[tuple[str, str, str], ...]  # (component, decision, rule)
+    reason: str
+    mtls: bool
+
+
+def in_mesh(world: mesh.MeshWorld, pod: k8s.Pod | None) -> mesh.Sidecar | None:
+    """The pod's Envoy proxy (None: not in the mesh; a host-network pod's traffic never passes a sidecar)."""
+    if pod is None or pod.host_network:
+        return None
+    return next((s for s in world.sidecars if s.pod_key == pod.key), None)
+
+
+def inbound(world: mesh.MeshWorld, server: k8s.Pod, client: k8s.Pod | None, source_ip: str, port: int,
+            request: HttpRequest | None) -> Inbound | None:
+    """The destination sidecar's decision for a connection from ``client`` (None: not a pod) arriving from
+    ``source_ip`` on the workload's ``port``; ``request`` is the HTTP request (None: TCP traffic)."""
+    own = in_mesh(world, server)
+    if own is None or own.router:
+        return None  # an ingress gateway's listeners take plaintext from anyone (docs/fidelity.md)
+    component = f"istio-proxy inbound ({server.key})"
+    mode = peer_mode(world, server, port)
+    proxy = in_mesh(world, client)
+    mtls = proxy is not None and mode.mode != mesh.DISABLE
+    who = f"sidecar of {client.key}" if proxy is not None and client is not None else \
+        (f"pod {client.key} (no sidecar)" if client is not None else source_ip)
+    if mode.mode == mesh.STRICT and not mtls:
+        rule = f"{mode.describe()}: plaintext from {who} refused (connection reset)"
+        return Inbound(RESET, ((component, "reset", rule),), rule, False)
+    tls = f"mTLS from {who}" if mtls else f"plaintext from {who}"
+    hops: list[tuple[str, str, str]] = [(component, "allow", f"{mode.describe()}: {tls}")]
+    principal = istio.principal(client.namespace, proxy.service_account) if mtls and proxy and client else None
+    peer = Peer(mtls, principal, client.namespace if mtls and client else None, source_ip, server.pod_ip or "",
+                port, request)
+    verdict = evaluate(world, server, peer)
+    for name in verdict.audited:
+        hops.append((component, "audit", f"AUDIT policy {name} matched (logged only)"))
+    if verdict.policy is None and not applicable(world, server):
+        return Inbound(PASS, tuple(hops), verdict.reason, mtls)
+    kind = "HTTP request" if request is not None else "TCP connection"
+    if verdict.allowed:
+        hops.append((component, "allow", f"AuthorizationPolicy: {verdict.reason} ({kind})"))
+        return Inbound(PASS, tuple(hops), verdict.reason, mtls)
+    if request is not None:
+        rule = f"AuthorizationPolicy: {verdict.reason}: {istio.RBAC_DENIED_STATUS} {istio.RBAC_DENIED_BODY}"
+        hops.append((component, "deny", rule))
+        return Inbound(FORBIDDEN, tuple(hops), rule, mtls)
+    rule = f"AuthorizationPolicy: {verdict.reason}: the TCP connection is reset"
+    hops.append((component, "reset", rule))
+    return Inbound(RESET, tuple(hops), rule, mtls)
