@@ -82,3 +82,21 @@ def az_error_head(err: str) -> str:
     """The first line of what az printed for an error, with its newline: a resource provider's error adds
     ``Code:``, ``Message:`` (and ``Target:``) lines after ``ERROR: (Code) Message``."""
     return err.split("\n", 1)[0] + "\n" if err else err
+
+
+def az_ok(line: str) -> str:
+    """Run ``az LINE`` (split on spaces) and return its stdout; the test fails with az's stderr otherwise."""
+    r = run_cli("az", *line.split())
+    assert r.code == 0, r.err
+    return r.out
+
+
+def workspace_rows(home: Path) -> list[tuple[object, ...]]:
+    """Every stored object of the workspace, to check that a refused command changed nothing."""
+    import sqlite3
+
+    conn = sqlite3.connect(str(home / "workspace.db"))
+    try:
+        return conn.execute("SELECT kind, scope, key, body FROM objects ORDER BY kind, scope, key").fetchall()
+    finally:
+        conn.close()

@@ -5,21 +5,17 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from aksnet.model.account import SUBSCRIPTION_ID
-from tests.conftest import run_cli
+from tests.conftest import az_ok, run_cli, workspace_rows
 
 RG = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets"
 
 
-def _az(line: str) -> str:
-    r = run_cli("az", *line.split())
-    assert r.code == 0, r.err
-    return r.out
+_az = az_ok
 
 
 def _vnet() -> None:
@@ -29,12 +25,7 @@ def _vnet() -> None:
     _az("network vnet subnet create -g rg --vnet-name vnet -n pods --address-prefixes 10.1.8.0/24")
 
 
-def _dump(home: Path) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(str(home / "workspace.db"))
-    try:
-        return conn.execute("SELECT kind, scope, key, body FROM objects ORDER BY kind, scope, key").fetchall()
-    finally:
-        conn.close()
+_dump = workspace_rows
 
 
 # (id, aks create flags, JMESPath query on the cluster, expected JSON)

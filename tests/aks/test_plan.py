@@ -80,6 +80,42 @@ def test_capacity_math(got: int, want: int) -> None:
     assert got == want
 
 
+# (outbound type, nodes incl. surge, IPs, allocatedOutboundPorts, connections per node) ->
+# (ports per node, max nodes, fits, exhausted) [load-balancer-outbound-connections; nat-gateway-resource]
+SNAT = [
+    ("lb-default-50", ("loadBalancer", 50, 1, None, None), (1024, 1000, True, None)),
+    ("lb-default-51", ("loadBalancer", 51, 1, 0, None), (512, 1000, True, None)),
+    ("lb-default-101", ("loadBalancer", 101, 1, None, None), (256, 1000, True, None)),
+    ("lb-default-201", ("loadBalancer", 201, 1, None, None), (128, 1000, True, None)),
+    ("lb-default-401", ("loadBalancer", 401, 1, None, None), (64, 1000, True, None)),
+    ("lb-default-1000", ("loadBalancer", 1000, 1, None, None), (32, 1000, True, None)),
+    ("lb-default-past-1000", ("loadBalancer", 1001, 1, None, None), (0, 1000, False, None)),
+    ("lb-default-load-fits", ("loadBalancer", 10, 1, None, 1024), (1024, 1000, True, False)),
+    ("lb-default-load-exhausts", ("loadBalancer", 120, 1, None, 300), (256, 1000, True, True)),
+    ("lb-ports-fit", ("loadBalancer", 16, 1, 4000, None), (4000, 16, True, None)),
+    ("lb-ports-one-node-too-many", ("loadBalancer", 17, 1, 4000, None), (4000, 16, False, None)),
+    ("lb-ports-docs-example", ("loadBalancer", 100, 7, 4000, 3999), (4000, 112, True, False)),
+    ("lb-ports-max", ("loadBalancer", 1, 1, 64000, 64001), (64000, 1, True, True)),
+    ("natgw-no-load", ("managedNATGateway", 500, 1, None, None), (None, None, True, None)),
+    ("natgw-load-fits", ("managedNATGateway", 2, 1, None, 32256), (None, 2, True, False)),
+    ("natgw-load-exhausts", ("userAssignedNATGateway", 3, 1, None, 32256), (None, 2, False, True)),
+    ("natgw-two-ips", ("managedNATGateway", 11, 2, None, 20000), (None, 6, False, True)),
+]
+
+
+@pytest.mark.parametrize(("args", "want"), [c[1:] for c in SNAT], ids=[c[0] for c in SNAT])
+def test_snat_capacity(args: tuple[str, int, int, int | None, int | None],
+                       want: tuple[int | None, int | None, bool, bool | None]) -> None:
+    cap = capacity.snat_capacity(*args)
+    assert cap is not None
+    assert (cap.ports_per_node, cap.max_nodes, cap.fits, cap.exhausted) == want
+
+
+@pytest.mark.parametrize("outbound_type", ["userDefinedRouting", "none", "block"])
+def test_snat_capacity_none_without_azure_snat(outbound_type: str) -> None:
+    assert capacity.snat_capacity(outbound_type, 3, 1, None, 100) is None
+
+
 def test_plan_kubenet_pod_cidr_and_routes() -> None:
     p = plan(PlanInput("x", "kubenet", (PoolInput("p", 300, 110, "1", "10.100.0.0/16"),), "10.244.0.0/16",
                        route_table_other_routes=5))

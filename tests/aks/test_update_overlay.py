@@ -4,23 +4,19 @@ kubenet route table, the Azure CNI NICs' pod addresses."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from aksnet.model.account import SUBSCRIPTION_ID
-from tests.conftest import run_cli
+from tests.conftest import az_ok, run_cli, workspace_rows
 
 RG = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg"
 SUBNET = f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/nodes"
 POD_SUBNET = f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pods"
 
 
-def _az(line: str) -> str:
-    r = run_cli("az", *line.split())
-    assert r.code == 0, r.err
-    return r.out
+_az = az_ok
 
 
 def _cluster(kind: str) -> None:
@@ -37,12 +33,7 @@ def _cluster(kind: str) -> None:
     _az(f"aks create -g rg -n c --node-count 2 {flags} -o none")
 
 
-def _dump(home: Path) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(str(home / "workspace.db"))
-    try:
-        return conn.execute("SELECT kind, scope, key, body FROM objects ORDER BY kind, scope, key").fetchall()
-    finally:
-        conn.close()
+_dump = workspace_rows
 
 
 # (id, cluster, update flags, what stderr says)

@@ -10,16 +10,13 @@ from pathlib import Path
 import pytest
 
 from aksnet.model.account import SUBSCRIPTION_ID
-from tests.conftest import run_cli
+from tests.conftest import az_ok, run_cli
 
 SUBNETS = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets"
 NODE_RG = "MC_rg_c_eastus"
 
 
-def _az(line: str) -> str:
-    r = run_cli("az", *line.split())
-    assert r.code == 0, r.err
-    return r.out
+_az = az_ok
 
 
 def _cluster(tmp: Path) -> None:

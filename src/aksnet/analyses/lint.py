@@ -17,6 +17,8 @@ from aksnet.analyses.egress_required import blocked_endpoints
 from aksnet.analyses.explain import selector_text
 from aksnet.analyses.gateway_status import running_controllers
 from aksnet.analyses.lint_gateway import gateway_backend_problems
+from aksnet.analyses.lint_mesh import mesh_problems
+from aksnet.analyses.lint_snat import snat_problems
 from aksnet.engine import nsg as nsg_engine
 from aksnet.engine.gateway.attach import route_states
 from aksnet.engine.ingress import SUPPORTED_ANNOTATIONS
@@ -444,11 +446,18 @@ def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding
     return out
 
 
+def check_mesh_security(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Istio AuthorizationPolicies nothing enforces and STRICT workloads with plaintext clients
+    (``aksnet.analyses.lint_mesh``)."""
+    return [Finding("warning", code, res, message, source) for code, res, message, source in mesh_problems(state)]
+
+
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
     check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_gateway_backends,
     check_api_server,
     check_pending_pods, check_node_bootstrap, check_required_egress, check_mesh_injection_labels,
+    check_mesh_security,
 )
 
 
@@ -463,10 +472,12 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
     return out
 
 
-def lint(twin: Twin, cluster_id: str | None = None) -> list[Finding]:
-    """Every finding for the clusters of the twin (or only ``cluster_id``), most severe first."""
+def lint(twin: Twin, cluster_id: str | None = None, connections_per_node: int | None = None) -> list[Finding]:
+    """Every finding for the clusters of the twin (or only ``cluster_id``), most severe first;
+    ``connections_per_node`` is a stated outbound load the SNAT check (AKSNET073) judges."""
     states = [s for s in twin.clusters
               if cluster_id is None or (s.cluster is not None and id_key(s.cluster.id) == id_key(cluster_id))]
     findings = [f for s in states for check in CHECKS for f in check(twin, s)]
+    findings += [Finding(*raw) for s in states for raw in snat_problems(twin, s, connections_per_node)]
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(_dedupe(findings), key=lambda f: (order[f.severity], f.code, f.resource, f.message))

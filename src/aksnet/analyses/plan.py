@@ -42,6 +42,8 @@ class PlanInput:
     outbound_type: str = "loadBalancer"
     outbound_ips: int = 1
     route_table_other_routes: int = 0  # kubenet: routes in the table that are not this cluster's
+    lb_outbound_ports: int | None = None  # allocatedOutboundPorts (None/0: the default allocation table)
+    connections_per_node: int | None = None  # a stated load: concurrent connections per node to one destination
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class Plan:
     outbound_ips: int
     snat_ports_per_node: int | None
     nodes_supported_by_outbound_ips: int | None
+    snat: capacity.SnatCapacity | None = None
     azure_reserved_per_subnet: int = SUBNET_RESERVED_ADDRESSES
     max_nodes_limit: int = MAX_NODES_PER_POOL
     notes: tuple[str, ...] = field(default=())
@@ -144,9 +147,12 @@ def plan(inp: PlanInput) -> Plan:
         headroom = capacity.kubenet_route_headroom(total + inp.route_table_other_routes)
         notes.append(f"kubenet: one route per node; a route table holds at most {KUBENET_MAX_NODES} routes.")
     ports = nodes_ok = None
-    if inp.outbound_type == "loadBalancer":
-        ports = capacity.snat_ports_per_node(total + surge_total)
+    snat = capacity.snat_capacity(inp.outbound_type, total + surge_total, inp.outbound_ips, inp.lb_outbound_ports,
+                                  inp.connections_per_node)
+    if snat is not None and snat.ports_per_node is not None:
+        ports = snat.ports_per_node
         nodes_ok = capacity.nodes_supported_by_outbound_ips(inp.outbound_ips, ports)
+    notes += snat_notes(snat)
     if pod_cidr and capacity.pod_cidr_required(total) > 2 ** (32 - int(pod_cidr.split("/")[1])):
         notes.append(f"pod CIDR {pod_cidr}: InsufficientSubnetSize — {total} nodes pre-allocate "
                      f"{capacity.pod_cidr_required(total):,} addresses (a /24 each); it holds "
@@ -163,5 +169,33 @@ def plan(inp: PlanInput) -> Plan:
         pod_cidr_max_nodes=capacity.pod_cidr_node_capacity(pod_cidr) if pod_cidr else None,
         pod_cidr_required=capacity.pod_cidr_required(total) if pod_cidr else 0,
         route_table_headroom=headroom, outbound_type=inp.outbound_type, outbound_ips=inp.outbound_ips,
-        snat_ports_per_node=ports, nodes_supported_by_outbound_ips=nodes_ok, notes=tuple(notes),
+        snat_ports_per_node=ports, nodes_supported_by_outbound_ips=nodes_ok, snat=snat, notes=tuple(notes),
     )
+
+
+def snat_notes(snat: capacity.SnatCapacity | None) -> list[str]:
+    """The SNAT problems of an outbound path: an allocation that cannot hold the node count, a stated load that
+    exhausts the ports (learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections;
+    learn.microsoft.com/azure/nat-gateway/nat-gateway-resource)."""
+    if snat is None:
+        return []
+    out = []
+    if not snat.fits and snat.ports_per_node is not None:
+        if snat.default_allocation:
+            out.append(f"SNAT: the default port allocation serves at most {snat.max_nodes:,} nodes; {snat.nodes:,} "
+                       "(max count + surge) need --load-balancer-outbound-ports and more outbound IPs.")
+        else:
+            out.append(f"SNAT: {snat.nodes:,} nodes (max count + surge) × {snat.ports_per_node:,} ports = "
+                       f"{snat.nodes * (snat.ports_per_node or 0):,} exceed {snat.ips} outbound IP(s) × "
+                       f"{snat.ports_total // max(snat.ips, 1):,} = {snat.ports_total:,}; the allocation allows "
+                       f"{snat.max_nodes:,} nodes.")
+    if snat.exhausted:
+        if snat.ports_per_node is not None:
+            out.append(f"SNAT exhaustion: {snat.connections_per_node:,} connections per node exceed the "
+                       f"{snat.ports_per_node:,} ports each node is allocated; new connections fail.")
+        else:
+            conns = snat.connections_per_node or 0
+            out.append(f"SNAT exhaustion: {snat.nodes:,} nodes × {conns:,} connections = "
+                       f"{snat.nodes * conns:,} exceed the NAT gateway's {snat.ports_total:,} "
+                       f"ports ({snat.ips} public IP(s) × {snat.ports_total // max(snat.ips, 1):,}).")
+    return out

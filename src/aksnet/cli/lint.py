@@ -1,4 +1,5 @@
-"""``aksnet lint [--context C | --all] [--from-dir DIR] [-o text|json|csv|md] [--fail-on error|warning|info|never]``.
+"""``aksnet lint [--context C | --all] [--from-dir DIR] [-o text|json|csv|md] [--fail-on error|warning|info|never]
+[--connections-per-node N]``.
 
 Findings about the networking of the current context's cluster (or every cluster with ``--all``). Exit 1
 when a finding at or above ``--fail-on`` (default: warning) exists, 0 otherwise, 2 on bad input.
@@ -31,11 +32,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="text", choices=("text", "json", "csv", "md", "html"),
                    help="csv, md, html: one row per finding (code, resource, message, severity, source)")
     p.add_argument("--fail-on", default="warning", choices=("error", "warning", "info", "never"))
+    p.add_argument("--connections-per-node", type=int, metavar="N",
+                   help="a stated load: concurrent outbound connections per node to one destination; AKSNET073 "
+                   "says when it exhausts the cluster's SNAT ports")
     return p
 
 
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    if args.connections_per_node is not None and args.connections_per_node < 1:
+        raise UsageError("aksnet lint: error: argument --connections-per-node: must be a positive integer")
     from aksnet.analyses.lint import SEVERITIES, LintReport, lint
     from aksnet.io.twin_loader import load_twin_from_dir
     from aksnet.io.twin_snapshot import load_twin_cached as load_twin
@@ -62,7 +68,7 @@ def run(argv: list[str]) -> int:
                     if args.context:
                         raise
             twin = load_twin(tx)
-    report = LintReport(tuple(lint(twin, cluster_id)))
+    report = LintReport(tuple(lint(twin, cluster_id, args.connections_per_node)))
     findings = report.findings
     if args.output in TABLES:
         sys.stdout.write(TABLES[args.output].render(report))

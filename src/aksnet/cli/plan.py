@@ -15,14 +15,16 @@ from aksnet.model.ids import id_key
 from aksnet.rules.aks import DEFAULT_MAX_SURGE
 from aksnet.store import Transaction
 
-USAGE = "aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [-o text|json|csv|md]"
+USAGE = ("aksnet plan [-g RG -n CLUSTER | az aks create flags] [--subnet-prefix CIDR] [--connections-per-node N] "
+         "[-o text|json|csv|md]")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="aksnet plan", usage=USAGE, description=(
         "IP address plan of an AKS cluster: node and pod IPs per pool, upgrade surge, Azure-reserved addresses, "
         "subnet used/free, the largest node count the subnet and pod CIDR allow, kubenet route headroom, SNAT "
-        "ports per node. Example: aksnet plan --network-plugin azure --node-count 50 --max-pods 30"))
+        "ports per node, the largest node count the outbound allocation allows and whether a stated connection "
+        "load exhausts SNAT. Example: aksnet plan --network-plugin azure --node-count 50 --max-pods 30"))
     p.add_argument("-g", "--resource-group")
     p.add_argument("-n", "--name")
     p.add_argument("--network-plugin")
@@ -43,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--outbound-type")
     p.add_argument("--load-balancer-managed-outbound-ip-count", type=int)
     p.add_argument("--nat-gateway-managed-outbound-ip-count", type=int)
+    p.add_argument("--load-balancer-outbound-ports", type=int,
+                   help="SNAT ports allocated per node (a multiple of 8 in [0,64000]; 0: the default table)")
+    p.add_argument("--connections-per-node", type=int, metavar="N",
+                   help="a stated load: concurrent outbound connections per node to one destination IP and port; "
+                   "plan says whether SNAT exhausts")
     p.add_argument("-o", "--output", choices=("text", "json", "table", "csv", "md", "html"), default="text",
                    help="csv, md, html: one row per node pool")
     return p
@@ -73,7 +80,7 @@ def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanIn
                          load_balancer_managed_outbound_ip_count=ns.load_balancer_managed_outbound_ip_count,
                          nat_gateway_managed_outbound_ip_count=ns.nat_gateway_managed_outbound_ip_count,
                          enable_cluster_autoscaler=ns.enable_cluster_autoscaler, min_count=ns.min_count,
-                         max_count=ns.max_count)
+                         max_count=ns.max_count, load_balancer_outbound_ports=ns.load_balancer_outbound_ports)
     try:
         spec = resolve_spec(req, tx.meta_get("aks.default_network_plugin") if tx else None)
         # the RP's hard limits answer at once: 1,000 nodes per pool, maxPods 10-250 (kubenet's 400-node limit
@@ -96,10 +103,12 @@ def hypothetical_input(ns: argparse.Namespace, tx: Transaction | None) -> PlanIn
                      max_count=spec.max_count)
     ips = spec.nat_gateway_ip_count if spec.outbound_type == "managedNATGateway" else spec.managed_outbound_ip_count
     return PlanInput("(hypothetical cluster)", spec.flavour, (pool,), spec.pod_cidr, spec.service_cidr,
-                     spec.outbound_type, ips)
+                     spec.outbound_type, ips, lb_outbound_ports=spec.lb_outbound_ports,
+                     connections_per_node=ns.connections_per_node)
 
 
-def existing_input(tx: Transaction, resource_group: str, name: str) -> PlanInput:
+def existing_input(tx: Transaction, resource_group: str, name: str,
+                   connections_per_node: int | None = None) -> PlanInput:
     """A cluster in the workspace: its pools, subnets, what else holds addresses there, its route table."""
     from aksnet.twin import network, subnet_ipam
     from aksnet.twin.aks import context, infrastructure, nodes, pools, vmss
@@ -129,7 +138,9 @@ def existing_input(tx: Transaction, resource_group: str, name: str) -> PlanInput
     profile = np_.get("loadBalancerProfile") or np_.get("natGatewayProfile") or {}
     ips = len(profile.get("effectiveOutboundIPs") or [])
     return PlanInput(f"{resource_group}/{name}", fl, tuple(items), np_.get("podCidr"), np_.get("serviceCidr"),
-                     np_.get("outboundType") or "loadBalancer", ips, other_routes)
+                     np_.get("outboundType") or "loadBalancer", ips, other_routes,
+                     lb_outbound_ports=profile.get("allocatedOutboundPorts"),
+                     connections_per_node=connections_per_node)
 
 
 def run(argv: list[str]) -> int:
@@ -138,9 +149,11 @@ def run(argv: list[str]) -> int:
     ns = _parse(argv)
     if bool(ns.resource_group) != bool(ns.name):
         raise UsageError("aksnet plan: -g/--resource-group and -n/--name go together")
+    if ns.connections_per_node is not None and ns.connections_per_node < 1:
+        raise UsageError("aksnet plan: --connections-per-node must be a positive integer")
     if ns.resource_group:
         with command_transaction(write=False) as tx:
-            inp = existing_input(tx, ns.resource_group, ns.name)
+            inp = existing_input(tx, ns.resource_group, ns.name, ns.connections_per_node)
     else:
         with command_transaction(write=False) as tx:
             inp = hypothetical_input(ns, tx)

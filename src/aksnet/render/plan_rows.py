@@ -48,8 +48,22 @@ def cluster_rows(plan: Plan) -> list[tuple[str, str]]:
     if plan.route_table_headroom is not None:
         rows.append(("route table headroom (of 400 routes)", _n(plan.route_table_headroom)))
     rows.append(("outbound type", plan.outbound_type))
-    if plan.snat_ports_per_node is not None:
-        rows += [("outbound public IPs", _n(plan.outbound_ips)),
-                 ("SNAT ports per node (default allocation)", _n(plan.snat_ports_per_node)),
-                 ("nodes the outbound IPs support", _n(plan.nodes_supported_by_outbound_ips))]
+    s = plan.snat
+    if s is None:
+        return rows
+    rows.append(("outbound public IPs", _n(plan.outbound_ips)))
+    if s.ports_per_node is not None:
+        how = "default allocation" if s.default_allocation else "--load-balancer-outbound-ports"
+        rows.append((f"SNAT ports per node ({how})", _n(s.ports_per_node)))
+        if s.default_allocation:  # the table shrinks the ports as the pool grows, up to 1,000 nodes
+            rows.append(("nodes the outbound IPs support at these ports", _n(plan.nodes_supported_by_outbound_ips)))
+        rows += [("largest node count the allocation allows", _n(s.max_nodes)),
+                 ("nodes (max count + surge) fit the allocation", "yes" if s.fits else "NO")]
+    else:
+        rows.append(("SNAT ports (NAT gateway, shared on demand)", _n(s.ports_total)))
+        if s.max_nodes is not None:
+            rows.append(("largest node count the stated load allows", _n(s.max_nodes)))
+    if s.connections_per_node is not None:
+        rows += [("connections per node (stated)", _n(s.connections_per_node)),
+                 ("SNAT exhausts", "YES" if s.exhausted else "no")]
     return rows

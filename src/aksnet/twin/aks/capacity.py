@@ -6,19 +6,14 @@ checks and by ``aksnet plan``. No workspace, no I/O: numbers in, numbers out.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from aksnet.model.addr import parse_ipv4_network
+from aksnet.rules import snat
 from aksnet.rules.aks import DEFAULT_MAX_SURGE, KUBENET_MAX_NODES
 from aksnet.rules.azure import SUBNET_RESERVED_ADDRESSES as AZURE_RESERVED
 from aksnet.rules.azure import subnet_usable_count
 from aksnet.twin.aks.defaults import NODE_CIDR_MASK, POD_SUBNET_BATCH
-
-SNAT_PORTS_PER_IP = 64000
-NAT_GATEWAY_FLOWS_PER_IP = 64512
-
-# Default SNAT ports per node by backend pool size (AllocatedOutboundPorts = 0) [AZD load-balancer-outbound-
-# connections.md; AKS configure-load-balancer-standard.md]
-_SNAT_TABLE: tuple[tuple[int, int], ...] = ((50, 1024), (100, 512), (200, 256), (400, 128), (800, 64), (1000, 32))
 
 
 def usable(prefix: str) -> int:
@@ -82,16 +77,65 @@ def smallest_prefix(addresses: int) -> int:
 def snat_ports_per_node(pool_size: int) -> int:
     """Default allocated SNAT ports per node for a backend pool of ``pool_size`` instances (default allocation table
     of learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections)."""
-    for limit, ports in _SNAT_TABLE:
-        if pool_size <= limit:
-            return ports
-    return 0
+    return snat.default_ports_per_instance(pool_size)
 
 
 def nodes_supported_by_outbound_ips(ips: int, ports_per_node: int) -> int:
     """64,000 × IPs / ports per node: how many nodes the outbound IPs can serve
     [learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections]."""
-    return 0 if ports_per_node <= 0 else SNAT_PORTS_PER_IP * ips // ports_per_node
+    return 0 if ports_per_node <= 0 else snat.LB_SNAT_PORTS_PER_IP * ips // ports_per_node
+
+
+@dataclass(frozen=True, slots=True)
+class SnatCapacity:
+    """What a cluster's outbound path gives its nodes: ``ports_per_node`` pre-allocated by the load balancer (None
+    for a NAT gateway, which hands ports out on demand), the largest node count the allocation allows, whether
+    ``nodes`` fit, and for a stated load of concurrent connections per node whether SNAT exhausts."""
+
+    outbound_type: str
+    ips: int
+    nodes: int
+    ports_total: int
+    ports_per_node: int | None
+    default_allocation: bool
+    max_nodes: int | None
+    fits: bool
+    connections_per_node: int | None = None
+    exhausted: bool | None = None
+
+
+def snat_capacity(outbound_type: str, nodes: int, ips: int, outbound_ports: int | None = None,
+                  connections_per_node: int | None = None) -> SnatCapacity | None:
+    """SNAT ports of a cluster's egress, or None when it has no Azure SNAT of its own (userDefinedRouting, none,
+    block). Load balancer: ``allocatedOutboundPorts`` 0/None takes the default table by backend pool size (at most
+    1,000 instances), an explicit N needs nodes × N ≤ IPs × 64,000
+    (learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections;
+    learn.microsoft.com/azure/aks/configure-load-balancer-standard). NAT gateway: 64,512 ports per public IP shared
+    by every node (learn.microsoft.com/azure/nat-gateway/nat-gateway-resource). A connection to one destination
+    IP and port holds one SNAT port; ``connections_per_node`` is that worst case (ports are reused across
+    different destinations)."""
+    conns = connections_per_node
+    if outbound_type == "loadBalancer":
+        total = snat.LB_SNAT_PORTS_PER_IP * ips
+        if not outbound_ports:
+            ports = snat.default_ports_per_instance(nodes)
+            cap = SnatCapacity(outbound_type, ips, nodes, total, ports, True, snat.DEFAULT_ALLOCATION_MAX_POOL,
+                               0 < nodes <= snat.DEFAULT_ALLOCATION_MAX_POOL and nodes * ports <= total)
+        else:
+            ports = outbound_ports
+            cap = SnatCapacity(outbound_type, ips, nodes, total, ports, False, total // ports, nodes * ports <= total)
+        if conns is None:
+            return cap
+        return SnatCapacity(cap.outbound_type, ips, nodes, total, ports, cap.default_allocation, cap.max_nodes,
+                            cap.fits, conns, conns > ports)
+    if outbound_type in ("managedNATGateway", "userAssignedNATGateway"):
+        total = snat.NAT_GATEWAY_SNAT_PORTS_PER_IP * ips
+        if conns is None:
+            return SnatCapacity(outbound_type, ips, nodes, total, None, False, None, True)
+        max_nodes = total // conns if conns else None
+        return SnatCapacity(outbound_type, ips, nodes, total, None, False, max_nodes, nodes * conns <= total, conns,
+                            nodes * conns > total)
+    return None
 
 
 def kubenet_route_headroom(routes_in_table: int) -> int:
