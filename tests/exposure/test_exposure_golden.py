@@ -146,7 +146,9 @@ spec:
 """
 
 
-def test_source_ranges_and_nsg_deny(home: Path, update_golden: bool) -> None:
+def shop_cluster() -> None:
+    """Azure CNI + NPM, ingress-nginx (externalTrafficPolicy Local), the shop's Services (one restricted by
+    loadBalancerSourceRanges) and Ingress (allowlist), and a custom NSG rule denying TCP 8443."""
     _ok("az", "group", "create", "-n", "rg", "-l", "eastus")
     _ok("az", "aks", "create", "-g", "rg", "-n", "aks", "--network-plugin", "azure", "--network-policy", "azure",
         "--node-count", "2", "--generate-ssh-keys")
@@ -160,6 +162,10 @@ def test_source_ranges_and_nsg_deny(home: Path, update_golden: bool) -> None:
     _ok("az", "network", "nsg", "rule", "create", "-g", "MC_rg_aks_eastus", "--nsg-name", nsg, "-n", "deny-admin",
         "--priority", "400", "--access", "Deny", "--direction", "Inbound", "--protocol", "Tcp",
         "--destination-port-ranges", "8443")
+
+
+def test_source_ranges_and_nsg_deny(home: Path, update_golden: bool) -> None:
+    shop_cluster()
     out = _ok("explain", "--exposure")
     _golden("exposure.txt", out, NSG, update_golden)
     doc = json.loads(_ok("explain", "--exposure", "-o", "json"))

@@ -17,6 +17,7 @@ from aksnet.analyses.egress_required import blocked_endpoints
 from aksnet.analyses.explain import selector_text
 from aksnet.analyses.gateway_status import running_controllers
 from aksnet.analyses.lint_gateway import gateway_backend_problems
+from aksnet.analyses.lint_mesh import mesh_problems
 from aksnet.analyses.lint_snat import snat_problems
 from aksnet.engine import nsg as nsg_engine
 from aksnet.engine.gateway.attach import route_states
@@ -445,11 +446,18 @@ def check_mesh_injection_labels(twin: Twin, state: ClusterState) -> list[Finding
     return out
 
 
+def check_mesh_security(twin: Twin, state: ClusterState) -> list[Finding]:
+    """Istio AuthorizationPolicies nothing enforces and STRICT workloads with plaintext clients
+    (``aksnet.analyses.lint_mesh``)."""
+    return [Finding("warning", code, res, message, source) for code, res, message, source in mesh_problems(state)]
+
+
 CHECKS: tuple[Check, ...] = (
     check_kubenet_routes, check_nsg_aks_traffic, check_policy_engine, check_unprotected_namespaces,
     check_policy_selectors, check_services, check_ingresses, check_gateway_routes, check_gateway_backends,
     check_api_server,
     check_pending_pods, check_node_bootstrap, check_required_egress, check_mesh_injection_labels,
+    check_mesh_security,
 )
 
 
