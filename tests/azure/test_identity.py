@@ -61,9 +61,9 @@ def test_private_dns_link_makes_a_private_cluster_resolvable_from_a_peered_vnet(
     aks_vnet = json.loads(_ok("az", "network", "vnet", "list", "-g", mc, "--query", "[0].id"))
     peer = json.loads(_ok("az", "network", "vnet", "show", "-g", "rg", "-n", "peer", "--query", "id"))
     _ok("az", "network", "vnet", "peering", "create", "-g", "rg", "--vnet-name", "peer", "-n", "a", "--remote-vnet",
-        aks_vnet)
+        aks_vnet, "--allow-vnet-access")  # as the article does (az sends false without it)
     _ok("az", "network", "vnet", "peering", "create", "-g", mc, "--vnet-name", aks_vnet.rsplit("/", 1)[-1], "-n", "b",
-        "--remote-vnet", peer)
+        "--remote-vnet", peer, "--allow-vnet-access")
     _ok("az", "vm", "create", "-g", "rg", "-n", "jump", "--image", "Ubuntu2204", "--vnet-name", "peer", "--subnet", "s",
         "--generate-ssh-keys")
     fqdn = json.loads(_ok("az", "aks", "show", "-g", "rg", "-n", "p", "--query", "privateFqdn"))
