@@ -25,7 +25,7 @@ from aksnet.engine.gateway.route import GatewayDecision, GatewayRequest, request
 from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
-from aksnet.model.gateway import Gateway, HeaderChange
+from aksnet.model.gateway import Gateway, GatewayWorld, HeaderChange
 from aksnet.rules import gateway_api
 
 
@@ -102,7 +102,8 @@ def _answer(proxy: Proxy, decision: GatewayDecision, hops: tuple[Hop, ...], legs
 
 
 def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, scheme: str, host_header: str,
-                    request_uri: str, method: str, headers: dict[str, str], proxy: Proxy | None = None) -> ProxyAnswer:
+                    request_uri: str, method: str, headers: dict[str, str], proxy: Proxy | None = None,
+                    world: GatewayWorld | None = None) -> ProxyAnswer:
     """Route the request on the Gateway, then walk proxy → endpoint (see the module docstring); ``proxy``
     defaults to the Istio-deployed pod the client's leg reached."""
     assert first.backend is not None
@@ -112,7 +113,7 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     host = host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
     req = GatewayRequest(scheme, host.lower(), first.backend.port, path, query, method,
                          tuple((k, v) for k, v in headers.items() if k != "host"))
-    decision = route(topo.state.gateway, running_controllers(), gw, req)
+    decision = route(world or topo.state.gateway, running_controllers(), gw, req)
     last = len(decision.steps) - 1
     hops = tuple(Hop(component, "proxy" if decision.status is None and i == last else
                      ("respond" if i == last else "route"), s) for i, s in enumerate(decision.steps))
