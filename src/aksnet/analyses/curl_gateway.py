@@ -138,7 +138,7 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     upstream = mesh.HttpRequest(method, decision.path + (f"?{decision.query}" if decision.query else ""),
                                 upstream_host, tuple(decision.headers))
     for attempt, ep in enumerate(order, 1):
-        leg = walker.walk(site, ep.ip, ep.port, "TCP", scheme="http", request=upstream)
+        leg = walker.walk(site, ep.ip, ep.port, "TCP", request=upstream)
         legs = (*legs, leg)
         if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == istio.PROXY_CONTAINER:
             # the backend's sidecar denied the request (AuthorizationPolicy): the Gateway relays its 403
