@@ -263,3 +263,41 @@ def test_every_analysis_renders_as_html(home: Path, args: list[str], code: int, 
     assert [tag for tag, _ in t.tags].count("caption") == 1
     assert any(x.startswith(caption) for x in t.text), t.text[:12]
     assert {a.get("scope") for tag, a in t.tags if tag == "th"} >= {"col"}
+
+
+def test_exposure_dot_escapes_and_draws_sources_frontends_workloads() -> None:
+    from aksnet.analyses.exposure import (
+        BLOCKED,
+        REACHABLE,
+        BackendReach,
+        ExposureReport,
+        FrontendExposure,
+        IngressExposure,
+    )
+    from aksnet.render import exposure_dot
+
+    fe = FrontendExposure("internet", "load balancer", 'web/a"b', "20.1.2.3", 80, "TCP", "lb/kubernetes/fe",
+                          ("web/api[Deployment]",), REACHABLE, "internet", "AllowWeb")
+    ing = IngressExposure("nginx", "ingress-nginx/c", "20.1.2.4", f"http://x/{SCRIPT}", 80, "web/ing",
+                          "x", "/", "Prefix", "api", 80, False, BLOCKED, "internet", "DenyAll",
+                          (BackendReach("web/api[Deployment]", (), BLOCKED, "np/deny"),))
+    dot = exposure_dot.render(ExposureReport([fe], [ing]))
+    assert dot.startswith("digraph exposure {") and dot.rstrip().endswith("}")
+    assert '"source internet" -> "frontend internet 20.1.2.3:80/TCP"' in dot
+    assert '"frontend internet 20.1.2.3:80/TCP" -> "workload web/api[Deployment]"' in dot
+    assert 'web/a\\"b' in dot and 'web/a"b' not in dot  # a quote in a name stays inside its DOT string
+    assert dot.count('"workload web/api[Deployment]" [shape') == 1  # one node per workload
+    assert "style=dashed, color=red" in dot  # the blocked route
+
+
+@pytest.mark.parametrize(("args", "code", "start"), [
+    pytest.param(["explain", "--exposure", "-o", "dot"], 0, "digraph exposure {", id="exposure-dot"),
+    pytest.param(["explain", "deploy/production/api", "-o", "dot"], 2, "", id="dot-needs-exposure"),
+])
+def test_explain_dot(home: Path, args: list[str], code: int, start: str) -> None:
+    assert run_cli("import", str(DUMP)).code == 0
+    r = run_cli(*args)
+    assert r.code == code, r.err
+    assert r.out.startswith(start) and (code == 0 or "needs --exposure" in r.err)
+    if code == 0:
+        assert " -> " in r.out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from aksnet.model.ids import id_key, same_id
+from aksnet.model.ids import id_key, same_id, same_name
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "aksnet"
 SUB = "/subscriptions/0000/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/V"
@@ -28,6 +28,27 @@ SUB = "/subscriptions/0000/resourceGroups/RG/providers/Microsoft.Network/virtual
 def test_same_id(a: str | None, b: str | None, same: bool) -> None:
     assert same_id(a, b) is same
     assert (id_key(a) == id_key(b)) is same
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    pytest.param("GatewaySubnet", "gatewaysubnet", True, id="case-insensitive"),
+    pytest.param("allow-web", "allow-web2", False, id="other-name"),
+    pytest.param(None, "", True, id="none-is-empty"),
+    pytest.param("rg", None, False, id="name-vs-none"),
+])
+def test_same_name(a: str | None, b: str | None, same: bool) -> None:
+    """Azure resource names are case-insensitive (learn.microsoft.com resource-name-rules)."""
+    assert same_name(a, b) is same
+
+
+HAND_LOWERED_NAME = re.compile(r'(\["name"\]\)?|\.resource_group|\.subscription)\.lower\(\) *(==|!=)')
+
+
+def test_azure_names_compare_through_same_name() -> None:
+    """twin/ compares an Azure resource's name, resource group or subscription through ``same_name`` only."""
+    hits = [f"{p.relative_to(SRC)}:{n}" for p in sorted((SRC / "twin").rglob("*.py"))
+            for n, line in enumerate(p.read_text().splitlines(), 1) if HAND_LOWERED_NAME.search(line)]
+    assert not hits
 
 
 ID_TEXT = re.compile(r'(\bid\b|"id"|_id\b|\bids\b|(?<!principal)Id"|(?<!principal)Id\b|\b[rpsgcvnz]id\b|\bnid\b|'

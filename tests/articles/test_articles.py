@@ -4,7 +4,8 @@ Each ``*.steps`` file holds one article's commands in the article's order (our o
 line names the article). The little language:
 
 - ``$ CMD`` runs ``CMD`` (``az``, ``kubectl``, ``helm`` or an ``aksnet`` verb) in-process; ``NAME=$(CMD)``
-  keeps its trimmed stdout in ``$NAME``; ``$NAME``/``${NAME}`` are substituted before the line is split.
+  keeps its trimmed stdout in ``$NAME``; ``NAME='VALUE'`` sets it (a shell assignment the article makes);
+  ``$NAME``/``${NAME}`` are substituted before the line is split.
 - ``file PATH`` followed by lines up to ``END`` writes a file the next commands read (the article's YAML).
 - ``expect TEXT`` / ``expect-err TEXT`` / ``expect-code N`` check the last command (what the article says the
   reader sees); a step is a command with its checks.
@@ -88,6 +89,10 @@ def _substitute(text: str, env: dict[str, str]) -> str:
 def run_step(step: Step, env: dict[str, str], workdir: Path) -> tuple[bool, Result]:
     command = step.command
     target = None
+    assignment = re.fullmatch(r"(\w+)='([^']*)'", command)
+    if assignment:
+        env[assignment.group(1)] = assignment.group(2)
+        return True, Result(0, "", "")
     m = re.fullmatch(r"(\w+)=\$\((.*)\)", command)
     if m:
         target, command = m.group(1), m.group(2)

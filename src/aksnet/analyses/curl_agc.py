@@ -19,9 +19,11 @@ from __future__ import annotations
 from aksnet.analyses.curl_gateway import Proxy, ProxyAnswer, through_gateway
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, Backend, Hop, Site, Walk
+from aksnet.engine.gateway import agc_ingress
 from aksnet.engine.walk import Walker
+from aksnet.model import k8s
 from aksnet.model.alb import AlbFrontend, TrafficController
-from aksnet.model.gateway import Gateway
+from aksnet.model.gateway import Gateway, GatewayClass, GatewayWorld
 from aksnet.model.ids import same_id
 from aksnet.rules import alb, gateway_api
 
@@ -54,6 +56,39 @@ def bound_gateways(topo: Topology, tc: TrafficController, fe: AlbFrontend) -> li
     return out
 
 
+def bound_ingresses(topo: Topology, tc: TrafficController, fe: AlbFrontend) -> list[k8s.Ingress]:
+    """The Ingresses of class ``azure-alb-external`` that name this traffic controller and frontend: ``alb-id``
+    with ``alb-frontend``, or ``alb-namespace``/``alb-name`` (the frontend the controller made for the Ingress)."""
+    classes = {c.name for c in topo.state.ingress_classes if c.controller == alb.INGRESS_CONTROLLER}
+    out = []
+    for ing in sorted(topo.state.ingresses, key=lambda i: (i.creation_timestamp, i.namespace, i.name)):
+        ann = dict(ing.annotations)
+        byo = same_id(ann.get(alb.ANNOTATION_ALB_ID, ""), tc.id) and ann.get(alb.ANNOTATION_FRONTEND) == fe.name
+        ns, name = ann.get(alb.ANNOTATION_ALB_NAMESPACE), ann.get(alb.ANNOTATION_ALB_NAME)
+        managed = bool(ns and name) and tc.name == alb.managed_traffic_controller(str(ns), str(name)) \
+            and fe.name == alb.managed_ingress_frontend(ing.namespace, ing.name)
+        if ing.ingress_class_name in classes and (byo or managed):
+            out.append(ing)
+    return out
+
+
+def _port_of(topo: Topology) -> agc_ingress.PortOf:
+    ports = {(s.namespace, s.name, p.name): p.port for s in topo.state.services for p in s.ports if p.name}
+
+    def port_of(namespace: str, service: str, port: int | str) -> int | None:
+        return port if isinstance(port, int) else ports.get((namespace, service, port))
+    return port_of
+
+
+def ingress_gateway(topo: Topology, tc: TrafficController, fe: AlbFrontend) -> tuple[GatewayWorld, Gateway] | None:
+    """The Gateway API form of the Ingresses this frontend serves (``aksnet.engine.gateway.agc_ingress``)."""
+    ings = bound_ingresses(topo, tc, fe)
+    if not ings:
+        return None
+    return agc_ingress.as_gateway(topo.state.gateway, GatewayClass(alb.GATEWAY_CLASS, gateway_api.ALB_CONTROLLER),
+                                  fe.name, ings, _port_of(topo))
+
+
 def component_name(tc: TrafficController) -> str:
     return f"Application Gateway for Containers {tc.name}"
 
@@ -66,6 +101,10 @@ def through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...]
     hops = (*pre, Hop(component, "accept", f"frontend {fe.name} ({fe.fqdn}) {fe.ip}:{port}: Azure-hosted, outside "
                                            "the cluster's VNet"))
     gws = [g for g in bound_gateways(topo, tc, fe) if any(lst.port == port for lst in g.listeners)]
+    world = None
+    if not gws and (via := ingress_gateway(topo, tc, fe)) is not None \
+            and any(lst.port == port for lst in via[1].listeners):
+        world, gws = via[0], [via[1]]
     if not gws:
         why = f"no Gateway bound to frontend {fe.name} listens on port {port}"
         return Walk(REFUSED, why, site, fe.ip, port, "TCP", (*hops, Hop(component, "refuse", why)))
@@ -78,5 +117,6 @@ def through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...]
     nic = next((n for n in topo.twin.nics if same_id(n.id, f"{assoc.id}/proxy")), None)
     proxy_site = Site("vm", assoc.proxy_ip, f"{tc.name}/{assoc.name}", nic=nic)
     proxy = Proxy(component, proxy_site, site.ip, alb.SERVER_HEADER, ATTEMPTS, attempt_header=False)
-    return through_gateway(topo, walker, first, gws[0], scheme, host_header, request_uri, method, headers, proxy)
+    return through_gateway(topo, walker, first, gws[0], scheme, host_header, request_uri, method, headers, proxy,
+                           world)
 

@@ -18,15 +18,15 @@ import hashlib
 from dataclasses import dataclass
 
 from aksnet.analyses.gateway_status import running_controllers
-from aksnet.engine import echo
+from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
 from aksnet.engine.gateway.route import GatewayDecision, GatewayRequest, request_id, route
 from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
-from aksnet.model.gateway import Gateway, HeaderChange
-from aksnet.rules import gateway_api
+from aksnet.model.gateway import Gateway, GatewayWorld, HeaderChange
+from aksnet.rules import gateway_api, istio
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,8 @@ def _answer(proxy: Proxy, decision: GatewayDecision, hops: tuple[Hop, ...], legs
 
 
 def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, scheme: str, host_header: str,
-                    request_uri: str, method: str, headers: dict[str, str], proxy: Proxy | None = None) -> ProxyAnswer:
+                    request_uri: str, method: str, headers: dict[str, str], proxy: Proxy | None = None,
+                    world: GatewayWorld | None = None) -> ProxyAnswer:
     """Route the request on the Gateway, then walk proxy → endpoint (see the module docstring); ``proxy``
     defaults to the Istio-deployed pod the client's leg reached."""
     assert first.backend is not None
@@ -112,7 +113,7 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     host = host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
     req = GatewayRequest(scheme, host.lower(), first.backend.port, path, query, method,
                          tuple((k, v) for k, v in headers.items() if k != "host"))
-    decision = route(topo.state.gateway, running_controllers(), gw, req)
+    decision = route(world or topo.state.gateway, running_controllers(), gw, req)
     last = len(decision.steps) - 1
     hops = tuple(Hop(component, "proxy" if decision.status is None and i == last else
                      ("respond" if i == last else "route"), s) for i, s in enumerate(decision.steps))
@@ -133,13 +134,21 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     start = int(hashlib.sha256(f"{host}{request_uri}".encode()).hexdigest()[:8], 16) % len(eps)
     order = [eps[(start + i) % len(eps)] for i in range(min(len(eps), proxy.attempts))]
     timed_out = False
+    upstream_host = decision.host if ":" not in host_header or decision.host != host else host_header
+    upstream = mesh.HttpRequest(method, decision.path + (f"?{decision.query}" if decision.query else ""),
+                                upstream_host, tuple(decision.headers))
     for attempt, ep in enumerate(order, 1):
-        leg = walker.walk(site, ep.ip, ep.port, "TCP")
+        leg = walker.walk(site, ep.ip, ep.port, "TCP", scheme="http", request=upstream)
         legs = (*legs, leg)
+        if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == istio.PROXY_CONTAINER:
+            # the backend's sidecar denied the request (AuthorizationPolicy): the Gateway relays its 403
+            return ProxyAnswer(component, istio.RBAC_DENIED_STATUS, (
+                ("content-length", str(len(istio.RBAC_DENIED_BODY))), ("content-type", "text/plain"),
+                ("server", proxy.server)), istio.RBAC_DENIED_BODY, legs, hops, istio.PROXY_CONTAINER)
         if leg.verdict == DELIVERED and leg.backend is not None:
             b = leg.backend
             up = dict(decision.headers)
-            up["host"] = decision.host if ":" not in host_header or decision.host != host else host_header
+            up["host"] = upstream_host
             up["x-forwarded-for"] = proxy.client_ip
             up["x-forwarded-proto"] = scheme
             up["x-request-id"] = request_id(req, proxy.client_ip)

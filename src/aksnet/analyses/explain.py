@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.explain_mesh import mesh_rows
 from aksnet.analyses.matrix import MatrixResult, compute_matrix, connection_json, workload_key
 from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, PolicyVerdict, policy_verdict, rule_peers_match, selects
 from aksnet.engine.netpol.peers import Endpoint, PolicyPeer, namespace_labels
@@ -102,6 +103,7 @@ class Explanation:
     connectivity: MatrixResult
     notes: list[str] = field(default_factory=list)
     host_network: bool = False
+    mesh: list[tuple[str, str]] = field(default_factory=list)  # Istio: (subject, detail), ``explain_mesh``
 
     def to_json(self) -> dict[str, Any]:
         def d(x: DirectionExplanation) -> dict[str, Any]:
@@ -116,7 +118,8 @@ class Explanation:
                 "reachableFrom": [connection_json(c) for c in self.connectivity.connections
                                   if c[1].name == self.target],
                 "canReach": [connection_json(c) for c in self.connectivity.connections if c[0].name == self.target],
-                "notes": self.notes}
+                "notes": self.notes,
+                **({"mesh": [{"subject": s, "detail": d} for s, d in self.mesh]} if self.mesh else {})}
 
     def answer(self) -> Answer:
         """Per direction whether it is isolated and what each policy rule allows (section Ingress/Egress, keyed
@@ -132,6 +135,7 @@ class Explanation:
                           ("" if r.action in (None, "Allow") else f"{r.action}: ") + r.text +
                           (f"; matches now: {', '.join(r.matches)}" if r.matches else ""))
                          for r in p.rules]
+        rows += [("mesh", subject, detail) for subject, detail in self.mesh]
         rows += [("reachable from", s.name, str(c)) for s, d, c in self.connectivity.connections
                  if d.name == self.target]
         rows += [("can reach", d.name, str(c)) for s, d, c in self.connectivity.connections if s.name == self.target]
@@ -242,7 +246,7 @@ def explain(cluster: ClusterState, ref: str, namespace: str | None = None, engin
     if profile.enforces and (ingress.isolated or egress.isolated):
         notes.append(TIMING_CAVEAT)
     return Explanation(target, [p.key for p in pods], profile.name, profile.title, profile.enforces,
-                       ingress, egress, result, notes, rep.host_network)
+                       ingress, egress, result, notes, rep.host_network, mesh_rows(cluster, rep))
 
 
 def _peer(cluster: ClusterState, ref: str, namespace: str | None) -> tuple[str, PolicyPeer]:

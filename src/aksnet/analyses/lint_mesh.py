@@ -34,7 +34,8 @@ def policies_without_effect(state: ClusterState) -> list[Raw]:
         if p.has_target_refs or any(p in mesh.applicable(world, pod) for pod in proxied):
             continue
         injected = any(pod.namespace == p.namespace for pod in proxied)
-        where = (f"no pod with a sidecar matches its selector {dict(p.selector or ())}" if injected else
+        selector = ",".join(f"{k}={v}" for k, v in p.selector or ())
+        where = (f"no pod with a sidecar matches its selector {selector}" if injected else
                  f"namespace {p.namespace} has no pod with a sidecar (label it {istio.REVISION_LABEL}=<revision> "
                  "and restart its pods)")
         out.append(("AKSNET082", f"AuthorizationPolicy {p.key}",

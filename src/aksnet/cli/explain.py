@@ -17,7 +17,7 @@ from aksnet.cli.common import print_warnings, report_source
 from aksnet.cli.matrix import ArgParser, add_source_options, load_cluster, load_workspace_twin
 from aksnet.errors import UsageError
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.render import explain_json, explain_text, exposure_text
+from aksnet.render import explain_json, explain_text, exposure_dot, exposure_text
 from aksnet.render.answer_table import TABLES  # -o csv|md|html: any result as its answer's table
 
 
@@ -88,8 +88,9 @@ def parser() -> ArgParser:
                    help="what the cluster exposes (workspace only): load balancer frontends and node ports with "
                         "the NSG rule that admits or blocks them, and every ingress route with the workloads it "
                         "reaches or the NetworkPolicy that blocks the controller")
-    p.add_argument("-o", "--output", choices=("text", "json", "csv", "md", "html"), default="text",
-                   help="csv, md, html: the answer as a table (rules and reach; the pair's verdict; the exposure)")
+    p.add_argument("-o", "--output", choices=("text", "json", "csv", "md", "html", "dot"), default="text",
+                   help="csv, md, html: the answer as a table (rules and reach; the pair's verdict; the exposure); "
+                        "dot (with --exposure): the exposure as a graph, sources → frontends → workloads")
     add_source_options(p)
     return p
 
@@ -110,8 +111,11 @@ def run(argv: list[str]) -> int:
             name, pods = find_target(cluster, args.target, args.namespace)
             report = report.for_workload(name, tuple(f"{x.key}[Pod]" for x in pods))
         sys.stdout.write(_table(args.output, report) or (explain_json.render_exposure(report) if args.output == "json"
+                                                         else exposure_dot.render(report) if args.output == "dot"
                                                          else exposure_text.render_exposure(report)))
         return 0
+    if args.output == "dot":
+        raise UsageError("error: -o dot draws the exposure graph: it needs --exposure")
     if not args.target:
         p.error("the following arguments are required: POD|WORKLOAD (or use --exposure)")
     if args.to:

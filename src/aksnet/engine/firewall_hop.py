@@ -15,6 +15,7 @@ from aksnet.engine.flow import Hop, Packet
 from aksnet.engine.resolve import resolve_public
 from aksnet.model.firewall import AzureFirewall
 from aksnet.rules.azure_firewall import DENY_STATUS
+from aksnet.rules.ietf import DNS_PORT
 
 FORWARD = "forward"
 DROP = "drop"
@@ -88,6 +89,21 @@ def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str 
                else f"to a destination outside the private ranges, from the firewall's public IP {src}")
         hops.append(Hop(where, "snat", f"SNAT {pkt.src_ip} → {src}: {why}", out))
     return Step(tuple(hops), FORWARD, out, v.text)
+
+
+def to_itself(firewall: AzureFirewall, pkt: Packet) -> Step:
+    """A flow addressed to the firewall's private IP: with DNS proxy on, DNS (UDP 53; DNS over TCP is not
+    emulated) is answered by the firewall, which forwards the query to Azure DNS (custom DNS servers of the firewall
+    are not emulated); anything else, or DNS with the proxy off, gets no answer
+    [https://learn.microsoft.com/azure/firewall/dns-settings]."""
+    where = f"Azure Firewall {firewall.name}"
+    if firewall.dns_proxy and pkt.dst_port == DNS_PORT and pkt.protocol == "UDP":
+        rule = f"DNS proxy on {pkt.dst_ip}:{DNS_PORT}: the firewall forwards the query to Azure DNS and answers"
+        return Step((Hop(where, "answer", rule, pkt),), ANSWER, pkt, rule)
+    rule = (f"{pkt.dst_ip}:{pkt.dst_port}/{pkt.protocol} is the firewall itself, which answers nothing there"
+            + (" (its DNS proxy is off: --enable-dns-proxy true)"
+               if pkt.dst_port == DNS_PORT else ""))
+    return Step((Hop(where, "drop", rule, pkt),), DROP, pkt, f"{where}: {rule}")
 
 
 def inbound(firewall: AzureFirewall, pkt: Packet) -> Step:

@@ -460,12 +460,14 @@ class Walker:
         the owner of a public IP the internet sends to (DNAT rules) — ``firewall_hop``."""
         self._stage(st)
         vnet = self.topo.firewall_vnet(firewall)
-        step = (firewall_hop.inbound(firewall, pkt) if inbound
+        itself = not inbound and pkt.dst_ip == firewall.private_ip
+        step = (firewall_hop.inbound(firewall, pkt) if inbound else firewall_hop.to_itself(firewall, pkt) if itself
                 else firewall_hop.through(firewall, pkt, st.host, st.scheme, firewall_hop.context(self.topo)))
         st.hops.extend(step.hops)
         st.appliances.append(firewall.private_ip or "")
         if step.outcome == firewall_hop.ANSWER:
-            st.backend = Backend("azure-firewall", firewall.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip)
+            kind = "azure-firewall-dns" if itself else "azure-firewall"
+            st.backend = Backend(kind, firewall.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip)
             raise _Stop(DELIVERED, step.reason)
         if step.outcome == firewall_hop.DROP:
             raise _Stop(DROPPED, step.reason)

@@ -134,10 +134,16 @@ class HTTPRoute:
     created: str = ""
     # a GRPCRoute, decoded into the HTTP/2 request it matches (method matches as paths ``/service/method``)
     grpc: bool = False
+    origin: str = ""  # the kind this route was translated from (an AGC-served Ingress), "" for a Route itself
 
     @property
     def kind(self) -> str:
         return "GRPCRoute" if self.grpc else "HTTPRoute"
+
+    @property
+    def shown_kind(self) -> str:
+        """The kind a trace names: the Ingress it came from, else the route's own."""
+        return self.origin or self.kind
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ def explanation_text(e: Explanation) -> str:
                 lines.append(f"    {word.lower()} rule #{r.index} {rverb} {r.text}")
                 if r.matches:
                     lines.append(f"      matches now: {', '.join(r.matches)}")
+    if e.mesh:
+        lines.append("mesh (Istio):")
+        lines += [f"  {subject}: {detail}" for subject, detail in e.mesh]
     ins = [c for c in e.connectivity.connections if c[1].name == e.target]
     outs = [c for c in e.connectivity.connections if c[0].name == e.target]
     lines.append(f"reachable from ({len(ins)}):")

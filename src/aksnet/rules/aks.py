@@ -47,3 +47,6 @@ LB_INTERNAL_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-interna
 CSE_OUTBOUND_CHECK_HOST = "mcr.microsoft.com"
 CSE_OUTBOUND_CHECK_PORT = 443
 CSE_OUTBOUND_EXIT_STATUS = 50
+# Then it checks TCP 443 to the API server and fails with exit status 51 (VMExtensionError_K8SAPIServerConnFail).
+# https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/vmextensionerror-k8sapiserverconnfail
+CSE_API_SERVER_EXIT_STATUS = 51

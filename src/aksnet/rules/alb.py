@@ -82,3 +82,9 @@ def managed_traffic_controller(namespace: str, name: str) -> str:
 def managed_frontend(gateway_namespace: str, gateway_name: str) -> str:
     """The frontend the controller makes for a Gateway that names an ``ApplicationLoadBalancer``."""
     return managed_name("fe", gateway_namespace, gateway_name)
+
+
+def managed_ingress_frontend(ingress_namespace: str, ingress_name: str) -> str:
+    """The frontend the controller makes for an Ingress that names an ``ApplicationLoadBalancer`` (ours: distinct
+    from a Gateway of the same namespace/name)."""
+    return managed_name("fe", "ingress", ingress_namespace, ingress_name)

@@ -19,7 +19,7 @@ from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
 from aksnet.io.arm_ids import parse_resource_id
-from aksnet.model.ids import id_key
+from aksnet.model.ids import id_key, same_name
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, deterministic_uuid, get_group
 from aksnet.twin.network import nic as nic_mod
@@ -160,7 +160,7 @@ def _pick_subnet(tx: Transaction, resource_group: str, name: str, location: str,
         for v in vnet_mod.list_vnets(tx, resource_group):
             if v["location"] != location:
                 continue
-            s = next((s for s in v["properties"].get("subnets", []) if s["name"].lower() != "gatewaysubnet"), None)
+            s = next((s for s in v["properties"].get("subnets", []) if not same_name(s["name"], "GatewaySubnet")), None)
             if s is not None:
                 return str(s["id"])
     if subnet:
@@ -341,7 +341,7 @@ def list_ip_addresses(tx: Transaction, resource_group: str | None = None, name: 
     {"privateIpAddresses": [...], "publicIpAddresses": [...]}}}]``."""
     out = []
     for vm in list_vms(tx, resource_group):
-        if name and vm["name"].lower() != name.lower():
+        if name and not same_name(vm["name"], name):
             continue
         privates, publics = vm_addresses(tx, vm)
         out.append({"virtualMachine": {

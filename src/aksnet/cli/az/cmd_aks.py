@@ -149,16 +149,20 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
 def _check_bootstrap(tx: Any, cluster: dict[str, Any]) -> None:
     """A UDR-routed cluster's nodes must reach mcr.microsoft.com:443 through its default route while they
     provision, or AKS fails the create (VMExtensionProvisioningError, exit status 50); the transaction is rolled
-    back so the workspace stays as it was."""
-    from aksnet.analyses.bootstrap import blocked_bootstrap, provisioning_error
+    back so the workspace stays as it was. Then the public API server's FQDN on 443 (exit status 51)."""
+    from aksnet.analyses.bootstrap import api_server_error, blocked_api_server, blocked_bootstrap, provisioning_error
     from aksnet.errors import AzureError
     from aksnet.io.twin_loader import load_twin
 
     if (cluster.get("properties", {}).get("networkProfile") or {}).get("outboundType") != "userDefinedRouting":
         return
-    blocked = blocked_bootstrap(load_twin(tx), str(cluster["id"]))
+    twin = load_twin(tx)
+    blocked = blocked_bootstrap(twin, str(cluster["id"]))
     if blocked is not None:
         raise AzureError("VMExtensionProvisioningError", provisioning_error(*blocked))
+    api = blocked_api_server(twin, str(cluster["id"]))
+    if api is not None:
+        raise AzureError("VMExtensionProvisioningError", api_server_error(*api))
 
 
 def aks_show(resource_group_name: str, name: str) -> Any:

@@ -77,7 +77,7 @@ def _match_text(sel: match.Selected) -> str:
     parts += [f"header {h.name}: {h.value}" for h in m.headers]
     parts += [f"query {q.name}={q.value}" for q in m.query]
     route = sel.route
-    kind = "GRPCRoute" if route.grpc else "HTTPRoute"
+    kind = route.shown_kind
     return (f"{kind} {route.namespace}/{route.name} rule {sel.rule_index} match {sel.match_index} "
             f"({', '.join(parts)}) for hostname {sel.hostname or '*'} "
             f"[spec.rules[{sel.rule_index}].matches[{sel.match_index}]]")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from aksnet.errors import AzureError, ResourceNotFound
 from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model.account import SUBSCRIPTION_ID
-from aksnet.model.ids import same_id
+from aksnet.model.ids import same_id, same_name
 from aksnet.store import Transaction
 from aksnet.twin import network, subnet_ipam
 from aksnet.twin.aks import capacity, names
@@ -46,7 +46,7 @@ def seed_subnet_id(tx: Transaction, subnet_id: str | None) -> tuple[str | None, 
     if not subnet_id:
         return subnet_id, None
     parsed = parse_resource_id(subnet_id)
-    if parsed is None or parsed.subscription.lower() == SUBSCRIPTION_ID.lower():
+    if parsed is None or same_name(parsed.subscription, SUBSCRIPTION_ID):
         return subnet_id, None
     local = subnet_id.replace(f"/subscriptions/{parsed.subscription}", f"/subscriptions/{SUBSCRIPTION_ID}", 1)
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import group_id, parse_resource_id
-from aksnet.model.ids import id_key
+from aksnet.model.ids import id_key, same_name
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
 from aksnet.twin.aks import context, infrastructure, nodes, routes, vmss
@@ -20,7 +20,7 @@ from aksnet.twin.kube_store import cluster_scope
 
 def _in_group(rid: str, group: str) -> bool:
     parsed = parse_resource_id(rid)
-    return parsed is not None and parsed.resource_group.lower() == group.lower()
+    return parsed is not None and same_name(parsed.resource_group, group)
 
 
 def delete_cluster(tx: Transaction, resource_group: str, name: str) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from aksnet.errors import AzCliError
 from aksnet.io.arm_ids import group_id, parse_resource_id
-from aksnet.model.ids import IdKey, id_key
+from aksnet.model.ids import IdKey, id_key, same_name
 from aksnet.store import Transaction
 from aksnet.twin import network
 from aksnet.twin.aks import context, infrastructure, names, validation_cli
@@ -273,4 +273,4 @@ def nat_profile(ids: list[str], node_rg: str, count: int) -> dict[str, Any]:
 
 def _in_group(rid: str, group: str) -> bool:
     parsed = parse_resource_id(rid)
-    return parsed is not None and parsed.resource_group.lower() == group.lower()
+    return parsed is not None and same_name(parsed.resource_group, group)

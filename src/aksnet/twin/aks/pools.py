@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
+from aksnet.model.ids import same_name
 from aksnet.store import Transaction
 from aksnet.twin import network, subnet_ipam
 from aksnet.twin.aks import infrastructure, names, nodes, routes, vmss
@@ -44,7 +45,7 @@ def nic_nsg(tx: Transaction, cluster: Doc, subnet_id: str) -> str | None:
     """BYO subnet: the agent pool NSG goes on the node NICs; managed subnet: it is on the subnet."""
     node_rg = cluster["properties"]["nodeResourceGroup"]
     parsed = parse_resource_id(subnet_id)
-    if parsed is not None and parsed.resource_group.lower() == node_rg.lower():
+    if parsed is not None and same_name(parsed.resource_group, node_rg):
         return None
     return network.nsg_id(node_rg, names.nsg_name(digits_of(cluster)))
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from aksnet.errors import AzCliError, AzureError
-from aksnet.model.ids import id_key, same_id
+from aksnet.model.ids import id_key, same_id, same_name
 from aksnet.store import Transaction
 from aksnet.twin.aks import capacity, context, pools, validation_rp
 from aksnet.twin.aks.create import finish
@@ -23,7 +23,7 @@ def find_pool(cluster: Doc, pool_name: str | None) -> dict[str, object]:
                              "az aks nodepool command to scale node pool")
         return dict(profiles[0])
     for p in profiles:
-        if str(p["name"]).lower() == pool_name.lower():
+        if same_name(str(p["name"]), pool_name):
             return dict(p)
     raise AzCliError("InvalidArgumentValueError", f"The nodepool \"{pool_name}\" was not found.")
 

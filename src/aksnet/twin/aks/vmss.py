@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id, resource_id
-from aksnet.model.ids import id_key, same_id
+from aksnet.model.ids import id_key, same_id, same_name
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.aks import names
@@ -250,7 +250,7 @@ def _remove_subnet_refs(tx: Transaction, subnet_id: str, nic_ids: set[str]) -> N
     if vnet is None:
         return
     for s in vnet["properties"].get("subnets", []):
-        if s["name"].lower() != parsed.name.lower():
+        if not same_name(s["name"], parsed.name):
             continue
         props = s.setdefault("properties", {})
         if "ipConfigurations" in props:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aksnet.io.arm_ids import parse_resource_id
-from aksnet.model.ids import same_id
+from aksnet.model.ids import same_id, same_name
 from aksnet.store import Transaction
 from aksnet.twin.kube.netinfo import node_nic_once
 from aksnet.twin.kube.objects import ClusterObjects
@@ -61,7 +61,7 @@ def _managed_subnet(tx: Transaction, node_rg: str) -> str | None:
     """A cluster without BYO subnet uses the VNet AKS made in the node resource group."""
     for vnet in tx.list(KIND_VNET):
         parsed = parse_resource_id(str(vnet.get("id", "")))
-        if parsed and parsed.resource_group.lower() == node_rg.lower():
+        if parsed and same_name(parsed.resource_group, node_rg):
             subnets = (vnet.get("properties") or {}).get("subnets") or []
             if subnets:
                 return str(subnets[0]["id"])
@@ -86,7 +86,7 @@ def _find_nsg(tx: Transaction, nics: list[tuple[Doc, Doc]], subnet_id: str | Non
             return str(nsg["id"])
     if subnet_id:
         parsed = parse_resource_id(subnet_id)
-        if parsed and parsed.resource_group.lower() == node_rg.lower():
+        if parsed and same_name(parsed.resource_group, node_rg):
             vnet = tx.get(KIND_VNET, subnet_id.split("/subnets/")[0])
             for sub in (vnet or {}).get("properties", {}).get("subnets", []):
                 if same_id(sub["id"], subnet_id):
@@ -95,7 +95,7 @@ def _find_nsg(tx: Transaction, nics: list[tuple[Doc, Doc]], subnet_id: str | Non
                         return str(nsg["id"])
     for nsg_doc in tx.list(KIND_NSG):
         parsed = parse_resource_id(str(nsg_doc.get("id", "")))
-        if (parsed and parsed.resource_group.lower() == node_rg.lower()
+        if (parsed and same_name(parsed.resource_group, node_rg)
                 and str(nsg_doc.get("name", "")).startswith("aks-agentpool-")):
             return str(nsg_doc["id"])
     return None

@@ -10,6 +10,8 @@ how-to-ssl-offloading-ingress-api (``ingressClassName: azure-alb-external``). Mu
 
 from __future__ import annotations
 
+from typing import Any
+
 from aksnet.rules import alb, gateway_api
 from aksnet.store import Transaction
 from aksnet.twin.kube import schema
@@ -37,3 +39,11 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
     if api.find(ic, None, alb.INGRESS_CLASS) is None:
         api.create({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
                     "metadata": {"name": alb.INGRESS_CLASS}, "spec": {"controller": alb.INGRESS_CONTROLLER}})
+
+
+def serves_ingress(ing: dict[str, Any], class_controllers: dict[str, str]) -> bool:
+    """Whether the ALB Controller serves this Ingress: its ``ingressClassName`` names an IngressClass of
+    ``alb.networking.azure.io/ingress-controller`` (or ``azure-alb-external`` before that class exists)."""
+    name = str((ing.get("spec") or {}).get("ingressClassName") or "")
+    return bool(name) and class_controllers.get(name, alb.INGRESS_CONTROLLER if name == alb.INGRESS_CLASS
+                                                else "") == alb.INGRESS_CONTROLLER

@@ -19,7 +19,7 @@ from typing import Any
 from aksnet.rules.ingress_nginx import CONTROLLER_CLASS
 from aksnet.rules.kubernetes import LEGACY_INGRESS_CLASS_ANNOTATION
 from aksnet.store import Transaction
-from aksnet.twin.kube import apiserver, objects, schema
+from aksnet.twin.kube import alb_bootstrap, apiserver, objects, schema
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.status import pod_ready
 
@@ -85,6 +85,8 @@ def update_all(objs: ClusterObjects) -> None:
     pubs = publishers(objs)
     rt = schema.BY_KIND["Ingress"]
     for ing in objs.docs(rt.store_kind):
+        if alb_bootstrap.serves_ingress(ing, classes):  # AGC writes these (cloud_provider.alb_ingress)
+            continue
         addresses: list[Doc] = []
         for pub in pubs:
             if not _serves(pub, ing, classes):

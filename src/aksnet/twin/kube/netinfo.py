@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.io.arm_model import emulated_api_server_ip
+from aksnet.model.ids import same_name
 from aksnet.store import Transaction
 from aksnet.twin.kube.objects import ClusterObjects
 
@@ -125,7 +126,7 @@ def subnet_prefix(tx: Transaction, subnet_id: str) -> str | None:
     if vnet is None:
         return None
     for sn in props(vnet).get("subnets") or []:
-        if str(sn.get("name", "")).lower() == name.lower():
+        if same_name(str(sn.get("name", "")), name):
             p = props(sn)
             prefix = p.get("addressPrefix") or (p.get("addressPrefixes") or [None])[0]
             return str(prefix) if prefix else None

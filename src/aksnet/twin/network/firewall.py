@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aksnet.errors import AzCliError, AzureError
+from aksnet.model.ids import same_name
 from aksnet.rules.azure_firewall import (
     COLLECTION_PRIORITY_RANGE,
     FIREWALL_SUBNET_MIN_PREFIX,
@@ -165,9 +166,9 @@ def create_ip_configuration(tx: Transaction, fw_id: str, name: str, *, public_ip
     validate_name(name)
     cid = f"{doc['id']}/azureFirewallIpConfigurations/{name}"
     configs: list[Doc] = doc["properties"].setdefault("ipConfigurations", [])
-    if any(c["name"].lower() == name.lower() for c in configs):
-        _release_config(tx, next(c for c in configs if c["name"].lower() == name.lower()))
-        configs[:] = [c for c in configs if c["name"].lower() != name.lower()]
+    if any(same_name(c["name"], name) for c in configs):
+        _release_config(tx, next(c for c in configs if same_name(c["name"], name)))
+        configs[:] = [c for c in configs if not same_name(c["name"], name)]
     props: dict[str, Any] = {}
     if vnet_id is not None:
         if any(c["properties"].get("subnet") for c in configs):
@@ -208,7 +209,7 @@ def upsert_rule(tx: Transaction, fw_id: str, kind: str, collection: str, rule: d
     validate_name(collection)
     validate_name(str(rule["name"]))
     colls: list[Doc] = doc["properties"].setdefault(field, [])
-    coll = next((c for c in colls if c["name"].lower() == collection.lower()), None)
+    coll = next((c for c in colls if same_name(c["name"], collection)), None)
     if coll is None:
         if priority is None or action is None:
             # the extension warns "Rule collection 'NAME' does not exist and needs to be created." first
@@ -231,7 +232,7 @@ def upsert_rule(tx: Transaction, fw_id: str, kind: str, collection: str, rule: d
         coll = child_doc(tx, cid, child_type, {"priority": priority, "action": {"type": action}, "rules": []})
         colls.append(coll)
     rules: list[dict[str, Any]] = coll["properties"]["rules"]
-    rules[:] = [r for r in rules if str(r["name"]).lower() != str(rule["name"]).lower()] + [rule]
+    rules[:] = [r for r in rules if not same_name(str(r["name"]), str(rule["name"]))] + [rule]
     touch(tx, doc)
     tx.put(KIND_FIREWALL, doc["id"], doc)
     return copy.deepcopy(coll)

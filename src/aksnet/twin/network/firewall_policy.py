@@ -14,7 +14,7 @@ import copy
 from typing import Any
 
 from aksnet.errors import AzureError
-from aksnet.model.ids import same_id
+from aksnet.model.ids import same_id, same_name
 from aksnet.rules.azure_firewall import COLLECTION_PRIORITY_RANGE, POLICY_SKU_TIERS
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
@@ -199,7 +199,7 @@ def add_collection(tx: Transaction, gid: str, collection: dict[str, Any]) -> Doc
     where = f"Rule collection {name} of rule collection group {doc['id']}"
     _check_priority(priority, where)
     colls: list[dict[str, Any]] = doc["properties"].setdefault("ruleCollections", [])
-    if any(str(c["name"]).lower() == name.lower() for c in colls):
+    if any(same_name(str(c["name"]), name) for c in colls):
         raise AzureError("FirewallPolicyRuleCollectionDuplicateName",
                          f"{where}: a rule collection with this name already exists in the group.")
     clash = next((c for c in colls if int(c["priority"]) == priority), None)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import same_name
 from aksnet.rules.azure import DEFAULT_SECURITY_RULES as DEFAULT_RULES
 from aksnet.rules.azure import NSG_MAX_PRIORITY as MAX_PRIORITY
 from aksnet.rules.azure import NSG_MIN_PRIORITY as MIN_PRIORITY
@@ -214,7 +215,7 @@ def upsert_security_rule(tx: Transaction, nsg_id: str, name: str, *, priority: i
     rules = doc["properties"].setdefault("securityRules", [])
     for other in rules:
         o = other["properties"]
-        if (other["name"].lower() != name.lower() and int(o["priority"]) == int(priority)
+        if (not same_name(other["name"], name) and int(o["priority"]) == int(priority)
                 and o["direction"] == direction):
             raise AzureError(
                 "SecurityRuleConflict",
@@ -222,7 +223,7 @@ def upsert_security_rule(tx: Transaction, nsg_id: str, name: str, *, priority: i
                 "and Direction. To learn more, see aka.ms/nsgrules.",
             )
     props = _rule_props(int(priority), direction, access, protocol, srcs, sports, dsts, dports, description)
-    existing = next((i for i, r in enumerate(rules) if r["name"].lower() == name.lower()), None)
+    existing = next((i for i, r in enumerate(rules) if same_name(r["name"], name)), None)
     if existing is None:
         rule = child_doc(tx, rid, TYPE_RULE, props)
         rules.append(rule)
@@ -240,7 +241,7 @@ def get_security_rule(tx: Transaction, nsg_id: str, name: str) -> Doc:
 
     doc = get_nsg(tx, nsg_id)
     for r in doc["properties"].get("securityRules", []):
-        if r["name"].lower() == name.lower():
+        if same_name(r["name"], name):
             return copy.deepcopy(r)
     raise child_not_found(f"{doc['id']}/securityRules/{name}")
 
@@ -249,7 +250,7 @@ def delete_security_rule(tx: Transaction, nsg_id: str, name: str) -> bool:
     """Remove a custom rule; a missing rule is not an error (ARM 204). Default rules cannot be removed."""
     doc = get_nsg(tx, nsg_id)
     rules = doc["properties"].get("securityRules", [])
-    kept = [r for r in rules if r["name"].lower() != name.lower()]
+    kept = [r for r in rules if not same_name(r["name"], name)]
     if len(kept) == len(rules):
         return False
     doc["properties"]["securityRules"] = kept

@@ -17,7 +17,7 @@ import ipaddress
 from typing import Any
 
 from aksnet.errors import AzureError
-from aksnet.model.ids import id_key, same_id
+from aksnet.model.ids import id_key, same_id, same_name
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc
 from aksnet.twin.network.common import (
@@ -62,7 +62,7 @@ def _remote_of(peering: Doc) -> str:
 
 
 def _find(vnet: Doc, name: str) -> Doc | None:
-    return next((p for p in _peerings(vnet) if str(p["name"]).lower() == name.lower()), None)
+    return next((p for p in _peerings(vnet) if same_name(str(p["name"]), name)), None)
 
 
 def _pointing_to(vnet: Doc, remote_id: str) -> Doc | None:

@@ -14,6 +14,7 @@ import copy
 import ipaddress
 
 from aksnet.errors import AzureError
+from aksnet.model.ids import same_name
 from aksnet.rules.azure import MAX_ROUTES_PER_ROUTE_TABLE as MAX_ROUTES
 from aksnet.store import Transaction
 from aksnet.twin.arm import Doc, get_group
@@ -138,8 +139,8 @@ def upsert_route(tx: Transaction, route_table_id: str, name: str, address_prefix
             f"NextHopIpAddress is only allowed in route {rid} when NextHopType is VirtualAppliance.",
         )
     routes = doc["properties"].setdefault("routes", [])
-    existing = next((i for i, r in enumerate(routes) if r["name"].lower() == name.lower()), None)
-    clash = next((r for r in routes if r["name"].lower() != name.lower()
+    existing = next((i for i, r in enumerate(routes) if same_name(r["name"], name)), None)
+    clash = next((r for r in routes if not same_name(r["name"], name)
                   and _same_prefix(r["properties"].get("addressPrefix", ""), address_prefix)), None)
     if clash is not None:
         # ARM's words (kubernetes-sigs/cloud-provider-azure#657): two kubenet clusters sharing one route table
@@ -179,7 +180,7 @@ def _same_prefix(a: str, b: str) -> bool:
 def get_route(tx: Transaction, route_table_id: str, name: str) -> Doc:
     doc = get_route_table(tx, route_table_id)
     for r in doc["properties"].get("routes", []):
-        if r["name"].lower() == name.lower():
+        if same_name(r["name"], name):
             return copy.deepcopy(r)
     raise child_not_found(f"{doc['id']}/routes/{name}")
 
@@ -188,7 +189,7 @@ def delete_route(tx: Transaction, route_table_id: str, name: str) -> bool:
     """Remove a route; a missing route is not an error (ARM 204)."""
     doc = get_route_table(tx, route_table_id)
     routes = doc["properties"].get("routes", [])
-    kept = [r for r in routes if r["name"].lower() != name.lower()]
+    kept = [r for r in routes if not same_name(r["name"], name)]
     if len(kept) == len(routes):
         return False
     doc["properties"]["routes"] = kept

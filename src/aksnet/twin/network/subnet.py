@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from aksnet.errors import AzureError
 from aksnet.io.arm_ids import parse_resource_id
-from aksnet.model.ids import id_key, same_id
+from aksnet.model.ids import id_key, same_id, same_name
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
 from aksnet.twin.arm import Doc
@@ -114,7 +114,7 @@ def _vnet_and_index(tx: Transaction, subnet_id: str) -> tuple[Doc, int]:
     vnet_id, name = _split(subnet_id)
     vnet = get_resource(tx, KIND_VNET, vnet_id, TYPE_VNET)
     for i, s in enumerate(vnet["properties"].get("subnets", [])):
-        if s["name"].lower() == name.lower():
+        if same_name(s["name"], name):
             return vnet, i
     raise child_not_found(subnet_id)
 
@@ -160,7 +160,7 @@ def _check_prefixes(vnet: Doc, name: str, prefixes: Sequence[str], sid: str) -> 
         if not any(net_inside(n, s) for s in space):
             raise outside_vnet(name, vname)
     for other in vnet["properties"].get("subnets", []):
-        if other["name"].lower() == name.lower():
+        if same_name(other["name"], name):
             continue
         for op in subnet_prefixes(other):
             on = ipaddress.ip_network(op, strict=False)
@@ -200,7 +200,7 @@ def create_subnet(tx: Transaction, vnet_id: str, name: str, address_prefixes: Se
     sid = f"{vnet['id']}/subnets/{name}"
     _check_prefixes(vnet, name, address_prefixes, sid)
     subnets = vnet["properties"].setdefault("subnets", [])
-    existing = next((s for s in subnets if s["name"].lower() == name.lower()), None)
+    existing = next((s for s in subnets if same_name(s["name"], name)), None)
     if existing is not None:
         sid = existing["id"]
         if sorted(subnet_prefixes(existing)) != sorted(address_prefixes):
