@@ -12,22 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.lint.test_egress_required import SETUP as EGRESS_SETUP
 
 SUBNET = ("/subscriptions/00000000-0000-4000-8000-00000000a5e7/resourceGroups/rg/providers/Microsoft.Network/"
           "virtualNetworks/vnet/subnets/nodes")
-SETUP = [
-    "group create -n rg -l eastus",
-    "network vnet create -g rg -n vnet --address-prefixes 10.42.0.0/16 --subnet-name nodes "
-    "--subnet-prefixes 10.42.1.0/24",
-    "network vnet subnet create -g rg --vnet-name vnet -n AzureFirewallSubnet --address-prefixes 10.42.2.0/26",
-    "network public-ip create -g rg -n fwpip --sku Standard",
-    "network firewall create -g rg -n fw --enable-dns-proxy true",
-    "network firewall ip-config create -g rg -f fw -n cfg --public-ip-address fwpip --vnet-name vnet",
-    "network route-table create -g rg -n rt",
-    "network route-table route create -g rg --route-table-name rt -n fwrn --address-prefix 0.0.0.0/0 "
-    "--next-hop-type VirtualAppliance --next-hop-ip-address 10.42.2.4",
-    "network vnet subnet update -g rg --vnet-name vnet -n nodes --route-table rt",
-]
+# the firewall, its route table and the node subnet behind it, without any rule
+SETUP = EGRESS_SETUP[:9]
 MCR = ("network firewall application-rule create -g rg -f fw -c mcr -n mcr --source-addresses '*' "
        "--protocols https=443 --target-fqdns mcr.microsoft.com --action allow --priority 300")
 HCP = ("network firewall application-rule create -g rg -f fw -c hcp -n hcp --source-addresses '*' "

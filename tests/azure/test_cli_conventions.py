@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.azure.helpers import az, base, ok
+from tests.azure.helpers import az, base, ok, snapshot
 from tests.conftest import run_cli
 
 COMMANDS = [
@@ -129,3 +129,28 @@ def test_enum_errors_in_az_words(home: Path, line: str, err: str) -> None:
     base()
     r = az(line)
     assert (r.code, r.err) == (2, err)
+
+
+QUERY_HINT = "To learn more about --query, please visit: 'https://learn.microsoft.com/cli/azure/query-azure-cli'\n"
+
+
+@pytest.mark.parametrize(("line", "code", "err"), [
+    ("network vnet list --query length(nonexistent)", 1,
+     "ERROR: Invalid jmespath query supplied for `--query`: In function length(), invalid type for value: None, "
+     "expected one of: ['string', 'array', 'object'], received: \"null\"\n" + QUERY_HINT),
+    ("network vnet show -g rg -n vnet --query nosuch(name)", 1,
+     "ERROR: Invalid jmespath query supplied for `--query`: Unknown function: nosuch()\n" + QUERY_HINT),
+    ("network vnet show -g rg -n vnet --query abs(name)", 1,
+     "ERROR: Invalid jmespath query supplied for `--query`: In function abs(), invalid type for value: vnet, "
+     "expected one of: ['number'], received: \"string\"\n" + QUERY_HINT),
+    ("network vnet list --query [?name==", 2, "ERROR: argument --query: invalid jmespath_type value: '[?name=='\n"),
+    ("network vnet create -g rg -n v2 --query {a:", 2, "ERROR: argument --query: invalid jmespath_type value: '{a:'\n"),
+], ids=["length-of-null", "unknown-function", "wrong-type", "syntax-on-list", "syntax-on-create"])
+def test_bad_query_in_az_words(home: Path, line: str, code: int, err: str) -> None:
+    """azure-cli's handle_exception words a failing query (InvalidArgumentValueError, exit 1); knack's
+    jmespath_type refuses one that does not parse (argparse, exit 2). No traceback, nothing changes."""
+    base()
+    before = snapshot(home)
+    r = az(line)
+    assert (r.code, r.out, r.err) == (code, "", err)
+    assert snapshot(home) == before

@@ -339,13 +339,20 @@ def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8
     site = Site("pod", controller.pod_ip or first.backend.ip, controller.key, pod=controller,
                 node=topo.nodes.get(controller.node_name or ""))
     timed_out = False
+    up_headers = dict(decision.headers)
+    up_headers.setdefault("host", decision.upstream_host)
+    upstream_request = mesh.HttpRequest(decision.method, decision.request_uri, decision.upstream_host,
+                                        tuple(up_headers.items()))
     for ep in decision.endpoints:
-        leg = walker.walk(site, ep.ip, ep.port, "TCP")
+        leg = walker.walk(site, ep.ip, ep.port, "TCP", request=upstream_request)
         legs = (*legs, leg)
+        if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == ISTIO_PROXY:
+            # the upstream's sidecar denied the request: nginx passes its 403 on as it is
+            return CurlResult(0, None, RBAC_DENIED_STATUS, (("Content-Type", "text/plain"),
+                                                            ("Content-Length", str(len(RBAC_DENIED_BODY))), *extra),
+                              RBAC_DENIED_BODY, legs, notes, hops, ISTIO_PROXY)
         if leg.verdict == DELIVERED and leg.backend is not None:
             b = leg.backend
-            up_headers = dict(decision.headers)
-            up_headers.setdefault("host", decision.upstream_host)
             seen = echo.HttpSeen(decision.method, decision.upstream_host, decision.request_uri, up_headers)
             res = _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), legs, 200, extra)
             return CurlResult(res.exit_code, None, 200, res.response_headers, res.body, legs, notes, hops, "backend")

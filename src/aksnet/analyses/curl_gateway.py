@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from aksnet.analyses.gateway_status import running_controllers
-from aksnet.engine import echo
+from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
 from aksnet.engine.gateway import backend_tls
@@ -27,7 +27,7 @@ from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
 from aksnet.model.gateway import Gateway, GatewayWorld, HeaderChange
-from aksnet.rules import gateway_api
+from aksnet.rules import gateway_api, istio
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +137,17 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     start = int(hashlib.sha256(f"{host}{request_uri}".encode()).hexdigest()[:8], 16) % len(eps)
     order = [eps[(start + i) % len(eps)] for i in range(min(len(eps), proxy.attempts))]
     timed_out = False
+    upstream_host = decision.host if ":" not in host_header or decision.host != host else host_header
+    upstream = mesh.HttpRequest(method, decision.path + (f"?{decision.query}" if decision.query else ""),
+                                upstream_host, tuple(decision.headers))
     for attempt, ep in enumerate(order, 1):
-        leg = walker.walk(site, ep.ip, ep.port, "TCP")
+        leg = walker.walk(site, ep.ip, ep.port, "TCP", request=upstream)
         legs = (*legs, leg)
+        if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == istio.PROXY_CONTAINER:
+            # the backend's sidecar denied the request (AuthorizationPolicy): the Gateway relays its 403
+            return ProxyAnswer(component, istio.RBAC_DENIED_STATUS, (
+                ("content-length", str(len(istio.RBAC_DENIED_BODY))), ("content-type", "text/plain"),
+                ("server", proxy.server)), istio.RBAC_DENIED_BODY, legs, hops, istio.PROXY_CONTAINER)
         if leg.verdict == DELIVERED and leg.backend is not None:
             b = leg.backend
             if proxy.backend_tls:
@@ -150,7 +158,7 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
                     answer = _answer(proxy, failed, hops, legs, conn.body)
                     return replace(answer, answered_by="backend") if conn.by_backend else answer
             up = dict(decision.headers)
-            up["host"] = decision.host if ":" not in host_header or decision.host != host else host_header
+            up["host"] = upstream_host
             up["x-forwarded-for"] = proxy.client_ip
             up["x-forwarded-proto"] = scheme
             up["x-request-id"] = request_id(req, proxy.client_ip)

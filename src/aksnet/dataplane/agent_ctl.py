@@ -34,7 +34,7 @@ def config(d: Path, plan: Plan, generation: int, cert: Path, key: Path) -> dict[
             "generation": generation,
             "listeners": [{"netns": x.netns, "identity": [list(i) for i in x.identity], "catch_all": x.catch_all,
                            "tcp_ports": list(x.tcp_ports), "udp_ports": list(x.udp_ports),
-                           "dns_ip": x.dns_ip, "dns_upstream": x.dns_upstream,
+                           "dns_ip": x.dns_ip, "dns_upstream": x.dns_upstream, "dns_proxy_ip": x.dns_proxy_ip,
                            "azure_dns": {k: list(v) for k, v in x.azure_dns}} for x in plan.listeners],
             "dns_records": plan.dns_records, "upstream": {}, "tls_cert": str(cert), "tls_key": str(key)}
 

@@ -273,6 +273,8 @@ def _open_listener(lst: dict[str, Any], echo_port: int) -> list[tuple[socket.soc
             socks.append((_tcp_listener(lst["dns_ip"], 53), "dnstcp", 53))
         if lst.get("azure_dns"):
             socks.append((_udp_socket(HOST_VIP, 53, False), "azdns", 53))
+        if lst.get("dns_proxy_ip"):
+            socks.append((_udp_socket(lst["dns_proxy_ip"], 53, False), "dnsproxy", 53))
 
     try:
         _in_netns(lst["netns"], make)
@@ -392,6 +394,10 @@ def _dispatch(s: socket.socket, kind: str, port: int, ident: list[tuple[str, str
             s.sendto(table_answer((lst or {}).get("azure_dns", {}), data), addr)
         except Exception:
             return
+    elif kind == "dnsproxy":  # Azure Firewall's DNS proxy: a real query to Azure DNS, off the agent's loop
+        data, addr = s.recvfrom(65536)
+        threading.Thread(target=_forward_and_reply, args=(s, addr, (lst or {})["netns"], HOST_VIP, data),
+                         daemon=True).start()
     elif kind == "dnstcp":
         conn, _ = s.accept()
         threading.Thread(target=_serve_dns_tcp, args=(conn, dns, lst), daemon=True).start()

@@ -25,6 +25,7 @@ from aksnet.dataplane.nsg_nft import collapse
 from aksnet.engine import firewall as engine
 from aksnet.model import firewall as fw
 from aksnet.rules.azure_firewall import DEFAULT_PRIVATE_RANGES
+from aksnet.rules.ietf import DNS_PORT
 
 TABLE = "aksnet-firewall"
 _L4 = {"tcp": ("tcp",), "udp": ("udp",), "icmp": ("icmp",), "any": ("tcp", "udp", "icmp")}
@@ -135,6 +136,9 @@ def build(firewall: fw.AzureFirewall, ctx: engine.Context, proxy_ports: Sequence
     t.rule("input", established, n.ACCEPT)
     t.rule("input", n.match(n.meta("iifname"), "lo"), n.ACCEPT)
     t.rule("input", dnat, n.ACCEPT, comment="redirected to the proxy")
+    if firewall.dns_proxy:
+        t.rule("input", n.match(n.meta("l4proto"), "udp"), n.match(n.payload("ip", "daddr"), private),
+               n.match(n.payload("th", "dport"), DNS_PORT), n.ACCEPT, comment="DNS proxy (UDP 53)")
     t.rule("input", n.DROP, comment="the firewall answers nothing itself")
     t.rule("postrouting", dnat, n.match(n.meta("oifname"), uplink), {"masquerade": None},
            comment="DNATed flows leave from the firewall's private IP")

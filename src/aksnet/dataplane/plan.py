@@ -280,11 +280,16 @@ def _firewall_parts(parts: _Parts, topo: Topology, tag: str, hosts: list[Host], 
     for fh in fws:
         h = Host(fh.key, fh.netns, "fw", [(fh.link, fh.subnet, (fh.private_ip,))])
         hosts.append(h)
+        proxy = fh.firewall.dns_proxy
         parts.units.append(Unit(fh.key, fh.netns, "firewall", parent=vnet, uplinks=_host_uplinks(h),
-                                sysctls=ROUTER_SYSCTLS,
+                                sysctls=ROUTER_SYSCTLS, loopback=(Addr(HOST_VIP, 32, "host"),) if proxy else (),
                                 labels=(("firewall", fh.firewall.name), ("ip", fh.private_ip),
                                         ("public", ",".join(fh.public_ips)))))
         spec, nginx, fw_notes = firewall_dp.parts(topo, fh, f"{NGINX_PLACEHOLDER}/nginx/{fh.netns}")
+        if proxy:  # DNS proxy: a forwarder on the private IP asks Azure DNS (168.63.129.16) in the same namespace
+            parts.listeners.append(Listener(fh.netns, (("firewall", fh.firewall.name),), catch_all=False,
+                                            dns_proxy_ip=fh.private_ip,
+                                            azure_dns=azure_dns_table(parts, topo, fh.private_ip)))
         parts.nft_specs.append(spec)
         if nginx is not None and with_nginx:
             parts.nginx.append(nginx)

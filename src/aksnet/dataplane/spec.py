@@ -125,6 +125,7 @@ class Listener:
     udp_ports: tuple[int, ...] = ()  # real UDP sockets (a pod's declared UDP ports: REDIRECT would hide the port)
     dns_upstream: str | None = None  # CoreDNS: forward names outside the cluster zone here (real UDP from the pod)
     azure_dns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # nodes, VMs: Azure DNS on 168.63.129.16:53 answers these
+    dns_proxy_ip: str | None = None  # Azure Firewall DNS proxy: on this address:53, forward to 168.63.129.16 for real
 
 
 @dataclass(frozen=True)

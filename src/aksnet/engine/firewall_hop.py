@@ -92,11 +92,12 @@ def through(firewall: AzureFirewall, pkt: Packet, host: str | None, scheme: str 
 
 
 def to_itself(firewall: AzureFirewall, pkt: Packet) -> Step:
-    """A flow addressed to the firewall's private IP: with DNS proxy on, DNS (UDP/TCP 53) is answered by the
-    firewall, which forwards the query to Azure DNS (custom DNS servers of the firewall are not emulated);
-    anything else, or DNS with the proxy off, gets no answer [https://learn.microsoft.com/azure/firewall/dns-settings]."""
+    """A flow addressed to the firewall's private IP: with DNS proxy on, DNS (UDP 53; DNS over TCP is not
+    emulated) is answered by the firewall, which forwards the query to Azure DNS (custom DNS servers of the firewall
+    are not emulated); anything else, or DNS with the proxy off, gets no answer
+    [https://learn.microsoft.com/azure/firewall/dns-settings]."""
     where = f"Azure Firewall {firewall.name}"
-    if firewall.dns_proxy and pkt.dst_port == DNS_PORT and pkt.protocol in ("UDP", "TCP"):
+    if firewall.dns_proxy and pkt.dst_port == DNS_PORT and pkt.protocol == "UDP":
         rule = f"DNS proxy on {pkt.dst_ip}:{DNS_PORT}: the firewall forwards the query to Azure DNS and answers"
         return Step((Hop(where, "answer", rule, pkt),), ANSWER, pkt, rule)
     rule = (f"{pkt.dst_ip}:{pkt.dst_port}/{pkt.protocol} is the firewall itself, which answers nothing there"

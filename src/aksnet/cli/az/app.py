@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+from jmespath.exceptions import JMESPathError
 from knack import CLI, CLICommandsLoader
 from knack.config import CLIConfig
 from knack.help import CLIHelp
@@ -108,6 +109,17 @@ def render_azure_error(ex: AzureError) -> str:
     return "\n".join(lines)
 
 
+QUERY_REFERENCE = "To learn more about --query, please visit: 'https://learn.microsoft.com/cli/azure/query-azure-cli'"
+
+
+def render_query_error(ex: JMESPathError) -> str:
+    """A ``--query`` that fails while it runs (unknown function, wrong argument type), as azure-cli's
+    ``handle_exception`` words it (azure-cli ``src/azure-cli-core/azure/cli/core/util.py``). A query that
+    does not parse never gets here: knack's ``jmespath_type`` rejects it while parsing arguments (exit 2)."""
+    message = getattr(ex, "message", None) or str(ex)
+    return f"ERROR: Invalid jmespath query supplied for `--query`: {message}\n{QUERY_REFERENCE}"
+
+
 class AzCli(CLI):  # type: ignore[misc]
     def exception_handler(self, ex: BaseException) -> int:
         if isinstance(ex, BrokenPipeError):  # `aksnet az … | head`
@@ -120,6 +132,9 @@ class AzCli(CLI):  # type: ignore[misc]
         if isinstance(ex, AksnetError):
             print(f"ERROR: {ex.render()}", file=sys.stderr)
             return int(ex.exit_code)
+        if isinstance(ex, JMESPathError):
+            print(render_query_error(ex), file=sys.stderr)
+            return 1  # azure-cli raises InvalidArgumentValueError, exit code 1
         return int(super().exception_handler(ex))
 
 
