@@ -344,7 +344,7 @@ def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8
     upstream_request = mesh.HttpRequest(decision.method, decision.request_uri, decision.upstream_host,
                                         tuple(up_headers.items()))
     for ep in decision.endpoints:
-        leg = walker.walk(site, ep.ip, ep.port, "TCP", scheme="http", request=upstream_request)
+        leg = walker.walk(site, ep.ip, ep.port, "TCP", request=upstream_request)
         legs = (*legs, leg)
         if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == ISTIO_PROXY:
             # the upstream's sidecar denied the request: nginx passes its 403 on as it is

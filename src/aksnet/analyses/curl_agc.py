@@ -116,7 +116,7 @@ def through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...]
         return Walk(DROPPED, why, site, fe.ip, port, "TCP", (*hops, Hop(component, "drop", why)))
     nic = next((n for n in topo.twin.nics if same_id(n.id, f"{assoc.id}/proxy")), None)
     proxy_site = Site("vm", assoc.proxy_ip, f"{tc.name}/{assoc.name}", nic=nic)
-    proxy = Proxy(component, proxy_site, site.ip, alb.SERVER_HEADER, ATTEMPTS, attempt_header=False)
+    proxy = Proxy(component, proxy_site, site.ip, alb.SERVER_HEADER, ATTEMPTS, attempt_header=False, backend_tls=True)
     return through_gateway(topo, walker, first, gws[0], scheme, host_header, request_uri, method, headers, proxy,
                            world)
 

@@ -15,12 +15,13 @@ https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/. Pure
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aksnet.analyses.gateway_status import running_controllers
 from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
+from aksnet.engine.gateway import backend_tls
 from aksnet.engine.gateway.route import GatewayDecision, GatewayRequest, request_id, route
 from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.walk import Walker
@@ -56,6 +57,7 @@ class Proxy:
     server: str
     attempts: int
     attempt_header: bool = True
+    backend_tls: bool = False  # honours AGC's BackendTLSPolicy (aksnet.engine.gateway.backend_tls)
 
 
 def istio_proxy(topo: Topology, gw: Gateway, first: Walk) -> Proxy:
@@ -113,7 +115,8 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     host = host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
     req = GatewayRequest(scheme, host.lower(), first.backend.port, path, query, method,
                          tuple((k, v) for k, v in headers.items() if k != "host"))
-    decision = route(world or topo.state.gateway, running_controllers(), gw, req)
+    world = world or topo.state.gateway
+    decision = route(world, running_controllers(), gw, req)
     last = len(decision.steps) - 1
     hops = tuple(Hop(component, "proxy" if decision.status is None and i == last else
                      ("respond" if i == last else "route"), s) for i, s in enumerate(decision.steps))
@@ -138,7 +141,7 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     upstream = mesh.HttpRequest(method, decision.path + (f"?{decision.query}" if decision.query else ""),
                                 upstream_host, tuple(decision.headers))
     for attempt, ep in enumerate(order, 1):
-        leg = walker.walk(site, ep.ip, ep.port, "TCP", scheme="http", request=upstream)
+        leg = walker.walk(site, ep.ip, ep.port, "TCP", request=upstream)
         legs = (*legs, leg)
         if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == istio.PROXY_CONTAINER:
             # the backend's sidecar denied the request (AuthorizationPolicy): the Gateway relays its 403
@@ -147,6 +150,13 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
                 ("server", proxy.server)), istio.RBAC_DENIED_BODY, legs, hops, istio.PROXY_CONTAINER)
         if leg.verdict == DELIVERED and leg.backend is not None:
             b = leg.backend
+            if proxy.backend_tls:
+                conn = backend_tls.connect(world, _services(topo).get(f"{ns}/{name}"), ns, name, port)
+                hops = (*hops, Hop(component, "route", conn.step)) if conn.step else hops
+                if conn.status is not None:
+                    failed = GatewayDecision(decision.steps, conn.status, response_headers=decision.response_headers)
+                    answer = _answer(proxy, failed, hops, legs, conn.body)
+                    return replace(answer, answered_by="backend") if conn.by_backend else answer
             up = dict(decision.headers)
             up["host"] = upstream_host
             up["x-forwarded-for"] = proxy.client_ip

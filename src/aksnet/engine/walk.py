@@ -344,7 +344,9 @@ class Walker:
         if not world.sidecars or pkt.protocol != "TCP":
             return
         declared = mesh.port_protocol(self.topo.state.services, pod, pkt.dst_port)
-        http = declared == "HTTP" or (declared == "" and st.scheme == "http")
+        # an https URL request is TLS to the pod (TCP for the sidecar); a proxy's upstream leg carries its request
+        http = declared == "HTTP" or (declared == "" and st.scheme != "https" and
+                                      (st.scheme == "http" or st.request is not None))
         request = (st.request or mesh.HttpRequest(host=st.host or pkt.dst_ip)) if http else None
         decision = mesh.inbound(world, pod, st.client, pkt.src_ip, pkt.dst_port, request)
         if decision is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from aksnet.model.gateway import (
     BackendRef,
+    BackendTLS,
     Filter,
     Gateway,
     GatewayClass,
@@ -198,9 +199,30 @@ def reference_grant(doc: Doc) -> ReferenceGrant:
     )
 
 
+def _secret_ref(raw: Any, namespace: str) -> tuple[str, str] | None:
+    ref = _d(raw)
+    return (str(ref.get("namespace") or namespace), str(ref["name"])) if ref.get("name") else None
+
+
+def alb_backend_tls(doc: Doc) -> BackendTLS:
+    """An AGC ``BackendTLSPolicy`` (alb.networking.azure.io/v1): ``spec.targetRef`` a Service, ``spec.default``
+    (or ``override``) with ``sni``, ``ports[].port``, ``clientCertificateRef`` and ``verify.caCertificateRef``/
+    ``subjectAltName`` (learn.microsoft.com/azure/application-gateway/for-containers/api-specification-kubernetes)."""
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    ns = str(meta.get("namespace") or "default")
+    target = _d(spec.get("targetRef"))
+    conf = _d(spec.get("override")) or _d(spec.get("default"))
+    verify = _d(conf.get("verify"))
+    return BackendTLS(
+        ns, str(meta.get("name", "")), (str(target.get("namespace") or ns), str(target.get("name", ""))),
+        tuple(p for p in (_int(_d(x).get("port")) for x in _l(conf.get("ports"))) if p is not None),
+        str(conf.get("sni") or ""), _secret_ref(conf.get("clientCertificateRef"), ns),
+        _secret_ref(verify.get("caCertificateRef"), ns), str(verify.get("subjectAltName") or ""))
+
+
 def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc], grants: Iterable[Doc],
           namespaces: Iterable[Doc], services: Iterable[Doc], secrets: Iterable[Doc],
-          grpc_routes: Iterable[Doc] = ()) -> GatewayWorld:
+          grpc_routes: Iterable[Doc] = (), backend_tls: Iterable[Doc] = ()) -> GatewayWorld:
     """One cluster's Gateway API objects and what they refer to."""
     return GatewayWorld(
         classes=tuple(gateway_class(d) for d in classes),
@@ -214,4 +236,6 @@ def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc]
                               if p is not None)) for s in services),
         secrets=tuple((str(_d(s.get("metadata")).get("namespace", "")), str(_d(s.get("metadata")).get("name", "")),
                        str(s.get("type", "Opaque"))) for s in secrets),
+        backend_tls=tuple(alb_backend_tls(d) for d in backend_tls
+                          if _d(_d(d.get("spec")).get("targetRef")).get("kind", "Service") == "Service"),
     )

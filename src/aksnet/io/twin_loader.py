@@ -21,12 +21,13 @@ from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, every_engine, other_polic
 from aksnet.model import azure, k8s
 from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.rules import gateway_api, istio
+from aksnet.rules import alb, gateway_api, istio
 from aksnet.store import Transaction
 
 Doc = Mapping[str, Any]
 IMPORTED_META = "imported:"  # the workspace meta key of an imported cluster (aksnet.twin.import_dump)
 
+ALB_BACKEND_TLS = "BackendTLSPolicy.alb.networking.azure.io"  # AGC's own kind, not Gateway API's
 K8S_KINDS = {
     "Namespace": "k8s:core/Namespace", "Node": "k8s:core/Node", "Pod": "k8s:core/Pod",
     "Service": "k8s:core/Service", "EndpointSlice": "k8s:discovery.k8s.io/EndpointSlice",
@@ -37,6 +38,7 @@ K8S_KINDS = {
     **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant",
                                                                  "GRPCRoute")},
     **{kind: f"k8s:{istio.SECURITY_GROUP}/{kind}" for kind in ("PeerAuthentication", "AuthorizationPolicy")},
+    ALB_BACKEND_TLS: f"k8s:{alb.API_GROUP}/BackendTLSPolicy",
 }
 # Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
 OTHER_POLICIES = "_other_policies"
@@ -129,7 +131,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
         gateway=gateway_model.world(*(docs.get(k, ()) for k in ("GatewayClass", "Gateway", "HTTPRoute",
                                                                  "ReferenceGrant", "Namespace", "Service", "Secret",
-                                                                 "GRPCRoute"))),
+                                                                 "GRPCRoute", ALB_BACKEND_TLS))),
         mesh=mesh_model.world(docs.get("PeerAuthentication", ()), docs.get("AuthorizationPolicy", ()),
                               docs.get("Pod", ()),
                               bool(docs.get("PeerAuthentication") or docs.get("AuthorizationPolicy"))),

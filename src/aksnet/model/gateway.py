@@ -169,6 +169,22 @@ class ReferenceGrant:
 
 
 @dataclass(frozen=True)
+class BackendTLS:
+    """An Application Gateway for Containers ``BackendTLSPolicy`` (alb.networking.azure.io/v1): TLS from AGC to
+    the target Service's ``ports`` (none: all), with the SNI, client certificate and the CA/subjectAltName it
+    verifies the backend against (Secrets as (namespace, name))."""
+
+    namespace: str
+    name: str
+    service: tuple[str, str]
+    ports: tuple[int, ...] = ()
+    sni: str = ""
+    client_certificate: tuple[str, str] | None = None
+    ca_certificate: tuple[str, str] | None = None
+    subject_alt_name: str = ""
+
+
+@dataclass(frozen=True)
 class GatewayWorld:
     """Everything the Gateway API semantics need of one cluster: its Gateway API objects, the labels of its
     namespaces, the Services (namespace, name) → ports, and the Secrets (namespace, name) → type."""
@@ -180,3 +196,4 @@ class GatewayWorld:
     namespace_labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     services: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
     secrets: tuple[tuple[str, str, str], ...] = ()
+    backend_tls: tuple[BackendTLS, ...] = ()

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from aksnet.io.twin_loader import IMPORTED_META
 from aksnet.model.ids import id_key
 from aksnet.store import GENERATION_MARK_PREFIX, Transaction
-from aksnet.twin.cloud_provider import alb_ingress, alb_managed
+from aksnet.twin.cloud_provider import alb_ingress, alb_managed, alb_policies
 from aksnet.twin.cloud_provider import reconciler as cloud_provider
 from aksnet.twin.kube import (
     alb_bootstrap,
@@ -50,6 +50,7 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     alb_bootstrap.reconcile,  # a running ALB Controller's GatewayClass and IngressClass azure-alb-external
     alb_managed.reconcile,  # its managed deployments: ApplicationLoadBalancer → AGC, Gateways → frontends
     alb_ingress.reconcile,  # its Ingresses (class azure-alb-external): frontends and status.loadBalancer
+    alb_policies.reconcile,  # its BackendTLSPolicy status
 )
 
 # Kinds no controller above reads (tests/kube/test_incremental_reconcile.py records every kind a full reconcile

@@ -75,9 +75,10 @@ def routes(ing: k8s.Ingress, parent: ObjectRef, port_of: PortOf) -> tuple[HTTPRo
 def as_gateway(world: GatewayWorld, class_: GatewayClass, frontend: str, ingresses: Sequence[k8s.Ingress],
                port_of: PortOf) -> tuple[GatewayWorld, Gateway]:
     """The Gateway (named after the frontend) and world in which the frontend's Ingresses are its routes; the
-    namespaces, Services and Secrets are ``world``'s."""
+    namespaces, Services, Secrets and backend TLS policies are ``world``'s."""
     ns = ingresses[0].namespace if ingresses else ""
     gw = Gateway(ns, f"{frontend} (Ingress API)", class_.name, listeners(ingresses))
     parent = ObjectRef("gateway.networking.k8s.io", "Gateway", gw.name, ns)
     rs = tuple(r for ing in ingresses for r in routes(ing, parent, port_of))
-    return GatewayWorld((class_,), (gw,), rs, (), world.namespace_labels, world.services, world.secrets), gw
+    return GatewayWorld((class_,), (gw,), rs, (), world.namespace_labels, world.services, world.secrets,
+                        world.backend_tls), gw

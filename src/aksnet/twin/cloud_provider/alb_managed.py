@@ -30,7 +30,7 @@ ALB_KIND = f"k8s:{alb.API_GROUP}/ApplicationLoadBalancer"
 GATEWAY_KIND = f"k8s:{gateway_api.GROUP}/Gateway"
 
 
-def _condition(kind: str, ok: bool, reason: str, message: str, generation: int, now: str, old: Any) -> Doc:
+def condition(kind: str, ok: bool, reason: str, message: str, generation: int, now: str, old: Any) -> Doc:
     before = next((c for c in old or [] if isinstance(c, dict) and c.get("type") == kind), None)
     status = "True" if ok else "False"
     since = before["lastTransitionTime"] if before and before.get("status") == status else now
@@ -65,10 +65,10 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
         wanted.add(alb.managed_traffic_controller(doc["metadata"].get("namespace", ""), doc["metadata"]["name"]))
         gen, now = int(doc["metadata"].get("generation", 1)), api.objs.timestamp()
         old = (doc.get("status") or {}).get("conditions")
-        conds = [_condition("Accepted", not error, "Accepted" if not error else "InvalidConfiguration",
+        conds = [condition("Accepted", not error, "Accepted" if not error else "InvalidConfiguration",
                             error or "Valid Application Gateway for Containers resource", gen, now, old)]
         if alb_id:
-            conds.append(_condition("Deployment", True, "Ready", f"alb-id={alb_id}", gen, now, old))
+            conds.append(condition("Deployment", True, "Ready", f"alb-id={alb_id}", gen, now, old))
         write_status(api.objs, rt, doc, {"conditions": conds})
     _frontends(tx, api, node_rg)
     for tc in albnet.list_traffic_controllers(tx, node_rg):
