@@ -18,6 +18,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "create": ("aksnet.cli.kubectl.cmd_create", "run_create"),
     "expose": ("aksnet.cli.kubectl.cmd_create", "run_expose"),
     "get": ("aksnet.cli.kubectl.cmd_get", "run_get"),
+    "exec": ("aksnet.cli.kubectl.cmd_exec", "cmd_exec"),
     "describe": ("aksnet.cli.kubectl.cmd_describe", "run_describe"),
     "delete": ("aksnet.cli.kubectl.cmd_apply", "run_delete"),
     "label": ("aksnet.cli.kubectl.cmd_edit", "run_label"),
@@ -68,7 +69,7 @@ Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
   logs            Print the logs for a container in a pod (none in the twin: no container runs)
   wait            Wait for a specific condition on one or many resources (checked once)
-  exec            Execute a command in a container (real data plane: aksnet up)
+  exec            Execute a command in a container (twin: curl, wget, nc, agnhost connect; all: aksnet up)
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
@@ -120,6 +121,10 @@ def _module(name: str) -> ModuleType:
             from aksnet.cli.kubectl import cmd_create
 
             return cmd_create
+        case "cmd_exec":
+            from aksnet.cli.kubectl import cmd_exec
+
+            return cmd_exec
         case "cmd_describe":
             from aksnet.cli.kubectl import cmd_describe
 
@@ -161,10 +166,6 @@ def run(argv: list[str]) -> int:
         print(USAGE, end="")
         return 0
     verb = _verb(argv)
-    if verb == "exec":
-        from aksnet.cli import dataplane
-
-        return int(dataplane.run("exec", [a for i, a in enumerate(argv) if i != argv.index("exec")]))
     if verb is None or verb not in VERBS:
         print(f'error: unknown command "{verb or argv[0]}" for "kubectl"', file=sys.stderr)
         return 1
