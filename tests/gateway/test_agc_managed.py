@@ -82,3 +82,37 @@ def test_nothing_without_a_running_controller(cluster: dict[str, str], tmp_path:
     _ok("helm", "uninstall", "alb-controller")
     assert _apply(tmp_path, cluster["ok"]) == {}
     assert json.loads(_ok("az", "network", "alb", "list")) == []
+
+
+INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ingress-01
+  namespace: default
+  annotations: {alb.networking.azure.io/alb-name: %s, alb.networking.azure.io/alb-namespace: default}
+spec:
+  ingressClassName: azure-alb-external
+  rules:
+  - host: contoso.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+"""
+
+
+@pytest.mark.parametrize(("alb_name", "hostname"), [("alb-test", True), ("no-such-alb", False)],
+                         ids=["managed-frontend", "unknown-alb-no-address"])
+def test_managed_ingress_gets_a_frontend(cluster: dict[str, str], tmp_path: Path, alb_name: str,
+                                         hostname: bool) -> None:
+    _install_controller()
+    _apply(tmp_path, cluster["ok"])
+    f = tmp_path / "ingress.yaml"
+    f.write_text(INGRESS % alb_name)
+    _ok("kubectl", "apply", "-f", str(f))
+    doc = yaml.safe_load(_ok("kubectl", "get", "ingress", "ingress-01", "-o", "yaml"))
+    lb = (doc.get("status") or {}).get("loadBalancer") or {}
+    fqdns = [fe["fqdn"] for tc in json.loads(_ok("az", "network", "alb", "list"))
+             for fe in json.loads(_ok("az", "network", "alb", "frontend", "list", "-g", tc["resourceGroup"],
+                                      "--alb-name", tc["name"]))]
+    if hostname:
+        assert lb["ingress"] == [{"hostname": fqdns[0], "ports": [{"port": 80, "protocol": "TCP"}]}]
+    else:
+        assert lb == {} and fqdns == []

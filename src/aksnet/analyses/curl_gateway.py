@@ -21,7 +21,7 @@ from aksnet.analyses.gateway_status import running_controllers
 from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
-from aksnet.engine.gateway import backend_tls
+from aksnet.engine.gateway import backend_tls, health
 from aksnet.engine.gateway.route import GatewayDecision, GatewayRequest, request_id, route
 from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.walk import Walker
@@ -134,6 +134,24 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
                        hops, legs, gateway_api.ENVOY_NO_HEALTHY_UPSTREAM, (final,))
     site = proxy.site
     eps = resolved.endpoints
+    check = health.check_for(world, ns, name) if proxy.backend_tls else None
+    if check is not None:
+        speaks = backend_tls.speaks_tls(_services(topo).get(f"{ns}/{name}"), port)
+        sick = {}
+        for ep in eps:
+            probe = walker.walk(site, ep.ip, health.probe_port(check, ep.port), "TCP")
+            why = health.verdict(check, ep.port, speaks, probe.verdict == DELIVERED and probe.backend is not None,
+                                 probe.reason)
+            if why:
+                sick[ep.ip] = why
+        hops = (*hops, *(Hop(component, "route", f"endpoint {ip} unhealthy per HealthCheckPolicy {check.namespace}/"
+                                                 f"{check.name}: {why}") for ip, why in sick.items()))
+        eps = tuple(ep for ep in eps if ep.ip not in sick)
+        if not eps:
+            final = Hop(component, "respond", f"no endpoint of Service {ns}/{name} is healthy: 503 "
+                                              f"{gateway_api.ENVOY_NO_HEALTHY_UPSTREAM}")
+            return _answer(proxy, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
+                           hops, legs, gateway_api.ENVOY_NO_HEALTHY_UPSTREAM, (final,))
     start = int(hashlib.sha256(f"{host}{request_uri}".encode()).hexdigest()[:8], 16) % len(eps)
     order = [eps[(start + i) % len(eps)] for i in range(min(len(eps), proxy.attempts))]
     timed_out = False

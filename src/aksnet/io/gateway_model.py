@@ -22,6 +22,7 @@ from aksnet.model.gateway import (
     GrantTo,
     HeaderChange,
     HeaderMatch,
+    HealthCheck,
     HTTPRoute,
     Listener,
     ObjectRef,
@@ -220,9 +221,26 @@ def alb_backend_tls(doc: Doc) -> BackendTLS:
         _secret_ref(verify.get("caCertificateRef"), ns), str(verify.get("subjectAltName") or ""))
 
 
+def alb_health_check(doc: Doc) -> HealthCheck:
+    """An AGC ``HealthCheckPolicy``: ``spec.targetRef`` a Service, ``spec.default`` (or ``override``) with ``port``,
+    ``http.host``/``path``/``match.statusCodes[].start``/``end``, ``grpc`` and ``useTLS`` (custom-health-probe)."""
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    ns = str(meta.get("namespace") or "default")
+    target = _d(spec.get("targetRef"))
+    conf = _d(spec.get("override")) or _d(spec.get("default"))
+    http = _d(conf.get("http"))
+    ranges = tuple((_int(_d(r).get("start")) or 0, _int(_d(r).get("end")) or 0)
+                   for r in _l(_d(http.get("match")).get("statusCodes")))
+    tls = conf.get("useTLS")
+    return HealthCheck(ns, str(meta.get("name", "")), (str(target.get("namespace") or ns), str(target.get("name", ""))),
+                       _int(conf.get("port")), str(http.get("path") or "/"), str(http.get("host") or ""),
+                       ranges or ((200, 399),), tls if isinstance(tls, bool) else None, "grpc" in conf)
+
+
 def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc], grants: Iterable[Doc],
           namespaces: Iterable[Doc], services: Iterable[Doc], secrets: Iterable[Doc],
-          grpc_routes: Iterable[Doc] = (), backend_tls: Iterable[Doc] = ()) -> GatewayWorld:
+          grpc_routes: Iterable[Doc] = (), backend_tls: Iterable[Doc] = (),
+          health_checks: Iterable[Doc] = ()) -> GatewayWorld:
     """One cluster's Gateway API objects and what they refer to."""
     return GatewayWorld(
         classes=tuple(gateway_class(d) for d in classes),
@@ -238,4 +256,6 @@ def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc]
                        str(s.get("type", "Opaque"))) for s in secrets),
         backend_tls=tuple(alb_backend_tls(d) for d in backend_tls
                           if _d(_d(d.get("spec")).get("targetRef")).get("kind", "Service") == "Service"),
+        health_checks=tuple(alb_health_check(d) for d in health_checks
+                            if _d(_d(d.get("spec")).get("targetRef")).get("kind", "Service") == "Service"),
     )

@@ -28,6 +28,7 @@ Doc = Mapping[str, Any]
 IMPORTED_META = "imported:"  # the workspace meta key of an imported cluster (aksnet.twin.import_dump)
 
 ALB_BACKEND_TLS = "BackendTLSPolicy.alb.networking.azure.io"  # AGC's own kind, not Gateway API's
+ALB_HEALTH_CHECK = "HealthCheckPolicy.alb.networking.azure.io"
 K8S_KINDS = {
     "Namespace": "k8s:core/Namespace", "Node": "k8s:core/Node", "Pod": "k8s:core/Pod",
     "Service": "k8s:core/Service", "EndpointSlice": "k8s:discovery.k8s.io/EndpointSlice",
@@ -39,6 +40,7 @@ K8S_KINDS = {
                                                                  "GRPCRoute")},
     **{kind: f"k8s:{istio.SECURITY_GROUP}/{kind}" for kind in ("PeerAuthentication", "AuthorizationPolicy")},
     ALB_BACKEND_TLS: f"k8s:{alb.API_GROUP}/BackendTLSPolicy",
+    ALB_HEALTH_CHECK: f"k8s:{alb.API_GROUP}/HealthCheckPolicy",
 }
 # Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
 OTHER_POLICIES = "_other_policies"
@@ -131,7 +133,7 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         config_maps=tuple(k8s_model.config_map(d) for d in docs.get("ConfigMap", ())),
         gateway=gateway_model.world(*(docs.get(k, ()) for k in ("GatewayClass", "Gateway", "HTTPRoute",
                                                                  "ReferenceGrant", "Namespace", "Service", "Secret",
-                                                                 "GRPCRoute", ALB_BACKEND_TLS))),
+                                                                 "GRPCRoute", ALB_BACKEND_TLS, ALB_HEALTH_CHECK))),
         mesh=mesh_model.world(docs.get("PeerAuthentication", ()), docs.get("AuthorizationPolicy", ()),
                               docs.get("Pod", ()),
                               bool(docs.get("PeerAuthentication") or docs.get("AuthorizationPolicy"))),

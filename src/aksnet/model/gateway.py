@@ -185,6 +185,22 @@ class BackendTLS:
 
 
 @dataclass(frozen=True)
+class HealthCheck:
+    """An Application Gateway for Containers ``HealthCheckPolicy`` (alb.networking.azure.io/v1) on a Service: the
+    probe's port (None: the backend's), HTTP path/host, healthy status ranges, TLS (None: as the backend port)."""
+
+    namespace: str
+    name: str
+    service: tuple[str, str]
+    port: int | None = None
+    path: str = "/"
+    host: str = ""
+    status_ranges: tuple[tuple[int, int], ...] = ((200, 399),)
+    use_tls: bool | None = None
+    grpc: bool = False
+
+
+@dataclass(frozen=True)
 class GatewayWorld:
     """Everything the Gateway API semantics need of one cluster: its Gateway API objects, the labels of its
     namespaces, the Services (namespace, name) → ports, and the Secrets (namespace, name) → type."""
@@ -197,3 +213,4 @@ class GatewayWorld:
     services: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
     secrets: tuple[tuple[str, str, str], ...] = ()
     backend_tls: tuple[BackendTLS, ...] = ()
+    health_checks: tuple[HealthCheck, ...] = ()

@@ -1,8 +1,8 @@
-"""The status the ALB Controller writes on Application Gateway for Containers' ``BackendTLSPolicy``
-(alb.networking.azure.io/v1): ``Accepted`` True "Valid BackendTLSPolicy" when the target Service and every
-Secret the policy names exist, else False naming the missing object. Only while an ALB Controller pod runs. The
+"""The status the ALB Controller writes on Application Gateway for Containers' ``BackendTLSPolicy`` and
+``HealthCheckPolicy`` (alb.networking.azure.io/v1): ``Accepted`` True "Valid <kind>" when the target Service and
+every Secret the policy names exist, else False naming the missing object. Only while an ALB Controller pod runs. The
 False reasons are ours (the controller's are not published). What the policy does to traffic is
-``aksnet.engine.gateway.backend_tls``.
+``aksnet.engine.gateway.backend_tls`` and ``health``.
 
 Source: learn.microsoft.com/azure/application-gateway/for-containers/how-to-backend-mtls-gateway-api ("Example
 output of valid BackendTLSPolicy object creation"). Must not route anything.
@@ -19,7 +19,7 @@ from aksnet.twin.kube import alb_bootstrap, schema
 from aksnet.twin.kube.apiserver import ApiServer, write_status
 
 Doc = dict[str, Any]
-BACKEND_TLS_KIND = f"k8s:{alb.API_GROUP}/BackendTLSPolicy"
+POLICY_KINDS = ("BackendTLSPolicy", "HealthCheckPolicy")
 
 
 def _problem(api: ApiServer, doc: Doc) -> tuple[str, str]:
@@ -39,15 +39,16 @@ def _problem(api: ApiServer, doc: Doc) -> tuple[str, str]:
 
 
 def reconcile(tx: Transaction, cluster_id: str) -> None:
-    """Write every BackendTLSPolicy's ``Accepted`` condition (see the module docstring)."""
+    """Write every policy's ``Accepted`` condition (see the module docstring)."""
     api = ApiServer(tx, cluster_id)
-    rt = api.types.by_store_kind(BACKEND_TLS_KIND)
-    if rt is None or not alb_bootstrap.controller_running(api):
+    if not alb_bootstrap.controller_running(api):
         return
-    for doc in api.list(rt):
-        reason, message = _problem(api, doc)
-        gen, old = int(doc["metadata"].get("generation", 1)), (doc.get("status") or {}).get("conditions")
-        conds = [condition("Accepted", not reason, reason or "Accepted", message or "Valid BackendTLSPolicy", gen,
-                           api.objs.timestamp(), old)]
-        if (doc.get("status") or {}).get("conditions") != conds:
-            write_status(api.objs, rt, doc, {"conditions": conds})
+    for kind in POLICY_KINDS:
+        rt = api.types.by_store_kind(f"k8s:{alb.API_GROUP}/{kind}")
+        for doc in api.list(rt) if rt is not None else ():
+            reason, message = _problem(api, doc)
+            gen, old = int(doc["metadata"].get("generation", 1)), (doc.get("status") or {}).get("conditions")
+            conds = [condition("Accepted", not reason, reason or "Accepted", message or f"Valid {kind}", gen,
+                               api.objs.timestamp(), old)]
+            if rt is not None and (doc.get("status") or {}).get("conditions") != conds:
+                write_status(api.objs, rt, doc, {"conditions": conds})
