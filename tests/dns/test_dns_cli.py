@@ -104,3 +104,13 @@ def test_from_deployment_and_host_network(cluster: None) -> None:
     assert r.code == 0 and "Name:\tweb.default.svc.cluster.local" in r.out
     r = run_cli("dns", "web", "--from", "deploy/nope")
     assert r.code == 2 and 'no running pod of deploy/nope in namespace "default"' in r.err
+
+
+@pytest.mark.parametrize("name", ["mcr.microsoft.com", "example.com"])
+def test_named_internet_hosts_resolve_as_trace_resolves_them(cluster: None, name: str) -> None:
+    """dns, trace and curl share the public names the emulation knows (rules/emulation.py)."""
+    r = run_cli("dns", name)
+    assert r.code == 0, r.out
+    t = run_cli("trace", "deploy/web", f"http://{name}/")
+    ip = r.out.rsplit("Address: ", 1)[1].strip()
+    assert f"({ip}:80/TCP)" in t.out.splitlines()[0], t.out

@@ -71,6 +71,9 @@ def test_crd_then_custom_resource(cluster: str, tmp_path: Path) -> None:
     r = kubectl("get", "crd", "crontabs.stable.example.com", "-o", "jsonpath={.status.conditions[*].type}="
                 "{.status.conditions[*].status} {.status.acceptedNames.kind}")
     assert r.out == "NamesAccepted Established=True True CronTab"
+    table = kubectl("get", "crd").out.splitlines()  # the default table: NAME and CREATED AT (RFC 3339)
+    assert table[0].split() == ["NAME", "CREATED", "AT"]
+    assert table[1].split()[0] == "crontabs.stable.example.com" and table[1].split()[1].endswith("Z")
     assert kubectl("apply", "-f", cr).out == "crontab.stable.example.com/my-new-cron-object created\n"
     assert kubectl("apply", "-f", cr).out == "crontab.stable.example.com/my-new-cron-object unchanged\n"
     for name in ("ct", "crontab", "crontabs", "crontabs.stable.example.com", "CronTab"):

@@ -22,6 +22,7 @@ from aksnet.engine.walk import Walker
 from aksnet.model import k8s
 from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
+from aksnet.rules.emulation import NAMED_INTERNET_HOSTS
 
 
 class DnsQuestionError(ValueError):
@@ -87,6 +88,9 @@ def upstream_table(twin: Twin, cluster: ClusterState) -> dict[str, tuple[str, ..
     if suffix:
         for node in cluster.nodes:
             add(f"{node.name}.{suffix}", node.internal_ip)
+    for name, ip in NAMED_INTERNET_HOSTS.items():  # public names trace and curl resolve too (engine/resolve.py)
+        if name not in out:
+            add(name, ip)
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 

@@ -382,6 +382,8 @@ TABLES: dict[str, tuple[list[str], list[str], Printer]] = {
     "ClusterRoleBinding": (["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"], rolebinding_row),
     "RoleBinding": (["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"], rolebinding_row),
     "ValidatingWebhookConfiguration": (["NAME", "WEBHOOKS", "AGE"], [], webhookconfig_row),
+    # apiextensions-apiserver serves CRDs with the default table: the name and metadata.creationTimestamp
+    "CustomResourceDefinition": (["NAME", "CREATED AT"], [], role_row),
 }
 
 

@@ -33,6 +33,9 @@ class Inbound:
     mtls: bool
 
 
+PROXY_COMPONENT = "istio-proxy"  # the sidecar container's name, as trace names its hops
+
+
 def in_mesh(world: mesh.MeshWorld, pod: k8s.Pod | None) -> mesh.Sidecar | None:
     """The pod's Envoy proxy (None: not in the mesh; a host-network pod's traffic never passes a sidecar)."""
     if pod is None or pod.host_network:
@@ -47,7 +50,7 @@ def inbound(world: mesh.MeshWorld, server: k8s.Pod, client: k8s.Pod | None, sour
     own = in_mesh(world, server)
     if own is None or own.router:
         return None  # an ingress gateway's listeners take plaintext from anyone (docs/fidelity.md)
-    component = f"istio-proxy inbound ({server.key})"
+    component = f"{PROXY_COMPONENT} inbound ({server.key})"
     mode = peer_mode(world, server, port)
     proxy = in_mesh(world, client)
     mtls = proxy is not None and mode.mode != mesh.DISABLE
