@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksnet.model.ids import same_id
 from aksnet.rules import alb
 from aksnet.store import Transaction
 from aksnet.twin.kube import alb_bootstrap, schema
@@ -39,8 +40,8 @@ def _frontend(tx: Transaction, node_rg: str, ing: Doc) -> Doc | None:
         return None
     doc = tx.get(alb.KIND_FRONTEND, f"{alb_id}/frontends/{fe}")
     if doc is None:  # the ID's letter case as the user wrote it
-        want = f"{alb_id}/frontends/{fe}".lower()
-        doc = next((d for d in tx.list(alb.KIND_FRONTEND) if str(d["id"]).lower() == want), None)
+        want = f"{alb_id}/frontends/{fe}"
+        doc = next((d for d in tx.list(alb.KIND_FRONTEND) if same_id(str(d["id"]), want)), None)
     return doc
 
 
