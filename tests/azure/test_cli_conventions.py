@@ -154,3 +154,47 @@ def test_bad_query_in_az_words(home: Path, line: str, code: int, err: str) -> No
     r = az(line)
     assert (r.code, r.out, r.err) == (code, "", err)
     assert snapshot(home) == before
+
+
+# The fields of a recorded GET of a zonal Standard public IP (azure-cli
+# src/azure-cli/azure/cli/command_modules/network/tests/latest/recordings/test_natgateway_basic.yaml), as az flattens
+# them, plus the resourceGroup az adds.
+RECORDED_PIP_FIELDS = {"name", "id", "etag", "location", "zones", "provisioningState", "resourceGuid", "ipAddress",
+                       "publicIPAddressVersion", "publicIPAllocationMethod", "idleTimeoutInMinutes", "ipTags",
+                       "ddosSettings", "type", "sku", "resourceGroup"}
+
+
+@pytest.mark.parametrize(("sku", "expected"), [
+    ("standard", {"name": "Standard", "tier": "Regional"}),
+    ("StandardV2", {"name": "StandardV2", "tier": "Regional"}),
+    ("standardv2", {"name": "StandardV2", "tier": "Regional"}),
+], ids=["standard", "standardv2", "standardv2-lower"])
+def test_public_ip_show_matches_recorded_response(home: Path, sku: str, expected: dict[str, str]) -> None:
+    ok("group create -n rg -l eastus2")
+    ok(f"network public-ip create -g rg -n pip -l eastus2 --zone 2 --sku {sku}")
+    shown = ok("network public-ip show -g rg -n pip")
+    assert isinstance(shown, dict)
+    assert set(shown) == RECORDED_PIP_FIELDS
+    assert (shown["sku"], shown["ddosSettings"], shown["zones"]) == (
+        expected, {"protectionMode": "VirtualNetworkInherited"}, ["2"])
+
+
+@pytest.mark.parametrize(("pip_sku", "nat_sku", "code", "err"), [
+    ("StandardV2", "StandardV2", 0, ""),
+    ("Standard", None, 0, ""),
+    ("StandardV2", None, 1, "(NatGatewayPublicIpSkuMismatch)"),
+    ("Standard", "StandardV2", 1, "(NatGatewayPublicIpSkuMismatch)"),
+    ("Basic", "StandardV2", 1, "(NatGatewayCannotUseBasicPublicIP)"),
+    ("Standard", "standard-v2", 2, "'standard-v2' is not a valid value for '--sku'. Allowed values: Standard, "
+                                   "StandardV2."),
+], ids=["v2-v2", "std-default", "v2-ip-std-gateway", "std-ip-v2-gateway", "basic-ip", "bad-spelling"])
+def test_nat_gateway_sku_takes_its_own_public_ips(home: Path, pip_sku: str, nat_sku: str | None, code: int,
+                                                  err: str) -> None:
+    ok("group create -n rg -l eastus")
+    ok(f"network public-ip create -g rg -n pip --sku {pip_sku}")
+    before = snapshot(home)
+    r = az("network nat gateway create -g rg -n ng --public-ip-addresses pip"
+           + (f" --sku {nat_sku}" if nat_sku else ""))
+    assert r.code == code and err in r.err
+    if code:
+        assert snapshot(home) == before

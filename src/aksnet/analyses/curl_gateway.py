@@ -15,6 +15,7 @@ https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/. Pure
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from aksnet.analyses.gateway_status import running_controllers
@@ -24,9 +25,10 @@ from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
 from aksnet.engine.gateway import backend_tls, health
 from aksnet.engine.gateway.route import GatewayDecision, GatewayRequest, request_id, route
 from aksnet.engine.ingress.backend import resolve_backend
+from aksnet.engine.ingress.model import UpstreamEndpoint
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
-from aksnet.model.gateway import Gateway, GatewayWorld, HeaderChange
+from aksnet.model.gateway import Gateway, GatewayWorld, HeaderChange, HealthCheck
 from aksnet.rules import gateway_api, istio
 
 
@@ -136,17 +138,8 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     eps = resolved.endpoints
     check = health.check_for(world, ns, name) if proxy.backend_tls else None
     if check is not None:
-        speaks = backend_tls.speaks_tls(_services(topo).get(f"{ns}/{name}"), port)
-        sick = {}
-        for ep in eps:
-            probe = walker.walk(site, ep.ip, health.probe_port(check, ep.port), "TCP")
-            why = health.verdict(check, ep.port, speaks, probe.verdict == DELIVERED and probe.backend is not None,
-                                 probe.reason)
-            if why:
-                sick[ep.ip] = why
-        hops = (*hops, *(Hop(component, "route", f"endpoint {ip} unhealthy per HealthCheckPolicy {check.namespace}/"
-                                                 f"{check.name}: {why}") for ip, why in sick.items()))
-        eps = tuple(ep for ep in eps if ep.ip not in sick)
+        eps, sick = _healthy(topo, walker, site, component, check, eps, (ns, name, port))
+        hops = (*hops, *sick)
         if not eps:
             final = Hop(component, "respond", f"no endpoint of Service {ns}/{name} is healthy: 503 "
                                               f"{gateway_api.ENVOY_NO_HEALTHY_UPSTREAM}")
@@ -194,6 +187,25 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
                                       f"503 {text}")
     return _answer(proxy, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
                    hops, legs, text, (final,))
+
+
+def _healthy(topo: Topology, walker: Walker, site: Site, component: str, check: HealthCheck,
+             eps: Sequence[UpstreamEndpoint], backend: tuple[str, str, int]
+             ) -> tuple[tuple[UpstreamEndpoint, ...], tuple[Hop, ...]]:
+    """The endpoints whose HealthCheckPolicy probe passes (``aksnet.engine.gateway.health``), and a hop per other."""
+    ns, name, port = backend
+    speaks = backend_tls.speaks_tls(_services(topo).get(f"{ns}/{name}"), port)
+    kept, hops = [], []
+    for ep in eps:
+        probe = walker.walk(site, ep.ip, health.probe_port(check, ep.port), "TCP")
+        why = health.verdict(check, ep.port, speaks, probe.verdict == DELIVERED and probe.backend is not None,
+                             probe.reason)
+        if why:
+            hops.append(Hop(component, "route", f"endpoint {ep.ip} unhealthy per HealthCheckPolicy "
+                                                            f"{check.namespace}/{check.name}: {why}"))
+        else:
+            kept.append(ep)
+    return tuple(kept), tuple(hops)
 
 
 def _services(topo: Topology) -> dict[str, k8s.Service]:

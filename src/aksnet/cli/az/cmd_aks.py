@@ -93,7 +93,7 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
                tags: list[str] | None = None, generate_ssh_keys: bool = False, ssh_key_value: str | None = None,
                no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False,
-               enable_gateway_api: bool = False) -> Any:
+               enable_gateway_api: bool = False, ip_families: str | None = None) -> Any:
     """Create a new managed Kubernetes cluster.
 
     Without --network-plugin AKS gives Azure CNI Overlay; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN
@@ -105,6 +105,9 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
     if revision and not enable_azure_service_mesh:
         raise AzCliError("RequiredArgumentMissingError",
                          "--revision can only be used together with --enable-azure-service-mesh.")
+    from aksnet.cli.az.aks_ip_families import check_ip_families
+
+    check_ip_families(ip_families, network_plugin, network_plugin_mode, pod_subnet_id)
     req = ClusterRequest(
         resource_group=resource_group_name, name=name, location=location, vnet_subnet_id=vnet_subnet_id,
         pod_subnet_id=pod_subnet_id, pod_ip_allocation_mode=pod_ip_allocation_mode, pod_cidr=pod_cidr,
@@ -488,6 +491,8 @@ def load_arguments(loader: Any, command: str) -> None:
                    help="With --pod-subnet-id: DynamicIndividual (batches of 16 IPs) or StaticBlock (each node "
                         "holds ceil(maxPods/16) /28 blocks).")
         c.argument("pod_cidr", help="CIDR for pod IPs with kubenet or overlay (default 10.244.0.0/16).")
+        c.argument("ip_families", help="Comma-separated IP families: ipv4 (the default). Dual-stack ipv4,ipv6 is "
+                                       "refused (AKS: Azure CNI Overlay or kubenet only; IPv6 not emulated).")
         c.argument("service_cidr", help="CIDR for service cluster IPs (default 10.0.0.0/16).")
         c.argument("dns_service_ip", help="The kube-dns service IP, inside --service-cidr (default 10.0.0.10).")
         c.argument("dns_name_prefix", options_list=["--dns-name-prefix", "-p"], help="Prefix of the API FQDN.")

@@ -66,7 +66,7 @@ def _int_arg(value: str, flag: str) -> int:
 
 def nat_create(resource_group_name: str, name: str, location: str | None = None,
                public_ip_addresses: list[str] | None = None, idle_timeout: str = "4",
-               tags: list[str] | None = None, zone: list[str] | None = None) -> Any:
+               tags: list[str] | None = None, zone: list[str] | None = None, sku: str = "Standard") -> Any:
     """Create a NAT gateway."""
     try:
         idle = int(idle_timeout)
@@ -76,7 +76,7 @@ def nat_create(resource_group_name: str, name: str, location: str | None = None,
     with command_transaction() as tx:
         pips = [resolve_id(p, resource_group_name, net.public_ip_id) for p in (public_ip_addresses or []) if p]
         doc = net.create_nat_gateway(tx, resource_group_name, name, location=location, public_ip_ids=pips,
-                                     idle_timeout=idle, tags=parse_tags(tags), zones=zone)
+                                     idle_timeout=idle, tags=parse_tags(tags), zones=zone, sku=sku)
         return az_view(doc)
 
 
@@ -194,7 +194,7 @@ def load_arguments(loader: Any, command: str) -> None:
             c.argument("zone", options_list=["--zone", "-z"], nargs="+", help="Availability zone(s).")
             c.argument("idle_timeout", options_list=["--idle-timeout"], help="Idle timeout in minutes.")
     with ArgumentsContext(loader, "network public-ip") as c:
-        c.argument("sku", options_list=["--sku"], **enum_arg(["Basic", "Standard"]),
+        c.argument("sku", options_list=["--sku"], **enum_arg(["Basic", "Standard", "StandardV2"]),
                    help="Name of a public IP address SKU. Default: Standard.")
         c.argument("allocation_method", options_list=["--allocation-method"], **enum_arg(["Static", "Dynamic"]),
                    help="IP address allocation method.")
@@ -207,6 +207,9 @@ def load_arguments(loader: Any, command: str) -> None:
                         "false, true.")
         c.argument("network_security_group", options_list=["--network-security-group"],
                    help="Name or ID of an existing network security group (null to detach).")
+    with ArgumentsContext(loader, "network nat gateway create") as c:
+        c.argument("sku", options_list=["--sku"], **enum_arg(["Standard", "StandardV2"]),
+                   help="Name of Nat Gateway SKU. Default: Standard.")
     with ArgumentsContext(loader, "network nat gateway") as c:
         c.argument("public_ip_addresses", options_list=["--public-ip-addresses"], nargs="+",
                    help="Space-separated list of public IP addresses (names or IDs).")

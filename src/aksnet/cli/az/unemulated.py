@@ -90,7 +90,8 @@ def _command(argv: list[str]) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _note(shown: str, networking: bool) -> str:
+def note(shown: str, networking: bool) -> str:
+    """aksnet's note for a real az option it does not emulate (refused when it changes networking)."""
     effect = "it changes networking, so the command is refused" if networking else "no networking effect"
     return f"aksnet: '{shown}' is an az option that aksnet does not emulate ({effect}); {NOTE}"
 
@@ -116,12 +117,12 @@ def screen(argv: list[str]) -> Screened:
             i += 1 if eq or not takes_value else 2
             shown = f"{flag} {value}".strip()
             if flag in networking:
-                return Screened(argv, notes, _note(shown, True))
+                return Screened(argv, notes, note(shown, True))
             if flag in ("--enable-addons", "-a"):
                 bad = [a for a in value.split(",") if a.strip() and a.strip().lower() not in INERT_ADDONS]
                 if bad:
-                    return Screened(argv, notes, _note(f"{flag} {','.join(bad)}", True))
-            notes.append(_note(shown, False))
+                    return Screened(argv, notes, note(f"{flag} {','.join(bad)}", True))
+            notes.append(note(shown, False))
             continue
         kept.append(arg)
         i += 1

@@ -50,8 +50,11 @@ def list_nat_gateways(tx: Transaction, resource_group: str | None = None) -> lis
 
 def create_nat_gateway(tx: Transaction, resource_group: str, name: str, *, location: str | None = None,
                        public_ip_ids: Sequence[str] = (), idle_timeout: int = 4,
-                       tags: dict[str, str] | None = None, zones: Sequence[str] | None = None) -> Doc:
-    """``az network nat gateway create``: Standard SKU, idle timeout 4–120, at most 16 Standard public IPs."""
+                       tags: dict[str, str] | None = None, zones: Sequence[str] | None = None,
+                       sku: str = "Standard") -> Doc:
+    """``az network nat gateway create``: SKU Standard (az's default) or StandardV2, idle timeout 4–120, at most
+    16 public IPs of the gateway's SKU (learn.microsoft.com/azure/aks/nat-gateway: "A StandardV2 NAT gateway
+    requires a StandardV2 public IP address")."""
     location = resolve_location(tx, resource_group, location)
     validate_name(name)
     rid = nat_gateway_id(resource_group, name)
@@ -64,24 +67,32 @@ def create_nat_gateway(tx: Transaction, resource_group: str, name: str, *, locat
     if tx.get(KIND_NAT_GATEWAY, rid) is not None:
         raise AzureError("NatGatewayAlreadyExists", f"NAT gateway {rid} already exists.")
     doc = base_doc(tx, rid, TYPE_NAT_GATEWAY, location, tags)
-    doc["sku"] = {"name": "Standard"}
+    doc["sku"] = {"name": "StandardV2" if sku.lower() == "standardv2" else "Standard"}
     if zones:
         doc["zones"] = list(zones)
-    pips = [ref(p) for p in _attach_ips(tx, rid, public_ip_ids)]
+    pips = [ref(p) for p in _attach_ips(tx, rid, public_ip_ids, doc["sku"]["name"])]
     doc["properties"].update({"idleTimeoutInMinutes": int(idle_timeout), "publicIpAddresses": pips})
     tx.put(KIND_NAT_GATEWAY, rid, doc)
     return doc
 
 
-def _attach_ips(tx: Transaction, rid: str, public_ip_ids: Sequence[str]) -> list[str]:
-    """Attach Standard public IPs to NAT gateway ``rid`` (Basic ones refused); their IDs as stored."""
+def _attach_ips(tx: Transaction, rid: str, public_ip_ids: Sequence[str], sku: str) -> list[str]:
+    """Attach public IPs of the gateway's SKU to NAT gateway ``rid`` (Basic ones, and a Standard/StandardV2
+    mismatch, refused); their IDs as stored."""
     out = []
     for pid in public_ip_ids:
         pip = pip_mod.get_public_ip(tx, pid)
-        if pip.get("sku", {}).get("name") != "Standard":
+        pip_sku = pip.get("sku", {}).get("name")
+        if pip_sku == "Basic":
             raise AzureError(
                 "NatGatewayCannotUseBasicPublicIP",
                 f"NAT gateway {rid} cannot use public IP {pip['id']} because it is of Basic SKU.",
+            )
+        if pip_sku != sku:
+            raise AzureError(
+                "NatGatewayPublicIpSkuMismatch",
+                f"NAT gateway {rid} of {sku} SKU cannot use public IP {pip['id']} of {pip_sku} SKU: a {sku} NAT "
+                f"gateway needs {sku} public IP addresses.",
             )
         pip_mod.attach_public_ip(tx, pip["id"], "natGateway", rid)
         out.append(pip["id"])
@@ -107,7 +118,8 @@ def update_nat_gateway(tx: Transaction, nat_gateway_id: str, *, idle_timeout: in
         for old in ref_ids(props.get("publicIpAddresses")):
             if tx.get(KIND_PUBLIC_IP, old) is not None:
                 pip_mod.attach_public_ip(tx, old, "natGateway", None)
-        props["publicIpAddresses"] = [ref(p) for p in _attach_ips(tx, rid, public_ip_ids)]
+        props["publicIpAddresses"] = [ref(p) for p in _attach_ips(tx, rid, public_ip_ids,
+                                                                         doc.get("sku", {}).get("name", "Standard"))]
     if tags is not None:
         set_tags(doc, tags)
     touch(tx, doc)

@@ -86,22 +86,28 @@ def _check_dns_label(tx: Transaction, label: str, location: str, rid: str) -> st
     return fqdn
 
 
+# az's --sku values (azure-cli aaz ``network public-ip create``, API 2024-07-01); StandardV2 goes with StandardV2
+# NAT gateways (learn.microsoft.com/azure/nat-gateway/nat-overview, "StandardV2 NAT gateway").
+PUBLIC_IP_SKUS = {"basic": "Basic", "standard": "Standard", "standardv2": "StandardV2"}
+
+
 def create_public_ip(tx: Transaction, resource_group: str, name: str, *, location: str | None = None,
                      sku: str = "Standard", allocation_method: str | None = None, dns_label: str | None = None,
                      tags: dict[str, str] | None = None, zones: Sequence[str] | None = None,
                      idle_timeout: int = 4, version: str = "IPv4") -> Doc:
-    """``az network public-ip create`` (Standard/Static by default, as current az). An existing public IP keeps
+    """``az network public-ip create`` (Standard/Static by default, as current az; Standard and StandardV2 must be
+    Static). An existing public IP keeps
     its address and gets the new tags and DNS label (what the cloud provider's reconciler needs)."""
     location = resolve_location(tx, resource_group, location)
     validate_name(name)
     rid = public_ip_id(resource_group, name)
-    sku_name = "Basic" if sku.lower() == "basic" else "Standard"
-    method = allocation_method or ("Static" if sku_name == "Standard" else "Dynamic")
+    sku_name = PUBLIC_IP_SKUS.get(sku.lower(), "Standard")
+    method = allocation_method or ("Dynamic" if sku_name == "Basic" else "Static")
     method = "Static" if method.lower() == "static" else "Dynamic"
-    if sku_name == "Standard" and method != "Static":
+    if sku_name != "Basic" and method != "Static":
         raise AzureError(
             "StandardSkuPublicIPAddressesMustBeStatic",
-            f"Standard sku publicIp {rid} must have AllocationMethod set to Static.",
+            f"{sku_name} sku publicIp {rid} must have AllocationMethod set to Static.",
         )
     doc = tx.get(KIND_PUBLIC_IP, rid)
     if doc is None:
@@ -110,6 +116,7 @@ def create_public_ip(tx: Transaction, resource_group: str, name: str, *, locatio
         if zones:
             doc["zones"] = list(zones)
         doc["properties"].update({
+            "ddosSettings": {"protectionMode": "VirtualNetworkInherited"},  # the RP's default (recorded GET)
             "idleTimeoutInMinutes": int(idle_timeout),
             "ipAddress": allocate_public_address(tx, rid),
             "ipTags": [],
