@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.matrix_mesh import MeshFilter, mesh_filter
 from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
@@ -231,13 +232,15 @@ class _Expansion:
     """The class matrix expanded to groups, one source at a time, in output order."""
 
     def __init__(self, cm: ClassMatrix, groups: list[_Group], keep: list[bool], all_ports: bool,
-                 path: PathFilter | None, extra_targets: ExtraTargets | None) -> None:
+                 path: PathFilter | None, extra_targets: ExtraTargets | None,
+                 mesh: MeshFilter | None = None) -> None:
         self.cm = cm
         self.groups = groups
         self.keep = keep
         self.all_ports = all_ports
         self.path = path
         self.extra_targets = extra_targets
+        self.mesh = mesh
         self.pod_targets = [g for g in groups if g.is_pod]
         self.kept_all = [g for g, k in zip(groups, keep) if k]
         self.kept_pods = [g for g in self.kept_all if g.is_pod]
@@ -273,13 +276,20 @@ class _Expansion:
             c = self.declared(c, d)
         if self.path is not None and c is not NONE:
             c = self.path(s.peer, d.peer, c)
+        if self.mesh is not None and c is not NONE and d.is_pod:
+            c = self.mesh(s.pods, self._address(s), d.pods, c)
         return c
+
+    def _address(self, g: _Group) -> str:
+        """The first address of a non-pod peer's range (what the mesh's ipBlocks see)."""
+        r = self.cm.classes[g.classes[0]].ip_range if g.classes else None
+        return str(ipaddress.IPv4Address(r[0])) if r else ""
 
     def row(self, si: int) -> list[Connection]:
         """The connections of source ``si``, sorted by destination."""
         s = self.groups[si]
         targets = self.targets(si)
-        if s.single >= 0 and self.path is None:
+        if s.single >= 0 and self.path is None and self.mesh is None:
             out = self._single_row(s, targets)
         else:
             out = [(s.peer, d.peer, c) for d in targets if d is not s and (c := self.pair(s, d)) is not NONE]
@@ -385,12 +395,18 @@ def stream_matrix(cluster: ClusterState, engine: str | None = None, *, pods: boo
     if focus is not None and not any(_matches_focus(g.peer, focus) for g in groups):
         raise UsageError(f"error: workload {focus!r} not found")
     warnings = _warnings(cm, groups, namespace)
+    mesh, mesh_warnings = mesh_filter(cluster)
+    for pod, text in mesh_warnings:
+        wk = workload_key(pod)
+        line = f"mesh: {f'{pod.namespace}/{pod.name}[Pod]' if pods else f'{wk[0]}/{wk[2]}[{wk[1]}]'}: {text}"
+        if _pod_kept(pod, pods, namespace, focus) and line not in warnings:
+            warnings.append(line)
     groups.sort(key=lambda g: g.peer.name)  # iterate in output order: no sort of the (large) result
     keep = [True] * len(groups)
     if filtered:
         keep = [(namespace is None or g.peer.namespace == namespace) and
                 (focus is None or _matches_focus(g.peer, focus)) for g in groups]
-    expansion = _Expansion(cm, groups, keep, all_ports, path, extra_targets)
+    expansion = _Expansion(cm, groups, keep, all_ports, path, extra_targets, mesh)
     return MatrixStream(cm.profile.name, cm.profile.enforces, warnings, [g.peer for g in groups], expansion)
 
 

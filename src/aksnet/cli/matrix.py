@@ -140,7 +140,9 @@ rows: SRC => DST : CONNECTIONS, as netpol-analyzer's connlist (protocols alphabe
 
 def parser() -> ArgParser:
     p = ArgParser(prog="aksnet matrix", description="Who can open connections to whom (NetworkPolicy "
-                  "connectivity), in netpol-analyzer's connlist format.", epilog=EPILOG,
+                  "connectivity, then the Istio sidecars' mTLS and TCP authorization), in netpol-analyzer's connlist "
+                  "format. A destination whose AuthorizationPolicy decides on HTTP attributes is named in a "
+                  "'warning: mesh:' line.", epilog=EPILOG,
                   formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--pods", action="store_true", help="one row per pod instead of per workload")
     p.add_argument("--all-ports", action="store_true",
