@@ -15,14 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aksnet.analyses.answer import Answer, cell
-from aksnet.engine import coredns, lookup
+from aksnet.engine import coredns, lookup, resolve
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Site
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
 from aksnet.model.ids import id_key
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.rules.emulation import NAMED_INTERNET_HOSTS
 
 
 class DnsQuestionError(ValueError):
@@ -51,47 +50,15 @@ class DnsReport:
                       (f"server {a.server}", *(f"tried {n}: {rc}" for n, rc in a.tried)))
 
 
-def _cluster_vnet(cluster: ClusterState) -> str | None:
-    mc = cluster.cluster
-    if mc is None or not mc.agent_pools:
-        return None
-    return id_key(mc.agent_pools[0].vnet_subnet_id).split("/subnets/")[0] or None
-
-
-def upstream_table(twin: Twin, cluster: ClusterState) -> dict[str, tuple[str, ...]]:
-    """Azure DNS (168.63.129.16) as seen from the cluster's VNet, for the names the workspace defines."""
-    out: dict[str, list[str]] = {}
-
-    def add(name: str, ip: str | None) -> None:
-        if ip:
-            out.setdefault(name.lower().rstrip("."), []).append(ip)
-
-    for pip in twin.public_ips:
-        if pip.fqdn:
-            add(pip.fqdn, pip.ip_address)
-    vnet = _cluster_vnet(cluster)
-    for cs in twin.clusters:
-        mc = cs.cluster
-        if mc is None:
-            continue
-        pe = next((p for p in twin.private_endpoints if id_key(p.target_id) == id_key(mc.id)), None)
-        if mc.fqdn:
-            add(mc.fqdn, pe.private_ip if (mc.enable_private_cluster and pe) else mc.api_server_public_ip)
-        if mc.private_fqdn and pe and cs is cluster:
-            add(mc.private_fqdn, pe.private_ip)
-    for zone in twin.private_dns_zones:
-        if vnet and any(v.lower() == vnet for v in zone.linked_vnet_ids):
-            for rel, ips in zone.a_records.items():
-                for ip in ips:
-                    add(zone.name if rel == "@" else f"{rel}.{zone.name}", ip)
+def upstream_table(topo: Topology, cluster: ClusterState) -> dict[str, tuple[str, ...]]:
+    """Azure DNS (168.63.129.16) as seen from the cluster's VNet: what trace and curl resolve
+    (``engine.resolve.upstream_table``), plus the nodes' names in the VNet's internal domain."""
+    first = cluster.cluster.agent_pools[0].vnet_subnet_id if cluster.cluster and cluster.cluster.agent_pools else None
+    table = resolve.upstream_table(topo, topo.vnet_of_subnet.get(id_key(first)) if first else None)
     suffix = coredns.node_search_domain(cluster)
-    if suffix:
-        for node in cluster.nodes:
-            add(f"{node.name}.{suffix}", node.internal_ip)
-    for name, ip in NAMED_INTERNET_HOSTS.items():  # public names trace and curl resolve too (engine/resolve.py)
-        if name not in out:
-            add(name, ip)
-    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+    for node in cluster.nodes if suffix else ():
+        table.setdefault(f"{node.name}.{suffix}".lower(), (node.internal_ip,) if node.internal_ip else ())
+    return {k: v for k, v in table.items() if v}
 
 
 _WORKLOADS = {"deploy": "Deployment", "deployment": "Deployment", "sts": "StatefulSet", "statefulset": "StatefulSet",
@@ -129,19 +96,19 @@ def ask(twin: Twin, cluster: ClusterState, name: str, qtype: str = "A", from_pod
     ns = pod.namespace if pod else namespace
     probe = pod or k8s.Pod(namespace=ns, name="")
     search = coredns.pod_search_domains(cluster, ns, probe.host_network)
-    table = upstream if upstream is not None else upstream_table(twin, cluster)
+    topo = Topology.build(twin, cluster.cluster.id if cluster.cluster else None)
+    table = upstream if upstream is not None else upstream_table(topo, cluster)
     query, qt = name, qtype
     with contextlib.suppress(ValueError):
         query, qt = ipaddress.ip_address(name).reverse_pointer + ".", "PTR"
     answer = coredns.resolve(cluster, query, qt, search=search, upstream=table, cluster_dns=not probe.host_network)
-    timed_out = query_failure(twin, cluster, pod, query) if pod is not None else None
+    timed_out = query_failure(topo, pod, query) if pod is not None else None
     return DnsReport(name, qt, pod.key if pod else None, ns, coredns.pod_resolv_conf(cluster, probe), answer, timed_out)
 
 
-def query_failure(twin: Twin, cluster: ClusterState, pod: k8s.Pod, name: str) -> str | None:
+def query_failure(topo: Topology, pod: k8s.Pod, name: str) -> str | None:
     """The pod's query walked as a flow (egress NetworkPolicy, NSGs, routes to kube-dns/CoreDNS and CoreDNS's
     forward upstream, ``engine.lookup``): why it gets no answer, or None when it does."""
-    topo = Topology.build(twin, cluster.cluster.id if cluster.cluster else None)
     node = topo.nodes.get(pod.node_name or "")
     ip = pod.pod_ip or (node.internal_ip if node is not None and pod.host_network else "")
     if not ip:
