@@ -322,7 +322,8 @@ def pdb_row(p: Doc, wide: bool) -> Row:
             str((p.get("status") or {}).get("disruptionsAllowed", 0)), _age(p)]
 
 
-def role_row(r: Doc, wide: bool) -> Row:
+def created_at_row(r: Doc, wide: bool) -> Row:
+    """The API server's default table for kinds without a printer of their own: NAME, CREATED AT."""
     return [_meta(r)["name"], str(_meta(r).get("creationTimestamp", ""))]
 
 
@@ -377,13 +378,13 @@ TABLES: dict[str, tuple[list[str], list[str], Printer]] = {
     # printValidatingWebhook
     "PodDisruptionBudget": (["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], [],
                             pdb_row),
-    "ClusterRole": (["NAME", "CREATED AT"], [], role_row),
-    "Role": (["NAME", "CREATED AT"], [], role_row),
+    "ClusterRole": (["NAME", "CREATED AT"], [], created_at_row),
+    "Role": (["NAME", "CREATED AT"], [], created_at_row),
     "ClusterRoleBinding": (["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"], rolebinding_row),
     "RoleBinding": (["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"], rolebinding_row),
     "ValidatingWebhookConfiguration": (["NAME", "WEBHOOKS", "AGE"], [], webhookconfig_row),
     # apiextensions-apiserver serves CRDs with the default table: the name and metadata.creationTimestamp
-    "CustomResourceDefinition": (["NAME", "CREATED AT"], [], role_row),
+    "CustomResourceDefinition": (["NAME", "CREATED AT"], [], created_at_row),
 }
 
 
