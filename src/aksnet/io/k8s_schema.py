@@ -230,6 +230,8 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     # admission webhook configuration and PodDisruptionBudget)
     _rt("PodDisruptionBudget", "policy", "poddisruptionbudgets", True, ("pdb",),
         _top("PodDisruptionBudget", spec=ANY, status=ANY)),
+    # kubelet's node heartbeat (kube-node-lease/<node>), read by ``kubectl describe node``
+    _rt("Lease", "coordination.k8s.io", "leases", True, (), _top("Lease", spec=ANY)),
     _rt("ClusterRole", "rbac.authorization.k8s.io", "clusterroles", False, (),
         _top("ClusterRole", rules=[ANY], aggregationRule=ANY)),
     _rt("ClusterRoleBinding", "rbac.authorization.k8s.io", "clusterrolebindings", False, (),

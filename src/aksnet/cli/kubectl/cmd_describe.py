@@ -20,11 +20,11 @@ from aksnet.cli.kubectl.describe_base import (
 from aksnet.cli.kubectl.describe_cluster import (
     describe_generic,
     describe_namespace,
-    describe_node,
     describe_service,
 )
 from aksnet.cli.kubectl.describe_discovery import describe_endpoint_slice, describe_ingress_class
 from aksnet.cli.kubectl.describe_network import describe_endpoints, describe_ingress, describe_network_policy
+from aksnet.cli.kubectl.describe_node import describe_node
 from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.cli.kubectl.tables import NONE, selector_text
