@@ -168,7 +168,8 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
             resource_version=objs.next_resource_version(), extra_annotations=extra, node_labels=node_labels,
             node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None)
         objs.put(KIND_NODE, inst.name, doc)
-        objs.put(KIND_LEASE, f"{NODE_LEASE_NAMESPACE}/{inst.name}", node_lease(doc, objs.next_resource_version()))
+        # the Node's resourceVersion: a revision of its own would shift every later uid and generated name
+        objs.put(KIND_LEASE, f"{NODE_LEASE_NAMESPACE}/{inst.name}", node_lease(doc, doc["metadata"]["resourceVersion"]))
         out.append(doc)
     return out
 
