@@ -1,10 +1,11 @@
 """The real kubectl 1.32 formats the same objects as aksnet: ``get -o yaml|jsonpath|jsonpath-as-json|
 custom-columns|go-template|name`` and ``describe`` of Service, NetworkPolicy, Ingress, Endpoints, EndpointSlice,
-IngressClass and Node (with its Lease, pods and their requests), each compared byte for byte. aksnet's objects
-are served to kubectl by a read-only fake API server on 127.0.0.1 (tests/kube/fake_apiserver.py); these outputs
-are formatted on kubectl's side, so the server cannot shape them (server-side tables are not served: ``get``
-without ``-o`` is not compared here). Objects are made at a fixed time and read on the real clock, as kubectl
-reads ages. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or ``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
+IngressClass, Node (with its Lease, pods and their requests) and PodDisruptionBudget, each compared byte for
+byte. aksnet's objects are served to kubectl by a read-only fake API server on 127.0.0.1
+(tests/kube/fake_apiserver.py); these outputs are formatted on kubectl's side, so the server cannot shape them
+(server-side tables are not served: ``get`` without ``-o`` is not compared here). Objects are made at a fixed
+time and read on the real clock, as kubectl reads ages. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or
+``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,16 @@ metadata: {name: web, annotations: {note: "yes"}}
 spec:
   selector: {app: web}
   ports: [{name: http, port: 80, targetPort: 80}, {name: alt, port: 8080, targetPort: 80}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec: {maxUnavailable: "30%", selector: {matchLabels: {app: web}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web-min}
+spec: {minAvailable: 3, selector: {matchLabels: {app: web}}}
 ---
 apiVersion: v1
 kind: Service
@@ -127,6 +138,7 @@ CASES = [
     ("describe-endpointslice", ["describe", "endpointslices"]),
     ("describe-ingressclass", ["describe", "ingressclass", "nginx"]),
     ("describe-node", ["describe", "node"]),
+    ("describe-pdb", ["describe", "pdb"]),
 ]
 
 
