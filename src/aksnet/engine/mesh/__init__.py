@@ -46,10 +46,14 @@ def in_mesh(world: mesh.MeshWorld, pod: k8s.Pod | None) -> mesh.Sidecar | None:
 def inbound(world: mesh.MeshWorld, server: k8s.Pod, client: k8s.Pod | None, source_ip: str, port: int,
             request: HttpRequest | None) -> Inbound | None:
     """The destination sidecar's decision for a connection from ``client`` (None: not a pod) arriving from
-    ``source_ip`` on the workload's ``port``; ``request`` is the HTTP request (None: TCP traffic)."""
+    ``source_ip`` on the workload's ``port``; ``request`` is the HTTP request (None: TCP traffic). None also for
+    the ``istio-proxy`` container's own ports, which Envoy serves itself (not redirected to its inbound
+    listener: istio-init's ``--exclude-inbound-ports`` covers them, istio/istio ``tools/istio-iptables``)."""
     own = in_mesh(world, server)
     if own is None or own.router:
         return None  # an ingress gateway's listeners take plaintext from anyone (docs/fidelity.md)
+    if any(c.container_port == port and c.container == istio.PROXY_CONTAINER for c in server.ports):
+        return None  # the proxy's own listener (15090 metrics): Envoy serves it, istio-init does not redirect it
     component = f"{PROXY_COMPONENT} inbound ({server.key})"
     mode = peer_mode(world, server, port)
     proxy = in_mesh(world, client)
