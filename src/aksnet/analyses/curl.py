@@ -22,6 +22,7 @@ from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, pa
 from aksnet.engine import echo, firewall_hop, ingress, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, UNRESOLVED, Hop, Site, Walk
+from aksnet.engine.gateway import agc_policies
 from aksnet.engine.lookup import lookup, timeout_reason
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
@@ -61,6 +62,7 @@ class CurlRequest:
     insecure: bool = False
     resolve: tuple[str, ...] = ()  # HOST:PORT:ADDRESS
     namespace: str = "default"
+    client_cert: str = ""  # --cert: the PEM client certificate presented in a TLS handshake
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +261,7 @@ def _through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...
     """A request to an Application Gateway for Containers frontend (``aksnet.analyses.curl_agc``)."""
     headers = echo.curl_headers(url.host_header, dict(req.headers))
     got = curl_agc.through_agc(topo, walker, site, pre, *agc, url.scheme, url.port, headers.get("host", ""),
-                               url.request_uri, req.method or "GET", headers)
+                               url.request_uri, req.method or "GET", headers, req.client_cert)
     if isinstance(got, Walk):
         return _fail(got, url, (got,))
     if url.scheme == "https" and not req.insecure:
@@ -272,6 +274,10 @@ def _through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...
 def _gateway_result(ans: curl_gateway.ProxyAnswer, url: _Url) -> CurlResult:
     """A Gateway proxy's answer as curl prints it (Envoy's lower-case response header names); a refused TLS
     handshake is curl's exit 35."""
+    if ans.tls_alert:
+        code = agc_policies.ALERT_CODES.get(ans.tls_alert, "0A000410")
+        return CurlResult(56, f"curl: (56) OpenSSL SSL_read: error:{code}:SSL routines::{ans.tls_alert}, errno 0",
+                          None, (), "", ans.legs, (), ans.hops, ans.answered_by, (), ans.component, "the Gateway pod")
     if ans.status == 0:
         return CurlResult(35, f"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {url.host}:"
                               f"{url.port} ", None, (), "", ans.legs, (), ans.hops, ans.answered_by, (), ans.component,
