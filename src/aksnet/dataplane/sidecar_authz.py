@@ -16,18 +16,16 @@ expression. Must not write files.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aksnet.dataplane.nginx_conf import escape
+from aksnet.dataplane.nginx_text import escape, header_var, regex_literal
 from aksnet.engine.mesh import match
 from aksnet.model import mesh
 
 PRINCIPAL = "$aksnet_principal"  # cluster.local/ns/NS/sa/SA of a verified client certificate, "" on plaintext
 PEER_NAMESPACE = "$aksnet_peer_ns"
 PATH = "$aksnet_path"  # the request path without the query (Istio's paths)
-_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
 
 
 @dataclass(frozen=True)
@@ -124,9 +122,7 @@ def _condition(c: mesh.Condition, ctx: Context, deny: bool) -> Expr:
     if http_only and not ctx.http:
         return TRUE if deny else FALSE
     if key.startswith("request.headers[") and key.endswith("]"):
-        name = key[len("request.headers["):-1]
-        if _HEADER_NAME.match(name):
-            var = "$http_" + name.lower().replace("-", "_")
+        var = header_var(key[len("request.headers["):-1]) or ""
     elif key in ("source.ip", "remote.ip"):
         var, kind = "$remote_addr", "ip"
     elif key == "source.namespace":
@@ -183,10 +179,10 @@ def _regex(pattern: str, fold: bool) -> str | None:
     if pattern == "*":
         return "."
     if pattern.endswith("*"):
-        return f"{flag}^{re.escape(pattern[:-1])}"
+        return f"{flag}^{regex_literal(pattern[:-1])}"
     if pattern.startswith("*"):
-        return f"{flag}{re.escape(pattern[1:])}$"
-    return f"{flag}^{re.escape(pattern)}$" if pattern else None
+        return f"{flag}{regex_literal(pattern[1:])}$"
+    return f"{flag}^{regex_literal(pattern)}$" if pattern else None
 
 
 def _cidrs(blocks: Sequence[str]) -> list[str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aksnet.dataplane.nginx_conf import escape
+from aksnet.dataplane.nginx_text import escape
 from aksnet.dataplane.sidecar_authz import Compiler, Decision
 from aksnet.model import mesh
 from aksnet.rules import istio
