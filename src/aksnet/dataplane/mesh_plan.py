@@ -45,10 +45,11 @@ class SidecarPart:
 
 def _served_tcp(pod: k8s.Pod, targeted: dict[tuple[str, int, str], str], router: bool = False) -> list[int]:
     """The pod's TCP ports that its sidecar intercepts: all it serves but the sidecar's own (15090: Envoy's); on an
-    ingress gateway, where ``istio-proxy`` is the workload, all."""
+    ingress gateway, where ``istio-proxy`` is the workload, its listeners (not status and metrics)."""
     ports = {cp.container_port for cp in pod.ports if cp.protocol.upper() == "TCP"}
     ports |= {p for (ip, p, proto) in targeted if ip == pod.pod_ip and proto == "TCP"}
-    own = set() if router else {cp.container_port for cp in pod.ports if cp.container == istio.PROXY_CONTAINER}
+    own = set(m.GATEWAY_OWN_PORTS) if router else \
+        {cp.container_port for cp in pod.ports if cp.container == istio.PROXY_CONTAINER}
     return sorted(ports - own - {tn.ECHO_PORT})
 
 
