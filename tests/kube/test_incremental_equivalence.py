@@ -43,6 +43,27 @@ metadata: {name: p, namespace: default}
 spec: {podSelector: {}, policyTypes: [Ingress]}
 """
 POOL = ("-g", "rg", "--cluster-name", "c")
+STATEFUL = """
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: team}
+spec:
+  replicas: 3
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: c, image: postgres}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once, namespace: team}
+spec:
+  parallelism: 2
+  completions: 2
+  template:
+    spec: {restartPolicy: Never, containers: [{name: c, image: busybox}]}
+"""
 
 
 def _deploy(name: str = "web", ns: str = "default", replicas: int = 3, image: str = "nginx") -> str:
@@ -64,6 +85,14 @@ SEQUENCES: dict[str, list[Step]] = {
         (("az", "aks", "nodepool", "scale", *POOL, "-n", "extra", "--node-count", "3"), None, True),
         (("az", "aks", "nodepool", "scale", *POOL, "-n", "extra", "--node-count", "1"), None, True),
         (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)],
+    "pool-removed-under-a-statefulset-and-a-job": [
+        (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "2"), None, True),
+        (("kubectl", "apply", "-f", "-"), STATEFUL, False),
+        (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)],
+    "scale-past-the-burst-limit": [(("kubectl", "scale", "deployment", "web", "--replicas=510"), None, True),
+                                   (("kubectl", "scale", "deployment", "web", "--replicas=520"), None, False),
+                                   (("kubectl", "scale", "deployment", "web", "--replicas=2"), None, True),
+                                   (("kubectl", "scale", "deployment", "web", "--replicas=6"), None, False)],
     "apply-new-deployment": [(("kubectl", "apply", "-f", "-"), _deploy("api", "team", 4), True)],
     "apply-changed-template": [(("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.27"), True),
                                (("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.28", replicas=5), True)],
