@@ -40,14 +40,15 @@ def pod_entry(pod: Doc) -> Entry:
     meta, spec, st = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
     refs = meta.get("ownerReferences") or []
     ctrl = next((r for r in refs if r.get("controller")), None) or {}
-    req = pod_resources(pod)
+    containers = spec.get("containers") or []
+    req = pod_resources(pod) if any(c.get("resources") for c in containers) else (0.0, 0.0, 0.0)
     ports = sorted({(str(p.get("protocol", "TCP")), int(p["hostPort"]))
-                    for c in spec.get("containers") or [] for p in c.get("ports") or [] if p.get("hostPort")})
+                    for c in containers for p in c.get("ports") or [] if p.get("hostPort")})
     cond = next((c for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
     ready = cond is not None and cond.get("status") == "True"
     flags = ALB_POD if (meta.get("labels") or {}).get(ALB_LABEL[0]) == ALB_LABEL[1] else 0
     if any(isinstance(a, str) and a.startswith("--publish-service")
-           for c in spec.get("containers") or [] for a in list(c.get("args") or []) + list(c.get("command") or [])):
+           for c in containers for a in list(c.get("args") or []) + list(c.get("command") or [])):
         flags |= PUBLISHER
     return [spec.get("nodeName") or "", st.get("phase") or "", st.get("podIP") or "",
             1 if spec.get("hostNetwork") else 0, req[0], req[2], [list(p) for p in ports],
