@@ -43,6 +43,12 @@ metadata: {name: p, namespace: default}
 spec: {podSelector: {}, policyTypes: [Ingress]}
 """
 POOL = ("-g", "rg", "--cluster-name", "c")
+BUDGET = """
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: default}
+spec: {minAvailable: 50%, selector: {matchLabels: {app: web}}}
+"""
 STATEFUL = """
 apiVersion: apps/v1
 kind: StatefulSet
@@ -97,6 +103,8 @@ SEQUENCES: dict[str, list[Step]] = {
     "apply-changed-template": [(("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.27"), True),
                                (("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.28", replicas=5), True)],
     "apply-services": [(("kubectl", "apply", "-f", "-"), SERVICES, True), SCALE_WEB],
+    "budget-then-scale": [(("kubectl", "apply", "-f", "-"), BUDGET, False), SCALE_WEB,
+                          (("kubectl", "scale", "deployment", "web", "--replicas=2"), None, True)],
     "policy-then-scale": [(("kubectl", "apply", "-f", "-"), POLICY, False), SCALE_WEB],
     "delete-a-deployment-full-pass": [(("kubectl", "delete", "deployment", "other", "-n", "team"), None, False),
                                SCALE_WEB],

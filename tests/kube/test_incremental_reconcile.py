@@ -4,6 +4,7 @@ full run would leave."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ def runs(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     calls: list[str] = []
 
     def counted(fn: Callable[[Transaction, str], None]) -> Callable[[Transaction, str], None]:
+        @functools.wraps(fn)  # the incremental passes find a controller's own pass through __wrapped__
         def run(tx: Transaction, cid: str) -> None:
             calls.append(fn.__module__)
             fn(tx, cid)

@@ -111,20 +111,42 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
 
 def _reconcile_incremental(tx: Transaction, cluster_id: str, objs: objects.ClusterObjects,
                            base: pod_index.PodIndex) -> None:
-    """:data:`CONTROLLERS`, in their order, each over what this command's changes can reach."""
-    bootstrap.reconcile(tx, cluster_id)
-    if incremental.gateways_needed(objs, gateway_deployer.GATEWAY_KIND,
-                                   (gateway_deployer.MANAGED_KEY, gateway_deployer.MANAGED_VALUE)):
-        gateway_deployer.reconcile(tx, cluster_id)
-    incremental.reconcile_workloads(objs, base)
-    incremental.schedule(objs, base)
-    incremental.assign_ips(objs, base)
-    incremental.update_status(objs, base)
-    incremental.sync_endpoints(objs)
-    cloud_provider.reconcile(tx, cluster_id)
-    if incremental.ingresses_exist(objs):
-        ingress_status.reconcile(tx, cluster_id)
-    if incremental.alb_controller_running(objs, base):
-        for reconcile in (alb_bootstrap.reconcile, alb_managed.reconcile, alb_ingress.reconcile,
-                          alb_policies.reconcile):
+    """:data:`CONTROLLERS`, in their order, each through its incremental pass (:data:`INCREMENTAL_PASSES`); a
+    controller without one runs over every document, as in a full pass."""
+    for reconcile in CONTROLLERS:
+        step = INCREMENTAL_PASSES.get(getattr(reconcile, "__wrapped__", reconcile))
+        if step is None:
             reconcile(tx, cluster_id)
+        else:
+            step(tx, cluster_id, objs, base)
+
+
+Pass = Callable[[Transaction, str, objects.ClusterObjects, pod_index.PodIndex], None]
+
+
+def _when(needed: Callable[[objects.ClusterObjects, pod_index.PodIndex], bool],
+          reconcile: Callable[[Transaction, str], None]) -> Pass:
+    """A controller that runs in full, but only when it would find something to do."""
+    def step(tx: Transaction, cluster_id: str, objs: objects.ClusterObjects, base: pod_index.PodIndex) -> None:
+        if needed(objs, base):
+            reconcile(tx, cluster_id)
+    return step
+
+
+def _gateways_needed(objs: objects.ClusterObjects, base: pod_index.PodIndex) -> bool:
+    return incremental.gateways_needed(objs, gateway_deployer.GATEWAY_KIND,
+                                       (gateway_deployer.MANAGED_KEY, gateway_deployer.MANAGED_VALUE))
+
+
+INCREMENTAL_PASSES: dict[Callable[[Transaction, str], None], Pass] = {
+    gateway_deployer.reconcile: _when(_gateways_needed, gateway_deployer.reconcile),
+    workloads.reconcile: lambda tx, cid, objs, base: incremental.reconcile_workloads(objs, base),
+    scheduler.reconcile: lambda tx, cid, objs, base: incremental.schedule(objs, base),
+    pod_ipam.reconcile: lambda tx, cid, objs, base: incremental.assign_ips(objs, base),
+    status.reconcile: lambda tx, cid, objs, base: incremental.update_status(objs, base),
+    disruption.reconcile: lambda tx, cid, objs, base: incremental.update_disruption(objs),
+    endpoints.reconcile: lambda tx, cid, objs, base: incremental.sync_endpoints(objs),
+    ingress_status.reconcile: _when(lambda objs, base: incremental.ingresses_exist(objs), ingress_status.reconcile),
+    **{fn: _when(incremental.alb_controller_running, fn) for fn in (
+        alb_bootstrap.reconcile, alb_managed.reconcile, alb_ingress.reconcile, alb_policies.reconcile)},
+}

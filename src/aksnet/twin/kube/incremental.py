@@ -22,7 +22,7 @@ from typing import Any
 
 from aksnet.store import Transaction
 from aksnet.store.workspace import EVERY_KIND
-from aksnet.twin.kube import apiserver, endpoints, pod_ipam, scheduler, schema, status, workloads
+from aksnet.twin.kube import apiserver, disruption, endpoints, pod_ipam, scheduler, schema, status, workloads
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.pod_index import (
     ALB_POD,
@@ -48,6 +48,7 @@ from aksnet.twin.kube_store import (
     KIND_ENDPOINTS,
     KIND_EVENT,
     KIND_JOB,
+    KIND_LEASE,
     KIND_NODE,
     KIND_POD,
     KIND_REPLICASET,
@@ -62,7 +63,7 @@ KIND_INGRESS = "k8s:networking.k8s.io/Ingress"
 # Kubernetes kinds whose changes the incremental passes follow: created or updated (a deletion cascades to owned
 # objects: a full pass), or any change.
 _PUT_KINDS = frozenset({KIND_DEPLOYMENT, KIND_SERVICE})
-_ANY_KINDS = frozenset({KIND_NODE, KIND_EVENT, KIND_NETWORKPOLICY})
+_ANY_KINDS = frozenset({KIND_NODE, KIND_LEASE, KIND_EVENT, KIND_NETWORKPOLICY})
 _OWNER_KINDS = {"ReplicaSet": KIND_REPLICASET, "StatefulSet": KIND_STATEFULSET, "DaemonSet": KIND_DAEMONSET,
                 "Job": KIND_JOB}
 
@@ -255,11 +256,30 @@ def update_status(objs: ClusterObjects, base: PodIndex) -> None:
         apiserver.write_status(objs, rt, job, status.job_status(job, idx.get(job["metadata"]["uid"], []), now))
 
 
+def _namespaces(objs: ClusterObjects, kinds: tuple[str, ...]) -> set[str]:
+    return {k.split("/", 1)[0] for kind in kinds for k in objs.changed_keys(kind) if "/" in k}
+
+
+def update_disruption(objs: ClusterObjects) -> None:
+    """``disruption.reconcile`` for the budgets of the namespaces whose pods, budgets or pods' controllers (their
+    scale) changed."""
+    kind = schema.BY_KIND["PodDisruptionBudget"].store_kind
+    if not objs.count(kind):
+        return
+    namespaces = _namespaces(objs, (KIND_POD, kind, KIND_DEPLOYMENT, KIND_REPLICASET, KIND_STATEFULSET))
+    pods: dict[str, list[Doc]] = {}
+
+    def pods_of(ns: str) -> list[Doc]:
+        if ns not in pods:
+            pods[ns] = _prefixed(objs, KIND_POD, [f"{ns}/"])
+        return pods[ns]
+    disruption.update(objs, namespaces, pods_of)
+
+
 def sync_endpoints(objs: ClusterObjects) -> None:
     """``endpoints.sync_all`` over the namespaces whose pods or Services changed (and the ``kubernetes``
     Service, whose endpoint follows the cluster's API server)."""
-    namespaces = sorted({k.split("/", 1)[0] for kind in (KIND_POD, KIND_SERVICE, KIND_SLICE, KIND_ENDPOINTS)
-                         for k in objs.changed_keys(kind) if "/" in k})
+    namespaces = sorted(_namespaces(objs, (KIND_POD, KIND_SERVICE, KIND_SLICE, KIND_ENDPOINTS)))
     prefixes = [f"{ns}/" for ns in namespaces]
     services = _prefixed(objs, KIND_SERVICE, prefixes)
     if not any(_key(s) == "default/kubernetes" for s in services):
