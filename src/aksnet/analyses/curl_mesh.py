@@ -25,6 +25,7 @@ from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
 from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.mesh import hosts, ingress, routing
 from aksnet.engine.mesh.http_match import RouteRequest
+from aksnet.engine.mesh.protocol import service_port_protocol
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
 from aksnet.model import mesh_traffic as mt
@@ -120,6 +121,9 @@ def sidecar_outbound(topo: Topology, walker: Walker, site: Site, addr: str, sent
     svc = next((s for s in topo.state.services if s.cluster_ip == addr and any(p.port == sent.port for p in s.ports)),
                None)
     if svc is not None:
+        sp = next(p for p in svc.ports if p.port == sent.port)
+        if service_port_protocol(sp) == "TCP":
+            return None  # a TCP port: the sidecar forwards bytes (tcp routes are not walked)
         host = hosts.service_fqdn(svc.namespace, svc.name)
         default = routing.Target(host, (svc.namespace, svc.name), sent.port)
     else:
