@@ -82,6 +82,25 @@ spec:
     route: [{destination: {host: productpage, subset: v1, port: {number: 9080}}}]
 """
 
+HTTPS_SERVER = """apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: secure}
+spec:
+  selector: {istio: aks-istio-ingressgateway-external}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [bookinfo.example.com]
+    tls: {mode: SIMPLE, credentialName: bookinfo-cert}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: secure}
+spec:
+  hosts: [bookinfo.example.com]
+  gateways: [secure]
+  http: [{route: [{destination: {host: productpage, port: {number: 9080}}}]}]
+"""
+
 ROWS = [
     pytest.param(STRICT_DISABLE, ["curl", "-i", "--from", "deploy/default/reviews-v2", "http://ratings:9080/x"],
                  ["HTTP/1.1 503 Service Unavailable", "reset reason: connection termination"],
@@ -96,6 +115,11 @@ ROWS = [
     pytest.param(GATEWAY_EDITS, ["curl", "-i", f"http://{INGRESS}/api/products"],
                  ["request_uri=/api/v1/products", "header.x-from-gateway=yes", "x-served-by: bookinfo",
                   "pod=default/productpage-v1", "!header.user-agent"], id="gateway-rewrite-and-headers"),
+    pytest.param(HTTPS_SERVER, ["curl", "-k", "--resolve", f"bookinfo.example.com:443:{INGRESS}",
+                                "https://bookinfo.example.com/productpage"],
+                 ["pod=default/productpage-v1", "header.x-forwarded-proto=https"], id="gateway-https-by-sni"),
+    pytest.param(HTTPS_SERVER, ["curl", "-k", f"https://{INGRESS}/productpage", "-H", "Host: bookinfo.example.com"],
+                 [], id="gateway-https-without-sni-35"),
 ]
 
 
@@ -105,6 +129,10 @@ def test_traffic_answers(bookinfo: Path, tmp_path: Path, manifest: str, command:
     path = tmp_path / "m.yaml"
     path.write_text(manifest)
     ok("kubectl", "apply", "-f", str(path))
+    if not expected:  # no SNI for an IP address: no server takes the handshake
+        r = run_cli(*command)
+        assert r.code == 35 and "SSL_connect" in r.err, r.err
+        return
     out = ok(*command)
     for text in expected:  # "!text": must not be there
         assert (text[1:] not in out) if text.startswith("!") else (text in out), out

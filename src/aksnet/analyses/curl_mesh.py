@@ -46,6 +46,7 @@ class Sent:
     method: str
     headers: dict[str, str]
     port: int  # the port the request was addressed to (the Service's, or the gateway Service's)
+    sni: str = ""  # the TLS server name curl sends (the URL's host name; none for an IP address)
 
 
 def _host(host_header: str) -> str:
@@ -83,10 +84,11 @@ def through_ingress(topo: Topology, walker: Walker, first: Walk, sent: Sent) -> 
     pod = first.backend.pod
     component = f"Istio ingress gateway ({pod.key})"
     port = ingress.service_port(topo.state.services, pod, first.backend.port)
-    sent = Sent(sent.scheme, sent.host_header, sent.request_uri, sent.method, sent.headers, port)
+    sent = Sent(sent.scheme, sent.host_header, sent.request_uri, sent.method, sent.headers, port, sent.sni)
     host = _host(sent.host_header)
-    choice = ingress.select_server(topo.state.mesh.traffic, pod, port, sent.scheme, host,
-                                   sent.request_uri.partition("?")[0])
+    # a TLS server is chosen by SNI (none for an IP address: only a "*" server takes it), plaintext by Host
+    choice = ingress.select_server(topo.state.mesh.traffic, pod, port, sent.scheme,
+                                   sent.sni if sent.scheme == "https" else host, sent.request_uri.partition("?")[0])
     hops = tuple(Hop(component, "route", s) for s in choice.steps[:-1])
     last = choice.steps[-1]
     if choice.outcome == "refused":
