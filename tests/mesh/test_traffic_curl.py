@@ -136,3 +136,15 @@ def test_traffic_answers(bookinfo: Path, tmp_path: Path, manifest: str, command:
     out = ok(*command)
     for text in expected:  # "!text": must not be there
         assert (text[1:] not in out) if text.startswith("!") else (text in out), out
+
+
+def test_explain_lists_routes_to_the_workload(bookinfo: Path) -> None:
+    """explain's mesh section names the subset that holds the pod and the VirtualService route that sends there."""
+    ok("kubectl", "apply", "-f", str(BOOKINFO / "virtual-service-reviews-test-v2.yaml"))
+    out = ok("explain", "deploy/default/reviews-v2")
+    assert "DestinationRule default/reviews: subset v2 of reviews.default.svc.cluster.local contains this pod" in out
+    assert "VirtualService default/reviews: spec.http[0].route[0] sends reviews.default.svc.cluster.local subset " \
+           "v2 here (gateways mesh)" in out
+    assert "spec.http[1]" not in out  # the v1 route does not reach reviews-v2
+    gateway = ok("explain", "deploy/aks-istio-ingress/aks-istio-ingressgateway-external-asm-1-27")
+    assert "Gateway default/bookinfo-gateway: servers 80 HTTP *" in gateway
