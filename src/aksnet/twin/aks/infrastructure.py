@@ -19,7 +19,8 @@ from aksnet.io.arm_ids import group_id, parse_resource_id, resource_id
 from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
-from aksnet.twin.aks import names, validation_rp
+from aksnet.twin.aks.vmss import IPCONFIG_V6
+from aksnet.twin.aks import dual_stack, names, validation_rp
 from aksnet.twin.aks.defaults import (
     MANAGED_SUBNET_NAME,
     MANAGED_SUBNET_PREFIX,
@@ -47,12 +48,14 @@ def ensure_node_group(tx: Transaction, node_rg: str, location: str, cluster_id: 
     return resources.create_group(tx, node_rg, location, tags=None, managed_by=cluster_id)
 
 
-def create_managed_network(tx: Transaction, node_rg: str, digits: str, location: str) -> str:
-    """The AKS-managed VNet ``aks-vnet-<digits>`` 10.224.0.0/12 with ``aks-subnet`` 10.224.0.0/16; returns the
-    subnet ID."""
+def create_managed_network(tx: Transaction, node_rg: str, digits: str, location: str, dual: bool = False) -> str:
+    """The AKS-managed VNet ``aks-vnet-<digits>`` 10.224.0.0/12 with ``aks-subnet`` 10.224.0.0/16 (dual-stack:
+    with an IPv6 space and /64 as well, learn.microsoft.com/azure/aks/configure-kubenet-dual-stack, "a
+    dual-stack virtual network configuration"); returns the subnet ID."""
     name = names.managed_vnet_name(digits)
-    network.create_vnet(tx, node_rg, name, [MANAGED_VNET_PREFIX], location=location,
-                        subnet_name=MANAGED_SUBNET_NAME, subnet_prefixes=[MANAGED_SUBNET_PREFIX])
+    v6 = [dual_stack.MANAGED_VNET_PREFIX_V6], [dual_stack.MANAGED_SUBNET_PREFIX_V6]
+    network.create_vnet(tx, node_rg, name, [MANAGED_VNET_PREFIX] + (v6[0] if dual else []), location=location,
+                        subnet_name=MANAGED_SUBNET_NAME, subnet_prefixes=[MANAGED_SUBNET_PREFIX] + (v6[1] if dual else []))
     return network.subnet_id(node_rg, name, MANAGED_SUBNET_NAME)
 
 
@@ -170,7 +173,9 @@ def set_backend_members(tx: Transaction, lb_id: str, add: list[str], remove_pref
         items = pool["properties"].setdefault("backendIPConfigurations", [])
         kept = [i for i in items if not any(id_key(i["id"]).startswith(d) for d in drop)]
         seen = {id_key(i["id"]) for i in kept}
-        kept.extend({"id": a} for a in add if id_key(a) not in seen)
+        v6_pool = str(pool.get("name", "")).endswith("-IPv6")  # kubernetes-IPv6 holds the IPv6 configurations
+        kept.extend({"id": a} for a in add if id_key(a) not in seen
+                    and a.endswith(f"/ipConfigurations/{IPCONFIG_V6}") == v6_pool)
         pool["properties"]["backendIPConfigurations"] = kept
     lb["etag"] = etag(tx)
     tx.put(network.KIND_LB, lb_id, lb)

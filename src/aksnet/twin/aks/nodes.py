@@ -51,7 +51,7 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
                   provider_id: str, ip: str, pod_cidr: str | None, kubernetes_version: str, uid_seed: str,
                   resource_version: str, extra_annotations: dict[str, str] | None = None,
                   node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None,
-                  zone: str | None = None) -> Doc:
+                  zone: str | None = None, ip_v6: str | None = None, pod_cidr_v6: str | None = None) -> Doc:
     """A Node as kubelet on an AKS Ubuntu node registers it, with the pool's ``nodeLabels`` and
     ``nodeTaints`` (``key=value:Effect``); in an availability zone its zone labels are ``<location>-<zone>``,
     else ``0`` (the fault domain) [learn.microsoft.com/azure/aks/availability-zones, "Verify node
@@ -86,7 +86,7 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
     spec: dict[str, Any] = {}
     if pod_cidr:
         spec["podCIDR"] = pod_cidr
-        spec["podCIDRs"] = [pod_cidr]
+        spec["podCIDRs"] = [pod_cidr] + ([pod_cidr_v6] if pod_cidr_v6 else [])
     spec["providerID"] = provider_id
     if node_taints:
         spec["taints"] = [parse_taint(t) for t in node_taints]
@@ -100,7 +100,8 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
                      "resourceVersion": resource_version, "uid": deterministic_uuid("node", uid_seed)},
         "spec": spec,
         "status": {
-            "addresses": [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}],
+            "addresses": [{"address": ip, "type": "InternalIP"}]
+            + ([{"address": ip_v6, "type": "InternalIP"}] if ip_v6 else []) + [{"address": name, "type": "Hostname"}],
             "allocatable": allocatable,
             "capacity": resources,
             "conditions": [{"lastHeartbeatTime": now, "lastTransitionTime": now,
@@ -128,7 +129,7 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
                    node_rg: str, location: str, vm_size: str, max_pods: int, pod_cidrs: list[str | None],
                    kubernetes_version: str, pod_subnet_ips: list[list[str]] | None = None,
                    node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None,
-                   zones: list[str] | None = None) -> list[Doc]:
+                   zones: list[str] | None = None, pod_cidrs_v6: list[str | None] | None = None) -> list[Doc]:
     """Write one Node per instance (kubelet registration); a zonal pool spreads its instances over its zones
     by instance number."""
     objs = open_objects(tx, cluster_id)
@@ -142,7 +143,8 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
             max_pods=max_pods, provider_id=f"azure://{inst.id}", ip=inst.ip, pod_cidr=pod_cidrs[k],
             kubernetes_version=kubernetes_version, uid_seed=id_key(inst.id),
             resource_version=objs.next_resource_version(), extra_annotations=extra, node_labels=node_labels,
-            node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None)
+            node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None, ip_v6=inst.ip_v6,
+            pod_cidr_v6=pod_cidrs_v6[k] if pod_cidrs_v6 else None)
         objs.put(KIND_NODE, inst.name, doc)
         out.append(doc)
     return out
