@@ -73,7 +73,8 @@ def test_dual_stack_byo_subnet_needs_ipv6(home: Path) -> None:
     sid = "/subscriptions/00000000-0000-4000-8000-00000000a5e7/resourceGroups/rg/providers/Microsoft.Network/" \
           "virtualNetworks/{}/subnets/s"
     before = snapshot(home)
-    r = az(f"aks create -g rg -n c --ip-families ipv4,ipv6 --network-plugin kubenet --vnet-subnet-id {sid.format('v4')}")
+    flags = "--ip-families ipv4,ipv6 --network-plugin kubenet --vnet-subnet-id"
+    r = az(f"aks create -g rg -n c {flags} {sid.format('v4')}")
     assert r.code == 1 and "has no IPv6 address prefix" in r.err
     assert snapshot(home) == before
     ok(f"aks create -g rg -n c --ip-families ipv4,ipv6 --network-plugin kubenet --vnet-subnet-id {sid.format('ds')}")

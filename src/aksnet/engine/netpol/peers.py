@@ -59,8 +59,8 @@ def namespace_labels(cluster: ClusterState) -> dict[str, Mapping[str, str]]:
 
 
 def node_ips(cluster: ClusterState) -> dict[str, str]:
-    """Node IP → node name."""
-    return {n.internal_ip: n.name for n in cluster.nodes if n.internal_ip}
+    """Node IP → node name (every InternalIP: a dual-stack node has an IPv4 and an IPv6 one)."""
+    return {ip: n.name for n in cluster.nodes for ip in (n.internal_ips or (n.internal_ip,)) if ip}
 
 
 _INDEX: list[tuple[ClusterState, dict[str, Pod], dict[str, str], dict[str, Mapping[str, str]]]] = []
@@ -71,8 +71,8 @@ def cluster_index(cluster: ClusterState) -> tuple[dict[str, Pod], dict[str, str]
     kept, so repeated verdicts over one snapshot (a trace, a verify run) do not rebuild it."""
     if _INDEX and _INDEX[0][0] is cluster:
         return _INDEX[0][1], _INDEX[0][2], _INDEX[0][3]
-    pods = {p.pod_ip: p for p in cluster.pods
-            if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")}
+    pods = {ip: p for p in cluster.pods if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")
+            for ip in p.pod_ips or (p.pod_ip,)}  # a dual-stack pod is the peer at either of its addresses
     entry = (cluster, pods, node_ips(cluster), namespace_labels(cluster))
     _INDEX[:] = [entry]
     return entry[1], entry[2], entry[3]

@@ -81,7 +81,8 @@ def resolve_families(ip_families: str | None, pod_cidrs: str | None, service_cid
                      pod_cidr: str | None, service_cidr: str | None, flavour: str, network_policy: str | None,
                      outbound_type: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(ipFamilies, podCidrs, serviceCidrs) of a new cluster; single-stack gives ((IPv4,), the lists given or
-    ()), and the caller keeps its IPv4 pod and service CIDRs when none is given. Raises az's and the RP's errors as the module docstring says."""
+    ()), and the caller keeps its IPv4 pod and service CIDRs when none is given. Raises az's and the RP's errors
+    as the module docstring says."""
     families = parse_families(ip_families)
     pods = _cidr_list(pod_cidrs, "--pod-cidrs")
     services = _cidr_list(service_cidrs, "--service-cidrs")

@@ -19,7 +19,6 @@ from aksnet.io.arm_ids import group_id, parse_resource_id, resource_id
 from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
-from aksnet.twin.aks.vmss import IPCONFIG_V6
 from aksnet.twin.aks import dual_stack, names, validation_rp
 from aksnet.twin.aks.defaults import (
     MANAGED_SUBNET_NAME,
@@ -27,6 +26,7 @@ from aksnet.twin.aks.defaults import (
     MANAGED_VNET_PREFIX,
     OUTBOUND_RULE_IDLE_TIMEOUT,
 )
+from aksnet.twin.aks.vmss import IPCONFIG_V6
 from aksnet.twin.arm import KIND_GROUP, Doc, deterministic_uuid, etag
 from aksnet.twin.network import private
 
@@ -53,9 +53,10 @@ def create_managed_network(tx: Transaction, node_rg: str, digits: str, location:
     with an IPv6 space and /64 as well, learn.microsoft.com/azure/aks/configure-kubenet-dual-stack, "a
     dual-stack virtual network configuration"); returns the subnet ID."""
     name = names.managed_vnet_name(digits)
-    v6 = [dual_stack.MANAGED_VNET_PREFIX_V6], [dual_stack.MANAGED_SUBNET_PREFIX_V6]
-    network.create_vnet(tx, node_rg, name, [MANAGED_VNET_PREFIX] + (v6[0] if dual else []), location=location,
-                        subnet_name=MANAGED_SUBNET_NAME, subnet_prefixes=[MANAGED_SUBNET_PREFIX] + (v6[1] if dual else []))
+    space = [MANAGED_VNET_PREFIX] + ([dual_stack.MANAGED_VNET_PREFIX_V6] if dual else [])
+    prefixes = [MANAGED_SUBNET_PREFIX] + ([dual_stack.MANAGED_SUBNET_PREFIX_V6] if dual else [])
+    network.create_vnet(tx, node_rg, name, space, location=location, subnet_name=MANAGED_SUBNET_NAME,
+                        subnet_prefixes=prefixes)
     return network.subnet_id(node_rg, name, MANAGED_SUBNET_NAME)
 
 

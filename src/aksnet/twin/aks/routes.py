@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from aksnet.store import Transaction
 from aksnet.twin.network import delete_route, upsert_route
 
-
 SEPARATOR = "____"  # consts.RouteNameSeparator
 
 
@@ -40,5 +39,5 @@ def remove_routes(tx: Transaction, route_table_id: str, node_names: Iterable[str
     wanted = set(node_names)
     for r in list(table["properties"].get("routes") or []):
         name = str(r.get("name", ""))
-        if name in wanted or name.split(SEPARATOR, 1)[0] in wanted and SEPARATOR in name:
+        if name in wanted or (name.split(SEPARATOR, 1)[0] in wanted and SEPARATOR in name):
             delete_route(tx, route_table_id, name)

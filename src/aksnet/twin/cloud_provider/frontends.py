@@ -252,7 +252,7 @@ def plan_frontends(tx: Transaction, info: ClusterInfo, services: list[ServiceLB]
         try:
             placed = [_family_frontend(tx, info, svc, plan, names, family, service_cidr)
                       for family in svc.ip_families]
-            for key, fe in placed:
+            for _, fe in placed:
                 for p in svc.ports:
                     other = fe.ports.get((p.protocol, p.port))
                     if other is not None and other != svc.key:

@@ -1,11 +1,10 @@
 """Public IP addresses (``Microsoft.Network/publicIPAddresses``) and the emulated public address pool.
 
-Addresses come from a fixed, documented pool (``20.81.0.0/16``, inside Azure's public space; ``.0`` and
-``.255`` octets are skipped; IPv6 public IPs from ``2603:1030:8:5::/64``): the lowest free address, so the same commands give the same addresses every
-time. The pool's owners are the documents ``aksnet:publicaddresses`` keyed by the owner's resource ID, so a
-deleted resource group frees its addresses with the rest of its documents. Other owners (the AKS API server's
-public endpoint) call :func:`allocate_public_address` directly.
-"""
+Addresses come from a fixed, documented pool (``20.81.0.0/16``, inside Azure's public space; ``.0`` and ``.255``
+octets are skipped; IPv6 public IPs from ``2603:1030:8:5::/64``): the lowest free address, so the same commands
+give the same addresses every time. The pool's owners are the documents ``aksnet:publicaddresses`` keyed by the
+owner's resource ID, so a deleted resource group frees its addresses with the rest of its documents. Other owners
+(the AKS API server's public endpoint) call :func:`allocate_public_address` directly."""
 
 from __future__ import annotations
 
