@@ -22,40 +22,14 @@ import re
 import warnings
 from collections.abc import Mapping
 
+from aksnet.dataplane.nginx_text import DOLLAR_GEO, DOLLAR_VAR, comment, escape, quote
 from aksnet.engine.ingress import ControllerView, TLSCertificate
 from aksnet.engine.ingress.locations import Location, compile_location_regex
 from aksnet.engine.ingress.servers import CATCH_ALL, CanaryBackend, Server
 from aksnet.rules.ingress_nginx import FAKE_CERTIFICATE_CN
 
 FAKE_CERT_NAME = "default-fake-certificate"
-
-
-DOLLAR_VAR = "${aksnet_dollar}"  # a literal "$" where nginx would expand variables (nginx has no "\\$")
-_CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def escape(text: str, *, interpolated: bool = False) -> str:
-    """The inside of a double-quoted nginx string (ngx_conf_read_token's rules): ``\\`` and ``"`` escaped,
-    newline/CR/tab written as ``\\n``/``\\r``/``\\t`` so that a value always stays one token on one line. In
-    arguments nginx expands variables in (``return``, ``proxy_set_header``, ``if (… = …)``), ``interpolated``
-    turns every ``$`` into ``${aksnet_dollar}``, a variable whose value is ``$``: the value stays literal."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
-    for ch, esc in _CONTROL.items():
-        out = out.replace(ch, esc)
-    return out.replace("$", DOLLAR_VAR) if interpolated else out
-
-
-def _q(text: str, *, interpolated: bool = False) -> str:
-    """A double-quoted nginx string holding ``text`` (see :func:`escape`); the one way values enter the file."""
-    return '"' + escape(text, interpolated=interpolated) + '"'
-
-
-def _comment(text: str) -> str:
-    """Text for a ``#`` comment: control characters escaped so that it cannot end the comment's line."""
-    out = text.replace("\\", "\\\\")
-    for ch, esc in _CONTROL.items():
-        out = out.replace(ch, esc)
-    return out
+_q, _comment = quote, comment
 
 
 def _rewrite_target(target: str) -> str:
@@ -513,8 +487,7 @@ def render_nginx_conf(
     for s in view.servers:
         servers += _server(view, s, paths, defined, listen)
     if any(DOLLAR_VAR in line for line in servers):
-        # geo values are never expanded: "$" stays a dollar sign
-        http.append('geo $aksnet_dollar { default "$"; }')
+        http.append(DOLLAR_GEO)
     out += [f"    {line}" for line in http + servers]
     out.append("}")
     return "\n".join(out) + "\n"

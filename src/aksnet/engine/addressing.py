@@ -136,14 +136,23 @@ class Topology:
         self.namespaces = {n.name: n for n in s.namespaces}
         self.nodes = {n.name: n for n in s.nodes}
         self.node_by_ip = {ip: n for n in s.nodes for ip in (n.internal_ips or (n.internal_ip,)) if ip}
+        # One pass over every pod of the cluster (10,000s): names bound locally, Pod.key spelled inline.
+        pods, by_ns, by_ip, host = self.pods, self.pods_by_namespace, self.pod_by_ip, self.host_network_pods
         for p in s.pods:
-            self.pods[p.key] = p
-            self.pods_by_namespace.setdefault(p.namespace, []).append(p)
-            if p.pod_ip and not p.host_network and p.phase in ("Running", "Pending"):
+            ns = p.namespace
+            pods[f"{ns}/{p.name}"] = p
+            same = by_ns.get(ns)
+            if same is None:
+                by_ns[ns] = [p]
+            else:
+                same.append(p)
+            if p.host_network:
+                if p.node_name and p.phase == "Running":
+                    host.setdefault(p.node_name, []).append(p)
+            elif p.pod_ip and p.phase in ("Running", "Pending"):
                 for ip in p.pod_ips or (p.pod_ip,):  # dual-stack: the IPv6 address names the pod too
-                    self.pod_by_ip.setdefault(ip, p)
-            if p.host_network and p.node_name and p.phase == "Running":
-                self.host_network_pods.setdefault(p.node_name, []).append(p)
+                    if ip not in by_ip:
+                        by_ip[ip] = p
         for svc in s.services:
             self.services[svc.key] = svc
             for ip in svc.cluster_ips or ((svc.cluster_ip,) if svc.cluster_ip else ()):

@@ -71,7 +71,7 @@ def test_listener_selection(scheme: str, port: int, host: str, listener: str | N
     ("/old", 301, None, "", "redirect 301 to https://app.example.com/old"),
     ("/cross", 500, None, "", "no ReferenceGrant in namespace data"),
     ("/zero", 500, None, "", "no backendRef with a weight above 0"),
-    ("/v3", None, ("app", "v2", 80), "/v3", "(weight 10 of 100; split v1 90, v2 10)"),
+    ("/v5", None, ("app", "v2", 80), "/v5", "(weight 10 of 100; split v1 90, v2 10)"),
 ], ids=["rewrite", "redirect", "ref-not-permitted", "all-weights-zero", "weighted"])
 def test_route_decisions(path: str, status: int | None, backend: tuple[str, str, int] | None, fwd_path: str,
                          fragment: str) -> None:

@@ -6,14 +6,15 @@ Source: kubernetes-sigs/gateway-api v1.2.1 ``apis/v1/httproute_types.go`` (HTTPH
 add appends with a comma, remove deletes, names case-insensitive; HTTPRequestRedirectFilter: scheme, hostname,
 port and path default to the request's, a port that is the scheme's well-known one is left out of Location,
 statusCode 302 by default; HTTPPathModifier; HTTPBackendRef.Weight: proportional, 0 never chosen, all 0 is a
-500); conformance ``httproute-rewrite-path``, ``httproute-redirect-*``, ``httproute-request-header-modifier``.
+500; the choice per request is NGINX's split_clients, ``split``); conformance ``httproute-rewrite-path``,
+``httproute-redirect-*``, ``httproute-request-header-modifier``.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
+from aksnet.engine.gateway import split as split_clients
 from aksnet.model.gateway import BackendRef, Filter, HeaderChange, ObjectRef, RouteMatch
 
 WELL_KNOWN_PORTS = {"http": 80, "https": 443}
@@ -60,17 +61,11 @@ def replace_path(path: str, match: RouteMatch, kind: str, value: str) -> str:
 
 
 def choose_backend(backends: tuple[BackendRef, ...], key: str) -> BackendRef | None:
-    """A backendRef with probability proportional to its weight, deterministically for a request key
-    (sha256 of it, as a fixed seed); None when the rule has none or every weight is 0."""
-    total = sum(b.weight for b in backends)
-    if total <= 0:
-        return None
-    point = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") % total
-    for b in backends:
-        if point < b.weight:
-            return b
-        point -= b.weight
-    return None
+    """A backendRef with probability proportional to its weight, deterministically for a request key: NGINX's
+    ``split_clients`` over the key (``aksnet.engine.gateway.split``), so the data plane's real proxy picks the
+    same one; None when the rule has none or every weight is 0."""
+    index = split_clients.choose([b.weight for b in backends], key)
+    return None if index is None else backends[index]
 
 
 def run(filters: tuple[Filter, ...], backends: tuple[BackendRef, ...], match: RouteMatch, scheme: str, host: str,
