@@ -79,8 +79,8 @@ CASES = [
     ("netpol-v6-stranger", ["pod/stranger", "{web_v6}", "--port", "80"], 1,
      ["selected by default/from-v6-block; no ingress rule allows TCP 80 from pod default/stranger"]),
     ("netpol-v6-client", ["pod/client", "{web_v6}", "--port", "80"], 0, ["DELIVERED"]),
-    ("pod-egress-v6-internet", ["pod/client", "2001:db8:1::1", "--port", "443"], 1,
-     ["no outbound public IP of the flow's IP family"]),
+    ("pod-egress-v6-internet", ["pod/client", "2001:db8:1::1", "--port", "443"], 0,
+     ["route ::/0 → Internet", "load balancer kubernetes/aksOutboundRule: SNAT to outbound IP", "sees client 2603:"]),
 ]
 
 

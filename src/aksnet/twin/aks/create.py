@@ -166,12 +166,18 @@ def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
             ids = infrastructure.create_managed_outbound_ips(
                 tx, node_rg, location, req.resource_group, req.name, spec.managed_outbound_ip_count,
                 "aks-slb-managed-outbound-ip", sku)
+        v6 = len(spec.ip_families) > 1 and sku == "Standard" and not spec.outbound_ip_ids
+        if v6:  # "Outbound rules for both IPv4 and IPv6 traffic" (configure-kubenet-dual-stack): one IPv6 IP
+            ids += infrastructure.create_managed_outbound_ips(
+                tx, node_rg, location, req.resource_group, req.name, 1, "aks-slb-managed-outbound-ip", sku,
+                version="IPv6")
         infrastructure.create_load_balancer(
             tx, node_rg, location, ids, sku, outbound_ports=spec.lb_outbound_ports or 0,
             idle_timeout=spec.lb_idle_timeout or OUTBOUND_RULE_IDLE_TIMEOUT)
         if sku == "Basic":
             return None, None  # loadBalancerProfile exists for the Standard SKU only
-        profile = load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids)
+        profile = load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids,
+                                        1 if v6 else None)
         profile["allocatedOutboundPorts"] = spec.lb_outbound_ports
         profile["idleTimeoutInMinutes"] = spec.lb_idle_timeout
         return profile, None
@@ -201,7 +207,8 @@ def _identity(tx: Transaction, req: ClusterRequest, cid: str) -> dict[str, Any]:
                                                    "principalId": props["principalId"]}}}
 
 
-def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effective: list[str]) -> dict[str, Any]:
+def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effective: list[str],
+                          count_ipv6: int | None = None) -> dict[str, Any]:
     from aksnet.io.arm_ids import parse_resource_id
 
     def rg(i: str) -> str:
@@ -214,7 +221,7 @@ def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effect
         "effectiveOutboundIPs": [{"id": i, "resourceGroup": rg(i)} for i in effective],
         "enableMultipleStandardLoadBalancers": None,
         "idleTimeoutInMinutes": None,
-        "managedOutboundIPs": None if outbound_ip_ids else {"count": managed_count, "countIpv6": None},
+        "managedOutboundIPs": None if outbound_ip_ids else {"count": managed_count, "countIpv6": count_ipv6},
         "outboundIPs": {"publicIPs": [{"id": i, "resourceGroup": rg(i)} for i in outbound_ip_ids]}
         if outbound_ip_ids else None,
         "outboundIpPrefixes": None,

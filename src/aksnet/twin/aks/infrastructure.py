@@ -89,23 +89,26 @@ def ensure_kubenet_route_table(tx: Transaction, node_rg: str, digits: str, locat
 
 
 def create_managed_outbound_ips(tx: Transaction, node_rg: str, location: str, resource_group: str, name: str,
-                                count: int, kind: str, sku: str = "Standard", avoid: Collection[str] = ()) -> list[str]:
+                                count: int, kind: str, sku: str = "Standard", avoid: Collection[str] = (),
+                                version: str = "IPv4") -> list[str]:
     """Managed outbound public IPs (GUID names, Standard/Static; Basic/Dynamic with a Basic LB) in the node
     resource group. An existing managed IP of the same ``kind`` is kept (a count change keeps the first IPs);
     IDs in ``avoid`` (the IPs of the outbound configuration being replaced) and IPs of another kind are never
-    reused: a new outbound configuration gets new IPs."""
+    reused: a new outbound configuration gets new IPs. ``version`` IPv6: a dual-stack cluster's IPv6 outbound IPs
+    (``managedOutboundIPs.countIpv6``)."""
     skip = {id_key(a) for a in avoid}
     ids = []
     for i in range(count):
         generation = 0
         while True:
-            pid = network.public_ip_id(node_rg, names.outbound_ip_name(resource_group, name, i, generation))
+            index = i if version == "IPv4" else f"ipv6-{i}"
+            pid = network.public_ip_id(node_rg, names.outbound_ip_name(resource_group, name, index, generation))
             existing = tx.get(network.KIND_PUBLIC_IP, pid)
             if id_key(pid) not in skip and (existing is None or is_managed_outbound_ip(existing, kind)):
                 break
             generation += 1
         pip = network.create_public_ip(tx, node_rg, pid.rsplit("/", 1)[-1], location=location, sku=sku,
-                                       tags={"aks-managed-type": kind})
+                                       tags={"aks-managed-type": kind}, version=version)
         ids.append(str(pip["id"]))
     return ids
 
