@@ -41,6 +41,8 @@ def _build(home: Path, plugin: list[str]) -> dict[str, str]:
         _ok("kubectl", "run", "stranger", "--image=busybox", "--labels=role=other")
         _ok("kubectl", "expose", "deployment", "web", "--port=80", "--type=LoadBalancer",
             "--overrides", '{"spec":{"ipFamilyPolicy":"PreferDualStack","externalTrafficPolicy":"Local"}}')
+        _ok("kubectl", "expose", "deployment", "web", "--name=web6", "--port=80",
+            "--overrides", '{"spec":{"ipFamilies":["IPv6"]}}')
         pods = json.loads(_ok("kubectl", "get", "pods", "-o", "json"))["items"]
         svc = json.loads(_ok("kubectl", "get", "svc", "web", "-o", "json"))
         web = next(p for p in pods if p["metadata"]["name"].startswith("web-"))
@@ -79,6 +81,8 @@ CASES = [
     ("netpol-v6-stranger", ["pod/stranger", "{web_v6}", "--port", "80"], 1,
      ["selected by default/from-v6-block; no ingress rule allows TCP 80 from pod default/stranger"]),
     ("netpol-v6-client", ["pod/client", "{web_v6}", "--port", "80"], 0, ["DELIVERED"]),
+    ("pod-to-ipv6-only-service-by-name", ["pod/client", "web6", "--port", "80"], 0,
+     ["CoreDNS 10.0.0.10: AAAA web6.default.svc.cluster.local → fd12:3456:789a:1::", "DELIVERED"]),
     ("pod-egress-v6-internet", ["pod/client", "2001:db8:1::1", "--port", "443"], 0,
      ["route ::/0 → Internet", "load balancer kubernetes/aksOutboundRule: SNAT to outbound IP", "sees client 2603:"]),
 ]
@@ -106,3 +110,16 @@ def test_curl_ipv6_frontend(cluster: tuple[Path, dict[str, str]]) -> None:
     with aksnet_home(home):
         r = run_cli("curl", "-s", f"http://[{ips['lb_v6']}]")
     assert r.code == 0 and f"pod_ip={ips['web_v6']}" in r.out and f"header.host=[{ips['lb_v6']}]" in r.out
+
+
+@pytest.mark.parametrize(("name", "qtype", "want"), [
+    ("web.default.svc.cluster.local", "A", "Address: 10.0."),
+    ("web.default.svc.cluster.local", "AAAA", "Address: fd12:3456:789a:1::"),
+    ("web6.default.svc.cluster.local", "AAAA", "Address: fd12:3456:789a:1::"),
+], ids=["dual-a", "dual-aaaa", "ipv6-only-aaaa"])
+def test_dns_dual_stack_records(cluster: tuple[Path, dict[str, str]], name: str, qtype: str, want: str) -> None:
+    """CoreDNS serves an A record per IPv4 ClusterIP and an AAAA record per IPv6 one."""
+    home, _ = cluster
+    with aksnet_home(home):
+        r = run_cli("dns", name, "--type", qtype, "--from", "pod/client")
+    assert r.code == 0 and want in r.out, (r.out, r.err)
