@@ -2,8 +2,8 @@
 
 One ``k8s:core/Node`` per VMSS instance: ``metadata.name`` = instance computer name, AKS's labels,
 ``spec.providerID = azure://<VMSS instance ID>``, ``spec.podCIDR(s)`` (kubenet and overlay: a /24 per node,
-carved in order from the pod CIDR [learn.microsoft.com/azure/aks/configure-kubenet]),
-``status.addresses`` (InternalIP, Hostname),
+carved in order from the pod CIDR [learn.microsoft.com/azure/aks/configure-kubenet]; dual-stack: also the /80 of
+the IPv6 pod CIDR at the same index), ``status.addresses`` (InternalIP — dual-stack: IPv4 then IPv6 — and Hostname),
 ``capacity/allocatable.pods = maxPods``, a Ready condition and nodeInfo. Written through the cluster's object
 cache (:mod:`aksnet.twin.kube.objects`). This module does not create Azure resources.
 """
