@@ -1,6 +1,7 @@
 """Kubenet routes: one user-defined route per node in the cluster's route table — name = node name, address
 prefix = the node's pod /24, next hop VirtualAppliance → the node IP (dual-stack: one route per family, named
-``<node>____<CIDR>``) — as cloud-provider-azure's route controller writes them [kubernetes-sigs/cloud-provider-azure pkg/provider/azure_routes.go@7b31c76;
+``<node>____<CIDR>``) — as cloud-provider-azure's route controller writes them
+[kubernetes-sigs/cloud-provider-azure pkg/provider/azure_routes.go@7b31c76;
 CPA pkg/provider/azure_routes.go ``CreateRoute``].
 
 Uses the network RP's route functions; never touches routes it did not write (other names in a BYO table).
