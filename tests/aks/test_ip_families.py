@@ -80,3 +80,21 @@ def test_dual_stack_byo_subnet_needs_ipv6(home: Path) -> None:
     ok(f"aks create -g rg -n c --ip-families ipv4,ipv6 --network-plugin kubenet --vnet-subnet-id {sid.format('ds')}")
     nics = az("network nic list -g MC_rg_c_eastus --query [].ipConfigurations[].privateIPAddress -o tsv")
     assert "fd00:10::4" in nics.out.split() and "10.240.0.4" in nics.out.split(), nics.out
+
+
+def test_dual_stack_kubenet_routes_per_family(home: Path) -> None:
+    """kubenet dual-stack: two routes per node (``<node>____<CIDR>``, next hop the node's address of the family);
+    scaling in removes both (cloud-provider-azure azure_routes.go; configure-kubenet-dual-stack)."""
+    ok("group create -n rg -l eastus")
+    ok("aks create -g rg -n c --ip-families ipv4,ipv6 --network-plugin kubenet --node-count 2")
+    rt = az("network route-table list -g MC_rg_c_eastus --query [0].name -o tsv").out.strip()
+    routes = json.loads(az(f"network route-table route list -g MC_rg_c_eastus --route-table-name {rt} "
+                           "--query \"[].[name, addressPrefix, nextHopIpAddress]\" -o json").out)
+    node = "aks-nodepool1-44854677-vmss000001"
+    assert [node + "____102441024", "10.244.1.0/24", "10.224.0.5"] in routes
+    assert [node + "____fd123456789a0180", "fd12:3456:789a:0:1::/80", "fd00:10:224::5"] in routes
+    assert len(routes) == 4
+    ok("aks scale -g rg -n c --node-count 1")
+    left = az(f"network route-table route list -g MC_rg_c_eastus --route-table-name {rt} --query [].name -o tsv")
+    assert sorted(left.out.split()) == ["aks-nodepool1-44854677-vmss000000____102440024",
+                                        "aks-nodepool1-44854677-vmss000000____fd123456789a80"]
