@@ -75,7 +75,7 @@ class _Acts:
     path: list[str] = field(default_factory=list)
     uhost: list[str] = field(default_factory=list)
     shost: list[str] = field(default_factory=list)
-    headers: dict[str, list[str]] = field(default_factory=dict)  # lower name → entries
+    headers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # lower name → (candidate, value)
     shown: dict[str, str] = field(default_factory=dict)  # lower name → name as written first
     resp: dict[str, list[str]] = field(default_factory=dict)
     splits: list[str] = field(default_factory=list)
@@ -146,7 +146,7 @@ def _candidate(acts: _Acts, b: Binding, lst: Listener, c: gateway_match.Candidat
             _redirect(acts, cid, f, scheme, lst.port, host_expr, c, path_changed)
             return
     for low, value in state.items():
-        acts.headers.setdefault(low, []).append(f"{cid} {value};")
+        acts.headers.setdefault(low, []).append((cid, value))
     acts.act.append(f"{cid} proxy;")
     _backends(acts, b, c, rule.backends, backend_of)
 
@@ -224,8 +224,8 @@ def _maps(acts: _Acts) -> list[str]:
     ]
     for i, (low, entries) in enumerate(sorted(acts.headers.items())):
         var = header_var(low)
-        plain = [e for e in entries if "@add:" not in e]
-        adds = [e.replace(" @add:", " ").split(" ", 1) for e in entries if "@add:" in e]
+        plain = [f"{cid} {value};" for cid, value in entries if not value.startswith("@add:")]
+        adds = [(cid, value[len("@add:"):]) for cid, value in entries if value.startswith("@add:")]
         if adds and var is not None:
             rx = [f"\"~^{cid}:$\" \"{value}\";" for cid, value in adds]
             rx += [f"\"~^{cid}:.\" \"{var},{value}\";" for cid, value in adds]
@@ -235,8 +235,8 @@ def _maps(acts: _Acts) -> list[str]:
             plain += [f"{cid} \"{value}\";" for cid, value in adds]
             default = var or '""'
         out.append(_map("$aksnet_c", f"$aksnet_h{i}", plain, default))
-    for i, (_, entries) in enumerate(sorted(acts.resp.items())):
-        out.append(_map("$aksnet_c", f"$aksnet_r{i}", entries, '""'))
+    for i, (_, values) in enumerate(sorted(acts.resp.items())):
+        out.append(_map("$aksnet_c", f"$aksnet_r{i}", values, '""'))
     tls = [f"{name} https;" for name, be in sorted(acts.upstreams.items()) if be.tls_sni is not None]
     sni = [f"{name} {quote(be.tls_sni or '', interpolated=True)};" for name, be in sorted(acts.upstreams.items())
            if be.tls_sni is not None]

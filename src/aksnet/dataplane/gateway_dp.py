@@ -9,8 +9,8 @@
   association address, so the subnet's NSGs, routes and the pods' NetworkPolicies judge AGC's traffic; backends
   see the client in X-Forwarded-For. BackendTLSPolicy: TLS with its SNI to the endpoints (the echo agent answers
   TLS); a mismatch the twin answers itself (plain HTTP to a TLS-only port, TLS to a plain one) is answered with
-  the twin's status, since the echo agent speaks both. HealthCheckPolicy probes stay twin-only (every ready
-  endpoint is listed).
+  the twin's status, since the echo agent speaks both. HealthCheckPolicy: NGINX OSS has no active probes, so the
+  upstream lists the endpoints whose probe the twin passes (its walk from the association address).
 
 Backends are resolved exactly as ``analyses.curl_gateway`` resolves them (``engine.gateway.route``'s backend
 check, the Service's ready endpoints). Pure: returns specs; must not touch the kernel.
@@ -27,14 +27,16 @@ from aksnet.dataplane import gateway_conf, names
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, NginxSpec, RouteSpec, Unit, Veth
 from aksnet.engine.addressing import Topology
-from aksnet.engine.gateway import backend_tls, match
+from aksnet.engine.flow import Site
+from aksnet.engine.gateway import backend_tls, health, match
 from aksnet.engine.gateway.attach import Attachment
 from aksnet.engine.gateway.route import _backend_problem
 from aksnet.engine.ingress.backend import resolve_backend
+from aksnet.engine.walk import Walker
 from aksnet.model import azure, k8s
 from aksnet.model.alb import TrafficController
 from aksnet.model.gateway import BackendRef
-from aksnet.model.ids import id_key
+from aksnet.model.ids import id_key, same_id
 from aksnet.rules import gateway_api
 
 NGINX_USER = "nobody nogroup"
@@ -45,7 +47,10 @@ def _secrets(topo: Topology) -> dict[tuple[str, str], tuple[str, str]]:
             if getattr(s, "tls_crt", "") and getattr(s, "tls_key", "")}
 
 
-def _backend_of(topo: Topology, agc: bool) -> gateway_conf.BackendOf:
+def _backend_of(topo: Topology, agc: Site | None) -> gateway_conf.BackendOf:
+    """Backends as the twin resolves them; ``agc``: the association's address AGC's health probes and
+    connections start from (None: an Istio-deployed Gateway)."""
+    walker = Walker(topo)
     services = {s.key: s for s in topo.state.services}
     slices: dict[str, list[k8s.EndpointSlice]] = {}
     for sl in topo.state.endpoint_slices:
@@ -59,8 +64,12 @@ def _backend_of(topo: Topology, agc: bool) -> gateway_conf.BackendOf:
         if problem:
             return gateway_conf.Backend(key, problem=problem)
         resolved = resolve_backend(ns, k8s.IngressBackend(ref.ref.name, ref.ref.port), services, slices)
-        eps = tuple((e.ip, e.port, e.pod or "") for e in resolved.endpoints)
-        if not agc or not eps:
+        found = resolved.endpoints
+        check = health.check_for(b.world, ns, ref.ref.name) if agc is not None else None
+        if agc is not None and check is not None:  # NGINX OSS has no active probes: the twin's verdicts choose
+            found, _ = curl_gateway._healthy(topo, walker, agc, "", check, found, key)
+        eps = tuple((e.ip, e.port, e.pod or "") for e in found)
+        if agc is None or not eps:
             return gateway_conf.Backend(key, eps)
         conn = backend_tls.connect(b.world, services.get(f"{ns}/{ref.ref.name}"), ns, ref.ref.name, key[2])
         if conn.status is not None:
@@ -83,7 +92,7 @@ def istio_spec(topo: Topology, netns: str, pod: k8s.Pod, placeholder: str) -> tu
         return None, ()
     prefix = f"{placeholder}/nginx/{netns}"
     binding = gateway_conf.Binding(gw, topo.state.gateway, pod.pod_ip, running_controllers())
-    out = gateway_conf.render([binding], _backend_of(topo, agc=False), _secrets(topo), prefix=prefix,
+    out = gateway_conf.render([binding], _backend_of(topo, None), _secrets(topo), prefix=prefix,
                               user=NGINX_USER, attempts=gateway_api.ISTIO_ATTEMPTS,
                               title=f"Gateway {gw.namespace}/{gw.name} (pod {pod.key})")
     notes = tuple(f"Gateway {gw.namespace}/{gw.name}: {n}" for n in out.notes)
@@ -132,7 +141,10 @@ def agc_spec(topo: Topology, h: AgcHost, placeholder: str) -> tuple[NginxSpec | 
             bindings.append(gateway_conf.Binding(via[1], via[0], fe.ip, (gateway_api.ALB_CONTROLLER,)))
     if not bindings:
         return None, ()
-    out = gateway_conf.render(bindings, _backend_of(topo, agc=True), _secrets(topo),
+    assoc = h.tc.associations[0]
+    nic = next((n for n in topo.twin.nics if same_id(n.id, f"{assoc.id}/proxy")), None)  # as curl_agc walks
+    site = Site("vm", assoc.proxy_ip, f"{h.tc.name}/{assoc.name}", nic=nic)
+    out = gateway_conf.render(bindings, _backend_of(topo, site), _secrets(topo),
                               prefix=f"{placeholder}/nginx/{h.netns}", user=NGINX_USER, attempts=curl_agc.ATTEMPTS,
                               title=curl_agc.component_name(h.tc))
     return NginxSpec(h.netns, h.key, out.conf, out.files), tuple(f"{h.key}: {n}" for n in out.notes)
