@@ -46,7 +46,7 @@ class Step:
 @dataclass
 class Article:
     title: str
-    files: dict[int, tuple[str, str]]  # line of the step the file precedes → (path, text)
+    files: dict[int, list[tuple[str, str]]]  # the step the files precede → [(path, text)]
     steps: list[Step]
 
 
@@ -54,7 +54,7 @@ def parse(path: Path) -> Article:
     lines = path.read_text().splitlines()
     title = lines[0].lstrip("# ").strip()
     steps: list[Step] = []
-    files: dict[int, tuple[str, str]] = {}
+    files: dict[int, list[tuple[str, str]]] = {}
     i = 1
     while i < len(lines):
         raw = lines[i]
@@ -72,7 +72,7 @@ def parse(path: Path) -> Article:
             while lines[i] != "END":
                 body.append(lines[i])
                 i += 1
-            files[len(steps)] = (text[5:].strip(), "\n".join(body) + "\n")
+            files.setdefault(len(steps), []).append((text[5:].strip(), "\n".join(body) + "\n"))
         elif text.startswith("gap:"):
             steps[-1].gap = text[4:].strip()
         elif text.startswith(("expect ", "expect-err ", "expect-code ")):
@@ -116,15 +116,15 @@ def run_step(step: Step, env: dict[str, str], workdir: Path) -> tuple[bool, Resu
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
-def test_article(home: Path, tmp_path: Path, path: Path) -> None:
+def test_article(home: Path, tmp_path: Path, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the article's relative file names (certificates, cookie jars) are the reader's
     article = parse(path)
     env: dict[str, str] = {}
     failed: list[str] = []
     fixed: list[str] = []
     passed = 0
     for n, step in enumerate(article.steps):
-        if n in article.files:
-            name, text = article.files[n]
+        for name, text in article.files.get(n, ()):
             (tmp_path / name).write_text(_substitute(text, env))
         ok, result = run_step(step, env, tmp_path)
         passed += ok and not step.extra

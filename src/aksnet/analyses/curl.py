@@ -16,12 +16,13 @@ import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aksnet.analyses import curl_agc, curl_gateway
+from aksnet.analyses import curl_agc, curl_gateway, curl_mesh
 from aksnet.analyses.answer import Answer
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, DROPPED, REFUSED, UNRESOLVED, Hop, Site, Walk
+from aksnet.engine.gateway import agc_policies
 from aksnet.engine.lookup import lookup, timeout_reason
 from aksnet.engine.walk import Walker
 from aksnet.errors import UsageError
@@ -61,6 +62,7 @@ class CurlRequest:
     insecure: bool = False
     resolve: tuple[str, ...] = ()  # HOST:PORT:ADDRESS
     namespace: str = "default"
+    client_cert: str = ""  # --cert: the PEM client certificate presented in a TLS handshake
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +219,10 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     headers = echo.curl_headers(url.host_header, dict(req.headers))
     request = mesh.HttpRequest(req.method or "GET", url.request_uri, headers.get("host", ""),
                                tuple(headers.items()))
+    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port)
+    routed = curl_mesh.sidecar_outbound(topo, walker, site, addr, sent, url.host, pre)
+    if routed is not None:  # the client's sidecar routed it (VirtualService / DestinationRule)
+        return dataclasses.replace(_gateway_result(routed, url), proxy_pod="the client pod")
     walk = walker.walk(site, addr, url.port, "TCP", pre, host=None if _is_ip(url.host) else url.host,
                        scheme=url.scheme, request=request)
     if walk.verdict != DELIVERED or walk.backend is None:
@@ -247,6 +253,9 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
         return _gateway_result(curl_gateway.through_gateway(topo, walker, walk, gateway, url.scheme,
                                                             headers.get("host", ""), url.request_uri, method, headers),
                                url)
+    if b.kind == "pod" and b.pod is not None and curl_mesh.is_ingress_gateway(topo, b.pod):
+        got = curl_mesh.through_ingress(topo, walker, walk, sent)
+        return _fail(got, url, (got,)) if isinstance(got, Walk) else _gateway_result(got, url)
     controller = ingress.controller_of_pod(b.pod) if b.kind == "pod" and b.pod is not None else None
     if controller is not None and b.pod is not None and b.port in (80, 443):
         return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)
@@ -259,7 +268,7 @@ def _through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...
     """A request to an Application Gateway for Containers frontend (``aksnet.analyses.curl_agc``)."""
     headers = echo.curl_headers(url.host_header, dict(req.headers))
     got = curl_agc.through_agc(topo, walker, site, pre, *agc, url.scheme, url.port, headers.get("host", ""),
-                               url.request_uri, req.method or "GET", headers)
+                               url.request_uri, req.method or "GET", headers, req.client_cert)
     if isinstance(got, Walk):
         return _fail(got, url, (got,))
     if url.scheme == "https" and not req.insecure:
@@ -272,6 +281,10 @@ def _through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...
 def _gateway_result(ans: curl_gateway.ProxyAnswer, url: _Url) -> CurlResult:
     """A Gateway proxy's answer as curl prints it (Envoy's lower-case response header names); a refused TLS
     handshake is curl's exit 35."""
+    if ans.tls_alert:
+        code = agc_policies.ALERT_CODES.get(ans.tls_alert, "0A000410")
+        return CurlResult(56, f"curl: (56) OpenSSL SSL_read: error:{code}:SSL routines::{ans.tls_alert}, errno 0",
+                          None, (), "", ans.legs, (), ans.hops, ans.answered_by, (), ans.component, "the Gateway pod")
     if ans.status == 0:
         return CurlResult(35, f"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {url.host}:"
                               f"{url.port} ", None, (), "", ans.legs, (), ans.hops, ans.answered_by, (), ans.component,

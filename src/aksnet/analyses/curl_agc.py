@@ -95,7 +95,7 @@ def component_name(tc: TrafficController) -> str:
 
 def through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...], tc: TrafficController,
                 fe: AlbFrontend, scheme: str, port: int, host_header: str, request_uri: str, method: str,
-                headers: dict[str, str]) -> ProxyAnswer | Walk:
+                headers: dict[str, str], client_cert: str = "") -> ProxyAnswer | Walk:
     """The request at the frontend (see the module docstring); a Walk when no listener takes the connection."""
     component = component_name(tc)
     hops = (*pre, Hop(component, "accept", f"frontend {fe.name} ({fe.fqdn}) {fe.ip}:{port}: Azure-hosted, outside "
@@ -118,5 +118,5 @@ def through_agc(topo: Topology, walker: Walker, site: Site, pre: tuple[Hop, ...]
     proxy_site = Site("vm", assoc.proxy_ip, f"{tc.name}/{assoc.name}", nic=nic)
     proxy = Proxy(component, proxy_site, site.ip, alb.SERVER_HEADER, ATTEMPTS, attempt_header=False, backend_tls=True)
     return through_gateway(topo, walker, first, gws[0], scheme, host_header, request_uri, method, headers, proxy,
-                           world)
+                           world, client_cert)
 

@@ -22,7 +22,7 @@ from aksnet.analyses.gateway_status import running_controllers
 from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
-from aksnet.engine.gateway import backend_tls, health
+from aksnet.engine.gateway import agc_policies, backend_tls, health
 from aksnet.engine.gateway.route import GatewayDecision, GatewayRequest, request_id, route
 from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.ingress.model import UpstreamEndpoint
@@ -45,6 +45,7 @@ class ProxyAnswer:
     hops: tuple[Hop, ...]
     answered_by: str
     final_hops: tuple[Hop, ...] = ()
+    tls_alert: str = ""  # the TLS alert that ended the handshake (frontend mTLS), with status 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ def _answer(proxy: Proxy, decision: GatewayDecision, hops: tuple[Hop, ...], legs
 
 def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, scheme: str, host_header: str,
                     request_uri: str, method: str, headers: dict[str, str], proxy: Proxy | None = None,
-                    world: GatewayWorld | None = None) -> ProxyAnswer:
+                    world: GatewayWorld | None = None, client_cert: str = "") -> ProxyAnswer:
     """Route the request on the Gateway, then walk proxy → endpoint (see the module docstring); ``proxy``
     defaults to the Istio-deployed pod the client's leg reached."""
     assert first.backend is not None
@@ -116,15 +117,15 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
     path, _, query = request_uri.partition("?")
     host = host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
     req = GatewayRequest(scheme, host.lower(), first.backend.port, path, query, method,
-                         tuple((k, v) for k, v in headers.items() if k != "host"))
+                         tuple((k, v) for k, v in headers.items() if k != "host"), client_cert)
     world = world or topo.state.gateway
     decision = route(world, running_controllers(), gw, req)
     last = len(decision.steps) - 1
     hops = tuple(Hop(component, "proxy" if decision.status is None and i == last else
                      ("respond" if i == last else "route"), s) for i, s in enumerate(decision.steps))
     legs: tuple[Walk, ...] = (first,)
-    if decision.reset:
-        return ProxyAnswer(component, 0, (), "", legs, hops, component)
+    if decision.reset or decision.tls_alert:
+        return ProxyAnswer(component, 0, (), "", legs, hops, component, tls_alert=decision.tls_alert)
     if decision.status is not None or decision.backend is None:
         return _answer(proxy, decision, hops, legs)
     ns, name, port = decision.backend
@@ -146,6 +147,9 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
             return _answer(proxy, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
                            hops, legs, gateway_api.ENVOY_NO_HEALTHY_UPSTREAM, (final,))
     start = int(hashlib.sha256(f"{host}{request_uri}".encode()).hexdigest()[:8], 16) % len(eps)
+    pinned, sticky = _affinity(decision, req, eps, component)
+    hops = (*hops, *sticky)
+    start = start if pinned is None else pinned
     order = [eps[(start + i) % len(eps)] for i in range(min(len(eps), proxy.attempts))]
     timed_out = False
     upstream_host = decision.host if ":" not in host_header or decision.host != host else host_header
@@ -179,7 +183,8 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
             seen = echo.HttpSeen(method, up["host"], uri, up)
             body = "\n".join(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen))
             headers_out = (("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(body) + 1)),
-                           *_response_headers(decision.response_headers), ("server", proxy.server))
+                           *_response_headers(decision.response_headers),
+                           *_affinity_cookie(decision, eps, pinned, ep), ("server", proxy.server))
             return ProxyAnswer(component, 200, headers_out, body, legs, hops, "backend")
         timed_out = timed_out or leg.verdict != REFUSED
     text = gateway_api.ENVOY_CONNECT_TIMEOUT if timed_out else gateway_api.ENVOY_CONNECT_FAILURE
@@ -187,6 +192,35 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
                                       f"503 {text}")
     return _answer(proxy, GatewayDecision(decision.steps, 503, response_headers=decision.response_headers),
                    hops, legs, text, (final,))
+
+
+def _affinity(decision: GatewayDecision, req: GatewayRequest, eps: Sequence[UpstreamEndpoint], component: str
+              ) -> tuple[int | None, tuple[Hop, ...]]:
+    """Session affinity of an AGC RoutePolicy: the index of the endpoint the request's cookie names (None: load
+    balancing chooses) and the hop that says so (``aksnet.engine.gateway.agc_policies``)."""
+    affinity = decision.route_policy.affinity if decision.route_policy is not None else None
+    if affinity is None:
+        return None, ()
+    wanted = agc_policies.presented_cookie(req.headers, affinity.cookie_name)
+    pinned = next((i for i, ep in enumerate(eps) if wanted and agc_policies.affinity_value(ep.ip, ep.port) == wanted),
+                  None)
+    if pinned is not None:
+        ep = eps[pinned]
+        return pinned, (Hop(component, "route", f"cookie {affinity.cookie_name}={wanted} names endpoint "
+                                                f"{ep.ip}:{ep.port}: session affinity sends the request there"),)
+    why = f"cookie {affinity.cookie_name}={wanted} names no healthy endpoint" if wanted else \
+        f"no {affinity.cookie_name} cookie"
+    return None, (Hop(component, "route", f"{why}: load balancing chooses the endpoint and the response sets "
+                                          "the cookie (session affinity)"),)
+
+
+def _affinity_cookie(decision: GatewayDecision, eps: Sequence[UpstreamEndpoint], pinned: int | None,
+                     ep: UpstreamEndpoint) -> tuple[tuple[str, str], ...]:
+    """The Set-Cookie header when session affinity chose (or had to change) the endpoint."""
+    affinity = decision.route_policy.affinity if decision.route_policy is not None else None
+    if affinity is None or (pinned is not None and eps[pinned] == ep):
+        return ()
+    return (("set-cookie", agc_policies.set_cookie(affinity, agc_policies.affinity_value(ep.ip, ep.port))),)
 
 
 def _healthy(topo: Topology, walker: Walker, site: Site, component: str, check: HealthCheck,

@@ -1,4 +1,5 @@
-"""``aksnet curl [--from FROM] [-k] [-i] [-X M] [-H 'K: V'] [--resolve HOST:PORT:IP] [-v] [--dataplane] URL``.
+"""``aksnet curl [--from FROM] [-k] [-i] [-X M] [-H 'K: V'] [-b COOKIES] [--cert FILE --key FILE]
+[--resolve HOST:PORT:IP] [-v] [--dataplane] URL``.
 
 Parses curl's options, loads the twin like ``aksnet trace``, runs the curl analysis and prints what curl
 would: the body (with ``-i`` the status line and headers first), ``-v`` lines on stderr (the walk's hops as
@@ -15,7 +16,9 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
+from urllib.parse import urlsplit
 
+from aksnet.cli import cookie_jar
 from aksnet.errors import UsageError
 
 if TYPE_CHECKING:
@@ -39,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-i", "--include", action="store_true", help="print the status line and headers")
     p.add_argument("-X", "--request", dest="method", metavar="METHOD")
     p.add_argument("-H", "--header", action="append", default=[], metavar="'K: V'")
+    p.add_argument("-b", "--cookie", action="append", default=[], metavar="DATA|FILE",
+                   help="send cookies: 'NAME=VALUE; …', or read them from a cookie jar FILE (as curl -b)")
+    p.add_argument("-c", "--cookie-jar", metavar="FILE", help="write the cookies the response sets to FILE "
+                   "(Netscape format, as curl -c)")
+    p.add_argument("-E", "--cert", metavar="FILE", help="client certificate (PEM) for the TLS handshake")
+    p.add_argument("--key", metavar="FILE", help="private key (PEM) of the client certificate")
     p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR")
     p.add_argument("-v", "--verbose", action="store_true")
     p.add_argument("-s", "--silent", action="store_true", help="accepted for compatibility")
@@ -71,8 +80,11 @@ def run(argv: list[str]) -> int:
 
     topo = load_topology(args.context, None)
     assert isinstance(topo, Topology)
-    req = CurlRequest(args.url, args.source, args.method.upper() if args.method else None, parse_headers(args.header),
-                      args.insecure, tuple(args.resolve), args.namespace)
+    host = urlsplit(args.url).hostname or ""
+    cookies = [c if "=" in c else cookie_jar.read(c, host) for c in args.cookie]
+    headers = parse_headers(args.header) + tuple(("Cookie", c) for c in cookies if c)
+    req = CurlRequest(args.url, args.source, args.method.upper() if args.method else None, headers,
+                      args.insecure, tuple(args.resolve), args.namespace, _client_certificate(args))
     res = curl(topo, req)
     from aksnet.render import curl_text
 
@@ -82,7 +94,30 @@ def run(argv: list[str]) -> int:
         sys.stderr.write(curl_text.render_error(res))
     else:
         sys.stdout.write(curl_text.render_response(res, include=args.include))
+        if args.cookie_jar:
+            cookie_jar.write(args.cookie_jar, host, res.response_headers)
     return _unknown(topo.state, res) or res.exit_code
+
+
+def _client_certificate(args: argparse.Namespace) -> str:
+    """The PEM text of ``--cert`` (with ``--key`` beside it, as curl loads both before connecting); curl's exit 58
+    when either cannot be read."""
+    if not args.cert:
+        return ""
+    from pathlib import Path
+
+    from aksnet.analyses.curl import CurlUsageError
+
+    for path, what in ((args.cert, "client certificate"), (args.key or args.cert, "private key")):
+        try:
+            text = Path(path).read_text()
+        except OSError:
+            text = ""
+        if "-----BEGIN" not in text:
+            raise CurlUsageError(58, f"curl: (58) could not load PEM {what} from {path}, OpenSSL error "
+                                     "error:80000002:system library::No such file or directory, (no key found, "
+                                     "wrong pass phrase, or wrong file format?)")
+    return Path(args.cert).read_text()
 
 
 def _unknown(state: ClusterState, res: CurlResult) -> int:

@@ -7,6 +7,8 @@ Source: kubernetes-sigs/gateway-api v1.2.1 ``apis/v1/*_types.go`` (``+kubebuilde
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -15,6 +17,7 @@ from aksnet.model.gateway import (
     BackendRef,
     BackendTLS,
     Filter,
+    FrontendTLS,
     Gateway,
     GatewayClass,
     GatewayWorld,
@@ -30,9 +33,11 @@ from aksnet.model.gateway import (
     ReferenceGrant,
     RouteMatch,
     RouteNamespaces,
+    RoutePolicy,
     RouteRule,
+    SessionAffinity,
 )
-from aksnet.rules import gateway_api
+from aksnet.rules import alb, gateway_api
 
 Doc = Mapping[str, Any]
 
@@ -237,11 +242,75 @@ def alb_health_check(doc: Doc) -> HealthCheck:
                        ranges or ((200, 399),), tls if isinstance(tls, bool) else None, "grpc" in conf)
 
 
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def duration_seconds(text: Any) -> int | None:
+    """A Kubernetes ``metav1.Duration`` (Go's ``time.ParseDuration`` form: ``3600s``, ``1h30m``) in whole
+    seconds; None when it does not parse."""
+    raw = str(text or "").strip()
+    parts = _DURATION.findall(raw)
+    if not raw or "".join(n + u for n, u in parts) != raw:
+        return None
+    return int(sum(float(n) * _UNIT_SECONDS[u] for n, u in parts))
+
+
+def alb_route_policy(doc: Doc) -> RoutePolicy:
+    """An AGC ``RoutePolicy``: ``spec.targetRef`` (an HTTPRoute), ``spec.override`` or ``default`` with
+    ``sessionAffinity`` (``affinityType``, ``cookieName``, ``cookieDuration``) and ``timeouts.routeTimeout``
+    (api-specification-kubernetes RoutePolicyConfig; a managed cookie is ``AGCAffinity`` for 86400 s)."""
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    ns = str(meta.get("namespace") or "default")
+    target = _d(spec.get("targetRef"))
+    conf = _d(spec.get("override")) or _d(spec.get("default"))
+    raw = _d(conf.get("sessionAffinity"))
+    affinity = None
+    if raw:
+        kind = str(raw.get("affinityType") or "")
+        if kind == alb.AFFINITY_MANAGED_COOKIE:
+            affinity = SessionAffinity(kind, alb.MANAGED_COOKIE_NAME, alb.MANAGED_COOKIE_DURATION)
+        elif kind == alb.AFFINITY_APPLICATION_COOKIE and raw.get("cookieName") \
+                and duration_seconds(raw.get("cookieDuration")):
+            affinity = SessionAffinity(kind, str(raw["cookieName"]), duration_seconds(raw["cookieDuration"]) or 0)
+        # else: the controller rejects the policy (InvalidRoutePolicy) and AGC keeps no affinity
+    return RoutePolicy(ns, str(meta.get("name", "")),
+                       (str(target.get("kind", "HTTPRoute")), str(target.get("namespace") or ns),
+                        str(target.get("name", ""))),
+                       affinity, str(_d(conf.get("timeouts")).get("routeTimeout") or ""))
+
+
+def alb_frontend_tls(doc: Doc, secrets: Mapping[tuple[str, str], Doc]) -> FrontendTLS:
+    """An AGC ``FrontendTLSPolicy``: ``spec.targetRef`` a Gateway (``name``, or ``gateway`` in the TLS-policy
+    article's form) with ``sectionNames`` (or ``listeners``), ``spec.default.verify.caCertificateRef`` and
+    ``policyType.name`` (how-to-frontend-mtls-gateway-api, tls-policy). The CA bundle is the Secret's ``ca.crt``."""
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    ns = str(meta.get("namespace") or "default")
+    target = _d(spec.get("targetRef"))
+    conf = _d(spec.get("override")) or _d(spec.get("default"))
+    ca = _secret_ref(_d(conf.get("verify")).get("caCertificateRef"), ns)
+    bundle = ""
+    if ca is not None:
+        data = _d(_d(secrets.get(ca)).get("data"))
+        try:
+            bundle = base64.b64decode(str(data.get("ca.crt", ""))).decode("utf-8", "replace")
+        except (ValueError, binascii.Error):
+            bundle = ""
+    listeners = _l(target.get("sectionNames")) or _l(target.get("listeners"))
+    return FrontendTLS(ns, str(meta.get("name", "")),
+                       (str(target.get("namespace") or ns), str(target.get("gateway") or target.get("name", ""))),
+                       tuple(str(x) for x in listeners), ca, bundle, str(_d(conf.get("policyType")).get("name") or ""))
+
+
 def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc], grants: Iterable[Doc],
           namespaces: Iterable[Doc], services: Iterable[Doc], secrets: Iterable[Doc],
           grpc_routes: Iterable[Doc] = (), backend_tls: Iterable[Doc] = (),
-          health_checks: Iterable[Doc] = ()) -> GatewayWorld:
+          health_checks: Iterable[Doc] = (), route_policies: Iterable[Doc] = (),
+          frontend_tls: Iterable[Doc] = ()) -> GatewayWorld:
     """One cluster's Gateway API objects and what they refer to."""
+    secrets = list(secrets)
+    by_key = {(str(_d(s.get("metadata")).get("namespace", "")), str(_d(s.get("metadata")).get("name", ""))): s
+              for s in secrets}
     return GatewayWorld(
         classes=tuple(gateway_class(d) for d in classes),
         gateways=tuple(gateway(d) for d in gateways),
@@ -258,4 +327,6 @@ def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc]
                           if _d(_d(d.get("spec")).get("targetRef")).get("kind", "Service") == "Service"),
         health_checks=tuple(alb_health_check(d) for d in health_checks
                             if _d(_d(d.get("spec")).get("targetRef")).get("kind", "Service") == "Service"),
+        route_policies=tuple(alb_route_policy(d) for d in route_policies),
+        frontend_tls=tuple(alb_frontend_tls(d, by_key) for d in frontend_tls),
     )

@@ -258,7 +258,7 @@ def secret(doc: Doc) -> k8s.Secret:
             return ""
 
     return k8s.Secret(_ns(doc), _name(doc), str(doc.get("type") or "Opaque"), dec("tls.crt"), dec("tls.key"),
-                      tuple(sorted(str(k) for k in data)))
+                      tuple(sorted(str(k) for k in data)), dec("ca.crt"))
 
 
 def config_map(doc: Doc) -> k8s.ConfigMap:

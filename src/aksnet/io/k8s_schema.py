@@ -226,10 +226,13 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     _rt("Ingress", "networking.k8s.io", "ingresses", True, ("ing",), _top("Ingress", spec=INGRESS_SPEC, status=ANY)),
     _rt("IngressClass", "networking.k8s.io", "ingressclasses", False, (),
         _top("IngressClass", spec=INGRESSCLASS_SPEC)),
-    # stored as given (no controller acts on them): what charts install besides workloads (ingress-nginx's RBAC,
-    # admission webhook configuration and PodDisruptionBudget)
+    # the disruption controller writes a PodDisruptionBudget's status (aksnet.twin.kube.disruption)
     _rt("PodDisruptionBudget", "policy", "poddisruptionbudgets", True, ("pdb",),
         _top("PodDisruptionBudget", spec=ANY, status=ANY)),
+    # kubelet's node heartbeat (kube-node-lease/<node>), read by ``kubectl describe node``
+    _rt("Lease", "coordination.k8s.io", "leases", True, (), _top("Lease", spec=ANY)),
+    # stored as given (no controller acts on them): what charts install besides workloads (ingress-nginx's RBAC
+    # and admission webhook configuration)
     _rt("ClusterRole", "rbac.authorization.k8s.io", "clusterroles", False, (),
         _top("ClusterRole", rules=[ANY], aggregationRule=ANY)),
     _rt("ClusterRoleBinding", "rbac.authorization.k8s.io", "clusterrolebindings", False, (),

@@ -201,6 +201,44 @@ class HealthCheck:
 
 
 @dataclass(frozen=True)
+class SessionAffinity:
+    """AGC session affinity (``sessionAffinity`` of a RoutePolicy): ``application-cookie`` or ``managed-cookie``,
+    the cookie's name and lifetime in seconds (a managed cookie's are AGC's own, set by the decoder)."""
+
+    affinity_type: str
+    cookie_name: str
+    cookie_duration: int
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    """An Application Gateway for Containers ``RoutePolicy`` (alb.networking.azure.io/v1) on an HTTPRoute:
+    session affinity and the route timeout (as written, e.g. ``10s``)."""
+
+    namespace: str
+    name: str
+    route: tuple[str, str, str]  # (kind, namespace, name) of the targetRef
+    affinity: SessionAffinity | None = None
+    route_timeout: str = ""
+
+
+@dataclass(frozen=True)
+class FrontendTLS:
+    """An Application Gateway for Containers ``FrontendTLSPolicy`` on a Gateway's listeners (none named: all its
+    HTTPS listeners): client certificates verified against a CA bundle (frontend mTLS) and the predefined TLS
+    policy (empty: AGC's default). ``ca_bundle`` is the PEM text of the CA Secret's ``ca.crt`` ("" when the
+    Secret or the key is missing)."""
+
+    namespace: str
+    name: str
+    gateway: tuple[str, str]
+    listeners: tuple[str, ...] = ()
+    ca_certificate: tuple[str, str] | None = None
+    ca_bundle: str = ""
+    policy_name: str = ""
+
+
+@dataclass(frozen=True)
 class GatewayWorld:
     """Everything the Gateway API semantics need of one cluster: its Gateway API objects, the labels of its
     namespaces, the Services (namespace, name) → ports, and the Secrets (namespace, name) → type."""
@@ -214,3 +252,5 @@ class GatewayWorld:
     secrets: tuple[tuple[str, str, str], ...] = ()
     backend_tls: tuple[BackendTLS, ...] = ()
     health_checks: tuple[HealthCheck, ...] = ()
+    route_policies: tuple[RoutePolicy, ...] = ()
+    frontend_tls: tuple[FrontendTLS, ...] = ()

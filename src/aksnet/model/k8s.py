@@ -335,6 +335,7 @@ class Secret:
     tls_crt: str = ""
     tls_key: str = ""
     keys: tuple[str, ...] = ()
+    ca_crt: str = ""  # the PEM text of the ``ca.crt`` key (a CA bundle for client or backend verification)
 
 
 @dataclass(frozen=True, slots=True)

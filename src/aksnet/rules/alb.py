@@ -88,3 +88,17 @@ def managed_ingress_frontend(ingress_namespace: str, ingress_name: str) -> str:
     """The frontend the controller makes for an Ingress that names an ``ApplicationLoadBalancer`` (ours: distinct
     from a Gateway of the same namespace/name)."""
     return managed_name("fe", "ingress", ingress_namespace, ingress_name)
+
+# Session affinity (RoutePolicy ``sessionAffinity``): ``application-cookie`` needs ``cookieName`` and
+# ``cookieDuration``; ``managed-cookie`` uses AGC's own cookie, ``AGCAffinity`` for one day, and discards both
+# (learn.microsoft.com/azure/application-gateway/for-containers/session-affinity).
+AFFINITY_APPLICATION_COOKIE = "application-cookie"
+AFFINITY_MANAGED_COOKIE = "managed-cookie"
+AFFINITY_TYPES = (AFFINITY_APPLICATION_COOKIE, AFFINITY_MANAGED_COOKIE)
+MANAGED_COOKIE_NAME = "AGCAffinity"
+MANAGED_COOKIE_DURATION = 86400
+# Frontend TLS policies (FrontendTLSPolicy ``policyType``): type ``predefined`` with one of the names; 2023-06
+# applies when none is set (learn.microsoft.com/azure/application-gateway/for-containers/tls-policy).
+TLS_POLICY_TYPE_PREDEFINED = "predefined"
+TLS_POLICY_NAMES = ("2023-06", "2023-06-S")
+TLS_POLICY_DEFAULT = "2023-06"

@@ -14,9 +14,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from aksnet.engine.gateway import filters, hostnames, match
+from aksnet.engine.gateway import agc_policies, filters, hostnames, match
 from aksnet.engine.gateway.attach import Attachment, attachments, gateway_states, grant_allows
-from aksnet.model.gateway import BackendRef, Filter, Gateway, GatewayWorld, HeaderChange, Listener
+from aksnet.model.gateway import (
+    BackendRef,
+    Filter,
+    FrontendTLS,
+    Gateway,
+    GatewayWorld,
+    HeaderChange,
+    Listener,
+    RoutePolicy,
+)
 from aksnet.rules import gateway_api
 
 NOT_FOUND, SERVER_ERROR = 404, 500
@@ -31,6 +40,7 @@ class GatewayRequest:
     query: str = ""
     method: str = "GET"
     headers: tuple[tuple[str, str], ...] = ()  # names lower-case, Host excluded
+    client_cert: str = ""  # the PEM certificate the client presents in the TLS handshake ("" none)
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,11 @@ class GatewayDecision:
     response_headers: HeaderChange | None = None
     mirrors: tuple[str, ...] = field(default=())
     reset: bool = False  # an HTTPS connection whose SNI no listener serves: the TLS handshake is refused
+    # AGC's listener and route policies (aksnet.engine.gateway.agc_policies), for the proxy to apply: frontend
+    # mTLS with the alert that ended the handshake ("" accepted), session affinity and the route timeout
+    frontend_tls: FrontendTLS | None = None
+    tls_alert: str = ""
+    route_policy: RoutePolicy | None = None
 
 
 def select_listener(world: GatewayWorld, controllers: tuple[str, ...], gw: Gateway, scheme: str, port: int,
@@ -112,6 +127,10 @@ def route(world: GatewayWorld, controllers: tuple[str, ...], gw: Gateway, req: G
         return GatewayDecision((f"no valid listener of Gateway {gw.namespace}/{gw.name} on port {req.port} matches "
                                 f"hostname {req.host}: {NOT_FOUND} [spec.listeners]",), NOT_FOUND)
     steps = [_listener_text(gw, lst)]
+    ftls = agc_policies.frontend_tls_for(world, gw, lst)
+    alert = _frontend_tls(ftls, req, steps)
+    if alert:
+        return GatewayDecision(tuple(steps), listener=lst, frontend_tls=ftls, tls_alert=alert)
     attached = [a for a in attachments(world, controllers) if a.gateway is gw and a.listener is lst]
     mreq = match.Request(req.host, req.path, req.method, dict(req.headers), _query(req.query))
     sel = match.select(attached, mreq)
@@ -119,8 +138,11 @@ def route(world: GatewayWorld, controllers: tuple[str, ...], gw: Gateway, req: G
         names = ", ".join(sorted({f"{a.route.namespace}/{a.route.name}" for a in attached})) or "none"
         steps.append(f"no rule of the routes attached to listener {lst.name} ({names}) matches {req.method} "
                      f"{req.host}{req.path}: {NOT_FOUND}")
-        return GatewayDecision(tuple(steps), NOT_FOUND, listener=lst)
+        return GatewayDecision(tuple(steps), NOT_FOUND, listener=lst, frontend_tls=ftls)
     steps.append(_match_text(sel))
+    policy = agc_policies.route_policy_for(world, sel.route) if agc_policies.is_alb_gateway(world, gw) else None
+    if policy is not None:
+        steps.append(agc_policies.describe_affinity(policy))
     rule = sel.rule
     fwd = filters.run(rule.filters, rule.backends, sel.match, req.scheme, req.host, req.port, req.path, req.query,
                       req.headers)
@@ -152,7 +174,25 @@ def route(world: GatewayWorld, controllers: tuple[str, ...], gw: Gateway, req: G
     mirrors = tuple(f"{m.namespace or sel.route.namespace}/{m.name}:{m.port}" for m in fwd.mirrors)
     return GatewayDecision(tuple(steps), None, listener=lst, backend=(ns, b.ref.name, b.ref.port or 0),
                            host=fwd.host, path=fwd.path, query=req.query, headers=headers,
-                           response_headers=fwd.response_headers, mirrors=mirrors)
+                           response_headers=fwd.response_headers, mirrors=mirrors, frontend_tls=ftls,
+                           route_policy=policy)
+
+
+def _frontend_tls(ftls: FrontendTLS | None, req: GatewayRequest, steps: list[str]) -> str:
+    """Apply a FrontendTLSPolicy to the handshake: its steps, and the TLS alert that ends it ("" accepted)."""
+    if ftls is None:
+        return ""
+    steps.append(agc_policies.describe_frontend_tls(ftls))
+    if ftls.ca_certificate is None:
+        return ""
+    alert = agc_policies.client_certificate_problem(req.client_cert, ftls.ca_bundle)
+    if not alert:
+        steps.append("client certificate verified against the CA bundle")
+        return ""
+    why = "no client certificate presented" if alert == agc_policies.ALERT_CERTIFICATE_REQUIRED else \
+        "the client certificate was not issued by a CA of the bundle"
+    steps.append(f"{why}: the handshake ends with TLS alert {alert.split('alert ', 1)[1]}")
+    return alert
 
 
 def describe_filter(f: Filter, path_before: str, path_after: str) -> str:
