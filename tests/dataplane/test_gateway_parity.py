@@ -45,10 +45,14 @@ def _facts(r: Result) -> dict[str, object]:
             "headers": {k: v for k, v in headers.items() if k not in _HEAD_UNCOMPARED}}
 
 
-def _agree(argv: list[str]) -> None:
-    """The same curl through the twin and through the data plane."""
-    args = [a for a in argv if a != "-i"]
+def _agree(argv: list[str], up: bool = False) -> None:
+    """The same curl through the twin and through the data plane (``up``: bring the data plane up to date with
+    the workspace after the twin's request, so both answer the same workspace)."""
+    args = [a for a in argv if a != "-i" and not a.startswith("# ")]
     twin = _facts(run_cli("curl", "-i", *args))
+    if up:
+        r = run_cli("up")
+        assert r.code == 0, r.err
     real = _facts(run_cli("curl", "--dataplane", "-i", *args))
     if twin["exit"] != 0:  # no HTTP answer: only curl's exit code is compared
         assert real["exit"] == twin["exit"], (argv, twin, real)
@@ -96,30 +100,31 @@ def test_istio_gateway_scenarios(home: Path) -> None:
         assert report["urls"] >= 10, report
 
 
-AGC_ARTICLES = sorted(ARTICLES_DIR.glob("agc_*.steps"))
+# AGC policies the twin decides and the data plane does not render yet: the test must fail until it does
+NOT_RENDERED = {"agc_frontend_mtls": "FrontendTLSPolicy (client certificates at the frontend)",
+                "agc_session_affinity": "RoutePolicy session affinity (Set-Cookie, sticky endpoints)"}
+AGC_ARTICLES = [pytest.param(p, id=p.stem, marks=[pytest.mark.xfail(strict=True, reason=NOT_RENDERED[p.stem])]
+                             if p.stem in NOT_RENDERED else []) for p in sorted(ARTICLES_DIR.glob("agc_*.steps"))]
 
 
-@pytest.mark.parametrize("path", AGC_ARTICLES, ids=[p.stem for p in AGC_ARTICLES])
-def test_agc_article_requests(home: Path, tmp_path: Path, path: Path) -> None:
+@pytest.mark.parametrize("path", AGC_ARTICLES)
+def test_agc_article_requests(home: Path, tmp_path: Path, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the article's relative file names are the reader's
     article = parse(path)
     env: dict[str, str] = {}
     sent = 0
     with brought_down(home):
-        dirty = True
+        dirty = True  # the workspace changed since the last "up"
         for n, step in enumerate(article.steps):
-            if n in article.files:
-                fname, text = article.files[n]
+            for fname, text in article.files.get(n, ()):
                 (tmp_path / fname).write_text(_substitute(text, env))
             words = step.command.split()
             if words[:2] in (["aksnet", "curl"], ["aksnet", "trace"]) and step.gap is None:
-                if dirty:
-                    up = run_cli("up")
-                    assert up.code == 0, up.err
-                    dirty = False
                 argv = shlex.split(_substitute(step.command, env))[2:]
                 if words[1] == "trace":
                     argv = ["-k", "--from", argv[0], argv[1]]
-                _agree(argv)
+                _agree([*argv, f"# line {step.line}"], up=dirty)
+                dirty = False
                 sent += 1
                 continue
             run_step(step, env, tmp_path)
