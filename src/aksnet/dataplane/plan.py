@@ -17,9 +17,10 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aksnet.dataplane import appliance_nft, fabric, firewall_dp, gateway_dp, kubeproxy_nft, names, netpol_nft
+from aksnet.dataplane import appliance_nft, fabric, firewall_dp, gateway_dp, kubeproxy_nft, mesh_plan, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
+from aksnet.dataplane.ipv4_view import ipv4_view
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
 from aksnet.engine import coredns, ingress, kube_proxy, lookup, resolve, walk
 from aksnet.engine.addressing import Topology
@@ -235,7 +236,9 @@ class _Parts:
 
 def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
                internet_hosts: Sequence[str] = (), balance: str = "first", with_nginx: bool = True) -> Plan:
-    """The whole data plane for the VNets, VMs and one cluster (the focused one) of ``twin``."""
+    """The whole data plane for the VNets, VMs and one cluster (the focused one) of ``twin``: its IPv4 half
+    (``ipv4_view``; a dual-stack cluster's IPv6 side is twin-only and named in the notes)."""
+    twin, v6_notes = ipv4_view(twin)
     topo = Topology.build(twin, cluster_id)
     cluster = topo.cluster
     flavour = cluster.plugin_flavour if cluster else "kubenet"
@@ -261,7 +264,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links,
                                                     gateway_dp.frontend_links(agc))
     parts.nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
-    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ()) + tuple(parts.notes)
+    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ()) + tuple(parts.notes) + v6_notes
     return Plan(tag=tag, units=tuple(parts.units), routing=routing, nft=tuple(parts.nft_specs),
                 listeners=tuple(parts.listeners), dns_records=_dns_records(topo), resolv=tuple(parts.resolv),
                 nginx=tuple(parts.nginx), notes=notes)
@@ -362,8 +365,10 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
     every pod gets the cluster's resolv.conf."""
     dns_ips = _coredns_pod_ips(topo)
     targeted: dict[str, set[tuple[int, str]]] = {}  # ports Services send to a pod: it answers there too
-    for ip, port, proto in kube_proxy.target_ports(topo):
+    targets = kube_proxy.target_ports(topo)
+    for ip, port, proto in targets:
         targeted.setdefault(ip, set()).add((port, proto))
+    meshed = mesh_plan.mesh_destinations(topo, targets, parts.notes) if topo.state.mesh.sidecars else {}
     for unit, pod in pods:
         parts.units.append(unit)
         excl_tcp: tuple[int, ...] = ()
@@ -382,6 +387,14 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
             parts.nginx.append(gw_spec)
             parts.notes += gw_notes
             excl_tcp = (*excl_tcp, *gateway_dp.listener_ports(topo, pod))
+        proxy = spec is not None or gw_spec is not None  # a Gateway's or controller's own proxy has no sidecar
+        side = mesh_plan.sidecar_part(topo, unit, pod, targets, meshed, f"{NGINX_PLACEHOLDER}/nginx/{unit.netns}",
+                                      NGINX_USER) if topo.state.mesh.sidecars and not proxy and with_nginx else None
+        mesh_tables: list[n.Table] = []
+        if side is not None:
+            parts.nginx.append(side.nginx)
+            excl_tcp = (*excl_tcp, *side.inbound_ports)
+            mesh_tables.append(side.table)
         declared = sorted({(cp.container_port, cp.protocol.upper()) for cp in pod.ports}
                           | targeted.get(pod.pod_ip or "", set()))
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
@@ -390,7 +403,8 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
                                         udp_ports=udp, dns_upstream=upstream))
         parts.nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns,
-                                                               [_echo_table(excl_tcp, excl_udp, declared)])))
+                                                               [_echo_table(excl_tcp, excl_udp, declared),
+                                                                *mesh_tables])))
         if topo.state.cluster is not None:
             parts.resolv.append((unit.netns, coredns.pod_resolv_conf(topo.state, pod)))
 
