@@ -33,6 +33,7 @@ class Inbound:
     mtls: bool
 
 
+_GATEWAY_OWN_PORTS = (15021, 15090)  # status-port and http-envoy-prom of a gateway: no RBAC filter there
 PROXY_COMPONENT = "istio-proxy"  # the sidecar container's name, as trace names its hops
 
 
@@ -49,12 +50,15 @@ def inbound(world: mesh.MeshWorld, server: k8s.Pod, client: k8s.Pod | None, sour
     ``source_ip`` on the workload's ``port``; ``request`` is the HTTP request (None: TCP traffic);
     ``originate_tls`` False: the client's sidecar sends plaintext (DestinationRule tls mode DISABLE).
     An ingress gateway (``router``) takes plaintext from anyone (no PeerAuthentication) and enforces the
-    AuthorizationPolicies that select its pods."""
+    AuthorizationPolicies that select its pods. None also for the ``istio-proxy`` container's own ports, which
+    Envoy serves itself (istio-init's ``--exclude-inbound-ports`` covers them, istio/istio ``tools/istio-iptables``)."""
     own = in_mesh(world, server)
     if own is None:
         return None
-    if own.router:
-        return _gateway_inbound(world, server, source_ip, port, request)
+    if own.router:  # a gateway's listeners are the proxy container's own ports; its status and metrics are not
+        return None if port in _GATEWAY_OWN_PORTS else _gateway_inbound(world, server, source_ip, port, request)
+    if any(c.container_port == port and c.container == istio.PROXY_CONTAINER for c in server.ports):
+        return None  # the proxy's own listener (15090 metrics): Envoy serves it, istio-init does not redirect it
     component = f"{PROXY_COMPONENT} inbound ({server.key})"
     mode = peer_mode(world, server, port)
     proxy = in_mesh(world, client)
