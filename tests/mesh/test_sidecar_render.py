@@ -55,6 +55,10 @@ def test_policies_fold_as_the_twin_decides(policies: list[mesh.AuthorizationPoli
         assert (d.deny.value, d.allow.value) == want
 
 
+def test_variables_side_by_side_keep_their_names() -> None:
+    assert sidecar_authz.concat(["$aksnet_p80_11", "1", "$aksnet_p80_2"]) == "${aksnet_p80_11}1${aksnet_p80_2}"
+
+
 PATTERNS = [
     ("/status/*", "/status/200"), ("/status/*", "/statu"), ("*/ip", "/x/ip"), ("/a.b", "/aXb"), ("/a.b", "/a.b"),
     ("*", ""), ("*", "GET"), ('/q"$x{;}\\', '/q"$x{;}\\'), ("/(x)+", "/xx"), ("/(x)+", "/(x)+"),

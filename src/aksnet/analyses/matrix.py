@@ -26,14 +26,17 @@ import ipaddress
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aksnet.analyses.answer import Answer
-from aksnet.analyses.matrix_mesh import MeshFilter, mesh_filter
 from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, Row, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
 from aksnet.model.k8s import Pod
 from aksnet.model.twin import ClusterState
+
+if TYPE_CHECKING:
+    from aksnet.analyses.matrix_mesh import MeshFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,7 +525,12 @@ def stream_matrix(cluster: ClusterState, engine: str | None = None, *, pods: boo
     if focus is not None and not any(_matches_focus(g.peer, focus) for g in groups):
         raise UsageError(f"error: workload {focus!r} not found")
     warnings = _warnings(cm, groups, namespace)
-    mesh, mesh_warnings = mesh_filter(cluster)
+    mesh: MeshFilter | None = None
+    mesh_warnings: list[tuple[Pod, str]] = []
+    if cluster.mesh.sidecars:  # the mesh's layer (and its imports) only for a cluster with sidecars
+        from aksnet.analyses.matrix_mesh import mesh_filter
+
+        mesh, mesh_warnings = mesh_filter(cluster)
     for pod, text in mesh_warnings:
         wk = workload_key(pod)
         line = f"mesh: {f'{pod.namespace}/{pod.name}[Pod]' if pods else f'{wk[0]}/{wk[2]}[{wk[1]}]'}: {text}"

@@ -2,8 +2,9 @@
 ``aksnet-mesh`` nft table — pure, from the twin's mesh (``aksnet.engine.mesh``).
 
 Every pod with an injected ``istio-proxy`` (``engine.mesh.in_mesh``) gets one, except where the data plane
-already runs NGINX in the pod (an ingress controller). Inbound (not for ingress gateways: their listeners are
-routers, not sidecars): every TCP port the pod serves (declared containerPorts and the ports Services target),
+already runs NGINX in the pod (an ingress controller). Inbound (for an ingress gateway only when
+AuthorizationPolicies select it: its listeners take plaintext from anyone and route, which stays the twin's):
+every TCP port the pod serves (declared containerPorts and the ports Services target),
 with the mode ``peer_mode`` gives it, HTTP when Istio's protocol selection says so (``port_protocol``; a port
 of undeclared protocol is treated as TCP), and the AuthorizationPolicies that apply (``sidecar_authz``).
 Interception follows istio-init's split: NGINX listens on the pod's address for those ports (the echo table
@@ -42,24 +43,29 @@ class SidecarPart:
     inbound_ports: tuple[int, ...]  # served by NGINX on the pod's address (the echo table skips them)
 
 
-def _served_tcp(pod: k8s.Pod, targeted: dict[tuple[str, int, str], str]) -> list[int]:
-    """The pod's TCP ports that its sidecar intercepts: all it serves but the proxy's own (15090: Envoy's)."""
+def _served_tcp(pod: k8s.Pod, targeted: dict[tuple[str, int, str], str], router: bool = False) -> list[int]:
+    """The pod's TCP ports that its sidecar intercepts: all it serves but the sidecar's own (15090: Envoy's); on an
+    ingress gateway, where ``istio-proxy`` is the workload, its listeners (not status and metrics)."""
     ports = {cp.container_port for cp in pod.ports if cp.protocol.upper() == "TCP"}
     ports |= {p for (ip, p, proto) in targeted if ip == pod.pod_ip and proto == "TCP"}
-    own = {cp.container_port for cp in pod.ports if cp.container == istio.PROXY_CONTAINER}
+    own = set(m.GATEWAY_OWN_PORTS) if router else \
+        {cp.container_port for cp in pod.ports if cp.container == istio.PROXY_CONTAINER}
     return sorted(ports - own - {tn.ECHO_PORT})
 
 
-def _inbound(topo: Topology, pod: k8s.Pod, ports: list[int], free: list[int]) -> list[InboundPort]:
+def _inbound(topo: Topology, pod: k8s.Pod, ports: list[int], free: list[int], router: bool) -> list[InboundPort]:
+    """The inbound listeners; an ingress gateway's (``router``) take plaintext from anyone, no PeerAuthentication."""
     world = topo.state.mesh
     policies = m.applicable(world, pod)
     out = []
     for port in ports:
         mode = m.peer_mode(world, pod, port)
+        mode_name, why = (mm.DISABLE, "ingress gateway listener (plaintext from anyone)") if router else \
+            (mode.mode, mode.describe())
         http = m.port_protocol(topo.state.services, pod, port) == "HTTP"
         decision = sa.decide(policies, sa.Context(port, pod.pod_ip or "", http))
         internal = (free.pop(0), free.pop(0), free.pop(0))
-        out.append(InboundPort(port, http, mode.mode, decision, mode.describe(), internal))
+        out.append(InboundPort(port, http, mode_name, decision, why, internal))
     return out
 
 
@@ -73,7 +79,7 @@ def mesh_destinations(topo: Topology, targeted: dict[tuple[str, int, str], str],
         side = m.in_mesh(world, pod)
         if not pod.pod_ip or pod.host_network:
             continue
-        for port in _served_tcp(pod, targeted):
+        for port in _served_tcp(pod, targeted, side is not None and side.router):
             if side is None or side.router or m.peer_mode(world, pod, port).mode == mm.DISABLE:
                 plain.add((pod.pod_ip, port))
             else:
@@ -129,10 +135,12 @@ def sidecar_part(topo: Topology, unit: Unit, pod: k8s.Pod, targeted: dict[tuple[
     if side is None or not pod.pod_ip:
         return None
     principal = istio.principal(pod.namespace, side.service_account)
-    ports = [] if side.router else _served_tcp(pod, targeted)
+    # an ingress gateway's listeners are judged only by the AuthorizationPolicies that select its pods
+    judged = not side.router or bool(m.applicable(topo.state.mesh, pod))
+    ports = _served_tcp(pod, targeted, side.router) if judged else []
     others = sorted((d for d in destinations if d[0] != pod.pod_ip), key=lambda d: (d[0], d[1]))
     free = _free_ports({*ports, *(cp.container_port for cp in pod.ports)}, 3 * len(ports) + len(others))
-    inbound = _inbound(topo, pod, ports, free)
+    inbound = _inbound(topo, pod, ports, free, side.router)
     outbound = [Outbound(free.pop(0), ip, port, destinations[(ip, port)]) for ip, port in others]
     if not inbound and not outbound:
         return None

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from aksnet.dataplane import appliance_nft, fabric, firewall_dp, kubeproxy_nft, mesh_plan, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
+from aksnet.dataplane.ipv4_view import ipv4_view
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
 from aksnet.engine import coredns, ingress, kube_proxy, lookup, resolve, walk
 from aksnet.engine.addressing import Topology
@@ -249,7 +250,9 @@ class _Parts:
 
 def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
                internet_hosts: Sequence[str] = (), balance: str = "first", with_nginx: bool = True) -> Plan:
-    """The whole data plane for the VNets, VMs and one cluster (the focused one) of ``twin``."""
+    """The whole data plane for the VNets, VMs and one cluster (the focused one) of ``twin``: its IPv4 half
+    (``ipv4_view``; a dual-stack cluster's IPv6 side is twin-only and named in the notes)."""
+    twin, v6_notes = ipv4_view(twin)
     topo = Topology.build(twin, cluster_id)
     cluster = topo.cluster
     flavour = cluster.plugin_flavour if cluster else "kubenet"
@@ -273,7 +276,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     _node_rulesets(parts, topo, node_units, flavour, balance, clients)
     routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
     parts.nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
-    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ()) + tuple(parts.notes)
+    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ()) + tuple(parts.notes) + v6_notes
     return Plan(tag=tag, units=tuple(parts.units), routing=routing, nft=tuple(parts.nft_specs),
                 listeners=tuple(parts.listeners), dns_records=_dns_records(topo), resolv=tuple(parts.resolv),
                 nginx=tuple(parts.nginx), notes=notes)

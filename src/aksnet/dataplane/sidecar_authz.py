@@ -195,6 +195,12 @@ def _cidrs(blocks: Sequence[str]) -> list[str]:
     return out
 
 
+def concat(values: Sequence[str]) -> str:
+    """Variables and literals side by side in one nginx value: ``${name}`` so that a following digit is not read
+    as part of the name."""
+    return "".join("${" + v[1:] + "}" if v.startswith("$") else v for v in values)
+
+
 @dataclass
 class Compiler:
     """Renders expressions into ``map``/``geo`` blocks named ``$aksnet_<prefix>_<n>`` (one namespace per port)."""
@@ -225,7 +231,7 @@ class Compiler:
             self.lines.append(f'map {a.var} {v} {{ default {no}; "" {no}; ' + " ".join(rows) + " }")
             return v
         parts = [self.value(c) for c in e.children]
-        joined = "".join(parts)
+        joined = concat(parts)
         if e.op == "and":
             self.lines.append(f'map "{joined}" {v} {{ default 0; "{"1" * len(parts)}" 1; }}')
         else:

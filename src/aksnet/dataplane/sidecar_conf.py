@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aksnet.dataplane.nginx_text import escape
-from aksnet.dataplane.sidecar_authz import Compiler, Decision
+from aksnet.dataplane.sidecar_authz import Compiler, Decision, concat
 from aksnet.model import mesh
 from aksnet.rules import istio
 
@@ -124,7 +124,7 @@ def _stream_server(view: SidecarView, p: InboundPort, tls: bool, certs: str, c: 
         upstream = refused
     else:
         upstream = f"$aksnet_up_{p.port}_{int(tls)}"
-        c.lines.append(f'map "{deny}{allow}" {upstream} {{ default {refused}; "01" {app}; }}')
+        c.lines.append(f'map "{concat([deny, allow])}" {upstream} {{ default {refused}; "01" {app}; }}')
     return [
         f"server {{  # port {p.port} ({'mTLS' if tls else 'plaintext'}): {p.why}",
         f"    {_listen(view, p, tls)}",

@@ -171,10 +171,11 @@ def _sidecar_http_request(topo: Topology, walk: Walk, c: Check) -> bytes:
     """An HTTP request (GET / to the address probed, as trace's request for a TCP flow) when the flow meets an Istio
     sidecar on a port whose protocol is HTTP (its stand-in then answers in HTTP: the echo, or 403); else b"" (the
     probe's marker line)."""
-    pod = next((topo.pods.get(h.component[len(MESH_PROXY):].split("(", 1)[-1].rstrip(")"))
-                for h in walk.hops if h.component.startswith(f"{MESH_PROXY} inbound (")), None)
-    port = next((h.packet.dst_port for h in walk.hops if h.component.startswith(f"{MESH_PROXY} inbound (")
-                 and h.packet is not None), c.port)
+    hop = next((h for h in walk.hops if h.component.startswith(MESH_PROXY) and h.component.endswith(")")), None)
+    if hop is None:
+        return b""
+    pod = topo.pods.get(hop.component.split("(", 1)[-1].rstrip(")"))
+    port = hop.packet.dst_port if hop.packet is not None else c.port
     if pod is None or mesh.port_protocol(topo.state.services, pod, port) != "HTTP":
         return b""
     return (f"GET / HTTP/1.1\r\nHost: {c.destination}\r\nUser-Agent: aksnet-verify\r\nAccept: */*\r\n"

@@ -20,22 +20,27 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
+import importlib
 import io
 import os
 import pickle
+import pkgutil
 import sys
 from pathlib import Path
 from typing import Any
 
+import aksnet.model
 from aksnet.io.twin_loader import load_twin
-from aksnet.model import alb, azure, firewall, gateway, k8s, mesh
-from aksnet.model import twin as twin_model
+from aksnet.model import k8s
 from aksnet.model.twin import Twin
 from aksnet.store import Transaction
 
 SNAPSHOT_NAME = "twin.snapshot"
 _MAGIC = b"aksnet twin snapshot 2\n"
-_MODULES = (alb, azure, firewall, gateway, k8s, mesh, twin_model)
+# Every module of the model package: a model module added later is covered without a change here (a class
+# missing from this registry would make every snapshot unreadable: each command would decode the workspace).
+_MODULES = tuple(importlib.import_module(f"aksnet.model.{m.name}")
+                 for m in sorted(pkgutil.iter_modules(aksnet.model.__path__), key=lambda m: m.name))
 
 
 def _model_classes() -> dict[tuple[str, str], type]:
@@ -128,7 +133,7 @@ def _maker(cls: type) -> Any:
     return env["make"]
 
 
-_MAKERS: dict[tuple[str, str], Any] = {k: _maker(c) for k, c in _CLASSES.items()}
+_MAKERS: dict[tuple[str, str], Any] = {}  # made on first use: a snapshot names a few dozen of the classes
 
 
 class _ModelUnpickler(pickle.Unpickler):
@@ -137,7 +142,10 @@ class _ModelUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         make = _MAKERS.get((module, name))
         if make is None:
-            raise pickle.UnpicklingError(f"{module}.{name} is not a model class")
+            cls = _CLASSES.get((module, name))
+            if cls is None:
+                raise pickle.UnpicklingError(f"{module}.{name} is not a model class")
+            make = _MAKERS[(module, name)] = _maker(cls)
         return make
 
 

@@ -19,8 +19,8 @@ from aksnet.engine.mesh.protocol import port_protocol
 from aksnet.model import k8s, mesh
 from aksnet.rules import istio
 
-__all__ = ["FORBIDDEN", "PASS", "RESET", "AuthzVerdict", "HttpRequest", "Inbound", "Peer", "PeerMode", "applicable",
-           "evaluate", "in_mesh", "inbound", "peer_mode", "port_protocol", "selects"]
+__all__ = ["FORBIDDEN", "GATEWAY_OWN_PORTS", "PASS", "RESET", "AuthzVerdict", "HttpRequest", "Inbound", "Peer",
+           "PeerMode", "applicable", "evaluate", "in_mesh", "inbound", "peer_mode", "port_protocol", "selects"]
 
 PASS, RESET, FORBIDDEN = "pass", "reset", "forbidden"
 
@@ -33,7 +33,7 @@ class Inbound:
     mtls: bool
 
 
-_GATEWAY_OWN_PORTS = (15021, 15090)  # status-port and http-envoy-prom of a gateway: no RBAC filter there
+GATEWAY_OWN_PORTS = (15021, 15090)  # status-port and http-envoy-prom of a gateway: no RBAC filter there
 PROXY_COMPONENT = "istio-proxy"  # the sidecar container's name, as trace names its hops
 
 
@@ -50,13 +50,14 @@ def inbound(world: mesh.MeshWorld, server: k8s.Pod, client: k8s.Pod | None, sour
     ``source_ip`` on the workload's ``port``; ``request`` is the HTTP request (None: TCP traffic);
     ``originate_tls`` False: the client's sidecar sends plaintext (DestinationRule tls mode DISABLE).
     An ingress gateway (``router``) takes plaintext from anyone (no PeerAuthentication) and enforces the
-    AuthorizationPolicies that select its pods. None also for the ``istio-proxy`` container's own ports, which
-    Envoy serves itself (istio-init's ``--exclude-inbound-ports`` covers them, istio/istio ``tools/istio-iptables``)."""
+    AuthorizationPolicies that select its pods. None also for a sidecar's ``istio-proxy`` container's own ports,
+    which Envoy serves itself (istio-init's ``--exclude-inbound-ports`` covers them, istio/istio
+    ``tools/istio-iptables``)."""
     own = in_mesh(world, server)
     if own is None:
         return None
     if own.router:  # a gateway's listeners are the proxy container's own ports; its status and metrics are not
-        return None if port in _GATEWAY_OWN_PORTS else _gateway_inbound(world, server, source_ip, port, request)
+        return None if port in GATEWAY_OWN_PORTS else _gateway_inbound(world, server, source_ip, port, request)
     if any(c.container_port == port and c.container == istio.PROXY_CONTAINER for c in server.ports):
         return None  # the proxy's own listener (15090 metrics): Envoy serves it, istio-init does not redirect it
     component = f"{PROXY_COMPONENT} inbound ({server.key})"

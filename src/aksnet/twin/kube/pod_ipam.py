@@ -11,6 +11,8 @@
   With ``podIpAllocationMode: StaticBlock`` the node holds ceil(maxPods/16) /28 blocks from its creation and
   never asks for more [learn.microsoft.com/azure/aks/configure-azure-cni-static-block-allocation].
 - hostNetwork pods: the node IP.
+- dual-stack (kubenet or overlay): ``status.podIPs`` also holds the IPv6 address at the same offset in the node's
+  IPv6 range (:func:`ipv6_twin`, recorded in docs/fidelity.md "Dual-stack").
 
 Fills ``status.podIP/podIPs/hostIP/hostIPs`` and turns a bound pod Running and Ready (no runtime exists;
 containers start at once). Addresses of deleted pods are free again because the used set is derived from
@@ -78,7 +80,22 @@ def _image_ref(image: str) -> str:
     return name
 
 
-def running_status(pod: Doc, node_ip: str, pod_ip: str, now: str) -> Doc:
+def ipv6_twin(node: Doc, pod_ip: str) -> str | None:
+    """A dual-stack node's pod gets the IPv6 address at its IPv4 address's offset in the node's IPv6 range
+    (``spec.podCIDRs[1]``); hostNetwork pods get the node's IPv6 InternalIP. None on a single-stack node."""
+    cidrs = (node.get("spec") or {}).get("podCIDRs") or []
+    if len(cidrs) < 2:
+        return None
+    if pod_ip == netinfo.node_ip(node):
+        return next((a["address"] for a in (node.get("status") or {}).get("addresses") or []
+                     if a.get("type") == "InternalIP" and ":" in str(a.get("address"))), None)
+    base = ipaddress.ip_network(str(cidrs[0]), strict=False)
+    v6 = ipaddress.ip_network(str(cidrs[1]), strict=False)
+    return str(v6.network_address + (int(ipaddress.ip_address(pod_ip)) - int(base.network_address)))
+
+
+def running_status(pod: Doc, node_ip: str, pod_ip: str, now: str, pod_ip_v6: str | None = None,
+                   node_ip_v6: str | None = None) -> Doc:
     """A started pod's status (kubelet): phase Running, every condition True, containers running."""
     old = pod.get("status") or {}
     sched = next((c for c in old.get("conditions") or [] if c.get("type") == "PodScheduled"), None)
@@ -95,8 +112,10 @@ def running_status(pod: Doc, node_ip: str, pod_ip: str, now: str) -> Doc:
             "containerID": "containerd://" + cid, "ready": True, "restartCount": 0, "started": True,
             "state": {"running": {"startedAt": t}}, "lastState": {},
         })
-    return {"phase": "Running", "conditions": conds, "hostIP": node_ip, "hostIPs": [{"ip": node_ip}],
-            "podIP": pod_ip, "podIPs": [{"ip": pod_ip}], "startTime": t, "containerStatuses": statuses,
+    host_ips = [{"ip": node_ip}] + ([{"ip": node_ip_v6}] if node_ip_v6 else [])
+    return {"phase": "Running", "conditions": conds, "hostIP": node_ip, "hostIPs": host_ips,
+            "podIP": pod_ip, "podIPs": [{"ip": pod_ip}] + ([{"ip": pod_ip_v6}] if pod_ip_v6 else []),
+            "startTime": t, "containerStatuses": statuses,
             "qosClass": "BestEffort"}
 
 
@@ -203,7 +222,8 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
         if ip is None or host_ip is None:
             _sandbox_failed(objs, pod, node_name, alloc.mode)
             continue
-        apiserver.write_status(objs, RT_POD, pod, running_status(pod, host_ip, ip, now))
+        apiserver.write_status(objs, RT_POD, pod, running_status(pod, host_ip, ip, now, ipv6_twin(node, ip),
+                                                                 ipv6_twin(node, host_ip)))
         for c in pod["spec"].get("containers") or []:
             events.record(objs, pod, "Pulled", f'Container image "{c.get("image")}" already present on machine',
                           component="kubelet", host=node_name)
