@@ -216,7 +216,8 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     headers = echo.curl_headers(url.host_header, dict(req.headers))
     request = mesh.HttpRequest(req.method or "GET", url.request_uri, headers.get("host", ""),
                                tuple(headers.items()))
-    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port)
+    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port,
+                          "" if _is_ip(url.host) else url.host)
     routed = curl_mesh.sidecar_outbound(topo, walker, site, addr, sent, url.host, pre)
     if routed is not None:  # the client's sidecar routed it (VirtualService / DestinationRule)
         return dataclasses.replace(_gateway_result(routed, url), proxy_pod="the client pod")
