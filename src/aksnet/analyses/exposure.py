@@ -290,7 +290,7 @@ def _frontend_entries(topo: Topology, walker: Walker, sources: _Sources, svc: k8
                 c = walker.walk(Site("internet", client, f"internet/{client}"), ip, sp.port, sp.protocol)
                 by_source.append((label, client, REACHABLE if c.delivered else BLOCKED, deciding_rule(c)))
             out.append(FrontendExposure(scope, "load balancer", svc.key, ip, sp.port, sp.protocol, via, wl,
-                                        REACHABLE if w.delivered else BLOCKED, site.name, deciding_rule(w),
+                                        REACHABLE if w.delivered else BLOCKED, w.source.name, deciding_rule(w),
                                         svc.load_balancer_source_ranges, _target(w), pn, outside,
                                         tuple(by_source)))
     return out
