@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.dataplane.realnet import brought_down, requires_dataplane
+from tests.dataplane.test_hostile_nginx import _pids, _user, _written_files
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 
@@ -116,6 +117,20 @@ def test_mesh_goldens_agree_with_real_sidecars(name: str, home: Path) -> None:
                     assert XFCC.search(r.out), r.out
         if name == "gateway-authorization":
             _gateway_refuses_node_0_pods()
+        _stand_ins_are_unprivileged(home)
+
+
+def _stand_ins_are_unprivileged(home: Path) -> None:
+    """Every sidecar stand-in's workers run as ``nobody`` and write only inside the pod's prefix directory."""
+    pidfiles = sorted((home / "dataplane" / "nginx").glob("*/nginx.pid"))
+    assert pidfiles, "no NGINX is running"
+    for pidfile in pidfiles:
+        master = int(pidfile.read_text().split()[0])
+        workers = _pids(master)
+        assert _user(master) == "root" and workers and all(_user(w) == "nobody" for w in workers)
+        for pid in [master, *workers]:
+            outside = [f for f in _written_files(pid) if not f.startswith(str(pidfile.parent) + "/")]
+            assert not outside, (pid, outside)
 
 
 def _gateway_refuses_node_0_pods() -> None:
