@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aksnet.analyses import curl_agc, curl_gateway, curl_mesh
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.stream_proxy import through_stream_proxy
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress, mesh
 from aksnet.engine.addressing import Topology
@@ -215,7 +216,8 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     headers = echo.curl_headers(url.host_header, dict(req.headers))
     request = mesh.HttpRequest(req.method or "GET", url.request_uri, headers.get("host", ""),
                                tuple(headers.items()))
-    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port)
+    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port,
+                          "" if _is_ip(url.host) else url.host)
     routed = curl_mesh.sidecar_outbound(topo, walker, site, addr, sent, url.host, pre)
     if routed is not None:  # the client's sidecar routed it (VirtualService / DestinationRule)
         return dataclasses.replace(_gateway_result(routed, url), proxy_pod="the client pod")
@@ -252,6 +254,13 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     if b.kind == "pod" and b.pod is not None and curl_mesh.is_ingress_gateway(topo, b.pod):
         got = curl_mesh.through_ingress(topo, walker, walk, sent)
         return _fail(got, url, (got,)) if isinstance(got, Walk) else _gateway_result(got, url)
+    streamed = through_stream_proxy(walker, walk)
+    if streamed is not walk:  # a tcp-services port: the controller's stream proxy carries the bytes on
+        if streamed.verdict != DELIVERED or streamed.backend is None:
+            return _fail(streamed, url, (streamed,))
+        b = streamed.backend
+        seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
+        return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (streamed,))
     controller = ingress.controller_of_pod(b.pod) if b.kind == "pod" and b.pod is not None else None
     if controller is not None and b.pod is not None and b.port in (80, 443):
         return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)
