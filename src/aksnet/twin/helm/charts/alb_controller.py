@@ -49,9 +49,14 @@ def _crd(kind: str, plural: str) -> Doc:
                                                                  "name": "Age", "type": "date"}]}]}}
 
 
+def alb_crds() -> list[Doc]:
+    """The ``alb.networking.azure.io/v1`` CRDs (the chart's, and the AKS add-on's)."""
+    return [_crd(k, p) for k, p in ALB_KINDS]
+
+
 def crds(version: str) -> list[Doc]:
     """The chart's ``crds/`` folder: the Gateway API's standard CRDs, then ALB's."""
-    return [*gateway_api_bundle.standard_install(), *(_crd(k, p) for k, p in ALB_KINDS)]
+    return [*gateway_api_bundle.standard_install(), *alb_crds()]
 
 
 def render(release: str, namespace: str, version: str, values: Values) -> list[Doc]:
