@@ -64,9 +64,3 @@ def set_enabled(tx: Transaction, cluster: Doc, on: bool) -> None:
     ingress["applicationLoadBalancer"] = {"enabled": True, "identity": {
         "clientId": ident["properties"]["clientId"], "objectId": principal, "resourceId": ident["id"]}}
     props["ingressProfile"] = ingress
-
-
-def addon_client_id(cluster: Doc) -> str:
-    """The add-on identity's client ID (the ServiceAccount's workload identity annotation)."""
-    profile = ((cluster.get("properties") or {}).get("ingressProfile") or {}).get("applicationLoadBalancer") or {}
-    return str((profile.get("identity") or {}).get("clientId") or "")
