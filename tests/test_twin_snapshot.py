@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from aksnet.io import twin_snapshot as snapshot
 from aksnet.io.twin_loader import load_twin
 from aksnet.io.twin_snapshot import SNAPSHOT_NAME, load_twin_cached
+from aksnet.model import k8s
+from aksnet.model.twin import ClusterState, Twin
 from aksnet.store import Transaction, Workspace
 from aksnet.twin.kube.objects import ClusterObjects
 from tests.conftest import run_cli
@@ -181,3 +184,43 @@ def test_objects_by_key_agree_with_the_kind_loaded(tmp_path: Path, op: ObjOp, ex
             assert {k: d["v"] for k, d in objs.items(KIND)} == expect
         objs.flush()
     assert _stored(ws, scope_id, expect) == (expect, expect)
+
+
+# -- sharing equal values in the snapshot ------------------------------------------------------------------
+
+def _pod(name: str, port: int | bool, labels: dict[str, str]) -> k8s.Pod:
+    return k8s.Pod("ns", name, labels, ports=(k8s.ContainerPort(port, name="http"),))
+
+
+def _policy(ns: str) -> k8s.NetworkPolicy:
+    rule = k8s.NetworkPolicyRule((k8s.NetworkPolicyPeer(k8s.LabelSelector({"app": "a"})),),
+                                 (k8s.NetworkPolicyPort("TCP", 80),))
+    return k8s.NetworkPolicy(ns, "p", ingress=(rule,))
+
+
+def _round_trip(state: ClusterState) -> ClusterState:
+    twin = snapshot.loads(snapshot.dumps(Twin(clusters=(state,))))
+    assert twin == Twin(clusters=(state,))
+    return twin.clusters[0]
+
+
+SHARE_ROWS: list[tuple[str, ClusterState, Callable[[ClusterState], bool]]] = [
+    ("equal-container-ports-one-object",
+     ClusterState(None, pods=(_pod("a", 1, {"app": "x"}), _pod("b", 1, {"app": "x"}))),
+     lambda s: s.pods[0].ports[0] is s.pods[1].ports[0] and s.pods[0].labels is s.pods[1].labels),
+    ("pods-never-merged",
+     ClusterState(None, pods=(_pod("a", 1, {"app": "x"}), _pod("a", 1, {"app": "x"}))),
+     lambda s: s.pods[0] is not s.pods[1]),
+    ("true-and-1-stay-apart",
+     ClusterState(None, pods=(_pod("a", True, {"k": "1"}), _pod("b", 1, {"k": "1"}))),
+     lambda s: type(s.pods[0].ports[0].container_port) is bool and type(s.pods[1].ports[0].container_port) is int),
+    ("rules-of-two-namespaces-stay-apart",  # engine.netpol.classes caches a rule's bits by id(rule)
+     ClusterState(None, network_policies=(_policy("a"), _policy("b"))),
+     lambda s: s.network_policies[0].ingress[0] is not s.network_policies[1].ingress[0]
+     and s.network_policies[0].ingress[0].peers[0] is s.network_policies[1].ingress[0].peers[0]),
+]
+
+
+@pytest.mark.parametrize(("state", "check"), [(r[1], r[2]) for r in SHARE_ROWS], ids=[r[0] for r in SHARE_ROWS])
+def test_snapshot_shares_equal_values_only(state: ClusterState, check: Callable[[ClusterState], bool]) -> None:
+    assert check(_round_trip(state))

@@ -130,6 +130,11 @@ def test_enable_disable(home: Path) -> None:
     pytest.param(["az", "aks", "mesh", "enable-ingress-gateway"], "--ingress-gateway-type", id="gateway-type-missing"),
     pytest.param(["az", "aks", "create", "-n", "aks2", "--revision", "asm-1-27", "--generate-ssh-keys"],
                  "--revision can only be used together with --enable-azure-service-mesh", id="create-revision-alone"),
+    pytest.param(["az", "aks", "mesh", "upgrade", "start", "--revision", "asm-1-28"], "Istio has not been enabled",
+                 id="upgrade-without-mesh"),
+    pytest.param(["az", "aks", "mesh", "upgrade", "complete", "--yes"], "Istio has not been enabled",
+                 id="complete-without-mesh"),
+    pytest.param(["az", "aks", "mesh", "upgrade", "start"], "--revision", id="upgrade-revision-missing"),
 ])
 def test_bad_input_changes_nothing(home: Path, args: list[str], message: str) -> None:
     ok("az", "group", "create", "-n", "rg", "-l", "eastus", "-o", "none")
@@ -186,3 +191,47 @@ def test_ingress_gateway(home: Path, kind: str, annotations: dict[str, str], pri
                          "--ingress-gateway-type", kind, "--yes", "--query", "serviceMeshProfile.istio.components"))
     assert prof["ingressGateways"] == [{"enabled": False, "mode": kind.capitalize()}]
     assert name not in ok("kubectl", "get", "svc,deploy", "-n", "aks-istio-ingress")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    pytest.param(["start", "--revision", "asm-1-27"], "not a valid upgrade from asm-1-27", id="same-revision"),
+    pytest.param(["start", "--revision", "asm-1-26"], "not a valid upgrade from asm-1-27", id="downgrade"),
+    pytest.param(["start", "--revision", "asm-1-99"], "revision 'asm-1-99' is not supported", id="unknown"),
+    pytest.param(["complete", "--yes"], "Azure Service Mesh upgrade is not in progress", id="complete-idle"),
+    pytest.param(["rollback", "--yes"], "Azure Service Mesh upgrade is not in progress", id="rollback-idle"),
+])
+def test_upgrade_refusals_change_nothing(home: Path, args: list[str], message: str) -> None:
+    ok("az", "group", "create", "-n", "rg", "-l", "eastus", "-o", "none")
+    ok("az", "aks", "create", "-g", "rg", "-n", "aks", "--node-count", "1", "--generate-ssh-keys",
+       "--enable-azure-service-mesh", "--revision", "asm-1-27", "-o", "none")
+    before = _generation(home)
+    r = run_cli("az", "aks", "mesh", "upgrade", *args, "-g", "rg", "-n", "aks")
+    assert r.code != 0 and message in r.err, r.err
+    assert _generation(home) == before
+
+
+@pytest.mark.parametrize(("finish", "kept", "gone"), [
+    pytest.param("complete", "asm-1-28", "asm-1-27", id="complete-keeps-canary"),
+    pytest.param("rollback", "asm-1-27", "asm-1-28", id="rollback-keeps-stable"),
+])
+def test_canary_upgrade(home: Path, finish: str, kept: str, gone: str) -> None:
+    """learn.microsoft.com/azure/aks/istio-upgrade: both control planes and gateways side by side, then one goes."""
+    ok("az", "group", "create", "-n", "rg", "-l", "eastus", "-o", "none")
+    ok("az", "aks", "create", "-g", "rg", "-n", "aks", "--node-count", "1", "--generate-ssh-keys",
+       "--enable-azure-service-mesh", "--revision", "asm-1-27", "-o", "none")
+    ok("az", "aks", "get-credentials", "-g", "rg", "-n", "aks")
+    ok("az", "aks", "mesh", "enable-ingress-gateway", "-g", "rg", "-n", "aks", "--ingress-gateway-type", "internal",
+       "-o", "none")
+    ok("az", "aks", "mesh", "upgrade", "start", "-g", "rg", "-n", "aks", "--revision", "asm-1-28", "-o", "none")
+    both = ok("kubectl", "get", "deploy", "-A", "-o", "name")
+    for rev in ("asm-1-27", "asm-1-28"):
+        assert f"deployment.apps/istiod-{rev}" in both
+        assert f"deployment.apps/aks-istio-ingressgateway-internal-{rev}" in both
+    assert json.loads(ok("az", "aks", "mesh", "get-upgrades", "-g", "rg", "-n", "aks"))["properties"][
+        "revision"] == "asm-1-27"
+    ok("az", "aks", "mesh", "upgrade", finish, "-g", "rg", "-n", "aks", "--yes", "-o", "none")
+    after = ok("kubectl", "get", "deploy", "-A", "-o", "name")
+    assert f"istiod-{kept}" in after and f"istiod-{gone}" not in after
+    assert f"aks-istio-ingressgateway-internal-{kept}" in after and f"ingressgateway-internal-{gone}" not in after
+    prof = json.loads(ok("az", "aks", "show", "-g", "rg", "-n", "aks", "--query", "serviceMeshProfile.istio"))
+    assert prof["revisions"] == [kept]

@@ -24,9 +24,12 @@ RESOURCES = [
     ("networking.k8s.io/v1", "ingressclasses", "IngressClass", False),
     ("networking.k8s.io/v1", "networkpolicies", "NetworkPolicy", True),
     ("discovery.k8s.io/v1", "endpointslices", "EndpointSlice", True),
+    ("coordination.k8s.io/v1", "leases", "Lease", True),
+    ("policy/v1", "poddisruptionbudgets", "PodDisruptionBudget", True),
 ]
 SHORT = {"pods": ["po"], "services": ["svc"], "endpoints": ["ep"], "ingresses": ["ing"], "deployments": ["deploy"],
-         "networkpolicies": ["netpol"], "nodes": ["no"], "namespaces": ["ns"], "events": ["ev"]}
+         "networkpolicies": ["netpol"], "nodes": ["no"], "namespaces": ["ns"], "events": ["ev"],
+         "poddisruptionbudgets": ["pdb"]}
 
 
 def _api_resources(gv: str) -> Doc:
@@ -51,11 +54,22 @@ def _field(obj: Doc, path: str) -> str:
 
 
 def _matches(obj: Doc, selector: str) -> bool:
+    """A field selector of ``key=value``, ``key==value`` and ``key!=value`` terms (all must hold)."""
     for term in filter(None, selector.split(",")):
+        if "!=" in term:
+            key, _, value = term.partition("!=")
+            if _field(obj, key) == value:
+                return False
+            continue
         key, _, want = term.partition("=")
         if _field(obj, key.rstrip("=")) != want.lstrip("="):
             return False
     return True
+
+
+def _qualified(plural: str, parts: list[str]) -> str:
+    """How the API server names a resource in a NotFound message: ``services``, ``leases.coordination.k8s.io``."""
+    return f"{plural}.{parts[1]}" if parts[:1] == ["apis"] and len(parts) > 1 else plural
 
 
 class Store:
@@ -109,7 +123,8 @@ def serve(objects: list[Doc]) -> Iterator[str]:
             if body is None:
                 parts = [p for p in url.path.split("/") if p]
                 body = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
-                        "code": 404, "message": f'{parts[-2]} "{parts[-1]}" not found' if len(parts) > 1
+                        "code": 404, "message": f'{_qualified(parts[-2], parts)} "{parts[-1]}" not found'
+                        if len(parts) > 1
                         else f"{url.path} not found"}
                 self.send_response(404)
             else:

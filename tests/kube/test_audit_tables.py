@@ -1,5 +1,5 @@
-"""Table rows kubectl prints for Endpoints and EndpointSlices (``printers.go``: ``formatEndpoints``,
-``formatDiscoveryPorts``, ``formatDiscoveryEndpoints``, ``listWithMoreString``)."""
+"""Table rows kubectl prints for Endpoints, EndpointSlices and Leases (``printers.go``: ``formatEndpoints``,
+``formatDiscoveryPorts``, ``formatDiscoveryEndpoints``, ``listWithMoreString``, ``printLease``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from aksnet.cli.kubectl.tables import endpoints_row, endpointslice_row
+from aksnet.cli.kubectl.tables import endpoints_row, endpointslice_row, lease_row
 
 
 def _slice(ports: list[dict[str, Any]], addrs: list[str]) -> dict[str, Any]:
@@ -38,3 +38,11 @@ def test_endpointslice_row(ports: list[dict[str, Any]], addrs: list[str], want_p
 ])
 def test_endpoints_row(subsets: list[dict[str, Any]], want: str) -> None:
     assert endpoints_row({"metadata": {"name": "web"}, "subsets": subsets}, False)[1] == want
+
+
+@pytest.mark.parametrize(("spec", "want"), [
+    ({"holderIdentity": "aks-nodepool1-0"}, "aks-nodepool1-0"),
+    ({}, ""),  # no holder: an empty cell, not <unset>
+], ids=["held", "unheld"])
+def test_lease_row(spec: dict[str, Any], want: str) -> None:
+    assert lease_row({"metadata": {"name": "n"}, "spec": spec}, False)[1] == want

@@ -1,8 +1,11 @@
 """The real kubectl 1.32 formats the same objects as aksnet: ``get -o yaml|jsonpath|jsonpath-as-json|
-custom-columns|go-template|name`` and ``describe`` of Service, NetworkPolicy, Ingress, Endpoints, EndpointSlice
-and IngressClass, each compared byte for byte. aksnet's objects are served to kubectl by a read-only fake API
-server on 127.0.0.1 (tests/kube/fake_apiserver.py); these outputs are formatted on kubectl's side, so the server
-cannot shape them. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or ``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
+custom-columns|go-template|name`` and ``describe`` of Service, NetworkPolicy, Ingress, Endpoints, EndpointSlice,
+IngressClass, Node (with its Lease, pods and their requests) and PodDisruptionBudget, each compared byte for
+byte. aksnet's objects are served to kubectl by a read-only fake API server on 127.0.0.1
+(tests/kube/fake_apiserver.py); these outputs are formatted on kubectl's side, so the server cannot shape them
+(server-side tables are not served: ``get`` without ``-o`` is not compared here). Objects are made at a fixed
+time and read on the real clock, as kubectl reads ages. Needs a kubectl 1.32 binary ($AKSNET_KUBECTL_132, or
+``kubectl.1.32``/``kubectl`` 1.32 on PATH)."""
 
 from __future__ import annotations
 
@@ -22,11 +25,17 @@ MANIFESTS = """apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, labels: {app: web, "on": "y"}}
 spec:
-  replicas: 2
+  replicas: 4  # more than describe's 3 endpoints
   selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports: [{containerPort: 80}]
+        resources: {requests: {cpu: 250m, memory: 64Mi}, limits: {cpu: "1", memory: 1.5Gi}}
+      - {name: side, image: busybox, resources: {limits: {cpu: 750m, memory: 128Mi}}}
 ---
 apiVersion: v1
 kind: Service
@@ -34,6 +43,23 @@ metadata: {name: web, annotations: {note: "yes"}}
 spec:
   selector: {app: web}
   ports: [{name: http, port: 80, targetPort: 80}, {name: alt, port: 8080, targetPort: 80}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec: {maxUnavailable: "30%", selector: {matchLabels: {app: web}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web-min}
+spec: {minAvailable: 3, selector: {matchLabels: {app: web}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: nothing}
+spec:
+  selector: {app: none}
+  ports: [{port: 80}]
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -81,7 +107,7 @@ spec:
 """
 
 KINDS = ("pods", "services", "endpoints", "deployments", "ingresses", "networkpolicies", "endpointslices",
-         "events", "nodes", "namespaces", "replicasets", "ingressclasses")
+         "events", "nodes", "namespaces", "replicasets", "ingressclasses", "leases", "poddisruptionbudgets")
 
 CASES = [
     ("yaml-service", ["get", "svc", "web", "-o", "yaml"]),
@@ -104,12 +130,15 @@ CASES = [
     ("short-selector-flag", ["get", "deploy", "-lapp=web", "-o", "jsonpath={.items[*].metadata.labels}"]),
     ("name", ["get", "deploy", "-l", "app=web", "-o", "name"]),
     ("describe-service", ["describe", "svc", "web"]),
+    ("describe-service-without-endpoints", ["describe", "svc", "nothing"]),
     ("describe-networkpolicy", ["describe", "networkpolicy", "allow-web"]),
     ("describe-networkpolicy-deny-all", ["describe", "networkpolicy", "deny-all"]),
     ("describe-ingress", ["describe", "ingress", "web"]),
     ("describe-endpoints", ["describe", "endpoints", "web"]),
     ("describe-endpointslice", ["describe", "endpointslices"]),
     ("describe-ingressclass", ["describe", "ingressclass", "nginx"]),
+    ("describe-node", ["describe", "node"]),
+    ("describe-pdb", ["describe", "pdb"]),
 ]
 
 
@@ -136,7 +165,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
         pytest.skip("no kubectl 1.32 binary")
     base = tmp_path_factory.mktemp("oracle")
     with aksnet_home(base / "home"):
-        os.environ["AKSNET_NOW"] = "2026-01-01T00:00:00Z"
+        os.environ["AKSNET_NOW"] = "2026-01-01T00:00:00Z"  # made at a fixed time; read on the real clock
         try:
             for args in (("az", "group", "create", "-n", "rg", "-l", "eastus"),
                          ("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", "--network-plugin",
@@ -147,16 +176,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
             assert run_cli("kubectl", "apply", "-f", str(base / "m.yaml")).code == 0
             (base / "ic.yaml").write_text(INGRESS_CLASS)
             assert run_cli("kubectl", "apply", "-f", str(base / "ic.yaml")).code == 0
+            node = run_cli("kubectl", "get", "nodes", "-o", "name").out.split()[0]
+            for taint in ("dedicated=web:PreferNoSchedule", "gpu:NoSchedule", "zone=a:NoSchedule"):
+                assert run_cli("kubectl", "taint", node, taint).code == 0
             objs = [o for kind in KINDS for o in json.loads(run_cli("kubectl", "get", kind, "-A", "-o", "json").out)
                     ["items"]]
-            with serve(objs) as url:
-                config = base / "kubeconfig"
-                config.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {{server: {url}}}\n"
-                                  "contexts:\n- name: c\n  context: {cluster: c, user: u, namespace: default}\n"
-                                  "current-context: c\nusers:\n- name: u\n  user: {}\n")
-                yield base / "home", config
         finally:
             os.environ.pop("AKSNET_NOW", None)
+        with serve(objs) as url:
+            config = base / "kubeconfig"
+            config.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {{server: {url}}}\n"
+                              "contexts:\n- name: c\n  context: {cluster: c, user: u, namespace: default}\n"
+                              "current-context: c\nusers:\n- name: u\n  user: {}\n")
+            yield base / "home", config
 
 
 @pytest.mark.parametrize("args", [c[1] for c in CASES], ids=[c[0] for c in CASES])
@@ -166,10 +198,6 @@ def test_real_kubectl_formats_as_aksnet(served: tuple[Path, Path], args: list[st
     real = subprocess.run([KUBECTL, "--kubeconfig", str(config), *args], capture_output=True, text=True,
                           check=False, env={**os.environ, "TZ": "UTC"})
     assert real.returncode == 0, real.stderr
-    with aksnet_home(home):
-        os.environ["AKSNET_NOW"] = "2026-01-01T00:00:00Z"
-        try:
-            mine = run_cli("kubectl", *args)
-        finally:
-            os.environ.pop("AKSNET_NOW", None)
+    with aksnet_home(home):  # the real clock, as kubectl's ages (objects were made at AKSNET_NOW)
+        mine = run_cli("kubectl", *args)
     assert mine.out == real.stdout

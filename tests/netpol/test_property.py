@@ -8,10 +8,12 @@ counterpart (``matrix --path`` vs ``trace``) is tests/exposure/test_matrix_vs_tr
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aksnet.analyses.matrix import compute_matrix, stream_matrix
 from aksnet.engine.netpol import pair_conns
 from aksnet.engine.netpol.classes import connectivity
 from aksnet.model.k8s import (
@@ -28,6 +30,7 @@ from aksnet.model.k8s import (
     Pod,
 )
 from aksnet.model.twin import ClusterState
+from aksnet.render import connlist_txt
 
 NS = ["x", "y", "z"]
 NODE_IPS = {"n1": "10.224.0.4", "n2": "10.224.0.5"}
@@ -108,3 +111,21 @@ def test_matrix_agrees_with_pairwise(cluster: ClusterState, engine: str, focus_n
             assert cm.pod_conn(si, snode, di, dnode) == want, (src, dst)
             if focus and any(isinstance(x, Pod) and x.namespace == focus for x in (src, dst)):
                 assert fm.pod_conn(si, snode, di, dnode) == want, ("focus", src, dst)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clusters(), st.sampled_from(["upstream", "azure", "cilium", "calico"]), st.data())
+def test_text_rows_agree_with_the_lines(cluster: ClusterState, engine: str, data: st.DataObject) -> None:
+    """``matrix -o txt`` written from row templates (MatrixStream.text_rows) is the text of the connections
+    one by one: pods grouped into workloads (several classes in one group) or not, declared ports or all,
+    every namespace filter."""
+    owners = data.draw(st.lists(st.sampled_from([None, "w1", "w2"]), min_size=len(cluster.pods),
+                                max_size=len(cluster.pods)))
+    pods = tuple(replace(p, owner_kind="Deployment" if o else None, owner_name=o)
+                 for p, o in zip(cluster.pods, owners))
+    cluster = replace(cluster, pods=pods)
+    by_pod, all_ports = data.draw(st.booleans()), data.draw(st.booleans())
+    namespace = data.draw(st.sampled_from([None, *NS]))
+    kw = {"pods": by_pod, "all_ports": all_ports, "namespace": namespace}
+    want = "".join(f"{s} => {d} : {c}\n" for s, d, c in compute_matrix(cluster, engine, **kw).lines())
+    assert connlist_txt.render_connlist(stream_matrix(cluster, engine, **kw)) == want

@@ -16,7 +16,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aksnet.analyses import curl_agc, curl_gateway
+from aksnet.analyses import curl_agc, curl_gateway, curl_mesh
 from aksnet.analyses.answer import Answer
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress, mesh
@@ -219,6 +219,10 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     headers = echo.curl_headers(url.host_header, dict(req.headers))
     request = mesh.HttpRequest(req.method or "GET", url.request_uri, headers.get("host", ""),
                                tuple(headers.items()))
+    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port)
+    routed = curl_mesh.sidecar_outbound(topo, walker, site, addr, sent, url.host, pre)
+    if routed is not None:  # the client's sidecar routed it (VirtualService / DestinationRule)
+        return dataclasses.replace(_gateway_result(routed, url), proxy_pod="the client pod")
     walk = walker.walk(site, addr, url.port, "TCP", pre, host=None if _is_ip(url.host) else url.host,
                        scheme=url.scheme, request=request)
     if walk.verdict != DELIVERED or walk.backend is None:
@@ -249,6 +253,9 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
         return _gateway_result(curl_gateway.through_gateway(topo, walker, walk, gateway, url.scheme,
                                                             headers.get("host", ""), url.request_uri, method, headers),
                                url)
+    if b.kind == "pod" and b.pod is not None and curl_mesh.is_ingress_gateway(topo, b.pod):
+        got = curl_mesh.through_ingress(topo, walker, walk, sent)
+        return _fail(got, url, (got,)) if isinstance(got, Walk) else _gateway_result(got, url)
     controller = ingress.controller_of_pod(b.pod) if b.kind == "pod" and b.pod is not None else None
     if controller is not None and b.pod is not None and b.port in (80, 443):
         return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)

@@ -11,6 +11,7 @@ plaintext clients).
 
 from __future__ import annotations
 
+from aksnet.analyses.lint_mesh_traffic import traffic_problems
 from aksnet.engine import mesh
 from aksnet.model import k8s
 from aksnet.model import mesh as mesh_model
@@ -85,6 +86,7 @@ def strict_with_plaintext_clients(state: ClusterState) -> list[Raw]:
 
 
 def mesh_problems(state: ClusterState) -> list[Raw]:
+    traffic = traffic_problems(state)  # AKSNET084-087 (aksnet.analyses.lint_mesh_traffic)
     if not state.mesh.sidecars and not state.mesh.authorization_policies:
-        return []
-    return [*policies_without_effect(state), *strict_with_plaintext_clients(state)]
+        return traffic
+    return [*policies_without_effect(state), *strict_with_plaintext_clients(state), *traffic]

@@ -9,17 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aksnet.store import Transaction, Workspace, default_home
-from aksnet.store.workspace import DB_NAME
-
 if TYPE_CHECKING:
     from aksnet.model.twin import ClusterState
+    from aksnet.store import Transaction
 
 
 @contextlib.contextmanager
 def command_transaction(write: bool = True, home: Path | None = None) -> Iterator[Transaction]:
     """One command = one transaction. A failed command leaves the workspace exactly as it was: rolled
     back, and if this command created the workspace, the workspace is removed again."""
+    from aksnet.store import Workspace, default_home  # not imported by commands that read only files
+    from aksnet.store.workspace import DB_NAME
+
     home = home or default_home()
     existed_dir = home.exists()
     existed_db = (home / DB_NAME).exists()

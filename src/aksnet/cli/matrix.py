@@ -79,7 +79,7 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
 
     from aksnet.analyses.matrix import paused_gc
     from aksnet.io.manifest_dir import cluster_state_from_documents, read_directory
-    from aksnet.twin.import_dump import split_invalid
+    from aksnet.twin.kube.validation import split_invalid
 
     with paused_gc():
         dump = read_directory(path)

@@ -13,11 +13,12 @@ Every namespace, path and process is recorded in the ledger before it is made.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from aksnet.dataplane import agent_ctl, netlink, nft, nginx_ctl
+from aksnet.dataplane import agent_ctl, mesh_pki, netlink, nft, nginx_ctl, sidecar_conf, tls
 from aksnet.dataplane.cleanup import ETC_NETNS, dataplane_dir, remove_recorded_path
+from aksnet.dataplane.plan import NGINX_PLACEHOLDER
 from aksnet.dataplane.record import State, TablesRecord, UnitRecord
 from aksnet.dataplane.spec import Plan
 
@@ -44,10 +45,31 @@ def apply_plan(home: Path, plan: Plan, state: State) -> ApplyReport:
     rep.nft_applied = apply_nft(plan, state, fresh)
     _write_resolv(state, plan)
     rep.agent_restarted = agent_ctl.ensure(dataplane_dir(home), plan, state)
-    rep.nginx = nginx_ctl.ensure(dataplane_dir(home), plan, state, recreated=fresh)
+    rep.nginx = nginx_ctl.ensure(dataplane_dir(home), with_mesh_certificates(dataplane_dir(home), plan), state,
+                                 recreated=fresh)
     state.compact()
     rep.seconds = time.monotonic() - t0
     return rep
+
+
+def with_mesh_certificates(d: Path, plan: Plan) -> Plan:
+    """The plan with each sidecar stand-in's files: the mesh CA, its workload certificate and key, and the peer
+    maps (``mesh_pki``), issued in the workspace's ``dataplane/tls/mesh/`` (removed by ``down``)."""
+    principals = {s.mesh_principal for s in plan.nginx if s.mesh_principal}
+    if not principals:
+        return plan
+    ca, issued = mesh_pki.ensure(tls.tls_dir(d) / mesh_pki.MESH_DIR, principals)
+    peers, hashes = mesh_pki.peer_maps(issued)
+    specs = []
+    for s in plan.nginx:
+        if s.mesh_principal:
+            certs = f"{NGINX_PLACEHOLDER}/nginx/{s.netns}/certs"
+            own = issued[s.mesh_principal]
+            files = {sidecar_conf.CERT: own.cert_pem, sidecar_conf.KEY: own.key_pem, sidecar_conf.CA: ca,
+                     sidecar_conf.PEERS: peers, sidecar_conf.HASHES: hashes}
+            s = replace(s, files=s.files + tuple((f"{certs}/{name}", text) for name, text in files.items()))
+        specs.append(s)
+    return replace(plan, nginx=tuple(specs))
 
 
 def _stale(plan: Plan, state: State) -> set[str]:

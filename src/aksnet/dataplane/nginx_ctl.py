@@ -67,6 +67,27 @@ def _start(state: State, spec: NginxSpec, prefix: Path, conf: Path) -> None:
         time.sleep(0.02)
 
 
+def _workers(pid: int) -> set[int]:
+    try:
+        return {int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except (OSError, ValueError):
+        return set()
+
+
+def _reload(pid: int) -> None:
+    """SIGHUP, then wait until the master's old workers are gone and a new one runs: nginx applies a new
+    configuration by starting new workers and letting the old ones finish, so a probe sent right after the signal
+    could still meet the old configuration."""
+    old = _workers(pid)
+    os.kill(pid, signal.SIGHUP)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        now = _workers(pid)
+        if now and not (now & old):
+            return
+        time.sleep(0.02)
+
+
 def ensure(d: Path, plan: Plan, state: State, recreated: set[str]) -> list[str]:
     """Make NGINX serve ``plan``'s controllers; returns the controllers started or reloaded."""
     wanted = {spec.netns: spec for spec in plan.nginx}
@@ -87,7 +108,7 @@ def ensure(d: Path, plan: Plan, state: State, recreated: set[str]) -> list[str]:
         _check(spec, prefix, conf)
         pid = proc.live_pid(running[0]) if running else None
         if pid is not None:
-            os.kill(pid, signal.SIGHUP)
+            _reload(pid)
         else:
             _start(state, spec, prefix, conf)
         state.set_digest(key, digest)

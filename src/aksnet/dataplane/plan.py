@@ -17,7 +17,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aksnet.dataplane import appliance_nft, fabric, firewall_dp, kubeproxy_nft, names, netpol_nft
+from aksnet.dataplane import appliance_nft, fabric, firewall_dp, kubeproxy_nft, mesh_plan, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
@@ -226,6 +226,7 @@ class _Parts:
     resolv: list[tuple[str, str]] = field(default_factory=list)
     nginx: list[NginxSpec] = field(default_factory=list)
     azure_dns: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)  # per VNet
+    notes: list[str] = field(default_factory=list)
 
     def echo_host(self, netns: str, identity: tuple[tuple[str, str], ...], local_only: bool = False,
                   extra: Sequence[n.Table] = (), azure_dns: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
@@ -263,7 +264,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     _node_rulesets(parts, topo, node_units, flavour, balance, clients)
     routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
     parts.nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
-    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ())
+    notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ()) + tuple(parts.notes)
     return Plan(tag=tag, units=tuple(parts.units), routing=routing, nft=tuple(parts.nft_specs),
                 listeners=tuple(parts.listeners), dns_records=_dns_records(topo), resolv=tuple(parts.resolv),
                 nginx=tuple(parts.nginx), notes=notes)
@@ -347,8 +348,10 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
     every pod gets the cluster's resolv.conf."""
     dns_ips = _coredns_pod_ips(topo)
     targeted: dict[str, set[tuple[int, str]]] = {}  # ports Services send to a pod: it answers there too
-    for ip, port, proto in kube_proxy.target_ports(topo):
+    targets = kube_proxy.target_ports(topo)
+    for ip, port, proto in targets:
         targeted.setdefault(ip, set()).add((port, proto))
+    meshed = mesh_plan.mesh_destinations(topo, targets, parts.notes) if topo.state.mesh.sidecars else {}
     for unit, pod in pods:
         parts.units.append(unit)
         excl_tcp: tuple[int, ...] = ()
@@ -361,6 +364,13 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         if spec is not None:
             parts.nginx.append(spec)
             excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
+        side = mesh_plan.sidecar_part(topo, unit, pod, targets, meshed, f"{NGINX_PLACEHOLDER}/nginx/{unit.netns}",
+                                      NGINX_USER) if topo.state.mesh.sidecars and spec is None and with_nginx else None
+        mesh_tables: list[n.Table] = []
+        if side is not None:
+            parts.nginx.append(side.nginx)
+            excl_tcp = (*excl_tcp, *side.inbound_ports)
+            mesh_tables.append(side.table)
         declared = sorted({(cp.container_port, cp.protocol.upper()) for cp in pod.ports}
                           | targeted.get(pod.pod_ip or "", set()))
         udp = tuple(sorted({p for p, pr in declared if pr == "UDP" and p not in excl_udp and p != tn.ECHO_PORT}))
@@ -369,7 +379,8 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         parts.listeners.append(Listener(unit.netns, (("pod", pod.key), ("pod_ip", pod.pod_ip or "")), dns_ip=dns_ip,
                                         udp_ports=udp, dns_upstream=upstream))
         parts.nft_specs.append(NftSpec(unit.netns, *n.combine(unit.netns,
-                                                               [_echo_table(excl_tcp, excl_udp, declared)])))
+                                                               [_echo_table(excl_tcp, excl_udp, declared),
+                                                                *mesh_tables])))
         if topo.state.cluster is not None:
             parts.resolv.append((unit.netns, coredns.pod_resolv_conf(topo.state, pod)))
 

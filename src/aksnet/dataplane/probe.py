@@ -46,6 +46,7 @@ class Flow:
     port: int
     protocol: str
     src_port: int = 0  # 0: the kernel picks one from ip_local_port_range
+    request: bytes = b""  # what to send instead of the marker line (an HTTP request to a sidecar's HTTP port)
 
 
 LOCAL_PORTS = (32768, 60999)  # Linux's default net.ipv4.ip_local_port_range
@@ -103,7 +104,10 @@ def site_netns(tag: str, site: Site, topo: Topology | None = None) -> str:
 
 
 def _payload(flow: Flow) -> bytes:
-    """What the probe sends: a DNS query to port 53 (so a DNS server answers), else a marker line."""
+    """What the probe sends: the flow's own request, a DNS query to port 53 (so a DNS server answers), else a
+    marker line."""
+    if flow.request:
+        return flow.request
     if flow.port == 53:
         from dnslib import DNSRecord
 

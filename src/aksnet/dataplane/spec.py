@@ -134,6 +134,7 @@ class NginxSpec:
     key: str  # the controller pod key
     conf: str
     files: tuple[tuple[str, str], ...] = ()  # relative path → content (certificates)
+    mesh_principal: str = ""  # a sidecar stand-in: apply adds the mesh CA, this identity's certificate, peer maps
 
 
 @dataclass(frozen=True)

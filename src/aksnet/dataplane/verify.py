@@ -22,12 +22,13 @@ from typing import Any
 
 from aksnet.analyses import trace as trace_mod
 from aksnet.dataplane import probe, verify_firewall
-from aksnet.engine import echo
+from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Walk
 from aksnet.engine.mesh import PROXY_COMPONENT as MESH_PROXY
 from aksnet.errors import AksnetError
 from aksnet.model.ids import id_key
+from aksnet.rules import istio
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT
 
 
@@ -138,14 +139,10 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
             rep.skipped.append(f"{c.source} -> {c.destination}:{c.port}/{c.protocol}: {exc.message}")
             continue
         w = tr.deciding
-        sidecar = _sidecar_refusal(w)
-        if sidecar:
-            rep.skipped.append(f"{c.source} -> {c.destination}:{c.port}/{c.protocol}: decided by {sidecar}; Istio "
-                               "sidecars are not built in the data plane (docs/dataplane.md)")
-            continue
         hops = [f"{h.component}: {h.decision} ({h.rule})" for h in w.hops]
         traced.append((c, tr.delivered, w.reason, hops, _expected_identity(topo, w)))
-        flows.append(probe.Flow(probe.site_netns(tag, site, topo), c.source, c.destination, c.port, c.protocol))
+        flows.append(probe.Flow(probe.site_netns(tag, site, topo), c.source, c.destination, c.port, c.protocol,
+                                request=_sidecar_http_request(topo, w, c)))
     flows = [replace(f, src_port=p) for f, p in zip(flows, probe.source_ports(topo, len(flows)), strict=True)]
     rep.seconds_trace = time.monotonic() - t0
     t1 = time.monotonic()
@@ -153,8 +150,12 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
     rep.seconds_probe = time.monotonic() - t1
     for (c, t_ok, reason, hops, who), r in zip(traced, results, strict=True):
         rep.checks += 1
-        # only an echo agent's answer names its host (DNS answerers and NGINX answer in their own protocol)
-        answered = r.answer[0] if r.answer and r.answer[0].split("=", 1)[0] in ("pod", "vm", "node") else ""
+        # only an echo agent's answer names its host (DNS answerers and NGINX answer in their own protocol), and
+        # a sidecar's 403 says so in its body
+        answered = next((ln for ln in r.answer if ln.split("=", 1)[0] in ("pod", "vm", "node")
+                         or ln == istio.RBAC_DENIED_BODY), "")
+        if who == istio.RBAC_DENIED_BODY and not answered:
+            answered = "no 403 from the sidecar"
         if r.delivered == t_ok and not (who and answered and answered != who):
             rep.agreed += 1
         elif r.delivered == t_ok:  # the same verdict from the wrong host (e.g. an appliance answered itself)
@@ -165,11 +166,19 @@ def run_checks(topo: Topology, tag: str, checks: list[Check]) -> VerifyReport:
     return rep
 
 
-def _sidecar_refusal(walk: Walk) -> str:
-    """The Istio sidecar hop that refused a flow in the twin ("" when none did). The data plane builds no Envoy
-    sidecars, so the kernel cannot agree or disagree with a mesh decision: such flows are reported as skipped."""
-    return next((f"{h.component} ({h.rule})" for h in walk.hops
-                 if h.component.startswith(MESH_PROXY) and h.decision in ("reset", "deny")), "")
+def _sidecar_http_request(topo: Topology, walk: Walk, c: Check) -> bytes:
+    """An HTTP request (GET / to the address probed, as trace's request for a TCP flow) when the flow meets an Istio
+    sidecar on a port whose protocol is HTTP (its stand-in then answers in HTTP: the echo, or 403); else b"" (the
+    probe's marker line)."""
+    hop = next((h for h in walk.hops if h.component.startswith(MESH_PROXY) and h.component.endswith(")")), None)
+    if hop is None:
+        return b""
+    pod = topo.pods.get(hop.component.split("(", 1)[-1].rstrip(")"))
+    port = hop.packet.dst_port if hop.packet is not None else c.port
+    if pod is None or mesh.port_protocol(topo.state.services, pod, port) != "HTTP":
+        return b""
+    return (f"GET / HTTP/1.1\r\nHost: {c.destination}\r\nUser-Agent: aksnet-verify\r\nAccept: */*\r\n"
+            "Connection: close\r\n\r\n").encode()
 
 
 def _expected_identity(topo: Topology, walk: Walk) -> str:
@@ -177,6 +186,8 @@ def _expected_identity(topo: Topology, walk: Walk) -> str:
     pod's or VM's own address; "" when there is no single answer to compare (not delivered, a Service or load
     balancer choosing among endpoints, a hostNetwork pod, a node's own listener)."""
     b = walk.backend
+    if walk.delivered and b is not None and b.kind == MESH_PROXY:  # the sidecar answered 403 itself
+        return istio.RBAC_DENIED_BODY
     if not walk.delivered or b is None or topo.owner(walk.dst_ip).kind not in ("pod", "vm"):
         return ""
     if b.kind == "vm" or (b.kind == "pod" and b.pod is not None and not b.pod.host_network):

@@ -135,13 +135,21 @@ class Topology:
         self.namespaces = {n.name: n for n in s.namespaces}
         self.nodes = {n.name: n for n in s.nodes}
         self.node_by_ip = {n.internal_ip: n for n in s.nodes if n.internal_ip}
+        # One pass over every pod of the cluster (10,000s): names bound locally, Pod.key spelled inline.
+        pods, by_ns, by_ip, host = self.pods, self.pods_by_namespace, self.pod_by_ip, self.host_network_pods
         for p in s.pods:
-            self.pods[p.key] = p
-            self.pods_by_namespace.setdefault(p.namespace, []).append(p)
-            if p.pod_ip and not p.host_network and p.phase in ("Running", "Pending"):
-                self.pod_by_ip.setdefault(p.pod_ip, p)
-            if p.host_network and p.node_name and p.phase == "Running":
-                self.host_network_pods.setdefault(p.node_name, []).append(p)
+            ns = p.namespace
+            pods[f"{ns}/{p.name}"] = p
+            same = by_ns.get(ns)
+            if same is None:
+                by_ns[ns] = [p]
+            else:
+                same.append(p)
+            if p.host_network:
+                if p.node_name and p.phase == "Running":
+                    host.setdefault(p.node_name, []).append(p)
+            elif p.pod_ip and p.phase in ("Running", "Pending") and p.pod_ip not in by_ip:
+                by_ip[p.pod_ip] = p
         for svc in s.services:
             self.services[svc.key] = svc
             if svc.cluster_ip and svc.cluster_ip != "None":

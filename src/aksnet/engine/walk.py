@@ -77,6 +77,7 @@ class _State:
     scheme: str | None = None  # http | https for a URL request
     client: k8s.Pod | None = None  # the pod that opened the connection (its sidecar, if any, speaks for it)
     request: mesh.HttpRequest | None = None  # the HTTP request of a URL request (Istio's layer-7 authorization)
+    plaintext: bool = False  # the client's sidecar sends plaintext (DestinationRule tls mode DISABLE)
 
 
 class Walker:
@@ -97,10 +98,11 @@ class Walker:
     # -- public --------------------------------------------------------------------------------------
     def walk(self, src: Site, dst_ip: str, dst_port: int, protocol: str = "TCP",
              pre_hops: tuple[Hop, ...] = (), host: str | None = None, scheme: str | None = None,
-             request: mesh.HttpRequest | None = None) -> Walk:
-        """``request``: the HTTP request a URL request sends (default ``GET /``), judged by Istio's sidecars."""
+             request: mesh.HttpRequest | None = None, plaintext: bool = False) -> Walk:
+        """``request``: the HTTP request a URL request sends (default ``GET /``), judged by Istio's sidecars;
+        ``plaintext``: the client's sidecar originates no mTLS (a DestinationRule with tls mode DISABLE)."""
         st = _State(list(pre_hops), protocol=protocol.upper(), host=host, scheme=scheme, client=src.pod,
-                    request=request)
+                    request=request, plaintext=plaintext)
         pkt = Packet(src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
         owner = self.topo.owner(dst_ip)
         try:
@@ -348,7 +350,7 @@ class Walker:
         http = declared == "HTTP" or (declared == "" and st.scheme != "https" and
                                       (st.scheme == "http" or st.request is not None))
         request = (st.request or mesh.HttpRequest(host=st.host or pkt.dst_ip)) if http else None
-        decision = mesh.inbound(world, pod, st.client, pkt.src_ip, pkt.dst_port, request)
+        decision = mesh.inbound(world, pod, st.client, pkt.src_ip, pkt.dst_port, request, not st.plaintext)
         if decision is None:
             return
         for component, verdict, rule in decision.hops:

@@ -134,11 +134,12 @@ def _decode_problem(doc: Doc, where: str) -> str | None:
     rt = k8s_schema.lookup_gvk(str(doc.get("apiVersion")), str(doc.get("kind")))
     if rt is None:
         return None
-    _, type_error = k8s_schema.decode_errors(doc, rt.schema)
+    _, type_error, nulls = k8s_schema.decode(doc, rt.schema)
     if type_error is not None:
         return (f'Error from server (BadRequest): error when creating "{where}": {rt.kind} in version '
                 f'"{rt.version}" cannot be handled as a {rt.kind}: {type_error}')
-    k8s_schema.drop_nulls(doc, rt.schema)
+    if nulls:
+        k8s_schema.drop_nulls(doc, rt.schema)
     return None
 
 

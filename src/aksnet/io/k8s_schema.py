@@ -226,10 +226,13 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     _rt("Ingress", "networking.k8s.io", "ingresses", True, ("ing",), _top("Ingress", spec=INGRESS_SPEC, status=ANY)),
     _rt("IngressClass", "networking.k8s.io", "ingressclasses", False, (),
         _top("IngressClass", spec=INGRESSCLASS_SPEC)),
-    # stored as given (no controller acts on them): what charts install besides workloads (ingress-nginx's RBAC,
-    # admission webhook configuration and PodDisruptionBudget)
+    # the disruption controller writes a PodDisruptionBudget's status (aksnet.twin.kube.disruption)
     _rt("PodDisruptionBudget", "policy", "poddisruptionbudgets", True, ("pdb",),
         _top("PodDisruptionBudget", spec=ANY, status=ANY)),
+    # kubelet's node heartbeat (kube-node-lease/<node>), read by ``kubectl describe node``
+    _rt("Lease", "coordination.k8s.io", "leases", True, (), _top("Lease", spec=ANY)),
+    # stored as given (no controller acts on them): what charts install besides workloads (ingress-nginx's RBAC
+    # and admission webhook configuration)
     _rt("ClusterRole", "rbac.authorization.k8s.io", "clusterroles", False, (),
         _top("ClusterRole", rules=[ANY], aggregationRule=ANY)),
     _rt("ClusterRoleBinding", "rbac.authorization.k8s.io", "clusterrolebindings", False, (),
@@ -334,43 +337,68 @@ def _type_error(value: Any, parent: Struct, path: str, node: Any) -> str:
 
 def decode_errors(doc: dict[str, Any], schema: Struct) -> tuple[list[str], str | None]:
     """Strict decoding of ``doc`` against ``schema``: (unknown field paths, first type error or None)."""
+    unknown, type_error, _ = decode(doc, schema)
+    return unknown, type_error
+
+
+def decode(doc: dict[str, Any], schema: Struct) -> tuple[list[str], str | None, bool]:
+    """:func:`decode_errors`, and whether ``doc`` holds a null anywhere :func:`drop_nulls` would change (without
+    one, it has nothing to do)."""
     unknown: list[str] = []
     type_errors: list[str] = []
-    _walk(doc, schema, "", unknown, type_errors)
-    return unknown, (type_errors[0] if type_errors else None)
+    nulls: list[None] = []
+    _walk(doc, schema, "", unknown, type_errors, nulls)
+    return unknown, (type_errors[0] if type_errors else None), bool(nulls)
 
 
-def _walk(value: Any, node: Struct, path: str, unknown: list[str], type_errors: list[str]) -> None:
+def _walk(value: Any, node: Struct, path: str, unknown: list[str], type_errors: list[str], nulls: list[None]) -> None:
     for key, sub in value.items():
         p = f"{path}.{key}" if path else key
         if key not in node.fields:
             unknown.append(p)
+            if sub is None:
+                nulls.append(None)
             continue
-        _check(sub, node.fields[key], node, p, p, unknown, type_errors)
+        _check(sub, node.fields[key], node, p, p, unknown, type_errors, nulls)
+
+
+def _fine(value: Any, node: Any) -> bool:
+    """The common leaves that decode without error (a string where a string goes, an untyped value), answered
+    before any path text is made for them."""
+    return value is not None and (node == ANY or (node == STR and type(value) is str))
 
 
 def _check(value: Any, node: Any, parent: Struct, path: str, go_path: str, unknown: list[str],
-           type_errors: list[str]) -> None:
-    """``path`` has list indices (for unknown fields), ``go_path`` not (Go's json error texts)."""
-    if value is None or node == ANY:
+           type_errors: list[str], nulls: list[None]) -> None:
+    """``path`` has list indices (for unknown fields), ``go_path`` not (Go's json error texts); a null seen is
+    noted in ``nulls``."""
+    if value is None:
+        nulls.append(None)
+        return
+    if node == ANY:
         return
     if isinstance(node, Struct):
         if not isinstance(value, dict):
             type_errors.append(_type_error(value, parent, go_path, node))
             return
+        fields = node.fields
         for key, sub in value.items():
-            p = f"{path}.{key}"
-            if key not in node.fields:
-                unknown.append(p)
-                continue
-            _check(sub, node.fields[key], node, p, f"{go_path}.{key}", unknown, type_errors)
+            field = fields.get(key)
+            if field is None:
+                unknown.append(f"{path}.{key}")
+                if sub is None:
+                    nulls.append(None)
+            elif not _fine(sub, field):
+                _check(sub, field, node, f"{path}.{key}", f"{go_path}.{key}", unknown, type_errors, nulls)
         return
     if isinstance(node, list):
         if not isinstance(value, list):
             type_errors.append(_type_error(value, parent, go_path, node))
             return
+        item_node = node[0]
         for i, item in enumerate(value):
-            _check(item, node[0], parent, f"{path}[{i}]", go_path, unknown, type_errors)
+            if not _fine(item, item_node):
+                _check(item, item_node, parent, f"{path}[{i}]", go_path, unknown, type_errors, nulls)
         return
     ok = True
     if node == STR:
@@ -387,7 +415,9 @@ def _check(value: Any, node: Any, parent: Struct, path: str, go_path: str, unkno
             ok = False
         else:
             for v in value.values():
-                if v is not None and not isinstance(v, str):
+                if v is None:
+                    nulls.append(None)
+                elif not isinstance(v, str):
                     type_errors.append(_type_error(v, parent, go_path, STR))
                     return
     if not ok:

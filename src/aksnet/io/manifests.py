@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from aksnet.errors import KubeError
-from aksnet.io import gateway_api_bundle, yaml_load
+from aksnet.io import yaml_load
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 # How deeply a manifest may nest. go-yaml and Go's encoding/json stop at 10,000; aksnet stops far earlier,
@@ -170,6 +170,8 @@ def load_path(spec: str, recursive: bool = False) -> list[SourceDocument]:
     """Objects from ``-f SPEC``: a file, a directory, ``-`` for stdin, or the Gateway API release URL (its
     CRDs are built in; any other URL fails: aksnet reads no network)."""
     if spec.startswith(("http://", "https://")):
+        from aksnet.io import gateway_api_bundle  # the built-in release: only for its URL
+
         known = gateway_api_bundle.release_documents(spec)
         if known is None:
             raise KubeError(f'error: unable to read URL "{spec}": aksnet reads no network; download the file and '

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.errors import AksnetError
-from aksnet.io import arm_alb, arm_firewall, gateway_model, k8s_model, mesh_model
+from aksnet.io import arm_alb, arm_firewall, gateway_model, k8s_model, mesh_model, mesh_traffic_model
 from aksnet.io import arm_model as arm
 from aksnet.io.policy_kinds import OTHER_POLICY_KINDS, every_engine, other_policy_engine
 from aksnet.model import azure, k8s
@@ -32,6 +32,7 @@ ALB_HEALTH_CHECK = "HealthCheckPolicy.alb.networking.azure.io"
 ALB_ROUTE_POLICY = "RoutePolicy.alb.networking.azure.io"
 GATEWAY_BACKEND_TLS = "BackendTLSPolicy.gateway.networking.k8s.io"  # Gateway API's own kind, not AGC's
 ALB_FRONTEND_TLS = "FrontendTLSPolicy.alb.networking.azure.io"
+ISTIO_GATEWAY = "Gateway.networking.istio.io"  # Istio's own Gateway kind, not Gateway API's
 K8S_KINDS = {
     "Namespace": "k8s:core/Namespace", "Node": "k8s:core/Node", "Pod": "k8s:core/Pod",
     "Service": "k8s:core/Service", "EndpointSlice": "k8s:discovery.k8s.io/EndpointSlice",
@@ -42,6 +43,8 @@ K8S_KINDS = {
     **{kind: f"k8s:{gateway_api.GROUP}/{kind}" for kind in ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant",
                                                                  "GRPCRoute")},
     **{kind: f"k8s:{istio.SECURITY_GROUP}/{kind}" for kind in ("PeerAuthentication", "AuthorizationPolicy")},
+    **{kind: f"k8s:{istio.NETWORKING_GROUP}/{kind}" for kind in ("VirtualService", "DestinationRule", "ServiceEntry")},
+    ISTIO_GATEWAY: f"k8s:{istio.NETWORKING_GROUP}/Gateway",
     ALB_BACKEND_TLS: f"k8s:{alb.API_GROUP}/BackendTLSPolicy",
     ALB_HEALTH_CHECK: f"k8s:{alb.API_GROUP}/HealthCheckPolicy",
     ALB_ROUTE_POLICY: f"k8s:{alb.API_GROUP}/RoutePolicy",
@@ -142,9 +145,11 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
                                                                  "GRPCRoute", ALB_BACKEND_TLS, ALB_HEALTH_CHECK,
                                                                  ALB_ROUTE_POLICY, ALB_FRONTEND_TLS,
                                                                  GATEWAY_BACKEND_TLS, "ConfigMap"))),
-        mesh=mesh_model.world(docs.get("PeerAuthentication", ()), docs.get("AuthorizationPolicy", ()),
-                              docs.get("Pod", ()),
-                              bool(docs.get("PeerAuthentication") or docs.get("AuthorizationPolicy"))),
+        mesh=replace(mesh_model.world(docs.get("PeerAuthentication", ()), docs.get("AuthorizationPolicy", ()),
+                                      docs.get("Pod", ()),
+                                      bool(docs.get("PeerAuthentication") or docs.get("AuthorizationPolicy"))),
+                     traffic=mesh_traffic_model.world(*(docs.get(k, ()) for k in (
+                         "VirtualService", "DestinationRule", "ServiceEntry", ISTIO_GATEWAY)))),
         policy_engine=_policy_engine(cluster),
         ignored_policies=policy_notes,
     )

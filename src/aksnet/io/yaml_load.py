@@ -45,10 +45,17 @@ def load_all(text: str) -> list[Any]:
     try:
         resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
         plain = loader.resolve
+        # Without path resolvers (none is registered: yaml.add_path_resolver is never called), a collection's
+        # tag is its kind's default and the composer's descend/ascend calls do nothing: they are answered
+        # without a Python call per node (``slice``/``tuple`` stand for two- and no-argument no-ops).
+        fixed: dict[type[Node], str] = {} if loader.yaml_path_resolvers else {MappingNode: _MAP, SequenceNode: _SEQ}
+        if not loader.yaml_path_resolvers:
+            loader.descend_resolver = slice
+            loader.ascend_resolver = tuple
 
         def resolve(kind: type[Node], value: Any, implicit: Any) -> str:
             if kind is not ScalarNode:
-                return str(plain(kind, value, implicit))
+                return fixed.get(kind) or str(plain(kind, value, implicit))
             key = (value, implicit)
             tag = resolved.get(key)
             if tag is None:

@@ -9,7 +9,9 @@ https://istio.io/latest/docs/reference/config/security/conditions/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from aksnet.model.mesh_traffic import TrafficWorld
 
 # PeerAuthentication.MutualTLS.Mode
 UNSET, DISABLE, PERMISSIVE, STRICT = "UNSET", "DISABLE", "PERMISSIVE", "STRICT"
@@ -109,3 +111,4 @@ class MeshWorld:
     peer_authentications: tuple[PeerAuthentication, ...] = ()
     authorization_policies: tuple[AuthorizationPolicy, ...] = ()
     sidecars: tuple[Sidecar, ...] = ()  # every pod with istio-proxy: injected sidecars and the ingress gateways
+    traffic: TrafficWorld = field(default_factory=TrafficWorld)  # VirtualService, DestinationRule, … (routing)

@@ -25,6 +25,7 @@ from aksnet.twin.cloud_provider import reconciler as cloud_provider
 from aksnet.twin.kube import (
     alb_bootstrap,
     bootstrap,
+    disruption,
     endpoints,
     gateway_deployer,
     ingress_status,
@@ -44,6 +45,7 @@ CONTROLLERS: tuple[Callable[[Transaction, str], None], ...] = (
     scheduler.reconcile,  # Pending pods → nodes (maxPods, selectors, taints)
     pod_ipam.reconcile,  # pod IPs per network plugin
     status.reconcile,  # workload status (ready/available replicas) after scheduling and IPAM
+    disruption.reconcile,  # PodDisruptionBudget status (allowed disruptions) from the pods' readiness
     endpoints.reconcile,  # EndpointSlices and Endpoints
     cloud_provider.reconcile,  # Azure load balancers, public IPs, NSG rules, kubenet routes
     ingress_status.reconcile,  # Ingress status.loadBalancer from the ingress controllers' published Services

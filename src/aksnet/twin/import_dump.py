@@ -24,6 +24,7 @@ from aksnet.model.ids import id_key
 from aksnet.rules.aks import LB_INTERNAL_ANNOTATION
 from aksnet.store import Transaction
 from aksnet.twin import kubeconfig
+from aksnet.twin.kube.validation import split_invalid
 from aksnet.twin.kube_store import k8s_key, k8s_kind
 
 KIND_CLUSTER = "microsoft.containerservice/managedclusters"
@@ -123,24 +124,6 @@ def _references(dump: Dump) -> list[tuple[str, str, str]]:
             if r:
                 refs.setdefault(id_key(r), (r, "public IP", "az network public-ip list"))
     return list(refs.values())
-
-
-def split_invalid(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """(valid objects, kubectl's errors for the others): NetworkPolicies validated as the API server validates
-    them (``kubectl apply`` would refuse those), the rest kept as read."""
-    from aksnet.io.policy_kinds import is_kubernetes_network_policy
-    from aksnet.twin.kube import validation
-
-    valid, problems = [], []
-    for d in docs:
-        if is_kubernetes_network_policy(d):
-            errs = validation.validate("NetworkPolicy", d)
-            if errs:
-                err = validation.invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
-                problems.append(err.render())
-                continue
-        valid.append(d)
-    return valid, problems
 
 
 def import_dump(tx: Transaction, dump: Dump) -> ImportSummary:

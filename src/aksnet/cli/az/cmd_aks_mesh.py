@@ -1,5 +1,5 @@
-"""``az aks mesh enable|disable|get-revisions|get-upgrades|enable-ingress-gateway|disable-ingress-gateway``: the
-Istio-based service mesh add-on.
+"""``az aks mesh enable|disable|get-revisions|get-upgrades|enable-ingress-gateway|disable-ingress-gateway`` and
+``az aks mesh upgrade start|complete|rollback``: the Istio-based service mesh add-on.
 
 Command names, arguments and messages follow azure-cli's ``acs`` module (``aks_mesh_enable``,
 ``aks_mesh_disable``, ``aks_mesh_get_revisions``, ``aks_mesh_enable_ingress_gateway`` in custom.py; https://learn.microsoft.com/cli/azure/aks/mesh);
@@ -18,7 +18,7 @@ from aksnet.cli.az.cmd_network_common import az_view
 from aksnet.cli.common import command_transaction
 from aksnet.errors import AzCliError
 from aksnet.model.account import SUBSCRIPTION_ID
-from aksnet.twin.aks import mesh, mesh_gateway
+from aksnet.twin.aks import mesh, mesh_gateway, mesh_upgrade
 from aksnet.twin.aks.context import get_cluster
 from aksnet.twin.aks.validation_cli import validate_enum
 from aksnet.twin.resources import normalize_location, require_location
@@ -71,6 +71,44 @@ def mesh_disable_ingress_gateway(resource_group_name: str, name: str, ingress_ga
     return az_view(doc)
 
 
+def mesh_upgrade_start(resource_group_name: str, name: str, revision: str | None = None) -> Any:
+    """Initiate Azure Service Mesh upgrade (a canary revision beside the installed one)."""
+    if not revision:
+        raise AzCliError("RequiredArgumentMissingError", "the following arguments are required: --revision", 2)
+    with command_transaction() as tx:
+        doc = mesh_upgrade.start(tx, get_cluster(tx, resource_group_name, name), revision)
+    return az_view(doc)
+
+
+def _removal_prompt(gone: str, kept: str) -> str:
+    # azure-cli's confirmation before a revision's control plane is removed [wording from memory: docs/fidelity.md]
+    return (f"This operation will remove Istio control plane for revision {gone}. Please ensure all data plane "
+            f"workloads have been rolled over to revision {kept} so that they are still part of the mesh.\n"
+            "Are you sure you want to proceed?")
+
+
+def mesh_upgrade_complete(resource_group_name: str, name: str, yes: bool = False) -> Any:
+    """Complete Azure Service Mesh upgrade (the stable revision's control plane and gateways go)."""
+    with command_transaction() as tx:
+        cluster = get_cluster(tx, resource_group_name, name)
+        stable, canary = mesh_upgrade.in_progress(cluster)
+        if not yes:
+            _confirm(_removal_prompt(stable, canary))
+        doc = mesh_upgrade.complete(tx, cluster)
+    return az_view(doc)
+
+
+def mesh_upgrade_rollback(resource_group_name: str, name: str, yes: bool = False) -> Any:
+    """Rollback Azure Service Mesh upgrade (the canary revision's control plane and gateways go)."""
+    with command_transaction() as tx:
+        cluster = get_cluster(tx, resource_group_name, name)
+        stable, canary = mesh_upgrade.in_progress(cluster)
+        if not yes:
+            _confirm(_removal_prompt(canary, stable))
+        doc = mesh_upgrade.rollback(tx, cluster)
+    return az_view(doc)
+
+
 def mesh_get_upgrades(resource_group_name: str, name: str) -> Any:
     """The revisions the cluster's mesh can be upgraded to."""
     with command_transaction(write=False) as tx:
@@ -90,6 +128,10 @@ def load_command_table(loader: Any) -> None:
         g.command("get-upgrades", "mesh_get_upgrades")
         g.command("enable-ingress-gateway", "mesh_enable_ingress_gateway")
         g.command("disable-ingress-gateway", "mesh_disable_ingress_gateway")
+    with CommandGroup(loader, "aks mesh upgrade", _MOD) as g:
+        g.command("start", "mesh_upgrade_start")
+        g.command("complete", "mesh_upgrade_complete")
+        g.command("rollback", "mesh_upgrade_rollback")
 
 
 def load_arguments(loader: Any, command: str) -> None:

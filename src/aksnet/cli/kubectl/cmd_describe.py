@@ -20,11 +20,15 @@ from aksnet.cli.kubectl.describe_base import (
 from aksnet.cli.kubectl.describe_cluster import (
     describe_generic,
     describe_namespace,
-    describe_node,
     describe_service,
 )
-from aksnet.cli.kubectl.describe_discovery import describe_endpoint_slice, describe_ingress_class
+from aksnet.cli.kubectl.describe_discovery import (
+    describe_endpoint_slice,
+    describe_ingress_class,
+    describe_pod_disruption_budget,
+)
 from aksnet.cli.kubectl.describe_network import describe_endpoints, describe_ingress, describe_network_policy
+from aksnet.cli.kubectl.describe_node import describe_node
 from aksnet.cli.kubectl.resources import label_matcher, parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.cli.kubectl.tables import NONE, selector_text
@@ -252,7 +256,7 @@ DESCRIBERS = {"Pod": describe_pod, "Deployment": describe_deployment, "ReplicaSe
               "Service": describe_service, "Node": describe_node, "Namespace": describe_namespace,
               "Ingress": describe_ingress, "NetworkPolicy": describe_network_policy,
               "Endpoints": describe_endpoints, "EndpointSlice": describe_endpoint_slice,
-              "IngressClass": describe_ingress_class}
+              "IngressClass": describe_ingress_class, "PodDisruptionBudget": describe_pod_disruption_budget}
 
 DESCRIBE_VALUES = {"selector": ("-l", "--selector"), "filename": ("-f", "--filename")}
 DESCRIBE_BOOLS = {"show-events": ("--show-events",)}

@@ -43,7 +43,7 @@ class Out:
             width = max(len(lbl) for _, lbl, _ in block)
             ind = block[0][0]
             for _, lbl, val in block:
-                out.append((" " * ind + lbl.ljust(width + 2) + (val or "")).rstrip())
+                out.append(" " * ind + lbl.ljust(width + 2) + (val or ""))
             block.clear()
 
         for ind, lbl, val in self.lines:

@@ -1,5 +1,6 @@
-"""``kubectl describe`` of EndpointSlice and IngressClass in kubectl 1.32's layouts
-(k8s.io/kubectl/pkg/describe/describe.go: ``describeEndpointSliceV1``, ``describeIngressClassV1``), written
+"""``kubectl describe`` of EndpointSlice, IngressClass and PodDisruptionBudget in kubectl 1.32's layouts
+(k8s.io/kubectl/pkg/describe/describe.go: ``describeEndpointSliceV1``, ``describeIngressClassV1``,
+``describePodDisruptionBudgetV1``), written
 with tabs and aligned by :func:`aksnet.cli.kubectl.describe_network.render` as kubectl's tabwriter does.
 Reads the workspace only for the object's events."""
 
@@ -7,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.cli.kubectl.describe_network import annotations_text, events_text, labels_text, render
+from aksnet.cli.kubectl.describe_network import (
+    annotations_text,
+    events_text,
+    format_label_selector,
+    labels_text,
+    render,
+)
 from aksnet.cli.kubectl.session import Session
 
 Doc = dict[str, Any]
@@ -60,3 +67,20 @@ def describe_ingress_class(s: Session, ic: Doc) -> str:
         if params.get("scope"):
             text += f"  Scope:\t{params['scope']}\n"
     return render(text + events_text(s, ic))
+
+
+def describe_pod_disruption_budget(s: Session, pdb: Doc) -> str:
+    """describePodDisruptionBudgetV1: minAvailable (else maxUnavailable), the selector, and the status the
+    disruption controller wrote."""
+    meta, spec, st = pdb["metadata"], pdb.get("spec") or {}, pdb.get("status") or {}
+    text = f"Name:\t{meta['name']}\nNamespace:\t{meta.get('namespace', '')}\n"
+    if spec.get("minAvailable") is not None:
+        text += f"Min available:\t{spec['minAvailable']}\n"
+    elif spec.get("maxUnavailable") is not None:
+        text += f"Max unavailable:\t{spec['maxUnavailable']}\n"
+    selector = spec.get("selector")
+    text += f"Selector:\t{format_label_selector(selector) if selector is not None else '<unset>'}\n"
+    text += (f"Status:\n    Allowed disruptions:\t{int(st.get('disruptionsAllowed', 0))}\n"
+             f"    Current:\t{int(st.get('currentHealthy', 0))}\n    Desired:\t{int(st.get('desiredHealthy', 0))}\n"
+             f"    Total:\t{int(st.get('expectedPods', 0))}\n")
+    return render(text + events_text(s, pdb))

@@ -1,9 +1,9 @@
 """``kubectl describe`` of NetworkPolicy, Ingress and Endpoints in kubectl 1.32's layouts
 (k8s.io/kubectl/pkg/describe/describe.go: ``describeNetworkPolicy``, ``describeIngressV1``,
-``describeEndpoints``, ``formatEndpoints``, ``printLabelsMultiline``, ``printAnnotationsMultiline``,
+``describeEndpoints``, ``formatEndpointSlices``, ``printLabelsMultiline``, ``printAnnotationsMultiline``,
 ``DescribeEvents``). Each describer writes Go's text with tabs and lets :func:`tabwriter.tabbed` align it as
-kubectl's tabwriter does. Reads the workspace only for the Ingress backends' Services and Endpoints and the
-object's events."""
+kubectl's tabwriter does. Reads the workspace only for the Ingress backends' Services and EndpointSlices and
+the object's events."""
 
 from __future__ import annotations
 
@@ -143,50 +143,63 @@ def _get(s: Session, kind: str, ns: str, name: str) -> Doc | None:
         return None
 
 
-def format_endpoints(ep: Doc, port_names: set[str] | None) -> str:
-    """formatEndpoints: ``ip:port`` per address and matching port, at most 3, then ``+ N more...``."""
-    subsets = ep.get("subsets") or []
-    if not subsets:
+def service_slices(s: Session, ns: str, name: str) -> list[Doc]:
+    """The EndpointSlices labelled ``kubernetes.io/service-name=<name>`` in ``ns``, in the API server's list
+    order (by name)."""
+    return sorted((sl for sl in s.api.objs.docs("k8s:discovery.k8s.io/EndpointSlice")
+                   if sl["metadata"].get("namespace") == ns
+                   and (sl["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == name),
+                  key=lambda sl: str(sl["metadata"]["name"]))
+
+
+def _host_port(addr: str, port: Any) -> str:
+    return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+
+
+def format_endpoint_slices(slices: list[Doc], port_names: set[str]) -> str:
+    """formatEndpointSlices (kubectl 1.32): slice by slice, port by port (those named in ``port_names``), the
+    ready endpoints' first address as ``ip:port``, at most 3, then ``+ N more...``; ``<none>`` without slices.
+    As upstream, "more" is set as soon as a fourth endpoint is met, ready or not."""
+    if not slices:
         return "<none>"
     shown: list[str] = []
-    count = 0
-    for ss in subsets:
-        addresses = [a.get("ip", "") for a in ss.get("addresses") or []]
-        ports = ss.get("ports") or []
-        if not ports:
-            count += len(addresses)
-            shown.extend(addresses[:MAX_ENDPOINTS - len(shown)])
-            continue
-        for port in ports:
-            if port_names is None or port.get("name", "") in port_names:
-                count += len(addresses)
-                for ip in addresses:
-                    if len(shown) < MAX_ENDPOINTS:
-                        shown.append(f"[{ip}]:{port.get('port')}" if ":" in ip else f"{ip}:{port.get('port')}")
-    more = count > len(shown) and len(shown) == MAX_ENDPOINTS
+    more, count = False, 0
+    for sl in slices:
+        endpoints = sl.get("endpoints") or []
+        ports = sl.get("ports") or []
+        for port in ports or [None]:
+            if port is not None and (port.get("name") or "") not in port_names:
+                continue
+            for ep in endpoints:
+                if len(shown) == MAX_ENDPOINTS:
+                    more = True
+                if (ep.get("conditions") or {}).get("ready") is False:
+                    continue
+                if not more:
+                    addr = str((ep.get("addresses") or [""])[0])
+                    shown.append(addr if port is None else _host_port(addr, port.get("port")))
+                count += 1
     return ",".join(shown) + (f" + {count - MAX_ENDPOINTS} more..." if more else "")
 
 
 def _backend(s: Session, ns: str, backend: Doc | None) -> str:
+    """describeBackendV1: the Service's EndpointSlices for the backend's port, or the Service's lookup error."""
     svc_ref = (backend or {}).get("service")
     if not svc_ref:
         res = (backend or {}).get("resource") or {}
-        return f"APIGroup: {res.get('apiGroup', '')}, Kind: {res.get('kind', '')}, Name: {res.get('name', '')}" \
-            if res else ""
+        return f"APIGroup: {res.get('apiGroup') or '<none>'}, Kind: {res.get('kind', '')}, " \
+               f"Name: {res.get('name', '')}" if res else ""
     port = svc_ref.get("port") or {}
     sb = f"{svc_ref.get('name')}:{port.get('number') or port.get('name', '')}"
     svc = _get(s, "Service", ns, svc_ref.get("name", ""))
     if svc is None:
         return f'{sb} (<error: services "{svc_ref.get("name")}" not found>)'
-    ep = _get(s, "Endpoints", ns, svc_ref.get("name", ""))
-    if ep is None:
-        return f'{sb} (<error: endpoints "{svc_ref.get("name")}" not found>)'
     name = ""
     for sp in (svc.get("spec") or {}).get("ports") or []:
         if (port.get("number") and port.get("number") == sp.get("port")) or (
                 port.get("name") and port.get("name") == sp.get("name")):
             name = sp.get("name", "")
-    return f"{sb} ({format_endpoints(ep, {name})})"
+    return f"{sb} ({format_endpoint_slices(service_slices(s, ns, svc_ref.get('name', '')), {name})})"
 
 
 def describe_ingress(s: Session, ing: Doc) -> str:

@@ -322,6 +322,11 @@ def pdb_row(p: Doc, wide: bool) -> Row:
             str((p.get("status") or {}).get("disruptionsAllowed", 0)), _age(p)]
 
 
+def lease_row(lease: Doc, wide: bool) -> Row:
+    """printLease: NAME, HOLDER (spec.holderIdentity, empty when unset), AGE."""
+    return [_meta(lease)["name"], str((lease.get("spec") or {}).get("holderIdentity") or ""), _age(lease)]
+
+
 def created_at_row(r: Doc, wide: bool) -> Row:
     """The API server's default table for kinds without a printer of their own: NAME, CREATED AT."""
     return [_meta(r)["name"], str(_meta(r).get("creationTimestamp", ""))]
@@ -378,6 +383,7 @@ TABLES: dict[str, tuple[list[str], list[str], Printer]] = {
     # printValidatingWebhook
     "PodDisruptionBudget": (["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], [],
                             pdb_row),
+    "Lease": (["NAME", "HOLDER", "AGE"], [], lease_row),
     "ClusterRole": (["NAME", "CREATED AT"], [], created_at_row),
     "Role": (["NAME", "CREATED AT"], [], created_at_row),
     "ClusterRoleBinding": (["NAME", "ROLE", "AGE"], ["USERS", "GROUPS", "SERVICEACCOUNTS"], rolebinding_row),

@@ -19,8 +19,8 @@ from aksnet.engine.mesh.protocol import port_protocol
 from aksnet.model import k8s, mesh
 from aksnet.rules import istio
 
-__all__ = ["FORBIDDEN", "PASS", "RESET", "AuthzVerdict", "HttpRequest", "Inbound", "Peer", "PeerMode", "applicable",
-           "evaluate", "in_mesh", "inbound", "peer_mode", "port_protocol", "selects"]
+__all__ = ["FORBIDDEN", "GATEWAY_OWN_PORTS", "PASS", "RESET", "AuthzVerdict", "HttpRequest", "Inbound", "Peer",
+           "PeerMode", "applicable", "evaluate", "in_mesh", "inbound", "peer_mode", "port_protocol", "selects"]
 
 PASS, RESET, FORBIDDEN = "pass", "reset", "forbidden"
 
@@ -33,6 +33,7 @@ class Inbound:
     mtls: bool
 
 
+GATEWAY_OWN_PORTS = (15021, 15090)  # status-port and http-envoy-prom of a gateway: no RBAC filter there
 PROXY_COMPONENT = "istio-proxy"  # the sidecar container's name, as trace names its hops
 
 
@@ -44,16 +45,29 @@ def in_mesh(world: mesh.MeshWorld, pod: k8s.Pod | None) -> mesh.Sidecar | None:
 
 
 def inbound(world: mesh.MeshWorld, server: k8s.Pod, client: k8s.Pod | None, source_ip: str, port: int,
-            request: HttpRequest | None) -> Inbound | None:
+            request: HttpRequest | None, originate_tls: bool = True) -> Inbound | None:
     """The destination sidecar's decision for a connection from ``client`` (None: not a pod) arriving from
-    ``source_ip`` on the workload's ``port``; ``request`` is the HTTP request (None: TCP traffic)."""
+    ``source_ip`` on the workload's ``port``; ``request`` is the HTTP request (None: TCP traffic);
+    ``originate_tls`` False: the client's sidecar sends plaintext (DestinationRule tls mode DISABLE).
+    An ingress gateway (``router``) takes plaintext from anyone (no PeerAuthentication) and enforces the
+    AuthorizationPolicies that select its pods. None also for a sidecar's ``istio-proxy`` container's own ports,
+    which Envoy serves itself (istio-init's ``--exclude-inbound-ports`` covers them, istio/istio
+    ``tools/istio-iptables``)."""
     own = in_mesh(world, server)
-    if own is None or own.router:
-        return None  # an ingress gateway's listeners take plaintext from anyone (docs/fidelity.md)
+    if own is None:
+        return None
+    if own.router:  # a gateway's listeners are the proxy container's own ports; its status and metrics are not
+        return None if port in GATEWAY_OWN_PORTS else _gateway_inbound(world, server, source_ip, port, request)
+    if any(c.container_port == port and c.container == istio.PROXY_CONTAINER for c in server.ports):
+        return None  # the proxy's own listener (15090 metrics): Envoy serves it, istio-init does not redirect it
     component = f"{PROXY_COMPONENT} inbound ({server.key})"
     mode = peer_mode(world, server, port)
     proxy = in_mesh(world, client)
-    mtls = proxy is not None and mode.mode != mesh.DISABLE
+    mtls = proxy is not None and mode.mode != mesh.DISABLE and originate_tls
+    if proxy is not None and not originate_tls and mode.mode == mesh.STRICT and client is not None:
+        rule = (f"{mode.describe()}: plaintext from the sidecar of {client.key} (its DestinationRule sets tls mode "
+                "DISABLE) refused (connection reset)")
+        return Inbound(RESET, ((component, "reset", rule),), rule, False)
     who = f"sidecar of {client.key}" if proxy is not None and client is not None else \
         (f"pod {client.key} (no sidecar)" if client is not None else source_ip)
     if mode.mode == mesh.STRICT and not mtls:
@@ -64,6 +78,23 @@ def inbound(world: mesh.MeshWorld, server: k8s.Pod, client: k8s.Pod | None, sour
     principal = istio.principal(client.namespace, proxy.service_account) if mtls and proxy and client else None
     peer = Peer(mtls, principal, client.namespace if mtls and client else None, source_ip, server.pod_ip or "",
                 port, request)
+    return _authorize(world, server, peer, component, hops, request, mtls)
+
+
+def _gateway_inbound(world: mesh.MeshWorld, server: k8s.Pod, source_ip: str, port: int,
+                     request: HttpRequest | None) -> Inbound | None:
+    """An ingress gateway's listener: plaintext from outside the mesh; only its AuthorizationPolicies decide
+    (``ipBlocks``/``remoteIpBlocks`` see the address the gateway pod received: the client's with
+    externalTrafficPolicy Local, a node's after the SNAT of Cluster)."""
+    if not applicable(world, server):
+        return None
+    component = f"{PROXY_COMPONENT} gateway ({server.key})"
+    peer = Peer(False, None, None, source_ip, server.pod_ip or "", port, request)
+    return _authorize(world, server, peer, component, [], request, False)
+
+
+def _authorize(world: mesh.MeshWorld, server: k8s.Pod, peer: Peer, component: str,
+               hops: list[tuple[str, str, str]], request: HttpRequest | None, mtls: bool) -> Inbound:
     verdict = evaluate(world, server, peer)
     for name in verdict.audited:
         hops.append((component, "audit", f"AUDIT policy {name} matched (logged only)"))

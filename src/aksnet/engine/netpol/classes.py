@@ -15,6 +15,7 @@ analyses.matrix.
 
 from __future__ import annotations
 
+import collections
 import ipaddress
 import itertools
 from collections.abc import Callable, Hashable, Mapping
@@ -371,8 +372,7 @@ class _Builder:
         for bits, c in regions:
             if c is NONE:
                 continue
-            for i in indices_of(bits & mask):
-                arr[i] = c
+            collections.deque(map(arr.__setitem__, indices_of(bits & mask), itertools.repeat(c)), maxlen=0)
         return arr
 
     def egress_row(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
@@ -436,6 +436,7 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
         elif b.iso_in >> cls.index & 1:
             cols[cls.index] = b.ingress_col(cls, ing_rules[cls.index], mask)
     rows: list[Row] = []
+    ingress = _IngressRows(cols, n)
     for cls in b.classes:
         s = cls.index
         full = kept >> s & 1
@@ -443,23 +444,58 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
             eg: list[ConnSet] | None = own.side(cls, b.all_bits if full else kept, EGRESS)
         else:
             eg = b.egress_row(cls, eg_rules[s], b.all_bits if full else kept) if b.iso_eg >> s & 1 else None
-        rows.append(_combine(s, eg, cols, None if full else kept_idx))
+        rows.append(_combine(s, eg, cols, kept_idx) if not full else ingress.combine(s, eg))
     return ClassMatrix(profile, b.classes, rows, b.warnings)
 
 
-def _combine(s: int, eg: list[ConnSet] | None, cols: list[list[ConnSet] | None], only: list[int] | None) -> Row:
-    """Source class ``s``'s row: its egress (``None``: not isolated) ∩ each destination's ingress column
-    (``None``: not isolated); ``only`` the destinations to fill in (a dict then), else all of them."""
-    if only is not None:
-        out: dict[int, ConnSet] = {}
-        for d in only:
-            col = cols[d]
-            e = ALL if eg is None else eg[d]
-            out[d] = e if col is None else e & col[s]
-        return out
-    if eg is None:
-        return [ALL if col is None else col[s] for col in cols]
-    return [e if col is None else e & col[s] for e, col in zip(eg, cols)]
+def _combine(s: int, eg: list[ConnSet] | None, cols: list[list[ConnSet] | None], only: list[int]) -> Row:
+    """Source class ``s``'s row over the destinations ``only`` (a dict): its egress (``None``: not isolated) ∩
+    each destination's ingress column (``None``: not isolated)."""
+    out: dict[int, ConnSet] = {}
+    for d in only:
+        col = cols[d]
+        e = ALL if eg is None else eg[d]
+        out[d] = e if col is None else e & col[s]
+    return out
+
+
+class _Both(dict[tuple[ConnSet, ConnSet], ConnSet]):
+    """(egress, ingress) → their intersection, made on first use (a few distinct pairs, millions of cells)."""
+
+    def __missing__(self, key: tuple[ConnSet, ConnSet]) -> ConnSet:
+        c = self[key] = key[0] & key[1]
+        return c
+
+
+class _IngressRows:
+    """The ingress columns read as rows (source ``s`` → each destination's ``col[s]``, ALL where the destination
+    is not isolated), transposed by C-level ``zip`` a block of sources at a time (memory: one block), and each
+    full row combined with the source's egress without a Python step per cell."""
+
+    BLOCK = 256
+
+    def __init__(self, cols: list[list[ConnSet] | None], n: int) -> None:
+        self.cols = cols
+        self.n = n
+        self.start = 0
+        self.block: list[tuple[ConnSet, ...]] = []
+        self.both = _Both()
+
+    def _row(self, s: int) -> tuple[ConnSet, ...]:
+        if not self.start <= s < self.start + len(self.block):
+            lo, hi = s, min(s + self.BLOCK, self.n)
+            every = [ALL] * (hi - lo)
+            self.block = list(zip(*[every if c is None else c[lo:hi] for c in self.cols])) if self.cols else \
+                [() for _ in range(lo, hi)]
+            self.start = lo
+        return self.block[s - self.start]
+
+    def combine(self, s: int, eg: list[ConnSet] | None) -> list[ConnSet]:
+        """Source class ``s``'s row: its egress (``None``: not isolated) ∩ each destination's ingress."""
+        ing = self._row(s)
+        if eg is None:
+            return list(ing)
+        return list(map(self.both.__getitem__, zip(eg, ing)))
 
 
 class _EngineSides:

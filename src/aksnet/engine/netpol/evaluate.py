@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
-from aksnet.engine.netpol.peers import Endpoint, PolicyPeer, cluster_index, ip_in_block, namespace_labels, resolve
+from aksnet.engine.netpol.peers import Endpoint, PolicyPeer, cluster_labels, ip_in_block, namespace_labels, resolve
 from aksnet.engine.netpol.profiles import EngineProfile, get_profile
 from aksnet.model.k8s import IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
 from aksnet.model.twin import ClusterState
@@ -393,7 +393,7 @@ def policy_verdict(cluster: ClusterState, src: PolicyPeer, dst: PolicyPeer, port
                              DirectionVerdict("ingress", True, None, False, (), (), msg), (msg,))
     if proto not in ("TCP", "UDP", "SCTP"):
         notes.append(f"NetworkPolicy defines only TCP, UDP and SCTP; {proto} behaviour is engine-specific")
-    labels = cluster_index(cluster)[2]
+    labels = cluster_labels(cluster)
     if s_ep.kind == "pod" and d_ep.kind == "pod" and s_ep.pod is not None and d_ep.pod is not None \
             and s_ep.pod.key == d_ep.pod.key:
         notes.append("a pod cannot block access to itself (loopback is not subject to NetworkPolicy)")
@@ -413,6 +413,6 @@ def pair_conns(cluster: ClusterState, src: PolicyPeer, dst: PolicyPeer, engine: 
     if not profile.enforces:
         return ALL
     s_ep, d_ep = resolve(cluster, src), resolve(cluster, dst)
-    labels = cluster_index(cluster)[2]
+    labels = cluster_labels(cluster)
     return egress_side(cluster, s_ep, d_ep, profile, labels).allowed & \
         ingress_side(cluster, d_ep, s_ep, profile, labels).allowed

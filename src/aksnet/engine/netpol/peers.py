@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union, cast
 
 from aksnet.errors import UsageError
 from aksnet.model.k8s import IPBlock, Pod
@@ -63,19 +63,39 @@ def node_ips(cluster: ClusterState) -> dict[str, str]:
     return {n.internal_ip: n.name for n in cluster.nodes if n.internal_ip}
 
 
-_INDEX: list[tuple[ClusterState, dict[str, Pod], dict[str, str], dict[str, Mapping[str, str]]]] = []
+_INDEX: list[tuple[ClusterState, dict[str, Any]]] = []
+
+
+def _memo(cluster: ClusterState) -> dict[str, Any]:
+    """The indexes already built for ``cluster`` (the last cluster asked about: repeated verdicts over one
+    snapshot, a trace or a verify run, do not rebuild them; each is built only when first needed)."""
+    if not _INDEX or _INDEX[0][0] is not cluster:
+        _INDEX[:] = [(cluster, {})]
+    return _INDEX[0][1]
+
+
+def _pod_ips(cluster: ClusterState) -> dict[str, Pod]:
+    memo = _memo(cluster)
+    if "pods" not in memo:
+        memo["pods"] = {p.pod_ip: p for p in cluster.pods
+                        if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")}
+    return cast(dict[str, Pod], memo["pods"])
+
+
+def cluster_labels(cluster: ClusterState) -> dict[str, Mapping[str, str]]:
+    """:func:`namespace_labels` of ``cluster``, built once per cluster."""
+    memo = _memo(cluster)
+    if "labels" not in memo:
+        memo["labels"] = namespace_labels(cluster)
+    return cast(dict[str, Mapping[str, str]], memo["labels"])
 
 
 def cluster_index(cluster: ClusterState) -> tuple[dict[str, Pod], dict[str, str], dict[str, Mapping[str, str]]]:
-    """(pod IP → pod, node IP → node name, namespace → labels) for ``cluster``; the last cluster's index is
-    kept, so repeated verdicts over one snapshot (a trace, a verify run) do not rebuild it."""
-    if _INDEX and _INDEX[0][0] is cluster:
-        return _INDEX[0][1], _INDEX[0][2], _INDEX[0][3]
-    pods = {p.pod_ip: p for p in cluster.pods
-            if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")}
-    entry = (cluster, pods, node_ips(cluster), namespace_labels(cluster))
-    _INDEX[:] = [entry]
-    return entry[1], entry[2], entry[3]
+    """(pod IP → pod, node IP → node name, namespace → labels) for ``cluster``, each built once per cluster."""
+    memo = _memo(cluster)
+    if "nodes" not in memo:
+        memo["nodes"] = node_ips(cluster)
+    return _pod_ips(cluster), cast(dict[str, str], memo["nodes"]), cluster_labels(cluster)
 
 
 def resolve(cluster: ClusterState, peer: PolicyPeer) -> Endpoint:

@@ -7,7 +7,7 @@ revision's control plane: Istio's CRDs (``aksnet.io.istio_crds``; ``disable`` le
 of namespaces labelled ``istio.io/rev=asm-1-NN`` are injected (:mod:`aksnet.twin.kube.sidecar_injector`).
 ``disable`` sets ``mode: Disabled`` and removes the namespace (already injected pods keep their sidecar until
 they are re-created, as on AKS). The revision list, names and images are :mod:`aksnet.rules.istio`.
-Ingress gateways are :mod:`.mesh_gateway`; upgrades are not emulated yet. Nothing here prints.
+Ingress gateways are :mod:`.mesh_gateway`; canary upgrades :mod:`.mesh_upgrade`. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def enable(tx: Transaction, cluster: Doc, revision: str | None) -> Doc:
     old_istio = (profile(cluster) or {}).get("istio") or {}
     components = old_istio.get("components") or {"ingressGateways": None, "egressGateways": None}
     mesh = {"mode": istio.MODE_ISTIO, "istio": {"certificateAuthority": old_istio.get("certificateAuthority"),
-                                                "components": components, "revisions": [wanted]}}
+                                                "components": components, "revisions": installed or [wanted]}}
     cluster = set_profile(tx, cluster, mesh)
     install(tx, cluster["id"], [*istio_crds.crd_documents(), *render(wanted)])
     return cluster
@@ -168,7 +168,7 @@ def upgrade_profile(cluster: Doc) -> Doc:
     revisions = enabled_revisions(cluster)
     if not revisions:
         raise AzCliError("ArgumentUsageError", NOT_ENABLED)
-    current = revisions[0]
+    current = revisions[0]  # during a canary upgrade: the stable revision (docs/fidelity.md "Istio")
     ups = istio.upgrades(current)
     return {
         "id": f"{cluster['id']}/meshUpgradeProfiles/istio",

@@ -70,16 +70,17 @@ def _gateways(cluster: Doc) -> list[Doc]:
     return gws
 
 
-def _revision(cluster: Doc) -> str:
+def _revisions(cluster: Doc) -> list[str]:
+    """The installed revisions (two during a canary upgrade: each has its gateway Deployment)."""
     revisions = mesh.enabled_revisions(cluster)
     if not revisions:
         raise AzCliError("ArgumentUsageError", mesh.NOT_ENABLED)
-    return revisions[0]
+    return revisions
 
 
 def enable(tx: Transaction, cluster: Doc, mode: str) -> Doc:
     """``enable-ingress-gateway --ingress-gateway-type external|internal`` (idempotent)."""
-    revision = _revision(cluster)
+    revisions = _revisions(cluster)
     gws = _gateways(cluster)
     entry = next((g for g in gws if g.get("mode") == mode), None)
     if entry is None:
@@ -87,18 +88,18 @@ def enable(tx: Transaction, cluster: Doc, mode: str) -> Doc:
     else:
         entry["enabled"] = True
     cluster = mesh.set_profile(tx, cluster, mesh.profile(cluster) or {})
-    mesh.install(tx, cluster["id"], render(revision, mode))
+    mesh.install(tx, cluster["id"], [d for revision in revisions for d in render(revision, mode)])
     return cluster
 
 
 def disable(tx: Transaction, cluster: Doc, mode: str) -> Doc:
     """``disable-ingress-gateway``: the entry stays with ``enabled: false``; the Deployment and Service go."""
-    revision = _revision(cluster)
+    revisions = _revisions(cluster)
     for g in _gateways(cluster):
         if g.get("mode") == mode:
             g["enabled"] = False
     cluster = mesh.set_profile(tx, cluster, mesh.profile(cluster) or {})
     name = gateway_name(mode)
-    mesh.uninstall(tx, cluster["id"], [("Deployment", istio.INGRESS_NAMESPACE, f"{name}-{revision}"),
-                                       ("Service", istio.INGRESS_NAMESPACE, name)])
+    mesh.uninstall(tx, cluster["id"], [*(("Deployment", istio.INGRESS_NAMESPACE, f"{name}-{revision}")
+                                         for revision in revisions), ("Service", istio.INGRESS_NAMESPACE, name)])
     return cluster

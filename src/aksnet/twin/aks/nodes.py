@@ -4,7 +4,8 @@ One ``k8s:core/Node`` per VMSS instance: ``metadata.name`` = instance computer n
 ``spec.providerID = azure://<VMSS instance ID>``, ``spec.podCIDR(s)`` (kubenet and overlay: a /24 per node,
 carved in order from the pod CIDR [learn.microsoft.com/azure/aks/configure-kubenet]),
 ``status.addresses`` (InternalIP, Hostname),
-``capacity/allocatable.pods = maxPods``, a Ready condition and nodeInfo. Written through the cluster's object
+``capacity/allocatable.pods = maxPods``, a Ready condition and nodeInfo; beside each Node, kubelet's node
+Lease in ``kube-node-lease`` (its heartbeat, owned by the Node). Written through the cluster's object
 cache (:mod:`aksnet.twin.kube.objects`). This module does not create Azure resources.
 """
 
@@ -21,7 +22,7 @@ from aksnet.twin.aks.vmss import Instance
 from aksnet.twin.arm import Doc, deterministic_uuid
 from aksnet.twin.kube import clock
 from aksnet.twin.kube.objects import open_objects
-from aksnet.twin.kube_store import KIND_NODE
+from aksnet.twin.kube_store import KIND_LEASE, KIND_NODE
 
 # Allocatable resources of a Standard_DS2_v2 node on AKS (2 vCPU, 7 GiB), as kubelet reports them.
 _VM_RESOURCES: dict[str, tuple[str, str, str, str]] = {
@@ -117,6 +118,29 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
     }
 
 
+NODE_LEASE_NAMESPACE = "kube-node-lease"
+NODE_LEASE_DURATION_SECONDS = 40  # kubelet's --node-lease-duration-seconds default
+
+
+def node_lease(node: Doc, resource_version: str) -> Doc:
+    """The Lease kubelet keeps for its node (KEP-589 node heartbeats): ``kube-node-lease/<node>``, held by the
+    node, 40 s duration, renewed every 10 s, owned by the Node so it goes with it
+    [kubernetes.io/docs/concepts/architecture/leases/#node-heart-beats; kubelet's ``nodeLeaseDurationSeconds``
+    default]. ``renewTime`` is a MicroTime; no ``acquireTime`` (kubelet never sets it)."""
+    meta = node["metadata"]
+    now = clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return {
+        "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+        "metadata": {"creationTimestamp": meta["creationTimestamp"], "name": meta["name"],
+                     "namespace": NODE_LEASE_NAMESPACE,
+                     "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": meta["name"],
+                                          "uid": meta["uid"]}],
+                     "resourceVersion": resource_version, "uid": deterministic_uuid("lease", meta["uid"])},
+        "spec": {"holderIdentity": meta["name"], "leaseDurationSeconds": NODE_LEASE_DURATION_SECONDS,
+                 "renewTime": now},
+    }
+
+
 def parse_taint(text: str) -> Doc:
     """``key=value:Effect`` (az's --node-taints syntax, already validated) → a Node taint."""
     kv, _, effect = text.rpartition(":")
@@ -144,6 +168,8 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
             resource_version=objs.next_resource_version(), extra_annotations=extra, node_labels=node_labels,
             node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None)
         objs.put(KIND_NODE, inst.name, doc)
+        # the Node's resourceVersion: a revision of its own would shift every later uid and generated name
+        objs.put(KIND_LEASE, f"{NODE_LEASE_NAMESPACE}/{inst.name}", node_lease(doc, doc["metadata"]["resourceVersion"]))
         out.append(doc)
     return out
 
@@ -156,3 +182,4 @@ def delete_nodes(tx: Transaction, cluster_id: str, node_names: Iterable[str]) ->
     objs = open_objects(tx, cluster_id)
     for n in node_names:
         objs.delete(KIND_NODE, n)
+        objs.delete(KIND_LEASE, f"{NODE_LEASE_NAMESPACE}/{n}")  # the garbage collector follows its owner

@@ -46,7 +46,8 @@ from aksnet.twin.kube.schema import ResourceType
 Doc = dict[str, Any]
 
 GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
-                              "NetworkPolicy", "Ingress", "IngressClass", "Pod", "CustomResourceDefinition"})
+                              "NetworkPolicy", "Ingress", "IngressClass", "Pod", "CustomResourceDefinition",
+                              "PodDisruptionBudget"})
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 

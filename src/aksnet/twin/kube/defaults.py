@@ -60,10 +60,23 @@ def default_pod_spec(spec: Doc, restart_policy: str = "Always") -> None:
                     p.setdefault("hostPort", p["containerPort"])
 
 
+def _default_requests_from_limits(spec: Doc) -> None:
+    """SetDefaults_Pod: a container (or init container) with a limit but no request for a resource gets the
+    limit as its request (Pods only, not templates)."""
+    for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+        res = c.get("resources") if isinstance(c, dict) else None
+        limits = res.get("limits") if isinstance(res, dict) else None
+        if isinstance(limits, dict) and limits:
+            requests = res.setdefault("requests", {})  # type: ignore[union-attr]
+            for key, value in limits.items():
+                requests.setdefault(key, value)
+
+
 def default_pod(pod: Doc) -> None:
     """A Pod as stored: PodSpec defaults plus the admission plugins (ServiceAccount, tolerations, priority)."""
     spec = pod.setdefault("spec", {})
     default_pod_spec(spec)
+    _default_requests_from_limits(spec)
     spec.setdefault("serviceAccountName", "default")
     spec["serviceAccount"] = spec["serviceAccountName"]
     spec.setdefault("enableServiceLinks", True)

@@ -291,3 +291,20 @@ def _selector_repr(sel: Doc) -> str:
     mls = "map[string]string(nil)" if not ml else "map[string]string{" + ", ".join(
         f"{json.dumps(k)}:{json.dumps(v)}" for k, v in sorted(ml.items())) + "}"
     return f"v1.LabelSelector{{MatchLabels:{mls}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}"
+
+
+def split_invalid(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(valid objects, kubectl's errors for the others): NetworkPolicies validated as the API server validates
+    them (``kubectl apply`` would refuse those), the rest kept as read."""
+    from aksnet.io.policy_kinds import is_kubernetes_network_policy
+
+    valid, problems = [], []
+    for d in docs:
+        if is_kubernetes_network_policy(d):
+            errs = validate("NetworkPolicy", d)
+            if errs:
+                err = invalid_error("NetworkPolicy", str((d.get("metadata") or {}).get("name", "")), errs)
+                problems.append(err.render())
+                continue
+        valid.append(d)
+    return valid, problems

@@ -1,0 +1,149 @@
+"""The planner's part for Istio's sidecars: which pods get an NGINX stand-in, what it listens on, and the pod's
+``aksnet-mesh`` nft table — pure, from the twin's mesh (``aksnet.engine.mesh``).
+
+Every pod with an injected ``istio-proxy`` (``engine.mesh.in_mesh``) gets one, except where the data plane
+already runs NGINX in the pod (an ingress controller). Inbound (for an ingress gateway only when
+AuthorizationPolicies select it: its listeners take plaintext from anyone and route, which stays the twin's):
+every TCP port the pod serves (declared containerPorts and the ports Services target),
+with the mode ``peer_mode`` gives it, HTTP when Istio's protocol selection says so (``port_protocol``; a port
+of undeclared protocol is treated as TCP), and the AuthorizationPolicies that apply (``sidecar_authz``).
+Interception follows istio-init's split: NGINX listens on the pod's address for those ports (the echo table
+leaves them alone), the app is reached on loopback, and outbound connections to a mesh destination are
+redirected in the pod's ``output`` hook to a loopback listener, except the proxy's own (NGINX's workers run as
+``nobody``, as Envoy's uid 1337 is exempt in istio-init's rules). A mesh destination is a pod port served by a
+sidecar whose mode is not DISABLE (auto mutual TLS:
+https://istio.io/latest/docs/concepts/security/#peer-authentication), or a ClusterIP port all of whose
+endpoints are such; a Service whose endpoints disagree is left to plaintext and named in the plan's notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aksnet.dataplane import nft as n
+from aksnet.dataplane import sidecar_authz as sa
+from aksnet.dataplane import topo_names as tn
+from aksnet.dataplane.sidecar_conf import InboundPort, Outbound, SidecarView, render
+from aksnet.dataplane.spec import NginxSpec, Unit
+from aksnet.engine import mesh as m
+from aksnet.engine.addressing import Topology
+from aksnet.model import k8s
+from aksnet.model import mesh as mm
+from aksnet.rules import istio
+
+NGINX_WORKER_UID = 65534  # nobody: the sidecar stand-in's workers (plan.NGINX_USER)
+FIRST_INTERNAL_PORT = 15100
+
+
+@dataclass(frozen=True)
+class SidecarPart:
+    nginx: NginxSpec
+    table: n.Table
+    inbound_ports: tuple[int, ...]  # served by NGINX on the pod's address (the echo table skips them)
+
+
+def _served_tcp(pod: k8s.Pod, targeted: dict[tuple[str, int, str], str], router: bool = False) -> list[int]:
+    """The pod's TCP ports that its sidecar intercepts: all it serves but the sidecar's own (15090: Envoy's); on an
+    ingress gateway, where ``istio-proxy`` is the workload, its listeners (not status and metrics)."""
+    ports = {cp.container_port for cp in pod.ports if cp.protocol.upper() == "TCP"}
+    ports |= {p for (ip, p, proto) in targeted if ip == pod.pod_ip and proto == "TCP"}
+    own = set(m.GATEWAY_OWN_PORTS) if router else \
+        {cp.container_port for cp in pod.ports if cp.container == istio.PROXY_CONTAINER}
+    return sorted(ports - own - {tn.ECHO_PORT})
+
+
+def _inbound(topo: Topology, pod: k8s.Pod, ports: list[int], free: list[int], router: bool) -> list[InboundPort]:
+    """The inbound listeners; an ingress gateway's (``router``) take plaintext from anyone, no PeerAuthentication."""
+    world = topo.state.mesh
+    policies = m.applicable(world, pod)
+    out = []
+    for port in ports:
+        mode = m.peer_mode(world, pod, port)
+        mode_name, why = (mm.DISABLE, "ingress gateway listener (plaintext from anyone)") if router else \
+            (mode.mode, mode.describe())
+        http = m.port_protocol(topo.state.services, pod, port) == "HTTP"
+        decision = sa.decide(policies, sa.Context(port, pod.pod_ip or "", http))
+        internal = (free.pop(0), free.pop(0), free.pop(0))
+        out.append(InboundPort(port, http, mode_name, decision, why, internal))
+    return out
+
+
+def mesh_destinations(topo: Topology, targeted: dict[tuple[str, int, str], str],
+                      notes: list[str]) -> dict[tuple[str, int], str]:
+    """(address, port) → why a sidecar originates mutual TLS there."""
+    world = topo.state.mesh
+    servers: dict[tuple[str, int], str] = {}
+    plain: set[tuple[str, int]] = set()
+    for pod in topo.state.pods:
+        side = m.in_mesh(world, pod)
+        if not pod.pod_ip or pod.host_network:
+            continue
+        for port in _served_tcp(pod, targeted, side is not None and side.router):
+            if side is None or side.router or m.peer_mode(world, pod, port).mode == mm.DISABLE:
+                plain.add((pod.pod_ip, port))
+            else:
+                servers[(pod.pod_ip, port)] = f"sidecar of {pod.key} ({m.peer_mode(world, pod, port).mode})"
+    out = dict(servers)
+    for key, slices in sorted(topo.slices_by_service.items()):
+        svc = topo.services.get(key)
+        if svc is None or not svc.cluster_ip or svc.is_headless:
+            continue
+        for sp in svc.ports:
+            if sp.protocol.upper() != "TCP":
+                continue
+            ends = {(ep.ip, p.port) for es in slices for ep in es.endpoints for p in es.ports
+                    if p.protocol.upper() == "TCP" and (p.name or "") == (sp.name or "")}
+            meshed = {e for e in ends if e in servers}
+            if ends and meshed == ends:
+                out[(str(svc.cluster_ip), sp.port)] = f"Service {key}: every endpoint has a sidecar"
+            elif meshed:
+                notes.append(f"Service {key} port {sp.port}: some endpoints have a sidecar and some do not; the "
+                             "sidecar stand-ins send it plaintext (Envoy chooses per endpoint)")
+    return out
+
+
+def _free_ports(used: set[int], count: int) -> list[int]:
+    out: list[int] = []
+    p = FIRST_INTERNAL_PORT
+    while len(out) < count:
+        if p not in used and p != tn.ECHO_PORT:
+            out.append(p)
+        p += 1
+    return out
+
+
+def _table(inbound: Sequence[InboundPort], outbound: Sequence[Outbound]) -> n.Table:
+    t = n.Table("ip", "aksnet-mesh")
+    t.chain("output", hook="output", ctype="nat", prio=-100)
+    if inbound:
+        t.rule("output", n.match(n.payload("ip", "daddr"), "127.0.0.1"), n.match(n.meta("l4proto"), "tcp"),
+               n.match(n.payload("th", "dport"), n.anon_set([p.port for p in inbound])),
+               {"redirect": {"port": tn.ECHO_PORT}}, comment="the app behind the sidecar (aksnet echo agent)")
+    for o in outbound:
+        t.rule("output", n.match(n.meta("skuid"), NGINX_WORKER_UID, "!="),
+               n.match(n.payload("ip", "daddr"), o.dst_ip), n.match(n.meta("l4proto"), "tcp"),
+               n.match(n.payload("th", "dport"), o.dst_port), {"redirect": {"port": o.local_port}},
+               comment=f"outbound to the mesh: {o.why}")
+    return t
+
+
+def sidecar_part(topo: Topology, unit: Unit, pod: k8s.Pod, targeted: dict[tuple[str, int, str], str],
+                 destinations: dict[tuple[str, int], str], prefix: str, user: str) -> SidecarPart | None:
+    """The stand-in of ``pod``'s sidecar (None: the pod has none)."""
+    side = m.in_mesh(topo.state.mesh, pod)
+    if side is None or not pod.pod_ip:
+        return None
+    principal = istio.principal(pod.namespace, side.service_account)
+    # an ingress gateway's listeners are judged only by the AuthorizationPolicies that select its pods
+    judged = not side.router or bool(m.applicable(topo.state.mesh, pod))
+    ports = _served_tcp(pod, targeted, side.router) if judged else []
+    others = sorted((d for d in destinations if d[0] != pod.pod_ip), key=lambda d: (d[0], d[1]))
+    free = _free_ports({*ports, *(cp.container_port for cp in pod.ports)}, 3 * len(ports) + len(others))
+    inbound = _inbound(topo, pod, ports, free, side.router)
+    outbound = [Outbound(free.pop(0), ip, port, destinations[(ip, port)]) for ip, port in others]
+    if not inbound and not outbound:
+        return None
+    view = SidecarView(pod.key, pod.pod_ip, principal, tuple(inbound), tuple(outbound))
+    return SidecarPart(NginxSpec(unit.netns, pod.key, render(view, prefix=prefix, user=user), (), principal),
+                       _table(inbound, outbound), tuple(ports))
