@@ -11,15 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.gateway.agc_addon import build, managed_gateway
 
 APP = """apiVersion: v1
 kind: Namespace
 metadata: {name: web}
----
-apiVersion: alb.networking.azure.io/v1
-kind: ApplicationLoadBalancer
-metadata: {name: alb, namespace: web}
-spec: {associations: [%s]}
 """ + "".join(f"""---
 apiVersion: v1
 kind: Service
@@ -44,17 +40,7 @@ metadata: {name: admin-closed, namespace: web}
 spec:
   podSelector: {matchLabels: {app: admin}}
   policyTypes: [Ingress]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: web
-  annotations: {alb.networking.azure.io/alb-namespace: web, alb.networking.azure.io/alb-name: alb}
-spec:
-  gatewayClassName: azure-alb-external
-  listeners: [{name: http, port: 80, protocol: HTTP}]
----
+""" + managed_gateway("web") + """---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: site, namespace: web}
@@ -69,28 +55,10 @@ spec:
 """
 
 
-def _ok(*argv: str) -> str:
-    r = run_cli(*argv)
-    assert r.code == 0, f"{argv}: {r.err}"
-    return r.out
-
-
 @pytest.fixture
 def built(home: Path, tmp_path: Path) -> None:
-    _ok("az", "group", "create", "-n", "rg", "-l", "northeurope")
-    _ok("az", "network", "vnet", "create", "-g", "rg", "-n", "v", "--address-prefixes", "10.224.0.0/12",
-        "--subnet-name", "aks", "--subnet-prefixes", "10.224.0.0/16")
-    alb_subnet = json.loads(_ok("az", "network", "vnet", "subnet", "create", "-g", "rg", "--vnet-name", "v", "-n",
-                                "alb", "--address-prefixes", "10.225.0.0/24", "--delegations",
-                                "Microsoft.ServiceNetworking/trafficControllers"))["id"]
-    aks = json.loads(_ok("az", "network", "vnet", "subnet", "show", "-g", "rg", "--vnet-name", "v", "-n", "aks"))
-    _ok("az", "aks", "create", "-g", "rg", "-n", "c", "--network-plugin", "azure", "--vnet-subnet-id", aks["id"],
-        "--node-count", "1", "--network-policy", "azure", "--enable-gateway-api",
-        "--enable-application-load-balancer")
-    _ok("az", "aks", "get-credentials", "-g", "rg", "-n", "c")
-    f = tmp_path / "app.yaml"
-    f.write_text(APP % alb_subnet)
-    _ok("kubectl", "apply", "-f", str(f))
+    build(tmp_path, APP, "--network-policy", "azure")
+
 
 
 # (command, a line fragment it must print)
