@@ -113,3 +113,7 @@ ADDON_NAMESPACE = "kube-system"
 ADDON_IDENTITY_PREFIX = "applicationloadbalancer-"
 ADDON_ROLES = ("Network Contributor", "AppGw for Containers Configuration Manager", "Reader")
 ADDON_FEDERATED_CREDENTIAL = "aksfic"
+# With an AKS-managed VNet the add-on makes subnet ``aks-appgateway`` delegated to traffic controllers (the article);
+# its range is not documented: 10.238.0.0/24 of the managed 10.224.0.0/12, as clusters' exported templates show.
+ADDON_SUBNET_NAME = "aks-appgateway"
+ADDON_SUBNET_PREFIX = "10.238.0.0/24"

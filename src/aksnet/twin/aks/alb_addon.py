@@ -7,8 +7,10 @@ Disabling clears the flag; the controller goes, the identity stays (ours: the ar
 
 The add-on needs Azure CNI or Azure CNI Overlay and the managed Gateway API installation (the same command's
 ``--enable-gateway-api`` or an earlier one); the refusals' texts are ours. Workload identity is required too, but
-``--enable-workload-identity`` is accepted without effect here (docs/fidelity.md), so it is not checked. The
-``aks-appgateway`` subnet the add-on makes in an AKS-managed VNet is not made yet.
+``--enable-workload-identity`` is accepted without effect here (docs/fidelity.md), so it is not checked. With an
+AKS-managed VNet the add-on also makes subnet ``aks-appgateway`` (10.238.0.0/24, ours: the range is not
+documented) delegated to ``Microsoft.ServiceNetworking/trafficControllers``, for an ApplicationLoadBalancer to
+associate with.
 
 Source: learn.microsoft.com/azure/application-gateway/for-containers/quickstart-deploy-application-gateway-for-
 containers-alb-controller-addon. Must not touch Kubernetes objects (the bootstrap does).
@@ -21,7 +23,7 @@ from typing import Any
 from aksnet.errors import AzCliError
 from aksnet.rules import alb, gateway_api
 from aksnet.store import Transaction
-from aksnet.twin import identity
+from aksnet.twin import identity, network
 
 Doc = dict[str, Any]
 MSG_PLUGIN = ("The Application Gateway for Containers add-on requires Azure CNI or Azure CNI Overlay "
@@ -61,6 +63,23 @@ def set_enabled(tx: Transaction, cluster: Doc, on: bool) -> None:
     for role in alb.ADDON_ROLES:
         if identity.role_definition_id(role) not in held:
             identity.create_role_assignment(tx, principal, role, scope)
+    _managed_vnet_subnet(tx, cluster)
     ingress["applicationLoadBalancer"] = {"enabled": True, "identity": {
         "clientId": ident["properties"]["clientId"], "objectId": principal, "resourceId": ident["id"]}}
     props["ingressProfile"] = ingress
+
+
+def _managed_vnet_subnet(tx: Transaction, cluster: Doc) -> None:
+    """``aks-appgateway`` in the cluster's AKS-managed VNet (none with a VNet of the user's own)."""
+    props = cluster["properties"]
+    node_rg = str(props["nodeResourceGroup"]).lower()
+    pools: list[Doc] = props.get("agentPoolProfiles") or []
+    subnet = str(pools[0].get("vnetSubnetId") or "") if pools else ""
+    parts = subnet.split("/")
+    if len(parts) < 9 or parts[4].lower() != node_rg or not parts[8].startswith("aks-vnet-"):
+        return  # a VNet of the user's own
+    vnet = tx.get(network.KIND_VNET, subnet.split("/subnets/")[0])
+    if vnet is None or any(s["name"] == alb.ADDON_SUBNET_NAME for s in vnet["properties"].get("subnets") or ()):
+        return
+    network.create_subnet(tx, vnet["id"], alb.ADDON_SUBNET_NAME, [alb.ADDON_SUBNET_PREFIX],
+                          delegations=[alb.DELEGATION_SERVICE])
