@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from aksnet.analyses import trace as trace_mod
-from aksnet.dataplane import probe, verify_firewall
+from aksnet.dataplane import probe, verify_firewall, verify_gateway
 from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Walk
@@ -230,6 +230,7 @@ def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyR
         checks = checks[:limit]
     rep = run_checks(topo, tag, checks)
     check_ingress_urls(topo, tag, rep)
+    verify_gateway.check_gateway_urls(topo, tag, rep)
     verify_firewall.check_egress_urls(topo, tag, rep)
     return rep
 
@@ -293,8 +294,8 @@ def report_text(rep: VerifyReport) -> str:
                      f"trace {'delivered' if d.trace_delivered else 'not delivered'} ({d.trace_reason})")
         lines += [f"    trace: {h}" for h in d.trace_hops]
     if rep.urls:
-        lines.append(f"URLs (ingress, egress through Azure Firewall): {rep.urls}, {len(rep.url_disagreements)} "
-                     "disagree")
+        lines.append(f"URLs (ingress, Gateways, egress through Azure Firewall): {rep.urls}, "
+                     f"{len(rep.url_disagreements)} disagree")
     for u in rep.url_disagreements:
         lines.append(f"DISAGREE {u.url}: real NGINX {u.probe}; twin {u.trace}")
     lines += [f"skipped {s}" for s in rep.skipped]

@@ -89,8 +89,12 @@ def _endpoint_host(walker: Walker, hop_ip: str, dst: str) -> bool:
     pod = walker.topo.pod_by_ip.get(dst)
     if pod is not None and pod.node_name == node.name:
         return True
-    return bool(node.pod_cidr) and ipaddress.IPv4Address(dst) in ipaddress.IPv4Network(node.pod_cidr or "",
-                                                                                        strict=False)
+    addr = ipaddress.ip_address(dst)
+    for cidr in node.pod_cidrs or ((node.pod_cidr,) if node.pod_cidr else ()):
+        net = ipaddress.ip_network(cidr, strict=False)
+        if net.version == addr.version and addr in net:
+            return True
+    return False
 
 
 def _client_as_seen(request: Packet, hops: Sequence[Hop], client_ip: str) -> str:

@@ -461,6 +461,9 @@ def managed_cluster(doc: Doc) -> azure.ManagedCluster:
         load_balancer_sku=str(np_.get("loadBalancerSku") or "standard"),
         effective_outbound_ip_ids=out_ids,
         nat_gateway_id=None,
+        ip_families=tuple(str(f) for f in np_.get("ipFamilies") or ("IPv4",)),
+        pod_cidrs=tuple(str(c) for c in np_.get("podCidrs") or ()),
+        service_cidrs=tuple(str(c) for c in np_.get("serviceCidrs") or ()),
     )
     return azure.ManagedCluster(
         id=str(doc["id"]),

@@ -305,6 +305,9 @@ class NetworkProfile:
     load_balancer_sku: str = "standard"
     effective_outbound_ip_ids: tuple[str, ...] = ()
     nat_gateway_id: str | None = None
+    ip_families: tuple[str, ...] = ("IPv4",)  # dual-stack: ("IPv4", "IPv6")
+    pod_cidrs: tuple[str, ...] = ()  # podCidrs (dual-stack: IPv4 then IPv6)
+    service_cidrs: tuple[str, ...] = ()  # serviceCidrs
 
 
 @dataclass(frozen=True, slots=True)

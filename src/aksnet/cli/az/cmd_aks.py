@@ -93,8 +93,8 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                enable_cluster_autoscaler: bool = False, min_count: int | None = None, max_count: int | None = None,
                tags: list[str] | None = None, generate_ssh_keys: bool = False, ssh_key_value: str | None = None,
                no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False,
-               enable_gateway_api: bool = False, ip_families: str | None = None,
-               enable_application_load_balancer: bool = False) -> Any:
+               enable_gateway_api: bool = False, ip_families: str | None = None, pod_cidrs: str | None = None,
+               service_cidrs: str | None = None, enable_application_load_balancer: bool = False) -> Any:
     """Create a new managed Kubernetes cluster.
 
     Without --network-plugin AKS gives Azure CNI Overlay; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN
@@ -106,15 +106,13 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
     if revision and not enable_azure_service_mesh:
         raise AzCliError("RequiredArgumentMissingError",
                          "--revision can only be used together with --enable-azure-service-mesh.")
-    from aksnet.cli.az.aks_ip_families import check_ip_families
-
-    check_ip_families(ip_families, network_plugin, network_plugin_mode, pod_subnet_id)
     req = ClusterRequest(
         resource_group=resource_group_name, name=name, location=location, vnet_subnet_id=vnet_subnet_id,
         pod_subnet_id=pod_subnet_id, pod_ip_allocation_mode=pod_ip_allocation_mode, pod_cidr=pod_cidr,
         zones=tuple(zones) if zones else None, vm_set_type=vm_set_type, nodepool_labels=parse_tags(nodepool_labels),
         nodepool_taints=nodepool_taints,
-        service_cidr=service_cidr, dns_service_ip=dns_service_ip,
+        service_cidr=service_cidr, dns_service_ip=dns_service_ip, ip_families=ip_families, pod_cidrs=pod_cidrs,
+        service_cidrs=service_cidrs,
         docker_bridge_address=docker_bridge_address, node_count=node_count, max_pods=max_pods,
         nodepool_name=nodepool_name, network_plugin=network_plugin, network_plugin_mode=network_plugin_mode,
         network_policy=network_policy, network_dataplane=network_dataplane, outbound_type=outbound_type,
@@ -519,8 +517,12 @@ def load_arguments(loader: Any, command: str) -> None:
                    help="With --pod-subnet-id: DynamicIndividual (batches of 16 IPs) or StaticBlock (each node "
                         "holds ceil(maxPods/16) /28 blocks).")
         c.argument("pod_cidr", help="CIDR for pod IPs with kubenet or overlay (default 10.244.0.0/16).")
-        c.argument("ip_families", help="Comma-separated IP families: ipv4 (the default). Dual-stack ipv4,ipv6 is "
-                                       "refused (AKS: Azure CNI Overlay or kubenet only; IPv6 not emulated).")
+        c.argument("ip_families", help="A comma-separated list of IP families: ipv4 (the default) or ipv4,ipv6 "
+                                       "(dual-stack, with kubenet or Azure CNI Overlay).")
+        c.argument("pod_cidrs", help="A comma-separated list of pod CIDRs, one per IP family (dual-stack default "
+                                     "10.244.0.0/16,fd12:3456:789a::/64).")
+        c.argument("service_cidrs", help="A comma-separated list of service CIDRs, one per IP family (dual-stack "
+                                         "default 10.0.0.0/16,fd12:3456:789a:1::/108).")
         c.argument("service_cidr", help="CIDR for service cluster IPs (default 10.0.0.0/16).")
         c.argument("dns_service_ip", help="The kube-dns service IP, inside --service-cidr (default 10.0.0.10).")
         c.argument("dns_name_prefix", options_list=["--dns-name-prefix", "-p"], help="Prefix of the API FQDN.")

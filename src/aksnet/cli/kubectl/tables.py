@@ -282,7 +282,9 @@ def node_row(node: Doc, wide: bool) -> Row:
     info = st.get("nodeInfo") or {}
     row = [_meta(node)["name"], node_status(node), node_roles(node), _age(node), str(info.get("kubeletVersion", ""))]
     if wide:
-        addrs = {a.get("type"): a.get("address") for a in st.get("addresses") or []}
+        addrs: dict[str, str] = {}
+        for a in st.get("addresses") or []:  # getNodeInternalIP: the first address of a type (dual-stack: IPv4)
+            addrs.setdefault(str(a.get("type")), str(a.get("address") or ""))
         row += [addrs.get("InternalIP") or NONE, addrs.get("ExternalIP") or NONE, str(info.get("osImage", "")),
                 str(info.get("kernelVersion", "")), str(info.get("containerRuntimeVersion", ""))]
     return row

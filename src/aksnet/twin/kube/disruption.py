@@ -24,6 +24,7 @@ Runs after workload status (it reads readiness); must not change anything but Po
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from aksnet.store import Transaction
@@ -128,18 +129,28 @@ def pdb_status(objs: ClusterObjects, pdb: Doc, pods: list[Doc], now: str) -> Doc
             "disruptionsAllowed": allowed, "expectedPods": expected, "observedGeneration": generation}
 
 
-def matching_pods(objs: ClusterObjects, pdb: Doc) -> list[Doc]:
+def matching_pods(objs: ClusterObjects, pdb: Doc, pods: list[Doc] | None = None) -> list[Doc]:
+    """The pods of the budget's namespace its selector matches (from ``pods``, else every pod)."""
     selector = (pdb.get("spec") or {}).get("selector")
     if selector is None:
         return []
     ns = pdb["metadata"]["namespace"]
-    return [p for p in objs.docs(schema.BY_KIND["Pod"].store_kind) if p["metadata"].get("namespace") == ns
-            and selector_matches(selector, p["metadata"].get("labels") or {})]
+    return [p for p in (objs.docs(schema.BY_KIND["Pod"].store_kind) if pods is None else pods)
+            if p["metadata"].get("namespace") == ns and selector_matches(selector, p["metadata"].get("labels") or {})]
 
 
 def reconcile(tx: Transaction, cluster_id: str) -> None:
-    objs = objects.open_objects(tx, cluster_id)
+    update(objects.open_objects(tx, cluster_id))
+
+
+def update(objs: ClusterObjects, namespaces: set[str] | None = None,
+           pods_of: Callable[[str], list[Doc]] | None = None) -> None:
+    """Every budget's status, or only those of ``namespaces`` with their pods from ``pods_of(namespace)``."""
     rt = schema.BY_KIND["PodDisruptionBudget"]
     now = objs.timestamp()
     for pdb in objs.docs(rt.store_kind):
-        apiserver.write_status(objs, rt, pdb, pdb_status(objs, pdb, matching_pods(objs, pdb), now))
+        ns = pdb["metadata"]["namespace"]
+        if namespaces is not None and ns not in namespaces:
+            continue
+        pods = matching_pods(objs, pdb, pods_of(ns) if pods_of is not None else None)
+        apiserver.write_status(objs, rt, pdb, pdb_status(objs, pdb, pods, now))
