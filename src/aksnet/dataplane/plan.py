@@ -24,6 +24,7 @@ from aksnet.dataplane.ipv4_view import ipv4_view
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
 from aksnet.engine import coredns, ingress, kube_proxy, lookup, resolve, walk
 from aksnet.engine.addressing import Topology
+from aksnet.engine.ingress import streams
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
@@ -196,9 +197,17 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
 NGINX_USER = "nobody nogroup"
 
 
-def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpec | None:
-    """The controller pod's nginx.conf (``aksnet.dataplane.nginx_conf``) with its certificates; paths under
-    ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
+def _stream_servers(topo: Topology, pod: k8s.Pod) -> list[streams.StreamServer]:
+    """The tcp/udp services entries on the controller pod's declared ports (listening or skipped)."""
+    found = (streams.stream_server(topo.state, topo.slices_by_service, pod, cp.container_port, cp.protocol)
+             for cp in sorted(pod.ports, key=lambda c: (c.protocol, c.container_port)))
+    return [srv for srv in found if srv is not None]
+
+
+def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str,
+                stream_servers: Sequence[streams.StreamServer] = ()) -> NginxSpec | None:
+    """The controller pod's nginx.conf (``aksnet.dataplane.nginx_conf``) with its certificates and stream servers;
+    paths under ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
     from aksnet.dataplane import nginx_conf
 
     try:
@@ -207,7 +216,7 @@ def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpe
         return None
     prefix = f"{NGINX_PLACEHOLDER}/nginx/{unit.netns}"
     conf = nginx_conf.render_nginx_conf(view, prefix=prefix, cert_dir=f"{prefix}/certs", listen_address=pod.pod_ip,
-                                        user=NGINX_USER)
+                                        user=NGINX_USER, streams=stream_servers)
     files = tuple(sorted(nginx_conf.certificate_files(view, f"{prefix}/certs").items()))
     return NginxSpec(unit.netns, pod.key, conf, files)
 
@@ -377,10 +386,13 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         if dns_ip:
             excl_tcp, excl_udp = (53,), (53,)
         kind = ingress.controller_of_pod(pod) if with_nginx else None
-        spec = _nginx_spec(topo, unit, pod, kind) if kind else None
+        stream_servers = _stream_servers(topo, pod) if kind else []
+        spec = _nginx_spec(topo, unit, pod, kind, stream_servers) if kind else None
         if spec is not None:
             parts.nginx.append(spec)
-            excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
+            # the stream servers' ports go to nginx; a skipped entry's port to nothing (refused), as the controller
+            excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS, *(s.port for s in stream_servers if s.protocol == "TCP"))
+            excl_udp = (*excl_udp, *(s.port for s in stream_servers if s.protocol == "UDP"))
         gw_spec, gw_notes = (None, ()) if not with_nginx else gateway_dp.istio_spec(topo, unit.netns, pod,
                                                                                       NGINX_PLACEHOLDER)
         if gw_spec is not None:

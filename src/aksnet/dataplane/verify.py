@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from aksnet.analyses import stream_proxy
 from aksnet.analyses import trace as trace_mod
 from aksnet.dataplane import probe, verify_firewall, verify_gateway
 from aksnet.engine import echo, mesh
@@ -184,12 +185,15 @@ def _sidecar_http_request(topo: Topology, walk: Walk, c: Check) -> bytes:
 def _expected_identity(topo: Topology, walk: Walk) -> str:
     """The echo identity line (``pod=NS/NAME``, ``vm=NAME``) of the host the twin says answers a flow sent to a
     pod's or VM's own address; "" when there is no single answer to compare (not delivered, a Service or load
-    balancer choosing among endpoints, a hostNetwork pod, a node's own listener)."""
+    balancer or an ingress controller's stream server choosing among endpoints, a hostNetwork pod, a node's own
+    listener)."""
     b = walk.backend
     if walk.delivered and b is not None and b.kind == MESH_PROXY:  # the sidecar answered 403 itself
         return istio.RBAC_DENIED_BODY
     if not walk.delivered or b is None or topo.owner(walk.dst_ip).kind not in ("pod", "vm"):
         return ""
+    if any(h.component == stream_proxy.COMPONENT for h in walk.hops):
+        return ""  # an ingress controller's stream server balances over the upstream endpoints
     if b.kind == "vm" or (b.kind == "pod" and b.pod is not None and not b.pod.host_network):
         return echo.identity_lines(b.kind, b.name, b.ip)[0]
     return ""
