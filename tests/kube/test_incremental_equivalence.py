@@ -111,6 +111,20 @@ SEQUENCES: dict[str, list[Step]] = {
 }
 
 
+# the same writes on clusters of other network plugins (pod IPs from NIC secondary IPs, overlay ranges, dual-stack)
+POOL_AND_SCALE: list[Step] = [SCALE_WEB, (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "1"),
+                                          None, True),
+                              (("kubectl", "scale", "deployment", "web", "--replicas=2"), None, True),
+                              (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)]
+FLAVOURS: dict[str, tuple[str, ...]] = {
+    "azure-cni": ("--network-plugin", "azure"),
+    "overlay": ("--network-plugin", "azure", "--network-plugin-mode", "overlay"),
+    "dual-stack": ("--network-plugin", "kubenet", "--ip-families", "ipv4,ipv6"),
+}
+CASES = [pytest.param(("--network-plugin", "kubenet"), steps, id=name) for name, steps in SEQUENCES.items()] + [
+    pytest.param(flavour, POOL_AND_SCALE, id=f"{name}-scale-and-pools") for name, flavour in FLAVOURS.items()]
+
+
 def _copy(src: Path, dst: Path) -> None:
     a, b = sqlite3.connect(src), sqlite3.connect(dst)
     try:
@@ -134,13 +148,13 @@ def _run(args: tuple[str, ...], stdin: str | None) -> None:
     assert r.code == 0, (args, r.err)
 
 
-@pytest.mark.parametrize("steps", list(SEQUENCES.values()), ids=list(SEQUENCES))
+@pytest.mark.parametrize(("plugin", "steps"), CASES)
 def test_incremental_reconcile_equals_the_full_one(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   steps: list[Step]) -> None:
+                                                   plugin: tuple[str, ...], steps: list[Step]) -> None:
     monkeypatch.setenv("AKSNET_NOW", "2026-01-01T00:00:00Z")
     _run(("az", "group", "create", "-n", "rg", "-l", "eastus"), None)
-    _run(("az", "aks", "create", "-g", "rg", "-n", "c", "--network-plugin", "kubenet", "--node-count", "2",
-          "--max-pods", "30", "--generate-ssh-keys"), None)
+    _run(("az", "aks", "create", "-g", "rg", "-n", "c", *plugin, "--node-count", "2", "--max-pods", "30",
+          "--generate-ssh-keys"), None)
     _run(("az", "aks", "get-credentials", "-g", "rg", "-n", "c"), None)
     _run(("kubectl", "create", "namespace", "team"), None)
     _run(("kubectl", "apply", "-f", "-"), _deploy() + "---\n" + _deploy("other", "team", 2) + "---\n" + SERVICES)
