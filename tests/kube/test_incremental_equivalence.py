@@ -43,6 +43,26 @@ metadata: {name: p, namespace: default}
 spec: {podSelector: {}, policyTypes: [Ingress]}
 """
 POOL = ("-g", "rg", "--cluster-name", "c")
+OTHERS = """
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: team}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: c, image: busybox, ports: [{containerPort: 9100, hostPort: 9100}]}]}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: bare, namespace: default}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: bare}}
+  template:
+    metadata: {labels: {app: bare}}
+    spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m, memory: 64Mi}}}]}
+"""
 BUDGET = """
 apiVersion: policy/v1
 kind: PodDisruptionBudget
@@ -93,12 +113,20 @@ SEQUENCES: dict[str, list[Step]] = {
         (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)],
     "pool-removed-under-a-statefulset-and-a-job": [
         (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "2"), None, True),
-        (("kubectl", "apply", "-f", "-"), STATEFUL, False),
+        (("kubectl", "apply", "-f", "-"), STATEFUL, True),
         (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)],
     "scale-past-the-burst-limit": [(("kubectl", "scale", "deployment", "web", "--replicas=510"), None, True),
                                    (("kubectl", "scale", "deployment", "web", "--replicas=520"), None, False),
                                    (("kubectl", "scale", "deployment", "web", "--replicas=2"), None, True),
                                    (("kubectl", "scale", "deployment", "web", "--replicas=6"), None, False)],
+    "statefulset-and-job-applied-then-scaled": [
+        (("kubectl", "apply", "-f", "-"), STATEFUL, True),
+        (("kubectl", "scale", "statefulset", "db", "-n", "team", "--replicas=5"), None, True),
+        (("kubectl", "scale", "statefulset", "db", "-n", "team", "--replicas=1"), None, True)],
+    "daemonset-and-bare-replicaset": [(("kubectl", "apply", "-f", "-"), OTHERS, True),
+                                      (("kubectl", "scale", "replicaset", "bare", "--replicas=4"), None, True),
+                                      (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "1"),
+                                       None, True)],
     "apply-new-deployment": [(("kubectl", "apply", "-f", "-"), _deploy("api", "team", 4), True)],
     "apply-changed-template": [(("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.27"), True),
                                (("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.28", replicas=5), True)],

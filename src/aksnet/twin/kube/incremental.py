@@ -62,7 +62,7 @@ KIND_NETWORKPOLICY = "k8s:networking.k8s.io/NetworkPolicy"
 KIND_INGRESS = "k8s:networking.k8s.io/Ingress"
 # Kubernetes kinds whose changes the incremental passes follow: created or updated (a deletion cascades to owned
 # objects: a full pass), or any change.
-_PUT_KINDS = frozenset({KIND_DEPLOYMENT, KIND_SERVICE})
+_PUT_KINDS = frozenset({KIND_DEPLOYMENT, KIND_REPLICASET, KIND_STATEFULSET, KIND_DAEMONSET, KIND_JOB, KIND_SERVICE})
 _ANY_KINDS = frozenset({KIND_NODE, KIND_LEASE, KIND_EVENT, KIND_NETWORKPOLICY})
 _OWNER_KINDS = {"ReplicaSet": KIND_REPLICASET, "StatefulSet": KIND_STATEFULSET, "DaemonSet": KIND_DAEMONSET,
                 "Job": KIND_JOB}
@@ -70,7 +70,8 @@ _OWNER_KINDS = {"ReplicaSet": KIND_REPLICASET, "StatefulSet": KIND_STATEFULSET, 
 
 def eligible(tx: Transaction, objs: ClusterObjects) -> bool:
     """Whether this command's changes so far are ones the incremental passes follow: Azure resources, Nodes,
-    created or updated Deployments and Services, Events and NetworkPolicies of this cluster."""
+    created or updated workloads (Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs) and Services, Events,
+    Leases and NetworkPolicies of this cluster."""
     if EVERY_KIND in tx.written_kinds:
         return False
     ops: dict[str, set[str]] = {}
