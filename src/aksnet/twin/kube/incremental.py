@@ -41,6 +41,7 @@ from aksnet.twin.kube.pod_index import (
     active,
     current,
     owner_key,
+    pod_entry,
 )
 from aksnet.twin.kube_store import (
     KIND_DAEMONSET,
@@ -309,8 +310,15 @@ def ingresses_exist(objs: ClusterObjects) -> bool:
 
 
 def alb_controller_running(objs: ClusterObjects, base: PodIndex) -> bool:
-    """``alb_bootstrap.controller_running`` from the index: the ALB controllers do nothing without it."""
-    return any(e[FLAGS] & ALB_POD and e[PHASE] == "Running" for e in current(objs, base).values())
+    """``alb_bootstrap.controller_running`` from the index: the ALB controllers do nothing without it. The
+    ALB Controller's pods are few: they are listed once, then only this command's changed pods are looked at."""
+    alb: list[str] | None = objs.extra.get("alb_pods")
+    if alb is None:
+        alb = objs.extra["alb_pods"] = [k for k, e in base.entries.items() if e[FLAGS] & ALB_POD]
+    changed = objs.changed_keys(KIND_POD)
+    entries = (base.entries[k] for k in alb if k not in changed)
+    fresh = (pod_entry(d) for k in changed if (d := objs.get(KIND_POD, k)) is not None)
+    return any(e[FLAGS] & ALB_POD and e[PHASE] == "Running" for e in (*entries, *fresh))
 
 
 def next_index(objs: ClusterObjects, base: PodIndex) -> PodIndex | None:
