@@ -224,7 +224,7 @@ def _changed_pod_owners(objs: ClusterObjects, base: PodIndex) -> dict[str, set[s
         if doc is not None:
             ref = next((r for r in doc["metadata"].get("ownerReferences") or [] if r.get("controller")), None)
             if ref is not None and ref.get("kind") in _OWNER_KINDS:
-                out[_OWNER_KINDS[ref["kind"]]].add(f"{key.split('/', 1)[0]}/{str(ref.get('name', '')).lower()}")
+                out[_OWNER_KINDS[ref["kind"]]].add(f"{key.split('/', 1)[0]}/{ref.get('name', '')}")
         for e in entries:
             owner = owner_key(key, e)
             if owner is not None and owner[0] in _OWNER_KINDS:
@@ -243,7 +243,7 @@ def update_status(objs: ClusterObjects, base: PodIndex) -> None:
         apiserver.write_status(objs, rt_rs, rs, status.replicaset_status(rs, idx.get(rs["metadata"]["uid"], [])))
         for ref in rs["metadata"].get("ownerReferences") or []:
             if ref.get("kind") == "Deployment":
-                deps.add(f"{rs['metadata']['namespace']}/{str(ref.get('name', '')).lower()}")
+                deps.add(f"{rs['metadata']['namespace']}/{ref.get('name', '')}")  # names are DNS-1123: lower case
     rt = schema.BY_KIND["Deployment"]
     for dep in _ordered_docs(objs, KIND_DEPLOYMENT, deps):
         rss = _owned(objs, dep, KIND_REPLICASET, controller_only=False)

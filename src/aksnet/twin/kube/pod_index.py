@@ -68,7 +68,7 @@ def owner_key(key: str, e: Entry) -> tuple[str, str] | None:
     """(controller kind, ``namespace/name``) of the pod's controller, or None."""
     if not e[CTRL_KIND]:
         return None
-    return e[CTRL_KIND], f"{key.split('/', 1)[0]}/{e[CTRL_NAME].lower()}"
+    return e[CTRL_KIND], f"{key.split('/', 1)[0]}/{e[CTRL_NAME]}"  # object names are DNS-1123: lower case
 
 
 @dataclass
