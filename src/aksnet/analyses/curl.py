@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aksnet.analyses import curl_agc, curl_gateway, curl_mesh
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.stream_proxy import through_stream_proxy
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress, mesh
 from aksnet.engine.addressing import Topology
@@ -42,7 +43,6 @@ REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 307: "Temporary Re
            504: "Gateway Time-out", DENY_STATUS: DENY_REASON}
 # Envoy (a Gateway's proxy) uses the standard reason phrases where nginx has its own
 STANDARD_REASONS = {503: "Service Unavailable", 504: "Gateway Timeout"}
-IPV6_UNSUPPORTED = "error: IPv6 addresses are not emulated: aksnet models the IPv4 networks of AKS only"
 
 
 class CurlUsageError(UsageError):
@@ -124,14 +124,13 @@ def parse_url(url: str) -> _Url:
     if scheme not in ("http", "https"):
         raise CurlUsageError(1, f'curl: (1) Protocol "{scheme}" not supported')
     host = (parts.hostname or "").lower()
-    if _is_ipv6(host):
-        raise UsageError(IPV6_UNSUPPORTED)
     if not host:
         raise CurlUsageError(3, "curl: (3) URL rejected: No host part in the URL")
     default = 443 if scheme == "https" else 80
     p = port or default
     uri = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return _Url(scheme, host, p, uri, host if p == default else f"{host}:{p}")
+    shown = f"[{host}]" if _is_ipv6(host) else host  # an IPv6 literal keeps its brackets in Host (RFC 3986 §3.2.2)
+    return _Url(scheme, host, p, uri, shown if p == default else f"{shown}:{p}")
 
 
 def _resolve_override(req: CurlRequest, host: str, port: int) -> str | None:
@@ -144,8 +143,6 @@ def _resolve_override(req: CurlRequest, host: str, port: int) -> str | None:
         h, p = bits[0].lower(), bits[1]
         addrs = [a.strip().strip("[]") for a in ":".join(bits[2:]).split(",")]  # ADDR[,ADDR]… (curl 7.59)
         for a in addrs:
-            if _is_ipv6(a):
-                raise UsageError(IPV6_UNSUPPORTED)
             if not _is_ip(a):
                 raise bad
         if hit is None and (h == host or h == "*") and p == str(port):
@@ -219,7 +216,8 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     headers = echo.curl_headers(url.host_header, dict(req.headers))
     request = mesh.HttpRequest(req.method or "GET", url.request_uri, headers.get("host", ""),
                                tuple(headers.items()))
-    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port)
+    sent = curl_mesh.Sent(url.scheme, headers.get("host", ""), url.request_uri, req.method or "GET", headers, url.port,
+                          "" if _is_ip(url.host) else url.host)
     routed = curl_mesh.sidecar_outbound(topo, walker, site, addr, sent, url.host, pre)
     if routed is not None:  # the client's sidecar routed it (VirtualService / DestinationRule)
         return dataclasses.replace(_gateway_result(routed, url), proxy_pod="the client pod")
@@ -256,6 +254,13 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     if b.kind == "pod" and b.pod is not None and curl_mesh.is_ingress_gateway(topo, b.pod):
         got = curl_mesh.through_ingress(topo, walker, walk, sent)
         return _fail(got, url, (got,)) if isinstance(got, Walk) else _gateway_result(got, url)
+    streamed = through_stream_proxy(walker, walk)
+    if streamed is not walk:  # a tcp-services port: the controller's stream proxy carries the bytes on
+        if streamed.verdict != DELIVERED or streamed.backend is None:
+            return _fail(streamed, url, (streamed,))
+        b = streamed.backend
+        seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
+        return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (streamed,))
     controller = ingress.controller_of_pod(b.pod) if b.kind == "pod" and b.pod is not None else None
     if controller is not None and b.pod is not None and b.port in (80, 443):
         return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)
@@ -307,7 +312,7 @@ def _verify_problem(topo: Topology, walk: Walk, url: _Url) -> str:
 
 def _is_ip(text: str) -> bool:
     try:
-        ipaddress.IPv4Address(text)
+        ipaddress.ip_address(text)
     except ValueError:
         return False
     return True

@@ -25,6 +25,7 @@ from aksnet.engine.flow import DELIVERED, REFUSED, Hop, Site, Walk
 from aksnet.engine.ingress.backend import resolve_backend
 from aksnet.engine.mesh import hosts, ingress, routing
 from aksnet.engine.mesh.http_match import RouteRequest
+from aksnet.engine.mesh.protocol import service_port_protocol
 from aksnet.engine.walk import Walker
 from aksnet.model import k8s
 from aksnet.model import mesh_traffic as mt
@@ -45,6 +46,7 @@ class Sent:
     method: str
     headers: dict[str, str]
     port: int  # the port the request was addressed to (the Service's, or the gateway Service's)
+    sni: str = ""  # the TLS server name curl sends (the URL's host name; none for an IP address)
 
 
 def _host(host_header: str) -> str:
@@ -82,10 +84,11 @@ def through_ingress(topo: Topology, walker: Walker, first: Walk, sent: Sent) -> 
     pod = first.backend.pod
     component = f"Istio ingress gateway ({pod.key})"
     port = ingress.service_port(topo.state.services, pod, first.backend.port)
-    sent = Sent(sent.scheme, sent.host_header, sent.request_uri, sent.method, sent.headers, port)
+    sent = Sent(sent.scheme, sent.host_header, sent.request_uri, sent.method, sent.headers, port, sent.sni)
     host = _host(sent.host_header)
-    choice = ingress.select_server(topo.state.mesh.traffic, pod, port, sent.scheme, host,
-                                   sent.request_uri.partition("?")[0])
+    # a TLS server is chosen by SNI (none for an IP address: only a "*" server takes it), plaintext by Host
+    choice = ingress.select_server(topo.state.mesh.traffic, pod, port, sent.scheme,
+                                   sent.sni if sent.scheme == "https" else host, sent.request_uri.partition("?")[0])
     hops = tuple(Hop(component, "route", s) for s in choice.steps[:-1])
     last = choice.steps[-1]
     if choice.outcome == "refused":
@@ -120,6 +123,9 @@ def sidecar_outbound(topo: Topology, walker: Walker, site: Site, addr: str, sent
     svc = next((s for s in topo.state.services if s.cluster_ip == addr and any(p.port == sent.port for p in s.ports)),
                None)
     if svc is not None:
+        sp = next(p for p in svc.ports if p.port == sent.port)
+        if service_port_protocol(sp) == "TCP":
+            return None  # a TCP port: the sidecar forwards bytes (tcp routes are not walked)
         host = hosts.service_fqdn(svc.namespace, svc.name)
         default = routing.Target(host, (svc.namespace, svc.name), sent.port)
     else:

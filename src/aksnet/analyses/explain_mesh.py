@@ -1,6 +1,7 @@
 """What Istio applies to a workload, for ``aksnet explain``: its proxy and identity, the PeerAuthentication mode
-on each of its ports (and the policy that sets it), and the AuthorizationPolicies its sidecar enforces, in the
-order Istio evaluates them (CUSTOM, DENY, ALLOW, AUDIT). Pure; rows of (subject, detail), no layout.
+on each of its ports (and the policy that sets it), the AuthorizationPolicies its sidecar enforces, in the
+order Istio evaluates them (CUSTOM, DENY, ALLOW, AUDIT), and the traffic API around it (Gateways a gateway pod
+serves, DestinationRule subsets holding the pod, VirtualService routes to it). Pure; rows of (subject, detail).
 
 Sources: https://istio.io/latest/docs/reference/config/security/peer_authentication/,
 https://istio.io/latest/docs/reference/config/security/authorization-policy/.
@@ -9,8 +10,10 @@ https://istio.io/latest/docs/reference/config/security/authorization-policy/.
 from __future__ import annotations
 
 from aksnet.engine import mesh
+from aksnet.engine.mesh import hosts, ingress
 from aksnet.model import k8s
 from aksnet.model import mesh as mesh_model
+from aksnet.model import mesh_traffic as mt
 from aksnet.model.twin import ClusterState
 from aksnet.rules import istio
 
@@ -43,4 +46,32 @@ def mesh_rows(cluster: ClusterState, pod: k8s.Pod) -> list[tuple[str, str]]:
         rows.append((f"AuthorizationPolicy {p.key}", f"{p.action}, {scope}, {what}"))
     if not policies:
         rows.append(("AuthorizationPolicy", "none applies: every connection its mTLS mode admits is allowed"))
+    return rows + routing_rows(cluster, pod)
+
+
+def routing_rows(cluster: ClusterState, pod: k8s.Pod) -> list[tuple[str, str]]:
+    """Istio's traffic API around the workload: the Gateways a gateway pod serves, the DestinationRule subsets
+    that contain the pod and the VirtualService routes that send to those subsets or to its Services."""
+    traffic = cluster.mesh.traffic
+    rows = [(f"Gateway {g.key}", "servers " + "; ".join(f"{s.port} {s.protocol} {','.join(s.hosts)}"
+                                                         for s in g.servers)) for g in ingress.selecting(traffic, pod)]
+    services = [s for s in cluster.services if s.namespace == pod.namespace and s.selector
+                and all(pod.labels.get(k) == v for k, v in s.selector.items())]
+    names = {hosts.service_fqdn(s.namespace, s.name) for s in services}
+    subsets: set[tuple[str, str]] = set()
+    for dr in traffic.destination_rules:
+        host = hosts.fqdn(dr.host, dr.namespace)
+        for sub in dr.subsets:
+            if host in names and all(pod.labels.get(k) == v for k, v in sub.labels):
+                subsets.add((host, sub.name))
+                rows.append((f"DestinationRule {dr.key}", f"subset {sub.name} of {host} contains this pod"))
+    for vs in traffic.virtual_services:
+        for i, rule in enumerate(vs.http):
+            for j, d in enumerate(rule.route):
+                host = hosts.fqdn(d.host, vs.namespace)
+                if host in names and (not d.subset or (host, d.subset) in subsets):
+                    gws = ", ".join(vs.gateways or (mt.MESH_GATEWAY,))
+                    weight = f", weight {d.weight}" if d.weight is not None else ""
+                    rows.append((f"VirtualService {vs.key}", f"spec.http[{i}].route[{j}] sends {host}"
+                                 f"{f' subset {d.subset}' if d.subset else ''} here (gateways {gws}{weight})"))
     return rows

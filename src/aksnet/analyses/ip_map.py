@@ -98,8 +98,10 @@ def subnet_maps(twin: Twin) -> list[SubnetMap]:
         for s in sorted(v.subnets, key=lambda x: x.name):
             held = dict(owners.get(id_key(s.id), {}))
             for prefix in s.address_prefixes:
+                if ":" in prefix:
+                    continue  # a dual-stack subnet's IPv6 /64 never runs out: the map is of the IPv4 space
                 net = ipaddress.IPv4Network(prefix, strict=False)
-                mine = {ip: who for ip, who in held.items() if ipaddress.IPv4Address(ip) in net}
+                mine = {ip: who for ip, who in held.items() if ":" not in ip and ipaddress.IPv4Address(ip) in net}
                 for ip, who in pods:
                     if ip not in mine and ipaddress.IPv4Address(ip) in net:
                         mine[ip] = who

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.stream_proxy import through_stream_proxy
 from aksnet.engine import resolve
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
@@ -126,8 +127,9 @@ def _split(text: str, namespace: str) -> tuple[str, str, str]:
 
 
 def _is_ip(text: str) -> bool:
+    """An IPv4 or IPv6 address (dual-stack clusters give pods, Services and frontends IPv6 addresses)."""
     try:
-        ipaddress.IPv4Address(text)
+        ipaddress.ip_address(text)
     except ValueError:
         return False
     return True
@@ -135,17 +137,9 @@ def _is_ip(text: str) -> bool:
 
 def _check_ip(text: str) -> str:
     try:
-        return str(ipaddress.IPv4Address(text))
+        return str(ipaddress.ip_address(text))
     except ValueError:
-        raise UsageError(f'error: "{text}" is not a valid IPv4 address') from None
-
-
-def _reject_ipv6(text: str) -> None:
-    try:
-        ipaddress.IPv6Address(text.split("/", 1)[1] if text.lower().startswith("internet/") else text)
-    except ValueError:
-        return
-    raise UsageError(f'error: "{text}": IPv6 addresses are not emulated (aksnet models the IPv4 networks of AKS)')
+        raise UsageError(f'error: "{text}" is not a valid IP address') from None
 
 
 def _workload_pods(topo: Topology, kind: str, ns: str, name: str) -> list[k8s.Pod]:
@@ -184,7 +178,6 @@ def parse_sources(topo: Topology, text: str, namespace: str, pending: bool = Fal
     """FROM → the sites the flow starts at (several for a workload). ``pending``: a workload's pods without an
     address are kept as sites without an IP (else they are an error, as a single pod without one always is)."""
     t = text.strip()
-    _reject_ipv6(t)
     if t.lower() == "internet":
         return [Site("internet", DEFAULT_INTERNET_CLIENT, f"internet/{DEFAULT_INTERNET_CLIENT}")]
     if t.lower().startswith("internet/"):
@@ -245,7 +238,6 @@ def parse_target(topo: Topology, text: str, namespace: str, port: int | None, pe
     """TO → a Target (port checked: required unless a Service port names it). ``pending``: a workload's pods
     without an address stay in the target (with address ``""``; trace reports them as not reachable)."""
     t = text.strip()
-    _reject_ipv6(t)
 
     def need_port() -> int:
         if port is None:
@@ -374,5 +366,5 @@ def trace(topo: Topology, source: str, destination: str, port: int | None = None
     walker = walker or Walker(topo)
     walks: list[Walk] = []
     for site in sites:
-        walks += walk_to(walker, site, target, proto)
+        walks += [through_stream_proxy(walker, w) for w in walk_to(walker, site, target, proto)]
     return TraceResult(source, target, proto, tuple(walks))

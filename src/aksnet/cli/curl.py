@@ -80,8 +80,7 @@ def run(argv: list[str]) -> int:
 
     topo = load_topology(args.context, None)
     assert isinstance(topo, Topology)
-    host = urlsplit(args.url).hostname or ""
-    cookies = [c if "=" in c else cookie_jar.read(c, host) for c in args.cookie]
+    cookies = [c if "=" in c else cookie_jar.read(c, _url_host(args.url)) for c in args.cookie]
     headers = parse_headers(args.header) + tuple(("Cookie", c) for c in cookies if c)
     req = CurlRequest(args.url, args.source, args.method.upper() if args.method else None, headers,
                       args.insecure, tuple(args.resolve), args.namespace, _client_certificate(args))
@@ -95,7 +94,7 @@ def run(argv: list[str]) -> int:
     else:
         sys.stdout.write(curl_text.render_response(res, include=args.include))
         if args.cookie_jar:
-            cookie_jar.write(args.cookie_jar, host, res.response_headers)
+            cookie_jar.write(args.cookie_jar, _url_host(args.url), res.response_headers)
     return _unknown(topo.state, res) or res.exit_code
 
 
@@ -148,3 +147,11 @@ def _run_dataplane(args: argparse.Namespace) -> int:
     sys.stdout.write(out)
     sys.stderr.write(err)
     return code
+
+
+def _url_host(url: str) -> str:
+    """The URL's host for the cookie jar ("" for a URL curl will reject itself, e.g. an empty ``[]`` host)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""

@@ -138,12 +138,14 @@ def own_state(home: Path) -> State:
 
 
 def own_topology(home: Path) -> tuple[Topology, str, State]:
-    """The twin's topology of the cluster this workspace's data plane was built for, its tag and ledger."""
+    """The twin's topology of the cluster this workspace's data plane was built for, its tag and ledger: the
+    IPv4 half of a dual-stack twin, as ``up`` built it (``verify`` and ``probe`` compare what exists)."""
+    from aksnet.dataplane.ipv4_view import ipv4_view
     from aksnet.engine.addressing import Topology
 
     state = own_state(home)
     twin, cluster_id = load(home)
-    return Topology.build(twin, cluster_id or state.setting("cluster_id")), state.tag, state
+    return Topology.build(ipv4_view(twin)[0], cluster_id or state.setting("cluster_id")), state.tag, state
 
 
 @dataclass

@@ -19,8 +19,9 @@ from aksnet.rules.azure import in_internet_tag
 
 
 def is_internet_address(ip: str) -> bool:
-    """A public (internet-routable) IPv4 address: inside the service tag ``Internet`` of no VNet."""
-    return in_internet_tag(ipaddress.IPv4Address(ip))
+    """A public (internet-routable) address: IPv4 inside the service tag ``Internet`` of no VNet; IPv6 a global
+    unicast address (2000::/3, RFC 4291 §2.4 — unique local fc00::/7 and the rest stay private)."""
+    return in_internet_tag(ipaddress.ip_address(ip))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ class Topology:
         s = self.state
         self.namespaces = {n.name: n for n in s.namespaces}
         self.nodes = {n.name: n for n in s.nodes}
-        self.node_by_ip = {n.internal_ip: n for n in s.nodes if n.internal_ip}
+        self.node_by_ip = {ip: n for n in s.nodes for ip in (n.internal_ips or (n.internal_ip,)) if ip}
         # One pass over every pod of the cluster (10,000s): names bound locally, Pod.key spelled inline.
         pods, by_ns, by_ip, host = self.pods, self.pods_by_namespace, self.pod_by_ip, self.host_network_pods
         for p in s.pods:
@@ -148,12 +149,15 @@ class Topology:
             if p.host_network:
                 if p.node_name and p.phase == "Running":
                     host.setdefault(p.node_name, []).append(p)
-            elif p.pod_ip and p.phase in ("Running", "Pending") and p.pod_ip not in by_ip:
-                by_ip[p.pod_ip] = p
+            elif p.pod_ip and p.phase in ("Running", "Pending"):
+                for ip in p.pod_ips or (p.pod_ip,):  # dual-stack: the IPv6 address names the pod too
+                    if ip not in by_ip:
+                        by_ip[ip] = p
         for svc in s.services:
             self.services[svc.key] = svc
-            if svc.cluster_ip and svc.cluster_ip != "None":
-                self.service_by_ip[svc.cluster_ip] = svc
+            for ip in svc.cluster_ips or ((svc.cluster_ip,) if svc.cluster_ip else ()):
+                if ip != "None":
+                    self.service_by_ip[ip] = svc
             for ip in (*svc.external_ips, *svc.load_balancer_ingress):
                 self.service_by_external_ip.setdefault(ip, []).append(svc)
         for es in s.endpoint_slices:
@@ -259,10 +263,12 @@ class Topology:
         fe = self.frontend_by_ip.get(ip)
         if fe and fe[1].subnet_id:
             return self.subnets.get(id_key(fe[1].subnet_id))
-        addr = ipaddress.IPv4Address(ip)
+        addr = ipaddress.ip_address(ip)
         for s in self.subnets.values():
-            if any(addr in ipaddress.IPv4Network(p, strict=False) for p in s.address_prefixes):
-                return s
+            for p in s.address_prefixes:
+                net = ipaddress.ip_network(p, strict=False)
+                if net.version == addr.version and addr in net:
+                    return s
         return None
 
     def owner(self, ip: str) -> Owner:

@@ -157,10 +157,9 @@ def _service_records(cluster: ClusterState, svc: k8s.Service, zone: str, out: di
             out.setdefault(reverse_name(ep.ip), []).append(
                 DnsRecord(reverse_name(ep.ip), "PTR", f"{host_of[ep.ip]}.{base}."))
         return
-    if svc.cluster_ip:
-        add(base, "AAAA" if ":" in svc.cluster_ip else "A", svc.cluster_ip)
-        out.setdefault(reverse_name(svc.cluster_ip), []).append(
-            DnsRecord(reverse_name(svc.cluster_ip), "PTR", f"{base}."))
+    for ip in svc.cluster_ips or ((svc.cluster_ip,) if svc.cluster_ip else ()):  # dual-stack: A and AAAA
+        add(base, "AAAA" if ":" in ip else "A", ip)
+        out.setdefault(reverse_name(ip), []).append(DnsRecord(reverse_name(ip), "PTR", f"{base}."))
     for p in named:
         add(f"_{p.name}._{p.protocol.lower()}.{base}".lower(), "SRV", f"0 100 {p.port} {base}.")
 

@@ -88,11 +88,22 @@ def _target_port(svc_port: k8s.ServicePort, pod: k8s.Pod | None, slice_ports: tu
     return svc_port.port
 
 
-def service_backends(topo: Topology, svc: k8s.Service, svc_port: k8s.ServicePort) -> list[tuple[Backend, bool, bool]]:
-    """Every endpoint of a Service port as (backend, ready, serving-and-terminating); from its EndpointSlices,
-    or from the selector when the cluster has no slices for it (manual Services have none)."""
+def _family(svc: k8s.Service, family: int | None) -> int:
+    """The IP version of the endpoints to use: the one asked for, else the Service's primary family."""
+    if family is not None:
+        return family
+    return 6 if svc.ip_families[:1] == ("IPv6",) else 4
+
+
+def service_backends(topo: Topology, svc: k8s.Service, svc_port: k8s.ServicePort,
+                     family: int | None = None) -> list[tuple[Backend, bool, bool]]:
+    """Every endpoint of a Service port as (backend, ready, serving-and-terminating) of one IP family (a packet
+    to an IPv6 ClusterIP or frontend reaches the IPv6 endpoints: kube-proxy's per-family proxiers, kubernetes.io
+    dual-stack); from its EndpointSlices of that addressType, or from the selector when the cluster has no
+    slices for it (manual Services have none)."""
     out: list[tuple[Backend, bool, bool]] = []
-    slices = topo.slices_by_service.get(svc.key)
+    fam = _family(svc, family)
+    slices = [es for es in topo.slices_by_service.get(svc.key) or () if es.address_type == f"IPv{fam}"]
     if slices:
         for es in slices:
             for ep in es.endpoints:
@@ -105,20 +116,21 @@ def service_backends(topo: Topology, svc: k8s.Service, svc_port: k8s.ServicePort
                             ready, ep.serving and ep.terminating))
     elif svc.selector:
         for pod in topo.pods_by_namespace.get(svc.namespace, ()):
-            if not pod.pod_ip or pod.phase != "Running":
+            ip = pod.ip_of(fam)
+            if not ip or pod.phase != "Running":
                 continue
             if all(pod.labels.get(k) == v for k, v in svc.selector.items()):
                 port = _target_port(svc_port, pod, ())
                 if port:
-                    out.append((Backend(pod.pod_ip, port, pod, pod.node_name),
+                    out.append((Backend(ip, port, pod, pod.node_name),
                                 pod.ready or svc.publish_not_ready_addresses, False))
     return sorted(out, key=lambda b: (b[0].pod.name if b[0].pod else "", b[0].ip))
 
 
 def usable_backends(topo: Topology, svc: k8s.Service, svc_port: k8s.ServicePort, local_node: str | None,
-                    local_only: bool) -> list[Backend]:
+                    local_only: bool, family: int | None = None) -> list[Backend]:
     """CategorizeEndpoints: ready endpoints, else serving+terminating ones; Local keeps the node's only."""
-    all_eps = service_backends(topo, svc, svc_port)
+    all_eps = service_backends(topo, svc, svc_port, family)
     if local_only:
         all_eps = [e for e in all_eps if e[0].node_name == local_node]
     ready = [b for b, r, _ in all_eps if r]
@@ -134,13 +146,15 @@ def choose(backends: list[Backend], svc: k8s.Service, client_ip: str) -> Backend
 
 
 def _in_ranges(ip: str, ranges: tuple[str, ...]) -> bool:
-    addr = ipaddress.IPv4Address(ip)
+    """``loadBalancerSourceRanges``: IPv4 and IPv6 CIDRs; an address only matches a range of its family."""
+    addr = ipaddress.ip_address(ip)
     for r in ranges:
         try:
-            if addr in ipaddress.IPv4Network(r.strip(), strict=False):
-                return True
+            net = ipaddress.ip_network(r.strip(), strict=False)
         except ValueError:
             continue
+        if net.version == addr.version and addr in net:
+            return True
     return False
 
 
@@ -148,7 +162,9 @@ def intercept(topo: Topology, node_name: str | None, src_ip: str, dst_ip: str, d
               external: bool) -> ProxyDecision:
     """What kube-proxy on ``node_name`` does with a packet. ``external`` is True when the packet came in from
     outside the node (the load balancer, a VM, another node), False for the node's own pods and processes."""
-    node_ips = frozenset({topo.nodes[node_name].internal_ip}) if node_name in topo.nodes else frozenset()
+    node = topo.nodes.get(node_name or "")
+    node_ips = frozenset(node.internal_ips or (node.internal_ip,)) if node is not None else frozenset()
+    family = 6 if ":" in dst_ip else 4
     hit, svc_of_ip = find_service(topo, dst_ip, dst_port, protocol, node_ips)
     if hit is None:
         if svc_of_ip is not None:
@@ -168,9 +184,9 @@ def intercept(topo: Topology, node_name: str | None, src_ip: str, dst_ip: str, d
         # Pods and processes on a node reaching an LB/external IP are short-circuited to Cluster semantics.
         local = svc.external_traffic_policy == "Local" and external
         policy = f"externalTrafficPolicy={svc.external_traffic_policy or 'Cluster'}"
-    backends = usable_backends(topo, svc, port, node_name, local)
+    backends = usable_backends(topo, svc, port, node_name, local, family)
     if not backends:
-        if local and service_backends(topo, svc, port):
+        if local and service_backends(topo, svc, port, family):
             return ProxyDecision("DROP", f"KUBE-SVL {chain}: {policy} and no local endpoint on {node_name}", hit)
         return ProxyDecision("REJECT", f"KUBE-SERVICES {chain}: service has no endpoints (reject)", hit)
     chosen = choose(backends, svc, src_ip)
@@ -180,13 +196,14 @@ def intercept(topo: Topology, node_name: str | None, src_ip: str, dst_ip: str, d
 
 
 def nodes_passing_probe(topo: Topology, svc: k8s.Service, port: k8s.ServicePort,
-                        node_names: list[str]) -> list[str]:
+                        node_names: list[str], family: int | None = None) -> list[str]:
     """Which nodes the Azure LB health probe finds healthy: ETP Local → HTTP /healthz on healthCheckNodePort
     answers 200 only on nodes with a ready local endpoint; ETP Cluster → the TCP probe on the nodePort is
-    accepted on every node as long as the Service has an endpoint somewhere (kube-proxy rejects it otherwise)."""
+    accepted on every node as long as the Service has an endpoint somewhere (kube-proxy rejects it otherwise).
+    ``family``: the IP version of the frontend probed (its endpoints of that family count)."""
     if svc.external_traffic_policy == "Local":
-        return [n for n in node_names if usable_backends(topo, svc, port, n, True)]
-    return list(node_names) if usable_backends(topo, svc, port, None, False) else []
+        return [n for n in node_names if usable_backends(topo, svc, port, n, True, family)]
+    return list(node_names) if usable_backends(topo, svc, port, None, False, family) else []
 
 
 def target_ports(topo: Topology) -> dict[tuple[str, int, str], str]:

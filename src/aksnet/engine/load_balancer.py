@@ -108,7 +108,8 @@ def pool_health(topo: Topology, lb: azure.LoadBalancer, rule: azure.LoadBalancin
     if svc_hit is not None:
         svc, sp = svc_hit
         healthy_names = set(kube_proxy.nodes_passing_probe(
-            topo, svc, sp, [topo.node_by_ip[m].name for m in members if m in topo.node_by_ip]))
+            topo, svc, sp, [topo.node_by_ip[m].name for m in members if m in topo.node_by_ip],
+            6 if ":" in frontend_ip else 4))
         healthy = [m for m in members if _node_name(topo, m) in healthy_names]
     denials: list[str] = []
     if probe is not None:

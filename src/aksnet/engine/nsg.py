@@ -33,14 +33,14 @@ class TagContext:
     """What the service tags mean for the VNet an NSG is evaluated in. ``virtual_network`` holds the VNet's
     address space, peered address spaces and the prefixes of user-defined routes (service-tags-overview)."""
 
-    virtual_network: tuple[ipaddress.IPv4Network, ...]
+    virtual_network: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
     @staticmethod
     def of(prefixes: Sequence[str]) -> TagContext:
-        nets = []
+        nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         for p in prefixes:
             try:
-                nets.append(ipaddress.IPv4Network(p, strict=False))
+                nets.append(ipaddress.ip_network(p, strict=False))
             except ValueError:
                 continue
         return TagContext(tuple(nets))
@@ -61,21 +61,24 @@ class NsgDecision:
         return f"{self.nsg.name}/{self.rule.name} (priority {self.rule.priority}, {self.rule.access})"
 
 
-def _prefix_matches(prefix: str, ip: ipaddress.IPv4Address, tags: TagContext) -> bool:
+def _prefix_matches(prefix: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address, tags: TagContext) -> bool:
+    """One address prefix of a rule: ``*``, a service tag, or a CIDR of the address's own family (an IPv4 prefix,
+    ``0.0.0.0/0`` included, never matches an IPv6 address, nor the reverse)."""
     p = prefix.strip()
     low = p.lower()
-    if p in ("*", "0.0.0.0/0") or low == "any":
+    if p == "*" or low == "any":
         return True
     if low == "virtualnetwork":
-        return any(ip in n for n in tags.virtual_network)
+        return any(n.version == ip.version and ip in n for n in tags.virtual_network)
     if low == "azureloadbalancer":
         return str(ip) == AZURE_LOAD_BALANCER_IP
     if low == "internet":
         return azure_rules.in_internet_tag(ip, tags.virtual_network)
     try:
-        return ip in ipaddress.IPv4Network(p, strict=False)
+        net = ipaddress.ip_network(p, strict=False)
     except ValueError:
         return False  # other service tags (Storage, AzureCloud …) never hold emulated addresses
+    return net.version == ip.version and ip in net
 
 
 def _port_matches(ranges: Sequence[str], port: int) -> bool:
@@ -94,7 +97,7 @@ def rule_matches(rule: azure.SecurityRule, src_ip: str, src_port: int, dst_ip: s
     proto = rule.protocol.lower()
     if proto not in ("*", "any") and proto != protocol.lower():
         return False
-    s, d = ipaddress.IPv4Address(src_ip), ipaddress.IPv4Address(dst_ip)
+    s, d = ipaddress.ip_address(src_ip), ipaddress.ip_address(dst_ip)
     return (any(_prefix_matches(p, s, tags) for p in rule.source_prefixes)
             and any(_prefix_matches(p, d, tags) for p in rule.destination_prefixes)
             and _port_matches(rule.source_ports, src_port)
@@ -229,7 +232,7 @@ def health_probe_verdict(subnet_nsg: azure.NetworkSecurityGroup | None, nic_nsg:
     denies them marks the member down (Azure Load Balancer health probe troubleshooting). Returns the
     denying decision, or None when both NSGs (or no NSG) admit the probe. ``rules_cache`` keeps
     :func:`probe_rules` per (NSG, port) across the members of one pool."""
-    node = ipaddress.IPv4Address(node_ip)
+    node = ipaddress.ip_address(node_ip)
     for group in (subnet_nsg, nic_nsg):
         if group is None:
             continue

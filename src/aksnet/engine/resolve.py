@@ -39,7 +39,7 @@ class Resolution:
 
 def _is_ip(name: str) -> bool:
     try:
-        ipaddress.IPv4Address(name)
+        ipaddress.ip_address(name)
     except ValueError:
         return False
     return True
@@ -129,12 +129,17 @@ def resolve_for_pod(topo: Topology, namespace: str, vnet: azure.VirtualNetwork |
     from aksnet.engine import coredns
 
     search = coredns.pod_search_domains(topo.state, namespace)
-    ans = coredns.resolve(topo.state, name, "A", search, upstream=upstream_table(topo, vnet))
+    upstream = upstream_table(topo, vnet)
+    ans = coredns.resolve(topo.state, name, "A", search, upstream=upstream)
+    if not ans.addresses and ans.rcode == "NOERROR":  # an IPv6-only Service of a dual-stack cluster: its AAAA
+        v6 = coredns.resolve(topo.state, name, "AAAA", search, upstream=upstream)
+        ans = v6 if v6.addresses else ans
     server = f"CoreDNS {ans.server}" if ans.server else "CoreDNS"
     forwarded = any(not coredns.in_zone(q) for q, _ in ans.tried) or (bool(ans.addresses) and not ans.authoritative)
     if ans.addresses:
         via = "" if ans.authoritative else f" → Azure DNS {AZURE_DNS}"
-        return Resolution(name, ans.addresses, server + via, f"A {ans.name}", forwarded)
+        rtype = "AAAA" if ":" in ans.addresses[0] else "A"
+        return Resolution(name, ans.addresses, server + via, f"{rtype} {ans.name}", forwarded)
     tried = ", ".join(f"{q} {rc}" for q, rc in ans.tried)
     return Resolution(name, (), server, f"{ans.rcode} {name.rstrip('.')} (tried {tried})", forwarded)
 

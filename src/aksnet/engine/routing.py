@@ -1,13 +1,12 @@
 """Effective routes of a subnet and route selection (Azure VNet routing).
 
 System routes: each VNet address range → ``VnetLocal``; peered ranges → ``VNetPeering``; ``0.0.0.0/0`` →
-``Internet``; 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 100.64.0.0/10 → ``None`` unless a VNet range
-covers them. User-defined routes from the subnet's route table replace a system route of the same prefix;
-selection is longest prefix match, ties: user > system (virtual-networks-udr-overview,
-learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
-Overlay pod CIDRs are routed by the AKS fabric for the cluster's own nodes (``fabric_routes``).
-This module must not evaluate NSGs or translate addresses.
-"""
+``Internet`` (and ``::/0`` → ``Internet`` in a VNet with an IPv6 range); 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16
+and 100.64.0.0/10 → ``None`` unless a VNet range covers them. User-defined routes from the subnet's route table
+replace a system route of the same prefix; selection is longest prefix match, ties: user > system
+(virtual-networks-udr-overview, learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
+Overlay pod CIDRs are routed by the AKS fabric for the cluster's own nodes (``fabric_routes``). This module must
+not evaluate NSGs or translate addresses."""
 
 from __future__ import annotations
 
@@ -33,8 +32,8 @@ class EffectiveRoute:
     next_hop_ip: str | None = None
 
     @property
-    def network(self) -> ipaddress.IPv4Network:
-        return ipaddress.IPv4Network(self.prefix, strict=False)
+    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        return ipaddress.ip_network(self.prefix, strict=False)
 
     def describe(self) -> str:
         who = f"route {self.name}" if self.name else f"{self.source.lower()} route"
@@ -51,12 +50,17 @@ def system_routes(vnet: azure.VirtualNetwork, peered: Sequence[azure.VirtualNetw
         prefixes = peering.remote_address_prefixes or next(
             (v.address_prefixes for v in peered if id_key(v.id) == id_key(peering.remote_vnet_id)), ())
         routes += [EffectiveRoute(p, "VNetPeering", name=f"peering {peering.name}") for p in prefixes]
-    vnet_nets = [ipaddress.IPv4Network(p, strict=False) for p in vnet.address_prefixes]
+    vnet_nets = [n for n in (ipaddress.ip_network(p, strict=False) for p in vnet.address_prefixes)
+                 if isinstance(n, ipaddress.IPv4Network)]
     for r in RESERVED_NONE:
         net = ipaddress.IPv4Network(r)
         if not any(net.subnet_of(v) for v in vnet_nets):
             routes.append(EffectiveRoute(r, "None"))
     routes.append(EffectiveRoute("0.0.0.0/0", "Internet"))
+    if any(":" in p for p in vnet.address_prefixes):
+        # a dual-stack VNet's IPv6 default route (learn.microsoft.com/azure/virtual-network/
+        # virtual-networks-udr-overview, "Default": ::/0 → Internet)
+        routes.append(EffectiveRoute("::/0", "Internet"))
     return routes
 
 
@@ -72,27 +76,29 @@ def effective_routes(vnet: azure.VirtualNetwork, route_table: azure.RouteTable |
     return [*user, *fabric, *routes]
 
 
-_PREFIXES: dict[str, tuple[int, int, int]] = {}
+_PREFIXES: dict[str, tuple[int, int, int, int]] = {}
 
 
-def prefix_ints(prefix: str) -> tuple[int, int, int]:
-    """An IPv4 prefix as (network, mask, length) integers, parsed once per distinct text."""
+def prefix_ints(prefix: str) -> tuple[int, int, int, int]:
+    """A prefix as (IP version, network, mask, length) integers, parsed once per distinct text."""
     hit = _PREFIXES.get(prefix)
     if hit is None:
-        net = ipaddress.IPv4Network(prefix, strict=False)
-        hit = _PREFIXES[prefix] = (int(net.network_address), int(net.netmask), net.prefixlen)
+        net = ipaddress.ip_network(prefix, strict=False)
+        hit = _PREFIXES[prefix] = (net.version, int(net.network_address), int(net.netmask), net.prefixlen)
     return hit
 
 
 def select_route(routes: Sequence[EffectiveRoute], dst_ip: str) -> EffectiveRoute | None:
-    """Longest prefix match; on equal prefixes a user route wins over a system one (UDR overview). Prefixes are
-    compared as integers (:func:`prefix_ints`), not parsed per look-up."""
-    ip = int(ipaddress.IPv4Address(dst_ip))
+    """Longest prefix match among the routes of the destination's IP family; on equal prefixes a user route
+    wins over a system one (UDR overview). Prefixes are compared as integers (:func:`prefix_ints`), not parsed
+    per look-up."""
+    addr = ipaddress.ip_address(dst_ip)
+    ip, version = int(addr), addr.version
     best: EffectiveRoute | None = None
     best_len = -1
     for r in routes:
-        net, mask, length = prefix_ints(r.prefix)
-        if ip & mask != net:
+        v, net, mask, length = prefix_ints(r.prefix)
+        if v != version or ip & mask != net:
             continue
         if length > best_len or (length == best_len and best is not None and
                                  _SOURCE_RANK[r.source] < _SOURCE_RANK[best.source]):
@@ -102,4 +108,4 @@ def select_route(routes: Sequence[EffectiveRoute], dst_ip: str) -> EffectiveRout
 
 def udr_prefixes(route_tables: Iterable[azure.RouteTable]) -> list[str]:
     """Address prefixes of user-defined routes: part of the ``VirtualNetwork`` service tag."""
-    return [r.address_prefix for t in route_tables for r in t.routes if r.address_prefix != "0.0.0.0/0"]
+    return [r.address_prefix for t in route_tables for r in t.routes if r.address_prefix not in ("0.0.0.0/0", "::/0")]

@@ -34,14 +34,21 @@ class SnatDecision:
 
 
 def _in_any(ip: str, cidrs: Sequence[str]) -> bool:
-    a = ipaddress.IPv4Address(ip)
+    """``ip`` lies in one of ``cidrs`` of its own family (IPv4 or IPv6); malformed entries match nothing."""
+    a = ipaddress.ip_address(ip)
     for c in cidrs:
         try:
-            if a in ipaddress.IPv4Network(c, strict=False):
-                return True
+            net = ipaddress.ip_network(c, strict=False)
         except ValueError:
             continue
+        if net.version == a.version and a in net:
+            return True
     return False
+
+
+def _family_ok(pip_address: str | None, private_ip: str) -> bool:
+    """An outbound public IP serves flows of its own IP family (IPv6 egress needs an IPv6 public IP)."""
+    return bool(pip_address) and (":" in str(pip_address)) == (":" in private_ip)
 
 
 def pod_source(flavour: str, pod_ip: str, node_ip: str, dst_ip: str, pod_cidrs: Sequence[str],
@@ -111,18 +118,18 @@ def internet_egress(topo: Topology, private_ip: str, subnet: azure.Subnet | None
         ng = topo.nat_gateways.get(id_key(subnet.nat_gateway_id))
         if ng and ng.public_ip_ids:
             pip = topo.public_ips.get(id_key(ng.public_ip_ids[0]))
-            if pip and pip.ip_address:
+            if pip and _family_ok(pip.ip_address, private_ip):
                 return EgressDecision(pip.ip_address, f"NAT gateway {ng.name}: SNAT to {pip.ip_address}")
     if nic_config is not None and nic_config.public_ip_id:
         pip = topo.public_ips.get(id_key(nic_config.public_ip_id))
-        if pip and pip.ip_address:
+        if pip and _family_ok(pip.ip_address, private_ip):
             return EgressDecision(pip.ip_address, f"instance public IP {pip.name}: SNAT to {pip.ip_address}")
     if cluster is not None:
         ot = cluster.network_profile.outbound_type
         if ot == "loadBalancer":
             for pid in cluster.network_profile.effective_outbound_ip_ids:
                 pip = topo.public_ips.get(id_key(pid))
-                if pip and pip.ip_address:
+                if pip and _family_ok(pip.ip_address, private_ip):
                     return EgressDecision(pip.ip_address, f"load balancer kubernetes/aksOutboundRule: SNAT to "
                                                           f"outbound IP {pip.name} {pip.ip_address}")
             for lb in topo.twin.load_balancers:
@@ -130,26 +137,31 @@ def internet_egress(topo: Topology, private_ip: str, subnet: azure.Subnet | None
                     for fid in o.frontend_ids:
                         f = next((x for x in lb.frontends if id_key(x.id) == id_key(fid)), None)
                         pip = topo.public_ips.get(id_key(f.public_ip_id)) if f else None
-                        if pip and pip.ip_address:
+                        if pip and _family_ok(pip.ip_address, private_ip):
                             return EgressDecision(pip.ip_address, f"load balancer {lb.name}/{o.name}: SNAT to "
                                                                   f"{pip.ip_address}")
-            return EgressDecision(None, "outbound type loadBalancer but no outbound public IP is provisioned")
+            return EgressDecision(None, "outbound type loadBalancer but no outbound public IP of the flow's IP family "
+                                        "is provisioned")
         if ot in ("managedNATGateway", "userAssignedNATGateway"):
             for pid in cluster.network_profile.effective_outbound_ip_ids:
                 pip = topo.public_ips.get(id_key(pid))
-                if pip and pip.ip_address:
+                if pip and _family_ok(pip.ip_address, private_ip):
                     return EgressDecision(pip.ip_address, f"NAT gateway ({ot}): SNAT to {pip.ip_address}")
             return EgressDecision(None, f"outbound type {ot} but the subnet has no NAT gateway with a public IP")
         return EgressDecision(None, f"outbound type {ot}: no internet egress path")
+    if ":" in private_ip:
+        return EgressDecision(None, "default outbound access is IPv4 only: IPv6 egress needs an IPv6 public IP, "
+                                    "NAT gateway or load balancer outbound rule")
     ip = default_outbound_ip(private_ip)
     return EgressDecision(ip, f"default outbound access: SNAT to {ip} (emulated platform address)")
 
 
-def masquerade_to_local_pod(flavour: str, node: k8s.Node) -> tuple[str, str]:
+def masquerade_to_local_pod(flavour: str, node: k8s.Node, family: int = 4) -> tuple[str, str]:
     """The address MASQUERADE picks for a packet leaving towards a pod on ``node`` (kube-proxy's
     KUBE-POSTROUTING), and what it is: the primary address of the outgoing interface. kubenet: the ``cbr0``
     bridge, which holds the first address of the node's pod CIDR (e.g. 10.244.0.1); Azure CNI and overlay: the
     pod's host-side veth has no address of its own, so the kernel falls back to the node IP."""
-    if flavour == "kubenet" and node.pod_cidr:
-        return bridge_address(node.pod_cidr), "the cbr0 bridge address"
-    return node.internal_ip, "node IP"
+    cidr = node.pod_cidr if family == 4 else next((c for c in node.pod_cidrs if ":" in c), None)
+    if flavour == "kubenet" and cidr:
+        return bridge_address(cidr), "the cbr0 bridge address"
+    return node.ip_of(family) or node.internal_ip, "node IP"

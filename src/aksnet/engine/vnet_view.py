@@ -54,5 +54,8 @@ class VnetView:
                 fabric = [routing.EffectiveRoute(n.pod_cidr, "VirtualAppliance", "Fabric", f"overlay {n.name}",
                                                  n.internal_ip)
                           for n in self.topo.nodes.values() if n.pod_cidr]
+                # dual-stack: the node's IPv6 pod range is reached at its IPv6 address
+                fabric += [routing.EffectiveRoute(c, "VirtualAppliance", "Fabric", f"overlay {n.name}", n.ip_of(6))
+                           for n in self.topo.nodes.values() for c in n.pod_cidrs[1:] if n.ip_of(6)]
             self._routes[key] = routing.effective_routes(vnet, rt, peered, fabric)
         return self._routes[key]

@@ -21,7 +21,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, firewall_hop, kube_proxy, load_balancer, mesh, nsg, returns, routing, snat
+from aksnet.engine import (
+    apiserver,
+    firewall_hop,
+    kube_proxy,
+    load_balancer,
+    mesh,
+    nsg,
+    private_link,
+    returns,
+    routing,
+    snat,
+)
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import (
     DELIVERED,
@@ -41,7 +52,7 @@ from aksnet.model import azure, k8s
 from aksnet.model.firewall import AzureFirewall
 from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP
-from aksnet.rules.emulation import LINUX_EPHEMERAL_PORTS
+from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT, DEFAULT_INTERNET_CLIENT_V6, LINUX_EPHEMERAL_PORTS
 from aksnet.rules.ietf import DNS_PORT
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
@@ -80,6 +91,31 @@ class _State:
     plaintext: bool = False  # the client's sidecar sends plaintext (DestinationRule tls mode DISABLE)
 
 
+def family_source(topo: Topology, src: Site, dst_ip: str) -> str | None:
+    """The source address of the destination's IP family: a dual-stack pod or node sends to an IPv6 address from
+    its IPv6 address (kubernetes.io/docs/concepts/services-networking/dual-stack), a VM from its NIC's IPv6
+    configuration, the internet client from its IPv6 twin; None when the source has none."""
+    v6 = ":" in dst_ip
+    if (":" in src.ip) == v6 or not src.ip:
+        return src.ip
+    if src.kind == "pod" and src.pod is not None:
+        if src.pod.host_network and src.node is not None:
+            return src.node.ip_of(6 if v6 else 4)
+        return src.pod.ip_of(6 if v6 else 4)
+    if src.kind == "node" and src.node is not None:
+        return src.node.ip_of(6 if v6 else 4)
+    if src.kind == "vm" and src.nic is not None:
+        return next((c.private_ip for c in src.nic.ip_configurations if (":" in c.private_ip) == v6), None)
+    if src.kind == "internet" and src.ip in (DEFAULT_INTERNET_CLIENT, DEFAULT_INTERNET_CLIENT_V6):
+        return DEFAULT_INTERNET_CLIENT_V6 if v6 else DEFAULT_INTERNET_CLIENT
+    return None
+
+
+def _node_ips(node: k8s.Node) -> tuple[str, ...]:
+    """Every InternalIP of the node (dual-stack: IPv4 and IPv6)."""
+    return node.internal_ips or (node.internal_ip,)
+
+
 class Walker:
     """Walks flows over one topology (indexes built once; reuse the walker for many flows)."""
 
@@ -103,9 +139,16 @@ class Walker:
         ``plaintext``: the client's sidecar originates no mTLS (a DestinationRule with tls mode DISABLE)."""
         st = _State(list(pre_hops), protocol=protocol.upper(), host=host, scheme=scheme, client=src.pod,
                     request=request, plaintext=plaintext)
-        pkt = Packet(src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
         owner = self.topo.owner(dst_ip)
+        src_ip = family_source(self.topo, src, dst_ip)
+        if src_ip is not None and src_ip != src.ip:  # the flow leaves from the address of the destination's family
+            src = replace(src, ip=src_ip, name=f"internet/{src_ip}" if src.kind == "internet" else src.name)
+        pkt = Packet(src_ip or src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
         try:
+            if src_ip is None:
+                family = "IPv6" if ":" in dst_ip else "IPv4"
+                raise _Stop(DROPPED, f"{src.name} has no {family} address: an {family} destination is reached only "
+                                     f"from an {family} source (nothing translates between the families)")
             if src.kind in ("pod", "node"):
                 node = src.node
                 if node is None:
@@ -132,7 +175,10 @@ class Walker:
         out: list[str] = []
         if c and c.network_profile.pod_cidr:
             out.append(c.network_profile.pod_cidr)
+        if c:
+            out += [p for p in c.network_profile.pod_cidrs if p not in out]
         out += [n.pod_cidr for n in self.topo.nodes.values() if n.pod_cidr]
+        out += [p for n in self.topo.nodes.values() for p in n.pod_cidrs[1:]]  # dual-stack: the IPv6 ranges
         return out
 
     def _stage(self, st: _State) -> None:
@@ -229,7 +275,7 @@ class Walker:
         self._hop(st, comp, "dnat", kp.rule, new)
         if new.dst_ip == new.src_ip:
             # marked in the endpoint chain, masqueraded in postrouting: the filter hooks still see the pod itself
-            masq_ip, towards = snat.masquerade_to_local_pod(self.flavour, node)
+            masq_ip, towards = snat.masquerade_to_local_pod(self.flavour, node, 6 if ":" in new.dst_ip else 4)
             st.pending_masq = (masq_ip, f"KUBE-SEP hairpin: the pod reaches itself through the Service; "
                                         f"KUBE-POSTROUTING: MASQUERADE to {towards} {masq_ip} (postrouting, after "
                                         "the NetworkPolicy filter)")
@@ -241,13 +287,14 @@ class Walker:
                 self._hop(st, comp, "pass", "Cilium eBPF NodePort (kube-proxy replacement): the endpoint is local, "
                                             "delivered without SNAT (client address kept)", new)
             elif local:
-                masq_ip, towards = snat.masquerade_to_local_pod(self.flavour, node)
+                masq_ip, towards = snat.masquerade_to_local_pod(self.flavour, node, 6 if ":" in new.dst_ip else 4)
                 st.pending_masq = (masq_ip, f"KUBE-POSTROUTING: MASQUERADE to {towards} {masq_ip} "
                                             "(externalTrafficPolicy=Cluster; postrouting, after the "
                                             "NetworkPolicy filter)")
             else:
-                new = replace(new, src_ip=node.internal_ip)
-                self._hop(st, comp, "snat", f"KUBE-POSTROUTING: MASQUERADE to node IP {node.internal_ip} "
+                node_ip = node.ip_of(6 if ":" in new.dst_ip else 4) or node.internal_ip
+                new = replace(new, src_ip=node_ip)
+                self._hop(st, comp, "snat", f"KUBE-POSTROUTING: MASQUERADE to node IP {node_ip} "
                                             "(externalTrafficPolicy=Cluster)", new)
         return new
 
@@ -257,15 +304,16 @@ class Walker:
             self._hop(st, f"node {node.name}", "forward", "same node: delivered over the pod bridge/veth", pkt)
             self._arrive_pod(st, owner.pod, pkt)
             return
-        if pkt.dst_ip == node.internal_ip:
+        if pkt.dst_ip in _node_ips(node):
             self._hop(st, f"node {node.name}", "forward", "local delivery to the node itself", pkt)
             self._arrive_node(st, node, pkt, external=False)
             return
         if pod is not None and not pod.host_network and pod.pod_ip:
             vnet = self.topo.vnet_of_subnet.get(
                 id_key((self.topo.subnet_of_ip(node.internal_ip) or azure.Subnet("", "", "", ())).id))
-            sn = snat.pod_source(self.flavour, pod.pod_ip, node.internal_ip, pkt.dst_ip, self.pod_cidrs,
-                                 vnet.address_prefixes if vnet else (), self.non_masquerade)
+            family = 6 if ":" in pkt.src_ip else 4  # the source NATs to the node's address of the same family
+            sn = snat.pod_source(self.flavour, pkt.src_ip, node.ip_of(family) or node.internal_ip, pkt.dst_ip,
+                                 self.pod_cidrs, vnet.address_prefixes if vnet else (), self.non_masquerade)
             if sn.translated:
                 pkt = replace(pkt, src_ip=sn.source_ip)
                 self._hop(st, f"SNAT ({node.name})", "snat", sn.rule, pkt)
@@ -291,16 +339,16 @@ class Walker:
             new = self._apply_proxy(st, node, kp, pkt)
             self._route_from_node(st, node, None, new)
             return
-        if pkt.dst_ip != node.internal_ip:
+        if pkt.dst_ip not in _node_ips(node):
             self._hop(st, f"node {node.name}", "drop", f"no kube-proxy rule for {pkt.dst_ip}:{pkt.dst_port}", pkt)
             raise _Stop(DROPPED, f"node {node.name} has no rule for {pkt.dst_ip}:{pkt.dst_port}")
         host_pod = next((p for p in self.topo.host_network_pods.get(node.name, ()) if any(
             c.container_port == pkt.dst_port and c.protocol.upper() == pkt.protocol for c in p.ports)), None)
         if host_pod is not None:
-            self._deliver(st, Backend("pod", host_pod.key, node.internal_ip, pkt.dst_port, pkt.src_ip, host_pod),
+            self._deliver(st, Backend("pod", host_pod.key, pkt.dst_ip, pkt.dst_port, pkt.src_ip, host_pod),
                           f"hostNetwork pod {host_pod.key} listens on {pkt.dst_port}/{pkt.protocol}")
         if pkt.protocol == "TCP" and pkt.dst_port in NODE_LISTENERS:
-            self._deliver(st, Backend("node", node.name, node.internal_ip, pkt.dst_port, pkt.src_ip),
+            self._deliver(st, Backend("node", node.name, pkt.dst_ip, pkt.dst_port, pkt.src_ip),
                           f"{NODE_LISTENERS[pkt.dst_port]} listens on {node.name}:{pkt.dst_port}")
         rule = f"nothing listens on {node.name}:{pkt.dst_port}/{pkt.protocol} (no NodePort, no host port)"
         self._hop(st, f"node {node.name}", "refuse", rule, pkt)
@@ -321,14 +369,15 @@ class Walker:
             rule = f"pod {pod.key} is {pod.phase}{'' if pod.ready else ', not ready'}: nothing answers"
             self._hop(st, f"pod {pod.key}", "refuse", rule, pkt)
             raise _Stop(REFUSED, rule)
-        backend = Backend("pod", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod)
+        here = pkt.dst_ip if pkt.dst_ip in pod.pod_ips else pod.pod_ip or pkt.dst_ip  # the family it was reached on
+        backend = Backend("pod", pod.key, here, pkt.dst_port, pkt.src_ip, pod)
         if port is not None:
             cname = f" (container {port.container})" if port.container else ""
             self._deliver(st, backend, f"containerPort {port.container_port}/{port.protocol}{cname} accepts the "
                                        "connection")
         if self._targeted is None:
             self._targeted = kube_proxy.target_ports(self.topo)
-        service = self._targeted.get((pod.pod_ip or "", pkt.dst_port, pkt.protocol))
+        service = self._targeted.get((here, pkt.dst_port, pkt.protocol))
         if service is not None:
             # containerPort is informational (the container listens wherever its process binds); a Service whose
             # targetPort is this port tells us the workload serves it, as the echo backend does in the data plane
@@ -424,6 +473,10 @@ class Walker:
         if owner.kind == "lb-frontend" and owner.lb is not None and owner.frontend is not None:
             self._load_balancer(st, owner.lb, owner.frontend, pkt)
             return
+        if owner.kind == "private-endpoint" and owner.private_endpoint is not None \
+                and private_link.targets_service(owner.private_endpoint):
+            self._private_link(st, owner.private_endpoint, pkt)
+            return
         if owner.kind == "private-endpoint" and owner.private_endpoint is not None:
             d = apiserver.check_private(owner.cluster, owner.private_endpoint, pkt.dst_port, pkt.protocol)
             self._hop(st, f"private endpoint {owner.private_endpoint.name}", "allow" if d.allowed else "drop",
@@ -492,6 +545,19 @@ class Walker:
     def _into_nic(self, st: _State, nic: azure.NetworkInterface, pkt: Packet) -> None:
         subnet, vnet = self._vnet_of_nic(nic)
         self._nsg_check(st, "Inbound", nic, subnet, vnet, pkt)
+
+    def _private_link(self, st: _State, endpoint: azure.PrivateEndpoint, pkt: Packet) -> None:
+        """A private endpoint to a Private Link service: connection state, SNAT to the NAT IP, the ILB frontend."""
+        step = private_link.through_service(self.topo, endpoint, pkt)
+        component = f"private endpoint {endpoint.name}"
+        if not step.service_rule:
+            self._drop(st, component, step.endpoint_rule, pkt)
+        self._hop(st, component, "forward", step.endpoint_rule, pkt)
+        assert step.service is not None
+        if not step.ok or step.lb is None or step.frontend is None or step.packet is None:
+            self._drop(st, f"{returns.PRIVATE_LINK_HOP}{step.service.name}", step.service_rule, pkt)
+        self._hop(st, f"{returns.PRIVATE_LINK_HOP}{step.service.name}", "snat", step.service_rule, step.packet)
+        self._load_balancer(st, step.lb, step.frontend, step.packet)
 
     def _load_balancer(self, st: _State, lb: azure.LoadBalancer, frontend: azure.FrontendIPConfiguration,
                        pkt: Packet) -> None:

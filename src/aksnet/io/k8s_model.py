@@ -88,6 +88,9 @@ def node(doc: Doc) -> k8s.Node:
         unschedulable=bool(spec.get("unschedulable", False)), max_pods=int(str(pods)),
         taints=tuple(k8s.Taint(str(t.get("key", "")), str(t.get("value") or ""), str(t.get("effect", "")))
                      for t in spec.get("taints") or ()),
+        internal_ips=tuple(str(a.get("address")) for a in status.get("addresses") or ()
+                           if a.get("type") == "InternalIP" and a.get("address")),
+        pod_cidrs=tuple(str(c) for c in spec.get("podCIDRs") or ()),
     )
 
 
@@ -120,6 +123,7 @@ def pod(doc: Doc, index: int = 0, owner: tuple[str, str] | None = None) -> k8s.P
         phase=str(status.get("phase") or "Running"), ready=ready,
         owner_kind=owner[0] if owner else None, owner_name=owner[1] if owner else None,
         annotations=_labels(m.get("annotations")), creation_index=index,
+        pod_ips=tuple(str(i["ip"]) for i in status.get("podIPs") or () if isinstance(i, dict) and i.get("ip")),
     )
 
 
@@ -136,6 +140,8 @@ def service(doc: Doc, index: int = 0) -> k8s.Service:
     sel = spec.get("selector")
     return k8s.Service(
         namespace=_ns(doc), name=_name(doc), type=typ, cluster_ip=spec.get("clusterIP"), ports=ports,
+        cluster_ips=tuple(str(ip) for ip in spec.get("clusterIPs") or () if ip),
+        ip_families=tuple(str(f) for f in spec.get("ipFamilies") or ()),
         selector=_labels(sel) if sel is not None else None, uid=str(m.get("uid") or ""),
         labels=_labels(m.get("labels")), annotations=_labels(m.get("annotations")), external_traffic_policy=etp,
         internal_traffic_policy=str(spec.get("internalTrafficPolicy") or "Cluster"),

@@ -54,8 +54,9 @@ def num_addresses(cidr: str) -> int:
 
 
 def bridge_address(pod_cidr: str) -> str:
-    """kubenet's ``cbr0`` on a node: the first address of the node's pod CIDR (pods start one above it)."""
-    return str(parse_ipv4_network(pod_cidr, strict=False).network_address + 1)
+    """kubenet's ``cbr0`` on a node: the first address of the node's pod CIDR (pods start one above it); the
+    same for the IPv6 range of a dual-stack node."""
+    return str(ipaddress.ip_network(pod_cidr.strip(), strict=False).network_address + 1)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -94,10 +94,16 @@ class Pod:
     owner_name: str | None = None
     annotations: Labels = field(default_factory=dict)
     creation_index: int = 0
+    pod_ips: tuple[str, ...] = ()  # status.podIPs: every address (dual-stack: IPv4 then IPv6); pod_ip is the first
 
     @property
     def key(self) -> str:
         return f"{self.namespace}/{self.name}"
+
+    def ip_of(self, family: int) -> str | None:
+        """The pod's address of IP version ``family`` (4 or 6), or None."""
+        return next((ip for ip in self.pod_ips or ((self.pod_ip,) if self.pod_ip else ())
+                     if (":" in ip) == (family == 6)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,13 @@ class Node:
     taints: tuple[Taint, ...] = ()
     # Azure CNI (node subnet): the secondary addresses reserved on the node's NIC for its pods.
     reserved_pod_ips: tuple[str, ...] = ()
+    internal_ips: tuple[str, ...] = ()  # every InternalIP (dual-stack: IPv4 then IPv6); internal_ip is the first
+    pod_cidrs: tuple[str, ...] = ()  # spec.podCIDRs (dual-stack: the IPv4 /24 and the IPv6 range)
+
+    def ip_of(self, family: int) -> str | None:
+        """The node's InternalIP of IP version ``family`` (4 or 6), or None."""
+        return next((ip for ip in self.internal_ips or ((self.internal_ip,) if self.internal_ip else ())
+                     if (":" in ip) == (family == 6)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +176,8 @@ class Service:
     publish_not_ready_addresses: bool = False
     creation_index: int = 0
     session_affinity_timeout: int = 10800  # sessionAffinityConfig.clientIP.timeoutSeconds (API default 3 h)
+    cluster_ips: tuple[str, ...] = ()  # spec.clusterIPs (dual-stack: one per family); cluster_ip is the first
+    ip_families: tuple[str, ...] = ()  # spec.ipFamilies
 
     @property
     def key(self) -> str:

@@ -27,10 +27,19 @@ INTERNET_EXCLUDED = ietf.NOT_GLOBALLY_REACHABLE
 _INTERNET_EXCLUDED_NETS = tuple(ipaddress.IPv4Network(p) for p in INTERNET_EXCLUDED)
 
 
-def in_internet_tag(ip: ipaddress.IPv4Address, virtual_network: Sequence[ipaddress.IPv4Network] = ()) -> bool:
+# IPv6: the global unicast space 2000::/3 is what the public internet reaches (RFC 4291 §2.4, IANA IPv6
+# address space); unique local fc00::/7 (the AKS pod and service defaults fd12:3456:789a::/64 …) is not.
+IPV6_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+
+
+def in_internet_tag(ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+                    virtual_network: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network] = ()) -> bool:
     """Is ``ip`` inside the service tag ``Internet`` for a VNet whose ``VirtualNetwork`` tag is
     ``virtual_network`` (service-tags-overview)?"""
-    return not any(ip in n for n in _INTERNET_EXCLUDED_NETS) and not any(ip in n for n in virtual_network)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return ip in IPV6_GLOBAL_UNICAST and not any(n.version == 6 and ip in n for n in virtual_network)
+    return not any(ip in n for n in _INTERNET_EXCLUDED_NETS) and not any(
+        n.version == 4 and ip in n for n in virtual_network)
 
 
 # Default system routes with next hop None: these ranges are dropped unless inside the VNet's address space.

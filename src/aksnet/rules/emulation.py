@@ -6,6 +6,9 @@ from __future__ import annotations
 # The internet client of trace, curl, matrix, exposure and the data plane when none is named: an address of
 # the documentation range TEST-NET-2 (https://www.rfc-editor.org/rfc/rfc5737), so it never belongs to anyone.
 DEFAULT_INTERNET_CLIENT = "198.51.100.10"
+# ... and its IPv6 twin for flows to IPv6 destinations: the IPv6 documentation prefix 2001:db8::/32
+# (https://www.rfc-editor.org/rfc/rfc3849).
+DEFAULT_INTERNET_CLIENT_V6 = "2001:db8:100::10"
 
 # The public address that stands for internet endpoints outside the workspace (mcr.microsoft.com for the node
 # bootstrap check): TEST-NET-3 (https://www.rfc-editor.org/rfc/rfc5737); every public address takes the same

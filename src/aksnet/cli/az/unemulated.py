@@ -66,7 +66,7 @@ INERT_FLAGS: dict[tuple[str, ...], frozenset[str]] = {
 NETWORKING_FLAGS: dict[tuple[str, ...], frozenset[str]] = {
     ("aks", "create"): frozenset({"--enable-node-public-ip", "--node-public-ip-prefix-id", "--ppg",
                                   "--aci-subnet-name", "--load-balancer-outbound-ip-prefixes", "--edge-zone",
-                                  "--enable-static-egress-gateway", "--pod-cidrs", "--service-cidrs"}),
+                                  "--enable-static-egress-gateway"}),
     ("aks", "nodepool", "add"): frozenset({"--enable-node-public-ip", "--node-public-ip-prefix-id", "--ppg",
                                            "--allowed-host-ports", "--asg-ids"}),
 }

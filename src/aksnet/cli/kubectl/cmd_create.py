@@ -361,7 +361,8 @@ EXPOSE_VALUES = {"port": ("--port",), "target-port": ("--target-port",), "type":
                  "protocol": ("--protocol",), "selector": ("--selector",), "labels": ("-l", "--labels"),
                  "external-ip": ("--external-ip",), "load-balancer-ip": ("--load-balancer-ip",),
                  "cluster-ip": ("--cluster-ip",), "session-affinity": ("--session-affinity",),
-                 "filename": ("-f", "--filename"), "output": ("-o", "--output"), "dry-run": ("--dry-run",)}
+                 "filename": ("-f", "--filename"), "output": ("-o", "--output"), "dry-run": ("--dry-run",),
+                 "overrides": ("--overrides",)}
 EXPOSABLE = ("Deployment", "Service", "Pod", "ReplicaSet")
 
 
@@ -381,17 +382,23 @@ def run_expose(argv: list[str]) -> int:
     if mode is not None:
         with server_dry_run(p) as s:
             obj = s.api.get(rt, s.namespace, args[1])
-            doc = build_service(obj, p, s)
+            doc = _overridden(build_service(obj, p, s), p)
             if mode == "server":
                 doc = s.api.create(doc, s.namespace).doc
             print_dry_run(doc, p, server=mode == "server")
         return 0
     with open_session(p, write=True) as s:
         obj = s.api.get(rt, s.namespace, args[1])
-        doc = build_service(obj, p, s)
+        doc = _overridden(build_service(obj, p, s), p)
         outcome = s.api.create(doc, s.namespace)
         print(outcome.ref if p.get("output") == "name" else f"{outcome.ref} exposed")
     return 0
+
+
+def _overridden(doc: Doc, p: flags.Parsed) -> Doc:
+    from aksnet.cli.kubectl.cmd_more import apply_overrides
+
+    return apply_overrides(doc, p.get("overrides"))
 
 
 def _introspect(obj: Doc) -> tuple[dict[str, str], list[Doc], Doc]:

@@ -61,8 +61,7 @@ def run_run(argv: list[str]) -> int:
         raise KubeError(f"error: invalid restart policy: {restart}")
     doc: Doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels},
                 "spec": {"containers": [c], "dnsPolicy": "ClusterFirst", "restartPolicy": restart}}
-    if p.get("overrides"):
-        _merge(doc, json.loads(p.get("overrides") or "{}"))
+    apply_overrides(doc, p.get("overrides"))
     docs = [_exposing_service(name, labels, p), doc] if p.flag("expose") else [doc]
     mode = dry_run(p)
     if mode == "client":
@@ -93,6 +92,20 @@ def _exposing_service(name: str, labels: dict[str, str], p: Any) -> Doc:
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
             "spec": {"ports": [{"port": number, "protocol": "TCP", "targetPort": number}],
                      "selector": dict(labels)}}
+
+
+def apply_overrides(doc: Doc, text: str | None) -> Doc:
+    """``--overrides``: an inline JSON object merged into the generated object (kubectl's ``cmdutil.Merge``, a
+    merge patch here; lists such as ``ipFamilies`` are replaced)."""
+    if not text:
+        return doc
+    try:
+        patch = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KubeError(f"error: unable to parse --overrides: {exc.msg}") from None
+    if not isinstance(patch, dict):
+        raise KubeError("error: --overrides must be a JSON object")
+    return _merge(doc, patch, by_name=True)
 
 
 def _merge(target: Doc, patch: Doc, by_name: bool = False) -> Doc:

@@ -85,8 +85,9 @@ def select_server(world: mt.TrafficWorld, pod: k8s.Pod, port: int, scheme: str, 
     if best is None:
         kind = "HTTPS" if tls else "HTTP"
         if tls:
-            return ServerChoice((f"no {kind} server on port {port} has a host matching SNI {host}: the TLS "
-                                 "handshake is closed",), outcome="handshake")
+            sni = f"SNI {host}" if host else "a connection without SNI (an IP address in the URL)"
+            return ServerChoice((f"no {kind} server on port {port} has a host matching {sni}: the TLS handshake "
+                                 "is closed",), outcome="handshake")
         return ServerChoice((f"no {kind} server on port {port} has a host matching {host}: 404 (Envoy NR)",),
                             outcome="not-found")
     _, g, i, s = best

@@ -23,6 +23,11 @@ def _named(name: str) -> str:
     return ""
 
 
+def service_port_protocol(sp: k8s.ServicePort) -> str:
+    """``HTTP``, ``TCP`` or ``""`` (sniffed) as a Service port declares it (appProtocol, then the name)."""
+    return _named(sp.app_protocol or "") or _named(sp.name or "")
+
+
 def port_protocol(services: Iterable[k8s.Service], pod: k8s.Pod, port: int) -> str:
     """``HTTP``, ``TCP`` or ``""`` (not declared: sniffed) for ``port`` of ``pod``."""
     names = {c.name: c.container_port for c in pod.ports if c.name}
@@ -34,7 +39,7 @@ def port_protocol(services: Iterable[k8s.Service], pod: k8s.Pod, port: int) -> s
             target = names.get(sp.target_port, -1) if isinstance(sp.target_port, str) else (sp.target_port or sp.port)
             if target != port:
                 continue
-            declared = _named(sp.app_protocol or "") or _named(sp.name or "")
+            declared = service_port_protocol(sp)
             if declared:
                 return declared
     return ""

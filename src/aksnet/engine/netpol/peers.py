@@ -59,8 +59,8 @@ def namespace_labels(cluster: ClusterState) -> dict[str, Mapping[str, str]]:
 
 
 def node_ips(cluster: ClusterState) -> dict[str, str]:
-    """Node IP → node name."""
-    return {n.internal_ip: n.name for n in cluster.nodes if n.internal_ip}
+    """Node IP → node name (every InternalIP: a dual-stack node has an IPv4 and an IPv6 one)."""
+    return {ip: n.name for n in cluster.nodes for ip in (n.internal_ips or (n.internal_ip,)) if ip}
 
 
 _INDEX: list[tuple[ClusterState, dict[str, Any]]] = []
@@ -77,8 +77,9 @@ def _memo(cluster: ClusterState) -> dict[str, Any]:
 def _pod_ips(cluster: ClusterState) -> dict[str, Pod]:
     memo = _memo(cluster)
     if "pods" not in memo:
-        memo["pods"] = {p.pod_ip: p for p in cluster.pods
-                        if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")}
+        memo["pods"] = {ip: p for p in cluster.pods
+                        if p.pod_ip and not p.host_network and p.phase not in ("Succeeded", "Failed")
+                        for ip in p.pod_ips or (p.pod_ip,)}  # a dual-stack pod is the peer at either address
     return cast(dict[str, Pod], memo["pods"])
 
 

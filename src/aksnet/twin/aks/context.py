@@ -34,7 +34,8 @@ def subnet_context(tx: Transaction, subnet_id: str, field: str = "vnetSubnetID")
     used = subnet_ipam.used_count(tx, sub["id"])
     return VnetContext(
         vnet_id=str(vnet["id"]), vnet_name=str(vnet["name"]),
-        address_prefixes=tuple(vnet["properties"]["addressSpace"]["addressPrefixes"]),
+        # the IPv4 space: the RP's range checks are about the IPv4 pod and service CIDRs
+        address_prefixes=tuple(p for p in vnet["properties"]["addressSpace"]["addressPrefixes"] if ":" not in p),
         subnets=subnets, subnet_id=str(sub["id"]), subnet_name=str(sub["name"]), subnet_prefix=prefix,
         available=capacity.usable(prefix) - used)
 

@@ -16,7 +16,7 @@ from aksnet.errors import AzCliError, AzureError
 from aksnet.model.account import TENANT_ID
 from aksnet.model.ids import id_key
 from aksnet.store import Transaction
-from aksnet.twin.aks import context, infrastructure, names, pools, validation_cli, validation_rp
+from aksnet.twin.aks import context, dual_stack, infrastructure, names, pools, validation_cli, validation_rp
 from aksnet.twin.aks.defaults import (
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_PLUGIN_SETTING,
@@ -74,6 +74,18 @@ def _vnet_for(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
     return vctx
 
 
+def _check_dual_stack_subnet(tx: Transaction, subnet_id: str) -> None:
+    """A dual-stack cluster on a user's subnet needs a dual-stack subnet: nodes take an IPv4 and an IPv6 address
+    from it (learn.microsoft.com/azure/aks/configure-kubenet-dual-stack; code and wording ours)."""
+    from aksnet.twin import network
+
+    sub = network.get_subnet(tx, subnet_id)
+    if dual_stack.ipv6_prefix(network.subnet_prefixes(sub)) is None:
+        raise AzureError("InvalidParameter", f"Subnet {sub['name']} has no IPv6 address prefix; a dual-stack "
+                                             "cluster needs a dual-stack subnet (IPv4 and IPv6 prefixes).",
+                         "agentPoolProfile.vnetSubnetID")
+
+
 def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     """Validate and build a managed cluster (see the module docstring)."""
     get_group(tx, req.resource_group)
@@ -110,7 +122,10 @@ def create_cluster(tx: Transaction, req: ClusterRequest) -> CreateResult:
     infrastructure.ensure_node_group(tx, node_rg, location, cid)
     managed_subnet = None
     if vctx.managed:
-        managed_subnet = infrastructure.create_managed_network(tx, node_rg, digits, location)
+        managed_subnet = infrastructure.create_managed_network(tx, node_rg, digits, location,
+                                                               dual=len(spec.ip_families) > 1)
+    elif len(spec.ip_families) > 1:
+        _check_dual_stack_subnet(tx, vctx.subnet_id)
     infrastructure.create_agentpool_nsg(tx, node_rg, digits, location, managed_subnet)
     if spec.flavour == "kubenet":
         infrastructure.ensure_kubenet_route_table(tx, node_rg, digits, location, vctx.subnet_id)
@@ -151,12 +166,18 @@ def _outbound(tx: Transaction, req: ClusterRequest, spec: ClusterSpec, node_rg: 
             ids = infrastructure.create_managed_outbound_ips(
                 tx, node_rg, location, req.resource_group, req.name, spec.managed_outbound_ip_count,
                 "aks-slb-managed-outbound-ip", sku)
+        v6 = len(spec.ip_families) > 1 and sku == "Standard" and not spec.outbound_ip_ids
+        if v6:  # "Outbound rules for both IPv4 and IPv6 traffic" (configure-kubenet-dual-stack): one IPv6 IP
+            ids += infrastructure.create_managed_outbound_ips(
+                tx, node_rg, location, req.resource_group, req.name, 1, "aks-slb-managed-outbound-ip", sku,
+                version="IPv6")
         infrastructure.create_load_balancer(
             tx, node_rg, location, ids, sku, outbound_ports=spec.lb_outbound_ports or 0,
             idle_timeout=spec.lb_idle_timeout or OUTBOUND_RULE_IDLE_TIMEOUT)
         if sku == "Basic":
             return None, None  # loadBalancerProfile exists for the Standard SKU only
-        profile = load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids)
+        profile = load_balancer_profile(spec.managed_outbound_ip_count, list(spec.outbound_ip_ids), ids,
+                                        1 if v6 else None)
         profile["allocatedOutboundPorts"] = spec.lb_outbound_ports
         profile["idleTimeoutInMinutes"] = spec.lb_idle_timeout
         return profile, None
@@ -186,7 +207,8 @@ def _identity(tx: Transaction, req: ClusterRequest, cid: str) -> dict[str, Any]:
                                                    "principalId": props["principalId"]}}}
 
 
-def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effective: list[str]) -> dict[str, Any]:
+def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effective: list[str],
+                          count_ipv6: int | None = None) -> dict[str, Any]:
     from aksnet.io.arm_ids import parse_resource_id
 
     def rg(i: str) -> str:
@@ -199,7 +221,7 @@ def load_balancer_profile(managed_count: int, outbound_ip_ids: list[str], effect
         "effectiveOutboundIPs": [{"id": i, "resourceGroup": rg(i)} for i in effective],
         "enableMultipleStandardLoadBalancers": None,
         "idleTimeoutInMinutes": None,
-        "managedOutboundIPs": None if outbound_ip_ids else {"count": managed_count, "countIpv6": None},
+        "managedOutboundIPs": None if outbound_ip_ids else {"count": managed_count, "countIpv6": count_ipv6},
         "outboundIPs": {"publicIPs": [{"id": i, "resourceGroup": rg(i)} for i in outbound_ip_ids]}
         if outbound_ip_ids else None,
         "outboundIpPrefixes": None,
@@ -240,13 +262,14 @@ def _cluster_doc(req: ClusterRequest, spec: ClusterSpec, cid: str, location: str
                        "enablePrivateClusterPublicFqdn": (not spec.disable_public_fqdn) if spec.private else None,
                        "privateDnsZone": spec.private_dns_zone}
     network_profile = {
-        "dnsServiceIp": spec.dns_service_ip, "ipFamilies": ["IPv4"],
+        "dnsServiceIp": spec.dns_service_ip, "ipFamilies": list(spec.ip_families),
         "loadBalancerProfile": lb_profile, "loadBalancerSku": spec.load_balancer_sku,
         "natGatewayProfile": nat_profile, "networkDataplane": spec.network_dataplane, "networkMode": None,
         "networkPlugin": spec.network_plugin, "networkPluginMode": spec.network_plugin_mode,
         "networkPolicy": spec.network_policy or "none", "outboundType": spec.outbound_type,
-        "podCidr": spec.pod_cidr, "podCidrs": [spec.pod_cidr] if spec.pod_cidr else None,
-        "serviceCidr": spec.service_cidr, "serviceCidrs": [spec.service_cidr],
+        "podCidr": spec.pod_cidr,
+        "podCidrs": list(spec.pod_cidrs) or ([spec.pod_cidr] if spec.pod_cidr else None),
+        "serviceCidr": spec.service_cidr, "serviceCidrs": list(spec.service_cidrs) or [spec.service_cidr],
     }
     pool = pool_profile(spec.nodepool_name, spec.node_count, spec.max_pods, req.vm_size or DEFAULT_VM_SIZE,
                         vctx.subnet_id, req.pod_subnet_id, version, "System", spec.max_surge, spec.min_count,

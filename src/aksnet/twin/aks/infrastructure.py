@@ -19,13 +19,14 @@ from aksnet.io.arm_ids import group_id, parse_resource_id, resource_id
 from aksnet.model.ids import id_key, same_id
 from aksnet.store import Transaction
 from aksnet.twin import network, resources
-from aksnet.twin.aks import names, validation_rp
+from aksnet.twin.aks import dual_stack, names, validation_rp
 from aksnet.twin.aks.defaults import (
     MANAGED_SUBNET_NAME,
     MANAGED_SUBNET_PREFIX,
     MANAGED_VNET_PREFIX,
     OUTBOUND_RULE_IDLE_TIMEOUT,
 )
+from aksnet.twin.aks.vmss import IPCONFIG_V6
 from aksnet.twin.arm import KIND_GROUP, Doc, deterministic_uuid, etag
 from aksnet.twin.network import private
 
@@ -47,12 +48,15 @@ def ensure_node_group(tx: Transaction, node_rg: str, location: str, cluster_id: 
     return resources.create_group(tx, node_rg, location, tags=None, managed_by=cluster_id)
 
 
-def create_managed_network(tx: Transaction, node_rg: str, digits: str, location: str) -> str:
-    """The AKS-managed VNet ``aks-vnet-<digits>`` 10.224.0.0/12 with ``aks-subnet`` 10.224.0.0/16; returns the
-    subnet ID."""
+def create_managed_network(tx: Transaction, node_rg: str, digits: str, location: str, dual: bool = False) -> str:
+    """The AKS-managed VNet ``aks-vnet-<digits>`` 10.224.0.0/12 with ``aks-subnet`` 10.224.0.0/16 (dual-stack:
+    with an IPv6 space and /64 as well, learn.microsoft.com/azure/aks/configure-kubenet-dual-stack, "a
+    dual-stack virtual network configuration"); returns the subnet ID."""
     name = names.managed_vnet_name(digits)
-    network.create_vnet(tx, node_rg, name, [MANAGED_VNET_PREFIX], location=location,
-                        subnet_name=MANAGED_SUBNET_NAME, subnet_prefixes=[MANAGED_SUBNET_PREFIX])
+    space = [MANAGED_VNET_PREFIX] + ([dual_stack.MANAGED_VNET_PREFIX_V6] if dual else [])
+    prefixes = [MANAGED_SUBNET_PREFIX] + ([dual_stack.MANAGED_SUBNET_PREFIX_V6] if dual else [])
+    network.create_vnet(tx, node_rg, name, space, location=location, subnet_name=MANAGED_SUBNET_NAME,
+                        subnet_prefixes=prefixes)
     return network.subnet_id(node_rg, name, MANAGED_SUBNET_NAME)
 
 
@@ -85,23 +89,26 @@ def ensure_kubenet_route_table(tx: Transaction, node_rg: str, digits: str, locat
 
 
 def create_managed_outbound_ips(tx: Transaction, node_rg: str, location: str, resource_group: str, name: str,
-                                count: int, kind: str, sku: str = "Standard", avoid: Collection[str] = ()) -> list[str]:
+                                count: int, kind: str, sku: str = "Standard", avoid: Collection[str] = (),
+                                version: str = "IPv4") -> list[str]:
     """Managed outbound public IPs (GUID names, Standard/Static; Basic/Dynamic with a Basic LB) in the node
     resource group. An existing managed IP of the same ``kind`` is kept (a count change keeps the first IPs);
     IDs in ``avoid`` (the IPs of the outbound configuration being replaced) and IPs of another kind are never
-    reused: a new outbound configuration gets new IPs."""
+    reused: a new outbound configuration gets new IPs. ``version`` IPv6: a dual-stack cluster's IPv6 outbound IPs
+    (``managedOutboundIPs.countIpv6``)."""
     skip = {id_key(a) for a in avoid}
     ids = []
     for i in range(count):
         generation = 0
         while True:
-            pid = network.public_ip_id(node_rg, names.outbound_ip_name(resource_group, name, i, generation))
+            index = i if version == "IPv4" else f"ipv6-{i}"
+            pid = network.public_ip_id(node_rg, names.outbound_ip_name(resource_group, name, index, generation))
             existing = tx.get(network.KIND_PUBLIC_IP, pid)
             if id_key(pid) not in skip and (existing is None or is_managed_outbound_ip(existing, kind)):
                 break
             generation += 1
         pip = network.create_public_ip(tx, node_rg, pid.rsplit("/", 1)[-1], location=location, sku=sku,
-                                       tags={"aks-managed-type": kind})
+                                       tags={"aks-managed-type": kind}, version=version)
         ids.append(str(pip["id"]))
     return ids
 
@@ -170,7 +177,9 @@ def set_backend_members(tx: Transaction, lb_id: str, add: list[str], remove_pref
         items = pool["properties"].setdefault("backendIPConfigurations", [])
         kept = [i for i in items if not any(id_key(i["id"]).startswith(d) for d in drop)]
         seen = {id_key(i["id"]) for i in kept}
-        kept.extend({"id": a} for a in add if id_key(a) not in seen)
+        v6_pool = str(pool.get("name", "")).endswith("-IPv6")  # kubernetes-IPv6 holds the IPv6 configurations
+        kept.extend({"id": a} for a in add if id_key(a) not in seen
+                    and a.endswith(f"/ipConfigurations/{IPCONFIG_V6}") == v6_pool)
         pool["properties"]["backendIPConfigurations"] = kept
     lb["etag"] = etag(tx)
     tx.put(network.KIND_LB, lb_id, lb)

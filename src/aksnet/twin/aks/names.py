@@ -77,7 +77,7 @@ def private_zone_guid(resource_group: str, name: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
-def outbound_ip_name(resource_group: str, name: str, index: int, generation: int = 0) -> str:
+def outbound_ip_name(resource_group: str, name: str, index: int | str, generation: int = 0) -> str:
     """The GUID name of a managed outbound public IP in the node resource group. ``generation`` > 0 names the
     IPs of a later outbound configuration (``az aks update --outbound-type``): AKS creates new IPs then."""
     parts = [SUBSCRIPTION_ID, resource_group, name, "outbound-ip", str(index)] + ([f"g{generation}"] if generation

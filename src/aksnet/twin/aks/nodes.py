@@ -2,8 +2,8 @@
 
 One ``k8s:core/Node`` per VMSS instance: ``metadata.name`` = instance computer name, AKS's labels,
 ``spec.providerID = azure://<VMSS instance ID>``, ``spec.podCIDR(s)`` (kubenet and overlay: a /24 per node,
-carved in order from the pod CIDR [learn.microsoft.com/azure/aks/configure-kubenet]),
-``status.addresses`` (InternalIP, Hostname),
+carved in order from the pod CIDR [learn.microsoft.com/azure/aks/configure-kubenet]; dual-stack: also the /80 of
+the IPv6 pod CIDR at the same index), ``status.addresses`` (InternalIP — dual-stack: IPv4 then IPv6 — and Hostname),
 ``capacity/allocatable.pods = maxPods``, a Ready condition and nodeInfo; beside each Node, kubelet's node
 Lease in ``kube-node-lease`` (its heartbeat, owned by the Node). Written through the cluster's object
 cache (:mod:`aksnet.twin.kube.objects`). This module does not create Azure resources.
@@ -52,7 +52,7 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
                   provider_id: str, ip: str, pod_cidr: str | None, kubernetes_version: str, uid_seed: str,
                   resource_version: str, extra_annotations: dict[str, str] | None = None,
                   node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None,
-                  zone: str | None = None) -> Doc:
+                  zone: str | None = None, ip_v6: str | None = None, pod_cidr_v6: str | None = None) -> Doc:
     """A Node as kubelet on an AKS Ubuntu node registers it, with the pool's ``nodeLabels`` and
     ``nodeTaints`` (``key=value:Effect``); in an availability zone its zone labels are ``<location>-<zone>``,
     else ``0`` (the fault domain) [learn.microsoft.com/azure/aks/availability-zones, "Verify node
@@ -87,7 +87,7 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
     spec: dict[str, Any] = {}
     if pod_cidr:
         spec["podCIDR"] = pod_cidr
-        spec["podCIDRs"] = [pod_cidr]
+        spec["podCIDRs"] = [pod_cidr] + ([pod_cidr_v6] if pod_cidr_v6 else [])
     spec["providerID"] = provider_id
     if node_taints:
         spec["taints"] = [parse_taint(t) for t in node_taints]
@@ -101,7 +101,8 @@ def node_document(*, name: str, pool: str, mode: str, node_rg: str, location: st
                      "resourceVersion": resource_version, "uid": deterministic_uuid("node", uid_seed)},
         "spec": spec,
         "status": {
-            "addresses": [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}],
+            "addresses": [{"address": ip, "type": "InternalIP"}]
+            + ([{"address": ip_v6, "type": "InternalIP"}] if ip_v6 else []) + [{"address": name, "type": "Hostname"}],
             "allocatable": allocatable,
             "capacity": resources,
             "conditions": [{"lastHeartbeatTime": now, "lastTransitionTime": now,
@@ -152,7 +153,7 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
                    node_rg: str, location: str, vm_size: str, max_pods: int, pod_cidrs: list[str | None],
                    kubernetes_version: str, pod_subnet_ips: list[list[str]] | None = None,
                    node_labels: dict[str, str] | None = None, node_taints: list[str] | None = None,
-                   zones: list[str] | None = None) -> list[Doc]:
+                   zones: list[str] | None = None, pod_cidrs_v6: list[str | None] | None = None) -> list[Doc]:
     """Write one Node per instance (kubelet registration); a zonal pool spreads its instances over its zones
     by instance number."""
     objs = open_objects(tx, cluster_id)
@@ -166,7 +167,8 @@ def register_nodes(tx: Transaction, cluster_id: str, *, instances: list[Instance
             max_pods=max_pods, provider_id=f"azure://{inst.id}", ip=inst.ip, pod_cidr=pod_cidrs[k],
             kubernetes_version=kubernetes_version, uid_seed=id_key(inst.id),
             resource_version=objs.next_resource_version(), extra_annotations=extra, node_labels=node_labels,
-            node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None)
+            node_taints=node_taints, zone=zones[inst.index % len(zones)] if zones else None, ip_v6=inst.ip_v6,
+            pod_cidr_v6=pod_cidrs_v6[k] if pod_cidrs_v6 else None)
         objs.put(KIND_NODE, inst.name, doc)
         # the Node's resourceVersion: a revision of its own would shift every later uid and generated name
         objs.put(KIND_LEASE, f"{NODE_LEASE_NAMESPACE}/{inst.name}", node_lease(doc, doc["metadata"]["resourceVersion"]))

@@ -13,7 +13,7 @@ from aksnet.io.arm_ids import parse_resource_id
 from aksnet.model.ids import same_name
 from aksnet.store import Transaction
 from aksnet.twin import network, subnet_ipam
-from aksnet.twin.aks import infrastructure, names, nodes, routes, vmss
+from aksnet.twin.aks import dual_stack, infrastructure, names, nodes, routes, vmss
 from aksnet.twin.aks.defaults import POD_SUBNET_BATCH, flavour
 from aksnet.twin.arm import Doc
 
@@ -63,7 +63,10 @@ def placement(tx: Transaction, cluster: Doc, pool: Pool) -> vmss.PoolPlacement:
     sub = network.get_subnet(tx, subnet_id)
     fl = cluster_flavour(cluster)
     lb = lb_id_of(cluster)
+    v6 = dual_stack.ipv6_prefix(network.subnet_prefixes(sub)) if dual_stack.is_dual_stack(cluster) else None
     return vmss.PoolPlacement(
+        subnet_prefix_v6=v6,
+        backend_pool_ids_v6=(f"{lb}/backendAddressPools/{infrastructure.LB_NAME}-IPv6",) if lb and v6 else (),
         cluster_id=cluster["id"], node_resource_group=cluster["properties"]["nodeResourceGroup"],
         location=cluster["location"], digits=digits_of(cluster), pool=pool["name"], vm_size=pool["vmSize"],
         subnet_id=sub["id"], subnet_prefix=network.subnet_ipv4_prefix(sub),
@@ -94,6 +97,10 @@ def grow_pool(tx: Transaction, cluster: Doc, pool: Pool, add: int) -> None:
         used = [str(n["spec"].get("podCIDR")) for n in nodes.cluster_nodes(tx, cluster["id"])
                 if n.get("spec", {}).get("podCIDR")]
         pod_cidrs = list(nodes.node_pod_cidrs(np_["podCidr"], used, len(created)))
+    pod_cidrs_v6: list[str | None] = [None] * len(created)
+    if dual_stack.is_dual_stack(cluster) and len(np_.get("podCidrs") or []) > 1:
+        pod_cidrs_v6 = [dual_stack.node_pod_cidr_v6(np_["podCidr"], c, np_["podCidrs"][1]) if c else None
+                        for c in pod_cidrs]
     batches = None
     if pool.get("podSubnetId"):
         psub = network.get_subnet(tx, pool["podSubnetId"])
@@ -110,14 +117,20 @@ def grow_pool(tx: Transaction, cluster: Doc, pool: Pool, add: int) -> None:
                          max_pods=int(pool["maxPods"]), pod_cidrs=pod_cidrs,
                          kubernetes_version=cluster["properties"]["kubernetesVersion"], pod_subnet_ips=batches,
                          node_labels=pool.get("nodeLabels"), node_taints=pool.get("nodeTaints"),
-                         zones=pool.get("availabilityZones"))
+                         zones=pool.get("availabilityZones"), pod_cidrs_v6=pod_cidrs_v6)
     if p.backend_pool_ids:
         lb = lb_id_of(cluster)
         assert lb is not None
-        infrastructure.set_backend_members(tx, lb, [f"{i.nic_id}/ipConfigurations/ipconfig1" for i in created], [])
+        members = [f"{i.nic_id}/ipConfigurations/ipconfig1" for i in created]
+        members += [f"{i.nic_id}/ipConfigurations/{vmss.IPCONFIG_V6}" for i in created if i.ip_v6]
+        infrastructure.set_backend_members(tx, lb, members, [])
     rt = kubenet_route_table(tx, cluster)
     if rt:
-        routes.write_routes(tx, rt, [(i.name, c, i.ip) for i, c in zip(created, pod_cidrs) if c])
+        dual = any(c for c in pod_cidrs_v6)
+        wanted = [(routes.route_name(i.name, c, dual), c, i.ip) for i, c in zip(created, pod_cidrs) if c]
+        wanted += [(routes.route_name(i.name, c, dual), c, i.ip_v6)
+                   for i, c in zip(created, pod_cidrs_v6) if c and i.ip_v6]
+        routes.write_routes(tx, rt, wanted)
 
 
 def shrink_pool(tx: Transaction, cluster: Doc, pool: Pool, remove: int) -> None:

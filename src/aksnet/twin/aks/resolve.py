@@ -8,6 +8,7 @@ Pure: no workspace access (the default plugin setting is passed in).
 from __future__ import annotations
 
 from aksnet.errors import AzCliError, AzureError
+from aksnet.twin.aks import dual_stack
 from aksnet.twin.aks import validation_cli as cli
 from aksnet.twin.aks.defaults import (
     DEFAULT_DNS_SERVICE_IP,
@@ -104,10 +105,17 @@ def resolve_spec(req: ClusterRequest, default_plugin_setting: str | None = None)
     pod_cidr = req.pod_cidr or (DEFAULT_POD_CIDR if fl in ("kubenet", "overlay") else None)
     if fl in ("azure", "podsubnet"):
         pod_cidr = None
+    families, pod_cidrs, service_cidrs = dual_stack.resolve_families(
+        req.ip_families, req.pod_cidrs, req.service_cidrs, pod_cidr, req.service_cidr, fl, policy, outbound)
+    if pod_cidrs and fl in ("kubenet", "overlay"):
+        pod_cidr = pod_cidrs[0]
+    service_cidr = service_cidrs[0] if service_cidrs else req.service_cidr or DEFAULT_SERVICE_CIDR
     return ClusterSpec(
+        ip_families=families, pod_cidrs=pod_cidrs if len(families) > 1 else (),
+        service_cidrs=service_cidrs if len(families) > 1 else (),
         network_plugin=plugin, network_plugin_mode=mode, flavour=fl, network_policy=policy,
         network_dataplane=dataplane or ("azure" if plugin == "azure" else None),
-        pod_cidr=pod_cidr, service_cidr=req.service_cidr or DEFAULT_SERVICE_CIDR,
+        pod_cidr=pod_cidr, service_cidr=service_cidr,
         dns_service_ip=req.dns_service_ip or DEFAULT_DNS_SERVICE_IP, outbound_type=outbound,
         load_balancer_sku=sku,
         node_count=count,

@@ -24,6 +24,9 @@ class ClusterRequest:
     nodepool_taints: str | None = None  # --nodepool-taints of the first pool (az's comma-separated text)
     pod_cidr: str | None = None
     service_cidr: str | None = None
+    ip_families: str | None = None  # --ip-families (ipv4 | ipv4,ipv6)
+    pod_cidrs: str | None = None  # --pod-cidrs (comma-separated, one per family)
+    service_cidrs: str | None = None  # --service-cidrs
     dns_service_ip: str | None = None
     docker_bridge_address: str | None = None
     node_count: int | None = None
@@ -88,6 +91,9 @@ class ClusterSpec:
     lb_idle_timeout: int | None = None  # None: 30 minutes on the outbound rule
     nat_idle_timeout: int | None = None  # None: 4 minutes
     warnings: tuple[str, ...] = field(default=())
+    ip_families: tuple[str, ...] = ("IPv4",)
+    pod_cidrs: tuple[str, ...] = ()  # dual-stack: (IPv4, IPv6); single-stack: () = (pod_cidr,)
+    service_cidrs: tuple[str, ...] = ()  # dual-stack: (IPv4, IPv6); single-stack: () = (service_cidr,)
 
     @property
     def capacity_nodes(self) -> int:

@@ -3,7 +3,8 @@
 learn.microsoft.com/azure/aks/concepts-network-legacy-cni).
 
 Each instance has one NIC in the pool's node subnet: ``ipconfig1`` is the node IP; with Azure CNI (node subnet)
-``ipconfig2…ipconfig<maxPods+1>`` are the addresses reserved up front for the node's pods. Addresses come from
+``ipconfig2…ipconfig<maxPods+1>`` are the addresses reserved up front for the node's pods; a dual-stack cluster's
+NICs also have ``ipconfigv6``, the node's IPv6 address from the subnet's IPv6 prefix. Addresses come from
 :mod:`aksnet.twin.subnet_ipam` in one bulk allocation, and documents are written in bulk, so a 1,000-node pool
 is one read and one write of the subnet's allocation table. The NIC documents have the shape the network RP
 (:mod:`aksnet.twin.network.nic`) gives NICs. This module does not create Node objects or routes.
@@ -18,7 +19,7 @@ from aksnet.io.arm_ids import parse_resource_id, resource_id
 from aksnet.model.ids import id_key, same_id, same_name
 from aksnet.store import Transaction
 from aksnet.twin import subnet_ipam
-from aksnet.twin.aks import names
+from aksnet.twin.aks import dual_stack, names
 from aksnet.twin.arm import Doc, deterministic_uuid, etag
 from aksnet.twin.network import KIND_NIC, KIND_VNET
 from aksnet.twin.network.nic import mac_address
@@ -26,6 +27,7 @@ from aksnet.twin.network.nic import mac_address
 TYPE_VMSS = "Microsoft.Compute/virtualMachineScaleSets"
 TYPE_VMSS_VM = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines"
 TYPE_NIC = "Microsoft.Network/networkInterfaces"
+IPCONFIG_V6 = "ipconfigv6"  # a dual-stack node NIC's IPv6 configuration
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,8 @@ class PoolPlacement:
     secondary_ips: int  # maxPods for Azure CNI node subnet, else 0
     nsg_id: str | None  # the agent pool NSG on the NIC (BYO subnet) or None (NSG on the managed subnet)
     backend_pool_ids: tuple[str, ...] = ()
+    subnet_prefix_v6: str | None = None  # dual-stack: the subnet's IPv6 prefix (each NIC gets ipconfigv6)
+    backend_pool_ids_v6: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,7 @@ class Instance:
     nic_id: str
     ip: str
     secondary: tuple[str, ...]
+    ip_v6: str | None = None  # dual-stack: the NIC's IPv6 address (ipconfigv6)
 
 
 def vmss_id(node_rg: str, pool: str, digits: str) -> str:
@@ -102,11 +107,11 @@ def ensure_vmss(tx: Transaction, p: PoolPlacement, capacity: int) -> Doc:
 
 
 def _ipconfig(nid: str, name: str, ip: str, subnet_id: str, primary: bool, tag: str,
-              pools: tuple[str, ...]) -> Doc:
+              pools: tuple[str, ...], version: str = "IPv4") -> Doc:
     props: dict[str, Any] = {"provisioningState": "Succeeded", "privateIPAddress": ip,
-                             "privateIPAddressVersion": "IPv4", "privateIPAllocationMethod": "Dynamic",
+                             "privateIPAddressVersion": version, "privateIPAllocationMethod": "Dynamic",
                              "subnet": {"id": subnet_id}, "primary": primary}
-    if primary and pools:
+    if (primary or version == "IPv6") and pools:
         props["loadBalancerBackendAddressPools"] = [{"id": b} for b in pools]
     return {"id": f"{nid}/ipConfigurations/{name}", "name": name, "type": f"{TYPE_NIC}/ipConfigurations",
             "etag": tag, "properties": props}
@@ -116,6 +121,9 @@ def _nic_doc(p: PoolPlacement, nid: str, vm_id: str, ip: str, secondary: list[st
     configs = [_ipconfig(nid, "ipconfig1", ip, p.subnet_id, True, tag, p.backend_pool_ids)]
     configs += [_ipconfig(nid, f"ipconfig{i}", a, p.subnet_id, False, tag, ())
                 for i, a in enumerate(secondary, start=2)]
+    if p.subnet_prefix_v6:
+        configs.append(_ipconfig(nid, IPCONFIG_V6, dual_stack.same_offset(ip, p.subnet_prefix, p.subnet_prefix_v6),
+                                 p.subnet_id, False, tag, p.backend_pool_ids_v6, "IPv6"))
     props: dict[str, Any] = {
         "provisioningState": "Succeeded", "resourceGuid": deterministic_uuid("resourceGuid", id_key(nid)),
         "auxiliaryMode": "None", "auxiliarySku": "None", "disableTcpStateTracking": False,
@@ -186,7 +194,9 @@ def create_instances(tx: Transaction, p: PoolPlacement, indexes: list[int]) -> l
         nic_items.append((nid, nic))
         vm_items.append((vm_id, _vm_doc(p, index, vm_id, nid, tag)))
         refs += [c["id"] for c in nic["properties"]["ipConfigurations"]]
-        out.append(Instance(index, names.instance_name(p.pool, p.digits, index), vm_id, nid, ip, tuple(secondary)))
+        ip_v6 = dual_stack.same_offset(ip, p.subnet_prefix, p.subnet_prefix_v6) if p.subnet_prefix_v6 else None
+        out.append(Instance(index, names.instance_name(p.pool, p.digits, index), vm_id, nid, ip, tuple(secondary),
+                            ip_v6))
     tx.put_many(KIND_NIC, nic_items)
     tx.put_many(names.KIND_VMSS_VM, vm_items)
     _add_subnet_refs(tx, p.subnet_id, refs)

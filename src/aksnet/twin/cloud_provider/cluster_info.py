@@ -38,6 +38,7 @@ class ClusterInfo:
     subnet_id: str | None  # the first node pool's subnet (internal frontends' default)
     nsg_id: str | None  # the AKS-managed NSG the provider writes rules into
     node_ipconfig_ids: tuple[str, ...]  # primary IP configurations of the node NICs (backend pool members)
+    node_ipconfig_ids_v6: tuple[str, ...] = ()  # dual-stack: the NICs' IPv6 configurations (pool kubernetes-IPv6)
 
 
 def node_resource_group(cluster: Doc) -> str:
@@ -110,6 +111,7 @@ def cluster_info(tx: Transaction, objs: ClusterObjects) -> ClusterInfo | None:
     subnet_id = _pool_subnet(cluster) or _managed_subnet(tx, node_rg)
     nics = node_nics(tx, objs)
     ipconfigs = []
+    ipconfigs_v6 = []
     for node, nic in nics:
         labels = (node.get("metadata") or {}).get("labels") or {}
         if EXCLUDE_LABEL in labels:
@@ -117,6 +119,8 @@ def cluster_info(tx: Transaction, objs: ClusterObjects) -> ClusterInfo | None:
         cfgs = (nic.get("properties") or {}).get("ipConfigurations") or []
         if cfgs:
             ipconfigs.append(str(cfgs[0]["id"]))
+        ipconfigs_v6 += [str(c["id"]) for c in cfgs
+                         if (c.get("properties") or {}).get("privateIPAddressVersion") == "IPv6"]
     return ClusterInfo(
         cluster_id=str(cluster["id"]),
         name=str(cluster.get("name", "")),
@@ -125,4 +129,5 @@ def cluster_info(tx: Transaction, objs: ClusterObjects) -> ClusterInfo | None:
         subnet_id=subnet_id,
         nsg_id=_find_nsg(tx, nics, subnet_id, node_rg),
         node_ipconfig_ids=tuple(ipconfigs),
+        node_ipconfig_ids_v6=tuple(ipconfigs_v6),
     )

@@ -95,6 +95,7 @@ class ServiceLB:
     probe_interval: int
     probe_count: int
     pip_tags: dict[str, str] = field(default_factory=dict)
+    ip_families: tuple[str, ...] = ("IPv4",)  # spec.ipFamilies: one frontend per family
     # per-port annotations ``port_{port}_no_lb_rule`` / ``_no_probe_rule`` / ``_health-probe_{protocol,port,
     # request-path,interval,num-of-probe}``, keyed by port then by the suffix after ``port_{port}_``
     port_options: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -116,6 +117,11 @@ class ServiceLB:
     def managed_pip_name(self) -> str:
         """``getPublicIPName``: ``kubernetes-<base>``."""
         return f"{CLUSTER_NAME}-{self.base}"[:80]
+
+    def family_suffix(self, family: str) -> str:
+        """``getResourceByIPFamily``: a dual-stack Service's IPv6 frontend, public IP and rules end in
+        ``-IPv6``; a single-stack Service's names have no suffix."""
+        return "-IPv6" if family == "IPv6" and len(self.ip_families) > 1 else ""
 
 
 def base_name(uid: str) -> str:
@@ -211,6 +217,7 @@ def read_service(doc: Doc) -> ServiceLB:
         probe_count=_int(ann.get(ANN_PROBE_COUNT), 2, ANN_PROBE_COUNT, 2, 2147483647),
         pip_tags=_tags(ann.get(ANN_PIP_TAGS)),
         port_options=_port_options(ann),
+        ip_families=tuple(str(f) for f in spec.get("ipFamilies") or ["IPv4"]) or ("IPv4",),
     )
 
 
@@ -224,11 +231,16 @@ def nsg_protocol(k8s_protocol: str) -> str:
     return {"TCP": "Tcp", "UDP": "Udp"}.get(k8s_protocol.upper(), "*")
 
 
-def allow_rule_name(protocol: str, sources: list[str], ports: list[int]) -> str:
-    """``GenerateAllowSecurityRuleName``: ``k8s-azure-lb_allow_IPv4_<md5("<Protocol>_<srcs>_<ports>")>`` with
-    sources and ports sorted as strings and joined by ``,``."""
+def allow_rule_name(protocol: str, sources: list[str], ports: list[int], family: str = "IPv4") -> str:
+    """``GenerateAllowSecurityRuleName``: ``k8s-azure-lb_allow_<IPv4|IPv6>_<md5("<Protocol>_<srcs>_<ports>")>``
+    with sources and ports sorted as strings and joined by ``,``."""
     v = "_".join([protocol, ",".join(sorted(sources)), ",".join(sorted(str(p) for p in ports))])
-    return f"{RULE_PREFIX}_allow_IPv4_{hashlib.md5(v.encode()).hexdigest()}"
+    return f"{RULE_PREFIX}_allow_{family}_{hashlib.md5(v.encode()).hexdigest()}"
 
 
 DENY_ALL_RULE = f"{RULE_PREFIX}_deny-all_IPv4"
+
+
+def deny_all_rule(family: str = "IPv4") -> str:
+    """``GenerateDenyAllSecurityRuleName``: ``k8s-azure-lb_deny-all_<IPv4|IPv6>``."""
+    return f"{RULE_PREFIX}_deny-all_{family}"

@@ -54,6 +54,7 @@ class Frontend:
     private_ip: str | None = None  # pinned internal address (Static); None: Dynamic
     owners: list[str] = field(default_factory=list)
     ports: dict[tuple[str, int], str] = field(default_factory=dict)  # (protocol, port) → owner
+    family: str = "IPv4"  # IPv6: a dual-stack cluster's IPv6 frontend (backend pool kubernetes-IPv6)
 
     def id(self, node_rg: str) -> str:
         return f"{lb_mod.load_balancer_id(node_rg, self.lb)}/frontendIPConfigurations/{self.name}"
@@ -68,6 +69,7 @@ class PublicIPWant:
     owners: list[str] = field(default_factory=list)
     dns_label: str | None = None
     extra_tags: dict[str, str] = field(default_factory=dict)
+    version: str = "IPv4"
 
     @property
     def id(self) -> str:
@@ -77,7 +79,8 @@ class PublicIPWant:
 @dataclass
 class FrontendPlan:
     frontends: dict[str, Frontend] = field(default_factory=dict)  # sharing key → frontend
-    by_service: dict[str, Frontend] = field(default_factory=dict)
+    by_service: dict[str, Frontend] = field(default_factory=dict)  # the Service's first family's frontend
+    secondary: dict[str, Frontend] = field(default_factory=dict)  # a dual-stack Service's second family's
     public_ips: dict[str, PublicIPWant] = field(default_factory=dict)  # lower-cased id → want
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -219,38 +222,48 @@ def _check_internal_ip(tx: Transaction, sid: str, prefix: str, ip: str, fe_id: s
                           f"which is already allocated to resource {holder}.")
 
 
+def _ipv6_frontend(info: ClusterInfo, svc: ServiceLB, plan: FrontendPlan,
+                   names: dict[str, str]) -> tuple[str, Frontend]:
+    """A Service's IPv6 frontend: a public IPv6 address ``kubernetes-<base>[-IPv6]`` on ``kubernetes``
+    (cloud-provider-azure ``getResourceByIPFamily``). Internal IPv6 frontends are not emulated."""
+    if svc.internal:
+        raise ConfigError("internal IPv6 load balancer frontends are not emulated by aksnet (docs/fidelity.md, "
+                          "Dual-stack)")
+    rg = svc.pip_resource_group or info.node_resource_group
+    suffix = svc.family_suffix("IPv6")
+    name = f"{svc.managed_pip_name}{suffix}"[:80]
+    want = plan.public_ips.setdefault(id_key(pip_mod.public_ip_id(rg, name)),
+                                      PublicIPWant(rg, name, version="IPv6"))
+    if svc.key not in want.owners:
+        want.owners.append(svc.key)
+    key = id_key(want.id)
+    fe = plan.frontends.get(key) or Frontend(PUBLIC_LB, names.get(key, f"{svc.frontend_name}{suffix}"[:80]),
+                                             public_ip_id=want.id, family="IPv6")
+    return key, fe
+
+
 def plan_frontends(tx: Transaction, info: ClusterInfo, services: list[ServiceLB], service_cidr: str) -> FrontendPlan:
-    """Assign every Service a frontend (shared where the Services ask for the same address). Services whose
-    request cannot be met get an entry in ``errors`` instead."""
+    """Assign every Service a frontend per IP family (shared where the Services ask for the same address).
+    Services whose request cannot be met get an entry in ``errors`` instead."""
     plan = FrontendPlan()
     names = {PUBLIC_LB: _existing_frontend_names(tx, info, PUBLIC_LB),
              INTERNAL_LB: _existing_frontend_names(tx, info, INTERNAL_LB)}
     for svc in services:
         try:
-            lb = INTERNAL_LB if svc.internal else PUBLIC_LB
-            if svc.internal:
-                sid, prefix = _internal_subnet(tx, info, svc)
-                key = f"{sid}|{svc.requested_ip}".lower() if svc.requested_ip else f"svc|{svc.base}"
-                fe = plan.frontends.get(key)
-                if fe is None:
-                    fe = Frontend(lb, names[lb].get(key, svc.frontend_name), subnet_id=sid,
-                                  private_ip=svc.requested_ip)
-                    if svc.requested_ip:
-                        _check_internal_ip(tx, sid, prefix, svc.requested_ip, fe.id(info.node_resource_group),
-                                           service_cidr)
-            else:
-                key, pid = _public_frontend(tx, info, svc, plan)
-                fe = plan.frontends.get(key) or Frontend(lb, names[lb].get(key, svc.frontend_name), public_ip_id=pid)
-            for p in svc.ports:
-                other = fe.ports.get((p.protocol, p.port))
-                if other is not None and other != svc.key:
-                    raise ConfigError(f"port {p.port}/{p.protocol} of the shared frontend IP configuration {fe.name} "
-                                      f"is already used by Service {other}")
-            for p in svc.ports:
-                fe.ports[(p.protocol, p.port)] = svc.key
-            fe.owners.append(svc.key)
-            plan.frontends[key] = fe
-            plan.by_service[svc.key] = fe
+            placed = [_family_frontend(tx, info, svc, plan, names, family, service_cidr)
+                      for family in svc.ip_families]
+            for _, fe in placed:
+                for p in svc.ports:
+                    other = fe.ports.get((p.protocol, p.port))
+                    if other is not None and other != svc.key:
+                        raise ConfigError(f"port {p.port}/{p.protocol} of the shared frontend IP configuration "
+                                          f"{fe.name} is already used by Service {other}")
+            for n, (key, fe) in enumerate(placed):
+                for p in svc.ports:
+                    fe.ports[(p.protocol, p.port)] = svc.key
+                fe.owners.append(svc.key)
+                plan.frontends[key] = fe
+                (plan.by_service if n == 0 else plan.secondary)[svc.key] = fe
         except ConfigError as exc:
             plan.errors[svc.key] = str(exc)
             for want in plan.public_ips.values():
@@ -258,6 +271,25 @@ def plan_frontends(tx: Transaction, info: ClusterInfo, services: list[ServiceLB]
                     want.owners.remove(svc.key)
     plan.public_ips = {k: w for k, w in plan.public_ips.items() if w.owners}
     return plan
+
+
+def _family_frontend(tx: Transaction, info: ClusterInfo, svc: ServiceLB, plan: FrontendPlan,
+                     names: dict[str, dict[str, str]], family: str, service_cidr: str) -> tuple[str, Frontend]:
+    """(sharing key, frontend) of one of the Service's IP families."""
+    if family == "IPv6":
+        return _ipv6_frontend(info, svc, plan, names[PUBLIC_LB])
+    lb = INTERNAL_LB if svc.internal else PUBLIC_LB
+    if not svc.internal:
+        key, pid = _public_frontend(tx, info, svc, plan)
+        return key, plan.frontends.get(key) or Frontend(lb, names[lb].get(key, svc.frontend_name), public_ip_id=pid)
+    sid, prefix = _internal_subnet(tx, info, svc)
+    key = f"{sid}|{svc.requested_ip}".lower() if svc.requested_ip else f"svc|{svc.base}"
+    fe = plan.frontends.get(key)
+    if fe is None:
+        fe = Frontend(lb, names[lb].get(key, svc.frontend_name), subnet_id=sid, private_ip=svc.requested_ip)
+        if svc.requested_ip:
+            _check_internal_ip(tx, sid, prefix, svc.requested_ip, fe.id(info.node_resource_group), service_cidr)
+    return key, fe
 
 
 def ensure_public_ips(tx: Transaction, info: ClusterInfo, plan: FrontendPlan) -> None:
@@ -272,11 +304,13 @@ def ensure_public_ips(tx: Transaction, info: ClusterInfo, plan: FrontendPlan) ->
             continue  # nothing to change: no new etag
         try:
             pip_mod.create_public_ip(tx, want.resource_group, want.name, location=info.location, sku="Standard",
-                                     allocation_method="Static", dns_label=want.dns_label, tags=tags)
+                                     allocation_method="Static", dns_label=want.dns_label, tags=tags,
+                                     version=want.version)
         except AzureError as exc:
             for owner in want.owners:
                 plan.errors[owner] = exc.render()
                 plan.by_service.pop(owner, None)
+                plan.secondary.pop(owner, None)
     for key, fe in list(plan.frontends.items()):
         fe.owners = [o for o in fe.owners if o not in plan.errors]
         fe.ports = {k: o for k, o in fe.ports.items() if o not in plan.errors}

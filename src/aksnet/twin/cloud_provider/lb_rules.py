@@ -91,12 +91,12 @@ def service_rules(svc: ServiceLB, fe: Frontend, lb_id: str, disable_outbound_sna
     """The rules and probes of one Service on its frontend."""
     rules: list[Doc] = []
     probes: list[Doc] = []
-    pool_id = f"{lb_id}/backendAddressPools/{BACKEND_POOL}"
+    pool_id = f"{lb_id}/backendAddressPools/{backend_pool(fe.family)}"
     fe_id = f"{lb_id}/frontendIPConfigurations/{fe.name}"
     for p in svc.ports:
         if svc.port_option(p.port, "no_lb_rule") == "true":
             continue
-        name = svc.rule_name(p.protocol, p.port)
+        name = f"{svc.rule_name(p.protocol, p.port)}{svc.family_suffix(fe.family)}"[:80]
         probe = _probe(svc, name, p.protocol, p.port, p.node_port, p.app_protocol)
         backend_port = p.port if svc.floating_ip else (p.node_port or p.port)
         props: Doc = {
@@ -119,9 +119,15 @@ def service_rules(svc: ServiceLB, fe: Frontend, lb_id: str, disable_outbound_sna
     return rules, probes
 
 
-def _pool(info: ClusterInfo, existing: Doc | None) -> Doc:
-    pool: Doc = copy.deepcopy(existing) if existing else {"name": BACKEND_POOL, "properties": {}}
-    pool.setdefault("properties", {})["backendIPConfigurations"] = [{"id": i} for i in info.node_ipconfig_ids]
+def backend_pool(family: str) -> str:
+    """``getBackendPoolName``: ``kubernetes`` for IPv4, ``kubernetes-IPv6`` for IPv6."""
+    return f"{BACKEND_POOL}-IPv6" if family == "IPv6" else BACKEND_POOL
+
+
+def _pool(info: ClusterInfo, existing: Doc | None, family: str = "IPv4") -> Doc:
+    pool: Doc = copy.deepcopy(existing) if existing else {"name": backend_pool(family), "properties": {}}
+    members = info.node_ipconfig_ids_v6 if family == "IPv6" else info.node_ipconfig_ids
+    pool.setdefault("properties", {})["backendIPConfigurations"] = [{"id": i} for i in members]
     return pool
 
 
@@ -178,11 +184,12 @@ def apply_load_balancer(tx: Transaction, info: ClusterInfo, lb_name: str, fronte
     props["loadBalancingRules"] = kept["loadBalancingRules"] + rules
     props["probes"] = kept["probes"] + probes
     pools = props.setdefault("backendAddressPools", [])
-    idx = next((i for i, p in enumerate(pools) if p.get("name") == BACKEND_POOL), None)
-    if idx is None:
-        pools.append(_pool(info, None))
-    else:
-        pools[idx] = _pool(info, pools[idx])
+    for family in ("IPv4", "IPv6") if info.node_ipconfig_ids_v6 else ("IPv4",):
+        idx = next((i for i, p in enumerate(pools) if p.get("name") == backend_pool(family)), None)
+        if idx is None:
+            pools.append(_pool(info, None, family))
+        else:
+            pools[idx] = _pool(info, pools[idx], family)
     _fill_ids(doc, lb_id)
     if existing is not None and _normalised(existing) == _normalised(doc):
         return existing

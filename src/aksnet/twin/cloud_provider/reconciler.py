@@ -70,11 +70,12 @@ def _record_failure(objs: ClusterObjects, doc: Doc, message: str) -> None:
     events.record(objs, doc, "SyncLoadBalancerFailed", text, "Warning", COMPONENT)
 
 
-def _write_status(objs: ClusterObjects, doc: Doc, ip: str | None) -> None:
-    status = {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]} if ip else {}}
+def _write_status(objs: ClusterObjects, doc: Doc, ips: list[str]) -> None:
+    """``status.loadBalancer.ingress``: one entry per frontend address, in the Service's ipFamilies order."""
+    status = {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"} for ip in ips]} if ips else {}}
     if doc.get("status") == status:
         return
-    if ip:
+    if ips:
         events.record(objs, doc, "EnsuringLoadBalancer", "Ensuring load balancer", "Normal", COMPONENT)
         events.record(objs, doc, "EnsuredLoadBalancer", "Ensured load balancer", "Normal", COMPONENT)
     doc["status"] = status
@@ -100,15 +101,17 @@ def _read(docs: list[Doc]) -> tuple[list[ServiceLB], dict[str, str]]:
 
 
 def _apply_nsg(tx: Transaction, info: ClusterInfo, objs: ClusterObjects, services: list[ServiceLB],
-               addresses: dict[str, str]) -> dict[str, str]:
+               addresses: dict[str, list[str]]) -> dict[str, str]:
     if info.nsg_id is None:
         return {}
-    node_ips = []
+    node_ips: dict[bool, list[str]] = {False: [], True: []}  # by "is IPv6"
     for _, nic in node_nics(tx, objs):
         cfgs = (nic.get("properties") or {}).get("ipConfigurations") or []
         if cfgs and cfgs[0]["properties"].get("privateIPAddress"):
-            node_ips.append(str(cfgs[0]["properties"]["privateIPAddress"]))
-    inputs = [(s, addresses[s.key], node_ips) for s in services if s.key in addresses]
+            node_ips[False].append(str(cfgs[0]["properties"]["privateIPAddress"]))
+        node_ips[True] += [str(c["properties"]["privateIPAddress"]) for c in cfgs[1:]
+                           if c["properties"].get("privateIPAddressVersion") == "IPv6"]
+    inputs = [(s, ip, node_ips[":" in ip]) for s in services for ip in addresses.get(s.key, ())]
     try:
         security_rules.apply_security_rules(tx, info.nsg_id, security_rules.wanted_rules(inputs))
     except security_rules.PriorityExhausted as exc:
@@ -141,23 +144,22 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
             lbs[lb_name] = None
     fe_mod.delete_orphan_public_ips(tx, info, plan)
     private_link.reconcile(tx, info, docs, plan, errors)
-    addresses: dict[str, str] = {}
+    addresses: dict[str, list[str]] = {}
     for key, fe in plan.by_service.items():
         if key in errors:
             continue
-        ip = _frontend_address(tx, lbs.get(fe.lb), fe)
-        if ip:
-            addresses[key] = ip
+        ips = [_frontend_address(tx, lbs.get(f.lb), f) for f in (fe, plan.secondary.get(key)) if f is not None]
+        addresses[key] = [ip for ip in ips if ip]
     errors.update(_apply_nsg(tx, info, objs, [s for s in services if s.key not in errors], addresses))
     for doc in objs.docs(KIND_SERVICE):  # a Service that stopped being a LoadBalancer loses its address
         spec = doc.get("spec") or {}
         if spec.get("type") != "LoadBalancer" and ((doc.get("status") or {}).get("loadBalancer") or {}).get("ingress"):
-            _write_status(objs, doc, None)
+            _write_status(objs, doc, [])
     for doc in docs:
         meta = doc.get("metadata") or {}
         key = f"{meta.get('namespace') or 'default'}/{meta.get('name')}"
         if key in errors:
             _record_failure(objs, doc, errors[key])
-            _write_status(objs, doc, None)
+            _write_status(objs, doc, [])
         else:
-            _write_status(objs, doc, addresses.get(key))
+            _write_status(objs, doc, addresses.get(key, []))

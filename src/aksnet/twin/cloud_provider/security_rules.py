@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 from aksnet.store import Transaction
 from aksnet.twin.cloud_provider.config import (
-    DENY_ALL_RULE,
     MAX_PRIORITY,
     MIN_PRIORITY,
     RULE_PREFIX,
     ServiceLB,
     allow_rule_name,
+    deny_all_rule,
     nsg_protocol,
 )
 from aksnet.twin.network import nsg as nsg_mod
@@ -68,14 +68,16 @@ def wanted_rules(services: list[tuple[ServiceLB, str, list[str]]]) -> list[Wante
             by_proto.setdefault(nsg_protocol(p.protocol), [])
             if port not in by_proto[nsg_protocol(p.protocol)]:
                 by_proto[nsg_protocol(p.protocol)].append(port)
+        family = "IPv6" if ":" in ip else "IPv4"
         for sources in _source_sets(svc):
             for proto, ports in by_proto.items():
-                name = allow_rule_name(proto, list(sources), ports)
+                name = allow_rule_name(proto, list(sources), ports, family)
                 rule = out.setdefault(name, WantedRule(name, "Allow", proto, list(sources),
                                                        sorted({str(p) for p in ports}, key=int)))
                 rule.destinations += [d for d in dests if d not in rule.destinations]
         if svc.deny_all and svc.source_ranges:
-            rule = out.setdefault(DENY_ALL_RULE, WantedRule(DENY_ALL_RULE, "Deny", "*", ["*"], ["*"]))
+            deny = deny_all_rule(family)
+            rule = out.setdefault(deny, WantedRule(deny, "Deny", "*", ["*"], ["*"]))
             rule.destinations += [d for d in dests if d not in rule.destinations]
     return list(out.values())
 

@@ -12,6 +12,7 @@ server (:func:`netinfo.api_server_address`) on 443. Writes only when something c
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from aksnet.store import Transaction
@@ -52,8 +53,23 @@ def endpoint_hostname(pod: Doc, svc: Doc) -> str | None:
     return None
 
 
-def _endpoint(pod: Doc, ready: bool, svc: Doc) -> Doc:
-    ep: Doc = {"addresses": [pod["status"]["podIP"]],
+def pod_address(pod: Doc, family: str) -> str | None:
+    """The pod's address of ``family`` (``status.podIPs``; a dual-stack pod has one per family)."""
+    st = pod.get("status") or {}
+    for item in st.get("podIPs") or [{"ip": st.get("podIP")}]:
+        ip = str(item.get("ip") or "")
+        if ip and (":" in ip) == (family == "IPv6"):
+            return ip
+    return None
+
+
+def families_of(svc: Doc) -> list[str]:
+    """The Service's ``spec.ipFamilies`` (IPv4 when unset): one EndpointSlice address type each."""
+    return [str(f) for f in (svc.get("spec") or {}).get("ipFamilies") or ["IPv4"]]
+
+
+def _endpoint(pod: Doc, ready: bool, svc: Doc, family: str = "IPv4") -> Doc:
+    ep: Doc = {"addresses": [pod_address(pod, family)],
                "conditions": {"ready": ready, "serving": ready, "terminating": False}}
     hostname = endpoint_hostname(pod, svc)
     if hostname:
@@ -120,10 +136,23 @@ def _svc_labels(svc: Doc) -> dict[str, str]:
 
 def _sync_slices(objs: ClusterObjects, svc: Doc, groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]],
                  existing: list[Doc]) -> None:
+    """One set of slices per IP family of the Service (addressType IPv4 / IPv6, kubernetes.io/docs/concepts/
+    services-networking/dual-stack: "the EndpointSlice controller creates one slice per address family")."""
+    kept: list[Doc] = []
+    for family in families_of(svc):
+        mine = [s for s in existing if s.get("addressType", "IPv4") == family]
+        kept += _sync_family_slices(objs, svc, groups, mine, family)
+    for sl in existing:
+        if sl not in kept:
+            objs.delete(RT_SLICE.store_kind, f"{svc['metadata']['namespace']}/{sl['metadata']['name']}")
+
+
+def _sync_family_slices(objs: ClusterObjects, svc: Doc, groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]],
+                        existing: list[Doc], family: str) -> list[Doc]:
     ns, name, uid = svc["metadata"]["namespace"], svc["metadata"]["name"], svc["metadata"]["uid"]
     chunks: list[tuple[list[Doc], list[Doc]]] = []
     for ports, members in groups:
-        eps = [_endpoint(p, r, svc) for p, r in members]
+        eps = [_endpoint(p, r, svc, family) for p, r in members if pod_address(p, family)]
         for i in range(0, len(eps), MAX_PER_SLICE):
             chunks.append((ports, eps[i:i + MAX_PER_SLICE]))
     if not chunks:
@@ -132,6 +161,7 @@ def _sync_slices(objs: ClusterObjects, svc: Doc, groups: list[tuple[list[Doc], l
     labels["endpointslice.kubernetes.io/managed-by"] = MANAGED_BY
     labels["kubernetes.io/service-name"] = name
     existing = sorted(existing, key=lambda d: d["metadata"]["name"])
+    seed = "slice" if family == "IPv4" else f"slice:{family}"
     for i, (ports, eps) in enumerate(chunks):
         if i < len(existing):
             sl = existing[i]
@@ -140,16 +170,15 @@ def _sync_slices(objs: ClusterObjects, svc: Doc, groups: list[tuple[list[Doc], l
                 sl["metadata"]["labels"] = labels
                 apiserver.write_object(objs, RT_SLICE, sl)
             continue
-        slice_name = f"{name}-{naming.suffix(f'{uid}:slice:{i}')}"
+        slice_name = f"{name}-{naming.suffix(f'{uid}:{seed}:{i}')}"
         doc: Doc = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
                     "metadata": {"name": slice_name, "namespace": ns, "generateName": f"{name}-",
                                  "labels": dict(labels), "ownerReferences": [{
                                      "apiVersion": "v1", "kind": "Service", "name": name, "uid": uid,
                                      "controller": True, "blockOwnerDeletion": True}]},
-                    "addressType": "IPv4", "endpoints": eps, "ports": ports}
+                    "addressType": family, "endpoints": eps, "ports": ports}
         apiserver.create_owned(objs, RT_SLICE, doc)
-    for sl in existing[len(chunks):]:
-        objs.delete(RT_SLICE.store_kind, f"{ns}/{sl['metadata']['name']}")
+    return existing[:len(chunks)]
 
 
 def _endpoints_subsets(groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]], svc: Doc) -> list[Doc]:
@@ -157,11 +186,12 @@ def _endpoints_subsets(groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]], s
     portless_ok = svc["spec"].get("clusterIP") == "None" and not svc["spec"].get("ports")
     subsets = []
     for ports, members in groups:
-        ready = [m for m in members if m[1]]
-        not_ready = [m for m in members if not m[1]]
+        primary = families_of(svc)[0]
+        ready = [m for m in members if m[1] and pod_address(m[0], primary)]
+        not_ready = [m for m in members if not m[1] and pod_address(m[0], primary)]
 
-        def addr(pod: Doc) -> Doc:
-            a: Doc = {"ip": pod["status"]["podIP"]}
+        def addr(pod: Doc) -> Doc:  # the Endpoints object lists the Service's primary family
+            a: Doc = {"ip": pod_address(pod, families_of(svc)[0])}
             hostname = endpoint_hostname(pod, svc)
             if hostname:
                 a["hostname"] = hostname
@@ -184,7 +214,9 @@ def _endpoints_subsets(groups: list[tuple[list[Doc], list[tuple[Doc, bool]]]], s
 
 
 def _ip_key(ip: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in ip.split(".")) if ip.count(".") == 3 else (0,)
+    if ip.count(".") == 3:
+        return tuple(int(x) for x in ip.split("."))
+    return (256, int(ipaddress.ip_address(ip))) if ":" in ip else (0,)
 
 
 def _sync_endpoints(objs: ClusterObjects, svc: Doc, subsets: list[Doc]) -> None:
@@ -241,15 +273,22 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
 
 
 def sync_all(objs: ClusterObjects) -> None:
-    idx = index_pods(objs.docs("k8s:core/Pod"))
+    sync(objs, objs.docs("k8s:core/Pod"), objs.docs(RT_SVC.store_kind), objs.docs(RT_SLICE.store_kind),
+         objs.docs(RT_EP.store_kind))
+
+
+def sync(objs: ClusterObjects, pods: list[Doc], services: list[Doc], slices: list[Doc], endpoints: list[Doc]) -> None:
+    """:func:`sync_all` over some namespaces: their pods, Services, EndpointSlices and Endpoints (each list in its
+    kind's table order)."""
+    idx = index_pods(pods)
     slices_by_svc: dict[tuple[str, str], list[Doc]] = {}
-    for sl in objs.docs(RT_SLICE.store_kind):
+    for sl in slices:
         labels = sl["metadata"].get("labels") or {}
         if labels.get("endpointslice.kubernetes.io/managed-by") == MANAGED_BY:
             key = (sl["metadata"]["namespace"], labels.get("kubernetes.io/service-name", ""))
             slices_by_svc.setdefault(key, []).append(sl)
     seen: set[tuple[str, str]] = set()
-    for svc in objs.docs(RT_SVC.store_kind):
+    for svc in services:
         ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
         spec = svc.get("spec") or {}
         if ns == "default" and name == "kubernetes" and not spec.get("selector"):
@@ -265,7 +304,7 @@ def sync_all(objs: ClusterObjects) -> None:
         if key not in seen:
             for sl in slices:
                 objs.delete(RT_SLICE.store_kind, f"{key[0]}/{sl['metadata']['name']}")
-    for ep in objs.docs(RT_EP.store_kind):
+    for ep in endpoints:
         labels = ep["metadata"].get("labels") or {}
         key = (ep["metadata"]["namespace"], ep["metadata"]["name"])
         if labels.get("endpoints.kubernetes.io/managed-by") == EP_MANAGED_BY and key not in seen:

@@ -11,6 +11,8 @@
   With ``podIpAllocationMode: StaticBlock`` the node holds ceil(maxPods/16) /28 blocks from its creation and
   never asks for more [learn.microsoft.com/azure/aks/configure-azure-cni-static-block-allocation].
 - hostNetwork pods: the node IP.
+- dual-stack (kubenet or overlay): ``status.podIPs`` also holds the IPv6 address at the same offset in the node's
+  IPv6 range (:func:`ipv6_twin`, recorded in docs/fidelity.md "Dual-stack").
 
 Fills ``status.podIP/podIPs/hostIP/hostIPs`` and turns a bound pod Running and Ready (no runtime exists;
 containers start at once). Addresses of deleted pods are free again because the used set is derived from
@@ -78,7 +80,22 @@ def _image_ref(image: str) -> str:
     return name
 
 
-def running_status(pod: Doc, node_ip: str, pod_ip: str, now: str) -> Doc:
+def ipv6_twin(node: Doc, pod_ip: str) -> str | None:
+    """A dual-stack node's pod gets the IPv6 address at its IPv4 address's offset in the node's IPv6 range
+    (``spec.podCIDRs[1]``); hostNetwork pods get the node's IPv6 InternalIP. None on a single-stack node."""
+    cidrs = (node.get("spec") or {}).get("podCIDRs") or []
+    if len(cidrs) < 2:
+        return None
+    if pod_ip == netinfo.node_ip(node):
+        return next((a["address"] for a in (node.get("status") or {}).get("addresses") or []
+                     if a.get("type") == "InternalIP" and ":" in str(a.get("address"))), None)
+    base = ipaddress.ip_network(str(cidrs[0]), strict=False)
+    v6 = ipaddress.ip_network(str(cidrs[1]), strict=False)
+    return str(v6.network_address + (int(ipaddress.ip_address(pod_ip)) - int(base.network_address)))
+
+
+def running_status(pod: Doc, node_ip: str, pod_ip: str, now: str, pod_ip_v6: str | None = None,
+                   node_ip_v6: str | None = None) -> Doc:
     """A started pod's status (kubelet): phase Running, every condition True, containers running."""
     old = pod.get("status") or {}
     sched = next((c for c in old.get("conditions") or [] if c.get("type") == "PodScheduled"), None)
@@ -95,26 +112,31 @@ def running_status(pod: Doc, node_ip: str, pod_ip: str, now: str) -> Doc:
             "containerID": "containerd://" + cid, "ready": True, "restartCount": 0, "started": True,
             "state": {"running": {"startedAt": t}}, "lastState": {},
         })
-    return {"phase": "Running", "conditions": conds, "hostIP": node_ip, "hostIPs": [{"ip": node_ip}],
-            "podIP": pod_ip, "podIPs": [{"ip": pod_ip}], "startTime": t, "containerStatuses": statuses,
+    host_ips = [{"ip": node_ip}] + ([{"ip": node_ip_v6}] if node_ip_v6 else [])
+    return {"phase": "Running", "conditions": conds, "hostIP": node_ip, "hostIPs": host_ips,
+            "podIP": pod_ip, "podIPs": [{"ip": pod_ip}] + ([{"ip": pod_ip_v6}] if pod_ip_v6 else []),
+            "startTime": t, "containerStatuses": statuses,
             "qosClass": "BestEffort"}
 
 
 class Allocator:
     """Per-command pod IPAM of one cluster."""
 
-    def __init__(self, objs: ClusterObjects) -> None:
+    def __init__(self, objs: ClusterObjects, used: dict[str, set[str]] | None = None) -> None:
+        """``used``: the pod IPs in use per node, when the caller knows them (else read from every pod)."""
         self.objs = objs
         self.tx = objs.tx
         self.cluster = objs.cluster()
         self.mode = netinfo.plugin_mode(self.cluster)
         self.nodes = {n["metadata"]["name"]: n for n in objs.docs("k8s:core/Node")}
-        self.used: dict[str, set[str]] = {}
-        for pod in objs.docs(RT_POD.store_kind):
-            node = pod["spec"].get("nodeName")
-            ip = (pod.get("status") or {}).get("podIP")
-            if node and ip and not pod["spec"].get("hostNetwork"):
-                self.used.setdefault(node, set()).add(ip)
+        if used is None:
+            used = {}
+            for pod in objs.docs(RT_POD.store_kind):
+                node = pod["spec"].get("nodeName")
+                ip = (pod.get("status") or {}).get("podIP")
+                if node and ip and not pod["spec"].get("hostNetwork"):
+                    used.setdefault(node, set()).add(ip)
+        self.used = used
         self.pools: dict[str, NodePool] = {}
 
     def _pool_for(self, node: Doc) -> NodePool:
@@ -195,22 +217,29 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
             continue
         if alloc is None:
             alloc = Allocator(objs)
-        node = alloc.nodes.get(node_name)
-        if node is None:
-            continue
-        ip = alloc.allocate(pod)
-        host_ip = netinfo.node_ip(node)
-        if ip is None or host_ip is None:
-            _sandbox_failed(objs, pod, node_name, alloc.mode)
-            continue
-        apiserver.write_status(objs, RT_POD, pod, running_status(pod, host_ip, ip, now))
-        for c in pod["spec"].get("containers") or []:
-            events.record(objs, pod, "Pulled", f'Container image "{c.get("image")}" already present on machine',
-                          component="kubelet", host=node_name)
-            events.record(objs, pod, "Created", f"Created container: {c.get('name')}", component="kubelet",
-                          host=node_name)
-            events.record(objs, pod, "Started", f"Started container {c.get('name')}", component="kubelet",
-                          host=node_name)
+        start_pod(objs, alloc, pod, now)
+
+
+def start_pod(objs: ClusterObjects, alloc: Allocator, pod: Doc, now: str) -> None:
+    """Give one bound pod without an address its address and start it (or record why it cannot start)."""
+    node_name = pod["spec"]["nodeName"]
+    node = alloc.nodes.get(node_name)
+    if node is None:
+        return
+    ip = alloc.allocate(pod)
+    host_ip = netinfo.node_ip(node)
+    if ip is None or host_ip is None:
+        _sandbox_failed(objs, pod, node_name, alloc.mode)
+        return
+    apiserver.write_status(objs, RT_POD, pod, running_status(pod, host_ip, ip, now, ipv6_twin(node, ip),
+                                                             ipv6_twin(node, host_ip)))
+    for c in pod["spec"].get("containers") or []:
+        events.record(objs, pod, "Pulled", f'Container image "{c.get("image")}" already present on machine',
+                      component="kubelet", host=node_name)
+        events.record(objs, pod, "Created", f"Created container: {c.get('name')}", component="kubelet",
+                      host=node_name)
+        events.record(objs, pod, "Started", f"Started container {c.get('name')}", component="kubelet",
+                      host=node_name)
 
 
 def _sandbox_failed(objs: ClusterObjects, pod: Doc, node: str, mode: str) -> None:

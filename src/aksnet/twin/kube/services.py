@@ -24,6 +24,7 @@ from typing import Any
 
 from aksnet.store import Transaction
 from aksnet.twin.kube import services_clusterip as ipalloc
+from aksnet.twin.kube import services_families as families
 from aksnet.twin.kube import services_nodeport as portalloc
 from aksnet.twin.kube.objects import ClusterObjects, open_objects
 from aksnet.twin.kube.services_validation import (
@@ -51,6 +52,12 @@ def service_cidr(objs: ClusterObjects) -> str:
     """``--service-cluster-ip-range`` of the cluster: its ``networkProfile.serviceCidr`` (AKS default 10.0.0.0/16)."""
     profile = (objs.cluster().get("properties") or {}).get("networkProfile") or {}
     return str(profile.get("serviceCidr") or DEFAULT_SERVICE_CIDR)
+
+
+def service_cidrs(objs: ClusterObjects) -> list[str]:
+    """Every ``--service-cluster-ip-range`` of the cluster, primary first (dual-stack: IPv4 then IPv6)."""
+    profile = (objs.cluster().get("properties") or {}).get("networkProfile") or {}
+    return [str(c) for c in profile.get("serviceCidrs") or []] or [service_cidr(objs)]
 
 
 def dns_service_ip(objs: ClusterObjects) -> str:
@@ -104,9 +111,6 @@ def apply_service_defaults(doc: Doc) -> None:
         spec.setdefault("allocateLoadBalancerNodePorts", True)
     if svc_type != "ExternalName":
         spec.setdefault("internalTrafficPolicy", "Cluster")
-        headless_no_selector = spec.get("clusterIP") == "None" and not spec.get("selector")
-        spec.setdefault("ipFamilyPolicy", "RequireDualStack" if headless_no_selector else "SingleStack")
-        spec.setdefault("ipFamilies", ["IPv4"])
     doc.setdefault("status", {}).setdefault("loadBalancer", {})
 
 
@@ -229,8 +233,21 @@ def _allocate_cluster_ip(spec: Doc, name: str, owner: str, alloc: Allocations, o
         spec["clusterIP"] = "None"
         spec["clusterIPs"] = ["None"]
         return
-    cidr = ipaddress.ip_network(service_cidr(objs), strict=False)
-    if not requested:
+    cidrs = {families.family_of(str(c).split("/")[0]): ipaddress.ip_network(c, strict=False)
+             for c in service_cidrs(objs)}
+    given = list(spec.get("clusterIPs") or [])
+    ips = [_allocate_one(cidrs[fam], given[i] if i < len(given) else (requested if i == 0 else None),
+                         name, owner, alloc, objs, i == 0)
+           for i, fam in enumerate(spec.get("ipFamilies") or ["IPv4"])]
+    spec["clusterIP"] = ips[0]
+    spec["clusterIPs"] = ips
+
+
+def _allocate_one(cidr: ipalloc.IPv4Net, requested: str | None, name: str, owner: str, alloc: Allocations,
+                  objs: ClusterObjects, primary: bool) -> str:
+    """One family's ClusterIP: the requested one (checked) or the next free one; the primary family's range
+    gives ``kubernetes`` its first address and ``kube-dns`` the dnsServiceIP."""
+    if not requested and primary:
         if owner == "default/kubernetes":
             requested = ipalloc.ip_at(cidr, 0)
         elif owner == "kube-system/kube-dns" and ipalloc.offset_of(cidr, dns_service_ip(objs)) is not None:
@@ -254,8 +271,7 @@ def _allocate_cluster_ip(spec: Doc, name: str, owner: str, alloc: Allocations, o
         except ipalloc.RangeFull:
             raise ServiceInternalError("failed to allocate a serviceIP: range is full") from None
     alloc.cluster_ips[ip] = owner
-    spec["clusterIP"] = ip
-    spec["clusterIPs"] = [ip]
+    return ip
 
 
 def _allocate_node_ports(spec: Doc, name: str, owner: str, alloc: Allocations, rng: portalloc.NodePortRange) -> None:
@@ -359,6 +375,13 @@ def admit_service(tx: Transaction, cluster_id: str, new: dict[str, Any], old: di
     if errs:
         raise ServiceInvalid(name, errs)
     objs = open_objects(tx, cluster_id)
+    if needs_cluster_ip(spec):
+        errs = families.init_ip_family_fields(spec, old, families.cluster_families(service_cidrs(objs)))
+        if errs:
+            raise ServiceInvalid(name, errs)
+    else:
+        spec.pop("ipFamilies", None)
+        spec.pop("ipFamilyPolicy", None)
     alloc = Allocations.of(objs)
     before = alloc.snapshot()
     alloc.release_owner(owner)  # re-take below what the new version keeps

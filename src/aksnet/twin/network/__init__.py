@@ -99,6 +99,7 @@ from aksnet.twin.network.subnet import (
     list_subnets,
     subnet_id,
     subnet_ipv4_prefix,
+    subnet_prefixes,
     update_subnet,
     vnet_of_subnet,
 )
@@ -176,6 +177,7 @@ __all__ = [
     "set_public_ip_dns_label",
     "subnet_id",
     "subnet_ipv4_prefix",
+    "subnet_prefixes",
     "sync_peering",
     "update_nat_gateway",
     "update_peering",

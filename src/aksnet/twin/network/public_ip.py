@@ -1,11 +1,10 @@
 """Public IP addresses (``Microsoft.Network/publicIPAddresses``) and the emulated public address pool.
 
-Addresses come from a fixed, documented pool (``20.81.0.0/16``, inside Azure's public space; ``.0`` and
-``.255`` octets are skipped): the lowest free address, so the same commands give the same addresses every
-time. The pool's owners are the documents ``aksnet:publicaddresses`` keyed by the owner's resource ID, so a
-deleted resource group frees its addresses with the rest of its documents. Other owners (the AKS API server's
-public endpoint) call :func:`allocate_public_address` directly.
-"""
+Addresses come from a fixed, documented pool (``20.81.0.0/16``, inside Azure's public space; ``.0`` and ``.255``
+octets are skipped; IPv6 public IPs from ``2603:1030:8:5::/64``): the lowest free address, so the same commands
+give the same addresses every time. The pool's owners are the documents ``aksnet:publicaddresses`` keyed by the
+owner's resource ID, so a deleted resource group frees its addresses with the rest of its documents. Other owners
+(the AKS API server's public endpoint) call :func:`allocate_public_address` directly."""
 
 from __future__ import annotations
 
@@ -30,6 +29,7 @@ from aksnet.twin.network.common import (
 )
 
 PUBLIC_POOL = "20.81.0.0/16"
+PUBLIC_POOL_V6 = "2603:1030:8:5::/64"  # IPv6 public IPs: inside Microsoft's 2603:1030::/32 (the AKS article's example)
 KIND_PUBLIC_ADDRESS = "aksnet:publicaddresses"
 _DNS_LABEL = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
 
@@ -38,16 +38,16 @@ def public_ip_id(resource_group: str, name: str) -> str:
     return network_id(resource_group, "publicIPAddresses", name)
 
 
-def allocate_public_address(tx: Transaction, owner_id: str) -> str:
-    """The owner's public address (allocated on first call: the lowest free one of :data:`PUBLIC_POOL`)."""
+def allocate_public_address(tx: Transaction, owner_id: str, version: str = "IPv4") -> str:
+    """The owner's public address (allocated on first call: the lowest free one of :data:`PUBLIC_POOL`, or of
+    :data:`PUBLIC_POOL_V6` for an IPv6 public IP)."""
     held = tx.get(KIND_PUBLIC_ADDRESS, owner_id)
     if held is not None:
         return str(held["ipAddress"])
     used = {d["ipAddress"] for d in tx.list(KIND_PUBLIC_ADDRESS)}
-    for addr in ipaddress.ip_network(PUBLIC_POOL).hosts():
+    for addr in ipaddress.ip_network(PUBLIC_POOL_V6 if version == "IPv6" else PUBLIC_POOL).hosts():
         s = str(addr)
-        last = int(s.rsplit(".", 1)[1])
-        if last in (0, 255) or s in used:
+        if (version != "IPv6" and int(s.rsplit(".", 1)[1]) in (0, 255)) or s in used:
             continue
         tx.put(KIND_PUBLIC_ADDRESS, owner_id, {"owner": owner_id, "ipAddress": s})
         return s
@@ -118,7 +118,7 @@ def create_public_ip(tx: Transaction, resource_group: str, name: str, *, locatio
         doc["properties"].update({
             "ddosSettings": {"protectionMode": "VirtualNetworkInherited"},  # the RP's default (recorded GET)
             "idleTimeoutInMinutes": int(idle_timeout),
-            "ipAddress": allocate_public_address(tx, rid),
+            "ipAddress": allocate_public_address(tx, rid, version),
             "ipTags": [],
             "publicIPAddressVersion": version,
             "publicIPAllocationMethod": method,
