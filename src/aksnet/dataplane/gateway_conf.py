@@ -370,7 +370,8 @@ def render(bindings: Sequence[Binding], backend_of: BackendOf, secrets: Mapping[
         "proxy_max_temp_file_size 0;",
         "server_names_hash_bucket_size 128;",
         "map_hash_bucket_size 128;",
-        "variables_hash_max_size 4096;",
+        "variables_hash_max_size 65536;",  # a map variable per condition and candidate
+        "variables_hash_bucket_size 128;",
         "underscores_in_headers off;",
         "server_tokens off;",
         "default_type text/plain;",
