@@ -35,7 +35,8 @@ def transcript(commands: Path) -> str:
 
 
 @pytest.mark.parametrize("commands", SCENARIOS, ids=[p.parent.name for p in SCENARIOS])
-def test_scenario(home: Path, commands: Path, update_golden: bool) -> None:
+def test_scenario(home: Path, commands: Path, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AKSNET_NOW", "2026-01-01T00:00:00Z")  # helm's LAST DEPLOYED, ages: not the wall clock
     got = transcript(commands)
     expected = commands.parent / "expected.txt"
     check_golden(expected, got, update_golden)

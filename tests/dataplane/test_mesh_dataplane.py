@@ -5,8 +5,9 @@ refusing plaintext, mTLS between sidecars, 403 ``RBAC: access denied``, TCP auth
 must end as the twin's curl does; an AuthorizationPolicy on the ingress gateway's pods is enforced by its stand-in.
 Sources: istio.io tasks mtls-migration, authz-http, authz-tcp, ingress-control.
 
-A denied TCP connection is closed by NGINX's stream proxy (curl: 52, empty reply) where the twin says Envoy
-resets it (56): both are "not delivered"; docs/dataplane.md lists it."""
+Plaintext on a STRICT TCP port is reset (curl: 56) as the twin says; a denied TCP connection from a client with a
+sidecar reaches curl as a close through the client's stand-in (52, empty reply) where the twin says reset (56):
+both are "not delivered"; docs/dataplane.md lists it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.dataplane.realnet import brought_down, requires_dataplane
+from tests.dataplane.test_hostile_nginx import _pids, _user, _written_files
 
 pytestmark = [pytest.mark.dataplane, requires_dataplane]
 
@@ -72,6 +74,8 @@ STEPS: dict[str, tuple[Path, list[tuple[str, list[tuple[str, int, str]]]]]] = {
         ("tcp-methods.yaml", []),
         ("tcp-deny-methods.yaml", [("--from deploy/foo/curl http://tcp-echo.foo:9000/", CLOSED, ""),
                                    ("--from deploy/foo/curl http://tcp-echo.foo:9002/", CLOSED, "")]),
+        ("strict-foo.yaml", [("--from deploy/legacy/curl http://tcp-echo.foo:9001/", RESET, ""),
+                             ("--from deploy/foo/curl http://tcp-echo.foo:9001/", CLOSED, "")]),  # DENY all
     ]),
     "gateway-authorization": (BOOKINFO, [("bookinfo.yaml", []), ("bookinfo-gateway.yaml", []),
                                          ("gateway-deny.yaml", [])]),
@@ -94,6 +98,7 @@ def test_mesh_goldens_agree_with_real_sidecars(name: str, home: Path) -> None:
     scenario, steps = STEPS[name]
     _cluster(scenario)
     (home / "gateway-deny.yaml").write_text(GATEWAY_DENY)
+    (home / "strict-foo.yaml").write_text((MTLS / "strict-foo.yaml").read_text())
     with brought_down(home):
         for manifest, requests in steps:
             path = scenario / manifest if (scenario / manifest).exists() else home / manifest
@@ -112,6 +117,20 @@ def test_mesh_goldens_agree_with_real_sidecars(name: str, home: Path) -> None:
                     assert XFCC.search(r.out), r.out
         if name == "gateway-authorization":
             _gateway_refuses_node_0_pods()
+        _stand_ins_are_unprivileged(home)
+
+
+def _stand_ins_are_unprivileged(home: Path) -> None:
+    """Every sidecar stand-in's workers run as ``nobody`` and write only inside the pod's prefix directory."""
+    pidfiles = sorted((home / "dataplane" / "nginx").glob("*/nginx.pid"))
+    assert pidfiles, "no NGINX is running"
+    for pidfile in pidfiles:
+        master = int(pidfile.read_text().split()[0])
+        workers = _pids(master)
+        assert _user(master) == "root" and workers and all(_user(w) == "nobody" for w in workers)
+        for pid in [master, *workers]:
+            outside = [f for f in _written_files(pid) if not f.startswith(str(pidfile.parent) + "/")]
+            assert not outside, (pid, outside)
 
 
 def _gateway_refuses_node_0_pods() -> None:

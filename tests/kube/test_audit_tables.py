@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from aksnet.cli.kubectl.tables import endpoints_row, endpointslice_row, lease_row
+from aksnet.cli.kubectl.tables import endpoints_row, endpointslice_row, ingress_row, ingressclass_row, lease_row
 
 
 def _slice(ports: list[dict[str, Any]], addrs: list[str]) -> dict[str, Any]:
@@ -46,3 +46,44 @@ def test_endpoints_row(subsets: list[dict[str, Any]], want: str) -> None:
 ], ids=["held", "unheld"])
 def test_lease_row(spec: dict[str, Any], want: str) -> None:
     assert lease_row({"metadata": {"name": "n"}, "spec": spec}, False)[1] == want
+
+
+def _rule(host: str | None) -> dict[str, Any]:
+    return {"host": host} if host else {}
+
+
+@pytest.mark.parametrize(("hosts", "want"), [
+    ([], "*"),
+    ([None], "*"),
+    (["a.example.com"], "a.example.com"),
+    (["a", "b", "c"], "a,b,c"),
+    (["a", "b", "c", "d"], "a,b,c + 1 more..."),
+    (["a", None, "b", "c", "d", None], "a,b,c + 3 more..."),  # every further rule counts, host-less too
+    ([None, None, None, "d"], "d"),
+], ids=["no-rules", "no-host", "one", "three", "four", "host-less-rules-count", "late-host"])
+def test_ingress_hosts(hosts: list[str | None], want: str) -> None:
+    ing = {"metadata": {"name": "i"}, "spec": {"rules": [_rule(h) for h in hosts]}}
+    assert ingress_row(ing, False)[2] == want
+
+
+@pytest.mark.parametrize(("lb", "wide", "want"), [
+    ([{"ip": "20.1.2.3"}], False, "20.1.2.3"),
+    ([{"ip": "20.1.2.3"}, {"ip": "10.0.0.1"}, {"ip": "20.1.2.3"}], True, "10.0.0.1,20.1.2.3"),
+    ([{"ip": "20.1.2.3"}, {"ip": "10.0.0.1"}], False, "10.0.0.1,20.1..."),
+    ([{"hostname": "abc.fz96.alb.azure.com"}], False, "abc.fz96.alb...."),  # 13 characters, then "..."
+    ([{"hostname": "abc.fz96.alb.azure.com"}], True, "abc.fz96.alb.azure.com"),
+], ids=["one-ip", "sorted-unique-wide", "clipped-at-16", "hostname-clipped", "hostname-wide"])
+def test_ingress_address(lb: list[dict[str, str]], wide: bool, want: str) -> None:
+    ing = {"metadata": {"name": "i"}, "spec": {}, "status": {"loadBalancer": {"ingress": lb}}}
+    assert ingress_row(ing, wide)[3] == want
+
+
+@pytest.mark.parametrize(("params", "want"), [
+    (None, "<none>"),
+    ({"apiGroup": "k8s.example.com", "kind": "IngressParameters", "name": "lb"},
+     "IngressParameters.k8s.example.com/lb"),
+    ({"kind": "ConfigMap", "name": "lb"}, "ConfigMap/lb"),
+], ids=["none", "with-group", "core-group"])
+def test_ingressclass_parameters(params: dict[str, str] | None, want: str) -> None:
+    spec: dict[str, Any] = {"controller": "k8s.io/ingress-nginx", **({"parameters": params} if params else {})}
+    assert ingressclass_row({"metadata": {"name": "c"}, "spec": spec}, False)[2] == want

@@ -73,3 +73,47 @@ def test_pdb_status_follows_scale(home: Path, tmp_path: Path) -> None:
     assert kubectl("scale", "deployment", "web", "--replicas=5").code == 0
     st = json.loads(kubectl("get", "pdb", "b", "-o", "json").out)["status"]
     assert (st["expectedPods"], st["disruptionsAllowed"], st["observedGeneration"]) == (5, 1, 1)
+
+
+N0, N1 = "aks-nodepool1-12345678-vmss000000", "aks-nodepool1-12345678-vmss000001"
+
+
+def _budget(spec: str) -> str:
+    return f"apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: web}}\nspec: {spec}\n"
+
+
+@pytest.mark.parametrize(("nodes", "budget", "extra", "code", "want"), [
+    # the budget allows one eviction at a time: the second is refused, retried once the replacement is ready
+    (2, "{minAvailable: 3, selector: {matchLabels: {app: web}}}", [], 0,
+     "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget."),
+    (2, "{maxUnavailable: 0, selector: {matchLabels: {app: web}}}", ["--timeout=90s"], 1,
+     "global timeout reached: 1m30s"),
+    (2, "{maxUnavailable: 0, selector: {matchLabels: {app: web}}}", [], 1,
+     "would retry this eviction forever"),
+    # one node: the replacements cannot be scheduled anywhere, so the budget never recovers
+    (1, "{minAvailable: 4, selector: {matchLabels: {app: web}}}", ["--timeout=30s"], 1,
+     "global timeout reached: 30s"),
+    (2, "{maxUnavailable: 4, selector: {matchLabels: {app: web}}}", [], 0, ""),
+], ids=["retried-until-replaced", "never-allowed-timeout", "never-allowed-forever", "nowhere-to-go", "no-limit"])
+def test_drain_honours_the_budget(home: Path, nodes: int, budget: str, extra: list[str], code: int,
+                                  want: str) -> None:
+    setup_cluster(nodes=nodes)
+    kubectl("create", "deployment", "web", "--image=nginx", "--replicas=4")
+    assert kubectl("apply", "-f", "-", stdin=_budget(budget)).code == 0
+    r = kubectl("drain", N0, "--ignore-daemonsets", *extra)
+    assert r.code == code, (r.out, r.err)
+    assert want in (r.err if want else "") and (code == 1 or r.out.endswith(f"node/{N0} drained\n"))
+    if code == 0:
+        st = json.loads(kubectl("get", "pods", "-l", "app=web", "-o", "json").out)["items"]
+        assert len(st) == 4 and {p["spec"]["nodeName"] for p in st} == {N1}
+
+
+def test_two_budgets_refuse_the_eviction(home: Path) -> None:
+    setup_cluster(nodes=2)
+    kubectl("create", "deployment", "web", "--image=nginx", "--replicas=2")
+    two = _budget("{maxUnavailable: 1, selector: {matchLabels: {app: web}}}")
+    two += "---\n" + two.replace("name: web", "name: web2")
+    assert kubectl("apply", "-f", "-", stdin=two).code == 0
+    r = kubectl("drain", N0, "--ignore-daemonsets", "--timeout=10s")
+    assert r.code == 1
+    assert "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support." in r.err

@@ -1,8 +1,10 @@
 """Controllers run only when a command changed something they read: a write of a kind no controller watches,
-on a workspace the controllers had converged on, runs none of them and leaves what a full run would leave."""
+on a workspace the controllers had converged on, runs none of them (fully or incrementally) and leaves what a
+full run would leave."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,12 +61,19 @@ def runs(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     calls: list[str] = []
 
     def counted(fn: Callable[[Transaction, str], None]) -> Callable[[Transaction, str], None]:
+        @functools.wraps(fn)  # the incremental passes find a controller's own pass through __wrapped__
         def run(tx: Transaction, cid: str) -> None:
             calls.append(fn.__module__)
             fn(tx, cid)
         return run
 
     monkeypatch.setattr(controller_manager, "CONTROLLERS", tuple(counted(f) for f in controller_manager.CONTROLLERS))
+    real_incremental = controller_manager._reconcile_incremental
+
+    def incremental(tx: Transaction, cid: str, *rest: Any) -> None:
+        calls.append("incremental")  # the controllers' incremental passes (tests/kube/test_incremental_equivalence.py)
+        real_incremental(tx, cid, *rest)
+    monkeypatch.setattr(controller_manager, "_reconcile_incremental", incremental)
     yield calls
 
 

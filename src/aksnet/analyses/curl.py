@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aksnet.analyses import curl_agc, curl_gateway, curl_mesh
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.stream_proxy import through_stream_proxy
 from aksnet.analyses.trace import ANSWERED, HttpOutcome, Target, TraceResult, parse_sources
 from aksnet.engine import echo, firewall_hop, ingress, mesh
 from aksnet.engine.addressing import Topology
@@ -253,6 +254,13 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
     if b.kind == "pod" and b.pod is not None and curl_mesh.is_ingress_gateway(topo, b.pod):
         got = curl_mesh.through_ingress(topo, walker, walk, sent)
         return _fail(got, url, (got,)) if isinstance(got, Walk) else _gateway_result(got, url)
+    streamed = through_stream_proxy(walker, walk)
+    if streamed is not walk:  # a tcp-services port: the controller's stream proxy carries the bytes on
+        if streamed.verdict != DELIVERED or streamed.backend is None:
+            return _fail(streamed, url, (streamed,))
+        b = streamed.backend
+        seen = echo.HttpSeen(method, headers.get("host", ""), url.request_uri, headers)
+        return _ok(echo.echo_lines(b.kind, b.name, b.ip, b.port, b.client_ip, seen), (streamed,))
     controller = ingress.controller_of_pod(b.pod) if b.kind == "pod" and b.pod is not None else None
     if controller is not None and b.pod is not None and b.port in (80, 443):
         return _through_ingress(topo, walker, walk, b.pod, controller, url, method, headers)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.stream_proxy import through_stream_proxy
 from aksnet.engine import resolve
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import DELIVERED, DROPPED, UNRESOLVED, Hop, Site, Walk
@@ -365,5 +366,5 @@ def trace(topo: Topology, source: str, destination: str, port: int | None = None
     walker = walker or Walker(topo)
     walks: list[Walk] = []
     for site in sites:
-        walks += walk_to(walker, site, target, proto)
+        walks += [through_stream_proxy(walker, w) for w in walk_to(walker, site, target, proto)]
     return TraceResult(source, target, proto, tuple(walks))

@@ -91,8 +91,12 @@ def _owner_link(hosts: Sequence[Host], ip: str) -> str | None:
 
 
 def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
-          inet_host_links: Sequence[tuple[str, str]]) -> tuple[tuple[Routing, ...], list[n.Table], list[str]]:
-    """(routing of the vnet and internet namespaces, the fabric's nft tables, public IPs routed to the VNet)."""
+          inet_host_links: Sequence[tuple[str, str]], frontends: Sequence[tuple[str, str]] = ()
+          ) -> tuple[tuple[Routing, ...], list[n.Table], list[str]]:
+    """(routing of the vnet and internet namespaces, the fabric's nft tables, public IPs routed to the VNet).
+    ``frontends``: (public address, link in the fabric) of Azure-hosted proxies outside every VNet (Application
+    Gateway for Containers): the internet reaches them through the fabric, and what they send back leaves for
+    the internet."""
     vnet_ns = tn.vnet_ns(tag)
     pod_cidrs = _overlay_pod_cidrs(topo)
     rules: list[RuleSpec] = [RuleSpec(30000, tn.FABRIC_TABLE)]
@@ -107,6 +111,9 @@ def build(topo: Topology, tag: str, hosts: Sequence[Host], inet_link: str,
     _lb_chains(topo, table_nft, member_marks, inet_link, link_marks)
     _nat_chains(topo, hosts, table_nft, inet_link, public_ips, link_marks)
     _nsg_chains(topo, hosts, table_nft, pod_cidrs)
+    routes += [RouteSpec(f"{ip}/32", dev=link, table=tn.FABRIC_TABLE, scope="link") for ip, link in frontends]
+    rules += [RuleSpec(500, tn.LOCAL_TABLE, iif=link) for link in sorted({link for _, link in frontends})]
+    public_ips += [ip for ip, _ in frontends if ip not in public_ips]
     vnet_routing = Routing(vnet_ns, tuple(rules), tuple(routes))
     inet_routes = [RouteSpec(f"{ip}/32", gateway=tn.VNET_INET_VNET_IP, dev="up0", table=tn.FABRIC_TABLE, onlink=True)
                    for ip in public_ips if ip not in {x for x, _ in inet_host_links}]
@@ -281,6 +288,8 @@ def _nat_chains(topo: Topology, hosts: Sequence[Host], t: n.Table, inet_link: st
     for h in hosts:
         if h.kind == "fw":
             _firewall_nat(topo, h, t, inet_link)
+            continue
+        if h.kind == "agc":  # its proxies reach the internet from their frontends, never through the VNet
             continue
         for nic in h.nic_objs:
             for c in nic.ip_configurations:

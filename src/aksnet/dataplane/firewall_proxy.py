@@ -20,10 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from aksnet.dataplane.nginx_text import STREAM_MODULE
 from aksnet.model import firewall as fw
 from aksnet.rules.azure_firewall import DENY_BODY, fqdn_tag
 
-STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"
 PROXY_PORT_BASE = 15000
 _NAME = re.compile(r"^[A-Za-z0-9*.-]{1,253}$")
 _NO_UPSTREAM = "127.0.0.1:1"  # refused at once: NGINX closes the client's connection

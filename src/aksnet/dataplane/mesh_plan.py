@@ -34,6 +34,8 @@ from aksnet.rules import istio
 
 NGINX_WORKER_UID = 65534  # nobody: the sidecar stand-in's workers (plan.NGINX_USER)
 FIRST_INTERNAL_PORT = 15100
+FIRST_PAYLOAD_BYTE = {"payload": {"base": "ih", "offset": 0, "len": 8}}  # nft's @ih,0,8
+TLS_HANDSHAKE = 0x16
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,26 @@ def _free_ports(used: set[int], count: int) -> list[int]:
     return out
 
 
-def _table(inbound: Sequence[InboundPort], outbound: Sequence[Outbound]) -> n.Table:
+def _table(pod_ip: str, inbound: Sequence[InboundPort], outbound: Sequence[Outbound]) -> n.Table:
+    """Interception (``output``: the app behind NGINX, outbound mesh destinations) and Envoy's resets, which NGINX's
+    stream proxy cannot send: on a STRICT TCP port a connection whose first data is not a TLS handshake (0x16) is
+    reset (``ct original packets 3``: after SYN and ACK, the first segment with data; a segment without data has no
+    payload byte and matches nothing), and the stand-in's refused upstream drops its SYN, so NGINX gives up after
+    its connect timeout with the client's data unread, and the kernel resets the client."""
     t = n.Table("ip", "aksnet-mesh")
+    strict_tcp = sorted(p.port for p in inbound if p.mode == mm.STRICT and not p.http)
+    if strict_tcp:
+        t.chain("input", hook="input", prio=0)
+        t.rule("input", n.match(n.payload("ip", "daddr"), pod_ip), n.match(n.meta("l4proto"), "tcp"),
+               n.match(n.payload("th", "dport"), n.anon_set(strict_tcp)),
+               n.match(n.ct("packets", "original"), 3), n.match(FIRST_PAYLOAD_BYTE, TLS_HANDSHAKE, "!="),
+               n.tcp_reset(), comment="STRICT: plaintext is reset")
+    refused = sorted({p.internal[2] for p in inbound if not p.http})
+    if refused:
+        t.chain("filter-output", hook="output", prio=0)
+        t.rule("filter-output", n.match(n.payload("ip", "daddr"), "127.0.0.1"), n.match(n.meta("l4proto"), "tcp"),
+               n.match(n.payload("th", "dport"), n.anon_set(refused)), {"drop": None},
+               comment="the stand-in's refused upstream: the client is reset")
     t.chain("output", hook="output", ctype="nat", prio=-100)
     if inbound:
         t.rule("output", n.match(n.payload("ip", "daddr"), "127.0.0.1"), n.match(n.meta("l4proto"), "tcp"),
@@ -146,4 +166,4 @@ def sidecar_part(topo: Topology, unit: Unit, pod: k8s.Pod, targeted: dict[tuple[
         return None
     view = SidecarView(pod.key, pod.pod_ip, principal, tuple(inbound), tuple(outbound))
     return SidecarPart(NginxSpec(unit.netns, pod.key, render(view, prefix=prefix, user=user), (), principal),
-                       _table(inbound, outbound), tuple(ports))
+                       _table(pod.pod_ip, inbound, outbound), tuple(ports))

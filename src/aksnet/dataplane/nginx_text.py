@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 
+# Debian's nginx builds the stream module as a dynamic module (package libnginx-mod-stream)
+STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"
+
 DOLLAR_VAR = "${aksnet_dollar}"  # a literal "$" where nginx would expand variables (nginx has no "\\$")
 DOLLAR_GEO = 'geo $aksnet_dollar { default "$"; }'  # geo values are never expanded: "$" stays a dollar sign
 _CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

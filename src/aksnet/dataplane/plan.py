@@ -17,13 +17,14 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aksnet.dataplane import appliance_nft, fabric, firewall_dp, kubeproxy_nft, mesh_plan, names, netpol_nft
+from aksnet.dataplane import appliance_nft, fabric, firewall_dp, gateway_dp, kubeproxy_nft, mesh_plan, names, netpol_nft
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import topo_names as tn
 from aksnet.dataplane.ipv4_view import ipv4_view
 from aksnet.dataplane.spec import Addr, Bridge, Listener, NftSpec, NginxSpec, Plan, RouteSpec, Unit, Veth
 from aksnet.engine import coredns, ingress, kube_proxy, lookup, resolve, walk
 from aksnet.engine.addressing import Topology
+from aksnet.engine.ingress import streams
 from aksnet.errors import AksnetError
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
@@ -60,15 +61,10 @@ class Host:
     identity: tuple[tuple[str, str], ...] = ()
 
 
-def gateway_of(subnet: azure.Subnet) -> tuple[str, int]:
-    net = ipaddress.IPv4Network(subnet.address_prefixes[0], strict=False)
-    return str(net.network_address + 1), net.prefixlen
-
-
 def _host_uplinks(h: Host) -> tuple[Veth, ...]:
     out = []
     for i, (link, subnet, ips) in enumerate(h.nics):
-        gw, plen = gateway_of(subnet)
+        gw, plen = tn.subnet_gateway(subnet)
         peer_routes = [RouteSpec(f"{gw}/32", dev=f"eth{i}", scope="link")]
         if i == 0:
             peer_routes.append(RouteSpec("default", gateway=gw))
@@ -201,9 +197,17 @@ def _echo_table(excluded_tcp: Sequence[int], excluded_udp: Sequence[int],
 NGINX_USER = "nobody nogroup"
 
 
-def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpec | None:
-    """The controller pod's nginx.conf (``aksnet.dataplane.nginx_conf``) with its certificates; paths under
-    ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
+def _stream_servers(topo: Topology, pod: k8s.Pod) -> list[streams.StreamServer]:
+    """The tcp/udp services entries on the controller pod's declared ports (listening or skipped)."""
+    found = (streams.stream_server(topo.state, topo.slices_by_service, pod, cp.container_port, cp.protocol)
+             for cp in sorted(pod.ports, key=lambda c: (c.protocol, c.container_port)))
+    return [srv for srv in found if srv is not None]
+
+
+def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str,
+                stream_servers: Sequence[streams.StreamServer] = ()) -> NginxSpec | None:
+    """The controller pod's nginx.conf (``aksnet.dataplane.nginx_conf``) with its certificates and stream servers;
+    paths under ``@DATAPLANE@`` (the workspace's data plane directory, filled in by apply)."""
     from aksnet.dataplane import nginx_conf
 
     try:
@@ -212,7 +216,7 @@ def _nginx_spec(topo: Topology, unit: Unit, pod: k8s.Pod, kind: str) -> NginxSpe
         return None
     prefix = f"{NGINX_PLACEHOLDER}/nginx/{unit.netns}"
     conf = nginx_conf.render_nginx_conf(view, prefix=prefix, cert_dir=f"{prefix}/certs", listen_address=pod.pod_ip,
-                                        user=NGINX_USER)
+                                        user=NGINX_USER, streams=stream_servers)
     files = tuple(sorted(nginx_conf.certificate_files(view, f"{prefix}/certs").items()))
     return NginxSpec(unit.netns, pod.key, conf, files)
 
@@ -255,6 +259,7 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
     _pod_parts(parts, topo, _pod_units(topo, tag, node_units, flavour), with_nginx)
     _node_listeners(parts, topo, node_units)
     fw_notes = _firewall_parts(parts, topo, tag, hosts, vnet, with_nginx)
+    agc = _agc_parts(parts, topo, tag, hosts, vnet, with_nginx)
     # egress through a firewall reaches the named internet hosts (mcr.microsoft.com …): they get namespaces
     named = NAMED_INTERNET_HOSTS.values() if fw_notes is not None else ()
     inet_ips = sorted({DEFAULT_INTERNET_CLIENT, *internet_hosts, *named}, key=ipaddress.IPv4Address)
@@ -265,7 +270,8 @@ def build_plan(twin: Twin, tag: str, cluster_id: str | None = None,
                       *(ip for h in hosts if h.kind != "fw" for _, _, nic_ips in h.nics for ip in nic_ips)},
                      key=ipaddress.IPv4Address)
     _node_rulesets(parts, topo, node_units, flavour, balance, clients)
-    routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links)
+    routing, fabric_nft, _public_ips = fabric.build(topo, tag, hosts, inet_link, inet_host_links,
+                                                    gateway_dp.frontend_links(agc))
     parts.nft_specs.append(NftSpec(vnet, *n.combine(vnet, fabric_nft)))
     notes = (() if cluster is not None else (NO_CLUSTER_NOTE,)) + (fw_notes or ()) + tuple(parts.notes) + v6_notes
     return Plan(tag=tag, units=tuple(parts.units), routing=routing, nft=tuple(parts.nft_specs),
@@ -299,6 +305,23 @@ def _firewall_parts(parts: _Parts, topo: Topology, tag: str, hosts: list[Host], 
             parts.nginx.append(nginx)
         notes += fw_notes
     return notes
+
+
+def _agc_parts(parts: _Parts, topo: Topology, tag: str, hosts: list[Host], vnet: str,
+               with_nginx: bool) -> list[gateway_dp.AgcHost]:
+    """Application Gateway for Containers (``gateway_dp``): a namespace per traffic controller on the VNet fabric,
+    its associations joining ``hosts`` (the fabric routes to them and applies their subnet's NSG), its NGINX."""
+    agcs = gateway_dp.agc_hosts(topo, tag)
+    for h in agcs:
+        space = fabric.host_vnet_space(topo, Host(h.key, h.netns, "agc", [(link, s, (ip,)) for link, s, ip in
+                                                                         h.associations[:1]]))
+        hosts.append(Host(h.key, h.netns, "agc", [(link, s, (ip,)) for link, s, ip in h.associations]))
+        parts.units.append(gateway_dp.agc_unit(h, vnet, space, ROUTER_SYSCTLS))
+        spec, notes = gateway_dp.agc_spec(topo, h, NGINX_PLACEHOLDER)
+        if spec is not None and with_nginx:
+            parts.nginx.append(spec)
+        parts.notes += notes
+    return agcs
 
 
 def _router_units(vnet: str, inet: str, inet_link: str) -> list[Unit]:
@@ -363,12 +386,22 @@ def _pod_parts(parts: _Parts, topo: Topology, pods: Sequence[tuple[Unit, k8s.Pod
         if dns_ip:
             excl_tcp, excl_udp = (53,), (53,)
         kind = ingress.controller_of_pod(pod) if with_nginx else None
-        spec = _nginx_spec(topo, unit, pod, kind) if kind else None
+        stream_servers = _stream_servers(topo, pod) if kind else []
+        spec = _nginx_spec(topo, unit, pod, kind, stream_servers) if kind else None
         if spec is not None:
             parts.nginx.append(spec)
-            excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS)
+            # the stream servers' ports go to nginx; a skipped entry's port to nothing (refused), as the controller
+            excl_tcp = (*excl_tcp, *INGRESS_CONTROLLER_PORTS, *(s.port for s in stream_servers if s.protocol == "TCP"))
+            excl_udp = (*excl_udp, *(s.port for s in stream_servers if s.protocol == "UDP"))
+        gw_spec, gw_notes = (None, ()) if not with_nginx else gateway_dp.istio_spec(topo, unit.netns, pod,
+                                                                                      NGINX_PLACEHOLDER)
+        if gw_spec is not None:
+            parts.nginx.append(gw_spec)
+            parts.notes += gw_notes
+            excl_tcp = (*excl_tcp, *gateway_dp.listener_ports(topo, pod))
+        proxy = spec is not None or gw_spec is not None  # a Gateway's or controller's own proxy has no sidecar
         side = mesh_plan.sidecar_part(topo, unit, pod, targets, meshed, f"{NGINX_PLACEHOLDER}/nginx/{unit.netns}",
-                                      NGINX_USER) if topo.state.mesh.sidecars and spec is None and with_nginx else None
+                                      NGINX_USER) if topo.state.mesh.sidecars and not proxy and with_nginx else None
         mesh_tables: list[n.Table] = []
         if side is not None:
             parts.nginx.append(side.nginx)

@@ -10,7 +10,8 @@ selection) are terminated by the ``http`` module: AuthorizationPolicy denies wit
 ``RBAC: access denied``, a refused plaintext request is reset (``return 444`` with ``reset_timedout_connection``,
 as Envoy resets it), and an mTLS request reaches the app with ``X-Forwarded-Client-Cert`` as Envoy's
 APPEND_FORWARD writes it (``By=<own SPIFFE ID>;Hash=<sha256>;Subject="";URI=<peer's SPIFFE ID>``; removed on
-plaintext). Other ports are proxied by the ``stream`` module; a denied TCP connection is closed.
+plaintext). Other ports are proxied by the ``stream`` module; a denied TCP connection, and plaintext on a STRICT
+TCP port, is reset with the help of the pod's nft table (``mesh_plan``).
 Outbound, the pod's nft table redirects each mesh destination (address and port) to a loopback listener that
 originates mutual TLS with the workload's certificate. Files (certificates, the peer maps of ``mesh_pki``) are
 named under ``prefix``; the caller writes them. Must not write files or run nginx.
@@ -30,6 +31,9 @@ STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"  # Debian builds t
 PASSTHROUGH_SOURCE = "127.0.0.6"
 APP_ADDRESS = "127.0.0.1"
 PREREAD_TIMEOUT = "5s"
+# the refused upstream never answers (the pod's nft drops its SYN): NGINX closes after this with the client's data
+# unread, so the kernel resets the connection as Envoy's RBAC filter does
+REFUSED_TIMEOUT = "300ms"
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ def _stream_server(view: SidecarView, p: InboundPort, tls: bool, certs: str, c: 
         *(f"    {x}" for x in (_tls_server(certs) if tls else []) + _realip(p, False)),
         f"    proxy_pass {upstream};",
         f"    proxy_bind {PASSTHROUGH_SOURCE};",
+        f"    proxy_connect_timeout {REFUSED_TIMEOUT};",
         "}",
     ]
 

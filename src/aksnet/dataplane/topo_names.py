@@ -4,7 +4,10 @@ API servers and private endpoints, plus the fixed addresses of the emulated fabr
 
 from __future__ import annotations
 
+import ipaddress
+
 from aksnet.dataplane import names
+from aksnet.model import azure
 from aksnet.model.ids import id_key
 
 # Transfer network between the VNet fabric and the internet router (link-local: never a customer range;
@@ -65,3 +68,14 @@ def pe_ns(tag: str, pe_id: str, pe_name: str) -> str:
 
 def firewall_ns(tag: str, fw_id: str, fw_name: str) -> str:
     return names.netns_name(tag, "fw", f"{fw_name}-{names.short_hash(id_key(fw_id), 4)}")
+
+
+def agc_ns(tag: str, tc_id: str, tc_name: str) -> str:
+    """An Application Gateway for Containers' proxies (one namespace per traffic controller)."""
+    return names.netns_name(tag, "agc", f"{tc_name}-{names.short_hash(id_key(tc_id), 4)}")
+
+
+def subnet_gateway(subnet: azure.Subnet) -> tuple[str, int]:
+    """A subnet's gateway address (its first address, .1, as Azure's) and prefix length."""
+    net = ipaddress.IPv4Network(subnet.address_prefixes[0], strict=False)
+    return str(net.network_address + 1), net.prefixlen

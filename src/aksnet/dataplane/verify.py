@@ -20,8 +20,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from aksnet.analyses import stream_proxy
 from aksnet.analyses import trace as trace_mod
-from aksnet.dataplane import probe, verify_firewall
+from aksnet.dataplane import probe, verify_firewall, verify_gateway
 from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Walk
@@ -184,12 +185,15 @@ def _sidecar_http_request(topo: Topology, walk: Walk, c: Check) -> bytes:
 def _expected_identity(topo: Topology, walk: Walk) -> str:
     """The echo identity line (``pod=NS/NAME``, ``vm=NAME``) of the host the twin says answers a flow sent to a
     pod's or VM's own address; "" when there is no single answer to compare (not delivered, a Service or load
-    balancer choosing among endpoints, a hostNetwork pod, a node's own listener)."""
+    balancer or an ingress controller's stream server choosing among endpoints, a hostNetwork pod, a node's own
+    listener)."""
     b = walk.backend
     if walk.delivered and b is not None and b.kind == MESH_PROXY:  # the sidecar answered 403 itself
         return istio.RBAC_DENIED_BODY
     if not walk.delivered or b is None or topo.owner(walk.dst_ip).kind not in ("pod", "vm"):
         return ""
+    if any(h.component == stream_proxy.COMPONENT for h in walk.hops):
+        return ""  # an ingress controller's stream server balances over the upstream endpoints
     if b.kind == "vm" or (b.kind == "pod" and b.pod is not None and not b.pod.host_network):
         return echo.identity_lines(b.kind, b.name, b.ip)[0]
     return ""
@@ -230,6 +234,7 @@ def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyR
         checks = checks[:limit]
     rep = run_checks(topo, tag, checks)
     check_ingress_urls(topo, tag, rep)
+    verify_gateway.check_gateway_urls(topo, tag, rep)
     verify_firewall.check_egress_urls(topo, tag, rep)
     return rep
 
@@ -293,8 +298,8 @@ def report_text(rep: VerifyReport) -> str:
                      f"trace {'delivered' if d.trace_delivered else 'not delivered'} ({d.trace_reason})")
         lines += [f"    trace: {h}" for h in d.trace_hops]
     if rep.urls:
-        lines.append(f"URLs (ingress, egress through Azure Firewall): {rep.urls}, {len(rep.url_disagreements)} "
-                     "disagree")
+        lines.append(f"URLs (ingress, Gateways, egress through Azure Firewall): {rep.urls}, "
+                     f"{len(rep.url_disagreements)} disagree")
     for u in rep.url_disagreements:
         lines.append(f"DISAGREE {u.url}: real NGINX {u.probe}; twin {u.trace}")
     lines += [f"skipped {s}" for s in rep.skipped]

@@ -27,6 +27,8 @@ from aksnet.engine.flow import EPHEMERAL_PORT, REPLY, Backend, Hop, Packet, Site
 from aksnet.model import azure, k8s
 from aksnet.model.addr import bridge_address
 
+PRIVATE_LINK_HOP = "private link service "
+
 if TYPE_CHECKING:
     from aksnet.engine.walk import Walker
 
@@ -99,10 +101,13 @@ def _endpoint_host(walker: Walker, hop_ip: str, dst: str) -> bool:
 
 def _client_as_seen(request: Packet, hops: Sequence[Hop], client_ip: str) -> str:
     """The client's address as the frontend it connected to saw it: after the client's own outbound SNAT (a VM
-    reaching a public load balancer frontend leaves with its instance public IP or the outbound rule's address),
-    before the node's DNAT. The reply goes back to that address, so that is where its route is chosen."""
+    reaching a public load balancer frontend leaves with its instance public IP or the outbound rule's address)
+    or a Private Link service's NAT, before the node's DNAT. The reply goes back to that address, so that is where
+    its route is chosen."""
     seen = client_ip
     for hop in hops:
+        if hop.component.startswith(PRIVATE_LINK_HOP) and hop.packet is not None:
+            return hop.packet.src_ip  # a Private Link service's NAT address: the service returns the reply
         if hop.packet is not None and hop.packet.dst_ip == request.dst_ip:
             seen = hop.packet.src_ip
     return seen

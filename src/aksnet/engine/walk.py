@@ -21,7 +21,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
-from aksnet.engine import apiserver, firewall_hop, kube_proxy, load_balancer, mesh, nsg, returns, routing, snat
+from aksnet.engine import (
+    apiserver,
+    firewall_hop,
+    kube_proxy,
+    load_balancer,
+    mesh,
+    nsg,
+    private_link,
+    returns,
+    routing,
+    snat,
+)
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import (
     DELIVERED,
@@ -462,6 +473,10 @@ class Walker:
         if owner.kind == "lb-frontend" and owner.lb is not None and owner.frontend is not None:
             self._load_balancer(st, owner.lb, owner.frontend, pkt)
             return
+        if owner.kind == "private-endpoint" and owner.private_endpoint is not None \
+                and private_link.targets_service(owner.private_endpoint):
+            self._private_link(st, owner.private_endpoint, pkt)
+            return
         if owner.kind == "private-endpoint" and owner.private_endpoint is not None:
             d = apiserver.check_private(owner.cluster, owner.private_endpoint, pkt.dst_port, pkt.protocol)
             self._hop(st, f"private endpoint {owner.private_endpoint.name}", "allow" if d.allowed else "drop",
@@ -530,6 +545,19 @@ class Walker:
     def _into_nic(self, st: _State, nic: azure.NetworkInterface, pkt: Packet) -> None:
         subnet, vnet = self._vnet_of_nic(nic)
         self._nsg_check(st, "Inbound", nic, subnet, vnet, pkt)
+
+    def _private_link(self, st: _State, endpoint: azure.PrivateEndpoint, pkt: Packet) -> None:
+        """A private endpoint to a Private Link service: connection state, SNAT to the NAT IP, the ILB frontend."""
+        step = private_link.through_service(self.topo, endpoint, pkt)
+        component = f"private endpoint {endpoint.name}"
+        if not step.service_rule:
+            self._drop(st, component, step.endpoint_rule, pkt)
+        self._hop(st, component, "forward", step.endpoint_rule, pkt)
+        assert step.service is not None
+        if not step.ok or step.lb is None or step.frontend is None or step.packet is None:
+            self._drop(st, f"{returns.PRIVATE_LINK_HOP}{step.service.name}", step.service_rule, pkt)
+        self._hop(st, f"{returns.PRIVATE_LINK_HOP}{step.service.name}", "snat", step.service_rule, step.packet)
+        self._load_balancer(st, step.lb, step.frontend, step.packet)
 
     def _load_balancer(self, st: _State, lb: azure.LoadBalancer, frontend: azure.FrontendIPConfiguration,
                        pkt: Packet) -> None:

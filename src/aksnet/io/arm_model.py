@@ -28,6 +28,7 @@ KIND_NAT_GATEWAY = "microsoft.network/natgateways"
 KIND_NIC = "microsoft.network/networkinterfaces"
 KIND_LB = "microsoft.network/loadbalancers"
 KIND_PRIVATE_ENDPOINT = "microsoft.network/privateendpoints"
+KIND_PRIVATE_LINK_SERVICE = "microsoft.network/privatelinkservices"
 KIND_PRIVATE_DNS_ZONE = "microsoft.network/privatednszones"
 KIND_PRIVATE_DNS_A = "microsoft.network/privatednszones/a"
 KIND_PRIVATE_DNS_LINK = "microsoft.network/privatednszones/virtualnetworklinks"
@@ -350,16 +351,31 @@ def private_endpoint(doc: Doc, nic_ips: Mapping[str, str] | None = None) -> azur
                 break
     if not ip:
         return None
-    target = ""
+    target, status = "", "Approved"
     for conn in list(p.get("privateLinkServiceConnections") or ()) + list(
             p.get("manualPrivateLinkServiceConnections") or ()):
         t = _props(conn).get("privateLinkServiceId")
         if t:
             target = str(t)
+            state = _props(conn).get("privateLinkServiceConnectionState") or {}
+            status = str(state.get("status") or "Approved") if isinstance(state, dict) else "Approved"
             break
     return azure.PrivateEndpoint(
         id=str(doc["id"]), name=str(doc.get("name", "")), subnet_id=_ref(p.get("subnet")) or "",
-        private_ip=ip, target_id=target,
+        private_ip=ip, target_id=target, connection_status=status,
+    )
+
+
+def private_link_service(doc: Doc) -> azure.PrivateLinkService:
+    """A Private Link service: its load balancer frontend, NAT addresses (primary first) and PROXY protocol."""
+    p = _props(doc)
+    frontends = [r for r in (_ref(f) for f in p.get("loadBalancerFrontendIpConfigurations") or ()) if r]
+    configs = sorted(p.get("ipConfigurations") or (), key=lambda c: not _props(c).get("primary"))
+    ips = tuple(str(_props(c).get("privateIPAddress")) for c in configs if _props(c).get("privateIPAddress"))
+    subnet = next((_ref(_props(c).get("subnet")) for c in configs if _ref(_props(c).get("subnet"))), "")
+    return azure.PrivateLinkService(
+        id=str(doc["id"]), name=str(doc.get("name", "")), frontend_id=frontends[0] if frontends else "",
+        nat_ips=ips, nat_subnet_id=subnet or "", proxy_protocol=bool(p.get("enableProxyProtocol")),
     )
 
 

@@ -205,6 +205,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
         vms=vms,
         load_balancers=tuple(arm.load_balancer(d, ipconfig_ips) for d in arm_docs.get(arm.KIND_LB, ())),
         private_endpoints=peps,
+        private_link_services=tuple(arm.private_link_service(d)
+                                    for d in arm_docs.get(arm.KIND_PRIVATE_LINK_SERVICE, ())),
         private_dns_zones=tuple(
             arm.private_dns_zone(d, records.get(id_key(str(d.get("id", "")))),
                                  tuple(links.get(id_key(str(d.get("id", ""))), ())))
@@ -218,7 +220,8 @@ def _assemble(arm_docs: Mapping[str, Sequence[Doc]],
 
 
 _ARM_KINDS = (arm.KIND_VNET, arm.KIND_NSG, arm.KIND_ROUTE_TABLE, arm.KIND_PUBLIC_IP, arm.KIND_NAT_GATEWAY,
-              arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
+              arm.KIND_NIC, arm.KIND_LB, arm.KIND_PRIVATE_ENDPOINT, arm.KIND_PRIVATE_LINK_SERVICE,
+              arm.KIND_PRIVATE_DNS_ZONE, arm.KIND_PRIVATE_DNS_A,
               arm.KIND_PRIVATE_DNS_LINK, arm.KIND_VM, arm.KIND_VMSS_VM, arm_firewall.KIND_FIREWALL,
               arm_firewall.KIND_POLICY, arm_firewall.KIND_POLICY_GROUP, *arm_alb.KINDS)
 

@@ -258,6 +258,20 @@ class PrivateEndpoint:
     subnet_id: str
     private_ip: str
     target_id: str = ""  # the resource it exposes (e.g. the managed cluster)
+    connection_status: str = "Approved"  # its connection's state: Approved, Pending, Rejected, Disconnected
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateLinkService:
+    """A Private Link service (Microsoft.Network/privateLinkServices): the load balancer frontend it fronts and
+    the NAT addresses (in its NAT subnet) that consumers' connections leave from, the primary first."""
+
+    id: str
+    name: str
+    frontend_id: str
+    nat_ips: tuple[str, ...] = ()
+    nat_subnet_id: str = ""
+    proxy_protocol: bool = False
 
 
 @dataclass(frozen=True, slots=True)

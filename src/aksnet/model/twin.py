@@ -81,6 +81,7 @@ class Twin:
     vms: tuple[azure.VirtualMachine, ...] = ()
     load_balancers: tuple[azure.LoadBalancer, ...] = ()
     private_endpoints: tuple[azure.PrivateEndpoint, ...] = ()
+    private_link_services: tuple[azure.PrivateLinkService, ...] = ()
     private_dns_zones: tuple[azure.PrivateDnsZone, ...] = ()
     firewalls: tuple[firewall.AzureFirewall, ...] = ()
     # Application Gateway for Containers (their association proxies also appear in ``nics``, in their subnets)

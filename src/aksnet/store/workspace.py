@@ -30,8 +30,8 @@ SCHEMA_VERSION = "1"
 DB_NAME = "workspace.db"
 GENERATION_KEY = "generation"
 EVERY_KIND = "*"  # in Transaction.written_kinds: a whole scope or the workspace was cleared
-# Meta entries whose value is a generation of this workspace (what a cache or a controller last saw): meaningless
-# in any other workspace, so never exported.
+# Meta entries whose value is a generation of this workspace (what a cache or a controller last saw), or was
+# derived from this workspace at one generation: meaningless in any other workspace, so never exported.
 GENERATION_MARK_PREFIX = "generation-mark:"
 WORKSPACE_ID_KEY = "workspace-id"
 # Metadata the store owns (never exported, imported or cleared by a command)
@@ -91,6 +91,9 @@ class Transaction:
         # the kinds of the documents this transaction wrote or deleted (``EVERY_KIND`` after a scope or the
         # whole workspace was cleared): what later work in the same command may depend on
         self.written_kinds: set[str] = set()
+        # per (kind, scope), the keys this transaction wrote ("put") or deleted ("delete"), with every
+        # operation seen: what an incremental consumer (the controller manager) must look at again
+        self.written_keys: dict[tuple[str, str], dict[str, set[str]]] = {}
         # where caches derived from this workspace may be kept (its directory); None for one in memory
         self.cache_dir = cache_dir
 
@@ -142,6 +145,10 @@ class Transaction:
             )
         self.changed = True
         self.written_kinds.add(kind)
+        self._note(kind, scope, k, "put")
+
+    def _note(self, kind: str, scope: str, key: str, op: str) -> None:
+        self.written_keys.setdefault((kind, scope), {}).setdefault(key, set()).add(op)
 
     def put_many(self, kind: str, items: Items, scope: str = "") -> None:
         for key, doc in items:
@@ -167,6 +174,8 @@ class Transaction:
         )
         self.changed = True
         self.written_kinds.update(kind for kind, _, _ in rows)
+        for kind, key, _ in rows:
+            self._note(kind, scope, id_key(key), "put")
 
     def delete(self, kind: str, key: str, scope: str = "") -> bool:
         self._require_writable()
@@ -176,6 +185,7 @@ class Transaction:
         self.changed = self.changed or cur.rowcount > 0
         if cur.rowcount:
             self.written_kinds.add(kind)
+            self._note(kind, scope, id_key(key), "delete")
         return cur.rowcount > 0
 
     def delete_scope(self, scope: str) -> int:
@@ -192,6 +202,20 @@ class Transaction:
             "SELECT seq FROM objects WHERE kind=? AND scope=? AND key=?", (kind, scope, id_key(key))
         ).fetchone()
         return None if row is None else int(row[0])
+
+    def seqs(self, kind: str, keys: builtins.list[str], scope: str = "") -> dict[str, int]:
+        """The creation sequence numbers of those of ``keys`` that exist (key → seq)."""
+        out: dict[str, int] = {}
+        for i in range(0, len(keys), 500):
+            chunk = [id_key(k) for k in keys[i:i + 500]]
+            sql = f"SELECT key, seq FROM objects WHERE kind=? AND scope=? AND key IN ({','.join('?' * len(chunk))})"
+            out.update((str(k), int(s)) for k, s in self._conn.execute(sql, [kind, scope, *chunk]))
+        return out
+
+    def keys(self, kind: str, scope: str = "") -> Strs:
+        """The keys of ``kind`` in creation order (no document is decoded)."""
+        return [str(r[0]) for r in self._conn.execute(
+            "SELECT key FROM objects WHERE kind=? AND scope=? ORDER BY seq", (kind, scope))]
 
     def dump(self) -> builtins.list[tuple[str, str, str, Doc]]:
         """Every document of every scope as (kind, scope, key, doc), in creation order (export)."""

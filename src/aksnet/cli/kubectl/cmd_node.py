@@ -2,13 +2,15 @@
 
 cordon sets ``spec.unschedulable`` (the scheduler's NodeUnschedulable filter); drain cordons and evicts
 every pod not managed by a DaemonSet (kubectl's rules: DaemonSet pods need ``--ignore-daemonsets``, pods
-without a controller need ``--force``), after which their controllers recreate them elsewhere. wait checks
+without a controller need ``--force``) through the eviction subresource, which honours PodDisruptionBudgets
+(refused evictions are retried once the controllers have recreated the evicted pods elsewhere). wait checks
 the condition once: no time passes in the twin, so what is not true now times out at once.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import sys
 from typing import Any
 
@@ -16,7 +18,7 @@ from aksnet.cli.kubectl import flags, jsonpath
 from aksnet.cli.kubectl.resources import parse_targets
 from aksnet.cli.kubectl.session import Session, err, open_session
 from aksnet.errors import KubeError
-from aksnet.twin.kube import schema
+from aksnet.twin.kube import disruption, schema
 from aksnet.twin.kube.selectors import parse_label_selector
 
 Doc = dict[str, Any]
@@ -102,11 +104,67 @@ def run_drain(argv: list[str]) -> int:
             evict = [d for d in pods if d not in daemon]
             for d in evict:
                 print(f"evicting pod {d['metadata']['namespace']}/{d['metadata']['name']}")
-            for d in evict:
-                s.api.delete(RT_POD, d["metadata"]["namespace"], d["metadata"]["name"])
-                print(f"pod/{d['metadata']['name']} evicted")
+            failure = _evict_all(s, evict, p.get("timeout"))
+            if failure is not None and not p.get("timeout"):
+                err(FOREVER.format(failure=failure))
+                return 1
+            if failure is not None:
+                err(f'error: unable to drain node "{name}" due to error: {failure}, continuing command...\n'
+                    f"There are pending nodes to be drained:\n {name}\nerror: {failure}")
+                return 1
             print(f"node/{name} drained")
     return 0
+
+
+# kubectl drain's default --timeout=0 retries a refused eviction forever; no time passes in the twin, so aksnet says so
+FOREVER = ("aksnet: {failure}: the budget cannot recover (no other pod becomes ready), so kubectl drain, whose "
+           "default --timeout is 0, would retry this eviction forever; pass --timeout to see its error")
+
+
+def _go_duration(text: str) -> str:
+    """A --timeout value as Go's time.Duration prints it (``90s`` → ``1m30s``)."""
+    m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", text.strip())
+    if not m or not any(m.groups()):
+        return text
+    total = int(m.group(1) or 0) * 3600 + int(m.group(2) or 0) * 60 + int(m.group(3) or 0)
+    h, rest = divmod(total, 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{h}h{mins}m{secs}s" if h else f"{mins}m{secs}s" if mins else f"{secs}s"
+
+
+def _evict_all(s: Session, pods: list[Doc], timeout: str | None) -> str | None:
+    """Evict ``pods`` through the eviction subresource, as kubectl drain does: a refusal (429: the disruption
+    budget allows no disruption now) is printed and retried after 5 s, by which time the controllers have replaced
+    the pods already evicted and recomputed the budgets (the twin runs them between rounds). Returns kubectl's
+    error when a round evicts nothing more (the budget cannot recover) or the API refuses otherwise."""
+    pending = list(pods)
+    while pending:
+        charged: dict[str, int] = {}
+        left = []
+        for d in pending:
+            ns, pod_name = d["metadata"]["namespace"], d["metadata"]["name"]
+            refusal = disruption.eviction_refusal(s.api.objs, d, charged)
+            if refusal is None:
+                s.api.delete(RT_POD, ns, pod_name)
+                print(f"pod/{pod_name} evicted")
+                continue
+            code, message = refusal
+            if code != 429:
+                return f'error when evicting pods/"{pod_name}" -n "{ns}": {message}'
+            err(f'error when evicting pods/"{pod_name}" -n "{ns}" (will retry after 5s): {message}')
+            left.append(d)
+        if len(left) == len(pending):
+            ns, pod_name = left[0]["metadata"]["namespace"], left[0]["metadata"]["name"]
+            why = f"global timeout reached: {_go_duration(timeout)}" if timeout else "Cannot evict pod as it would " \
+                "violate the pod's disruption budget."
+            return f'error when evicting pods/"{pod_name}" -n "{ns}": {why}'
+        s.reconcile()
+        pending = [doc for d in left if (doc := s.api.objs.get(RT_POD.store_kind, _key(d))) is not None]
+    return None
+
+
+def _key(pod: Doc) -> str:
+    return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
 
 
 WAIT_VALUES = {"for": ("--for",), "timeout": ("--timeout",), "selector": ("-l", "--selector"),

@@ -26,7 +26,9 @@ class Session:
     all_namespaces: bool
 
     def reconcile(self) -> None:
+        """Run the controllers now; the object cache they wrote back is reopened for what the command does next."""
         reconcile_cluster(self.tx, self.cluster_id)
+        self.api = ApiServer(self.tx, self.cluster_id)
 
 
 @contextmanager

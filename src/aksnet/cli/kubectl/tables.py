@@ -235,20 +235,49 @@ def endpointslice_row(sl: Doc, wide: bool) -> Row:
             _more(addrs, len(addrs), "<unset>"), _age(sl)]
 
 
+MAX_INGRESS_HOSTS = 3  # printers.go formatHosts
+LOAD_BALANCER_WIDTH = 16  # printers.go loadBalancerWidth
+
+
+def format_hosts(rules: list[Doc]) -> str:
+    """printers.go formatHosts: the first 3 hosts, ``+ N more...`` counting every further rule (host-less ones
+    too), ``*`` when no rule names a host."""
+    hosts: list[str] = []
+    more = False
+    for rule in rules:
+        if len(hosts) == MAX_INGRESS_HOSTS:
+            more = True
+        if not more and rule.get("host"):
+            hosts.append(str(rule["host"]))
+    if not hosts:
+        return "*"
+    return ",".join(hosts) + (f" + {len(rules) - MAX_INGRESS_HOSTS} more..." if more else "")
+
+
+def ingress_address(ing: Doc, wide: bool) -> str:
+    """ingressLoadBalancerStatusStringer: the distinct IPs (else hostnames) sorted and comma-joined, clipped to
+    13 characters and ``...`` past 16 unless ``-o wide``."""
+    ingress = ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    text = ",".join(sorted({str(i.get("ip") or i.get("hostname")) for i in ingress
+                            if i.get("ip") or i.get("hostname")}))
+    return text if wide or len(text) <= LOAD_BALANCER_WIDTH else text[:LOAD_BALANCER_WIDTH - 3] + "..."
+
+
 def ingress_row(ing: Doc, wide: bool) -> Row:
     spec = ing.get("spec") or {}
-    hosts = [r.get("host") for r in spec.get("rules") or [] if r.get("host")]
-    ingress = ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
-    addr = ",".join(str(i.get("ip") or i.get("hostname")) for i in ingress)
     ports = "80, 443" if spec.get("tls") else "80"
-    return [_meta(ing)["name"], spec.get("ingressClassName") or NONE, ",".join(hosts) if hosts else "*", addr, ports,
-            _age(ing)]
+    return [_meta(ing)["name"], spec.get("ingressClassName") or NONE, format_hosts(spec.get("rules") or []),
+            ingress_address(ing, wide), ports, _age(ing)]
 
 
 def ingressclass_row(ic: Doc, wide: bool) -> Row:
+    """printIngressClass: PARAMETERS is ``Kind[.apiGroup]/name``."""
     spec = ic.get("spec") or {}
     params = spec.get("parameters")
-    ptext = NONE if not params else f"{params.get('kind')}.{params.get('apiGroup', '')}/{params.get('name')}"
+    ptext = NONE
+    if params:
+        group = f".{params['apiGroup']}" if params.get("apiGroup") else ""
+        ptext = f"{params.get('kind', '')}{group}/{params.get('name', '')}"
     return [_meta(ic)["name"], str(spec.get("controller", "")), ptext, _age(ic)]
 
 

@@ -24,6 +24,7 @@ Runs after workload status (it reads readiness); must not change anything but Po
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from aksnet.store import Transaction
@@ -128,18 +129,63 @@ def pdb_status(objs: ClusterObjects, pdb: Doc, pods: list[Doc], now: str) -> Doc
             "disruptionsAllowed": allowed, "expectedPods": expected, "observedGeneration": generation}
 
 
-def matching_pods(objs: ClusterObjects, pdb: Doc) -> list[Doc]:
+def matching_pods(objs: ClusterObjects, pdb: Doc, pods: list[Doc] | None = None) -> list[Doc]:
+    """The pods of the budget's namespace its selector matches (from ``pods``, else every pod)."""
     selector = (pdb.get("spec") or {}).get("selector")
     if selector is None:
         return []
     ns = pdb["metadata"]["namespace"]
-    return [p for p in objs.docs(schema.BY_KIND["Pod"].store_kind) if p["metadata"].get("namespace") == ns
-            and selector_matches(selector, p["metadata"].get("labels") or {})]
+    return [p for p in (objs.docs(schema.BY_KIND["Pod"].store_kind) if pods is None else pods)
+            if p["metadata"].get("namespace") == ns and selector_matches(selector, p["metadata"].get("labels") or {})]
 
 
 def reconcile(tx: Transaction, cluster_id: str) -> None:
-    objs = objects.open_objects(tx, cluster_id)
+    update(objects.open_objects(tx, cluster_id))
+
+
+def update(objs: ClusterObjects, namespaces: set[str] | None = None,
+           pods_of: Callable[[str], list[Doc]] | None = None) -> None:
+    """Every budget's status, or only those of ``namespaces`` with their pods from ``pods_of(namespace)``."""
     rt = schema.BY_KIND["PodDisruptionBudget"]
     now = objs.timestamp()
     for pdb in objs.docs(rt.store_kind):
-        apiserver.write_status(objs, rt, pdb, pdb_status(objs, pdb, matching_pods(objs, pdb), now))
+        ns = pdb["metadata"]["namespace"]
+        if namespaces is not None and ns not in namespaces:
+            continue
+        pods = matching_pods(objs, pdb, pods_of(ns) if pods_of is not None else None)
+        apiserver.write_status(objs, rt, pdb, pdb_status(objs, pdb, pods, now))
+
+
+# -- the eviction subresource -------------------------------------------------------------------------------------
+TOO_MANY_REQUESTS = "Cannot evict pod as it would violate the pod's disruption budget."
+MULTIPLE_BUDGETS = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+
+
+def eviction_refusal(objs: ClusterObjects, pod: Doc, charged: dict[str, int]) -> tuple[int, str] | None:
+    """POST pods/eviction (kubernetes ``pkg/registry/core/pod/storage/eviction.go``): None when the pod may be
+    evicted (its budget is charged one disruption in ``charged``, by PDB uid, until the controller recomputes the
+    status), else (HTTP status, message): 429 while the budget allows no disruption (or its status lags its
+    generation), 500 when several budgets select the pod. A pod that is not Ready may go while the budget is met
+    (unhealthyPodEvictionPolicy IfHealthyBudget, the default)."""
+    rt = schema.BY_KIND["PodDisruptionBudget"]
+    ns, labels = pod["metadata"].get("namespace"), pod["metadata"].get("labels") or {}
+    budgets = [b for b in objs.docs(rt.store_kind) if b["metadata"].get("namespace") == ns
+               and (b.get("spec") or {}).get("selector") is not None
+               and selector_matches((b.get("spec") or {})["selector"], labels)]
+    if not budgets:
+        return None
+    if len(budgets) > 1:
+        return 500, MULTIPLE_BUDGETS
+    pdb = budgets[0]
+    st = pdb.get("status") or {}
+    current, desired = int(st.get("currentHealthy", 0)), int(st.get("desiredHealthy", 0))
+    if not pod_ready(pod) and current >= desired > 0:
+        return None
+    if int(st.get("observedGeneration", 0)) < int(pdb["metadata"].get("generation", 1)):
+        return 429, TOO_MANY_REQUESTS
+    uid = str(pdb["metadata"].get("uid", ""))
+    allowed = int(st.get("disruptionsAllowed", 0)) - charged.get(uid, 0)
+    if allowed <= 0:
+        return 429, TOO_MANY_REQUESTS
+    charged[uid] = charged.get(uid, 0) + 1
+    return None

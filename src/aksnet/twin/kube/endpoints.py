@@ -273,15 +273,22 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
 
 
 def sync_all(objs: ClusterObjects) -> None:
-    idx = index_pods(objs.docs("k8s:core/Pod"))
+    sync(objs, objs.docs("k8s:core/Pod"), objs.docs(RT_SVC.store_kind), objs.docs(RT_SLICE.store_kind),
+         objs.docs(RT_EP.store_kind))
+
+
+def sync(objs: ClusterObjects, pods: list[Doc], services: list[Doc], slices: list[Doc], endpoints: list[Doc]) -> None:
+    """:func:`sync_all` over some namespaces: their pods, Services, EndpointSlices and Endpoints (each list in its
+    kind's table order)."""
+    idx = index_pods(pods)
     slices_by_svc: dict[tuple[str, str], list[Doc]] = {}
-    for sl in objs.docs(RT_SLICE.store_kind):
+    for sl in slices:
         labels = sl["metadata"].get("labels") or {}
         if labels.get("endpointslice.kubernetes.io/managed-by") == MANAGED_BY:
             key = (sl["metadata"]["namespace"], labels.get("kubernetes.io/service-name", ""))
             slices_by_svc.setdefault(key, []).append(sl)
     seen: set[tuple[str, str]] = set()
-    for svc in objs.docs(RT_SVC.store_kind):
+    for svc in services:
         ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
         spec = svc.get("spec") or {}
         if ns == "default" and name == "kubernetes" and not spec.get("selector"):
@@ -297,7 +304,7 @@ def sync_all(objs: ClusterObjects) -> None:
         if key not in seen:
             for sl in slices:
                 objs.delete(RT_SLICE.store_kind, f"{key[0]}/{sl['metadata']['name']}")
-    for ep in objs.docs(RT_EP.store_kind):
+    for ep in endpoints:
         labels = ep["metadata"].get("labels") or {}
         key = (ep["metadata"]["namespace"], ep["metadata"]["name"])
         if labels.get("endpoints.kubernetes.io/managed-by") == EP_MANAGED_BY and key not in seen:

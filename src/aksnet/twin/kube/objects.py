@@ -45,6 +45,10 @@ class ClusterObjects:
         self._single_keys: dict[str, list[str]] = {}  # per kind, the keys in _single, sorted (prefix ranges)
         self._dirty: dict[tuple[str, str], None] = {}
         self._deleted: dict[tuple[str, str], None] = {}
+        # the order in which keys were first put in this command (since their last delete), and the stored keys
+        # deleted and put again: a kind's table lists new and re-created documents last, in this order
+        self._put_order: dict[tuple[str, str], int] = {}
+        self._recreated: set[tuple[str, str]] = set()
         self._rv: int | None = None
         self._generated: dict[str, int] | None = None
         self._generated_dirty = False
@@ -109,6 +113,32 @@ class ClusterObjects:
                 found[key] = doc
         return list(found.values())
 
+    def changed_keys(self, kind: str) -> set[str]:
+        """The keys of ``kind`` this command has written or deleted so far (in the workspace or only here)."""
+        out = set((self.tx.written_keys.get((kind, self.scope)) or {}).keys())
+        out.update(k for kd, k in self._dirty if kd == kind)
+        out.update(k for kd, k in self._deleted if kd == kind)
+        return out
+
+    def recreated(self, kind: str, key: str) -> bool:
+        """Whether a stored document was deleted and put again in this command (its table entry moved last)."""
+        return (kind, key) in self._recreated
+
+    def in_table_order(self, kind: str, keys: set[str]) -> list[str]:
+        """``keys`` in the order :meth:`docs` lists documents once the kind is loaded: stored ones by creation,
+        then new and re-created ones in the order they were put (keys of no document come last)."""
+        table = self._kinds.get(kind)
+        if table is not None:
+            return [k for k in table if k in keys]
+        seqs = self.tx.seqs(kind, sorted(keys), self.scope)
+        last = len(self._put_order)
+
+        def rank(k: str) -> tuple[int, int]:
+            if k in seqs and (kind, k) not in self._recreated:
+                return (0, seqs[k])
+            return (1, self._put_order.get((kind, k), last))
+        return sorted(keys, key=lambda k: (rank(k), k))
+
     def count(self, kind: str) -> int:
         return len(self._kind(kind))
 
@@ -127,7 +157,9 @@ class ClusterObjects:
         else:
             table[k] = doc
         self._dirty[(kind, k)] = None
-        self._deleted.pop((kind, k), None)
+        if self._deleted.pop((kind, k), "absent") is None:
+            self._recreated.add((kind, k))
+        self._put_order.setdefault((kind, k), len(self._put_order))
 
     def touch(self, kind: str, key: str) -> None:
         """Mark a document changed in place (the caller mutated what :meth:`get` returned)."""
@@ -146,6 +178,7 @@ class ClusterObjects:
             del table[k]
         self._dirty.pop((kind, k), None)
         self._deleted[(kind, k)] = None
+        self._put_order.pop((kind, k), None)
         return True
 
     def timestamp(self) -> str:
@@ -212,6 +245,10 @@ class ClusterObjects:
     @property
     def dirty(self) -> bool:
         return bool(self._dirty or self._deleted)
+
+    def pending_ops(self) -> set[tuple[str, str]]:
+        """(kind, "put" or "delete") of the changes not written back yet."""
+        return {(kind, "put") for kind, _ in self._dirty} | {(kind, "delete") for kind, _ in self._deleted}
 
     def pending_kinds(self) -> set[str]:
         """The kinds of the changed and deleted documents not written back yet."""

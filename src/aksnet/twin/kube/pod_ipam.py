@@ -122,18 +122,21 @@ def running_status(pod: Doc, node_ip: str, pod_ip: str, now: str, pod_ip_v6: str
 class Allocator:
     """Per-command pod IPAM of one cluster."""
 
-    def __init__(self, objs: ClusterObjects) -> None:
+    def __init__(self, objs: ClusterObjects, used: dict[str, set[str]] | None = None) -> None:
+        """``used``: the pod IPs in use per node, when the caller knows them (else read from every pod)."""
         self.objs = objs
         self.tx = objs.tx
         self.cluster = objs.cluster()
         self.mode = netinfo.plugin_mode(self.cluster)
         self.nodes = {n["metadata"]["name"]: n for n in objs.docs("k8s:core/Node")}
-        self.used: dict[str, set[str]] = {}
-        for pod in objs.docs(RT_POD.store_kind):
-            node = pod["spec"].get("nodeName")
-            ip = (pod.get("status") or {}).get("podIP")
-            if node and ip and not pod["spec"].get("hostNetwork"):
-                self.used.setdefault(node, set()).add(ip)
+        if used is None:
+            used = {}
+            for pod in objs.docs(RT_POD.store_kind):
+                node = pod["spec"].get("nodeName")
+                ip = (pod.get("status") or {}).get("podIP")
+                if node and ip and not pod["spec"].get("hostNetwork"):
+                    used.setdefault(node, set()).add(ip)
+        self.used = used
         self.pools: dict[str, NodePool] = {}
 
     def _pool_for(self, node: Doc) -> NodePool:
@@ -214,23 +217,29 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
             continue
         if alloc is None:
             alloc = Allocator(objs)
-        node = alloc.nodes.get(node_name)
-        if node is None:
-            continue
-        ip = alloc.allocate(pod)
-        host_ip = netinfo.node_ip(node)
-        if ip is None or host_ip is None:
-            _sandbox_failed(objs, pod, node_name, alloc.mode)
-            continue
-        apiserver.write_status(objs, RT_POD, pod, running_status(pod, host_ip, ip, now, ipv6_twin(node, ip),
-                                                                 ipv6_twin(node, host_ip)))
-        for c in pod["spec"].get("containers") or []:
-            events.record(objs, pod, "Pulled", f'Container image "{c.get("image")}" already present on machine',
-                          component="kubelet", host=node_name)
-            events.record(objs, pod, "Created", f"Created container: {c.get('name')}", component="kubelet",
-                          host=node_name)
-            events.record(objs, pod, "Started", f"Started container {c.get('name')}", component="kubelet",
-                          host=node_name)
+        start_pod(objs, alloc, pod, now)
+
+
+def start_pod(objs: ClusterObjects, alloc: Allocator, pod: Doc, now: str) -> None:
+    """Give one bound pod without an address its address and start it (or record why it cannot start)."""
+    node_name = pod["spec"]["nodeName"]
+    node = alloc.nodes.get(node_name)
+    if node is None:
+        return
+    ip = alloc.allocate(pod)
+    host_ip = netinfo.node_ip(node)
+    if ip is None or host_ip is None:
+        _sandbox_failed(objs, pod, node_name, alloc.mode)
+        return
+    apiserver.write_status(objs, RT_POD, pod, running_status(pod, host_ip, ip, now, ipv6_twin(node, ip),
+                                                             ipv6_twin(node, host_ip)))
+    for c in pod["spec"].get("containers") or []:
+        events.record(objs, pod, "Pulled", f'Container image "{c.get("image")}" already present on machine',
+                      component="kubelet", host=node_name)
+        events.record(objs, pod, "Created", f"Created container: {c.get('name')}", component="kubelet",
+                      host=node_name)
+        events.record(objs, pod, "Started", f"Started container {c.get('name')}", component="kubelet",
+                      host=node_name)
 
 
 def _sandbox_failed(objs: ClusterObjects, pod: Doc, node: str, mode: str) -> None:

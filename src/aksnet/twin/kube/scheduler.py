@@ -157,6 +157,16 @@ class NodeState:
             self.by_owner[ref.get("uid", "")] = self.by_owner.get(ref.get("uid", ""), 0) + 1
         self.ports |= host_ports(pod)
 
+    def add_counts(self, cpu: float, mem: float, owners: list[str], ports: list[list[Any]]) -> None:
+        """:meth:`add` from a pod's index entry (``aksnet.twin.kube.pod_index``) instead of its document."""
+        self.pods += 1
+        self.cpu += cpu
+        self.mem += mem
+        for uid in owners:
+            self.by_owner[uid] = self.by_owner.get(uid, 0) + 1
+        for proto, port in ports:
+            self.ports.add((proto, port))
+
     def filter(self, pod: Doc) -> str | None:
         """The reason this node cannot take the pod, or None."""
         why = self.static_filter(pod)
@@ -351,10 +361,15 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
     schedule_all(objs)
 
 
-def schedule_all(objs: ClusterObjects) -> None:
+def node_states(objs: ClusterObjects) -> tuple[list[Doc], list[NodeState], dict[str, NodeState]]:
+    """The cluster's nodes by name, the ready ones' states (empty) and those by name."""
     nodes = sorted(objs.docs("k8s:core/Node"), key=lambda n: n["metadata"]["name"])
     states = [NodeState(n, i) for i, n in enumerate(nodes) if node_ready(n)]
-    by_name = {s.name: s for s in states}
+    return nodes, states, {s.name: s for s in states}
+
+
+def schedule_all(objs: ClusterObjects) -> None:
+    nodes, states, by_name = node_states(objs)
     pending: list[Doc] = []
     now = objs.timestamp()
     for pod in objs.docs(RT_POD.store_kind):
@@ -368,6 +383,13 @@ def schedule_all(objs: ClusterObjects) -> None:
                 st.add(pod)
         elif is_active(pod):
             pending.append(pod)
+    bind_pending(objs, nodes, states, by_name, pending)
+
+
+def bind_pending(objs: ClusterObjects, nodes: list[Doc], states: list[NodeState], by_name: dict[str, NodeState],
+                 pending: list[Doc]) -> None:
+    """Schedule ``pending`` (oldest first) on nodes whose states count every bound pod."""
+    now = objs.timestamp()
     static: dict[str, _Group] = {}
     for pod in pending:
         chosen, reasons = schedule_pod(pod, states, static, by_name)

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from aksnet.errors import KubeError, KubeInvalid
+from aksnet.twin.kube.validation_common import validate_annotations, validate_labels
 
 Doc = dict[str, Any]
 Cause = tuple[str, str]  # (field path, "Invalid value: …: message")
@@ -237,6 +238,8 @@ def validate_service(doc: Doc) -> list[Cause]:
     meta = doc.get("metadata") or {}
     spec = doc.get("spec") or {}
     errs = _validate_name(str(meta.get("name") or ""))
+    errs += _causes(validate_labels(meta.get("labels"), "metadata.labels")
+                    + validate_annotations(meta.get("annotations"), "metadata.annotations"))
     svc_type = spec.get("type", "ClusterIP")
     if svc_type not in SERVICE_TYPES:
         errs.append(unsupported("spec.type", svc_type, SERVICE_TYPES))
@@ -245,6 +248,7 @@ def validate_service(doc: Doc) -> list[Cause]:
     errs += _validate_cluster_ips(spec, svc_type)
     errs += _validate_external_name(spec, svc_type)
     errs += _validate_ports(spec, svc_type, headless)
+    errs += _causes(validate_labels(spec.get("selector"), "spec.selector"))
     errs += _validate_session_affinity(spec)
     errs += _validate_external_ips(spec)
     errs += _validate_load_balancer_fields(spec, svc_type)
@@ -252,6 +256,11 @@ def validate_service(doc: Doc) -> list[Cause]:
     if spec.get("loadBalancerClass") is not None and svc_type != "LoadBalancer":
         errs.append(forbidden("spec.loadBalancerClass", MSG_ONLY_LB))
     return errs
+
+
+def _causes(messages: list[str]) -> list[Cause]:
+    """ValidateObjectMeta's and ValidateLabels' ``path: Invalid value: …`` texts as (path, message) causes."""
+    return [(m.split(": ", 1)[0], m.split(": ", 1)[1]) for m in messages]
 
 
 def _validate_name(name: str) -> list[Cause]:

@@ -110,19 +110,37 @@ def validate_name(name: Any, label: bool, path: str = "metadata.name") -> list[s
     return errs
 
 
-def validate_label_key(key: str, path: str) -> list[str]:
-    """IsQualifiedName: optional DNS-1123 subdomain prefix, then a name part of at most 63 characters."""
-    prefix, _, name = key.rpartition("/")
+def qualified_name_errors(key: str) -> list[str]:
+    """``validation.IsQualifiedName``: every problem of a label or annotation key: more than one ``/``; an empty
+    or non-subdomain prefix; an empty or over-long name part, and a name part that is not a qualified name (an
+    empty one is reported both ways, as upstream does)."""
+    parts = key.split("/")
+    if len(parts) > 2:
+        return [MSG_QUALIFIED_NAME.replace("name part ", "a qualified name ", 1)
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
     errs = []
-    if "/" in key and (not prefix or not DNS1123_SUBDOMAIN.match(prefix)):
-        errs.append(invalid(path, key, "prefix part " + MSG_DNS1123_SUBDOMAIN))
+    name = parts[-1]
+    if len(parts) == 2:
+        prefix = parts[0]
+        if not prefix:
+            errs.append("prefix part must be non-empty")
+        else:
+            if len(prefix) > 253:
+                errs.append("prefix part must be no more than 253 characters")
+            if not DNS1123_SUBDOMAIN.match(prefix):
+                errs.append("prefix part " + MSG_DNS1123_SUBDOMAIN)
     if not name:
-        errs.append(invalid(path, key, "name part must be non-empty"))
+        errs.append("name part must be non-empty")
     elif len(name) > 63:
-        errs.append(invalid(path, key, "name part must be no more than 63 characters"))
-    elif not QUALIFIED_NAME.match(name):
-        errs.append(invalid(path, key, MSG_QUALIFIED_NAME))
+        errs.append("name part must be no more than 63 characters")
+    if not QUALIFIED_NAME.match(name):
+        errs.append(MSG_QUALIFIED_NAME)
     return errs
+
+
+def validate_label_key(key: str, path: str) -> list[str]:
+    """ValidateLabelName: one field error per IsQualifiedName message."""
+    return [invalid(path, key, msg) for msg in qualified_name_errors(key)]
 
 
 def label_value_errors(value: str) -> list[str]:
@@ -142,10 +160,7 @@ def validate_labels(labels: Any, path: str) -> list[str]:
     for k, v in labels.items():
         errs += validate_label_key(str(k), path)
         value = "" if v is None else str(v)
-        if len(value) > 63:
-            errs.append(invalid(path, value, "must be no more than 63 characters"))
-        elif not LABEL_VALUE.match(value):
-            errs.append(invalid(path, value, MSG_LABEL_VALUE))
+        errs += [invalid(path, value, msg) for msg in label_value_errors(value)]
     return errs
 
 

@@ -147,6 +147,8 @@ def reconcile_replicaset(objs: ClusterObjects, rs: Doc) -> None:
     have = len(pods)
     name = rs["metadata"]["name"]
     ns = rs["metadata"]["namespace"]
+    if abs(want - have) > BURST_REPLICAS:
+        objs.extra["unsettled"] = True  # the rest follows in a later sync
     if have < want:
         hash_label = (rs["metadata"].get("labels") or {}).get("pod-template-hash")
         extra = {"pod-template-hash": hash_label} if hash_label else {}
@@ -346,6 +348,8 @@ def reconcile_job(objs: ClusterObjects, job: Doc) -> None:
     want = min(int(spec.get("parallelism", 1)), int(spec.get("completions", 1) or 1))
     pods = pods_by_owner(objs).get(uid, [])
     name = job["metadata"]["name"]
+    if want - len(pods) > BURST_REPLICAS:
+        objs.extra["unsettled"] = True
     for _ in range(min(want - len(pods), BURST_REPLICAS)):
         pname = _unique_name(objs, name, uid, job["metadata"]["namespace"])
         _new_pod(objs, job, pname, {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
