@@ -98,3 +98,32 @@ def test_dual_stack_kubenet_routes_per_family(home: Path) -> None:
     left = az(f"network route-table route list -g MC_rg_c_eastus --route-table-name {rt} --query [].name -o tsv")
     assert sorted(left.out.split()) == ["aks-nodepool1-44854677-vmss000000____102440024",
                                         "aks-nodepool1-44854677-vmss000000____fd123456789a80"]
+
+
+def test_dual_stack_kubenet_to_overlay_keeps_ipv6(home: Path) -> None:
+    """az aks update --network-plugin-mode overlay on a dual-stack kubenet cluster: the IPv6 pod CIDR stays, every
+    node gets its /80 again beside its new /24, and the pods are readdressed in both families."""
+    ok("group create -n rg -l eastus")
+    ok("aks create -g rg -n c --ip-families ipv4,ipv6 --network-plugin kubenet --node-count 2")
+    ok("aks get-credentials -g rg -n c")
+    ok("aks update -g rg -n c --network-plugin azure --network-plugin-mode overlay")
+    profile = json.loads(az("aks show -g rg -n c --query networkProfile -o json").out)
+    assert profile["podCidrs"] == ["10.244.0.0/16", "fd12:3456:789a::/64"] and profile["networkPluginMode"] == "overlay"
+    from tests.conftest import run_cli
+
+    nodes = run_cli("kubectl", "get", "nodes", "-o", "jsonpath={.items[*].spec.podCIDRs}")
+    assert '["10.244.1.0/24","fd12:3456:789a:0:1::/80"]' in nodes.out, nodes.out
+    pods = run_cli("kubectl", "get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-dns",
+                   "-o", "jsonpath={.items[0].status.podIPs[1].ip}")
+    assert pods.out.startswith("fd12:3456:789a:"), pods.out
+
+
+def test_dual_stack_outbound_ipv6_ip_survives_count_update(home: Path) -> None:
+    """The managed IPv6 outbound IP (countIpv6 1) stays when the IPv4 managed outbound IP count changes."""
+    ok("group create -n rg -l eastus")
+    ok("aks create -g rg -n c --ip-families ipv4,ipv6 --node-count 1")
+    ok("aks update -g rg -n c --load-balancer-managed-outbound-ip-count 2")
+    profile = json.loads(az("aks show -g rg -n c --query networkProfile.loadBalancerProfile -o json").out)
+    assert profile["managedOutboundIPs"] == {"count": 2, "countIpv6": 1}
+    ips = az("network public-ip list -g MC_rg_c_eastus --query [].ipAddress -o tsv").out.split()
+    assert len([ip for ip in ips if ":" in ip]) == 1 and len([ip for ip in ips if ":" not in ip]) == 2

@@ -234,3 +234,15 @@ def test_subnet_create_on_existing_subnet_sets_delegations(home: Path) -> None:
     got = ok("network vnet subnet create -g rg --vnet-name vnet -n d --address-prefixes 10.0.9.0/24 "
              "--delegations Microsoft.Sql/managedInstances --query delegations[].serviceName")
     assert got == ["Microsoft.Sql/managedInstances"]
+
+
+@pytest.mark.parametrize(("version", "prefix"), [("IPv4", "20.81.0."), ("IPv6", "2603:1030:8:5::")],
+                         ids=["ipv4", "ipv6"])
+def test_public_ip_version(home: Path, version: str, prefix: str) -> None:
+    """``--version IPv6`` gives an IPv6 public address (the emulated pool 2603:1030:8:5::/64, docs/fidelity.md
+    "Dual-stack"), shown as publicIPAddressVersion."""
+    ok("group create -n rg -l eastus")
+    out = ok(f"network public-ip create -g rg -n p --sku Standard --version {version}")
+    assert isinstance(out, dict)
+    pip = out["publicIp"]
+    assert pip["publicIPAddressVersion"] == version and pip["ipAddress"].startswith(prefix)

@@ -67,6 +67,22 @@ def _matches(obj: Doc, selector: str) -> bool:
     return True
 
 
+def _labelled(obj: Doc, selector: str) -> bool:
+    """A label selector of ``key=value`` / ``key==value`` / ``key!=value`` terms (kubectl describe service asks
+    for its EndpointSlices with ``kubernetes.io/service-name=<name>``)."""
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    for term in filter(None, selector.split(",")):
+        if "!=" in term:
+            key, _, value = term.partition("!=")
+            if labels.get(key) == value:
+                return False
+            continue
+        key, _, want = term.partition("=")
+        if labels.get(key.rstrip("=")) != want.lstrip("="):
+            return False
+    return True
+
+
 def _qualified(plural: str, parts: list[str]) -> str:
     """How the API server names a resource in a NotFound message: ``services``, ``leases.coordination.k8s.io``."""
     return f"{plural}.{parts[1]}" if parts[:1] == ["apis"] and len(parts) > 1 else plural
@@ -106,9 +122,10 @@ class Store:
         if name is not None:
             return next((o for o in items if o["metadata"]["name"] == name), None)
         selector = (query.get("fieldSelector") or [""])[0]
+        labels = (query.get("labelSelector") or [""])[0]
         kind = next(k for g, p, k, _ in RESOURCES if (g, p) == (gv, plural))
         return {"kind": f"{kind}List", "apiVersion": gv, "metadata": {"resourceVersion": "1"},
-                "items": [o for o in items if _matches(o, selector)]}
+                "items": [o for o in items if _matches(o, selector) and _labelled(o, labels)]}
 
 
 @contextmanager

@@ -43,6 +43,26 @@ metadata: {name: p, namespace: default}
 spec: {podSelector: {}, policyTypes: [Ingress]}
 """
 POOL = ("-g", "rg", "--cluster-name", "c")
+OTHERS = """
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: team}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: c, image: busybox, ports: [{containerPort: 9100, hostPort: 9100}]}]}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: bare, namespace: default}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: bare}}
+  template:
+    metadata: {labels: {app: bare}}
+    spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m, memory: 64Mi}}}]}
+"""
 BUDGET = """
 apiVersion: policy/v1
 kind: PodDisruptionBudget
@@ -93,12 +113,20 @@ SEQUENCES: dict[str, list[Step]] = {
         (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)],
     "pool-removed-under-a-statefulset-and-a-job": [
         (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "2"), None, True),
-        (("kubectl", "apply", "-f", "-"), STATEFUL, False),
+        (("kubectl", "apply", "-f", "-"), STATEFUL, True),
         (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)],
     "scale-past-the-burst-limit": [(("kubectl", "scale", "deployment", "web", "--replicas=510"), None, True),
                                    (("kubectl", "scale", "deployment", "web", "--replicas=520"), None, False),
                                    (("kubectl", "scale", "deployment", "web", "--replicas=2"), None, True),
                                    (("kubectl", "scale", "deployment", "web", "--replicas=6"), None, False)],
+    "statefulset-and-job-applied-then-scaled": [
+        (("kubectl", "apply", "-f", "-"), STATEFUL, True),
+        (("kubectl", "scale", "statefulset", "db", "-n", "team", "--replicas=5"), None, True),
+        (("kubectl", "scale", "statefulset", "db", "-n", "team", "--replicas=1"), None, True)],
+    "daemonset-and-bare-replicaset": [(("kubectl", "apply", "-f", "-"), OTHERS, True),
+                                      (("kubectl", "scale", "replicaset", "bare", "--replicas=4"), None, True),
+                                      (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "1"),
+                                       None, True)],
     "apply-new-deployment": [(("kubectl", "apply", "-f", "-"), _deploy("api", "team", 4), True)],
     "apply-changed-template": [(("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.27"), True),
                                (("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.28", replicas=5), True)],
@@ -109,6 +137,20 @@ SEQUENCES: dict[str, list[Step]] = {
     "delete-a-deployment-full-pass": [(("kubectl", "delete", "deployment", "other", "-n", "team"), None, False),
                                SCALE_WEB],
 }
+
+
+# the same writes on clusters of other network plugins (pod IPs from NIC secondary IPs, overlay ranges, dual-stack)
+POOL_AND_SCALE: list[Step] = [SCALE_WEB, (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "1"),
+                                          None, True),
+                              (("kubectl", "scale", "deployment", "web", "--replicas=2"), None, True),
+                              (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)]
+FLAVOURS: dict[str, tuple[str, ...]] = {
+    "azure-cni": ("--network-plugin", "azure"),
+    "overlay": ("--network-plugin", "azure", "--network-plugin-mode", "overlay"),
+    "dual-stack": ("--network-plugin", "kubenet", "--ip-families", "ipv4,ipv6"),
+}
+CASES = [pytest.param(("--network-plugin", "kubenet"), steps, id=name) for name, steps in SEQUENCES.items()] + [
+    pytest.param(flavour, POOL_AND_SCALE, id=f"{name}-scale-and-pools") for name, flavour in FLAVOURS.items()]
 
 
 def _copy(src: Path, dst: Path) -> None:
@@ -134,13 +176,13 @@ def _run(args: tuple[str, ...], stdin: str | None) -> None:
     assert r.code == 0, (args, r.err)
 
 
-@pytest.mark.parametrize("steps", list(SEQUENCES.values()), ids=list(SEQUENCES))
+@pytest.mark.parametrize(("plugin", "steps"), CASES)
 def test_incremental_reconcile_equals_the_full_one(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   steps: list[Step]) -> None:
+                                                   plugin: tuple[str, ...], steps: list[Step]) -> None:
     monkeypatch.setenv("AKSNET_NOW", "2026-01-01T00:00:00Z")
     _run(("az", "group", "create", "-n", "rg", "-l", "eastus"), None)
-    _run(("az", "aks", "create", "-g", "rg", "-n", "c", "--network-plugin", "kubenet", "--node-count", "2",
-          "--max-pods", "30", "--generate-ssh-keys"), None)
+    _run(("az", "aks", "create", "-g", "rg", "-n", "c", *plugin, "--node-count", "2", "--max-pods", "30",
+          "--generate-ssh-keys"), None)
     _run(("az", "aks", "get-credentials", "-g", "rg", "-n", "c"), None)
     _run(("kubectl", "create", "namespace", "team"), None)
     _run(("kubectl", "apply", "-f", "-"), _deploy() + "---\n" + _deploy("other", "team", 2) + "---\n" + SERVICES)

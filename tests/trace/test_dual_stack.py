@@ -123,3 +123,14 @@ def test_dns_dual_stack_records(cluster: tuple[Path, dict[str, str]], name: str,
     with aksnet_home(home):
         r = run_cli("dns", name, "--type", qtype, "--from", "pod/client")
     assert r.code == 0 and want in r.out, (r.out, r.err)
+
+
+def test_exposure_lists_ipv6_frontends(cluster: tuple[Path, dict[str, str]]) -> None:
+    """explain --exposure walks an IPv6 frontend from the IPv6 internet client and names it."""
+    home, ips = cluster
+    with aksnet_home(home):
+        r = run_cli("explain", "--exposure")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{ips['lb_v6']}:80/TCP"))
+    assert "-IPv6 → Service default/web" in lines[at] and "from internet/2001:db8:100::10" in lines[at + 1]

@@ -165,8 +165,9 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
                 ("server", proxy.server)), istio.RBAC_DENIED_BODY, legs, hops, istio.PROXY_CONTAINER)
         if leg.verdict == DELIVERED and leg.backend is not None:
             b = leg.backend
-            if proxy.backend_tls:
-                conn = backend_tls.connect(world, _services(topo).get(f"{ns}/{name}"), ns, name, port)
+            if proxy.backend_tls or world.gateway_backend_tls:
+                conn = backend_tls.connect(world, _services(topo).get(f"{ns}/{name}"), ns, name, port,
+                                           proxy.backend_tls)
                 hops = (*hops, Hop(component, "route", conn.step)) if conn.step else hops
                 if conn.status is not None:
                     failed = GatewayDecision(decision.steps, conn.status, response_headers=decision.response_headers)

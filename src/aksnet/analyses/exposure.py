@@ -8,6 +8,8 @@ Three kinds of exposure, each verified by walking a real flow through the path e
   ``k8s-azure-lb_allow_IPv4_…``) or the hop that blocks it, and ``loadBalancerSourceRanges``;
 * **node port**: every NodePort (of NodePort and LoadBalancer Services) on a node's address, walked from a VM
   of the VNet (kube-proxy opens the node port on every node; AKS nodes have no public address by default);
+* **gateway**: every route rule a Gateway API Gateway publishes (AGC frontends, Istio-deployed Gateways),
+  verified with a request through ``aksnet curl``'s analysis (``aksnet.analyses.exposure_gateway``);
 * **ingress**: every (host, path) → Service an ingress-nginx controller serves
   (``aksnet.engine.ingress.list_exposures``): the controller Service's public frontend is walked from the
   internet, the request is routed by ``route_request`` and the controller pod → backend pod leg is walked for
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aksnet.analyses.answer import Answer
+from aksnet.analyses.exposure_gateway import GatewayExposure, gateway_entries
 from aksnet.analyses.matrix import workload_key
 from aksnet.engine.addressing import Topology, is_internet_address
 from aksnet.engine.flow import Site, Walk
@@ -124,11 +127,13 @@ class ExposureReport:
     frontends: list[FrontendExposure] = field(default_factory=list)
     ingresses: list[IngressExposure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    gateways: list[GatewayExposure] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"internet": [f.to_json() for f in self.frontends if f.scope == "internet"],
                 "vnet": [f.to_json() for f in self.frontends if f.scope == "vnet"],
-                "ingress": [i.to_json() for i in self.ingresses], "notes": self.notes}
+                "ingress": [i.to_json() for i in self.ingresses],
+                "gateway": [g.to_json() for g in self.gateways], "notes": self.notes}
 
     def answer(self) -> Answer:
         """One row per exposed frontend or node port and per ingress route, keyed by where it is reached
@@ -137,6 +142,9 @@ class ExposureReport:
                  f.status, f.rule) for f in self.frontends]
         rows += [("ingress", "internet", i.address, str(i.port), "TCP", i.url, i.service or "",
                   ", ".join(b.workload for b in i.backends), i.status, i.rule) for i in self.ingresses]
+        rows += [("gateway", "internet", g.address, str(g.port), "TCP", g.url, ", ".join(g.backends),
+                  ", ".join(g.workloads), g.status, f"{g.gateway} listener {g.listener}, {g.route} rule {g.rule}")
+                 for g in self.gateways]
         return Answer("exposure", ("Kind", "Scope", "Address", "Port", "Protocol", "URL", "Service", "Workloads",
                                    "Status", "Rule"),
                       ("Kind", "Scope", "Address", "Port", "Protocol", "URL"), tuple(rows), tuple(self.notes))
@@ -146,7 +154,8 @@ class ExposureReport:
         return ExposureReport(
             [f for f in self.frontends if workload in f.workloads or set(pods) & set(f.pods)],
             [i for i in self.ingresses if any(b.workload == workload or set(pods) & set(b.pods) for b in i.backends)],
-            list(self.notes))
+            list(self.notes),
+            [g for g in self.gateways if workload in g.workloads or set(pods) & set(g.pods)])
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
@@ -290,7 +299,7 @@ def _frontend_entries(topo: Topology, walker: Walker, sources: _Sources, svc: k8
                 c = walker.walk(Site("internet", client, f"internet/{client}"), ip, sp.port, sp.protocol)
                 by_source.append((label, client, REACHABLE if c.delivered else BLOCKED, deciding_rule(c)))
             out.append(FrontendExposure(scope, "load balancer", svc.key, ip, sp.port, sp.protocol, via, wl,
-                                        REACHABLE if w.delivered else BLOCKED, site.name, deciding_rule(w),
+                                        REACHABLE if w.delivered else BLOCKED, w.source.name, deciding_rule(w),
                                         svc.load_balancer_source_ranges, _target(w), pn, outside,
                                         tuple(by_source)))
     return out
@@ -447,6 +456,7 @@ def compute_exposure(topo: Topology, walker: Walker | None = None, *, ingress_on
             report.frontends += _node_port_entries(topo, walker, sources, svc)
     for controller in ingress.ingress_controllers(topo.state):
         report.ingresses += _ingress_entries(topo, walker, sources, controller)
+    report.gateways = gateway_entries(topo, walker)
     if sources.vnet is None:
         report.notes.append("no VM outside the cluster in the VNet: VNet exposure is not tested (create one with "
                             "'aksnet az vm create')")
@@ -477,4 +487,14 @@ def matrix_rows(report: ExposureReport, pods: bool = False, namespace: str | Non
             conn = f"via ingress {e.controller} {e.url} (TCP {e.port})"
             for dst in (b.pods if pods else (b.workload,)):
                 out[(INTERNET_PEER, dst, conn)] = None
+    for g in report.gateways:
+        for wl, pod in zip(g.workloads, g.pods):
+            name = wl.rsplit("[", 1)[0]
+            if (namespace is not None and name.split("/", 1)[0] != namespace) or (
+                    focus is not None and focus not in (name, name.partition("/")[2])):
+                continue
+            filters = f" filters {', '.join(g.filters)}" if g.filters else ""
+            conn = (f"via Gateway {g.gateway} listener {g.listener} {g.route} rule {g.rule}{filters} {g.url} "
+                    f"(TCP {g.port})")
+            out[(INTERNET_PEER, pod if pods else wl, conn)] = None
     return sorted(out)

@@ -119,7 +119,8 @@ def write_chunks(chunks: Iterable[str], out: TextIO | None = None) -> None:
 
 def ingress_rows(twin: Twin, cluster: ClusterState, pods: bool, namespace: str | None, focus: str | None
                  ) -> list[tuple[str, str, str]]:
-    """``internet => WORKLOAD : via ingress …`` rows: the exposure analysis's ingress routes that reach a pod."""
+    """``internet => WORKLOAD : via ingress …`` and ``… : via Gateway …`` rows: the exposure analysis's ingress
+    routes and Gateway route rules that reach a pod."""
     from aksnet.analyses.exposure import compute_exposure, matrix_rows
     from aksnet.engine.addressing import Topology
 
@@ -135,6 +136,9 @@ rows: SRC => DST : CONNECTIONS, as netpol-analyzer's connlist (protocols alphabe
   internet => production/api[Deployment] : via ingress nginx https://myapp.example.com/api (TCP 443)
       a workload an ingress controller's public frontend leads to (host, path; TCP 443 for TLS hosts, 80
       otherwise), verified by walking internet → frontend → controller pod → backend pod
+  internet => web/shop[Deployment] : via Gateway web/gw listener http HTTPRoute web/site rule 1 filters
+      RequestHeaderModifier http://shop.example.com/ (TCP 80)
+      a workload a Gateway's route rule leads to (AGC frontend or Istio-deployed Gateway), verified by a request
 """
 
 

@@ -24,10 +24,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aksnet.rules.istio import TRUST_DOMAIN
+
 MESH_DIR = "mesh"  # under dataplane/tls/
 CA_NAME = "aksnet mesh root CA"
-TRUST_DOMAIN = "cluster.local"  # the add-on's trust domain (meshConfig.trustDomain default)
-_PRINCIPAL = re.compile(r"^cluster\.local/ns/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/sa/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$")
+# a principal as rules.istio.principal makes it, with Kubernetes names (DNS labels; a service account a subdomain)
+_PRINCIPAL = re.compile(rf"^{re.escape(TRUST_DOMAIN)}/ns/[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+                        r"/sa/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,6 @@ class Issued:
     key_pem: str
     sha1: str  # lower-case hex of the DER certificate (NGINX's $ssl_client_fingerprint)
     sha256: str  # lower-case hex (Envoy's XFCC Hash=)
-
-
-def principal_of(namespace: str, service_account: str) -> str:
-    """The workload's identity as AuthorizationPolicy ``principals`` name it (the SPIFFE ID without the scheme)."""
-    principal = f"{TRUST_DOMAIN}/ns/{namespace}/sa/{service_account}"
-    if not _PRINCIPAL.match(principal):
-        raise ValueError(f"not a Kubernetes namespace/service account name: {namespace!r}/{service_account!r}")
-    return principal
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aksnet.dataplane.nginx_text import escape
+from aksnet.dataplane.nginx_text import escape, regex_literal
 from aksnet.dataplane.sidecar_authz import Compiler, Decision, concat
 from aksnet.model import mesh
 from aksnet.rules import istio
@@ -69,7 +69,8 @@ CERT, KEY, CA, PEERS, HASHES = "workload.crt", "workload.key", "ca.crt", "peers.
 def _peer_maps(certs: str) -> list[str]:
     return [f"map $ssl_client_fingerprint $aksnet_principal {{ default \"\"; include {certs}/{PEERS}; }}",
             f"map $ssl_client_fingerprint $aksnet_peer_hash {{ default \"\"; include {certs}/{HASHES}; }}",
-            'map $aksnet_principal $aksnet_peer_ns { default ""; "~^cluster\\\\.local/ns/(?<ns>[^/]+)/sa/" $ns; }']
+            f'map $aksnet_principal $aksnet_peer_ns {{ default ""; '
+            f'"~^{escape(regex_literal(istio.TRUST_DOMAIN))}/ns/(?<ns>[^/]+)/sa/" $ns; }}']
 
 
 def _tls_server(certs: str) -> list[str]:

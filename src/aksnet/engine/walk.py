@@ -141,8 +141,8 @@ class Walker:
                     request=request, plaintext=plaintext)
         owner = self.topo.owner(dst_ip)
         src_ip = family_source(self.topo, src, dst_ip)
-        if src_ip is not None and src_ip != src.ip:
-            src = replace(src, ip=src_ip)  # the flow leaves from the source's address of the destination's family
+        if src_ip is not None and src_ip != src.ip:  # the flow leaves from the address of the destination's family
+            src = replace(src, ip=src_ip, name=f"internet/{src_ip}" if src.kind == "internet" else src.name)
         pkt = Packet(src_ip or src.ip, EPHEMERAL_PORT, dst_ip, dst_port, protocol.upper())
         try:
             if src_ip is None:

@@ -62,13 +62,14 @@ def crd_document(facts: CrdFacts, version: str = gateway_api.BUNDLE_VERSION) -> 
     }
 
 
-def standard_install() -> list[Doc]:
-    """The documents of ``standard-install.yaml`` (the CRDs, in the release's file order)."""
-    return [crd_document(f) for f in gateway_api.STANDARD_CRDS]
+def standard_install(version: str = gateway_api.BUNDLE_VERSION) -> list[Doc]:
+    """The documents of a release's ``standard-install.yaml`` (the CRDs, in the release's file order)."""
+    return [crd_document(f, version) for f in gateway_api.RELEASES[version]]
 
 
 def release_documents(url: str) -> list[Doc] | None:
-    """The documents behind a Gateway API release URL this emulation carries, or None."""
-    if url == gateway_api.release_url():
-        return standard_install()
+    """The documents behind a Gateway API release URL this emulation carries (v1.2.1, v1.4.0), or None."""
+    for version in gateway_api.RELEASES:
+        if url == gateway_api.release_url(version):
+            return standard_install(version)
     return None

@@ -19,6 +19,7 @@ from aksnet.model.gateway import (
     Filter,
     FrontendTLS,
     Gateway,
+    GatewayBackendTLS,
     GatewayClass,
     GatewayWorld,
     GrantFrom,
@@ -302,15 +303,48 @@ def alb_frontend_tls(doc: Doc, secrets: Mapping[tuple[str, str], Doc]) -> Fronte
                        tuple(str(x) for x in listeners), ca, bundle, str(_d(conf.get("policyType")).get("name") or ""))
 
 
+def standard_backend_tls(doc: Doc, config_maps: Mapping[tuple[str, str], Doc],
+                        secrets: Mapping[tuple[str, str], Doc]) -> GatewayBackendTLS:
+    """Gateway API's ``BackendTLSPolicy``: ``targetRefs`` (Services, with ``sectionName``), ``validation.hostname``,
+    ``caCertificateRefs`` (a ConfigMap with ``ca.crt``: core; a Secret with ``ca.crt``: ours, as implementations
+    may) or ``wellKnownCACertificates``, ``subjectAltNames``. A reference that does not resolve is named in
+    ``ca_problem`` with the specification's reason (gateway-api v1.4 ``apis/v1/backendtlspolicy_types.go``)."""
+    meta, spec = _d(doc.get("metadata")), _d(doc.get("spec"))
+    ns = str(meta.get("namespace") or "default")
+    validation = _d(spec.get("validation"))
+    refs = tuple((str(_d(r).get("kind") or "ConfigMap"), str(_d(r).get("name", "")))
+                 for r in _l(validation.get("caCertificateRefs")))
+    problems = []
+    for kind, name in refs:
+        store = config_maps if kind == "ConfigMap" else secrets if kind == "Secret" else None
+        if store is None:
+            problems.append(f"InvalidKind: caCertificateRef kind {kind} is not supported")
+            continue
+        found = store.get((ns, name))
+        if found is None or "ca.crt" not in _d(found.get("data")):
+            problems.append(f"InvalidCACertificateRef: {kind} {ns}/{name} "
+                            + ("does not exist" if found is None else "has no key ca.crt"))
+    sans = tuple(str(_d(x).get("hostname") or _d(x).get("uri") or "") for x in _l(validation.get("subjectAltNames")))
+    return GatewayBackendTLS(
+        ns, str(meta.get("name", "")),
+        tuple((str(_d(t).get("name", "")), str(_d(t).get("sectionName") or "")) for t in _l(spec.get("targetRefs"))
+              if (str(_d(t).get("group", "")), str(_d(t).get("kind", "Service"))) == ("", "Service")),
+        str(validation.get("hostname") or ""), refs, str(validation.get("wellKnownCACertificates") or ""), sans,
+        "; ".join(problems), str(meta.get("creationTimestamp", "")))
+
+
 def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc], grants: Iterable[Doc],
           namespaces: Iterable[Doc], services: Iterable[Doc], secrets: Iterable[Doc],
           grpc_routes: Iterable[Doc] = (), backend_tls: Iterable[Doc] = (),
           health_checks: Iterable[Doc] = (), route_policies: Iterable[Doc] = (),
-          frontend_tls: Iterable[Doc] = ()) -> GatewayWorld:
+          frontend_tls: Iterable[Doc] = (), gateway_backend_tls: Iterable[Doc] = (),
+          config_maps: Iterable[Doc] = ()) -> GatewayWorld:
     """One cluster's Gateway API objects and what they refer to."""
     secrets = list(secrets)
     by_key = {(str(_d(s.get("metadata")).get("namespace", "")), str(_d(s.get("metadata")).get("name", ""))): s
               for s in secrets}
+    maps = {(str(_d(c.get("metadata")).get("namespace", "")), str(_d(c.get("metadata")).get("name", ""))): c
+            for c in config_maps}
     return GatewayWorld(
         classes=tuple(gateway_class(d) for d in classes),
         gateways=tuple(gateway(d) for d in gateways),
@@ -329,4 +363,5 @@ def world(classes: Iterable[Doc], gateways: Iterable[Doc], routes: Iterable[Doc]
                             if _d(_d(d.get("spec")).get("targetRef")).get("kind", "Service") == "Service"),
         route_policies=tuple(alb_route_policy(d) for d in route_policies),
         frontend_tls=tuple(alb_frontend_tls(d, by_key) for d in frontend_tls),
+        gateway_backend_tls=tuple(standard_backend_tls(d, maps, by_key) for d in gateway_backend_tls),
     )

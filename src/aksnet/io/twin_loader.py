@@ -30,6 +30,7 @@ IMPORTED_META = "imported:"  # the workspace meta key of an imported cluster (ak
 ALB_BACKEND_TLS = "BackendTLSPolicy.alb.networking.azure.io"  # AGC's own kind, not Gateway API's
 ALB_HEALTH_CHECK = "HealthCheckPolicy.alb.networking.azure.io"
 ALB_ROUTE_POLICY = "RoutePolicy.alb.networking.azure.io"
+GATEWAY_BACKEND_TLS = "BackendTLSPolicy.gateway.networking.k8s.io"  # Gateway API's own kind, not AGC's
 ALB_FRONTEND_TLS = "FrontendTLSPolicy.alb.networking.azure.io"
 ISTIO_GATEWAY = "Gateway.networking.istio.io"  # Istio's own Gateway kind, not Gateway API's
 K8S_KINDS = {
@@ -48,6 +49,7 @@ K8S_KINDS = {
     ALB_HEALTH_CHECK: f"k8s:{alb.API_GROUP}/HealthCheckPolicy",
     ALB_ROUTE_POLICY: f"k8s:{alb.API_GROUP}/RoutePolicy",
     ALB_FRONTEND_TLS: f"k8s:{alb.API_GROUP}/FrontendTLSPolicy",
+    GATEWAY_BACKEND_TLS: f"k8s:{gateway_api.GROUP}/BackendTLSPolicy",
 }
 # Policy objects of other engines (warnings only, aksnet.io.policy_kinds), under their store kinds.
 OTHER_POLICIES = "_other_policies"
@@ -141,7 +143,8 @@ def build_cluster_state(cluster: azure.ManagedCluster | None, docs: Mapping[str,
         gateway=gateway_model.world(*(docs.get(k, ()) for k in ("GatewayClass", "Gateway", "HTTPRoute",
                                                                  "ReferenceGrant", "Namespace", "Service", "Secret",
                                                                  "GRPCRoute", ALB_BACKEND_TLS, ALB_HEALTH_CHECK,
-                                                                 ALB_ROUTE_POLICY, ALB_FRONTEND_TLS))),
+                                                                 ALB_ROUTE_POLICY, ALB_FRONTEND_TLS,
+                                                                 GATEWAY_BACKEND_TLS, "ConfigMap"))),
         mesh=replace(mesh_model.world(docs.get("PeerAuthentication", ()), docs.get("AuthorizationPolicy", ()),
                                       docs.get("Pod", ()),
                                       bool(docs.get("PeerAuthentication") or docs.get("AuthorizationPolicy"))),

@@ -239,6 +239,25 @@ class FrontendTLS:
 
 
 @dataclass(frozen=True)
+class GatewayBackendTLS:
+    """Gateway API's own ``BackendTLSPolicy`` (gateway.networking.k8s.io/v1 since v1.4, v1alpha3 before): TLS from
+    the Gateway to the targeted Services (``targets`` as (Service, sectionName — a port name, "" for every
+    port)), with ``validation.hostname`` as SNI and the name the backend's certificate must carry (unless
+    ``subjectAltNames``), verified against ``caCertificateRefs`` (as (kind, name)) or the well-known CAs.
+    ``ca_problem`` is why the CA references do not resolve ("" when they do), set by the decoder."""
+
+    namespace: str
+    name: str
+    targets: tuple[tuple[str, str], ...]
+    hostname: str
+    ca_refs: tuple[tuple[str, str], ...] = ()
+    well_known: str = ""
+    subject_alt_names: tuple[str, ...] = ()
+    ca_problem: str = ""
+    created: str = ""
+
+
+@dataclass(frozen=True)
 class GatewayWorld:
     """Everything the Gateway API semantics need of one cluster: its Gateway API objects, the labels of its
     namespaces, the Services (namespace, name) → ports, and the Secrets (namespace, name) → type."""
@@ -254,3 +273,4 @@ class GatewayWorld:
     health_checks: tuple[HealthCheck, ...] = ()
     route_policies: tuple[RoutePolicy, ...] = ()
     frontend_tls: tuple[FrontendTLS, ...] = ()
+    gateway_backend_tls: tuple[GatewayBackendTLS, ...] = ()

@@ -7,6 +7,7 @@ node ports), through ingress (one block per URL with each backend workload's ver
 from __future__ import annotations
 
 from aksnet.analyses.exposure import ExposureReport, FrontendExposure, IngressExposure
+from aksnet.analyses.exposure_gateway import GatewayExposure
 
 
 def _frontend(f: FrontendExposure) -> list[str]:
@@ -42,6 +43,16 @@ def _ingress(i: IngressExposure) -> list[str]:
     return lines
 
 
+def _gateway(g: GatewayExposure) -> list[str]:
+    filters = f", filters {', '.join(g.filters)}" if g.filters else ""
+    lines = [f"  {g.url}  [{g.status}]",
+             f"    Gateway {g.gateway} ({g.implementation}) listener {g.listener} port {g.port} at {g.address}",
+             f"    {g.route} rule {g.rule} ({g.match}{filters}) -> {', '.join(g.backends) or 'no backendRef'}",
+             f"    sources: {g.sources}",
+             f"    answer: {g.answer}" + (f" ({', '.join(g.workloads)})" if g.workloads else "")]
+    return lines
+
+
 def render_exposure(report: ExposureReport) -> str:
     lines: list[str] = []
     for title, scope in (("exposed to the internet", "internet"), ("exposed to the VNet", "vnet")):
@@ -52,5 +63,9 @@ def render_exposure(report: ExposureReport) -> str:
     lines.append(f"exposed through ingress ({len(report.ingresses)}):")
     for i in report.ingresses:
         lines += _ingress(i)
+    if report.gateways:
+        lines.append(f"exposed through Gateway API ({len(report.gateways)}):")
+        for g in report.gateways:
+            lines += _gateway(g)
     lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines) + "\n"

@@ -102,3 +102,18 @@ MANAGED_COOKIE_DURATION = 86400
 TLS_POLICY_TYPE_PREDEFINED = "predefined"
 TLS_POLICY_NAMES = ("2023-06", "2023-06-S")
 TLS_POLICY_DEFAULT = "2023-06"
+
+# The AKS add-on (``az aks create|update --enable-application-load-balancer``): properties.ingressProfile.
+# applicationLoadBalancer.enabled; the controller runs in kube-system with ServiceAccount alb-controller-sa, federated
+# with the identity ``applicationloadbalancer-<cluster>`` in the node resource group, which gets these roles on
+# that group; the add-on needs Azure CNI (or overlay), workload identity and the managed Gateway API installation
+# (learn.microsoft.com/azure/application-gateway/for-containers/quickstart-deploy-application-gateway-for-containers-
+# alb-controller-addon).
+ADDON_NAMESPACE = "kube-system"
+ADDON_IDENTITY_PREFIX = "applicationloadbalancer-"
+ADDON_ROLES = ("Network Contributor", "AppGw for Containers Configuration Manager", "Reader")
+ADDON_FEDERATED_CREDENTIAL = "aksfic"
+# With an AKS-managed VNet the add-on makes subnet ``aks-appgateway`` delegated to traffic controllers (the article);
+# its range is not documented: 10.238.0.0/24 of the managed 10.224.0.0/12, as clusters' exported templates show.
+ADDON_SUBNET_NAME = "aks-appgateway"
+ADDON_SUBNET_PREFIX = "10.238.0.0/24"

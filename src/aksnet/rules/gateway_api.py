@@ -79,6 +79,15 @@ STANDARD_CRDS: tuple[CrdFacts, ...] = (
 )
 
 
+# Gateway API v1.4.0 moved BackendTLSPolicy to the standard channel (v1; v1alpha3 was experimental since v1.1):
+# https://kubernetes.io/blog/2025/11/06/gateway-api-v1-4, gateway-api v1.4.0 ``config/crd/standard``. AKS's
+# managed installation and the ALB Controller 1.10 stay on v1.2.1; applying the v1.4.0 release adds it.
+BACKEND_TLS_POLICY_CRD = CrdFacts("BackendTLSPolicy", "backendtlspolicies", ("btlspolicy",), True, ("v1",), (_AGE,))
+V1_4 = "v1.4.0"
+RELEASES: dict[str, tuple[CrdFacts, ...]] = {BUNDLE_VERSION: STANDARD_CRDS,
+                                             V1_4: (BACKEND_TLS_POLICY_CRD, *STANDARD_CRDS)}
+
+
 def release_url(version: str = BUNDLE_VERSION) -> str:
     """The URL of a release's standard-channel install manifest."""
     return f"{RELEASE_URL_PREFIX}{version}/{STANDARD_INSTALL}"

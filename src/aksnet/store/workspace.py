@@ -235,7 +235,12 @@ class Transaction:
         row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return default if row is None else str(row[0])
 
-    def meta_set(self, key: str, value: str) -> None:
+    def meta_get_bytes(self, key: str) -> bytes | None:
+        """A binary metadata entry (:meth:`meta_set` with bytes), or None."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    def meta_set(self, key: str, value: str | bytes) -> None:
         self._require_writable()
         self._conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
@@ -244,8 +249,9 @@ class Transaction:
         self.changed = True
 
     def meta_items(self) -> dict[str, str]:
-        """All metadata entries (export)."""
-        return {str(k): str(v) for k, v in self._conn.execute("SELECT key, value FROM meta ORDER BY key")}
+        """All text metadata entries (export; binary ones are caches)."""
+        return {str(k): str(v) for k, v in self._conn.execute("SELECT key, value FROM meta ORDER BY key")
+                if not isinstance(v, bytes)}
 
     def meta_delete(self, key: str) -> None:
         self._require_writable()

@@ -88,9 +88,9 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
             tx.meta_set(converged, str(tx.generation_count() + 1))
             pod_index.restamp(tx, scope, generation, str(tx.generation_count() + 1))
         return
-    base = pod_index.load(tx, scope, generation) if was_converged else None
     objs = objects.open_objects(tx, cluster_id)
     with objects.collector_paused():
+        base = pod_index.load(tx, scope, generation) if was_converged else None
         if base is not None and not base.unsettled and incremental.eligible(tx, objs):
             _reconcile_incremental(tx, cluster_id, objs, base)
             index = incremental.next_index(objs, base)
@@ -104,9 +104,9 @@ def reconcile_cluster(tx: Transaction, cluster_id: str) -> None:
             objects.flush(tx, cluster_id)
             index = pod_index.PodIndex({k: pod_index.pod_entry(pods[k]) for k in tx.keys(KIND_POD, scope)},
                                        unsettled)
-    if tx.changed:
-        tx.meta_set(converged, str(tx.generation_count() + 1))  # the generation this command commits
-        pod_index.save(tx, scope, index, str(tx.generation_count() + 1))
+        if tx.changed:
+            tx.meta_set(converged, str(tx.generation_count() + 1))  # the generation this command commits
+            pod_index.save(tx, scope, index, str(tx.generation_count() + 1))
 
 
 def _reconcile_incremental(tx: Transaction, cluster_id: str, objs: objects.ClusterObjects,

@@ -36,6 +36,8 @@ BUILTIN_ROLES = {
     "Private DNS Zone Contributor": "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
     "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    # the ALB Controller's role (quickstart-deploy-application-gateway-for-containers-alb-controller-helm)
+    "AppGw for Containers Configuration Manager": "fbc52c3f-28ad-4303-a892-8a056630b8f1",
 }
 
 

@@ -94,7 +94,7 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
                tags: list[str] | None = None, generate_ssh_keys: bool = False, ssh_key_value: str | None = None,
                no_ssh_key: bool = False, yes: bool = False, no_wait: bool = False,
                enable_gateway_api: bool = False, ip_families: str | None = None, pod_cidrs: str | None = None,
-               service_cidrs: str | None = None) -> Any:
+               service_cidrs: str | None = None, enable_application_load_balancer: bool = False) -> Any:
     """Create a new managed Kubernetes cluster.
 
     Without --network-plugin AKS gives Azure CNI Overlay; AKSNET_AKS_DEFAULT_NETWORK_PLUGIN
@@ -140,10 +140,13 @@ def aks_create(resource_group_name: str, name: str, location: str | None = None,
             from aksnet.twin.aks import mesh
 
             result = dataclasses.replace(result, cluster=mesh.enable(tx, result.cluster, revision))
-        if enable_gateway_api:
+        if enable_gateway_api or enable_application_load_balancer:
             from aksnet.twin.aks.update import enable_gateway_api_on_create
 
-            result = dataclasses.replace(result, cluster=enable_gateway_api_on_create(tx, result.cluster))
+            result = dataclasses.replace(result, cluster=enable_gateway_api_on_create(
+                tx, result.cluster, enable_gateway_api, enable_application_load_balancer))
+        if enable_application_load_balancer:
+            _refresh_gateway_status(tx, result.cluster["id"])
     _warn(result.warnings)
     return None if no_wait else _view(result.cluster)
 
@@ -197,15 +200,18 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                no_wait: bool = False, disable_public_fqdn: bool = False, enable_public_fqdn: bool = False,
                enable_gateway_api: bool = False, disable_gateway_api: bool = False,
                network_plugin: str | None = None, network_plugin_mode: str | None = None,
-               pod_cidr: str | None = None) -> Any:
+               pod_cidr: str | None = None, enable_application_load_balancer: bool = False,
+               disable_application_load_balancer: bool = False) -> Any:
     """Update a managed Kubernetes cluster.
 
     Outbound: --load-balancer-managed-outbound-ip-count or --load-balancer-outbound-ips (loadBalancer),
     --nat-gateway-managed-outbound-ip-count (managedNATGateway), --outbound-type to migrate: managed VNet
     loadBalancer <-> managedNATGateway; BYO subnet loadBalancer <-> userAssignedNATGateway <-> userDefinedRouting.
     The egress IP changes with the outbound type. --enable-gateway-api installs the managed Gateway API CRDs
-    (standard channel). --network-plugin-mode overlay migrates a kubenet (with --network-plugin azure) or Azure
-    CNI (with --pod-cidr) cluster to Azure CNI Overlay: nodes are re-imaged and pods get overlay IPs (one way).
+    (standard channel); --enable-application-load-balancer adds the Application Gateway for Containers add-on (the
+    ALB Controller in kube-system). --network-plugin-mode overlay migrates a kubenet (with --network-plugin
+    azure) or Azure CNI (with --pod-cidr) cluster to Azure CNI Overlay: nodes are re-imaged and pods get overlay
+    IPs (one way).
     """
     from aksnet.twin.aks.update import update_cluster
 
@@ -213,6 +219,11 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
         raise AzCliError("MutuallyExclusiveArgumentError",
                          "Cannot specify --enable-gateway-api and --disable-gateway-api at the same time.")
     gateway_api = True if enable_gateway_api else (False if disable_gateway_api else None)
+    if enable_application_load_balancer and disable_application_load_balancer:
+        from aksnet.twin.aks.alb_addon import MSG_BOTH
+
+        raise AzCliError("MutuallyExclusiveArgumentError", MSG_BOTH)
+    alb_addon = True if enable_application_load_balancer else (False if disable_application_load_balancer else None)
 
     with command_transaction() as tx:
         doc = update_cluster(tx, resource_group_name, name,
@@ -223,8 +234,19 @@ def aks_update(resource_group_name: str, name: str, api_server_authorized_ip_ran
                              outbound_type=outbound_type, network_policy=network_policy, tags=parse_tags(tags),
                              public_fqdn=True if enable_public_fqdn else (False if disable_public_fqdn else None),
                              gateway_api=gateway_api, network_plugin=network_plugin,
-                             network_plugin_mode=network_plugin_mode, pod_cidr=pod_cidr)
+                             network_plugin_mode=network_plugin_mode, pod_cidr=pod_cidr,
+                             application_load_balancer=alb_addon)
+        if alb_addon is not None:
+            _refresh_gateway_status(tx, doc["id"])
     return None if no_wait else _view(doc)
+
+
+def _refresh_gateway_status(tx: Any, cluster_id: str) -> None:
+    """The AGC add-on starts (or stops) a Gateway API controller: its classes' status follows at once, as after a
+    helm install of the ALB Controller chart."""
+    from aksnet.cli.helm import _refresh_gateway_status as refresh
+
+    refresh(tx, cluster_id)
 
 
 def aks_scale(resource_group_name: str, name: str, node_count: int, nodepool_name: str | None = None,
@@ -459,6 +481,11 @@ def load_arguments(loader: Any, command: str) -> None:
         c.argument("enable_gateway_api", action="store_true",
                    help="Install the managed Gateway API CRDs (standard channel).")
         c.argument("disable_gateway_api", action="store_true", help="Stop managing the Gateway API CRDs.")
+        c.argument("enable_application_load_balancer", action="store_true",
+                   help="Enable the Application Gateway for Containers add-on (ALB Controller in kube-system; "
+                        "needs Azure CNI and --enable-gateway-api).")
+        c.argument("disable_application_load_balancer", action="store_true",
+                   help="Disable the Application Gateway for Containers add-on.")
         c.argument("disable_public_fqdn", action="store_true", help="No public FQDN for a private cluster.")
         c.argument("enable_public_fqdn", action="store_true",
                    help="Give a private cluster its public FQDN back (aks update).")

@@ -7,7 +7,15 @@ Which backend ports speak TLS is not in any Kubernetes object; ours: a Service p
 ``https`` (or ``kubernetes.io/…`` TLS forms), whose name is ``https``/``https-…``/``tls``, or whose number is 443,
 the HTTPS port (the backend-mTLS article's ``mtls-app`` Service exposes nginx's ``listen 8443 ssl`` as 443).
 
-Sources: learn.microsoft.com/azure/application-gateway/for-containers/how-to-backend-mtls-gateway-api (the policy:
+Gateway API's own ``BackendTLSPolicy`` (gateway.networking.k8s.io, any Gateway's proxy): the oldest policy (then
+by name) whose ``targetRefs`` name the Service and the port's name (no ``sectionName``: every port) makes the
+proxy connect with TLS, SNI ``validation.hostname``, the backend's certificate verified against the CA references
+or the well-known CAs; when a CA reference does not resolve the connection fails and the client gets a 5xx (ours:
+Envoy's 503 with ``CERTIFICATE_VERIFY_FAILED``). On an AGC Gateway, AGC's own policy wins over it (ours). Certificates
+are named, not checked against each other.
+
+Sources: gateway-api v1.4 ``apis/v1/backendtlspolicy_types.go``;
+learn.microsoft.com/azure/application-gateway/for-containers/how-to-backend-mtls-gateway-api (the policy:
 ``targetRef`` Service, ``default.sni``, ``ports``, ``clientCertificateRef``, ``verify.caCertificateRef``,
 ``subjectAltName``), api-specification-kubernetes (BackendTLSPolicyConfig); nginx ``ngx_http_request.c`` (the
 400 "The plain HTTP request was sent to HTTPS port"). Pure; imports only the model.
@@ -18,13 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aksnet.model import k8s
-from aksnet.model.gateway import BackendTLS, GatewayWorld
+from aksnet.model.gateway import BackendTLS, GatewayBackendTLS, GatewayWorld
 
 PLAIN_TO_TLS_STATUS = 400
 PLAIN_TO_TLS_BODY = "400 The plain HTTP request was sent to HTTPS port"
 HANDSHAKE_STATUS = 503
 HANDSHAKE_BODY = ("upstream connect error or disconnect/reset before headers. reset reason: connection failure, "
                   "transport failure reason: TLS_error: WRONG_VERSION_NUMBER")
+VERIFY_FAILED_BODY = ("upstream connect error or disconnect/reset before headers. reset reason: connection failure, "
+                      "transport failure reason: TLS_error: CERTIFICATE_VERIFY_FAILED")
 TLS_APP_PROTOCOLS = ("https", "tls", "kubernetes.io/wss")
 
 
@@ -54,11 +64,47 @@ def policy_for(world: GatewayWorld, namespace: str, service: str, port: int) -> 
                  if p.service == (namespace, service) and (not p.ports or port in p.ports)), None)
 
 
-def connect(world: GatewayWorld, svc: k8s.Service | None, namespace: str, service: str, port: int) -> Connection:
-    """AGC's connection to a backend of Service ``namespace/service`` port ``port``."""
-    policy = policy_for(world, namespace, service, port)
+def gateway_policy_for(world: GatewayWorld, svc: k8s.Service | None, namespace: str, service: str,
+                       port: int) -> GatewayBackendTLS | None:
+    """The Gateway API BackendTLSPolicy that applies to the Service port: targetRefs naming the Service with no
+    sectionName or the port's name; the oldest, then the first by name, wins (BackendTLSPolicySpec.TargetRefs)."""
+    name = next((p.name or "" for p in (svc.ports if svc else ()) if p.port == port), "")
+    fits = [p for p in world.gateway_backend_tls if p.namespace == namespace
+            and any(t == service and section in ("", name) for t, section in p.targets)]
+    return min(fits, key=lambda p: (p.created, p.name), default=None)
+
+
+def _gateway_connection(policy: GatewayBackendTLS, tls: bool, where: str) -> Connection:
+    """A connection under Gateway API's BackendTLSPolicy (see the module docstring)."""
+    if policy.ca_refs:
+        trust = "backend certificate verified against " + ", ".join(f"{k} {policy.namespace}/{n}"
+                                                                     for k, n in policy.ca_refs)
+    else:
+        trust = f"backend certificate verified against the {policy.well_known or 'System'} well-known CAs"
+    names = ", ".join(policy.subject_alt_names) or policy.hostname
+    text = (f"TLS to {where} per BackendTLSPolicy {policy.namespace}/{policy.name} (gateway.networking.k8s.io; "
+            f"SNI {policy.hostname}; {trust}; name {names})")
+    if policy.ca_problem:
+        return Connection(f"{text}: {policy.ca_problem}, the connection fails: {HANDSHAKE_STATUS}", HANDSHAKE_STATUS,
+                          VERIFY_FAILED_BODY)
+    if not tls:
+        return Connection(f"{text}: the backend does not speak TLS, the handshake fails: {HANDSHAKE_STATUS}",
+                          HANDSHAKE_STATUS, HANDSHAKE_BODY)
+    return Connection(text)
+
+
+def connect(world: GatewayWorld, svc: k8s.Service | None, namespace: str, service: str, port: int,
+            agc: bool = True) -> Connection:
+    """The proxy's connection to a backend of Service ``namespace/service`` port ``port`` (``agc``: AGC's own
+    BackendTLSPolicy applies too, and a TLS-only port without any policy gets plain HTTP and answers 400)."""
+    policy = policy_for(world, namespace, service, port) if agc else None
     tls = speaks_tls(svc, port)
     where = f"Service {namespace}/{service} port {port}"
+    standard = gateway_policy_for(world, svc, namespace, service, port) if policy is None else None
+    if standard is not None:
+        return _gateway_connection(standard, tls, where)
+    if policy is None and not agc:
+        return Connection("")
     if policy is None:
         if tls:
             return Connection(f"plain HTTP to {where}, which speaks TLS (no BackendTLSPolicy targets it): the backend "

@@ -32,7 +32,7 @@ from aksnet.io.arm_ids import group_id, parse_resource_id
 from aksnet.model.ids import IdKey, id_key, same_name
 from aksnet.store import Transaction
 from aksnet.twin import network
-from aksnet.twin.aks import context, infrastructure, names, validation_cli
+from aksnet.twin.aks import context, dual_stack, infrastructure, names, validation_cli
 from aksnet.twin.arm import Doc, etag
 
 LB_KIND = "aks-slb-managed-outbound-ip"
@@ -109,10 +109,12 @@ def _update_same_type(tx: Transaction, cluster: Doc, outbound_type: str, req: Ou
         old = _effective_ids(np_)
         ids = list(req.outbound_ip_ids) or _managed_ips(tx, cluster, req.managed_ip_count or 1, LB_KIND, [
             i for i in old if not infrastructure.is_managed_outbound_ip(tx.get(network.KIND_PUBLIC_IP, i), LB_KIND)])
+        if not req.outbound_ip_ids and dual_stack.is_dual_stack(cluster):  # the IPv6 outbound IP stays
+            ids += _managed_ips(tx, cluster, 1, LB_KIND, [], "IPv6")
         lb_id = network.load_balancer_id(node_rg, infrastructure.LB_NAME)
         infrastructure.set_outbound_ips(tx, lb_id, ids)
         _delete_managed_ips(tx, [i for i in old if id_key(i) not in {id_key(x) for x in ids}])
-        np_["loadBalancerProfile"] = _lb_profile(req, ids)
+        np_["loadBalancerProfile"] = _lb_profile(req, ids, dual_stack.is_dual_stack(cluster))
     if outbound_type == "managedNATGateway" and req.nat_ip_count is not None:
         old = _effective_ids(np_)
         ids = _managed_ips(tx, cluster, req.nat_ip_count, NAT_KIND, [])
@@ -122,11 +124,12 @@ def _update_same_type(tx: Transaction, cluster: Doc, outbound_type: str, req: Ou
 
 
 # -- building and tearing down -------------------------------------------------------------------------------
-def _managed_ips(tx: Transaction, cluster: Doc, count: int, kind: str, avoid: list[str]) -> list[str]:
+def _managed_ips(tx: Transaction, cluster: Doc, count: int, kind: str, avoid: list[str],
+                 version: str = "IPv4") -> list[str]:
     rg = context.resource_group_of(cluster["id"])
     return infrastructure.create_managed_outbound_ips(tx, cluster["properties"]["nodeResourceGroup"],
                                                       cluster["location"], rg, cluster["name"], count, kind,
-                                                      avoid=avoid)
+                                                      avoid=avoid, version=version)
 
 
 def _build_load_balancer(tx: Transaction, cluster: Doc, req: OutboundUpdate, old_ips: list[str]) -> list[str]:
@@ -259,10 +262,11 @@ def _effective_ids(np_: Doc) -> list[str]:
     return [str(e["id"]) for e in profile.get("effectiveOutboundIPs") or []]
 
 
-def _lb_profile(req: OutboundUpdate, ids: list[str]) -> dict[str, Any]:
+def _lb_profile(req: OutboundUpdate, ids: list[str], dual: bool = False) -> dict[str, Any]:
     from aksnet.twin.aks.create import load_balancer_profile
 
-    return load_balancer_profile(req.managed_ip_count or 1, list(req.outbound_ip_ids), ids)
+    return load_balancer_profile(req.managed_ip_count or 1, list(req.outbound_ip_ids), ids,
+                                 1 if dual and not req.outbound_ip_ids else None)
 
 
 def nat_profile(ids: list[str], node_rg: str, count: int) -> dict[str, Any]:

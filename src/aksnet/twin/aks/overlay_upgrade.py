@@ -21,7 +21,7 @@ from aksnet.model.ids import same_id
 from aksnet.rules.aks import RESERVED_RANGES
 from aksnet.store import Transaction
 from aksnet.twin import network, subnet_ipam
-from aksnet.twin.aks import capacity, names, nodes, pools, routes
+from aksnet.twin.aks import capacity, dual_stack, names, nodes, pools, routes
 from aksnet.twin.arm import Doc
 from aksnet.twin.kube.objects import open_objects
 from aksnet.twin.kube_store import KIND_NODE, KIND_POD
@@ -75,13 +75,13 @@ def _check_cidr(cluster: Doc, cidr: str, vnet_prefixes: list[str]) -> None:
         if pod.overlaps(ipaddress.IPv4Network(r)):
             raise AzureError("PodCidrOverlapsReservedRange",
                              f"The podCidr {cidr} overlaps with the reserved range {r}.", "networkProfile.podCidr")
-    for space in vnet_prefixes:
+    for space in (p for p in vnet_prefixes if ":" not in p):  # the IPv4 pod CIDR against the IPv4 space
         if pod.overlaps(ipaddress.IPv4Network(space, strict=False)):
             raise AzureError("NetworkProfileCIDROverlapVNET",
                              f"NetworkProfile CIDR {cidr} overlaps with reserved VNET CIDR {space}",
                              "networkProfile.podCidr")
     for svc in np_.get("serviceCidrs") or [np_.get("serviceCidr")]:
-        if svc and pod.overlaps(ipaddress.IPv4Network(svc, strict=False)):
+        if svc and ":" not in svc and pod.overlaps(ipaddress.IPv4Network(svc, strict=False)):
             raise AzureError("ServiceCidrOverlapPodCidr",
                              f"The service CIDR {svc} overlaps with the pod CIDR {cidr}.", "networkProfile.podCidr")
     total = sum(int(p.get("maxCount") or p.get("count") or 0) for p in cluster["properties"]["agentPoolProfiles"])
@@ -113,8 +113,9 @@ def migrate(tx: Transaction, cluster: Doc, pod_cidr: str) -> None:
         for vm in instances:
             _drop_secondary_ips(tx, vm)
     np_ = cluster["properties"]["networkProfile"]
-    np_.update(networkPlugin="azure", networkPluginMode="overlay", podCidr=pod_cidr, podCidrs=[pod_cidr])
-    _renumber(tx, cluster["id"], pod_cidr)
+    v6 = list(np_.get("podCidrs") or [])[1:] if dual_stack.is_dual_stack(cluster) else []  # kept as it was
+    np_.update(networkPlugin="azure", networkPluginMode="overlay", podCidr=pod_cidr, podCidrs=[pod_cidr, *v6])
+    _renumber(tx, cluster["id"], pod_cidr, v6[0] if v6 else None)
 
 
 def _drop_kubenet_routes(tx: Transaction, cluster: Doc, node_rg: str, node_names: list[str]) -> None:
@@ -150,15 +151,17 @@ def _drop_secondary_ips(tx: Transaction, vm: Doc) -> None:
                 remove_ip_configuration(tx, sid, str(c["id"]), prefix=False)
 
 
-def _renumber(tx: Transaction, cluster_id: str, pod_cidr: str) -> None:
-    """Every node gets the next /24 of the pod CIDR (node order); every pod that is not on the host network
-    loses its address, and pod IPAM gives it one from its node's range when the controllers run."""
+def _renumber(tx: Transaction, cluster_id: str, pod_cidr: str, pod_cidr_v6: str | None = None) -> None:
+    """Every node gets the next /24 of the pod CIDR (node order; a dual-stack cluster's nodes also the /80 of
+    its IPv6 pod CIDR at the same index); every pod that is not on the host network loses its addresses, and
+    pod IPAM gives it new ones from its node's ranges when the controllers run."""
     objs = open_objects(tx, cluster_id)
     items = sorted(objs.items(KIND_NODE), key=lambda kv: kv[0])
     cidrs = nodes.node_pod_cidrs(pod_cidr, [], len(items))
     for (key, node), cidr in zip(items, cidrs):
         node["spec"]["podCIDR"] = cidr
-        node["spec"]["podCIDRs"] = [cidr]
+        node["spec"]["podCIDRs"] = [cidr] + ([dual_stack.node_pod_cidr_v6(pod_cidr, cidr, pod_cidr_v6)]
+                                             if pod_cidr_v6 else [])
         node["metadata"]["resourceVersion"] = objs.next_resource_version()
         objs.put(KIND_NODE, key, node)
     for key, pod in objs.items(KIND_POD):

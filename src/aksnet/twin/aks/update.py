@@ -11,7 +11,7 @@ from aksnet.errors import AzCliError, AzureError
 from aksnet.rules import gateway_api as gateway_api_rules
 from aksnet.rules.aks import DEFAULT_MAX_PODS
 from aksnet.store import Transaction
-from aksnet.twin.aks import context, outbound, overlay_upgrade, validation_cli, validation_rp
+from aksnet.twin.aks import alb_addon, context, outbound, overlay_upgrade, validation_cli, validation_rp
 from aksnet.twin.aks.create import finish
 from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
 from aksnet.twin.arm import Doc, etag
@@ -21,7 +21,8 @@ from aksnet.twin.arm import Doc, etag
 UPDATE_OPTIONS = ("--load-balancer-managed-outbound-ip-count", "--load-balancer-outbound-ips",
                   "--nat-gateway-managed-outbound-ip-count", "--api-server-authorized-ip-ranges", "--tags",
                   "--outbound-type", "--network-policy", "--disable-public-fqdn", "--enable-public-fqdn",
-                  "--enable-gateway-api", "--disable-gateway-api", "--network-plugin", "--network-plugin-mode",
+                  "--enable-gateway-api", "--disable-gateway-api", "--enable-application-load-balancer",
+                  "--disable-application-load-balancer", "--network-plugin", "--network-plugin-mode",
                   "--pod-cidr")
 MSG_NOTHING = "Please specify one or more of {}.".format(" or ".join(f'"{o}"' for o in UPDATE_OPTIONS))
 
@@ -32,14 +33,16 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
                    None, outbound_type: str | None = None, network_policy: str | None = None,
                    tags: dict[str, str] | None = None, public_fqdn: bool | None = None,
                    gateway_api: bool | None = None, network_plugin: str | None = None,
-                   network_plugin_mode: str | None = None, pod_cidr: str | None = None) -> Doc:
+                   network_plugin_mode: str | None = None, pod_cidr: str | None = None,
+                   application_load_balancer: bool | None = None) -> Doc:
     """Validate every flag (az's checks, then the RP's against the stored cluster), then apply them all."""
     ranges = validation_cli.validate_ip_ranges(api_server_authorized_ip_ranges)
     egress = outbound.parse_update(outbound_type, load_balancer_managed_outbound_ip_count,
                                    load_balancer_outbound_ips, nat_gateway_managed_outbound_ip_count)
     policy = validation_cli.validate_network_policy(network_policy)
     if (ranges is None and not egress.given and policy is None and tags is None and public_fqdn is None
-            and gateway_api is None and network_plugin is None and network_plugin_mode is None and pod_cidr is None):
+            and gateway_api is None and network_plugin is None and network_plugin_mode is None and pod_cidr is None
+            and application_load_balancer is None):
         raise AzCliError("RequiredArgumentMissingError", MSG_NOTHING)
     cluster = context.get_cluster(tx, resource_group, name)
     overlay_cidr = _overlay_plan(tx, cluster, network_plugin, network_plugin_mode, pod_cidr)
@@ -70,6 +73,8 @@ def update_cluster(tx: Transaction, resource_group: str, name: str, *, api_serve
         overlay_upgrade.migrate(tx, cluster, overlay_cidr)
     if gateway_api is not None:
         set_gateway_api(cluster, gateway_api)
+    if application_load_balancer is not None:
+        alb_addon.set_enabled(tx, cluster, application_load_balancer)
     cluster["etag"] = etag(tx)
     tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
     finish(tx, cluster["id"])
@@ -158,10 +163,14 @@ def set_gateway_api(cluster: Doc, enabled: bool) -> None:
     props["ingressProfile"] = ingress
 
 
-def enable_gateway_api_on_create(tx: Transaction, cluster: Doc) -> Doc:
-    """``az aks create --enable-gateway-api``: the new cluster with the managed Gateway API installation, its
-    CRDs installed by the controllers."""
-    set_gateway_api(cluster, True)
+def enable_gateway_api_on_create(tx: Transaction, cluster: Doc, gateway_api: bool = True,
+                                 application_load_balancer: bool = False) -> Doc:
+    """``az aks create --enable-gateway-api [--enable-application-load-balancer]``: the new cluster with the
+    managed Gateway API installation (its CRDs installed by the controllers) and the AGC add-on."""
+    if gateway_api:
+        set_gateway_api(cluster, True)
+    if application_load_balancer:
+        alb_addon.set_enabled(tx, cluster, True)
     tx.put(KIND_MANAGED_CLUSTER, cluster["id"], cluster)
     finish(tx, cluster["id"])
     return cluster

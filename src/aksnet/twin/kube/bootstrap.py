@@ -17,8 +17,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from aksnet.io import gateway_api_bundle
-from aksnet.rules import gateway_api
+from aksnet.io import alb_crds, gateway_api_bundle
+from aksnet.rules import alb, gateway_api
 from aksnet.store import Transaction
 from aksnet.twin.kube import apiserver, netinfo, schema
 from aksnet.twin.kube.apiserver import ApiServer
@@ -128,7 +128,41 @@ def system_workloads(cluster: Doc) -> list[Doc]:
                       [_container("cilium-operator", "mcr.microsoft.com/oss/cilium/operator-generic:1.16.5")],
                       replicas=2, host_network=True),
         ]
+    if _alb_addon(cluster).get("enabled"):
+        dep = _workload("Deployment", alb.ADDON_NAMESPACE, "alb-controller", {"app": "alb-controller"},
+                        [_container("alb-controller", "mcr.microsoft.com/application-lb/images/alb-controller:"
+                                    f"{alb.CHART_LATEST}")], replicas=2)
+        dep["spec"]["template"]["metadata"]["labels"]["azure.workload.identity/use"] = "true"
+        dep["spec"]["template"]["spec"]["serviceAccountName"] = alb.CONTROLLER_SERVICE_ACCOUNT
+        out.append(dep)
     return out
+
+
+def _alb_addon(cluster: Doc) -> Doc:
+    """``properties.ingressProfile.applicationLoadBalancer`` (set by ``aksnet.twin.aks.alb_addon``)."""
+    return ((cluster.get("properties") or {}).get("ingressProfile") or {}).get("applicationLoadBalancer") or {}
+
+
+def ensure_alb_addon(api: ApiServer, cluster: dict[str, Any]) -> None:
+    """The AGC add-on (``aksnet.twin.aks.alb_addon``): while enabled, the ALB Controller's ServiceAccount in
+    kube-system (the identity's client ID for workload identity) and the ``alb.networking.azure.io`` CRDs; once
+    disabled, the controller's Deployment goes (its CRDs and the objects made with them stay, as helm keeps CRDs)."""
+    dep_rt = schema.BY_KIND["Deployment"]
+    if not _alb_addon(cluster).get("enabled"):
+        dep = api.find(dep_rt, alb.ADDON_NAMESPACE, "alb-controller")
+        if dep is not None and (dep["metadata"].get("labels") or {}).get("addonmanager.kubernetes.io/mode"):
+            api.delete(dep_rt, alb.ADDON_NAMESPACE, "alb-controller")
+        return
+    sa_rt = schema.BY_KIND["ServiceAccount"]
+    client_id = str((_alb_addon(cluster).get("identity") or {}).get("clientId") or "")
+    if api.find(sa_rt, alb.ADDON_NAMESPACE, alb.CONTROLLER_SERVICE_ACCOUNT) is None:
+        api.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                    "metadata": {"name": alb.CONTROLLER_SERVICE_ACCOUNT, "namespace": alb.ADDON_NAMESPACE,
+                                 "annotations": {"azure.workload.identity/client-id": client_id}}})
+    crd_rt = schema.BY_KIND["CustomResourceDefinition"]
+    for doc in alb_crds.alb_crds():
+        if api.find(crd_rt, None, doc["metadata"]["name"]) is None:
+            api.create(doc)
 
 
 def service_addresses(cluster: Doc) -> tuple[str, str]:
@@ -199,6 +233,7 @@ def reconcile(tx: Transaction, cluster_id: str) -> None:
             api.create(doc)
     ensure_service_accounts(api)
     ensure_gateway_api_crds(api, cluster)
+    ensure_alb_addon(api, cluster)
 
 
 def ensure_gateway_api_crds(api: ApiServer, cluster: dict[str, Any]) -> None:

@@ -41,6 +41,7 @@ from aksnet.twin.kube.pod_index import (
     active,
     current,
     owner_key,
+    pod_entry,
 )
 from aksnet.twin.kube_store import (
     KIND_DAEMONSET,
@@ -62,7 +63,7 @@ KIND_NETWORKPOLICY = "k8s:networking.k8s.io/NetworkPolicy"
 KIND_INGRESS = "k8s:networking.k8s.io/Ingress"
 # Kubernetes kinds whose changes the incremental passes follow: created or updated (a deletion cascades to owned
 # objects: a full pass), or any change.
-_PUT_KINDS = frozenset({KIND_DEPLOYMENT, KIND_SERVICE})
+_PUT_KINDS = frozenset({KIND_DEPLOYMENT, KIND_REPLICASET, KIND_STATEFULSET, KIND_DAEMONSET, KIND_JOB, KIND_SERVICE})
 _ANY_KINDS = frozenset({KIND_NODE, KIND_LEASE, KIND_EVENT, KIND_NETWORKPOLICY})
 _OWNER_KINDS = {"ReplicaSet": KIND_REPLICASET, "StatefulSet": KIND_STATEFULSET, "DaemonSet": KIND_DAEMONSET,
                 "Job": KIND_JOB}
@@ -70,7 +71,8 @@ _OWNER_KINDS = {"ReplicaSet": KIND_REPLICASET, "StatefulSet": KIND_STATEFULSET, 
 
 def eligible(tx: Transaction, objs: ClusterObjects) -> bool:
     """Whether this command's changes so far are ones the incremental passes follow: Azure resources, Nodes,
-    created or updated Deployments and Services, Events and NetworkPolicies of this cluster."""
+    created or updated workloads (Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs) and Services, Events,
+    Leases and NetworkPolicies of this cluster."""
     if EVERY_KIND in tx.written_kinds:
         return False
     ops: dict[str, set[str]] = {}
@@ -222,7 +224,7 @@ def _changed_pod_owners(objs: ClusterObjects, base: PodIndex) -> dict[str, set[s
         if doc is not None:
             ref = next((r for r in doc["metadata"].get("ownerReferences") or [] if r.get("controller")), None)
             if ref is not None and ref.get("kind") in _OWNER_KINDS:
-                out[_OWNER_KINDS[ref["kind"]]].add(f"{key.split('/', 1)[0]}/{str(ref.get('name', '')).lower()}")
+                out[_OWNER_KINDS[ref["kind"]]].add(f"{key.split('/', 1)[0]}/{ref.get('name', '')}")
         for e in entries:
             owner = owner_key(key, e)
             if owner is not None and owner[0] in _OWNER_KINDS:
@@ -241,7 +243,7 @@ def update_status(objs: ClusterObjects, base: PodIndex) -> None:
         apiserver.write_status(objs, rt_rs, rs, status.replicaset_status(rs, idx.get(rs["metadata"]["uid"], [])))
         for ref in rs["metadata"].get("ownerReferences") or []:
             if ref.get("kind") == "Deployment":
-                deps.add(f"{rs['metadata']['namespace']}/{str(ref.get('name', '')).lower()}")
+                deps.add(f"{rs['metadata']['namespace']}/{ref.get('name', '')}")  # names are DNS-1123: lower case
     rt = schema.BY_KIND["Deployment"]
     for dep in _ordered_docs(objs, KIND_DEPLOYMENT, deps):
         rss = _owned(objs, dep, KIND_REPLICASET, controller_only=False)
@@ -308,8 +310,15 @@ def ingresses_exist(objs: ClusterObjects) -> bool:
 
 
 def alb_controller_running(objs: ClusterObjects, base: PodIndex) -> bool:
-    """``alb_bootstrap.controller_running`` from the index: the ALB controllers do nothing without it."""
-    return any(e[FLAGS] & ALB_POD and e[PHASE] == "Running" for e in current(objs, base).values())
+    """``alb_bootstrap.controller_running`` from the index: the ALB controllers do nothing without it. The
+    ALB Controller's pods are few: they are listed once, then only this command's changed pods are looked at."""
+    alb: list[str] | None = objs.extra.get("alb_pods")
+    if alb is None:
+        alb = objs.extra["alb_pods"] = [k for k, e in base.entries.items() if e[FLAGS] & ALB_POD]
+    changed = objs.changed_keys(KIND_POD)
+    entries = (base.entries[k] for k in alb if k not in changed)
+    fresh = (pod_entry(d) for k in changed if (d := objs.get(KIND_POD, k)) is not None)
+    return any(e[FLAGS] & ALB_POD and e[PHASE] == "Running" for e in (*entries, *fresh))
 
 
 def next_index(objs: ClusterObjects, base: PodIndex) -> PodIndex | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.io import gateway_api_bundle
+from aksnet.io import alb_crds, gateway_api_bundle
 from aksnet.rules import alb
 
 Values = dict[str, Any]
@@ -29,29 +29,12 @@ DESCRIPTION = "Application Gateway for Containers ALB Controller"
 HOME = "https://learn.microsoft.com/azure/application-gateway/for-containers/"
 DEFAULTS: Values = {"albController": {"namespace": alb.CONTROLLER_NAMESPACE, "replicaCount": 2,
                                       "podIdentity": {"clientID": ""}}}
-# The kinds of alb.networking.azure.io/v1 the chart's CRDs serve: (kind, plural, namespaced)
-ALB_KINDS = (("ApplicationLoadBalancer", "applicationloadbalancers"), ("BackendTLSPolicy", "backendtlspolicies"),
-             ("FrontendTLSPolicy", "frontendtlspolicies"), ("HealthCheckPolicy", "healthcheckpolicies"),
-             ("RoutePolicy", "routepolicies"), ("IngressExtension", "ingressextensions"))
-_FREE = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-
-
-def _crd(kind: str, plural: str) -> Doc:
-    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-            "metadata": {"name": f"{plural}.{alb.API_GROUP}"},
-            "spec": {"group": alb.API_GROUP, "scope": "Namespaced",
-                     "names": {"kind": kind, "listKind": f"{kind}List", "plural": plural, "singular": kind.lower()},
-                     "versions": [{"name": "v1", "served": True, "storage": True, "subresources": {"status": {}},
-                                   "schema": {"openAPIV3Schema": {"type": "object", "properties": {
-                                       "apiVersion": {"type": "string"}, "kind": {"type": "string"},
-                                       "metadata": {"type": "object"}, "spec": _FREE, "status": _FREE}}},
-                                   "additionalPrinterColumns": [{"jsonPath": ".metadata.creationTimestamp",
-                                                                 "name": "Age", "type": "date"}]}]}}
+ALB_KINDS = alb_crds.ALB_KINDS
 
 
 def crds(version: str) -> list[Doc]:
     """The chart's ``crds/`` folder: the Gateway API's standard CRDs, then ALB's."""
-    return [*gateway_api_bundle.standard_install(), *(_crd(k, p) for k, p in ALB_KINDS)]
+    return [*gateway_api_bundle.standard_install(), *alb_crds.alb_crds()]
 
 
 def render(release: str, namespace: str, version: str, values: Values) -> list[Doc]:
