@@ -92,7 +92,7 @@ spec:
 """
 
 
-def _deploy(name: str = "web", ns: str = "default", replicas: int = 3, image: str = "nginx") -> str:
+def deployment_yaml(name: str = "web", ns: str = "default", replicas: int = 3, image: str = "nginx") -> str:
     return DEPLOY.format(name=name, ns=ns, replicas=replicas, image=image)
 
 
@@ -126,10 +126,14 @@ SEQUENCES: dict[str, list[Step]] = {
     "daemonset-and-bare-replicaset": [(("kubectl", "apply", "-f", "-"), OTHERS, True),
                                       (("kubectl", "scale", "replicaset", "bare", "--replicas=4"), None, True),
                                       (("az", "aks", "nodepool", "add", *POOL, "-n", "extra", "--node-count", "1"),
-                                       None, True)],
-    "apply-new-deployment": [(("kubectl", "apply", "-f", "-"), _deploy("api", "team", 4), True)],
-    "apply-changed-template": [(("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.27"), True),
-                               (("kubectl", "apply", "-f", "-"), _deploy(image="nginx:1.28", replicas=5), True)],
+                                       None, True),
+                                      (("az", "aks", "nodepool", "add", *POOL, "-n", "tainted", "--node-count", "2",
+                                        "--node-taints", "dedicated=x:NoSchedule", "--labels", "tier=x"), None, True),
+                                      (("az", "aks", "nodepool", "delete", *POOL, "-n", "extra"), None, True)],
+    "apply-new-deployment": [(("kubectl", "apply", "-f", "-"), deployment_yaml("api", "team", 4), True)],
+    "apply-changed-template": [(("kubectl", "apply", "-f", "-"), deployment_yaml(image="nginx:1.27"), True),
+                               (("kubectl", "apply", "-f", "-"), deployment_yaml(image="nginx:1.28", replicas=5),
+                                True)],
     "apply-services": [(("kubectl", "apply", "-f", "-"), SERVICES, True), SCALE_WEB],
     "budget-then-scale": [(("kubectl", "apply", "-f", "-"), BUDGET, False), SCALE_WEB,
                           (("kubectl", "scale", "deployment", "web", "--replicas=2"), None, True)],
@@ -185,7 +189,8 @@ def test_incremental_reconcile_equals_the_full_one(home: Path, tmp_path: Path, m
           "--generate-ssh-keys"), None)
     _run(("az", "aks", "get-credentials", "-g", "rg", "-n", "c"), None)
     _run(("kubectl", "create", "namespace", "team"), None)
-    _run(("kubectl", "apply", "-f", "-"), _deploy() + "---\n" + _deploy("other", "team", 2) + "---\n" + SERVICES)
+    _run(("kubectl", "apply", "-f", "-"),
+         deployment_yaml() + "---\n" + deployment_yaml("other", "team", 2) + "---\n" + SERVICES)
     db = home / "workspace.db"
     incremental_runs: list[str] = []
     real = controller_manager._reconcile_incremental

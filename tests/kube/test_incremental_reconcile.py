@@ -18,28 +18,9 @@ from aksnet.twin.controller_manager import UNWATCHED_KINDS, reconcile_cluster
 from aksnet.twin.kube import objects
 from aksnet.twin.kube_store import cluster_scope
 from tests.kube.helpers import kubectl, setup_cluster
+from tests.kube.test_incremental_equivalence import SERVICES, deployment_yaml
 
-APP = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: default}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80, name: http}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: default}
-spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-lb, namespace: default}
-spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: 80}]}
----
+APP = deployment_yaml(replicas=2) + "---\n" + SERVICES + """---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: settings, namespace: default}

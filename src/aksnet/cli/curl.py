@@ -140,9 +140,12 @@ def _run_dataplane(args: argparse.Namespace) -> int:
     from aksnet.dataplane import dpcurl
     from aksnet.store.workspace import default_home
 
+    # -b as the twin's path reads it (a cookie string, or the jar's cookies for the URL's host)
+    cookies = [c if "=" in c else cookie_jar.read(c, _url_host(args.url)) for c in args.cookie]
     code, out, err = dpcurl.curl(default_home(), args.source, args.url, namespace=args.namespace,
                                  insecure=args.insecure, include=args.include,
-                                 method=args.method.upper() if args.method else None, headers=args.header,
+                                 method=args.method.upper() if args.method else None,
+                                 headers=[*args.header, *(f"Cookie: {c}" for c in cookies if c)],
                                  resolve=args.resolve, verbose=args.verbose)
     sys.stdout.write(out)
     sys.stderr.write(err)

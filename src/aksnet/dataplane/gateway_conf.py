@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 from aksnet.dataplane import gateway_match, gateway_values, names
 from aksnet.dataplane.nginx_text import DOLLAR_GEO, DOLLAR_VAR, comment, header_var, quote, regex_literal
-from aksnet.engine.gateway import split
+from aksnet.engine.gateway import agc_policies, split
 from aksnet.engine.gateway.attach import Attachment, attachments, gateway_states
 from aksnet.engine.gateway.filters import WELL_KNOWN_PORTS
-from aksnet.model.gateway import BackendRef, Filter, Gateway, GatewayWorld, Listener
+from aksnet.model.gateway import BackendRef, Filter, Gateway, GatewayWorld, Listener, SessionAffinity
 from aksnet.rules import gateway_api
 
 CONNECT_TIMEOUT = "1s"
@@ -82,6 +82,7 @@ class _Acts:
     upstreams: dict[str, Backend] = field(default_factory=dict)
     answers: dict[str, tuple[int, str]] = field(default_factory=dict)
     redirects: set[int] = field(default_factory=set)
+    affinity: dict[str, SessionAffinity] = field(default_factory=dict)  # candidate → AGC session affinity
     notes: list[str] = field(default_factory=list)
 
 
@@ -149,6 +150,10 @@ def _candidate(acts: _Acts, b: Binding, lst: Listener, c: gateway_match.Candidat
         acts.headers.setdefault(low, []).append((cid, value))
     acts.act.append(f"{cid} proxy;")
     _backends(acts, b, c, rule.backends, backend_of)
+    policy = agc_policies.route_policy_for(b.world, c.attachment.route) \
+        if agc_policies.is_alb_gateway(b.world, b.gateway) else None
+    if policy is not None and policy.affinity is not None:
+        acts.affinity[cid] = policy.affinity
 
 
 def _redirect(acts: _Acts, cid: str, f: Filter, scheme: str, port: int, host_expr: str,
@@ -241,7 +246,34 @@ def _maps(acts: _Acts) -> list[str]:
     sni = [f"{name} {quote(be.tls_sni or '', interpolated=True)};" for name, be in sorted(acts.upstreams.items())
            if be.tls_sni is not None]
     out += [_map("$aksnet_up", "$aksnet_proto", tls, "http"), _map("$aksnet_up", "$aksnet_sni", sni, '""')]
-    return out + acts.splits
+    return out + acts.splits + _affinity_maps(acts)
+
+
+def _affinity_maps(acts: _Acts) -> list[str]:
+    """AGC session affinity (``analyses.curl_gateway``'s rules): a cookie naming an endpoint of the chosen
+    backend (``agc_policies.affinity_value``) pins the request to it; otherwise the response that chose an
+    endpoint sets the cookie naming it."""
+    names = sorted({a.cookie_name for a in acts.affinity.values()})
+    out: list[str] = []
+    for i, name in enumerate(names):
+        rx = "~(?:^|;)\\s*" + regex_literal(name) + "=\"?(?<aksnet_cv>[^;\"]*)\"?\\s*(?:;|$)"
+        out.append(f"map $http_cookie $aksnet_ck{i} {{ {quote(rx)} $aksnet_cv; default \"\"; }}")
+    ckv = [f"{cid} $aksnet_ck{names.index(a.cookie_name)};" for cid, a in sorted(acts.affinity.items())]
+    out.append(_map("$aksnet_c", "$aksnet_ckv", ckv, '""'))
+    pins, values = [], []
+    for name, be in sorted(acts.upstreams.items()):
+        for ip, port, _ in be.endpoints:
+            value = agc_policies.affinity_value(ip, port)
+            pins.append(f"{quote(f'{name}|{value}')} {ip}:{port};")
+            values.append(f"{quote(f'{ip}:{port}')} {value};")
+    out.append(_map('"$aksnet_up|$aksnet_ckv"', "$aksnet_pin", pins if acts.affinity else [], '""'))
+    out.append(_map("$aksnet_pin", "$aksnet_target", ['"" $aksnet_up;'], "$aksnet_pin"))
+    out.append(_map("$upstream_addr", "$aksnet_affv", values if acts.affinity else [], '""'))
+    sets = [f"{quote(f'~^[|]{cid}$')} "
+            f"\"{quote(a.cookie_name)[1:-1]}=$aksnet_affv; Max-Age={a.cookie_duration}; Path=/; HttpOnly\";"
+            for cid, a in sorted(acts.affinity.items())]
+    out.append(_map('"$aksnet_pin|$aksnet_c"', "$aksnet_setcookie", sets, '""'))
+    return out
 
 
 def _upstreams(acts: _Acts) -> list[str]:
@@ -281,7 +313,8 @@ def _location(acts: _Acts, attempts: int) -> list[str]:
         "proxy_ssl_verify off;",
         "error_page 502 = @aksnet_refused;",
         "error_page 504 = @aksnet_timeout;",
-        "proxy_pass $aksnet_proto://$aksnet_up$aksnet_path$aksnet_qs;",
+        "add_header Set-Cookie $aksnet_setcookie;",
+        "proxy_pass $aksnet_proto://$aksnet_target$aksnet_path$aksnet_qs;",
     ]
     return lines
 

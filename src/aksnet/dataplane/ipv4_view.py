@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aksnet.model import azure, k8s
+from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
 
 
@@ -33,11 +34,11 @@ def _nsg(n: azure.NetworkSecurityGroup) -> azure.NetworkSecurityGroup:
     return replace(n, rules=tuple(rules))
 
 
-def _load_balancer(lb: azure.LoadBalancer, v6_pips: set[str]) -> azure.LoadBalancer:
-    fronts = tuple(f for f in lb.frontends if (f.public_ip_id or "").lower() not in v6_pips
+def _load_balancer(lb: azure.LoadBalancer, v6_pips: set[IdKey]) -> azure.LoadBalancer:
+    fronts = tuple(f for f in lb.frontends if id_key(f.public_ip_id) not in v6_pips
                    and (f.private_ip is None or _v4(f.private_ip)))
-    kept = {f.id.lower() for f in fronts}
-    return replace(lb, frontends=fronts, rules=tuple(r for r in lb.rules if r.frontend_id.lower() in kept),
+    kept = {id_key(f.id) for f in fronts}
+    return replace(lb, frontends=fronts, rules=tuple(r for r in lb.rules if id_key(r.frontend_id) in kept),
                    backend_pools=tuple(replace(p, ip_addresses=tuple(ip for ip in p.ip_addresses if _v4(ip)))
                                        for p in lb.backend_pools))
 
@@ -79,7 +80,7 @@ def ipv4_view(twin: Twin) -> tuple[Twin, tuple[str, ...]]:
     """The twin without its IPv6 addresses, and the note ``up`` prints (none for an IPv4-only twin)."""
     if not is_dual_stack(twin):
         return twin, ()
-    v6_pips = {p.id.lower() for p in twin.public_ips if not _v4(p.ip_address)}
+    v6_pips = {id_key(p.id) for p in twin.public_ips if not _v4(p.ip_address)}
     dropped: list[str] = []
     vnets = tuple(replace(v, address_prefixes=_prefixes(v.address_prefixes),
                           subnets=tuple(replace(s, address_prefixes=_prefixes(s.address_prefixes)) for s in v.subnets))

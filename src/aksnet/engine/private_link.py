@@ -49,7 +49,7 @@ def service_of(topo: Topology, endpoint: azure.PrivateEndpoint) -> azure.Private
 
 
 def targets_service(endpoint: azure.PrivateEndpoint) -> bool:
-    return "/providers/microsoft.network/privatelinkservices/" in endpoint.target_id.lower()
+    return "/providers/microsoft.network/privatelinkservices/" in id_key(endpoint.target_id)
 
 
 def through_service(topo: Topology, endpoint: azure.PrivateEndpoint, pkt: Packet) -> PrivateLinkStep:

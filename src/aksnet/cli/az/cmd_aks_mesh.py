@@ -87,26 +87,24 @@ def _removal_prompt(gone: str, kept: str) -> str:
             "Are you sure you want to proceed?")
 
 
-def mesh_upgrade_complete(resource_group_name: str, name: str, yes: bool = False) -> Any:
-    """Complete Azure Service Mesh upgrade (the stable revision's control plane and gateways go)."""
+def _finish_upgrade(resource_group_name: str, name: str, yes: bool, keep_canary: bool) -> Any:
     with command_transaction() as tx:
         cluster = get_cluster(tx, resource_group_name, name)
         stable, canary = mesh_upgrade.in_progress(cluster)
         if not yes:
-            _confirm(_removal_prompt(stable, canary))
-        doc = mesh_upgrade.complete(tx, cluster)
+            _confirm(_removal_prompt(stable, canary) if keep_canary else _removal_prompt(canary, stable))
+        doc = (mesh_upgrade.complete if keep_canary else mesh_upgrade.rollback)(tx, cluster)
     return az_view(doc)
+
+
+def mesh_upgrade_complete(resource_group_name: str, name: str, yes: bool = False) -> Any:
+    """Complete Azure Service Mesh upgrade (the stable revision's control plane and gateways go)."""
+    return _finish_upgrade(resource_group_name, name, yes, keep_canary=True)
 
 
 def mesh_upgrade_rollback(resource_group_name: str, name: str, yes: bool = False) -> Any:
     """Rollback Azure Service Mesh upgrade (the canary revision's control plane and gateways go)."""
-    with command_transaction() as tx:
-        cluster = get_cluster(tx, resource_group_name, name)
-        stable, canary = mesh_upgrade.in_progress(cluster)
-        if not yes:
-            _confirm(_removal_prompt(canary, stable))
-        doc = mesh_upgrade.rollback(tx, cluster)
-    return az_view(doc)
+    return _finish_upgrade(resource_group_name, name, yes, keep_canary=False)
 
 
 def mesh_get_upgrades(resource_group_name: str, name: str) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksnet.cli.kubectl.cmd_taint import taint_text
 from aksnet.cli.kubectl.describe_network import annotations_text, events_text, labels_text, render
 from aksnet.cli.kubectl.session import Session
 from aksnet.cli.kubectl.tables import node_roles
@@ -31,21 +32,11 @@ def _time(ts: str | None) -> str:
     return clock.parse(ts).strftime(_RFC1123Z) if ts else "Mon, 01 Jan 0001 00:00:00 +0000"
 
 
-def _taint(t: Doc) -> str:
-    """corev1.Taint.ToString: ``key=value:Effect``, without ``=value`` or ``:Effect`` when empty."""
-    text = str(t.get("key", ""))
-    if t.get("value"):
-        text += f"={t['value']}"
-    if t.get("effect"):
-        text += f":{t['effect']}"
-    return text
-
-
 def _taints_text(taints: list[Doc]) -> str:
     if not taints:
         return "Taints:\t<none>\n"
     ordered = sorted(taints, key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")
-    return "Taints:\t" + "\t".join(f"{_taint(t)}\n" for t in ordered)
+    return "Taints:\t" + "\t".join(f"{taint_text(t)}\n" for t in ordered)
 
 
 def _lease_text(s: Session, name: str) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aksnet.engine.mesh import hosts
+from aksnet.engine.mesh.protocol import service_ports_to
 from aksnet.model import k8s
 from aksnet.model import mesh_traffic as mt
 
@@ -45,16 +46,7 @@ def selecting(world: mt.TrafficWorld, pod: k8s.Pod) -> list[mt.Gateway]:
 
 def service_port(services: Iterable[k8s.Service], pod: k8s.Pod, pod_port: int) -> int:
     """The port of a Service selecting the gateway pod whose targetPort is ``pod_port`` (else the pod port)."""
-    names = {c.name: c.container_port for c in pod.ports if c.name}
-    for svc in services:
-        if svc.namespace != pod.namespace or not svc.selector or \
-                any(pod.labels.get(k) != v for k, v in svc.selector.items()):
-            continue
-        for sp in svc.ports:
-            target = names.get(sp.target_port, -1) if isinstance(sp.target_port, str) else (sp.target_port or sp.port)
-            if target == pod_port:
-                return sp.port
-    return pod_port
+    return next((sp.port for sp in service_ports_to(services, pod, pod_port)), pod_port)
 
 
 def _server_text(gw: mt.Gateway, i: int, s: mt.Server) -> str:

@@ -6,7 +6,7 @@ Pure; the model only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from aksnet.model import k8s
 
@@ -28,8 +28,8 @@ def service_port_protocol(sp: k8s.ServicePort) -> str:
     return _named(sp.app_protocol or "") or _named(sp.name or "")
 
 
-def port_protocol(services: Iterable[k8s.Service], pod: k8s.Pod, port: int) -> str:
-    """``HTTP``, ``TCP`` or ``""`` (not declared: sniffed) for ``port`` of ``pod``."""
+def service_ports_to(services: Iterable[k8s.Service], pod: k8s.Pod, port: int) -> Iterator[k8s.ServicePort]:
+    """The ports of Services selecting ``pod`` (in its namespace) whose target is the pod's ``port``."""
     names = {c.name: c.container_port for c in pod.ports if c.name}
     for svc in services:
         if svc.namespace != pod.namespace or not svc.selector or \
@@ -37,9 +37,10 @@ def port_protocol(services: Iterable[k8s.Service], pod: k8s.Pod, port: int) -> s
             continue
         for sp in svc.ports:
             target = names.get(sp.target_port, -1) if isinstance(sp.target_port, str) else (sp.target_port or sp.port)
-            if target != port:
-                continue
-            declared = service_port_protocol(sp)
-            if declared:
-                return declared
-    return ""
+            if target == port:
+                yield sp
+
+
+def port_protocol(services: Iterable[k8s.Service], pod: k8s.Pod, port: int) -> str:
+    """``HTTP``, ``TCP`` or ``""`` (not declared: sniffed) for ``port`` of ``pod``."""
+    return next((d for d in (service_port_protocol(sp) for sp in service_ports_to(services, pod, port)) if d), "")

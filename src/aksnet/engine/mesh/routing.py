@@ -234,6 +234,8 @@ def _apply(ctx: Context, steps: list[tuple[str, str]], req: RouteRequest, vs: mt
 def _finish(ctx: Context, steps: list[tuple[str, str]], req: RouteRequest, target: Target,
             headers: tuple[tuple[str, str], ...], response: mt.HeaderOps, vs: str, index: int | None,
             delay: str) -> MeshRoute:
+    if target.service is None:
+        steps.append((NOTE, _outside(ctx, target)))
     dr = destination_rule(ctx, target.host)
     if target.subset:
         subset = next((s for s in dr.subsets if s.name == target.subset), None) if dr else None
@@ -249,6 +251,18 @@ def _finish(ctx: Context, steps: list[tuple[str, str]], req: RouteRequest, targe
         steps += [(NOTE, n) for n in notes]
     return MeshRoute(tuple(steps), None, target=target, path=req.path, query=req.query, authority=req.authority,
                      headers=headers, response_headers=response, virtual_service=vs, rule=index, delay=delay)
+
+
+def _outside(ctx: Context, target: Target) -> str:
+    """A destination that is no Kubernetes Service: a ServiceEntry host, or a name the mesh does not know."""
+    entry = next((e for e in ctx.world.service_entries if e.key == target.service_entry), None)
+    if entry is None:
+        return (f"{target.host} is neither a Service nor a ServiceEntry host: passed through to the address the "
+                "client resolved (outboundTrafficPolicy ALLOW_ANY)")
+    where = "outside the mesh (plaintext unless a DestinationRule sets TLS)" if entry.location == "MESH_EXTERNAL" \
+        else "inside the mesh (auto mTLS to its workloads)"
+    return (f"ServiceEntry {entry.key}: {target.host} is {entry.location}, resolution {entry.resolution}: "
+            f"the request goes {where} to the address the client resolved")
 
 
 def _with_subset(target: Target, subset: mt.Subset) -> Target:

@@ -22,11 +22,22 @@ from typing import Any
 
 from aksnet.store import Transaction
 from aksnet.store.workspace import EVERY_KIND
-from aksnet.twin.kube import apiserver, disruption, endpoints, pod_ipam, scheduler, schema, status, workloads
+from aksnet.twin.kube import (
+    apiserver,
+    disruption,
+    endpoints,
+    naming,
+    pod_ipam,
+    scheduler,
+    schema,
+    status,
+    workloads,
+)
 from aksnet.twin.kube.objects import ClusterObjects
 from aksnet.twin.kube.pod_index import (
     ALB_POD,
     CPU,
+    CTRL_UID,
     FLAGS,
     HOST,
     IP,
@@ -156,10 +167,13 @@ def reconcile_workloads(objs: ClusterObjects, base: PodIndex) -> None:
         workloads.reconcile_replicaset(objs, rs)
     for sts in _ordered_docs(objs, KIND_STATEFULSET, affected[KIND_STATEFULSET] | objs.changed_keys(KIND_STATEFULSET)):
         workloads.reconcile_statefulset(objs, sts)
-    daemonsets = affected[KIND_DAEMONSET] | objs.changed_keys(KIND_DAEMONSET)
-    if nodes_changed or daemonsets:
+    if affected[KIND_DAEMONSET] or objs.changed_keys(KIND_DAEMONSET):
         for ds in objs.docs(KIND_DAEMONSET):
             workloads.reconcile_daemonset(objs, ds, nodes)
+    elif nodes_changed:
+        changed_nodes = objs.changed_keys(KIND_NODE)
+        for ds in objs.docs(KIND_DAEMONSET):
+            _daemonset_on_nodes(objs, ds, nodes, changed_nodes, base)
     for job in _ordered_docs(objs, KIND_JOB, affected[KIND_JOB] | objs.changed_keys(KIND_JOB)):
         if "batch.kubernetes.io/controller-uid" not in ((job["spec"].get("selector") or {}).get("matchLabels") or {}) \
                 and not job["spec"].get("manualSelector"):
@@ -170,6 +184,37 @@ def reconcile_workloads(objs: ClusterObjects, base: PodIndex) -> None:
     for uid in gone:  # the garbage collector: pods of a ReplicaSet whose Deployment is gone
         for pod in list(idx.get(uid, [])):
             workloads.delete_pod(objs, pod)
+
+
+def _daemonset_on_nodes(objs: ClusterObjects, ds: Doc, nodes: list[Doc], changed: set[str], base: PodIndex) -> None:
+    """``workloads.reconcile_daemonset`` for the nodes that changed, none of the DaemonSet's pods having changed:
+    on the other nodes a converged DaemonSet has its one pod, or none where it is not eligible. Its pods pinned to
+    the changed nodes are bound to them or pending."""
+    uid = ds["metadata"]["uid"]
+    by_node: dict[str, Doc] = {}
+    for key, e in base.entries.items():
+        if e[CTRL_UID] == uid and (e[NODE] in changed or not e[NODE]):
+            pod = _pod(objs, key)
+            target = workloads.pinned_node(pod)
+            if target in changed:
+                by_node[str(target)] = pod
+    pod_spec = (ds["spec"].get("template") or {}).get("spec") or {}
+    rev = naming.compute_hash(workloads.template_for_hash(ds["spec"].get("template") or {}))
+    names = {n["metadata"]["name"] for n in nodes}
+    for node in nodes:
+        nname = node["metadata"]["name"]
+        if nname not in changed:
+            continue
+        eligible = workloads.node_is_eligible(node, pod_spec)
+        if eligible and nname not in by_node:
+            workloads.create_daemon_pod(objs, ds, nname, rev)
+        elif not eligible and nname in by_node:
+            workloads.delete_pod(objs, by_node.pop(nname))
+    for nname, pod in by_node.items():
+        if nname not in names:
+            workloads.delete_pod(objs, pod)
+            workloads.emit(objs, ds, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
+                           "daemonset-controller")
 
 
 def schedule(objs: ClusterObjects, base: PodIndex) -> None:

@@ -134,7 +134,7 @@ def _scale_down_order(pod: Doc) -> tuple[int, int, str]:
     return (assigned, running, "~" + str(-int(pod["metadata"].get("resourceVersion", "0"))).zfill(20))
 
 
-def _emit(objs: ClusterObjects, owner: Doc, reason: str, message: str, component: str) -> None:
+def emit(objs: ClusterObjects, owner: Doc, reason: str, message: str, component: str) -> None:
     events.record(objs, owner, reason, message, component=component)
 
 
@@ -155,15 +155,15 @@ def reconcile_replicaset(objs: ClusterObjects, rs: Doc) -> None:
         for _ in range(min(want - have, BURST_REPLICAS)):
             pname = _unique_name(objs, name, uid, ns)
             _new_pod(objs, rs, pname, extra)
-            _emit(objs, rs, "SuccessfulCreate", f"Created pod: {pname}", "replicaset-controller")
+            emit(objs, rs, "SuccessfulCreate", f"Created pod: {pname}", "replicaset-controller")
     elif have > want:
         for pod in sorted(pods, key=_scale_down_order)[: min(have - want, BURST_REPLICAS)]:
             delete_pod(objs, pod)
-            _emit(objs, rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}", "replicaset-controller")
+            emit(objs, rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}", "replicaset-controller")
 
 
 # -- Deployment ---------------------------------------------------------------------------------------
-def _template_for_hash(template: Doc) -> Doc:
+def template_for_hash(template: Doc) -> Doc:
     return {"metadata": {k: v for k, v in (template.get("metadata") or {}).items() if k in ("labels", "annotations")},
             "spec": template.get("spec") or {}}
 
@@ -190,7 +190,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc],
     name = dep["metadata"]["name"]
     spec = dep["spec"]
     template = spec.get("template") or {}
-    h = naming.compute_hash(_template_for_hash(template))
+    h = naming.compute_hash(template_for_hash(template))
     rs_name = f"{name}-{h}"
     owned = list(by_owner.get(uid, ()))
     current = next((rs for rs in owned if rs["metadata"]["name"] == rs_name), None)
@@ -216,7 +216,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc],
         current = apiserver.create_owned(objs, RT_RS, rs)
         replicasets.append(current)
         by_owner.setdefault(uid, []).append(current)
-        _emit(objs, dep, "ScalingReplicaSet", f"Scaled up replica set {rs_name} from 0 to {replicas}",
+        emit(objs, dep, "ScalingReplicaSet", f"Scaled up replica set {rs_name} from 0 to {replicas}",
               "deployment-controller")
     elif int(current["spec"].get("replicas", 0)) != replicas:
         old = int(current["spec"].get("replicas", 0))
@@ -228,7 +228,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc],
             anns["deployment.kubernetes.io/revision"] = str(max(revisions) + 1)
         apiserver.write_object(objs, RT_RS, current)
         verb = "up" if replicas > old else "down"
-        _emit(objs, dep, "ScalingReplicaSet", f"Scaled {verb} replica set {rs_name} from {old} to {replicas}",
+        emit(objs, dep, "ScalingReplicaSet", f"Scaled {verb} replica set {rs_name} from {old} to {replicas}",
               "deployment-controller")
     revision = (current["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision", "1")
     anns = dep["metadata"].setdefault("annotations", {})
@@ -241,7 +241,7 @@ def reconcile_deployment(objs: ClusterObjects, dep: Doc, replicasets: list[Doc],
             old = int(rs["spec"]["replicas"])
             rs["spec"]["replicas"] = 0
             apiserver.write_object(objs, RT_RS, rs)
-            _emit(objs, dep, "ScalingReplicaSet",
+            emit(objs, dep, "ScalingReplicaSet",
                   f"Scaled down replica set {rs['metadata']['name']} from {old} to 0", "deployment-controller")
     limit = int(spec.get("revisionHistoryLimit", 10))
     olds.sort(key=lambda r: int((r["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision",
@@ -271,19 +271,19 @@ def reconcile_statefulset(objs: ClusterObjects, sts: Doc) -> None:
     ns = sts["metadata"]["namespace"]
     want = int(sts["spec"].get("replicas", 1))
     pods = {p["metadata"]["name"]: p for p in pods_by_owner(objs).get(uid, [])}
-    rev = f"{name}-{naming.compute_hash(_template_for_hash(sts['spec'].get('template') or {}))}"
+    rev = f"{name}-{naming.compute_hash(template_for_hash(sts['spec'].get('template') or {}))}"
     for i in range(want):
         pname = f"{name}-{i}"
         if pname not in pods and objs.get(RT_POD.store_kind, f"{ns}/{pname}") is None:
             _new_pod(objs, sts, pname, {"controller-revision-hash": rev, "statefulset.kubernetes.io/pod-name": pname,
                                         "apps.kubernetes.io/pod-index": str(i)}, hostname=pname)
-            _emit(objs, sts, "SuccessfulCreate", f"create Pod {pname} in StatefulSet {name} successful",
+            emit(objs, sts, "SuccessfulCreate", f"create Pod {pname} in StatefulSet {name} successful",
                   "statefulset-controller")
     for pname, pod in pods.items():
         idx = pname.rsplit("-", 1)[-1]
         if not idx.isdigit() or int(idx) >= want:
             delete_pod(objs, pod)
-            _emit(objs, sts, "SuccessfulDelete", f"delete Pod {pname} in StatefulSet {name} successful",
+            emit(objs, sts, "SuccessfulDelete", f"delete Pod {pname} in StatefulSet {name} successful",
                   "statefulset-controller")
 
 
@@ -297,33 +297,40 @@ def node_is_eligible(node: Doc, pod_spec: Doc) -> bool:
 
 def reconcile_daemonset(objs: ClusterObjects, ds: Doc, nodes: list[Doc]) -> None:
     """DaemonSetController: one pod per eligible node, pinned with node affinity (matchFields metadata.name)."""
-    uid = ds["metadata"]["uid"]
-    name = ds["metadata"]["name"]
-    ns = ds["metadata"]["namespace"]
     pod_spec = (ds["spec"].get("template") or {}).get("spec") or {}
     by_node: dict[str, Doc] = {}
-    for pod in list(pods_by_owner(objs).get(uid, [])):
+    for pod in list(pods_by_owner(objs).get(ds["metadata"]["uid"], [])):
         target = _pinned_node(pod)
         if target in by_node or target is None:
             delete_pod(objs, pod)
         else:
             by_node[target] = pod
-    rev = naming.compute_hash(_template_for_hash(ds["spec"].get("template") or {}))
+    rev = naming.compute_hash(template_for_hash(ds["spec"].get("template") or {}))
     names = {n["metadata"]["name"] for n in nodes}
     for node in nodes:
         nname = node["metadata"]["name"]
         eligible = node_is_eligible(node, pod_spec)
         if eligible and nname not in by_node:
-            pname = _unique_name(objs, name, f"{uid}:{nname}", ns)
-            _new_pod(objs, ds, pname, {"controller-revision-hash": rev, "pod-template-generation": "1"},
-                     node_affinity=nname)
-            _emit(objs, ds, "SuccessfulCreate", f"Created pod: {pname}", "daemonset-controller")
+            create_daemon_pod(objs, ds, nname, rev)
         elif not eligible and nname in by_node:
             delete_pod(objs, by_node.pop(nname))
     for nname, pod in by_node.items():
         if nname not in names:
             delete_pod(objs, pod)
-            _emit(objs, ds, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}", "daemonset-controller")
+            emit(objs, ds, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}", "daemonset-controller")
+
+
+def create_daemon_pod(objs: ClusterObjects, ds: Doc, node: str, rev: str) -> None:
+    """The DaemonSet's pod for ``node``, pinned to it."""
+    meta = ds["metadata"]
+    pname = _unique_name(objs, meta["name"], f"{meta['uid']}:{node}", meta["namespace"])
+    _new_pod(objs, ds, pname, {"controller-revision-hash": rev, "pod-template-generation": "1"}, node_affinity=node)
+    emit(objs, ds, "SuccessfulCreate", f"Created pod: {pname}", "daemonset-controller")
+
+
+def pinned_node(pod: Doc) -> str | None:
+    """The node a DaemonSet pod is pinned to (its node affinity's matchFields metadata.name)."""
+    return _pinned_node(pod)
 
 
 def _pinned_node(pod: Doc) -> str | None:
@@ -354,7 +361,7 @@ def reconcile_job(objs: ClusterObjects, job: Doc) -> None:
         pname = _unique_name(objs, name, uid, job["metadata"]["namespace"])
         _new_pod(objs, job, pname, {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
                                     "controller-uid": uid, "job-name": name})
-        _emit(objs, job, "SuccessfulCreate", f"Created pod: {pname}", "job-controller")
+        emit(objs, job, "SuccessfulCreate", f"Created pod: {pname}", "job-controller")
 
 
 def prepare_job(doc: Doc) -> None:
