@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aksnet.dataplane.nginx_text import escape, regex_literal
+from aksnet.dataplane.nginx_text import STREAM_MODULE, escape, regex_literal
 from aksnet.dataplane.sidecar_authz import Compiler, Decision, concat
 from aksnet.model import mesh
 from aksnet.rules import istio
 
-STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"  # Debian builds the stream module dynamically
 # Envoy's inbound passthrough bind address (istio/istio pilot: InboundPassthroughBindIpv4)
 PASSTHROUGH_SOURCE = "127.0.0.6"
 APP_ADDRESS = "127.0.0.1"
