@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aksnet.dataplane import gateway_match, gateway_values, names
-from aksnet.dataplane.nginx_text import DOLLAR_GEO, DOLLAR_VAR, comment, header_var, quote, regex_literal
+from aksnet.dataplane.nginx_text import DOLLAR_GEO, DOLLAR_VAR, comment, header_var, prefix_paths, quote, regex_literal
 from aksnet.engine.gateway import agc_policies, split
 from aksnet.engine.gateway.attach import Attachment, attachments, gateway_states
 from aksnet.engine.gateway.filters import WELL_KNOWN_PORTS
@@ -393,14 +393,7 @@ def render(bindings: Sequence[Binding], backend_of: BackendOf, secrets: Mapping[
         if line == "    location / {":
             out_servers += [f"        {x}" for x in body]
     http = [
-        f"access_log {p}/access.log;",
-        f"client_body_temp_path {p}/client-body;",
-        f"proxy_temp_path {p}/proxy-temp;",
-        f"fastcgi_temp_path {p}/fastcgi-temp;",
-        f"uwsgi_temp_path {p}/uwsgi-temp;",
-        f"scgi_temp_path {p}/scgi-temp;",
-        "proxy_request_buffering off;",
-        "proxy_max_temp_file_size 0;",
+        *prefix_paths(p),
         "server_names_hash_bucket_size 128;",
         "map_hash_bucket_size 128;",
         "variables_hash_max_size 65536;",  # a map variable per condition and candidate

@@ -22,7 +22,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 
-from aksnet.dataplane.nginx_text import DOLLAR_GEO, DOLLAR_VAR, STREAM_MODULE, comment, escape, quote
+from aksnet.dataplane.nginx_text import DOLLAR_GEO, DOLLAR_VAR, STREAM_MODULE, comment, escape, prefix_paths, quote
 from aksnet.engine.ingress import ControllerView, TLSCertificate
 from aksnet.engine.ingress.locations import Location, compile_location_regex
 from aksnet.engine.ingress.servers import CATCH_ALL, CanaryBackend, Server
@@ -483,16 +483,7 @@ def render_nginx_conf(
         "http {",
     ]
     http = [
-        f"access_log {p}/access.log;",
-        f"client_body_temp_path {p}/client-body;",
-        f"proxy_temp_path {p}/proxy-temp;",
-        f"fastcgi_temp_path {p}/fastcgi-temp;",
-        f"uwsgi_temp_path {p}/uwsgi-temp;",
-        f"scgi_temp_path {p}/scgi-temp;",
-        # the workers (an unprivileged user) cannot reach the prefix, which lies in the private workspace:
-        # request and response bodies stream or stay in memory instead of temp files
-        "proxy_request_buffering off;",
-        "proxy_max_temp_file_size 0;",
+        *prefix_paths(p),  # the prefix lies in the private workspace
         "fastcgi_request_buffering off;",
         "fastcgi_max_temp_file_size 0;",
         "server_names_hash_bucket_size 128;",

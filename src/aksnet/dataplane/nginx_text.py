@@ -23,6 +23,20 @@ _CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _HEADER_VAR = re.compile(r"^[A-Za-z0-9-]+$")
 
 
+def prefix_paths(prefix: str) -> list[str]:
+    """The http-block lines every aksnet NGINX shares: its access log and temporary files inside its own private
+    prefix. The workers (an unprivileged user) cannot reach that prefix, so request and response bodies stream
+    or stay in memory instead of temporary files (nginx 1.22 ``proxy_request_buffering``,
+    ``proxy_max_temp_file_size``)."""
+    return [f"access_log {prefix}/access.log;",
+            *(f"{kind}_temp_path {prefix}/{d};" for kind, d in (("client_body", "client-body"),
+                                                                 ("proxy", "proxy-temp"),
+                                                                 ("fastcgi", "fastcgi-temp"),
+                                                                 ("uwsgi", "uwsgi-temp"),
+                                                                 ("scgi", "scgi-temp"))),
+            "proxy_request_buffering off;", "proxy_max_temp_file_size 0;"]
+
+
 def escape(text: str, *, interpolated: bool = False) -> str:
     """The inside of a double-quoted nginx string (ngx_conf_read_token's rules): ``\\`` and ``"`` escaped,
     newline/CR/tab written as ``\\n``/``\\r``/``\\t`` so that a value always stays one token on one line. In

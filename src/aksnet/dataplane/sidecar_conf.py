@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aksnet.dataplane.nginx_text import STREAM_MODULE, escape, regex_literal
+from aksnet.dataplane.nginx_text import STREAM_MODULE, escape, prefix_paths, regex_literal
 from aksnet.dataplane.sidecar_authz import Compiler, Decision, concat
 from aksnet.model import mesh
 from aksnet.rules import istio
@@ -193,10 +193,7 @@ def render(view: SidecarView, *, prefix: str, user: str) -> str:
     if any(x.http for x in view.inbound):
         c = Compiler("h")
         servers = _servers(view, True, certs, c)
-        http = [f"access_log {p}/access.log;", f"client_body_temp_path {p}/client-body;",
-                f"proxy_temp_path {p}/proxy-temp;", f"fastcgi_temp_path {p}/fastcgi-temp;",
-                f"uwsgi_temp_path {p}/uwsgi-temp;", f"scgi_temp_path {p}/scgi-temp;",
-                "proxy_request_buffering off;", "proxy_max_temp_file_size 0;", "proxy_http_version 1.1;",
+        http = [*prefix_paths(p), "proxy_http_version 1.1;",
                 "default_type text/plain;", "reset_timedout_connection on;", "map_hash_bucket_size 128;",
                 *_peer_maps(certs),
                 'map $request_uri $aksnet_path { default ""; "~^(?<p>[^?]*)" $p; }',
