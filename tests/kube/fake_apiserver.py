@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -163,3 +164,12 @@ def serve(objects: list[Doc]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def kubeconfig(path: Path, url: str) -> Path:
+    """A kubeconfig at ``path`` whose one context (namespace default, no credentials) talks to ``url``."""
+    path.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {{server: {url}}}\n"
+                    "contexts:\n- name: c\n  context: {cluster: c, user: u, namespace: default}\n"
+                    "current-context: c\nusers:\n- name: u\n  user: {}\n")
+    return path
+

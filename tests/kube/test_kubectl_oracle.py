@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import aksnet_home, run_cli
-from tests.kube.fake_apiserver import serve
+from tests.kube.fake_apiserver import kubeconfig, serve
 
 MANIFESTS = """apiVersion: apps/v1
 kind: Deployment
@@ -184,11 +184,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
         finally:
             os.environ.pop("AKSNET_NOW", None)
         with serve(objs) as url:
-            config = base / "kubeconfig"
-            config.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {{server: {url}}}\n"
-                              "contexts:\n- name: c\n  context: {cluster: c, user: u, namespace: default}\n"
-                              "current-context: c\nusers:\n- name: u\n  user: {}\n")
-            yield base / "home", config
+            yield base / "home", kubeconfig(base / "kubeconfig", url)
 
 
 @pytest.mark.parametrize("args", [c[1] for c in CASES], ids=[c[0] for c in CASES])
