@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aksnet.dataplane.nginx_text import STREAM_MODULE, escape, prefix_paths, regex_literal
+from aksnet.dataplane.ingress_route_conf import RoutePart
+from aksnet.dataplane.nginx_text import DOLLAR_GEO, STREAM_MODULE, escape, prefix_paths, regex_literal
 from aksnet.dataplane.sidecar_authz import Compiler, Decision, concat
 from aksnet.model import mesh
 from aksnet.rules import istio
@@ -43,6 +44,7 @@ class InboundPort:
     decision: Decision
     why: str  # the PeerAuthentication that set the mode (a comment)
     internal: tuple[int, int, int]  # loopback ports: mTLS server, plaintext server, the refused upstream
+    route: RoutePart | None = None  # an ingress gateway's listener: its routing (else the app behind the sidecar)
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,23 @@ def _http_server(view: SidecarView, p: InboundPort, tls: bool, certs: str, c: Co
         "    location @aksnet_reset { return 444; }",
         "    location / {",
         *(f"        {x}" for x in checks),
-        f"        proxy_pass http://{APP_ADDRESS}:{p.port};",
-        f"        proxy_bind {PASSTHROUGH_SOURCE};",
+        *(f"        {x}" for x in _upstream(p, certs)),
         "        proxy_set_header Host $http_host;",
         '        proxy_set_header Connection "";',
         f"        proxy_set_header X-Forwarded-Client-Cert {xfcc};",
         "    }",
         "}",
     ]
+
+
+def _upstream(p: InboundPort, certs: str) -> list[str]:
+    """The app behind the sidecar, or an ingress gateway's routing (mutual TLS to sidecars with the gateway's own
+    certificate, as auto mTLS originates it)."""
+    if p.route is None:
+        return [f"proxy_pass http://{APP_ADDRESS}:{p.port};", f"proxy_bind {PASSTHROUGH_SOURCE};"]
+    return [f"proxy_ssl_certificate {certs}/{CERT};", f"proxy_ssl_certificate_key {certs}/{KEY};",
+            f"proxy_ssl_trusted_certificate {certs}/{CA};", "proxy_ssl_verify off;", "proxy_connect_timeout 1s;",
+            *p.route.location]
 
 
 def _stream_server(view: SidecarView, p: InboundPort, tls: bool, certs: str, c: Compiler) -> list[str]:
@@ -196,6 +207,8 @@ def render(view: SidecarView, *, prefix: str, user: str) -> str:
         http = [*prefix_paths(p), "proxy_http_version 1.1;",
                 "default_type text/plain;", "reset_timedout_connection on;", "map_hash_bucket_size 128;",
                 *_peer_maps(certs),
+                *([DOLLAR_GEO] if any(x.route for x in view.inbound) else []),
+                *(line for x in view.inbound if x.route for line in x.route.http),
                 'map $request_uri $aksnet_path { default ""; "~^(?<p>[^?]*)" $p; }',
                 'map $http_x_forwarded_client_cert $aksnet_xfcc_prior { default "$http_x_forwarded_client_cert,"; '
                 '"" ""; }',
