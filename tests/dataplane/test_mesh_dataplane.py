@@ -153,9 +153,9 @@ STEPS: dict[str, tuple[Path, list[tuple[str, list[tuple[str, int, str]]]]]] = {
             ("-i --resolve a.shop.example.com:80:20.81.0.2 http://a.shop.example.com/other", 0, "404 Not Found"),
         ]),
     ]),
-    "traffic-shifting": (SHIFTING, [(m, []) for m in ("bookinfo.yaml", "destination-rule-all.yaml",
-                                                       "virtual-service-all-v1.yaml", "virtual-service-reviews-50-v3.yaml",
-                                                       "virtual-service-reviews-v3.yaml")]),
+    "traffic-shifting": (SHIFTING, [(m, []) for m in (
+        "bookinfo.yaml", "destination-rule-all.yaml", "virtual-service-all-v1.yaml",
+        "virtual-service-reviews-50-v3.yaml", "virtual-service-reviews-v3.yaml")]),
     "gateway-authorization": (BOOKINFO, [("bookinfo.yaml", []), ("bookinfo-gateway.yaml", []),
                                          ("gateway-deny.yaml", [])]),
 }

@@ -22,11 +22,10 @@ Must not write files or run nginx.
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from aksnet.dataplane.gateway_match import Maps, compiles
 from aksnet.dataplane.nginx_text import comment, escape, header_var, quote, regex_literal
 from aksnet.engine.gateway import split
 from aksnet.engine.mesh import hosts, ingress, routing
@@ -60,16 +59,6 @@ class RoutePart:
     notes: list[str] = field(default_factory=list)
 
 
-def _compiles(pattern: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            re.compile(pattern)
-    except re.error:
-        return False
-    return True
-
-
 def host_pattern(pattern: str) -> str:
     """An Istio host (``*``, ``*.suffix``, a name) as a PCRE over NGINX's ``$host`` (lower case, no port)."""
     if pattern == "*":
@@ -87,25 +76,10 @@ def string_pattern(m: mt.StringMatch) -> str | None:
         return f"^{regex_literal(m.value)}$"
     if m.kind == "prefix":
         return f"^{regex_literal(m.value)}"
-    return f"^(?:{m.value})$" if _compiles(m.value) and "\n" not in m.value else None
+    return f"^(?:{m.value})$" if compiles(m.value) and "\n" not in m.value else None
 
 
-class _Maps:
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.lines: list[str] = []
-        self.conditions: dict[tuple[str, str], str] = {}
-
-    def condition(self, source: str, pattern: str) -> str:
-        key = (source, pattern)
-        if key not in self.conditions:
-            var = f"${self.prefix}_m{len(self.conditions)}"
-            self.conditions[key] = var
-            self.lines.append(f"map {source} {var} {{ {quote('~' + pattern)} 1; default 0; }}")
-        return self.conditions[key]
-
-
-def _match_conditions(m: mt.HttpMatch, maps: _Maps) -> list[str] | None:
+def _match_conditions(m: mt.HttpMatch, maps: Maps) -> list[str] | None:
     if m.ignore_uri_case or m.port is not None or any(getattr(m, a) for a in UNROUTABLE):
         return None
     out: list[str] = []
@@ -123,7 +97,7 @@ def _match_conditions(m: mt.HttpMatch, maps: _Maps) -> list[str] | None:
     return out
 
 
-def _all(conds: Sequence[str], maps: _Maps, name: str) -> str:
+def _all(conds: Sequence[str], maps: Maps, name: str) -> str:
     if not conds:
         return "1"
     if len(conds) == 1:
@@ -178,7 +152,7 @@ def draws(rule: mt.HttpRoute) -> bool:
 
 
 def _action(rule: mt.HttpRoute, vs: mt.VirtualService, port: int, resolve: Resolver, cid: str,
-            part: RoutePart, maps: _Maps) -> list[str] | None:
+            part: RoutePart, maps: Maps) -> list[str] | None:
     """The location lines for a selected rule (None: rendered as the twin would not: leave the rule out)."""
     f = rule.fault
     if f is not None and f.abort_status is not None and f.abort_percent > 0:
@@ -229,7 +203,7 @@ def render_port(world: mt.TrafficWorld, gateways: Sequence[mt.Gateway], service_
                 resolve: Resolver) -> RoutePart:
     """The routing of the listener on ``pod_port`` (the gateway Service's ``service_port``)."""
     part = RoutePart()
-    maps = _Maps(f"aksnet_gw{pod_port}")
+    maps = Maps(f"aksnet_gw{pod_port}")
     servers = _servers(world, gateways, service_port)
     srv_var = f"${maps.prefix}_server"
     entries = " ".join(f"{quote('~' + host_pattern(c.steps[0]))} {i};" for i, c in enumerate(servers))
