@@ -3,9 +3,9 @@
 Each ``*.steps`` file holds one article's commands in the article's order (our own transcription; its first
 line names the article). The little language:
 
-- ``$ CMD`` runs ``CMD`` (``az``, ``kubectl``, ``helm`` or an ``aksnet`` verb) in-process; ``NAME=$(CMD)``
-  keeps its trimmed stdout in ``$NAME``; ``NAME='VALUE'`` sets it (a shell assignment the article makes);
-  ``$NAME``/``${NAME}`` are substituted before the line is split.
+- ``$ CMD`` runs ``CMD`` (``az``, ``kubectl``, ``helm``, the reader's ``curl`` and ``dig`` or an ``aksnet``
+  verb) in-process; ``NAME=$(CMD)`` keeps its trimmed stdout in ``$NAME``; ``NAME='VALUE'`` sets it (a shell
+  assignment the article makes); ``$NAME``/``${NAME}`` are substituted before the line is split.
 - ``file PATH`` followed by lines up to ``END`` writes a file the next commands read (the article's YAML).
 - ``expect TEXT`` / ``expect-err TEXT`` / ``expect-code N`` check the last command (what the article says the
   reader sees); a step is a command with its checks.
@@ -31,7 +31,7 @@ from tests.conftest import Result, run_cli
 
 HERE = Path(__file__).parent
 ARTICLES = sorted(HERE.glob("*.steps"))
-VERBS = ("az", "kubectl", "helm")
+VERBS = ("az", "kubectl", "helm", "curl", "dig")  # curl and dig: the reader's own, on the internet
 
 
 @dataclass

@@ -25,6 +25,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "plan": ("aksnet.cli.plan", "IP address plan of a cluster or of a hypothetical one"),
     "lint": ("aksnet.cli.lint", "findings about a cluster's networking"),
     "dns": ("aksnet.cli.dns", "cluster DNS answers as a pod sees them (like nslookup)"),
+    "dig": ("aksnet.cli.dig", "public DNS as your own machine on the internet asks it (like dig)"),
     "export": ("aksnet.cli.export", "write the workspace to plain files (ARM JSON, YAML)"),
     "import": ("aksnet.cli.import_", "read plain files into the workspace"),
     "up": ("aksnet.cli.dataplane", "build the cluster for real in network namespaces (root)"),
@@ -59,6 +60,9 @@ def _module(verb: str) -> ModuleType:
         case "dns":
             from aksnet.cli import dns
             return dns
+        case "dig":
+            from aksnet.cli import dig
+            return dig
         case "explain":
             from aksnet.cli import explain
             return explain
