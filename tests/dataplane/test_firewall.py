@@ -29,8 +29,7 @@ def article(home: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     art = parse(HERE / "egress_firewall.steps")
     env: dict[str, str] = {}
     for i, step in enumerate(art.steps):
-        if i in art.files:
-            name, text = art.files[i]
+        for name, text in art.files.get(i, []):
             (tmp_path / name).write_text(text)
         if step.gap is None and not step.command.startswith(("aksnet", "az group delete")):
             ok, result = run_step(step, env, tmp_path)
