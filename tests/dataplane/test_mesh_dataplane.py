@@ -80,6 +80,7 @@ spec:
   - match: [{uri: {exact: /details}}]
     route: [{destination: {host: details, port: {number: 9080}}}]
 """
+PRODUCTPAGE = "--from deploy/default/productpage-v1"
 EDGE = "--resolve reviews.example.com:80:20.81.0.2 http://reviews.example.com"
 # an AuthorizationPolicy on the ingress gateway's pods (its listeners take plaintext; only such policies judge)
 GATEWAY_DENY = """\
@@ -136,10 +137,16 @@ STEPS: dict[str, tuple[Path, list[tuple[str, list[tuple[str, int, str]]]]]] = {
         ("bookinfo-gateway.yaml", [("-i http://20.81.0.2/productpage", 0, "pod=default/productpage-v1"),
                                    ("-i http://20.81.0.2/admin", 0, "404 Not Found")]),
         ("destination-rule-all.yaml", []),
-        ("virtual-service-all-v1.yaml", []),
-        ("virtual-service-reviews-test-v2.yaml", []),
+        ("virtual-service-all-v1.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/0 -H 'end-user: jason'", 0,
+                                          "pod=default/reviews-v1")]),
+        ("virtual-service-reviews-test-v2.yaml", [
+            (f"{PRODUCTPAGE} http://reviews:9080/reviews/0 -H 'end-user: jason'", 0, "pod=default/reviews-v2"),
+            (f"{PRODUCTPAGE} http://reviews:9080/reviews/0 -H 'end-user: mike'", 0, "pod=default/reviews-v1")]),
         ("virtual-service-ratings-test-delay.yaml", []),
-        ("virtual-service-ratings-test-abort.yaml", []),
+        ("virtual-service-ratings-test-abort.yaml", [
+            ("-i --from deploy/default/reviews-v2 http://ratings:9080/ratings/0 -H 'end-user: jason'", 0,
+             "fault filter abort"),
+            ("--from deploy/default/reviews-v2 http://ratings:9080/ratings/0", 0, "pod=default/ratings-v1")]),
         ("gateway-routes.yaml", [
             (f"{EDGE}/reviews/1 -H 'end-user: jason'", 0, "pod=default/reviews-v2"),
             (f"{EDGE}/reviews/1 -H 'end-user: mike'", 0, "pod=default/reviews-v1"),
@@ -153,9 +160,13 @@ STEPS: dict[str, tuple[Path, list[tuple[str, list[tuple[str, int, str]]]]]] = {
             ("-i --resolve a.shop.example.com:80:20.81.0.2 http://a.shop.example.com/other", 0, "404 Not Found"),
         ]),
     ]),
-    "traffic-shifting": (SHIFTING, [(m, []) for m in (
-        "bookinfo.yaml", "destination-rule-all.yaml", "virtual-service-all-v1.yaml",
-        "virtual-service-reviews-50-v3.yaml", "virtual-service-reviews-v3.yaml")]),
+    "traffic-shifting": (SHIFTING, [
+        ("bookinfo.yaml", []), ("destination-rule-all.yaml", []),
+        ("virtual-service-all-v1.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/1", 0,
+                                          "pod=default/reviews-v1")]),
+        ("virtual-service-reviews-50-v3.yaml", []),  # the draw per request is split_clients', not the twin's
+        ("virtual-service-reviews-v3.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/1", 0,
+                                              "pod=default/reviews-v3")])]),
     "gateway-authorization": (BOOKINFO, [("bookinfo.yaml", []), ("bookinfo-gateway.yaml", []),
                                          ("gateway-deny.yaml", [])]),
 }

@@ -1,19 +1,22 @@
-"""The routing part of an Istio ingress gateway stand-in (the add-on's ``aks-istio-ingressgateway-*`` pods): for one
-HTTP listener port, the ``http``-level maps and upstreams and the ``location`` lines that make NGINX route as the
-twin's ``engine.mesh.ingress`` (Gateway server by Host) and ``engine.mesh.routing`` (VirtualService http rules,
-first match wins) decide — pure text generation from the twin's objects.
+"""The routing part of an Istio ingress gateway stand-in (the add-on's ``aks-istio-ingressgateway-*`` pods) and of a
+sidecar's outbound listener to an HTTP Service port (``render_outbound``: the rules of the VirtualService bound to
+``mesh`` the twin uses, no host or server condition): for one HTTP listener port, the ``http``-level maps and
+upstreams and the ``location`` lines that make NGINX route as the twin's ``engine.mesh.ingress`` (Gateway server
+by Host) and ``engine.mesh.routing`` (VirtualService http rules, first match wins) decide — pure text
+generation from the twin's objects.
 
 The server a Host reaches is one ``map $host`` (regular expressions are tried in order of appearance: the twin's
 most specific host first, then the oldest Gateway); every (server, VirtualService host pattern, rule) the twin may
 try becomes a candidate in the twin's order (``routing.bound``: most specific pattern, then oldest), each with a
 variable that is ``1`` when its conditions hold (uri exact/prefix/regex on the raw path, method, headers
-exact/prefix/regex/present), and a selection map picks the first candidate (none: ``404``). A candidate's action:
+exact/prefix/regex/present; port, sourceLabels, sourceNamespace and gateways are the proxy's, decided when
+rendering), and a selection map picks the first candidate (none: ``404``). A candidate's action:
 a fault abort of 100 % (``return`` with Envoy's body ``fault filter abort``), a directResponse, a redirect, or a
 proxy to the destination's endpoints (the DestinationRule subset's pods; ``https`` with the gateway's workload
 certificate when every endpoint is served by a sidecar, as auto mTLS does). Several weighted destinations are
 split by ``split_clients`` on the request (the share is the twin's; the draw is not the twin's hash: ``verify``
-leaves such rules out). Rules whose conditions NGINX cannot express (query parameters, scheme, authority, port,
-source labels or namespace, withoutHeaders, ignoreUriCase, a header name without an NGINX variable, a regex that
+leaves such rules out). Rules whose conditions NGINX cannot express (query parameters, scheme, authority,
+withoutHeaders, ignoreUriCase, a header name without an NGINX variable, a regex that
 does not compile) are left out with a comment, and ``verify`` sends them no request.
 Sources: https://istio.io/latest/docs/reference/config/networking/virtual-service/ (HTTPMatchRequest, StringMatch,
 HTTPFaultInjection.Abort, HTTPDirectResponse, HTTPRedirect), .../gateway/ (Server hosts).
@@ -33,8 +36,7 @@ from aksnet.engine.mesh.http_match import qualify
 from aksnet.model import mesh_traffic as mt
 
 PATH_VAR = "$aksnet_path"  # the raw path without the query (sidecar_conf's map)
-UNROUTABLE = ("query_params", "scheme", "authority", "without_headers", "source_labels", "source_namespace",
-              "gateways")
+UNROUTABLE = ("query_params", "scheme", "authority", "without_headers")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def string_pattern(m: mt.StringMatch) -> str | None:
 
 
 def _match_conditions(m: mt.HttpMatch, maps: Maps) -> list[str] | None:
-    if m.ignore_uri_case or m.port is not None or any(getattr(m, a) for a in UNROUTABLE):
+    if m.ignore_uri_case or any(getattr(m, a) for a in UNROUTABLE):
         return None
     out: list[str] = []
     for source, sm in ((PATH_VAR, m.uri), ("$request_method", m.method)):
@@ -199,54 +201,102 @@ def _action(rule: mt.HttpRoute, vs: mt.VirtualService, port: int, resolve: Resol
     return [f"proxy_pass {target};"]
 
 
-def render_port(world: mt.TrafficWorld, gateways: Sequence[mt.Gateway], service_port: int, pod_port: int,
+@dataclass(frozen=True)
+class Proxy:
+    """What the routing proxy knows of every request it routes, fixed when rendering: the port the request was
+    sent to (the Service's or the Gateway server's), its own workload's labels and namespace, its gateway name
+    (``mesh`` for a sidecar, ``namespace/name`` of the Gateway)."""
+
+    port: int
+    labels: tuple[tuple[str, str], ...]
+    namespace: str
+    gateway: str
+
+
+def static_holds(m: mt.HttpMatch, proxy: Proxy, vs_namespace: str) -> bool:
+    """The match's conditions fixed by the proxy (port, sourceLabels, sourceNamespace, gateways) hold."""
+    labels = dict(proxy.labels)
+    return ((m.port is None or m.port == proxy.port)
+            and all(labels.get(k) == v for k, v in m.source_labels)
+            and (not m.source_namespace or m.source_namespace == proxy.namespace)
+            and (not m.gateways or any(qualify(g, vs_namespace) == proxy.gateway for g in m.gateways)))
+
+
+class _Builder:
+    """Candidates in the twin's order, each a (conditions, action); the selection map picks the first."""
+
+    def __init__(self, prefix: str, proxy: Proxy, resolve: Resolver) -> None:
+        self.maps = Maps(prefix)
+        self.part = RoutePart()
+        self.proxy, self.resolve = proxy, resolve
+        self.bits: list[str] = []
+        self.actions: list[tuple[str, list[str], str]] = []
+
+    def add(self, conds: list[str], action: list[str], where: str) -> None:
+        cid = f"c{len(self.actions)}"
+        self.bits.append(_all(conds, self.maps, cid))
+        self.actions.append((cid, action, where))
+
+    def rule(self, vs: mt.VirtualService, ri: int, fixed: list[str], where: str) -> None:
+        rule = vs.http[ri]
+        live = [m for m in rule.matches if static_holds(m, self.proxy, vs.namespace)]
+        if rule.matches and not live:
+            return  # never taken by this proxy
+        matches = [_match_conditions(m, self.maps) for m in live] or [[]]
+        action = _action(rule, vs, self.proxy.port, self.resolve, f"r{len(self.actions)}", self.part, self.maps)
+        if any(m is None for m in matches) or action is None:
+            self.part.notes.append(f"{where}: left out (NGINX cannot route it as the twin does)")
+            return
+        for conds in matches:
+            assert conds is not None
+            self.add([*fixed, *conds], action, where)
+        if (vs.key, ri) not in self.part.routed:
+            self.part.routed.append((vs.key, ri))
+
+    def finish(self) -> RoutePart:
+        maps, part = self.maps, self.part
+        sel = f"${maps.prefix}_rule"
+        if self.actions:
+            key = "".join("${" + b[1:] + "}" if b.startswith("$") else b for b in self.bits)
+            entries = " ".join(f"\"~^{'0' * i}1\" {cid};" for i, (cid, _, _) in enumerate(self.actions))
+            maps.lines.append(f"map \"{key}\" {sel} {{ {entries} default \"\"; }}")
+        else:
+            maps.lines.append(f"map \"\" {sel} {{ default \"\"; }}")
+        part.http = [*maps.lines, *part.http]
+        for cid, lines, where in self.actions:
+            part.location += [f"if ({sel} = {cid}) {{  # {comment(where)}", *(f"    {x}" for x in lines), "}"]
+        # every if of the rewrite phase runs (the last true one's configuration is used): one id at most is chosen
+        part.location.append(f'if ({sel} = "") {{ return {routing.NOT_FOUND}; }}  # no route (Envoy NR)')
+        part.location = [f"# {comment(n)}" for n in part.notes] + part.location
+        return part
+
+
+def render_port(world: mt.TrafficWorld, gateways: Sequence[mt.Gateway], proxy: Proxy, pod_port: int,
                 resolve: Resolver) -> RoutePart:
-    """The routing of the listener on ``pod_port`` (the gateway Service's ``service_port``)."""
-    part = RoutePart()
-    maps = Maps(f"aksnet_gw{pod_port}")
-    servers = _servers(world, gateways, service_port)
-    srv_var = f"${maps.prefix}_server"
+    """The routing of a gateway's listener on ``pod_port`` (``proxy.port``: the gateway Service's port)."""
+    b = _Builder(f"aksnet_gw{pod_port}", proxy, resolve)
+    servers = _servers(world, gateways, proxy.port)
+    srv_var = f"${b.maps.prefix}_server"
     entries = " ".join(f"{quote('~' + host_pattern(c.steps[0]))} {i};" for i, c in enumerate(servers))
-    maps.lines.append(f"map $host {srv_var} {{ {entries} default \"\"; }}")
-    bits: list[str] = []
-    ids: list[str] = []
-    actions: list[tuple[str, list[str], str]] = []
+    b.maps.lines.append(f"map $host {srv_var} {{ {entries} default \"\"; }}")
     for si, choice in enumerate(servers):
-        server_cond = maps.condition(srv_var, f"^{si}$")
+        server_cond = b.maps.condition(srv_var, f"^{si}$")
         if choice.server is not None and choice.server.https_redirect:
-            bits.append(server_cond)
-            ids.append(f"s{si}")
-            actions.append((f"s{si}", ['return 301 "https://$host$aksnet_path";'],
-                            f"Gateway {choice.gateway_name} tls.httpsRedirect"))
+            b.add([server_cond], ['return 301 "https://$host$aksnet_path";'],
+                  f"Gateway {choice.gateway_name} tls.httpsRedirect")
             continue
         for vs, pattern in _candidates(world, choice):
-            host_cond = maps.condition("$host", host_pattern(pattern))
-            for ri, rule in enumerate(vs.http):
-                cid = f"s{si}_{len(ids)}"
-                where = f"VirtualService {vs.key} [spec.http[{ri}]] host {pattern}"
-                matches: list[list[str] | None] = [_match_conditions(m, maps) for m in rule.matches] or [[]]
-                action = _action(rule, vs, service_port, resolve, cid, part, maps)
-                if any(m is None for m in matches) or action is None:
-                    part.notes.append(f"{where}: left out (NGINX cannot route it as the twin does)")
-                    continue
-                for mi, conds in enumerate(matches):
-                    assert conds is not None
-                    bits.append(_all([server_cond, host_cond, *conds], maps, f"{cid}_{mi}"))
-                    ids.append(f"{cid}_{mi}")
-                    actions.append((f"{cid}_{mi}", action, where))
-                if (vs.key, ri) not in part.routed:
-                    part.routed.append((vs.key, ri))
-    sel = f"${maps.prefix}_rule"
-    if ids:
-        key = "".join("${" + b[1:] + "}" if b.startswith("$") else b for b in bits)
-        sel_entries = " ".join(f"\"~^{'0' * i}1\" {cid};" for i, cid in enumerate(ids))
-        maps.lines.append(f"map \"{key}\" {sel} {{ {sel_entries} default \"\"; }}")
-    else:
-        maps.lines.append(f"map \"\" {sel} {{ default \"\"; }}")
-    part.http = [*maps.lines, *part.http]
-    for cid, lines, where in actions:
-        part.location += [f"if ({sel} = {cid}) {{  # {comment(where)}", *(f"    {x}" for x in lines), "}"]
-    # every if of the rewrite phase runs (the last true one's configuration is used): one id at most is chosen
-    part.location.append(f'if ({sel} = "") {{ return {routing.NOT_FOUND}; }}  # no route (Envoy NR)')
-    part.location = [f"# {comment(n)}" for n in part.notes] + part.location
-    return part
+            host_cond = b.maps.condition("$host", host_pattern(pattern))
+            b.proxy = Proxy(proxy.port, proxy.labels, proxy.namespace, choice.gateway_name)
+            for ri in range(len(vs.http)):
+                b.rule(vs, ri, [server_cond, host_cond], f"VirtualService {vs.key} [spec.http[{ri}]] host {pattern}")
+    return b.finish()
+
+
+def render_outbound(vs: mt.VirtualService, proxy: Proxy, local_port: int, resolve: Resolver) -> RoutePart:
+    """A sidecar's outbound routing to one Service port (``proxy.port``) by the VirtualService bound to ``mesh``
+    that the twin uses for the Service's host (``routing.bound``: the oldest most specific)."""
+    b = _Builder(f"aksnet_out{local_port}", proxy, resolve)
+    for ri in range(len(vs.http)):
+        b.rule(vs, ri, [], f"VirtualService {vs.key} [spec.http[{ri}]]")
+    return b.finish()

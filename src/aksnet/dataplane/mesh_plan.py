@@ -30,9 +30,11 @@ from aksnet.dataplane.sidecar_conf import InboundPort, Outbound, SidecarView, re
 from aksnet.dataplane.spec import NginxSpec, Unit
 from aksnet.engine import mesh as m
 from aksnet.engine.addressing import Topology
-from aksnet.engine.mesh import ingress, routing
+from aksnet.engine.mesh import hosts, ingress, routing
+from aksnet.engine.mesh.protocol import service_port_protocol
 from aksnet.model import k8s
 from aksnet.model import mesh as mm
+from aksnet.model import mesh_traffic as mt
 from aksnet.rules import istio
 
 NGINX_WORKER_UID = 65534  # nobody: the sidecar stand-in's workers (plan.NGINX_USER)
@@ -96,8 +98,25 @@ def routes(topo: Topology, pod: k8s.Pod, destinations: dict[tuple[str, int], str
     for pod_port in _served_tcp(pod, {}, True):
         port = ingress.service_port(topo.state.services, pod, pod_port)
         if any(s.port == port and s.protocol not in ingress.TLS_PROTOCOLS for g in gateways for s in g.servers):
-            out[pod_port] = irc.render_port(world, gateways, port, pod_port, resolve)
+            proxy = irc.Proxy(port, tuple(sorted(pod.labels.items())), pod.namespace, "")
+            out[pod_port] = irc.render_port(world, gateways, proxy, pod_port, resolve)
     return out
+
+
+def _outbound(topo: Topology, pod: k8s.Pod, local_port: int, ip: str, port: int, why: str,
+              destinations: dict[tuple[str, int], str]) -> Outbound:
+    """An outbound listener; to an HTTP Service port named by a VirtualService bound to ``mesh`` it routes as the
+    twin's sidecar does (``curl_mesh.sidecar_outbound``: the oldest most specific VirtualService of the host)."""
+    svc = next((s for s in topo.state.services if s.cluster_ip == ip and any(p.port == port for p in s.ports)), None)
+    if svc is None or pod.host_network:
+        return Outbound(local_port, ip, port, why)
+    sp = next(p for p in svc.ports if p.port == port)
+    found = routing.bound(topo.state.mesh.traffic, mt.MESH_GATEWAY, hosts.service_fqdn(svc.namespace, svc.name))
+    if service_port_protocol(sp) == "TCP" or not found:
+        return Outbound(local_port, ip, port, why)
+    proxy = irc.Proxy(port, tuple(sorted(pod.labels.items())), pod.namespace, mt.MESH_GATEWAY)
+    route = irc.render_outbound(found[0][0], proxy, local_port, _resolver(topo, pod, destinations))
+    return Outbound(local_port, ip, port, f"{why}; routed by VirtualService {found[0][0].key}", route)
 
 
 def _inbound(topo: Topology, pod: k8s.Pod, ports: list[int], free: list[int], router: bool,
@@ -209,7 +228,8 @@ def sidecar_part(topo: Topology, unit: Unit, pod: k8s.Pod, targeted: dict[tuple[
     others = sorted((d for d in destinations if d[0] != pod.pod_ip), key=lambda d: (d[0], d[1]))
     free = _free_ports({*ports, *(cp.container_port for cp in pod.ports)}, 3 * len(ports) + len(others))
     inbound = _inbound(topo, pod, ports, free, side.router, routed)
-    outbound = [Outbound(free.pop(0), ip, port, destinations[(ip, port)]) for ip, port in others]
+    outbound = [_outbound(topo, pod, free.pop(0), ip, port, destinations[(ip, port)], destinations)
+                for ip, port in others]
     if not inbound and not outbound:
         return None
     view = SidecarView(pod.key, pod.pod_ip, principal, tuple(inbound), tuple(outbound))

@@ -22,6 +22,7 @@ from aksnet.engine.mesh.http_match import qualify
 from aksnet.model import mesh_traffic as mt
 
 PRESENT = "aksnet"
+STATIC = ("source_labels", "source_namespace", "gateways")  # not sent: fixed by the proxy
 
 
 def _host(server_host: str, vs_host: str) -> str:
@@ -42,7 +43,7 @@ def _literal(sm: mt.StringMatch | None) -> str | None:
 
 def _match_request(m: mt.HttpMatch) -> tuple[str, str, tuple[str, ...]] | None:
     """(path, method, headers) of a request the match takes, or None."""
-    if m.ignore_uri_case or m.port is not None or any(getattr(m, a) for a in irc.UNROUTABLE):
+    if m.ignore_uri_case or m.port is not None or any(getattr(m, a) for a in (*irc.UNROUTABLE, *STATIC)):
         return None
     path, method = _literal(m.uri), _literal(m.method)
     heads = [(k, _literal(v)) for k, v in m.headers]
