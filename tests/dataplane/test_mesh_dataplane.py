@@ -156,6 +156,8 @@ STEPS: dict[str, tuple[Path, list[tuple[str, list[tuple[str, int, str]]]]]] = {
             (f"-i {EDGE}/old?a=1", 0, "http://reviews.example.com/reviews/0?a=1"),
             (f"-i {EDGE}/teapot", 0, 'short and $stout "x"'),
             (f"-i {EDGE}/nosubset", 0, " 503 "),
+            (f"{EDGE}/split/1", 0, "pod=default/reviews-v1"),  # 80/20 as split_clients "$request_uri"
+            (f"{EDGE}/split/3", 0, "pod=default/reviews-v3"),
             ("--resolve a.shop.example.com:80:20.81.0.2 http://a.shop.example.com/details", 0, "pod=default/details"),
             ("-i --resolve a.shop.example.com:80:20.81.0.2 http://a.shop.example.com/other", 0, "404 Not Found"),
         ]),
@@ -164,7 +166,10 @@ STEPS: dict[str, tuple[Path, list[tuple[str, list[tuple[str, int, str]]]]]] = {
         ("bookinfo.yaml", []), ("destination-rule-all.yaml", []),
         ("virtual-service-all-v1.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/1", 0,
                                           "pod=default/reviews-v1")]),
-        ("virtual-service-reviews-50-v3.yaml", []),  # the draw per request is split_clients', not the twin's
+        ("virtual-service-reviews-50-v3.yaml", [  # the twin draws as split_clients "$request_uri"
+            (f"{PRODUCTPAGE} http://reviews:9080/reviews/1", 0, "pod=default/reviews-v3"),
+            (f"{PRODUCTPAGE} http://reviews:9080/reviews/2", 0, "pod=default/reviews-v1"),
+            (f"{PRODUCTPAGE} http://reviews:9080/reviews/4", 0, "pod=default/reviews-v3")]),
         ("virtual-service-reviews-v3.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/1", 0,
                                               "pod=default/reviews-v3")])]),
     "gateway-authorization": (BOOKINFO, [("bookinfo.yaml", []), ("bookinfo-gateway.yaml", []),
@@ -178,9 +183,11 @@ def _cluster(scenario: Path) -> None:
             assert run_cli("az", *shlex.split(line)[1:]).code == 0, line
 
 
-def _twin_ends_alike(args: list[str], real: int) -> None:
+def _twin_ends_alike(args: list[str], real: int, line: str) -> None:
+    """The twin's curl ends as the real one did (and names the same workload)."""
     twin = run_cli("curl", *args)
     assert twin.code == (RESET if real == CLOSED else real), (args, twin.out, twin.err)
+    assert not line.startswith("pod=") or line in twin.out, (args, twin.out)
 
 
 @pytest.mark.parametrize("name", sorted(STEPS), ids=sorted(STEPS))
@@ -206,7 +213,7 @@ def test_mesh_goldens_agree_with_real_sidecars(name: str, home: Path) -> None:
                 r = run_cli("curl", "--dataplane", *args)
                 assert r.code == code, (manifest, text, r.out, r.err)
                 assert line in r.out, (manifest, text, r.out)
-                _twin_ends_alike(args, code)
+                _twin_ends_alike(args, code, line)
                 if "x-forwarded-client-cert" in line:
                     assert XFCC.search(r.out), r.out
         if name == "gateway-authorization":

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from aksnet.engine.gateway import split
 from aksnet.engine.mesh import hosts, ingress, routing
 from aksnet.engine.mesh.http_match import RouteRequest
 from aksnet.io import mesh_traffic_model as decode
@@ -28,10 +29,11 @@ def route_to(subset: str, **extra: Any) -> dict[str, Any]:
     return {"route": [{"destination": {"host": "reviews", "subset": subset}}], **extra}
 
 
-def ctx(*vss: dict[str, Any], drs: tuple[dict[str, Any], ...] = (DR,), key: str = "k") -> routing.Context:
+def ctx(*vss: dict[str, Any], drs: tuple[dict[str, Any], ...] = (DR,), key: str = "k",
+        draw: str = "/") -> routing.Context:
     world = decode.world(list(vss), list(drs), [], [])
     svc = k8s.Service("default", "reviews", cluster_ip="10.0.0.9", ports=(k8s.ServicePort(name="http", port=9080),))
-    return routing.Context(world, (svc,), "default", "aks-istio-system", key)
+    return routing.Context(world, (svc,), "default", "aks-istio-system", key, draw)
 
 
 def request(path: str = "/", method: str = "GET", headers: tuple[tuple[str, str], ...] = (), query: str = "",
@@ -106,14 +108,17 @@ def test_virtual_service_routing(context: routing.Context, req: RouteRequest, st
 
 
 def test_weights_split_requests() -> None:
-    """virtual-service-reviews-50-v3: over many requests both subsets are chosen, about half each."""
+    """virtual-service-reviews-50-v3: over many request URIs both subsets are chosen, about half each, each URI
+    as NGINX's split_clients "$request_uri" picks it (the data plane's stand-ins)."""
     spec = {"hosts": ["reviews"], "http": [{"route": [
         {"destination": {"host": "reviews", "subset": "v1"}, "weight": 50},
         {"destination": {"host": "reviews", "subset": "v3"}, "weight": 50}]}]}
-    chosen = [routing.route(ctx(vs("r", spec), key=f"req{i}"), request(), REVIEWS, DEFAULT).target
+    chosen = [routing.route(ctx(vs("r", spec), draw=f"/reviews/{i}"), request(), REVIEWS, DEFAULT).target
               for i in range(200)]
     v3 = sum(1 for t in chosen if t is not None and t.subset == "v3")
     assert 70 < v3 < 130
+    assert all(t is not None and t.subset == ("v1", "v3")[split.choose([50, 50], f"/reviews/{i}") or 0]
+               for i, t in enumerate(chosen))
 
 
 REWRITES = [

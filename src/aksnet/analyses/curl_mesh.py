@@ -66,10 +66,10 @@ def _request(sent: Sent, proxy: k8s.Pod, gateway: str) -> RouteRequest:
                         tuple(sorted(proxy.labels.items())), proxy.namespace, gateway)
 
 
-def _context(topo: Topology, proxy: k8s.Pod, key: str) -> routing.Context:
+def _context(topo: Topology, proxy: k8s.Pod, key: str, draw: str) -> routing.Context:
     world = topo.state.mesh
     return routing.Context(world.traffic, topo.state.services, proxy.namespace,
-                           world.root_namespace or istio.SYSTEM_NAMESPACE, key)
+                           world.root_namespace or istio.SYSTEM_NAMESPACE, key, draw)
 
 
 def is_ingress_gateway(topo: Topology, pod: k8s.Pod) -> bool:
@@ -102,8 +102,8 @@ def through_ingress(topo: Topology, walker: Walker, first: Walk, sent: Sent) -> 
         return _own_answer(component, decision, (first,), (*hops, Hop(component, "respond", last)))
     hops = (*hops, Hop(component, "route", last))
     key = _key(first.backend.client_ip, sent)
-    decision = routing.route(_context(topo, pod, key), _request(sent, pod, choice.gateway_name), host, None,
-                             ingress.admits(choice))
+    decision = routing.route(_context(topo, pod, key, sent.request_uri), _request(sent, pod, choice.gateway_name),
+                             host, None, ingress.admits(choice))
     site = Site("pod", pod.pod_ip or first.backend.ip, pod.key, pod=pod, node=topo.nodes.get(pod.node_name or ""))
     return forward(topo, walker, Forward(component, site, first.backend.client_ip, True, key), sent, decision,
                    (first,), hops)
@@ -132,7 +132,7 @@ def sidecar_outbound(topo: Topology, walker: Walker, site: Site, addr: str, sent
         host = url_host.lower()
         default = routing.Target(host, None, sent.port)
     key = _key(site.ip, sent)
-    ctx = _context(topo, pod, key)
+    ctx = _context(topo, pod, key, sent.request_uri)
     if not routing.bound(traffic, mt.MESH_GATEWAY, host) and routing.destination_rule(ctx, host) is None:
         return None
     component = f"{istio.PROXY_CONTAINER} outbound ({pod.key})"

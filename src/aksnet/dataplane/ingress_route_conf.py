@@ -14,8 +14,8 @@ rendering), and a selection map picks the first candidate (none: ``404``). A can
 a fault abort of 100 % (``return`` with Envoy's body ``fault filter abort``), a directResponse, a redirect, or a
 proxy to the destination's endpoints (the DestinationRule subset's pods; ``https`` with the gateway's workload
 certificate when every endpoint is served by a sidecar, as auto mTLS does). Several weighted destinations are
-split by ``split_clients`` on the request (the share is the twin's; the draw is not the twin's hash: ``verify``
-leaves such rules out). Rules whose conditions NGINX cannot express (query parameters, scheme, authority,
+split by ``split_clients "$request_uri"``, the twin's draw (``routing``: ``engine.gateway.split``), so both pick
+the same destination for a request. Rules whose conditions NGINX cannot express (query parameters, scheme, authority,
 withoutHeaders, ignoreUriCase, a header name without an NGINX variable, a regex that
 does not compile) are left out with a comment, and ``verify`` sends them no request.
 Sources: https://istio.io/latest/docs/reference/config/networking/virtual-service/ (HTTPMatchRequest, StringMatch,
@@ -146,11 +146,10 @@ def _candidates(world: mt.TrafficWorld, choice: ingress.ServerChoice) -> list[tu
 
 
 def draws(rule: mt.HttpRoute) -> bool:
-    """The rule's answer depends on a per-request draw the stand-in does not make as the twin does (several
-    weighted destinations, a fault abort of less than 100 %)."""
+    """The rule's answer depends on a per-request draw the stand-in does not make as the twin does (a fault abort
+    of less than 100 %; weights are drawn alike: ``split_clients`` on the request URI)."""
     f = rule.fault
-    partial_abort = f is not None and f.abort_status is not None and 0 < f.abort_percent < 100
-    return partial_abort or sum(1 for d in rule.route if d.weight is None or d.weight > 0) > 1
+    return f is not None and f.abort_status is not None and 0 < f.abort_percent < 100
 
 
 def _action(rule: mt.HttpRoute, vs: mt.VirtualService, port: int, resolve: Resolver, cid: str,
@@ -192,7 +191,7 @@ def _action(rule: mt.HttpRoute, vs: mt.VirtualService, port: int, resolve: Resol
     else:
         target = f"${maps.prefix}_split_{cid}"
         entries = " ".join(f"{split.percent_text(s) if s is not None else '*'} {quote(t)};" for _, s, t in ups)
-        part.http.append(f'split_clients "$remote_addr$request_id" {target} {{ {entries} }}')
+        part.http.append(f'split_clients "$request_uri" {target} {{ {entries} }}')
     statuses = {t for _, _, t in ups if t.startswith("status:")}
     if len(ups) == 1 and statuses:
         return [f"return {target.split(':', 1)[1]};"]

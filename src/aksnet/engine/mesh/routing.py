@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from aksnet.engine.gateway import split
 from aksnet.engine.mesh import hosts
 from aksnet.engine.mesh.http_match import RouteRequest, describe, qualify, request_matches
 from aksnet.model import k8s
@@ -80,7 +81,8 @@ class Context:
     services: tuple[k8s.Service, ...]
     client_namespace: str
     root_namespace: str
-    key: str  # the request's identity for weighted and percentage choices (stable per request)
+    key: str  # the request's identity for percentage choices and the first endpoint (stable per request)
+    draw: str = ""  # the request's URI as sent: the weighted choice (split_clients-compatible: engine.gateway.split)
 
 
 def _pick(key: str, salt: str, total: int) -> int:
@@ -188,7 +190,7 @@ def _apply(ctx: Context, steps: list[tuple[str, str]], req: RouteRequest, vs: mt
         steps.append((RESPOND, f"{where}.directResponse] {rule.direct_status}"))
         return MeshRoute(tuple(steps), rule.direct_status, rule.direct_body, virtual_service=vs.key, rule=index,
                          response_headers=rule.response_headers, delay=delay)
-    dest = _weighted(rule.route, ctx.key)
+    dest = _weighted(rule.route, ctx.draw)
     if dest is None:
         steps.append((RESPOND, f"{where}] has no destination with a weight above 0: {NO_CLUSTER}"))
         return MeshRoute(tuple(steps), NO_CLUSTER, virtual_service=vs.key, rule=index)
@@ -331,17 +333,11 @@ def _weights(dests: Iterable[mt.Destination]) -> list[int]:
     return [d.weight or 0 for d in ds]
 
 
-def _weighted(dests: tuple[mt.Destination, ...], key: str) -> mt.Destination | None:
-    weights = _weights(dests)
-    total = sum(weights)
-    if total <= 0:
-        return None
-    point = _pick(key, "weight", total)
-    for d, w in zip(dests, weights):
-        if point < w:
-            return d
-        point -= w
-    return None
+def _weighted(dests: tuple[mt.Destination, ...], draw: str) -> mt.Destination | None:
+    """The destination for the request URI ``draw``: as NGINX's ``split_clients "$request_uri"`` splits (the
+    weights' shares to 0.01 %), so the data plane's stand-ins pick the same; None when no weight is above 0."""
+    index = split.choose(_weights(dests), draw)
+    return None if index is None else dests[index]
 
 
 def _rewrite(rule: mt.HttpRoute, req: RouteRequest) -> tuple[str, str]:
