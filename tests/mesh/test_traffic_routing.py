@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from aksnet.engine.gateway import split
+from aksnet.engine import split_clients as split
 from aksnet.engine.mesh import hosts, ingress, routing
 from aksnet.engine.mesh.http_match import RouteRequest
 from aksnet.io import mesh_traffic_model as decode

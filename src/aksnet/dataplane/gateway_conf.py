@@ -8,7 +8,7 @@ the TLS handshake (HTTPS, ``ssl_reject_handshake``) where no listener matches. I
 candidate rule, and per-candidate maps do what its filters do: RequestRedirect (``return 301|302`` with the
 Location the twin computes), URLRewrite (the path sent upstream, the Host header), Request/ResponseHeaderModifier
 (``proxy_set_header``/``add_header`` per header name: set, add with a comma, remove as an empty value), then the
-weighted backendRefs with ``split_clients`` over the same key and parts as the twin (``engine.gateway.split``),
+weighted backendRefs with ``split_clients`` over the same key and parts as the twin (``engine.split_clients``),
 and the Service's endpoints as an ``upstream`` (``max_fails=0``; up to ``attempts`` endpoints tried). Envoy's own
 answers: 404 and 500 with empty bodies, ``503 no healthy upstream``, 503 ``upstream connect error …`` after
 every attempt failed (connect timeout 1 s). Upstream headers: Host, X-Forwarded-For (the address the proxy saw),
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from aksnet.dataplane import gateway_match, gateway_values, names
 from aksnet.dataplane.nginx_text import DOLLAR_GEO, DOLLAR_VAR, comment, header_var, prefix_paths, quote, regex_literal
-from aksnet.engine.gateway import agc_policies, split
+from aksnet.engine import split_clients as split
+from aksnet.engine.gateway import agc_policies
 from aksnet.engine.gateway.attach import Attachment, attachments, gateway_states
 from aksnet.engine.gateway.filters import WELL_KNOWN_PORTS
 from aksnet.model.gateway import BackendRef, Filter, Gateway, GatewayWorld, Listener, SessionAffinity

@@ -14,7 +14,7 @@ rendering), and a selection map picks the first candidate (none: ``404``). A can
 a fault abort of 100 % (``return`` with Envoy's body ``fault filter abort``), a directResponse, a redirect, or a
 proxy to the destination's endpoints (the DestinationRule subset's pods; ``https`` with the gateway's workload
 certificate when every endpoint is served by a sidecar, as auto mTLS does). Several weighted destinations are
-split by ``split_clients "$request_uri"``, the twin's draw (``routing``: ``engine.gateway.split``), so both pick
+split by ``split_clients "$request_uri"``, the twin's draw (``routing``: ``engine.split_clients``), so both pick
 the same destination for a request. Rules whose conditions NGINX cannot express (query parameters, scheme, authority,
 withoutHeaders, ignoreUriCase, a header name without an NGINX variable, a regex that
 does not compile) are left out with a comment, and ``verify`` sends them no request.
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from aksnet.dataplane.gateway_match import Maps, compiles
 from aksnet.dataplane.nginx_text import comment, escape, header_var, quote, regex_literal
-from aksnet.engine.gateway import split
+from aksnet.engine import split_clients as split
 from aksnet.engine.mesh import hosts, ingress, routing
 from aksnet.engine.mesh.http_match import qualify
 from aksnet.model import mesh_traffic as mt

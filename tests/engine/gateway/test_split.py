@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from aksnet.engine.gateway.split import choose, murmur2, parts, percent_text
+from aksnet.engine.split_clients import choose, murmur2, parts, percent_text
 
 
 @pytest.mark.parametrize(("key", "pick"), [

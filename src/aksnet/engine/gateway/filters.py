@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aksnet.engine.gateway import split as split_clients
+from aksnet.engine import split_clients
 from aksnet.model.gateway import BackendRef, Filter, HeaderChange, ObjectRef, RouteMatch
 
 WELL_KNOWN_PORTS = {"http": 80, "https": 443}
@@ -62,7 +62,7 @@ def replace_path(path: str, match: RouteMatch, kind: str, value: str) -> str:
 
 def choose_backend(backends: tuple[BackendRef, ...], key: str) -> BackendRef | None:
     """A backendRef with probability proportional to its weight, deterministically for a request key: NGINX's
-    ``split_clients`` over the key (``aksnet.engine.gateway.split``), so the data plane's real proxy picks the
+    ``split_clients`` over the key (``aksnet.engine.split_clients``), so the data plane's real proxy picks the
     same one; None when the rule has none or every weight is 0."""
     index = split_clients.choose([b.weight for b in backends], key)
     return None if index is None else backends[index]

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from aksnet.engine.gateway import split
+from aksnet.engine import split_clients as split
 from aksnet.engine.mesh import hosts
 from aksnet.engine.mesh.http_match import RouteRequest, describe, qualify, request_matches
 from aksnet.model import k8s
@@ -82,7 +82,7 @@ class Context:
     client_namespace: str
     root_namespace: str
     key: str  # the request's identity for percentage choices and the first endpoint (stable per request)
-    draw: str = ""  # the request's URI as sent: the weighted choice (split_clients-compatible: engine.gateway.split)
+    draw: str = ""  # the request's URI as sent: the weighted choice (split_clients-compatible: engine.split_clients)
 
 
 def _pick(key: str, salt: str, total: int) -> int:

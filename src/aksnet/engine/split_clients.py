@@ -1,8 +1,9 @@
-"""Weighted backendRefs split as NGINX's ``split_clients`` splits: the key's MurmurHash2 (NGINX's
-``ngx_murmur_hash2``) against cumulative percentages with two decimals, the last backend taking the rest (``*``).
-The twin and the data plane's real NGINX (``aksnet.dataplane.gateway_conf``) use these same parts, so every
-request lands on the same backend in both; the shares are the weights' to 0.01 %. Pure functions of integers
-and bytes.
+"""Weighted choices (Gateway API backendRefs, Istio VirtualService destinations) split as NGINX's
+``split_clients`` splits: the key's MurmurHash2 (NGINX's ``ngx_murmur_hash2``) against cumulative percentages
+with two decimals, the last backend taking the rest (``*``). The twin and the data plane's real NGINX
+(``aksnet.dataplane.gateway_conf``, ``ingress_route_conf``) use these same parts, so every request lands on the
+same backend in both; the shares are the weights' to 0.01 %. Pure functions of integers and bytes; shared by
+the engine's components (``engine.gateway``, ``engine.mesh``).
 
 Source: nginx 1.22 ``src/http/modules/ngx_http_split_clients_module.c`` (percent parsed with two decimals, each
 part's bound ``percent * 0xffffffff / 10000`` added to the last, a hash below a bound picks the part, ``*``
