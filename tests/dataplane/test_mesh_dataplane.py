@@ -27,6 +27,61 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 MTLS = SCENARIOS / "az_aks_mesh_mtls_migration"
 AUTHZ = SCENARIOS / "az_aks_mesh_authorization"
 BOOKINFO = SCENARIOS / "az_aks_mesh_request_routing"
+SHIFTING = SCENARIOS / "az_aks_mesh_traffic_shifting"
+# routing on the ingress gateway beyond the Bookinfo task: server hosts (exact, wildcard), header exact/prefix and
+# method matches in order, DestinationRule subsets, a 100 % fault abort, a redirect, a direct response (with "$"
+# and quotes), an undefined subset (503), a weighted split, a catch-all
+GATEWAY_ROUTES = """\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: reviews-gateway}
+spec:
+  selector: {istio: aks-istio-ingressgateway-external}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: ["reviews.example.com", "*.shop.example.com"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews-edge}
+spec:
+  hosts: ["reviews.example.com"]
+  gateways: [reviews-gateway]
+  http:
+  - match:
+    - {headers: {end-user: {exact: jason}}, uri: {prefix: /reviews}}
+    route: [{destination: {host: reviews, subset: v2, port: {number: 9080}}}]
+  - match:
+    - headers: {x-canary: {prefix: "yes"}}
+    - method: {exact: DELETE}
+    route: [{destination: {host: reviews, subset: v3, port: {number: 9080}}}]
+  - match: [{uri: {regex: "/ratings/[0-9]+"}}]
+    fault: {abort: {httpStatus: 500, percentage: {value: 100}}}
+    route: [{destination: {host: ratings, port: {number: 9080}}}]
+  - match: [{uri: {exact: /old}}]
+    redirect: {uri: /reviews/0, authority: reviews.example.com}
+  - match: [{uri: {exact: /teapot}}]
+    directResponse: {status: 418, body: {string: "short and $stout \\"x\\""}}
+  - match: [{uri: {prefix: /split}}]
+    route:
+    - {destination: {host: reviews, subset: v1, port: {number: 9080}}, weight: 80}
+    - {destination: {host: reviews, subset: v3, port: {number: 9080}}, weight: 20}
+  - match: [{uri: {prefix: /nosubset}}]
+    route: [{destination: {host: reviews, subset: v9, port: {number: 9080}}}]
+  - route: [{destination: {host: reviews, subset: v1, port: {number: 9080}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: shop}
+spec:
+  hosts: ["*.shop.example.com"]
+  gateways: [reviews-gateway]
+  http:
+  - match: [{uri: {exact: /details}}]
+    route: [{destination: {host: details, port: {number: 9080}}}]
+"""
+PRODUCTPAGE = "--from deploy/default/productpage-v1"
+EDGE = "--resolve reviews.example.com:80:20.81.0.2 http://reviews.example.com"
 # an AuthorizationPolicy on the ingress gateway's pods (its listeners take plaintext; only such policies judge)
 GATEWAY_DENY = """\
 apiVersion: security.istio.io/v1
@@ -77,6 +132,41 @@ STEPS: dict[str, tuple[Path, list[tuple[str, list[tuple[str, int, str]]]]]] = {
         ("strict-foo.yaml", [("--from deploy/legacy/curl http://tcp-echo.foo:9001/", RESET, ""),
                              ("--from deploy/foo/curl http://tcp-echo.foo:9001/", CLOSED, "")]),  # DENY all
     ]),
+    "request-routing": (BOOKINFO, [
+        ("bookinfo.yaml", []),
+        ("bookinfo-gateway.yaml", [("-i http://20.81.0.2/productpage", 0, "pod=default/productpage-v1"),
+                                   ("-i http://20.81.0.2/admin", 0, "404 Not Found")]),
+        ("destination-rule-all.yaml", []),
+        ("virtual-service-all-v1.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/0 -H 'end-user: jason'", 0,
+                                          "pod=default/reviews-v1")]),
+        ("virtual-service-reviews-test-v2.yaml", [
+            (f"{PRODUCTPAGE} http://reviews:9080/reviews/0 -H 'end-user: jason'", 0, "pod=default/reviews-v2"),
+            (f"{PRODUCTPAGE} http://reviews:9080/reviews/0 -H 'end-user: mike'", 0, "pod=default/reviews-v1")]),
+        ("virtual-service-ratings-test-delay.yaml", []),
+        ("virtual-service-ratings-test-abort.yaml", [
+            ("-i --from deploy/default/reviews-v2 http://ratings:9080/ratings/0 -H 'end-user: jason'", 0,
+             "fault filter abort"),
+            ("--from deploy/default/reviews-v2 http://ratings:9080/ratings/0", 0, "pod=default/ratings-v1")]),
+        ("gateway-routes.yaml", [
+            (f"{EDGE}/reviews/1 -H 'end-user: jason'", 0, "pod=default/reviews-v2"),
+            (f"{EDGE}/reviews/1 -H 'end-user: mike'", 0, "pod=default/reviews-v1"),
+            (f"{EDGE}/x -H 'x-canary: yes-please'", 0, "pod=default/reviews-v3"),
+            (f"{EDGE}/x -X DELETE", 0, "pod=default/reviews-v3"),
+            (f"-i {EDGE}/ratings/7", 0, "fault filter abort"),
+            (f"-i {EDGE}/old?a=1", 0, "http://reviews.example.com/reviews/0?a=1"),
+            (f"-i {EDGE}/teapot", 0, 'short and $stout "x"'),
+            (f"-i {EDGE}/nosubset", 0, " 503 "),
+            ("--resolve a.shop.example.com:80:20.81.0.2 http://a.shop.example.com/details", 0, "pod=default/details"),
+            ("-i --resolve a.shop.example.com:80:20.81.0.2 http://a.shop.example.com/other", 0, "404 Not Found"),
+        ]),
+    ]),
+    "traffic-shifting": (SHIFTING, [
+        ("bookinfo.yaml", []), ("destination-rule-all.yaml", []),
+        ("virtual-service-all-v1.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/1", 0,
+                                          "pod=default/reviews-v1")]),
+        ("virtual-service-reviews-50-v3.yaml", []),  # the draw per request is split_clients', not the twin's
+        ("virtual-service-reviews-v3.yaml", [(f"{PRODUCTPAGE} http://reviews:9080/reviews/1", 0,
+                                              "pod=default/reviews-v3")])]),
     "gateway-authorization": (BOOKINFO, [("bookinfo.yaml", []), ("bookinfo-gateway.yaml", []),
                                          ("gateway-deny.yaml", [])]),
 }
@@ -98,6 +188,7 @@ def test_mesh_goldens_agree_with_real_sidecars(name: str, home: Path) -> None:
     scenario, steps = STEPS[name]
     _cluster(scenario)
     (home / "gateway-deny.yaml").write_text(GATEWAY_DENY)
+    (home / "gateway-routes.yaml").write_text(GATEWAY_ROUTES)
     (home / "strict-foo.yaml").write_text((MTLS / "strict-foo.yaml").read_text())
     with brought_down(home):
         for manifest, requests in steps:
@@ -107,6 +198,9 @@ def test_mesh_goldens_agree_with_real_sidecars(name: str, home: Path) -> None:
             assert up.code == 0, up.err
             v = run_cli("verify")
             assert v.code == 0 and " 0 disagree" in v.out and "skipped" not in v.out, (manifest, v.out)
+            assert ", 0 disagree" in v.out or "URLs" not in v.out, (manifest, v.out)
+            if manifest == "gateway-routes.yaml":  # one request per routable rule match of both Gateways
+                assert re.search(r"URLs .*: (1[0-9]), 0 disagree", v.out), v.out
             for text, code, line in requests:
                 args = shlex.split(text)
                 r = run_cli("curl", "--dataplane", *args)

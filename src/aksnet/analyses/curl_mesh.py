@@ -214,6 +214,13 @@ def _endpoints(topo: Topology, target: routing.Target, fwd: Forward) -> list[tup
     if target.service is None:
         # a ServiceEntry or external host: the address the client resolved (a gateway resolves none here)
         return [] if fwd.gateway or not fwd.original else [(fwd.original, target.port or 80)]
+    return service_endpoints(topo, target)
+
+
+def service_endpoints(topo: Topology, target: routing.Target) -> list[tuple[str, int]]:
+    """The ready endpoints (address, port) of a target that is a Kubernetes Service, kept to its subset's pods."""
+    if target.service is None:
+        return []
     ns, name = target.service
     services = {s.key: s for s in topo.state.services}
     slices: dict[str, list[k8s.EndpointSlice]] = {}

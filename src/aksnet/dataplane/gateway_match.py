@@ -92,7 +92,7 @@ def candidates(attached: list[Attachment], id_prefix: str) -> list[Candidate]:
     return [Candidate(f"{id_prefix}{i}", a, ri, mi, h) for i, (_, a, ri, mi, h) in enumerate(keyed)]
 
 
-def _compiles(pattern: str) -> bool:
+def compiles(pattern: str) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -105,7 +105,7 @@ def _compiles(pattern: str) -> bool:
 def _value_pattern(hm: HeaderMatch, prefix: str = "") -> str | None:
     """The PCRE for a header or query value match (None: cannot be rendered)."""
     if hm.type == "RegularExpression":
-        return f"^{prefix}.*?(?:{hm.value})" if _compiles(hm.value) else None
+        return f"^{prefix}.*?(?:{hm.value})" if compiles(hm.value) else None
     return f"^{prefix}{regex_literal(hm.value)}$"
 
 
@@ -128,7 +128,7 @@ def conditions(c: Candidate, maps: Maps) -> list[str] | None:
     if m.path_type == "Exact":
         out.append(maps.condition(RAW_PATH, f"^{regex_literal(m.path)}$"))
     elif m.path_type == "RegularExpression":
-        if not _compiles(m.path):
+        if not compiles(m.path):
             maps.notes.append(f"{where} left out: its path regular expression does not compile")
             return None
         out.append(maps.condition(RAW_PATH, f"^(?:{m.path})$"))

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aksnet.analyses.curl_mesh import service_endpoints
+from aksnet.dataplane import ingress_route_conf as irc
 from aksnet.dataplane import nft as n
 from aksnet.dataplane import sidecar_authz as sa
 from aksnet.dataplane import topo_names as tn
@@ -28,8 +30,11 @@ from aksnet.dataplane.sidecar_conf import InboundPort, Outbound, SidecarView, re
 from aksnet.dataplane.spec import NginxSpec, Unit
 from aksnet.engine import mesh as m
 from aksnet.engine.addressing import Topology
+from aksnet.engine.mesh import hosts, ingress, routing
+from aksnet.engine.mesh.protocol import service_port_protocol
 from aksnet.model import k8s
 from aksnet.model import mesh as mm
+from aksnet.model import mesh_traffic as mt
 from aksnet.rules import istio
 
 NGINX_WORKER_UID = 65534  # nobody: the sidecar stand-in's workers (plan.NGINX_USER)
@@ -55,8 +60,69 @@ def _served_tcp(pod: k8s.Pod, targeted: dict[tuple[str, int, str], str], router:
     return sorted(ports - own - {tn.ECHO_PORT})
 
 
-def _inbound(topo: Topology, pod: k8s.Pod, ports: list[int], free: list[int], router: bool) -> list[InboundPort]:
-    """The inbound listeners; an ingress gateway's (``router``) take plaintext from anyone, no PeerAuthentication."""
+def _resolver(topo: Topology, pod: k8s.Pod, destinations: dict[tuple[str, int], str]) -> irc.Resolver:
+    """A gateway's destination as the twin resolves it (``routing.resolve``, the DestinationRule subset, the
+    Service's ready endpoints kept to the subset's pods): the upstream, or the status Envoy answers itself."""
+    world = topo.state.mesh
+    ctx = routing.Context(world.traffic, topo.state.services, pod.namespace,
+                          world.root_namespace or istio.SYSTEM_NAMESPACE, "")
+
+    def resolve(host: str, port: int | None, subset: str, namespace: str) -> irc.Upstream | int:
+        target = routing.resolve(ctx, host, namespace, port, subset)
+        dr = routing.destination_rule(ctx, target.host)
+        if subset:
+            found = next((s for s in dr.subsets if s.name == subset), None) if dr else None
+            if found is None:
+                return routing.NO_CLUSTER
+            target = routing.Target(target.host, target.service, target.port, subset, found.labels)
+        if dr is not None:
+            target = routing.policy_of(dr, target)[0]
+        ends = tuple(sorted(service_endpoints(topo, target)))
+        if not ends:
+            return NO_HEALTHY_UPSTREAM
+        tls = target.tls_mode != "DISABLE" and all(e in destinations for e in ends)
+        return irc.Upstream(ends, tls)
+
+    return resolve
+
+
+NO_HEALTHY_UPSTREAM = 503
+
+
+def routes(topo: Topology, pod: k8s.Pod, destinations: dict[tuple[str, int], str]) -> dict[int, irc.RoutePart]:
+    """An ingress gateway pod's routed listeners: pod port → its routing (ports with an HTTP Gateway server)."""
+    world = topo.state.mesh.traffic
+    gateways = ingress.selecting(world, pod)
+    out: dict[int, irc.RoutePart] = {}
+    resolve = _resolver(topo, pod, destinations)
+    for pod_port in _served_tcp(pod, {}, True):
+        port = ingress.service_port(topo.state.services, pod, pod_port)
+        if any(s.port == port and s.protocol not in ingress.TLS_PROTOCOLS for g in gateways for s in g.servers):
+            proxy = irc.Proxy(port, tuple(sorted(pod.labels.items())), pod.namespace, "")
+            out[pod_port] = irc.render_port(world, gateways, proxy, pod_port, resolve)
+    return out
+
+
+def _outbound(topo: Topology, pod: k8s.Pod, local_port: int, ip: str, port: int, why: str,
+              destinations: dict[tuple[str, int], str]) -> Outbound:
+    """An outbound listener; to an HTTP Service port named by a VirtualService bound to ``mesh`` it routes as the
+    twin's sidecar does (``curl_mesh.sidecar_outbound``: the oldest most specific VirtualService of the host)."""
+    svc = next((s for s in topo.state.services if s.cluster_ip == ip and any(p.port == port for p in s.ports)), None)
+    if svc is None or pod.host_network:
+        return Outbound(local_port, ip, port, why)
+    sp = next(p for p in svc.ports if p.port == port)
+    found = routing.bound(topo.state.mesh.traffic, mt.MESH_GATEWAY, hosts.service_fqdn(svc.namespace, svc.name))
+    if service_port_protocol(sp) == "TCP" or not found:
+        return Outbound(local_port, ip, port, why)
+    proxy = irc.Proxy(port, tuple(sorted(pod.labels.items())), pod.namespace, mt.MESH_GATEWAY)
+    route = irc.render_outbound(found[0][0], proxy, local_port, _resolver(topo, pod, destinations))
+    return Outbound(local_port, ip, port, f"{why}; routed by VirtualService {found[0][0].key}", route)
+
+
+def _inbound(topo: Topology, pod: k8s.Pod, ports: list[int], free: list[int], router: bool,
+             routed: dict[int, irc.RoutePart]) -> list[InboundPort]:
+    """The inbound listeners; an ingress gateway's (``router``) take plaintext from anyone, no PeerAuthentication,
+    and route as its Gateways and VirtualServices say (``routed``)."""
     world = topo.state.mesh
     policies = m.applicable(world, pod)
     out = []
@@ -64,10 +130,10 @@ def _inbound(topo: Topology, pod: k8s.Pod, ports: list[int], free: list[int], ro
         mode = m.peer_mode(world, pod, port)
         mode_name, why = (mm.DISABLE, "ingress gateway listener (plaintext from anyone)") if router else \
             (mode.mode, mode.describe())
-        http = m.port_protocol(topo.state.services, pod, port) == "HTTP"
+        http = port in routed or m.port_protocol(topo.state.services, pod, port) == "HTTP"
         decision = sa.decide(policies, sa.Context(port, pod.pod_ip or "", http))
         internal = (free.pop(0), free.pop(0), free.pop(0))
-        out.append(InboundPort(port, http, mode_name, decision, why, internal))
+        out.append(InboundPort(port, http, mode_name, decision, why, internal, routed.get(port)))
     return out
 
 
@@ -155,13 +221,15 @@ def sidecar_part(topo: Topology, unit: Unit, pod: k8s.Pod, targeted: dict[tuple[
     if side is None or not pod.pod_ip:
         return None
     principal = istio.principal(pod.namespace, side.service_account)
-    # an ingress gateway's listeners are judged only by the AuthorizationPolicies that select its pods
-    judged = not side.router or bool(m.applicable(topo.state.mesh, pod))
+    # an ingress gateway's listeners: judged by the AuthorizationPolicies that select its pods, routed by Gateways
+    routed = routes(topo, pod, destinations) if side.router else {}
+    judged = not side.router or bool(m.applicable(topo.state.mesh, pod)) or bool(routed)
     ports = _served_tcp(pod, targeted, side.router) if judged else []
     others = sorted((d for d in destinations if d[0] != pod.pod_ip), key=lambda d: (d[0], d[1]))
     free = _free_ports({*ports, *(cp.container_port for cp in pod.ports)}, 3 * len(ports) + len(others))
-    inbound = _inbound(topo, pod, ports, free, side.router)
-    outbound = [Outbound(free.pop(0), ip, port, destinations[(ip, port)]) for ip, port in others]
+    inbound = _inbound(topo, pod, ports, free, side.router, routed)
+    outbound = [_outbound(topo, pod, free.pop(0), ip, port, destinations[(ip, port)], destinations)
+                for ip, port in others]
     if not inbound and not outbound:
         return None
     view = SidecarView(pod.key, pod.pod_ip, principal, tuple(inbound), tuple(outbound))

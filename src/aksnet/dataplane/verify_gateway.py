@@ -86,6 +86,9 @@ def gateway_requests(topo: Topology) -> list[GatewayRequest]:
                 out += _requests(topo.state.gateway, controllers, bound[0], fe.ip)
             elif (via := curl_agc.ingress_gateway(topo, tc, fe)) is not None:
                 out += _requests(via[0], controllers, via[1], fe.ip)
+    from aksnet.dataplane.verify_mesh_ingress import mesh_ingress_requests
+
+    out += mesh_ingress_requests(topo)
     return sorted(set(out), key=lambda r: (r.url, r.method, r.headers))
 
 

@@ -247,7 +247,7 @@ def _finish(ctx: Context, steps: list[tuple[str, str]], req: RouteRequest, targe
         steps.append((ROUTE, f"DestinationRule {dr.key if dr else ''} subset {subset.name}: pods labelled "
                              + (", ".join(f"{k}={v}" for k, v in subset.labels) or "(any)")))
     if dr is not None:
-        target, notes = _policy(dr, target)
+        target, notes = policy_of(dr, target)
         steps += [(NOTE, n) for n in notes]
     return MeshRoute(tuple(steps), None, target=target, path=req.path, query=req.query, authority=req.authority,
                      headers=headers, response_headers=response, virtual_service=vs, rule=index, delay=delay)
@@ -270,7 +270,7 @@ def _with_subset(target: Target, subset: mt.Subset) -> Target:
                   target.tls_rule, target.service_entry)
 
 
-def _policy(dr: mt.DestinationRule, target: Target) -> tuple[Target, list[str]]:
+def policy_of(dr: mt.DestinationRule, target: Target) -> tuple[Target, list[str]]:
     """The DestinationRule's trafficPolicy for the target (the subset's overrides the rule's): TLS origination and
     the documented effects of connectionPool and outlierDetection."""
     subset = next((s for s in dr.subsets if s.name == target.subset), None) if target.subset else None
