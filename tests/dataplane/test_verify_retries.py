@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from aksnet.dataplane import probe, verify
-from aksnet.engine.flow import Hop, Site, Walk
 
 FLOW = probe.Flow("aksnet-t-pod", "pod/default/a", "10.0.0.1", 443, "TCP")
 
@@ -35,19 +34,3 @@ def test_transient_failures_are_probed_again(monkeypatch: pytest.MonkeyPatch, fi
     assert len([c for c in calls if c]) == probed
     assert result.delivered is delivered
     assert rep.retried == (probed - 1)
-
-
-def _walk(*hops: tuple[str, str]) -> Walk:
-    return Walk("DROPPED", "x", Site("pod", "10.244.0.5", "shop/client"), "10.244.1.7", 8080, "TCP",
-                tuple(Hop(component, decision, "PeerAuthentication default (STRICT)") for component, decision in hops))
-
-
-@pytest.mark.parametrize(("hops", "skipped"), [
-    ((("NetworkPolicy ingress (azure)", "allow"), ("istio-proxy inbound (shop/web-1)", "reset")), True),
-    ((("istio-proxy inbound (shop/web-1)", "deny"),), True),
-    ((("istio-proxy inbound (shop/web-1)", "allow"), ("pod shop/web-1", "deliver")), False),
-    ((("NetworkPolicy ingress (azure)", "deny"),), False),
-], ids=["strict-reset", "authz-403", "mesh-allows", "netpol-denies"])
-def test_flows_a_sidecar_refused_are_skipped_not_compared(hops: tuple[tuple[str, str], ...], skipped: bool) -> None:
-    """The data plane builds no sidecars: verify cannot judge a mesh decision and must not call it a disagreement."""
-    assert bool(verify._sidecar_refusal(_walk(*hops))) is skipped
