@@ -22,7 +22,7 @@ from typing import Any
 
 from aksnet.analyses import stream_proxy
 from aksnet.analyses import trace as trace_mod
-from aksnet.dataplane import probe, verify_firewall, verify_gateway
+from aksnet.dataplane import probe, verify_firewall, verify_gateway, verify_mesh_ingress
 from aksnet.engine import echo, mesh
 from aksnet.engine.addressing import Topology
 from aksnet.engine.flow import Walk
@@ -235,6 +235,7 @@ def verify_home(home: Path, limit: int = 0, exhaustive: bool = False) -> VerifyR
     rep = run_checks(topo, tag, checks)
     check_ingress_urls(topo, tag, rep)
     verify_gateway.check_gateway_urls(topo, tag, rep)
+    verify_mesh_ingress.check_sidecar_urls(topo, tag, rep)
     verify_firewall.check_egress_urls(topo, tag, rep)
     return rep
 

@@ -115,26 +115,36 @@ def response_facts(exit_code: int, head_and_body: str) -> tuple[int, str, str, s
 def check_gateway_urls(topo: Topology, tag: str, rep: Any) -> None:
     """Send every :func:`gateway_requests` through the twin and the real NGINX; differences become
     ``rep.url_disagreements`` (``verify.UrlDisagreement``)."""
-    from aksnet.analyses import curl as curl_mod
-    from aksnet.dataplane import dpcurl, topo_names
-    from aksnet.dataplane.verify import UrlDisagreement
+    from aksnet.dataplane import topo_names
 
     ns = topo_names.inet_host_ns(tag, DEFAULT_INTERNET_CLIENT)
     for r in gateway_requests(topo):
-        rep.urls += 1
-        headers = tuple((k.strip().lower(), v.strip()) for k, _, v in (h.partition(":") for h in r.headers))
-        twin = curl_mod.curl(topo, curl_mod.CurlRequest(r.url, "internet", method=r.method or None, headers=headers,
-                                                        insecure=True, resolve=(r.resolve,)))
-        want = (twin.exit_code, str(twin.status or ""), dict(twin.response_headers).get("location", ""),
-                workload(twin.body))
-        rc, out, err = dpcurl.curl_in(ns, dpcurl.curl_argv(r.url, insecure=True, include=True, method=r.method or None,
-                                                           headers=r.headers, resolve=[r.resolve]))
-        got = response_facts(rc, out)
-        if rc != 0:
-            got = (rc, "", "", "")
-        if want != got:
-            what = f"{r.method or 'GET'} {r.url}" + "".join(f" [{h}]" for h in r.headers)
-            rep.url_disagreements.append(UrlDisagreement(what, f"exit {got[0]} {got[1]} {got[2]} {got[3]}"
-                                                         f"{err.strip()[:200] if rc else ''}".strip(),
-                                                         f"exit {want[0]} {want[1]} {want[2]} {want[3]}"
-                                                         f"{twin.error or ''}".strip()))
+        compare_url(topo, rep, "internet", ns, r)
+
+
+def compare_url(topo: Topology, rep: Any, source: str, netns: str, r: GatewayRequest) -> None:
+    """One request sent by the twin's curl from ``source`` and by the real curl in ``netns``: exit code, status,
+    Location and workload must agree (else a ``verify.UrlDisagreement`` in ``rep``)."""
+    from aksnet.analyses import curl as curl_mod
+    from aksnet.dataplane import dpcurl
+    from aksnet.dataplane.verify import UrlDisagreement
+
+    rep.urls += 1
+    headers = tuple((k.strip().lower(), v.strip()) for k, _, v in (h.partition(":") for h in r.headers))
+    resolve = (r.resolve,) if r.resolve else ()
+    twin = curl_mod.curl(topo, curl_mod.CurlRequest(r.url, source, method=r.method or None, headers=headers,
+                                                    insecure=True, resolve=resolve))
+    want = (twin.exit_code, str(twin.status or ""), dict(twin.response_headers).get("location", ""),
+            workload(twin.body))
+    rc, out, err = dpcurl.curl_in(netns, dpcurl.curl_argv(r.url, insecure=True, include=True, method=r.method or None,
+                                                          headers=r.headers, resolve=list(resolve)))
+    got = response_facts(rc, out)
+    if rc != 0:
+        got = (rc, "", "", "")
+    if want != got:
+        what = f"{r.method or 'GET'} {r.url}" + "".join(f" [{h}]" for h in r.headers) + \
+            ("" if source == "internet" else f" from {source}")
+        rep.url_disagreements.append(UrlDisagreement(what, f"exit {got[0]} {got[1]} {got[2]} {got[3]}"
+                                                     f"{err.strip()[:200] if rc else ''}".strip(),
+                                                     f"exit {want[0]} {want[1]} {want[2]} {want[3]}"
+                                                     f"{twin.error or ''}".strip()))

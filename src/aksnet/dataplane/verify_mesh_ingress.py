@@ -1,6 +1,8 @@
 """``verify``'s requests through the Istio add-on's ingress gateways: one request per (Gateway server, bound
 VirtualService host, http rule match) sent at the public load balancer address of the gateway's Service, compared
-like the Gateway API's (``verify_gateway``): curl's exit code, status, Location and the answering workload.
+like the Gateway API's (``verify_gateway``): curl's exit code, status, Location and the answering workload; and
+through a client sidecar's routing (``sidecar_requests``: per VirtualService bound to ``mesh`` and rule match,
+to the Service's ClusterIP from a pod with a sidecar).
 
 A match's request: its uri exact or prefix value, its method, its headers' exact or prefix values (a presence
 match sends ``aksnet``); matches the stand-in leaves out (``ingress_route_conf``: regex uri or headers excepted,
@@ -11,14 +13,19 @@ Source: https://istio.io/latest/docs/reference/config/networking/virtual-service
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote as url_quote
 
 from aksnet.analyses.curl_mesh import is_ingress_gateway
 from aksnet.dataplane import ingress_route_conf as irc
-from aksnet.dataplane.verify_gateway import GatewayRequest
+from aksnet.dataplane import topo_names as tn
+from aksnet.dataplane.verify_gateway import GatewayRequest, compare_url
+from aksnet.engine import mesh
 from aksnet.engine.addressing import Topology
-from aksnet.engine.mesh import hosts, ingress
+from aksnet.engine.mesh import hosts, ingress, routing
 from aksnet.engine.mesh.http_match import qualify
+from aksnet.engine.mesh.protocol import service_port_protocol
+from aksnet.model import k8s
 from aksnet.model import mesh_traffic as mt
 
 PRESENT = "aksnet"
@@ -102,3 +109,43 @@ def _requests(world: mt.TrafficWorld, gateways: list[mt.Gateway], port: int, add
                                 out.append(GatewayRequest(f"http://{host}:{port}{url_quote(path, safe='/')}",
                                                           f"{host}:{port}:{address}", method, heads))
     return out
+
+
+def sidecar_requests(topo: Topology) -> list[tuple[k8s.Pod, GatewayRequest]]:
+    """Requests through a client sidecar's routing: per VirtualService bound to ``mesh`` that the twin uses for a
+    Service host (the oldest most specific), per HTTP port of the Service's ClusterIP and per routable rule match,
+    sent from the first pod with a sidecar in the VirtualService's namespace that the Service does not select."""
+    world = topo.state.mesh
+    out: list[tuple[k8s.Pod, GatewayRequest]] = []
+    for svc in sorted(topo.state.services, key=lambda s: (s.namespace, s.name)):
+        if not svc.cluster_ip or svc.is_headless:
+            continue
+        found = routing.bound(world.traffic, mt.MESH_GATEWAY, hosts.service_fqdn(svc.namespace, svc.name))
+        if not found:
+            continue
+        vs = found[0][0]
+        client = next((p for p in sorted(topo.state.pods, key=lambda p: p.key)
+                       if p.namespace == vs.namespace and p.pod_ip and not p.host_network
+                       and (side := mesh.in_mesh(world, p)) is not None and not side.router
+                       and not (svc.selector and all(p.labels.get(k) == v for k, v in svc.selector.items()))), None)
+        if client is None:
+            continue
+        for sp in svc.ports:
+            if service_port_protocol(sp) == "TCP":
+                continue
+            for rule in vs.http:
+                if irc.draws(rule):
+                    continue
+                for m in rule.matches or (mt.HttpMatch(),):
+                    got = _match_request(m)
+                    if got is not None:
+                        path, method, heads = got
+                        url = f"http://{svc.cluster_ip}:{sp.port}{url_quote(path, safe='/')}"
+                        out.append((client, GatewayRequest(url, "", method, heads)))
+    return out
+
+
+def check_sidecar_urls(topo: Topology, tag: str, rep: Any) -> None:
+    """Send every :func:`sidecar_requests` from its client pod through the twin and the real stand-ins."""
+    for pod, r in sidecar_requests(topo):
+        compare_url(topo, rep, f"pod/{pod.namespace}/{pod.name}", tn.pod_ns(tag, pod.namespace, pod.name), r)
