@@ -31,7 +31,6 @@ from aksnet.model import k8s
 from aksnet.model.alb import AlbFrontend, TrafficController
 from aksnet.rules.azure_firewall import DENY_BODY, DENY_REASON, DENY_STATUS
 from aksnet.rules.istio import PROXY_CONTAINER as ISTIO_PROXY
-from aksnet.rules.istio import RBAC_DENIED_BODY, RBAC_DENIED_STATUS
 
 # The kernel gives up on an unanswered SYN after tcp_syn_retries=6 before curl's 300 s timeout; Debian 12's curl
 # 7.88.1 then prints "Failed to connect to H port P after 135058 ms: Couldn't connect to server" and exits 28
@@ -229,10 +228,11 @@ def curl_from(topo: Topology, site: Site, url: _Url, req: CurlRequest, walker: W
         return CurlResult(0, None, DENY_STATUS, (("Content-Type", "text/plain"),
                                                  ("Content-Length", str(len(DENY_BODY)))),
                           DENY_BODY, (walk,), answered_by="azure-firewall")
-    if walk.backend.kind == ISTIO_PROXY:  # the destination's sidecar denied the request (AuthorizationPolicy)
-        return CurlResult(0, None, RBAC_DENIED_STATUS, (("content-length", str(len(RBAC_DENIED_BODY))),
-                                                        ("content-type", "text/plain"), ("server", "istio-envoy")),
-                          RBAC_DENIED_BODY, (walk,), answered_by=ISTIO_PROXY)
+    if walk.backend.kind == ISTIO_PROXY:  # the destination's sidecar refused the request (authn or authz)
+        status, body = mesh.denial(walk.hops)
+        return CurlResult(0, None, status, (("content-length", str(len(body))),
+                                            ("content-type", "text/plain"), ("server", "istio-envoy")),
+                          body, (walk,), answered_by=ISTIO_PROXY)
     if url.scheme == "https" and not req.insecure:
         return CurlResult(60, f"curl: (60) SSL certificate problem: {_verify_problem(topo, walk, url)}\n"
                               "More details here: https://curl.se/docs/sslcerts.html\n\n"
@@ -365,10 +365,11 @@ def _through_ingress(topo: Topology, walker: Walker, first: Walk, controller: k8
         leg = walker.walk(site, ep.ip, ep.port, "TCP", request=upstream_request)
         legs = (*legs, leg)
         if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == ISTIO_PROXY:
-            # the upstream's sidecar denied the request: nginx passes its 403 on as it is
-            return CurlResult(0, None, RBAC_DENIED_STATUS, (("Content-Type", "text/plain"),
-                                                            ("Content-Length", str(len(RBAC_DENIED_BODY))), *extra),
-                              RBAC_DENIED_BODY, legs, notes, hops, ISTIO_PROXY)
+            # the upstream's sidecar refused the request: nginx passes its 401/403 on as it is
+            status, body = mesh.denial(leg.hops)
+            return CurlResult(0, None, status, (("Content-Type", "text/plain"),
+                                                ("Content-Length", str(len(body))), *extra),
+                              body, legs, notes, hops, ISTIO_PROXY)
         if leg.verdict == DELIVERED and leg.backend is not None:
             b = leg.backend
             seen = echo.HttpSeen(decision.method, decision.upstream_host, decision.request_uri, up_headers)

@@ -159,10 +159,11 @@ def through_gateway(topo: Topology, walker: Walker, first: Walk, gw: Gateway, sc
         leg = walker.walk(site, ep.ip, ep.port, "TCP", request=upstream)
         legs = (*legs, leg)
         if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == istio.PROXY_CONTAINER:
-            # the backend's sidecar denied the request (AuthorizationPolicy): the Gateway relays its 403
-            return ProxyAnswer(component, istio.RBAC_DENIED_STATUS, (
-                ("content-length", str(len(istio.RBAC_DENIED_BODY))), ("content-type", "text/plain"),
-                ("server", proxy.server)), istio.RBAC_DENIED_BODY, legs, hops, istio.PROXY_CONTAINER)
+            # the backend's sidecar refused the request (authn or authz): the Gateway relays its 401/403
+            status, body = mesh.denial(leg.hops)
+            return ProxyAnswer(component, status, (
+                ("content-length", str(len(body))), ("content-type", "text/plain"),
+                ("server", proxy.server)), body, legs, hops, istio.PROXY_CONTAINER)
         if leg.verdict == DELIVERED and leg.backend is not None:
             b = leg.backend
             if proxy.backend_tls or world.gateway_backend_tls:

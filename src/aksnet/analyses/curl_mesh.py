@@ -186,9 +186,10 @@ def forward(topo: Topology, walker: Walker, fwd: Forward, sent: Sent, decision: 
         leg = walker.walk(fwd.site, ip, port, "TCP", pre, request=upstream, plaintext=target.tls_mode == "DISABLE")
         legs = (*legs, leg)
         if leg.verdict == DELIVERED and leg.backend is not None and leg.backend.kind == istio.PROXY_CONTAINER:
-            return ProxyAnswer(fwd.component, istio.RBAC_DENIED_STATUS, (
-                ("content-length", str(len(istio.RBAC_DENIED_BODY))), ("content-type", "text/plain"),
-                ("server", SERVER)), istio.RBAC_DENIED_BODY, legs, own_hops, istio.PROXY_CONTAINER)
+            status, body = mesh.denial(leg.hops)
+            return ProxyAnswer(fwd.component, status, (
+                ("content-length", str(len(body))), ("content-type", "text/plain"),
+                ("server", SERVER)), body, legs, own_hops, istio.PROXY_CONTAINER)
         if leg.verdict == DELIVERED and leg.backend is not None:
             return _echo(fwd, sent, decision, leg, legs, own_hops, attempt)
         reset = reset or (bool(leg.hops) and leg.hops[-1].decision == "reset")

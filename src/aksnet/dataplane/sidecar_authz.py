@@ -85,7 +85,7 @@ def _source(s: mesh.Source, ctx: Context, deny: bool) -> Expr:
         if not ctx.http:
             return TRUE if deny else FALSE
         if s.request_principals is not None:
-            return FALSE  # aksnet's requests carry no JWT
+            return FALSE  # the stand-ins read no JWT (RequestAuthentication is twin-only): no request principal
     principals = None if s.principals is None else tuple(p.removeprefix("spiffe://") for p in s.principals)
     not_principals = None if s.not_principals is None else tuple(p.removeprefix("spiffe://") for p in s.not_principals)
     return all_of([

@@ -406,7 +406,7 @@ class Walker:
             self._hop(st, component, verdict, rule, pkt)
         if decision.outcome == mesh.RESET:
             raise _Stop(REFUSED, decision.reason)
-        if decision.outcome == mesh.FORBIDDEN:
+        if decision.outcome in (mesh.FORBIDDEN, mesh.UNAUTHORIZED):
             st.backend = Backend("istio-proxy", pod.key, pod.pod_ip or pkt.dst_ip, pkt.dst_port, pkt.src_ip, pod)
             raise _Stop(DELIVERED, decision.reason)
 

@@ -91,6 +91,14 @@ def authorization_policy(doc: Doc, index: int = 0) -> mesh.AuthorizationPolicy:
         has_target_refs=bool(spec.get("targetRef") or spec.get("targetRefs")), creation_index=index)
 
 
+def request_authentication(doc: Doc, index: int = 0) -> mesh.RequestAuthentication:
+    m, spec = _meta(doc), _map(doc.get("spec"))
+    return mesh.RequestAuthentication(
+        namespace=str(m.get("namespace") or "default"), name=str(m.get("name") or ""), selector=_selector(spec),
+        issuers=tuple(str(_map(r).get("issuer") or "") for r in _list(spec.get("jwtRules"))),
+        has_target_refs=bool(spec.get("targetRef") or spec.get("targetRefs")), creation_index=index)
+
+
 def sidecar(doc: Doc) -> mesh.Sidecar | None:
     """The pod's Envoy proxy (a container named ``istio-proxy``): an injected sidecar (the injector's
     ``sidecar.istio.io/status`` annotation), else a gateway (``proxy router``: the add-on's ingress gateways and
@@ -110,7 +118,7 @@ def sidecar(doc: Doc) -> mesh.Sidecar | None:
 
 
 def world(peer_auths: Sequence[Doc], policies: Sequence[Doc], pods: Sequence[Doc],
-          mesh_installed: bool) -> mesh.MeshWorld:
+          mesh_installed: bool, request_authns: Sequence[Doc] = ()) -> mesh.MeshWorld:
     """The cluster's mesh: its policies in creation order and its proxies. Without the add-on (no Istio CRDs and
     no proxies) the root namespace is empty and nothing is in the mesh."""
     proxies = tuple(s for s in (sidecar(d) for d in pods) if s is not None)
@@ -118,4 +126,5 @@ def world(peer_auths: Sequence[Doc], policies: Sequence[Doc], pods: Sequence[Doc
         root_namespace=istio.ROOT_NAMESPACE if mesh_installed or proxies else "",
         peer_authentications=tuple(peer_authentication(d, i) for i, d in enumerate(peer_auths)),
         authorization_policies=tuple(authorization_policy(d, i) for i, d in enumerate(policies)),
+        request_authentications=tuple(request_authentication(d, i) for i, d in enumerate(request_authns)),
         sidecars=proxies)

@@ -1,6 +1,7 @@
-"""Istio's security API (security.istio.io/v1) as frozen dataclasses: PeerAuthentication and AuthorizationPolicy
-with their rules, plus who is in the mesh (pods with an injected sidecar and their service accounts). The decoder
-is ``aksnet.io.mesh_model``; the semantics are ``aksnet.engine.mesh``. Stdlib only; no semantics.
+"""Istio's security API (security.istio.io/v1) as frozen dataclasses: PeerAuthentication and AuthorizationPolicy with
+their rules, RequestAuthentication (its JWT issuers), plus who is in the mesh (pods with an injected sidecar and
+their service accounts). The decoder is ``aksnet.io.mesh_model``; the semantics are ``aksnet.engine.mesh``. Stdlib
+only; no semantics.
 
 Sources: https://istio.io/latest/docs/reference/config/security/peer_authentication/,
 https://istio.io/latest/docs/reference/config/security/authorization-policy/,
@@ -26,6 +27,22 @@ class PeerAuthentication:
     selector: tuple[tuple[str, str], ...] | None = None  # matchLabels; None: no selector (namespace/mesh-wide)
     mode: str = UNSET
     port_modes: tuple[tuple[int, str], ...] = ()  # portLevelMtls: (port, mode)
+    creation_index: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestAuthentication:
+    """A RequestAuthentication: the JWT issuers the selected workloads accept (``jwtRules[].issuer``)."""
+
+    namespace: str
+    name: str
+    selector: tuple[tuple[str, str], ...] | None = None  # matchLabels; None: namespace-wide (mesh-wide in the root)
+    issuers: tuple[str, ...] = ()
+    has_target_refs: bool = False
     creation_index: int = 0
 
     @property
@@ -112,3 +129,4 @@ class MeshWorld:
     authorization_policies: tuple[AuthorizationPolicy, ...] = ()
     sidecars: tuple[Sidecar, ...] = ()  # every pod with istio-proxy: injected sidecars and the ingress gateways
     traffic: TrafficWorld = field(default_factory=TrafficWorld)  # VirtualService, DestinationRule, … (routing)
+    request_authentications: tuple[RequestAuthentication, ...] = ()

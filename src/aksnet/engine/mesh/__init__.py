@@ -3,26 +3,49 @@
 
 ``inbound`` answers None when the destination has no sidecar (the mesh does not take part). Otherwise it gives the
 hops to show (the PeerAuthentication and the AuthorizationPolicy that decided, by name) and the outcome: ``PASS``,
-``RESET`` (a plaintext connection to a STRICT port, or a denied TCP connection: Envoy resets it) or ``FORBIDDEN``
-(a denied HTTP request: 403 ``RBAC: access denied``).
+``RESET`` (a plaintext connection to a STRICT port, or a denied TCP connection: Envoy resets it), ``FORBIDDEN``
+(a denied HTTP request: 403 ``RBAC: access denied``) or ``UNAUTHORIZED`` (RequestAuthentication refused the
+request's JWT: 401 with jwt_authn's message, before authorization; :mod:`aksnet.engine.mesh.jwt`).
+:func:`denial` gives the status and body the proxy answers a refused request with.
 Sources: https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/,
 https://istio.io/latest/docs/tasks/security/authorization/authz-http/, ``…/authz-tcp/``. Pure; the model only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from aksnet.engine.flow import Hop
+from aksnet.engine.mesh import jwt
 from aksnet.engine.mesh.authz import AuthzVerdict, HttpRequest, Peer, applicable, evaluate
 from aksnet.engine.mesh.peer import PeerMode, peer_mode, selects
 from aksnet.engine.mesh.protocol import port_protocol
 from aksnet.model import k8s, mesh
 from aksnet.rules import istio
 
-__all__ = ["FORBIDDEN", "GATEWAY_OWN_PORTS", "PASS", "RESET", "AuthzVerdict", "HttpRequest", "Inbound", "Peer",
-           "PeerMode", "applicable", "evaluate", "in_mesh", "inbound", "peer_mode", "port_protocol", "selects"]
+__all__ = [
+    "FORBIDDEN",
+    "GATEWAY_OWN_PORTS",
+    "PASS",
+    "RESET",
+    "UNAUTHORIZED",
+    "AuthzVerdict",
+    "HttpRequest",
+    "Inbound",
+    "Peer",
+    "PeerMode",
+    "applicable",
+    "denial",
+    "evaluate",
+    "in_mesh",
+    "inbound",
+    "peer_mode",
+    "port_protocol",
+    "selects",
+]
 
-PASS, RESET, FORBIDDEN = "pass", "reset", "forbidden"
+PASS, RESET, FORBIDDEN, UNAUTHORIZED = "pass", "reset", "forbidden", "unauthorized"
+_JWT_REFUSED = f"{jwt.UNAUTHORIZED_STATUS} "  # how an "unauthorized" hop's rule gives the answer's body
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +109,7 @@ def _gateway_inbound(world: mesh.MeshWorld, server: k8s.Pod, source_ip: str, por
     """An ingress gateway's listener: plaintext from outside the mesh; only its AuthorizationPolicies decide
     (``ipBlocks``/``remoteIpBlocks`` see the address the gateway pod received: the client's with
     externalTrafficPolicy Local, a node's after the SNAT of Cluster)."""
-    if not applicable(world, server):
+    if not applicable(world, server) and not jwt.applicable(world, server):
         return None
     component = f"{PROXY_COMPONENT} gateway ({server.key})"
     peer = Peer(False, None, None, source_ip, server.pod_ip or "", port, request)
@@ -95,6 +118,16 @@ def _gateway_inbound(world: mesh.MeshWorld, server: k8s.Pod, source_ip: str, por
 
 def _authorize(world: mesh.MeshWorld, server: k8s.Pod, peer: Peer, component: str,
                hops: list[tuple[str, str, str]], request: HttpRequest | None, mtls: bool) -> Inbound:
+    authn = jwt.authenticate(world, server, request.headers, request.path) if request is not None else None
+    if authn is not None:
+        names = ", ".join(authn.policies)
+        if authn.rejected is not None:
+            rule = f"RequestAuthentication {names}: the request's JWT is refused: {_JWT_REFUSED}{authn.rejected}"
+            hops.append((component, "unauthorized", rule))
+            return Inbound(UNAUTHORIZED, tuple(hops), rule, mtls)
+        who = f"request principal {authn.principal}" if authn.principal else "no JWT: no request principal"
+        hops.append((component, "allow", f"RequestAuthentication {names}: {who}"))
+        peer = replace(peer, request_principal=authn.principal)
     verdict = evaluate(world, server, peer)
     for name in verdict.audited:
         hops.append((component, "audit", f"AUDIT policy {name} matched (logged only)"))
@@ -111,3 +144,12 @@ def _authorize(world: mesh.MeshWorld, server: k8s.Pod, peer: Peer, component: st
     rule = f"AuthorizationPolicy: {verdict.reason}: the TCP connection is reset"
     hops.append((component, "reset", rule))
     return Inbound(RESET, tuple(hops), rule, mtls)
+
+
+def denial(hops: tuple[Hop, ...]) -> tuple[int, str]:
+    """(status, body) a proxy answers a request it refused itself with: 401 and jwt_authn's message after an
+    ``unauthorized`` hop (RequestAuthentication), else 403 ``RBAC: access denied`` (AuthorizationPolicy)."""
+    for hop in reversed(hops):
+        if hop.decision == "unauthorized" and _JWT_REFUSED in hop.rule:
+            return jwt.UNAUTHORIZED_STATUS, hop.rule.rsplit(_JWT_REFUSED, 1)[1]
+    return istio.RBAC_DENIED_STATUS, istio.RBAC_DENIED_BODY

@@ -47,6 +47,7 @@ class Peer:
     destination_ip: str
     port: int
     request: HttpRequest | None  # None: TCP traffic
+    request_principal: str | None = None  # <iss>/<sub> of the request's accepted JWT (RequestAuthentication)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +69,12 @@ def applicable(world: mesh.MeshWorld, pod: k8s.Pod) -> list[mesh.AuthorizationPo
 
 def _source_matches(s: mesh.Source, peer: Peer, deny: bool) -> bool:
     http = peer.request is not None
-    if s.request_principals is not None or s.not_request_principals is not None:
-        if not http:
-            return deny  # an HTTP-only field on TCP traffic
-        if s.request_principals is not None:
-            return False  # aksnet's requests carry no JWT: no request principal
+    if (s.request_principals is not None or s.not_request_principals is not None) and not http:
+        return deny  # an HTTP-only field on TCP traffic
+    rp = peer.request_principal
     checks = [
+        s.request_principals is None or (rp is not None and match.any_string(s.request_principals, rp)),
+        s.not_request_principals is None or rp is None or not match.any_string(s.not_request_principals, rp),
         s.principals is None or match.principal_matches(s.principals, peer.principal),
         s.not_principals is None or not match.principal_matches(s.not_principals, peer.principal),
         s.namespaces is None or match.any_string(s.namespaces, peer.namespace),
@@ -115,8 +116,10 @@ def _attribute(key: str, peer: Peer) -> tuple[bool, str | None]:
         name = key[len("request.headers["):-1].lower()
         value = next((v for k, v in req.headers if k.lower() == name), None) if req else None
         return True, value
+    if key == "request.auth.principal":
+        return True, peer.request_principal
     if key.startswith("request."):
-        return True, _NO_REQUEST_ATTRIBUTE  # request.auth.*: no JWT
+        return True, _NO_REQUEST_ATTRIBUTE  # the JWT's claims and audiences are not modelled
     values = {"source.ip": peer.source_ip, "remote.ip": peer.source_ip, "source.namespace": peer.namespace,
               "source.principal": peer.principal, "destination.ip": peer.destination_ip,
               "destination.port": str(peer.port)}
