@@ -189,6 +189,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
 
 @pytest.mark.parametrize("args", [c[1] for c in CASES], ids=[c[0] for c in CASES])
 def test_real_kubectl_formats_as_aksnet(served: tuple[Path, Path], args: list[str]) -> None:
+    real, mine = real_and_mine(served, args)
+    assert mine == real
+
+
+def real_and_mine(served: tuple[Path, Path], args: list[str]) -> tuple[str, str]:
+    """(what the real kubectl prints, what aksnet prints) for ``kubectl ARGS`` over the served objects."""
     home, config = served
     assert KUBECTL is not None
     real = subprocess.run([KUBECTL, "--kubeconfig", str(config), *args], capture_output=True, text=True,
@@ -196,4 +202,4 @@ def test_real_kubectl_formats_as_aksnet(served: tuple[Path, Path], args: list[st
     assert real.returncode == 0, real.stderr
     with aksnet_home(home):  # the real clock, as kubectl's ages (objects were made at AKSNET_NOW)
         mine = run_cli("kubectl", *args)
-    assert mine.out == real.stdout
+    return real.stdout, mine.out

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 from tests.conftest import aksnet_home, run_cli
 from tests.kube.fake_apiserver import kubeconfig, serve
-from tests.kube.test_kubectl_oracle import KINDS, KUBECTL
+from tests.kube.test_kubectl_oracle import KINDS, KUBECTL, real_and_mine
 
 NODES = ("NAME:.metadata.name,ADDRESSES:.status.addresses[?(@.type=='InternalIP')].address,"
          "PODCIDRS:.spec.podCIDRs[*]")
@@ -65,11 +64,5 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
 
 @pytest.mark.parametrize("args", [c[1] for c in CASES], ids=[c[0] for c in CASES])
 def test_real_kubectl_formats_dual_stack_as_aksnet(served: tuple[Path, Path], args: list[str]) -> None:
-    home, config = served
-    assert KUBECTL is not None
-    real = subprocess.run([KUBECTL, "--kubeconfig", str(config), *args], capture_output=True, text=True,
-                          check=False, env={**os.environ, "TZ": "UTC"})
-    assert real.returncode == 0, real.stderr
-    with aksnet_home(home):
-        mine = run_cli("kubectl", *args)
-    assert mine.out == real.stdout
+    real, mine = real_and_mine(served, args)
+    assert mine == real
