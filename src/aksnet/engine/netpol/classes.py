@@ -542,14 +542,14 @@ class _EngineSides:
     def __init__(self, b: _Builder) -> None:
         from dataclasses import replace
 
-        from aksnet.engine.netpol import engine_rules
-
         self.b = b
         pols = _engine_pols(b.cluster, b.profile)
         self.profile = replace(b.profile, egress_to_local_node_allowed=False, ingress_from_local_node_allowed=False)
         self.eps = [c.endpoint() for c in b.classes] if pols else []
 
         def selected(direction: str) -> set[int]:
+            from aksnet.engine.netpol import engine_rules  # only for a cluster with such policies
+
             return {c.index for c in b.classes if c.kind == "pod" and
                     any(engine_rules.selects(p, c.pods[0], direction, b.ns_labels) for p in pols)}
 
