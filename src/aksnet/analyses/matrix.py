@@ -170,7 +170,7 @@ class _Group:
     is_pod: bool = False  # a workload or a pod (a destination of every source), not an address or extra peer
 
 
-def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
+def _groups(cm: ClassMatrix, by_pod: bool, all_ports: bool) -> list[_Group]:
     groups: dict[tuple[str, ...], _Group] = {}
     for cls in cm.classes:
         for p in cls.pods:
@@ -187,7 +187,8 @@ def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
             g.pods.append(p)
     out = list(groups.values())
     for g in out:
-        g.declared = declared_conns(g.pods)
+        if not all_ports:  # with all_ports no connection is capped to the declared ports
+            g.declared = declared_conns(g.pods)
         nodes = {p.node_name for p in g.pods}
         g.node = nodes.pop() if len(nodes) == 1 else None
     for cls in cm.classes:
@@ -374,7 +375,8 @@ class _TextPlan:
     A template is a source row's lines without the source's name (each ``dst + mid + conn + end``, after an
     empty first piece), kept per distinct class row: sources whose rows are equal (a few distinct rows for a
     thousand workloads) differ only in their names, so their text is the source's name joined between the
-    pieces (``str.join``: no Python step per line), the source's own line left out."""
+    pieces (``str.join``: no Python step per line), the source's own line left out. A template is kept from its
+    second use on (a cluster whose rows all differ keeps none)."""
 
     def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str) -> None:
         self.fast = all(d.single >= 0 for d in targets)
@@ -390,6 +392,7 @@ class _TextPlan:
                 self.on_node.setdefault((d.node, kind), []).append(i)
         self.templates: dict[object, tuple[list[str], dict[int, int]]] = {}
         self.template_chars = 0
+        self.seen: set[object] = set()  # the keys of the templates made once
         self.row_keys: dict[int, object] = {}  # id of a class row (held by the class matrix) → its content
 
     def _own_node(self, ex: _Expansion, s: _Group) -> list[int]:
@@ -431,12 +434,15 @@ class _TextPlan:
         hit = self.templates.get(key)
         if hit is None:
             hit = self._template(ex, row, opened)
-            chars = sum(map(len, hit[0]))
-            if self.template_chars + chars > TEMPLATE_CHARS:
-                self.templates.clear()
-                self.template_chars = 0
-            self.templates[key] = hit
-            self.template_chars += chars
+            if key not in self.seen:  # kept from the second source with this row on: a row of its own costs nothing
+                self.seen.add(key)
+            else:
+                chars = sum(map(len, hit[0]))
+                if self.template_chars + chars > TEMPLATE_CHARS:
+                    self.templates.clear()
+                    self.template_chars = 0
+                self.templates[key] = hit
+                self.template_chars += chars
         pieces, at = hit
         me = at.get(self.position.get(id(s), -1))
         if me is not None:  # no line from a peer to itself
@@ -516,7 +522,7 @@ def stream_matrix(cluster: ClusterState, engine: str | None = None, *, pods: boo
             def keep_class(cls: PeerClass) -> bool:
                 return any(_pod_kept(p, pods, namespace, focus) for p in cls.pods)
         cm = connectivity(cluster, engine, keep=keep_class)
-        groups = _groups(cm, pods)
+        groups = _groups(cm, pods, all_ports)
     for ep in extra_peers:
         cls = _external_class(cm, ep.ip)
         if cls is not None:
