@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import NoReturn, TextIO
@@ -22,11 +23,28 @@ from aksnet.engine.netpol.profiles import ENGINES
 from aksnet.errors import AksnetError, KubeError, UsageError
 from aksnet.model.ids import same_id
 from aksnet.model.twin import ClusterState, Twin
-from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
-# -o format → the render module (one per format) that writes connlists and diffs
-RENDERERS: dict[str, ModuleType] = {"txt": connlist_txt, "json": connlist_json, "csv": connlist_csv,
-                                    "md": connlist_md, "dot": connlist_dot}
+
+class _Renderers(Mapping[str, ModuleType]):
+    """-o format → the render module (one per format, ``aksnet.render.connlist_<format>``) that writes connlists
+    and diffs, imported when its format is asked for."""
+
+    def __init__(self, *formats: str) -> None:
+        self._formats = formats
+
+    def __getitem__(self, fmt: str) -> ModuleType:
+        if fmt not in self._formats:
+            raise KeyError(fmt)
+        return importlib.import_module(f"aksnet.render.connlist_{fmt}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._formats)
+
+    def __len__(self) -> int:
+        return len(self._formats)
+
+
+RENDERERS: Mapping[str, ModuleType] = _Renderers("txt", "json", "csv", "md", "dot")
 FORMATS = (*RENDERERS, "html")  # html: the heat map page, each cell with its trace (aksnet.render.matrix_html)
 CHUNK_CHARS = 1 << 20  # characters per write() of the output (tests inject a small one)
 
@@ -81,11 +99,11 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
     from aksnet.io.manifest_dir import cluster_state_from_documents, read_directory
     from aksnet.twin.kube.validation import split_invalid
 
-    with paused_gc():
+    with paused_gc():  # acyclic documents and model objects: the collector's scans would find nothing
         dump = read_directory(path)
-    docs, invalid = split_invalid(dump.k8s)
-    return replace(cluster_state_from_documents(docs, engine or "upstream"),
-                   problems=(*dump.problems, *invalid))
+        docs, invalid = split_invalid(dump.k8s)
+        cluster = cluster_state_from_documents(docs, engine or "upstream")
+    return replace(cluster, problems=(*dump.problems, *invalid))
 
 
 def load_cluster(args: argparse.Namespace) -> ClusterState:

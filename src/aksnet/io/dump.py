@@ -132,7 +132,7 @@ def _decode_problem(doc: Doc, where: str) -> str | None:
     text (unknown fields are let through: a real cluster's dump may be newer than aksnet's field tables); JSON
     nulls become Go zero values, as the server stores them."""
     rt = k8s_schema.lookup_gvk(str(doc.get("apiVersion")), str(doc.get("kind")))
-    if rt is None:
+    if rt is None or k8s_schema.clean(doc, rt.schema):
         return None
     _, type_error, nulls = k8s_schema.decode(doc, rt.schema)
     if type_error is not None:

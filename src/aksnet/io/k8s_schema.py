@@ -13,6 +13,7 @@ of the Kubernetes API server (apimachinery ``serializer/json``, Go ``encoding/js
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -349,6 +350,88 @@ def decode(doc: dict[str, Any], schema: Struct) -> tuple[list[str], str | None, 
     nulls: list[None] = []
     _walk(doc, schema, "", unknown, type_errors, nulls)
     return unknown, (type_errors[0] if type_errors else None), bool(nulls)
+
+
+def clean(doc: dict[str, Any], schema: Struct) -> bool:
+    """Whether :func:`decode` of ``doc`` would find neither a type error nor a null (unknown fields aside): the
+    common case, answered by a checker compiled once per schema (no path text, no lists of findings). False
+    means: ask :func:`decode` for the details (it may still find nothing wrong, e.g. ``replicas: 2.0``)."""
+    return _checker(schema)(doc)
+
+
+_CHECKERS: dict[int, tuple[Any, Callable[[Any], bool]]] = {}  # id(schema node) → (node, checker); nodes are
+# module constants or a CRD's (kept alive here with their checker)
+
+
+def _checker(node: Any) -> Callable[[Any], bool]:
+    """A predicate that is True only for values :func:`_check` accepts without a type error or a null."""
+    hit = _CHECKERS.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    check = _make_checker(node)
+    _CHECKERS[id(node)] = (node, check)
+    return check
+
+
+_STR_TYPE = frozenset({str})
+
+
+def _is_str(v: Any) -> bool:
+    return type(v) is str
+
+
+def _not_null(v: Any) -> bool:
+    return v is not None
+
+
+def _make_checker(node: Any) -> Callable[[Any], bool]:
+    if node == ANY:
+        return _not_null
+    if node == STR:
+        return _is_str
+    if node in (I32, I64):
+        return lambda v: type(v) is int  # bool is not int's type; an integral float goes the long way
+    if node == BOOL:
+        return lambda v: type(v) is bool
+    if node == INTSTR:
+        return lambda v: type(v) is str or type(v) is int
+    if node == STRMAP:
+        return lambda v: type(v) is dict and set(map(type, v.values())) <= _STR_TYPE
+    if isinstance(node, list):
+        item = node[0]
+        if item == STR:
+            return lambda v: type(v) is list and set(map(type, v)) <= _STR_TYPE
+        if item == ANY:
+            return lambda v: type(v) is list and None not in v
+        check_item = _checker(item)
+        return lambda v: type(v) is list and all(map(check_item, v))
+    if isinstance(node, Struct):
+        return _struct_checker(node)
+    return lambda v: False  # a node kind the checker does not know: always the full walk
+
+
+def _struct_checker(node: Struct) -> Callable[[Any], bool]:
+    strings = frozenset(k for k, f in node.fields.items() if f == STR)
+    other = {k: f for k, f in node.fields.items() if f != STR and f != ANY}
+    nested: dict[str, Callable[[Any], bool]] = {}
+
+    def check(value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        if not nested and other:
+            nested.update((k, _checker(f)) for k, f in other.items())  # on first use: schemas refer to each other
+        for key, v in value.items():
+            if v is None:
+                return False  # a null: decode notes it (drop_nulls has work), or a type error
+            c = nested.get(key)
+            if c is None:
+                if key in strings and type(v) is not str:
+                    return False
+            elif not c(v):
+                return False
+        return True  # unknown fields and free-form values (not null) decode without error
+
+    return check
 
 
 def _walk(value: Any, node: Struct, path: str, unknown: list[str], type_errors: list[str], nulls: list[None]) -> None:

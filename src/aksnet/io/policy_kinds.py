@@ -17,9 +17,10 @@ engine ignores it, or that aksnet does not evaluate a feature it uses. Reads doc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aksnet.model.engine_policy import EnginePolicy
+if TYPE_CHECKING:
+    from aksnet.model.engine_policy import EnginePolicy
 
 # (API group, kind) → the engine that enforces it ("" for the SIG Network API, whose support varies by engine).
 OTHER_POLICY_KINDS: dict[tuple[str, str], str] = {
@@ -64,10 +65,12 @@ def engine_policies(docs: Iterable[Mapping[str, Any]], engine: str, namespaces: 
     """(the engine's own policies that this cluster enforces, warnings). Every policy object of another kind is a
     warning when this engine ignores it or uses something aksnet does not evaluate; a Calico Tier only orders
     Calico's policies."""
-    from aksnet.io import admin_policy, calico_policy, cilium_policy
+    docs = [d for d in docs if other_policy_engine(d) is not None]
+    if not docs:
+        return [], ()
+    from aksnet.io import admin_policy, calico_policy, cilium_policy  # the translators: only for such objects
     from aksnet.io.cilium_policy import Untranslatable
 
-    docs = list(docs)
     tiers = calico_policy.tiers(d for d in docs if d.get("kind") == "Tier" and other_policy_engine(d) == "calico")
     out: list[EnginePolicy] = []
     warnings = []
@@ -109,7 +112,7 @@ def every_engine(docs: Iterable[Mapping[str, Any]], engine: str
                  ) -> tuple[list[EnginePolicy], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
     """(the own policies of every engine, the warnings for ``engine``, the warnings per engine): a cluster read
     once can be judged by another engine (``--engine``) — each engine evaluates only its own policies."""
-    docs = list(docs)
+    docs = [d for d in docs if other_policy_engine(d) is not None]  # the objects each engine's pass looks at
     policies: list[EnginePolicy] = []
     notes: dict[str, tuple[str, ...]] = {}
     for name in ENGINE_NAMES:

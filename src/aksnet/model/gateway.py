@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aksnet.model.worlds import GatewayWorld as GatewayWorld  # where it is defined: see aksnet.model.worlds
+
 
 @dataclass(frozen=True)
 class ObjectRef:
@@ -255,22 +257,3 @@ class GatewayBackendTLS:
     subject_alt_names: tuple[str, ...] = ()
     ca_problem: str = ""
     created: str = ""
-
-
-@dataclass(frozen=True)
-class GatewayWorld:
-    """Everything the Gateway API semantics need of one cluster: its Gateway API objects, the labels of its
-    namespaces, the Services (namespace, name) → ports, and the Secrets (namespace, name) → type."""
-
-    classes: tuple[GatewayClass, ...] = ()
-    gateways: tuple[Gateway, ...] = ()
-    routes: tuple[HTTPRoute, ...] = ()
-    grants: tuple[ReferenceGrant, ...] = ()
-    namespace_labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    services: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
-    secrets: tuple[tuple[str, str, str], ...] = ()
-    backend_tls: tuple[BackendTLS, ...] = ()
-    health_checks: tuple[HealthCheck, ...] = ()
-    route_policies: tuple[RoutePolicy, ...] = ()
-    frontend_tls: tuple[FrontendTLS, ...] = ()
-    gateway_backend_tls: tuple[GatewayBackendTLS, ...] = ()

@@ -10,9 +10,9 @@ https://istio.io/latest/docs/reference/config/security/conditions/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from aksnet.model.mesh_traffic import TrafficWorld
+from aksnet.model.worlds import MeshWorld as MeshWorld  # where it is defined: see aksnet.model.worlds
 
 # PeerAuthentication.MutualTLS.Mode
 UNSET, DISABLE, PERMISSIVE, STRICT = "UNSET", "DISABLE", "PERMISSIVE", "STRICT"
@@ -120,13 +120,3 @@ class Sidecar:
     service_account: str = "default"
     revision: str = ""
     router: bool = False  # an ingress gateway (``proxy router``): no PeerAuthentication inbound
-
-
-@dataclass(frozen=True, slots=True)
-class MeshWorld:
-    root_namespace: str = ""  # empty: no mesh installed
-    peer_authentications: tuple[PeerAuthentication, ...] = ()
-    authorization_policies: tuple[AuthorizationPolicy, ...] = ()
-    sidecars: tuple[Sidecar, ...] = ()  # every pod with istio-proxy: injected sidecars and the ingress gateways
-    traffic: TrafficWorld = field(default_factory=TrafficWorld)  # VirtualService, DestinationRule, … (routing)
-    request_authentications: tuple[RequestAuthentication, ...] = ()

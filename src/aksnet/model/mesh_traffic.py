@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aksnet.model.worlds import TrafficWorld as TrafficWorld  # where it is defined: see aksnet.model.worlds
+
 MESH_GATEWAY = "mesh"  # VirtualService.gateways: the sidecars of the mesh (the default when none is given)
 
 
@@ -230,11 +232,3 @@ class Gateway:
     @property
     def key(self) -> str:
         return f"{self.namespace}/{self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class TrafficWorld:
-    virtual_services: tuple[VirtualService, ...] = ()
-    destination_rules: tuple[DestinationRule, ...] = ()
-    service_entries: tuple[ServiceEntry, ...] = ()
-    gateways: tuple[Gateway, ...] = ()

@@ -9,24 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # imported when first needed: a question about NetworkPolicies never loads the Azure,
-    # Gateway API or Istio model (a tenth of a second of class creation at every command start)
+# only the empty containers of the Gateway API and Istio objects: a question about NetworkPolicies never loads the
+# Azure, Gateway API or Istio model (a tenth of a second of class creation at every command start)
+from aksnet.model.worlds import GatewayWorld, MeshWorld
+
+if TYPE_CHECKING:
     from aksnet.model import azure, engine_policy, firewall, k8s
     from aksnet.model.alb import TrafficController
-    from aksnet.model.gateway import GatewayWorld
-    from aksnet.model.mesh import MeshWorld
-
-
-def _no_gateway_objects() -> GatewayWorld:
-    from aksnet.model.gateway import GatewayWorld
-
-    return GatewayWorld()
-
-
-def _no_mesh_objects() -> MeshWorld:
-    from aksnet.model.mesh import MeshWorld
-
-    return MeshWorld()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +34,8 @@ class ClusterState:
     secrets: tuple[k8s.Secret, ...] = ()
     config_maps: tuple[k8s.ConfigMap, ...] = ()
     # Gateway API objects (GatewayClass, Gateway, HTTPRoute, ReferenceGrant) and what they refer to
-    gateway: GatewayWorld = field(default_factory=_no_gateway_objects)
-    mesh: MeshWorld = field(default_factory=_no_mesh_objects)  # Istio's security API and the pods in the mesh
+    gateway: GatewayWorld = field(default_factory=GatewayWorld)
+    mesh: MeshWorld = field(default_factory=MeshWorld)  # Istio's security API and the pods in the mesh
     # The network policy engine profile: azure | calico | cilium | none | upstream.
     policy_engine: str = "upstream"
     # What an imported dump lacks ("the dump has no Node objects (kubectl get nodes -o json)", …): answers that

@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from aksnet.analyses.diff import DiffResult
 from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+
+if TYPE_CHECKING:
+    from aksnet.analyses.diff import DiffResult
 
 
 def _csv_line(fields: list[str]) -> str:

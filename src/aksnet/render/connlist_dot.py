@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from aksnet.analyses.diff import DiffResult
 from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+
+if TYPE_CHECKING:
+    from aksnet.analyses.diff import DiffResult
 
 # ``ns/name[Kind]``: a workload or pod, drawn inside its namespace; anything else is outside the cluster
 _WORKLOAD = re.compile(r"^[^/\[\]]+/[^/\[\]]+\[[A-Za-z]+\]$")

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from aksnet.analyses.diff import DiffResult
 from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+
+if TYPE_CHECKING:
+    from aksnet.analyses.diff import DiffResult
 
 
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:

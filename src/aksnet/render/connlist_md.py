@@ -4,9 +4,12 @@ dashed separator and one row per connection; diffs with the diff columns. Pure."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from aksnet.analyses.diff import DiffResult
 from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+
+if TYPE_CHECKING:
+    from aksnet.analyses.diff import DiffResult
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

@@ -6,6 +6,7 @@ Texts from ``k8s.io/apimachinery/pkg/util/validation`` and ``field.Error``. Must
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -114,10 +115,15 @@ def qualified_name_errors(key: str) -> list[str]:
     """``validation.IsQualifiedName``: every problem of a label or annotation key: more than one ``/``; an empty
     or non-subdomain prefix; an empty or over-long name part, and a name part that is not a qualified name (an
     empty one is reported both ways, as upstream does)."""
+    return list(_qualified_name_errors(key))
+
+
+@functools.lru_cache(maxsize=4096)  # a cluster's objects repeat the same few label keys and values
+def _qualified_name_errors(key: str) -> tuple[str, ...]:
     parts = key.split("/")
     if len(parts) > 2:
-        return [MSG_QUALIFIED_NAME.replace("name part ", "a qualified name ", 1)
-                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+        return (MSG_QUALIFIED_NAME.replace("name part ", "a qualified name ", 1)
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",)
     errs = []
     name = parts[-1]
     if len(parts) == 2:
@@ -135,22 +141,27 @@ def qualified_name_errors(key: str) -> list[str]:
         errs.append("name part must be no more than 63 characters")
     if not QUALIFIED_NAME.match(name):
         errs.append(MSG_QUALIFIED_NAME)
-    return errs
+    return tuple(errs)
 
 
 def validate_label_key(key: str, path: str) -> list[str]:
     """ValidateLabelName: one field error per IsQualifiedName message."""
-    return [invalid(path, key, msg) for msg in qualified_name_errors(key)]
+    return [invalid(path, key, msg) for msg in _qualified_name_errors(key)]
 
 
 def label_value_errors(value: str) -> list[str]:
     """``validation.IsValidLabelValue``: every problem of a label value (length, then format)."""
+    return list(_label_value_errors(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_value_errors(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > 63:
         errs.append("must be no more than 63 characters")
     if not LABEL_VALUE.match(value):
         errs.append(MSG_LABEL_VALUE)
-    return errs
+    return tuple(errs)
 
 
 def validate_labels(labels: Any, path: str) -> list[str]:
@@ -160,7 +171,7 @@ def validate_labels(labels: Any, path: str) -> list[str]:
     for k, v in labels.items():
         errs += validate_label_key(str(k), path)
         value = "" if v is None else str(v)
-        errs += [invalid(path, value, msg) for msg in label_value_errors(value)]
+        errs += [invalid(path, value, msg) for msg in _label_value_errors(value)]
     return errs
 
 
