@@ -98,6 +98,8 @@ CASES = [
     ("plain-int-key", "8080: x\n", FALLBACK),
     ("plain-bool-key", "on: x\n", FALLBACK),
     ("quoted-and-plain-same-text", "a: '8080'\nb: x 8080\n", FALLBACK),  # 8080 unquoted somewhere: no proof
+    ("quoted-number-also-inside-words", "a: '8080'\nb: x8080\nc: 8080x\nd: '1.5'\ne: v1.5\n", FAST),
+    ("quoted-and-plain-true", "a: 'true'\nb: true\n", FALLBACK),  # a plain word "true": no proof (conservative)
     ("plain-infinity-word", "a: infinity\n", FALLBACK),  # ryml writes ".inf"
     ("plain-nan-word", "a: nan\n", FALLBACK),
     ("plain-value-key-indicator", "a: =\n", FALLBACK),  # PyYAML: no constructor for tag:yaml.org,2002:value
@@ -128,6 +130,9 @@ CASES = [
     ("unclosed-quote", "a: \"b\n", FALLBACK),
     ("text-after-quoted", "a: 'b' c\n", FALLBACK),
     ("entry-after-quoted", "- 'a' - b\n", FALLBACK),  # ryml reads two entries; PyYAML: an error
+    # ryml: a key "  - op" (a string starting with a space); PyYAML: an error
+    ("indented-past-quoted", "  a: b\n  r:\n  - 'to:'\n    - op:", FALLBACK),
+    ("indented-document-end", "a:\n  - b\n  ...\n", FALLBACK),  # ryml: a marker; PyYAML: an error
     ("comment-after-quoted", "- 'a'  # c\n- \"b\":  x\n", FAST),
 ]
 

@@ -45,6 +45,8 @@ _INDICATORS = "*&!|>?%@`"
 _DECLINE_TOKEN = re.compile(rf"(?:^|[\s\[{{,:])[{re.escape(_INDICATORS)}]", re.MULTILINE)
 # a quote, spaces, then anything but a comment or a ':' (ryml reads "- 'a' - b" as two entries; PyYAML: an error)
 _AFTER_QUOTE = re.compile(r"['\"] +[^ #:\n]")
+# a document end marker: YAML 1.1 wants '---' after it; ryml does not, and reads an indented one as a marker too
+_DOCUMENT_END = re.compile(r"^ *\.\.\.", re.MULTILINE)
 _ONLY_COMMENTS = re.compile(r"(?:[ ]*(?:#[^\n]*)?(?:\n|\Z))*")
 _MISSING = object()
 _quiet_lock = threading.Lock()
@@ -82,6 +84,8 @@ def load(text: str) -> list[Any] | None:
         return [] if _ONLY_COMMENTS.fullmatch(text) else None
     if '"": ' in out:  # an empty key: ryml writes a missing (null) key the same way
         return None
+    if '" ' in out:  # a string that starts with a space: ryml's reading of a line indented past a quoted scalar
+        return None
     try:
         value = json.loads(out, parse_int=_bare, parse_float=_bare, parse_constant=_bare)
     except (ValueError, _Decline):
@@ -99,7 +103,7 @@ def _plain_enough(text: str) -> bool:
         return False
     if ("'" in text or '"' in text) and _AFTER_QUOTE.search(text) is not None:
         return False
-    if text.startswith("...") or "\n..." in text:  # a document end marker: YAML 1.1 wants '---' after it
+    if "..." in text and _DOCUMENT_END.search(text) is not None:
         return False
     return _flow_only_empty(text)
 
@@ -184,23 +188,26 @@ def _bare(t: str) -> Any:
 # a JSON string that starts with a character one of PyYAML's implicit resolvers starts with ("" never needs a
 # proof: ryml writes an empty plain scalar as null, and empty keys are declined). A string with a JSON escape is
 # skipped: it holds a quote, a backslash or a line break, which no implicit resolver accepts.
+_WORD = re.compile(r"[^\s:]+")
+_SOURCE_WORD = re.compile(r"(?<![^ \n])[^ \n:]+")
 _RESOLVABLE_STRING = re.compile(
     '"([' + re.escape("".join(sorted(c for c in _RESOLVERS if c))) + r'][^"\\]*)"')
 
 
 def _strings_proved(out: str, text: str) -> bool:
-    """Every JSON string that PyYAML would resolve to another type when plain was quoted in the source: each of
-    its occurrences in ``text`` is between a pair of the same quotes. (A plain scalar is its own text on one line,
-    and a quote right after it would belong to it; one that spans lines folds into a space, declined here.) The
+    """Every JSON string that PyYAML would resolve to another type when plain was quoted in the source.
+
+    A plain scalar without spaces or ':' is, in the source, a whole word: a run of characters other than space,
+    line feed and ':' that starts after a space, a line feed or the start of the text (flow collections are
+    declined, tabs too) and ends before a space, a line feed, a ':' or the end; a quoted one is not (its quotes
+    belong to the run). So such a string is proved quoted when no word of the source is the string itself
+    (``8080`` inside ``"8080"``, ``abc8080`` or ``8080x`` is no word). Strings with spaces or ':' (a multi-line
+    plain scalar folds into spaces) are declined. One pass over the source, only when there is a suspect. The
     scan of ``out`` starts at each opening quote: ryml's JSON has no resolver's first character after a closing
     quote."""
-    for s in set(_RESOLVABLE_STRING.findall(out)):
-        if not _implicit(s):
-            continue
-        if s in _RYML_REWRITES:
-            return False
-        if any(c.isspace() for c in s):
-            return False
-        if text.count(s) != text.count(f'"{s}"') + text.count(f"'{s}'"):
-            return False
-    return True
+    suspects = {s for s in _RESOLVABLE_STRING.findall(out) if _implicit(s)}
+    if not suspects:
+        return True
+    if not suspects.isdisjoint(_RYML_REWRITES) or any(_WORD.fullmatch(s) is None for s in suspects):
+        return False
+    return suspects.isdisjoint(_SOURCE_WORD.findall(text))
