@@ -8,12 +8,16 @@ the values. Three things stand between that and PyYAML's answer, and each is pro
   block scalars its own way, may decode escapes and characters outside ASCII differently): any text with a
   backslash, a tab, a carriage return, a control character, a character outside ASCII, ``<<``, or an indicator
   that starts a token (``*`` alias, ``&`` anchor, ``!`` tag, ``|``/``>`` block scalar, ``?`` complex key, ``%``
-  directive, the reserved ``@`` and backtick) is declined, as is an empty key.
+  directive, the reserved ``@`` and backtick), a non-empty flow collection (ryml reads ``a: ]`` as a string), a
+  document end marker (YAML 1.1 wants ``---`` after one), or a quote followed by spaces and anything but a
+  comment or ``:`` (ryml reads ``- 'a' - b`` as two entries) is declined, as is an empty key and a string that
+  starts with a space (ryml's reading of a line indented past a quoted scalar).
 - **Scalars PyYAML resolves (YAML 1.1)**: ryml writes a plain scalar bare only when it reads as a JSON number or
   is ``true``/``false``/``null``, and quotes everything else, so ``yes``, ``0777``, ``~``, ``2024-01-01`` or a
   key ``8080`` come out as JSON strings whether they were quoted in the source or not. Every JSON string that one
   of PyYAML's implicit resolvers (``yaml.resolver.Resolver.yaml_implicit_resolvers``, read, not copied) would
-  give another type is accepted only if every occurrence of it in the source is between quotes. A bare number is
+  give another type is accepted only if no whole word of the source is that string (``_strings_proved``), and
+  ``inf``, ``nan``, ``.Inf`` …, which ryml rewrites to ``".inf"``/``".nan"``, are declined. A bare number is
   resolved by PyYAML's own resolver and constructor (``1e5`` stays a string, as in YAML 1.1); ryml writes
   ``.5``/``-.5`` with a leading ``0`` and ``1.`` with a trailing one, so every text it may have come from must
   resolve to the same value, or the text is declined.
@@ -185,13 +189,13 @@ def _bare(t: str) -> Any:
     return v
 
 
-# a JSON string that starts with a character one of PyYAML's implicit resolvers starts with ("" never needs a
-# proof: ryml writes an empty plain scalar as null, and empty keys are declined). A string with a JSON escape is
-# skipped: it holds a quote, a backslash or a line break, which no implicit resolver accepts.
+# a JSON string that starts with a character one of PyYAML's implicit resolvers starts with. A string with a JSON
+# escape is skipped: it holds a quote, a backslash or a line break, which no implicit resolver accepts (a plain
+# scalar never ends with a line break). ryml's JSON has no such character right after a closing quote, so each
+# match starts at an opening quote.
+_RESOLVABLE_STRING = re.compile('"([' + re.escape("".join(sorted(c for c in _RESOLVERS if c))) + r'][^"\\]*)"')
 _WORD = re.compile(r"[^\s:]+")
 _SOURCE_WORD = re.compile(r"(?<![^ \n])[^ \n:]+")
-_RESOLVABLE_STRING = re.compile(
-    '"([' + re.escape("".join(sorted(c for c in _RESOLVERS if c))) + r'][^"\\]*)"')
 
 
 def _strings_proved(out: str, text: str) -> bool:
@@ -205,7 +209,7 @@ def _strings_proved(out: str, text: str) -> bool:
     plain scalar folds into spaces) are declined. One pass over the source, only when there is a suspect. The
     scan of ``out`` starts at each opening quote: ryml's JSON has no resolver's first character after a closing
     quote."""
-    suspects = {s for s in _RESOLVABLE_STRING.findall(out) if _implicit(s)}
+    suspects = {s for s in set(_RESOLVABLE_STRING.findall(out)) if _implicit(s)}
     if not suspects:
         return True
     if not suspects.isdisjoint(_RYML_REWRITES) or any(_WORD.fullmatch(s) is None for s in suspects):
