@@ -362,7 +362,6 @@ class _Expansion:
                 yield "".join([f"{prefix}{d.name}{mid}{texts[c]}{end}" for _, d, c in row])
 
 
-_MARK = "\x00"  # where a template line's source goes (no Kubernetes or Azure name holds a NUL)
 TEMPLATE_CHARS = 1 << 26  # characters of row templates kept at most (memory independent of the output's size)
 
 
@@ -372,15 +371,15 @@ class _TextPlan:
     destinations an own-node rule opens (:meth:`ClassMatrix.own_node_all`: pod → host-network endpoint,
     host-network endpoint → pod), and the row templates already made.
 
-    A template is a source row's text with a mark where the source's name goes, kept per distinct class row:
-    sources whose rows are equal (a few distinct rows for a thousand workloads) differ only in their names, so
-    their text is the template with the mark replaced (``str.replace``: no Python step per line), the
-    source's own line cut out."""
+    A template is a source row's lines without the source's name (each ``dst + mid + conn + end``, after an
+    empty first piece), kept per distinct class row: sources whose rows are equal (a few distinct rows for a
+    thousand workloads) differ only in their names, so their text is the source's name joined between the
+    pieces (``str.join``: no Python step per line), the source's own line left out."""
 
     def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str) -> None:
-        self.fast = all(d.single >= 0 and _MARK not in d.peer.name for d in targets)
+        self.fast = all(d.single >= 0 for d in targets)
         self.classes = [d.single for d in targets]
-        self.names = [f"{_MARK}{d.peer.name}{mid}" for d in targets]
+        self.names = [f"{d.peer.name}{mid}" for d in targets]
         self.end = end
         self.position = {id(d): i for i, d in enumerate(targets)}
         self.caps = None if ex.all_ports else [d.declared if d.is_pod else ALL for d in targets]
@@ -389,8 +388,9 @@ class _TextPlan:
         for i, (d, kind) in enumerate(zip(targets, kinds)):
             if d.node is not None:
                 self.on_node.setdefault((d.node, kind), []).append(i)
-        self.templates: dict[object, tuple[str, dict[int, tuple[int, int]]]] = {}
+        self.templates: dict[object, tuple[list[str], dict[int, int]]] = {}
         self.template_chars = 0
+        self.row_keys: dict[int, object] = {}  # id of a class row (held by the class matrix) → its content
 
     def _own_node(self, ex: _Expansion, s: _Group) -> list[int]:
         """The destinations ``s``'s own-node rule opens (ClassMatrix.pod_conn), by position."""
@@ -401,46 +401,47 @@ class _TextPlan:
                  "pod" if kind == "node" and profile.ingress_from_local_node_allowed else None)
         return self.on_node.get((s.node, opens), []) if opens else []
 
-    def _template(self, ex: _Expansion, row: Row, opened: list[int]) -> tuple[str, dict[int, tuple[int, int]]]:
-        """The row's text with marks for the source, and where each destination's line is in it."""
+    def _template(self, ex: _Expansion, row: Row, opened: list[int]) -> tuple[list[str], dict[int, int]]:
+        """The row's lines without the source, and where each destination's line is among them."""
         cells = list(map(row.__getitem__, self.classes))
         for i in opened:
             cells[i] = ALL
         if self.caps is not None:
             cells = list(map(ex.declared_pairs.__getitem__, zip(cells, self.caps)))
         texts: dict[ConnSet, str] = {}
-        pieces: list[str] = []
-        spans: dict[int, tuple[int, int]] = {}
-        at = 0
+        pieces = [""]
+        at: dict[int, int] = {}
         for i, (name, c) in enumerate(zip(self.names, cells)):
             if c is NONE:
                 continue
             text = texts.get(c)
             if text is None:
                 text = texts[c] = f"{c}{self.end}"
-            piece = name + text
-            pieces.append(piece)
-            spans[i] = (at, at + len(piece))
-            at += len(piece)
-        return "".join(pieces), spans
+            at[i] = len(pieces)
+            pieces.append(name + text)
+        return pieces, at
 
     def row(self, ex: _Expansion, s: _Group, name: str) -> str:
         row = ex.cm.rows[s.single]
+        content = self.row_keys.get(id(row))
+        if content is None:
+            content = self.row_keys[id(row)] = tuple(row) if isinstance(row, list) else tuple(row.items())
         opened = self._own_node(ex, s)
-        key = (tuple(row) if isinstance(row, list) else tuple(row.items()), tuple(opened))
+        key = (content, tuple(opened))
         hit = self.templates.get(key)
         if hit is None:
             hit = self._template(ex, row, opened)
-            if self.template_chars + len(hit[0]) > TEMPLATE_CHARS:
+            chars = sum(map(len, hit[0]))
+            if self.template_chars + chars > TEMPLATE_CHARS:
                 self.templates.clear()
                 self.template_chars = 0
             self.templates[key] = hit
-            self.template_chars += len(hit[0])
-        text, spans = hit
-        me = spans.get(self.position.get(id(s), -1))
+            self.template_chars += chars
+        pieces, at = hit
+        me = at.get(self.position.get(id(s), -1))
         if me is not None:  # no line from a peer to itself
-            text = text[:me[0]] + text[me[1]:]
-        return text.replace(_MARK, name)
+            pieces = pieces[:me] + pieces[me + 1:]
+        return name.join(pieces)
 
 
 class _Caps(dict[tuple[ConnSet, ConnSet], ConnSet]):

@@ -99,11 +99,11 @@ def load_dir(path: Path, engine: str | None) -> ClusterState:
     from aksnet.io.manifest_dir import cluster_state_from_documents, read_directory
     from aksnet.twin.kube.validation import split_invalid
 
-    with paused_gc():
+    with paused_gc():  # acyclic documents and model objects: the collector's scans would find nothing
         dump = read_directory(path)
-    docs, invalid = split_invalid(dump.k8s)
-    return replace(cluster_state_from_documents(docs, engine or "upstream"),
-                   problems=(*dump.problems, *invalid))
+        docs, invalid = split_invalid(dump.k8s)
+        cluster = cluster_state_from_documents(docs, engine or "upstream")
+    return replace(cluster, problems=(*dump.problems, *invalid))
 
 
 def load_cluster(args: argparse.Namespace) -> ClusterState:

@@ -286,8 +286,10 @@ def pod_template(doc: Doc) -> Mapping[str, Any]:
 def top_owner(doc: Doc, owners_of: Mapping[tuple[str, str, str], tuple[str, str]]) -> tuple[str, str]:
     """(kind, name) of the top controller: a ReplicaSet owned by a Deployment → the Deployment, a Job owned
     by a CronJob → the CronJob; ``owners_of`` maps (namespace, kind, name) to the controller's (kind, name)."""
-    kind, name = str(doc.get("kind")), _name(doc)
-    ns = _ns(doc)
+    return _top(_ns(doc), str(doc.get("kind")), _name(doc), owners_of)
+
+
+def _top(ns: str, kind: str, name: str, owners_of: Mapping[tuple[str, str, str], tuple[str, str]]) -> tuple[str, str]:
     seen = 0
     while (ns, kind, name) in owners_of and seen < 5:
         kind, name = owners_of[(ns, kind, name)]
@@ -299,36 +301,37 @@ def workload_pods(docs: Iterable[Doc], start_index: int = 0) -> list[k8s.Pod]:
     """Pods for a manifest directory: the Pod documents as written, plus one representative pod per
     workload that no Pod document belongs to (labels and ports from its pod template; named
     ``<name>-<kind>`` … owned by the top workload)."""
-    docs = list(docs)
+    # (document, namespace, kind, name): each document's identity read once
+    known = [(d, _ns(d), str(d.get("kind")), _name(d)) for d in docs]
     owners_of: dict[tuple[str, str, str], tuple[str, str]] = {}
-    for d in docs:
-        ref = next((r for r in _meta(d).get("ownerReferences") or () if r.get("controller", True)), None)
-        if ref is not None and d.get("kind") in (*WORKLOAD_KINDS, "Pod"):
-            owners_of[(_ns(d), str(d.get("kind")), _name(d))] = (str(ref.get("kind")), str(ref.get("name")))
+    for d, ns, kind, name in known:
+        refs = _meta(d).get("ownerReferences")
+        ref = next((r for r in refs if r.get("controller", True)), None) if refs else None
+        if ref is not None and kind in (*WORKLOAD_KINDS, "Pod"):
+            owners_of[(ns, kind, name)] = (str(ref.get("kind")), str(ref.get("name")))
     # A ReplicaSet named <deployment>-<hash> that a Pod points to but that is not in the directory.
     out: list[k8s.Pod] = []
     covered: set[tuple[str, str, str]] = set()
-    for d in docs:
-        if d.get("kind") != "Pod":
+    for d, ns, kind, name in known:
+        if kind != "Pod":
             continue
-        kind, name = top_owner(d, owners_of)
-        owner = (kind, name) if kind != "Pod" else None
-        out.append(pod(d, start_index + len(out), owner))
-        covered.add((_ns(d), kind, name))
-    present = {(_ns(x), str(x.get("kind")), _name(x)) for x in docs}
-    for d in docs:
-        kind = str(d.get("kind"))
+        top = _top(ns, kind, name, owners_of)
+        out.append(pod(d, start_index + len(out), top if top[0] != "Pod" else None))
+        covered.add((ns, *top))
+    present = {(ns, kind, name) for _, ns, kind, name in known}
+    for d, ns, kind, name in known:
         if kind not in WORKLOAD_KINDS:
             continue
-        top = top_owner(d, owners_of)
-        if (_ns(d), *top) in covered or (top != (kind, _name(d)) and (_ns(d), *top) in present):
+        top = _top(ns, kind, name, owners_of)
+        key = (ns, *top)
+        if key in covered or (top != (kind, name) and key in present):
             continue  # its pods or its owner workload are in the directory already
-        covered.add((_ns(d), *top))
+        covered.add(key)
         tpl = pod_template(d)
         tm = tpl.get("metadata") or {}
         spec = tpl.get("spec") or {}
         out.append(k8s.Pod(
-            namespace=_ns(d), name=f"{top[1]}-{top[0].lower()}", labels=_labels(tm.get("labels")),
+            namespace=ns, name=f"{top[1]}-{top[0].lower()}", labels=_labels(tm.get("labels")),
             host_network=bool(spec.get("hostNetwork", False)), ports=container_ports(spec), phase="Running",
             owner_kind=top[0], owner_name=top[1], annotations=_labels(tm.get("annotations")),
             creation_index=start_index + len(out)))

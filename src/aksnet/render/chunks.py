@@ -23,24 +23,23 @@ class ConnLines(Protocol):
 def chunked(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     """``lines`` (texts ending in a newline: one line or a block of them) as chunks that each end at the first
     line end at or past ``chunk_chars`` characters (the last one shorter): a chunk is never longer than
-    ``chunk_chars`` plus one line, whatever the blocks' sizes, and no line is split."""
+    ``chunk_chars`` plus one line, whatever the blocks' sizes, and no line is split. Only the text that crosses
+    the limit is cut (the texts before it are joined as they are: each character is copied once)."""
     buf: list[str] = []
     size = 0
     for text in lines:
-        buf.append(text)
-        size += len(text)
-        if size < chunk_chars:
-            continue
-        joined = "".join(buf)
         start = 0
-        while len(joined) - start >= chunk_chars:
-            cut = joined.find("\n", start + chunk_chars - 1)
+        while size + len(text) - start >= chunk_chars:
+            cut = text.find("\n", start + max(chunk_chars - size, 1) - 1)
             if cut < 0:
                 break
-            yield joined[start:cut + 1]
+            buf.append(text[start:cut + 1])
+            yield "".join(buf)
+            buf = []
+            size = 0
             start = cut + 1
-        rest = joined[start:]
-        buf = [rest] if rest else []
-        size = len(rest)
+        if start < len(text):
+            buf.append(text[start:] if start else text)
+            size += len(text) - start
     if buf:
         yield "".join(buf)

@@ -206,6 +206,9 @@ class _Builder:
                 self.portmap_groups[c.named_ports] = self.portmap_groups.get(c.named_ports, 0) | (1 << c.index)
         self._block_bits: dict[int, int] = {}
         self._rule_bits: dict[int, int] = {}
+        # (direction, the rules' identities, what resolves named ports, mask) → the side: classes selected by
+        # the same policies share one egress row or ingress column (one object: rows are built once per pair)
+        self._sides: dict[Hashable, list[ConnSet]] = {}
 
     # -- classes --------------------------------------------------------------------------------------
     def _collect_blocks(self) -> None:
@@ -379,6 +382,13 @@ class _Builder:
         return arr
 
     def egress_row(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
+        key = (EGRESS, tuple(id(rule) for _, _, rule in rules), mask)
+        hit = self._sides.get(key)
+        if hit is None:
+            hit = self._sides[key] = self._egress_row(rules, mask)
+        return hit
+
+    def _egress_row(self, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
         regions: list[tuple[int, ConnSet]] = [(self.all_bits, NONE)]
         for ns, _, rule in rules:
             bits = self.rule_bits(rule, ns)
@@ -401,6 +411,14 @@ class _Builder:
         return self.expand(regions, mask)
 
     def ingress_col(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
+        # a named port resolves against the class's named ports: the ones any rule names (_referenced)
+        key = (INGRESS, tuple(id(rule) for _, _, rule in rules), cls.named_ports, mask)
+        hit = self._sides.get(key)
+        if hit is None:
+            hit = self._sides[key] = self._ingress_col(cls, rules, mask)
+        return hit
+
+    def _ingress_col(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
         regions: list[tuple[int, ConnSet]] = [(self.all_bits, NONE)]
         rep = cls.pods[0]
         for ns, _, rule in rules:
@@ -472,33 +490,50 @@ class _Both(dict[tuple[ConnSet, ConnSet], ConnSet]):
 
 class _IngressRows:
     """The ingress columns read as rows (source ``s`` → each destination's ``col[s]``, ALL where the destination
-    is not isolated), transposed by C-level ``zip`` a block of sources at a time (memory: one block), and each
-    full row combined with the source's egress without a Python step per cell."""
+    is not isolated), each full row combined with the source's egress without a Python step per cell.
+
+    Columns that are one object (destinations whose rules are the same: :meth:`_Builder.ingress_col` shares
+    them) are read once: a source's signature is its cell in each distinct column, transposed by C-level ``zip``
+    a block of sources at a time (memory: one block); sources with the same egress row and signature share one
+    row object, built once (a few distinct rows for a thousand classes)."""
 
     BLOCK = 256
 
     def __init__(self, cols: list[list[ConnSet] | None], n: int) -> None:
-        self.cols = cols
+        where: dict[int, int] = {}
+        self.columns: list[list[ConnSet]] = []
+        for c in cols:
+            if c is not None and id(c) not in where:
+                where[id(c)] = len(self.columns)
+                self.columns.append(c)
+        unisolated = len(self.columns)  # the signature's last cell: ALL
+        self.where = [unisolated if c is None else where[id(c)] for c in cols]
         self.n = n
         self.start = 0
         self.block: list[tuple[ConnSet, ...]] = []
         self.both = _Both()
+        # (id of the egress row or 0, signature) → (the egress row, kept alive for its id; the row)
+        self.made: dict[tuple[int, tuple[ConnSet, ...]], tuple[list[ConnSet] | None, list[ConnSet]]] = {}
 
-    def _row(self, s: int) -> tuple[ConnSet, ...]:
+    def _signature(self, s: int) -> tuple[ConnSet, ...]:
         if not self.start <= s < self.start + len(self.block):
             lo, hi = s, min(s + self.BLOCK, self.n)
-            every = [ALL] * (hi - lo)
-            self.block = list(zip(*[every if c is None else c[lo:hi] for c in self.cols])) if self.cols else \
-                [() for _ in range(lo, hi)]
+            self.block = list(zip(*[c[lo:hi] for c in self.columns], [ALL] * (hi - lo)))
             self.start = lo
         return self.block[s - self.start]
 
     def combine(self, s: int, eg: list[ConnSet] | None) -> list[ConnSet]:
         """Source class ``s``'s row: its egress (``None``: not isolated) ∩ each destination's ingress."""
-        ing = self._row(s)
-        if eg is None:
-            return list(ing)
-        return list(map(self.both.__getitem__, zip(eg, ing)))
+        sig = self._signature(s)
+        key = (0 if eg is None else id(eg), sig)
+        hit = self.made.get(key)
+        if hit is not None:
+            return hit[1]
+        row = list(map(sig.__getitem__, self.where))
+        if eg is not None:
+            row = list(map(self.both.__getitem__, zip(eg, row)))
+        self.made[key] = (eg, row)
+        return row
 
 
 class _EngineSides:

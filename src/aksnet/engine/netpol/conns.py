@@ -72,6 +72,10 @@ class ConnSet:
 
     __slots__ = ("__weakref__", "_text", "ranges")
     _interned: ClassVar[dict[tuple[Ranges, ...], ConnSet]] = {}
+    # (a, b) → a | b and a & b: interned operands make a pair a cheap identity key (a few distinct sets, tens of
+    # thousands of unions and intersections in a class matrix)
+    _unions: ClassVar[dict[tuple[ConnSet, ConnSet], ConnSet]] = {}
+    _intersections: ClassVar[dict[tuple[ConnSet, ConnSet], ConnSet]] = {}
     ranges: tuple[Ranges, ...]
     _text: str | None
 
@@ -93,14 +97,22 @@ class ConnSet:
             return self
         if self is NONE or other is ALL:
             return other
-        return ConnSet(tuple(_normalize(a + b) for a, b in zip(self.ranges, other.ranges)))
+        hit = ConnSet._unions.get((self, other))
+        if hit is None:
+            hit = ConnSet._unions[(self, other)] = ConnSet(tuple(_normalize(a + b)
+                                                                 for a, b in zip(self.ranges, other.ranges)))
+        return hit
 
     def __and__(self, other: ConnSet) -> ConnSet:
         if other is ALL or self is NONE:
             return self
         if self is ALL or other is NONE:
             return other
-        return ConnSet(tuple(_intersect(a, b) for a, b in zip(self.ranges, other.ranges)))
+        hit = ConnSet._intersections.get((self, other))
+        if hit is None:
+            hit = ConnSet._intersections[(self, other)] = ConnSet(tuple(_intersect(a, b)
+                                                                        for a, b in zip(self.ranges, other.ranges)))
+        return hit
 
     def __sub__(self, other: ConnSet) -> ConnSet:
         if other is NONE:
@@ -155,8 +167,19 @@ NONE = ConnSet(((), (), ()))
 ALL = ConnSet((((MIN_PORT, MAX_PORT),),) * 3)
 
 
+_ONE: dict[tuple[str, int | None, int | None], ConnSet] = {}  # conns()'s answers (a few distinct ports)
+
+
 def conns(protocol: str, lo: int | None = None, hi: int | None = None) -> ConnSet:
     """The set of one protocol's ports ``lo..hi`` (all ports when ``lo`` is None)."""
+    key = (protocol, lo, hi)
+    hit = _ONE.get(key)
+    if hit is None:
+        hit = _ONE[key] = _conns(protocol, lo, hi)
+    return hit
+
+
+def _conns(protocol: str, lo: int | None, hi: int | None) -> ConnSet:
     i = _PI[protocol.upper()]
     if lo is None:
         rng: Ranges = ((MIN_PORT, MAX_PORT),)
