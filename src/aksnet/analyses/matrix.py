@@ -87,6 +87,26 @@ class _Texts(dict[ConnSet, str]):
         return t
 
 
+# How a renderer writes a name or a connection text in its format (a JSON string, a CSV field)
+Quote = Callable[[str], str]
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+class _Quoted(dict[ConnSet, str]):
+    """ConnSet → its text as the format writes it, made on first use."""
+
+    def __init__(self, quote: Quote) -> None:
+        super().__init__()
+        self.quote = quote
+
+    def __missing__(self, c: ConnSet) -> str:
+        t = self[c] = self.quote(str(c))
+        return t
+
+
 def _line_blocks(rows: Iterable[list[Connection]], routes: Sequence[Line]) -> Iterator[list[Line]]:
     """Connections, given as rows in output order, as blocks of text lines (one block per row), with the extra
     ``routes`` rows merged in order (then in blocks of :data:`BLOCK` lines)."""
@@ -170,7 +190,7 @@ class _Group:
     is_pod: bool = False  # a workload or a pod (a destination of every source), not an address or extra peer
 
 
-def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
+def _groups(cm: ClassMatrix, by_pod: bool, all_ports: bool) -> list[_Group]:
     groups: dict[tuple[str, ...], _Group] = {}
     for cls in cm.classes:
         for p in cls.pods:
@@ -187,7 +207,8 @@ def _groups(cm: ClassMatrix, by_pod: bool) -> list[_Group]:
             g.pods.append(p)
     out = list(groups.values())
     for g in out:
-        g.declared = declared_conns(g.pods)
+        if not all_ports:  # with all_ports no connection is capped to the declared ports
+            g.declared = declared_conns(g.pods)
         nodes = {p.node_name for p in g.pods}
         g.node = nodes.pop() if len(nodes) == 1 else None
     for cls in cm.classes:
@@ -336,22 +357,24 @@ class _Expansion:
 
     # -- text rows: the common case without a Python step per output line --------------------------------
 
-    def text_rows(self, head: str, mid: str, end: str) -> Iterator[str]:
-        """Each source's lines as one text, in output order; a line is ``head.format(src) + dst + mid +
-        conn + end``. Exactly the lines of :meth:`rows`: a source row of single-class groups without path,
-        mesh or extra targets is gathered, filtered and joined by C-level list operations over precomputed
-        destination texts (one Python step per source, not per line: 770,000 lines in a tenth of a second);
-        any other row is formatted from :meth:`row`."""
-        texts = _Texts()
+    def text_rows(self, head: str, mid: str, end: str, quote: Quote | None = None) -> Iterator[str]:
+        """Each source's lines as one text, in output order; a line is ``head.format(q(src)) + q(dst) + mid +
+        q(conn) + end`` (``q``: ``quote``, e.g. a JSON string, or the text as it is). Exactly the lines of
+        :meth:`rows`: a source row of single-class groups without path, mesh or extra targets is gathered,
+        filtered and joined by C-level list operations over precomputed destination texts (one Python step per
+        source, not per line: 770,000 lines in a tenth of a second); any other row is formatted from
+        :meth:`row`."""
+        q = quote if quote is not None else _as_is
+        texts = _Quoted(q)
         plans: dict[int, _TextPlan] = {}
         simple = self.path is None and self.mesh is None and self.extra_targets is None
         for si, s in enumerate(self.groups):
-            prefix = head.format(s.peer.name)
+            prefix = head.format(q(s.peer.name))
             if simple and s.single >= 0:
                 targets = self.targets(si)
                 plan = plans.get(id(targets))
                 if plan is None:
-                    plan = plans[id(targets)] = _TextPlan(self, targets, mid, end)
+                    plan = plans[id(targets)] = _TextPlan(self, targets, mid, end, texts)
                 if plan.fast:
                     text = plan.row(self, s, prefix)
                     if text:
@@ -359,7 +382,7 @@ class _Expansion:
                     continue
             row = self.row(si)
             if row:
-                yield "".join([f"{prefix}{d.name}{mid}{texts[c]}{end}" for _, d, c in row])
+                yield "".join([f"{prefix}{q(d.name)}{mid}{texts[c]}{end}" for _, d, c in row])
 
 
 TEMPLATE_CHARS = 1 << 26  # characters of row templates kept at most (memory independent of the output's size)
@@ -374,13 +397,15 @@ class _TextPlan:
     A template is a source row's lines without the source's name (each ``dst + mid + conn + end``, after an
     empty first piece), kept per distinct class row: sources whose rows are equal (a few distinct rows for a
     thousand workloads) differ only in their names, so their text is the source's name joined between the
-    pieces (``str.join``: no Python step per line), the source's own line left out."""
+    pieces (``str.join``: no Python step per line), the source's own line left out. A template is kept from its
+    second use on (a cluster whose rows all differ keeps none)."""
 
-    def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str) -> None:
+    def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str, texts: _Quoted) -> None:
         self.fast = all(d.single >= 0 for d in targets)
         self.classes = [d.single for d in targets]
-        self.names = [f"{d.peer.name}{mid}" for d in targets]
+        self.names = [f"{texts.quote(d.peer.name)}{mid}" for d in targets]
         self.end = end
+        self.texts = texts
         self.position = {id(d): i for i, d in enumerate(targets)}
         self.caps = None if ex.all_ports else [d.declared if d.is_pod else ALL for d in targets]
         self.on_node: dict[tuple[str, str], list[int]] = {}
@@ -390,6 +415,7 @@ class _TextPlan:
                 self.on_node.setdefault((d.node, kind), []).append(i)
         self.templates: dict[object, tuple[list[str], dict[int, int]]] = {}
         self.template_chars = 0
+        self.seen: set[object] = set()  # the keys of the templates made once
         self.row_keys: dict[int, object] = {}  # id of a class row (held by the class matrix) → its content
 
     def _own_node(self, ex: _Expansion, s: _Group) -> list[int]:
@@ -416,7 +442,7 @@ class _TextPlan:
                 continue
             text = texts.get(c)
             if text is None:
-                text = texts[c] = f"{c}{self.end}"
+                text = texts[c] = f"{self.texts[c]}{self.end}"
             at[i] = len(pieces)
             pieces.append(name + text)
         return pieces, at
@@ -431,12 +457,15 @@ class _TextPlan:
         hit = self.templates.get(key)
         if hit is None:
             hit = self._template(ex, row, opened)
-            chars = sum(map(len, hit[0]))
-            if self.template_chars + chars > TEMPLATE_CHARS:
-                self.templates.clear()
-                self.template_chars = 0
-            self.templates[key] = hit
-            self.template_chars += chars
+            if key not in self.seen:  # kept from the second source with this row on: a row of its own costs nothing
+                self.seen.add(key)
+            else:
+                chars = sum(map(len, hit[0]))
+                if self.template_chars + chars > TEMPLATE_CHARS:
+                    self.templates.clear()
+                    self.template_chars = 0
+                self.templates[key] = hit
+                self.template_chars += chars
         pieces, at = hit
         me = at.get(self.position.get(id(s), -1))
         if me is not None:  # no line from a peer to itself
@@ -477,15 +506,16 @@ class MatrixStream:
         """The output lines as (source, destination, connection text), one block of lines at a time."""
         return _line_blocks(self.rows(), self.routes)
 
-    def text_rows(self, head: str, mid: str, end: str) -> Iterator[str]:
+    def text_rows(self, head: str, mid: str, end: str, quote: Quote | None = None) -> Iterator[str]:
         """The output as texts of whole lines (see :meth:`_Expansion.text_rows`), the extra ``routes`` rows
         merged in order."""
         if self.routes:
+            q = quote if quote is not None else _as_is
             for block in self.line_blocks():
-                yield "".join([f"{head.format(s)}{d}{mid}{c}{end}" for s, d, c in block])
+                yield "".join([f"{head.format(q(s))}{q(d)}{mid}{q(c)}{end}" for s, d, c in block])
             return
         with paused_gc():
-            yield from self.expansion.text_rows(head, mid, end)
+            yield from self.expansion.text_rows(head, mid, end, quote)
 
     def result(self) -> MatrixResult:
         """Everything at once (tests, diff and explain: small matrices)."""
@@ -516,7 +546,7 @@ def stream_matrix(cluster: ClusterState, engine: str | None = None, *, pods: boo
             def keep_class(cls: PeerClass) -> bool:
                 return any(_pod_kept(p, pods, namespace, focus) for p in cls.pods)
         cm = connectivity(cluster, engine, keep=keep_class)
-        groups = _groups(cm, pods)
+        groups = _groups(cm, pods, all_ports)
     for ep in extra_peers:
         cls = _external_class(cm, ep.ip)
         if cls is not None:
