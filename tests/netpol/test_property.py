@@ -7,6 +7,7 @@ counterpart (``matrix --path`` vs ``trace``) is tests/exposure/test_matrix_vs_tr
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
 
@@ -129,3 +130,7 @@ def test_text_rows_agree_with_the_lines(cluster: ClusterState, engine: str, data
     kw = {"pods": by_pod, "all_ports": all_ports, "namespace": namespace}
     want = "".join(f"{s} => {d} : {c}\n" for s, d, c in compute_matrix(cluster, engine, **kw).lines())
     assert connlist_txt.render_connlist(stream_matrix(cluster, engine, **kw)) == want
+    # names and connection texts quoted as -o json/csv write them, once per distinct text
+    quoted = "".join(f"{json.dumps(s)}:{json.dumps(d)}={json.dumps(c)};" for s, d, c in
+                     compute_matrix(cluster, engine, **kw).lines())
+    assert "".join(stream_matrix(cluster, engine, **kw).text_rows("{}:", "=", ";", json.dumps)) == quoted

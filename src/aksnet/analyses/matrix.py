@@ -87,6 +87,26 @@ class _Texts(dict[ConnSet, str]):
         return t
 
 
+# How a renderer writes a name or a connection text in its format (a JSON string, a CSV field)
+Quote = Callable[[str], str]
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+class _Quoted(dict[ConnSet, str]):
+    """ConnSet → its text as the format writes it, made on first use."""
+
+    def __init__(self, quote: Quote) -> None:
+        super().__init__()
+        self.quote = quote
+
+    def __missing__(self, c: ConnSet) -> str:
+        t = self[c] = self.quote(str(c))
+        return t
+
+
 def _line_blocks(rows: Iterable[list[Connection]], routes: Sequence[Line]) -> Iterator[list[Line]]:
     """Connections, given as rows in output order, as blocks of text lines (one block per row), with the extra
     ``routes`` rows merged in order (then in blocks of :data:`BLOCK` lines)."""
@@ -337,22 +357,24 @@ class _Expansion:
 
     # -- text rows: the common case without a Python step per output line --------------------------------
 
-    def text_rows(self, head: str, mid: str, end: str) -> Iterator[str]:
-        """Each source's lines as one text, in output order; a line is ``head.format(src) + dst + mid +
-        conn + end``. Exactly the lines of :meth:`rows`: a source row of single-class groups without path,
-        mesh or extra targets is gathered, filtered and joined by C-level list operations over precomputed
-        destination texts (one Python step per source, not per line: 770,000 lines in a tenth of a second);
-        any other row is formatted from :meth:`row`."""
-        texts = _Texts()
+    def text_rows(self, head: str, mid: str, end: str, quote: Quote | None = None) -> Iterator[str]:
+        """Each source's lines as one text, in output order; a line is ``head.format(q(src)) + q(dst) + mid +
+        q(conn) + end`` (``q``: ``quote``, e.g. a JSON string, or the text as it is). Exactly the lines of
+        :meth:`rows`: a source row of single-class groups without path, mesh or extra targets is gathered,
+        filtered and joined by C-level list operations over precomputed destination texts (one Python step per
+        source, not per line: 770,000 lines in a tenth of a second); any other row is formatted from
+        :meth:`row`."""
+        q = quote if quote is not None else _as_is
+        texts = _Quoted(q)
         plans: dict[int, _TextPlan] = {}
         simple = self.path is None and self.mesh is None and self.extra_targets is None
         for si, s in enumerate(self.groups):
-            prefix = head.format(s.peer.name)
+            prefix = head.format(q(s.peer.name))
             if simple and s.single >= 0:
                 targets = self.targets(si)
                 plan = plans.get(id(targets))
                 if plan is None:
-                    plan = plans[id(targets)] = _TextPlan(self, targets, mid, end)
+                    plan = plans[id(targets)] = _TextPlan(self, targets, mid, end, texts)
                 if plan.fast:
                     text = plan.row(self, s, prefix)
                     if text:
@@ -360,7 +382,7 @@ class _Expansion:
                     continue
             row = self.row(si)
             if row:
-                yield "".join([f"{prefix}{d.name}{mid}{texts[c]}{end}" for _, d, c in row])
+                yield "".join([f"{prefix}{q(d.name)}{mid}{texts[c]}{end}" for _, d, c in row])
 
 
 TEMPLATE_CHARS = 1 << 26  # characters of row templates kept at most (memory independent of the output's size)
@@ -378,11 +400,12 @@ class _TextPlan:
     pieces (``str.join``: no Python step per line), the source's own line left out. A template is kept from its
     second use on (a cluster whose rows all differ keeps none)."""
 
-    def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str) -> None:
+    def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str, texts: _Quoted) -> None:
         self.fast = all(d.single >= 0 for d in targets)
         self.classes = [d.single for d in targets]
-        self.names = [f"{d.peer.name}{mid}" for d in targets]
+        self.names = [f"{texts.quote(d.peer.name)}{mid}" for d in targets]
         self.end = end
+        self.texts = texts
         self.position = {id(d): i for i, d in enumerate(targets)}
         self.caps = None if ex.all_ports else [d.declared if d.is_pod else ALL for d in targets]
         self.on_node: dict[tuple[str, str], list[int]] = {}
@@ -419,7 +442,7 @@ class _TextPlan:
                 continue
             text = texts.get(c)
             if text is None:
-                text = texts[c] = f"{c}{self.end}"
+                text = texts[c] = f"{self.texts[c]}{self.end}"
             at[i] = len(pieces)
             pieces.append(name + text)
         return pieces, at
@@ -483,15 +506,16 @@ class MatrixStream:
         """The output lines as (source, destination, connection text), one block of lines at a time."""
         return _line_blocks(self.rows(), self.routes)
 
-    def text_rows(self, head: str, mid: str, end: str) -> Iterator[str]:
+    def text_rows(self, head: str, mid: str, end: str, quote: Quote | None = None) -> Iterator[str]:
         """The output as texts of whole lines (see :meth:`_Expansion.text_rows`), the extra ``routes`` rows
         merged in order."""
         if self.routes:
+            q = quote if quote is not None else _as_is
             for block in self.line_blocks():
-                yield "".join([f"{head.format(s)}{d}{mid}{c}{end}" for s, d, c in block])
+                yield "".join([f"{head.format(q(s))}{q(d)}{mid}{q(c)}{end}" for s, d, c in block])
             return
         with paused_gc():
-            yield from self.expansion.text_rows(head, mid, end)
+            yield from self.expansion.text_rows(head, mid, end, quote)
 
     def result(self) -> MatrixResult:
         """Everything at once (tests, diff and explain: small matrices)."""

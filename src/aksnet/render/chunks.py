@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from aksnet.analyses.matrix import Line
+from aksnet.analyses.matrix import Line, MatrixStream, Quote
 
 CHUNK_CHARS = 1 << 20  # about 1 MiB of text per chunk
 
@@ -18,6 +18,17 @@ class ConnLines(Protocol):
     """A connectivity list (``MatrixResult``, or ``MatrixStream`` computed while it is written)."""
 
     def line_blocks(self) -> Iterator[list[Line]]: ...
+
+
+def line_texts(result: ConnLines, head: str, mid: str, end: str, quote: Quote | None = None) -> Iterator[str]:
+    """The connections as texts of whole lines, each ``head.format(q(src)) + q(dst) + mid + q(conn) + end``
+    (``q``: ``quote``, or the text as it is): a ``MatrixStream`` one source row at a time, written from its row
+    templates without a Python step per line (:meth:`MatrixStream.text_rows`); anything else a block at a time."""
+    if isinstance(result, MatrixStream):
+        return result.text_rows(head, mid, end, quote)
+    q = quote if quote is not None else str
+    return ("".join([f"{head.format(q(s))}{q(d)}{mid}{q(c)}{end}" for s, d, c in block])
+            for block in result.line_blocks())
 
 
 def chunked(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:

@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked, line_texts
 
 if TYPE_CHECKING:
     from aksnet.analyses.diff import DiffResult
@@ -20,11 +20,19 @@ def _csv_line(fields: list[str]) -> str:
     return buf.getvalue()
 
 
+class _Fields(dict[str, str]):
+    """A text → the CSV field that writes it (quoted only when needed, as ``csv.writer`` decides), made on first
+    use (a few thousand names and connection texts, millions of lines)."""
+
+    def __missing__(self, text: str) -> str:
+        field = self[text] = _csv_line([text, ""])[:-2]  # one field of a row: without ",\n"
+        return field
+
+
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     def lines() -> Iterator[str]:
         yield "src,dst,conn\n"
-        for s, d, c in (ln for block in result.line_blocks() for ln in block):
-            yield _csv_line([s, d, c])
+        yield from line_texts(result, "{},", ",", "\n", _Fields().__getitem__)
 
     return chunked(lines(), chunk_chars)
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked, line_texts
 
 if TYPE_CHECKING:
     from aksnet.analyses.diff import DiffResult
@@ -51,8 +51,7 @@ def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator
         yield "digraph {\n"
         for n in _node_lines(names):
             yield n + "\n"
-        for s, d, c in (ln for block in result.line_blocks() for ln in block):
-            yield f"\t\"{s}\" -> \"{d}\" [label=\"{c}\" color=\"gold2\" fontcolor=\"darkgreen\"]\n"
+        yield from line_texts(result, '\t"{}" -> "', '" [label="', '" color="gold2" fontcolor="darkgreen"]\n')
         yield "}\n"
 
     return chunked(lines(), chunk_chars)

@@ -7,21 +7,25 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked, line_texts
 
 if TYPE_CHECKING:
     from aksnet.analyses.diff import DiffResult
 
 
+_END, _SEP = "\n  }", ",\n  "  # an object's last line (its items are indented by the list's 2 and its own 2)
+
+
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
-    """``json.dumps(rows, indent=2)`` written one object at a time."""
+    """``json.dumps(rows, indent=2)`` written a source row at a time: each object followed by the separator
+    ``,\\n  `` (the last one's replaced by the list's end)."""
     def lines() -> Iterator[str]:
-        first = True
-        for s, d, c in (ln for block in result.line_blocks() for ln in block):
-            obj = json.dumps({"src": s, "dst": d, "conn": c}, indent=2).replace("\n", "\n  ")
-            yield ("[\n  " if first else ",\n  ") + obj
-            first = False
-        yield "[]\n" if first else "\n]\n"
+        last = ""
+        for text in line_texts(result, '{{\n    "src": {},\n    "dst": ', ',\n    "conn": ', _END + _SEP, json.dumps):
+            if text:
+                yield last or "[\n  "
+                last = text
+        yield last[:-len(_SEP)] + "\n]\n" if last else "[]\n"
 
     return chunked(lines(), chunk_chars)
 

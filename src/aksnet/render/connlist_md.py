@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked, line_texts
 
 if TYPE_CHECKING:
     from aksnet.analyses.diff import DiffResult
@@ -21,8 +21,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     def lines() -> Iterator[str]:
         yield _table(["src", "dst", "conn"], [])
-        for s, d, c in (ln for block in result.line_blocks() for ln in block):
-            yield f"| {s} | {d} | {c} |\n"
+        yield from line_texts(result, "| {} | ", " | ", " |\n")
 
     return chunked(lines(), chunk_chars)
 

@@ -9,18 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from aksnet.analyses.matrix import MatrixStream
-from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked, line_texts
 
 if TYPE_CHECKING:
     from aksnet.analyses.diff import DiffResult
 
 
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
-    if isinstance(result, MatrixStream):  # computed while written: whole source rows as text
-        return chunked(result.text_rows("{} => ", " : ", "\n"), chunk_chars)
-    blocks = ("".join([f"{s} => {d} : {c}\n" for s, d, c in block]) for block in result.line_blocks())
-    return chunked(blocks, chunk_chars)
+    return chunked(line_texts(result, "{} => ", " : ", "\n"), chunk_chars)
 
 
 def render_connlist(result: ConnLines) -> str:
