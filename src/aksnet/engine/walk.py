@@ -25,7 +25,6 @@ from aksnet.engine import (
     apiserver,
     kube_proxy,
     load_balancer,
-    mesh,
     nsg,
     private_link,
     returns,
@@ -54,6 +53,7 @@ from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT, DEFAULT_INTERNET_CLI
 from aksnet.rules.ietf import DNS_PORT
 
 if TYPE_CHECKING:
+    from aksnet.engine import mesh
     from aksnet.model.firewall import AzureFirewall
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
@@ -395,6 +395,8 @@ class Walker:
         world = self.topo.state.mesh
         if not world.sidecars or pkt.protocol != "TCP":
             return
+        from aksnet.engine import mesh  # with Istio's model: only for a cluster with sidecars
+
         declared = mesh.port_protocol(self.topo.state.services, pod, pkt.dst_port)
         # an https URL request is TLS to the pod (TCP for the sidecar); a proxy's upstream leg carries its request
         http = declared == "HTTP" or (declared == "" and st.scheme != "https" and
