@@ -32,10 +32,11 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
 def load_topology(context: str | None, from_dir: Path | None) -> object:
     """The :class:`aksnet.engine.addressing.Topology` of the workspace (current context) or a directory."""
     from aksnet.engine.addressing import Topology
-    from aksnet.io.twin_loader import load_twin_from_dir
     from aksnet.io.twin_snapshot import load_twin_cached as load_twin
 
     if from_dir is not None:
+        from aksnet.io.twin_loader import load_twin_from_dir
+
         return Topology.build(load_twin_from_dir(from_dir))
     from aksnet.cli.common import command_transaction
     from aksnet.store.workspace import DB_NAME, default_home

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-from aksnet.rules.kubernetes import KUBELET_DEFAULT_MAX_PODS
+from typing import TYPE_CHECKING, Any
 
 Labels = Mapping[str, str]
 EMPTY: Labels = {}
@@ -107,39 +106,6 @@ class Pod:
 
 
 @dataclass(frozen=True, slots=True)
-class Taint:
-    """core/v1 Taint of a node."""
-
-    key: str
-    value: str = ""
-    effect: str = "NoSchedule"
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """core/v1 Node: name, address, pod CIDR, pool, readiness, maxPods, labels and taints."""
-
-    name: str
-    internal_ip: str
-    pod_cidr: str | None = None
-    labels: Labels = field(default_factory=dict)
-    pool: str = ""
-    ready: bool = True
-    unschedulable: bool = False
-    max_pods: int = KUBELET_DEFAULT_MAX_PODS
-    taints: tuple[Taint, ...] = ()
-    # Azure CNI (node subnet): the secondary addresses reserved on the node's NIC for its pods.
-    reserved_pod_ips: tuple[str, ...] = ()
-    internal_ips: tuple[str, ...] = ()  # every InternalIP (dual-stack: IPv4 then IPv6); internal_ip is the first
-    pod_cidrs: tuple[str, ...] = ()  # spec.podCIDRs (dual-stack: the IPv4 /24 and the IPv6 range)
-
-    def ip_of(self, family: int) -> str | None:
-        """The node's InternalIP of IP version ``family`` (4 or 6), or None."""
-        return next((ip for ip in self.internal_ips or ((self.internal_ip,) if self.internal_ip else ())
-                     if (":" in ip) == (family == 6)), None)
-
-
-@dataclass(frozen=True, slots=True)
 class ServicePort:
     """core/v1 ServicePort: port, protocol, targetPort, nodePort."""
 
@@ -186,40 +152,6 @@ class Service:
     @property
     def is_headless(self) -> bool:
         return self.cluster_ip == "None"
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """discovery/v1 Endpoint: one backend address of an EndpointSlice."""
-
-    ip: str
-    ready: bool = True
-    serving: bool = True
-    terminating: bool = False
-    node_name: str | None = None
-    pod: str | None = None  # "namespace/name" of the target pod
-    hostname: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EndpointPort:
-    """discovery/v1 EndpointPort."""
-
-    port: int
-    protocol: str = "TCP"
-    name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EndpointSlice:
-    """discovery/v1 EndpointSlice: a Service's backends."""
-
-    namespace: str
-    name: str
-    service_name: str
-    endpoints: tuple[Endpoint, ...] = ()
-    ports: tuple[EndpointPort, ...] = ()
-    address_type: str = "IPv4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,89 +206,30 @@ class NetworkPolicy:
         return f"{self.namespace}/{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class IngressBackend:
-    """networking/v1 IngressBackend: a Service by name and port, or a resource."""
+# The classes of ``aksnet.model.k8s_serving`` (Nodes, EndpointSlices, Ingresses, Secrets, ConfigMaps) are names of
+# this module too, created on first use (PEP 562): a question about NetworkPolicies never creates them.
+_SERVING = frozenset({"Taint", "Node", "Endpoint", "EndpointPort", "EndpointSlice", "IngressBackend", "IngressPath",
+                      "IngressRule", "IngressTLS", "Ingress", "IngressClass", "Secret", "ConfigMap"})
 
-    service_name: str | None = None
-    service_port: int | str | None = None  # number, or port name
-    resource_kind: str | None = None
-    resource_name: str | None = None
+if TYPE_CHECKING:
+    from aksnet.model.k8s_serving import ConfigMap as ConfigMap
+    from aksnet.model.k8s_serving import Endpoint as Endpoint
+    from aksnet.model.k8s_serving import EndpointPort as EndpointPort
+    from aksnet.model.k8s_serving import EndpointSlice as EndpointSlice
+    from aksnet.model.k8s_serving import Ingress as Ingress
+    from aksnet.model.k8s_serving import IngressBackend as IngressBackend
+    from aksnet.model.k8s_serving import IngressClass as IngressClass
+    from aksnet.model.k8s_serving import IngressPath as IngressPath
+    from aksnet.model.k8s_serving import IngressRule as IngressRule
+    from aksnet.model.k8s_serving import IngressTLS as IngressTLS
+    from aksnet.model.k8s_serving import Node as Node
+    from aksnet.model.k8s_serving import Secret as Secret
+    from aksnet.model.k8s_serving import Taint as Taint
+else:
+    def __getattr__(name: str) -> Any:
+        if name not in _SERVING:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from aksnet.model import k8s_serving
 
-
-@dataclass(frozen=True, slots=True)
-class IngressPath:
-    """networking/v1 HTTPIngressPath: path, pathType and backend."""
-
-    path: str | None
-    path_type: str  # Exact, Prefix, ImplementationSpecific
-    backend: IngressBackend
-
-
-@dataclass(frozen=True, slots=True)
-class IngressRule:
-    """networking/v1 IngressRule: a host and its paths."""
-
-    host: str | None
-    paths: tuple[IngressPath, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class IngressTLS:
-    """networking/v1 IngressTLS: hosts and the Secret of their certificate."""
-
-    hosts: tuple[str, ...] = ()
-    secret_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Ingress:
-    """networking/v1 Ingress: class, rules, TLS, default backend, annotations, status."""
-
-    namespace: str
-    name: str
-    ingress_class_name: str | None = None
-    annotations: Labels = field(default_factory=dict)
-    default_backend: IngressBackend | None = None
-    rules: tuple[IngressRule, ...] = ()
-    tls: tuple[IngressTLS, ...] = ()
-    uid: str = ""
-    creation_timestamp: str = ""
-    creation_index: int = 0
-    load_balancer_ips: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> str:
-        return f"{self.namespace}/{self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class IngressClass:
-    """networking/v1 IngressClass: the controller that serves it."""
-
-    name: str
-    controller: str
-    is_default: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Secret:
-    """core/v1 Secret: what ingress TLS needs of it (type, certificate and key, the data's keys)."""
-
-    namespace: str
-    name: str
-    type: str = "Opaque"
-    # For kubernetes.io/tls: the PEM texts (decoded from base64); empty when absent.
-    tls_crt: str = ""
-    tls_key: str = ""
-    keys: tuple[str, ...] = ()
-    ca_crt: str = ""  # the PEM text of the ``ca.crt`` key (a CA bundle for client or backend verification)
-
-
-@dataclass(frozen=True, slots=True)
-class ConfigMap:
-    """core/v1 ConfigMap: its data (an ingress controller's configuration)."""
-
-    namespace: str
-    name: str
-    data: Labels = field(default_factory=dict)
+        globals().update((n, getattr(k8s_serving, n)) for n in _SERVING)  # later uses: plain module attributes
+        return getattr(k8s_serving, name)

@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 from aksnet.errors import KubeError
-from aksnet.io.arm_model import KIND_MANAGED_CLUSTER
 from aksnet.store import Transaction
+from aksnet.twin.aks.names import KIND_MANAGED_CLUSTER
 
 META_KEY = "kubeconfig"
 EXTENSION = "aksnet"

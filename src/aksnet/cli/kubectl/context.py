@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aksnet.errors import KubeError
 from aksnet.store import Transaction
 from aksnet.twin import kubeconfig
@@ -16,6 +14,8 @@ from aksnet.twin import kubeconfig
 def load_config(tx: Transaction, path: str | None) -> dict[str, Any]:
     if path is None:
         return kubeconfig.load(tx)
+    import yaml  # only for a kubeconfig file named with --kubeconfig
+
     p = Path(path)
     if not p.exists():
         raise KubeError(f"error: stat {path}: no such file or directory")

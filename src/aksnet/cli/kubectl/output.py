@@ -5,15 +5,17 @@ commas, values as Go's ``%v`` prints them: ``map[k:v]``, ``[a b]``). Pure functi
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from aksnet.cli.kubectl import jsonpath
 from aksnet.cli.kubectl.tables import tabulate
 from aksnet.errors import KubeError
 from aksnet.twin.kube.schema import ResourceType
+
+if TYPE_CHECKING:
+    import yaml
 
 Doc = dict[str, Any]
 
@@ -26,10 +28,6 @@ def to_json(obj: Any) -> str:
     return json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
 # Strings go-yaml v2 (which sigs.k8s.io/yaml uses) quotes because YAML 1.1 reads them as booleans; PyYAML's
 # resolver leaves y/n and their cases out (go-yaml resolve.go, the YAML 1.1 bool table).
 YAML11_BOOLS = frozenset({"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
@@ -37,6 +35,8 @@ YAML11_BOOLS = frozenset({"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "
 
 
 def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    import yaml
+
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     resolved = dumper.resolve(yaml.ScalarNode, data, (True, False))  # type: ignore[no-untyped-call]
@@ -47,12 +47,24 @@ def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
 
-_Dumper.add_representer(str, _str_repr)
-_Dumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", "null"))
+@functools.cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """PyYAML's safe dumper with sigs.k8s.io/yaml's string and null styles (PyYAML imported for ``-o yaml`` only)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, _str_repr)
+    Dumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return Dumper
 
 
 def to_yaml(obj: Any) -> str:
-    return yaml.dump(obj, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=10**9)
+    import yaml
+
+    return yaml.dump(obj, Dumper=_dumper(), sort_keys=True, default_flow_style=False, allow_unicode=True,
+                     width=10**9)
 
 
 def name_of(rt: ResourceType, doc: Doc) -> str:

@@ -7,13 +7,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aksnet.cli.common import command_transaction
-from aksnet.cli.kubectl import context, gateway_controller
-from aksnet.cli.kubectl.flags import Parsed
-from aksnet.store import Transaction
-from aksnet.twin.controller_manager import reconcile_cluster
+from aksnet.cli.kubectl import context
 from aksnet.twin.kube.apiserver import ApiServer
+
+if TYPE_CHECKING:
+    from aksnet.cli.kubectl.flags import Parsed
+    from aksnet.store import Transaction
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Session:
 
     def reconcile(self) -> None:
         """Run the controllers now; the object cache they wrote back is reopened for what the command does next."""
+        from aksnet.twin.controller_manager import reconcile_cluster
+
         reconcile_cluster(self.tx, self.cluster_id)
         self.api = ApiServer(self.tx, self.cluster_id)
 
@@ -42,7 +46,10 @@ def open_session(p: Parsed, write: bool) -> Iterator[Session]:
             ns = context.default_namespace(tx, p.get("context"), kc)
         api = ApiServer(tx, cid)
         yield Session(tx, cid, api, ns, explicit, p.flag("all-namespaces"))
-        if write:
+        if write:  # the controllers: imported only by commands that change something
+            from aksnet.cli.kubectl import gateway_controller
+            from aksnet.twin.controller_manager import reconcile_cluster
+
             # the Gateway API status follows the controllers (a Gateway's address is its Service's frontend)
             reconcile_cluster(tx, cid)
             after = ApiServer(tx, cid)

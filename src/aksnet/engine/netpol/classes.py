@@ -20,6 +20,7 @@ import ipaddress
 import itertools
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aksnet.engine.netpol.caveats import engine_caveats
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
@@ -28,9 +29,11 @@ from aksnet.engine.netpol.peers import Endpoint, namespace_labels
 from aksnet.engine.netpol.profiles import EngineProfile, get_profile
 from aksnet.engine.netpol.selectors import LabelIndex, bits_of, indices_of
 from aksnet.model.calico_selector import CalicoSelector
-from aksnet.model.engine_policy import EnginePolicy
 from aksnet.model.k8s import IPBlock, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Pod
 from aksnet.model.twin import ClusterState
+
+if TYPE_CHECKING:
+    from aksnet.model.engine_policy import EnginePolicy
 
 IPV4_END = 1 << 32
 NamedPorts = frozenset[tuple[str, str, int]]

@@ -23,7 +23,6 @@ from aksnet.twin.arm import deterministic_uuid
 from aksnet.twin.kube import (
     crd,
     defaults,
-    ingress_webhook,
     limits,
     naming,
     objects,
@@ -237,7 +236,10 @@ class ApiServer:
         if errs:
             raise validation.invalid_error(rt.kind, doc["metadata"].get("name", ""), errs)
         if rt.kind == "Ingress":
-            # validating admission webhooks run after the object is validated (ingress-nginx's, when installed)
+            # validating admission webhooks run after the object is validated (ingress-nginx's, when installed);
+            # imported here: reads never load the webhook (nor the model of the engines it judges with)
+            from aksnet.twin.kube import ingress_webhook
+
             denied = ingress_webhook.denial(self.objs, doc)
             if denied:
                 raise ApiError("BadRequest", denied)
