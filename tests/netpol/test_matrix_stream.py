@@ -18,7 +18,17 @@ from aksnet.analyses.matrix import MatrixPeer, compute_matrix, stream_matrix
 from aksnet.cli.matrix import write_chunks
 from aksnet.engine.netpol.conns import ConnSet
 from aksnet.errors import AksnetError
-from aksnet.model.k8s import ContainerPort, LabelSelector, Namespace, NetworkPolicy, Node, Pod
+from aksnet.model.k8s import (
+    ContainerPort,
+    LabelSelector,
+    Namespace,
+    NetworkPolicy,
+    NetworkPolicyPeer,
+    NetworkPolicyPort,
+    NetworkPolicyRule,
+    Node,
+    Pod,
+)
 from aksnet.model.twin import ClusterState
 from aksnet.render import connlist_csv, connlist_dot, connlist_json, connlist_md, connlist_txt
 
@@ -141,3 +151,29 @@ def test_own_node_rules_apply_to_the_pairs_on_one_node(pod_nodes: tuple[str, ...
     got = {(s.name, d.name): str(c) for s, d, c in r.connections}
     assert got.get(("default/web[Deployment]", "kube-system/agent[DaemonSet]")) == out
     assert got.get(("kube-system/agent[DaemonSet]", "default/web[Deployment]")) == back
+
+
+# -- shared sides and rows: the memo's bound changes what is shared, never an answer -------------------------
+
+def _policy_cluster() -> ClusterState:
+    """Workloads in two tiers; policies that select the same classes share egress rows and ingress columns."""
+    pods = tuple(Pod("default", f"w{j}-0", {"app": f"w{j}", "tier": f"t{j % 2}"}, node_name="n0",
+                     pod_ip=f"10.1.{j}.1", ports=(ContainerPort(8080, name="http"),), owner_kind="Deployment",
+                     owner_name=f"w{j}") for j in range(24))
+    rule = NetworkPolicyRule((NetworkPolicyPeer(LabelSelector({"tier": "t0"})),),
+                             (NetworkPolicyPort("TCP", "http"), NetworkPolicyPort("UDP", 53)))
+    pols = tuple(NetworkPolicy("default", f"p{j}", LabelSelector({"app": f"w{j}"}), ("Ingress", "Egress"),
+                               ingress=(rule,) if j % 3 else (), egress=(rule,) if j % 4 else ())
+                 for j in range(0, 24, 2))
+    return ClusterState(None, (Namespace("default", {}),), (Node("n0", "10.240.0.4"),), pods, network_policies=pols)
+
+
+@pytest.mark.parametrize("cells", [1, 40, 1 << 24], ids=["forget-always", "forget-often", "default"])
+def test_memo_bound_keeps_the_answers(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
+    from aksnet.engine.netpol import classes
+
+    want = [[str(c) for c in row] for row in classes.connectivity(_policy_cluster(), "calico").rows]
+    monkeypatch.setattr(classes, "MEMO_CELLS", cells)
+    got = [[str(c) for c in row] for row in classes.connectivity(_policy_cluster(), "calico").rows]
+    assert got == want
+    assert any(c != "All Connections" for row in got for c in row)  # the policies do isolate

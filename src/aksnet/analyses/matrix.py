@@ -19,6 +19,7 @@ MatrixResult / MatrixStream out.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import heapq
@@ -397,8 +398,8 @@ class _TextPlan:
     A template is a source row's lines without the source's name (each ``dst + mid + conn + end``, after an
     empty first piece), kept per distinct class row: sources whose rows are equal (a few distinct rows for a
     thousand workloads) differ only in their names, so their text is the source's name joined between the
-    pieces (``str.join``: no Python step per line), the source's own line left out. A template is kept from its
-    second use on (a cluster whose rows all differ keeps none)."""
+    pieces (``str.join``: no Python step per line), the source's own line left out. A template is kept when its
+    class row is several sources' or from its second use on (a cluster whose rows all differ keeps none)."""
 
     def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str, texts: _Quoted) -> None:
         self.fast = all(d.single >= 0 for d in targets)
@@ -416,6 +417,8 @@ class _TextPlan:
         self.templates: dict[object, tuple[list[str], dict[int, int]]] = {}
         self.template_chars = 0
         self.seen: set[object] = set()  # the keys of the templates made once
+        # id of a class row → how many sources have it (a template is kept when another source may use it)
+        self.sources = collections.Counter(id(ex.cm.rows[g.single]) for g in ex.groups if g.single >= 0)
         self.row_keys: dict[int, object] = {}  # id of a class row (held by the class matrix) → its content
 
     def _own_node(self, ex: _Expansion, s: _Group) -> list[int]:
@@ -457,7 +460,7 @@ class _TextPlan:
         hit = self.templates.get(key)
         if hit is None:
             hit = self._template(ex, row, opened)
-            if key not in self.seen:  # kept from the second source with this row on: a row of its own costs nothing
+            if key not in self.seen and self.sources[id(row)] < 2:  # kept when a second source will want it
                 self.seen.add(key)
             else:
                 chars = sum(map(len, hit[0]))

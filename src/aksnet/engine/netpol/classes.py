@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from aksnet.model.engine_policy import EnginePolicy
 
 IPV4_END = 1 << 32
+# Cells (references) the memoised sides and rows may hold beyond the class matrix itself: past it they are
+# forgotten and made again (memory stays within a bound when every class's rules differ)
+MEMO_CELLS = 1 << 24
 NamedPorts = frozenset[tuple[str, str, int]]
 # One source class's ConnSet per destination class: a list, or (rows outside a focus) a dict of the kept ones
 Row = list[ConnSet] | dict[int, ConnSet]
@@ -209,6 +212,7 @@ class _Builder:
         # (direction, the rules' identities, what resolves named ports, mask) → the side: classes selected by
         # the same policies share one egress row or ingress column (one object: rows are built once per pair)
         self._sides: dict[Hashable, list[ConnSet]] = {}
+        self._side_cells = 0
 
     # -- classes --------------------------------------------------------------------------------------
     def _collect_blocks(self) -> None:
@@ -385,8 +389,16 @@ class _Builder:
         key = (EGRESS, tuple(id(rule) for _, _, rule in rules), mask)
         hit = self._sides.get(key)
         if hit is None:
-            hit = self._sides[key] = self._egress_row(rules, mask)
+            hit = self._remember(key, self._egress_row(rules, mask))
         return hit
+
+    def _remember(self, key: Hashable, side: list[ConnSet]) -> list[ConnSet]:
+        if self._side_cells + len(side) > MEMO_CELLS:
+            self._sides.clear()
+            self._side_cells = 0
+        self._sides[key] = side
+        self._side_cells += len(side)
+        return side
 
     def _egress_row(self, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
         regions: list[tuple[int, ConnSet]] = [(self.all_bits, NONE)]
@@ -415,7 +427,7 @@ class _Builder:
         key = (INGRESS, tuple(id(rule) for _, _, rule in rules), cls.named_ports, mask)
         hit = self._sides.get(key)
         if hit is None:
-            hit = self._sides[key] = self._ingress_col(cls, rules, mask)
+            hit = self._remember(key, self._ingress_col(cls, rules, mask))
         return hit
 
     def _ingress_col(self, cls: PeerClass, rules: list[tuple[str, int, NetworkPolicyRule]], mask: int) -> list[ConnSet]:
@@ -514,6 +526,7 @@ class _IngressRows:
         self.both = _Both()
         # (id of the egress row or 0, signature) → (the egress row, kept alive for its id; the row)
         self.made: dict[tuple[int, tuple[ConnSet, ...]], tuple[list[ConnSet] | None, list[ConnSet]]] = {}
+        self.made_cells = 0
 
     def _signature(self, s: int) -> tuple[ConnSet, ...]:
         if not self.start <= s < self.start + len(self.block):
@@ -532,7 +545,12 @@ class _IngressRows:
         row = list(map(sig.__getitem__, self.where))
         if eg is not None:
             row = list(map(self.both.__getitem__, zip(eg, row)))
+        cells = len(sig) + (0 if eg is None else len(eg))
+        if self.made_cells + cells > MEMO_CELLS:
+            self.made.clear()
+            self.made_cells = 0
         self.made[key] = (eg, row)
+        self.made_cells += cells
         return row
 
 
