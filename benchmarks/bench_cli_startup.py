@@ -1,9 +1,10 @@
-"""Cold start-up of the CLI: ``aksnet --help`` and ``aksnet az group list`` as fresh subprocesses.
+"""Cold start-up of the CLI: ``aksnet --help``, ``aksnet az group list``, and the reads ``aksnet kubectl get pods -A``
+and ``aksnet trace`` on a one-node cluster, as fresh subprocesses (what a command imports is most of its cost).
 
 Each command runs several times in a fresh process (median wall and CPU time reported; ratios are of CPU
 time, which a shared machine's load disturbs far less), next to two peers measured in the same run:
 ``python -c pass`` (the interpreter alone) and ``python -c "import knack, jmespath, yaml"`` (the libraries az is
-built on, imported eagerly). Prints the figures and the ratios, and fails (exit 1) when either aksnet command
+built on, imported eagerly). Prints the figures and the ratios, and fails (exit 1) when an aksnet command
 takes 0.5 s or more of wall time. Run: ``python benchmarks/bench_cli_startup.py [--runs N]``.
 """
 
@@ -45,8 +46,12 @@ def main() -> int:
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix="aksnet-bench-") as home:
         env = {**os.environ, "AKSNET_HOME": home}
-        subprocess.run([py, "-m", "aksnet", "az", "group", "create", "-n", "bench-rg", "-l", "eastus", "-o", "none"],
-                       env=env, check=True)
+        for setup in (["az", "group", "create", "-n", "bench-rg", "-l", "eastus", "-o", "none"],
+                      ["az", "aks", "create", "-g", "bench-rg", "-n", "bench", "--node-count", "1", "-o", "none"],
+                      ["az", "aks", "get-credentials", "-g", "bench-rg", "-n", "bench"]):
+            subprocess.run([py, "-m", "aksnet", *setup], env=env, check=True, stdout=subprocess.DEVNULL)
+        pod = subprocess.run([py, "-m", "aksnet", "kubectl", "get", "pods", "-n", "kube-system", "-o", "name"], env=env,
+                             check=True, capture_output=True, text=True).stdout.split()[0].split("/", 1)[1]
         peers = {
             "python -c pass": [py, "-c", "pass"],
             "python -c 'import knack, jmespath, yaml'": [py, "-c", "import knack, jmespath, yaml"],
@@ -54,6 +59,9 @@ def main() -> int:
         subjects = {
             "aksnet --help": [py, "-m", "aksnet", "--help"],
             "aksnet az group list": [py, "-m", "aksnet", "az", "group", "list"],
+            "aksnet kubectl get pods -A": [py, "-m", "aksnet", "kubectl", "get", "pods", "-A"],
+            "aksnet trace POD internet/IP --port 443": [py, "-m", "aksnet", "trace", f"pod/kube-system/{pod}",
+                                                        "internet/203.0.113.10", "--port", "443"],
         }
         base = {name: _time(cmd, env, args.runs) for name, cmd in peers.items()}
         got = {name: _time(cmd, env, args.runs) for name, cmd in subjects.items()}

@@ -25,6 +25,8 @@ CASES = [
     ("unknown-tag", "a: !foo 1\n"),
     ("undefined-alias", "a: *b\n"),
     ("syntax-error-after-a-document", "a: 1\n---\nb: [\n"),
+    ("value-indicator-key-is-a-str", "=: web\n"),
+    ("value-indicator-value-is-an-error", "a: =\n"),
     ("flow-json", '{"a": [1, "b", {"c": null}], "d": true}'),
 ]
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aksnet.model import azure, k8s
-from aksnet.model.firewall import AzureFirewall
 from aksnet.model.ids import IdKey, id_key
 from aksnet.model.twin import ClusterState, Twin
 from aksnet.rules.azure import in_internet_tag
+
+if TYPE_CHECKING:
+    from aksnet.model.firewall import AzureFirewall
 
 
 def is_internet_address(ip: str) -> bool:

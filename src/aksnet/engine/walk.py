@@ -19,14 +19,12 @@ NetworkPolicy is ``aksnet.engine.netpol.policy_verdict``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from aksnet.engine import (
     apiserver,
-    firewall_hop,
     kube_proxy,
     load_balancer,
-    mesh,
     nsg,
     private_link,
     returns,
@@ -49,11 +47,14 @@ from aksnet.engine.flow import (
 from aksnet.engine.netpol import get_profile, policy_verdict
 from aksnet.engine.vnet_view import VnetView
 from aksnet.model import azure, k8s
-from aksnet.model.firewall import AzureFirewall
 from aksnet.model.ids import id_key
 from aksnet.rules.azure import HOST_VIP
 from aksnet.rules.emulation import DEFAULT_INTERNET_CLIENT, DEFAULT_INTERNET_CLIENT_V6, LINUX_EPHEMERAL_PORTS
 from aksnet.rules.ietf import DNS_PORT
+
+if TYPE_CHECKING:
+    from aksnet.engine import mesh
+    from aksnet.model.firewall import AzureFirewall
 
 # The flow types live in aksnet.engine.flow; re-exported here because callers import them from the walk.
 __all__ = ["DELIVERED", "DROPPED", "EPHEMERAL_PORT", "REFUSED", "UNRESOLVED", "Backend", "Hop", "Packet", "Site",
@@ -394,6 +395,8 @@ class Walker:
         world = self.topo.state.mesh
         if not world.sidecars or pkt.protocol != "TCP":
             return
+        from aksnet.engine import mesh  # with Istio's model: only for a cluster with sidecars
+
         declared = mesh.port_protocol(self.topo.state.services, pod, pkt.dst_port)
         # an https URL request is TLS to the pod (TCP for the sidecar); a proxy's upstream leg carries its request
         http = declared == "HTTP" or (declared == "" and st.scheme != "https" and
@@ -515,6 +518,8 @@ class Walker:
     def _firewall(self, st: _State, firewall: AzureFirewall, pkt: Packet, inbound: bool = False) -> None:
         """Azure Firewall as a UDR's next hop (its rules decide; allowed flows leave SNATed) or, ``inbound``, as
         the owner of a public IP the internet sends to (DNAT rules) — ``firewall_hop``."""
+        from aksnet.engine import firewall_hop  # with the firewall's model: only for a path through one
+
         self._stage(st)
         vnet = self.topo.firewall_vnet(firewall)
         itself = not inbound and pkt.dst_ip == firewall.private_ip
