@@ -8,7 +8,8 @@ applied per pair by :meth:`ClassMatrix.pod_conn`, so nodes never split pod class
 cluster are split into the disjoint IPv4 ranges induced by every ipBlock boundary, as netpol-analyzer does
 (np-guard/netpol-analyzer pkg/netpol/connlist@e54a334). Rules are evaluated once per class with indexed
 selectors (``selectors``): each direction yields a partition of peer classes into regions with one connection
-set each; the pair result is egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns``
+set each (classes the same rules select share one side; sources with the same sides share one row); the pair result is
+egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns``
 for every pair (tested). Pure: model objects in, ClassMatrix out; output expansion to workloads/pods lives in
 analyses.matrix.
 """
