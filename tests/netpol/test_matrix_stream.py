@@ -170,10 +170,10 @@ def _policy_cluster() -> ClusterState:
 
 @pytest.mark.parametrize("cells", [1, 40, 1 << 24], ids=["forget-always", "forget-often", "default"])
 def test_memo_bound_keeps_the_answers(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
-    from aksnet.engine.netpol import classes
+    from aksnet.engine.netpol import class_rows, classes
 
     want = [[str(c) for c in row] for row in classes.connectivity(_policy_cluster(), "calico").rows]
-    monkeypatch.setattr(classes, "MEMO_CELLS", cells)
+    monkeypatch.setattr(class_rows, "MEMO_CELLS", cells)
     got = [[str(c) for c in row] for row in classes.connectivity(_policy_cluster(), "calico").rows]
     assert got == want
     assert any(c != "All Connections" for row in got for c in row)  # the policies do isolate

@@ -19,7 +19,6 @@ MatrixResult / MatrixStream out.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import gc
 import heapq
@@ -30,7 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aksnet.analyses.answer import Answer
-from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, Row, connectivity
+from aksnet.analyses.matrix_text import Quote, Quoted, TextPlan, as_is
+from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
 from aksnet.model.k8s import Pod
@@ -85,26 +85,6 @@ class _Texts(dict[ConnSet, str]):
 
     def __missing__(self, c: ConnSet) -> str:
         t = self[c] = str(c)
-        return t
-
-
-# How a renderer writes a name or a connection text in its format (a JSON string, a CSV field)
-Quote = Callable[[str], str]
-
-
-def _as_is(text: str) -> str:
-    return text
-
-
-class _Quoted(dict[ConnSet, str]):
-    """ConnSet → its text as the format writes it, made on first use."""
-
-    def __init__(self, quote: Quote) -> None:
-        super().__init__()
-        self.quote = quote
-
-    def __missing__(self, c: ConnSet) -> str:
-        t = self[c] = self.quote(str(c))
         return t
 
 
@@ -365,9 +345,9 @@ class _Expansion:
         filtered and joined by C-level list operations over precomputed destination texts (one Python step per
         source, not per line: 770,000 lines in a tenth of a second); any other row is formatted from
         :meth:`row`."""
-        q = quote if quote is not None else _as_is
-        texts = _Quoted(q)
-        plans: dict[int, _TextPlan] = {}
+        q = quote if quote is not None else as_is
+        texts = Quoted(q)
+        plans: dict[int, TextPlan] = {}
         simple = self.path is None and self.mesh is None and self.extra_targets is None
         for si, s in enumerate(self.groups):
             prefix = head.format(q(s.peer.name))
@@ -375,7 +355,7 @@ class _Expansion:
                 targets = self.targets(si)
                 plan = plans.get(id(targets))
                 if plan is None:
-                    plan = plans[id(targets)] = _TextPlan(self, targets, mid, end, texts)
+                    plan = plans[id(targets)] = TextPlan(self, targets, mid, end, texts)
                 if plan.fast:
                     text = plan.row(self, s, prefix)
                     if text:
@@ -384,96 +364,6 @@ class _Expansion:
             row = self.row(si)
             if row:
                 yield "".join([f"{prefix}{q(d.name)}{mid}{texts[c]}{end}" for _, d, c in row])
-
-
-TEMPLATE_CHARS = 1 << 26  # characters of row templates kept at most (memory independent of the output's size)
-
-
-class _TextPlan:
-    """The destinations of one target list, prepared for :meth:`_Expansion.text_rows`: their classes in output
-    order, their texts, the declared ports each caps connections to (ALL: no cap), per (node, class kind) the
-    destinations an own-node rule opens (:meth:`ClassMatrix.own_node_all`: pod → host-network endpoint,
-    host-network endpoint → pod), and the row templates already made.
-
-    A template is a source row's lines without the source's name (each ``dst + mid + conn + end``, after an
-    empty first piece), kept per distinct class row: sources whose rows are equal (a few distinct rows for a
-    thousand workloads) differ only in their names, so their text is the source's name joined between the
-    pieces (``str.join``: no Python step per line), the source's own line left out. A template is kept when its
-    class row is several sources' or from its second use on (a cluster whose rows all differ keeps none)."""
-
-    def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str, texts: _Quoted) -> None:
-        self.fast = all(d.single >= 0 for d in targets)
-        self.classes = [d.single for d in targets]
-        self.names = [f"{texts.quote(d.peer.name)}{mid}" for d in targets]
-        self.end = end
-        self.texts = texts
-        self.position = {id(d): i for i, d in enumerate(targets)}
-        self.caps = None if ex.all_ports else [d.declared if d.is_pod else ALL for d in targets]
-        self.on_node: dict[tuple[str, str], list[int]] = {}
-        kinds = [ex.cm.classes[c].kind for c in self.classes] if self.fast else []
-        for i, (d, kind) in enumerate(zip(targets, kinds)):
-            if d.node is not None:
-                self.on_node.setdefault((d.node, kind), []).append(i)
-        self.templates: dict[object, tuple[list[str], dict[int, int]]] = {}
-        self.template_chars = 0
-        self.seen: set[object] = set()  # the keys of the templates made once
-        # id of a class row → how many sources have it (a template is kept when another source may use it)
-        self.sources = collections.Counter(id(ex.cm.rows[g.single]) for g in ex.groups if g.single >= 0)
-        self.row_keys: dict[int, object] = {}  # id of a class row (held by the class matrix) → its content
-
-    def _own_node(self, ex: _Expansion, s: _Group) -> list[int]:
-        """The destinations ``s``'s own-node rule opens (ClassMatrix.pod_conn), by position."""
-        if s.node is None:
-            return []
-        kind, profile = ex.cm.classes[s.single].kind, ex.cm.profile
-        opens = ("node" if kind == "pod" and profile.egress_to_local_node_allowed else
-                 "pod" if kind == "node" and profile.ingress_from_local_node_allowed else None)
-        return self.on_node.get((s.node, opens), []) if opens else []
-
-    def _template(self, ex: _Expansion, row: Row, opened: list[int]) -> tuple[list[str], dict[int, int]]:
-        """The row's lines without the source, and where each destination's line is among them."""
-        cells = list(map(row.__getitem__, self.classes))
-        for i in opened:
-            cells[i] = ALL
-        if self.caps is not None:
-            cells = list(map(ex.declared_pairs.__getitem__, zip(cells, self.caps)))
-        texts: dict[ConnSet, str] = {}
-        pieces = [""]
-        at: dict[int, int] = {}
-        for i, (name, c) in enumerate(zip(self.names, cells)):
-            if c is NONE:
-                continue
-            text = texts.get(c)
-            if text is None:
-                text = texts[c] = f"{self.texts[c]}{self.end}"
-            at[i] = len(pieces)
-            pieces.append(name + text)
-        return pieces, at
-
-    def row(self, ex: _Expansion, s: _Group, name: str) -> str:
-        row = ex.cm.rows[s.single]
-        content = self.row_keys.get(id(row))
-        if content is None:
-            content = self.row_keys[id(row)] = tuple(row) if isinstance(row, list) else tuple(row.items())
-        opened = self._own_node(ex, s)
-        key = (content, tuple(opened))
-        hit = self.templates.get(key)
-        if hit is None:
-            hit = self._template(ex, row, opened)
-            if key not in self.seen and self.sources[id(row)] < 2:  # kept when a second source will want it
-                self.seen.add(key)
-            else:
-                chars = sum(map(len, hit[0]))
-                if self.template_chars + chars > TEMPLATE_CHARS:
-                    self.templates.clear()
-                    self.template_chars = 0
-                self.templates[key] = hit
-                self.template_chars += chars
-        pieces, at = hit
-        me = at.get(self.position.get(id(s), -1))
-        if me is not None:  # no line from a peer to itself
-            pieces = pieces[:me] + pieces[me + 1:]
-        return name.join(pieces)
 
 
 class _Caps(dict[tuple[ConnSet, ConnSet], ConnSet]):
@@ -513,7 +403,7 @@ class MatrixStream:
         """The output as texts of whole lines (see :meth:`_Expansion.text_rows`), the extra ``routes`` rows
         merged in order."""
         if self.routes:
-            q = quote if quote is not None else _as_is
+            q = quote if quote is not None else as_is
             for block in self.line_blocks():
                 yield "".join([f"{head.format(q(s))}{q(d)}{mid}{q(c)}{end}" for s, d, c in block])
             return

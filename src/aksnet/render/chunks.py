@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from aksnet.analyses.matrix import Line, MatrixStream, Quote
+from aksnet.analyses.matrix import Line, MatrixStream
+from aksnet.analyses.matrix_text import Quote
 
 CHUNK_CHARS = 1 << 20  # about 1 MiB of text per chunk
 
