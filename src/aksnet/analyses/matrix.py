@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aksnet.analyses.answer import Answer
-from aksnet.analyses.matrix_text import Quote, Quoted, TextPlan, as_is
+from aksnet.analyses.matrix_text import Quote, Quoted, Reach, TextPlan, as_is
 from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
@@ -365,6 +365,25 @@ class _Expansion:
             if row:
                 yield "".join([f"{prefix}{q(d.name)}{mid}{texts[c]}{end}" for _, d, c in row])
 
+    def line_names(self) -> set[str]:
+        """The names on at least one line of :meth:`rows` (a source of one, a destination of one), read per
+        distinct class row (:class:`Reach`) wherever :meth:`text_rows` writes from templates."""
+        names: set[str] = set()
+        reach = Reach(self)
+        simple = self.path is None and self.mesh is None and self.extra_targets is None
+        for si, s in enumerate(self.groups):
+            if simple and s.single >= 0:
+                plan = reach.plan(self.targets(si))
+                if plan.fast:
+                    if reach.add(plan, s):
+                        names.add(s.peer.name)
+                    continue
+            row = self.row(si)
+            if row:
+                names.add(s.peer.name)
+                names.update([d.name for _, d, _ in row])
+        return names | reach.destinations()
+
 
 class _Caps(dict[tuple[ConnSet, ConnSet], ConnSet]):
     """(connections, declared ports) → their intersection, made on first use."""
@@ -409,6 +428,11 @@ class MatrixStream:
             return
         with paused_gc():
             yield from self.expansion.text_rows(head, mid, end, quote)
+
+    def line_names(self) -> set[str]:
+        """The names on at least one connection line (the extra ``routes`` rows not included)."""
+        with paused_gc():
+            return self.expansion.line_names()
 
     def result(self) -> MatrixResult:
         """Everything at once (tests, diff and explain: small matrices)."""

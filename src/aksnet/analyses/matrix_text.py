@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet
+from aksnet.engine.netpol.selectors import bits_of, indices_of
 
 if TYPE_CHECKING:
     from aksnet.analyses.matrix import _Expansion, _Group
@@ -56,6 +57,7 @@ class TextPlan:
         self.names = [f"{texts.quote(d.peer.name)}{mid}" for d in targets]
         self.end = end
         self.texts = texts
+        self.targets = targets
         self.position = {id(d): i for i, d in enumerate(targets)}
         self.caps = None if ex.all_ports else [d.declared if d.is_pod else ALL for d in targets]
         self.on_node: dict[tuple[str, str], list[int]] = {}
@@ -79,13 +81,28 @@ class TextPlan:
                  "pod" if kind == "node" and profile.ingress_from_local_node_allowed else None)
         return self.on_node.get((s.node, opens), []) if opens else []
 
-    def _template(self, ex: _Expansion, row: Row, opened: list[int]) -> tuple[list[str], dict[int, int]]:
-        """The row's lines without the source, and where each destination's line is among them."""
+    def key(self, ex: _Expansion, s: _Group) -> tuple[Row, list[int], tuple[object, tuple[int, ...]]]:
+        """Source ``s``'s class row, the destinations its own-node rule opens, and what makes its template."""
+        row = ex.cm.rows[s.single]
+        content = self.row_keys.get(id(row))
+        if content is None:
+            content = self.row_keys[id(row)] = tuple(row) if isinstance(row, list) else tuple(row.items())
+        opened = self._own_node(ex, s)
+        return row, opened, (content, tuple(opened))
+
+    def cells(self, ex: _Expansion, row: Row, opened: list[int]) -> list[ConnSet]:
+        """The row's connections towards the destinations, by position: own-node rules and declared ports
+        applied (a source's own cell included)."""
         cells = list(map(row.__getitem__, self.classes))
         for i in opened:
             cells[i] = ALL
         if self.caps is not None:
             cells = list(map(ex.declared_pairs.__getitem__, zip(cells, self.caps)))
+        return cells
+
+    def _template(self, ex: _Expansion, row: Row, opened: list[int]) -> tuple[list[str], dict[int, int]]:
+        """The row's lines without the source, and where each destination's line is among them."""
+        cells = self.cells(ex, row, opened)
         texts: dict[ConnSet, str] = {}
         pieces = [""]
         at: dict[int, int] = {}
@@ -100,12 +117,7 @@ class TextPlan:
         return pieces, at
 
     def row(self, ex: _Expansion, s: _Group, name: str) -> str:
-        row = ex.cm.rows[s.single]
-        content = self.row_keys.get(id(row))
-        if content is None:
-            content = self.row_keys[id(row)] = tuple(row) if isinstance(row, list) else tuple(row.items())
-        opened = self._own_node(ex, s)
-        key = (content, tuple(opened))
+        row, opened, key = self.key(ex, s)
         hit = self.templates.get(key)
         if hit is None:
             hit = self._template(ex, row, opened)
@@ -123,3 +135,51 @@ class TextPlan:
         if me is not None:  # no line from a peer to itself
             pieces = pieces[:me] + pieces[me + 1:]
         return name.join(pieces)
+
+
+class _Reached:
+    """One distinct row of a plan: the destinations it has a line to (bits by position), how many sources have
+    it, and the first one's position (-1: not a destination)."""
+
+    __slots__ = ("bits", "first", "plan", "users")
+
+    def __init__(self, plan: TextPlan, bits: int) -> None:
+        self.plan, self.bits, self.users, self.first = plan, bits, 0, -1
+
+
+class Reach:
+    """The peers on at least one line (what ``-o dot`` declares before its edges), read per distinct class row of
+    the sources :class:`TextPlan` writes, not per line: a destination is on a line when a row of some other
+    source reaches it (a row that two sources have reaches all its destinations; a row of one source, all but
+    that source)."""
+
+    def __init__(self, ex: _Expansion) -> None:
+        self.ex = ex
+        self.plans: dict[int, TextPlan] = {}
+        self.rows: dict[tuple[int, object], _Reached] = {}
+
+    def plan(self, targets: list[_Group]) -> TextPlan:
+        plan = self.plans.get(id(targets))
+        if plan is None:
+            plan = self.plans[id(targets)] = TextPlan(self.ex, targets, "", "", Quoted(as_is))
+        return plan
+
+    def add(self, plan: TextPlan, s: _Group) -> bool:
+        """Count source ``s``'s row; whether it has a line (to a peer other than itself)."""
+        row, opened, key = plan.key(self.ex, s)
+        hit = self.rows.get((id(plan), key))
+        if hit is None:
+            cells = plan.cells(self.ex, row, opened)
+            hit = self.rows[(id(plan), key)] = _Reached(plan, bits_of(i for i, c in enumerate(cells) if c is not NONE))
+        own = plan.position.get(id(s), -1)
+        if not hit.users:
+            hit.first = own
+        hit.users += 1
+        return bool(hit.bits & ~(1 << own)) if own >= 0 else bool(hit.bits)
+
+    def destinations(self) -> set[str]:
+        reached: dict[int, int] = {}  # id of the plan's targets → the positions reached
+        for r in self.rows.values():
+            bits = r.bits & ~(1 << r.first) if r.users == 1 and r.first >= 0 else r.bits
+            reached[id(r.plan.targets)] = reached.get(id(r.plan.targets), 0) | bits
+        return {self.plans[t].targets[i].peer.name for t, bits in reached.items() for i in indices_of(bits)}

@@ -32,6 +32,13 @@ def line_texts(result: ConnLines, head: str, mid: str, end: str, quote: Quote | 
             for block in result.line_blocks())
 
 
+def line_names(result: ConnLines) -> set[str]:
+    """The names on at least one line, sources and destinations (a ``MatrixStream`` read per distinct row)."""
+    if isinstance(result, MatrixStream) and not result.routes:
+        return result.line_names()
+    return {n for block in result.line_blocks() for s, d, _ in block for n in (s, d)}
+
+
 def chunked(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     """``lines`` (texts ending in a newline: one line or a block of them) as chunks that each end at the first
     line end at or past ``chunk_chars`` characters (the last one shorter): a chunk is never longer than
