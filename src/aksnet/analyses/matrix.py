@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import heapq
 import ipaddress
-import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aksnet.analyses.answer import Answer
-from aksnet.analyses.matrix_text import Quote, Quoted, Reach, TextPlan, as_is
+from aksnet.analyses.matrix_text import BLOCK, Quote, Quoted, Reach, TextPlan, as_is, line_blocks
 from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
@@ -77,33 +75,6 @@ class ExtraPeer:
     ip: str
 
 
-BLOCK = 4096  # lines per block when blocks are not one source row each
-
-
-class _Texts(dict[ConnSet, str]):
-    """ConnSet → its text, made on first use (a few distinct sets, millions of lines)."""
-
-    def __missing__(self, c: ConnSet) -> str:
-        t = self[c] = str(c)
-        return t
-
-
-def _line_blocks(rows: Iterable[list[Connection]], routes: Sequence[Line]) -> Iterator[list[Line]]:
-    """Connections, given as rows in output order, as blocks of text lines (one block per row), with the extra
-    ``routes`` rows merged in order (then in blocks of :data:`BLOCK` lines)."""
-    text = _Texts()
-
-    def lines(row: list[Connection]) -> list[Line]:
-        return [(s.name, d.name, text[c]) for s, d, c in row]
-
-    if not routes:
-        yield from (lines(row) for row in rows)
-        return
-    merged = heapq.merge((ln for row in rows for ln in lines(row)), sorted(routes), key=lambda r: (r[0], r[1]))
-    while block := list(itertools.islice(merged, BLOCK)):
-        yield block
-
-
 @dataclass(slots=True)
 class MatrixResult:
     engine: str
@@ -121,7 +92,7 @@ class MatrixResult:
 
     def line_blocks(self) -> Iterator[list[Line]]:
         rows = (self.connections[i:i + BLOCK] for i in range(0, len(self.connections), BLOCK))
-        return _line_blocks(rows, self.routes)
+        return line_blocks(rows, self.routes)
 
     def to_json(self) -> list[dict[str, str]]:
         return [{"src": s, "dst": d, "conn": c} for s, d, c in self.lines()]
@@ -416,7 +387,7 @@ class MatrixStream:
 
     def line_blocks(self) -> Iterator[list[Line]]:
         """The output lines as (source, destination, connection text), one block of lines at a time."""
-        return _line_blocks(self.rows(), self.routes)
+        return line_blocks(self.rows(), self.routes)
 
     def text_rows(self, head: str, mid: str, end: str, quote: Quote | None = None) -> Iterator[str]:
         """The output as texts of whole lines (see :meth:`_Expansion.text_rows`), the extra ``routes`` rows

@@ -1,19 +1,22 @@
 """``aksnet matrix``'s text: each source's row written from a template kept per distinct class row, so that no
 Python step runs per output line (``aksnet.analyses.matrix`` decides which rows go through here and formats the
-others line by line). Pure: the class matrix and the expansion's groups in, texts out; it decides no connection.
+others line by line), and the connections as blocks of (source, destination, text) lines for the renderers that
+take them one by one. Pure: the class matrix and the expansion's groups in, texts out; it decides no connection.
 """
 
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable
+import heapq
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet
 from aksnet.engine.netpol.selectors import bits_of, indices_of
 
 if TYPE_CHECKING:
-    from aksnet.analyses.matrix import _Expansion, _Group
+    from aksnet.analyses.matrix import Connection, Line, _Expansion, _Group
     from aksnet.engine.netpol.class_rows import Row
 
 # How a renderer writes a name or a connection text in its format (a JSON string, a CSV field)
@@ -34,6 +37,25 @@ class Quoted(dict[ConnSet, str]):
     def __missing__(self, c: ConnSet) -> str:
         t = self[c] = self.quote(str(c))
         return t
+
+
+BLOCK = 4096  # lines per block when blocks are not one source row each
+
+
+def line_blocks(rows: Iterable[list[Connection]], routes: Sequence[Line]) -> Iterator[list[Line]]:
+    """Connections, given as rows in output order, as blocks of text lines (one block per row), with the extra
+    ``routes`` rows merged in order (then in blocks of :data:`BLOCK` lines)."""
+    text = Quoted(as_is)
+
+    def lines(row: list[Connection]) -> list[Line]:
+        return [(s.name, d.name, text[c]) for s, d, c in row]
+
+    if not routes:
+        yield from (lines(row) for row in rows)
+        return
+    merged = heapq.merge((ln for row in rows for ln in lines(row)), sorted(routes), key=lambda r: (r[0], r[1]))
+    while block := list(itertools.islice(merged, BLOCK)):
+        yield block
 
 
 TEMPLATE_CHARS = 1 << 26  # characters of row templates kept at most (memory independent of the output's size)
