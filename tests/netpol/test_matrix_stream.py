@@ -170,10 +170,45 @@ def _policy_cluster() -> ClusterState:
 
 @pytest.mark.parametrize("cells", [1, 40, 1 << 24], ids=["forget-always", "forget-often", "default"])
 def test_memo_bound_keeps_the_answers(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
-    from aksnet.engine.netpol import classes
+    from aksnet.engine.netpol import class_rows, classes
 
     want = [[str(c) for c in row] for row in classes.connectivity(_policy_cluster(), "calico").rows]
-    monkeypatch.setattr(classes, "MEMO_CELLS", cells)
+    monkeypatch.setattr(class_rows, "MEMO_CELLS", cells)
     got = [[str(c) for c in row] for row in classes.connectivity(_policy_cluster(), "calico").rows]
     assert got == want
     assert any(c != "All Connections" for row in got for c in row)  # the policies do isolate
+
+
+# -- the peers -o dot declares: read per distinct row, a peer reached only by itself is not one ---------------
+
+def _self_only(*apps: str, selector_key: str = "app") -> ClusterState:
+    """Workloads a, b, c (tier t for a and b); each of ``apps`` talks only to the pods its selector picks."""
+    pods = tuple(Pod("default", f"{w}-0", {"app": w, "tier": "t" if w in "ab" else "u"}, node_name="n0",
+                     pod_ip=f"10.1.0.{i + 1}", owner_kind="Deployment", owner_name=w) for i, w in enumerate("abc"))
+    pols = []
+    for w in apps:
+        sel = LabelSelector({selector_key: w if selector_key == "app" else "t"})
+        rule = NetworkPolicyRule((NetworkPolicyPeer(sel),))
+        pols.append(NetworkPolicy("default", f"only-{w}", LabelSelector({"app": w}), ("Ingress", "Egress"),
+                                  ingress=(rule,), egress=(rule,)))
+    return ClusterState(None, (Namespace("default", {}),), (Node("n0", "10.240.0.4"),), pods,
+                        network_policies=tuple(pols))
+
+
+SELF_ONLY = [
+    # (id, cluster, peers absent from every line)
+    ("a-reaches-only-itself", _self_only("a"), {"default/a[Deployment]"}),
+    ("a-and-b-each-only-itself", _self_only("a", "b"), {"default/a[Deployment]", "default/b[Deployment]"}),
+    ("a-and-b-reach-each-other", _self_only("a", "b", selector_key="tier"), set()),
+    ("no-policy", _self_only(), set()),
+]
+
+
+@pytest.mark.parametrize(("cluster", "absent"), [r[1:] for r in SELF_ONLY], ids=[r[0] for r in SELF_ONLY])
+def test_dot_declares_the_peers_on_some_line(cluster: ClusterState, absent: set[str]) -> None:
+    lines = compute_matrix(cluster, "upstream", all_ports=True).lines()
+    names = {n for s, d, _ in lines for n in (s, d)}
+    assert not names & absent
+    assert stream_matrix(cluster, "upstream", all_ports=True).line_names() == names
+    assert connlist_dot.render_connlist(stream_matrix(cluster, "upstream", all_ports=True)) == \
+        connlist_dot.render_connlist(compute_matrix(cluster, "upstream", all_ports=True))

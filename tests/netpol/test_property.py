@@ -134,3 +134,6 @@ def test_text_rows_agree_with_the_lines(cluster: ClusterState, engine: str, data
     quoted = "".join(f"{json.dumps(s)}:{json.dumps(d)}={json.dumps(c)};" for s, d, c in
                      compute_matrix(cluster, engine, **kw).lines())
     assert "".join(stream_matrix(cluster, engine, **kw).text_rows("{}:", "=", ";", json.dumps)) == quoted
+    # the peers -o dot declares: read per distinct row, the same as from the lines
+    names = {n for s, d, _ in compute_matrix(cluster, engine, **kw).lines() for n in (s, d)}
+    assert stream_matrix(cluster, engine, **kw).line_names() == names

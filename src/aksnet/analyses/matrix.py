@@ -19,18 +19,16 @@ MatrixResult / MatrixStream out.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import gc
-import heapq
 import ipaddress
-import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aksnet.analyses.answer import Answer
-from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, Row, connectivity
+from aksnet.analyses.matrix_text import BLOCK, Quote, Quoted, Reach, TextPlan, as_is, line_blocks
+from aksnet.engine.netpol.classes import ClassMatrix, PeerClass, connectivity
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.errors import UsageError
 from aksnet.model.k8s import Pod
@@ -77,53 +75,6 @@ class ExtraPeer:
     ip: str
 
 
-BLOCK = 4096  # lines per block when blocks are not one source row each
-
-
-class _Texts(dict[ConnSet, str]):
-    """ConnSet → its text, made on first use (a few distinct sets, millions of lines)."""
-
-    def __missing__(self, c: ConnSet) -> str:
-        t = self[c] = str(c)
-        return t
-
-
-# How a renderer writes a name or a connection text in its format (a JSON string, a CSV field)
-Quote = Callable[[str], str]
-
-
-def _as_is(text: str) -> str:
-    return text
-
-
-class _Quoted(dict[ConnSet, str]):
-    """ConnSet → its text as the format writes it, made on first use."""
-
-    def __init__(self, quote: Quote) -> None:
-        super().__init__()
-        self.quote = quote
-
-    def __missing__(self, c: ConnSet) -> str:
-        t = self[c] = self.quote(str(c))
-        return t
-
-
-def _line_blocks(rows: Iterable[list[Connection]], routes: Sequence[Line]) -> Iterator[list[Line]]:
-    """Connections, given as rows in output order, as blocks of text lines (one block per row), with the extra
-    ``routes`` rows merged in order (then in blocks of :data:`BLOCK` lines)."""
-    text = _Texts()
-
-    def lines(row: list[Connection]) -> list[Line]:
-        return [(s.name, d.name, text[c]) for s, d, c in row]
-
-    if not routes:
-        yield from (lines(row) for row in rows)
-        return
-    merged = heapq.merge((ln for row in rows for ln in lines(row)), sorted(routes), key=lambda r: (r[0], r[1]))
-    while block := list(itertools.islice(merged, BLOCK)):
-        yield block
-
-
 @dataclass(slots=True)
 class MatrixResult:
     engine: str
@@ -141,7 +92,7 @@ class MatrixResult:
 
     def line_blocks(self) -> Iterator[list[Line]]:
         rows = (self.connections[i:i + BLOCK] for i in range(0, len(self.connections), BLOCK))
-        return _line_blocks(rows, self.routes)
+        return line_blocks(rows, self.routes)
 
     def to_json(self) -> list[dict[str, str]]:
         return [{"src": s, "dst": d, "conn": c} for s, d, c in self.lines()]
@@ -365,9 +316,9 @@ class _Expansion:
         filtered and joined by C-level list operations over precomputed destination texts (one Python step per
         source, not per line: 770,000 lines in a tenth of a second); any other row is formatted from
         :meth:`row`."""
-        q = quote if quote is not None else _as_is
-        texts = _Quoted(q)
-        plans: dict[int, _TextPlan] = {}
+        q = quote if quote is not None else as_is
+        texts = Quoted(q)
+        plans: dict[int, TextPlan] = {}
         simple = self.path is None and self.mesh is None and self.extra_targets is None
         for si, s in enumerate(self.groups):
             prefix = head.format(q(s.peer.name))
@@ -375,7 +326,7 @@ class _Expansion:
                 targets = self.targets(si)
                 plan = plans.get(id(targets))
                 if plan is None:
-                    plan = plans[id(targets)] = _TextPlan(self, targets, mid, end, texts)
+                    plan = plans[id(targets)] = TextPlan(self, targets, mid, end, texts)
                 if plan.fast:
                     text = plan.row(self, s, prefix)
                     if text:
@@ -385,95 +336,24 @@ class _Expansion:
             if row:
                 yield "".join([f"{prefix}{q(d.name)}{mid}{texts[c]}{end}" for _, d, c in row])
 
-
-TEMPLATE_CHARS = 1 << 26  # characters of row templates kept at most (memory independent of the output's size)
-
-
-class _TextPlan:
-    """The destinations of one target list, prepared for :meth:`_Expansion.text_rows`: their classes in output
-    order, their texts, the declared ports each caps connections to (ALL: no cap), per (node, class kind) the
-    destinations an own-node rule opens (:meth:`ClassMatrix.own_node_all`: pod → host-network endpoint,
-    host-network endpoint → pod), and the row templates already made.
-
-    A template is a source row's lines without the source's name (each ``dst + mid + conn + end``, after an
-    empty first piece), kept per distinct class row: sources whose rows are equal (a few distinct rows for a
-    thousand workloads) differ only in their names, so their text is the source's name joined between the
-    pieces (``str.join``: no Python step per line), the source's own line left out. A template is kept when its
-    class row is several sources' or from its second use on (a cluster whose rows all differ keeps none)."""
-
-    def __init__(self, ex: _Expansion, targets: list[_Group], mid: str, end: str, texts: _Quoted) -> None:
-        self.fast = all(d.single >= 0 for d in targets)
-        self.classes = [d.single for d in targets]
-        self.names = [f"{texts.quote(d.peer.name)}{mid}" for d in targets]
-        self.end = end
-        self.texts = texts
-        self.position = {id(d): i for i, d in enumerate(targets)}
-        self.caps = None if ex.all_ports else [d.declared if d.is_pod else ALL for d in targets]
-        self.on_node: dict[tuple[str, str], list[int]] = {}
-        kinds = [ex.cm.classes[c].kind for c in self.classes] if self.fast else []
-        for i, (d, kind) in enumerate(zip(targets, kinds)):
-            if d.node is not None:
-                self.on_node.setdefault((d.node, kind), []).append(i)
-        self.templates: dict[object, tuple[list[str], dict[int, int]]] = {}
-        self.template_chars = 0
-        self.seen: set[object] = set()  # the keys of the templates made once
-        # id of a class row → how many sources have it (a template is kept when another source may use it)
-        self.sources = collections.Counter(id(ex.cm.rows[g.single]) for g in ex.groups if g.single >= 0)
-        self.row_keys: dict[int, object] = {}  # id of a class row (held by the class matrix) → its content
-
-    def _own_node(self, ex: _Expansion, s: _Group) -> list[int]:
-        """The destinations ``s``'s own-node rule opens (ClassMatrix.pod_conn), by position."""
-        if s.node is None:
-            return []
-        kind, profile = ex.cm.classes[s.single].kind, ex.cm.profile
-        opens = ("node" if kind == "pod" and profile.egress_to_local_node_allowed else
-                 "pod" if kind == "node" and profile.ingress_from_local_node_allowed else None)
-        return self.on_node.get((s.node, opens), []) if opens else []
-
-    def _template(self, ex: _Expansion, row: Row, opened: list[int]) -> tuple[list[str], dict[int, int]]:
-        """The row's lines without the source, and where each destination's line is among them."""
-        cells = list(map(row.__getitem__, self.classes))
-        for i in opened:
-            cells[i] = ALL
-        if self.caps is not None:
-            cells = list(map(ex.declared_pairs.__getitem__, zip(cells, self.caps)))
-        texts: dict[ConnSet, str] = {}
-        pieces = [""]
-        at: dict[int, int] = {}
-        for i, (name, c) in enumerate(zip(self.names, cells)):
-            if c is NONE:
-                continue
-            text = texts.get(c)
-            if text is None:
-                text = texts[c] = f"{self.texts[c]}{self.end}"
-            at[i] = len(pieces)
-            pieces.append(name + text)
-        return pieces, at
-
-    def row(self, ex: _Expansion, s: _Group, name: str) -> str:
-        row = ex.cm.rows[s.single]
-        content = self.row_keys.get(id(row))
-        if content is None:
-            content = self.row_keys[id(row)] = tuple(row) if isinstance(row, list) else tuple(row.items())
-        opened = self._own_node(ex, s)
-        key = (content, tuple(opened))
-        hit = self.templates.get(key)
-        if hit is None:
-            hit = self._template(ex, row, opened)
-            if key not in self.seen and self.sources[id(row)] < 2:  # kept when a second source will want it
-                self.seen.add(key)
-            else:
-                chars = sum(map(len, hit[0]))
-                if self.template_chars + chars > TEMPLATE_CHARS:
-                    self.templates.clear()
-                    self.template_chars = 0
-                self.templates[key] = hit
-                self.template_chars += chars
-        pieces, at = hit
-        me = at.get(self.position.get(id(s), -1))
-        if me is not None:  # no line from a peer to itself
-            pieces = pieces[:me] + pieces[me + 1:]
-        return name.join(pieces)
+    def line_names(self) -> set[str]:
+        """The names on at least one line of :meth:`rows` (a source of one, a destination of one), read per
+        distinct class row (:class:`Reach`) wherever :meth:`text_rows` writes from templates."""
+        names: set[str] = set()
+        reach = Reach(self)
+        simple = self.path is None and self.mesh is None and self.extra_targets is None
+        for si, s in enumerate(self.groups):
+            if simple and s.single >= 0:
+                plan = reach.plan(self.targets(si))
+                if plan.fast:
+                    if reach.add(plan, s):
+                        names.add(s.peer.name)
+                    continue
+            row = self.row(si)
+            if row:
+                names.add(s.peer.name)
+                names.update([d.name for _, d, _ in row])
+        return names | reach.destinations()
 
 
 class _Caps(dict[tuple[ConnSet, ConnSet], ConnSet]):
@@ -507,18 +387,23 @@ class MatrixStream:
 
     def line_blocks(self) -> Iterator[list[Line]]:
         """The output lines as (source, destination, connection text), one block of lines at a time."""
-        return _line_blocks(self.rows(), self.routes)
+        return line_blocks(self.rows(), self.routes)
 
     def text_rows(self, head: str, mid: str, end: str, quote: Quote | None = None) -> Iterator[str]:
         """The output as texts of whole lines (see :meth:`_Expansion.text_rows`), the extra ``routes`` rows
         merged in order."""
         if self.routes:
-            q = quote if quote is not None else _as_is
+            q = quote if quote is not None else as_is
             for block in self.line_blocks():
                 yield "".join([f"{head.format(q(s))}{q(d)}{mid}{q(c)}{end}" for s, d, c in block])
             return
         with paused_gc():
             yield from self.expansion.text_rows(head, mid, end, quote)
+
+    def line_names(self) -> set[str]:
+        """The names on at least one connection line (the extra ``routes`` rows not included)."""
+        with paused_gc():
+            return self.expansion.line_names()
 
     def result(self) -> MatrixResult:
         """Everything at once (tests, diff and explain: small matrices)."""

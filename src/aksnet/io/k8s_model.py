@@ -47,6 +47,8 @@ def _name(doc: Doc) -> str:
 
 
 def _labels(value: Any) -> dict[str, str]:
+    if not value:  # absent (most annotations): no mapping check
+        return {}
     return {str(k): str(v) for k, v in value.items()} if _is_map(value) else {}
 
 
@@ -99,36 +101,62 @@ def node(doc: Doc) -> k8s.Node:
     )
 
 
+# (containerPort, protocol, name, hostPort, container) as written → the ContainerPort: the replicas of a workload
+# declare the same ports (immutable objects, shared; bounded, cleared when full)
+_PORTS: dict[tuple[Any, ...], k8s.ContainerPort] = {}
+_PORTS_KEPT = 4096
+
+
 def container_ports(pod_spec: Mapping[str, Any]) -> tuple[k8s.ContainerPort, ...]:
     """Every containers[].ports[] entry, protocol defaulted to TCP."""
     out = []
     for c in pod_spec.get("containers") or ():
-        for p in c.get("ports") or ():
-            out.append(k8s.ContainerPort(int(p.get("containerPort", 0)), str(p.get("protocol") or "TCP").upper(),
-                                         p.get("name"), p.get("hostPort"), str(c.get("name", ""))))
+        ports = c.get("ports")
+        if not ports:
+            continue
+        container = c.get("name", "")
+        for p in ports:
+            key = (p.get("containerPort", 0), p.get("protocol"), p.get("name"), p.get("hostPort"), container)
+            try:
+                port = _PORTS.get(key)
+            except TypeError:  # an unhashable value (the schema check reports it): made without sharing
+                out.append(_container_port(p, container))
+                continue
+            if port is None:
+                if len(_PORTS) >= _PORTS_KEPT:
+                    _PORTS.clear()
+                port = _PORTS[key] = _container_port(p, container)
+            out.append(port)
     return tuple(out)
+
+
+def _container_port(p: Mapping[str, Any], container: Any) -> k8s.ContainerPort:
+    return k8s.ContainerPort(int(p.get("containerPort", 0)), str(p.get("protocol") or "TCP").upper(), p.get("name"),
+                             p.get("hostPort"), str(container))
 
 
 def pod(doc: Doc, index: int = 0, owner: tuple[str, str] | None = None) -> k8s.Pod:
     """A Pod document; ``owner`` (kind, name) overrides the controller ownerReference (top owner)."""
     m, spec, status = _meta(doc), doc.get("spec") or {}, doc.get("status") or {}
     if owner is None:
-        ref = next((r for r in m.get("ownerReferences") or () if r.get("controller", True)), None)
+        refs = m.get("ownerReferences")
+        ref = next((r for r in refs if r.get("controller", True)), None) if refs else None
         owner = (str(ref.get("kind")), str(ref.get("name"))) if ref else None
     if owner is not None and owner[0] == "Node":
         # a mirror pod of a static pod (the kubelet sets its owner to the Node): a pod of its own, no workload
         # (https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/)
         owner = None
-    conds = status.get("conditions") or ()
+    conds = status.get("conditions")
     ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds) if conds else True
+    ips = status.get("podIPs")
     return k8s.Pod(
-        namespace=_ns(doc), name=_name(doc), labels=_labels(m.get("labels")), uid=str(m.get("uid") or ""),
-        node_name=spec.get("nodeName"), pod_ip=status.get("podIP"), host_ip=status.get("hostIP"),
-        host_network=bool(spec.get("hostNetwork", False)), ports=container_ports(spec),
+        namespace=str(m.get("namespace") or "default"), name=str(m.get("name") or ""), labels=_labels(m.get("labels")),
+        uid=str(m.get("uid") or ""), node_name=spec.get("nodeName"), pod_ip=status.get("podIP"),
+        host_ip=status.get("hostIP"), host_network=bool(spec.get("hostNetwork", False)), ports=container_ports(spec),
         phase=str(status.get("phase") or "Running"), ready=ready,
         owner_kind=owner[0] if owner else None, owner_name=owner[1] if owner else None,
         annotations=_labels(m.get("annotations")), creation_index=index,
-        pod_ips=tuple(str(i["ip"]) for i in status.get("podIPs") or () if isinstance(i, dict) and i.get("ip")),
+        pod_ips=tuple(str(i["ip"]) for i in ips if isinstance(i, dict) and i.get("ip")) if ips else (),
     )
 
 
@@ -307,7 +335,8 @@ def workload_pods(docs: Iterable[Doc], start_index: int = 0) -> list[k8s.Pod]:
     workload that no Pod document belongs to (labels and ports from its pod template; named
     ``<name>-<kind>`` … owned by the top workload)."""
     # (document, namespace, kind, name): each document's identity read once
-    known = [(d, _ns(d), str(d.get("kind")), _name(d)) for d in docs]
+    known = [(d, str(m.get("namespace") or "default"), str(d.get("kind")), str(m.get("name") or ""))
+             for d in docs for m in (_meta(d),)]
     owners_of: dict[tuple[str, str, str], tuple[str, str]] = {}
     for d, ns, kind, name in known:
         refs = _meta(d).get("ownerReferences")

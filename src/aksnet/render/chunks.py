@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from aksnet.analyses.matrix import Line, MatrixStream, Quote
+from aksnet.analyses.matrix import Line, MatrixStream
+from aksnet.analyses.matrix_text import Quote
 
 CHUNK_CHARS = 1 << 20  # about 1 MiB of text per chunk
 
@@ -29,6 +30,13 @@ def line_texts(result: ConnLines, head: str, mid: str, end: str, quote: Quote | 
     q = quote if quote is not None else str
     return ("".join([f"{head.format(q(s))}{q(d)}{mid}{q(c)}{end}" for s, d, c in block])
             for block in result.line_blocks())
+
+
+def line_names(result: ConnLines) -> set[str]:
+    """The names on at least one line, sources and destinations (a ``MatrixStream`` read per distinct row)."""
+    if isinstance(result, MatrixStream) and not result.routes:
+        return result.line_names()
+    return {n for block in result.line_blocks() for s, d, _ in block for n in (s, d)}
 
 
 def chunked(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked, line_texts
+from aksnet.render.chunks import CHUNK_CHARS, ConnLines, chunked, line_names, line_texts
 
 if TYPE_CHECKING:
     from aksnet.analyses.diff import DiffResult
@@ -44,12 +44,8 @@ def _node_lines(names: set[str]) -> list[str]:
 def render_chunks(result: ConnLines, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     """Two passes over the rows: the peers first (graphviz wants the nodes in their subgraphs), then edges."""
     def lines() -> Iterator[str]:
-        names: set[str] = set()
-        for s, d, _ in (ln for block in result.line_blocks() for ln in block):
-            names.add(s)
-            names.add(d)
         yield "digraph {\n"
-        for n in _node_lines(names):
+        for n in _node_lines(line_names(result)):
             yield n + "\n"
         yield from line_texts(result, '\t"{}" -> "', '" [label="', '" color="gold2" fontcolor="darkgreen"]\n')
         yield "}\n"

@@ -8,7 +8,8 @@ applied per pair by :meth:`ClassMatrix.pod_conn`, so nodes never split pod class
 cluster are split into the disjoint IPv4 ranges induced by every ipBlock boundary, as netpol-analyzer does
 (np-guard/netpol-analyzer pkg/netpol/connlist@e54a334). Rules are evaluated once per class with indexed
 selectors (``selectors``): each direction yields a partition of peer classes into regions with one connection
-set each; the pair result is egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns``
+set each (classes the same rules select share one side; sources with the same sides share one row); the pair result is
+egress(src)[dst] ∩ ingress(dst)[src]. The answer equals ``evaluate.pair_conns``
 for every pair (tested). Pure: model objects in, ClassMatrix out; output expansion to workloads/pods lives in
 analyses.matrix.
 """
@@ -22,7 +23,9 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aksnet.engine.netpol import class_rows
 from aksnet.engine.netpol.caveats import engine_caveats
+from aksnet.engine.netpol.class_rows import IngressRows, Row, combine_kept
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
 from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, engine_blocks, port_conns
 from aksnet.engine.netpol.peers import Endpoint, namespace_labels
@@ -36,12 +39,7 @@ if TYPE_CHECKING:
     from aksnet.model.engine_policy import EnginePolicy
 
 IPV4_END = 1 << 32
-# Cells (references) the memoised sides and rows may hold beyond the class matrix itself: past it they are
-# forgotten and made again (memory stays within a bound when every class's rules differ)
-MEMO_CELLS = 1 << 24
 NamedPorts = frozenset[tuple[str, str, int]]
-# One source class's ConnSet per destination class: a list, or (rows outside a focus) a dict of the kept ones
-Row = list[ConnSet] | dict[int, ConnSet]
 
 
 def _ip_int(ip: str | None) -> int | None:
@@ -393,7 +391,7 @@ class _Builder:
         return hit
 
     def _remember(self, key: Hashable, side: list[ConnSet]) -> list[ConnSet]:
-        if self._side_cells + len(side) > MEMO_CELLS:
+        if self._side_cells + len(side) > class_rows.MEMO_CELLS:
             self._sides.clear()
             self._side_cells = 0
         self._sides[key] = side
@@ -469,7 +467,7 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
         elif b.iso_in >> cls.index & 1:
             cols[cls.index] = b.ingress_col(cls, ing_rules[cls.index], mask)
     rows: list[Row] = []
-    ingress = _IngressRows(cols, n)
+    ingress = IngressRows(cols, n)
     for cls in b.classes:
         s = cls.index
         full = kept >> s & 1
@@ -477,81 +475,8 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
             eg: list[ConnSet] | None = own.side(cls, b.all_bits if full else kept, EGRESS)
         else:
             eg = b.egress_row(cls, eg_rules[s], b.all_bits if full else kept) if b.iso_eg >> s & 1 else None
-        rows.append(_combine(s, eg, cols, kept_idx) if not full else ingress.combine(s, eg))
+        rows.append(combine_kept(s, eg, cols, kept_idx) if not full else ingress.combine(s, eg))
     return ClassMatrix(profile, b.classes, rows, b.warnings)
-
-
-def _combine(s: int, eg: list[ConnSet] | None, cols: list[list[ConnSet] | None], only: list[int]) -> Row:
-    """Source class ``s``'s row over the destinations ``only`` (a dict): its egress (``None``: not isolated) ∩
-    each destination's ingress column (``None``: not isolated)."""
-    out: dict[int, ConnSet] = {}
-    for d in only:
-        col = cols[d]
-        e = ALL if eg is None else eg[d]
-        out[d] = e if col is None else e & col[s]
-    return out
-
-
-class _Both(dict[tuple[ConnSet, ConnSet], ConnSet]):
-    """(egress, ingress) → their intersection, made on first use (a few distinct pairs, millions of cells)."""
-
-    def __missing__(self, key: tuple[ConnSet, ConnSet]) -> ConnSet:
-        c = self[key] = key[0] & key[1]
-        return c
-
-
-class _IngressRows:
-    """The ingress columns read as rows (source ``s`` → each destination's ``col[s]``, ALL where the destination
-    is not isolated), each full row combined with the source's egress without a Python step per cell.
-
-    Columns that are one object (destinations whose rules are the same: :meth:`_Builder.ingress_col` shares
-    them) are read once: a source's signature is its cell in each distinct column, transposed by C-level ``zip``
-    a block of sources at a time (memory: one block); sources with the same egress row and signature share one
-    row object, built once (a few distinct rows for a thousand classes)."""
-
-    BLOCK = 256
-
-    def __init__(self, cols: list[list[ConnSet] | None], n: int) -> None:
-        where: dict[int, int] = {}
-        self.columns: list[list[ConnSet]] = []
-        for c in cols:
-            if c is not None and id(c) not in where:
-                where[id(c)] = len(self.columns)
-                self.columns.append(c)
-        unisolated = len(self.columns)  # the signature's last cell: ALL
-        self.where = [unisolated if c is None else where[id(c)] for c in cols]
-        self.n = n
-        self.start = 0
-        self.block: list[tuple[ConnSet, ...]] = []
-        self.both = _Both()
-        # (id of the egress row or 0, signature) → (the egress row, kept alive for its id; the row)
-        self.made: dict[tuple[int, tuple[ConnSet, ...]], tuple[list[ConnSet] | None, list[ConnSet]]] = {}
-        self.made_cells = 0
-
-    def _signature(self, s: int) -> tuple[ConnSet, ...]:
-        if not self.start <= s < self.start + len(self.block):
-            lo, hi = s, min(s + self.BLOCK, self.n)
-            self.block = list(zip(*[c[lo:hi] for c in self.columns], [ALL] * (hi - lo)))
-            self.start = lo
-        return self.block[s - self.start]
-
-    def combine(self, s: int, eg: list[ConnSet] | None) -> list[ConnSet]:
-        """Source class ``s``'s row: its egress (``None``: not isolated) ∩ each destination's ingress."""
-        sig = self._signature(s)
-        key = (0 if eg is None else id(eg), sig)
-        hit = self.made.get(key)
-        if hit is not None:
-            return hit[1]
-        row = list(map(sig.__getitem__, self.where))
-        if eg is not None:
-            row = list(map(self.both.__getitem__, zip(eg, row)))
-        cells = len(sig) + (0 if eg is None else len(eg))
-        if self.made_cells + cells > MEMO_CELLS:
-            self.made.clear()
-            self.made_cells = 0
-        self.made[key] = (eg, row)
-        self.made_cells += cells
-        return row
 
 
 class _EngineSides:
