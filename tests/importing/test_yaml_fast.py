@@ -100,6 +100,9 @@ CASES = [
     ("quoted-and-plain-same-text", "a: '8080'\nb: x 8080\n", FALLBACK),  # 8080 unquoted somewhere: no proof
     ("quoted-number-also-inside-words", "a: '8080'\nb: x8080\nc: 8080x\nd: '1.5'\ne: v1.5\n", FAST),
     ("quoted-and-plain-true", "a: 'true'\nb: true\n", FALLBACK),  # a plain word "true": no proof (conservative)
+    ("quoted-timestamps", "t: '2024-01-01T00:00:00Z'\nu: \"12:30\"\n\"1:2\": x\n", FAST),
+    ("plain-timestamp-key", "a: '12:30'\n12:30: x\n", FALLBACK),
+    ("plain-colon-word", "a: '12:30'\nb: 12:30\n", FALLBACK),
     ("plain-infinity-word", "a: infinity\n", FALLBACK),  # ryml writes ".inf"
     ("plain-nan-word", "a: nan\n", FALLBACK),
     ("plain-value-key-indicator", "a: =\n", FALLBACK),  # PyYAML: no constructor for tag:yaml.org,2002:value
@@ -167,7 +170,8 @@ def test_repository_file_reads_as_pyyaml_reads_it(path: Path) -> None:
 # -- differential property: generated manifests, then mutated ---------------------------------------------
 WORDS = ["web", "http", "a-b", "x#y", "b:c", "10.0.0.0/8", "/api", "-x", "x-", "tier0", "ns1",
          "8080", "0", "-1", "+1", "-0", "007", "0777", "0x1f", "1_000", "1e5", "1.5e3", "1.5e+3", "1.0", "-0.0",
-         ".5", "-.5", "1.", "12:30", "190:20:30", "2024-01-01", "2001-12-14 21:59:43.10", "true", "True", "TRUE",
+         ".5", "-.5", "1.", "12:30", "190:20:30", "2024-01-01", "2001-12-14 21:59:43.10", "2024-01-01T00:00:00Z",
+         "true", "True", "TRUE",
          "false", "yes", "No", "on", "OFF", "y", "n", "null", "Null", "~", ".inf", "-.inf", ".nan", "inf",
          "infinity", "nan", "NaN", "Infinity", "=", "<", "it's", "a b", "#", "-", ":", "- a", "a: b", "[]", "{}"]
 SCALAR = st.one_of(

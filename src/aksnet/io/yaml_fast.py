@@ -194,24 +194,25 @@ def _bare(t: str) -> Any:
 # scalar never ends with a line break). ryml's JSON has no such character right after a closing quote, so each
 # match starts at an opening quote.
 _RESOLVABLE_STRING = re.compile('"([' + re.escape("".join(sorted(c for c in _RESOLVERS if c))) + r'][^"\\]*)"')
-_WORD = re.compile(r"[^\s:]+")
-_SOURCE_WORD = re.compile(r"(?<![^ \n])[^ \n:]+")
+_WORD = re.compile(r"\S+")
+_SOURCE_WORD = re.compile(r"(?<![^ \n])[^ \n]+")
 
 
 def _strings_proved(out: str, text: str) -> bool:
     """Every JSON string that PyYAML would resolve to another type when plain was quoted in the source.
 
-    A plain scalar without spaces or ':' is, in the source, a whole word: a run of characters other than space,
-    line feed and ':' that starts after a space, a line feed or the start of the text (flow collections are
-    declined, tabs too) and ends before a space, a line feed, a ':' or the end; a quoted one is not (its quotes
-    belong to the run). So such a string is proved quoted when no word of the source is the string itself
-    (``8080`` inside ``"8080"``, ``abc8080`` or ``8080x`` is no word). Strings with spaces or ':' (a multi-line
-    plain scalar folds into spaces) are declined. One pass over the source, only when there is a suspect. The
-    scan of ``out`` starts at each opening quote: ryml's JSON has no resolver's first character after a closing
-    quote."""
+    A plain scalar without spaces is, in the source, a whole word: a run of characters other than space and line
+    feed that starts after a space, a line feed or the start of the text (flow collections are declined, tabs
+    too) and ends before a space, a line feed or the end, with a ':' after it when it is a key; a quoted one is
+    not (its quotes belong to the run). So such a string is proved quoted when no word of the source is the
+    string itself, or the string and a ':' (``8080`` inside ``"8080"``, ``abc8080`` or ``8080x`` is no word).
+    Strings with spaces (a multi-line plain scalar folds into spaces) are declined. One pass over the source,
+    only when there is a suspect. The scan of ``out`` starts at each opening quote: ryml's JSON has no resolver's
+    first character after a closing quote."""
     suspects = {s for s in set(_RESOLVABLE_STRING.findall(out)) if _implicit(s)}
     if not suspects:
         return True
     if not suspects.isdisjoint(_RYML_REWRITES) or any(_WORD.fullmatch(s) is None for s in suspects):
         return False
-    return suspects.isdisjoint(_SOURCE_WORD.findall(text))
+    words = set(_SOURCE_WORD.findall(text))
+    return not any(s in words or s + ":" in words for s in suspects)
