@@ -133,6 +133,8 @@ CASES = [
     ("unclosed-quote", "a: \"b\n", FALLBACK),
     ("text-after-quoted", "a: 'b' c\n", FALLBACK),
     ("entry-after-quoted", "- 'a' - b\n", FALLBACK),  # ryml reads two entries; PyYAML: an error
+    ("entry-after-empty-flow", "- [] - b\n", FALLBACK),  # ryml reads two entries; PyYAML: an error
+    ("comment-after-empty-flow", "a: [] # c\nb: {}  # d\n", FAST),
     # ryml: a key "  - op" (a string starting with a space); PyYAML: an error
     ("indented-past-quoted", "  a: b\n  r:\n  - 'to:'\n    - op:", FALLBACK),
     ("indented-document-end", "a:\n  - b\n  ...\n", FALLBACK),  # ryml: a marker; PyYAML: an error
@@ -248,7 +250,8 @@ def manifests(draw: st.DrawFn) -> str:
 
 
 MUTATION = st.tuples(st.floats(0, 1), st.sampled_from(["insert", "delete", "indent", "dedent", "duplicate"]),
-                     st.sampled_from([" ", ":", "-", "#", "'", '"', "\n", "a", "1", ".", ",", "- ", ": ", "---"]))
+                     st.sampled_from([" ", ":", "-", "#", "'", '"', "\n", "a", "1", ".", ",", "- ", ": ", "---",
+                                      " - a", " x", " []", "[]", " '1'", "\n  - ", "\n    "]))
 
 
 def mutate(text: str, mutations: list[tuple[float, str, str]]) -> str:

@@ -9,9 +9,9 @@ the values. Three things stand between that and PyYAML's answer, and each is pro
   backslash, a tab, a carriage return, a control character, a character outside ASCII, ``<<``, or an indicator
   that starts a token (``*`` alias, ``&`` anchor, ``!`` tag, ``|``/``>`` block scalar, ``?`` complex key, ``%``
   directive, the reserved ``@`` and backtick), a non-empty flow collection (ryml reads ``a: ]`` as a string), a
-  document end marker (YAML 1.1 wants ``---`` after one), or a quote followed by spaces and anything but a
-  comment or ``:`` (ryml reads ``- 'a' - b`` as two entries) is declined, as is an empty key and a string that
-  starts with a space (ryml's reading of a line indented past a quoted scalar).
+  document end marker (YAML 1.1 wants ``---`` after one), or a quote or ``[]``/``{}`` followed by spaces and
+  anything but a comment or ``:`` (ryml reads ``- 'a' - b`` as two entries) is declined, as is an empty key
+  and a string that starts with a space (ryml's reading of a line indented past a quoted scalar).
 - **Scalars PyYAML resolves (YAML 1.1)**: ryml writes a plain scalar bare only when it reads as a JSON number or
   is ``true``/``false``/``null``, and quotes everything else, so ``yes``, ``0777``, ``~``, ``2024-01-01`` or a
   key ``8080`` come out as JSON strings whether they were quoted in the source or not. Every JSON string that one
@@ -47,8 +47,9 @@ _DECLINE_ANYWHERE = (*(chr(c) for c in range(32) if c != 10), "\x7f", "\\", "<<"
 # declined where they start a token (after a line start, a space, a flow indicator or ':')
 _INDICATORS = "*&!|>?%@`"
 _DECLINE_TOKEN = re.compile(rf"(?:^|[\s\[{{,:])[{re.escape(_INDICATORS)}]", re.MULTILINE)
-# a quote, spaces, then anything but a comment or a ':' (ryml reads "- 'a' - b" as two entries; PyYAML: an error)
-_AFTER_QUOTE = re.compile(r"['\"] +[^ #:\n]")
+# a quote or an empty flow collection's end, spaces, then anything but a comment or a ':' (ryml reads "- 'a' - b"
+# and "- [] - b" as two entries; PyYAML: an error)
+_AFTER_CLOSE = re.compile(r"['\"\]}] +[^ #:\n]")
 # a document end marker: YAML 1.1 wants '---' after it; ryml does not, and reads an indented one as a marker too
 _DOCUMENT_END = re.compile(r"^ *\.\.\.", re.MULTILINE)
 _ONLY_COMMENTS = re.compile(r"(?:[ ]*(?:#[^\n]*)?(?:\n|\Z))*")
@@ -105,7 +106,7 @@ def _plain_enough(text: str) -> bool:
         return False
     if any(c in text for c in _INDICATORS) and _DECLINE_TOKEN.search(text) is not None:
         return False
-    if ("'" in text or '"' in text) and _AFTER_QUOTE.search(text) is not None:
+    if any(c in text for c in "'\"]}") and _AFTER_CLOSE.search(text) is not None:
         return False
     if "..." in text and _DOCUMENT_END.search(text) is not None:
         return False
