@@ -4,13 +4,13 @@ full walk only when it would find nothing (the refusals and their texts stay the
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from aksnet.io import k8s_schema
+from tests.importing.test_schema_nulls import with_value
 
 DEPLOYMENT: dict[str, Any] = {
     "apiVersion": "apps/v1", "kind": "Deployment",
@@ -55,15 +55,6 @@ def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]
         yield from _leaves(v, (*path, k))
 
 
-def _with(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
-    out = copy.deepcopy(doc)
-    at: Any = out
-    for step in path[:-1]:
-        at = at[step]
-    at[path[-1]] = value
-    return out
-
-
 def _decodes_clean(kind: str, doc: dict[str, Any]) -> tuple[bool, bool]:
     """(the fast check's answer, whether the full walk finds neither a type error nor a null), against the schema
     of ``kind`` (the sweep changes the document's ``apiVersion`` and ``kind`` too)."""
@@ -74,7 +65,7 @@ def _decodes_clean(kind: str, doc: dict[str, Any]) -> tuple[bool, bool]:
 
 # every kind of JSON value, put at every position of the documents (integral floats: see the table below)
 VALUES = [None, 7, 1.5, True, "x", [], {}, ["x"], [None], [7], {"k": "v"}, {"k": None}, {"k": 7}]
-SWEEP = [(f"{doc['kind']}:{'.'.join(map(str, path))}={value!r}", doc["kind"], _with(doc, path, value))
+SWEEP = [(f"{doc['kind']}:{'.'.join(map(str, path))}={value!r}", doc["kind"], with_value(doc, path, value))
          for doc in (DEPLOYMENT, NETWORK_POLICY) for path in _leaves(doc) for value in VALUES]
 
 
@@ -91,11 +82,11 @@ class Label(str):
 ROWS = [
     ("deployment", DEPLOYMENT, True, True),
     ("network-policy", NETWORK_POLICY, True, True),
-    ("unknown-field", _with(DEPLOYMENT, ("spec", "surprise"), {"a": 1}), True, True),
-    ("integral-float-replicas", _with(DEPLOYMENT, ("spec", "replicas"), 2.0), False, True),
-    ("bool-as-int", _with(DEPLOYMENT, ("spec", "replicas"), False), False, False),
-    ("str-subclass", _with(DEPLOYMENT, ("metadata", "name"), Label("web")), False, True),
-    ("null-in-free-form", _with(DEPLOYMENT, ("status",), {"replicas": None}), True, True),
+    ("unknown-field", with_value(DEPLOYMENT, ("spec", "surprise"), {"a": 1}), True, True),
+    ("integral-float-replicas", with_value(DEPLOYMENT, ("spec", "replicas"), 2.0), False, True),
+    ("bool-as-int", with_value(DEPLOYMENT, ("spec", "replicas"), False), False, False),
+    ("str-subclass", with_value(DEPLOYMENT, ("metadata", "name"), Label("web")), False, True),
+    ("null-in-free-form", with_value(DEPLOYMENT, ("status",), {"replicas": None}), True, True),
 ]
 
 

@@ -14,13 +14,18 @@ POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"
        "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 80}]}]}}
 
 
-def _with(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
-    doc = copy.deepcopy(POD)
-    at: Any = doc
+def with_value(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    """A copy of ``doc`` with ``value`` at ``path`` (map keys and list indices)."""
+    out = copy.deepcopy(doc)
+    at: Any = out
     for step in path[:-1]:
         at = at[step]
     at[path[-1]] = value
-    return doc
+    return out
+
+
+def _with(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    return with_value(POD, path, value)
 
 
 ROWS = [

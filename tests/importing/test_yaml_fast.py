@@ -268,10 +268,17 @@ def mutate(text: str, mutations: list[tuple[float, str, str]]) -> str:
 
 
 @needs_ryml
-@PROFILE
-@given(manifests())
-def test_generated_manifests_read_as_pyyaml_reads_them(text: str) -> None:
-    assert_faithful(text)
+def test_generated_manifests_read_as_pyyaml_reads_them() -> None:
+    paths: list[str] = []
+
+    @PROFILE
+    @given(manifests())
+    def read(text: str) -> None:
+        paths.append(assert_faithful(text))
+
+    read()
+    # the property is not vacuous: a good share of the generated manifests is read by the fast path
+    assert paths.count(FAST) >= len(paths) // 4, (paths.count(FAST), len(paths))
 
 
 @needs_ryml
