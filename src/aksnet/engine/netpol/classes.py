@@ -27,6 +27,7 @@ from aksnet.engine.netpol import class_rows
 from aksnet.engine.netpol.caveats import engine_caveats
 from aksnet.engine.netpol.class_rows import IngressRows, Row, combine_kept
 from aksnet.engine.netpol.conns import ALL, NONE, ConnSet, conns, union_all
+from aksnet.engine.netpol.engine_sides import EngineSides
 from aksnet.engine.netpol.evaluate import EGRESS, INGRESS, engine_blocks, port_conns
 from aksnet.engine.netpol.peers import Endpoint, namespace_labels
 from aksnet.engine.netpol.profiles import EngineProfile, get_profile
@@ -458,7 +459,7 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
     kept = b.all_bits if keep is None else bits_of(c.index for c in b.classes if keep(c))
     kept_idx = indices_of(kept)
     ing_rules, eg_rules = b.targets()
-    own = _EngineSides(b)
+    own = EngineSides(b, _engine_pols(cluster, profile))
     cols: list[list[ConnSet] | None] = [None] * n
     for cls in b.classes:
         mask = b.all_bits if kept >> cls.index & 1 else kept
@@ -477,38 +478,3 @@ def connectivity(cluster: ClusterState, engine: str | None = None,
             eg = b.egress_row(cls, eg_rules[s], b.all_bits if full else kept) if b.iso_eg >> s & 1 else None
         rows.append(combine_kept(s, eg, cols, kept_idx) if not full else ingress.combine(s, eg))
     return ClassMatrix(profile, b.classes, rows, b.warnings)
-
-
-class _EngineSides:
-    """The classes the engine's own policies apply to, per direction, and their sides evaluated per class pair on
-    representatives (``evaluate.ingress_side``/``egress_side``: ordered and deny rules, which the region
-    refinement cannot express); every other class keeps the NetworkPolicy regions, which the engine's policies do
-    not change. The own-node rules stay with :meth:`ClassMatrix.pod_conn`."""
-
-    def __init__(self, b: _Builder) -> None:
-        from dataclasses import replace
-
-        self.b = b
-        pols = _engine_pols(b.cluster, b.profile)
-        self.profile = replace(b.profile, egress_to_local_node_allowed=False, ingress_from_local_node_allowed=False)
-        self.eps = [c.endpoint() for c in b.classes] if pols else []
-
-        def selected(direction: str) -> set[int]:
-            from aksnet.engine.netpol import engine_rules  # only for a cluster with such policies
-
-            return {c.index for c in b.classes if c.kind == "pod" and
-                    any(engine_rules.selects(p, c.pods[0], direction, b.ns_labels) for p in pols)}
-
-        self.ingress = selected(INGRESS) if pols else set()
-        self.egress = selected(EGRESS) if pols else set()
-
-    def side(self, cls: PeerClass, mask: int, direction: str) -> list[ConnSet]:
-        """``cls``'s egress row or ingress column: one ConnSet per class, filled in for the classes in ``mask``."""
-        from aksnet.engine.netpol.evaluate import egress_side, ingress_side
-
-        fn = ingress_side if direction == INGRESS else egress_side
-        me = self.eps[cls.index]
-        out = [NONE] * self.b.n
-        for i in indices_of(mask):
-            out[i] = fn(self.b.cluster, me, self.eps[i], self.profile, self.b.ns_labels).allowed
-        return out
