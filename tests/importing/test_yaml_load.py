@@ -27,6 +27,7 @@ CASES = [
     ("syntax-error-after-a-document", "a: 1\n---\nb: [\n"),
     ("value-indicator-key-is-a-str", "=: web\n"),
     ("value-indicator-value-is-an-error", "a: =\n"),
+    ("two-errors-pyyaml-order", "web:\n  - =\nweb: {}\n[]:\n"),  # PyYAML meets the unhashable key first
     ("flow-json", '{"a": [1, "b", {"c": null}], "d": true}'),
 ]
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from aksnet.io import yaml_fast
@@ -83,7 +84,9 @@ def load_all(text: str) -> list[Any]:
             while loader.check_node():  # each document built before the next is parsed, as PyYAML does
                 docs.append(build(loader.get_node()))
             return docs
-        except _Fallback:
+        except (_Fallback, ConstructorError):
+            # a constructor error: PyYAML fills collections breadth-first and may meet another error first
+            # (an unhashable key before a '=' value); its own reading gives its own message
             pass
     finally:
         loader.dispose()
