@@ -43,7 +43,7 @@ def canon(x: Any) -> Any:
 def outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
     try:
         return "ok", canon(fn())
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML's timestamp constructor raises ValueError (month 0)
         return type(exc).__name__, str(exc)
 
 
