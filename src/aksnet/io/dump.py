@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from aksnet.io import k8s_schema, yaml_load
-from aksnet.io.manifests import MAX_DEPTH, nesting_depth, typed_list_item, yaml_errors
+from aksnet.io.manifests import MAX_DEPTH, nesting_depth, typed_list_item
 from aksnet.model.ids import id_key
 
 Doc = dict[str, Any]
@@ -179,7 +181,7 @@ def read_dump(root: Path) -> Dump:
             dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {why}")
             dump.files[rel] = "neither JSON nor YAML"
             continue
-        except yaml_errors() as exc:
+        except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f"line {mark.line + 1}: " if mark is not None else ""
             dump.problems.append(f"error: error parsing {rel}: error converting YAML to JSON: yaml: {line}"

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from aksnet.errors import KubeError
 from aksnet.io import yaml_load
 
@@ -33,13 +35,6 @@ class SourceDocument:
     source: str
     index: int
     body: dict[str, Any]
-
-
-def yaml_errors() -> tuple[type[Exception], ...]:
-    """PyYAML's error class once PyYAML is loaded (none before: only PyYAML raises it), for ``except`` clauses
-    that must not import PyYAML for documents another parser read."""
-    yaml = sys.modules.get("yaml")
-    return (yaml.YAMLError,) if yaml is not None else ()
 
 
 def _yaml_error(source: str, problem: str) -> KubeError:
@@ -105,7 +100,7 @@ def parse_text(text: str, source: str) -> list[SourceDocument]:
         if isinstance(exc, json.JSONDecodeError):
             raise KubeError(f"error: error parsing {source}: {exc.msg} at line {exc.lineno}") from exc
         raise _yaml_error(source, str(exc)) from exc
-    except yaml_errors() as exc:
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"
         problem = getattr(exc, "problem", None) or str(exc)
