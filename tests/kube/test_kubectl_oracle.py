@@ -13,7 +13,8 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -159,32 +160,44 @@ def _kubectl_132() -> str | None:
 KUBECTL = _kubectl_132()
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    if KUBECTL is None:
-        pytest.skip("no kubectl 1.32 binary")
-    base = tmp_path_factory.mktemp("oracle")
+@contextmanager
+def served_workspace(base: Path, build: Callable[[], None]) -> Iterator[tuple[Path, Path]]:
+    """The workspace ``build`` makes under ``base`` (its objects made at a fixed time, read on the real clock), its
+    objects of :data:`KINDS` served by the fake API server: (aksnet home, kubeconfig of the real kubectl)."""
     with aksnet_home(base / "home"):
-        os.environ["AKSNET_NOW"] = "2026-01-01T00:00:00Z"  # made at a fixed time; read on the real clock
+        os.environ["AKSNET_NOW"] = "2026-01-01T00:00:00Z"
         try:
-            for args in (("az", "group", "create", "-n", "rg", "-l", "eastus"),
-                         ("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", "--network-plugin",
-                          "azure", "--network-policy", "azure"),
-                         ("az", "aks", "get-credentials", "-g", "rg", "-n", "c")):
-                assert run_cli(*args).code == 0
-            (base / "m.yaml").write_text(MANIFESTS)
-            assert run_cli("kubectl", "apply", "-f", str(base / "m.yaml")).code == 0
-            (base / "ic.yaml").write_text(INGRESS_CLASS)
-            assert run_cli("kubectl", "apply", "-f", str(base / "ic.yaml")).code == 0
-            node = run_cli("kubectl", "get", "nodes", "-o", "name").out.split()[0]
-            for taint in ("dedicated=web:PreferNoSchedule", "gpu:NoSchedule", "zone=a:NoSchedule"):
-                assert run_cli("kubectl", "taint", node, taint).code == 0
+            build()
             objs = [o for kind in KINDS for o in json.loads(run_cli("kubectl", "get", kind, "-A", "-o", "json").out)
                     ["items"]]
         finally:
             os.environ.pop("AKSNET_NOW", None)
         with serve(objs) as url:
             yield base / "home", kubeconfig(base / "kubeconfig", url)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    if KUBECTL is None:
+        pytest.skip("no kubectl 1.32 binary")
+    base = tmp_path_factory.mktemp("oracle")
+
+    def build() -> None:
+        for args in (("az", "group", "create", "-n", "rg", "-l", "eastus"),
+                     ("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "1", "--network-plugin",
+                      "azure", "--network-policy", "azure"),
+                     ("az", "aks", "get-credentials", "-g", "rg", "-n", "c")):
+            assert run_cli(*args).code == 0
+        (base / "m.yaml").write_text(MANIFESTS)
+        assert run_cli("kubectl", "apply", "-f", str(base / "m.yaml")).code == 0
+        (base / "ic.yaml").write_text(INGRESS_CLASS)
+        assert run_cli("kubectl", "apply", "-f", str(base / "ic.yaml")).code == 0
+        node = run_cli("kubectl", "get", "nodes", "-o", "name").out.split()[0]
+        for taint in ("dedicated=web:PreferNoSchedule", "gpu:NoSchedule", "zone=a:NoSchedule"):
+            assert run_cli("kubectl", "taint", node, taint).code == 0
+
+    with served_workspace(base, build) as served:
+        yield served
 
 
 @pytest.mark.parametrize("args", [c[1] for c in CASES], ids=[c[0] for c in CASES])

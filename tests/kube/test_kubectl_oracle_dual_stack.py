@@ -5,16 +5,13 @@ configure-kubenet-dual-stack). Same fake API server and binary as tests/kube/tes
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import aksnet_home, run_cli
-from tests.kube.fake_apiserver import kubeconfig, serve
-from tests.kube.test_kubectl_oracle import KINDS, KUBECTL, real_and_mine
+from tests.conftest import run_cli
+from tests.kube.test_kubectl_oracle import KUBECTL, real_and_mine, served_workspace
 
 NODES = ("NAME:.metadata.name,ADDRESSES:.status.addresses[?(@.type=='InternalIP')].address,"
          "PODCIDRS:.spec.podCIDRs[*]")
@@ -39,27 +36,23 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
     if KUBECTL is None:
         pytest.skip("no kubectl 1.32 binary")
     base = tmp_path_factory.mktemp("oracle-dual")
-    with aksnet_home(base / "home"):
-        os.environ["AKSNET_NOW"] = "2026-01-01T00:00:00Z"
-        try:
-            for args in (("az", "group", "create", "-n", "rg", "-l", "eastus"),
-                         ("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "2",
-                          "--ip-families", "ipv4,ipv6"),
-                         ("az", "aks", "get-credentials", "-g", "rg", "-n", "c"),
-                         ("kubectl", "create", "deployment", "nginx", "--image=nginx:latest", "--replicas=3"),
-                         ("kubectl", "expose", "deployment", "nginx", "--name=nginx", "--port=80",
-                          "--type=LoadBalancer", "--overrides",
-                          '{"spec":{"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv4", "IPv6"]}}'),
-                         ("kubectl", "expose", "deployment", "nginx", "--name=nginx-ipv6", "--port=80",
-                          "--type=LoadBalancer", "--overrides", '{"spec":{"ipFamilies": ["IPv6"]}}')):
-                r = run_cli(*args)
-                assert r.code == 0, (args, r.err)
-            objs = [o for kind in KINDS for o in json.loads(run_cli("kubectl", "get", kind, "-A", "-o", "json").out)
-                    ["items"]]
-        finally:
-            os.environ.pop("AKSNET_NOW", None)
-        with serve(objs) as url:
-            yield base / "home", kubeconfig(base / "kubeconfig", url)
+
+    def build() -> None:
+        for args in (("az", "group", "create", "-n", "rg", "-l", "eastus"),
+                     ("az", "aks", "create", "-g", "rg", "-n", "c", "--node-count", "2",
+                      "--ip-families", "ipv4,ipv6"),
+                     ("az", "aks", "get-credentials", "-g", "rg", "-n", "c"),
+                     ("kubectl", "create", "deployment", "nginx", "--image=nginx:latest", "--replicas=3"),
+                     ("kubectl", "expose", "deployment", "nginx", "--name=nginx", "--port=80",
+                      "--type=LoadBalancer", "--overrides",
+                      '{"spec":{"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv4", "IPv6"]}}'),
+                     ("kubectl", "expose", "deployment", "nginx", "--name=nginx-ipv6", "--port=80",
+                      "--type=LoadBalancer", "--overrides", '{"spec":{"ipFamilies": ["IPv6"]}}')):
+            r = run_cli(*args)
+            assert r.code == 0, (args, r.err)
+
+    with served_workspace(base, build) as served:
+        yield served
 
 
 @pytest.mark.parametrize("args", [c[1] for c in CASES], ids=[c[0] for c in CASES])
